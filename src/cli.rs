@@ -1,0 +1,73 @@
+//! Command-line definitions (clap). No behaviour here: see `commands/`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// kitemark: run a mental-health kitemark panel from a git repository.
+#[derive(Debug, Parser)]
+#[command(name = "kitemark", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// The panel repository (default: the current directory or the repository above it).
+    #[arg(long, global = true, value_name = "PATH", default_value = ".")]
+    pub repo: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output format for commands whose output is data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new, empty panel repository with the bundled rubrics.
+    Init {
+        /// Where to create it (must not exist, or be an empty folder).
+        dir: PathBuf,
+        /// The panel's default rubric.
+        #[arg(long, value_name = "ID", default_value = "hymh-kitemark")]
+        rubric: String,
+        /// The panel's name.
+        #[arg(
+            long,
+            value_name = "NAME",
+            default_value = "Mental health kitemark panel"
+        )]
+        name: String,
+    },
+    /// Build a demo panel repository from the bundled data, with its multi-year history.
+    Demo {
+        /// Where to build it (default: kitemark/demo in the user's data folder). An existing demo
+        /// there is reused; any other existing, non-empty folder is refused.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Only build (or find) the repository and print its path.
+        #[arg(long)]
+        no_open: bool,
+    },
+    /// Check every file against the format and its rubric; list all problems.
+    Validate {
+        /// Check this commit, branch or tag instead of HEAD.
+        #[arg(long, value_name = "REV")]
+        rev: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Each school's award, expiry, next annual review, pending agenda items and eligibility.
+    Schools {
+        /// Work out the state on this date instead of today (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        on: Option<jiff::civil::Date>,
+        /// Read this commit, branch or tag instead of HEAD.
+        #[arg(long, value_name = "REV")]
+        rev: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+}

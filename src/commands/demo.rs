@@ -1,0 +1,155 @@
+//! `kitemark demo`: replays the bundled data as a panel repository with a multi-year history.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+
+use super::{EXIT_OK, is_missing_or_empty, print};
+use crate::demo::bundle::{demo_files, rubric_files};
+use crate::demo::plan::{DEMO_TRAILER, PendingDecision, StepContent, plan};
+use crate::model::format::to_ron;
+use crate::model::{FileRef, SubmissionRef, message};
+use crate::repo::PanelRepo;
+use crate::repo::write::CommitSpec;
+
+/// Where the demo goes when no `--dir` is given.
+fn default_dir() -> anyhow::Result<PathBuf> {
+    let base = dirs::data_local_dir()
+        .context("cannot tell where the user's data folder is (no HOME?); pass --dir DIR")?;
+    Ok(base.join("kitemark").join("demo"))
+}
+
+/// Whether `dir` holds a demo repository built earlier.
+fn holds_demo(dir: &Path) -> bool {
+    let Ok(repo) = PanelRepo::open(dir) else {
+        return false;
+    };
+    // A repository further up (the folder is inside some other checkout) is not the demo.
+    let same_place = std::fs::canonicalize(repo.path()).ok() == std::fs::canonicalize(dir).ok();
+    same_place
+        && repo.root_commit_message().ok().flatten().is_some_and(|m| {
+            m.lines()
+                .any(|l| l.starts_with(&format!("{DEMO_TRAILER}:")))
+        })
+}
+
+pub fn run(dir: Option<PathBuf>, _no_open: bool) -> anyhow::Result<ExitCode> {
+    let dir = match dir {
+        Some(dir) => dir,
+        None => default_dir()?,
+    };
+    if holds_demo(&dir) {
+        print(&format!(
+            "Reusing the demo repository at {}\n(it was built earlier; remove the folder to build it afresh)\n",
+            dir.display()
+        ))?;
+    } else if is_missing_or_empty(&dir)? {
+        build(&dir)?;
+        print(&format!("Built the demo repository at {}\n", dir.display()))?;
+    } else {
+        bail!(
+            "{} already exists and does not hold the kitemark demo; kitemark never overwrites a folder, so choose another --dir or remove it",
+            dir.display()
+        );
+    }
+    print(&format!(
+        "Try: kitemark schools --repo {0}\n     kitemark validate --repo {0}\n",
+        dir.display()
+    ))?;
+    Ok(EXIT_OK)
+}
+
+/// Builds the demo in a temporary folder beside `dir`, then moves it into place, so that an
+/// interrupted build never leaves something that looks like a finished demo.
+fn build(dir: &Path) -> anyhow::Result<()> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "demo".into());
+    let staging = parent.join(format!(".{name}.kitemark-{}", std::process::id()));
+    let result = build_in(&staging).and_then(|()| {
+        if dir.exists() {
+            // Only an empty folder gets here; rename cannot replace a folder on every system.
+            std::fs::remove_dir(dir)
+                .with_context(|| format!("cannot replace the empty folder {}", dir.display()))?;
+        }
+        std::fs::rename(&staging, dir)
+            .with_context(|| format!("cannot move the demo into {}", dir.display()))
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn build_in(dir: &Path) -> anyhow::Result<()> {
+    let bundled = demo_files()?;
+    let rubrics = rubric_files()?;
+    let bundled: Vec<(String, &str)> = bundled.into_iter().collect();
+    let rubrics: Vec<(String, &str)> = rubrics.into_iter().collect();
+    let steps = plan(&bundled, &rubrics)?;
+    let repo = PanelRepo::init(dir)?;
+    let mut head = None;
+    for step in steps {
+        let (files, message) = match step.content {
+            StepContent::Files { files, message } => (files, message),
+            StepContent::Decision(pending) => decision_commit(&repo, *pending)?,
+        };
+        let spec = CommitSpec {
+            files: files
+                .into_iter()
+                .map(|(p, t)| (p, t.into_bytes()))
+                .collect(),
+            message,
+            author: step.author.clone(),
+            committer: step.author,
+            when: Some(step.when),
+        };
+        head = Some(repo.commit_to_branch(head.as_ref(), &spec)?);
+    }
+    repo.checkout_new_repository()?;
+    Ok(())
+}
+
+/// Completes a decision with the exact objects it is made on: the current commit and the
+/// blobs of the submission's files in it.
+fn decision_commit(
+    repo: &PanelRepo,
+    pending: PendingDecision,
+) -> anyhow::Result<(Vec<(String, String)>, String)> {
+    let PendingDecision {
+        path,
+        mut decision,
+        present,
+    } = pending;
+    let snapshot = repo.snapshot_at(None)?;
+    let year = snapshot
+        .year(&decision.school, decision.year)
+        .with_context(|| {
+            format!(
+                "{path}: no submission for {} {} before the decision",
+                decision.school, decision.year
+            )
+        })?;
+    let commit = snapshot.commit_id();
+    decision.made_on = Some(SubmissionRef {
+        commit: commit.clone(),
+        files: year
+            .files()
+            .map(|b| FileRef {
+                path: b.path.clone(),
+                blob: b.blob_id(),
+            })
+            .collect(),
+    });
+    let text = to_ron(&decision)?;
+    let message = message::decision(&decision, &present, &commit);
+    Ok((vec![(path, text)], message))
+}

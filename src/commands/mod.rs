@@ -1,0 +1,49 @@
+//! One module per subcommand: glue between the command line and the library, no business
+//! rules. Exit codes follow SPEC §3: 0 ok, 1 findings or invalid data, 2 usage or environment.
+
+mod demo;
+mod init;
+mod schools;
+mod validate;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+
+pub const EXIT_OK: ExitCode = ExitCode::SUCCESS;
+pub const EXIT_FINDINGS: ExitCode = ExitCode::FAILURE;
+
+/// Exit status for usage and environment errors.
+pub fn exit_environment() -> ExitCode {
+    ExitCode::from(2)
+}
+
+/// Runs the command; an `Err` is a usage or environment error (exit 2).
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Init { dir, rubric, name } => init::run(&dir, &rubric, &name),
+        Command::Demo { dir, no_open } => demo::run(dir, no_open),
+        Command::Validate { rev, format } => validate::run(&cli.repo, rev.as_deref(), format),
+        Command::Schools { on, rev, format } => schools::run(&cli.repo, on, rev.as_deref(), format),
+    }
+}
+
+/// Writes to stdout, treating a closed pipe (`kitemark schools | head`) as success.
+pub(crate) fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// Whether a folder may be used for a new repository: missing, or empty.
+pub(crate) fn is_missing_or_empty(dir: &std::path::Path) -> anyhow::Result<bool> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => Ok(entries.next().is_none()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Ok(false),
+        Err(e) => Err(anyhow::anyhow!("cannot read {}: {e}", dir.display())),
+    }
+}

@@ -1,0 +1,155 @@
+//! `kitemark schools`: each school's award state, computed from its decisions and rubric.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::{EXIT_FINDINGS, EXIT_OK, print};
+use crate::cli::Format;
+use crate::model::catalog::{Catalog, SchoolStatus};
+use crate::model::lifecycle::AwardStatus;
+use crate::model::text::sanitize_inline;
+use crate::repo::PanelRepo;
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    commit: String,
+    on: Date,
+    schools: &'a [SchoolStatus],
+    unreadable: Vec<String>,
+}
+
+pub fn run(
+    repo_path: &Path,
+    on: Option<Date>,
+    rev: Option<&str>,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
+    let today = on.unwrap_or_else(|| jiff::Zoned::now().date());
+    let repo = PanelRepo::open(repo_path)?;
+    let snapshot = repo.snapshot_at(rev)?;
+    let (catalog, errors) = repo.load_catalog(&snapshot)?;
+    let statuses: Vec<SchoolStatus> = catalog
+        .schools
+        .keys()
+        .filter_map(|id| catalog.school_status(id, today))
+        .collect();
+    let unreadable: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    match format {
+        Format::Json => {
+            let json = JsonOutput {
+                commit: snapshot.commit_id().to_string(),
+                on: today,
+                schools: &statuses,
+                unreadable: unreadable.clone(),
+            };
+            print(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
+        }
+        Format::Text => print(&table(
+            &catalog,
+            &statuses,
+            today,
+            snapshot.commit_id().short(),
+        ))?,
+    }
+    for e in &unreadable {
+        eprintln!(
+            "kitemark: skipped {} (run `kitemark validate` for every problem)",
+            sanitize_inline(e)
+        );
+    }
+    Ok(if unreadable.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+fn date(d: Option<Date>) -> String {
+    d.map_or_else(|| "-".to_owned(), |d| d.to_string())
+}
+
+fn table(catalog: &Catalog, statuses: &[SchoolStatus], today: Date, commit: &str) -> String {
+    let header = [
+        "SCHOOL",
+        "PHASE",
+        "AWARD",
+        "AWARDED",
+        "EXPIRES",
+        "NEXT REVIEW",
+        "PENDING",
+        "ELIGIBLE",
+    ];
+    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
+    for s in statuses {
+        let award = match &s.award {
+            Some(a) => a.status.label().to_owned(),
+            None => "none".to_owned(),
+        };
+        let mut award_cell = award;
+        for other in s.awards.iter().skip(usize::from(s.award.is_some())) {
+            if other.status == AwardStatus::Held || other.status == AwardStatus::ReviewOverdue {
+                award_cell.push_str(&format!(" +{}", other.award));
+            }
+        }
+        let pending = if s.pending.is_empty() {
+            "-".to_owned()
+        } else {
+            s.pending
+                .iter()
+                .map(|p| format!("{} {} {}", p.meeting, p.year, p.kind))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        // Eligibility matters to the panel for additional awards (suicide-aware status); the
+        // rule that an annual review needs the award held is already visible in AWARD.
+        let rubric = catalog.rubrics.get(&s.rubric);
+        let additional: Vec<_> = s
+            .eligibility
+            .iter()
+            .filter(|e| rubric.is_some_and(|r| r.grants_additional_award(&e.kind)))
+            .collect();
+        let eligible = if additional.is_empty() {
+            "-".to_owned()
+        } else {
+            additional
+                .iter()
+                .map(|e| match (e.eligible, e.from) {
+                    (true, _) => format!("{}: yes", e.kind),
+                    (false, Some(from)) => format!("{}: from {from}", e.kind),
+                    (false, None) => format!("{}: no", e.kind),
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        rows.push(vec![
+            s.id.to_string(),
+            s.phase.label().to_owned(),
+            award_cell,
+            date(s.award.as_ref().map(|a| a.awarded_on)),
+            date(s.award.as_ref().map(|a| a.expires)),
+            date(s.award.as_ref().and_then(|a| a.next_review_due)),
+            pending,
+            eligible,
+        ]);
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = format!("Award state on {today} (commit {commit})\n\n");
+    for row in rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            let cell = sanitize_inline(cell);
+            line.push_str(&cell);
+            if c + 1 < row.len() {
+                line.push_str(&" ".repeat(widths[c] - cell.chars().count() + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,109 @@
+//! `kitemark validate`: every file parsed and checked; all problems listed.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use super::{EXIT_FINDINGS, EXIT_OK, print};
+use crate::cli::Format;
+use crate::model::text::sanitize_inline;
+use crate::model::validate::{Mode, Report, Validator};
+use crate::model::{Problem, Severity};
+use crate::repo::{PanelRepo, ReadError, RepoError, Snapshot};
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    commit: Option<String>,
+    files_checked: usize,
+    errors: usize,
+    warnings: usize,
+    problems: &'a [Problem],
+}
+
+/// Checks every file of the snapshot, streaming: one file's text at a time.
+pub fn validate_snapshot(repo: &PanelRepo, snapshot: &Snapshot) -> Report {
+    let mut validator = Validator::new(Mode::Repository);
+    for unexpected in &snapshot.unexpected {
+        validator.unexpected(&unexpected.path, unexpected.severity, &unexpected.reason);
+    }
+    for (kind, blob) in snapshot.files_in_order() {
+        match repo.read_text(blob) {
+            Ok(text) => validator.check_file(&kind, &blob.path, &text),
+            Err(e) => {
+                let code = match e {
+                    ReadError::TooLarge { .. } => "too-large",
+                    ReadError::NotUtf8 { .. } => "not-utf8",
+                    _ => "unreadable",
+                };
+                let message = e.to_string();
+                let message = message
+                    .strip_prefix(&format!("{}: ", blob.path))
+                    .unwrap_or(&message)
+                    .to_owned();
+                validator.unreadable(&blob.path, code, message);
+            }
+        }
+    }
+    validator.finish()
+}
+
+pub fn run(repo_path: &Path, rev: Option<&str>, format: Format) -> anyhow::Result<ExitCode> {
+    let repo = PanelRepo::open(repo_path)?;
+    let (commit, report) = match repo.snapshot_at(rev) {
+        Ok(snapshot) => (
+            Some(snapshot.commit_id().to_string()),
+            validate_snapshot(&repo, &snapshot),
+        ),
+        // An empty repository or one without panel.ron is invalid data, not a broken tool.
+        Err(e @ (RepoError::Empty { .. } | RepoError::NotAPanel { .. })) => {
+            let report = Report {
+                files_checked: 0,
+                problems: vec![Problem {
+                    path: "panel.ron".into(),
+                    position: None,
+                    severity: Severity::Error,
+                    code: "not-a-panel",
+                    message: e.to_string(),
+                }],
+            };
+            (None, report)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match format {
+        Format::Json => {
+            let json = JsonReport {
+                commit,
+                files_checked: report.files_checked,
+                errors: report.errors(),
+                warnings: report.warnings(),
+                problems: &report.problems,
+            };
+            print(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
+        }
+        Format::Text => {
+            let mut out = String::new();
+            for problem in &report.problems {
+                out.push_str(&sanitize_inline(&problem.to_string()));
+                out.push('\n');
+            }
+            let at = commit
+                .as_deref()
+                .map(|c| format!(" at {}", &c[..7.min(c.len())]))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "{} file(s) checked{at}: {} error(s), {} warning(s)\n",
+                report.files_checked,
+                report.errors(),
+                report.warnings()
+            ));
+            print(&out)?;
+        }
+    }
+    Ok(if report.errors() > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}

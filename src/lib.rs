@@ -1,0 +1,8 @@
+//! kitemark: the panel's tool for accrediting schools' whole-school approach to mental health,
+//! over a git repository of submissions, rubrics, meetings and decisions.
+
+pub mod cli;
+pub mod commands;
+pub mod demo;
+pub mod model;
+pub mod repo;

@@ -1,0 +1,293 @@
+//! Where each kind of file lives in a panel repository (SPEC §2).
+//!
+//! Paths are parsed into typed values before anything else looks at them, so a path-like or
+//! otherwise malformed id is rejected here and never used to build another path.
+
+use std::fmt;
+
+use jiff::civil::Date;
+
+use super::ids::{AcademicYear, KindId, RubricId, SchoolId};
+use super::problem::Severity;
+
+pub const PANEL_FILE: &str = "panel.ron";
+pub const RUBRICS_DIR: &str = "rubrics";
+pub const SUBMISSIONS_DIR: &str = "submissions";
+pub const MEETINGS_DIR: &str = "meetings";
+pub const DECISIONS_DIR: &str = "decisions";
+pub const SCHOOL_FILE: &str = "school.ron";
+pub const SELF_REVIEW_FILE: &str = "self-review.ron";
+pub const ACTION_PLAN_FILE: &str = "action-plan.ron";
+
+/// A file of the panel repository, by what it holds. Ordered so that a file is checked after
+/// the files it refers to (rubrics, then the panel, schools, submissions, meetings, decisions).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PanelPath {
+    Rubric(RubricId),
+    Panel,
+    School(SchoolId),
+    SelfReview(SchoolId, AcademicYear),
+    ActionPlan(SchoolId, AcademicYear),
+    Meeting(Date),
+    Decision(DecisionPath),
+}
+
+/// The parts of a decision file's path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DecisionPath {
+    pub school: SchoolId,
+    pub year: AcademicYear,
+    pub date: Date,
+    pub kind: KindId,
+}
+
+impl fmt::Display for DecisionPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{DECISIONS_DIR}/{}/{}/{}-{}.ron",
+            self.school, self.year, self.date, self.kind
+        )
+    }
+}
+
+impl fmt::Display for PanelPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PanelPath::Rubric(id) => write!(f, "{RUBRICS_DIR}/{id}.ron"),
+            PanelPath::Panel => f.write_str(PANEL_FILE),
+            PanelPath::School(id) => write!(f, "{SUBMISSIONS_DIR}/{id}/{SCHOOL_FILE}"),
+            PanelPath::SelfReview(id, year) => {
+                write!(f, "{SUBMISSIONS_DIR}/{id}/{year}/{SELF_REVIEW_FILE}")
+            }
+            PanelPath::ActionPlan(id, year) => {
+                write!(f, "{SUBMISSIONS_DIR}/{id}/{year}/{ACTION_PLAN_FILE}")
+            }
+            PanelPath::Meeting(date) => write!(f, "{MEETINGS_DIR}/{date}.ron"),
+            PanelPath::Decision(d) => d.fmt(f),
+        }
+    }
+}
+
+/// What a path in the repository is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Classified {
+    /// A file kitemark reads.
+    File(PanelPath),
+    /// A file outside kitemark's concern (a README, `.gitignore`, ...).
+    Ignored,
+    /// A file where kitemark expects its own files, which it cannot read as one.
+    Unexpected { severity: Severity, reason: String },
+}
+
+fn unexpected(severity: Severity, reason: impl Into<String>) -> Classified {
+    Classified::Unexpected {
+        severity,
+        reason: reason.into(),
+    }
+}
+
+/// Classifies a repository path (with `/` separators, relative to the top).
+pub fn classify(path: &str) -> Classified {
+    let parts: Vec<&str> = path.split('/').collect();
+    let Some(name) = parts.last() else {
+        return Classified::Ignored;
+    };
+    // Notes and dotfiles may sit anywhere without being taken for data.
+    if name.starts_with('.') || name.ends_with(".md") || name.ends_with(".txt") {
+        return Classified::Ignored;
+    }
+    match parts.as_slice() {
+        [PANEL_FILE] => Classified::File(PanelPath::Panel),
+        [RUBRICS_DIR, file] => match file.strip_suffix(".ron") {
+            Some(stem) => match stem.parse::<RubricId>() {
+                Ok(id) => Classified::File(PanelPath::Rubric(id)),
+                Err(e) => unexpected(
+                    Severity::Error,
+                    format!("the file name is not a rubric id: {e}"),
+                ),
+            },
+            None => unexpected(
+                Severity::Warning,
+                "not a rubric file (rubrics are .ron files); ignored",
+            ),
+        },
+        [SUBMISSIONS_DIR, school, rest @ ..] => classify_submission(school, rest),
+        [MEETINGS_DIR, file] => match file.strip_suffix(".ron").map(str::parse::<Date>) {
+            Some(Ok(date)) if file.len() == "YYYY-MM-DD.ron".len() => {
+                Classified::File(PanelPath::Meeting(date))
+            }
+            _ => unexpected(
+                Severity::Error,
+                "meeting files are named after the meeting's date, as meetings/YYYY-MM-DD.ron",
+            ),
+        },
+        [MEETINGS_DIR, ..] => unexpected(
+            Severity::Error,
+            "meetings/ holds only meeting files, named meetings/YYYY-MM-DD.ron",
+        ),
+        [DECISIONS_DIR, school, year, file] => classify_decision(school, year, file),
+        [DECISIONS_DIR, ..] => unexpected(
+            Severity::Error,
+            "decision files live at decisions/<school-id>/<year>/<YYYY-MM-DD>-<kind>.ron",
+        ),
+        _ => Classified::Ignored,
+    }
+}
+
+fn classify_submission(school: &str, rest: &[&str]) -> Classified {
+    let school: SchoolId = match school.parse() {
+        Ok(id) => id,
+        Err(e) => {
+            return unexpected(
+                Severity::Error,
+                format!("the folder name is not a school id: {e}"),
+            );
+        }
+    };
+    match rest {
+        [SCHOOL_FILE] => Classified::File(PanelPath::School(school)),
+        [year, file] => {
+            let year: AcademicYear = match year.parse() {
+                Ok(year) => year,
+                Err(e) => {
+                    return unexpected(
+                        Severity::Error,
+                        format!("the folder name is not an academic year: {e}"),
+                    );
+                }
+            };
+            match *file {
+                SELF_REVIEW_FILE => Classified::File(PanelPath::SelfReview(school, year)),
+                ACTION_PLAN_FILE => Classified::File(PanelPath::ActionPlan(school, year)),
+                _ => unexpected(
+                    Severity::Warning,
+                    "not a submission file (self-review.ron or action-plan.ron); ignored",
+                ),
+            }
+        }
+        _ => unexpected(
+            Severity::Warning,
+            "not where kitemark keeps submission files (submissions/<school-id>/<year>/); ignored",
+        ),
+    }
+}
+
+fn classify_decision(school: &str, year: &str, file: &str) -> Classified {
+    let school: SchoolId = match school.parse() {
+        Ok(id) => id,
+        Err(e) => {
+            return unexpected(
+                Severity::Error,
+                format!("the folder name is not a school id: {e}"),
+            );
+        }
+    };
+    let year: AcademicYear = match year.parse() {
+        Ok(year) => year,
+        Err(e) => {
+            return unexpected(
+                Severity::Error,
+                format!("the folder name is not an academic year: {e}"),
+            );
+        }
+    };
+    let expected =
+        "decision files are named <YYYY-MM-DD>-<kind>.ron (for example 2025-11-12-initial.ron)";
+    let Some(stem) = file.strip_suffix(".ron") else {
+        return unexpected(Severity::Error, expected);
+    };
+    if stem.len() < 12 || !stem.is_char_boundary(10) || stem.as_bytes()[10] != b'-' {
+        return unexpected(Severity::Error, expected);
+    }
+    let (date, kind) = (&stem[..10], &stem[11..]);
+    match (date.parse::<Date>(), kind.parse::<KindId>()) {
+        (Ok(date), Ok(kind)) => Classified::File(PanelPath::Decision(DecisionPath {
+            school,
+            year,
+            date,
+            kind,
+        })),
+        _ => unexpected(Severity::Error, expected),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str) -> PanelPath {
+        match classify(path) {
+            Classified::File(p) => p,
+            other => panic!("{path}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn known_paths_round_trip() {
+        for path in [
+            "panel.ron",
+            "rubrics/hymh-kitemark.ron",
+            "submissions/oak-tree/school.ron",
+            "submissions/oak-tree/2025-26/self-review.ron",
+            "submissions/oak-tree/2025-26/action-plan.ron",
+            "meetings/2025-11-12.ron",
+            "decisions/oak-tree/2025-26/2025-11-12-annual-review.ron",
+        ] {
+            assert_eq!(file(path).to_string(), path);
+        }
+    }
+
+    #[test]
+    fn decision_path_parts() {
+        let PanelPath::Decision(d) =
+            file("decisions/oak-tree/2025-26/2025-11-12-annual-review.ron")
+        else {
+            panic!("not a decision")
+        };
+        assert_eq!(d.kind.as_str(), "annual-review");
+        assert_eq!(d.date, jiff::civil::date(2025, 11, 12));
+    }
+
+    #[test]
+    fn bad_ids_in_paths_are_errors() {
+        for path in [
+            "submissions/Oak Tree/school.ron",
+            "submissions/oak/2025-27/self-review.ron",
+            "submissions/oak/25-26/action-plan.ron",
+            "meetings/2025-13-01.ron",
+            "meetings/notes/x.ron",
+            "decisions/oak/2025-26/initial.ron",
+            "decisions/oak/2025-26/2025-11-31-initial.ron",
+            "decisions/oak/2025-26/2025-11-12-Initial.ron",
+            "decisions/oak/2025-26/extra/2025-11-12-initial.ron",
+            "rubrics/Bad Rubric.ron",
+        ] {
+            assert!(
+                matches!(
+                    classify(path),
+                    Classified::Unexpected {
+                        severity: Severity::Error,
+                        ..
+                    }
+                ),
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn notes_and_other_files() {
+        assert_eq!(classify("README.md"), Classified::Ignored);
+        assert_eq!(classify("submissions/oak/README.md"), Classified::Ignored);
+        assert_eq!(classify(".gitignore"), Classified::Ignored);
+        assert_eq!(classify("docs/guide.ron"), Classified::Ignored);
+        assert!(matches!(
+            classify("submissions/oak/2025-26/evidence.pdf"),
+            Classified::Unexpected {
+                severity: Severity::Warning,
+                ..
+            }
+        ));
+    }
+}

@@ -1,0 +1,33 @@
+//! The domain: rubrics, schools, submissions, meetings, decisions and the panel, with their
+//! validation rules. Pure values and functions; no I/O.
+
+pub mod catalog;
+pub mod decision;
+pub mod format;
+pub mod ids;
+pub mod layout;
+pub mod lifecycle;
+pub mod meeting;
+pub mod message;
+pub mod panel;
+pub mod problem;
+pub mod rubric;
+pub mod school;
+pub mod submission;
+pub mod text;
+pub mod validate;
+
+pub use decision::{AreaJudgement, Condition, Decision, FileRef, ObjectId, SubmissionRef};
+pub use ids::{
+    AcademicYear, ActionId, AreaId, AwardId, CriterionId, IdError, KindId, LevelId, MemberId,
+    OutcomeId, RubricId, RuleId, SchoolId, StageId,
+};
+pub use layout::{Classified, DecisionPath, PanelPath};
+pub use meeting::{AgendaItem, Conflict, ConflictKind, Meeting};
+pub use panel::{Identity, Member, Panel, Quorum, Role};
+pub use problem::{Position, Problem, Severity};
+pub use rubric::Rubric;
+pub use school::{Contact, Phase, School};
+pub use submission::{
+    Action, ActionPlan, ActionStatus, AreaReview, Evidence, EvidenceKind, SelfReview,
+};

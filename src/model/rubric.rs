@@ -1,0 +1,456 @@
+//! Rubrics: the frameworks a panel assesses against (SPEC §2.1).
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::{
+    AreaId, AwardId, CriterionId, KindId, LevelId, OutcomeId, RubricId, RuleId, StageId,
+};
+
+/// A framework: its areas, scales, decision kinds and rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rubric {
+    pub id: RubricId,
+    pub title: String,
+    pub version: String,
+    /// Where the framework comes from (the body that publishes it).
+    pub source: String,
+    #[serde(default)]
+    pub description: String,
+    pub areas: Vec<Area>,
+    /// The stages a school works through (for example assess, plan, review impact).
+    #[serde(default)]
+    pub stages: Vec<Stage>,
+    /// The scale a school uses to assess itself in each area.
+    pub self_assessment: Vec<Level>,
+    /// The scale the panel uses to judge each area.
+    pub judgement: Vec<Level>,
+    pub awards: Vec<AwardDef>,
+    pub decision_kinds: Vec<DecisionKind>,
+    #[serde(default)]
+    pub evidence_rules: Vec<EvidenceRule>,
+    #[serde(default)]
+    pub eligibility_rules: Vec<EligibilityRule>,
+    /// Overall grades from the total of scored criteria, on the self-assessment scale.
+    #[serde(default)]
+    pub grade_boundaries: Vec<GradeBoundary>,
+}
+
+/// A key area (principle, theme, outcome) of a rubric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Area {
+    pub id: AreaId,
+    /// A short code used as the prefix of action ids in this area (for example `LM`).
+    #[serde(default)]
+    pub code: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Whether the area is central to the framework (Leadership and management for the kitemark).
+    #[serde(default)]
+    pub central: bool,
+    #[serde(default)]
+    pub criteria: Vec<Criterion>,
+    /// Questions that help a school reflect on the area.
+    #[serde(default)]
+    pub prompts: Vec<String>,
+}
+
+/// Something a school should be able to show in an area; scored where the rubric grades.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    pub id: CriterionId,
+    pub text: String,
+    #[serde(default)]
+    pub max_points: Option<u32>,
+}
+
+/// One level of a scale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    pub id: LevelId,
+    pub label: String,
+    #[serde(default)]
+    pub points: u32,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A stage of the framework's process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    pub id: StageId,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// An award (or status) that outcomes can grant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwardDef {
+    pub id: AwardId,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// How often the holder sends an updated action plan for review, if at all.
+    #[serde(default)]
+    pub annual_review_months: Option<u32>,
+}
+
+/// A kind of decision the panel makes (initial application, annual review, ...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionKind {
+    pub id: KindId,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub outcomes: Vec<Outcome>,
+}
+
+/// One allowed outcome of a decision kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    pub id: OutcomeId,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub effect: Effect,
+    /// Whether a decision with this outcome must set conditions with due dates.
+    #[serde(default)]
+    pub needs_conditions: bool,
+}
+
+/// What an outcome does to a school's awards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Effect {
+    /// Grants (or renews) an award for a number of months from the meeting date.
+    Grant { award: AwardId, months: u32 },
+    /// Accepts the year's updated action plan; the award continues.
+    ReviewAccepted { award: AwardId },
+    /// Asks the school to revise and resubmit.
+    Resubmission,
+    /// Ends an award before its expiry.
+    Withdrawn { award: AwardId },
+    /// Nothing is granted.
+    NotAwarded,
+}
+
+impl Effect {
+    /// The award this outcome grants, if any.
+    pub fn granted_award(&self) -> Option<&AwardId> {
+        match self {
+            Effect::Grant { award, .. } => Some(award),
+            _ => None,
+        }
+    }
+
+    /// The award this effect refers to, if any.
+    pub fn award(&self) -> Option<&AwardId> {
+        match self {
+            Effect::Grant { award, .. }
+            | Effect::ReviewAccepted { award }
+            | Effect::Withdrawn { award } => Some(award),
+            Effect::Resubmission | Effect::NotAwarded => None,
+        }
+    }
+}
+
+/// A minimum of evidence in named areas before an award can be made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceRule {
+    pub id: RuleId,
+    pub description: String,
+    /// The decision kinds the rule is checked for.
+    pub applies_to: Vec<KindId>,
+    /// The areas concerned; empty means every area.
+    #[serde(default)]
+    pub areas: Vec<AreaId>,
+    /// Pieces of evidence needed in each of the areas.
+    #[serde(default)]
+    pub min_per_area: u32,
+    /// Pieces of evidence needed across the areas together.
+    #[serde(default)]
+    pub min_total: u32,
+}
+
+/// A condition on the school's history before a decision kind can be applied for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EligibilityRule {
+    pub id: RuleId,
+    pub description: String,
+    pub applies_to: Vec<KindId>,
+    pub requires: Requirement,
+}
+
+/// What an eligibility rule needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Requirement {
+    /// The award is held (not expired or withdrawn) and has been for at least `min_months`.
+    AwardHeld { award: AwardId, min_months: u32 },
+}
+
+/// The lowest total score that earns a grade.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeBoundary {
+    pub level: LevelId,
+    pub min_points: u32,
+}
+
+impl Rubric {
+    pub fn area(&self, id: &AreaId) -> Option<&Area> {
+        self.areas.iter().find(|a| &a.id == id)
+    }
+
+    pub fn kind(&self, id: &KindId) -> Option<&DecisionKind> {
+        self.decision_kinds.iter().find(|k| &k.id == id)
+    }
+
+    pub fn award(&self, id: &AwardId) -> Option<&AwardDef> {
+        self.awards.iter().find(|a| &a.id == id)
+    }
+
+    pub fn self_level(&self, id: &LevelId) -> Option<&Level> {
+        self.self_assessment.iter().find(|l| &l.id == id)
+    }
+
+    pub fn judgement_level(&self, id: &LevelId) -> Option<&Level> {
+        self.judgement.iter().find(|l| &l.id == id)
+    }
+
+    pub fn stage(&self, id: &StageId) -> Option<&Stage> {
+        self.stages.iter().find(|s| &s.id == id)
+    }
+
+    /// The outcome of a kind, if both exist.
+    pub fn outcome(&self, kind: &KindId, outcome: &OutcomeId) -> Option<&Outcome> {
+        self.kind(kind)?.outcomes.iter().find(|o| &o.id == outcome)
+    }
+
+    /// The highest total score of the rubric's scored criteria.
+    pub fn max_score(&self) -> u32 {
+        self.areas
+            .iter()
+            .flat_map(|a| &a.criteria)
+            .filter_map(|c| c.max_points)
+            .sum()
+    }
+
+    /// The grade a total score earns, if the rubric grades.
+    pub fn grade_for(&self, points: u32) -> Option<&Level> {
+        self.grade_boundaries
+            .iter()
+            .filter(|b| points >= b.min_points)
+            .max_by_key(|b| b.min_points)
+            .and_then(|b| self.self_level(&b.level))
+    }
+
+    /// Whether a decision kind grants an award other than the rubric's main (first) award,
+    /// like the kitemark's suicide-aware status.
+    pub fn grants_additional_award(&self, kind: &KindId) -> bool {
+        let main = self.awards.first().map(|a| &a.id);
+        self.kind(kind).is_some_and(|k| {
+            k.outcomes
+                .iter()
+                .filter_map(|o| o.effect.granted_award())
+                .any(|award| Some(award) != main)
+        })
+    }
+
+    /// The rules that apply to a decision kind.
+    pub fn evidence_rules_for<'a>(
+        &'a self,
+        kind: &'a KindId,
+    ) -> impl Iterator<Item = &'a EvidenceRule> {
+        self.evidence_rules
+            .iter()
+            .filter(move |r| r.applies_to.contains(kind))
+    }
+
+    pub fn eligibility_rules_for<'a>(
+        &'a self,
+        kind: &'a KindId,
+    ) -> impl Iterator<Item = &'a EligibilityRule> {
+        self.eligibility_rules
+            .iter()
+            .filter(move |r| r.applies_to.contains(kind))
+    }
+
+    /// Internal consistency: every reference inside the rubric resolves, ids are unique.
+    pub fn consistency_problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.areas.is_empty() {
+            out.push("the rubric has no areas".to_owned());
+        }
+        if self.self_assessment.is_empty() {
+            out.push("the self-assessment scale has no levels".to_owned());
+        }
+        if self.judgement.is_empty() {
+            out.push("the judgement scale has no levels".to_owned());
+        }
+        if self.decision_kinds.is_empty() {
+            out.push("the rubric has no decision kinds".to_owned());
+        }
+        dupes(&mut out, "area", self.areas.iter().map(|a| a.id.as_str()));
+        dupes(
+            &mut out,
+            "area code",
+            self.areas
+                .iter()
+                .map(|a| a.code.as_str())
+                .filter(|c| !c.is_empty()),
+        );
+        dupes(
+            &mut out,
+            "self-assessment level",
+            self.self_assessment.iter().map(|l| l.id.as_str()),
+        );
+        dupes(
+            &mut out,
+            "judgement level",
+            self.judgement.iter().map(|l| l.id.as_str()),
+        );
+        dupes(&mut out, "stage", self.stages.iter().map(|s| s.id.as_str()));
+        dupes(&mut out, "award", self.awards.iter().map(|a| a.id.as_str()));
+        dupes(
+            &mut out,
+            "decision kind",
+            self.decision_kinds.iter().map(|k| k.id.as_str()),
+        );
+        dupes(
+            &mut out,
+            "criterion",
+            self.areas
+                .iter()
+                .flat_map(|a| &a.criteria)
+                .map(|c| c.id.as_str()),
+        );
+        dupes(
+            &mut out,
+            "rule",
+            self.evidence_rules
+                .iter()
+                .map(|r| r.id.as_str())
+                .chain(self.eligibility_rules.iter().map(|r| r.id.as_str())),
+        );
+        for kind in &self.decision_kinds {
+            if kind.outcomes.is_empty() {
+                out.push(format!(
+                    "decision kind {:?} has no outcomes",
+                    kind.id.as_str()
+                ));
+            }
+            dupes(
+                &mut out,
+                &format!("outcome of {:?}", kind.id.as_str()),
+                kind.outcomes.iter().map(|o| o.id.as_str()),
+            );
+            for outcome in &kind.outcomes {
+                if let Some(award) = outcome.effect.award()
+                    && self.award(award).is_none()
+                {
+                    out.push(format!(
+                            "outcome {:?} of {:?} refers to award {:?}, which the rubric does not define",
+                            outcome.id.as_str(),
+                            kind.id.as_str(),
+                            award.as_str()
+                        ));
+                }
+                if let Effect::Grant { months: 0, .. } = outcome.effect {
+                    out.push(format!(
+                        "outcome {:?} of {:?} grants an award for 0 months",
+                        outcome.id.as_str(),
+                        kind.id.as_str()
+                    ));
+                }
+            }
+        }
+        for rule in &self.evidence_rules {
+            self.check_kinds(&mut out, &rule.id, &rule.applies_to);
+            for area in &rule.areas {
+                if self.area(area).is_none() {
+                    out.push(format!(
+                        "evidence rule {:?} names area {:?}, which the rubric does not define",
+                        rule.id.as_str(),
+                        area.as_str()
+                    ));
+                }
+            }
+            if rule.min_per_area == 0 && rule.min_total == 0 {
+                out.push(format!(
+                    "evidence rule {:?} asks for nothing: set min_per_area or min_total",
+                    rule.id.as_str()
+                ));
+            }
+        }
+        for rule in &self.eligibility_rules {
+            self.check_kinds(&mut out, &rule.id, &rule.applies_to);
+            let Requirement::AwardHeld { award, .. } = &rule.requires;
+            if self.award(award).is_none() {
+                out.push(format!(
+                    "eligibility rule {:?} needs award {:?}, which the rubric does not define",
+                    rule.id.as_str(),
+                    award.as_str()
+                ));
+            }
+        }
+        for boundary in &self.grade_boundaries {
+            if self.self_level(&boundary.level).is_none() {
+                out.push(format!(
+                    "grade boundary names level {:?}, which is not on the self-assessment scale",
+                    boundary.level.as_str()
+                ));
+            }
+            if boundary.min_points > self.max_score() {
+                out.push(format!(
+                    "grade boundary for {:?} needs {} points but the criteria only add up to {}",
+                    boundary.level.as_str(),
+                    boundary.min_points,
+                    self.max_score()
+                ));
+            }
+        }
+        dupes(
+            &mut out,
+            "grade boundary",
+            self.grade_boundaries.iter().map(|b| b.level.as_str()),
+        );
+        out
+    }
+
+    fn check_kinds(&self, out: &mut Vec<String>, rule: &RuleId, kinds: &[KindId]) {
+        if kinds.is_empty() {
+            out.push(format!(
+                "rule {:?} applies to no decision kind",
+                rule.as_str()
+            ));
+        }
+        for kind in kinds {
+            if self.kind(kind).is_none() {
+                out.push(format!(
+                    "rule {:?} applies to decision kind {:?}, which the rubric does not define",
+                    rule.as_str(),
+                    kind.as_str()
+                ));
+            }
+        }
+    }
+}
+
+fn dupes<'a>(out: &mut Vec<String>, what: &str, ids: impl Iterator<Item = &'a str>) {
+    let mut seen = std::collections::BTreeSet::new();
+    for id in ids {
+        if !seen.insert(id) {
+            out.push(format!("{what} {id:?} is defined more than once"));
+        }
+    }
+}

@@ -1,0 +1,1360 @@
+//! Checking a panel repository's files, each on its own and against each other.
+//!
+//! The validator is fed files one at a time, in [`PanelPath`] order (rubrics, panel, schools,
+//! submissions, meetings, decisions), and keeps only what later files refer to, so that a large
+//! repository is checked without holding all of its text at once.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+use serde::de::DeserializeOwned;
+
+use super::decision::Decision;
+use super::format::{conflict_marker, control_characters, from_ron, locate_field, locate_value};
+use super::ids::{AcademicYear, RubricId, SchoolId};
+use super::layout::{Classified, DecisionPath, PanelPath, classify};
+use super::meeting::Meeting;
+use super::panel::Panel;
+use super::problem::{Position, Problem, Severity};
+use super::rubric::Rubric;
+use super::school::School;
+use super::submission::{ActionPlan, SelfReview};
+
+/// What the files being checked are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A panel repository: decisions must name the git objects they were made on.
+    Repository,
+    /// The bundled demo data before it is replayed into a repository, which fills those in.
+    BundledSource,
+}
+
+/// The outcome of checking a set of files.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Report {
+    pub files_checked: usize,
+    pub problems: Vec<Problem>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.problems.len() - self.errors()
+    }
+}
+
+#[derive(Debug, Default)]
+struct YearSeen {
+    rubric: Option<RubricId>,
+    self_review: bool,
+    action_plan: bool,
+}
+
+/// Checks files fed to it in [`PanelPath`] order.
+#[derive(Debug)]
+pub struct Validator {
+    mode: Mode,
+    files_checked: usize,
+    problems: Vec<Problem>,
+    rubrics: BTreeMap<RubricId, Rubric>,
+    panel: Option<Panel>,
+    schools: BTreeMap<SchoolId, School>,
+    /// Schools with files under `submissions/<id>/`, with the first path seen.
+    school_dirs: BTreeMap<SchoolId, String>,
+    years: BTreeMap<(SchoolId, AcademicYear), YearSeen>,
+    meetings: BTreeMap<Date, Meeting>,
+    decisions: BTreeSet<String>,
+    supersedes: Vec<(String, String)>,
+}
+
+/// The problems of one file, with its text at hand to point at lines.
+struct FileCheck<'a> {
+    path: &'a str,
+    text: &'a str,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl FileCheck<'_> {
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        position: Option<Position>,
+        message: String,
+    ) {
+        self.problems.push(Problem {
+            path: self.path.to_owned(),
+            position,
+            severity,
+            code,
+            message,
+        });
+    }
+
+    fn error(&mut self, code: &'static str, position: Option<Position>, message: String) {
+        self.push(Severity::Error, code, position, message);
+    }
+
+    fn warn(&mut self, code: &'static str, position: Option<Position>, message: String) {
+        self.push(Severity::Warning, code, position, message);
+    }
+
+    /// Where `field: "value"` is written (its `nth` occurrence), if it can be found.
+    fn at(&self, field: &str, value: &str, nth: usize) -> Option<Position> {
+        locate_value(self.text, field, value, nth).or_else(|| locate_field(self.text, field))
+    }
+
+    fn field(&self, field: &str) -> Option<Position> {
+        locate_field(self.text, field)
+    }
+
+    /// Problems that make the text unusable or unsafe, then the parse itself.
+    fn parse<T: DeserializeOwned>(&mut self) -> Option<T> {
+        if let Some(pos) = conflict_marker(self.text) {
+            self.error(
+                "merge-conflict",
+                Some(pos),
+                "unresolved merge-conflict marker: resolve the conflict and commit the result"
+                    .into(),
+            );
+            return None;
+        }
+        for (pos, c) in control_characters(self.text) {
+            self.error(
+                "control-character",
+                Some(pos),
+                format!(
+                    "control character U+{:04X} in the text; terminal escape sequences and other control characters are not allowed",
+                    c as u32
+                ),
+            );
+        }
+        match from_ron::<T>(self.text) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.error("syntax", Some(e.position), e.message);
+                None
+            }
+        }
+    }
+
+    /// A field whose content must match the file's path.
+    fn must_match(&mut self, field: &str, found: &str, expected: &str) {
+        if found != expected {
+            let pos = self.at(field, found, 0);
+            self.error(
+                "path-mismatch",
+                pos,
+                format!("{field} is {found:?} but the file's path says {expected:?}"),
+            );
+        }
+    }
+}
+
+fn duplicates<'a, I: Iterator<Item = &'a str>>(ids: I) -> Vec<(&'a str, usize)> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    for id in ids {
+        let n = counts.entry(id).or_default();
+        if *n >= 1 {
+            out.push((id, *n));
+        }
+        *n += 1;
+    }
+    out
+}
+
+fn looks_like_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+impl Validator {
+    pub fn new(mode: Mode) -> Self {
+        Self {
+            mode,
+            files_checked: 0,
+            problems: Vec::new(),
+            rubrics: BTreeMap::new(),
+            panel: None,
+            schools: BTreeMap::new(),
+            school_dirs: BTreeMap::new(),
+            years: BTreeMap::new(),
+            meetings: BTreeMap::new(),
+            decisions: BTreeSet::new(),
+            supersedes: Vec::new(),
+        }
+    }
+
+    /// Records a problem found before the text could be read (too large, not UTF-8, ...).
+    pub fn unreadable(&mut self, path: &str, code: &'static str, message: String) {
+        self.files_checked += 1;
+        self.problems.push(Problem {
+            path: path.to_owned(),
+            position: None,
+            severity: Severity::Error,
+            code,
+            message,
+        });
+    }
+
+    /// Records a file that sits where kitemark expects its own files but is not one.
+    pub fn unexpected(&mut self, path: &str, severity: Severity, reason: &str) {
+        self.problems.push(Problem {
+            path: path.to_owned(),
+            position: None,
+            severity,
+            code: "unexpected-file",
+            message: reason.to_owned(),
+        });
+    }
+
+    /// Checks one file. Files must come in [`PanelPath`] order; see [`validate_files`].
+    pub fn check(&mut self, path: &str, text: &str) {
+        match classify(path) {
+            Classified::Ignored => {}
+            Classified::Unexpected { severity, reason } => self.unexpected(path, severity, &reason),
+            Classified::File(kind) => self.check_file(&kind, path, text),
+        }
+    }
+
+    /// Checks a file whose kind is already known.
+    pub fn check_file(&mut self, kind: &PanelPath, path: &str, text: &str) {
+        self.files_checked += 1;
+        let mut problems = std::mem::take(&mut self.problems);
+        let mut file = FileCheck {
+            path,
+            text,
+            problems: &mut problems,
+        };
+        match kind {
+            PanelPath::Rubric(id) => self.rubric(&mut file, id),
+            PanelPath::Panel => self.panel(&mut file),
+            PanelPath::School(id) => self.school(&mut file, id),
+            PanelPath::SelfReview(school, year) => self.self_review(&mut file, school, *year),
+            PanelPath::ActionPlan(school, year) => self.action_plan(&mut file, school, *year),
+            PanelPath::Meeting(date) => self.meeting(&mut file, *date),
+            PanelPath::Decision(d) => self.decision(&mut file, d),
+        }
+        self.problems = problems;
+    }
+
+    fn rubric(&mut self, file: &mut FileCheck, id: &RubricId) {
+        let Some(rubric) = file.parse::<Rubric>() else {
+            return;
+        };
+        file.must_match("id", rubric.id.as_str(), id.as_str());
+        for problem in rubric.consistency_problems() {
+            file.error("rubric", None, problem);
+        }
+        self.rubrics.insert(id.clone(), rubric);
+    }
+
+    fn panel(&mut self, file: &mut FileCheck) {
+        let Some(panel) = file.parse::<Panel>() else {
+            return;
+        };
+        if !self.rubrics.contains_key(&panel.default_rubric) {
+            let pos = file.field("default_rubric");
+            file.error(
+                "unknown-rubric",
+                pos,
+                format!(
+                    "default rubric {:?} is not in rubrics/ (found: {})",
+                    panel.default_rubric.as_str(),
+                    self.rubric_list()
+                ),
+            );
+        }
+        for (id, nth) in duplicates(panel.members.iter().map(|m| m.id.as_str())) {
+            let pos = file.at("id", id, nth);
+            file.error(
+                "duplicate-id",
+                pos,
+                format!("member {id:?} is listed more than once"),
+            );
+        }
+        for member in &panel.members {
+            if !looks_like_email(&member.email) {
+                let pos = file.at("email", &member.email, 0);
+                file.error(
+                    "bad-email",
+                    pos,
+                    format!("member {:?} has no usable email address ({:?}); commits are made in members' names", member.id.as_str(), member.email),
+                );
+            }
+        }
+        if panel.members.is_empty() {
+            file.warn(
+                "no-members",
+                file.field("members"),
+                "the panel has no members yet; no decision can be recorded".into(),
+            );
+        } else if panel.quorum.min_present as usize > panel.members.len() {
+            let pos = file.field("min_present");
+            file.error(
+                "quorum",
+                pos,
+                format!(
+                    "the quorum needs {} members present but the panel has only {}",
+                    panel.quorum.min_present,
+                    panel.members.len()
+                ),
+            );
+        }
+        if panel.quorum.min_present == 0 && !panel.members.is_empty() {
+            let pos = file.field("min_present");
+            file.error(
+                "quorum",
+                pos,
+                "the quorum must need at least one member present".into(),
+            );
+        }
+        self.panel = Some(panel);
+    }
+
+    fn school(&mut self, file: &mut FileCheck, id: &SchoolId) {
+        self.school_dirs
+            .entry(id.clone())
+            .or_insert_with(|| file.path.to_owned());
+        let Some(school) = file.parse::<School>() else {
+            return;
+        };
+        file.must_match("id", school.id.as_str(), id.as_str());
+        if school.contacts.is_empty() {
+            file.error(
+                "no-contact",
+                file.field("contacts"),
+                "the school has no contact; submissions are committed in the main contact's name"
+                    .into(),
+            );
+        }
+        for contact in &school.contacts {
+            if !looks_like_email(&contact.email) {
+                let pos = file.at("email", &contact.email, 0);
+                file.error(
+                    "bad-email",
+                    pos,
+                    format!("contact {:?} has no usable email address", contact.name),
+                );
+            }
+        }
+        if let Some(rubric) = &school.rubric
+            && !self.rubrics.contains_key(rubric)
+        {
+            let pos = file.at("rubric", rubric.as_str(), 0);
+            file.error(
+                "unknown-rubric",
+                pos,
+                format!(
+                    "rubric {:?} is not in rubrics/ (found: {})",
+                    rubric.as_str(),
+                    self.rubric_list()
+                ),
+            );
+        }
+        self.schools.insert(id.clone(), school);
+    }
+
+    fn self_review(&mut self, file: &mut FileCheck, school: &SchoolId, year: AcademicYear) {
+        self.school_dirs
+            .entry(school.clone())
+            .or_insert_with(|| file.path.to_owned());
+        let seen = self.years.entry((school.clone(), year)).or_default();
+        seen.self_review = true;
+        let Some(review) = file.parse::<SelfReview>() else {
+            return;
+        };
+        seen.rubric = Some(review.rubric.clone());
+        file.must_match("school", review.school.as_str(), school.as_str());
+        file.must_match("year", &review.year.to_string(), &year.to_string());
+        let Some(rubric) = self.rubrics.get(&review.rubric) else {
+            let pos = file.at("rubric", review.rubric.as_str(), 0);
+            file.error(
+                "unknown-rubric",
+                pos,
+                format!(
+                    "rubric {:?} is not in rubrics/ (found: {})",
+                    review.rubric.as_str(),
+                    self.rubric_list()
+                ),
+            );
+            return;
+        };
+        if review.rubric_version != rubric.version {
+            let pos = file.at("rubric_version", &review.rubric_version, 0);
+            file.warn(
+                "rubric-version",
+                pos,
+                format!(
+                    "written for version {:?} of {:?}; the repository holds version {:?}",
+                    review.rubric_version,
+                    rubric.id.as_str(),
+                    rubric.version
+                ),
+            );
+        }
+        if let Some(stage) = &review.stage
+            && rubric.stage(stage).is_none()
+        {
+            let pos = file.at("stage", stage.as_str(), 0);
+            let known: Vec<&str> = rubric.stages.iter().map(|s| s.id.as_str()).collect();
+            file.error(
+                "unknown-stage",
+                pos,
+                if known.is_empty() {
+                    format!(
+                        "stage {:?} given, but {:?} has no stages",
+                        stage.as_str(),
+                        rubric.id.as_str()
+                    )
+                } else {
+                    format!(
+                        "stage {:?} is not a stage of {:?} (stages: {})",
+                        stage.as_str(),
+                        rubric.id.as_str(),
+                        known.join(", ")
+                    )
+                },
+            );
+        }
+        for (id, nth) in duplicates(review.areas.iter().map(|a| a.area.as_str())) {
+            let pos = file.at("area", id, nth);
+            file.error(
+                "duplicate-area",
+                pos,
+                format!("area {id:?} is reviewed more than once"),
+            );
+        }
+        let mut occurrences: BTreeMap<&str, usize> = BTreeMap::new();
+        for entry in &review.areas {
+            let nth = occurrences.entry(entry.area.as_str()).or_default();
+            let here = file.at("area", entry.area.as_str(), *nth);
+            *nth += 1;
+            let Some(area) = rubric.area(&entry.area) else {
+                file.error(
+                    "unknown-area",
+                    here,
+                    format!(
+                        "{:?} is not an area of {:?} (areas: {})",
+                        entry.area.as_str(),
+                        rubric.id.as_str(),
+                        rubric
+                            .areas
+                            .iter()
+                            .map(|a| a.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+                continue;
+            };
+            if rubric.self_level(&entry.level).is_none() {
+                let pos = file.at("level", entry.level.as_str(), 0);
+                file.error(
+                    "unknown-level",
+                    pos,
+                    format!(
+                        "level {:?} (area {:?}) is not on the self-assessment scale of {:?} ({})",
+                        entry.level.as_str(),
+                        entry.area.as_str(),
+                        rubric.id.as_str(),
+                        rubric
+                            .self_assessment
+                            .iter()
+                            .map(|l| l.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+            if entry.reflection.trim().is_empty() {
+                file.error(
+                    "empty-text",
+                    here,
+                    format!("area {:?} has no reflection", entry.area.as_str()),
+                );
+            }
+            for (criterion, points) in &entry.scores {
+                match area.criteria.iter().find(|c| &c.id == criterion) {
+                    None => file.error(
+                        "unknown-criterion",
+                        here,
+                        format!(
+                            "criterion {:?} is not a criterion of area {:?}",
+                            criterion.as_str(),
+                            area.id.as_str()
+                        ),
+                    ),
+                    Some(c) => match c.max_points {
+                        None => file.error(
+                            "unscored-criterion",
+                            here,
+                            format!(
+                                "criterion {:?} is not scored in {:?}",
+                                criterion.as_str(),
+                                rubric.id.as_str()
+                            ),
+                        ),
+                        Some(max) if *points > max => file.error(
+                            "score-out-of-range",
+                            here,
+                            format!(
+                                "criterion {:?} scores {points}, more than its {max} points",
+                                criterion.as_str()
+                            ),
+                        ),
+                        Some(_) => {}
+                    },
+                }
+            }
+        }
+        for area in &rubric.areas {
+            if review.area(&area.id).is_none() {
+                let pos = file.field("areas");
+                file.error(
+                    "missing-area",
+                    pos,
+                    format!(
+                        "area {:?} ({}) is not reviewed; every area of the rubric needs a review",
+                        area.id.as_str(),
+                        area.title
+                    ),
+                );
+            }
+        }
+    }
+
+    fn action_plan(&mut self, file: &mut FileCheck, school: &SchoolId, year: AcademicYear) {
+        self.school_dirs
+            .entry(school.clone())
+            .or_insert_with(|| file.path.to_owned());
+        self.years
+            .entry((school.clone(), year))
+            .or_default()
+            .action_plan = true;
+        let Some(plan) = file.parse::<ActionPlan>() else {
+            return;
+        };
+        file.must_match("school", plan.school.as_str(), school.as_str());
+        file.must_match("year", &plan.year.to_string(), &year.to_string());
+        for (id, nth) in duplicates(plan.actions.iter().map(|a| a.id.as_str())) {
+            let pos = file.at("id", id, nth);
+            file.error(
+                "duplicate-id",
+                pos,
+                format!("action id {id:?} is used more than once; ids must be unique within a plan and stay the same from year to year"),
+            );
+        }
+        let rubric = self.rubric_for(school, year);
+        for action in &plan.actions {
+            let here = file.at("id", action.id.as_str(), 0);
+            if let Some(rubric) = rubric
+                && rubric.area(&action.area).is_none()
+            {
+                let pos = file.at("area", action.area.as_str(), 0);
+                file.error(
+                    "unknown-area",
+                    pos,
+                    format!(
+                        "action {:?} is in area {:?}, which is not an area of {:?}",
+                        action.id.as_str(),
+                        action.area.as_str(),
+                        rubric.id.as_str()
+                    ),
+                );
+            }
+            if action.due < action.start {
+                file.error(
+                    "bad-dates",
+                    here,
+                    format!(
+                        "action {:?} is due ({}) before it starts ({})",
+                        action.id.as_str(),
+                        action.due,
+                        action.start
+                    ),
+                );
+            }
+            if action.text.trim().is_empty() {
+                file.error(
+                    "empty-text",
+                    here,
+                    format!("action {:?} has no text", action.id.as_str()),
+                );
+            }
+            if action.owner.trim().is_empty() {
+                file.error(
+                    "empty-text",
+                    here,
+                    format!("action {:?} has no owner", action.id.as_str()),
+                );
+            }
+        }
+        if rubric.is_none() {
+            file.error(
+                "unknown-rubric",
+                None,
+                "cannot tell which rubric this plan follows: no self-review, school rubric or panel default".into(),
+            );
+        }
+    }
+
+    fn meeting(&mut self, file: &mut FileCheck, date: Date) {
+        let Some(meeting) = file.parse::<Meeting>() else {
+            return;
+        };
+        file.must_match("date", &meeting.date.to_string(), &date.to_string());
+        if let Some(panel) = &self.panel {
+            let check_member = |file: &mut FileCheck, field: &str, id: &str, nth: usize| {
+                if id.parse().ok().and_then(|m| panel.member(&m)).is_none() {
+                    let pos = file.at(field, id, nth);
+                    file.error(
+                        "unknown-member",
+                        pos,
+                        format!("{id:?} ({field}) is not a member of the panel"),
+                    );
+                }
+            };
+            check_member(file, "chair", meeting.chair.as_str(), 0);
+            for id in &meeting.present {
+                check_member(file, "present", id.as_str(), 0);
+            }
+            for id in &meeting.apologies {
+                check_member(file, "apologies", id.as_str(), 0);
+            }
+            for c in &meeting.conflicts {
+                check_member(file, "member", c.member.as_str(), 0);
+            }
+        }
+        // A meeting file committed ahead of the day holds the agenda only; attendance is
+        // recorded when the meeting opens.
+        if !meeting.present.is_empty() && !meeting.present.contains(&meeting.chair) {
+            let pos = file.field("chair");
+            file.error(
+                "chair-absent",
+                pos,
+                format!(
+                    "the chair {:?} is not listed as present",
+                    meeting.chair.as_str()
+                ),
+            );
+        }
+        for (id, _) in duplicates(meeting.present.iter().map(|m| m.as_str())) {
+            file.error(
+                "duplicate-id",
+                file.field("present"),
+                format!("{id:?} is listed as present twice"),
+            );
+        }
+        for id in &meeting.apologies {
+            if meeting.present.contains(id) {
+                let pos = file.field("apologies");
+                file.error(
+                    "present-and-apologies",
+                    pos,
+                    format!(
+                        "{:?} is listed both as present and as having sent apologies",
+                        id.as_str()
+                    ),
+                );
+            }
+        }
+        for conflict in &meeting.conflicts {
+            if !self.schools.contains_key(&conflict.school) {
+                let pos = file.at("school", conflict.school.as_str(), 0);
+                file.error(
+                    "unknown-school",
+                    pos,
+                    format!(
+                        "conflict for school {:?}, which has no submissions/{}/school.ron",
+                        conflict.school.as_str(),
+                        conflict.school.as_str()
+                    ),
+                );
+            }
+            if conflict.reason.trim().is_empty() {
+                let pos = file.at("member", conflict.member.as_str(), 0);
+                file.error(
+                    "empty-text",
+                    pos,
+                    format!(
+                        "the conflict declared by {:?} gives no reason",
+                        conflict.member.as_str()
+                    ),
+                );
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for item in &meeting.agenda {
+            let pos = file.at("school", item.school.as_str(), 0);
+            if !seen.insert(item) {
+                file.error(
+                    "duplicate-agenda-item",
+                    pos,
+                    format!(
+                        "{} {} {} is on the agenda twice",
+                        item.school, item.year, item.kind
+                    ),
+                );
+            }
+            if !self.years.contains_key(&(item.school.clone(), item.year)) {
+                file.error(
+                    "unknown-submission",
+                    pos,
+                    format!(
+                        "agenda item {} {} {}: there is no submission at submissions/{}/{}/",
+                        item.school, item.year, item.kind, item.school, item.year
+                    ),
+                );
+                continue;
+            }
+            if let Some(rubric) = self.rubric_for(&item.school, item.year)
+                && rubric.kind(&item.kind).is_none()
+            {
+                let pos = file.at("kind", item.kind.as_str(), 0);
+                file.error(
+                    "unknown-kind",
+                    pos,
+                    format!(
+                        "{:?} is not a decision kind of {:?} ({})",
+                        item.kind.as_str(),
+                        rubric.id.as_str(),
+                        kinds(rubric)
+                    ),
+                );
+            }
+        }
+        self.meetings.insert(date, meeting);
+    }
+
+    fn decision(&mut self, file: &mut FileCheck, path: &DecisionPath) {
+        self.decisions.insert(file.path.to_owned());
+        let Some(decision) = file.parse::<Decision>() else {
+            return;
+        };
+        file.must_match("school", decision.school.as_str(), path.school.as_str());
+        file.must_match("year", &decision.year.to_string(), &path.year.to_string());
+        file.must_match(
+            "meeting",
+            &decision.meeting.to_string(),
+            &path.date.to_string(),
+        );
+        file.must_match("kind", decision.kind.as_str(), path.kind.as_str());
+        if let Some(target) = &decision.supersedes {
+            self.supersedes.push((file.path.to_owned(), target.clone()));
+            match classify(target) {
+                Classified::File(PanelPath::Decision(d)) if d.school == decision.school => {}
+                _ => {
+                    let pos = file.field("supersedes");
+                    file.error(
+                        "bad-supersedes",
+                        pos,
+                        format!(
+                            "supersedes {target:?}, which is not a decision path of the same school"
+                        ),
+                    );
+                }
+            }
+        }
+        if !self
+            .years
+            .contains_key(&(decision.school.clone(), decision.year))
+        {
+            file.error(
+                "unknown-submission",
+                file.field("school"),
+                format!(
+                    "there is no submission at submissions/{}/{}/",
+                    decision.school, decision.year
+                ),
+            );
+        }
+        if !self.meetings.contains_key(&decision.meeting) {
+            file.error(
+                "unknown-meeting",
+                file.field("meeting"),
+                format!(
+                    "no meeting is recorded on {} (meetings/{}.ron)",
+                    decision.meeting, decision.meeting
+                ),
+            );
+        }
+        if let Some(panel) = &self.panel {
+            for (field, id) in decision
+                .participants
+                .iter()
+                .map(|m| ("participants", m))
+                .chain(std::iter::once(("recorder", &decision.recorder)))
+            {
+                if panel.member(id).is_none() {
+                    let pos = file.at(field, id.as_str(), 0).or_else(|| file.field(field));
+                    file.error(
+                        "unknown-member",
+                        pos,
+                        format!("{:?} ({field}) is not a member of the panel", id.as_str()),
+                    );
+                }
+            }
+        }
+        if decision.participants.is_empty() {
+            file.error(
+                "no-participants",
+                file.field("participants"),
+                "no members took part".into(),
+            );
+        }
+        match (&decision.made_on, self.mode) {
+            (None, Mode::Repository) => file.error(
+                "no-made-on",
+                None,
+                "the decision does not record the commit and blobs it was made on (made_on)".into(),
+            ),
+            (Some(made_on), _) => {
+                let prefix = format!("submissions/{}/{}/", decision.school, decision.year);
+                for f in &made_on.files {
+                    if !f.path.starts_with(&prefix) {
+                        let pos = file.at("path", &f.path, 0);
+                        file.error(
+                            "bad-made-on",
+                            pos,
+                            format!("made_on names {:?}, which is not a file of this submission ({prefix})", f.path),
+                        );
+                    }
+                }
+                if made_on.files.is_empty() {
+                    file.error(
+                        "bad-made-on",
+                        file.field("made_on"),
+                        "made_on lists no submission files".into(),
+                    );
+                }
+            }
+            (None, Mode::BundledSource) => {}
+        }
+        let Some(rubric) = self.rubric_for(&decision.school, decision.year) else {
+            return;
+        };
+        let Some(kind) = rubric.kind(&decision.kind) else {
+            let pos = file.at("kind", decision.kind.as_str(), 0);
+            file.error(
+                "unknown-kind",
+                pos,
+                format!(
+                    "{:?} is not a decision kind of {:?} ({})",
+                    decision.kind.as_str(),
+                    rubric.id.as_str(),
+                    kinds(rubric)
+                ),
+            );
+            return;
+        };
+        match kind.outcomes.iter().find(|o| o.id == decision.outcome) {
+            None => {
+                let pos = file.at("outcome", decision.outcome.as_str(), 0);
+                file.error(
+                    "bad-outcome",
+                    pos,
+                    format!(
+                        "{:?} is not an outcome of {:?} in {:?}; allowed: {}",
+                        decision.outcome.as_str(),
+                        kind.id.as_str(),
+                        rubric.id.as_str(),
+                        kind.outcomes
+                            .iter()
+                            .map(|o| o.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+            Some(outcome) if outcome.needs_conditions && decision.conditions.is_empty() => {
+                let pos = file.at("outcome", decision.outcome.as_str(), 0);
+                file.error(
+                    "missing-conditions",
+                    pos,
+                    format!(
+                        "outcome {:?} needs at least one condition with a due date",
+                        outcome.id.as_str()
+                    ),
+                );
+            }
+            Some(_) => {}
+        }
+        for condition in &decision.conditions {
+            if condition.due <= decision.meeting {
+                let pos = file.at("due", &condition.due.to_string(), 0);
+                file.error(
+                    "bad-dates",
+                    pos,
+                    format!(
+                        "a condition is due on {}, not after the meeting",
+                        condition.due
+                    ),
+                );
+            }
+        }
+        for (id, nth) in duplicates(decision.areas.iter().map(|a| a.area.as_str())) {
+            let pos = file.at("area", id, nth);
+            file.error(
+                "duplicate-area",
+                pos,
+                format!("area {id:?} is judged more than once"),
+            );
+        }
+        for judgement in &decision.areas {
+            if rubric.area(&judgement.area).is_none() {
+                let pos = file.at("area", judgement.area.as_str(), 0);
+                file.error(
+                    "unknown-area",
+                    pos,
+                    format!(
+                        "{:?} is not an area of {:?}",
+                        judgement.area.as_str(),
+                        rubric.id.as_str()
+                    ),
+                );
+            }
+            if rubric.judgement_level(&judgement.judgement).is_none() {
+                let pos = file.at("judgement", judgement.judgement.as_str(), 0);
+                file.error(
+                    "unknown-level",
+                    pos,
+                    format!(
+                        "{:?} is not on the judgement scale of {:?} ({})",
+                        judgement.judgement.as_str(),
+                        rubric.id.as_str(),
+                        rubric
+                            .judgement
+                            .iter()
+                            .map(|l| l.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The rubric a school's submission for a year follows: its self-review's, else the latest
+    /// earlier self-review's, else the school's, else the panel's default.
+    fn rubric_for(&self, school: &SchoolId, year: AcademicYear) -> Option<&Rubric> {
+        let from_reviews = self
+            .years
+            .range((school.clone(), AcademicYear::starting(1990)?)..=(school.clone(), year))
+            .rev()
+            .find_map(|(_, seen)| seen.rubric.as_ref());
+        let id = from_reviews
+            .or_else(|| self.schools.get(school).and_then(|s| s.rubric.as_ref()))
+            .or_else(|| self.panel.as_ref().map(|p| &p.default_rubric))?;
+        self.rubrics.get(id)
+    }
+
+    fn rubric_list(&self) -> String {
+        if self.rubrics.is_empty() {
+            "none".into()
+        } else {
+            self.rubrics
+                .keys()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    }
+
+    /// Cross-file checks that need every file, then the report.
+    pub fn finish(mut self) -> Report {
+        let push = |path: String, code: &'static str, message: String| Problem {
+            path,
+            position: None,
+            severity: Severity::Error,
+            code,
+            message,
+        };
+        let mut extra = Vec::new();
+        if self.panel.is_none() && !self.problems.iter().any(|p| p.path == "panel.ron") {
+            extra.push(push(
+                "panel.ron".into(),
+                "missing-file",
+                "panel.ron is missing: a panel repository starts with it (kitemark init makes one)"
+                    .into(),
+            ));
+        }
+        for (school, first_path) in &self.school_dirs {
+            if !self.schools.contains_key(school)
+                && !self
+                    .problems
+                    .iter()
+                    .any(|p| p.path == format!("submissions/{school}/school.ron"))
+            {
+                extra.push(push(
+                    first_path.clone(),
+                    "missing-file",
+                    format!(
+                        "submissions/{school}/school.ron is missing: every school needs a profile"
+                    ),
+                ));
+            }
+        }
+        for ((school, year), seen) in &self.years {
+            if !seen.action_plan {
+                extra.push(push(
+                    format!("submissions/{school}/{year}/self-review.ron"),
+                    "missing-file",
+                    format!("the {year} submission has no action-plan.ron"),
+                ));
+            }
+        }
+        if let Some(panel) = &self.panel {
+            for member in &panel.members {
+                for school in &member.affiliations {
+                    if !self.schools.contains_key(school) {
+                        extra.push(push(
+                            "panel.ron".into(),
+                            "unknown-school",
+                            format!(
+                                "member {:?} is affiliated with {:?}, which has no school.ron",
+                                member.id.as_str(),
+                                school.as_str()
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        for (path, target) in &self.supersedes {
+            if !self.decisions.contains(target) {
+                extra.push(push(
+                    path.clone(),
+                    "bad-supersedes",
+                    format!("supersedes {target:?}, which does not exist"),
+                ));
+            }
+        }
+        self.problems.extend(extra);
+        self.problems.sort_by(|a, b| {
+            (&a.path, a.position, a.severity).cmp(&(&b.path, b.position, b.severity))
+        });
+        Report {
+            files_checked: self.files_checked,
+            problems: self.problems,
+        }
+    }
+}
+
+fn kinds(rubric: &Rubric) -> String {
+    rubric
+        .decision_kinds
+        .iter()
+        .map(|k| k.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Checks a whole set of files given as (path, text), in any order.
+pub fn validate_files(mode: Mode, files: &[(String, String)]) -> Report {
+    let mut sorted: Vec<(Classified, &String, &String)> = files
+        .iter()
+        .map(|(path, text)| (classify(path), path, text))
+        .collect();
+    sorted.sort_by(|a, b| match (&a.0, &b.0) {
+        (Classified::File(x), Classified::File(y)) => x.cmp(y),
+        (Classified::File(_), _) => std::cmp::Ordering::Greater,
+        (_, Classified::File(_)) => std::cmp::Ordering::Less,
+        _ => a.1.cmp(b.1),
+    });
+    let mut validator = Validator::new(mode);
+    for (_, path, text) in sorted {
+        validator.check(path, text);
+    }
+    validator.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    macro_rules! base_file {
+        ($path:literal) => {
+            (
+                $path.to_owned(),
+                include_str!(concat!("../../tests/fixtures/base/", $path)).to_owned(),
+            )
+        };
+    }
+
+    fn base() -> Vec<(String, String)> {
+        vec![
+            base_file!("panel.ron"),
+            base_file!("rubrics/mini.ron"),
+            base_file!("submissions/oak/school.ron"),
+            base_file!("submissions/oak/2025-26/self-review.ron"),
+            base_file!("submissions/oak/2025-26/action-plan.ron"),
+            base_file!("meetings/2025-11-12.ron"),
+            base_file!("decisions/oak/2025-26/2025-11-12-initial.ron"),
+        ]
+    }
+
+    /// The base with one file's text edited.
+    fn edited(path: &str, edit: impl Fn(&str) -> String) -> Vec<(String, String)> {
+        let mut files = base();
+        let file = files
+            .iter_mut()
+            .find(|(p, _)| p == path)
+            .expect("base file");
+        let new = edit(&file.1);
+        assert_ne!(new, file.1, "the edit must change {path}");
+        file.1 = new;
+        files
+    }
+
+    type Found = (String, Option<(usize, usize)>, &'static str);
+
+    fn problems(files: &[(String, String)]) -> Vec<Found> {
+        validate_files(Mode::Repository, files)
+            .problems
+            .into_iter()
+            .map(|p| (p.path, p.position.map(|x| (x.line, x.col)), p.code))
+            .collect()
+    }
+
+    fn codes(files: &[(String, String)]) -> Vec<&'static str> {
+        problems(files).into_iter().map(|(_, _, c)| c).collect()
+    }
+
+    const REVIEW: &str = "submissions/oak/2025-26/self-review.ron";
+    const PLAN: &str = "submissions/oak/2025-26/action-plan.ron";
+    const DECISION: &str = "decisions/oak/2025-26/2025-11-12-initial.ron";
+    const MEETING: &str = "meetings/2025-11-12.ron";
+
+    #[test]
+    fn the_base_fixture_is_clean() {
+        assert_eq!(problems(&base()), vec![]);
+    }
+
+    #[test]
+    fn unknown_areas_are_reported_where_they_are() {
+        let files = edited(PLAN, |t| {
+            t.replacen("area: \"student-voice\"", "area: \"wellbeing\"", 1)
+        });
+        assert_eq!(
+            problems(&files),
+            vec![(PLAN.to_owned(), Some((19, 13)), "unknown-area")]
+        );
+        let files = edited(REVIEW, |t| {
+            t.replacen("area: \"student-voice\"", "area: \"voice\"", 1)
+        });
+        assert_eq!(
+            codes(&files),
+            vec!["missing-area", "unknown-area"],
+            "{:?}",
+            problems(&files)
+        );
+    }
+
+    #[test]
+    fn duplicate_action_ids_point_at_the_second() {
+        let files = edited(PLAN, |t| t.replacen("id: \"SV-1\"", "id: \"LM-1\"", 1));
+        assert_eq!(
+            problems(&files),
+            vec![(PLAN.to_owned(), Some((18, 13)), "duplicate-id")]
+        );
+    }
+
+    #[test]
+    fn levels_must_be_on_the_scale() {
+        let files = edited(REVIEW, |t| {
+            t.replacen("level: \"developing\"", "level: \"outstanding\"", 1)
+        });
+        assert_eq!(codes(&files), vec!["unknown-level"]);
+    }
+
+    #[test]
+    fn outcomes_must_belong_to_the_kind() {
+        let files = edited(DECISION, |t| {
+            t.replacen("outcome: \"awarded\"", "outcome: \"accepted\"", 1)
+        });
+        let found = validate_files(Mode::Repository, &files);
+        assert_eq!(found.problems.len(), 1, "{:?}", found.problems);
+        assert_eq!(found.problems[0].code, "bad-outcome");
+        assert!(
+            found.problems[0]
+                .message
+                .contains("allowed: awarded, awarded-with-conditions")
+        );
+    }
+
+    #[test]
+    fn conditions_are_required_where_the_outcome_needs_them() {
+        let files = edited(DECISION, |t| {
+            t.replacen(
+                "outcome: \"awarded\"",
+                "outcome: \"awarded-with-conditions\"",
+                1,
+            )
+        });
+        assert_eq!(codes(&files), vec!["missing-conditions"]);
+    }
+
+    #[test]
+    fn bad_ids_years_and_dates_are_syntax_errors_with_positions() {
+        let files = edited(REVIEW, |t| {
+            t.replacen("school: \"oak\"", "school: \"../../etc\"", 1)
+        });
+        let found = problems(&files);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2, "syntax");
+        assert_eq!(found[0].1.map(|p| p.0), Some(2));
+
+        let files = edited(REVIEW, |t| {
+            t.replacen("year: \"2025-26\"", "year: \"2025-27\"", 1)
+        });
+        assert_eq!(codes(&files), vec!["syntax"]);
+
+        let files = edited(PLAN, |t| {
+            t.replacen("due: \"2026-03-31\"", "due: \"2026-02-30\"", 1)
+        });
+        let found = problems(&files);
+        assert_eq!(found[0].2, "syntax");
+        assert_eq!(found[0].1.map(|p| p.0), Some(12));
+    }
+
+    #[test]
+    fn content_must_agree_with_the_path() {
+        let mut files = edited(REVIEW, |t| {
+            t.replacen("school: \"oak\"", "school: \"elm\"", 1)
+        });
+        files.push((
+            "submissions/elm/school.ron".into(),
+            base()[2].1.replace("\"oak\"", "\"elm\""),
+        ));
+        assert_eq!(
+            problems(&files),
+            vec![(REVIEW.to_owned(), Some((2, 5)), "path-mismatch")]
+        );
+    }
+
+    #[test]
+    fn due_dates_before_start_dates() {
+        let files = edited(PLAN, |t| {
+            t.replacen("due: \"2026-03-31\"", "due: \"2025-08-01\"", 1)
+        });
+        assert_eq!(codes(&files), vec!["bad-dates"]);
+    }
+
+    #[test]
+    fn decisions_must_name_their_objects_in_a_repository() {
+        let files = edited(DECISION, |t| {
+            let start = t.find("    made_on").unwrap();
+            let end = t.rfind(")").unwrap();
+            format!("{}{}", &t[..start], &t[end..])
+        });
+        assert_eq!(codes(&files), vec!["no-made-on"]);
+        assert!(
+            validate_files(Mode::BundledSource, &files)
+                .problems
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn meeting_rules() {
+        let files = edited(MEETING, |t| {
+            t.replacen("present: [\"chair\", ", "present: [", 1)
+        });
+        assert_eq!(codes(&files), vec!["chair-absent"]);
+        let files = edited(MEETING, |t| {
+            t.replacen("\"psych\", \"head\"]", "\"psych\", \"nobody\"]", 1)
+        });
+        assert_eq!(codes(&files), vec!["unknown-member"]);
+        let files = edited(MEETING, |t| {
+            t.replacen("kind: \"initial\"", "kind: \"renewal\"", 1)
+        });
+        assert_eq!(codes(&files), vec!["unknown-kind"]);
+    }
+
+    #[test]
+    fn scores_within_their_criteria() {
+        let files = edited(REVIEW, |t| t.replacen("\"lm-1\": 2", "\"lm-1\": 4", 1));
+        assert_eq!(codes(&files), vec!["score-out-of-range"]);
+        let files = edited(REVIEW, |t| t.replacen("\"lm-1\": 2", "\"sv-1\": 2", 1));
+        assert_eq!(codes(&files), vec!["unknown-criterion"]);
+    }
+
+    #[test]
+    fn missing_files_and_references() {
+        let files: Vec<_> = base().into_iter().filter(|(p, _)| p != PLAN).collect();
+        assert_eq!(codes(&files), vec!["missing-file"]);
+        let files: Vec<_> = base()
+            .into_iter()
+            .filter(|(p, _)| p != "panel.ron")
+            .collect();
+        assert!(codes(&files).contains(&"missing-file"));
+        let files = edited(DECISION, |t| {
+            t.replacen(
+                "    recorder",
+                "    supersedes: \"decisions/oak/2025-26/2025-01-01-initial.ron\",\n    recorder",
+                1,
+            )
+        });
+        assert_eq!(codes(&files), vec!["bad-supersedes"]);
+    }
+
+    #[test]
+    fn rubric_inconsistencies() {
+        let files = edited("rubrics/mini.ron", |t| {
+            t.replacen("Grant(award: \"extra\"", "Grant(award: \"gold\"", 1)
+        });
+        assert_eq!(codes(&files), vec!["rubric"]);
+    }
+
+    #[test]
+    fn control_characters_and_conflict_markers() {
+        let files = edited(REVIEW, |t| {
+            t.replacen(
+                "The school council",
+                "The \u{1b}[2J school \\u{1b}]52;x council",
+                1,
+            )
+        });
+        let found = problems(&files);
+        assert_eq!(
+            found,
+            vec![
+                (REVIEW.to_owned(), Some((29, 30)), "control-character"),
+                (REVIEW.to_owned(), Some((29, 42)), "control-character"),
+            ]
+        );
+        let files = edited(PLAN, |t| {
+            t.replacen("    actions: [", "<<<<<<< HEAD\n    actions: [", 1)
+        });
+        assert_eq!(
+            problems(&files),
+            vec![(PLAN.to_owned(), Some((5, 1)), "merge-conflict")]
+        );
+    }
+
+    #[test]
+    fn unknown_fields_name_the_alternatives() {
+        let files = edited(PLAN, |t| t.replacen("owner:", "ownr:", 1));
+        let report = validate_files(Mode::Repository, &files);
+        assert_eq!(report.problems.len(), 1);
+        assert!(
+            report.problems[0]
+                .message
+                .contains("unknown field `ownr` in an action"),
+            "{}",
+            report.problems[0].message
+        );
+    }
+}

@@ -1,0 +1,70 @@
+//! Loading the panel's small files of a snapshot into a [`Catalog`].
+
+use super::{PanelRepo, ReadError, RepoError, Snapshot};
+use crate::model::catalog::Catalog;
+
+impl PanelRepo {
+    /// Parses the panel, rubrics, school profiles, meetings and decisions of a snapshot.
+    ///
+    /// A broken panel.ron makes the catalog unusable and is an error; any other file that
+    /// cannot be read is left out and returned beside the catalog, so one bad file does not
+    /// hide every school.
+    pub fn load_catalog(
+        &self,
+        snapshot: &Snapshot,
+    ) -> Result<(Catalog, Vec<ReadError>), RepoError> {
+        let panel_blob = snapshot
+            .panel
+            .as_ref()
+            .ok_or_else(|| RepoError::NotAPanel {
+                path: self.path(),
+                rev: snapshot.commit_id().short().to_owned(),
+            })?;
+        let panel = self.load(panel_blob)?;
+        let mut errors = Vec::new();
+        let mut catalog = Catalog {
+            panel,
+            rubrics: Default::default(),
+            schools: Default::default(),
+            years: Default::default(),
+            meetings: Default::default(),
+            decisions: Vec::new(),
+        };
+        for (id, blob) in &snapshot.rubrics {
+            match self.load(blob) {
+                Ok(rubric) => {
+                    catalog.rubrics.insert(id.clone(), rubric);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        for (id, files) in &snapshot.schools {
+            if let Some(blob) = &files.profile {
+                match self.load(blob) {
+                    Ok(school) => {
+                        catalog.schools.insert(id.clone(), school);
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
+            catalog
+                .years
+                .insert(id.clone(), files.years.keys().copied().collect());
+        }
+        for (date, blob) in &snapshot.meetings {
+            match self.load(blob) {
+                Ok(meeting) => {
+                    catalog.meetings.insert(*date, meeting);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        for blob in snapshot.decisions.values() {
+            match self.load(blob) {
+                Ok(decision) => catalog.decisions.push((blob.path.clone(), decision)),
+                Err(e) => errors.push(e),
+            }
+        }
+        Ok((catalog, errors))
+    }
+}

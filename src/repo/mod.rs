@@ -1,0 +1,216 @@
+//! Everything that touches git: opening a panel repository, reading a snapshot at a commit from
+//! git objects (never the working tree), and writing commits.
+//!
+//! The functions here are plain and synchronous; callers that must not block (the TUI) run
+//! them on a worker thread.
+
+mod catalog;
+mod error;
+mod snapshot;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+pub use error::{ReadError, RepoError};
+pub use snapshot::{BlobRef, SchoolFiles, Snapshot, UnexpectedFile, YearFiles};
+
+use crate::model::format::parse_document;
+
+/// The largest file kitemark reads. Real submissions are tens of kilobytes; the limit keeps a
+/// stray multi-megabyte file from stalling a meeting.
+pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// An open panel repository (with a working tree or bare).
+pub struct PanelRepo {
+    repo: git2::Repository,
+}
+
+impl std::fmt::Debug for PanelRepo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PanelRepo")
+            .field("path", &self.path())
+            .finish()
+    }
+}
+
+impl PanelRepo {
+    /// Opens the repository at `path` or the nearest one above it.
+    pub fn open(path: &Path) -> Result<Self, RepoError> {
+        let repo = git2::Repository::open_ext(
+            path,
+            git2::RepositoryOpenFlags::empty(),
+            std::iter::empty::<&Path>(),
+        )
+        .map_err(|e| match e.code() {
+            git2::ErrorCode::NotFound => RepoError::NotARepository {
+                path: path.to_path_buf(),
+            },
+            _ => RepoError::Git {
+                context: format!("cannot open the repository at {}", path.display()),
+                source: e,
+            },
+        })?;
+        Ok(Self { repo })
+    }
+
+    /// Wraps an already open repository.
+    pub fn from_git(repo: git2::Repository) -> Self {
+        Self { repo }
+    }
+
+    /// The working tree, or the git directory of a bare repository.
+    pub fn path(&self) -> PathBuf {
+        self.repo
+            .workdir()
+            .unwrap_or_else(|| self.repo.path())
+            .to_path_buf()
+    }
+
+    pub fn is_bare(&self) -> bool {
+        self.repo.is_bare()
+    }
+
+    pub(crate) fn git(&self) -> &git2::Repository {
+        &self.repo
+    }
+
+    /// The snapshot at `rev` (a commit, branch or tag; `None` for `HEAD`).
+    pub fn snapshot_at(&self, rev: Option<&str>) -> Result<Snapshot, RepoError> {
+        let rev_name = rev.unwrap_or("HEAD");
+        let commit = match rev {
+            None => match self.repo.head() {
+                Ok(head) => head
+                    .peel_to_commit()
+                    .map_err(RepoError::git("cannot read HEAD"))?,
+                Err(e)
+                    if e.code() == git2::ErrorCode::UnbornBranch
+                        || e.code() == git2::ErrorCode::NotFound =>
+                {
+                    return Err(RepoError::Empty { path: self.path() });
+                }
+                Err(e) => return Err(RepoError::git("cannot read HEAD")(e)),
+            },
+            Some(rev) => self
+                .repo
+                .revparse_single(rev)
+                .and_then(|o| o.peel_to_commit())
+                .map_err(|source| RepoError::BadRevision {
+                    rev: rev.to_owned(),
+                    source,
+                })?,
+        };
+        let branch = match rev {
+            None => self
+                .repo
+                .head()
+                .ok()
+                .filter(|h| h.is_branch())
+                .and_then(|h| h.shorthand().ok().map(str::to_owned)),
+            Some(_) => None,
+        };
+        let summary = commit
+            .summary()
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .to_owned();
+        let mut snapshot = Snapshot::new(commit.id(), branch, summary);
+        let tree = commit.tree().map_err(RepoError::git(format!(
+            "cannot read the tree of {rev_name}"
+        )))?;
+        self.list_tree(&tree, "", &mut snapshot)?;
+        if snapshot.panel.is_none() {
+            return Err(RepoError::NotAPanel {
+                path: self.path(),
+                rev: rev_name.to_owned(),
+            });
+        }
+        Ok(snapshot)
+    }
+
+    /// Lists blobs below `tree`, descending only into the folders kitemark reads.
+    fn list_tree(
+        &self,
+        tree: &git2::Tree<'_>,
+        prefix: &str,
+        snapshot: &mut Snapshot,
+    ) -> Result<(), RepoError> {
+        for entry in tree.iter() {
+            let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
+                snapshot.unexpected.push(UnexpectedFile {
+                    path: format!("{prefix}{}", String::from_utf8_lossy(entry.name_bytes())),
+                    severity: crate::model::Severity::Warning,
+                    reason: "the name is not UTF-8; ignored".into(),
+                });
+                continue;
+            };
+            let path = format!("{prefix}{name}");
+            match entry.kind() {
+                Some(git2::ObjectType::Tree) => {
+                    if !descends(&path) {
+                        continue;
+                    }
+                    let subtree = entry
+                        .to_object(&self.repo)
+                        .and_then(|o| o.peel_to_tree())
+                        .map_err(RepoError::git(format!("cannot read folder {path}")))?;
+                    self.list_tree(&subtree, &format!("{path}/"), snapshot)?;
+                }
+                Some(git2::ObjectType::Blob) => snapshot.add(path, entry.id()),
+                // Submodules and other entries are not panel files.
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// A file's text, refusing files that are too large or not UTF-8.
+    pub fn read_text(&self, blob: &BlobRef) -> Result<String, ReadError> {
+        let git_err = |source| ReadError::Git {
+            path: blob.path.clone(),
+            source,
+        };
+        let odb = self.repo.odb().map_err(git_err)?;
+        let (size, _) = odb.read_header(blob.oid).map_err(git_err)?;
+        if size as u64 > MAX_FILE_BYTES {
+            return Err(ReadError::TooLarge {
+                path: blob.path.clone(),
+                size: size as u64,
+                limit: MAX_FILE_BYTES,
+            });
+        }
+        let found = self.repo.find_blob(blob.oid).map_err(git_err)?;
+        String::from_utf8(found.content().to_vec()).map_err(|e| ReadError::NotUtf8 {
+            path: blob.path.clone(),
+            offset: e.utf8_error().valid_up_to(),
+        })
+    }
+
+    /// Reads and parses a file.
+    pub fn load<T: DeserializeOwned>(&self, blob: &BlobRef) -> Result<T, ReadError> {
+        let text = self.read_text(blob)?;
+        parse_document(&text).map_err(|e| ReadError::Syntax {
+            path: blob.path.clone(),
+            line: e.position.line,
+            col: e.position.col,
+            message: e.message,
+        })
+    }
+}
+
+/// Whether listing the tree needs to look inside a folder.
+fn descends(path: &str) -> bool {
+    let depth = path.matches('/').count();
+    let top = path.split('/').next().unwrap_or_default();
+    match top {
+        "rubrics" => depth == 0,
+        "meetings" => depth <= 1,
+        // submissions/<school>/<year>/, with one more level so that misplaced files are
+        // reported rather than silently skipped.
+        "submissions" => depth <= 3,
+        "decisions" => depth <= 3,
+        _ => false,
+    }
+}

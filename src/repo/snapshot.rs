@@ -1,0 +1,209 @@
+//! A snapshot: the panel repository's files at one commit, listed from the tree without reading
+//! any file, so that opening a large repository is cheap and each file is parsed only when asked.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use crate::model::layout::{Classified, DecisionPath, PanelPath, classify};
+use crate::model::{AcademicYear, ObjectId, RubricId, SchoolId, Severity};
+
+/// A file of the snapshot: its path and the blob that holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobRef {
+    pub path: String,
+    pub(crate) oid: git2::Oid,
+}
+
+impl BlobRef {
+    /// The blob's id, as decisions record it.
+    pub fn blob_id(&self) -> ObjectId {
+        object_id(self.oid)
+    }
+}
+
+pub(crate) fn object_id(oid: git2::Oid) -> ObjectId {
+    // libgit2 renders ids as full-length lower-case hex, which is what ObjectId holds.
+    ObjectId::from_git(oid.to_string())
+}
+
+/// A school's files at the snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchoolFiles {
+    pub profile: Option<BlobRef>,
+    pub years: BTreeMap<AcademicYear, YearFiles>,
+}
+
+/// One academic year's submission files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct YearFiles {
+    pub self_review: Option<BlobRef>,
+    pub action_plan: Option<BlobRef>,
+}
+
+impl YearFiles {
+    /// The files that exist, self-review first.
+    pub fn files(&self) -> impl Iterator<Item = &BlobRef> {
+        self.self_review.iter().chain(self.action_plan.iter())
+    }
+}
+
+/// A path that is not one of kitemark's files, where kitemark expects its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnexpectedFile {
+    pub path: String,
+    pub severity: Severity,
+    pub reason: String,
+}
+
+/// Everything the panel repository holds at one commit, by kind, without file contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub(crate) commit: git2::Oid,
+    /// The branch the snapshot was taken from, when it was taken from a branch.
+    pub branch: Option<String>,
+    pub commit_summary: String,
+    pub panel: Option<BlobRef>,
+    pub rubrics: BTreeMap<RubricId, BlobRef>,
+    pub schools: BTreeMap<SchoolId, SchoolFiles>,
+    pub meetings: BTreeMap<Date, BlobRef>,
+    pub decisions: BTreeMap<DecisionPath, BlobRef>,
+    pub unexpected: Vec<UnexpectedFile>,
+}
+
+impl Snapshot {
+    pub(crate) fn new(commit: git2::Oid, branch: Option<String>, commit_summary: String) -> Self {
+        Self {
+            commit,
+            branch,
+            commit_summary,
+            panel: None,
+            rubrics: BTreeMap::new(),
+            schools: BTreeMap::new(),
+            meetings: BTreeMap::new(),
+            decisions: BTreeMap::new(),
+            unexpected: Vec::new(),
+        }
+    }
+
+    /// The commit the snapshot was read from.
+    pub fn commit_id(&self) -> ObjectId {
+        object_id(self.commit)
+    }
+
+    /// Files a school has for one year, if any.
+    pub fn year(&self, school: &SchoolId, year: AcademicYear) -> Option<&YearFiles> {
+        self.schools.get(school)?.years.get(&year)
+    }
+
+    /// Decisions recorded for a school, in path order (year, then date).
+    pub fn decisions_for<'a>(
+        &'a self,
+        school: &'a SchoolId,
+    ) -> impl Iterator<Item = (&'a DecisionPath, &'a BlobRef)> {
+        self.decisions
+            .iter()
+            .filter(move |(d, _)| &d.school == school)
+    }
+
+    /// Every file kitemark reads, in the order that validation needs (see [`PanelPath`]).
+    pub fn files_in_order(&self) -> Vec<(PanelPath, &BlobRef)> {
+        let mut out: Vec<(PanelPath, &BlobRef)> = Vec::new();
+        for (id, blob) in &self.rubrics {
+            out.push((PanelPath::Rubric(id.clone()), blob));
+        }
+        if let Some(panel) = &self.panel {
+            out.push((PanelPath::Panel, panel));
+        }
+        for (id, school) in &self.schools {
+            if let Some(profile) = &school.profile {
+                out.push((PanelPath::School(id.clone()), profile));
+            }
+        }
+        for (id, school) in &self.schools {
+            for (year, files) in &school.years {
+                if let Some(f) = &files.self_review {
+                    out.push((PanelPath::SelfReview(id.clone(), *year), f));
+                }
+            }
+        }
+        for (id, school) in &self.schools {
+            for (year, files) in &school.years {
+                if let Some(f) = &files.action_plan {
+                    out.push((PanelPath::ActionPlan(id.clone(), *year), f));
+                }
+            }
+        }
+        for (date, blob) in &self.meetings {
+            out.push((PanelPath::Meeting(*date), blob));
+        }
+        for (path, blob) in &self.decisions {
+            out.push((PanelPath::Decision(path.clone()), blob));
+        }
+        out
+    }
+
+    /// Number of files kitemark reads.
+    pub fn file_count(&self) -> usize {
+        self.rubrics.len()
+            + usize::from(self.panel.is_some())
+            + self
+                .schools
+                .values()
+                .map(|s| {
+                    usize::from(s.profile.is_some())
+                        + s.years.values().map(|y| y.files().count()).sum::<usize>()
+                })
+                .sum::<usize>()
+            + self.meetings.len()
+            + self.decisions.len()
+    }
+
+    /// Files the snapshot holds under a path, by kind; used while listing the tree.
+    pub(crate) fn add(&mut self, path: String, oid: git2::Oid) {
+        let blob = |path: String| BlobRef { path, oid };
+        match classify(&path) {
+            Classified::Ignored => {}
+            Classified::Unexpected { severity, reason } => self.unexpected.push(UnexpectedFile {
+                path,
+                severity,
+                reason,
+            }),
+            Classified::File(kind) => match kind {
+                PanelPath::Panel => self.panel = Some(blob(path)),
+                PanelPath::Rubric(id) => {
+                    self.rubrics.insert(id, blob(path));
+                }
+                PanelPath::School(id) => {
+                    self.schools.entry(id).or_default().profile = Some(blob(path));
+                }
+                PanelPath::SelfReview(id, year) => {
+                    let year = self
+                        .schools
+                        .entry(id)
+                        .or_default()
+                        .years
+                        .entry(year)
+                        .or_default();
+                    year.self_review = Some(blob(path));
+                }
+                PanelPath::ActionPlan(id, year) => {
+                    let year = self
+                        .schools
+                        .entry(id)
+                        .or_default()
+                        .years
+                        .entry(year)
+                        .or_default();
+                    year.action_plan = Some(blob(path));
+                }
+                PanelPath::Meeting(date) => {
+                    self.meetings.insert(date, blob(path));
+                }
+                PanelPath::Decision(d) => {
+                    self.decisions.insert(d, blob(path));
+                }
+            },
+        }
+    }
+}
