@@ -94,12 +94,21 @@ fn table(catalog: &Catalog, statuses: &[SchoolStatus], today: Date, commit: &str
                 award_cell.push_str(&format!(" +{}", other.award));
             }
         }
-        let pending = if s.pending.is_empty() {
+        // Grouped by meeting and year: "2026-12-02 2026-27: annual-review, suicide-aware".
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for p in &s.pending {
+            let key = format!("{} {}", p.meeting, p.year);
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, kinds)) => kinds.push(p.kind.to_string()),
+                None => groups.push((key, vec![p.kind.to_string()])),
+            }
+        }
+        let pending = if groups.is_empty() {
             "-".to_owned()
         } else {
-            s.pending
+            groups
                 .iter()
-                .map(|p| format!("{} {} {}", p.meeting, p.year, p.kind))
+                .map(|(k, kinds)| format!("{k}: {}", kinds.join(", ")))
                 .collect::<Vec<_>>()
                 .join("; ")
         };

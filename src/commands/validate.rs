@@ -9,7 +9,7 @@ use super::{EXIT_FINDINGS, EXIT_OK, print};
 use crate::cli::Format;
 use crate::model::text::sanitize_inline;
 use crate::model::validate::{Mode, Report, Validator};
-use crate::model::{Problem, Severity};
+use crate::model::{Position, Problem, Severity};
 use crate::repo::{PanelRepo, ReadError, RepoError, Snapshot};
 
 #[derive(Serialize)]
@@ -31,17 +31,35 @@ pub fn validate_snapshot(repo: &PanelRepo, snapshot: &Snapshot) -> Report {
         match repo.read_text(blob) {
             Ok(text) => validator.check_file(&kind, &blob.path, &text),
             Err(e) => {
-                let code = match e {
-                    ReadError::TooLarge { .. } => "too-large",
-                    ReadError::NotUtf8 { .. } => "not-utf8",
-                    _ => "unreadable",
+                let (code, position, message) = match &e {
+                    ReadError::TooLarge { size, limit, .. } => (
+                        "too-large",
+                        None,
+                        format!(
+                            "the file is {size} bytes, more than the {limit} bytes kitemark reads from one file"
+                        ),
+                    ),
+                    ReadError::NotUtf8 { line, col, .. } => (
+                        "not-utf8",
+                        Some(Position {
+                            line: *line,
+                            col: *col,
+                        }),
+                        "not UTF-8 text (save the file as UTF-8)".to_owned(),
+                    ),
+                    ReadError::Syntax {
+                        line, col, message, ..
+                    } => (
+                        "syntax",
+                        Some(Position {
+                            line: *line,
+                            col: *col,
+                        }),
+                        message.clone(),
+                    ),
+                    ReadError::Git { source, .. } => ("unreadable", None, source.to_string()),
                 };
-                let message = e.to_string();
-                let message = message
-                    .strip_prefix(&format!("{}: ", blob.path))
-                    .unwrap_or(&message)
-                    .to_owned();
-                validator.unreadable(&blob.path, code, message);
+                validator.unreadable(&blob.path, position, code, message);
             }
         }
     }

@@ -222,22 +222,35 @@ pub fn plan(
 
     // Meetings: the agenda is published two weeks ahead; attendance is recorded on the day.
     meetings.sort_by_key(|(_, m)| m.date);
-    let latest_submission = |meeting: &Meeting| -> Option<Date> {
+    // The version a meeting considers is the latest one submitted before it, which is not
+    // always the current one (a resubmission can come after the meeting that asked for it).
+    let considered_submission = |meeting: &Meeting| -> Option<Date> {
         meeting
             .agenda
             .iter()
-            .filter_map(|item| {
-                submissions
-                    .get(&(item.school.clone(), item.year, false))
-                    .and_then(|s| s.date)
+            .flat_map(|item| {
+                [true, false].into_iter().filter_map(|earlier| {
+                    submissions
+                        .get(&(item.school.clone(), item.year, earlier))
+                        .and_then(|s| s.date)
+                        .filter(|d| *d < meeting.date)
+                })
             })
             .max()
     };
     for (path, meeting) in &meetings {
         let mut agenda_day = meeting.date.checked_sub(14.days()).unwrap_or(meeting.date);
-        if let Some(latest) = latest_submission(meeting) {
+        if let Some(latest) = considered_submission(meeting) {
             agenda_day = agenda_day.max(latest.checked_add(1.day()).unwrap_or(latest));
         }
+        // The panel's coordinator publishes the agenda: an administrator other than the chair
+        // where there is one.
+        let publisher = panel
+            .members
+            .iter()
+            .filter(|m| m.administrator)
+            .find(|m| m.id != meeting.chair)
+            .map_or_else(|| administrator.clone(), |m| m.identity());
         let agenda_only = Meeting {
             present: Vec::new(),
             conflicts: if meeting.present.is_empty() {
@@ -253,7 +266,7 @@ pub fn plan(
             2,
             Step {
                 when: at(agenda_day, 11, jitter(path, 50)),
-                author: administrator.clone(),
+                author: publisher,
                 content: StepContent::Files {
                     files: vec![(path.clone(), text)],
                     message: message::meeting(

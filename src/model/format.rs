@@ -73,6 +73,19 @@ fn describe(code: &ron::Error) -> String {
             Some(outer) => format!("field `{field}` appears twice in {}", friendly(outer)),
             None => format!("field `{field}` appears twice"),
         },
+        ron::Error::ExpectedComma => {
+            "expected a comma here (is one missing at the end of the previous line?)".into()
+        }
+        ron::Error::Eof => {
+            "the file ends too early (an opening bracket or quote is not closed)".into()
+        }
+        ron::Error::ExpectedStructLikeEnd
+        | ron::Error::ExpectedArrayEnd
+        | ron::Error::ExpectedMapEnd => {
+            format!("{} (is a comma or a closing bracket missing?)", code)
+        }
+        ron::Error::ExpectedStringEnd => "a string is not closed: a `\"` is missing".into(),
+        ron::Error::TrailingCharacters => "unexpected text after the end of the document".into(),
         other => other.to_string(),
     }
 }

@@ -70,6 +70,9 @@ pub struct Validator {
     years: BTreeMap<(SchoolId, AcademicYear), YearSeen>,
     meetings: BTreeMap<Date, Meeting>,
     decisions: BTreeSet<String>,
+    /// Every file checked, parsed or not: a broken file still exists, and references to it
+    /// are not reported again as missing.
+    seen: BTreeSet<String>,
     supersedes: Vec<(String, String)>,
 }
 
@@ -192,16 +195,24 @@ impl Validator {
             years: BTreeMap::new(),
             meetings: BTreeMap::new(),
             decisions: BTreeSet::new(),
+            seen: BTreeSet::new(),
             supersedes: Vec::new(),
         }
     }
 
     /// Records a problem found before the text could be read (too large, not UTF-8, ...).
-    pub fn unreadable(&mut self, path: &str, code: &'static str, message: String) {
+    pub fn unreadable(
+        &mut self,
+        path: &str,
+        position: Option<Position>,
+        code: &'static str,
+        message: String,
+    ) {
         self.files_checked += 1;
+        self.seen.insert(path.to_owned());
         self.problems.push(Problem {
             path: path.to_owned(),
-            position: None,
+            position,
             severity: Severity::Error,
             code,
             message,
@@ -231,6 +242,7 @@ impl Validator {
     /// Checks a file whose kind is already known.
     pub fn check_file(&mut self, kind: &PanelPath, path: &str, text: &str) {
         self.files_checked += 1;
+        self.seen.insert(path.to_owned());
         let mut problems = std::mem::take(&mut self.problems);
         let mut file = FileCheck {
             path,
@@ -264,7 +276,7 @@ impl Validator {
         let Some(panel) = file.parse::<Panel>() else {
             return;
         };
-        if !self.rubrics.contains_key(&panel.default_rubric) {
+        if !self.exists(PanelPath::Rubric(panel.default_rubric.clone())) {
             let pos = file.field("default_rubric");
             file.error(
                 "unknown-rubric",
@@ -350,7 +362,7 @@ impl Validator {
             }
         }
         if let Some(rubric) = &school.rubric
-            && !self.rubrics.contains_key(rubric)
+            && !self.exists(PanelPath::Rubric(rubric.clone()))
         {
             let pos = file.at("rubric", rubric.as_str(), 0);
             file.error(
@@ -379,6 +391,10 @@ impl Validator {
         file.must_match("school", review.school.as_str(), school.as_str());
         file.must_match("year", &review.year.to_string(), &year.to_string());
         let Some(rubric) = self.rubrics.get(&review.rubric) else {
+            if self.exists(PanelPath::Rubric(review.rubric.clone())) {
+                // The rubric is there but broken; its own problems say why.
+                return;
+            }
             let pos = file.at("rubric", review.rubric.as_str(), 0);
             file.error(
                 "unknown-rubric",
@@ -671,7 +687,7 @@ impl Validator {
             }
         }
         for conflict in &meeting.conflicts {
-            if !self.schools.contains_key(&conflict.school) {
+            if !self.exists(PanelPath::School(conflict.school.clone())) {
                 let pos = file.at("school", conflict.school.as_str(), 0);
                 file.error(
                     "unknown-school",
@@ -780,7 +796,7 @@ impl Validator {
                 ),
             );
         }
-        if !self.meetings.contains_key(&decision.meeting) {
+        if !self.exists(PanelPath::Meeting(decision.meeting)) {
             file.error(
                 "unknown-meeting",
                 file.field("meeting"),
@@ -946,6 +962,11 @@ impl Validator {
         }
     }
 
+    /// Whether the file was among those checked, whether or not it could be parsed.
+    fn exists(&self, path: PanelPath) -> bool {
+        self.seen.contains(&path.to_string())
+    }
+
     /// The rubric a school's submission for a year follows: its self-review's, else the latest
     /// earlier self-review's, else the school's, else the panel's default.
     fn rubric_for(&self, school: &SchoolId, year: AcademicYear) -> Option<&Rubric> {
@@ -982,7 +1003,7 @@ impl Validator {
             message,
         };
         let mut extra = Vec::new();
-        if self.panel.is_none() && !self.problems.iter().any(|p| p.path == "panel.ron") {
+        if !self.exists(PanelPath::Panel) {
             extra.push(push(
                 "panel.ron".into(),
                 "missing-file",
@@ -991,12 +1012,7 @@ impl Validator {
             ));
         }
         for (school, first_path) in &self.school_dirs {
-            if !self.schools.contains_key(school)
-                && !self
-                    .problems
-                    .iter()
-                    .any(|p| p.path == format!("submissions/{school}/school.ron"))
-            {
+            if !self.exists(PanelPath::School(school.clone())) {
                 extra.push(push(
                     first_path.clone(),
                     "missing-file",
@@ -1018,7 +1034,7 @@ impl Validator {
         if let Some(panel) = &self.panel {
             for member in &panel.members {
                 for school in &member.affiliations {
-                    if !self.schools.contains_key(school) {
+                    if !self.exists(PanelPath::School(school.clone())) {
                         extra.push(push(
                             "panel.ron".into(),
                             "unknown-school",

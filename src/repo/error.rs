@@ -12,8 +12,12 @@ pub enum ReadError {
         "{path}: the file is {size} bytes, more than the {limit} bytes kitemark reads from one file"
     )]
     TooLarge { path: String, size: u64, limit: u64 },
-    #[error("{path}: not UTF-8 text (invalid byte at offset {offset})")]
-    NotUtf8 { path: String, offset: usize },
+    #[error("{path}:{line}:{col}: not UTF-8 text (save the file as UTF-8)")]
+    NotUtf8 {
+        path: String,
+        line: usize,
+        col: usize,
+    },
     #[error("{path}:{line}:{col}: {message}")]
     Syntax {
         path: String,
@@ -47,7 +51,7 @@ pub enum RepoError {
     )]
     Empty { path: PathBuf },
     #[error(
-        "the repository at {path} is not a panel repository: there is no panel.ron at {rev}; run `kitemark init DIR` to start one, or `kitemark demo` to try the bundled demo"
+        "this is not a panel repository: there is no panel.ron at {rev} in {path}; run `kitemark init DIR` to start one, or `kitemark demo` to try the bundled demo"
     )]
     NotAPanel { path: PathBuf, rev: String },
     #[error("cannot find revision {rev:?}: {source}")]

@@ -182,9 +182,16 @@ impl PanelRepo {
             });
         }
         let found = self.repo.find_blob(blob.oid).map_err(git_err)?;
-        String::from_utf8(found.content().to_vec()).map_err(|e| ReadError::NotUtf8 {
-            path: blob.path.clone(),
-            offset: e.utf8_error().valid_up_to(),
+        String::from_utf8(found.content().to_vec()).map_err(|e| {
+            let valid = &found.content()[..e.utf8_error().valid_up_to()];
+            // The prefix is valid UTF-8 by definition, so the position counts characters.
+            let before = String::from_utf8_lossy(valid);
+            let position = crate::model::format::position_of(&before, before.len());
+            ReadError::NotUtf8 {
+                path: blob.path.clone(),
+                line: position.line,
+                col: position.col,
+            }
         })
     }
 

@@ -1,0 +1,209 @@
+//! The bad-input corpus: every fixture is reported precisely (file, and line and column where
+//! they apply), `validate` exits 1, and nothing panics.
+
+mod common;
+
+use common::{Sandbox, assert_exit, base_files, files_under, fixtures, stdout};
+
+/// The validate report with the commit id and temporary paths taken out, for a stable
+/// snapshot.
+fn report(out: &std::process::Output) -> String {
+    let text = stdout(out);
+    let tmp = std::env::temp_dir().to_string_lossy().into_owned();
+    text.lines()
+        .map(|line| match line.find(" checked at ") {
+            Some(i) => format!("{} checked at <commit>{}", &line[..i], &line[i + 19..]),
+            None => line.to_owned(),
+        })
+        .map(|line| match line.find(&tmp) {
+            Some(i) => {
+                let end = line[i..].find(';').map_or(line.len(), |e| i + e);
+                format!("{}<temporary folder>{}", &line[..i], &line[end..])
+            }
+            None => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Builds the base repository with the case's files laid over it and its removals applied.
+fn case_repo(sandbox: &Sandbox, case: &str) -> std::path::PathBuf {
+    let dir = fixtures().join("bad-input").join(case);
+    let removed: Vec<String> = std::fs::read_to_string(dir.join("remove"))
+        .map(|t| t.lines().map(str::to_owned).collect())
+        .unwrap_or_default();
+    let mut files: Vec<(String, Vec<u8>)> = base_files()
+        .into_iter()
+        .filter(|(p, _)| !removed.contains(p))
+        .collect();
+    let overlay = dir.join("files");
+    if overlay.exists() {
+        for (path, content) in files_under(&overlay) {
+            files.retain(|(p, _)| p != &path);
+            files.push((path, content));
+        }
+    }
+    sandbox.repo_with(case, &files)
+}
+
+#[test]
+fn the_base_fixture_validates() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo_with("base", &base_files());
+    let out = sandbox.kitemark(&["validate", "--repo", repo.to_str().unwrap()]);
+    assert_exit(&out, 0);
+}
+
+#[test]
+fn every_case_is_reported_precisely() {
+    let sandbox = Sandbox::new();
+    let mut cases: Vec<String> = std::fs::read_dir(fixtures().join("bad-input"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 10, "the corpus has {} cases", cases.len());
+    for case in cases {
+        let repo = case_repo(&sandbox, &case);
+        let out = sandbox.kitemark(&["validate", "--repo", repo.to_str().unwrap()]);
+        assert_exit(&out, 1);
+        assert!(
+            !out.stdout.contains(&0x1b) && !out.stderr.contains(&0x1b),
+            "{case}: an escape character reached the terminal"
+        );
+        insta::assert_snapshot!(format!("validate_{case}"), report(&out));
+
+        // The JSON report gives every problem a path, and the same count.
+        let json = sandbox.kitemark(&[
+            "validate",
+            "--format",
+            "json",
+            "--repo",
+            repo.to_str().unwrap(),
+        ]);
+        assert_exit(&json, 1);
+        let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        let problems = value["problems"].as_array().unwrap();
+        assert!(!problems.is_empty(), "{case}");
+        assert!(
+            problems
+                .iter()
+                .all(|p| p["path"].as_str().is_some_and(|s| !s.is_empty()))
+        );
+        assert_eq!(
+            value["errors"].as_u64().unwrap() as usize,
+            report(&out)
+                .lines()
+                .filter(|l| l.contains(": error: "))
+                .count()
+        );
+    }
+}
+
+#[test]
+fn a_twenty_megabyte_file_is_refused_quickly_and_clearly() {
+    let sandbox = Sandbox::new();
+    let mut files = base_files();
+    let mut big = b"(\n    school: \"oak\",\n    notes: \"".to_vec();
+    big.resize(20 * 1024 * 1024, b'x');
+    big.extend_from_slice(b"\",\n)\n");
+    files.retain(|(p, _)| p != "submissions/oak/2025-26/self-review.ron");
+    files.push(("submissions/oak/2025-26/self-review.ron".into(), big));
+    let repo = sandbox.repo_with("big", &files);
+    let out = sandbox.kitemark(&["validate", "--repo", repo.to_str().unwrap()]);
+    assert_exit(&out, 1);
+    insta::assert_snapshot!(report(&out));
+}
+
+#[test]
+fn a_file_that_is_not_utf8() {
+    let sandbox = Sandbox::new();
+    let mut files = base_files();
+    files.retain(|(p, _)| p != "submissions/oak/school.ron");
+    files.push((
+        "submissions/oak/school.ron".into(),
+        b"(\n    id: \"oak\",\n    name: \"Caf\xe9\",\n)\n".to_vec(),
+    ));
+    let repo = sandbox.repo_with("latin1", &files);
+    let out = sandbox.kitemark(&["validate", "--repo", repo.to_str().unwrap()]);
+    assert_exit(&out, 1);
+    insta::assert_snapshot!(report(&out));
+}
+
+#[test]
+fn an_empty_repository() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path("empty");
+    std::fs::create_dir_all(&dir).unwrap();
+    sandbox.git(&dir, &["init", "-q", "-b", "main"]);
+    let out = sandbox.kitemark(&["validate", "--repo", dir.to_str().unwrap()]);
+    assert_exit(&out, 1);
+    assert!(
+        stdout(&out).contains("has no commits yet"),
+        "{}",
+        stdout(&out)
+    );
+    let schools = sandbox.kitemark(&["schools", "--repo", dir.to_str().unwrap()]);
+    assert_exit(&schools, 2);
+    assert!(common::stderr(&schools).contains("has no commits yet"));
+}
+
+#[test]
+fn not_a_repository_at_all() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path("plain");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = sandbox.kitemark(&["validate", "--repo", dir.to_str().unwrap()]);
+    assert_exit(&out, 2);
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("is not a git repository") && err.contains("kitemark demo"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bare_repository_is_read_from_its_objects() {
+    let sandbox = Sandbox::new();
+    let clean = sandbox.repo_with("clean", &base_files());
+    let bare = sandbox.path("clean.git");
+    sandbox.git(
+        sandbox.path("").as_path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            clean.to_str().unwrap(),
+            bare.to_str().unwrap(),
+        ],
+    );
+    let out = sandbox.kitemark(&["validate", "--repo", bare.to_str().unwrap()]);
+    assert_exit(&out, 0);
+
+    let broken = case_repo(&sandbox, "duplicate-ids");
+    let broken_bare = sandbox.path("broken.git");
+    sandbox.git(
+        sandbox.path("").as_path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            broken.to_str().unwrap(),
+            broken_bare.to_str().unwrap(),
+        ],
+    );
+    let from_bare = sandbox.kitemark(&["validate", "--repo", broken_bare.to_str().unwrap()]);
+    let from_work_tree = sandbox.kitemark(&["validate", "--repo", broken.to_str().unwrap()]);
+    assert_exit(&from_bare, 1);
+    assert_eq!(report(&from_bare), report(&from_work_tree));
+}
+
+#[test]
+fn the_working_tree_is_not_what_is_read() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo_with("dirty", &base_files());
+    // An uncommitted, broken edit does not change what the panel reviews: the commit.
+    std::fs::write(repo.join("submissions/oak/school.ron"), "(broken").unwrap();
+    let out = sandbox.kitemark(&["validate", "--repo", repo.to_str().unwrap()]);
+    assert_exit(&out, 0);
+}

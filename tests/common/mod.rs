@@ -1,0 +1,154 @@
+//! Helpers for tests that run the real binary and git in temporary folders, with a fixed git
+//! identity and no user or system git configuration (a fresh machine has none).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+/// A temporary folder with its own empty home, for running `kitemark` and `git`.
+pub struct Sandbox {
+    root: TempDir,
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        let root = tempfile::Builder::new()
+            .prefix("kitemark-test")
+            .tempdir()
+            .unwrap();
+        std::fs::create_dir_all(root.path().join("home")).unwrap();
+        Self { root }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.path().join(rel)
+    }
+
+    fn hermetic(&self, cmd: &mut Command) {
+        let home = self.path("home");
+        for var in [
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_INDEX_FILE",
+            "GIT_CONFIG",
+            "XDG_CONFIG_DIRS",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("NO_COLOR", "1");
+    }
+
+    /// Runs the kitemark binary.
+    pub fn kitemark(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kitemark"));
+        cmd.args(args).current_dir(self.root.path());
+        self.hermetic(&mut cmd);
+        cmd.output().unwrap()
+    }
+
+    /// Runs git in `dir` as a fixed test identity at a fixed date.
+    pub fn git(&self, dir: &Path, args: &[&str]) -> Output {
+        let mut cmd = Command::new("git");
+        cmd.args(args).current_dir(dir);
+        self.hermetic(&mut cmd);
+        cmd.env("GIT_AUTHOR_NAME", "Test Author")
+            .env("GIT_AUTHOR_EMAIL", "author@test.example.org")
+            .env("GIT_COMMITTER_NAME", "Test Author")
+            .env("GIT_COMMITTER_EMAIL", "author@test.example.org")
+            .env("GIT_AUTHOR_DATE", "2025-11-01T12:00:00+00:00")
+            .env("GIT_COMMITTER_DATE", "2025-11-01T12:00:00+00:00");
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// A new repository (branch `main`) holding `files` in one commit.
+    pub fn repo_with(&self, name: &str, files: &[(String, Vec<u8>)]) -> PathBuf {
+        let dir = self.path(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        self.git(&dir, &["init", "-q", "-b", "main"]);
+        write_files(&dir, files);
+        self.git(&dir, &["add", "-A"]);
+        self.git(&dir, &["commit", "-q", "-m", "Fixture"]);
+        dir
+    }
+}
+
+/// Writes files under `dir`, creating folders.
+pub fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) {
+    for (path, content) in files {
+        let target = dir.join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, content).unwrap();
+    }
+}
+
+/// Every file under `root`, as (relative path with `/`, bytes), sorted.
+pub fn files_under(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push((rel, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The small valid panel repository the bad-input cases start from.
+pub fn base_files() -> Vec<(String, Vec<u8>)> {
+    files_under(&fixtures().join("base"))
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Asserts the process ended by itself (no panic, no signal) with `code`.
+pub fn assert_exit(out: &Output, code: i32) {
+    let err = stderr(out);
+    assert!(!err.contains("panicked"), "kitemark panicked:\n{err}");
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{err}",
+        stdout(out)
+    );
+}
