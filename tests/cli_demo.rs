@@ -88,6 +88,21 @@ fn the_demo_history_has_many_authors_and_years_and_validates() {
     );
     let status = sandbox.git(&dir, &["status", "--porcelain"]);
     assert_eq!(stdout(&status), "");
+
+    // The history is valid at every commit, not only at the end.
+    for commit in stdout(&sandbox.git(&dir, &["rev-list", "HEAD"])).lines() {
+        let out = sandbox.kitemark(&[
+            "validate",
+            "--repo",
+            dir.to_str().unwrap(),
+            "--rev",
+            commit,
+            "--format",
+            "json",
+        ]);
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["errors"], 0, "{commit}: {}", stdout(&out));
+    }
 }
 
 #[test]

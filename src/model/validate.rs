@@ -1034,16 +1034,21 @@ impl Validator {
         if let Some(panel) = &self.panel {
             for member in &panel.members {
                 for school in &member.affiliations {
+                    // A member may well work at a school that has not applied yet, but a
+                    // misspelt id would silently miss a conflict of interest: worth a warning.
                     if !self.exists(PanelPath::School(school.clone())) {
-                        extra.push(push(
-                            "panel.ron".into(),
-                            "unknown-school",
-                            format!(
-                                "member {:?} is affiliated with {:?}, which has no school.ron",
-                                member.id.as_str(),
-                                school.as_str()
-                            ),
-                        ));
+                        extra.push(Problem {
+                            severity: Severity::Warning,
+                            ..push(
+                                "panel.ron".into(),
+                                "unknown-school",
+                                format!(
+                                    "member {:?} is affiliated with {:?}, which has no school.ron yet; check the id, as conflicts are found by it",
+                                    member.id.as_str(),
+                                    school.as_str()
+                                ),
+                            )
+                        });
                     }
                 }
             }

@@ -17,6 +17,7 @@ pub use error::{ReadError, RepoError};
 pub use snapshot::{BlobRef, SchoolFiles, Snapshot, UnexpectedFile, YearFiles};
 
 use crate::model::format::parse_document;
+use crate::model::{AcademicYear, ActionPlan, SchoolId, SelfReview};
 
 /// The largest file kitemark reads. Real submissions are tens of kilobytes; the limit keeps a
 /// stray multi-megabyte file from stalling a meeting.
@@ -204,6 +205,40 @@ impl PanelRepo {
             col: e.position.col,
             message: e.message,
         })
+    }
+}
+
+impl PanelRepo {
+    /// A school's self-review for a year, parsed now; `None` if the snapshot has none.
+    pub fn self_review(
+        &self,
+        snapshot: &Snapshot,
+        school: &SchoolId,
+        year: AcademicYear,
+    ) -> Result<Option<SelfReview>, ReadError> {
+        match snapshot
+            .year(school, year)
+            .and_then(|y| y.self_review.as_ref())
+        {
+            Some(blob) => self.load(blob).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// A school's action plan for a year, parsed now; `None` if the snapshot has none.
+    pub fn action_plan(
+        &self,
+        snapshot: &Snapshot,
+        school: &SchoolId,
+        year: AcademicYear,
+    ) -> Result<Option<ActionPlan>, ReadError> {
+        match snapshot
+            .year(school, year)
+            .and_then(|y| y.action_plan.as_ref())
+        {
+            Some(blob) => self.load(blob).map(Some),
+            None => Ok(None),
+        }
     }
 }
 
