@@ -56,6 +56,7 @@ pub enum Command {
         /// Check this commit, branch or tag instead of HEAD.
         #[arg(long, value_name = "REV")]
         rev: Option<String>,
+        /// Output format: a readable report, or JSON for scripts.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
@@ -67,6 +68,7 @@ pub enum Command {
         /// Read this commit, branch or tag instead of HEAD.
         #[arg(long, value_name = "REV")]
         rev: Option<String>,
+        /// Output format: a readable report, or JSON for scripts.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },

@@ -1,30 +1,18 @@
 //! The bundled rubrics and demo data are valid, read straight from the project's folders.
 
+mod common;
+
 use std::path::Path;
 
 use kitemark::demo::repo_path_for;
 use kitemark::model::validate::{Mode, validate_files};
 
+/// Every file under `root` as text.
 fn files_under(root: &Path) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.push((rel, std::fs::read_to_string(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
+    common::files_under(root)
+        .into_iter()
+        .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap()))
+        .collect()
 }
 
 fn report(files: &[(String, String)]) -> String {

@@ -9,7 +9,7 @@ use super::{EXIT_OK, is_missing_or_empty, print};
 use crate::demo::bundle::{demo_files, rubric_files};
 use crate::demo::plan::{DEMO_TRAILER, PendingDecision, StepContent, plan};
 use crate::model::format::to_ron;
-use crate::model::{FileRef, SubmissionRef, message};
+use crate::model::message;
 use crate::repo::PanelRepo;
 use crate::repo::write::CommitSpec;
 
@@ -130,25 +130,16 @@ fn decision_commit(
         present,
     } = pending;
     let snapshot = repo.snapshot_at(None)?;
-    let year = snapshot
-        .year(&decision.school, decision.year)
+    let made_on = snapshot
+        .submission_ref(&decision.school, decision.year)
         .with_context(|| {
             format!(
                 "{path}: no submission for {} {} before the decision",
                 decision.school, decision.year
             )
         })?;
-    let commit = snapshot.commit_id();
-    decision.made_on = Some(SubmissionRef {
-        commit: commit.clone(),
-        files: year
-            .files()
-            .map(|b| FileRef {
-                path: b.path.clone(),
-                blob: b.blob_id(),
-            })
-            .collect(),
-    });
+    let commit = made_on.commit.clone();
+    decision.made_on = Some(made_on);
     let text = to_ron(&decision)?;
     let message = message::decision(&decision, &present, &commit);
     Ok((vec![(path, text)], message))

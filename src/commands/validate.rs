@@ -8,9 +8,9 @@ use serde::Serialize;
 use super::{EXIT_FINDINGS, EXIT_OK, print};
 use crate::cli::Format;
 use crate::model::text::sanitize_inline;
-use crate::model::validate::{Mode, Report, Validator};
-use crate::model::{Position, Problem, Severity};
-use crate::repo::{PanelRepo, ReadError, RepoError, Snapshot};
+use crate::model::validate::Report;
+use crate::model::{Problem, Severity};
+use crate::repo::{PanelRepo, RepoError};
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -21,57 +21,12 @@ struct JsonReport<'a> {
     problems: &'a [Problem],
 }
 
-/// Checks every file of the snapshot, streaming: one file's text at a time.
-pub fn validate_snapshot(repo: &PanelRepo, snapshot: &Snapshot) -> Report {
-    let mut validator = Validator::new(Mode::Repository);
-    for unexpected in &snapshot.unexpected {
-        validator.unexpected(&unexpected.path, unexpected.severity, &unexpected.reason);
-    }
-    for (kind, blob) in snapshot.files_in_order() {
-        match repo.read_text(blob) {
-            Ok(text) => validator.check_file(&kind, &blob.path, &text),
-            Err(e) => {
-                let (code, position, message) = match &e {
-                    ReadError::TooLarge { size, limit, .. } => (
-                        "too-large",
-                        None,
-                        format!(
-                            "the file is {size} bytes, more than the {limit} bytes kitemark reads from one file"
-                        ),
-                    ),
-                    ReadError::NotUtf8 { line, col, .. } => (
-                        "not-utf8",
-                        Some(Position {
-                            line: *line,
-                            col: *col,
-                        }),
-                        "not UTF-8 text (save the file as UTF-8)".to_owned(),
-                    ),
-                    ReadError::Syntax {
-                        line, col, message, ..
-                    } => (
-                        "syntax",
-                        Some(Position {
-                            line: *line,
-                            col: *col,
-                        }),
-                        message.clone(),
-                    ),
-                    ReadError::Git { source, .. } => ("unreadable", None, source.to_string()),
-                };
-                validator.unreadable(&blob.path, position, code, message);
-            }
-        }
-    }
-    validator.finish()
-}
-
 pub fn run(repo_path: &Path, rev: Option<&str>, format: Format) -> anyhow::Result<ExitCode> {
     let repo = PanelRepo::open(repo_path)?;
     let (commit, report) = match repo.snapshot_at(rev) {
         Ok(snapshot) => (
             Some(snapshot.commit_id().to_string()),
-            validate_snapshot(&repo, &snapshot),
+            repo.validate(&snapshot),
         ),
         // An empty repository or one without panel.ron is invalid data, not a broken tool.
         Err(e @ (RepoError::Empty { .. } | RepoError::NotAPanel { .. })) => {

@@ -7,6 +7,7 @@
 mod catalog;
 mod error;
 mod snapshot;
+mod validate;
 pub mod write;
 
 use std::path::{Path, PathBuf};

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use crate::model::layout::{Classified, DecisionPath, PanelPath, classify};
-use crate::model::{AcademicYear, ObjectId, RubricId, SchoolId, Severity};
+use crate::model::{AcademicYear, FileRef, ObjectId, RubricId, SchoolId, Severity, SubmissionRef};
 
 /// A file of the snapshot: its path and the blob that holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +94,22 @@ impl Snapshot {
     /// Files a school has for one year, if any.
     pub fn year(&self, school: &SchoolId, year: AcademicYear) -> Option<&YearFiles> {
         self.schools.get(school)?.years.get(&year)
+    }
+
+    /// The exact objects a decision on a school's submission for a year is made on: this
+    /// snapshot's commit and the blob of each of the submission's files.
+    pub fn submission_ref(&self, school: &SchoolId, year: AcademicYear) -> Option<SubmissionRef> {
+        let files = self.year(school, year)?;
+        Some(SubmissionRef {
+            commit: self.commit_id(),
+            files: files
+                .files()
+                .map(|b| FileRef {
+                    path: b.path.clone(),
+                    blob: b.blob_id(),
+                })
+                .collect(),
+        })
     }
 
     /// Decisions recorded for a school, in path order (year, then date).
