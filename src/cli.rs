@@ -13,7 +13,15 @@ pub struct Cli {
     pub repo: PathBuf,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+}
+
+/// The colour theme of the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ThemeArg {
+    Default,
+    /// White on black with strong highlights, for projectors.
+    HighContrast,
 }
 
 /// Output format for commands whose output is data.
@@ -26,6 +34,18 @@ pub enum Format {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the panel's interface on the repository (the default command).
+    Open {
+        /// Read this commit, branch or tag instead of HEAD.
+        #[arg(long, value_name = "REV")]
+        rev: Option<String>,
+        /// Work as if today were this date (YYYY-MM-DD): which meeting is next, award states.
+        #[arg(long, value_name = "DATE")]
+        on: Option<jiff::civil::Date>,
+        /// Colour theme (default: from the config file, else the default theme).
+        #[arg(long, value_enum)]
+        theme: Option<ThemeArg>,
+    },
     /// Create a new, empty panel repository with the bundled rubrics.
     Init {
         /// Where to create it (must not exist, or be an empty folder).
@@ -47,7 +67,7 @@ pub enum Command {
         /// there is reused; any other existing, non-empty folder is refused.
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
-        /// Only build (or find) the repository and print its path.
+        /// Only build (or find) the repository and print its path; do not open the interface.
         #[arg(long)]
         no_open: bool,
     },

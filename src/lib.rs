@@ -6,3 +6,4 @@ pub mod commands;
 pub mod demo;
 pub mod model;
 pub mod repo;
+pub mod tui;

@@ -34,7 +34,7 @@ fn holds_demo(dir: &Path) -> bool {
         })
 }
 
-pub fn run(dir: Option<PathBuf>, _no_open: bool) -> anyhow::Result<ExitCode> {
+pub fn run(dir: Option<PathBuf>, no_open: bool) -> anyhow::Result<ExitCode> {
     let dir = match dir {
         Some(dir) => dir,
         None => default_dir()?,
@@ -53,11 +53,14 @@ pub fn run(dir: Option<PathBuf>, _no_open: bool) -> anyhow::Result<ExitCode> {
             dir.display()
         );
     }
-    print(&format!(
-        "Try: kitemark schools --repo {0}\n     kitemark validate --repo {0}\n",
-        dir.display()
-    ))?;
-    Ok(EXIT_OK)
+    if no_open {
+        print(&format!(
+            "Open it with: kitemark --repo {0}\nOr try:       kitemark schools --repo {0}\n",
+            dir.display()
+        ))?;
+        return Ok(EXIT_OK);
+    }
+    super::open::run(&dir, None, None, None)
 }
 
 /// Builds the demo in a temporary folder beside `dir`, then moves it into place, so that an

@@ -232,7 +232,13 @@ pub fn eligibility(
             ),
             Some(s) => {
                 let from = add_months(s.held_since, *min_months);
-                if from <= on {
+                if from <= on && *min_months == 0 {
+                    (
+                        true,
+                        Some(from),
+                        format!("{title} held since {}", s.held_since),
+                    )
+                } else if from <= on {
                     (
                         true,
                         Some(from),

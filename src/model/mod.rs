@@ -12,6 +12,7 @@ pub mod message;
 pub mod panel;
 pub mod problem;
 pub mod rubric;
+pub mod rules;
 pub mod school;
 pub mod submission;
 pub mod text;

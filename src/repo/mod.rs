@@ -132,6 +132,37 @@ impl PanelRepo {
         Ok(snapshot)
     }
 
+    /// Checks cheaply, without listing the tree, that `rev` holds a panel repository.
+    pub fn check_panel(&self, rev: Option<&str>) -> Result<(), RepoError> {
+        let rev_name = rev.unwrap_or("HEAD");
+        let commit = match self
+            .repo
+            .revparse_single(rev_name)
+            .and_then(|o| o.peel_to_commit())
+        {
+            Ok(commit) => commit,
+            Err(_) if rev.is_none() && self.head_id()?.is_none() => {
+                return Err(RepoError::Empty { path: self.path() });
+            }
+            Err(source) => {
+                return Err(RepoError::BadRevision {
+                    rev: rev_name.to_owned(),
+                    source,
+                });
+            }
+        };
+        let tree = commit.tree().map_err(RepoError::git(format!(
+            "cannot read the tree of {rev_name}"
+        )))?;
+        if tree.get_name(crate::model::layout::PANEL_FILE).is_none() {
+            return Err(RepoError::NotAPanel {
+                path: self.path(),
+                rev: rev_name.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
     /// Lists blobs below `tree`, descending only into the folders kitemark reads.
     fn list_tree(
         &self,

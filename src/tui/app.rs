@@ -1,0 +1,777 @@
+//! The app: state, events and drawing, independent of any real terminal, so that tests can
+//! drive it with synthetic events and draw it on a test backend.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use ratatui::Frame;
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::keymap::{Action, KeyMap};
+use super::loader::{Loaded, Loader, Request, RequestKind, Response};
+use super::screens::agenda::{self, AgendaScreen};
+use super::screens::help::HelpOverlay;
+use super::screens::schools::{self, SchoolsScreen};
+use super::screens::submission::{Pane, SubmissionScreen};
+use super::screens::{block, contains};
+use super::theme::{Theme, ThemeKind};
+use super::view::OpenedView;
+use crate::model::{AcademicYear, SchoolId};
+
+/// The smallest terminal the layout is designed for.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
+
+/// Everything that can happen to the app.
+#[derive(Debug)]
+pub enum AppEvent {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize,
+    /// Time passes: the spinner turns.
+    Tick,
+    /// The terminal stopped sending input.
+    InputLost,
+    Loaded(Box<Loaded>),
+}
+
+/// How the app was started.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub rev: Option<String>,
+    pub today: Date,
+    pub theme: ThemeKind,
+    /// False when `NO_COLOR` is set.
+    pub colour: bool,
+    pub keymap: KeyMap,
+    /// The config file in use, for the help overlay.
+    pub config_path: Option<String>,
+}
+
+/// The tabs along the top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Agenda,
+    Schools,
+    Submission,
+}
+
+/// The app's whole state.
+pub struct App {
+    options: Options,
+    pub theme: Theme,
+    loader: Loader,
+    /// The request of each kind whose answer is awaited, by generation.
+    waiting: BTreeMap<RequestKind, u64>,
+    opened: Option<OpenedView>,
+    open_error: Option<String>,
+    pub tab: Tab,
+    /// Where the submission was opened from, to go back to.
+    came_from: Tab,
+    agenda: AgendaScreen,
+    schools: SchoolsScreen,
+    submission: Option<SubmissionScreen>,
+    help: Option<HelpOverlay>,
+    editing_filter: bool,
+    status: Option<(String, bool)>,
+    spinner: usize,
+    quit: bool,
+    tab_hits: Vec<(Rect, Tab)>,
+}
+
+impl App {
+    /// Starts the app and asks for the repository to be read.
+    pub fn new(options: Options, mut loader: Loader) -> App {
+        let generation = loader.request(Request::Open {
+            rev: options.rev.clone(),
+            today: options.today,
+        });
+        App {
+            theme: Theme::new(options.theme, options.colour),
+            options,
+            loader,
+            waiting: BTreeMap::from([(RequestKind::Open, generation)]),
+            opened: None,
+            open_error: None,
+            tab: Tab::Agenda,
+            came_from: Tab::Agenda,
+            agenda: AgendaScreen::default(),
+            schools: SchoolsScreen::default(),
+            submission: None,
+            help: None,
+            editing_filter: false,
+            status: None,
+            spinner: 0,
+            quit: false,
+            tab_hits: Vec::new(),
+        }
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// Whether an answer from the loader is still awaited.
+    pub fn is_loading(&self) -> bool {
+        !self.waiting.is_empty()
+    }
+
+    /// Whether the repository has been read (successfully or not).
+    pub fn is_open(&self) -> bool {
+        self.opened.is_some() || self.open_error.is_some()
+    }
+
+    pub fn keymap(&self) -> &KeyMap {
+        &self.options.keymap
+    }
+
+    fn request(&mut self, request: Request) {
+        let kind = request.kind();
+        let generation = self.loader.request(request);
+        self.waiting.insert(kind, generation);
+    }
+
+    fn say(&mut self, message: impl Into<String>) {
+        self.status = Some((message.into(), false));
+    }
+
+    fn warn(&mut self, message: impl Into<String>) {
+        self.status = Some((message.into(), true));
+    }
+
+    pub fn handle(&mut self, event: AppEvent) {
+        match event {
+            AppEvent::Key(key) if key.kind == KeyEventKind::Press => self.key(key),
+            AppEvent::Key(_) | AppEvent::Resize => {}
+            AppEvent::Mouse(mouse) => self.mouse(mouse),
+            AppEvent::Tick => self.spinner = (self.spinner + 1) % SPINNER.len(),
+            AppEvent::InputLost => self.quit = true,
+            AppEvent::Loaded(loaded) => self.loaded(*loaded),
+        }
+    }
+
+    fn loaded(&mut self, loaded: Loaded) {
+        // An answer to a request that has since been replaced is stale: drop it.
+        if self.waiting.get(&loaded.kind) != Some(&loaded.generation) {
+            return;
+        }
+        self.waiting.remove(&loaded.kind);
+        match loaded.response {
+            Response::Opened(Ok(view)) => {
+                self.agenda.refresh(&view.agenda);
+                self.schools.refresh(&view.schools);
+                if let Some(problem) = view.problems.first() {
+                    let more = view.problems.len() - 1;
+                    let suffix = if more > 0 {
+                        format!(" (and {more} more)")
+                    } else {
+                        String::new()
+                    };
+                    self.warn(format!("✗ Skipped a file that cannot be read: {problem}{suffix}; run kitemark validate"));
+                }
+                self.opened = Some(*view);
+                self.open_error = None;
+                // The open submission is re-read from the new snapshot.
+                if let Some(sub) = &self.submission {
+                    let (school, year) = (sub.school.clone(), sub.year);
+                    self.open_submission(school, year, false);
+                }
+            }
+            Response::Opened(Err(e)) => {
+                self.open_error = Some(e);
+            }
+            Response::Submission(result) => {
+                if let Some(sub) = &mut self.submission {
+                    sub.data = Some(result.map(|v| *v));
+                }
+            }
+        }
+    }
+
+    fn open_submission(&mut self, school: SchoolId, year: AcademicYear, switch: bool) {
+        let keep = self
+            .submission
+            .take()
+            .filter(|s| s.school == school && s.year == year);
+        let mut screen = keep.unwrap_or_else(|| SubmissionScreen::new(school.clone(), year));
+        screen.data = None;
+        self.submission = Some(screen);
+        self.request(Request::Submission { school, year });
+        if switch && self.tab != Tab::Submission {
+            self.came_from = self.tab;
+            self.tab = Tab::Submission;
+        }
+    }
+
+    fn key(&mut self, key: KeyEvent) {
+        let action = self.options.keymap.action(&key);
+        if self.editing_filter {
+            self.filter_key(key, action);
+            return;
+        }
+        if let Some(help) = &mut self.help {
+            match action {
+                Some(Action::Quit) => self.quit = true,
+                Some(Action::Help | Action::Back) => self.help = None,
+                Some(Action::Up) => help.scroll = help.scroll.saturating_sub(1),
+                Some(Action::Down) => help.scroll = help.scroll.saturating_add(1),
+                Some(Action::PageUp) => help.scroll = help.scroll.saturating_sub(10),
+                Some(Action::PageDown) => help.scroll = help.scroll.saturating_add(10),
+                _ => {}
+            }
+            return;
+        }
+        let Some(action) = action else {
+            return;
+        };
+        self.act(action);
+    }
+
+    fn filter_key(&mut self, key: KeyEvent, action: Option<Action>) {
+        let list = match self.tab {
+            Tab::Agenda => &mut self.agenda.list,
+            Tab::Schools => &mut self.schools.list,
+            Tab::Submission => {
+                self.editing_filter = false;
+                return;
+            }
+        };
+        match key.code {
+            KeyCode::Enter => self.editing_filter = false,
+            KeyCode::Esc => {
+                list.filter.clear();
+                self.editing_filter = false;
+            }
+            KeyCode::Backspace => {
+                list.filter.pop();
+            }
+            KeyCode::Char(c)
+                if !key.modifiers.intersects(
+                    ratatui::crossterm::event::KeyModifiers::CONTROL
+                        | ratatui::crossterm::event::KeyModifiers::ALT,
+                ) =>
+            {
+                list.filter.push(c);
+            }
+            _ if action == Some(Action::Quit) => self.quit = true,
+            _ => {}
+        }
+        self.refresh_lists();
+    }
+
+    fn refresh_lists(&mut self) {
+        if let Some(opened) = &self.opened {
+            self.agenda.refresh(&opened.agenda);
+            self.schools.refresh(&opened.schools);
+        }
+    }
+
+    fn act(&mut self, action: Action) {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.help = Some(HelpOverlay::default()),
+            Action::Theme => {
+                let kind = self.theme.kind.toggled();
+                self.theme = Theme::new(kind, self.options.colour);
+                self.say(format!("Theme: {}", kind.name()));
+            }
+            Action::Reload => {
+                self.request(Request::Open {
+                    rev: self.options.rev.clone(),
+                    today: self.options.today,
+                });
+                self.say("Reloading from the repository…");
+            }
+            Action::AgendaTab => self.tab = Tab::Agenda,
+            Action::SchoolsTab => self.tab = Tab::Schools,
+            Action::SubmissionTab => {
+                if self.submission.is_some() {
+                    self.tab = Tab::Submission;
+                } else {
+                    self.say("No submission is open yet: choose a school and press Enter.");
+                }
+            }
+            Action::Back => match self.tab {
+                Tab::Submission => self.tab = self.came_from,
+                Tab::Agenda if !self.agenda.list.filter.is_empty() => {
+                    self.agenda.list.filter.clear();
+                    self.refresh_lists();
+                }
+                Tab::Schools if !self.schools.list.filter.is_empty() => {
+                    self.schools.list.filter.clear();
+                    self.refresh_lists();
+                }
+                _ => {}
+            },
+            Action::Filter => {
+                if self.tab != Tab::Submission && self.opened.is_some() {
+                    self.editing_filter = true;
+                }
+            }
+            Action::Sort | Action::ReverseSort => {
+                let (list, columns) = match self.tab {
+                    Tab::Agenda => (&mut self.agenda.list, agenda::COLUMNS.len()),
+                    Tab::Schools => (&mut self.schools.list, schools::COLUMNS.len()),
+                    Tab::Submission => return,
+                };
+                if action == Action::Sort {
+                    list.next_sort(columns);
+                    list.reversed = false;
+                } else {
+                    list.reversed = !list.reversed;
+                }
+                self.refresh_lists();
+            }
+            Action::Open => self.open_selected(),
+            Action::PrevYear | Action::NextYear => {
+                if let Some(sub) = &self.submission {
+                    if self.tab != Tab::Submission {
+                        return;
+                    }
+                    match sub.other_year(action == Action::NextYear) {
+                        Some(year) => {
+                            let school = sub.school.clone();
+                            self.submission = None;
+                            self.open_submission(school, year, false);
+                        }
+                        None => self.say("No other year in that direction."),
+                    }
+                }
+            }
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom => self.navigate(action),
+            Action::NextPane | Action::PrevPane => {
+                if let (Tab::Submission, Some(sub)) = (self.tab, &mut self.submission) {
+                    sub.toggle_focus();
+                }
+            }
+        }
+    }
+
+    fn navigate(&mut self, action: Action) {
+        if self.tab == Tab::Submission {
+            if let Some(sub) = &mut self.submission {
+                match action {
+                    Action::Up => sub.move_by(-1),
+                    Action::Down => sub.move_by(1),
+                    Action::PageUp => sub.page_by(-1),
+                    Action::PageDown => sub.page_by(1),
+                    Action::Top => sub.to_end(false),
+                    Action::Bottom => sub.to_end(true),
+                    _ => {}
+                }
+            }
+            return;
+        }
+        let list = match self.tab {
+            Tab::Agenda => &mut self.agenda.list,
+            _ => &mut self.schools.list,
+        };
+        match action {
+            Action::Up => list.move_by(-1),
+            Action::Down => list.move_by(1),
+            Action::PageUp => list.move_by(-10),
+            Action::PageDown => list.move_by(10),
+            Action::Top => list.top(),
+            Action::Bottom => list.bottom(),
+            _ => {}
+        }
+    }
+
+    fn open_selected(&mut self) {
+        let Some(opened) = &self.opened else {
+            return;
+        };
+        let target = match self.tab {
+            Tab::Agenda => self
+                .agenda
+                .selected(&opened.agenda)
+                .map(|r| (r.school.clone(), Some(r.year))),
+            Tab::Schools => self
+                .schools
+                .selected(&opened.schools)
+                .map(|r| (r.school.clone(), r.latest_year)),
+            Tab::Submission => None,
+        };
+        match target {
+            Some((school, Some(year))) => self.open_submission(school, year, true),
+            Some((school, None)) => self.say(format!("{school} has not submitted anything yet.")),
+            None => {}
+        }
+    }
+
+    fn mouse(&mut self, mouse: MouseEvent) {
+        let (x, y) = (mouse.column, mouse.row);
+        match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                if self.help.is_some() {
+                    self.help = None;
+                    return;
+                }
+                if let Some((_, tab)) = self.tab_hits.iter().find(|(r, _)| contains(*r, x, y)) {
+                    let tab = *tab;
+                    if tab != Tab::Submission || self.submission.is_some() {
+                        self.tab = tab;
+                    }
+                    return;
+                }
+                match self.tab {
+                    Tab::Agenda | Tab::Schools => {
+                        let (list, hit) = match self.tab {
+                            Tab::Agenda => (&mut self.agenda.list, self.agenda.hit),
+                            _ => (&mut self.schools.list, self.schools.hit),
+                        };
+                        if let Some(position) = hit.position(x, y) {
+                            let already = list.state.selected() == Some(position);
+                            if list.select_position(position) && already {
+                                self.open_selected();
+                            }
+                        }
+                    }
+                    Tab::Submission => {
+                        if let Some(sub) = &mut self.submission {
+                            if let Some(position) = sub.areas_hit.position(x, y) {
+                                sub.focus = Pane::Areas;
+                                let current = sub.areas.selected().unwrap_or(0) as isize;
+                                sub.move_by(position as isize - current);
+                            } else if contains(sub.detail_rect, x, y) {
+                                sub.focus = Pane::Detail;
+                            }
+                        }
+                    }
+                }
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let delta: isize = if mouse.kind == MouseEventKind::ScrollDown {
+                    3
+                } else {
+                    -3
+                };
+                if let Some(help) = &mut self.help {
+                    help.scroll = help.scroll.saturating_add_signed(delta as i16);
+                    return;
+                }
+                match self.tab {
+                    Tab::Agenda => self.agenda.list.move_by(delta.signum()),
+                    Tab::Schools => self.schools.list.move_by(delta.signum()),
+                    Tab::Submission => {
+                        if let Some(sub) = &mut self.submission {
+                            if contains(sub.detail_rect, x, y) {
+                                sub.scroll_by(delta);
+                            } else {
+                                let focus = sub.focus;
+                                sub.focus = Pane::Areas;
+                                sub.move_by(delta.signum());
+                                sub.focus = focus;
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Draws the whole screen.
+    pub fn draw(&mut self, frame: &mut Frame) {
+        let area = frame.area();
+        frame.render_widget(Paragraph::new("").style(self.theme.base), area);
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            self.draw_too_small(frame, area);
+            return;
+        }
+        let [header, body, footer, status] = Layout::vertical([
+            Constraint::Length(3),
+            Constraint::Min(10),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        self.draw_header(frame, header);
+        self.draw_body(frame, body);
+        self.draw_footer(frame, footer);
+        self.draw_status(frame, status);
+        if let Some(help) = &mut self.help {
+            help.draw(
+                frame,
+                area,
+                &self.options.keymap,
+                &self.theme,
+                self.options.config_path.as_deref(),
+            );
+        }
+    }
+
+    fn draw_too_small(&self, frame: &mut Frame, area: Rect) {
+        let text = vec![
+            Line::from(Span::styled("Terminal too small", self.theme.bad)),
+            Line::from(format!(
+                "kitemark needs at least {MIN_WIDTH}×{MIN_HEIGHT}; this is {}×{}.",
+                area.width, area.height
+            )),
+            Line::from("Enlarge the window or make the font smaller."),
+            Line::from(format!(
+                "{} quits.",
+                self.options.keymap.first(Action::Quit)
+            )),
+        ];
+        let height = 4.min(area.height);
+        let [middle] = Layout::vertical([Constraint::Length(height)])
+            .flex(Flex::Center)
+            .areas(area);
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: true })
+                .alignment(ratatui::layout::Alignment::Center)
+                .style(self.theme.base),
+            middle,
+        );
+    }
+
+    fn draw_header(&mut self, frame: &mut Frame, area: Rect) {
+        let [top, meeting, tabs] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let theme = self.theme;
+        let mut spans = vec![Span::styled(" kitemark ", theme.tab_active), Span::raw(" ")];
+        let mut meeting_spans = vec![Span::raw(" ")];
+        match &self.opened {
+            Some(opened) => {
+                let h = &opened.header;
+                let at = match &h.branch {
+                    Some(branch) => format!("{branch}@{}", h.commit),
+                    None => format!("commit {}", h.commit),
+                };
+                // The panel's name gives way to the commit, which auditors need to see.
+                let room = usize::from(top.width).saturating_sub(14 + at.chars().count());
+                let name: String = if h.panel.chars().count() > room {
+                    let mut cut: String = h.panel.chars().take(room.saturating_sub(1)).collect();
+                    cut.push('…');
+                    cut
+                } else {
+                    h.panel.clone()
+                };
+                spans.push(Span::styled(name, theme.header));
+                spans.push(Span::styled(format!(" · {at}"), theme.muted));
+                match &h.meeting {
+                    Some(date) => {
+                        meeting_spans.push(Span::styled(format!("Meeting {date}"), theme.title));
+                        if let Some(chair) = &h.chair {
+                            meeting_spans.push(Span::raw(format!(" · Chair {chair}")));
+                        }
+                        if let Some((ok, quorum)) = &h.quorum {
+                            meeting_spans.push(Span::raw(" · "));
+                            meeting_spans.push(Span::styled(
+                                quorum.clone(),
+                                if *ok { theme.good } else { theme.warn },
+                            ));
+                        }
+                    }
+                    None => meeting_spans.push(Span::styled("No meeting scheduled", theme.muted)),
+                }
+            }
+            None => spans.push(Span::styled("reading the repository…", theme.muted)),
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), top);
+        frame.render_widget(
+            Paragraph::new(Line::from(meeting_spans)).style(theme.base),
+            meeting,
+        );
+
+        let mut tab_spans = vec![Span::raw(" ")];
+        let mut x = tabs.x + 1;
+        self.tab_hits.clear();
+        let submission_label = self
+            .submission
+            .as_ref()
+            .map(|s| format!("Submission: {} {}", s.school, s.year))
+            .unwrap_or_else(|| "Submission".to_owned());
+        for (tab, action, label) in [
+            (Tab::Agenda, Action::AgendaTab, "Agenda".to_owned()),
+            (Tab::Schools, Action::SchoolsTab, "Schools".to_owned()),
+            (Tab::Submission, Action::SubmissionTab, submission_label),
+        ] {
+            let text = format!(" {} {label} ", self.options.keymap.first(action));
+            let width =
+                u16::try_from(unicode_width::UnicodeWidthStr::width(text.as_str())).unwrap_or(0);
+            let style = if tab == self.tab {
+                theme.tab_active
+            } else {
+                theme.tab
+            };
+            let text = if tab == self.tab {
+                format!("▸{}", &text[1..])
+            } else {
+                text
+            };
+            tab_spans.push(Span::styled(text, style));
+            tab_spans.push(Span::raw(" "));
+            self.tab_hits.push((
+                Rect {
+                    x,
+                    y: tabs.y,
+                    width,
+                    height: 1,
+                },
+                tab,
+            ));
+            x += width + 1;
+        }
+        frame.render_widget(
+            Paragraph::new(Line::from(tab_spans)).style(theme.base),
+            tabs,
+        );
+    }
+
+    fn draw_body(&mut self, frame: &mut Frame, area: Rect) {
+        let theme = self.theme;
+        let spinner = SPINNER[self.spinner];
+        if self.tab == Tab::Submission
+            && let Some(sub) = &mut self.submission
+        {
+            sub.draw(frame, area, &theme, spinner);
+            return;
+        }
+        match (&self.opened, &self.open_error) {
+            (Some(opened), _) => match self.tab {
+                Tab::Agenda => self.agenda.draw(frame, area, &opened.agenda, &theme),
+                _ => self.schools.draw(frame, area, &opened.schools, &theme),
+            },
+            (None, Some(error)) => {
+                let text = vec![
+                    Line::from(Span::styled(
+                        "✗ Cannot read the panel repository",
+                        theme.bad,
+                    )),
+                    Line::default(),
+                    Line::from(error.clone()),
+                ];
+                frame.render_widget(
+                    Paragraph::new(text)
+                        .wrap(Wrap { trim: false })
+                        .block(block("Error", true, &theme))
+                        .style(theme.base),
+                    area,
+                );
+            }
+            (None, None) => {
+                frame.render_widget(
+                    Paragraph::new(format!("{spinner} Reading the panel repository…"))
+                        .block(block("Loading", true, &theme))
+                        .style(theme.base),
+                    area,
+                );
+            }
+        }
+    }
+
+    /// The hints of the focused screen, from the live key map.
+    fn hints(&self) -> Vec<Action> {
+        if self.help.is_some() {
+            return vec![Action::Help, Action::Down, Action::Quit];
+        }
+        match self.tab {
+            Tab::Agenda | Tab::Schools => vec![
+                Action::Down,
+                Action::Open,
+                Action::Filter,
+                Action::Sort,
+                if self.tab == Tab::Agenda {
+                    Action::SchoolsTab
+                } else {
+                    Action::AgendaTab
+                },
+                Action::Theme,
+                Action::Help,
+                Action::Quit,
+            ],
+            Tab::Submission => vec![
+                Action::Down,
+                Action::NextPane,
+                Action::NextYear,
+                Action::Back,
+                Action::Theme,
+                Action::Help,
+                Action::Quit,
+            ],
+        }
+    }
+
+    fn draw_footer(&self, frame: &mut Frame, area: Rect) {
+        let theme = self.theme;
+        let line = if self.editing_filter {
+            let filter = match self.tab {
+                Tab::Agenda => &self.agenda.list.filter,
+                _ => &self.schools.list.filter,
+            };
+            Line::from(vec![
+                Span::styled(" Filter: ", theme.key),
+                Span::raw(format!("{filter}▏")),
+                Span::styled("   Enter keep · Esc clear", theme.muted),
+            ])
+        } else {
+            let keymap = &self.options.keymap;
+            let mut spans = vec![Span::raw(" ")];
+            for action in self.hints() {
+                let key = match action {
+                    Action::Down => format!(
+                        "{}/{}",
+                        keymap.first(Action::Down),
+                        keymap.first(Action::Up)
+                    ),
+                    Action::NextYear => format!(
+                        "{}/{}",
+                        keymap.first(Action::PrevYear),
+                        keymap.first(Action::NextYear)
+                    ),
+                    _ => keymap.first(action),
+                };
+                if key.is_empty() {
+                    continue;
+                }
+                spans.push(Span::styled(key, theme.key));
+                spans.push(Span::raw(format!(" {}  ", action.hint())));
+            }
+            Line::from(spans)
+        };
+        frame.render_widget(Paragraph::new(line).style(theme.base), area);
+    }
+
+    fn draw_status(&self, frame: &mut Frame, area: Rect) {
+        let theme = self.theme;
+        let line = if self.is_loading() {
+            let what = if self.waiting.contains_key(&RequestKind::Open) {
+                "Reading the repository"
+            } else {
+                "Reading the submission"
+            };
+            Line::from(Span::styled(
+                format!(" {} {what}…", SPINNER[self.spinner]),
+                theme.status,
+            ))
+        } else {
+            match &self.status {
+                Some((text, true)) => {
+                    Line::from(Span::styled(format!(" {text}"), theme.status_error))
+                }
+                Some((text, false)) => Line::from(Span::styled(format!(" {text}"), theme.status)),
+                None => Line::from(Span::styled(" Ready", theme.status)),
+            }
+        };
+        frame.render_widget(Paragraph::new(line).style(theme.base), area);
+    }
+}

@@ -1,0 +1,205 @@
+//! The user's config file (RON, in the XDG config folder): theme and key bindings. A config
+//! that cannot be used is reported with file, line and column, never silently ignored.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::keymap::{Action, KeyMap, Origin};
+use super::theme::ThemeKind;
+use crate::model::format::{from_ron, locate_value, position_of};
+
+/// What the config file can set.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    keys: BTreeMap<String, Vec<String>>,
+}
+
+/// The settings in force.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub theme: ThemeKind,
+    pub keymap: KeyMap,
+    /// The file they came from, if any.
+    pub path: Option<PathBuf>,
+}
+
+/// Why the config file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.render())]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub problems: Vec<(Option<(usize, usize)>, String)>,
+}
+
+impl ConfigError {
+    fn render(&self) -> String {
+        self.problems
+            .iter()
+            .map(|(pos, message)| match pos {
+                Some((line, col)) => format!("{}:{line}:{col}: {message}", self.path.display()),
+                None => format!("{}: {message}", self.path.display()),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// Where the config file is: `$KITEMARK_CONFIG`, else `kitemark/config.ron` in the user's
+/// config folder.
+pub fn config_path() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("KITEMARK_CONFIG") {
+        return Some(PathBuf::from(path));
+    }
+    dirs::config_dir().map(|d| d.join("kitemark").join("config.ron"))
+}
+
+/// Loads the config file if there is one; the defaults if there is none.
+pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+    let Some(path) = path else {
+        return Ok(Config::default());
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+        Err(e) => {
+            return Err(ConfigError {
+                path: path.to_path_buf(),
+                problems: vec![(None, format!("cannot read the config file: {e}"))],
+            });
+        }
+    };
+    parse(path, &text)
+}
+
+/// Parses a config file's text.
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    let fail = |problems| ConfigError {
+        path: path.to_path_buf(),
+        problems,
+    };
+    let file: ConfigFile = from_ron(text)
+        .map_err(|e| fail(vec![(Some((e.position.line, e.position.col)), e.message)]))?;
+    let mut problems = Vec::new();
+    let theme = match &file.theme {
+        None => ThemeKind::default(),
+        Some(name) => ThemeKind::from_name(name).unwrap_or_else(|| {
+            let pos = locate_value(text, "theme", name, 0).map(|p| (p.line, p.col));
+            problems.push((
+                pos,
+                format!("unknown theme {name:?}; use \"default\" or \"high-contrast\""),
+            ));
+            ThemeKind::default()
+        }),
+    };
+    let mut overrides = Vec::new();
+    for (name, specs) in &file.keys {
+        let name_at = text.find(&format!("\"{name}\"")).unwrap_or(0);
+        let Some(action) = Action::from_name(name) else {
+            let pos = position_of(text, name_at);
+            let known: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+            problems.push((
+                Some((pos.line, pos.col)),
+                format!("unknown action {name:?}; actions are: {}", known.join(", ")),
+            ));
+            continue;
+        };
+        let mut search_from = name_at + name.len() + 2;
+        let mut bound = Vec::new();
+        for spec in specs {
+            let needle = format!("\"{}\"", spec.replace('\\', "\\\\").replace('"', "\\\""));
+            let at = text[search_from.min(text.len())..]
+                .find(&needle)
+                .map_or(name_at, |i| search_from + i);
+            search_from = at + needle.len();
+            let pos = position_of(text, at);
+            bound.push((
+                spec.clone(),
+                Origin::Config {
+                    line: pos.line,
+                    col: pos.col,
+                },
+            ));
+        }
+        overrides.push((action, bound));
+    }
+    let keymap = match KeyMap::with_overrides(&overrides) {
+        Ok(map) => map,
+        Err(errors) => {
+            problems.extend(errors.into_iter().map(|e| (e.line.zip(e.col), e.message)));
+            KeyMap::default()
+        }
+    };
+    if !problems.is_empty() {
+        return Err(fail(problems));
+    }
+    Ok(Config {
+        theme,
+        keymap,
+        path: Some(path.to_path_buf()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> String {
+        parse(Path::new("config.ron"), text)
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn a_good_config_rebinds_and_sets_the_theme() {
+        let config = parse(
+            Path::new("config.ron"),
+            "(\n    theme: \"high-contrast\",\n    keys: {\n        \"quit\": [\"x\", \"ctrl-q\"],\n    },\n)\n",
+        )
+        .unwrap();
+        assert_eq!(config.theme, ThemeKind::HighContrast);
+        assert_eq!(config.keymap.describe(Action::Quit), "x Ctrl-q");
+    }
+
+    #[test]
+    fn bad_configs_name_the_line_and_column() {
+        assert_eq!(
+            errors("(\n    keys: {\n        \"quit\": [\"j\"],\n    },\n)\n"),
+            "config.ron:3:18: key j is bound to both \"quit\" and \"down\" (by default); bind \"down\" to other keys too"
+        );
+        assert_eq!(
+            errors("(\n    keys: {\n        \"jump\": [\"x\"],\n    },\n)\n")
+                .lines()
+                .next()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap(),
+            "config.ron:3:9: unknown action \"jump\""
+        );
+        assert!(
+            errors("(\n    theme: \"neon\",\n)\n")
+                .starts_with("config.ron:2:5: unknown theme \"neon\"")
+        );
+        assert!(
+            errors("(\n    keys: {\n        \"quit\": [\"meta-q\"],\n    },\n)\n")
+                .starts_with("config.ron:3:18: \"meta-q\" is not a key")
+        );
+        assert!(
+            errors("(\n    colours: 3,\n)\n")
+                .starts_with("config.ron:2:5: unknown field `colours`")
+        );
+    }
+
+    #[test]
+    fn no_file_means_the_defaults() {
+        let config = load(Some(Path::new("/nonexistent/kitemark/config.ron"))).unwrap();
+        assert_eq!(config.theme, ThemeKind::Default);
+        assert_eq!(config.keymap.first(Action::Quit), "q");
+    }
+}

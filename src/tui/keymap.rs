@@ -1,0 +1,561 @@
+//! Key bindings: what each key does, overridable from the config file. The footer hints and
+//! the help overlay are generated from this map, so they can never disagree with it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Something the user can do with a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Action {
+    Quit,
+    Help,
+    Back,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    NextPane,
+    PrevPane,
+    Open,
+    Filter,
+    Sort,
+    ReverseSort,
+    AgendaTab,
+    SchoolsTab,
+    SubmissionTab,
+    PrevYear,
+    NextYear,
+    Theme,
+    Reload,
+}
+
+impl Action {
+    pub const ALL: [Action; 22] = [
+        Action::Quit,
+        Action::Help,
+        Action::Back,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::NextPane,
+        Action::PrevPane,
+        Action::Open,
+        Action::Filter,
+        Action::Sort,
+        Action::ReverseSort,
+        Action::AgendaTab,
+        Action::SchoolsTab,
+        Action::SubmissionTab,
+        Action::PrevYear,
+        Action::NextYear,
+        Action::Theme,
+        Action::Reload,
+    ];
+
+    /// The name used in the config file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Back => "back",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageUp => "page-up",
+            Action::PageDown => "page-down",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::NextPane => "next-pane",
+            Action::PrevPane => "previous-pane",
+            Action::Open => "open",
+            Action::Filter => "filter",
+            Action::Sort => "sort",
+            Action::ReverseSort => "reverse-sort",
+            Action::AgendaTab => "agenda",
+            Action::SchoolsTab => "schools",
+            Action::SubmissionTab => "submission",
+            Action::PrevYear => "previous-year",
+            Action::NextYear => "next-year",
+            Action::Theme => "theme",
+            Action::Reload => "reload",
+        }
+    }
+
+    /// What it does, for the help overlay and the footer.
+    pub fn description(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "show or hide this help",
+            Action::Back => "close, clear the filter, or go back",
+            Action::Up => "move up",
+            Action::Down => "move down",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::Top => "go to the top",
+            Action::Bottom => "go to the bottom",
+            Action::NextPane => "next pane",
+            Action::PrevPane => "previous pane",
+            Action::Open => "open the selected school's submission",
+            Action::Filter => "filter the list",
+            Action::Sort => "sort by the next column",
+            Action::ReverseSort => "reverse the sort order",
+            Action::AgendaTab => "agenda",
+            Action::SchoolsTab => "schools",
+            Action::SubmissionTab => "the open submission",
+            Action::PrevYear => "previous academic year",
+            Action::NextYear => "next academic year",
+            Action::Theme => "default or high-contrast theme",
+            Action::Reload => "reload from the repository",
+        }
+    }
+
+    /// A one-word label for the footer.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Back => "back",
+            Action::Up | Action::Down => "move",
+            Action::PageUp | Action::PageDown => "page",
+            Action::Top | Action::Bottom => "ends",
+            Action::NextPane | Action::PrevPane => "pane",
+            Action::Open => "open",
+            Action::Filter => "filter",
+            Action::Sort => "sort",
+            Action::ReverseSort => "reverse",
+            Action::AgendaTab => "agenda",
+            Action::SchoolsTab => "schools",
+            Action::SubmissionTab => "submission",
+            Action::PrevYear | Action::NextYear => "year",
+            Action::Theme => "theme",
+            Action::Reload => "reload",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
+}
+
+/// A key with its modifiers, as bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    code: KeyCodeOrd,
+    ctrl: bool,
+    alt: bool,
+}
+
+/// The parts of a key code kitemark binds, in an orderable form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum KeyCodeOrd {
+    Char(char),
+    F(u8),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Backspace,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Delete,
+    Insert,
+}
+
+impl Key {
+    /// The key of a terminal event, if it is one kitemark can bind.
+    pub fn from_event(event: &KeyEvent) -> Option<Key> {
+        let code = match event.code {
+            KeyCode::Char(c) => KeyCodeOrd::Char(c),
+            KeyCode::F(n) => KeyCodeOrd::F(n),
+            KeyCode::Enter => KeyCodeOrd::Enter,
+            KeyCode::Esc => KeyCodeOrd::Esc,
+            KeyCode::Tab => KeyCodeOrd::Tab,
+            KeyCode::BackTab => KeyCodeOrd::BackTab,
+            KeyCode::Backspace => KeyCodeOrd::Backspace,
+            KeyCode::Up => KeyCodeOrd::Up,
+            KeyCode::Down => KeyCodeOrd::Down,
+            KeyCode::Left => KeyCodeOrd::Left,
+            KeyCode::Right => KeyCodeOrd::Right,
+            KeyCode::PageUp => KeyCodeOrd::PageUp,
+            KeyCode::PageDown => KeyCodeOrd::PageDown,
+            KeyCode::Home => KeyCodeOrd::Home,
+            KeyCode::End => KeyCodeOrd::End,
+            KeyCode::Delete => KeyCodeOrd::Delete,
+            KeyCode::Insert => KeyCodeOrd::Insert,
+            _ => return None,
+        };
+        Some(Key {
+            code,
+            ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
+            alt: event.modifiers.contains(KeyModifiers::ALT),
+        })
+    }
+
+    /// Parses `j`, `J`, `?`, `ctrl-c`, `alt-x`, `enter`, `esc`, `tab`, `shift-tab`, `f1`,
+    /// `space`, `page-down`, ...
+    pub fn parse(spec: &str) -> Result<Key, String> {
+        let mut ctrl = false;
+        let mut alt = false;
+        let mut rest = spec;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if lower.starts_with("ctrl-") && rest.len() > 5 {
+                ctrl = true;
+                rest = &rest[5..];
+            } else if lower.starts_with("alt-") && rest.len() > 4 {
+                alt = true;
+                rest = &rest[4..];
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) if !c.is_control() => {
+                KeyCodeOrd::Char(if ctrl { c.to_ascii_lowercase() } else { c })
+            }
+            _ => match rest.to_ascii_lowercase().as_str() {
+                "enter" | "return" => KeyCodeOrd::Enter,
+                "esc" | "escape" => KeyCodeOrd::Esc,
+                "tab" => KeyCodeOrd::Tab,
+                "shift-tab" | "backtab" => KeyCodeOrd::BackTab,
+                "backspace" => KeyCodeOrd::Backspace,
+                "space" => KeyCodeOrd::Char(' '),
+                "up" => KeyCodeOrd::Up,
+                "down" => KeyCodeOrd::Down,
+                "left" => KeyCodeOrd::Left,
+                "right" => KeyCodeOrd::Right,
+                "page-up" | "pageup" => KeyCodeOrd::PageUp,
+                "page-down" | "pagedown" => KeyCodeOrd::PageDown,
+                "home" => KeyCodeOrd::Home,
+                "end" => KeyCodeOrd::End,
+                "delete" | "del" => KeyCodeOrd::Delete,
+                "insert" => KeyCodeOrd::Insert,
+                f if f.starts_with('f')
+                    && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+                {
+                    KeyCodeOrd::F(f[1..].parse().unwrap_or(1))
+                }
+                _ => {
+                    return Err(format!(
+                        "{spec:?} is not a key: use a single character (\"j\", \"?\"), a name (\"enter\", \"esc\", \"tab\", \"shift-tab\", \"up\", \"page-down\", \"home\", \"f1\", \"space\"), optionally after \"ctrl-\" or \"alt-\""
+                    ));
+                }
+            },
+        };
+        Ok(Key { code, ctrl, alt })
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("Ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("Alt-")?;
+        }
+        match self.code {
+            KeyCodeOrd::Char(' ') => f.write_str("Space"),
+            KeyCodeOrd::Char(c) => write!(f, "{c}"),
+            KeyCodeOrd::F(n) => write!(f, "F{n}"),
+            KeyCodeOrd::Enter => f.write_str("Enter"),
+            KeyCodeOrd::Esc => f.write_str("Esc"),
+            KeyCodeOrd::Tab => f.write_str("Tab"),
+            KeyCodeOrd::BackTab => f.write_str("Shift-Tab"),
+            KeyCodeOrd::Backspace => f.write_str("Backspace"),
+            KeyCodeOrd::Up => f.write_str("↑"),
+            KeyCodeOrd::Down => f.write_str("↓"),
+            KeyCodeOrd::Left => f.write_str("←"),
+            KeyCodeOrd::Right => f.write_str("→"),
+            KeyCodeOrd::PageUp => f.write_str("PgUp"),
+            KeyCodeOrd::PageDown => f.write_str("PgDn"),
+            KeyCodeOrd::Home => f.write_str("Home"),
+            KeyCodeOrd::End => f.write_str("End"),
+            KeyCodeOrd::Delete => f.write_str("Del"),
+            KeyCodeOrd::Insert => f.write_str("Ins"),
+        }
+    }
+}
+
+/// Where a binding came from, to explain a conflict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Default,
+    Config { line: usize, col: usize },
+}
+
+/// The live key map.
+#[derive(Debug, Clone)]
+pub struct KeyMap {
+    keys: BTreeMap<Action, Vec<Key>>,
+    lookup: BTreeMap<Key, Action>,
+}
+
+fn defaults() -> Vec<(Action, &'static [&'static str])> {
+    vec![
+        (Action::Quit, &["q", "ctrl-c"]),
+        (Action::Help, &["?", "f1"]),
+        (Action::Back, &["esc"]),
+        (Action::Up, &["k", "up"]),
+        (Action::Down, &["j", "down"]),
+        (Action::PageUp, &["page-up", "ctrl-u"]),
+        (Action::PageDown, &["page-down", "ctrl-d"]),
+        (Action::Top, &["g", "home"]),
+        (Action::Bottom, &["G", "end"]),
+        (Action::NextPane, &["tab", "l", "right"]),
+        (Action::PrevPane, &["shift-tab", "h", "left"]),
+        (Action::Open, &["enter"]),
+        (Action::Filter, &["/"]),
+        (Action::Sort, &["s"]),
+        (Action::ReverseSort, &["S"]),
+        (Action::AgendaTab, &["1"]),
+        (Action::SchoolsTab, &["2"]),
+        (Action::SubmissionTab, &["3"]),
+        (Action::PrevYear, &["["]),
+        (Action::NextYear, &["]"]),
+        (Action::Theme, &["t"]),
+        (Action::Reload, &["r"]),
+    ]
+}
+
+/// A binding problem, with where it is in the config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BindingError {
+    pub line: Option<usize>,
+    pub col: Option<usize>,
+    pub message: String,
+}
+
+impl Default for KeyMap {
+    fn default() -> Self {
+        match Self::with_overrides(&[]) {
+            Ok(map) => map,
+            // The defaults are fixed and tested; should they ever clash, start with no keys
+            // rather than refuse to start.
+            Err(_) => KeyMap {
+                keys: BTreeMap::new(),
+                lookup: BTreeMap::new(),
+            },
+        }
+    }
+}
+
+impl KeyMap {
+    /// The defaults with some actions rebound. Each override replaces all of that action's
+    /// default keys. Any key bound to two actions is an error naming both.
+    pub fn with_overrides(
+        overrides: &[(Action, Vec<(String, Origin)>)],
+    ) -> Result<KeyMap, Vec<BindingError>> {
+        let mut bound: BTreeMap<Action, Vec<(Key, Origin)>> = BTreeMap::new();
+        let mut errors = Vec::new();
+        for (action, specs) in defaults() {
+            let keys = specs
+                .iter()
+                .filter_map(|s| Key::parse(s).ok())
+                .map(|k| (k, Origin::Default))
+                .collect();
+            bound.insert(action, keys);
+        }
+        for (action, specs) in overrides {
+            let mut keys = Vec::new();
+            for (spec, origin) in specs {
+                match Key::parse(spec) {
+                    Ok(key) => keys.push((key, origin.clone())),
+                    Err(message) => errors.push(error_at(origin, message)),
+                }
+            }
+            bound.insert(*action, keys);
+        }
+        let mut lookup: BTreeMap<Key, (Action, Origin)> = BTreeMap::new();
+        for (action, keys) in &bound {
+            for (key, origin) in keys {
+                if let Some((other, other_origin)) = lookup.get(key) {
+                    if other == action {
+                        continue;
+                    }
+                    let (at, message) = match (origin, other_origin) {
+                        (Origin::Config { .. }, _) => {
+                            (origin, conflict(*key, *action, *other, other_origin))
+                        }
+                        (Origin::Default, _) => {
+                            (other_origin, conflict(*key, *other, *action, origin))
+                        }
+                    };
+                    errors.push(error_at(at, message));
+                } else {
+                    lookup.insert(*key, (*action, origin.clone()));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            errors.sort_by_key(|e| (e.line, e.col));
+            errors.dedup();
+            return Err(errors);
+        }
+        Ok(KeyMap {
+            keys: bound
+                .into_iter()
+                .map(|(a, keys)| (a, keys.into_iter().map(|(k, _)| k).collect()))
+                .collect(),
+            lookup: lookup.into_iter().map(|(k, (a, _))| (k, a)).collect(),
+        })
+    }
+
+    /// The action a key event triggers, if any.
+    pub fn action(&self, event: &KeyEvent) -> Option<Action> {
+        self.lookup.get(&Key::from_event(event)?).copied()
+    }
+
+    /// The keys bound to an action, in the order they were given.
+    pub fn keys(&self, action: Action) -> &[Key] {
+        self.keys.get(&action).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The first key of an action as text, for hints ("q", "Enter"); empty if unbound.
+    pub fn first(&self, action: Action) -> String {
+        self.keys(action)
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    }
+
+    /// All keys of an action, joined: "k ↑".
+    pub fn describe(&self, action: Action) -> String {
+        self.keys(action)
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+fn conflict(key: Key, action: Action, other: Action, other_origin: &Origin) -> String {
+    let where_other = match other_origin {
+        Origin::Default => "by default".to_owned(),
+        Origin::Config { line, col } => format!("at {line}:{col}"),
+    };
+    format!(
+        "key {key} is bound to both {:?} and {:?} ({where_other}); bind {:?} to other keys too",
+        action.name(),
+        other.name(),
+        other.name()
+    )
+}
+
+fn error_at(origin: &Origin, message: String) -> BindingError {
+    match origin {
+        Origin::Config { line, col } => BindingError {
+            line: Some(*line),
+            col: Some(*col),
+            message,
+        },
+        Origin::Default => BindingError {
+            line: None,
+            col: None,
+            message,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyEventKind;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent {
+            code,
+            modifiers,
+            kind: KeyEventKind::Press,
+            state: ratatui::crossterm::event::KeyEventState::NONE,
+        }
+    }
+
+    #[test]
+    fn the_defaults_do_not_clash() {
+        let map = KeyMap::with_overrides(&[]).unwrap();
+        assert_eq!(
+            map.action(&press(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            map.action(&press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            map.action(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            map.action(&press(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Action::PrevPane)
+        );
+        for action in Action::ALL {
+            assert!(!map.keys(action).is_empty(), "{action:?} has no key");
+        }
+    }
+
+    #[test]
+    fn overrides_replace_and_conflicts_name_both() {
+        let at = |line, col| Origin::Config { line, col };
+        let map = KeyMap::with_overrides(&[(Action::Quit, vec![("x".into(), at(3, 17))])]).unwrap();
+        assert_eq!(
+            map.action(&press(KeyCode::Char('x'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            map.action(&press(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
+
+        let errors =
+            KeyMap::with_overrides(&[(Action::Quit, vec![("j".into(), at(3, 17))])]).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].line, errors[0].col), (Some(3), Some(17)));
+        assert!(
+            errors[0]
+                .message
+                .contains("\"quit\" and \"down\" (by default)"),
+            "{}",
+            errors[0].message
+        );
+
+        let errors =
+            KeyMap::with_overrides(&[(Action::Quit, vec![("ctrl-meta-x".into(), at(2, 5))])])
+                .unwrap_err();
+        assert!(errors[0].message.contains("is not a key"));
+    }
+
+    #[test]
+    fn key_names_round_trip() {
+        for spec in [
+            "j",
+            "?",
+            "ctrl-c",
+            "alt-x",
+            "enter",
+            "shift-tab",
+            "f5",
+            "space",
+            "page-down",
+        ] {
+            assert!(Key::parse(spec).is_ok(), "{spec}");
+        }
+        assert_eq!(Key::parse("ctrl-c").unwrap().to_string(), "Ctrl-c");
+        assert!(Key::parse("jj").is_err());
+        assert!(Key::parse("").is_err());
+    }
+}

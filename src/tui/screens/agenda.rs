@@ -1,0 +1,259 @@
+//! The agenda: the items the meeting will decide, with conflicts and rule checks.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+
+use super::{ListHit, block, check_span};
+use crate::tui::table::ListModel;
+use crate::tui::theme::Theme;
+use crate::tui::view::{AgendaRow, AgendaView};
+
+/// The agenda screen's state.
+#[derive(Debug, Default)]
+pub struct AgendaScreen {
+    pub list: ListModel,
+    pub hit: ListHit,
+}
+
+/// Column titles, in order; the sort cycles through them.
+pub const COLUMNS: [&str; 9] = [
+    "#",
+    "School",
+    "Phase",
+    "Area",
+    "Year",
+    "Kind",
+    "Status",
+    "Conflicts",
+    "Rules",
+];
+
+fn rules_text(row: &AgendaRow) -> String {
+    match row.rules_met() {
+        None => "–".to_owned(),
+        Some(_) => {
+            let met = row.rules.iter().filter(|r| r.met).count();
+            let symbol = if row.rules_met() == Some(true) {
+                "✓"
+            } else {
+                "✗"
+            };
+            format!("{symbol} {met}/{}", row.rules.len())
+        }
+    }
+}
+
+fn conflicts_text(row: &AgendaRow) -> String {
+    if row.conflicts.is_empty() {
+        "–".to_owned()
+    } else {
+        format!("⚠ {}", row.conflicts.len())
+    }
+}
+
+/// The text of each row's cells, for filtering and sorting.
+pub fn rows_text(view: &AgendaView) -> Vec<Vec<String>> {
+    view.rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            vec![
+                format!("{:>2}", i + 1),
+                r.name.clone(),
+                r.phase.clone(),
+                r.area.clone(),
+                r.year.to_string(),
+                r.kind_title.clone(),
+                r.status.clone(),
+                conflicts_text(r),
+                rules_text(r),
+            ]
+        })
+        .collect()
+}
+
+impl AgendaScreen {
+    pub fn refresh(&mut self, view: &AgendaView) {
+        self.list.refresh(&rows_text(view));
+    }
+
+    pub fn selected<'a>(&self, view: &'a AgendaView) -> Option<&'a AgendaRow> {
+        self.list.selected().and_then(|i| view.rows.get(i))
+    }
+
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, view: &AgendaView, theme: &Theme) {
+        let [table_area, detail_area] =
+            Layout::vertical([Constraint::Min(6), Constraint::Length(9)]).areas(area);
+        let texts = rows_text(view);
+        let wide = area.width >= 120;
+        // At 80 columns the phase and area move to the details below, and kinds show as ids.
+        let columns: Vec<(usize, Constraint)> = if wide {
+            vec![
+                (0, Constraint::Length(2)),
+                (1, Constraint::Min(16)),
+                (2, Constraint::Length(24)),
+                (3, Constraint::Length(7)),
+                (4, Constraint::Length(7)),
+                (5, Constraint::Length(28)),
+                (6, Constraint::Length(22)),
+                (7, Constraint::Length(9)),
+                (8, Constraint::Length(7)),
+            ]
+        } else {
+            vec![
+                (0, Constraint::Length(2)),
+                (1, Constraint::Min(16)),
+                (4, Constraint::Length(7)),
+                (5, Constraint::Length(13)),
+                (6, Constraint::Length(9)),
+                (7, Constraint::Length(9)),
+                (8, Constraint::Length(6)),
+            ]
+        };
+        let texts: Vec<Vec<String>> = if wide {
+            texts
+        } else {
+            texts
+                .into_iter()
+                .zip(&view.rows)
+                .map(|(mut t, r)| {
+                    t[5] = r.kind.to_string();
+                    t
+                })
+                .collect()
+        };
+        let sort_mark = |c: usize| match (self.list.sort, self.list.reversed) {
+            (Some(s), false) if s == c => " ▲",
+            (Some(s), true) if s == c => " ▼",
+            _ => "",
+        };
+        let header = Row::new(
+            columns
+                .iter()
+                .map(|(c, _)| Cell::from(format!("{}{}", COLUMNS[*c], sort_mark(*c))))
+                .collect::<Vec<_>>(),
+        )
+        .style(theme.column_header);
+        let rows: Vec<Row> = self
+            .list
+            .visible()
+            .iter()
+            .map(|&i| {
+                let row = &view.rows[i];
+                Row::new(
+                    columns
+                        .iter()
+                        .map(|(c, _)| {
+                            let text = texts[i][*c].clone();
+                            let style = match c {
+                                6 if row.decided => theme.good,
+                                7 if !row.conflicts.is_empty() => theme.warn,
+                                8 => match row.rules_met() {
+                                    Some(true) => theme.good,
+                                    Some(false) => theme.bad,
+                                    None => theme.muted,
+                                },
+                                _ => theme.base,
+                            };
+                            Cell::from(text).style(style)
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        let mut title = view.title.clone();
+        if !self.list.filter.is_empty() {
+            title.push_str(&format!(
+                " — filter \"{}\": {} of {}",
+                self.list.filter,
+                rows.len(),
+                view.rows.len()
+            ));
+        }
+        let table = Table::new(rows, columns.iter().map(|(_, w)| *w))
+            .header(header)
+            .block(block(&title, true, theme))
+            .row_highlight_style(theme.selected)
+            .highlight_symbol("▶ ")
+            .style(theme.base);
+        frame.render_stateful_widget(table, table_area, &mut self.list.state);
+        self.hit = ListHit {
+            rows: Rect {
+                x: table_area.x + 1,
+                y: table_area.y + 2,
+                width: table_area.width.saturating_sub(2),
+                height: table_area.height.saturating_sub(3),
+            },
+            offset: self.list.state.offset(),
+        };
+        if view.rows.is_empty() {
+            let empty = Paragraph::new("Nothing on the agenda.").style(theme.muted);
+            frame.render_widget(empty, inner(table_area, 2));
+        }
+        self.draw_detail(frame, detail_area, view, theme);
+    }
+
+    fn draw_detail(&self, frame: &mut Frame, area: Rect, view: &AgendaView, theme: &Theme) {
+        let mut lines: Vec<Line> = Vec::new();
+        let title = match self.selected(view) {
+            None => "Details".to_owned(),
+            Some(row) => {
+                lines.push(Line::from(vec![
+                    Span::styled(row.name.clone(), theme.title),
+                    Span::raw(format!(" · {} · {} · {}", row.phase, row.area, row.year)),
+                ]));
+                lines.push(Line::from(format!("{} · {}", row.kind_title, row.status)));
+                if row.conflicts.is_empty() {
+                    lines.push(Line::from(Span::styled(
+                        "No conflicts of interest declared or known.",
+                        theme.muted,
+                    )));
+                }
+                for (name, why) in &row.conflicts {
+                    lines.push(Line::from(vec![
+                        Span::styled("⚠ ", theme.warn),
+                        Span::styled(format!("{name} is conflicted"), theme.warn),
+                        Span::raw(format!(" — {why}; takes no part in this decision")),
+                    ]));
+                }
+                if let Some(problem) = &row.rule_problem {
+                    lines.push(Line::from(vec![
+                        check_span(false, theme),
+                        Span::raw(format!(" {problem}")),
+                    ]));
+                }
+                if row.rules.is_empty() && row.rule_problem.is_none() {
+                    lines.push(Line::from(Span::styled(
+                        "No evidence or eligibility rules apply to this kind.",
+                        theme.muted,
+                    )));
+                }
+                for rule in &row.rules {
+                    lines.push(Line::from(vec![
+                        check_span(rule.met, theme),
+                        Span::raw(" "),
+                        Span::styled(rule.description.clone(), theme.title),
+                        Span::raw(format!(" — {}", rule.reason)),
+                    ]));
+                }
+                "Details".to_owned()
+            }
+        };
+        let detail = Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(&title, false, theme))
+            .style(theme.base);
+        frame.render_widget(detail, area);
+    }
+}
+
+fn inner(area: Rect, top: u16) -> Rect {
+    Rect {
+        x: area.x + 2,
+        y: area.y + top,
+        width: area.width.saturating_sub(4),
+        height: area.height.saturating_sub(top + 1),
+    }
+}

@@ -1,0 +1,114 @@
+//! The help overlay, generated from the live key map so it always tells the truth.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use super::block;
+use crate::tui::keymap::{Action, KeyMap};
+use crate::tui::theme::Theme;
+
+/// Groups of actions, as the overlay lists them.
+pub const GROUPS: [(&str, &[Action]); 4] = [
+    (
+        "Everywhere",
+        &[
+            Action::Help,
+            Action::Quit,
+            Action::Back,
+            Action::AgendaTab,
+            Action::SchoolsTab,
+            Action::SubmissionTab,
+            Action::Theme,
+            Action::Reload,
+        ],
+    ),
+    (
+        "Moving",
+        &[
+            Action::Up,
+            Action::Down,
+            Action::PageUp,
+            Action::PageDown,
+            Action::Top,
+            Action::Bottom,
+            Action::NextPane,
+            Action::PrevPane,
+        ],
+    ),
+    (
+        "Agenda and schools",
+        &[
+            Action::Open,
+            Action::Filter,
+            Action::Sort,
+            Action::ReverseSort,
+        ],
+    ),
+    ("Submission", &[Action::PrevYear, Action::NextYear]),
+];
+
+/// The help overlay's state.
+#[derive(Debug, Default)]
+pub struct HelpOverlay {
+    pub scroll: u16,
+}
+
+impl HelpOverlay {
+    pub fn draw(
+        &mut self,
+        frame: &mut Frame,
+        area: Rect,
+        keymap: &KeyMap,
+        theme: &Theme,
+        config: Option<&str>,
+    ) {
+        let width = area.width.saturating_sub(8).min(86);
+        let height = area.height.saturating_sub(4);
+        let [popup] = Layout::horizontal([Constraint::Length(width)])
+            .flex(Flex::Center)
+            .areas(area);
+        let [popup] = Layout::vertical([Constraint::Length(height)])
+            .flex(Flex::Center)
+            .areas(popup);
+        let mut lines: Vec<Line> = Vec::new();
+        for (group, actions) in GROUPS {
+            lines.push(Line::from(Span::styled(group, theme.column_header)));
+            for action in actions {
+                let keys = keymap.describe(*action);
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {keys:<18}"), theme.key),
+                    Span::raw(action.description()),
+                ]));
+            }
+            lines.push(Line::default());
+        }
+        lines.push(Line::from(Span::styled(
+            "Mouse: click to select, click the selection to open, wheel to scroll.",
+            theme.muted,
+        )));
+        lines.push(Line::from(Span::styled(
+            match config {
+                Some(path) => format!("Key bindings from {path}."),
+                None => {
+                    "Change key bindings in kitemark/config.ron in your config folder.".to_owned()
+                }
+            },
+            theme.muted,
+        )));
+        let max = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .saturating_sub(height.saturating_sub(2));
+        self.scroll = self.scroll.min(max);
+        frame.render_widget(Clear, popup);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((self.scroll, 0))
+                .block(block("Keys — press ? or Esc to close", true, theme))
+                .style(theme.base),
+            popup,
+        );
+    }
+}

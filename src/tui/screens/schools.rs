@@ -1,0 +1,164 @@
+//! Every school with its award state, filterable and sortable.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+
+use super::{ListHit, block};
+use crate::tui::table::ListModel;
+use crate::tui::theme::Theme;
+use crate::tui::view::SchoolRow;
+
+/// The schools screen's state.
+#[derive(Debug, Default)]
+pub struct SchoolsScreen {
+    pub list: ListModel,
+    pub hit: ListHit,
+}
+
+/// Column titles, in order; the sort cycles through them.
+pub const COLUMNS: [&str; 8] = [
+    "School",
+    "Phase",
+    "Area",
+    "Award",
+    "Awarded",
+    "Expires",
+    "Next review",
+    "Eligible",
+];
+
+/// The text of each row's cells, for filtering and sorting.
+pub fn rows_text(rows: &[SchoolRow]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| {
+            vec![
+                r.name.clone(),
+                r.phase.clone(),
+                r.area.clone(),
+                r.award.clone(),
+                r.awarded.clone(),
+                r.expires.clone(),
+                r.next_review.clone(),
+                r.eligibility.clone(),
+            ]
+        })
+        .collect()
+}
+
+impl SchoolsScreen {
+    pub fn refresh(&mut self, rows: &[SchoolRow]) {
+        self.list.refresh(&rows_text(rows));
+    }
+
+    pub fn selected<'a>(&self, rows: &'a [SchoolRow]) -> Option<&'a SchoolRow> {
+        self.list.selected().and_then(|i| rows.get(i))
+    }
+
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, rows: &[SchoolRow], theme: &Theme) {
+        let [table_area, detail_area] =
+            Layout::vertical([Constraint::Min(6), Constraint::Length(6)]).areas(area);
+        let texts = rows_text(rows);
+        // Narrow terminals keep what the panel asks about most; the detail below shows all.
+        let columns: Vec<(usize, Constraint)> = [
+            (0, Constraint::Min(18), 0),
+            (1, Constraint::Length(24), 140),
+            (2, Constraint::Length(7), 120),
+            (
+                3,
+                Constraint::Length(if area.width >= 140 { 24 } else { 16 }),
+                0,
+            ),
+            (4, Constraint::Length(10), 100),
+            (5, Constraint::Length(10), 0),
+            (6, Constraint::Length(11), 0),
+            (
+                7,
+                Constraint::Length(if area.width >= 140 { 32 } else { 16 }),
+                0,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, _, min)| area.width >= *min)
+        .map(|(c, w, _)| (c, w))
+        .collect();
+        let sort_mark = |c: usize| match (self.list.sort, self.list.reversed) {
+            (Some(s), false) if s == c => " ▲",
+            (Some(s), true) if s == c => " ▼",
+            _ => "",
+        };
+        let header = Row::new(
+            columns
+                .iter()
+                .map(|(c, _)| Cell::from(format!("{}{}", COLUMNS[*c], sort_mark(*c))))
+                .collect::<Vec<_>>(),
+        )
+        .style(theme.column_header);
+        let table_rows: Vec<Row> = self
+            .list
+            .visible()
+            .iter()
+            .map(|&i| {
+                let row = &rows[i];
+                Row::new(
+                    columns
+                        .iter()
+                        .map(|(c, _)| {
+                            let style = match (c, row.award_held) {
+                                (3, Some(true)) => theme.good,
+                                (3, Some(false)) => theme.bad,
+                                (3, None) => theme.muted,
+                                _ => theme.base,
+                            };
+                            Cell::from(texts[i][*c].clone()).style(style)
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        let mut title = format!("Schools ({})", rows.len());
+        if !self.list.filter.is_empty() {
+            title.push_str(&format!(
+                " — filter \"{}\": {} shown",
+                self.list.filter,
+                table_rows.len()
+            ));
+        }
+        let table = Table::new(table_rows, columns.iter().map(|(_, w)| *w))
+            .header(header)
+            .block(block(&title, true, theme))
+            .row_highlight_style(theme.selected)
+            .highlight_symbol("▶ ")
+            .style(theme.base);
+        frame.render_stateful_widget(table, table_area, &mut self.list.state);
+        self.hit = ListHit {
+            rows: Rect {
+                x: table_area.x + 1,
+                y: table_area.y + 2,
+                width: table_area.width.saturating_sub(2),
+                height: table_area.height.saturating_sub(3),
+            },
+            offset: self.list.state.offset(),
+        };
+        let lines = match self.selected(rows) {
+            None => vec![Line::from(Span::styled("No school selected.", theme.muted))],
+            Some(r) => vec![
+                Line::from(vec![
+                    Span::styled(r.name.clone(), theme.title),
+                    Span::raw(format!(" · {} · {}", r.phase, r.area)),
+                ]),
+                Line::from(format!(
+                    "Award: {} · awarded {} · expires {} · next annual review {}",
+                    r.award, r.awarded, r.expires, r.next_review
+                )),
+                Line::from(format!("Additional awards: {}", r.eligibility)),
+            ],
+        };
+        let detail = Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block("Details", false, theme))
+            .style(theme.base);
+        frame.render_widget(detail, detail_area);
+    }
+}

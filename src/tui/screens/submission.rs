@@ -1,0 +1,369 @@
+//! One school's submission for one year: the rubric's areas on the left, the selected area's
+//! reflection, evidence and actions on the right.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table, TableState, Wrap,
+};
+
+use super::{ListHit, block};
+use crate::model::{AcademicYear, SchoolId};
+use crate::tui::theme::Theme;
+use crate::tui::view::{AreaView, SubmissionView};
+
+/// Which side has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    Areas,
+    Detail,
+}
+
+/// The submission screen's state.
+#[derive(Debug)]
+pub struct SubmissionScreen {
+    pub school: SchoolId,
+    pub year: AcademicYear,
+    /// `None` while loading.
+    pub data: Option<Result<SubmissionView, String>>,
+    pub focus: Pane,
+    pub areas: TableState,
+    pub scroll: u16,
+    max_scroll: u16,
+    page: u16,
+    pub areas_hit: ListHit,
+    pub detail_rect: Rect,
+}
+
+impl SubmissionScreen {
+    pub fn new(school: SchoolId, year: AcademicYear) -> Self {
+        Self {
+            school,
+            year,
+            data: None,
+            focus: Pane::Areas,
+            areas: TableState::default().with_selected(Some(0)),
+            scroll: 0,
+            max_scroll: 0,
+            page: 10,
+            areas_hit: ListHit::default(),
+            detail_rect: Rect::default(),
+        }
+    }
+
+    fn area_count(&self) -> usize {
+        match &self.data {
+            Some(Ok(v)) => v.areas.len(),
+            _ => 0,
+        }
+    }
+
+    /// Moves the selection (areas pane) or scrolls (detail pane).
+    pub fn move_by(&mut self, delta: isize) {
+        match self.focus {
+            Pane::Areas => {
+                let count = self.area_count();
+                if count == 0 {
+                    return;
+                }
+                let current = self.areas.selected().unwrap_or(0) as isize;
+                let next = (current + delta).clamp(0, count as isize - 1) as usize;
+                if Some(next) != self.areas.selected() {
+                    self.areas.select(Some(next));
+                    self.scroll = 0;
+                }
+            }
+            Pane::Detail => self.scroll_by(delta),
+        }
+    }
+
+    pub fn scroll_by(&mut self, delta: isize) {
+        let next = (i64::from(self.scroll) + delta as i64).clamp(0, i64::from(self.max_scroll));
+        self.scroll = u16::try_from(next).unwrap_or(0);
+    }
+
+    pub fn page_by(&mut self, pages: isize) {
+        let page = match self.focus {
+            Pane::Areas => 5,
+            Pane::Detail => self.page.max(1) as isize,
+        };
+        self.move_by(pages * page);
+    }
+
+    pub fn to_end(&mut self, end: bool) {
+        match self.focus {
+            Pane::Areas => self.move_by(if end { isize::MAX / 2 } else { isize::MIN / 2 }),
+            Pane::Detail => self.scroll = if end { self.max_scroll } else { 0 },
+        }
+    }
+
+    pub fn toggle_focus(&mut self) {
+        self.focus = match self.focus {
+            Pane::Areas => Pane::Detail,
+            Pane::Detail => Pane::Areas,
+        };
+    }
+
+    /// The year before or after this one among the school's years, if there is one.
+    pub fn other_year(&self, later: bool) -> Option<AcademicYear> {
+        let Some(Ok(view)) = &self.data else {
+            return None;
+        };
+        if later {
+            view.years.iter().copied().find(|y| *y > self.year)
+        } else {
+            view.years.iter().rev().copied().find(|y| *y < self.year)
+        }
+    }
+
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme, spinner: &str) {
+        let view = match &self.data {
+            None => {
+                let waiting =
+                    Paragraph::new(format!("{spinner} Reading {} {}…", self.school, self.year))
+                        .block(block("Submission", true, theme))
+                        .style(theme.base);
+                frame.render_widget(waiting, area);
+                return;
+            }
+            Some(Err(e)) => {
+                let failed = Paragraph::new(vec![
+                    Line::from(Span::styled(
+                        format!("✗ Cannot show {} {}", self.school, self.year),
+                        theme.bad,
+                    )),
+                    Line::from(e.clone()),
+                ])
+                .wrap(Wrap { trim: false })
+                .block(block("Submission", true, theme))
+                .style(theme.base);
+                frame.render_widget(failed, area);
+                return;
+            }
+            Some(Ok(view)) => view,
+        };
+        let [top, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(4)]).areas(area);
+        let years: Vec<String> = view
+            .years
+            .iter()
+            .map(|y| {
+                if *y == view.year {
+                    format!("[{y}]")
+                } else {
+                    y.to_string()
+                }
+            })
+            .collect();
+        let heading = Paragraph::new(vec![
+            Line::from(vec![
+                Span::styled(view.name.clone(), theme.title),
+                Span::raw(format!(" · {} · {}", view.year, view.rubric)),
+            ]),
+            Line::from(vec![Span::styled(
+                format!(
+                    "Years {} · {} · read from commit {}",
+                    years.join(" "),
+                    view.submitted,
+                    view.commit
+                ),
+                theme.muted,
+            )]),
+        ])
+        .style(theme.base);
+        frame.render_widget(heading, top);
+
+        let left_width = match body.width {
+            140.. => 62,
+            120.. => 52,
+            _ => 38,
+        };
+        let [left, right] =
+            Layout::horizontal([Constraint::Length(left_width), Constraint::Min(20)]).areas(body);
+        let header = Row::new(vec!["Area", "Self", "Act", "Δ"]).style(theme.column_header);
+        let rows: Vec<Row> = view
+            .areas
+            .iter()
+            .map(|a| {
+                let title = if a.central {
+                    format!("{} {} ★", a.code, a.title)
+                } else {
+                    format!("{} {}", a.code, a.title)
+                };
+                Row::new(vec![
+                    Cell::from(title),
+                    Cell::from(a.level.clone().unwrap_or_else(|| "–".into())),
+                    Cell::from(a.actions.len().to_string()),
+                    Cell::from(a.changes.to_string()),
+                ])
+            })
+            .collect();
+        let level_width = if body.width >= 120 { 12 } else { 11 };
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Min(10),
+                Constraint::Length(level_width),
+                Constraint::Length(3),
+                Constraint::Length(2),
+            ],
+        )
+        .header(header)
+        .block(block("Areas", self.focus == Pane::Areas, theme))
+        .row_highlight_style(theme.selected)
+        .highlight_symbol("▶ ")
+        .style(theme.base);
+        frame.render_stateful_widget(table, left, &mut self.areas);
+        self.areas_hit = ListHit {
+            rows: Rect {
+                x: left.x + 1,
+                y: left.y + 2,
+                width: left.width.saturating_sub(2),
+                height: left.height.saturating_sub(3),
+            },
+            offset: self.areas.offset(),
+        };
+
+        let selected = self.areas.selected().and_then(|i| view.areas.get(i));
+        let (title, lines) = match selected {
+            Some(a) => (a.title.clone(), detail_lines(a, view, theme)),
+            None => (
+                "Area".to_owned(),
+                vec![Line::from("This submission has no areas to show.")],
+            ),
+        };
+        let paragraph = Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .style(theme.base);
+        let inner_width = right.width.saturating_sub(3);
+        let total = u16::try_from(paragraph.line_count(inner_width)).unwrap_or(u16::MAX);
+        let visible = right.height.saturating_sub(2);
+        self.page = visible.saturating_sub(1).max(1);
+        self.max_scroll = total.saturating_sub(visible);
+        self.scroll = self.scroll.min(self.max_scroll);
+        let position = if self.max_scroll > 0 {
+            format!(
+                "{title} ({}%)",
+                (u32::from(self.scroll) * 100 / u32::from(self.max_scroll))
+            )
+        } else {
+            title
+        };
+        frame.render_widget(
+            paragraph.scroll((self.scroll, 0)).block(block(
+                &position,
+                self.focus == Pane::Detail,
+                theme,
+            )),
+            right,
+        );
+        if self.max_scroll > 0 {
+            let mut state = ScrollbarState::new(usize::from(self.max_scroll))
+                .position(usize::from(self.scroll));
+            frame.render_stateful_widget(
+                Scrollbar::new(ScrollbarOrientation::VerticalRight).style(theme.border),
+                right,
+                &mut state,
+            );
+        }
+        self.detail_rect = right;
+    }
+}
+
+fn heading(text: &str, theme: &Theme) -> Line<'static> {
+    Line::from(Span::styled(text.to_owned(), theme.column_header))
+}
+
+/// The right-hand side: everything the school wrote about one area, and its actions.
+fn detail_lines(area: &AreaView, view: &SubmissionView, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut assessed = vec![
+        Span::raw("Self-assessment: "),
+        Span::styled(
+            area.level.clone().unwrap_or_else(|| "not given".into()),
+            theme.title,
+        ),
+    ];
+    if let Some(j) = &area.judgement {
+        assessed.push(Span::raw(" · Panel judgement so far: "));
+        assessed.push(Span::styled(j.clone(), theme.title));
+    }
+    assessed.push(Span::raw(format!(
+        " · {} change(s) since last year",
+        area.changes
+    )));
+    lines.push(Line::from(assessed));
+    lines.push(Line::default());
+    lines.push(heading("Reflection", theme));
+    match &area.reflection {
+        Some(text) => lines.extend(text.lines().map(|l| Line::from(l.to_owned()))),
+        None => lines.push(Line::from(Span::styled(
+            "The self-review does not cover this area.",
+            theme.muted,
+        ))),
+    }
+    for (title, items) in [("Strengths", &area.strengths), ("Gaps", &area.gaps)] {
+        if !items.is_empty() {
+            lines.push(Line::default());
+            lines.push(heading(title, theme));
+            lines.extend(items.iter().map(|s| Line::from(format!("• {s}"))));
+        }
+    }
+    lines.push(Line::default());
+    lines.push(heading(
+        &format!("Evidence ({})", area.evidence.len()),
+        theme,
+    ));
+    if area.evidence.is_empty() {
+        lines.push(Line::from(Span::styled("None offered.", theme.muted)));
+    }
+    for (title, kind, note) in &area.evidence {
+        let mut spans = vec![
+            Span::raw("• "),
+            Span::styled(title.clone(), theme.title),
+            Span::raw(format!(" ({kind})")),
+        ];
+        if !note.is_empty() {
+            spans.push(Span::raw(format!(" — {note}")));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::default());
+    lines.push(heading(
+        &format!("Actions in the {} plan ({})", view.year, area.actions.len()),
+        theme,
+    ));
+    if area.actions.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "No actions in this area.",
+            theme.muted,
+        )));
+    }
+    for action in &area.actions {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", action.id), theme.key),
+            Span::styled(format!("[{}]", action.status), theme.title),
+            Span::raw(format!(" due {} · {}", action.due, action.owner)),
+        ]));
+        lines.extend(action.text.lines().map(|l| Line::from(format!("  {l}"))));
+        if !action.success.is_empty() {
+            lines.push(Line::from(vec![
+                Span::styled("  Success: ", theme.muted),
+                Span::raw(action.success.replace('\n', " ")),
+            ]));
+        }
+        if !action.progress.is_empty() {
+            lines.push(Line::from(vec![
+                Span::styled("  Progress: ", theme.muted),
+                Span::raw(action.progress.replace('\n', " ")),
+            ]));
+        }
+    }
+    if let Some(feedback) = &area.judgement_feedback {
+        lines.push(Line::default());
+        lines.push(heading("Panel feedback so far", theme));
+        lines.extend(feedback.lines().map(|l| Line::from(l.to_owned())));
+    }
+    lines
+}

@@ -1,0 +1,141 @@
+//! A list the user can filter, sort and move through; shared by the agenda and schools
+//! screens. Rows are given as the text of their cells, which is what the filter matches and
+//! the sort compares.
+
+use ratatui::widgets::TableState;
+
+/// Filter, sort and selection over a list of rows.
+#[derive(Debug, Default, Clone)]
+pub struct ListModel {
+    pub filter: String,
+    /// The column sorted by, or `None` for the rows' own order.
+    pub sort: Option<usize>,
+    pub reversed: bool,
+    pub state: TableState,
+    visible: Vec<usize>,
+}
+
+impl ListModel {
+    /// Recomputes which rows show, in what order, keeping the selected row selected when it
+    /// still shows.
+    pub fn refresh(&mut self, rows: &[Vec<String>]) {
+        let keep = self.selected();
+        let needle = self.filter.to_lowercase();
+        let mut visible: Vec<usize> = (0..rows.len())
+            .filter(|&i| {
+                needle.is_empty() || rows[i].iter().any(|c| c.to_lowercase().contains(&needle))
+            })
+            .collect();
+        if let Some(col) = self.sort {
+            visible.sort_by(|&a, &b| {
+                let key = |i: usize| {
+                    rows[i]
+                        .get(col)
+                        .map(|s| s.to_lowercase())
+                        .unwrap_or_default()
+                };
+                key(a).cmp(&key(b))
+            });
+        }
+        if self.reversed {
+            visible.reverse();
+        }
+        self.visible = visible;
+        let position = keep.and_then(|row| self.visible.iter().position(|&v| v == row));
+        self.state.select(match position {
+            Some(p) => Some(p),
+            None if self.visible.is_empty() => None,
+            None => Some(0),
+        });
+    }
+
+    /// The rows that show, as indexes into the full list.
+    pub fn visible(&self) -> &[usize] {
+        &self.visible
+    }
+
+    /// The selected row, as an index into the full list.
+    pub fn selected(&self) -> Option<usize> {
+        self.state
+            .selected()
+            .and_then(|p| self.visible.get(p).copied())
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        if self.visible.is_empty() {
+            return;
+        }
+        let current = self.state.selected().unwrap_or(0) as isize;
+        let last = self.visible.len() as isize - 1;
+        self.state
+            .select(Some((current + delta).clamp(0, last) as usize));
+    }
+
+    pub fn top(&mut self) {
+        if !self.visible.is_empty() {
+            self.state.select(Some(0));
+        }
+    }
+
+    pub fn bottom(&mut self) {
+        if !self.visible.is_empty() {
+            self.state.select(Some(self.visible.len() - 1));
+        }
+    }
+
+    /// Selects the row shown at a position in the list (for a mouse click).
+    pub fn select_position(&mut self, position: usize) -> bool {
+        if position < self.visible.len() {
+            self.state.select(Some(position));
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Moves to the next sort column (after the last, back to the rows' own order).
+    pub fn next_sort(&mut self, columns: usize) {
+        self.sort = match self.sort {
+            None if columns > 0 => Some(0),
+            Some(c) if c + 1 < columns => Some(c + 1),
+            _ => None,
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows() -> Vec<Vec<String>> {
+        [["Oak", "2025-26"], ["Beech", "2024-25"], ["Ash", "2026-27"]]
+            .iter()
+            .map(|r| r.iter().map(|s| s.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn filter_sort_and_keep_the_selection() {
+        let mut list = ListModel::default();
+        list.refresh(&rows());
+        assert_eq!(list.visible(), &[0, 1, 2]);
+        list.move_by(1);
+        assert_eq!(list.selected(), Some(1));
+        list.next_sort(2);
+        list.refresh(&rows());
+        assert_eq!(list.visible(), &[2, 1, 0]);
+        assert_eq!(list.selected(), Some(1), "Beech stays selected");
+        list.reversed = true;
+        list.refresh(&rows());
+        assert_eq!(list.visible(), &[0, 1, 2]);
+        list.filter = "2026".into();
+        list.refresh(&rows());
+        assert_eq!(list.visible(), &[2]);
+        assert_eq!(list.selected(), Some(2));
+        list.filter = "zzz".into();
+        list.refresh(&rows());
+        assert_eq!(list.selected(), None);
+        list.move_by(1);
+        assert_eq!(list.selected(), None);
+    }
+}

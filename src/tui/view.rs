@@ -1,0 +1,516 @@
+//! What the screens show, computed from the repository's data away from the UI thread. Every
+//! string that came from the repository is sanitised here, so no screen can pass a control
+//! character or escape sequence to the terminal.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+
+use crate::model::catalog::Catalog;
+use crate::model::lifecycle::AwardStatus;
+use crate::model::rules::{RuleCheck, eligibility_checks, evidence_checks};
+use crate::model::text::{sanitize, sanitize_inline};
+use crate::model::{AcademicYear, ActionPlan, KindId, Meeting, SchoolId, SelfReview};
+
+fn clean(s: &str) -> String {
+    sanitize_inline(s).into_owned()
+}
+
+fn clean_block(s: &str) -> String {
+    sanitize(s).into_owned()
+}
+
+/// "DSPL 7 – St Albans and Harpenden" → "DSPL 7": the short form that fits a column.
+pub fn short_area(area: &str) -> String {
+    let cut = [" – ", " - ", ": ", " ("]
+        .iter()
+        .filter_map(|sep| area.find(sep))
+        .min()
+        .unwrap_or(area.len());
+    clean(&area[..cut])
+}
+
+/// The header: which panel, which meeting, which commit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeaderView {
+    pub panel: String,
+    pub meeting: Option<String>,
+    pub chair: Option<String>,
+    /// The quorum state in words, with a symbol.
+    pub quorum: Option<(bool, String)>,
+    pub branch: Option<String>,
+    pub commit: String,
+}
+
+/// A rule check as shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleView {
+    pub met: bool,
+    pub description: String,
+    pub reason: String,
+}
+
+impl From<RuleCheck> for RuleView {
+    fn from(check: RuleCheck) -> Self {
+        RuleView {
+            met: check.met,
+            description: clean(&check.description),
+            reason: clean(&check.reason),
+        }
+    }
+}
+
+/// One item of the agenda (or one submission awaiting a decision).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgendaRow {
+    pub school: SchoolId,
+    pub year: AcademicYear,
+    pub kind: KindId,
+    pub name: String,
+    pub phase: String,
+    pub area: String,
+    pub kind_title: String,
+    pub status: String,
+    pub decided: bool,
+    /// Conflicted members: name and why.
+    pub conflicts: Vec<(String, String)>,
+    pub rules: Vec<RuleView>,
+    /// Problems reading what the rules need.
+    pub rule_problem: Option<String>,
+}
+
+impl AgendaRow {
+    /// All rules met (`Some(true)`), some not (`Some(false)`), or none apply (`None`).
+    pub fn rules_met(&self) -> Option<bool> {
+        if self.rule_problem.is_some() {
+            return Some(false);
+        }
+        (!self.rules.is_empty()).then(|| self.rules.iter().all(|r| r.met))
+    }
+}
+
+/// The agenda screen's content.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AgendaView {
+    pub title: String,
+    pub rows: Vec<AgendaRow>,
+}
+
+/// One school on the schools screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolRow {
+    pub school: SchoolId,
+    pub name: String,
+    pub phase: String,
+    pub area: String,
+    pub award: String,
+    pub award_held: Option<bool>,
+    pub awarded: String,
+    pub expires: String,
+    pub next_review: String,
+    /// Eligibility for additional awards, e.g. "✓ suicide-aware".
+    pub eligibility: String,
+    pub latest_year: Option<AcademicYear>,
+}
+
+/// Everything the screens need once the repository is open.
+#[derive(Debug, Clone)]
+pub struct OpenedView {
+    pub header: HeaderView,
+    pub agenda: AgendaView,
+    pub schools: Vec<SchoolRow>,
+    pub catalog: Arc<Catalog>,
+    /// Files that could not be read, as messages.
+    pub problems: Vec<String>,
+}
+
+fn date(d: Option<Date>) -> String {
+    d.map_or_else(|| "–".to_owned(), |d| d.to_string())
+}
+
+fn member_name(catalog: &Catalog, id: &crate::model::MemberId) -> String {
+    catalog
+        .panel
+        .member(id)
+        .map_or_else(|| clean(id.as_str()), |m| clean(&m.name))
+}
+
+/// The header for the meeting the panel is working towards.
+pub fn header(
+    catalog: &Catalog,
+    meeting: Option<&Meeting>,
+    branch: Option<&str>,
+    commit: &str,
+) -> HeaderView {
+    let quorum = meeting.map(|m| {
+        if m.present.is_empty() {
+            (false, "attendance not taken".to_owned())
+        } else {
+            match catalog.panel.quorum_check(&m.present) {
+                Ok(()) => (true, format!("✓ quorate ({} present)", m.present.len())),
+                Err(short) => (
+                    false,
+                    format!(
+                        "✗ no quorum ({} of {} present)",
+                        short.present, short.needed_present
+                    ),
+                ),
+            }
+        }
+    });
+    HeaderView {
+        panel: clean(&catalog.panel.name),
+        meeting: meeting.map(|m| m.date.to_string()),
+        chair: meeting.map(|m| member_name(catalog, &m.chair)),
+        quorum,
+        branch: branch.map(clean),
+        commit: commit.to_owned(),
+    }
+}
+
+/// The agenda rows of a meeting (or of everything awaiting a decision), without the rules
+/// that need the self-reviews; see [`with_evidence`].
+pub fn agenda(catalog: &Catalog, meeting: Option<&Meeting>, today: Date) -> AgendaView {
+    let items: Vec<(SchoolId, AcademicYear, KindId)> = match meeting {
+        Some(m) => m
+            .agenda
+            .iter()
+            .map(|i| (i.school.clone(), i.year, i.kind.clone()))
+            .collect(),
+        None => catalog
+            .awaiting_decision(today)
+            .into_iter()
+            .map(|a| (a.school, a.year, a.kind))
+            .collect(),
+    };
+    let title = match meeting {
+        Some(m) if m.date >= today => format!("Agenda of the meeting on {}", m.date),
+        Some(m) => format!(
+            "Agenda of the meeting on {} (items still undecided)",
+            m.date
+        ),
+        None => "Submissions awaiting a decision (no meeting scheduled)".to_owned(),
+    };
+    let on = meeting.map_or(today, |m| m.date);
+    let rows = items
+        .into_iter()
+        .map(|(school, year, kind)| {
+            let profile = catalog.schools.get(&school);
+            let rubric = catalog.rubric_for_school(&school);
+            let kind_title = rubric
+                .and_then(|r| r.kind(&kind))
+                .map_or_else(|| clean(kind.as_str()), |k| clean(&k.title));
+            let decision = meeting.and_then(|m| catalog.decision_at(&school, year, &kind, m.date));
+            let (status, decided) = match decision {
+                Some((_, d)) => {
+                    let outcome = rubric
+                        .and_then(|r| r.outcome(&d.kind, &d.outcome))
+                        .map_or_else(|| clean(d.outcome.as_str()), |o| clean(&o.title));
+                    (format!("decided: {outcome}"), true)
+                }
+                None => ("to decide".to_owned(), false),
+            };
+            let mut conflicts: Vec<(String, String)> = catalog
+                .panel
+                .affiliated_with(&school)
+                .map(|m| (clean(&m.name), "affiliated with the school".to_owned()))
+                .collect();
+            if let Some(m) = meeting {
+                for c in m.conflicts.iter().filter(|c| c.school == school) {
+                    let name = member_name(catalog, &c.member);
+                    let why = format!("{}: {}", c.kind.label(), clean(&c.reason));
+                    match conflicts.iter_mut().find(|(n, _)| *n == name) {
+                        Some(existing) => existing.1 = why,
+                        None => conflicts.push((name, why)),
+                    }
+                }
+            }
+            let rules = match rubric {
+                Some(r) => eligibility_checks(r, &kind, &catalog.decision_records(&school), on)
+                    .into_iter()
+                    .map(RuleView::from)
+                    .collect(),
+                None => Vec::new(),
+            };
+            AgendaRow {
+                name: profile.map_or_else(|| clean(school.as_str()), |p| clean(&p.name)),
+                phase: profile
+                    .map(|p| p.phase.label().to_owned())
+                    .unwrap_or_default(),
+                area: profile
+                    .map(|p| short_area(&p.dspl_area))
+                    .unwrap_or_default(),
+                kind_title,
+                status,
+                decided,
+                conflicts,
+                rules,
+                rule_problem: None,
+                school,
+                year,
+                kind,
+            }
+        })
+        .collect();
+    AgendaView { title, rows }
+}
+
+/// Adds the evidence rules, which need each item's self-review, to the agenda rows.
+pub fn with_evidence(
+    catalog: &Catalog,
+    rows: &mut [AgendaRow],
+    reviews: &BTreeMap<(SchoolId, AcademicYear), Result<Option<SelfReview>, String>>,
+) {
+    for row in rows {
+        let Some(rubric) = catalog.rubric_for_school(&row.school) else {
+            continue;
+        };
+        if rubric.evidence_rules_for(&row.kind).next().is_none() {
+            continue;
+        }
+        match reviews.get(&(row.school.clone(), row.year)) {
+            Some(Ok(Some(review))) => {
+                let checks = evidence_checks(rubric, &row.kind, review);
+                row.rules
+                    .splice(0..0, checks.into_iter().map(RuleView::from));
+            }
+            Some(Ok(None)) => {
+                row.rule_problem = Some("no self-review to check the evidence rules against".into())
+            }
+            Some(Err(e)) => {
+                row.rule_problem = Some(format!("cannot check the evidence rules: {}", clean(e)))
+            }
+            None => {}
+        }
+    }
+}
+
+/// The schools screen's rows.
+pub fn schools(catalog: &Catalog, today: Date) -> Vec<SchoolRow> {
+    catalog
+        .schools
+        .keys()
+        .filter_map(|id| catalog.school_status(id, today))
+        .map(|s| {
+            let rubric = catalog.rubrics.get(&s.rubric);
+            let (award, award_held) = match &s.award {
+                None => ("– none".to_owned(), None),
+                Some(a) => {
+                    let symbol = match a.status {
+                        AwardStatus::Held => "✓",
+                        AwardStatus::ReviewOverdue => "!",
+                        AwardStatus::Expired | AwardStatus::Withdrawn => "✗",
+                    };
+                    let mut text = format!("{symbol} {}", a.status.label());
+                    for other in s.awards.iter().skip(1).filter(|o| o.status.is_held()) {
+                        text.push_str(&format!(" +{}", other.award));
+                    }
+                    (text, Some(a.status.is_held()))
+                }
+            };
+            let eligibility = s
+                .eligibility
+                .iter()
+                .filter(|e| rubric.is_some_and(|r| r.grants_additional_award(&e.kind)))
+                .map(|e| match (e.eligible, e.from) {
+                    (true, _) => format!("✓ {}", e.kind),
+                    (false, Some(from)) => format!("✗ {} from {from}", e.kind),
+                    (false, None) => format!("✗ {}", e.kind),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            SchoolRow {
+                name: clean(&s.name),
+                phase: s.phase.label().to_owned(),
+                area: short_area(&s.dspl_area),
+                award,
+                award_held,
+                awarded: date(s.award.as_ref().map(|a| a.awarded_on)),
+                expires: date(s.award.as_ref().map(|a| a.expires)),
+                next_review: date(s.award.as_ref().and_then(|a| a.next_review_due)),
+                eligibility: if eligibility.is_empty() {
+                    "–".into()
+                } else {
+                    eligibility
+                },
+                latest_year: s.years.last().copied(),
+                school: s.id,
+            }
+        })
+        .collect()
+}
+
+/// One area of a submission as shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaView {
+    pub code: String,
+    pub title: String,
+    pub central: bool,
+    pub level: Option<String>,
+    pub judgement: Option<String>,
+    pub judgement_feedback: Option<String>,
+    /// Changes since the previous year's plan; counted by the year-on-year diff.
+    pub changes: usize,
+    pub reflection: Option<String>,
+    pub strengths: Vec<String>,
+    pub gaps: Vec<String>,
+    pub evidence: Vec<(String, String, String)>,
+    pub actions: Vec<ActionView>,
+}
+
+/// One action as shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionView {
+    pub id: String,
+    pub status: String,
+    pub text: String,
+    pub owner: String,
+    pub due: String,
+    pub success: String,
+    pub progress: String,
+}
+
+/// A school's submission for one year, as the submission screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionView {
+    pub school: SchoolId,
+    pub year: AcademicYear,
+    pub name: String,
+    pub years: Vec<AcademicYear>,
+    pub rubric: String,
+    pub submitted: String,
+    pub commit: String,
+    pub areas: Vec<AreaView>,
+    pub problems: Vec<String>,
+}
+
+/// Builds the submission view from the parsed files (either may be missing or broken).
+pub fn submission(
+    catalog: &Catalog,
+    school: &SchoolId,
+    year: AcademicYear,
+    review: Result<Option<SelfReview>, String>,
+    plan: Result<Option<ActionPlan>, String>,
+    commit: &str,
+) -> SubmissionView {
+    let mut problems = Vec::new();
+    let review = review.unwrap_or_else(|e| {
+        problems.push(clean(&e));
+        None
+    });
+    let plan = plan.unwrap_or_else(|e| {
+        problems.push(clean(&e));
+        None
+    });
+    let rubric = review
+        .as_ref()
+        .and_then(|r| catalog.rubrics.get(&r.rubric))
+        .or_else(|| catalog.rubric_for_school(school));
+    // The panel's judgements so far: the latest decision on this year that judged areas.
+    let judged = catalog
+        .decisions
+        .iter()
+        .filter(|(_, d)| &d.school == school && d.year == year && !d.areas.is_empty())
+        .max_by_key(|(path, d)| (d.meeting, path.clone()))
+        .map(|(_, d)| d);
+    let mut areas: Vec<AreaView> = Vec::new();
+    if let Some(rubric) = rubric {
+        for area in &rubric.areas {
+            let entry = review.as_ref().and_then(|r| r.area(&area.id));
+            let judgement = judged.and_then(|d| d.areas.iter().find(|j| j.area == area.id));
+            areas.push(AreaView {
+                code: clean(&area.code),
+                title: clean(&area.title),
+                central: area.central,
+                level: entry.map(|e| {
+                    rubric
+                        .self_level(&e.level)
+                        .map_or_else(|| clean(e.level.as_str()), |l| clean(&l.label))
+                }),
+                judgement: judgement.map(|j| {
+                    rubric
+                        .judgement_level(&j.judgement)
+                        .map_or_else(|| clean(j.judgement.as_str()), |l| clean(&l.label))
+                }),
+                judgement_feedback: judgement
+                    .map(|j| clean_block(&j.feedback))
+                    .filter(|f| !f.is_empty()),
+                changes: 0,
+                reflection: entry.map(|e| clean_block(&e.reflection)),
+                strengths: entry
+                    .map(|e| e.strengths.iter().map(|s| clean(s)).collect())
+                    .unwrap_or_default(),
+                gaps: entry
+                    .map(|e| e.gaps.iter().map(|s| clean(s)).collect())
+                    .unwrap_or_default(),
+                evidence: entry
+                    .map(|e| {
+                        e.evidence
+                            .iter()
+                            .map(|ev| {
+                                (
+                                    clean(&ev.title),
+                                    ev.kind.label().to_owned(),
+                                    clean(&ev.note),
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                actions: plan
+                    .as_ref()
+                    .map(|p| p.actions_in(&area.id).map(action_view).collect())
+                    .unwrap_or_default(),
+            });
+        }
+    }
+    let submitted = match &review {
+        Some(r) => format!("submitted {} by {}", r.submitted, clean(&r.submitted_by)),
+        None => match &plan {
+            Some(p) => format!("plan updated {}", p.updated),
+            None => "no files for this year".to_owned(),
+        },
+    };
+    SubmissionView {
+        name: catalog
+            .schools
+            .get(school)
+            .map_or_else(|| clean(school.as_str()), |s| clean(&s.name)),
+        years: catalog.years.get(school).cloned().unwrap_or_default(),
+        rubric: rubric.map_or_else(
+            || "no rubric".to_owned(),
+            |r| format!("{} {}", clean(&r.title), clean(&r.version)),
+        ),
+        submitted,
+        commit: commit.to_owned(),
+        areas,
+        problems,
+        school: school.clone(),
+        year,
+    }
+}
+
+fn action_view(a: &crate::model::Action) -> ActionView {
+    ActionView {
+        id: clean(a.id.as_str()),
+        status: a.status.label().to_owned(),
+        text: clean_block(&a.text),
+        owner: clean(&a.owner),
+        due: a.due.to_string(),
+        success: clean_block(&a.success),
+        progress: clean_block(&a.progress),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_areas() {
+        assert_eq!(short_area("DSPL 7 – St Albans and Harpenden"), "DSPL 7");
+        assert_eq!(short_area("North"), "North");
+        assert_eq!(short_area("Area 3 (east)"), "Area 3");
+    }
+}

@@ -1,0 +1,452 @@
+//! The interface's screens, drawn on a test backend after synthetic key and mouse events, at
+//! 80×24 and 160×48, in both themes. The app reads the real demo repository through its real
+//! background loader; the tests wait for the loader before drawing, so the screens are
+//! deterministic.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use common::{Sandbox, assert_exit};
+use kitemark::tui::app::{App, AppEvent, Options};
+use kitemark::tui::keymap::KeyMap;
+use kitemark::tui::loader::Loader;
+use kitemark::tui::theme::ThemeKind;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers, MouseButton, MouseEvent,
+    MouseEventKind,
+};
+use ratatui::style::Color;
+
+/// The demo repository, built once for all the tests of this file.
+fn demo() -> &'static Path {
+    static DEMO: OnceLock<(Sandbox, PathBuf)> = OnceLock::new();
+    let (_, path) = DEMO.get_or_init(|| {
+        let sandbox = Sandbox::new();
+        let dir = sandbox.path("demo");
+        let out = sandbox.kitemark(&["demo", "--dir", dir.to_str().unwrap(), "--no-open"]);
+        assert_exit(&out, 0);
+        (sandbox, dir)
+    });
+    path
+}
+
+struct Harness {
+    app: App,
+    events: Receiver<AppEvent>,
+    terminal: Terminal<TestBackend>,
+}
+
+impl Harness {
+    fn open(repo: &Path, width: u16, height: u16, theme: ThemeKind, colour: bool) -> Harness {
+        let (sender, events) = channel();
+        let loader = Loader::spawn(repo.to_path_buf(), sender).unwrap();
+        let options = Options {
+            rev: None,
+            today: jiff::civil::date(2026, 11, 22),
+            theme,
+            colour,
+            keymap: KeyMap::default(),
+            config_path: None,
+        };
+        let mut harness = Harness {
+            app: App::new(options, loader),
+            events,
+            terminal: Terminal::new(TestBackend::new(width, height)).unwrap(),
+        };
+        harness.settle();
+        harness
+    }
+
+    fn demo(width: u16, height: u16, theme: ThemeKind) -> Harness {
+        Harness::open(demo(), width, height, theme, true)
+    }
+
+    /// Handles the loader's answers until nothing more is awaited.
+    fn settle(&mut self) {
+        while self.app.is_loading() {
+            let event = self
+                .events
+                .recv_timeout(Duration::from_secs(20))
+                .expect("the loader answers");
+            self.app.handle(event);
+        }
+    }
+
+    /// Presses keys: characters as they are, `<Name>` for named keys.
+    fn keys(&mut self, script: &str) -> &mut Self {
+        let mut rest = script;
+        while let Some(c) = rest.chars().next() {
+            let (code, len) = if c == '<' && rest.contains('>') {
+                let end = rest.find('>').unwrap();
+                let code = match &rest[1..end] {
+                    "Enter" => KeyCode::Enter,
+                    "Esc" => KeyCode::Esc,
+                    "Tab" => KeyCode::Tab,
+                    "BackTab" => KeyCode::BackTab,
+                    "Down" => KeyCode::Down,
+                    "Up" => KeyCode::Up,
+                    "PageDown" => KeyCode::PageDown,
+                    "Backspace" => KeyCode::Backspace,
+                    other => panic!("unknown key <{other}>"),
+                };
+                (code, end + 1)
+            } else {
+                (KeyCode::Char(c), c.len_utf8())
+            };
+            let modifiers = if matches!(code, KeyCode::Char(c) if c.is_ascii_uppercase()) {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            self.app.handle(AppEvent::Key(KeyEvent {
+                code,
+                modifiers,
+                kind: KeyEventKind::Press,
+                state: KeyEventState::NONE,
+            }));
+            self.settle();
+            // The event loop draws after every batch of events; so does the harness.
+            self.buffer();
+            rest = &rest[len..];
+        }
+        self
+    }
+
+    /// Presses keys without waiting for the loader in between.
+    fn keys_without_waiting(&mut self, script: &str) {
+        for c in script.chars() {
+            self.app.handle(AppEvent::Key(KeyEvent {
+                code: KeyCode::Char(c),
+                modifiers: KeyModifiers::NONE,
+                kind: KeyEventKind::Press,
+                state: KeyEventState::NONE,
+            }));
+            self.buffer();
+        }
+    }
+
+    fn click(&mut self, column: u16, row: u16) -> &mut Self {
+        self.app.handle(AppEvent::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        }));
+        self.settle();
+        self
+    }
+
+    fn buffer(&mut self) -> Buffer {
+        self.terminal.draw(|frame| self.app.draw(frame)).unwrap();
+        self.terminal.backend().buffer().clone()
+    }
+
+    /// The screen as text, one line per row.
+    fn screen(&mut self) -> String {
+        let buffer = self.buffer();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..buffer.area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let symbol = buffer[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+                line.push_str(symbol);
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+fn find(screen: &str, text: &str) -> (u16, u16) {
+    for (y, line) in screen.lines().enumerate() {
+        if let Some(i) = line.find(text) {
+            let x = unicode_width::UnicodeWidthStr::width(&line[..i]);
+            return (x as u16, y as u16);
+        }
+    }
+    panic!("{text:?} is not on the screen:\n{screen}");
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+const THEMES: [ThemeKind; 2] = [ThemeKind::Default, ThemeKind::HighContrast];
+
+#[test]
+fn agenda_screen() {
+    for (w, h) in SIZES {
+        for theme in THEMES {
+            let mut ui = Harness::demo(w, h, theme);
+            // The third item (Riverside's annual review) selected, to show its details.
+            ui.keys("jj");
+            insta::assert_snapshot!(format!("agenda_{w}x{h}_{}", theme.name()), ui.screen());
+        }
+    }
+}
+
+#[test]
+fn schools_screen() {
+    for (w, h) in SIZES {
+        for theme in THEMES {
+            let mut ui = Harness::demo(w, h, theme);
+            ui.keys("2G");
+            insta::assert_snapshot!(format!("schools_{w}x{h}_{}", theme.name()), ui.screen());
+        }
+    }
+}
+
+#[test]
+fn submission_screen() {
+    for (w, h) in SIZES {
+        for theme in THEMES {
+            let mut ui = Harness::demo(w, h, theme);
+            // Riverside's annual review, the suicide-awareness area, its text scrolled a little.
+            ui.keys("jj<Enter>G<Tab>jj");
+            insta::assert_snapshot!(format!("submission_{w}x{h}_{}", theme.name()), ui.screen());
+        }
+    }
+}
+
+#[test]
+fn help_overlay() {
+    for (w, h) in SIZES {
+        for theme in THEMES {
+            let mut ui = Harness::demo(w, h, theme);
+            ui.keys("?");
+            insta::assert_snapshot!(format!("help_{w}x{h}_{}", theme.name()), ui.screen());
+        }
+    }
+}
+
+#[test]
+fn too_small() {
+    for theme in THEMES {
+        let mut ui = Harness::demo(79, 24, theme);
+        insta::assert_snapshot!(format!("too_small_79x24_{}", theme.name()), ui.screen());
+    }
+    let mut ui = Harness::demo(120, 23, ThemeKind::Default);
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Terminal too small") && screen.contains("this is 120×23"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn filter_sort_and_back() {
+    let mut ui = Harness::demo(80, 24, ThemeKind::Default);
+    ui.keys("/river");
+    let screen = ui.screen();
+    assert!(screen.contains("filter \"river\": 2 of 5"), "{screen}");
+    assert!(screen.contains("Filter: river"), "{screen}");
+    ui.keys("<Enter>");
+    assert!(
+        ui.screen().contains(" j/k move"),
+        "the footer shows hints again"
+    );
+    ui.keys("<Esc>");
+    assert!(!ui.screen().contains("filter \""), "Esc clears the filter");
+
+    // Sorting by school name puts Kingsmead first; reversing puts Riverside first.
+    ui.keys("ss");
+    let screen = ui.screen();
+    let first_row = |screen: &str| -> String {
+        let mut lines = screen
+            .lines()
+            .skip_while(|l| !l.contains("School "))
+            .skip(1);
+        lines.next().unwrap_or_default().to_owned()
+    };
+    assert!(first_row(&screen).contains("Kingsmead"), "{screen}");
+    assert!(screen.contains("School ▲"), "{screen}");
+    assert!(
+        screen
+            .lines()
+            .find(|l| l.contains('▶'))
+            .unwrap()
+            .contains("Riverside Academy        2026-27 annual-review"),
+        "the selected item stays selected when the order changes:\n{screen}"
+    );
+    ui.keys("S");
+    let screen = ui.screen();
+    assert!(screen.contains("School ▼"), "{screen}");
+    assert!(first_row(&screen).contains("Riverside"), "{screen}");
+}
+
+#[test]
+fn years_and_panes_of_a_submission() {
+    let mut ui = Harness::demo(160, 48, ThemeKind::Default);
+    ui.keys("2");
+    let screen = ui.screen();
+    let (x, y) = find(&screen, "Oakfield Primary School");
+    // Click once to select, again to open.
+    ui.click(x, y).click(x, y);
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Oakfield Primary School · 2025-26"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Years 2023-24 2024-25 [2025-26]"),
+        "{screen}"
+    );
+    assert!(screen.contains("Panel judgement so far"), "{screen}");
+    ui.keys("[");
+    assert!(ui.screen().contains("Oakfield Primary School · 2024-25"));
+    ui.keys("[[");
+    let screen = ui.screen();
+    assert!(screen.contains("Oakfield Primary School · 2023-24"));
+    assert!(
+        screen.contains("No other year in that direction."),
+        "{screen}"
+    );
+    ui.keys("<Esc>");
+    assert!(
+        ui.screen().contains("Schools (9)"),
+        "Esc goes back to where the submission was opened"
+    );
+    ui.keys("3");
+    assert!(
+        ui.screen().contains("Oakfield Primary School · 2023-24"),
+        "the submission tab keeps it open"
+    );
+}
+
+#[test]
+fn themes_differ_in_colour_and_no_colour_means_none() {
+    let selected_bg = |theme: ThemeKind| {
+        let mut ui = Harness::demo(80, 24, theme);
+        let buffer = ui.buffer();
+        let screen = ui.screen();
+        let (x, y) = find(&screen, "▶");
+        buffer[(x, y)].bg
+    };
+    assert_eq!(selected_bg(ThemeKind::Default), Color::Blue);
+    assert_eq!(selected_bg(ThemeKind::HighContrast), Color::Yellow);
+
+    for theme in THEMES {
+        let mut ui = Harness::open(demo(), 80, 24, theme, false);
+        for keys in ["", "2", "1jj<Enter>", "?"] {
+            ui.keys(keys);
+            let buffer = ui.buffer();
+            for cell in buffer.content() {
+                assert!(
+                    cell.fg == Color::Reset && cell.bg == Color::Reset,
+                    "NO_COLOR yet {:?} has colour {:?}/{:?}",
+                    cell.symbol(),
+                    cell.fg,
+                    cell.bg
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn states_carry_symbols_not_only_colour() {
+    let mut ui = Harness::demo(160, 48, ThemeKind::Default);
+    let screen = ui.screen();
+    assert!(screen.contains("✓ 2/2"), "rules met show ✓:\n{screen}");
+    assert!(screen.contains("⚠ 1"), "conflicts show ⚠");
+    ui.keys("2");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("✗ expired") && screen.contains("✓ held"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn keys_work_while_the_repository_is_still_loading() {
+    let (sender, _events) = channel();
+    let loader = Loader::spawn(demo().to_path_buf(), sender).unwrap();
+    let options = Options {
+        rev: None,
+        today: jiff::civil::date(2026, 11, 22),
+        theme: ThemeKind::Default,
+        colour: true,
+        keymap: KeyMap::default(),
+        config_path: None,
+    };
+    // The loader's answers are never handed to the app here: it stays loading throughout.
+    let mut ui = Harness {
+        app: App::new(options, loader),
+        events: channel().1,
+        terminal: Terminal::new(TestBackend::new(80, 24)).unwrap(),
+    };
+    let screen = ui.screen();
+    assert!(screen.contains("Reading the panel repository…"), "{screen}");
+    ui.app.handle(AppEvent::Tick);
+    ui.keys_without_waiting("?");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Keys — press ? or Esc to close"),
+        "{screen}"
+    );
+    assert!(screen.contains("Reading the repository…"), "{screen}");
+    ui.keys_without_waiting("?q");
+    assert!(ui.app.should_quit());
+}
+
+#[test]
+fn the_mouse_switches_tabs_and_scrolls() {
+    let mut ui = Harness::demo(80, 24, ThemeKind::Default);
+    let screen = ui.screen();
+    let (x, y) = find(&screen, "2 Schools");
+    ui.click(x + 2, y);
+    assert!(ui.screen().contains("Schools (9)"));
+    ui.keys("1<Enter>");
+    let before = ui.screen();
+    let (x, y) = find(&before, "Reflection");
+    ui.app.handle(AppEvent::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: x,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    }));
+    let after = ui.screen();
+    assert_ne!(before, after, "the wheel scrolls the text under it");
+    assert!(find(&after, "Reflection").1 < y, "{after}");
+}
+
+#[test]
+fn hostile_text_never_reaches_the_terminal() {
+    let sandbox = Sandbox::new();
+    let mut files = common::base_files();
+    for (path, content) in common::files_under(&common::fixtures().join("hostile")) {
+        files.retain(|(p, _)| p != &path);
+        files.push((path, content));
+    }
+    let repo = sandbox.repo_with("hostile", &files);
+    let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+    let mut seen = String::new();
+    for keys in ["", "2", "<Enter>", "<Tab>G", "?"] {
+        ui.keys(keys);
+        let buffer = ui.buffer();
+        for cell in buffer.content() {
+            assert!(
+                !cell
+                    .symbol()
+                    .chars()
+                    .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+                "a control character reached the screen: {:?}",
+                cell.symbol()
+            );
+        }
+        seen.push_str(&ui.screen());
+    }
+    assert!(seen.contains("Oak␛[2J␛[H School"), "{seen}");
+    assert!(seen.contains("␛]52;c;aGVsbG8=␇"), "{seen}");
+}

@@ -1,0 +1,319 @@
+//! End to end: the real binary in a real terminal (tmux), driven by keys, checked screen by
+//! screen. Each test runs its own tmux server on a private socket and kills only that server.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use common::{Sandbox, assert_exit, base_files, files_under, fixtures};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Starts `command` in a new tmux server's only pane; the pane stays after the command ends
+    /// so that its last output can be read.
+    fn start(sandbox: &Sandbox, command: &str, width: u16, height: u16) -> Tmux {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let socket = format!(
+            "kitemark-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        );
+        let home = sandbox.path("home");
+        let shell = format!(
+            "env HOME='{0}' XDG_CONFIG_HOME='{0}/.config' GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null {command}; echo EXIT=$?; sleep 60",
+            home.display()
+        );
+        let tmux = Tmux { socket };
+        let status = tmux
+            .cmd()
+            .args([
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "main",
+                "-x",
+                &width.to_string(),
+                "-y",
+                &height.to_string(),
+                &shell,
+            ])
+            .status()
+            .expect("tmux is installed (.ci/run installs it)");
+        assert!(status.success(), "tmux did not start");
+        tmux
+    }
+
+    fn cmd(&self) -> Command {
+        let mut cmd = Command::new("tmux");
+        cmd.args(["-L", &self.socket]);
+        cmd
+    }
+
+    fn capture(&self) -> String {
+        let out = self
+            .cmd()
+            .args(["capture-pane", "-p", "-t", "main"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn display(&self, format: &str) -> String {
+        let out = self
+            .cmd()
+            .args(["display-message", "-p", "-t", "main", format])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// Waits until the screen satisfies `test`, polling; fails with the last screen.
+    fn wait_until(&self, what: &str, test: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.capture();
+            if test(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; the screen is:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?}"), |s| s.contains(text))
+    }
+
+    fn wait_gone(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?} to go"), |s| !s.contains(text))
+    }
+
+    /// Sends keys by tmux name (`Enter`, `Escape`, `q`). Escape must go on its own, or the
+    /// terminal reads it as Alt with the next key.
+    fn send(&self, keys: &[&str]) {
+        let status = self
+            .cmd()
+            .args(["send-keys", "-t", "main"])
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn type_text(&self, text: &str) {
+        let status = self
+            .cmd()
+            .args(["send-keys", "-t", "main", "-l", text])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn resize(&self, width: u16, height: u16) {
+        let status = self
+            .cmd()
+            .args([
+                "resize-window",
+                "-t",
+                "main",
+                "-x",
+                &width.to_string(),
+                "-y",
+                &height.to_string(),
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").status();
+    }
+}
+
+fn kitemark() -> &'static str {
+    env!("CARGO_BIN_EXE_kitemark")
+}
+
+fn demo(sandbox: &Sandbox) -> PathBuf {
+    let dir = sandbox.path("demo");
+    let out = sandbox.kitemark(&["demo", "--dir", dir.to_str().unwrap(), "--no-open"]);
+    assert_exit(&out, 0);
+    dir
+}
+
+fn open_command(repo: &Path, extra: &str) -> String {
+    format!(
+        "'{}' --repo '{}' open --on 2026-11-22 {extra}",
+        kitemark(),
+        repo.display()
+    )
+}
+
+#[test]
+fn a_meeting_walkthrough_in_a_real_terminal() {
+    let sandbox = Sandbox::new();
+    let repo = demo(&sandbox);
+    let timings = sandbox.path("timings.json");
+    let tmux = Tmux::start(
+        &sandbox,
+        &format!(
+            "env KITEMARK_TIMINGS='{}' {}",
+            timings.display(),
+            open_command(&repo, "")
+        ),
+        80,
+        24,
+    );
+    let screen = tmux.wait_for("Agenda of the meeting on 2026-12-02");
+    assert!(screen.contains("Little Acorns Day Nurser"), "{screen}");
+    assert_eq!(
+        tmux.display("#{alternate_on}"),
+        "1",
+        "the interface uses the alternate screen"
+    );
+
+    // Filter the agenda.
+    tmux.send(&["/"]);
+    tmux.type_text("river");
+    let screen = tmux.wait_for("filter \"river\": 2 of 5");
+    assert!(!screen.contains("Little Acorns"), "{screen}");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("j/k move");
+
+    // Open the selected submission.
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("Riverside Academy · 2026-27");
+    assert!(
+        screen.contains("Years 2024-25 2025-26 [2026-27]"),
+        "{screen}"
+    );
+    assert!(screen.contains("LM Leadership a"), "{screen}");
+
+    // Help, then close it with Escape on its own.
+    tmux.send(&["?"]);
+    tmux.wait_for("Keys — press ? or Esc to close");
+    tmux.send(&["Escape"]);
+    tmux.wait_gone("Keys — press ? or Esc to close");
+
+    // Resize: too small, then wide.
+    tmux.resize(70, 20);
+    let screen = tmux.wait_for("Terminal too small");
+    assert!(screen.contains("this is 70×20"), "{screen}");
+    tmux.resize(160, 48);
+    let screen = tmux.wait_for("LM Leadership and management");
+    assert!(!screen.contains("Terminal too small"), "{screen}");
+
+    // Quit: the terminal is given back as it was.
+    tmux.send(&["q"]);
+    let screen = tmux.wait_for("EXIT=0");
+    assert!(
+        !screen.contains("Riverside Academy"),
+        "the alternate screen is gone:\n{screen}"
+    );
+    assert_eq!(tmux.display("#{alternate_on}"), "0");
+    assert_eq!(
+        tmux.display("#{mouse_any_flag}"),
+        "0",
+        "mouse reporting is off again"
+    );
+    assert_eq!(
+        tmux.display("#{cursor_flag}"),
+        "1",
+        "the cursor is shown again"
+    );
+
+    let timings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&timings).unwrap()).unwrap();
+    assert!(timings["frames"].as_u64().unwrap() > 5, "{timings}");
+    assert!(timings["first_frame_ms"].as_f64().is_some());
+}
+
+#[test]
+fn hostile_text_is_shown_harmlessly() {
+    let sandbox = Sandbox::new();
+    let mut files = base_files();
+    for (path, content) in files_under(&fixtures().join("hostile")) {
+        files.retain(|(p, _)| p != &path);
+        files.push((path, content));
+    }
+    let repo = sandbox.repo_with("hostile", &files);
+    let tmux = Tmux::start(&sandbox, &open_command(&repo, ""), 100, 30);
+    tmux.wait_for("2 Schools");
+    tmux.send(&["2"]);
+    let screen = tmux.wait_for("Schools (1)");
+    // The escape sequences arrive as visible symbols, and did nothing.
+    assert!(screen.contains("Oak␛[2J␛[H School"), "{screen}");
+    assert!(
+        screen.contains("kitemark  Test ␛]0;pwned␇panel ␛[31mred"),
+        "{screen}"
+    );
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("Reflection");
+    assert!(
+        screen.contains("Our ␛]52;c;aGVsbG8=␇senior lead �2J meets"),
+        "{screen}"
+    );
+    tmux.send(&["Tab"]);
+    tmux.send(&["G"]);
+    let screen = tmux.wait_for("Wellbeing �policy␛[5m blink");
+    assert!(
+        screen.contains("Train the ␈␈␈governor␍␛[1A for wellbeing."),
+        "{screen}"
+    );
+    assert_ne!(
+        tmux.display("#{pane_title}"),
+        "pwned",
+        "the title was not changed"
+    );
+    let buffers = tmux.cmd().arg("list-buffers").output().unwrap();
+    assert!(buffers.stdout.is_empty(), "nothing reached the clipboard");
+    tmux.send(&["q"]);
+    tmux.wait_for("EXIT=0");
+}
+
+#[test]
+fn a_folder_that_is_not_a_panel_repository() {
+    let sandbox = Sandbox::new();
+    let empty = sandbox.path("nothing-here");
+    std::fs::create_dir_all(&empty).unwrap();
+    let tmux = Tmux::start(
+        &sandbox,
+        &format!("'{}' --repo '{}'", kitemark(), empty.display()),
+        100,
+        24,
+    );
+    let screen = tmux.wait_for("EXIT=2");
+    assert!(screen.contains("is not a git repository"), "{screen}");
+    assert!(screen.contains("kitemark demo"), "{screen}");
+    assert_eq!(tmux.display("#{alternate_on}"), "0");
+}
+
+#[test]
+fn the_demo_command_opens_the_interface() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path("demo");
+    let tmux = Tmux::start(
+        &sandbox,
+        &format!("'{}' demo --dir '{}'", kitemark(), dir.display()),
+        80,
+        24,
+    );
+    // Whatever today's date, the upcoming meeting in the demo still has undecided items.
+    tmux.wait_for("Agenda of the meeting on 2026-12-02");
+    tmux.send(&["q"]);
+    tmux.wait_for("EXIT=0");
+    assert!(dir.join("panel.ron").exists());
+}
