@@ -450,3 +450,60 @@ fn hostile_text_never_reaches_the_terminal() {
     assert!(seen.contains("Oak␛[2J␛[H School"), "{seen}");
     assert!(seen.contains("␛]52;c;aGVsbG8=␇"), "{seen}");
 }
+
+#[test]
+fn a_stale_answer_is_dropped() {
+    let mut ui = Harness::demo(80, 24, ThemeKind::Default);
+    let press = |ui: &mut Harness, code: KeyCode| {
+        ui.app.handle(AppEvent::Key(KeyEvent {
+            code,
+            modifiers: KeyModifiers::NONE,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        }));
+    };
+    // Open the first item, go back, open the second before the first answer is handled.
+    press(&mut ui, KeyCode::Enter);
+    press(&mut ui, KeyCode::Esc);
+    press(&mut ui, KeyCode::Char('j'));
+    press(&mut ui, KeyCode::Enter);
+    ui.settle();
+    let screen = ui.screen();
+    assert!(screen.contains("Kingsmead Sixth Form College · 2026-27"), "{screen}");
+    assert!(!screen.contains("Little Acorns"), "{screen}");
+}
+
+#[test]
+fn help_and_hints_follow_the_live_key_map() {
+    let config = kitemark::tui::config::parse(
+        Path::new("config.ron"),
+        "(keys: {\"quit\": [\"x\"], \"help\": [\"h\"], \"previous-pane\": [\"shift-tab\"]})",
+    )
+    .unwrap();
+    let (sender, events) = channel();
+    let options = Options {
+        rev: None,
+        today: jiff::civil::date(2026, 11, 22),
+        theme: ThemeKind::Default,
+        colour: true,
+        keymap: config.keymap,
+        config_path: Some("config.ron".into()),
+    };
+    let mut ui = Harness {
+        app: App::new(options, Loader::spawn(demo().to_path_buf(), sender).unwrap()),
+        events,
+        terminal: Terminal::new(TestBackend::new(100, 40)).unwrap(),
+    };
+    ui.settle();
+    let screen = ui.screen();
+    assert!(screen.contains("x quit") && screen.contains("h help"), "{screen}");
+    assert!(!screen.contains("q quit"), "{screen}");
+    ui.keys("h");
+    let screen = ui.screen();
+    assert!(screen.contains("x                 quit"), "{screen}");
+    assert!(screen.contains("Key bindings from config.ron."), "{screen}");
+    ui.keys("hq");
+    assert!(!ui.app.should_quit(), "q is no longer bound");
+    ui.keys("x");
+    assert!(ui.app.should_quit());
+}
