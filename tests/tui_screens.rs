@@ -469,7 +469,10 @@ fn a_stale_answer_is_dropped() {
     press(&mut ui, KeyCode::Enter);
     ui.settle();
     let screen = ui.screen();
-    assert!(screen.contains("Kingsmead Sixth Form College · 2026-27"), "{screen}");
+    assert!(
+        screen.contains("Kingsmead Sixth Form College · 2026-27"),
+        "{screen}"
+    );
     assert!(!screen.contains("Little Acorns"), "{screen}");
 }
 
@@ -490,13 +493,19 @@ fn help_and_hints_follow_the_live_key_map() {
         config_path: Some("config.ron".into()),
     };
     let mut ui = Harness {
-        app: App::new(options, Loader::spawn(demo().to_path_buf(), sender).unwrap()),
+        app: App::new(
+            options,
+            Loader::spawn(demo().to_path_buf(), sender).unwrap(),
+        ),
         events,
         terminal: Terminal::new(TestBackend::new(100, 40)).unwrap(),
     };
     ui.settle();
     let screen = ui.screen();
-    assert!(screen.contains("x quit") && screen.contains("h help"), "{screen}");
+    assert!(
+        screen.contains("x quit") && screen.contains("h help"),
+        "{screen}"
+    );
     assert!(!screen.contains("q quit"), "{screen}");
     ui.keys("h");
     let screen = ui.screen();
