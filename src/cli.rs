@@ -6,14 +6,39 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// kitemark: run a mental-health kitemark panel from a git repository.
 #[derive(Debug, Parser)]
-#[command(name = "kitemark", version, about, long_about = None, max_term_width = 100)]
+#[command(
+    name = "kitemark",
+    version,
+    about,
+    long_about = None,
+    max_term_width = 100,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// The panel repository (default: the current directory or the repository above it).
     #[arg(long, global = true, value_name = "PATH", default_value = ".")]
     pub repo: PathBuf,
 
+    /// With no command, kitemark opens the interface; these are its options.
+    #[command(flatten)]
+    pub open: OpenArgs,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Options of the interface.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct OpenArgs {
+    /// Read this commit, branch or tag instead of HEAD.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    /// Work as if today were this date (YYYY-MM-DD): which meeting is next, award states.
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<jiff::civil::Date>,
+    /// Colour theme (default: from the config file, else the default theme).
+    #[arg(long, value_enum)]
+    pub theme: Option<ThemeArg>,
 }
 
 /// The colour theme of the interface.
@@ -35,17 +60,7 @@ pub enum Format {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Open the panel's interface on the repository (the default command).
-    Open {
-        /// Read this commit, branch or tag instead of HEAD.
-        #[arg(long, value_name = "REV")]
-        rev: Option<String>,
-        /// Work as if today were this date (YYYY-MM-DD): which meeting is next, award states.
-        #[arg(long, value_name = "DATE")]
-        on: Option<jiff::civil::Date>,
-        /// Colour theme (default: from the config file, else the default theme).
-        #[arg(long, value_enum)]
-        theme: Option<ThemeArg>,
-    },
+    Open(OpenArgs),
     /// Create a new, empty panel repository with the bundled rubrics.
     Init {
         /// Where to create it (must not exist, or be an empty folder).

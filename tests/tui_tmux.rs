@@ -204,9 +204,9 @@ fn a_meeting_walkthrough_in_a_real_terminal() {
 
     // Help, then close it with Escape on its own.
     tmux.send(&["?"]);
-    tmux.wait_for("Keys — press ? or Esc to close");
+    tmux.wait_for("Keys — ? or Esc closes");
     tmux.send(&["Escape"]);
-    tmux.wait_gone("Keys — press ? or Esc to close");
+    tmux.wait_gone("Keys — ? or Esc closes");
 
     // Resize: too small, then wide.
     tmux.resize(70, 20);

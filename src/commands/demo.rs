@@ -60,7 +60,7 @@ pub fn run(dir: Option<PathBuf>, no_open: bool) -> anyhow::Result<ExitCode> {
         ))?;
         return Ok(EXIT_OK);
     }
-    super::open::run(&dir, None, None, None)
+    super::open::run(&dir, crate::cli::OpenArgs::default())
 }
 
 /// Builds the demo in a temporary folder beside `dir`, then moves it into place, so that an

@@ -23,14 +23,14 @@ pub fn exit_environment() -> ExitCode {
 /// Runs the command; an `Err` is a usage or environment error (exit 2).
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        None => open::run(&cli.repo, None, None, None),
+        None => open::run(&cli.repo, cli.open),
         Some(command) => run_command(command, &cli.repo),
     }
 }
 
 fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Open { rev, on, theme } => open::run(repo, rev, on, theme),
+        Command::Open(args) => open::run(repo, args),
         Command::Init { dir, rubric, name } => init::run(&dir, &rubric, &name),
         Command::Demo { dir, no_open } => demo::run(dir, no_open),
         Command::Validate { rev, format } => validate::run(repo, rev.as_deref(), format),

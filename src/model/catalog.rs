@@ -79,7 +79,8 @@ impl Catalog {
         })
     }
 
-    /// The decision recorded for an agenda item at a meeting, if any (the latest correction).
+    /// The decision recorded for an agenda item at a meeting, if any: the one made there, or
+    /// the latest correction of it, even one recorded at a later meeting.
     pub fn decision_at(
         &self,
         school: &SchoolId,
@@ -87,50 +88,73 @@ impl Catalog {
         kind: &KindId,
         meeting: Date,
     ) -> Option<&(String, Decision)> {
-        self.decisions.iter().rfind(|(_, d)| {
+        let mut found = self.decisions.iter().rfind(|(_, d)| {
             &d.school == school && d.year == year && &d.kind == kind && d.meeting == meeting
-        })
+        })?;
+        // Bounded so that a cycle of corrections cannot hang the tool.
+        for _ in 0..self.decisions.len() {
+            match self
+                .decisions
+                .iter()
+                .find(|(_, d)| d.supersedes.as_deref() == Some(found.0.as_str()))
+            {
+                Some(correction) => found = correction,
+                None => break,
+            }
+        }
+        Some(found)
     }
 
-    /// Each school's latest submission that no decision has been recorded for, with the kind
-    /// of decision it needs: an annual review while the award is held, a resubmission after
-    /// one was requested, else an initial application.
+    /// Each school's latest submission that still needs a decision, with its kind: one with no
+    /// decision yet (an annual review while the award is held, else an initial application),
+    /// or one whose latest decision asked for it to be revised and sent again.
     pub fn awaiting_decision(&self, today: Date) -> Vec<Awaiting> {
         let mut out = Vec::new();
         for (id, years) in &self.years {
             let Some(&year) = years.last() else { continue };
-            if self
-                .decisions
-                .iter()
-                .any(|(_, d)| &d.school == id && d.year == year)
-            {
-                continue;
-            }
             let (Some(rubric), Some(status)) =
                 (self.rubric_for_school(id), self.school_status(id, today))
             else {
                 continue;
             };
-            let resubmission_requested = self.decisions.iter().any(|(_, d)| {
-                &d.school == id
-                    && rubric
-                        .outcome(&d.kind, &d.outcome)
-                        .is_some_and(|o| o.effect == super::rubric::Effect::Resubmission)
-            });
-            let preferred = if status.award.as_ref().is_some_and(|a| a.status.is_held()) {
-                "annual-review"
-            } else if resubmission_requested {
-                "resubmission"
-            } else {
-                "initial"
+            let records: Vec<_> = self
+                .decision_records(id)
+                .into_iter()
+                .filter(|r| r.decision.year == year)
+                .collect();
+            let latest = super::lifecycle::effective(&records)
+                .into_iter()
+                .last()
+                .map(|(_, r)| r.decision);
+            let find = |id: &str| {
+                rubric
+                    .decision_kinds
+                    .iter()
+                    .find(|k| k.id == id)
+                    .map(|k| k.id.clone())
             };
-            let kind = rubric
-                .decision_kinds
-                .iter()
-                .find(|k| k.id == preferred)
-                .or_else(|| rubric.decision_kinds.first())
-                .map(|k| k.id.clone());
-            if let Some(kind) = kind {
+            let kind = match latest {
+                None if status.award.as_ref().is_some_and(|a| a.status.is_held()) => {
+                    find("annual-review")
+                }
+                None => find("initial"),
+                Some(d) => {
+                    let resubmit = rubric
+                        .outcome(&d.kind, &d.outcome)
+                        .is_some_and(|o| o.effect == super::rubric::Effect::Resubmission);
+                    if !resubmit {
+                        continue;
+                    }
+                    // An application sent back comes again as a resubmission; a review stays a review.
+                    if d.kind == "initial" || d.kind == "resubmission" {
+                        find("resubmission").or_else(|| Some(d.kind.clone()))
+                    } else {
+                        Some(d.kind.clone())
+                    }
+                }
+            };
+            if let Some(kind) = kind.or_else(|| rubric.decision_kinds.first().map(|k| k.id.clone()))
+            {
                 out.push(Awaiting {
                     school: id.clone(),
                     year,
@@ -182,5 +206,93 @@ impl Catalog {
             pending: lifecycle::pending_items(id, &meetings, &records),
             eligibility: lifecycle::eligibility(rubric, &records, today),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::format::from_ron;
+    use jiff::civil::date;
+
+    macro_rules! fixture {
+        ($path:literal) => {
+            from_ron(include_str!(concat!("../../tests/fixtures/base/", $path))).unwrap()
+        };
+    }
+
+    fn catalog() -> Catalog {
+        let rubric: Rubric = fixture!("rubrics/mini.ron");
+        let school: School = fixture!("submissions/oak/school.ron");
+        let meeting: Meeting = fixture!("meetings/2025-11-12.ron");
+        let decision: Decision = fixture!("decisions/oak/2025-26/2025-11-12-initial.ron");
+        Catalog {
+            panel: fixture!("panel.ron"),
+            rubrics: BTreeMap::from([(rubric.id.clone(), rubric)]),
+            schools: BTreeMap::from([(school.id.clone(), school)]),
+            years: BTreeMap::from([("oak".parse().unwrap(), vec!["2025-26".parse().unwrap()])]),
+            meetings: BTreeMap::from([(meeting.date, meeting)]),
+            decisions: vec![(
+                "decisions/oak/2025-26/2025-11-12-initial.ron".into(),
+                decision,
+            )],
+        }
+    }
+
+    fn oak() -> SchoolId {
+        "oak".parse().unwrap()
+    }
+
+    #[test]
+    fn a_submission_sent_back_awaits_its_resubmission() {
+        let mut c = catalog();
+        assert!(
+            c.awaiting_decision(date(2025, 12, 1)).is_empty(),
+            "decided: nothing awaits"
+        );
+        c.decisions[0].1.outcome = "resubmission-requested".parse().unwrap();
+        let awaiting = c.awaiting_decision(date(2025, 12, 1));
+        assert_eq!(awaiting.len(), 1);
+        // The mini rubric has no "resubmission" kind, so it comes back as the same kind.
+        assert_eq!(awaiting[0].kind.as_str(), "initial");
+    }
+
+    #[test]
+    fn a_correction_at_a_later_meeting_is_the_decision_shown() {
+        let mut c = catalog();
+        let mut correction = c.decisions[0].1.clone();
+        correction.meeting = date(2026, 1, 14);
+        correction.outcome = "awarded-with-conditions".parse().unwrap();
+        correction.supersedes = Some(c.decisions[0].0.clone());
+        c.decisions.push((
+            "decisions/oak/2025-26/2026-01-14-initial.ron".into(),
+            correction,
+        ));
+        let (_, shown) = c
+            .decision_at(
+                &oak(),
+                "2025-26".parse().unwrap(),
+                &"initial".parse().unwrap(),
+                date(2025, 11, 12),
+            )
+            .unwrap();
+        assert_eq!(shown.outcome.as_str(), "awarded-with-conditions");
+    }
+
+    #[test]
+    fn absurd_durations_do_not_panic() {
+        let mut c = catalog();
+        let rubric = c.rubrics.values_mut().next().unwrap();
+        rubric.decision_kinds[0].outcomes[0].effect = crate::model::rubric::Effect::Grant {
+            award: "mark".parse().unwrap(),
+            months: u32::MAX,
+        };
+        rubric.awards[0].annual_review_months = Some(u32::MAX);
+        assert!(
+            !rubric.consistency_problems().is_empty(),
+            "the rubric is reported"
+        );
+        let status = c.school_status(&oak(), date(2026, 1, 1)).unwrap();
+        assert_eq!(status.award.unwrap().expires, Date::MAX);
     }
 }

@@ -7,7 +7,6 @@
 
 use std::collections::BTreeSet;
 
-use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -116,7 +115,10 @@ pub fn effective<'a>(decisions: &[DecisionRecord<'a>]) -> Vec<(Date, DecisionRec
 
 fn add_months(date: Date, months: u32) -> Date {
     // Saturates rather than fails: a date beyond jiff's range is "never" for our purposes.
-    date.checked_add(i64::from(months).months())
+    jiff::Span::new()
+        .try_months(i64::from(months))
+        .ok()
+        .and_then(|span| date.checked_add(span).ok())
         .unwrap_or(Date::MAX)
 }
 
@@ -187,7 +189,8 @@ pub fn award_states(
             .and_then(|a| a.annual_review_months);
         state.next_review_due = interval
             .filter(|months| *months > 0)
-            .map(|months| add_months(state.awarded_on, months * (state.reviews_accepted + 1)))
+            .and_then(|months| months.checked_mul(state.reviews_accepted + 1))
+            .map(|months| add_months(state.awarded_on, months))
             .filter(|due| *due < state.expires);
         state.status = if state.withdrawn_on.is_some() {
             AwardStatus::Withdrawn

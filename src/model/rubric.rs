@@ -6,6 +6,9 @@ use super::ids::{
     AreaId, AwardId, CriterionId, KindId, LevelId, OutcomeId, RubricId, RuleId, StageId,
 };
 
+/// The longest period, in months, a rubric may give an award or ask for: a hundred years.
+pub const MAX_MONTHS: u32 = 1200;
+
 /// A framework: its areas, scales, decision kinds and rules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -365,6 +368,15 @@ impl Rubric {
                             award.as_str()
                         ));
                 }
+                if let Effect::Grant { months, .. } = outcome.effect
+                    && months > MAX_MONTHS
+                {
+                    out.push(format!(
+                        "outcome {:?} of {:?} grants an award for {months} months; at most {MAX_MONTHS} are allowed",
+                        outcome.id.as_str(),
+                        kind.id.as_str()
+                    ));
+                }
                 if let Effect::Grant { months: 0, .. } = outcome.effect {
                     out.push(format!(
                         "outcome {:?} of {:?} grants an award for 0 months",
@@ -392,8 +404,27 @@ impl Rubric {
                 ));
             }
         }
+        for award in &self.awards {
+            if award
+                .annual_review_months
+                .is_some_and(|m| m == 0 || m > MAX_MONTHS)
+            {
+                out.push(format!(
+                    "award {:?} has an annual review every {} months; use 1 to {MAX_MONTHS}",
+                    award.id.as_str(),
+                    award.annual_review_months.unwrap_or_default()
+                ));
+            }
+        }
         for rule in &self.eligibility_rules {
             self.check_kinds(&mut out, &rule.id, &rule.applies_to);
+            let Requirement::AwardHeld { min_months, .. } = &rule.requires;
+            if *min_months > MAX_MONTHS {
+                out.push(format!(
+                    "eligibility rule {:?} needs {min_months} months; at most {MAX_MONTHS} are allowed",
+                    rule.id.as_str()
+                ));
+            }
             let Requirement::AwardHeld { award, .. } = &rule.requires;
             if self.award(award).is_none() {
                 out.push(format!(

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use ratatui::Frame;
 use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -84,6 +84,10 @@ pub struct App {
     spinner: usize,
     quit: bool,
     tab_hits: Vec<(Rect, Tab)>,
+    /// Whether the last frame was the "too small" message: keys other than quit wait.
+    too_small: bool,
+    /// Whether the open request in flight is a reload (so its outcome is reported).
+    reloading: bool,
 }
 
 impl App {
@@ -111,6 +115,8 @@ impl App {
             spinner: 0,
             quit: false,
             tab_hits: Vec::new(),
+            too_small: false,
+            reloading: false,
         }
     }
 
@@ -165,17 +171,18 @@ impl App {
         self.waiting.remove(&loaded.kind);
         match loaded.response {
             Response::Opened(Ok(view)) => {
-                self.agenda.refresh(&view.agenda);
-                self.schools.refresh(&view.schools);
-                if let Some(problem) = view.problems.first() {
-                    let more = view.problems.len() - 1;
-                    let suffix = if more > 0 {
-                        format!(" (and {more} more)")
-                    } else {
-                        String::new()
-                    };
-                    self.warn(format!("✗ Skipped a file that cannot be read: {problem}{suffix}; run kitemark validate"));
+                self.agenda.set_data(&view.agenda);
+                self.schools.set_data(&view.schools);
+                if !view.problems.is_empty() {
+                    let first = &view.problems[0];
+                    self.warn(format!(
+                        "✗ {} file(s) or school(s) could not be read — run kitemark validate (first: {first})",
+                        view.problems.len()
+                    ));
+                } else if self.reloading {
+                    self.say(format!("Reloaded: commit {}", view.header.commit));
                 }
+                self.reloading = false;
                 self.opened = Some(*view);
                 self.open_error = None;
                 // The open submission is re-read from the new snapshot.
@@ -185,33 +192,67 @@ impl App {
                 }
             }
             Response::Opened(Err(e)) => {
-                self.open_error = Some(e);
+                self.reloading = false;
+                match &self.opened {
+                    // What is on screen stays, but nobody may think it is the new state.
+                    Some(opened) => {
+                        let commit = opened.header.commit.clone();
+                        self.warn(format!(
+                            "✗ Reload failed; still showing commit {commit}: {e}"
+                        ));
+                    }
+                    None => self.open_error = Some(e),
+                }
             }
             Response::Submission(result) => {
                 if let Some(sub) = &mut self.submission {
-                    sub.data = Some(result.map(|v| *v));
+                    sub.set_data(result.map(|v| *v));
                 }
             }
         }
     }
 
     fn open_submission(&mut self, school: SchoolId, year: AcademicYear, switch: bool) {
-        let keep = self
-            .submission
-            .take()
-            .filter(|s| s.school == school && s.year == year);
-        let mut screen = keep.unwrap_or_else(|| SubmissionScreen::new(school.clone(), year));
-        screen.data = None;
+        let previous = self.submission.take();
+        let mut screen = SubmissionScreen::new(school.clone(), year);
+        // The same school keeps its place: area and focus carry over between years and reloads.
+        if let Some(previous) = previous.filter(|s| s.school == school) {
+            screen.areas.select(previous.areas.selected());
+            screen.focus = previous.focus;
+            if previous.year == year {
+                screen.scroll = previous.scroll;
+            }
+        }
         self.submission = Some(screen);
         self.request(Request::Submission { school, year });
-        if switch && self.tab != Tab::Submission {
-            self.came_from = self.tab;
-            self.tab = Tab::Submission;
+        if switch {
+            self.show(Tab::Submission);
         }
     }
 
+    /// Switches tab, remembering where the submission was reached from.
+    fn show(&mut self, tab: Tab) {
+        self.editing_filter = false;
+        if tab == Tab::Submission && self.tab != Tab::Submission {
+            self.came_from = self.tab;
+        }
+        self.tab = tab;
+    }
+
     fn key(&mut self, key: KeyEvent) {
-        let action = self.options.keymap.action(&key);
+        let mut action = self.options.keymap.action(&key);
+        // Ctrl-C always quits unless the user gave it another job: nobody can be trapped.
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if action.is_none() && ctrl_c {
+            action = Some(Action::Quit);
+        }
+        if self.too_small {
+            if action == Some(Action::Quit) {
+                self.quit = true;
+            }
+            return;
+        }
         if self.editing_filter {
             self.filter_key(key, action);
             return;
@@ -224,6 +265,8 @@ impl App {
                 Some(Action::Down) => help.scroll = help.scroll.saturating_add(1),
                 Some(Action::PageUp) => help.scroll = help.scroll.saturating_sub(10),
                 Some(Action::PageDown) => help.scroll = help.scroll.saturating_add(10),
+                Some(Action::Top) => help.scroll = 0,
+                Some(Action::Bottom) => help.scroll = u16::MAX,
                 _ => {}
             }
             return;
@@ -253,10 +296,9 @@ impl App {
                 list.filter.pop();
             }
             KeyCode::Char(c)
-                if !key.modifiers.intersects(
-                    ratatui::crossterm::event::KeyModifiers::CONTROL
-                        | ratatui::crossterm::event::KeyModifiers::ALT,
-                ) =>
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
             {
                 list.filter.push(c);
             }
@@ -267,10 +309,8 @@ impl App {
     }
 
     fn refresh_lists(&mut self) {
-        if let Some(opened) = &self.opened {
-            self.agenda.refresh(&opened.agenda);
-            self.schools.refresh(&opened.schools);
-        }
+        self.agenda.list.apply();
+        self.schools.list.apply();
     }
 
     fn act(&mut self, action: Action) {
@@ -280,26 +320,34 @@ impl App {
             Action::Theme => {
                 let kind = self.theme.kind.toggled();
                 self.theme = Theme::new(kind, self.options.colour);
-                self.say(format!("Theme: {}", kind.name()));
+                if self.options.colour {
+                    self.say(format!("Theme: {}", kind.name()));
+                } else {
+                    self.say(format!(
+                        "Theme: {} (no colours: NO_COLOR is set)",
+                        kind.name()
+                    ));
+                }
             }
             Action::Reload => {
+                self.reloading = true;
                 self.request(Request::Open {
                     rev: self.options.rev.clone(),
                     today: self.options.today,
                 });
                 self.say("Reloading from the repository…");
             }
-            Action::AgendaTab => self.tab = Tab::Agenda,
-            Action::SchoolsTab => self.tab = Tab::Schools,
+            Action::AgendaTab => self.show(Tab::Agenda),
+            Action::SchoolsTab => self.show(Tab::Schools),
             Action::SubmissionTab => {
                 if self.submission.is_some() {
-                    self.tab = Tab::Submission;
+                    self.show(Tab::Submission);
                 } else {
                     self.say("No submission is open yet: choose a school and press Enter.");
                 }
             }
             Action::Back => match self.tab {
-                Tab::Submission => self.tab = self.came_from,
+                Tab::Submission => self.show(self.came_from),
                 Tab::Agenda if !self.agenda.list.filter.is_empty() => {
                     self.agenda.list.filter.clear();
                     self.refresh_lists();
@@ -335,10 +383,13 @@ impl App {
                     if self.tab != Tab::Submission {
                         return;
                     }
+                    if sub.data.is_none() {
+                        self.say("Wait for the submission to load.");
+                        return;
+                    }
                     match sub.other_year(action == Action::NextYear) {
                         Some(year) => {
                             let school = sub.school.clone();
-                            self.submission = None;
                             self.open_submission(school, year, false);
                         }
                         None => self.say("No other year in that direction."),
@@ -415,6 +466,11 @@ impl App {
         let (x, y) = (mouse.column, mouse.row);
         match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) => {
+                // A click ends typing a filter; what was typed stays applied.
+                self.editing_filter = false;
+                if self.too_small {
+                    return;
+                }
                 if self.help.is_some() {
                     self.help = None;
                     return;
@@ -422,7 +478,7 @@ impl App {
                 if let Some((_, tab)) = self.tab_hits.iter().find(|(r, _)| contains(*r, x, y)) {
                     let tab = *tab;
                     if tab != Tab::Submission || self.submission.is_some() {
-                        self.tab = tab;
+                        self.show(tab);
                     }
                     return;
                 }
@@ -487,7 +543,9 @@ impl App {
     pub fn draw(&mut self, frame: &mut Frame) {
         let area = frame.area();
         frame.render_widget(Paragraph::new("").style(self.theme.base), area);
-        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        self.too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
+        if self.too_small {
+            self.tab_hits.clear();
             self.draw_too_small(frame, area);
             return;
         }
@@ -567,18 +625,25 @@ impl App {
                 };
                 spans.push(Span::styled(name, theme.header));
                 spans.push(Span::styled(format!(" · {at}"), theme.muted));
+                if !opened.problems.is_empty() {
+                    spans.push(Span::styled(
+                        format!(" · ✗ {} unreadable", opened.problems.len()),
+                        theme.bad,
+                    ));
+                }
                 match &h.meeting {
                     Some(date) => {
+                        // The quorum before the chair's name, which may be long.
                         meeting_spans.push(Span::styled(format!("Meeting {date}"), theme.title));
-                        if let Some(chair) = &h.chair {
-                            meeting_spans.push(Span::raw(format!(" · Chair {chair}")));
-                        }
                         if let Some((ok, quorum)) = &h.quorum {
                             meeting_spans.push(Span::raw(" · "));
                             meeting_spans.push(Span::styled(
                                 quorum.clone(),
                                 if *ok { theme.good } else { theme.warn },
                             ));
+                        }
+                        if let Some(chair) = &h.chair {
+                            meeting_spans.push(Span::raw(format!(" · Chair {chair}")));
                         }
                     }
                     None => meeting_spans.push(Span::styled("No meeting scheduled", theme.muted)),
@@ -713,11 +778,12 @@ impl App {
 
     fn draw_footer(&self, frame: &mut Frame, area: Rect) {
         let theme = self.theme;
-        let line = if self.editing_filter {
-            let filter = match self.tab {
-                Tab::Agenda => &self.agenda.list.filter,
-                _ => &self.schools.list.filter,
-            };
+        let editing = match self.tab {
+            Tab::Agenda if self.editing_filter => Some(&self.agenda.list.filter),
+            Tab::Schools if self.editing_filter => Some(&self.schools.list.filter),
+            _ => None,
+        };
+        let line = if let Some(filter) = editing {
             Line::from(vec![
                 Span::styled(" Filter: ", theme.key),
                 Span::raw(format!("{filter}▏")),

@@ -111,10 +111,21 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         };
         let mut search_from = name_at + name.len() + 2;
         let mut bound = Vec::new();
+        if specs.is_empty() && matches!(action, Action::Quit | Action::Help) {
+            let pos = position_of(text, name_at);
+            problems.push((
+                Some((pos.line, pos.col)),
+                format!("{name:?} needs at least one key"),
+            ));
+            continue;
+        }
         for spec in specs {
             let needle = format!("\"{}\"", spec.replace('\\', "\\\\").replace('"', "\\\""));
-            let at = text[search_from.min(text.len())..]
-                .find(&needle)
+            // Positions are a courtesy: when a name is written with escapes and cannot be found
+            // as written, point at the entry instead of guessing, never slice mid-character.
+            let at = text
+                .get(search_from..)
+                .and_then(|rest| rest.find(&needle))
                 .map_or(name_at, |i| search_from + i);
             search_from = at + needle.len();
             let pos = position_of(text, at);
@@ -194,6 +205,17 @@ mod tests {
             errors("(\n    colours: 3,\n)\n")
                 .starts_with("config.ron:2:5: unknown field `colours`")
         );
+    }
+
+    #[test]
+    fn escaped_names_and_wide_characters_do_not_upset_positions() {
+        // The action name is written with an escape, so it cannot be found as written.
+        let config = parse(
+            Path::new("config.ron"),
+            "// ééé\n(keys: {\"q\\u{75}it\": [\"x\"]})\n",
+        )
+        .unwrap();
+        assert_eq!(config.keymap.first(Action::Quit), "x");
     }
 
     #[test]

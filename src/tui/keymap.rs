@@ -379,6 +379,16 @@ impl KeyMap {
             }
             bound.insert(*action, keys);
         }
+        // Quitting must always be possible, and so must finding out how.
+        for (action, specs) in overrides {
+            if specs.is_empty() && matches!(action, Action::Quit | Action::Help) {
+                errors.push(BindingError {
+                    line: None,
+                    col: None,
+                    message: format!("{:?} needs at least one key", action.name()),
+                });
+            }
+        }
         let mut lookup: BTreeMap<Key, (Action, Origin)> = BTreeMap::new();
         for (action, keys) in &bound {
             for (key, origin) in keys {

@@ -157,12 +157,16 @@ impl Worker {
     }
 
     fn serve(&mut self, request: Request) -> Response {
+        // Error messages can quote repository content; clean them before the UI sees them.
+        let clean = |e: String| sanitize_inline(&e).into_owned();
         match request {
-            Request::Open { rev, today } => {
-                Response::Opened(self.open(rev.as_deref(), today).map(Box::new))
-            }
+            Request::Open { rev, today } => Response::Opened(
+                self.open(rev.as_deref(), today)
+                    .map(Box::new)
+                    .map_err(clean),
+            ),
             Request::Submission { school, year } => {
-                Response::Submission(self.submission(&school, year).map(Box::new))
+                Response::Submission(self.submission(&school, year).map(Box::new).map_err(clean))
             }
         }
     }
@@ -185,10 +189,11 @@ impl Worker {
             });
         }
         view::with_evidence(&catalog, &mut agenda.rows, &reviews);
-        let schools = view::schools(&catalog, today);
+        let (schools, school_problems) = view::schools(&catalog, today);
         let problems = errors
             .iter()
             .map(|e| sanitize_inline(&e.to_string()).into_owned())
+            .chain(school_problems)
             .collect();
         let catalog = Arc::new(catalog);
         self.snapshot = Some((snapshot, Arc::clone(&catalog)));

@@ -11,6 +11,7 @@ pub mod table;
 mod terminal;
 pub mod theme;
 pub mod view;
+pub mod wrap;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;

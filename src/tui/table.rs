@@ -13,35 +13,49 @@ pub struct ListModel {
     pub reversed: bool,
     pub state: TableState,
     visible: Vec<usize>,
+    /// The rows' cells in lower case, computed once per change of data.
+    lower: Vec<Vec<String>>,
+    /// What each row is (a school, an agenda item), to keep it selected across changes.
+    keys: Vec<String>,
 }
 
 impl ListModel {
-    /// Recomputes which rows show, in what order, keeping the selected row selected when it
-    /// still shows.
-    pub fn refresh(&mut self, rows: &[Vec<String>]) {
-        let keep = self.selected();
+    /// Replaces the rows, keeping the same row (by key) selected when it is still there.
+    pub fn set_rows(&mut self, rows: &[Vec<String>], keys: Vec<String>) {
+        let keep = self.selected().and_then(|i| self.keys.get(i).cloned());
+        self.lower = rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_lowercase()).collect())
+            .collect();
+        self.keys = keys;
+        self.apply_keeping(keep);
+    }
+
+    /// Recomputes which rows show, in what order, after a change of filter or sort.
+    pub fn apply(&mut self) {
+        let keep = self.selected().and_then(|i| self.keys.get(i).cloned());
+        self.apply_keeping(keep);
+    }
+
+    fn apply_keeping(&mut self, keep: Option<String>) {
         let needle = self.filter.to_lowercase();
+        let rows = &self.lower;
         let mut visible: Vec<usize> = (0..rows.len())
-            .filter(|&i| {
-                needle.is_empty() || rows[i].iter().any(|c| c.to_lowercase().contains(&needle))
-            })
+            .filter(|&i| needle.is_empty() || rows[i].iter().any(|c| c.contains(&needle)))
             .collect();
         if let Some(col) = self.sort {
-            visible.sort_by(|&a, &b| {
-                let key = |i: usize| {
-                    rows[i]
-                        .get(col)
-                        .map(|s| s.to_lowercase())
-                        .unwrap_or_default()
-                };
-                key(a).cmp(&key(b))
-            });
+            let key = |i: usize| rows[i].get(col).map_or("", String::as_str);
+            visible.sort_by(|&a, &b| key(a).cmp(key(b)));
         }
         if self.reversed {
             visible.reverse();
         }
         self.visible = visible;
-        let position = keep.and_then(|row| self.visible.iter().position(|&v| v == row));
+        let position = keep.and_then(|k| {
+            self.visible
+                .iter()
+                .position(|&v| self.keys.get(v) == Some(&k))
+        });
         self.state.select(match position {
             Some(p) => Some(p),
             None if self.visible.is_empty() => None,
@@ -114,28 +128,47 @@ mod tests {
             .collect()
     }
 
+    fn keys() -> Vec<String> {
+        vec!["oak".into(), "beech".into(), "ash".into()]
+    }
+
     #[test]
     fn filter_sort_and_keep_the_selection() {
         let mut list = ListModel::default();
-        list.refresh(&rows());
+        list.set_rows(&rows(), keys());
         assert_eq!(list.visible(), &[0, 1, 2]);
         list.move_by(1);
         assert_eq!(list.selected(), Some(1));
         list.next_sort(2);
-        list.refresh(&rows());
+        list.apply();
         assert_eq!(list.visible(), &[2, 1, 0]);
         assert_eq!(list.selected(), Some(1), "Beech stays selected");
         list.reversed = true;
-        list.refresh(&rows());
+        list.apply();
         assert_eq!(list.visible(), &[0, 1, 2]);
         list.filter = "2026".into();
-        list.refresh(&rows());
+        list.apply();
         assert_eq!(list.visible(), &[2]);
         assert_eq!(list.selected(), Some(2));
         list.filter = "zzz".into();
-        list.refresh(&rows());
+        list.apply();
         assert_eq!(list.selected(), None);
         list.move_by(1);
         assert_eq!(list.selected(), None);
+    }
+
+    #[test]
+    fn new_rows_keep_the_same_row_selected() {
+        let mut list = ListModel::default();
+        list.set_rows(&rows(), keys());
+        list.move_by(2);
+        assert_eq!(list.selected(), Some(2));
+        // A new row arrives at the top: "ash" is still the one selected.
+        let mut more = rows();
+        more.insert(0, vec!["Elm".into(), "2026-27".into()]);
+        let mut more_keys = keys();
+        more_keys.insert(0, "elm".into());
+        list.set_rows(&more, more_keys);
+        assert_eq!(list.selected(), Some(3));
     }
 }

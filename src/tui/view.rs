@@ -18,7 +18,8 @@ fn clean(s: &str) -> String {
 }
 
 fn clean_block(s: &str) -> String {
-    sanitize(s).into_owned()
+    // ratatui drops tab characters; show them as the spaces they stand for.
+    sanitize(s).replace('\t', "    ")
 }
 
 /// "DSPL 7 – St Albans and Harpenden" → "DSPL 7": the short form that fits a column.
@@ -207,7 +208,7 @@ pub fn agenda(catalog: &Catalog, meeting: Option<&Meeting>, today: Date) -> Agen
                     let outcome = rubric
                         .and_then(|r| r.outcome(&d.kind, &d.outcome))
                         .map_or_else(|| clean(d.outcome.as_str()), |o| clean(&o.title));
-                    (format!("decided: {outcome}"), true)
+                    (format!("✓ {outcome}"), true)
                 }
                 None => ("to decide".to_owned(), false),
             };
@@ -286,59 +287,97 @@ pub fn with_evidence(
     }
 }
 
-/// The schools screen's rows.
-pub fn schools(catalog: &Catalog, today: Date) -> Vec<SchoolRow> {
-    catalog
-        .schools
-        .keys()
-        .filter_map(|id| catalog.school_status(id, today))
-        .map(|s| {
-            let rubric = catalog.rubrics.get(&s.rubric);
-            let (award, award_held) = match &s.award {
-                None => ("– none".to_owned(), None),
-                Some(a) => {
-                    let symbol = match a.status {
-                        AwardStatus::Held => "✓",
-                        AwardStatus::ReviewOverdue => "!",
-                        AwardStatus::Expired | AwardStatus::Withdrawn => "✗",
-                    };
-                    let mut text = format!("{symbol} {}", a.status.label());
-                    for other in s.awards.iter().skip(1).filter(|o| o.status.is_held()) {
-                        text.push_str(&format!(" +{}", other.award));
-                    }
-                    (text, Some(a.status.is_held()))
-                }
-            };
-            let eligibility = s
-                .eligibility
-                .iter()
-                .filter(|e| rubric.is_some_and(|r| r.grants_additional_award(&e.kind)))
-                .map(|e| match (e.eligible, e.from) {
-                    (true, _) => format!("✓ {}", e.kind),
-                    (false, Some(from)) => format!("✗ {} from {from}", e.kind),
-                    (false, None) => format!("✗ {}", e.kind),
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            SchoolRow {
-                name: clean(&s.name),
-                phase: s.phase.label().to_owned(),
-                area: short_area(&s.dspl_area),
-                award,
-                award_held,
-                awarded: date(s.award.as_ref().map(|a| a.awarded_on)),
-                expires: date(s.award.as_ref().map(|a| a.expires)),
-                next_review: date(s.award.as_ref().and_then(|a| a.next_review_due)),
-                eligibility: if eligibility.is_empty() {
-                    "–".into()
-                } else {
-                    eligibility
-                },
-                latest_year: s.years.last().copied(),
-                school: s.id,
+/// The schools screen's rows, and what kept any school's award state from being worked out.
+pub fn schools(catalog: &Catalog, today: Date) -> (Vec<SchoolRow>, Vec<String>) {
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let ids: std::collections::BTreeSet<&SchoolId> =
+        catalog.schools.keys().chain(catalog.years.keys()).collect();
+    for id in ids {
+        match catalog.school_status(id, today) {
+            Some(status) => rows.push(school_row(catalog, status)),
+            None => {
+                // A school that cannot be assessed still shows, with the reason.
+                let reason = match catalog.schools.get(id) {
+                    None => format!("submissions/{id}/school.ron cannot be read"),
+                    Some(s) => format!(
+                        "rubric {:?} is not in rubrics/",
+                        s.rubric
+                            .as_ref()
+                            .unwrap_or(&catalog.panel.default_rubric)
+                            .as_str()
+                    ),
+                };
+                problems.push(clean(&format!("{id}: {reason}")));
+                let profile = catalog.schools.get(id);
+                rows.push(SchoolRow {
+                    name: profile.map_or_else(|| clean(id.as_str()), |p| clean(&p.name)),
+                    phase: profile
+                        .map(|p| p.phase.label().to_owned())
+                        .unwrap_or_default(),
+                    area: profile
+                        .map(|p| short_area(&p.dspl_area))
+                        .unwrap_or_default(),
+                    award: "✗ cannot tell".to_owned(),
+                    award_held: Some(false),
+                    awarded: "–".into(),
+                    expires: "–".into(),
+                    next_review: "–".into(),
+                    eligibility: clean(&reason),
+                    latest_year: catalog.years.get(id).and_then(|y| y.last().copied()),
+                    school: id.clone(),
+                });
             }
+        }
+    }
+    (rows, problems)
+}
+
+fn school_row(catalog: &Catalog, s: crate::model::catalog::SchoolStatus) -> SchoolRow {
+    let rubric = catalog.rubrics.get(&s.rubric);
+    let (award, award_held) = match &s.award {
+        None => ("– none".to_owned(), None),
+        Some(a) => {
+            let symbol = match a.status {
+                AwardStatus::Held => "✓",
+                AwardStatus::ReviewOverdue => "!",
+                AwardStatus::Expired | AwardStatus::Withdrawn => "✗",
+            };
+            let mut text = format!("{symbol} {}", a.status.label());
+            for other in s.awards.iter().skip(1).filter(|o| o.status.is_held()) {
+                text.push_str(&format!(" +{}", other.award));
+            }
+            (text, Some(a.status.is_held()))
+        }
+    };
+    let eligibility = s
+        .eligibility
+        .iter()
+        .filter(|e| rubric.is_some_and(|r| r.grants_additional_award(&e.kind)))
+        .map(|e| match (e.eligible, e.from) {
+            (true, _) => format!("✓ {}", e.kind),
+            (false, Some(from)) => format!("✗ {} from {from}", e.kind),
+            (false, None) => format!("✗ {}", e.kind),
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .join(", ");
+    SchoolRow {
+        name: clean(&s.name),
+        phase: s.phase.label().to_owned(),
+        area: short_area(&s.dspl_area),
+        award,
+        award_held,
+        awarded: date(s.award.as_ref().map(|a| a.awarded_on)),
+        expires: date(s.award.as_ref().map(|a| a.expires)),
+        next_review: date(s.award.as_ref().and_then(|a| a.next_review_due)),
+        eligibility: if eligibility.is_empty() {
+            "–".into()
+        } else {
+            eligibility
+        },
+        latest_year: s.years.last().copied(),
+        school: s.id,
+    }
 }
 
 /// One area of a submission as shown.
@@ -350,8 +389,8 @@ pub struct AreaView {
     pub level: Option<String>,
     pub judgement: Option<String>,
     pub judgement_feedback: Option<String>,
-    /// Changes since the previous year's plan; counted by the year-on-year diff.
-    pub changes: usize,
+    /// Changes since the previous year, once the year-on-year comparison has counted them.
+    pub changes: Option<usize>,
     pub reflection: Option<String>,
     pub strengths: Vec<String>,
     pub gaps: Vec<String>,
@@ -436,7 +475,7 @@ pub fn submission(
                 judgement_feedback: judgement
                     .map(|j| clean_block(&j.feedback))
                     .filter(|f| !f.is_empty()),
-                changes: 0,
+                changes: None,
                 reflection: entry.map(|e| clean_block(&e.reflection)),
                 strengths: entry
                     .map(|e| e.strengths.iter().map(|s| clean(s)).collect())
@@ -464,6 +503,63 @@ pub fn submission(
                     .unwrap_or_default(),
             });
         }
+    }
+    // Anything filed under an area the rubric does not have is shown, not lost.
+    let known = |id: &crate::model::AreaId| rubric.is_some_and(|r| r.area(id).is_some());
+    let stray_reviews: Vec<&crate::model::AreaReview> = review
+        .as_ref()
+        .map(|r| r.areas.iter().filter(|a| !known(&a.area)).collect())
+        .unwrap_or_default();
+    let stray_actions: Vec<&crate::model::Action> = plan
+        .as_ref()
+        .map(|p| p.actions.iter().filter(|a| !known(&a.area)).collect())
+        .unwrap_or_default();
+    if !stray_reviews.is_empty() || !stray_actions.is_empty() {
+        let ids: std::collections::BTreeSet<&str> = stray_reviews
+            .iter()
+            .map(|a| a.area.as_str())
+            .chain(stray_actions.iter().map(|a| a.area.as_str()))
+            .collect();
+        problems.push(clean(&format!(
+            "areas not in the rubric: {} (run kitemark validate)",
+            ids.into_iter().collect::<Vec<_>>().join(", ")
+        )));
+        let reflection = stray_reviews
+            .iter()
+            .map(|a| format!("[{}] {}", a.area, clean_block(&a.reflection)))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        areas.push(AreaView {
+            code: "?".into(),
+            title: "Not in the rubric".into(),
+            central: false,
+            level: None,
+            judgement: None,
+            judgement_feedback: None,
+            changes: None,
+            reflection: (!reflection.is_empty()).then_some(reflection),
+            strengths: stray_reviews
+                .iter()
+                .flat_map(|a| a.strengths.iter().map(|s| clean(s)))
+                .collect(),
+            gaps: stray_reviews
+                .iter()
+                .flat_map(|a| a.gaps.iter().map(|s| clean(s)))
+                .collect(),
+            evidence: stray_reviews
+                .iter()
+                .flat_map(|a| {
+                    a.evidence.iter().map(|ev| {
+                        (
+                            clean(&ev.title),
+                            ev.kind.label().to_owned(),
+                            clean(&ev.note),
+                        )
+                    })
+                })
+                .collect(),
+            actions: stray_actions.into_iter().map(action_view).collect(),
+        });
     }
     let submitted = match &review {
         Some(r) => format!("submitted {} by {}", r.submitted, clean(&r.submitted_by)),

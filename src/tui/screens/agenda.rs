@@ -15,6 +15,8 @@ use crate::tui::view::{AgendaRow, AgendaView};
 pub struct AgendaScreen {
     pub list: ListModel,
     pub hit: ListHit,
+    /// The cells' text, computed when the data changes rather than on every frame.
+    texts: Vec<Vec<String>>,
 }
 
 /// Column titles, in order; the sort cycles through them.
@@ -33,14 +35,9 @@ pub const COLUMNS: [&str; 9] = [
 fn rules_text(row: &AgendaRow) -> String {
     match row.rules_met() {
         None => "–".to_owned(),
-        Some(_) => {
+        Some(all) => {
             let met = row.rules.iter().filter(|r| r.met).count();
-            let symbol = if row.rules_met() == Some(true) {
-                "✓"
-            } else {
-                "✗"
-            };
-            format!("{symbol} {met}/{}", row.rules.len())
+            format!("{} {met}/{}", if all { "✓" } else { "✗" }, row.rules.len())
         }
     }
 }
@@ -53,7 +50,7 @@ fn conflicts_text(row: &AgendaRow) -> String {
     }
 }
 
-/// The text of each row's cells, for filtering and sorting.
+/// The text of each row's cells, for showing, filtering and sorting.
 pub fn rows_text(view: &AgendaView) -> Vec<Vec<String>> {
     view.rows
         .iter()
@@ -75,8 +72,15 @@ pub fn rows_text(view: &AgendaView) -> Vec<Vec<String>> {
 }
 
 impl AgendaScreen {
-    pub fn refresh(&mut self, view: &AgendaView) {
-        self.list.refresh(&rows_text(view));
+    /// New data: recompute the cells once, keeping the same item selected.
+    pub fn set_data(&mut self, view: &AgendaView) {
+        self.texts = rows_text(view);
+        let keys = view
+            .rows
+            .iter()
+            .map(|r| format!("{}/{}/{}", r.school, r.year, r.kind))
+            .collect();
+        self.list.set_rows(&self.texts, keys);
     }
 
     pub fn selected<'a>(&self, view: &'a AgendaView) -> Option<&'a AgendaRow> {
@@ -84,9 +88,15 @@ impl AgendaScreen {
     }
 
     pub fn draw(&mut self, frame: &mut Frame, area: Rect, view: &AgendaView, theme: &Theme) {
+        // The table takes what its rows need (and at most half); the details get the rest,
+        // since the reasons of the rules are what the panel reads out.
+        let wanted = u16::try_from(self.list.visible().len())
+            .unwrap_or(u16::MAX)
+            .saturating_add(3)
+            .max(6);
+        let table_height = wanted.min(area.height / 2).max(6.min(area.height));
         let [table_area, detail_area] =
-            Layout::vertical([Constraint::Min(6), Constraint::Length(9)]).areas(area);
-        let texts = rows_text(view);
+            Layout::vertical([Constraint::Length(table_height), Constraint::Min(5)]).areas(area);
         let wide = area.width >= 120;
         // At 80 columns the phase and area move to the details below, and kinds show as ids.
         let columns: Vec<(usize, Constraint)> = if wide {
@@ -97,7 +107,7 @@ impl AgendaScreen {
                 (3, Constraint::Length(7)),
                 (4, Constraint::Length(7)),
                 (5, Constraint::Length(28)),
-                (6, Constraint::Length(22)),
+                (6, Constraint::Length(26)),
                 (7, Constraint::Length(9)),
                 (8, Constraint::Length(7)),
             ]
@@ -107,22 +117,10 @@ impl AgendaScreen {
                 (1, Constraint::Min(16)),
                 (4, Constraint::Length(7)),
                 (5, Constraint::Length(13)),
-                (6, Constraint::Length(9)),
+                (6, Constraint::Length(12)),
                 (7, Constraint::Length(9)),
                 (8, Constraint::Length(6)),
             ]
-        };
-        let texts: Vec<Vec<String>> = if wide {
-            texts
-        } else {
-            texts
-                .into_iter()
-                .zip(&view.rows)
-                .map(|(mut t, r)| {
-                    t[5] = r.kind.to_string();
-                    t
-                })
-                .collect()
         };
         let sort_mark = |c: usize| match (self.list.sort, self.list.reversed) {
             (Some(s), false) if s == c => " ▲",
@@ -140,13 +138,17 @@ impl AgendaScreen {
             .list
             .visible()
             .iter()
-            .map(|&i| {
-                let row = &view.rows[i];
+            .filter_map(|&i| Some((view.rows.get(i)?, self.texts.get(i)?)))
+            .map(|(row, text)| {
                 Row::new(
                     columns
                         .iter()
                         .map(|(c, _)| {
-                            let text = texts[i][*c].clone();
+                            let shown = if *c == 5 && !wide {
+                                row.kind.to_string()
+                            } else {
+                                text[*c].clone()
+                            };
                             let style = match c {
                                 6 if row.decided => theme.good,
                                 7 if !row.conflicts.is_empty() => theme.warn,
@@ -157,7 +159,7 @@ impl AgendaScreen {
                                 },
                                 _ => theme.base,
                             };
-                            Cell::from(text).style(style)
+                            Cell::from(shown).style(style)
                         })
                         .collect::<Vec<_>>(),
                 )
@@ -197,53 +199,55 @@ impl AgendaScreen {
 
     fn draw_detail(&self, frame: &mut Frame, area: Rect, view: &AgendaView, theme: &Theme) {
         let mut lines: Vec<Line> = Vec::new();
-        let title = match self.selected(view) {
-            None => "Details".to_owned(),
-            Some(row) => {
-                lines.push(Line::from(vec![
-                    Span::styled(row.name.clone(), theme.title),
-                    Span::raw(format!(" · {} · {} · {}", row.phase, row.area, row.year)),
-                ]));
-                lines.push(Line::from(format!("{} · {}", row.kind_title, row.status)));
-                if row.conflicts.is_empty() {
-                    lines.push(Line::from(Span::styled(
-                        "No conflicts of interest declared or known.",
-                        theme.muted,
-                    )));
-                }
-                for (name, why) in &row.conflicts {
-                    lines.push(Line::from(vec![
-                        Span::styled("⚠ ", theme.warn),
-                        Span::styled(format!("{name} is conflicted"), theme.warn),
-                        Span::raw(format!(" — {why}; takes no part in this decision")),
-                    ]));
-                }
-                if let Some(problem) = &row.rule_problem {
-                    lines.push(Line::from(vec![
-                        check_span(false, theme),
-                        Span::raw(format!(" {problem}")),
-                    ]));
-                }
-                if row.rules.is_empty() && row.rule_problem.is_none() {
-                    lines.push(Line::from(Span::styled(
-                        "No evidence or eligibility rules apply to this kind.",
-                        theme.muted,
-                    )));
-                }
-                for rule in &row.rules {
-                    lines.push(Line::from(vec![
-                        check_span(rule.met, theme),
-                        Span::raw(" "),
-                        Span::styled(rule.description.clone(), theme.title),
-                        Span::raw(format!(" — {}", rule.reason)),
-                    ]));
-                }
-                "Details".to_owned()
+        if let Some(row) = self.selected(view) {
+            lines.push(Line::from(vec![
+                Span::styled(row.name.clone(), theme.title),
+                Span::raw(format!(" · {} · {} · {}", row.phase, row.area, row.year)),
+            ]));
+            lines.push(Line::from(vec![
+                Span::raw(format!("{} · ", row.kind_title)),
+                Span::styled(
+                    row.status.clone(),
+                    if row.decided { theme.good } else { theme.base },
+                ),
+            ]));
+            if row.conflicts.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    "No conflicts of interest declared or known.",
+                    theme.muted,
+                )));
             }
-        };
+            for (name, why) in &row.conflicts {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("⚠ {name}"), theme.warn),
+                    Span::raw(format!(" takes no part ({why})")),
+                ]));
+            }
+            if let Some(problem) = &row.rule_problem {
+                lines.push(Line::from(vec![
+                    check_span(false, theme),
+                    Span::raw(format!(" {problem}")),
+                ]));
+            }
+            if row.rules.is_empty() && row.rule_problem.is_none() {
+                lines.push(Line::from(Span::styled(
+                    "No evidence or eligibility rules apply to this kind.",
+                    theme.muted,
+                )));
+            }
+            // The reason first: it is what the panel needs; the rule's wording follows.
+            for rule in &row.rules {
+                lines.push(Line::from(vec![
+                    check_span(rule.met, theme),
+                    Span::raw(" "),
+                    Span::styled(rule.reason.clone(), theme.title),
+                    Span::styled(format!(" — {}", rule.description), theme.muted),
+                ]));
+            }
+        }
         let detail = Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(block(&title, false, theme))
+            .block(block("Details", false, theme))
             .style(theme.base);
         frame.render_widget(detail, area);
     }

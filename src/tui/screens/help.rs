@@ -3,11 +3,12 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph};
 
 use super::block;
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::theme::Theme;
+use crate::tui::wrap::wrap;
 
 /// Groups of actions, as the overlay lists them.
 pub const GROUPS: [(&str, &[Action]); 4] = [
@@ -97,16 +98,27 @@ impl HelpOverlay {
             },
             theme.muted,
         )));
-        let max = u16::try_from(lines.len())
-            .unwrap_or(u16::MAX)
-            .saturating_sub(height.saturating_sub(2));
+        // Scrolling is over the lines as wrapped at this width.
+        let lines = wrap(&lines, popup.width.saturating_sub(2));
+        let visible = usize::from(popup.height.saturating_sub(2));
+        let max = u16::try_from(lines.len().saturating_sub(visible)).unwrap_or(u16::MAX);
         self.scroll = self.scroll.min(max);
+        let start = usize::from(self.scroll).min(lines.len());
+        let shown = lines[start..(start + visible).min(lines.len())].to_vec();
+        let more = if max > 0 {
+            format!(" · {} scrolls", keymap.first(Action::Down))
+        } else {
+            String::new()
+        };
+        let title = format!(
+            "Keys — {} or {} closes{more}",
+            keymap.first(Action::Help),
+            keymap.first(Action::Back)
+        );
         frame.render_widget(Clear, popup);
         frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((self.scroll, 0))
-                .block(block("Keys — press ? or Esc to close", true, theme))
+            Paragraph::new(shown)
+                .block(block(&title, true, theme))
                 .style(theme.base),
             popup,
         );

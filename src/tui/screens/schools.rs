@@ -15,6 +15,8 @@ use crate::tui::view::SchoolRow;
 pub struct SchoolsScreen {
     pub list: ListModel,
     pub hit: ListHit,
+    /// The cells' text, computed when the data changes rather than on every frame.
+    texts: Vec<Vec<String>>,
 }
 
 /// Column titles, in order; the sort cycles through them.
@@ -48,8 +50,13 @@ pub fn rows_text(rows: &[SchoolRow]) -> Vec<Vec<String>> {
 }
 
 impl SchoolsScreen {
-    pub fn refresh(&mut self, rows: &[SchoolRow]) {
-        self.list.refresh(&rows_text(rows));
+    /// New data: recompute the cells once, keeping the same school selected.
+    pub fn set_data(&mut self, rows: &[SchoolRow]) {
+        self.texts = rows_text(rows);
+        self.list.set_rows(
+            &self.texts,
+            rows.iter().map(|r| r.school.to_string()).collect(),
+        );
     }
 
     pub fn selected<'a>(&self, rows: &'a [SchoolRow]) -> Option<&'a SchoolRow> {
@@ -59,7 +66,6 @@ impl SchoolsScreen {
     pub fn draw(&mut self, frame: &mut Frame, area: Rect, rows: &[SchoolRow], theme: &Theme) {
         let [table_area, detail_area] =
             Layout::vertical([Constraint::Min(6), Constraint::Length(6)]).areas(area);
-        let texts = rows_text(rows);
         // Narrow terminals keep what the panel asks about most; the detail below shows all.
         let columns: Vec<(usize, Constraint)> = [
             (0, Constraint::Min(18), 0),
@@ -99,8 +105,8 @@ impl SchoolsScreen {
             .list
             .visible()
             .iter()
-            .map(|&i| {
-                let row = &rows[i];
+            .filter_map(|&i| Some((rows.get(i)?, self.texts.get(i)?)))
+            .map(|(row, text)| {
                 Row::new(
                     columns
                         .iter()
@@ -111,7 +117,7 @@ impl SchoolsScreen {
                                 (3, None) => theme.muted,
                                 _ => theme.base,
                             };
-                            Cell::from(texts[i][*c].clone()).style(style)
+                            Cell::from(text[*c].clone()).style(style)
                         })
                         .collect::<Vec<_>>(),
                 )

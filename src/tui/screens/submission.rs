@@ -10,8 +10,9 @@ use ratatui::widgets::{
 
 use super::{ListHit, block};
 use crate::model::{AcademicYear, SchoolId};
-use crate::tui::theme::Theme;
+use crate::tui::theme::{Theme, ThemeKind};
 use crate::tui::view::{AreaView, SubmissionView};
+use crate::tui::wrap::wrap;
 
 /// Which side has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,6 +36,8 @@ pub struct SubmissionScreen {
     page: u16,
     pub areas_hit: ListHit,
     pub detail_rect: Rect,
+    /// The selected area's text wrapped for the pane: (area, width, theme) it was made for.
+    wrapped: Option<((usize, u16, ThemeKind), Vec<Line<'static>>)>,
 }
 
 impl SubmissionScreen {
@@ -50,7 +53,21 @@ impl SubmissionScreen {
             page: 10,
             areas_hit: ListHit::default(),
             detail_rect: Rect::default(),
+            wrapped: None,
         }
+    }
+
+    /// Shows newly loaded data; a failed load keeps nothing stale on screen.
+    pub fn set_data(&mut self, data: Result<SubmissionView, String>) {
+        let areas = data.as_ref().map_or(0, |v| v.areas.len());
+        let selected = self
+            .areas
+            .selected()
+            .unwrap_or(0)
+            .min(areas.saturating_sub(1));
+        self.areas.select(Some(selected));
+        self.data = Some(data);
+        self.wrapped = None;
     }
 
     fn area_count(&self) -> usize {
@@ -144,7 +161,9 @@ impl SubmissionScreen {
             }
             Some(Ok(view)) => view,
         };
-        let [top, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(4)]).areas(area);
+        let heading_height = if view.problems.is_empty() { 2 } else { 3 };
+        let [top, body] =
+            Layout::vertical([Constraint::Length(heading_height), Constraint::Min(4)]).areas(area);
         let years: Vec<String> = view
             .years
             .iter()
@@ -156,23 +175,34 @@ impl SubmissionScreen {
                 }
             })
             .collect();
-        let heading = Paragraph::new(vec![
+        let mut heading_lines = vec![
             Line::from(vec![
                 Span::styled(view.name.clone(), theme.title),
                 Span::raw(format!(" · {} · {}", view.year, view.rubric)),
             ]),
             Line::from(vec![Span::styled(
                 format!(
-                    "Years {} · {} · read from commit {}",
+                    "Years {} · commit {} · {}",
                     years.join(" "),
-                    view.submitted,
-                    view.commit
+                    view.commit,
+                    view.submitted
                 ),
                 theme.muted,
             )]),
-        ])
-        .style(theme.base);
-        frame.render_widget(heading, top);
+        ];
+        if let Some(first) = view.problems.first() {
+            let more = view.problems.len() - 1;
+            let suffix = if more > 0 {
+                format!(" (and {more} more)")
+            } else {
+                String::new()
+            };
+            heading_lines.push(Line::from(Span::styled(
+                format!("✗ {first}{suffix}"),
+                theme.status_error,
+            )));
+        }
+        frame.render_widget(Paragraph::new(heading_lines).style(theme.base), top);
 
         let left_width = match body.width {
             140.. => 62,
@@ -195,7 +225,7 @@ impl SubmissionScreen {
                     Cell::from(title),
                     Cell::from(a.level.clone().unwrap_or_else(|| "–".into())),
                     Cell::from(a.actions.len().to_string()),
-                    Cell::from(a.changes.to_string()),
+                    Cell::from(a.changes.map_or_else(|| "–".to_owned(), |n| n.to_string())),
                 ])
             })
             .collect();
@@ -225,33 +255,37 @@ impl SubmissionScreen {
             offset: self.areas.offset(),
         };
 
-        let selected = self.areas.selected().and_then(|i| view.areas.get(i));
-        let (title, lines) = match selected {
-            Some(a) => (a.title.clone(), detail_lines(a, view, theme)),
-            None => (
-                "Area".to_owned(),
-                vec![Line::from("This submission has no areas to show.")],
-            ),
-        };
-        let paragraph = Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .style(theme.base);
-        let inner_width = right.width.saturating_sub(3);
-        let total = u16::try_from(paragraph.line_count(inner_width)).unwrap_or(u16::MAX);
-        let visible = right.height.saturating_sub(2);
-        self.page = visible.saturating_sub(1).max(1);
-        self.max_scroll = total.saturating_sub(visible);
+        let index = self.areas.selected().unwrap_or(0);
+        let selected = view.areas.get(index);
+        let title = selected.map_or_else(|| "Area".to_owned(), |a| a.title.clone());
+        // The scrollbar sits on the border, so the text has the whole inner width.
+        let text_width = right.width.saturating_sub(2).max(1);
+        let key = (index, text_width, theme.kind);
+        if self.wrapped.as_ref().map(|(k, _)| *k) != Some(key) {
+            let lines = match selected {
+                Some(a) => detail_lines(a, view, theme),
+                None => vec![Line::from("This submission has no areas to show.")],
+            };
+            self.wrapped = Some((key, wrap(&lines, text_width)));
+        }
+        let lines: &[Line<'static>] = self.wrapped.as_ref().map_or(&[], |(_, l)| l.as_slice());
+        let total = lines.len();
+        let visible = usize::from(right.height.saturating_sub(2));
+        self.page = u16::try_from(visible.saturating_sub(1).max(1)).unwrap_or(1);
+        self.max_scroll = u16::try_from(total.saturating_sub(visible)).unwrap_or(u16::MAX);
         self.scroll = self.scroll.min(self.max_scroll);
         let position = if self.max_scroll > 0 {
             format!(
                 "{title} ({}%)",
-                (u32::from(self.scroll) * 100 / u32::from(self.max_scroll))
+                u32::from(self.scroll) * 100 / u32::from(self.max_scroll)
             )
         } else {
             title
         };
+        let start = usize::from(self.scroll).min(total);
+        let shown: Vec<Line<'static>> = lines[start..(start + visible).min(total)].to_vec();
         frame.render_widget(
-            paragraph.scroll((self.scroll, 0)).block(block(
+            Paragraph::new(shown).style(theme.base).block(block(
                 &position,
                 self.focus == Pane::Detail,
                 theme,
@@ -289,10 +323,9 @@ fn detail_lines(area: &AreaView, view: &SubmissionView, theme: &Theme) -> Vec<Li
         assessed.push(Span::raw(" · Panel judgement so far: "));
         assessed.push(Span::styled(j.clone(), theme.title));
     }
-    assessed.push(Span::raw(format!(
-        " · {} change(s) since last year",
-        area.changes
-    )));
+    if let Some(changes) = area.changes {
+        assessed.push(Span::raw(format!(" · {changes} change(s) since last year")));
+    }
     lines.push(Line::from(assessed));
     lines.push(Line::default());
     lines.push(heading("Reflection", theme));
