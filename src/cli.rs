@@ -11,8 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
     version,
     about,
     long_about = None,
-    max_term_width = 100,
-    args_conflicts_with_subcommands = true
+    max_term_width = 100
 )]
 pub struct Cli {
     /// The panel repository (default: the current directory or the repository above it).

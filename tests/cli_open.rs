@@ -90,3 +90,44 @@ fn without_a_terminal_the_interface_says_so() {
         stderr(&out)
     );
 }
+
+#[test]
+fn options_before_or_after_the_command() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo_with("panel", &base_files());
+    let repo = repo.to_str().unwrap();
+    // --repo goes anywhere.
+    assert_exit(&sandbox.kitemark(&["--repo", repo, "validate"]), 0);
+    assert_exit(&sandbox.kitemark(&["validate", "--repo", repo]), 0);
+    // The interface's options work with or without `open` (here there is no terminal, so the
+    // interface declines after the options were accepted).
+    for args in [
+        vec!["--repo", repo, "--on", "2026-11-22"],
+        vec![
+            "--repo",
+            repo,
+            "open",
+            "--on",
+            "2026-11-22",
+            "--theme",
+            "high-contrast",
+        ],
+        vec!["--repo", repo, "--theme", "high-contrast", "open"],
+    ] {
+        let out = sandbox.kitemark(&args);
+        assert_exit(&out, 2);
+        assert!(
+            stderr(&out).contains("needs a terminal"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    // Before another command they would be ignored, so they are refused.
+    let out = sandbox.kitemark(&["--repo", repo, "--on", "2026-11-22", "schools"]);
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("--on before a command applies to the interface only"),
+        "{}",
+        stderr(&out)
+    );
+}

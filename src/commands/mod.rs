@@ -24,7 +24,28 @@ pub fn exit_environment() -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => open::run(&cli.repo, cli.open),
-        Some(command) => run_command(command, &cli.repo),
+        // The interface's options may come before `open` too; the command's own win.
+        Some(Command::Open(args)) => open::run(
+            &cli.repo,
+            crate::cli::OpenArgs {
+                rev: args.rev.or(cli.open.rev),
+                on: args.on.or(cli.open.on),
+                theme: args.theme.or(cli.open.theme),
+            },
+        ),
+        Some(command) => {
+            let stray = [
+                cli.open.rev.as_ref().map(|_| "--rev"),
+                cli.open.on.as_ref().map(|_| "--on"),
+                cli.open.theme.as_ref().map(|_| "--theme"),
+            ];
+            if let Some(option) = stray.into_iter().flatten().next() {
+                anyhow::bail!(
+                    "{option} before a command applies to the interface only; put it after the command's name"
+                );
+            }
+            run_command(command, &cli.repo)
+        }
     }
 }
 
