@@ -26,6 +26,26 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// How `kitemark diff` lays out the two years.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum DiffLayout {
+    /// Earlier year on the left, later on the right.
+    #[default]
+    SideBySide,
+    /// One column: earlier lines marked -, later +.
+    Unified,
+}
+
+/// Whether to colour text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    /// When writing to a terminal and NO_COLOR is not set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
 /// Options of the interface.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct OpenArgs {
@@ -91,6 +111,33 @@ pub enum Command {
         #[arg(long, value_name = "REV")]
         rev: Option<String>,
         /// Output format: a readable report, or JSON for scripts.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Compare a school's action plan and self-review year on year.
+    Diff {
+        /// The school's id (its folder under submissions/).
+        school: String,
+        /// The earlier year (default: the year before --to).
+        #[arg(long, value_name = "YEAR")]
+        from: Option<crate::model::AcademicYear>,
+        /// The later year (default: the school's latest).
+        #[arg(long, value_name = "YEAR")]
+        to: Option<crate::model::AcademicYear>,
+        #[arg(long, value_enum, default_value_t)]
+        layout: DiffLayout,
+        /// Line width (default: the terminal's, else 120).
+        #[arg(long, value_name = "N")]
+        width: Option<usize>,
+        #[arg(long, value_enum, default_value_t)]
+        color: ColorChoice,
+        /// Only what changed.
+        #[arg(long)]
+        only_changes: bool,
+        /// Read this commit, branch or tag instead of HEAD.
+        #[arg(long, value_name = "REV")]
+        rev: Option<String>,
+        /// Output format: the comparison as text, or JSON with every classified pair.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },

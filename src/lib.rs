@@ -4,6 +4,8 @@
 pub mod cli;
 pub mod commands;
 pub mod demo;
+pub mod diff;
 pub mod model;
 pub mod repo;
 pub mod tui;
+pub mod wrap;

@@ -509,6 +509,8 @@ fn help_and_hints_follow_the_live_key_map() {
     ui.keys("h");
     let screen = ui.screen();
     assert!(screen.contains("x                 quit"), "{screen}");
+    ui.keys("G");
+    let screen = ui.screen();
     assert!(screen.contains("Key bindings from config.ron."), "{screen}");
     ui.keys("hq");
     assert!(!ui.app.should_quit(), "q is no longer bound");
@@ -689,5 +691,101 @@ fn changing_year_keeps_the_area() {
     assert!(
         screen.contains("┏ Student voice"),
         "the same area, with the focus on the text:\n{screen}"
+    );
+}
+
+#[test]
+fn comparison_screen() {
+    for (w, h) in SIZES {
+        let mut ui = Harness::demo(w, h, ThemeKind::Default);
+        // Riverside's annual review, compared with the year before, at its third change.
+        ui.keys("jj<Enter>dnnn");
+        insta::assert_snapshot!(format!("comparison_{w}x{h}"), ui.screen());
+        ui.keys("cu");
+        insta::assert_snapshot!(
+            format!("comparison_only_changes_unified_{w}x{h}"),
+            ui.screen()
+        );
+    }
+}
+
+#[test]
+fn comparison_keys() {
+    let mut ui = Harness::demo(120, 40, ThemeKind::Default);
+    // Straight from a school row: Beechwood's latest year against the one before.
+    ui.keys("2d");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Beechwood School: 2024-25 → 2025-26"),
+        "{screen}"
+    );
+    assert!(screen.contains("+2 new · 14 carried · 8 done"), "{screen}");
+    ui.keys("n");
+    let screen = ui.screen();
+    assert!(screen.contains("change 1 of "), "{screen}");
+    assert!(
+        screen.contains('▶'),
+        "the change jumped to is marked:\n{screen}"
+    );
+    ui.keys("nnN");
+    assert!(ui.screen().contains("change 2 of "), "{}", ui.screen());
+    ui.keys("b");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Beechwood School: 2023-24 → 2025-26"),
+        "b goes a year further back:\n{screen}"
+    );
+    ui.keys("bb");
+    assert!(
+        ui.screen().contains("Beechwood School: 2024-25 → 2025-26"),
+        "and round again"
+    );
+    ui.keys("c");
+    let only = ui.screen();
+    assert!(only.contains("only changes"), "{only}");
+    ui.keys("w");
+    assert!(ui.screen().contains("lines cut"));
+    ui.keys("<Esc>");
+    assert!(
+        ui.screen().contains("Schools (9)"),
+        "Esc goes back where the comparison came from"
+    );
+    ui.keys("4");
+    assert!(
+        ui.screen().contains("Beechwood School: 2024-25 → 2025-26"),
+        "the comparison stays open"
+    );
+}
+
+#[test]
+fn the_submission_counts_changes_per_area() {
+    let mut ui = Harness::demo(120, 40, ThemeKind::Default);
+    ui.keys("2jjjjjj<Enter>");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Oakfield Primary School · 2025-26"),
+        "{screen}"
+    );
+    let row = screen
+        .lines()
+        .find(|l| l.contains("LM Leadership"))
+        .unwrap();
+    // The areas pane is the first bordered cell of the line; its last column is the count.
+    let pane = row.split(['│', '┃']).nth(1).unwrap_or_default().trim_end();
+    assert!(pane.ends_with(|c: char| c.is_ascii_digit()), "{row}");
+    assert!(screen.contains("change(s) since last year"), "{screen}");
+    // The first year has nothing to compare with.
+    ui.keys("[[");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Oakfield Primary School · 2023-24"),
+        "{screen}"
+    );
+    assert!(!screen.contains("change(s) since last year"), "{screen}");
+    ui.keys("d");
+    assert!(
+        ui.screen().contains("no year before 2023-24"),
+        "{}",
+        ui.screen()
     );
 }

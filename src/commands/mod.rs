@@ -2,6 +2,7 @@
 //! rules. Exit codes follow SPEC §3: 0 ok, 1 findings or invalid data, 2 usage or environment.
 
 mod demo;
+pub mod diff;
 mod init;
 mod open;
 mod schools;
@@ -56,6 +57,30 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
         Command::Demo { dir, no_open } => demo::run(dir, no_open),
         Command::Validate { rev, format } => validate::run(repo, rev.as_deref(), format),
         Command::Schools { on, rev, format } => schools::run(repo, on, rev.as_deref(), format),
+        Command::Diff {
+            school,
+            from,
+            to,
+            layout,
+            width,
+            color,
+            only_changes,
+            rev,
+            format,
+        } => diff::run(
+            repo,
+            diff::DiffArgs {
+                school,
+                from,
+                to,
+                layout,
+                width,
+                color,
+                format,
+                only_changes,
+                rev,
+            },
+        ),
     }
 }
 

@@ -15,6 +15,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::keymap::{Action, KeyMap};
 use super::loader::{Loaded, Loader, Request, RequestKind, Response};
 use super::screens::agenda::{self, AgendaScreen};
+use super::screens::diff::DiffScreen;
 use super::screens::help::HelpOverlay;
 use super::screens::schools::{self, SchoolsScreen};
 use super::screens::submission::{Pane, SubmissionScreen};
@@ -61,6 +62,7 @@ pub enum Tab {
     Agenda,
     Schools,
     Submission,
+    Diff,
 }
 
 /// The app's whole state.
@@ -75,9 +77,12 @@ pub struct App {
     pub tab: Tab,
     /// Where the submission was opened from, to go back to.
     came_from: Tab,
+    /// Where the comparison was opened from.
+    diff_from: Tab,
     agenda: AgendaScreen,
     schools: SchoolsScreen,
     submission: Option<SubmissionScreen>,
+    diff: Option<DiffScreen>,
     help: Option<HelpOverlay>,
     editing_filter: bool,
     status: Option<(String, bool)>,
@@ -106,9 +111,11 @@ impl App {
             open_error: None,
             tab: Tab::Agenda,
             came_from: Tab::Agenda,
+            diff_from: Tab::Submission,
             agenda: AgendaScreen::default(),
             schools: SchoolsScreen::default(),
             submission: None,
+            diff: None,
             help: None,
             editing_filter: false,
             status: None,
@@ -185,10 +192,19 @@ impl App {
                 self.reloading = false;
                 self.opened = Some(*view);
                 self.open_error = None;
-                // The open submission is re-read from the new snapshot.
+                // The open submission and comparison are re-read from the new snapshot.
                 if let Some(sub) = &self.submission {
                     let (school, year) = (sub.school.clone(), sub.year);
                     self.open_submission(school, year, false);
+                }
+                if let Some(diff) = &mut self.diff {
+                    diff.data = None;
+                    let request = Request::Diff {
+                        school: diff.school.clone(),
+                        earlier: diff.earlier,
+                        later: diff.later,
+                    };
+                    self.request(request);
                 }
             }
             Response::Opened(Err(e)) => {
@@ -207,6 +223,11 @@ impl App {
             Response::Submission(result) => {
                 if let Some(sub) = &mut self.submission {
                     sub.set_data(result.map(|v| *v));
+                }
+            }
+            Response::Diff(result) => {
+                if let Some(diff) = &mut self.diff {
+                    diff.set_data(result);
                 }
             }
         }
@@ -233,10 +254,88 @@ impl App {
     /// Switches tab, remembering where the submission was reached from.
     fn show(&mut self, tab: Tab) {
         self.editing_filter = false;
-        if tab == Tab::Submission && self.tab != Tab::Submission {
+        if tab == Tab::Submission && matches!(self.tab, Tab::Agenda | Tab::Schools) {
             self.came_from = self.tab;
         }
+        if tab == Tab::Diff && self.tab != Tab::Diff {
+            self.diff_from = self.tab;
+        }
         self.tab = tab;
+    }
+
+    /// Opens the comparison of the selected (or open) submission with the year before.
+    fn open_diff(&mut self) {
+        let Some(opened) = &self.opened else {
+            return;
+        };
+        let target = match self.tab {
+            Tab::Agenda => self
+                .agenda
+                .selected(&opened.agenda)
+                .map(|r| (r.school.clone(), r.year)),
+            Tab::Schools => self
+                .schools
+                .selected(&opened.schools)
+                .and_then(|r| Some((r.school.clone(), r.latest_year?))),
+            Tab::Submission => self.submission.as_ref().map(|s| (s.school.clone(), s.year)),
+            Tab::Diff => return,
+        };
+        let Some((school, later)) = target else {
+            return;
+        };
+        let years = opened
+            .catalog
+            .years
+            .get(&school)
+            .cloned()
+            .unwrap_or_default();
+        let Some(earlier) = years.iter().rev().copied().find(|y| *y < later) else {
+            self.say(format!(
+                "{school} has no year before {later} to compare with."
+            ));
+            return;
+        };
+        let name = opened.catalog.schools.get(&school).map_or_else(
+            || school.to_string(),
+            |s| crate::model::text::sanitize_inline(&s.name).into_owned(),
+        );
+        let mut screen = DiffScreen::new(
+            school.clone(),
+            name,
+            earlier,
+            later,
+            years,
+            opened.header.commit.clone(),
+        );
+        // Keep the reader's choices when the same comparison is opened again.
+        if let Some(old) = self.diff.take() {
+            screen.only_changes = old.only_changes;
+            screen.unified = old.unified;
+            screen.wrap = old.wrap;
+        }
+        // The open submission has usually compared these years already.
+        let known = self
+            .submission
+            .as_ref()
+            .filter(|s| s.school == school && s.year == later)
+            .and_then(|s| match &s.data {
+                Some(Ok(view)) => view.comparison.clone(),
+                _ => None,
+            })
+            .filter(|c| c.earlier.year == earlier);
+        match known {
+            Some(comparison) => {
+                self.waiting.remove(&RequestKind::Diff);
+                screen.set_data(Ok(comparison));
+            }
+            None => self.request(Request::Diff {
+                school: school.clone(),
+                earlier,
+                later,
+            }),
+        }
+        self.diff = Some(screen);
+        self.show(Tab::Diff);
     }
 
     fn key(&mut self, key: KeyEvent) {
@@ -281,7 +380,7 @@ impl App {
         let list = match self.tab {
             Tab::Agenda => &mut self.agenda.list,
             Tab::Schools => &mut self.schools.list,
-            Tab::Submission => {
+            Tab::Submission | Tab::Diff => {
                 self.editing_filter = false;
                 return;
             }
@@ -348,6 +447,7 @@ impl App {
             }
             Action::Back => match self.tab {
                 Tab::Submission => self.show(self.came_from),
+                Tab::Diff => self.show(self.diff_from),
                 Tab::Agenda if !self.agenda.list.filter.is_empty() => {
                     self.agenda.list.filter.clear();
                     self.refresh_lists();
@@ -359,7 +459,7 @@ impl App {
                 _ => {}
             },
             Action::Filter => {
-                if self.tab != Tab::Submission && self.opened.is_some() {
+                if matches!(self.tab, Tab::Agenda | Tab::Schools) && self.opened.is_some() {
                     self.editing_filter = true;
                 }
             }
@@ -367,7 +467,7 @@ impl App {
                 let (list, columns) = match self.tab {
                     Tab::Agenda => (&mut self.agenda.list, agenda::COLUMNS.len()),
                     Tab::Schools => (&mut self.schools.list, schools::COLUMNS.len()),
-                    Tab::Submission => return,
+                    Tab::Submission | Tab::Diff => return,
                 };
                 if action == Action::Sort {
                     list.next_sort(columns);
@@ -402,6 +502,49 @@ impl App {
             | Action::PageDown
             | Action::Top
             | Action::Bottom => self.navigate(action),
+            Action::Diff => self.open_diff(),
+            Action::DiffTab => {
+                if self.diff.is_some() {
+                    self.show(Tab::Diff);
+                } else {
+                    self.say("No comparison is open yet: open a submission and press d.");
+                }
+            }
+            Action::NextChange | Action::PrevChange => {
+                if let (Tab::Diff, Some(diff)) = (self.tab, &mut self.diff) {
+                    let forward = action == Action::NextChange;
+                    if !diff.jump(forward) {
+                        let which = if forward { "after" } else { "before" };
+                        self.say(format!("No change {which} this point."));
+                    }
+                }
+            }
+            Action::OnlyChanges | Action::Unified | Action::WrapLines => {
+                if let (Tab::Diff, Some(diff)) = (self.tab, &mut self.diff) {
+                    match action {
+                        Action::OnlyChanges => diff.toggle_only_changes(),
+                        Action::Unified => diff.toggle_unified(),
+                        _ => diff.toggle_wrap(),
+                    }
+                }
+            }
+            Action::BaseYear => {
+                if let (Tab::Diff, Some(diff)) = (self.tab, &mut self.diff) {
+                    match diff.next_base_year() {
+                        Some(year) => {
+                            diff.earlier = year;
+                            diff.data = None;
+                            let request = Request::Diff {
+                                school: diff.school.clone(),
+                                earlier: year,
+                                later: diff.later,
+                            };
+                            self.request(request);
+                        }
+                        None => self.say("There is no other earlier year to compare with."),
+                    }
+                }
+            }
             Action::NextPane | Action::PrevPane => {
                 if let (Tab::Submission, Some(sub)) = (self.tab, &mut self.submission) {
                     sub.toggle_focus();
@@ -411,6 +554,20 @@ impl App {
     }
 
     fn navigate(&mut self, action: Action) {
+        if self.tab == Tab::Diff {
+            if let Some(diff) = &mut self.diff {
+                match action {
+                    Action::Up => diff.scroll_by(-1),
+                    Action::Down => diff.scroll_by(1),
+                    Action::PageUp => diff.page_by(-1),
+                    Action::PageDown => diff.page_by(1),
+                    Action::Top => diff.to_end(false),
+                    Action::Bottom => diff.to_end(true),
+                    _ => {}
+                }
+            }
+            return;
+        }
         if self.tab == Tab::Submission {
             if let Some(sub) = &mut self.submission {
                 match action {
@@ -453,7 +610,7 @@ impl App {
                 .schools
                 .selected(&opened.schools)
                 .map(|r| (r.school.clone(), r.latest_year)),
-            Tab::Submission => None,
+            Tab::Submission | Tab::Diff => None,
         };
         match target {
             Some((school, Some(year))) => self.open_submission(school, year, true),
@@ -477,7 +634,12 @@ impl App {
                 }
                 if let Some((_, tab)) = self.tab_hits.iter().find(|(r, _)| contains(*r, x, y)) {
                     let tab = *tab;
-                    if tab != Tab::Submission || self.submission.is_some() {
+                    let available = match tab {
+                        Tab::Submission => self.submission.is_some(),
+                        Tab::Diff => self.diff.is_some(),
+                        _ => true,
+                    };
+                    if available {
                         self.show(tab);
                     }
                     return;
@@ -506,6 +668,7 @@ impl App {
                             }
                         }
                     }
+                    Tab::Diff => {}
                 }
             }
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
@@ -531,6 +694,11 @@ impl App {
                                 sub.move_by(delta.signum());
                                 sub.focus = focus;
                             }
+                        }
+                    }
+                    Tab::Diff => {
+                        if let Some(diff) = &mut self.diff {
+                            diff.scroll_by(delta);
                         }
                     }
                 }
@@ -660,15 +828,21 @@ impl App {
         let mut tab_spans = vec![Span::raw(" ")];
         let mut x = tabs.x + 1;
         self.tab_hits.clear();
-        let submission_label = self
-            .submission
-            .as_ref()
-            .map(|s| format!("Submission: {} {}", s.school, s.year))
-            .unwrap_or_else(|| "Submission".to_owned());
+        // Tabs name what they hold when there is room; the body always says it in full.
+        let roomy = tabs.width >= 120;
+        let submission_label = match &self.submission {
+            Some(s) if roomy => format!("Submission: {} {}", s.school, s.year),
+            _ => "Submission".to_owned(),
+        };
+        let diff_label = match &self.diff {
+            Some(d) if roomy => format!("Compare: {} → {}", d.earlier, d.later),
+            _ => "Compare".to_owned(),
+        };
         for (tab, action, label) in [
             (Tab::Agenda, Action::AgendaTab, "Agenda".to_owned()),
             (Tab::Schools, Action::SchoolsTab, "Schools".to_owned()),
             (Tab::Submission, Action::SubmissionTab, submission_label),
+            (Tab::Diff, Action::DiffTab, diff_label),
         ] {
             let text = format!(" {} {label} ", self.options.keymap.first(action));
             let width =
@@ -709,6 +883,12 @@ impl App {
             && let Some(sub) = &mut self.submission
         {
             sub.draw(frame, area, &theme, spinner);
+            return;
+        }
+        if self.tab == Tab::Diff
+            && let Some(diff) = &mut self.diff
+        {
+            diff.draw(frame, area, &theme, spinner);
             return;
         }
         match (&self.opened, &self.open_error) {
@@ -768,8 +948,17 @@ impl App {
                 Action::Down,
                 Action::NextPane,
                 Action::NextYear,
+                Action::Diff,
                 Action::Back,
-                Action::Theme,
+                Action::Help,
+                Action::Quit,
+            ],
+            Tab::Diff => vec![
+                Action::NextChange,
+                Action::OnlyChanges,
+                Action::Unified,
+                Action::BaseYear,
+                Action::Back,
                 Action::Help,
                 Action::Quit,
             ],
@@ -804,6 +993,11 @@ impl App {
                         keymap.first(Action::PrevYear),
                         keymap.first(Action::NextYear)
                     ),
+                    Action::NextChange => format!(
+                        "{}/{}",
+                        keymap.first(Action::NextChange),
+                        keymap.first(Action::PrevChange)
+                    ),
                     _ => keymap.first(action),
                 };
                 if key.is_empty() {
@@ -822,8 +1016,10 @@ impl App {
         let line = if self.is_loading() {
             let what = if self.waiting.contains_key(&RequestKind::Open) {
                 "Reading the repository"
-            } else {
+            } else if self.waiting.contains_key(&RequestKind::Submission) {
                 "Reading the submission"
+            } else {
+                "Comparing the years"
             };
             Line::from(Span::styled(
                 format!(" {} {what}…", SPINNER[self.spinner]),

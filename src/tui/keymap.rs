@@ -31,10 +31,18 @@ pub enum Action {
     NextYear,
     Theme,
     Reload,
+    Diff,
+    DiffTab,
+    NextChange,
+    PrevChange,
+    OnlyChanges,
+    Unified,
+    WrapLines,
+    BaseYear,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 30] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -57,6 +65,14 @@ impl Action {
         Action::NextYear,
         Action::Theme,
         Action::Reload,
+        Action::Diff,
+        Action::DiffTab,
+        Action::NextChange,
+        Action::PrevChange,
+        Action::OnlyChanges,
+        Action::Unified,
+        Action::WrapLines,
+        Action::BaseYear,
     ];
 
     /// The name used in the config file.
@@ -84,6 +100,14 @@ impl Action {
             Action::NextYear => "next-year",
             Action::Theme => "theme",
             Action::Reload => "reload",
+            Action::Diff => "compare",
+            Action::DiffTab => "comparison",
+            Action::NextChange => "next-change",
+            Action::PrevChange => "previous-change",
+            Action::OnlyChanges => "only-changes",
+            Action::Unified => "unified",
+            Action::WrapLines => "wrap",
+            Action::BaseYear => "base-year",
         }
     }
 
@@ -112,6 +136,14 @@ impl Action {
             Action::NextYear => "next academic year",
             Action::Theme => "default or high-contrast theme",
             Action::Reload => "reload from the repository",
+            Action::Diff => "compare the submission with the year before",
+            Action::DiffTab => "the open comparison",
+            Action::NextChange => "next change",
+            Action::PrevChange => "previous change",
+            Action::OnlyChanges => "show only what changed, or everything",
+            Action::Unified => "side by side, or one column",
+            Action::WrapLines => "wrap long lines, or cut them",
+            Action::BaseYear => "compare with an earlier year",
         }
     }
 
@@ -135,6 +167,13 @@ impl Action {
             Action::PrevYear | Action::NextYear => "year",
             Action::Theme => "theme",
             Action::Reload => "reload",
+            Action::Diff => "compare",
+            Action::DiffTab => "comparison",
+            Action::NextChange | Action::PrevChange => "change",
+            Action::OnlyChanges => "only changes",
+            Action::Unified => "layout",
+            Action::WrapLines => "wrap",
+            Action::BaseYear => "base year",
         }
     }
 
@@ -328,6 +367,14 @@ fn defaults() -> Vec<(Action, &'static [&'static str])> {
         (Action::NextYear, &["]"]),
         (Action::Theme, &["t"]),
         (Action::Reload, &["r"]),
+        (Action::Diff, &["d"]),
+        (Action::DiffTab, &["4"]),
+        (Action::NextChange, &["n"]),
+        (Action::PrevChange, &["N"]),
+        (Action::OnlyChanges, &["c"]),
+        (Action::Unified, &["u"]),
+        (Action::WrapLines, &["w"]),
+        (Action::BaseYear, &["b"]),
     ]
 }
 

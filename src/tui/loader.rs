@@ -15,9 +15,12 @@ use jiff::civil::Date;
 
 use super::app::AppEvent;
 use super::view::{self, OpenedView, SubmissionView};
+use crate::diff::text::Budget;
+use crate::diff::{Comparison, TIME_BUDGET, Year, compare};
 use crate::model::catalog::Catalog;
+use crate::model::format::parse_document;
 use crate::model::text::sanitize_inline;
-use crate::model::{AcademicYear, SchoolId};
+use crate::model::{AcademicYear, ActionPlan, SchoolId, SelfReview};
 use crate::repo::{PanelRepo, Snapshot};
 
 /// What the app asks for.
@@ -30,6 +33,12 @@ pub enum Request {
         school: SchoolId,
         year: AcademicYear,
     },
+    /// Two years of a school's submissions compared.
+    Diff {
+        school: SchoolId,
+        earlier: AcademicYear,
+        later: AcademicYear,
+    },
 }
 
 /// Requests that replace each other: only the newest of each kind matters.
@@ -37,6 +46,7 @@ pub enum Request {
 pub enum RequestKind {
     Open,
     Submission,
+    Diff,
 }
 
 impl Request {
@@ -44,6 +54,7 @@ impl Request {
         match self {
             Request::Open { .. } => RequestKind::Open,
             Request::Submission { .. } => RequestKind::Submission,
+            Request::Diff { .. } => RequestKind::Diff,
         }
     }
 }
@@ -53,6 +64,7 @@ impl Request {
 pub enum Response {
     Opened(Result<Box<OpenedView>, String>),
     Submission(Result<Box<SubmissionView>, String>),
+    Diff(Result<Arc<Comparison>, String>),
 }
 
 /// An answer with the generation of the request it answers.
@@ -132,6 +144,7 @@ fn worker(path: PathBuf, queue: Receiver<(u64, Request)>, events: Sender<AppEven
                     match kind {
                         RequestKind::Open => Response::Opened(Err(message)),
                         RequestKind::Submission => Response::Submission(Err(message)),
+                        RequestKind::Diff => Response::Diff(Err(message)),
                     }
                 });
             let loaded = Loaded {
@@ -168,6 +181,15 @@ impl Worker {
             Request::Submission { school, year } => {
                 Response::Submission(self.submission(&school, year).map(Box::new).map_err(clean))
             }
+            Request::Diff {
+                school,
+                earlier,
+                later,
+            } => Response::Diff(
+                self.diff(&school, earlier, later)
+                    .map(Arc::new)
+                    .map_err(clean),
+            ),
         }
     }
 
@@ -222,6 +244,15 @@ impl Worker {
         let plan = repo
             .action_plan(snapshot, school, year)
             .map_err(|e| e.to_string());
+        // The comparison with the year before gives each area's count of changes; a
+        // problem there must not hide the submission itself.
+        let previous = snapshot
+            .schools
+            .get(school)
+            .and_then(|f| f.years.range(..year).next_back().map(|(y, _)| *y));
+        let comparison = previous
+            .and_then(|earlier| compare_years(repo, snapshot, catalog, school, earlier, year).ok())
+            .map(Arc::new);
         Ok(view::submission(
             catalog,
             school,
@@ -229,6 +260,101 @@ impl Worker {
             review,
             plan,
             snapshot.commit_id().short(),
+            comparison,
         ))
     }
+
+    fn diff(
+        &mut self,
+        school: &SchoolId,
+        earlier: AcademicYear,
+        later: AcademicYear,
+    ) -> Result<Comparison, String> {
+        self.repo()?;
+        let (Some(repo), Some((snapshot, catalog))) = (self.repo.as_ref(), self.snapshot.as_ref())
+        else {
+            return Err("the repository is not open".into());
+        };
+        compare_years(repo, snapshot, catalog, school, earlier, later)
+    }
+}
+
+/// One year's files: text (for line numbers) and parsed.
+struct YearText {
+    review: Option<(String, SelfReview)>,
+    plan: Option<(String, ActionPlan)>,
+}
+
+fn read_year(
+    repo: &PanelRepo,
+    snapshot: &Snapshot,
+    school: &SchoolId,
+    year: AcademicYear,
+) -> Result<YearText, String> {
+    let files = snapshot
+        .year(school, year)
+        .ok_or_else(|| format!("{school} has no submission for {year}"))?;
+    let read = |blob: &crate::repo::BlobRef| -> Result<String, String> {
+        repo.read_text(blob).map_err(|e| e.to_string())
+    };
+    let position = |blob: &crate::repo::BlobRef, e: crate::model::format::SyntaxError| {
+        format!(
+            "{}:{}:{}: {}",
+            blob.path, e.position.line, e.position.col, e.message
+        )
+    };
+    let review = match &files.self_review {
+        Some(blob) => {
+            let text = read(blob)?;
+            let parsed: SelfReview = parse_document(&text).map_err(|e| position(blob, e))?;
+            Some((text, parsed))
+        }
+        None => None,
+    };
+    let plan = match &files.action_plan {
+        Some(blob) => {
+            let text = read(blob)?;
+            let parsed: ActionPlan = parse_document(&text).map_err(|e| position(blob, e))?;
+            Some((text, parsed))
+        }
+        None => None,
+    };
+    Ok(YearText { review, plan })
+}
+
+fn year_of(year: AcademicYear, y: &YearText) -> Year<'_> {
+    Year {
+        year,
+        review: y.review.as_ref().map(|(_, r)| r),
+        plan: y.plan.as_ref().map(|(_, p)| p),
+        review_text: y.review.as_ref().map(|(t, _)| t.as_str()),
+        plan_text: y.plan.as_ref().map(|(t, _)| t.as_str()),
+    }
+}
+
+/// Compares two years of a school's submissions from a snapshot, within the time budget.
+fn compare_years(
+    repo: &PanelRepo,
+    snapshot: &Snapshot,
+    catalog: &Catalog,
+    school: &SchoolId,
+    earlier: AcademicYear,
+    later: AcademicYear,
+) -> Result<Comparison, String> {
+    let (e, l) = (
+        read_year(repo, snapshot, school, earlier)?,
+        read_year(repo, snapshot, school, later)?,
+    );
+    let rubric = l
+        .review
+        .as_ref()
+        .and_then(|(_, r)| catalog.rubrics.get(&r.rubric))
+        .or_else(|| catalog.rubric_for_school(school));
+    Ok(compare(
+        school,
+        year_of(earlier, &e),
+        year_of(later, &l),
+        rubric,
+        &Budget::new(TIME_BUDGET),
+    ))
 }

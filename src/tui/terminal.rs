@@ -1,6 +1,6 @@
 //! Entering and leaving the terminal's interactive mode, and restoring it whatever happens.
 
-use std::io::{Stdout, stdout};
+use std::io::{BufWriter, Stdout, stdout};
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -11,7 +11,11 @@ use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Room for a whole frame, so that each frame reaches the terminal in one write and is never
+/// seen half drawn.
+const FRAME_BUFFER: usize = 256 * 1024;
 
 /// Raw mode, the alternate screen and mouse reporting; a panic on this thread restores the
 /// terminal before the panic message is printed.
@@ -22,7 +26,7 @@ pub fn enter() -> std::io::Result<Term> {
         let _ = leave();
         return Err(e);
     }
-    Terminal::new(CrosstermBackend::new(stdout())).inspect_err(|_| {
+    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER, stdout()))).inspect_err(|_| {
         let _ = leave();
     })
 }

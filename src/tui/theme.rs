@@ -58,6 +58,15 @@ pub struct Theme {
     pub key: Style,
     pub status: Style,
     pub status_error: Style,
+    /// Text only in the earlier year, and only in the later one.
+    pub removed: Style,
+    pub added: Style,
+    /// Words changed inside a text.
+    pub removed_word: Style,
+    pub added_word: Style,
+    /// Labels of kinds of change.
+    pub chip: Style,
+    pub note: Style,
 }
 
 impl Theme {
@@ -83,6 +92,13 @@ impl Theme {
                 key: bold,
                 status: Style::new(),
                 status_error: bold,
+                removed: Style::new(),
+                added: Style::new(),
+                // Without colour, removed words are struck through and added ones underlined.
+                removed_word: Style::new().add_modifier(Modifier::CROSSED_OUT),
+                added_word: bold.add_modifier(Modifier::UNDERLINED),
+                chip: bold,
+                note: bold,
             };
         }
         match kind {
@@ -105,6 +121,12 @@ impl Theme {
                 key: bold.fg(Color::Cyan),
                 status: Style::new().fg(Color::Gray),
                 status_error: bold.fg(Color::Red),
+                removed: Style::new().fg(Color::Red),
+                added: Style::new().fg(Color::Green),
+                removed_word: bold.fg(Color::White).bg(Color::Red),
+                added_word: bold.fg(Color::Black).bg(Color::Green),
+                chip: bold.fg(Color::Cyan),
+                note: Style::new().fg(Color::Yellow),
             },
             ThemeKind::HighContrast => Theme {
                 kind,
@@ -128,6 +150,12 @@ impl Theme {
                 key: bold.fg(Color::Yellow).bg(Color::Black),
                 status: bold.fg(Color::White).bg(Color::Black),
                 status_error: bold.fg(Color::Black).bg(Color::LightRed),
+                removed: bold.fg(Color::LightRed).bg(Color::Black),
+                added: bold.fg(Color::LightGreen).bg(Color::Black),
+                removed_word: bold.fg(Color::Black).bg(Color::LightRed),
+                added_word: bold.fg(Color::Black).bg(Color::LightGreen),
+                chip: bold.fg(Color::LightCyan).bg(Color::Black),
+                note: bold.fg(Color::LightYellow).bg(Color::Black),
             },
         }
     }

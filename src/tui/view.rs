@@ -411,7 +411,7 @@ pub struct ActionView {
 }
 
 /// A school's submission for one year, as the submission screen shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SubmissionView {
     pub school: SchoolId,
     pub year: AcademicYear,
@@ -422,6 +422,8 @@ pub struct SubmissionView {
     pub commit: String,
     pub areas: Vec<AreaView>,
     pub problems: Vec<String>,
+    /// This year compared with the one before, when there is one.
+    pub comparison: Option<std::sync::Arc<crate::diff::Comparison>>,
 }
 
 /// Builds the submission view from the parsed files (either may be missing or broken).
@@ -432,6 +434,7 @@ pub fn submission(
     review: Result<Option<SelfReview>, String>,
     plan: Result<Option<ActionPlan>, String>,
     commit: &str,
+    comparison: Option<std::sync::Arc<crate::diff::Comparison>>,
 ) -> SubmissionView {
     let mut problems = Vec::new();
     let review = review.unwrap_or_else(|e| {
@@ -475,7 +478,7 @@ pub fn submission(
                 judgement_feedback: judgement
                     .map(|j| clean_block(&j.feedback))
                     .filter(|f| !f.is_empty()),
-                changes: None,
+                changes: comparison.as_ref().map(|c| c.changes_in(&area.id)),
                 reflection: entry.map(|e| clean_block(&e.reflection)),
                 strengths: entry
                     .map(|e| e.strengths.iter().map(|s| clean(s)).collect())
@@ -582,6 +585,7 @@ pub fn submission(
         commit: commit.to_owned(),
         areas,
         problems,
+        comparison,
         school: school.clone(),
         year,
     }

@@ -11,7 +11,7 @@ use crate::tui::theme::Theme;
 use crate::tui::wrap::wrap;
 
 /// Groups of actions, as the overlay lists them.
-pub const GROUPS: [(&str, &[Action]); 4] = [
+pub const GROUPS: [(&str, &[Action]); 5] = [
     (
         "Everywhere",
         &[
@@ -47,7 +47,22 @@ pub const GROUPS: [(&str, &[Action]); 4] = [
             Action::ReverseSort,
         ],
     ),
-    ("Submission", &[Action::PrevYear, Action::NextYear]),
+    (
+        "Submission",
+        &[Action::PrevYear, Action::NextYear, Action::Diff],
+    ),
+    (
+        "Year-on-year comparison",
+        &[
+            Action::NextChange,
+            Action::PrevChange,
+            Action::OnlyChanges,
+            Action::Unified,
+            Action::WrapLines,
+            Action::BaseYear,
+            Action::DiffTab,
+        ],
+    ),
 ];
 
 /// The help overlay's state.

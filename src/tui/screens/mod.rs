@@ -2,6 +2,7 @@
 //! draws itself from data computed elsewhere; it never reads the repository.
 
 pub mod agenda;
+pub mod diff;
 pub mod help;
 pub mod schools;
 pub mod submission;

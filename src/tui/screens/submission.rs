@@ -236,7 +236,7 @@ impl SubmissionScreen {
                 Constraint::Min(10),
                 Constraint::Length(level_width),
                 Constraint::Length(3),
-                Constraint::Length(2),
+                Constraint::Length(3),
             ],
         )
         .header(header)

@@ -1,0 +1,210 @@
+//! `kitemark diff SCHOOL`: one school's submissions compared year on year, as the interface
+//! shows them.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use serde::Serialize;
+
+use super::{EXIT_OK, print};
+use crate::cli::{ColorChoice, DiffLayout, Format};
+use crate::diff::rows::{LayoutOptions, RowOptions, lay_out, render_text, rows};
+use crate::diff::text::Budget;
+use crate::diff::{Comparison, TIME_BUDGET, Year, compare};
+use crate::model::text::sanitize_inline;
+use crate::model::{AcademicYear, SchoolId};
+use crate::repo::{PanelRepo, YearFiles};
+
+/// Options of the command.
+pub struct DiffArgs {
+    pub school: String,
+    pub from: Option<AcademicYear>,
+    pub to: Option<AcademicYear>,
+    pub layout: DiffLayout,
+    pub width: Option<usize>,
+    pub color: ColorChoice,
+    pub format: Format,
+    pub only_changes: bool,
+    pub rev: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    commit: String,
+    summary_text: String,
+    #[serde(flatten)]
+    comparison: &'a Comparison,
+}
+
+/// One year's files, read and parsed.
+#[derive(Default)]
+struct Loaded {
+    review: Option<(String, crate::model::SelfReview)>,
+    plan: Option<(String, crate::model::ActionPlan)>,
+}
+
+impl Loaded {
+    fn read(repo: &PanelRepo, files: &YearFiles) -> anyhow::Result<Loaded> {
+        let mut out = Loaded::default();
+        if let Some(blob) = &files.self_review {
+            out.review = Some((repo.read_text(blob)?, repo.load(blob)?));
+        }
+        if let Some(blob) = &files.action_plan {
+            out.plan = Some((repo.read_text(blob)?, repo.load(blob)?));
+        }
+        Ok(out)
+    }
+
+    fn year(&self, year: AcademicYear) -> Year<'_> {
+        Year {
+            year,
+            review: self.review.as_ref().map(|(_, r)| r),
+            plan: self.plan.as_ref().map(|(_, p)| p),
+            review_text: self.review.as_ref().map(|(t, _)| t.as_str()),
+            plan_text: self.plan.as_ref().map(|(t, _)| t.as_str()),
+        }
+    }
+}
+
+pub fn run(repo_path: &Path, args: DiffArgs) -> anyhow::Result<ExitCode> {
+    let repo = PanelRepo::open(repo_path)?;
+    let snapshot = repo.snapshot_at(args.rev.as_deref())?;
+    let school: SchoolId = args
+        .school
+        .parse()
+        .with_context(|| format!("{:?} is not a school id", args.school))?;
+    let Some(files) = snapshot.schools.get(&school) else {
+        let known: Vec<String> = snapshot.schools.keys().map(ToString::to_string).collect();
+        bail!(
+            "no school {school} in the repository; schools: {}",
+            known.join(", ")
+        );
+    };
+    let years: Vec<AcademicYear> = files.years.keys().copied().collect();
+    let to = match args.to {
+        Some(to) if !years.contains(&to) => bail!(
+            "{school} has no submission for {to}; years: {}",
+            list(&years)
+        ),
+        Some(to) => to,
+        None => *years
+            .last()
+            .with_context(|| format!("{school} has no submissions yet"))?,
+    };
+    let from = match args.from {
+        Some(from) if !years.contains(&from) => bail!(
+            "{school} has no submission for {from}; years: {}",
+            list(&years)
+        ),
+        Some(from) if from == to => {
+            bail!("--from and --to are both {to}; choose two different years")
+        }
+        Some(from) => from,
+        None => *years.iter().rev().find(|y| **y < to).with_context(|| {
+            format!("{school} has only one year ({to}); there is nothing to compare it with")
+        })?,
+    };
+    let (catalog, _) = repo.load_catalog(&snapshot)?;
+    let earlier = Loaded::read(&repo, &files.years[&from])?;
+    let later = Loaded::read(&repo, &files.years[&to])?;
+    let rubric = later
+        .review
+        .as_ref()
+        .and_then(|(_, r)| catalog.rubrics.get(&r.rubric))
+        .or_else(|| catalog.rubric_for_school(&school));
+    let comparison = compare(
+        &school,
+        earlier.year(from),
+        later.year(to),
+        rubric,
+        &Budget::new(TIME_BUDGET),
+    );
+    let commit = snapshot.commit_id();
+    if args.format == Format::Json {
+        let json = JsonOutput {
+            commit: commit.to_string(),
+            summary_text: comparison.summary(),
+            comparison: &comparison,
+        };
+        print(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
+        return Ok(EXIT_OK);
+    }
+    let terminal = std::io::stdout().is_terminal();
+    let colour = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && crate::tui::colour_allowed(),
+    };
+    let width = args
+        .width
+        .or_else(|| {
+            terminal
+                .then(|| {
+                    ratatui::crossterm::terminal::size()
+                        .ok()
+                        .map(|(w, _)| usize::from(w))
+                })
+                .flatten()
+        })
+        .unwrap_or(120)
+        .max(40);
+    let layout = LayoutOptions {
+        width,
+        unified: args.layout == DiffLayout::Unified,
+        wrap: true,
+        markers: !colour,
+    };
+    let name = catalog.schools.get(&school).map_or_else(
+        || school.to_string(),
+        |s| sanitize_inline(&s.name).into_owned(),
+    );
+    let mut out = format!(
+        "{name} ({school}): {from} → {to}, read from commit {}\n{}\n",
+        commit.short(),
+        comparison.summary()
+    );
+    let heading = |info: &crate::diff::YearInfo| match info.submitted {
+        Some(date) => format!("{} · submitted {date}", info.year),
+        None => info.year.to_string(),
+    };
+    if layout.unified {
+        out.push_str(&format!(
+            "--- {}\n+++ {}\n",
+            heading(&comparison.earlier),
+            heading(&comparison.later)
+        ));
+    } else {
+        let column = crate::diff::rows::column_width(width) + crate::diff::rows::GUTTER;
+        let left = heading(&comparison.earlier);
+        let pad = column.saturating_sub(unicode_width::UnicodeWidthStr::width(left.as_str()));
+        out.push_str(&format!(
+            "{left}{}│{}\n",
+            " ".repeat(pad),
+            heading(&comparison.later)
+        ));
+        out.push_str(&format!(
+            "{}┼{}\n",
+            "─".repeat(column),
+            "─".repeat(width.saturating_sub(column + 1))
+        ));
+    }
+    let rows = rows(
+        &comparison,
+        RowOptions {
+            only_changes: args.only_changes,
+        },
+    );
+    out.push_str(&render_text(&lay_out(&rows, layout), &layout, colour));
+    print(&out)?;
+    Ok(EXIT_OK)
+}
+
+fn list(years: &[AcademicYear]) -> String {
+    years
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

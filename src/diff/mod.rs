@@ -1,0 +1,201 @@
+//! Year-on-year comparison of a school's submissions: which actions were done, dropped,
+//! carried, reworded, moved, and what changed in the self-review. Pure functions over model
+//! values; reading the files is the caller's job.
+//!
+//! A [`Comparison`] is computed once per pair of submissions; [`rows::rows`] turns it into
+//! aligned (earlier, later) rows once per set of options; [`rows::lay_out`] wraps those once
+//! per width. Only the rows on screen are ever turned into widgets.
+
+pub mod plan;
+pub mod review;
+pub mod rows;
+pub mod text;
+
+use std::time::Duration;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::model::{AcademicYear, ActionPlan, AreaId, Rubric, SchoolId, SelfReview};
+use plan::{PlanDiff, diff_plans};
+use review::{ReviewDiff, diff_reviews};
+use text::Budget;
+
+/// How long one comparison may take before it is made more coarsely.
+pub const TIME_BUDGET: Duration = Duration::from_secs(2);
+
+/// One year's submission, as the comparison needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Year<'a> {
+    pub year: AcademicYear,
+    pub review: Option<&'a SelfReview>,
+    pub plan: Option<&'a ActionPlan>,
+    /// The files' text, to give line numbers.
+    pub review_text: Option<&'a str>,
+    pub plan_text: Option<&'a str>,
+}
+
+/// What a side of the comparison is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct YearInfo {
+    pub year: AcademicYear,
+    pub submitted: Option<Date>,
+}
+
+/// An area as the comparison shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AreaInfo {
+    pub id: AreaId,
+    pub code: String,
+    pub title: String,
+}
+
+/// Two years of one school's submissions compared.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub school: SchoolId,
+    pub earlier: YearInfo,
+    pub later: YearInfo,
+    /// `None` when either year has no action plan.
+    pub plan: Option<PlanDiff>,
+    pub review: ReviewDiff,
+    /// Where the comparison is coarser than word by word, or incomplete, and why.
+    pub notes: Vec<String>,
+    /// Every area either year mentions, in the rubric's order.
+    pub areas: Vec<AreaInfo>,
+    /// The self-assessment levels' labels, from the rubric.
+    #[serde(skip)]
+    pub levels: std::collections::BTreeMap<crate::model::LevelId, String>,
+    #[serde(skip)]
+    pub(crate) texts: Texts,
+}
+
+/// The compared files' text, for line numbers.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Texts {
+    pub earlier_plan: Option<String>,
+    pub later_plan: Option<String>,
+    pub earlier_review: Option<String>,
+    pub later_review: Option<String>,
+}
+
+impl Comparison {
+    /// How many things changed in an area: changed actions and changed self-review parts.
+    pub fn changes_in(&self, area: &AreaId) -> usize {
+        let actions = self
+            .plan
+            .iter()
+            .flat_map(|p| &p.areas)
+            .filter(|a| &a.area == area)
+            .flat_map(|a| &a.pairs)
+            .filter(|p| p.is_changed())
+            .count();
+        let review = self
+            .review
+            .areas
+            .iter()
+            .filter(|a| &a.area == area)
+            .map(|a| a.change_count())
+            .sum::<usize>();
+        actions + review
+    }
+
+    /// The summary line: "+4 new · 6 carried · 3 done · 1 dropped · 2 reworded".
+    pub fn summary(&self) -> String {
+        match &self.plan {
+            Some(p) => p.summary.to_string(),
+            None => "no action plan to compare in one of the years".to_owned(),
+        }
+    }
+}
+
+/// Compares two years of a school's submissions within `budget`.
+pub fn compare(
+    school: &SchoolId,
+    earlier: Year<'_>,
+    later: Year<'_>,
+    rubric: Option<&Rubric>,
+    budget: &Budget,
+) -> Comparison {
+    let plan = match (earlier.plan, later.plan) {
+        (Some(e), Some(l)) => Some(diff_plans(e, l, rubric, budget)),
+        _ => None,
+    };
+    let review = diff_reviews(earlier.review, later.review, rubric, budget);
+    let mut areas: Vec<AreaInfo> = rubric
+        .map(|r| {
+            r.areas
+                .iter()
+                .map(|a| AreaInfo {
+                    id: a.id.clone(),
+                    code: a.code.clone(),
+                    title: a.title.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mentioned = review
+        .areas
+        .iter()
+        .map(|a| &a.area)
+        .chain(plan.iter().flat_map(|p| p.areas.iter().map(|a| &a.area)));
+    let mut extra = Vec::new();
+    for id in mentioned {
+        if !areas.iter().any(|a| &a.id == id) && !extra.iter().any(|a: &AreaInfo| &a.id == id) {
+            extra.push(AreaInfo {
+                id: id.clone(),
+                code: "?".into(),
+                title: format!("{id} (not in the rubric)"),
+            });
+        }
+    }
+    areas.extend(extra);
+    let mut notes: Vec<String> = plan.iter().flat_map(|p| p.notes.iter().cloned()).collect();
+    let text_notes = review
+        .areas
+        .iter()
+        .flat_map(|a| a.reflection.note.iter())
+        .chain(plan.iter().flat_map(|p| {
+            p.areas
+                .iter()
+                .flat_map(|a| &a.pairs)
+                .flat_map(|pair| [&pair.text, &pair.success, &pair.progress])
+                .flatten()
+                .filter_map(|t| t.note.as_ref())
+        }));
+    for note in text_notes {
+        if !notes.contains(note) {
+            notes.push(note.clone());
+        }
+    }
+    if budget.ran_out() && !notes.iter().any(|n| n.contains("ran out")) {
+        notes.push("the time for comparing ran out; parts are compared more coarsely".into());
+    }
+    let info = |y: &Year<'_>| YearInfo {
+        year: y.year,
+        submitted: y.review.map(|r| r.submitted).or(y.plan.map(|p| p.updated)),
+    };
+    Comparison {
+        school: school.clone(),
+        earlier: info(&earlier),
+        later: info(&later),
+        plan,
+        review,
+        notes,
+        areas,
+        levels: rubric
+            .map(|r| {
+                r.self_assessment
+                    .iter()
+                    .map(|l| (l.id.clone(), l.label.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        texts: Texts {
+            earlier_plan: earlier.plan_text.map(str::to_owned),
+            later_plan: later.plan_text.map(str::to_owned),
+            earlier_review: earlier.review_text.map(str::to_owned),
+            later_review: later.review_text.map(str::to_owned),
+        },
+    }
+}

@@ -1,0 +1,761 @@
+//! Comparing two years' action plans, action by action.
+//!
+//! Actions are matched by their stable id first. Those left over are matched by how alike
+//! their text is: within the same area first, then across areas (an action renumbered when it
+//! moved). Each matched pair is then classified: reworded, status changed, re-dated,
+//! re-owned, moved; actions only in the later plan are new, those only in the earlier plan
+//! were dropped, or, if they were already done, completed and removed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::text::{Budget, TextChange, diff_text, similarity, words};
+use crate::model::{Action, ActionId, ActionPlan, ActionStatus, AreaId, Rubric};
+
+/// How alike two actions' texts must be to count as the same action under a new id.
+pub const SAME_AREA_MATCH: f32 = 0.6;
+/// The same, for an action that also moved to another area.
+pub const OTHER_AREA_MATCH: f32 = 0.75;
+
+/// How a pair was put together.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "by")]
+pub enum Matched {
+    Id,
+    Similarity { score: f32 },
+    OnlyEarlier,
+    OnlyLater,
+}
+
+/// One way an action changed from one year to the next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "change")]
+pub enum Change {
+    New,
+    /// In the earlier plan, not in the later one, and not done.
+    Dropped,
+    /// Marked dropped in the later plan.
+    MarkedDropped,
+    /// Done in the earlier plan and left out of the later one.
+    CompletedAndRemoved,
+    StatusChanged {
+        from: ActionStatus,
+        to: ActionStatus,
+    },
+    Reworded,
+    Redated {
+        start: Option<(Date, Date)>,
+        due: Option<(Date, Date)>,
+    },
+    Reowned {
+        from: String,
+        to: String,
+    },
+    Moved {
+        from: AreaId,
+        to: AreaId,
+    },
+    Renumbered {
+        from: ActionId,
+        to: ActionId,
+    },
+    SuccessChanged,
+    ProgressUpdated,
+}
+
+/// The summary bucket an action falls in; every action falls in exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fate {
+    New,
+    Carried,
+    Done,
+    Dropped,
+    CompletedAndRemoved,
+}
+
+/// One action across the two years.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionPair {
+    pub earlier: Option<Action>,
+    pub later: Option<Action>,
+    pub matched: Matched,
+    pub fate: Fate,
+    pub changes: Vec<Change>,
+    /// Word-level changes of the fields that differ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<TextChange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success: Option<TextChange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<TextChange>,
+}
+
+impl ActionPair {
+    /// Whether anything about the action differs between the years.
+    pub fn is_changed(&self) -> bool {
+        !self.changes.is_empty()
+    }
+
+    /// The id to show: the later one where there is one.
+    pub fn id(&self) -> &ActionId {
+        match (&self.later, &self.earlier) {
+            (Some(a), _) | (None, Some(a)) => &a.id,
+            (None, None) => unreachable_pair(),
+        }
+    }
+
+    /// The area the pair is listed under: the later one where there is one.
+    pub fn area(&self) -> &AreaId {
+        match (&self.later, &self.earlier) {
+            (Some(a), _) | (None, Some(a)) => &a.area,
+            (None, None) => unreachable_pair(),
+        }
+    }
+}
+
+#[cold]
+fn unreachable_pair() -> ! {
+    // A pair is only ever built from at least one action.
+    unreachable!("an action pair with neither action")
+}
+
+/// The counts of the summary line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub new: usize,
+    pub carried: usize,
+    pub done: usize,
+    pub dropped: usize,
+    pub completed_and_removed: usize,
+    pub reworded: usize,
+    pub redated: usize,
+    pub reowned: usize,
+    pub moved: usize,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "+{} new · {} carried · {} done · {} dropped · {} reworded",
+            self.new, self.carried, self.done, self.dropped, self.reworded
+        )?;
+        for (count, what) in [
+            (self.moved, "moved"),
+            (self.redated, "re-dated"),
+            (self.reowned, "re-owned"),
+            (self.completed_and_removed, "completed and removed"),
+        ] {
+            if count > 0 {
+                write!(f, " · {count} {what}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The actions of one area, in display order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AreaActions {
+    pub area: AreaId,
+    pub pairs: Vec<ActionPair>,
+}
+
+/// Two years' action plans compared.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanDiff {
+    /// Areas in the rubric's order (areas the rubric lacks come last).
+    pub areas: Vec<AreaActions>,
+    pub summary: Summary,
+    pub notes: Vec<String>,
+}
+
+fn text_change(old: &str, new: &str, budget: &Budget) -> Option<TextChange> {
+    (old != new).then(|| diff_text(old, new, budget))
+}
+
+/// Classifies a matched or unmatched pair.
+fn pair(
+    earlier: Option<&Action>,
+    later: Option<&Action>,
+    matched: Matched,
+    budget: &Budget,
+) -> ActionPair {
+    let mut changes = Vec::new();
+    let (mut text, mut success, mut progress) = (None, None, None);
+    let fate = match (earlier, later) {
+        (None, Some(_)) => {
+            changes.push(Change::New);
+            Fate::New
+        }
+        (Some(e), None) if e.status == ActionStatus::Done => {
+            changes.push(Change::CompletedAndRemoved);
+            Fate::CompletedAndRemoved
+        }
+        (Some(_), None) => {
+            changes.push(Change::Dropped);
+            Fate::Dropped
+        }
+        (Some(e), Some(l)) => {
+            if e.id != l.id {
+                changes.push(Change::Renumbered {
+                    from: e.id.clone(),
+                    to: l.id.clone(),
+                });
+            }
+            if e.area != l.area {
+                changes.push(Change::Moved {
+                    from: e.area.clone(),
+                    to: l.area.clone(),
+                });
+            }
+            if e.status != l.status {
+                changes.push(if l.status == ActionStatus::Dropped {
+                    Change::MarkedDropped
+                } else {
+                    Change::StatusChanged {
+                        from: e.status,
+                        to: l.status,
+                    }
+                });
+            }
+            text = text_change(&e.text, &l.text, budget);
+            if text.as_ref().is_some_and(TextChange::differs) {
+                changes.push(Change::Reworded);
+            }
+            let start = (e.start != l.start).then_some((e.start, l.start));
+            let due = (e.due != l.due).then_some((e.due, l.due));
+            if start.is_some() || due.is_some() {
+                changes.push(Change::Redated { start, due });
+            }
+            if e.owner.trim() != l.owner.trim() {
+                changes.push(Change::Reowned {
+                    from: e.owner.clone(),
+                    to: l.owner.clone(),
+                });
+            }
+            success = text_change(&e.success, &l.success, budget);
+            if success.as_ref().is_some_and(TextChange::differs) {
+                changes.push(Change::SuccessChanged);
+            }
+            progress = text_change(&e.progress, &l.progress, budget);
+            if progress.as_ref().is_some_and(TextChange::differs) {
+                changes.push(Change::ProgressUpdated);
+            }
+            if l.status == ActionStatus::Done && e.status != ActionStatus::Done {
+                Fate::Done
+            } else if l.status == ActionStatus::Dropped && e.status != ActionStatus::Dropped {
+                Fate::Dropped
+            } else {
+                Fate::Carried
+            }
+        }
+        (None, None) => unreachable_pair(),
+    };
+    ActionPair {
+        earlier: earlier.cloned(),
+        later: later.cloned(),
+        matched,
+        fate,
+        changes,
+        text,
+        success,
+        progress,
+    }
+}
+
+/// Pairs left-over actions whose texts are alike, best matches first.
+fn match_by_text(
+    earlier: &[&Action],
+    later: &[&Action],
+    threshold: f32,
+    same_area_only: bool,
+    budget: &Budget,
+    notes: &mut Vec<String>,
+) -> Vec<(usize, usize, f32)> {
+    // Word sets first: cheap, and they rule out almost every pair before the real comparison.
+    let sets = |actions: &[&Action]| -> Vec<BTreeSet<String>> {
+        actions
+            .iter()
+            .map(|a| words(&a.text).into_iter().collect())
+            .collect()
+    };
+    let (e_sets, l_sets) = (sets(earlier), sets(later));
+    let mut candidates = Vec::new();
+    'outer: for (i, e) in earlier.iter().enumerate() {
+        for (j, l) in later.iter().enumerate() {
+            if same_area_only && e.area != l.area {
+                continue;
+            }
+            let shared = e_sets[i].intersection(&l_sets[j]).count();
+            let union = e_sets[i].len() + l_sets[j].len() - shared;
+            if union == 0 || (shared as f32) < 0.3 * union as f32 {
+                continue;
+            }
+            if budget.expired() {
+                notes.push(
+                    "matching actions by their wording stopped when the time for comparing ran out"
+                        .into(),
+                );
+                break 'outer;
+            }
+            let score = similarity(&e.text, &l.text, budget);
+            if score >= threshold {
+                candidates.push((i, j, score));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.2.total_cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+    let (mut used_e, mut used_l) = (BTreeSet::new(), BTreeSet::new());
+    candidates
+        .into_iter()
+        .filter(|(i, j, _)| {
+            let free = !used_e.contains(i) && !used_l.contains(j);
+            if free {
+                used_e.insert(*i);
+                used_l.insert(*j);
+            }
+            free
+        })
+        .collect()
+}
+
+/// Compares two years' plans. The rubric gives the order of areas.
+pub fn diff_plans(
+    earlier: &ActionPlan,
+    later: &ActionPlan,
+    rubric: Option<&Rubric>,
+    budget: &Budget,
+) -> PlanDiff {
+    let mut notes = Vec::new();
+    let later_by_id: HashMap<&ActionId, usize> = later
+        .actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (&a.id, i))
+        .collect();
+    // (earlier index, later index, how)
+    let mut pairs: Vec<(Option<usize>, Option<usize>, Matched)> = Vec::new();
+    let mut later_used = vec![false; later.actions.len()];
+    let mut earlier_left = Vec::new();
+    for (i, a) in earlier.actions.iter().enumerate() {
+        match later_by_id.get(&a.id) {
+            Some(&j) if !later_used[j] => {
+                later_used[j] = true;
+                pairs.push((Some(i), Some(j), Matched::Id));
+            }
+            _ => earlier_left.push(i),
+        }
+    }
+    let mut later_left: Vec<usize> = (0..later.actions.len())
+        .filter(|&j| !later_used[j])
+        .collect();
+    for (same_area, threshold) in [(true, SAME_AREA_MATCH), (false, OTHER_AREA_MATCH)] {
+        if earlier_left.is_empty() || later_left.is_empty() {
+            break;
+        }
+        let e: Vec<&Action> = earlier_left.iter().map(|&i| &earlier.actions[i]).collect();
+        let l: Vec<&Action> = later_left.iter().map(|&j| &later.actions[j]).collect();
+        let found = match_by_text(&e, &l, threshold, same_area, budget, &mut notes);
+        let mut taken_e = BTreeSet::new();
+        let mut taken_l = BTreeSet::new();
+        for (i, j, score) in found {
+            pairs.push((
+                Some(earlier_left[i]),
+                Some(later_left[j]),
+                Matched::Similarity { score },
+            ));
+            taken_e.insert(earlier_left[i]);
+            taken_l.insert(later_left[j]);
+        }
+        earlier_left.retain(|i| !taken_e.contains(i));
+        later_left.retain(|j| !taken_l.contains(j));
+    }
+    pairs.extend(
+        earlier_left
+            .into_iter()
+            .map(|i| (Some(i), None, Matched::OnlyEarlier)),
+    );
+    pairs.extend(
+        later_left
+            .into_iter()
+            .map(|j| (None, Some(j), Matched::OnlyLater)),
+    );
+
+    // Order: as in the later plan; an action only in the earlier plan comes after the action
+    // that came before it there.
+    let position_of_earlier: HashMap<usize, usize> = pairs
+        .iter()
+        .filter_map(|(e, l, _)| Some(((*e)?, (*l)?)))
+        .collect();
+    let order = |e: Option<usize>, l: Option<usize>| -> (usize, usize, usize) {
+        match (l, e) {
+            (Some(j), _) => (j, 0, 0),
+            (None, Some(i)) => {
+                let before = (0..i)
+                    .rev()
+                    .find_map(|k| position_of_earlier.get(&k).copied());
+                (before.map_or(0, |j| j), 1, i)
+            }
+            (None, None) => (usize::MAX, 0, 0),
+        }
+    };
+    pairs.sort_by_key(|(e, l, _)| order(*e, *l));
+
+    let area_rank: BTreeMap<&AreaId, usize> = rubric
+        .map(|r| {
+            r.areas
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (&a.id, i))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut by_area: BTreeMap<(usize, AreaId), Vec<ActionPair>> = BTreeMap::new();
+    let mut summary = Summary::default();
+    for (e, l, matched) in pairs {
+        let p = pair(
+            e.map(|i| &earlier.actions[i]),
+            l.map(|j| &later.actions[j]),
+            matched,
+            budget,
+        );
+        match p.fate {
+            Fate::New => summary.new += 1,
+            Fate::Carried => summary.carried += 1,
+            Fate::Done => summary.done += 1,
+            Fate::Dropped => summary.dropped += 1,
+            Fate::CompletedAndRemoved => summary.completed_and_removed += 1,
+        }
+        for c in &p.changes {
+            match c {
+                Change::Reworded => summary.reworded += 1,
+                Change::Redated { .. } => summary.redated += 1,
+                Change::Reowned { .. } => summary.reowned += 1,
+                Change::Moved { .. } => summary.moved += 1,
+                _ => {}
+            }
+        }
+        let area = p.area().clone();
+        let rank = area_rank.get(&area).copied().unwrap_or(usize::MAX);
+        by_area.entry((rank, area)).or_default().push(p);
+    }
+    if budget.ran_out() && !notes.iter().any(|n| n.contains("ran out")) {
+        notes.push("the time for comparing ran out; some texts are compared line by line".into());
+    }
+    PlanDiff {
+        areas: by_area
+            .into_iter()
+            .map(|((_, area), pairs)| AreaActions { area, pairs })
+            .collect(),
+        summary,
+        notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AcademicYear;
+    use jiff::civil::date;
+
+    fn action(id: &str, area: &str, text: &str, status: ActionStatus) -> Action {
+        Action {
+            id: id.parse().unwrap(),
+            area: area.parse().unwrap(),
+            text: text.into(),
+            owner: "Mental health lead".into(),
+            start: date(2024, 9, 2),
+            due: date(2025, 7, 18),
+            success: "Measured by the pupil survey.".into(),
+            status,
+            progress: String::new(),
+        }
+    }
+
+    fn plan(year: &str, actions: Vec<Action>) -> ActionPlan {
+        ActionPlan {
+            school: "oak".parse().unwrap(),
+            year: year.parse::<AcademicYear>().unwrap(),
+            updated: date(2025, 1, 1),
+            actions,
+        }
+    }
+
+    fn changes_of<'a>(d: &'a PlanDiff, id: &str) -> &'a ActionPair {
+        d.areas
+            .iter()
+            .flat_map(|a| &a.pairs)
+            .find(|p| p.id().as_str() == id)
+            .unwrap_or_else(|| panic!("no pair for {id}"))
+    }
+
+    use ActionStatus::{Done, Dropped, InProgress, NotStarted};
+
+    #[test]
+    fn every_classification() {
+        let earlier = plan(
+            "2024-25",
+            vec![
+                action(
+                    "LM-1",
+                    "leadership",
+                    "Appoint a link governor for wellbeing.",
+                    Done,
+                ),
+                action(
+                    "LM-2",
+                    "leadership",
+                    "Write the wellbeing policy with staff.",
+                    InProgress,
+                ),
+                action(
+                    "SV-1",
+                    "voice",
+                    "Start a pupil wellbeing survey each term.",
+                    InProgress,
+                ),
+                action(
+                    "SV-2",
+                    "voice",
+                    "Train wellbeing ambassadors in Years 5 and 6.",
+                    NotStarted,
+                ),
+                action(
+                    "PC-1",
+                    "parents",
+                    "Hold coffee mornings for parents.",
+                    InProgress,
+                ),
+                action(
+                    "PC-2",
+                    "parents",
+                    "Run a parent workshop on anxiety.",
+                    NotStarted,
+                ),
+                action("TS-1", "support", "Set up an ELSA room.", InProgress),
+            ],
+        );
+        let mut later_lm2 = action(
+            "LM-2",
+            "leadership",
+            "Write the wellbeing policy with staff.",
+            Done,
+        );
+        later_lm2.progress = "Ratified in March.".into();
+        let mut sv2 = action(
+            "SV-2",
+            "voice",
+            "Train wellbeing ambassadors in Years 4, 5 and 6.",
+            InProgress,
+        );
+        sv2.owner = "PSHE lead".into();
+        sv2.due = date(2026, 3, 27);
+        let later = plan(
+            "2025-26",
+            vec![
+                later_lm2,
+                action(
+                    "LM-3",
+                    "leadership",
+                    "Give the mental health lead half a day a week.",
+                    NotStarted,
+                ),
+                sv2,
+                // SV-1 became pupil-led work under student voice's sibling area, same wording.
+                action(
+                    "SV-1",
+                    "support",
+                    "Start a pupil wellbeing survey each term.",
+                    InProgress,
+                ),
+                action(
+                    "PC-1",
+                    "parents",
+                    "Hold coffee mornings for parents.",
+                    Dropped,
+                ),
+                action("TS-1", "support", "Set up an ELSA room.", InProgress),
+            ],
+        );
+        let d = diff_plans(&earlier, &later, None, &Budget::unlimited());
+
+        assert_eq!(
+            changes_of(&d, "LM-1").changes,
+            vec![Change::CompletedAndRemoved]
+        );
+        assert_eq!(changes_of(&d, "LM-1").fate, Fate::CompletedAndRemoved);
+        let lm2 = changes_of(&d, "LM-2");
+        assert_eq!(lm2.fate, Fate::Done);
+        assert!(lm2.changes.contains(&Change::StatusChanged {
+            from: InProgress,
+            to: Done
+        }));
+        assert!(lm2.changes.contains(&Change::ProgressUpdated));
+        assert_eq!(changes_of(&d, "LM-3").changes, vec![Change::New]);
+        let sv2 = changes_of(&d, "SV-2");
+        assert!(sv2.changes.contains(&Change::Reworded));
+        assert!(sv2.changes.contains(&Change::Reowned {
+            from: "Mental health lead".into(),
+            to: "PSHE lead".into()
+        }));
+        assert!(sv2.changes.contains(&Change::Redated {
+            start: None,
+            due: Some((date(2025, 7, 18), date(2026, 3, 27)))
+        }));
+        assert!(sv2.changes.contains(&Change::StatusChanged {
+            from: NotStarted,
+            to: InProgress
+        }));
+        assert_eq!(sv2.fate, Fate::Carried);
+        let words = sv2.text.as_ref().unwrap();
+        assert!(
+            words.new.iter().any(|p| p.changed && p.text.contains('4')),
+            "{words:?}"
+        );
+        assert!(changes_of(&d, "SV-1").changes.contains(&Change::Moved {
+            from: "voice".parse().unwrap(),
+            to: "support".parse().unwrap()
+        }));
+        let pc1 = changes_of(&d, "PC-1");
+        assert_eq!(pc1.fate, Fate::Dropped);
+        assert_eq!(pc1.changes, vec![Change::MarkedDropped]);
+        assert_eq!(changes_of(&d, "PC-2").changes, vec![Change::Dropped]);
+        assert!(!changes_of(&d, "TS-1").is_changed(), "unchanged");
+
+        assert_eq!(
+            d.summary,
+            Summary {
+                new: 1,
+                carried: 3,
+                done: 1,
+                dropped: 2,
+                completed_and_removed: 1,
+                reworded: 1,
+                redated: 1,
+                reowned: 1,
+                moved: 1
+            }
+        );
+        assert_eq!(
+            d.summary.to_string(),
+            "+1 new · 3 carried · 1 done · 2 dropped · 1 reworded · 1 moved · 1 re-dated · 1 re-owned · 1 completed and removed"
+        );
+    }
+
+    #[test]
+    fn a_renumbered_action_is_matched_by_its_wording() {
+        let earlier = plan(
+            "2024-25",
+            vec![action(
+                "PC-3",
+                "parents",
+                "Run termly parent workshops on anxiety and sleep.",
+                InProgress,
+            )],
+        );
+        let later = plan(
+            "2025-26",
+            vec![
+                action(
+                    "PC-1",
+                    "parents",
+                    "Run termly parent workshops on anxiety, sleep and screen time.",
+                    InProgress,
+                ),
+                action(
+                    "PC-2",
+                    "parents",
+                    "Buy new reading books for the library.",
+                    NotStarted,
+                ),
+            ],
+        );
+        let d = diff_plans(&earlier, &later, None, &Budget::unlimited());
+        let renumbered = changes_of(&d, "PC-1");
+        assert!(matches!(renumbered.matched, Matched::Similarity { score } if score > 0.6));
+        assert!(renumbered.changes.contains(&Change::Renumbered {
+            from: "PC-3".parse().unwrap(),
+            to: "PC-1".parse().unwrap()
+        }));
+        assert!(renumbered.changes.contains(&Change::Reworded));
+        assert_eq!(changes_of(&d, "PC-2").changes, vec![Change::New]);
+        assert_eq!(d.summary.new, 1);
+        assert_eq!(d.summary.dropped, 0);
+    }
+
+    #[test]
+    fn a_renumbered_and_moved_action_needs_a_closer_match() {
+        let earlier = plan(
+            "2024-25",
+            vec![action(
+                "CTL-4",
+                "curriculum",
+                "Ambassadors lead Mental Health Awareness Week assemblies.",
+                InProgress,
+            )],
+        );
+        let same = plan(
+            "2025-26",
+            vec![action(
+                "SV-3",
+                "voice",
+                "Ambassadors lead Mental Health Awareness Week assemblies.",
+                InProgress,
+            )],
+        );
+        let d = diff_plans(&earlier, &same, None, &Budget::unlimited());
+        let p = changes_of(&d, "SV-3");
+        assert!(p.changes.contains(&Change::Moved {
+            from: "curriculum".parse().unwrap(),
+            to: "voice".parse().unwrap()
+        }));
+        let loose = plan(
+            "2025-26",
+            vec![action(
+                "SV-3",
+                "voice",
+                "Ambassadors run a stall at the summer fair.",
+                InProgress,
+            )],
+        );
+        let d = diff_plans(&earlier, &loose, None, &Budget::unlimited());
+        assert_eq!(d.summary.new, 1);
+        assert_eq!(d.summary.dropped, 1);
+    }
+
+    #[test]
+    fn areas_follow_the_rubric_and_dropped_actions_keep_their_place() {
+        let rubric: Rubric = crate::model::format::from_ron(include_str!(
+            "../../tests/fixtures/base/rubrics/mini.ron"
+        ))
+        .unwrap();
+        let earlier = plan(
+            "2024-25",
+            vec![
+                action("SV-1", "student-voice", "Pupil survey.", InProgress),
+                action("LM-1", "leadership", "Governor training.", InProgress),
+                action("LM-2", "leadership", "Staff briefing.", InProgress),
+                action("LM-3", "leadership", "Budget line.", InProgress),
+            ],
+        );
+        let later = plan(
+            "2025-26",
+            vec![
+                action("LM-1", "leadership", "Governor training.", Done),
+                action("LM-3", "leadership", "Budget line.", InProgress),
+                action("SV-1", "student-voice", "Pupil survey.", InProgress),
+            ],
+        );
+        let d = diff_plans(&earlier, &later, Some(&rubric), &Budget::unlimited());
+        let order: Vec<Vec<&str>> = d
+            .areas
+            .iter()
+            .map(|a| a.pairs.iter().map(|p| p.id().as_str()).collect())
+            .collect();
+        assert_eq!(order, vec![vec!["LM-1", "LM-2", "LM-3"], vec!["SV-1"]]);
+    }
+}

@@ -1,0 +1,415 @@
+//! The year-on-year comparison: two columns (earlier year | later year) aligned action by
+//! action and area by area, with changed words marked. The comparison is computed once on
+//! the worker thread; rows are built once per set of options and laid out once per width;
+//! only the lines on screen become widgets.
+
+use std::sync::Arc;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+
+use super::block;
+use crate::diff::Comparison;
+use crate::diff::rows::{
+    GUTTER, LayoutOptions, Marker, Row, RowOptions, Tone, Visual, anchors, column_width, lay_out,
+    rows,
+};
+use crate::model::text::sanitize_inline;
+use crate::model::{AcademicYear, SchoolId};
+use crate::tui::theme::Theme;
+use crate::wrap::Wrapped;
+
+/// The comparison screen's state.
+#[derive(Debug)]
+pub struct DiffScreen {
+    pub school: SchoolId,
+    pub name: String,
+    pub earlier: AcademicYear,
+    pub later: AcademicYear,
+    /// The school's years, for choosing another base year.
+    pub years: Vec<AcademicYear>,
+    pub commit: String,
+    /// `None` while it is being computed.
+    pub data: Option<Result<Arc<Comparison>, String>>,
+    pub only_changes: bool,
+    pub unified: bool,
+    pub wrap: bool,
+    pub scroll: usize,
+    /// The change last jumped to, as an index into the anchors.
+    current: Option<usize>,
+    rows: Option<(RowOptions, Vec<Row>)>,
+    laid_out: Option<(LayoutOptions, Vec<Visual>, Vec<usize>)>,
+    page: usize,
+    pub body: Rect,
+}
+
+impl DiffScreen {
+    pub fn new(
+        school: SchoolId,
+        name: String,
+        earlier: AcademicYear,
+        later: AcademicYear,
+        years: Vec<AcademicYear>,
+        commit: String,
+    ) -> DiffScreen {
+        DiffScreen {
+            school,
+            name,
+            earlier,
+            later,
+            years,
+            commit,
+            data: None,
+            only_changes: false,
+            unified: false,
+            wrap: true,
+            scroll: 0,
+            current: None,
+            rows: None,
+            laid_out: None,
+            page: 10,
+            body: Rect::default(),
+        }
+    }
+
+    /// Shows a new comparison (or why there is none).
+    pub fn set_data(&mut self, data: Result<Arc<Comparison>, String>) {
+        self.data = Some(data);
+        self.rows = None;
+        self.laid_out = None;
+        self.scroll = 0;
+        self.current = None;
+    }
+
+    fn invalidate(&mut self) {
+        self.rows = None;
+        self.laid_out = None;
+        self.current = None;
+    }
+
+    pub fn toggle_only_changes(&mut self) {
+        self.only_changes = !self.only_changes;
+        self.invalidate();
+        self.scroll = 0;
+    }
+
+    pub fn toggle_unified(&mut self) {
+        self.unified = !self.unified;
+        self.laid_out = None;
+        self.current = None;
+    }
+
+    pub fn toggle_wrap(&mut self) {
+        self.wrap = !self.wrap;
+        self.laid_out = None;
+        self.current = None;
+    }
+
+    /// The next earlier year to compare with: one step further back, and round again.
+    pub fn next_base_year(&self) -> Option<AcademicYear> {
+        let earlier: Vec<AcademicYear> = self
+            .years
+            .iter()
+            .copied()
+            .filter(|y| *y < self.later)
+            .collect();
+        if earlier.len() < 2 {
+            return None;
+        }
+        let position = earlier.iter().position(|y| *y == self.earlier).unwrap_or(0);
+        Some(if position == 0 {
+            earlier[earlier.len() - 1]
+        } else {
+            earlier[position - 1]
+        })
+    }
+
+    fn visuals_len(&self) -> usize {
+        self.laid_out.as_ref().map_or(0, |(_, v, _)| v.len())
+    }
+
+    fn max_scroll(&self) -> usize {
+        self.visuals_len().saturating_sub(self.page.max(1))
+    }
+
+    pub fn scroll_by(&mut self, delta: isize) {
+        let next = (self.scroll as isize + delta).clamp(0, self.max_scroll() as isize);
+        self.scroll = next as usize;
+    }
+
+    pub fn page_by(&mut self, pages: isize) {
+        self.scroll_by(pages * self.page.saturating_sub(1).max(1) as isize);
+    }
+
+    pub fn to_end(&mut self, end: bool) {
+        self.scroll = if end { self.max_scroll() } else { 0 };
+    }
+
+    /// Jumps to the next (or previous) change; false when there is none that way.
+    pub fn jump(&mut self, forward: bool) -> bool {
+        let Some((_, _, anchors)) = &self.laid_out else {
+            return false;
+        };
+        // A change starts one line below the top, so its context shows above it.
+        let top = self.scroll + 1;
+        let target = if forward {
+            anchors
+                .iter()
+                .position(|&a| a > top || (self.current.is_none() && a >= self.scroll))
+        } else {
+            anchors.iter().rposition(|&a| a < top)
+        };
+        match target {
+            Some(i) => {
+                self.current = Some(i);
+                self.scroll = anchors[i].saturating_sub(1).min(self.max_scroll());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// How many changes there are, and which one was jumped to last.
+    pub fn position(&self) -> (Option<usize>, usize) {
+        (
+            self.current,
+            self.laid_out.as_ref().map_or(0, |(_, _, a)| a.len()),
+        )
+    }
+
+    fn ensure_layout(&mut self, width: usize) {
+        let Some(Ok(comparison)) = &self.data else {
+            return;
+        };
+        let row_options = RowOptions {
+            only_changes: self.only_changes,
+        };
+        if self.rows.as_ref().map(|(o, _)| *o) != Some(row_options) {
+            self.rows = Some((row_options, rows(comparison, row_options)));
+            self.laid_out = None;
+        }
+        let layout = LayoutOptions {
+            width,
+            unified: self.unified,
+            wrap: self.wrap,
+            markers: false,
+        };
+        if self.laid_out.as_ref().map(|(o, _, _)| *o) != Some(layout) {
+            let rows = self.rows.as_ref().map_or(&[][..], |(_, r)| r.as_slice());
+            let visuals = lay_out(rows, layout);
+            let anchors = anchors(rows, &visuals);
+            self.laid_out = Some((layout, visuals, anchors));
+        }
+    }
+
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme, spinner: &str) {
+        let title = format!("{}: {} → {}", self.name, self.earlier, self.later);
+        let comparison = match &self.data {
+            None => {
+                frame.render_widget(
+                    Paragraph::new(format!(
+                        "{spinner} Comparing {} with {}…",
+                        self.later, self.earlier
+                    ))
+                    .block(block(&title, true, theme))
+                    .style(theme.base),
+                    area,
+                );
+                return;
+            }
+            Some(Err(e)) => {
+                frame.render_widget(
+                    Paragraph::new(vec![
+                        Line::from(Span::styled("✗ Cannot compare these years", theme.bad)),
+                        Line::from(e.clone()),
+                    ])
+                    .block(block(&title, true, theme))
+                    .style(theme.base),
+                    area,
+                );
+                return;
+            }
+            Some(Ok(c)) => Arc::clone(c),
+        };
+        // The layout depends only on the width inside the border, so it can be made first.
+        let inner = ratatui::widgets::Block::bordered().inner(area);
+        let [top, headings, body] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(1),
+        ])
+        .areas(inner);
+        let width = usize::from(body.width.saturating_sub(1));
+        self.ensure_layout(width);
+        self.page = usize::from(body.height);
+        self.scroll = self.scroll.min(self.max_scroll());
+        self.body = body;
+
+        let (current, total) = self.position();
+        let counter = match current {
+            Some(i) => format!("change {} of {total}", i + 1),
+            None => format!("{total} change(s)"),
+        };
+        // The modes that differ from the usual, beside the counter, where they are never cut off.
+        let mut modes = vec![counter];
+        if self.only_changes {
+            modes.push("only changes".into());
+        }
+        if self.unified {
+            modes.push("one column".into());
+        }
+        if !self.wrap {
+            modes.push("lines cut".into());
+        }
+        frame.render_widget(
+            block(&format!("{title} · {}", modes.join(" · ")), true, theme),
+            area,
+        );
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![Span::styled(
+                sanitize_inline(&comparison.summary()).into_owned(),
+                theme.title,
+            )]))
+            .style(theme.base),
+            top,
+        );
+        // The commit is in the header at every width; here only where there is room.
+        let commit = if width >= 118 {
+            format!(" · commit {}", self.commit)
+        } else {
+            String::new()
+        };
+        let heading = |info: &crate::diff::YearInfo| -> String {
+            match info.submitted {
+                Some(d) => format!("{} · submitted {d}{commit}", info.year),
+                None => format!("{}{commit}", info.year),
+            }
+        };
+        let heading_line = if self.unified {
+            Line::from(vec![
+                Span::styled(format!("- {}", heading(&comparison.earlier)), theme.removed),
+                Span::raw("   "),
+                Span::styled(format!("+ {}", heading(&comparison.later)), theme.added),
+            ])
+        } else {
+            let column = column_width(width) + GUTTER;
+            let left = heading(&comparison.earlier);
+            let pad = column.saturating_sub(unicode_width::UnicodeWidthStr::width(left.as_str()));
+            Line::from(vec![
+                Span::styled(left, theme.column_header),
+                Span::raw(" ".repeat(pad)),
+                Span::styled("│", theme.border),
+                Span::styled(heading(&comparison.later), theme.column_header),
+            ])
+        };
+        frame.render_widget(Paragraph::new(heading_line).style(theme.base), headings);
+
+        let Some((layout, visuals, anchors)) = &self.laid_out else {
+            return;
+        };
+        let current_line = current.and_then(|i| anchors.get(i)).copied();
+        let column = column_width(layout.width);
+        let end = (self.scroll + usize::from(body.height)).min(visuals.len());
+        let lines: Vec<Line> = visuals[self.scroll..end]
+            .iter()
+            .enumerate()
+            .map(|(k, v)| {
+                render(
+                    v,
+                    self.scroll + k == current_line.unwrap_or(usize::MAX),
+                    column,
+                    theme,
+                )
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines).style(theme.base), body);
+        if visuals.len() > usize::from(body.height) {
+            let mut state = ScrollbarState::new(self.max_scroll()).position(self.scroll);
+            frame.render_stateful_widget(
+                Scrollbar::new(ScrollbarOrientation::VerticalRight).style(theme.border),
+                body,
+                &mut state,
+            );
+        }
+    }
+}
+
+fn style(tone: Tone, theme: &Theme) -> Style {
+    match tone {
+        Tone::Plain => theme.base,
+        Tone::Muted => theme.muted,
+        Tone::Heading => theme.title,
+        Tone::Removed => theme.removed,
+        Tone::Added => theme.added,
+        Tone::RemovedWord => theme.removed_word,
+        Tone::AddedWord => theme.added_word,
+        Tone::Chip => theme.chip,
+        Tone::Note => theme.note,
+    }
+}
+
+fn spans(line: &Wrapped<Tone>, theme: &Theme) -> Vec<Span<'static>> {
+    line.runs
+        .iter()
+        .map(|(text, tone)| Span::styled(sanitize_inline(text).into_owned(), style(*tone, theme)))
+        .collect()
+}
+
+fn gutter(line: Option<usize>, current: bool, theme: &Theme) -> Span<'static> {
+    let text = match line {
+        Some(n) => format!("{n:>4} "),
+        None => " ".repeat(GUTTER),
+    };
+    if current {
+        // The change jumped to is marked by a symbol as well as by colour.
+        Span::styled(format!("▶{}", &text[1..]), theme.key)
+    } else {
+        Span::styled(text, theme.muted)
+    }
+}
+
+/// One screen line as a widget line.
+fn render(v: &Visual, current: bool, column: usize, theme: &Theme) -> Line<'static> {
+    match v {
+        Visual::Full { text, .. } => {
+            let mut out = vec![Span::raw(if current { "▶" } else { "" })];
+            out.extend(spans(text, theme));
+            Line::from(out)
+        }
+        Visual::Split {
+            left,
+            right,
+            left_line,
+            right_line,
+            ..
+        } => {
+            let mut out = vec![gutter(*left_line, current, theme)];
+            let used = left.as_ref().map_or(0, |l| l.width);
+            if let Some(l) = left {
+                out.extend(spans(l, theme));
+            }
+            out.push(Span::raw(" ".repeat(column.saturating_sub(used))));
+            out.push(Span::styled("│", theme.border));
+            out.push(gutter(*right_line, false, theme));
+            if let Some(r) = right {
+                out.extend(spans(r, theme));
+            }
+            Line::from(out)
+        }
+        Visual::Unified {
+            marker, text, line, ..
+        } => {
+            let (sign, s) = match marker {
+                Marker::Same => ("  ", theme.base),
+                Marker::Earlier => ("- ", theme.removed),
+                Marker::Later => ("+ ", theme.added),
+            };
+            let mut out = vec![gutter(*line, current, theme), Span::styled(sign, s)];
+            out.extend(spans(text, theme));
+            Line::from(out)
+        }
+    }
+}
