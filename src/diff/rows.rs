@@ -37,9 +37,16 @@ pub struct Side {
     pub segs: Vec<(String, Tone)>,
 }
 
+/// The most text one side of a row shows; the rest is summarised in a note, so that a huge
+/// text never has to be wrapped and drawn.
+pub const SHOWN_TEXT: usize = 64 * 1024;
+
 impl Side {
     fn new(segs: Vec<(String, Tone)>, line: Option<usize>) -> Side {
-        Side { line, segs }
+        Side {
+            line,
+            segs: cap(segs),
+        }
     }
 
     fn text(text: impl Into<String>, tone: Tone, line: Option<usize>) -> Side {
@@ -98,6 +105,41 @@ impl Row {
 pub struct RowOptions {
     /// Only what changed: unchanged actions and parts of the self-review are left out.
     pub only_changes: bool,
+}
+
+/// Cuts a side's text at [`SHOWN_TEXT`] bytes (at a character boundary), saying how much more
+/// there is.
+fn cap(segs: Vec<(String, Tone)>) -> Vec<(String, Tone)> {
+    let total: usize = segs.iter().map(|(t, _)| t.len()).sum();
+    if total <= SHOWN_TEXT {
+        return segs;
+    }
+    let mut out = Vec::new();
+    let mut room = SHOWN_TEXT;
+    for (text, tone) in segs {
+        if room == 0 {
+            break;
+        }
+        if text.len() <= room {
+            room -= text.len();
+            out.push((text, tone));
+        } else {
+            let mut end = room;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            out.push((text[..end].to_owned(), tone));
+            room = 0;
+        }
+    }
+    out.push((
+        format!(
+            " … ({:.1} MB more not shown)",
+            (total - SHOWN_TEXT) as f64 / 1_000_000.0
+        ),
+        Tone::Note,
+    ));
+    out
 }
 
 fn pieces(pieces: &[Piece], changed: Tone) -> Vec<(String, Tone)> {
@@ -821,4 +863,238 @@ pub fn render_text(visuals: &[Visual], options: &LayoutOptions, colour: bool) ->
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::text::Budget;
+    use crate::diff::{Year, compare};
+    use crate::model::format::from_ron;
+    use crate::model::{ActionPlan, ActionStatus, Rubric, SelfReview};
+
+    fn fixture<T: serde::de::DeserializeOwned>(text: &str) -> T {
+        from_ron(text).unwrap()
+    }
+
+    fn base() -> (Rubric, SelfReview, ActionPlan) {
+        (
+            fixture(include_str!("../../tests/fixtures/base/rubrics/mini.ron")),
+            fixture(include_str!(
+                "../../tests/fixtures/base/submissions/oak/2025-26/self-review.ron"
+            )),
+            fixture(include_str!(
+                "../../tests/fixtures/base/submissions/oak/2025-26/action-plan.ron"
+            )),
+        )
+    }
+
+    fn comparison(
+        earlier: (&SelfReview, &ActionPlan),
+        later: (&SelfReview, &ActionPlan),
+        rubric: &Rubric,
+    ) -> Comparison {
+        let e = Year {
+            year: "2024-25".parse().unwrap(),
+            review: Some(earlier.0),
+            plan: Some(earlier.1),
+            review_text: None,
+            plan_text: None,
+        };
+        let l = Year {
+            year: "2025-26".parse().unwrap(),
+            review: Some(later.0),
+            plan: Some(later.1),
+            review_text: None,
+            plan_text: None,
+        };
+        compare(
+            &"oak".parse().unwrap(),
+            e,
+            l,
+            Some(rubric),
+            &Budget::unlimited(),
+        )
+    }
+
+    fn changed_pair() -> Comparison {
+        let (rubric, review, plan) = base();
+        let mut later_plan = plan.clone();
+        later_plan.actions[0].status = ActionStatus::Done;
+        later_plan.actions[0].text = "Train the governor for wellbeing and the chair of governors, with a refresher every year for both of them.".into();
+        comparison((&review, &plan), (&review, &later_plan), &rubric)
+    }
+
+    #[test]
+    fn both_columns_stay_level_whatever_wraps() {
+        let c = changed_pair();
+        let rows = rows(&c, RowOptions::default());
+        let visuals = lay_out(
+            &rows,
+            LayoutOptions {
+                width: 60,
+                unified: false,
+                wrap: true,
+                markers: false,
+            },
+        );
+        for (i, row) in rows.iter().enumerate() {
+            let lines: Vec<&Visual> = visuals.iter().filter(|v| v.row() == i).collect();
+            if let Some(Visual::Split { .. }) = lines.first() {
+                let left = lines
+                    .iter()
+                    .filter(|v| matches!(v, Visual::Split { left: Some(_), .. }))
+                    .count();
+                let right = lines
+                    .iter()
+                    .filter(|v| matches!(v, Visual::Split { right: Some(_), .. }))
+                    .count();
+                assert_eq!(lines.len(), left.max(right).max(1), "row {i}: {row:?}");
+            }
+        }
+        // The reworded action's text wraps to more lines on the right than on the left.
+        let text_row = rows
+            .iter()
+            .position(|r| r.right.segs.iter().any(|(t, _)| t.contains("chair")))
+            .unwrap();
+        let lines = visuals.iter().filter(|v| v.row() == text_row).count();
+        assert!(lines > 1);
+    }
+
+    #[test]
+    fn only_changes_leaves_out_what_did_not_change() {
+        let c = changed_pair();
+        let all = rows(&c, RowOptions::default());
+        let changed = rows(&c, RowOptions { only_changes: true });
+        assert!(changed.len() < all.len());
+        let text = |rows: &[Row]| -> String {
+            rows.iter()
+                .flat_map(|r| r.left.segs.iter().chain(&r.right.segs))
+                .map(|(t, _)| t.as_str())
+                .collect()
+        };
+        assert!(
+            text(&all).contains("SV-1"),
+            "the unchanged action shows in full"
+        );
+        assert!(
+            !text(&changed).contains("SV-1"),
+            "and not among the changes"
+        );
+        assert!(text(&changed).contains("in progress → done"));
+        assert!(changed.iter().any(|r| r.anchor));
+    }
+
+    #[test]
+    fn unified_marks_each_side_and_markers_replace_colour() {
+        let c = changed_pair();
+        let rows = rows(&c, RowOptions { only_changes: true });
+        let options = LayoutOptions {
+            width: 100,
+            unified: true,
+            wrap: true,
+            markers: true,
+        };
+        let visuals = lay_out(&rows, options);
+        assert!(visuals.iter().any(|v| matches!(
+            v,
+            Visual::Unified {
+                marker: Marker::Earlier,
+                ..
+            }
+        )));
+        assert!(visuals.iter().any(|v| matches!(
+            v,
+            Visual::Unified {
+                marker: Marker::Later,
+                ..
+            }
+        )));
+        let text = render_text(&visuals, &options, false);
+        assert!(
+            text.contains("Train the governor for wellbeing{+ and the chair of governors"),
+            "{text}"
+        );
+        assert!(text.contains("for both of them+}."), "{text}");
+        assert!(!text.contains('\u{1b}'), "no colour codes without colour");
+        let coloured = render_text(&visuals, &options, true);
+        assert!(
+            coloured.contains("\u{1b}[1;30;42m"),
+            "added words are coloured"
+        );
+    }
+
+    #[test]
+    fn a_ten_megabyte_line_is_compared_coarsely_and_shown_in_part() {
+        let (rubric, review, plan) = base();
+        let mut huge = review.clone();
+        huge.areas[0].reflection = "word ".repeat(2_000_000);
+        let c = comparison((&review, &plan), (&huge, &plan), &rubric);
+        assert!(
+            c.notes.iter().any(|n| n.contains("shown as replaced")),
+            "{:?}",
+            c.notes
+        );
+        let rows = rows(&c, RowOptions::default());
+        assert!(rows.iter().any(|r| r.kind == RowKind::Note));
+        let reflection = rows
+            .iter()
+            .find(|r| r.right.segs.iter().any(|(t, _)| t.starts_with("word word")))
+            .unwrap();
+        let shown: usize = reflection.right.segs.iter().map(|(t, _)| t.len()).sum();
+        assert!(shown < SHOWN_TEXT + 100, "{shown}");
+        assert!(
+            reflection
+                .right
+                .segs
+                .iter()
+                .any(|(t, _)| t.contains("MB more not shown"))
+        );
+        let visuals = lay_out(
+            &rows,
+            LayoutOptions {
+                width: 120,
+                unified: false,
+                wrap: true,
+                markers: false,
+            },
+        );
+        assert!(visuals.len() < 5_000);
+    }
+
+    #[test]
+    fn line_numbers_point_into_the_files() {
+        let (rubric, review, plan) = base();
+        let text =
+            include_str!("../../tests/fixtures/base/submissions/oak/2025-26/action-plan.ron");
+        let mut later = plan.clone();
+        later.actions[1].owner = "Deputy headteacher".into();
+        let e = Year {
+            year: "2024-25".parse().unwrap(),
+            review: Some(&review),
+            plan: Some(&plan),
+            review_text: None,
+            plan_text: Some(text),
+        };
+        let l = Year {
+            plan: Some(&later),
+            year: "2025-26".parse().unwrap(),
+            ..e
+        };
+        let c = compare(
+            &"oak".parse().unwrap(),
+            e,
+            l,
+            Some(&rubric),
+            &Budget::unlimited(),
+        );
+        let rows = rows(&c, RowOptions { only_changes: true });
+        let header = rows.iter().find(|r| r.kind == RowKind::Action).unwrap();
+        assert_eq!(header.left.line, Some(18), "the line of id: \"SV-1\"");
+        let owner = rows
+            .iter()
+            .find(|r| r.left.segs.iter().any(|(t, _)| t.starts_with("Owner")))
+            .unwrap();
+        assert_eq!(owner.left.line, Some(21));
+    }
 }

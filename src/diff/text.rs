@@ -129,6 +129,29 @@ fn megabytes(bytes: usize) -> String {
 /// marked; below this it reads better as one paragraph replaced by another.
 const REWORDED: f32 = 0.5;
 
+/// How much of the shorter of two paragraphs must survive in the longer for an extended or
+/// shortened paragraph to be shown word by word.
+const KEPT: f32 = 0.8;
+
+/// The share of the shorter text's words that the longer one keeps, in order.
+fn kept(a: &str, b: &str, budget: &Budget) -> f32 {
+    let (a, b) = (words(a), words(b));
+    let shorter = a.len().min(b.len());
+    if shorter == 0 {
+        return 0.0;
+    }
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let b: Vec<&str> = b.iter().map(String::as_str).collect();
+    let diff = budget.configure().diff_slices(&a, &b);
+    let same: usize = diff
+        .ops()
+        .iter()
+        .filter(|op| op.tag() == similar::DiffTag::Equal)
+        .map(|op| op.old_range().len())
+        .sum();
+    same as f32 / shorter as f32
+}
+
 /// Whether a character is written without spaces between words (each one is a token).
 fn is_cjk(c: char) -> bool {
     matches!(c as u32,
@@ -210,7 +233,7 @@ fn diff_paragraph(change: &mut TextChange, old: &str, new: &str, budget: &Budget
     if old == new {
         push(&mut change.old, old, false);
         push(&mut change.new, new, false);
-    } else if similarity(old, new, budget) >= REWORDED {
+    } else if similarity(old, new, budget) >= REWORDED || kept(old, new, budget) >= KEPT {
         diff_tokens(change, old, new, budget);
     } else {
         push(&mut change.old, old, true);

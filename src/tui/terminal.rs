@@ -26,7 +26,11 @@ pub fn enter() -> std::io::Result<Term> {
         let _ = leave();
         return Err(e);
     }
-    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER, stdout()))).inspect_err(|_| {
+    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+        FRAME_BUFFER,
+        stdout(),
+    )))
+    .inspect_err(|_| {
         let _ = leave();
     })
 }

@@ -1,0 +1,214 @@
+//! `kitemark diff`: the year-on-year comparison as text and JSON, from the real binary.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use common::{Sandbox, assert_exit, base_files, stderr, stdout};
+
+fn demo() -> &'static Path {
+    static DEMO: OnceLock<(Sandbox, PathBuf)> = OnceLock::new();
+    let (_, path) = DEMO.get_or_init(|| {
+        let sandbox = Sandbox::new();
+        let dir = sandbox.path("demo");
+        assert_exit(
+            &sandbox.kitemark(&["demo", "--dir", dir.to_str().unwrap(), "--no-open"]),
+            0,
+        );
+        (sandbox, dir)
+    });
+    path
+}
+
+fn diff(args: &[&str]) -> std::process::Output {
+    let sandbox = Sandbox::new();
+    let mut all = vec!["diff", "--repo", demo().to_str().unwrap()];
+    all.extend_from_slice(args);
+    sandbox.kitemark(&all)
+}
+
+#[test]
+fn side_by_side_text() {
+    let out = diff(&[
+        "north-vale-esc",
+        "--only-changes",
+        "--width",
+        "110",
+        "--color",
+        "never",
+    ]);
+    assert_exit(&out, 0);
+    insta::assert_snapshot!(stdout(&out));
+}
+
+#[test]
+fn unified_text_between_chosen_years() {
+    let out = diff(&[
+        "beechwood-school",
+        "--from",
+        "2022-23",
+        "--to",
+        "2023-24",
+        "--layout",
+        "unified",
+        "--only-changes",
+        "--width",
+        "100",
+    ]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    // Not a terminal: no colour, and changed words are marked instead.
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(
+        text.starts_with("Beechwood School (beechwood-school): 2022-23 → 2023-24"),
+        "{text}"
+    );
+    assert!(
+        text.contains("--- 2022-23 · submitted 2023-02-10"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n     - ") && text.contains("\n     + "),
+        "{text}"
+    );
+    assert!(text.contains("{+") && text.contains("[-"), "{text}");
+    let coloured = diff(&["beechwood-school", "--color", "always"]);
+    assert!(
+        stdout(&coloured).contains("\u{1b}["),
+        "--color always colours"
+    );
+}
+
+#[test]
+fn json_gives_the_classified_pairs_and_the_summary() {
+    let out = diff(&["oakfield-primary", "--format", "json"]);
+    assert_exit(&out, 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["earlier"]["year"], "2024-25");
+    assert_eq!(json["later"]["year"], "2025-26");
+    let summary = &json["plan"]["summary"];
+    let text = json["summary_text"].as_str().unwrap();
+    assert!(
+        text.starts_with(&format!(
+            "+{} new · {} carried · {} done",
+            summary["new"], summary["carried"], summary["done"]
+        )),
+        "{text}"
+    );
+    let pairs: Vec<&serde_json::Value> = json["plan"]["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["pairs"].as_array().unwrap())
+        .collect();
+    let total = ["new", "carried", "done", "dropped", "completed_and_removed"]
+        .iter()
+        .map(|k| summary[*k].as_u64().unwrap())
+        .sum::<u64>();
+    assert_eq!(
+        pairs.len() as u64,
+        total,
+        "every pair is in exactly one bucket"
+    );
+    let moved = pairs
+        .iter()
+        .find(|p| {
+            p["changes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["change"] == "moved")
+        })
+        .expect("Oakfield moved an action between areas");
+    assert_eq!(moved["later"]["id"], "CTL-3");
+    assert_eq!(moved["later"]["area"], "student-voice");
+    assert!(json["review"]["areas"].as_array().unwrap().len() == 11);
+}
+
+#[test]
+fn what_cannot_be_compared_is_explained() {
+    let out = diff(&["no-such-school"]);
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("no school no-such-school")
+            && stderr(&out).contains("oakfield-primary"),
+        "{}",
+        stderr(&out)
+    );
+    let out = diff(&["kingsmead-sixth-form"]);
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("has only one year (2026-27)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = diff(&["oakfield-primary", "--from", "2025-26", "--to", "2025-26"]);
+    assert_exit(&out, 2);
+    let out = diff(&["oakfield-primary", "--from", "2019-20"]);
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("no submission for 2019-20; years: 2023-24, 2024-25, 2025-26"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn hostile_text_reaches_the_terminal_harmlessly() {
+    let sandbox = Sandbox::new();
+    let mut files = base_files();
+    let review = String::from_utf8(
+        files
+            .iter()
+            .find(|(p, _)| p == "submissions/oak/2025-26/self-review.ron")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    let plan = String::from_utf8(
+        files
+            .iter()
+            .find(|(p, _)| p == "submissions/oak/2025-26/action-plan.ron")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    let earlier = |t: &str| {
+        t.replace("2025-26", "2024-25")
+            .replace("Our senior lead", "Our \\u{1b}]52;c;aGk=\\u{7}senior lead")
+    };
+    files.push((
+        "submissions/oak/2024-25/self-review.ron".into(),
+        earlier(&review).into_bytes(),
+    ));
+    files.push((
+        "submissions/oak/2024-25/action-plan.ron".into(),
+        earlier(&plan)
+            .replace("Course booked.", "\\u{1b}[2JBooked")
+            .into_bytes(),
+    ));
+    let repo = sandbox.repo_with("hostile", &files);
+    for colour in ["never", "always"] {
+        let out = sandbox.kitemark(&[
+            "diff",
+            "oak",
+            "--repo",
+            repo.to_str().unwrap(),
+            "--color",
+            colour,
+        ]);
+        assert_exit(&out, 0);
+        let text = stdout(&out);
+        assert!(text.contains("␛]52;c;aGk=␇"), "{text}");
+        assert!(text.contains("␛[2JBooked"), "{text}");
+        // The only escape sequences are the tool's own colours.
+        let stripped = text.replace("\u{1b}[0m", "");
+        assert!(
+            !stripped.contains("\u{1b}]") && !stripped.contains("\u{1b}[2J"),
+            "{text}"
+        );
+    }
+}
