@@ -142,8 +142,8 @@ fn plans(n: usize) -> (ActionPlan, ActionPlan) {
 
 fn comparison(earlier: &ActionPlan, later: &ActionPlan) -> Comparison {
     let rubric = rubric();
-    let side = |plan| Year {
-        year: plan_year(plan),
+    let side = |plan: &ActionPlan| Year {
+        year: plan.year,
         review: None,
         plan: Some(plan),
         review_text: None,
@@ -156,10 +156,6 @@ fn comparison(earlier: &ActionPlan, later: &ActionPlan) -> Comparison {
         Some(&rubric),
         &Budget::new(TIME_BUDGET),
     )
-}
-
-fn plan_year(plan: &ActionPlan) -> kitemark::model::AcademicYear {
-    plan.year
 }
 
 #[divan::bench(sample_count = 10)]

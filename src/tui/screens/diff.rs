@@ -276,16 +276,16 @@ impl DiffScreen {
             .style(theme.base),
             top,
         );
-        // The commit is in the header at every width; here only where there is room.
-        let commit = if width >= 118 {
-            format!(" · commit {}", self.commit)
-        } else {
-            String::new()
-        };
+        // Year, submission date and commit; in fewer words where the column is narrow.
+        let wide = width >= 118;
         let heading = |info: &crate::diff::YearInfo| -> String {
-            match info.submitted {
-                Some(d) => format!("{} · submitted {d}{commit}", info.year),
-                None => format!("{}{commit}", info.year),
+            let date = info.submitted.map(|d| d.to_string());
+            match (wide, date) {
+                (true, Some(d)) => {
+                    format!("{} · submitted {d} · commit {}", info.year, self.commit)
+                }
+                (false, Some(d)) => format!("{} · {d} · {}", info.year, self.commit),
+                (_, None) => format!("{} · {}", info.year, self.commit),
             }
         };
         let heading_line = if self.unified {
