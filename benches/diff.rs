@@ -140,20 +140,22 @@ fn plans(n: usize) -> (ActionPlan, ActionPlan) {
     (plan("2024-25", earlier), plan("2025-26", later))
 }
 
-fn comparison(earlier: &ActionPlan, later: &ActionPlan) -> Comparison {
-    let rubric = rubric();
-    let side = |plan: &ActionPlan| Year {
+fn side(plan: &ActionPlan) -> Year<'_> {
+    Year {
         year: plan.year,
         review: None,
         plan: Some(plan),
         review_text: None,
         plan_text: None,
-    };
+    }
+}
+
+fn comparison(earlier: &ActionPlan, later: &ActionPlan) -> Comparison {
     compare(
         &"bench-school".parse().expect("a school id"),
         side(earlier),
         side(later),
-        Some(&rubric),
+        Some(&rubric()),
         &Budget::new(TIME_BUDGET),
     )
 }
