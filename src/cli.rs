@@ -141,6 +141,103 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Record a panel decision and commit it, with the same checks as the interface.
+    Decide {
+        /// The school's id.
+        school: String,
+        /// The academic year of the submission decided on.
+        year: crate::model::AcademicYear,
+        /// The decision kind (for example initial, annual-review).
+        #[arg(long, value_name = "KIND")]
+        kind: String,
+        /// The outcome, one of the kind's outcomes in the rubric.
+        #[arg(long, value_name = "OUTCOME")]
+        outcome: String,
+        /// The date of the meeting that decided.
+        #[arg(long, value_name = "DATE")]
+        meeting: jiff::civil::Date,
+        /// The member who records the decision (the commit's author).
+        #[arg(long, value_name = "ID")]
+        recorder: String,
+        /// A member taking part (repeat; default: every member present and not conflicted).
+        #[arg(long = "member", value_name = "ID")]
+        members: Vec<String>,
+        /// The panel's judgement of an area (repeat).
+        #[arg(long = "judgement", value_name = "AREA=LEVEL")]
+        judgements: Vec<String>,
+        /// Feedback on an area (repeat).
+        #[arg(long = "area-feedback", value_name = "AREA=TEXT")]
+        area_feedback: Vec<String>,
+        /// Overall feedback to the school.
+        #[arg(long, value_name = "TEXT", conflicts_with = "feedback_file")]
+        feedback: Option<String>,
+        /// Overall feedback, from a file.
+        #[arg(long, value_name = "FILE")]
+        feedback_file: Option<PathBuf>,
+        /// A condition and its due date (repeat).
+        #[arg(long = "condition", value_name = "TEXT@DATE")]
+        conditions: Vec<String>,
+        /// The path of a decision this one corrects.
+        #[arg(long, value_name = "PATH")]
+        supersedes: Option<String>,
+        /// Why the panel awards although an evidence or eligibility rule is not met.
+        #[arg(long, value_name = "TEXT")]
+        override_reason: Option<String>,
+        /// Check and show the file and commit message, but do not commit.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Record (commit) a meeting's attendance, conflicts and agenda.
+    Meeting {
+        /// The meeting's date.
+        date: jiff::civil::Date,
+        /// The member who chairs it (the commit's author).
+        #[arg(long, value_name = "ID")]
+        chair: String,
+        /// A member present (repeat). Given, it replaces the recorded attendance.
+        #[arg(long = "present", value_name = "ID")]
+        present: Vec<String>,
+        /// A member who sent apologies (repeat).
+        #[arg(long = "apologies", value_name = "ID")]
+        apologies: Vec<String>,
+        /// A declared conflict (repeat); TYPE is institutional, professional, personal or other.
+        #[arg(long = "conflict", value_name = "ID:SCHOOL:TYPE:REASON")]
+        conflicts: Vec<String>,
+        /// An agenda item (repeat, in order). Given, it replaces the recorded agenda.
+        #[arg(long = "agenda", value_name = "SCHOOL/YEAR/KIND")]
+        agenda: Vec<String>,
+        #[arg(long, value_name = "TEXT")]
+        location: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        notes: Option<String>,
+        /// Check and show the file and commit message, but do not commit.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Validate a school's submission files and commit them, authored by the school's contact.
+    Submit {
+        /// The school's id.
+        school: String,
+        /// The academic year of the submission.
+        year: crate::model::AcademicYear,
+        /// The folder holding self-review.ron and/or action-plan.ron (and school.ron for a new
+        /// school).
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+        /// Check and show the commit, but do not commit.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write next year's action plan, pre-filled from the school's latest plan before YEAR.
+    Template {
+        /// The school's id.
+        school: String,
+        /// The academic year the new plan is for.
+        year: crate::model::AcademicYear,
+        /// Write to this file (default: standard output). An existing file is never overwritten.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Each school's award, expiry, next annual review, pending agenda items and eligibility.
     Schools {
         /// Work out the state on this date instead of today (YYYY-MM-DD).

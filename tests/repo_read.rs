@@ -3,27 +3,9 @@
 
 mod common;
 
-use std::sync::Once;
-
-use common::{Sandbox, base_files};
+use common::{Sandbox, base_files, hermetic_git2};
 use kitemark::model::{AcademicYear, SchoolId};
 use kitemark::repo::{PanelRepo, ReadError, RepoError};
-
-/// Keeps the user's and the system's git configuration out of libgit2 in this process.
-fn hermetic_git2() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let empty = tempfile::tempdir().unwrap().keep();
-        for level in [
-            git2::ConfigLevel::System,
-            git2::ConfigLevel::XDG,
-            git2::ConfigLevel::Global,
-        ] {
-            // SAFETY: called once, before any other libgit2 use in this test binary.
-            unsafe { git2::opts::set_search_path(level, &empty).unwrap() };
-        }
-    });
-}
 
 fn oak() -> SchoolId {
     "oak".parse().unwrap()

@@ -1,11 +1,15 @@
 //! One module per subcommand: glue between the command line and the library, no business
 //! rules. Exit codes follow SPEC §3: 0 ok, 1 findings or invalid data, 2 usage or environment.
 
+pub mod decide;
 mod demo;
 pub mod diff;
 mod init;
+mod meeting;
 mod open;
 mod schools;
+mod submit;
+mod template;
 mod validate;
 
 use std::io::Write;
@@ -57,6 +61,77 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
         Command::Demo { dir, no_open } => demo::run(dir, no_open),
         Command::Validate { rev, format } => validate::run(repo, rev.as_deref(), format),
         Command::Schools { on, rev, format } => schools::run(repo, on, rev.as_deref(), format),
+        Command::Decide {
+            school,
+            year,
+            kind,
+            outcome,
+            meeting,
+            recorder,
+            members,
+            judgements,
+            area_feedback,
+            feedback,
+            feedback_file,
+            conditions,
+            supersedes,
+            override_reason,
+            dry_run,
+        } => decide::run(
+            repo,
+            decide::DecideArgs {
+                school,
+                year,
+                kind,
+                outcome,
+                meeting,
+                recorder,
+                members,
+                judgements,
+                area_feedback,
+                feedback,
+                feedback_file,
+                conditions,
+                supersedes,
+                override_reason,
+                dry_run,
+            },
+        ),
+        Command::Meeting {
+            date,
+            chair,
+            present,
+            apologies,
+            conflicts,
+            agenda,
+            location,
+            notes,
+            dry_run,
+        } => meeting::run(
+            repo,
+            meeting::MeetingArgs {
+                date,
+                chair,
+                present,
+                apologies,
+                conflicts,
+                agenda,
+                location,
+                notes,
+                dry_run,
+            },
+        ),
+        Command::Submit {
+            school,
+            year,
+            from,
+            dry_run,
+        } => submit::run(repo, &school, year, &from, dry_run),
+        Command::Template {
+            school,
+            year,
+            output,
+        } => template::run(repo, &school, year, output.as_deref()),
         Command::Diff {
             school,
             from,

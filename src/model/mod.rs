@@ -2,6 +2,7 @@
 //! validation rules. Pure values and functions; no I/O.
 
 pub mod catalog;
+pub mod decide;
 pub mod decision;
 pub mod format;
 pub mod ids;

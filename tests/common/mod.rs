@@ -92,6 +92,22 @@ impl Sandbox {
     }
 }
 
+/// Keeps the user's and the system's git configuration out of libgit2 in this process.
+pub fn hermetic_git2() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let empty = tempfile::tempdir().unwrap().keep();
+        for level in [
+            git2::ConfigLevel::System,
+            git2::ConfigLevel::XDG,
+            git2::ConfigLevel::Global,
+        ] {
+            // SAFETY: called once, before any other libgit2 use in the test binary.
+            unsafe { git2::opts::set_search_path(level, &empty).unwrap() };
+        }
+    });
+}
+
 /// Writes files under `dir`, creating folders.
 pub fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) {
     for (path, content) in files {

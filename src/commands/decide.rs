@@ -1,0 +1,173 @@
+//! `kitemark decide`: records a panel decision as one commit, after the same checks as the
+//! interface's decision form.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use jiff::civil::Date;
+
+use super::{EXIT_FINDINGS, EXIT_OK, print};
+use crate::model::decide::{check, conflicts, path_of};
+use crate::model::format::to_ron;
+use crate::model::text::sanitize_inline;
+use crate::model::{AcademicYear, AreaJudgement, Condition, Decision, MemberId, SchoolId, message};
+use crate::repo::PanelRepo;
+use crate::repo::write::CommitSpec;
+
+/// How long to wait for another writer to finish.
+pub const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// The command's options.
+pub struct DecideArgs {
+    pub school: String,
+    pub year: AcademicYear,
+    pub kind: String,
+    pub outcome: String,
+    pub meeting: Date,
+    pub recorder: String,
+    pub members: Vec<String>,
+    pub judgements: Vec<String>,
+    pub area_feedback: Vec<String>,
+    pub feedback: Option<String>,
+    pub feedback_file: Option<PathBuf>,
+    pub conditions: Vec<String>,
+    pub supersedes: Option<String>,
+    pub override_reason: Option<String>,
+    pub dry_run: bool,
+}
+
+fn pair<'a>(text: &'a str, separator: char, what: &str) -> anyhow::Result<(&'a str, &'a str)> {
+    text.split_once(separator)
+        .with_context(|| format!("{text:?} is not {what}"))
+}
+
+pub fn run(repo_path: &Path, args: DecideArgs) -> anyhow::Result<ExitCode> {
+    let school: SchoolId = args.school.parse()?;
+    let recorder: MemberId = args.recorder.parse()?;
+    let mut areas: Vec<AreaJudgement> = Vec::new();
+    for j in &args.judgements {
+        let (area, level) = pair(j, '=', "AREA=LEVEL")?;
+        areas.push(AreaJudgement {
+            area: area.parse()?,
+            judgement: level.parse()?,
+            feedback: String::new(),
+        });
+    }
+    for f in &args.area_feedback {
+        let (area, text) = pair(f, '=', "AREA=TEXT")?;
+        let area: crate::model::AreaId = area.parse()?;
+        match areas.iter_mut().find(|a| a.area == area) {
+            Some(a) => a.feedback = text.to_owned(),
+            None => bail!("--area-feedback for {area} needs a --judgement for it too"),
+        }
+    }
+    let mut conditions = Vec::new();
+    for c in &args.conditions {
+        let (text, due) = c
+            .rsplit_once('@')
+            .with_context(|| format!("{c:?} is not TEXT@DATE"))?;
+        conditions.push(Condition {
+            text: text.trim().to_owned(),
+            due: due
+                .trim()
+                .parse()
+                .with_context(|| format!("{due:?} in --condition is not a date (YYYY-MM-DD)"))?,
+        });
+    }
+    let feedback = match (&args.feedback, &args.feedback_file) {
+        (Some(text), _) => text.clone(),
+        (None, Some(file)) => std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?,
+        (None, None) => String::new(),
+    };
+
+    let repo = PanelRepo::open(repo_path)?;
+    // The lock first, then the data: what is checked is what the commit builds on.
+    let lock = repo.lock_for_writing(LOCK_WAIT)?;
+    let snapshot = repo.snapshot_at(None)?;
+    let (catalog, _) = repo.load_catalog(&snapshot)?;
+    let meeting = catalog.meetings.get(&args.meeting);
+    let participants: Vec<MemberId> = if args.members.is_empty() {
+        // Everyone present who is not conflicted takes part unless told otherwise.
+        let excluded = conflicts(&catalog.panel, meeting, &school);
+        meeting
+            .map(|m| {
+                m.present
+                    .iter()
+                    .filter(|id| !excluded.iter().any(|c| &c.member == *id))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        args.members
+            .iter()
+            .map(|m| m.parse())
+            .collect::<Result<_, _>>()?
+    };
+    let mut decision = Decision {
+        school: school.clone(),
+        year: args.year,
+        kind: args.kind.parse()?,
+        meeting: args.meeting,
+        outcome: args.outcome.parse()?,
+        areas,
+        feedback,
+        conditions,
+        participants,
+        recorder: recorder.clone(),
+        made_on: snapshot.submission_ref(&school, args.year),
+        supersedes: args.supersedes.clone(),
+        override_reason: args
+            .override_reason
+            .clone()
+            .filter(|r| !r.trim().is_empty()),
+    };
+    let review = repo
+        .self_review(&snapshot, &school, args.year)
+        .unwrap_or(None);
+    let refusals = check(&catalog, &decision, review.as_ref());
+    if !refusals.is_empty() {
+        for r in &refusals {
+            eprintln!("kitemark: refused: {}", sanitize_inline(&r.to_string()));
+        }
+        eprintln!("kitemark: nothing was recorded");
+        return Ok(EXIT_FINDINGS);
+    }
+    decision.participants.sort();
+    decision.participants.dedup();
+    let path = path_of(&decision);
+    let text = to_ron(&decision)?;
+    let present = meeting.map(|m| m.present.clone()).unwrap_or_default();
+    let commit = snapshot.commit_id();
+    let message = message::decision(&decision, &present, &commit);
+    if args.dry_run {
+        print(&format!(
+            "{path}\n\n{}\n{message}",
+            sanitize_inline_block(&text)
+        ))?;
+        return Ok(EXIT_OK);
+    }
+    let author = catalog
+        .panel
+        .member(&recorder)
+        .map(|m| m.identity())
+        .context("the recorder is not a member")?;
+    let spec = CommitSpec {
+        files: vec![(path.clone(), text.into_bytes())],
+        message,
+        author: author.clone(),
+        committer: author,
+        when: None,
+    };
+    let id = repo.commit_files(&lock, Some(&commit), &spec)?;
+    print(&format!("Recorded {path} in commit {}\n", id.short()))?;
+    Ok(EXIT_OK)
+}
+
+/// Text for the terminal: escape sequences shown harmlessly, line breaks kept.
+fn sanitize_inline_block(text: &str) -> String {
+    crate::model::text::sanitize(text).into_owned()
+}
