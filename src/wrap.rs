@@ -126,7 +126,12 @@ pub fn wrap_line<'a, S: Copy + PartialEq + 'a>(
             }
             continue;
         }
-        // A word wider than the line: cut it, character by character.
+        // A word wider than the line starts a row of its own and is cut, character by
+        // character.
+        if current.width > 0 {
+            out.push(current.take());
+            produced = true;
+        }
         for piece in &unit {
             for c in piece.text.chars() {
                 let w = c.width().unwrap_or(0);
@@ -203,6 +208,15 @@ mod tests {
             vec!["  LM-1 text", "that wraps"]
         );
         assert_eq!(text(&wrap_line([("", 0u8)], 12)), vec![""]);
+    }
+
+    #[test]
+    fn a_word_wider_than_the_line_starts_its_own_row() {
+        // The space before it is where the row breaks, never lost inside a row.
+        assert_eq!(
+            text(&wrap_line([("File ", 0u8), ("decisions/oak/x.ron", 1)], 10)),
+            vec!["File", "decisions/", "oak/x.ron"]
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod decide;
 pub mod decision;
+pub mod draft;
 pub mod format;
 pub mod ids;
 pub mod layout;

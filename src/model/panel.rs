@@ -45,7 +45,7 @@ pub struct Member {
 }
 
 /// A person as git records them: a name and an email address.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     pub name: String,
     pub email: String,

@@ -5,6 +5,7 @@
 //! them on a worker thread.
 
 mod catalog;
+mod drafts;
 mod error;
 mod snapshot;
 mod validate;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+pub use drafts::{DraftStore, SavedDraft};
 pub use error::{ReadError, RepoError};
 pub use snapshot::{BlobRef, SchoolFiles, Snapshot, UnexpectedFile, YearFiles};
 

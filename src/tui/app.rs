@@ -1,7 +1,7 @@
 //! The app: state, events and drawing, independent of any real terminal, so that tests can
 //! drive it with synthetic events and draw it on a test backend.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
 use ratatui::Frame;
@@ -15,13 +15,18 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::keymap::{Action, KeyMap};
 use super::loader::{Loaded, Loader, Request, RequestKind, Response};
 use super::screens::agenda::{self, AgendaScreen};
+use super::screens::decision::{DecisionContext, DecisionForm, Reply};
 use super::screens::diff::DiffScreen;
 use super::screens::help::HelpOverlay;
+use super::screens::meeting::{DatePrompt, MeetingSetup, PromptReply};
+use super::screens::record::SaveState;
 use super::screens::schools::{self, SchoolsScreen};
 use super::screens::submission::{Pane, SubmissionScreen};
 use super::screens::{block, contains};
 use super::theme::{Theme, ThemeKind};
 use super::view::OpenedView;
+use crate::model::draft::{DecisionDraft, MeetingDraft};
+use crate::model::format::{from_ron, to_ron};
 use crate::model::{AcademicYear, SchoolId};
 
 /// The smallest terminal the layout is designed for.
@@ -63,6 +68,15 @@ pub enum Tab {
     Schools,
     Submission,
     Diff,
+    Decision,
+    Meeting,
+}
+
+/// The two forms that write to the repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FormKind {
+    Decision,
+    Meeting,
 }
 
 /// The app's whole state.
@@ -93,6 +107,21 @@ pub struct App {
     too_small: bool,
     /// Whether the open request in flight is a reload (so its outcome is reported).
     reloading: bool,
+    decision: Option<DecisionForm>,
+    meeting: Option<MeetingSetup>,
+    /// Asking which meeting to set up.
+    meeting_prompt: Option<DatePrompt>,
+    /// Where the forms were opened from, to go back to.
+    form_from: Tab,
+    /// Drafts on disk, by key, as far as this app knows.
+    drafts: BTreeSet<String>,
+    /// The number of the latest save asked for, by draft key.
+    last_save: BTreeMap<String, u64>,
+    draft_seq: u64,
+    /// Which form the draft being looked for, the preview and the commit in flight are for.
+    draft_for: Option<String>,
+    prepare_for: Option<(FormKind, u64)>,
+    commit_for: Option<FormKind>,
 }
 
 impl App {
@@ -124,6 +153,16 @@ impl App {
             tab_hits: Vec::new(),
             too_small: false,
             reloading: false,
+            decision: None,
+            meeting: None,
+            meeting_prompt: None,
+            form_from: Tab::Agenda,
+            drafts: BTreeSet::new(),
+            last_save: BTreeMap::new(),
+            draft_seq: 0,
+            draft_for: None,
+            prepare_for: None,
+            commit_for: None,
         }
     }
 
@@ -171,6 +210,11 @@ impl App {
     }
 
     fn loaded(&mut self, loaded: Loaded) {
+        // Saves answer no request: they only say how saving went.
+        if let Response::DraftSaved { key, seq, error } = loaded.response {
+            self.draft_saved(&key, seq, error);
+            return;
+        }
         // An answer to a request that has since been replaced is stale: drop it.
         if self.waiting.get(&loaded.kind) != Some(&loaded.generation) {
             return;
@@ -178,6 +222,7 @@ impl App {
         self.waiting.remove(&loaded.kind);
         match loaded.response {
             Response::Opened(Ok(view)) => {
+                self.drafts = view.drafts.iter().cloned().collect();
                 self.agenda.set_data(&view.agenda);
                 self.schools.set_data(&view.schools);
                 if !view.problems.is_empty() {
@@ -192,6 +237,7 @@ impl App {
                 self.reloading = false;
                 self.opened = Some(*view);
                 self.open_error = None;
+                self.rebind_forms();
                 // The open submission and comparison are re-read from the new snapshot.
                 if let Some(sub) = &self.submission {
                     let (school, year) = (sub.school.clone(), sub.year);
@@ -230,6 +276,463 @@ impl App {
                     diff.set_data(result);
                 }
             }
+            Response::Draft(result) => self.draft_loaded(result),
+            Response::Prepared(result) => {
+                let Some((which, revision)) = self.prepare_for.take() else {
+                    return;
+                };
+                let result = result.map(|p| *p);
+                let recording = match which {
+                    FormKind::Decision => self.decision.as_mut().map(|f| &mut f.recording),
+                    FormKind::Meeting => self.meeting.as_mut().map(|f| &mut f.recording),
+                };
+                if let Some(recording) = recording {
+                    recording.pending = false;
+                    recording.prepared = Some((revision, result));
+                    recording.scroll = 0;
+                }
+                self.request_preview();
+            }
+            Response::Committed(result) => self.committed(result),
+            Response::DraftSaved { .. } => {}
+        }
+    }
+
+    /// Forms opened before a reload are checked against the new state from now on; what was
+    /// typed stays.
+    fn rebind_forms(&mut self) {
+        let Some(opened) = &self.opened else {
+            return;
+        };
+        let catalog = std::sync::Arc::clone(&opened.catalog);
+        if let Some(form) = &mut self.decision {
+            let ctx = &form.ctx;
+            let rules = opened
+                .agenda
+                .rows
+                .iter()
+                .find(|r| r.school == ctx.school && r.year == ctx.year && r.kind == ctx.kind)
+                .map(|r| r.rules.clone())
+                .unwrap_or_else(|| ctx.rules.clone());
+            match DecisionContext::new(
+                std::sync::Arc::clone(&catalog),
+                &ctx.school.clone(),
+                ctx.year,
+                &ctx.kind.clone(),
+                ctx.meeting,
+                rules,
+            ) {
+                Ok(ctx) => form.rebind(ctx),
+                Err(e) => self.status = Some((format!("✗ The decision form: {e}"), true)),
+            }
+        }
+        if let Some(setup) = &mut self.meeting {
+            setup.rebind(catalog, self.options.today);
+        }
+        self.request_preview();
+    }
+
+    /// A saved draft found (or not) for the form being opened.
+    fn draft_loaded(&mut self, result: Result<Option<crate::repo::SavedDraft>, String>) {
+        let Some(key) = self.draft_for.take() else {
+            return;
+        };
+        let saved = match result {
+            Ok(found) => found,
+            Err(e) => {
+                self.warn(format!("✗ Cannot read the saved draft: {e}"));
+                None
+            }
+        };
+        let when = |s: &crate::repo::SavedDraft| {
+            s.saved.map(|t| {
+                t.to_zoned(jiff::tz::TimeZone::system())
+                    .strftime("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+        };
+        if let Some(form) = self.decision.as_mut().filter(|f| f.draft_key() == key) {
+            form.looking = false;
+            if let Some(saved) = saved {
+                match from_ron::<DecisionDraft>(&saved.text) {
+                    Ok(draft) => form.offer(draft, when(&saved)),
+                    Err(e) => self.warn(format!(
+                        "✗ The saved draft {key} cannot be read (line {}, column {}: {}); it stays on disk until this form is changed",
+                        e.position.line, e.position.col, e.message
+                    )),
+                }
+            }
+        } else if let Some(setup) = self.meeting.as_mut().filter(|f| f.draft_key() == key) {
+            setup.looking = false;
+            if let Some(saved) = saved {
+                match from_ron::<MeetingDraft>(&saved.text) {
+                    Ok(draft) => setup.offer(draft, when(&saved)),
+                    Err(e) => self.warn(format!(
+                        "✗ The saved draft {key} cannot be read (line {}, column {}: {}); it stays on disk until this meeting is changed",
+                        e.position.line, e.position.col, e.message
+                    )),
+                }
+            }
+        }
+        self.request_preview();
+    }
+
+    fn draft_saved(&mut self, key: &str, seq: u64, error: Option<String>) {
+        let state = match error {
+            Some(e) => SaveState::Failed(e),
+            None if self.last_save.get(key) == Some(&seq) => SaveState::Saved,
+            None => return,
+        };
+        if let Some(form) = self.decision.as_mut().filter(|f| f.draft_key() == key) {
+            form.save = state;
+        } else if let Some(setup) = self.meeting.as_mut().filter(|f| f.draft_key() == key) {
+            setup.save = state;
+        } else if let SaveState::Failed(e) = state {
+            self.warn(format!("✗ A draft could not be saved or removed: {e}"));
+        }
+    }
+
+    /// Saves the form's draft in the background.
+    fn save_draft(&mut self, which: FormKind) {
+        let (key, text) = match which {
+            FormKind::Decision => match &self.decision {
+                Some(f) => (f.draft_key(), to_ron(&f.draft())),
+                None => return,
+            },
+            FormKind::Meeting => match &self.meeting {
+                Some(f) => (f.draft_key(), to_ron(&f.draft())),
+                None => return,
+            },
+        };
+        let state = match text {
+            Ok(text) => {
+                self.draft_seq += 1;
+                self.last_save.insert(key.clone(), self.draft_seq);
+                self.drafts.insert(key.clone());
+                self.loader.save_draft(key, text, self.draft_seq);
+                SaveState::Saving
+            }
+            Err(e) => SaveState::Failed(e.to_string()),
+        };
+        match which {
+            FormKind::Decision => {
+                if let Some(f) = &mut self.decision {
+                    f.save = state;
+                }
+            }
+            FormKind::Meeting => {
+                if let Some(f) = &mut self.meeting {
+                    f.save = state;
+                }
+            }
+        }
+    }
+
+    fn discard_draft(&mut self, key: String) {
+        self.drafts.remove(&key);
+        self.last_save.remove(&key);
+        self.loader.delete_draft(key);
+    }
+
+    /// Asks for a preview of the form on screen if its record field shows an old one.
+    fn request_preview(&mut self) {
+        if self.prepare_for.is_some() || self.commit_for.is_some() {
+            return;
+        }
+        let request = match self.tab {
+            Tab::Decision => self.decision.as_mut().and_then(|f| {
+                let draft = f.wants_preview()?;
+                f.recording.pending = true;
+                Some((
+                    FormKind::Decision,
+                    f.revision,
+                    Request::PrepareDecision(Box::new(draft)),
+                ))
+            }),
+            Tab::Meeting => self.meeting.as_mut().and_then(|f| {
+                let draft = f.wants_preview()?;
+                f.recording.pending = true;
+                Some((
+                    FormKind::Meeting,
+                    f.revision,
+                    Request::PrepareMeeting(Box::new(draft)),
+                ))
+            }),
+            _ => None,
+        };
+        if let Some((which, revision, request)) = request {
+            self.prepare_for = Some((which, revision));
+            self.request(request);
+        }
+    }
+
+    /// What became of a commit.
+    fn committed(
+        &mut self,
+        result: Result<super::loader::Committed, super::loader::CommitFailure>,
+    ) {
+        let Some(which) = self.commit_for.take() else {
+            return;
+        };
+        match result {
+            Ok(done) => {
+                let key = match which {
+                    FormKind::Decision => self.decision.take().map(|f| f.draft_key()),
+                    FormKind::Meeting => self.meeting.take().map(|f| f.draft_key()),
+                };
+                if let Some(key) = key {
+                    self.discard_draft(key);
+                }
+                // The commit id first: it is what an auditor asks for, and must not be cut off.
+                self.say(format!(
+                    "✓ Recorded in commit {}: {} ({})",
+                    done.commit, done.summary, done.path
+                ));
+                self.show(if which == FormKind::Meeting {
+                    Tab::Agenda
+                } else {
+                    self.form_from
+                });
+                // Quietly: the status line keeps the commit id.
+                self.request(Request::Open {
+                    rev: self.options.rev.clone(),
+                    today: self.options.today,
+                });
+            }
+            Err(failure) => {
+                let recording = match which {
+                    FormKind::Decision => self.decision.as_mut().map(|f| &mut f.recording),
+                    FormKind::Meeting => self.meeting.as_mut().map(|f| &mut f.recording),
+                };
+                if let Some(recording) = recording {
+                    recording.committing = false;
+                    recording.prepared = None;
+                }
+                if failure.moved {
+                    self.warn(
+                        "✗ Not recorded: someone else recorded something since this was read. Your draft is kept; reloaded — check it and record again.",
+                    );
+                    self.request(Request::Open {
+                        rev: self.options.rev.clone(),
+                        today: self.options.today,
+                    });
+                } else {
+                    self.warn(format!(
+                        "✗ Not recorded (your draft is kept): {}",
+                        failure.messages.join("; ")
+                    ));
+                    self.request_preview();
+                }
+            }
+        }
+    }
+
+    /// What the form's key did, followed up.
+    fn form_reply(&mut self, which: FormKind, reply: Reply) {
+        match reply {
+            Reply::Ignored | Reply::Handled => {}
+            Reply::Changed => self.save_draft(which),
+            Reply::Discard => {
+                let key = match which {
+                    FormKind::Decision => self.decision.as_ref().map(|f| f.draft_key()),
+                    FormKind::Meeting => self.meeting.as_ref().map(|f| f.draft_key()),
+                };
+                if let Some(key) = key {
+                    self.discard_draft(key);
+                }
+                self.say("The saved draft was discarded.");
+            }
+            Reply::Commit => {
+                let request = match which {
+                    FormKind::Decision => self
+                        .decision
+                        .as_ref()
+                        .map(|f| Request::CommitDecision(Box::new(f.draft()))),
+                    FormKind::Meeting => self
+                        .meeting
+                        .as_ref()
+                        .map(|f| Request::CommitMeeting(Box::new(f.draft()))),
+                };
+                if let Some(request) = request {
+                    self.commit_for = Some(which);
+                    self.request(request);
+                    self.say("Recording…");
+                }
+            }
+            Reply::NewMeeting => {
+                self.meeting_prompt = Some(DatePrompt::new(self.options.today));
+            }
+        }
+        self.request_preview();
+    }
+
+    /// Opens the decision form on the selected agenda item (or the open submission's).
+    fn open_decision(&mut self) {
+        let Some(opened) = &self.opened else {
+            return;
+        };
+        let Some(meeting) = opened
+            .catalog
+            .current_meeting(self.options.today)
+            .map(|m| m.date)
+        else {
+            self.say(format!(
+                "No meeting is scheduled: set one up first ({}).",
+                self.options.keymap.first(Action::MeetingTab)
+            ));
+            return;
+        };
+        let row = match self.tab {
+            Tab::Agenda => self.agenda.selected(&opened.agenda).cloned(),
+            Tab::Submission => self.submission.as_ref().and_then(|s| {
+                opened
+                    .agenda
+                    .rows
+                    .iter()
+                    .find(|r| r.school == s.school && r.year == s.year)
+                    .cloned()
+            }),
+            _ => None,
+        };
+        let Some(row) = row else {
+            let message = if self.tab == Tab::Submission {
+                format!(
+                    "This submission is not on the agenda of the meeting on {meeting}: add it in the meeting setup ({}).",
+                    self.options.keymap.first(Action::MeetingTab)
+                )
+            } else {
+                "Choose an item on the agenda first.".to_owned()
+            };
+            self.say(message);
+            return;
+        };
+        if row.decided {
+            self.say(format!(
+                "{} {} is decided already ({}); a correction is recorded with kitemark decide --supersedes.",
+                row.school, row.year, row.status
+            ));
+            return;
+        }
+        let key = DecisionDraft::new(row.school.clone(), row.year, row.kind.clone(), meeting).key();
+        if self.decision.as_ref().is_some_and(|f| f.draft_key() == key) {
+            self.form_from = self.tab;
+            self.show(Tab::Decision);
+            return;
+        }
+        let ctx = match DecisionContext::new(
+            std::sync::Arc::clone(&opened.catalog),
+            &row.school,
+            row.year,
+            &row.kind,
+            meeting,
+            row.rules.clone(),
+        ) {
+            Ok(ctx) => ctx,
+            Err(e) => {
+                self.warn(format!("✗ Cannot write this decision: {e}"));
+                return;
+            }
+        };
+        if let Some(old) = &self.decision
+            && old.save != SaveState::Clean
+        {
+            self.say(format!(
+                "The draft for {} {} is kept; it is offered back when that item is opened again.",
+                old.ctx.school, old.ctx.year
+            ));
+        }
+        let mut form = DecisionForm::new(ctx);
+        form.looking = true;
+        self.decision = Some(form);
+        self.draft_for = Some(key.clone());
+        self.request(Request::LoadDraft { key });
+        // The submission, for the school's own assessment of each area and to read alongside.
+        if !self
+            .submission
+            .as_ref()
+            .is_some_and(|s| s.school == row.school && s.year == row.year)
+        {
+            self.open_submission(row.school.clone(), row.year, false);
+        }
+        self.form_from = self.tab;
+        self.show(Tab::Decision);
+    }
+
+    /// Opens the meeting setup: the meeting being worked towards, or asks which.
+    fn open_meeting(&mut self, date: Option<jiff::civil::Date>) {
+        let Some(opened) = &self.opened else {
+            return;
+        };
+        if date.is_none() && self.meeting.is_some() {
+            self.show(Tab::Meeting);
+            return;
+        }
+        let date = date.or_else(|| {
+            opened
+                .catalog
+                .current_meeting(self.options.today)
+                .map(|m| m.date)
+        });
+        let Some(date) = date else {
+            self.meeting_prompt = Some(DatePrompt::new(self.options.today));
+            if !matches!(self.tab, Tab::Decision | Tab::Meeting) {
+                self.form_from = self.tab;
+            }
+            self.show(Tab::Meeting);
+            return;
+        };
+        let mut setup = MeetingSetup::new(
+            std::sync::Arc::clone(&opened.catalog),
+            date,
+            self.options.today,
+        );
+        setup.looking = true;
+        let key = setup.draft_key();
+        self.meeting = Some(setup);
+        self.meeting_prompt = None;
+        self.draft_for = Some(key.clone());
+        self.request(Request::LoadDraft { key });
+        if !matches!(self.tab, Tab::Decision | Tab::Meeting) {
+            self.form_from = self.tab;
+        }
+        self.show(Tab::Meeting);
+    }
+
+    /// Keys for the forms come before the key map: while typing, letters are text.
+    fn form_key(&mut self, key: KeyEvent) -> bool {
+        match self.tab {
+            Tab::Decision => {
+                let Some(form) = &mut self.decision else {
+                    return false;
+                };
+                let reply = form.handle_key(key, &self.options.keymap);
+                let ignored = reply == Reply::Ignored;
+                self.form_reply(FormKind::Decision, reply);
+                !ignored
+            }
+            Tab::Meeting => {
+                if let Some(prompt) = &mut self.meeting_prompt {
+                    match prompt.handle_key(key) {
+                        PromptReply::Handled => {}
+                        PromptReply::Cancel => {
+                            self.meeting_prompt = None;
+                            if self.meeting.is_none() {
+                                self.show(self.form_from);
+                            }
+                        }
+                        PromptReply::Date(date) => self.open_meeting(Some(date)),
+                    }
+                    return true;
+                }
+                let Some(setup) = &mut self.meeting else {
+                    return false;
+                };
+                let reply = setup.handle_key(key, &self.options.keymap);
+                let ignored = reply == Reply::Ignored;
+                self.form_reply(FormKind::Meeting, reply);
+                !ignored
+            }
+            _ => false,
         }
     }
 
@@ -278,7 +781,11 @@ impl App {
                 .selected(&opened.schools)
                 .and_then(|r| Some((r.school.clone(), r.latest_year?))),
             Tab::Submission => self.submission.as_ref().map(|s| (s.school.clone(), s.year)),
-            Tab::Diff => return,
+            Tab::Decision => self
+                .decision
+                .as_ref()
+                .map(|f| (f.ctx.school.clone(), f.ctx.year)),
+            Tab::Diff | Tab::Meeting => return,
         };
         let Some((school, later)) = target else {
             return;
@@ -356,6 +863,9 @@ impl App {
             self.filter_key(key, action);
             return;
         }
+        if self.help.is_none() && !(ctrl_c && action == Some(Action::Quit)) && self.form_key(key) {
+            return;
+        }
         if let Some(help) = &mut self.help {
             match action {
                 Some(Action::Quit) => self.quit = true,
@@ -380,7 +890,7 @@ impl App {
         let list = match self.tab {
             Tab::Agenda => &mut self.agenda.list,
             Tab::Schools => &mut self.schools.list,
-            Tab::Submission | Tab::Diff => {
+            _ => {
                 self.editing_filter = false;
                 return;
             }
@@ -448,6 +958,7 @@ impl App {
             Action::Back => match self.tab {
                 Tab::Submission => self.show(self.came_from),
                 Tab::Diff => self.show(self.diff_from),
+                Tab::Decision | Tab::Meeting => self.show(self.form_from),
                 Tab::Agenda if !self.agenda.list.filter.is_empty() => {
                     self.agenda.list.filter.clear();
                     self.refresh_lists();
@@ -467,7 +978,7 @@ impl App {
                 let (list, columns) = match self.tab {
                     Tab::Agenda => (&mut self.agenda.list, agenda::COLUMNS.len()),
                     Tab::Schools => (&mut self.schools.list, schools::COLUMNS.len()),
-                    Tab::Submission | Tab::Diff => return,
+                    _ => return,
                 };
                 if action == Action::Sort {
                     list.next_sort(columns);
@@ -550,6 +1061,21 @@ impl App {
                     sub.toggle_focus();
                 }
             }
+            Action::Decide => self.open_decision(),
+            Action::DecisionTab => {
+                if self.decision.is_some() {
+                    if !matches!(self.tab, Tab::Decision | Tab::Meeting) {
+                        self.form_from = self.tab;
+                    }
+                    self.show(Tab::Decision);
+                } else {
+                    self.say(format!(
+                        "No decision is being written: choose an agenda item and press {}.",
+                        self.options.keymap.first(Action::Decide)
+                    ));
+                }
+            }
+            Action::MeetingTab => self.open_meeting(None),
         }
     }
 
@@ -610,7 +1136,7 @@ impl App {
                 .schools
                 .selected(&opened.schools)
                 .map(|r| (r.school.clone(), r.latest_year)),
-            Tab::Submission | Tab::Diff => None,
+            _ => None,
         };
         match target {
             Some((school, Some(year))) => self.open_submission(school, year, true),
@@ -634,13 +1160,13 @@ impl App {
                 }
                 if let Some((_, tab)) = self.tab_hits.iter().find(|(r, _)| contains(*r, x, y)) {
                     let tab = *tab;
-                    let available = match tab {
-                        Tab::Submission => self.submission.is_some(),
-                        Tab::Diff => self.diff.is_some(),
-                        _ => true,
-                    };
-                    if available {
-                        self.show(tab);
+                    match tab {
+                        Tab::Submission if self.submission.is_some() => self.show(tab),
+                        Tab::Diff if self.diff.is_some() => self.show(tab),
+                        Tab::Decision => self.act(Action::DecisionTab),
+                        Tab::Meeting => self.act(Action::MeetingTab),
+                        Tab::Agenda | Tab::Schools => self.show(tab),
+                        _ => {}
                     }
                     return;
                 }
@@ -667,6 +1193,18 @@ impl App {
                                 sub.focus = Pane::Detail;
                             }
                         }
+                    }
+                    Tab::Decision => {
+                        if let Some(form) = &mut self.decision {
+                            form.click(x, y);
+                        }
+                        self.request_preview();
+                    }
+                    Tab::Meeting => {
+                        if let Some(setup) = &mut self.meeting {
+                            setup.click(x, y);
+                        }
+                        self.request_preview();
                     }
                     Tab::Diff => {}
                 }
@@ -699,6 +1237,16 @@ impl App {
                     Tab::Diff => {
                         if let Some(diff) = &mut self.diff {
                             diff.scroll_by(delta);
+                        }
+                    }
+                    Tab::Decision => {
+                        if let Some(form) = &mut self.decision {
+                            form.scroll(delta as i32);
+                        }
+                    }
+                    Tab::Meeting => {
+                        if let Some(setup) = &mut self.meeting {
+                            setup.scroll(delta as i32);
                         }
                     }
                 }
@@ -816,6 +1364,23 @@ impl App {
                     }
                     None => meeting_spans.push(Span::styled("No meeting scheduled", theme.muted)),
                 }
+                // Unsaved work shows wherever the user is.
+                let saving = [
+                    self.decision.as_ref().map(|f| &f.save),
+                    self.meeting.as_ref().map(|f| &f.save),
+                ];
+                if saving
+                    .iter()
+                    .flatten()
+                    .any(|s| matches!(s, SaveState::Failed(_)))
+                {
+                    meeting_spans.push(Span::styled(" · ✗ draft not saved", theme.bad));
+                } else if !self.drafts.is_empty() {
+                    meeting_spans.push(Span::styled(
+                        format!(" · ✎ {} draft(s) not recorded", self.drafts.len()),
+                        theme.warn,
+                    ));
+                }
             }
             None => spans.push(Span::styled("reading the repository…", theme.muted)),
         }
@@ -843,6 +1408,8 @@ impl App {
             (Tab::Schools, Action::SchoolsTab, "Schools".to_owned()),
             (Tab::Submission, Action::SubmissionTab, submission_label),
             (Tab::Diff, Action::DiffTab, diff_label),
+            (Tab::Decision, Action::DecisionTab, "Decision".to_owned()),
+            (Tab::Meeting, Action::MeetingTab, "Meeting".to_owned()),
         ] {
             let text = format!(" {} {label} ", self.options.keymap.first(action));
             let width =
@@ -891,6 +1458,26 @@ impl App {
             diff.draw(frame, area, &theme, spinner);
             return;
         }
+        if self.tab == Tab::Decision
+            && let Some(form) = &mut self.decision
+        {
+            let submission = self.submission.as_ref().and_then(|s| match &s.data {
+                Some(Ok(view)) => Some(view),
+                _ => None,
+            });
+            form.draw(frame, area, &theme, spinner, submission);
+            return;
+        }
+        if self.tab == Tab::Meeting {
+            if let Some(prompt) = &mut self.meeting_prompt {
+                prompt.draw(frame, area, self.options.today, &theme);
+                return;
+            }
+            if let Some(setup) = &mut self.meeting {
+                setup.draw(frame, area, &theme, spinner);
+                return;
+            }
+        }
         match (&self.opened, &self.open_error) {
             (Some(opened), _) => match self.tab {
                 Tab::Agenda => self.agenda.draw(frame, area, &opened.agenda, &theme),
@@ -930,16 +1517,22 @@ impl App {
             return vec![Action::Help, Action::Down, Action::Quit];
         }
         match self.tab {
-            Tab::Agenda | Tab::Schools => vec![
+            Tab::Agenda => vec![
+                Action::Down,
+                Action::Open,
+                Action::Decide,
+                Action::MeetingTab,
+                Action::Filter,
+                Action::Sort,
+                Action::Help,
+                Action::Quit,
+            ],
+            Tab::Schools => vec![
                 Action::Down,
                 Action::Open,
                 Action::Filter,
                 Action::Sort,
-                if self.tab == Tab::Agenda {
-                    Action::SchoolsTab
-                } else {
-                    Action::AgendaTab
-                },
+                Action::AgendaTab,
                 Action::Theme,
                 Action::Help,
                 Action::Quit,
@@ -949,6 +1542,7 @@ impl App {
                 Action::NextPane,
                 Action::NextYear,
                 Action::Diff,
+                Action::Decide,
                 Action::Back,
                 Action::Help,
                 Action::Quit,
@@ -962,6 +1556,20 @@ impl App {
                 Action::Help,
                 Action::Quit,
             ],
+            Tab::Decision | Tab::Meeting => vec![Action::Back, Action::Help, Action::Quit],
+        }
+    }
+
+    /// The forms' own keys, which are fixed, for the footer.
+    fn form_hints(&self) -> Option<(Vec<(&'static str, &'static str)>, bool)> {
+        match self.tab {
+            _ if self.help.is_some() => None,
+            Tab::Decision => self.decision.as_ref().map(|f| (f.hints(), f.typing())),
+            Tab::Meeting if self.meeting_prompt.is_some() => {
+                Some((vec![("Enter", "set up"), ("Esc", "cancel")], true))
+            }
+            Tab::Meeting => self.meeting.as_ref().map(|f| (f.hints(), f.typing())),
+            _ => None,
         }
     }
 
@@ -981,7 +1589,20 @@ impl App {
         } else {
             let keymap = &self.options.keymap;
             let mut spans = vec![Span::raw(" ")];
-            for action in self.hints() {
+            let mut actions = self.hints();
+            if let Some((pairs, typing)) = self.form_hints() {
+                for (key, what) in pairs {
+                    spans.push(Span::styled(key, theme.key));
+                    spans.push(Span::raw(format!(" {what}  ")));
+                }
+                // While typing only Ctrl-C is not text.
+                actions = if typing {
+                    Vec::new()
+                } else {
+                    vec![Action::Help, Action::Quit]
+                };
+            }
+            for action in actions {
                 let key = match action {
                     Action::Down => format!(
                         "{}/{}",
@@ -1014,10 +1635,16 @@ impl App {
     fn draw_status(&self, frame: &mut Frame, area: Rect) {
         let theme = self.theme;
         let line = if self.is_loading() {
-            let what = if self.waiting.contains_key(&RequestKind::Open) {
+            let what = if self.waiting.contains_key(&RequestKind::Commit) {
+                "Recording"
+            } else if self.waiting.contains_key(&RequestKind::Open) {
                 "Reading the repository"
             } else if self.waiting.contains_key(&RequestKind::Submission) {
                 "Reading the submission"
+            } else if self.waiting.contains_key(&RequestKind::LoadDraft) {
+                "Looking for a saved draft"
+            } else if self.waiting.contains_key(&RequestKind::Prepare) {
+                "Checking against the repository"
             } else {
                 "Comparing the years"
             };

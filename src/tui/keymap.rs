@@ -39,10 +39,13 @@ pub enum Action {
     Unified,
     WrapLines,
     BaseYear,
+    Decide,
+    DecisionTab,
+    MeetingTab,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 33] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -73,6 +76,9 @@ impl Action {
         Action::Unified,
         Action::WrapLines,
         Action::BaseYear,
+        Action::Decide,
+        Action::DecisionTab,
+        Action::MeetingTab,
     ];
 
     /// The name used in the config file.
@@ -108,6 +114,9 @@ impl Action {
             Action::Unified => "unified",
             Action::WrapLines => "wrap",
             Action::BaseYear => "base-year",
+            Action::Decide => "decide",
+            Action::DecisionTab => "decision",
+            Action::MeetingTab => "meeting",
         }
     }
 
@@ -144,6 +153,9 @@ impl Action {
             Action::Unified => "side by side, or one column",
             Action::WrapLines => "wrap long lines, or cut them",
             Action::BaseYear => "compare with an earlier year",
+            Action::Decide => "write the decision on the selected agenda item",
+            Action::DecisionTab => "the decision being written",
+            Action::MeetingTab => "set up the meeting: attendance, conflicts, agenda",
         }
     }
 
@@ -174,6 +186,9 @@ impl Action {
             Action::Unified => "layout",
             Action::WrapLines => "wrap",
             Action::BaseYear => "base year",
+            Action::Decide => "decide",
+            Action::DecisionTab => "decision",
+            Action::MeetingTab => "meeting",
         }
     }
 
@@ -375,6 +390,9 @@ fn defaults() -> Vec<(Action, &'static [&'static str])> {
         (Action::Unified, &["u"]),
         (Action::WrapLines, &["w"]),
         (Action::BaseYear, &["b"]),
+        (Action::Decide, &["e"]),
+        (Action::DecisionTab, &["5"]),
+        (Action::MeetingTab, &["6", "m"]),
     ]
 }
 

@@ -13,6 +13,15 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use jiff::civil::Date;
 
+use crate::model::decide::{affiliation_conflicts, check, check_meeting, path_of};
+use crate::model::draft::{DecisionDraft, MeetingDraft};
+use crate::model::format::to_ron;
+use crate::model::layout::PanelPath;
+use crate::model::message;
+use crate::model::text::sanitize;
+use crate::repo::write::{CommitSpec, WriteError};
+use crate::repo::{DraftStore, SavedDraft};
+
 use super::app::AppEvent;
 use super::view::{self, OpenedView, SubmissionView};
 use crate::diff::text::Budget;
@@ -24,7 +33,7 @@ use crate::model::{AcademicYear, ActionPlan, SchoolId, SelfReview};
 use crate::repo::{PanelRepo, Snapshot};
 
 /// What the app asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     /// Open the repository at a revision (`None` for HEAD) and compute the lists for `today`.
     Open { rev: Option<String>, today: Date },
@@ -39,6 +48,16 @@ pub enum Request {
         earlier: AcademicYear,
         later: AcademicYear,
     },
+    /// The saved draft for a key, if any (served by the drafts thread).
+    LoadDraft { key: String },
+    /// What recording a decision would write, and whether the rules allow it.
+    PrepareDecision(Box<DecisionDraft>),
+    /// Records a decision as one commit on the branch as last read.
+    CommitDecision(Box<DecisionDraft>),
+    /// What recording a meeting would write.
+    PrepareMeeting(Box<MeetingDraft>),
+    /// Records a meeting as one commit on the branch as last read.
+    CommitMeeting(Box<MeetingDraft>),
 }
 
 /// Requests that replace each other: only the newest of each kind matters.
@@ -47,6 +66,9 @@ pub enum RequestKind {
     Open,
     Submission,
     Diff,
+    LoadDraft,
+    Prepare,
+    Commit,
 }
 
 impl Request {
@@ -55,6 +77,9 @@ impl Request {
             Request::Open { .. } => RequestKind::Open,
             Request::Submission { .. } => RequestKind::Submission,
             Request::Diff { .. } => RequestKind::Diff,
+            Request::LoadDraft { .. } => RequestKind::LoadDraft,
+            Request::PrepareDecision(_) | Request::PrepareMeeting(_) => RequestKind::Prepare,
+            Request::CommitDecision(_) | Request::CommitMeeting(_) => RequestKind::Commit,
         }
     }
 }
@@ -65,6 +90,49 @@ pub enum Response {
     Opened(Result<Box<OpenedView>, String>),
     Submission(Result<Box<SubmissionView>, String>),
     Diff(Result<Arc<Comparison>, String>),
+    Draft(Result<Option<SavedDraft>, String>),
+    Prepared(Result<Box<Prepared>, String>),
+    Committed(Result<Committed, CommitFailure>),
+    /// A draft was saved (or could not be): not an answer to a request.
+    DraftSaved {
+        key: String,
+        /// The number the app gave the save: newer saves may have replaced older ones.
+        seq: u64,
+        error: Option<String>,
+    },
+}
+
+/// What recording would write: the file, the commit message, and what stands in the way.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prepared {
+    pub path: String,
+    /// The file's text, made safe for the terminal.
+    pub file: String,
+    pub message: String,
+    /// Each rule that refuses it, or each part still missing; empty when it can be recorded.
+    pub problems: Vec<String>,
+    /// Warnings that do not prevent recording.
+    pub warnings: Vec<String>,
+    /// Who the commit is authored by.
+    pub author: String,
+    /// The commit it would build on (short id).
+    pub parent: String,
+}
+
+/// A commit written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Committed {
+    pub path: String,
+    pub commit: String,
+    pub summary: String,
+}
+
+/// Why nothing was recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitFailure {
+    pub messages: Vec<String>,
+    /// The branch moved since it was read: reload and check again.
+    pub moved: bool,
 }
 
 /// An answer with the generation of the request it answers.
@@ -79,18 +147,35 @@ pub struct Loaded {
 #[derive(Debug)]
 pub struct Loader {
     requests: Sender<(u64, Request)>,
+    drafts: Sender<DraftJob>,
     next_generation: u64,
+}
+
+/// Work for the drafts thread, served in order.
+#[derive(Debug)]
+enum DraftJob {
+    Save { key: String, text: String, seq: u64 },
+    Delete { key: String },
+    Load { generation: u64, key: String },
 }
 
 impl Loader {
     /// Starts the worker for the repository at `path`; answers arrive on `events`.
     pub fn spawn(path: PathBuf, events: Sender<AppEvent>) -> std::io::Result<Loader> {
         let (requests, queue) = channel();
+        let (drafts, draft_queue) = channel();
+        let draft_events = events.clone();
+        let draft_path = path.clone();
         std::thread::Builder::new()
             .name("kitemark-loader".into())
             .spawn(move || worker(path, queue, events))?;
+        // Drafts have a thread of their own so that saving never waits behind a slow read.
+        std::thread::Builder::new()
+            .name("kitemark-drafts".into())
+            .spawn(move || draft_worker(draft_path, draft_queue, draft_events))?;
         Ok(Loader {
             requests,
+            drafts,
             next_generation: 1,
         })
     }
@@ -99,9 +184,101 @@ impl Loader {
     pub fn request(&mut self, request: Request) -> u64 {
         let generation = self.next_generation;
         self.next_generation += 1;
-        // If the worker has gone, the app notices the missing answer; nothing to do here.
-        let _ = self.requests.send((generation, request));
+        // If a worker has gone, the app notices the missing answer; nothing to do here.
+        match request {
+            Request::LoadDraft { key } => {
+                let _ = self.drafts.send(DraftJob::Load { generation, key });
+            }
+            request => {
+                let _ = self.requests.send((generation, request));
+            }
+        }
         generation
+    }
+
+    /// Saves a draft in the background; a failure comes back as [`Response::DraftSaved`].
+    pub fn save_draft(&self, key: String, text: String, seq: u64) {
+        let _ = self.drafts.send(DraftJob::Save { key, text, seq });
+    }
+
+    /// Removes a draft, after any save of it already asked for.
+    pub fn delete_draft(&self, key: String) {
+        let _ = self.drafts.send(DraftJob::Delete { key });
+    }
+}
+
+fn draft_worker(path: PathBuf, queue: Receiver<DraftJob>, events: Sender<AppEvent>) {
+    let store: Result<DraftStore, String> = PanelRepo::open(&path)
+        .map(|r| r.drafts())
+        .map_err(|e| e.to_string());
+    let send = |generation: u64, kind: RequestKind, response: Response| {
+        events
+            .send(AppEvent::Loaded(Box::new(Loaded {
+                generation,
+                kind,
+                response,
+            })))
+            .is_ok()
+    };
+    while let Ok(first) = queue.recv() {
+        let mut batch = vec![first];
+        batch.extend(queue.try_iter());
+        for (i, job) in batch.iter().enumerate() {
+            // A save followed in the same batch by another save or a removal of the same
+            // draft is already out of date.
+            let superseded = |key: &str| {
+                batch[i + 1..].iter().any(|later| match later {
+                    DraftJob::Save { key: k, .. } | DraftJob::Delete { key: k } => k == key,
+                    DraftJob::Load { .. } => false,
+                })
+            };
+            let alive = match job {
+                DraftJob::Save { key, text, seq } => {
+                    if superseded(key) {
+                        continue;
+                    }
+                    let error = match &store {
+                        Ok(store) => store.save(key, text).err().map(|e| e.to_string()),
+                        Err(e) => Some(e.clone()),
+                    };
+                    let key = key.clone();
+                    let seq = *seq;
+                    send(
+                        0,
+                        RequestKind::LoadDraft,
+                        Response::DraftSaved { key, seq, error },
+                    )
+                }
+                DraftJob::Delete { key } => {
+                    let error = match &store {
+                        Ok(store) => store.delete(key).err().map(|e| e.to_string()),
+                        Err(e) => Some(e.clone()),
+                    };
+                    match error {
+                        Some(error) => send(
+                            0,
+                            RequestKind::LoadDraft,
+                            Response::DraftSaved {
+                                key: key.clone(),
+                                seq: 0,
+                                error: Some(error),
+                            },
+                        ),
+                        None => true,
+                    }
+                }
+                DraftJob::Load { generation, key } => {
+                    let result = match &store {
+                        Ok(store) => store.load(key).map_err(|e| e.to_string()),
+                        Err(e) => Err(e.clone()),
+                    };
+                    send(*generation, RequestKind::LoadDraft, Response::Draft(result))
+                }
+            };
+            if !alive {
+                return;
+            }
+        }
     }
 }
 
@@ -145,6 +322,12 @@ fn worker(path: PathBuf, queue: Receiver<(u64, Request)>, events: Sender<AppEven
                         RequestKind::Open => Response::Opened(Err(message)),
                         RequestKind::Submission => Response::Submission(Err(message)),
                         RequestKind::Diff => Response::Diff(Err(message)),
+                        RequestKind::LoadDraft => Response::Draft(Err(message)),
+                        RequestKind::Prepare => Response::Prepared(Err(message)),
+                        RequestKind::Commit => Response::Committed(Err(CommitFailure {
+                            messages: vec![message],
+                            moved: false,
+                        })),
                     }
                 });
             let loaded = Loaded {
@@ -190,6 +373,222 @@ impl Worker {
                     .map(Arc::new)
                     .map_err(clean),
             ),
+            // Served by the drafts thread; never sent here.
+            Request::LoadDraft { .. } => Response::Draft(Ok(None)),
+            Request::PrepareDecision(draft) => Response::Prepared(
+                self.prepare_decision(&draft)
+                    .map(|(prepared, _)| Box::new(prepared))
+                    .map_err(clean),
+            ),
+            Request::PrepareMeeting(meeting) => Response::Prepared(
+                self.prepare_meeting(&meeting)
+                    .map(|(prepared, _)| Box::new(prepared))
+                    .map_err(clean),
+            ),
+            Request::CommitDecision(draft) => {
+                Response::Committed(match self.prepare_decision(&draft) {
+                    Ok((prepared, spec)) => self.commit(prepared, spec),
+                    Err(e) => Err(CommitFailure {
+                        messages: vec![clean(e)],
+                        moved: false,
+                    }),
+                })
+            }
+            Request::CommitMeeting(meeting) => {
+                Response::Committed(match self.prepare_meeting(&meeting) {
+                    Ok((prepared, spec)) => self.commit(prepared, spec),
+                    Err(e) => Err(CommitFailure {
+                        messages: vec![clean(e)],
+                        moved: false,
+                    }),
+                })
+            }
+        }
+    }
+
+    /// The decision a draft describes, checked against the snapshot on screen, with the file
+    /// and commit that would record it.
+    fn prepare_decision(
+        &mut self,
+        draft: &DecisionDraft,
+    ) -> Result<(Prepared, CommitSpec), String> {
+        self.repo()?;
+        let (Some(repo), Some((snapshot, catalog))) = (self.repo.as_ref(), self.snapshot.as_ref())
+        else {
+            return Err("the repository is not open".into());
+        };
+        let mut decision = match draft.to_decision() {
+            Ok(decision) => decision,
+            // Nothing to check yet: say what is missing.
+            Err(missing) => {
+                return Ok((
+                    Prepared {
+                        problems: missing,
+                        parent: snapshot.commit_id().short().to_owned(),
+                        ..Prepared::default()
+                    },
+                    CommitSpec {
+                        files: Vec::new(),
+                        message: String::new(),
+                        author: crate::model::Identity::default(),
+                        committer: crate::model::Identity::default(),
+                        when: None,
+                    },
+                ));
+            }
+        };
+        decision.made_on = snapshot.submission_ref(&decision.school, decision.year);
+        let review = repo
+            .self_review(snapshot, &decision.school, decision.year)
+            .unwrap_or(None);
+        let problems: Vec<String> = check(catalog, &decision, review.as_ref())
+            .into_iter()
+            .map(|r| r.to_string())
+            .collect();
+        let path = path_of(&decision);
+        let text = to_ron(&decision).map_err(|e| e.to_string())?;
+        let present = catalog
+            .meetings
+            .get(&decision.meeting)
+            .map(|m| m.present.clone())
+            .unwrap_or_default();
+        let parent = snapshot.commit_id();
+        let message = message::decision(&decision, &present, &parent);
+        let author = catalog
+            .panel
+            .member(&decision.recorder)
+            .map(|m| m.identity());
+        let prepared = Prepared {
+            path: path.clone(),
+            file: sanitize(&text).into_owned(),
+            message: sanitize(&message).into_owned(),
+            problems: problems
+                .iter()
+                .map(|p| sanitize_inline(p).into_owned())
+                .collect(),
+            warnings: Vec::new(),
+            author: author
+                .as_ref()
+                .map(|a| sanitize_inline(&format!("{} <{}>", a.name, a.email)).into_owned())
+                .unwrap_or_default(),
+            parent: parent.short().to_owned(),
+        };
+        let author = author.unwrap_or_default();
+        let spec = CommitSpec {
+            files: vec![(path, text.into_bytes())],
+            message,
+            author: author.clone(),
+            committer: author,
+            when: None,
+        };
+        Ok((prepared, spec))
+    }
+
+    /// A meeting's record, checked, with the file and commit that would record it. Conflicts
+    /// that follow from affiliations are added, as the command line does.
+    fn prepare_meeting(&mut self, draft: &MeetingDraft) -> Result<(Prepared, CommitSpec), String> {
+        self.repo()?;
+        let Some((snapshot, catalog)) = self.snapshot.as_ref() else {
+            return Err("the repository is not open".into());
+        };
+        let mut meeting = match draft.to_meeting() {
+            Ok(meeting) => meeting,
+            Err(missing) => {
+                return Ok((
+                    Prepared {
+                        problems: missing,
+                        parent: snapshot.commit_id().short().to_owned(),
+                        ..Prepared::default()
+                    },
+                    CommitSpec {
+                        files: Vec::new(),
+                        message: String::new(),
+                        author: crate::model::Identity::default(),
+                        committer: crate::model::Identity::default(),
+                        when: None,
+                    },
+                ));
+            }
+        };
+        let automatic = affiliation_conflicts(&catalog.panel, &meeting);
+        meeting.conflicts.extend(automatic);
+        let problems: Vec<String> = check_meeting(catalog, &meeting)
+            .into_iter()
+            .map(|r| sanitize_inline(&r.to_string()).into_owned())
+            .collect();
+        let mut warnings = Vec::new();
+        if !meeting.present.is_empty()
+            && let Err(short) = catalog.panel.quorum_check(&meeting.present)
+        {
+            warnings.push(format!(
+                "{short}: no decision can be recorded at this meeting"
+            ));
+        }
+        if catalog.meetings.get(&meeting.date) == Some(&meeting) {
+            warnings.push("nothing has changed since the meeting was last recorded".into());
+        }
+        let path = PanelPath::Meeting(meeting.date).to_string();
+        let text = to_ron(&meeting).map_err(|e| e.to_string())?;
+        let message = message::meeting(
+            meeting.date,
+            &meeting.chair,
+            &meeting.present,
+            meeting.agenda.len(),
+        );
+        let author = catalog.panel.member(&meeting.chair).map(|m| m.identity());
+        let prepared = Prepared {
+            path: path.clone(),
+            file: sanitize(&text).into_owned(),
+            message: sanitize(&message).into_owned(),
+            problems,
+            warnings: warnings
+                .iter()
+                .map(|w| sanitize_inline(w).into_owned())
+                .collect(),
+            author: author
+                .as_ref()
+                .map(|a| sanitize_inline(&format!("{} <{}>", a.name, a.email)).into_owned())
+                .unwrap_or_default(),
+            parent: snapshot.commit_id().short().to_owned(),
+        };
+        let author = author.unwrap_or_default();
+        let spec = CommitSpec {
+            files: vec![(path, text.into_bytes())],
+            message,
+            author: author.clone(),
+            committer: author,
+            when: None,
+        };
+        Ok((prepared, spec))
+    }
+
+    /// Writes a prepared commit on the branch as last read, if the rules allow it.
+    fn commit(&mut self, prepared: Prepared, spec: CommitSpec) -> Result<Committed, CommitFailure> {
+        let fail = |messages: Vec<String>| CommitFailure {
+            messages,
+            moved: false,
+        };
+        if !prepared.problems.is_empty() {
+            return Err(fail(prepared.problems));
+        }
+        let (Some(repo), Some((snapshot, _))) = (self.repo.as_ref(), self.snapshot.as_ref()) else {
+            return Err(fail(vec!["the repository is not open".into()]));
+        };
+        let expected = snapshot.commit_id();
+        let lock = repo
+            .lock_for_writing(crate::commands::decide::LOCK_WAIT)
+            .map_err(|e| fail(vec![sanitize_inline(&e.to_string()).into_owned()]))?;
+        let summary = spec.message.lines().next().unwrap_or_default().to_owned();
+        match repo.commit_files(&lock, Some(&expected), &spec) {
+            Ok(id) => Ok(Committed {
+                path: prepared.path,
+                commit: id.short().to_owned(),
+                summary: sanitize_inline(&summary).into_owned(),
+            }),
+            Err(e) => Err(CommitFailure {
+                moved: matches!(e, WriteError::BranchMoved { .. }),
+                messages: vec![sanitize_inline(&e.to_string()).into_owned()],
+            }),
         }
     }
 
@@ -217,6 +616,7 @@ impl Worker {
             .map(|e| sanitize_inline(&e.to_string()).into_owned())
             .chain(school_problems)
             .collect();
+        let drafts = repo.drafts().keys();
         let catalog = Arc::new(catalog);
         self.snapshot = Some((snapshot, Arc::clone(&catalog)));
         Ok(OpenedView {
@@ -225,6 +625,7 @@ impl Worker {
             schools,
             catalog,
             problems,
+            drafts,
         })
     }
 

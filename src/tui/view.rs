@@ -124,6 +124,8 @@ pub struct OpenedView {
     pub catalog: Arc<Catalog>,
     /// Files that could not be read, as messages.
     pub problems: Vec<String>,
+    /// The keys of drafts saved in the repository's git directory.
+    pub drafts: Vec<String>,
 }
 
 fn date(d: Option<Date>) -> String {

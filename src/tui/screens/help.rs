@@ -11,7 +11,7 @@ use crate::tui::theme::Theme;
 use crate::tui::wrap::wrap;
 
 /// Groups of actions, as the overlay lists them.
-pub const GROUPS: [(&str, &[Action]); 5] = [
+pub const GROUPS: [(&str, &[Action]); 6] = [
     (
         "Everywhere",
         &[
@@ -21,6 +21,9 @@ pub const GROUPS: [(&str, &[Action]); 5] = [
             Action::AgendaTab,
             Action::SchoolsTab,
             Action::SubmissionTab,
+            Action::DiffTab,
+            Action::DecisionTab,
+            Action::MeetingTab,
             Action::Theme,
             Action::Reload,
         ],
@@ -60,9 +63,35 @@ pub const GROUPS: [(&str, &[Action]); 5] = [
             Action::Unified,
             Action::WrapLines,
             Action::BaseYear,
-            Action::DiffTab,
         ],
     ),
+    ("Recording the panel's work", &[Action::Decide]),
+];
+
+/// Keys of the decision form and the meeting setup, which are fixed: while typing, every
+/// other key is text.
+pub const FORM_KEYS: [(&str, &str); 12] = [
+    ("Tab / Shift-Tab", "next / previous field or pane"),
+    (
+        "Enter",
+        "edit the field; in \"Check and record\", record (after y)",
+    ),
+    (
+        "Esc",
+        "stop typing (the text stays) and go back to the fields",
+    ),
+    ("Space", "choose, or take part / not"),
+    ("Ctrl-U / Ctrl-R", "undo / redo while typing"),
+    ("r / d", "restore / discard a saved draft when offered"),
+    ("y / n", "record / not yet, when asked"),
+    ("Space (meeting)", "present → apologies → not recorded"),
+    ("c (meeting)", "make the member the chair"),
+    (
+        "a / x (meeting)",
+        "declare a conflict or add an agenda item / remove",
+    ),
+    ("K / J (meeting)", "move an agenda item up / down"),
+    ("Ctrl-C", "quit at once; drafts are already saved"),
 ];
 
 /// The help overlay's state.
@@ -100,6 +129,17 @@ impl HelpOverlay {
             }
             lines.push(Line::default());
         }
+        lines.push(Line::from(Span::styled(
+            "Decision form and meeting setup",
+            theme.column_header,
+        )));
+        for (keys, what) in FORM_KEYS {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<18}"), theme.key),
+                Span::raw(what),
+            ]));
+        }
+        lines.push(Line::default());
         lines.push(Line::from(Span::styled(
             "Mouse: click to select, click the selection to open, wheel to scroll.",
             theme.muted,

@@ -2,8 +2,11 @@
 //! draws itself from data computed elsewhere; it never reads the repository.
 
 pub mod agenda;
+pub mod decision;
 pub mod diff;
 pub mod help;
+pub mod meeting;
+pub mod record;
 pub mod schools;
 pub mod submission;
 
@@ -40,7 +43,7 @@ pub fn contains(area: Rect, x: u16, y: u16) -> bool {
 
 /// A bordered block whose border shows whether it has the focus (by weight as well as
 /// colour, so it shows without colour too).
-pub fn block<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'a> {
+pub fn block(title: &str, focused: bool, theme: &Theme) -> Block<'static> {
     let (style, kind) = if focused {
         (theme.border_focused, BorderType::Thick)
     } else {

@@ -1,0 +1,291 @@
+//! A decision being written in the interface, saved as it is typed (outside the repository's
+//! tree) so that nothing typed is lost to a crash, a kill or a refused commit.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::decision::{AreaJudgement, Condition, Decision};
+use super::ids::{AcademicYear, AreaId, KindId, LevelId, MemberId, OutcomeId, SchoolId};
+use super::meeting::{AgendaItem, Conflict, Meeting};
+
+/// One area's judgement and feedback as typed so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaDraft {
+    pub area: AreaId,
+    #[serde(default)]
+    pub judgement: Option<LevelId>,
+    #[serde(default)]
+    pub feedback: String,
+}
+
+/// A decision form as it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionDraft {
+    pub school: SchoolId,
+    pub year: AcademicYear,
+    pub kind: KindId,
+    pub meeting: Date,
+    #[serde(default)]
+    pub outcome: Option<OutcomeId>,
+    #[serde(default)]
+    pub areas: Vec<AreaDraft>,
+    #[serde(default)]
+    pub feedback: String,
+    /// Conditions as typed: one per line, `YYYY-MM-DD what the school must do`.
+    #[serde(default)]
+    pub conditions: String,
+    #[serde(default)]
+    pub participants: Vec<MemberId>,
+    #[serde(default)]
+    pub recorder: Option<MemberId>,
+    #[serde(default)]
+    pub override_reason: String,
+    #[serde(default)]
+    pub supersedes: Option<String>,
+}
+
+impl DecisionDraft {
+    /// A blank form for an agenda item.
+    pub fn new(school: SchoolId, year: AcademicYear, kind: KindId, meeting: Date) -> DecisionDraft {
+        DecisionDraft {
+            school,
+            year,
+            kind,
+            meeting,
+            outcome: None,
+            areas: Vec::new(),
+            feedback: String::new(),
+            conditions: String::new(),
+            participants: Vec::new(),
+            recorder: None,
+            override_reason: String::new(),
+            supersedes: None,
+        }
+    }
+
+    /// The name of the draft's file: one draft per agenda item and meeting.
+    pub fn key(&self) -> String {
+        format!(
+            "decision_{}_{}_{}_{}",
+            self.school, self.year, self.kind, self.meeting
+        )
+    }
+
+    /// The conditions typed, parsed; errors name the line.
+    pub fn parsed_conditions(&self) -> Result<Vec<Condition>, Vec<String>> {
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        for (i, line) in self.conditions.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let (date, text) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+            match date.parse::<Date>() {
+                Ok(due) if !text.trim().is_empty() => out.push(Condition {
+                    text: text.trim().to_owned(),
+                    due,
+                }),
+                _ => errors.push(format!(
+                    "condition line {}: write the due date first, then what the school must do (for example \"2027-03-31 Share the revised policy\")",
+                    i + 1
+                )),
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The decision the form describes, or what is still missing. `made_on` is filled in when
+    /// it is recorded.
+    pub fn to_decision(&self) -> Result<Decision, Vec<String>> {
+        let mut missing = Vec::new();
+        if self.outcome.is_none() {
+            missing.push("choose an outcome".to_owned());
+        }
+        if self.recorder.is_none() {
+            missing.push("choose who records the decision".to_owned());
+        }
+        if self.feedback.trim().is_empty() {
+            missing.push("write the overall feedback to the school".to_owned());
+        }
+        let conditions = self.parsed_conditions().unwrap_or_else(|errors| {
+            missing.extend(errors);
+            Vec::new()
+        });
+        let (Some(outcome), Some(recorder)) = (&self.outcome, &self.recorder) else {
+            return Err(missing);
+        };
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let mut participants = self.participants.clone();
+        participants.sort();
+        participants.dedup();
+        Ok(Decision {
+            school: self.school.clone(),
+            year: self.year,
+            kind: self.kind.clone(),
+            meeting: self.meeting,
+            outcome: outcome.clone(),
+            areas: self
+                .areas
+                .iter()
+                .filter_map(|a| {
+                    Some(AreaJudgement {
+                        area: a.area.clone(),
+                        judgement: a.judgement.clone()?,
+                        feedback: a.feedback.trim_end().to_owned(),
+                    })
+                })
+                .collect(),
+            feedback: self.feedback.trim_end().to_owned(),
+            conditions,
+            participants,
+            recorder: recorder.clone(),
+            made_on: None,
+            supersedes: self.supersedes.clone(),
+            override_reason: Some(self.override_reason.trim().to_owned()).filter(|r| !r.is_empty()),
+        })
+    }
+}
+
+/// A meeting's record as it is being set up: like a meeting, but the chair may not be
+/// chosen yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingDraft {
+    pub date: Date,
+    #[serde(default)]
+    pub chair: Option<MemberId>,
+    #[serde(default)]
+    pub location: String,
+    #[serde(default)]
+    pub present: Vec<MemberId>,
+    #[serde(default)]
+    pub apologies: Vec<MemberId>,
+    /// Conflicts declared at the meeting (those from affiliations are added when recorded).
+    #[serde(default)]
+    pub conflicts: Vec<Conflict>,
+    #[serde(default)]
+    pub agenda: Vec<AgendaItem>,
+    #[serde(default)]
+    pub notes: String,
+}
+
+impl MeetingDraft {
+    pub fn key(&self) -> String {
+        format!("meeting_{}", self.date)
+    }
+
+    pub fn from_meeting(meeting: &Meeting) -> MeetingDraft {
+        MeetingDraft {
+            date: meeting.date,
+            chair: Some(meeting.chair.clone()),
+            location: meeting.location.clone(),
+            present: meeting.present.clone(),
+            apologies: meeting.apologies.clone(),
+            conflicts: meeting.conflicts.clone(),
+            agenda: meeting.agenda.clone(),
+            notes: meeting.notes.clone(),
+        }
+    }
+
+    /// The meeting to record, or what is missing.
+    pub fn to_meeting(&self) -> Result<Meeting, Vec<String>> {
+        let Some(chair) = &self.chair else {
+            return Err(vec!["choose the chair (c on a member present)".to_owned()]);
+        };
+        Ok(Meeting {
+            date: self.date,
+            chair: chair.clone(),
+            location: self.location.clone(),
+            present: self.present.clone(),
+            apologies: self.apologies.clone(),
+            conflicts: self.conflicts.clone(),
+            agenda: self.agenda.clone(),
+            notes: self.notes.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> DecisionDraft {
+        DecisionDraft::new(
+            "oak".parse().unwrap(),
+            "2025-26".parse().unwrap(),
+            "initial".parse().unwrap(),
+            jiff::civil::date(2025, 11, 12),
+        )
+    }
+
+    #[test]
+    fn missing_parts_are_named() {
+        let missing = draft().to_decision().unwrap_err();
+        assert_eq!(
+            missing,
+            vec![
+                "choose an outcome",
+                "choose who records the decision",
+                "write the overall feedback to the school"
+            ]
+        );
+    }
+
+    #[test]
+    fn conditions_are_typed_one_per_line() {
+        let mut d = draft();
+        d.conditions =
+            "2026-03-31 Train the governor\n\n2026-07-17   Share the policy  \nsoon Do something"
+                .into();
+        let errors = d.parsed_conditions().unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].starts_with("condition line 4:"), "{errors:?}");
+        d.conditions = "2026-03-31 Train the governor\n2026-07-17 Share the policy".into();
+        let parsed = d.parsed_conditions().unwrap();
+        assert_eq!(parsed[1].text, "Share the policy");
+    }
+
+    #[test]
+    fn a_complete_draft_makes_a_decision_and_round_trips() {
+        let mut d = draft();
+        d.outcome = Some("awarded".parse().unwrap());
+        d.recorder = Some("nurse".parse().unwrap());
+        d.feedback = "Well done.\n".into();
+        d.participants = vec![
+            "psych".parse().unwrap(),
+            "chair".parse().unwrap(),
+            "psych".parse().unwrap(),
+        ];
+        d.areas = vec![
+            AreaDraft {
+                area: "leadership".parse().unwrap(),
+                judgement: Some("met".parse().unwrap()),
+                feedback: "Clear.".into(),
+            },
+            AreaDraft {
+                area: "student-voice".parse().unwrap(),
+                judgement: None,
+                feedback: String::new(),
+            },
+        ];
+        let decision = d.to_decision().unwrap();
+        assert_eq!(decision.participants.len(), 2);
+        assert_eq!(
+            decision.areas.len(),
+            1,
+            "areas without a judgement are left out"
+        );
+        assert_eq!(decision.feedback, "Well done.");
+        let text = crate::model::format::to_ron(&d).unwrap();
+        assert_eq!(
+            crate::model::format::from_ron::<DecisionDraft>(&text).unwrap(),
+            d
+        );
+    }
+}

@@ -1,0 +1,1434 @@
+//! The decision form: outcome, who takes part and who records, each area's judgement and
+//! feedback, the overall feedback, conditions, an override reason, and a preview of exactly
+//! what will be committed. The fields are listed on the left; the selected one is edited on
+//! the right. Everything typed is saved as a draft as it is typed (by the app).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
+
+use super::record::{Offer, Recording, SaveState};
+use super::{ListHit, block, contains};
+use crate::model::catalog::Catalog;
+use crate::model::decide::conflicts;
+use crate::model::draft::{AreaDraft, DecisionDraft};
+use crate::model::text::{sanitize, sanitize_inline};
+use crate::model::{AcademicYear, AreaId, KindId, LevelId, MemberId, OutcomeId, SchoolId};
+use crate::tui::keymap::{Action, KeyMap};
+use crate::tui::theme::Theme;
+use crate::tui::view::{RuleView, SubmissionView};
+use crate::tui::wrap::wrap;
+
+fn clean(text: &str) -> String {
+    sanitize_inline(text).into_owned()
+}
+
+/// An outcome the decision kind allows.
+#[derive(Debug, Clone)]
+pub struct OutcomeChoice {
+    pub id: OutcomeId,
+    pub title: String,
+    pub description: String,
+    pub needs_conditions: bool,
+}
+
+/// Whether a member may take part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    Eligible,
+    /// Not recorded as present (with apologies, or simply not there).
+    Absent(String),
+    Conflicted(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct MemberChoice {
+    pub id: MemberId,
+    pub name: String,
+    pub detail: String,
+    pub standing: Standing,
+}
+
+#[derive(Debug, Clone)]
+pub struct AreaChoice {
+    pub id: AreaId,
+    pub code: String,
+    pub title: String,
+}
+
+/// What the form offers, worked out from the repository's catalog when it opens.
+#[derive(Debug, Clone)]
+pub struct DecisionContext {
+    pub school: SchoolId,
+    pub school_name: String,
+    pub year: AcademicYear,
+    pub kind: KindId,
+    pub kind_title: String,
+    pub meeting: Date,
+    pub outcomes: Vec<OutcomeChoice>,
+    pub levels: Vec<(LevelId, String)>,
+    pub areas: Vec<AreaChoice>,
+    pub members: Vec<MemberChoice>,
+    pub chair: Option<MemberId>,
+    /// The rubric's evidence and eligibility rules for this item, as the agenda shows them.
+    pub rules: Vec<RuleView>,
+    catalog: Arc<Catalog>,
+}
+
+impl DecisionContext {
+    /// The form for an agenda item, or why there cannot be one.
+    pub fn new(
+        catalog: Arc<Catalog>,
+        school: &SchoolId,
+        year: AcademicYear,
+        kind: &KindId,
+        meeting: Date,
+        rules: Vec<RuleView>,
+    ) -> Result<DecisionContext, String> {
+        let rubric = catalog
+            .rubric_for_school(school)
+            .ok_or_else(|| format!("the rubric of {school} is not in rubrics/"))?;
+        let decision_kind = rubric
+            .kind(kind)
+            .ok_or_else(|| format!("{kind} is not a decision kind of {}", rubric.id))?;
+        let recorded = catalog.meetings.get(&meeting);
+        let excluded = conflicts(&catalog.panel, recorded, school);
+        let members = catalog
+            .panel
+            .members
+            .iter()
+            .map(|m| {
+                let standing = if let Some(c) = excluded.iter().find(|c| c.member == m.id) {
+                    Standing::Conflicted(clean(&c.reason))
+                } else {
+                    match recorded {
+                        Some(r) if r.present.contains(&m.id) => Standing::Eligible,
+                        Some(r) if r.apologies.contains(&m.id) => {
+                            Standing::Absent("apologies".into())
+                        }
+                        Some(_) => Standing::Absent("not recorded as present".into()),
+                        None => Standing::Absent("attendance not recorded".into()),
+                    }
+                };
+                let organisation = if m.organisation.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", clean(&m.organisation))
+                };
+                MemberChoice {
+                    id: m.id.clone(),
+                    name: clean(&m.name),
+                    detail: format!("{}{organisation}", m.role.label()),
+                    standing,
+                }
+            })
+            .collect();
+        Ok(DecisionContext {
+            school: school.clone(),
+            school_name: catalog
+                .schools
+                .get(school)
+                .map_or_else(|| school.to_string(), |s| clean(&s.name)),
+            year,
+            kind: kind.clone(),
+            kind_title: clean(&decision_kind.title),
+            meeting,
+            outcomes: decision_kind
+                .outcomes
+                .iter()
+                .map(|o| OutcomeChoice {
+                    id: o.id.clone(),
+                    title: clean(&o.title),
+                    description: clean(&o.description),
+                    needs_conditions: o.needs_conditions,
+                })
+                .collect(),
+            levels: rubric
+                .judgement
+                .iter()
+                .map(|l| (l.id.clone(), clean(&l.label)))
+                .collect(),
+            areas: rubric
+                .areas
+                .iter()
+                .map(|a| AreaChoice {
+                    id: a.id.clone(),
+                    code: clean(&a.code),
+                    title: clean(&a.title),
+                })
+                .collect(),
+            members,
+            chair: recorded.map(|m| m.chair.clone()),
+            rules,
+            catalog,
+        })
+    }
+}
+
+/// The fields, in the order Tab visits them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Outcome,
+    Members,
+    Recorder,
+    Area(usize),
+    Feedback,
+    Conditions,
+    Override,
+    Record,
+}
+
+/// Whether the keyboard is on the list of fields or inside one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    List,
+    Field,
+}
+
+/// What a key did, for the app to follow up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// Not the form's key: the app may use it.
+    Ignored,
+    Handled,
+    /// The decision changed: save the draft.
+    Changed,
+    /// Record the decision as previewed.
+    Commit,
+    /// The saved draft was discarded.
+    Discard,
+    /// Set up a meeting on another date.
+    NewMeeting,
+}
+
+fn text_area(text: &str, placeholder: &str) -> TextArea<'static> {
+    // What comes back from a draft on disk is shown harmlessly, like everything else read.
+    let text = sanitize(text);
+    let mut area = TextArea::new(text.split('\n').map(str::to_owned).collect());
+    area.set_wrap_mode(WrapMode::WordOrGlyph);
+    area.set_placeholder_text(placeholder);
+    area.set_cursor_line_style(Style::default());
+    area.move_cursor(CursorMove::Bottom);
+    area.move_cursor(CursorMove::End);
+    area
+}
+
+fn text_of(area: &TextArea) -> String {
+    area.lines().join("\n")
+}
+
+fn words(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// The decision form's state.
+pub struct DecisionForm {
+    pub ctx: DecisionContext,
+    outcome: Option<usize>,
+    participants: BTreeSet<MemberId>,
+    recorder: Option<MemberId>,
+    judgements: Vec<Option<usize>>,
+    area_text: Vec<TextArea<'static>>,
+    feedback: TextArea<'static>,
+    conditions: TextArea<'static>,
+    override_reason: TextArea<'static>,
+    fields: Vec<Field>,
+    pub selected: usize,
+    pub focus: Focus,
+    /// In an area: 0 the judgement, 1 the feedback.
+    sub: usize,
+    /// The highlighted choice in a list of choices.
+    cursor: usize,
+    /// Counts changes, so a preview can tell whether it is still the form's.
+    pub revision: u64,
+    pub recording: Recording,
+    pub save: SaveState,
+    /// A draft found on disk, offered back before anything is typed.
+    pub offer: Option<(Offer, Box<DecisionDraft>)>,
+    /// Still looking for a saved draft.
+    pub looking: bool,
+    list_hit: ListHit,
+    editor_rect: Rect,
+}
+
+impl DecisionForm {
+    /// A blank form: everyone present and not conflicted takes part; the chair records if
+    /// they may.
+    pub fn new(ctx: DecisionContext) -> DecisionForm {
+        let participants: BTreeSet<MemberId> = ctx
+            .members
+            .iter()
+            .filter(|m| m.standing == Standing::Eligible)
+            .map(|m| m.id.clone())
+            .collect();
+        let recorder = ctx
+            .chair
+            .clone()
+            .filter(|c| participants.contains(c))
+            .or_else(|| participants.iter().next().cloned());
+        let mut fields = vec![Field::Outcome, Field::Members, Field::Recorder];
+        fields.extend((0..ctx.areas.len()).map(Field::Area));
+        fields.extend([
+            Field::Feedback,
+            Field::Conditions,
+            Field::Override,
+            Field::Record,
+        ]);
+        let areas = ctx.areas.len();
+        DecisionForm {
+            outcome: None,
+            participants,
+            recorder,
+            judgements: vec![None; areas],
+            area_text: (0..areas)
+                .map(|_| text_area("", "Feedback on this area (optional)"))
+                .collect(),
+            feedback: text_area(
+                "",
+                "What the panel tells the school: strengths, what to develop, next steps",
+            ),
+            conditions: text_area(
+                "",
+                "One per line: the due date, then what the school must do\n2027-03-31 Share the revised policy with parents",
+            ),
+            override_reason: text_area(
+                "",
+                "Only if the panel awards although a rule above is not met: why",
+            ),
+            fields,
+            selected: 0,
+            focus: Focus::List,
+            sub: 0,
+            cursor: 0,
+            revision: 0,
+            recording: Recording::new("decision"),
+            save: SaveState::Clean,
+            offer: None,
+            looking: false,
+            list_hit: ListHit::default(),
+            editor_rect: Rect::default(),
+            ctx,
+        }
+    }
+
+    /// The draft's key: one per agenda item and meeting.
+    pub fn draft_key(&self) -> String {
+        self.draft().key()
+    }
+
+    /// The form as a draft, to save or to record.
+    pub fn draft(&self) -> DecisionDraft {
+        let ctx = &self.ctx;
+        let mut draft =
+            DecisionDraft::new(ctx.school.clone(), ctx.year, ctx.kind.clone(), ctx.meeting);
+        draft.outcome = self.outcome.map(|i| ctx.outcomes[i].id.clone());
+        draft.participants = self.participants.iter().cloned().collect();
+        draft.recorder = self.recorder.clone();
+        draft.areas = ctx
+            .areas
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                let judgement = self.judgements[i].map(|j| ctx.levels[j].0.clone());
+                let feedback = text_of(&self.area_text[i]);
+                (judgement.is_some() || !feedback.trim().is_empty()).then(|| AreaDraft {
+                    area: a.id.clone(),
+                    judgement,
+                    feedback,
+                })
+            })
+            .collect();
+        draft.feedback = text_of(&self.feedback);
+        draft.conditions = text_of(&self.conditions);
+        draft.override_reason = text_of(&self.override_reason);
+        draft
+    }
+
+    /// Fills the form from a draft. Choices the repository no longer offers are dropped.
+    pub fn restore(&mut self, draft: &DecisionDraft) {
+        let ctx = &self.ctx;
+        self.outcome = draft
+            .outcome
+            .as_ref()
+            .and_then(|o| ctx.outcomes.iter().position(|c| &c.id == o));
+        self.participants = draft.participants.iter().cloned().collect();
+        self.recorder = draft.recorder.clone();
+        for (i, area) in ctx.areas.iter().enumerate() {
+            let saved = draft.areas.iter().find(|a| a.area == area.id);
+            self.judgements[i] = saved
+                .and_then(|s| s.judgement.as_ref())
+                .and_then(|j| ctx.levels.iter().position(|(id, _)| id == j));
+            self.area_text[i] = text_area(
+                saved.map_or("", |s| s.feedback.as_str()),
+                "Feedback on this area (optional)",
+            );
+        }
+        self.feedback = text_area(&draft.feedback, self.feedback.placeholder_text());
+        self.conditions = text_area(&draft.conditions, self.conditions.placeholder_text());
+        self.override_reason = text_area(
+            &draft.override_reason,
+            self.override_reason.placeholder_text(),
+        );
+        self.revision += 1;
+        self.save = SaveState::Saved;
+    }
+
+    /// Takes a new context (after a reload), keeping what was typed and where the user was.
+    pub fn rebind(&mut self, ctx: DecisionContext) {
+        let draft = self.draft();
+        let mut fresh = DecisionForm::new(ctx);
+        fresh.restore(&draft);
+        fresh.selected = self.selected.min(fresh.fields.len() - 1);
+        fresh.focus = self.focus;
+        fresh.sub = self.sub;
+        fresh.cursor = self.cursor;
+        fresh.revision = self.revision + 1;
+        fresh.save = std::mem::take(&mut self.save);
+        fresh.offer = self.offer.take();
+        fresh.looking = self.looking;
+        *self = fresh;
+    }
+
+    /// Offers back a draft found on disk, unless it says nothing a blank form does not.
+    pub fn offer(&mut self, draft: DecisionDraft, saved: Option<String>) {
+        let blank = DecisionForm::new(self.ctx.clone()).draft();
+        if draft == blank {
+            return;
+        }
+        let mut summary = Vec::new();
+        if let Some(o) = &draft.outcome {
+            let title = self
+                .ctx
+                .outcomes
+                .iter()
+                .find(|c| &c.id == o)
+                .map_or_else(|| clean(o.as_str()), |c| c.title.clone());
+            summary.push(format!("outcome: {title}"));
+        }
+        let judged = draft.areas.iter().filter(|a| a.judgement.is_some()).count();
+        if judged > 0 {
+            summary.push(format!("{judged} area judgement(s)"));
+        }
+        let area_words: usize = draft.areas.iter().map(|a| words(&a.feedback)).sum();
+        let feedback_words = words(&draft.feedback);
+        if area_words + feedback_words > 0 {
+            summary.push(format!(
+                "{} word(s) of feedback",
+                area_words + feedback_words
+            ));
+        }
+        let conditions = draft
+            .conditions
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .count();
+        if conditions > 0 {
+            summary.push(format!("{conditions} condition(s)"));
+        }
+        if let Some(first) = draft.feedback.lines().find(|l| !l.trim().is_empty()) {
+            let first: String = first.chars().take(60).collect();
+            summary.push(format!("feedback begins “{}”", clean(&first)));
+        }
+        self.offer = Some((Offer { saved, summary }, Box::new(draft)));
+    }
+
+    pub fn field(&self) -> Field {
+        self.fields[self.selected.min(self.fields.len() - 1)]
+    }
+
+    /// Whether keys go to a text area (so letters are typed, not actions).
+    pub fn typing(&self) -> bool {
+        self.focus == Focus::Field
+            && self.offer.is_none()
+            && match self.field() {
+                Field::Feedback | Field::Conditions | Field::Override => true,
+                Field::Area(_) => self.sub == 1,
+                _ => false,
+            }
+    }
+
+    /// The draft to preview, if the record field is showing and its preview is out of date.
+    pub fn wants_preview(&self) -> Option<DecisionDraft> {
+        (self.field() == Field::Record
+            && self.offer.is_none()
+            && !self.looking
+            && self.recording.wants_preview(self.revision))
+        .then(|| self.draft())
+    }
+
+    fn select(&mut self, index: usize, enter: bool) {
+        self.selected = index.min(self.fields.len() - 1);
+        self.cursor = match self.field() {
+            Field::Outcome => self.outcome.unwrap_or(0),
+            Field::Area(i) => self.judgements[i].unwrap_or(0),
+            Field::Recorder => self
+                .recorder_choices()
+                .iter()
+                .position(|m| Some(&m.id) == self.recorder.as_ref())
+                .unwrap_or(0),
+            _ => 0,
+        };
+        self.sub = 0;
+        self.recording.confirming = false;
+        if enter {
+            self.focus = Focus::Field;
+        }
+    }
+
+    fn next_field(&mut self, forward: bool) {
+        let field = self.field();
+        // Inside an area, Tab goes from the judgement to its feedback first.
+        if let Field::Area(_) = field
+            && self.focus == Focus::Field
+        {
+            if forward && self.sub == 0 {
+                self.sub = 1;
+                return;
+            }
+            if !forward && self.sub == 1 {
+                self.sub = 0;
+                return;
+            }
+        }
+        let last = self.fields.len() - 1;
+        let index = if forward {
+            (self.selected + 1).min(last)
+        } else {
+            self.selected.saturating_sub(1)
+        };
+        self.select(index, true);
+        if !forward && let Field::Area(_) = self.field() {
+            self.sub = 1;
+        }
+    }
+
+    fn recorder_choices(&self) -> Vec<&MemberChoice> {
+        self.ctx
+            .members
+            .iter()
+            .filter(|m| self.participants.contains(&m.id))
+            .collect()
+    }
+
+    fn choice_count(&self) -> usize {
+        match self.field() {
+            Field::Outcome => self.ctx.outcomes.len(),
+            Field::Members => self.ctx.members.len(),
+            Field::Recorder => self.recorder_choices().len(),
+            Field::Area(_) => self.ctx.levels.len(),
+            _ => 0,
+        }
+    }
+
+    fn changed(&mut self) -> Reply {
+        self.revision += 1;
+        self.recording.confirming = false;
+        Reply::Changed
+    }
+
+    /// Chooses (or, for members, toggles) the highlighted choice.
+    fn choose(&mut self) -> Reply {
+        let cursor = self.cursor;
+        match self.field() {
+            Field::Outcome if cursor < self.ctx.outcomes.len() => {
+                self.outcome = if self.outcome == Some(cursor) {
+                    None
+                } else {
+                    Some(cursor)
+                };
+            }
+            Field::Members => {
+                let Some(member) = self.ctx.members.get(cursor) else {
+                    return Reply::Handled;
+                };
+                if member.standing != Standing::Eligible {
+                    // Shown, never chosen: the reason is on screen beside the name.
+                    return Reply::Handled;
+                }
+                let id = member.id.clone();
+                if !self.participants.remove(&id) {
+                    self.participants.insert(id.clone());
+                }
+                if self
+                    .recorder
+                    .as_ref()
+                    .is_some_and(|r| !self.participants.contains(r))
+                {
+                    self.recorder = None;
+                }
+            }
+            Field::Recorder => {
+                let Some(id) = self.recorder_choices().get(cursor).map(|m| m.id.clone()) else {
+                    return Reply::Handled;
+                };
+                self.recorder = Some(id);
+            }
+            Field::Area(i) if cursor < self.ctx.levels.len() => {
+                self.judgements[i] = if self.judgements[i] == Some(cursor) {
+                    None
+                } else {
+                    Some(cursor)
+                };
+            }
+            _ => return Reply::Handled,
+        }
+        self.changed()
+    }
+
+    fn text_mut(&mut self) -> Option<&mut TextArea<'static>> {
+        match self.field() {
+            Field::Feedback => Some(&mut self.feedback),
+            Field::Conditions => Some(&mut self.conditions),
+            Field::Override => Some(&mut self.override_reason),
+            Field::Area(i) if self.sub == 1 => self.area_text.get_mut(i),
+            _ => None,
+        }
+    }
+
+    /// Handles a key; what it did tells the app what to follow up.
+    pub fn handle_key(&mut self, key: KeyEvent, keymap: &KeyMap) -> Reply {
+        if self.offer.is_some() {
+            return match key.code {
+                KeyCode::Char('r') => {
+                    if let Some((_, draft)) = self.offer.take() {
+                        self.restore(&draft);
+                    }
+                    Reply::Handled
+                }
+                KeyCode::Char('d') => {
+                    self.offer = None;
+                    Reply::Discard
+                }
+                _ => Reply::Ignored,
+            };
+        }
+        if self.looking || self.recording.committing {
+            return Reply::Ignored;
+        }
+        if self.recording.confirming {
+            return match key.code {
+                KeyCode::Char('y' | 'Y') => {
+                    self.recording.confirming = false;
+                    if self.recording.ready(self.revision) {
+                        self.recording.committing = true;
+                        Reply::Commit
+                    } else {
+                        Reply::Handled
+                    }
+                }
+                KeyCode::Char('n' | 'N') | KeyCode::Esc => {
+                    self.recording.confirming = false;
+                    Reply::Handled
+                }
+                _ => Reply::Handled,
+            };
+        }
+        let action = keymap.action(&key);
+        match key.code {
+            KeyCode::Tab => {
+                self.next_field(true);
+                return Reply::Handled;
+            }
+            KeyCode::BackTab => {
+                self.next_field(false);
+                return Reply::Handled;
+            }
+            _ => {}
+        }
+        if self.focus == Focus::List {
+            return match (key.code, action) {
+                (_, Some(Action::Up)) => {
+                    self.select(self.selected.saturating_sub(1), false);
+                    Reply::Handled
+                }
+                (_, Some(Action::Down)) => {
+                    self.select(self.selected + 1, false);
+                    Reply::Handled
+                }
+                (_, Some(Action::Top)) => {
+                    self.select(0, false);
+                    Reply::Handled
+                }
+                (_, Some(Action::Bottom)) => {
+                    self.select(usize::MAX, false);
+                    Reply::Handled
+                }
+                (KeyCode::Enter | KeyCode::Right, _) | (_, Some(Action::NextPane)) => {
+                    self.select(self.selected, true);
+                    Reply::Handled
+                }
+                _ => Reply::Ignored,
+            };
+        }
+        if key.code == KeyCode::Esc {
+            self.focus = Focus::List;
+            return Reply::Handled;
+        }
+        if self.field() == Field::Record {
+            return match (key.code, action) {
+                (KeyCode::Enter, _) => {
+                    if self.recording.ready(self.revision) {
+                        self.recording.confirming = true;
+                    }
+                    Reply::Handled
+                }
+                (_, Some(Action::Up)) => {
+                    self.recording.scroll_by(-1);
+                    Reply::Handled
+                }
+                (_, Some(Action::Down)) => {
+                    self.recording.scroll_by(1);
+                    Reply::Handled
+                }
+                (_, Some(Action::PageUp)) => {
+                    self.recording.scroll_by(-10);
+                    Reply::Handled
+                }
+                (_, Some(Action::PageDown)) => {
+                    self.recording.scroll_by(10);
+                    Reply::Handled
+                }
+                (KeyCode::Left, _) | (_, Some(Action::PrevPane)) => {
+                    self.focus = Focus::List;
+                    Reply::Handled
+                }
+                _ => Reply::Ignored,
+            };
+        }
+        if let Some(text) = self.text_mut() {
+            return if text.input(key) {
+                self.changed()
+            } else {
+                Reply::Handled
+            };
+        }
+        // A list of choices.
+        let count = self.choice_count();
+        match (key.code, action) {
+            (KeyCode::Char(' ') | KeyCode::Enter, _) => self.choose(),
+            (_, Some(Action::Up)) => {
+                self.cursor = self.cursor.saturating_sub(1);
+                Reply::Handled
+            }
+            (_, Some(Action::Down)) => {
+                self.cursor = (self.cursor + 1).min(count.saturating_sub(1));
+                Reply::Handled
+            }
+            (_, Some(Action::Top)) => {
+                self.cursor = 0;
+                Reply::Handled
+            }
+            (_, Some(Action::Bottom)) => {
+                self.cursor = count.saturating_sub(1);
+                Reply::Handled
+            }
+            (KeyCode::Left, _) | (_, Some(Action::PrevPane)) => {
+                self.focus = Focus::List;
+                Reply::Handled
+            }
+            _ if key.modifiers.contains(KeyModifiers::CONTROL) => Reply::Ignored,
+            _ => Reply::Ignored,
+        }
+    }
+
+    /// A mouse click: on the list selects a field, in the editor enters it.
+    pub fn click(&mut self, x: u16, y: u16) {
+        if self.offer.is_some() || self.recording.confirming {
+            return;
+        }
+        if let Some(position) = self.list_hit.position(x, y) {
+            if position < self.fields.len() {
+                self.select(position, false);
+            }
+        } else if contains(self.editor_rect, x, y) {
+            self.focus = Focus::Field;
+        }
+    }
+
+    pub fn scroll(&mut self, delta: i32) {
+        if self.field() == Field::Record {
+            self.recording.scroll_by(delta);
+        }
+    }
+
+    /// The participants' quorum, in words, and whether it is met.
+    fn quorum(&self) -> (bool, String) {
+        let panel = &self.ctx.catalog.panel;
+        let n = self.participants.len();
+        match panel.quorum_check(&self.participants) {
+            Ok(()) => (true, format!("✓ {n} taking part: quorate")),
+            Err(short) => (
+                false,
+                format!(
+                    "✗ {n} taking part from {} agencies: the quorum is {} members from {} agencies",
+                    short.agencies, short.needed_present, short.needed_agencies
+                ),
+            ),
+        }
+    }
+
+    fn conditions_state(&self) -> (Option<bool>, String) {
+        let needed = self
+            .outcome
+            .is_some_and(|o| self.ctx.outcomes[o].needs_conditions);
+        let mut draft = DecisionDraft::new(
+            self.ctx.school.clone(),
+            self.ctx.year,
+            self.ctx.kind.clone(),
+            self.ctx.meeting,
+        );
+        draft.conditions = text_of(&self.conditions);
+        match draft.parsed_conditions() {
+            Err(errors) => (Some(false), errors.join("; ")),
+            Ok(list) if list.is_empty() && needed => (
+                Some(false),
+                "the outcome needs at least one condition".into(),
+            ),
+            Ok(list) if list.is_empty() => (None, "none".into()),
+            Ok(list) => (Some(true), format!("{}", list.len())),
+        }
+    }
+
+    /// The mark beside a field in the list: its value in a word, and whether it is fine.
+    fn mark(&self, field: Field) -> (String, Option<bool>) {
+        match field {
+            Field::Outcome => match self.outcome {
+                Some(o) => (self.ctx.outcomes[o].title.clone(), Some(true)),
+                None => ("choose".into(), Some(false)),
+            },
+            Field::Members => {
+                let (ok, _) = self.quorum();
+                (format!("{}", self.participants.len()), Some(ok))
+            }
+            Field::Recorder => match &self.recorder {
+                Some(id) => (
+                    self.ctx
+                        .members
+                        .iter()
+                        .find(|m| &m.id == id)
+                        .map_or_else(|| id.to_string(), |m| m.name.clone()),
+                    Some(true),
+                ),
+                None => ("choose".into(), Some(false)),
+            },
+            Field::Area(i) => {
+                let judged = self.judgements[i].map(|j| self.ctx.levels[j].1.clone());
+                let written = !text_of(&self.area_text[i]).trim().is_empty();
+                match (judged, written) {
+                    (Some(j), true) => (format!("{j} ✎"), Some(true)),
+                    (Some(j), false) => (j, Some(true)),
+                    (None, true) => ("✎".into(), None),
+                    (None, false) => ("–".into(), None),
+                }
+            }
+            Field::Feedback => {
+                let n = words(&text_of(&self.feedback));
+                if n == 0 {
+                    ("write".into(), Some(false))
+                } else {
+                    (format!("{n} words"), Some(true))
+                }
+            }
+            Field::Conditions => {
+                let (ok, text) = self.conditions_state();
+                (
+                    if ok == Some(false) {
+                        "fix".into()
+                    } else {
+                        text
+                    },
+                    ok,
+                )
+            }
+            Field::Override => {
+                if text_of(&self.override_reason).trim().is_empty() {
+                    ("–".into(), None)
+                } else {
+                    ("given".into(), Some(true))
+                }
+            }
+            Field::Record => {
+                let (text, ok) = self.recording.mark(self.revision);
+                (text, (!ok).then_some(false))
+            }
+        }
+    }
+
+    fn label(&self, field: Field) -> String {
+        match field {
+            Field::Outcome => "Outcome".into(),
+            Field::Members => "Taking part".into(),
+            Field::Recorder => "Recorder".into(),
+            Field::Area(i) => {
+                let a = &self.ctx.areas[i];
+                if a.code.is_empty() {
+                    a.title.clone()
+                } else {
+                    format!("{} {}", a.code, a.title)
+                }
+            }
+            Field::Feedback => "Feedback".into(),
+            Field::Conditions => "Conditions".into(),
+            Field::Override => "Override".into(),
+            Field::Record => "Check and record".into(),
+        }
+    }
+
+    /// Draws the form. `submission` is the item's submission if it has been read, for the
+    /// school's own assessment of each area.
+    pub fn draw(
+        &mut self,
+        frame: &mut Frame,
+        area: Rect,
+        theme: &Theme,
+        spinner: &str,
+        submission: Option<&SubmissionView>,
+    ) {
+        let [title, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+        let ctx = &self.ctx;
+        let mut spans = vec![Span::styled(" Decision ", theme.tab_active)];
+        // Whether the draft is safe comes first: it must never be cut off.
+        if let Some((label, ok)) = self.save.label() {
+            spans.push(Span::styled(
+                format!(" {label} ·"),
+                if ok { theme.muted } else { theme.bad },
+            ));
+        }
+        spans.push(Span::styled(
+            format!(" {} {}", ctx.school_name, ctx.year),
+            theme.title,
+        ));
+        spans.push(Span::styled(
+            format!(" · {} · meeting {}", ctx.kind_title, ctx.meeting),
+            theme.muted,
+        ));
+        frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), title);
+
+        if self.looking {
+            frame.render_widget(
+                Paragraph::new(format!("{spinner} Looking for a saved draft…"))
+                    .block(block("Decision", true, theme))
+                    .style(theme.base),
+                body,
+            );
+            return;
+        }
+        if let Some((offer, _)) = &self.offer {
+            offer.draw(frame, body, "decision", theme);
+            return;
+        }
+        let list_width = (body.width / 3).clamp(24, 40);
+        let [list, editor] =
+            Layout::horizontal([Constraint::Length(list_width), Constraint::Min(20)]).areas(body);
+        self.draw_list(frame, list, theme);
+        self.editor_rect = editor;
+        let focused = self.focus == Focus::Field;
+        match self.field() {
+            Field::Outcome => self.draw_outcomes(frame, editor, theme, focused),
+            Field::Members => self.draw_members(frame, editor, theme, focused),
+            Field::Recorder => self.draw_recorder(frame, editor, theme, focused),
+            Field::Area(i) => self.draw_area(frame, editor, i, theme, focused, submission),
+            Field::Feedback => {
+                let n = words(&text_of(&self.feedback));
+                let title = format!("Feedback to the school · {n} words");
+                draw_text(
+                    frame,
+                    editor,
+                    &mut self.feedback,
+                    &title,
+                    focused,
+                    theme,
+                    true,
+                );
+            }
+            Field::Conditions => self.draw_conditions(frame, editor, theme, focused),
+            Field::Override => self.draw_override(frame, editor, theme, focused),
+            Field::Record => {
+                let revision = self.revision;
+                self.recording
+                    .draw(frame, editor, revision, focused, theme, spinner);
+            }
+        }
+    }
+
+    fn draw_list(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let outer = block("Fields", self.focus == Focus::List, theme);
+        let inner = outer.inner(area);
+        frame.render_widget(outer, area);
+        let visible = usize::from(inner.height);
+        let offset = if self.selected >= visible {
+            self.selected + 1 - visible
+        } else {
+            0
+        };
+        self.list_hit = ListHit {
+            rows: inner,
+            offset,
+        };
+        let width = usize::from(inner.width);
+        let lines: Vec<Line> = self
+            .fields
+            .iter()
+            .enumerate()
+            .skip(offset)
+            .take(visible)
+            .map(|(i, field)| {
+                let (value, ok) = self.mark(*field);
+                let symbol = match ok {
+                    Some(true) => Span::styled("✓ ", theme.good),
+                    Some(false) => Span::styled("✗ ", theme.bad),
+                    None => Span::styled("· ", theme.muted),
+                };
+                let pointer = if i == self.selected { "▸" } else { " " };
+                let label = self.label(*field);
+                // The value keeps at least a few columns; the label gives way.
+                let value_width =
+                    unicode_width::UnicodeWidthStr::width(value.as_str()).min(width / 2);
+                let label_width = width.saturating_sub(4 + value_width + 1);
+                let label = fit(&label, label_width);
+                let value = fit(&value, value_width);
+                let pad = width
+                    .saturating_sub(3)
+                    .saturating_sub(unicode_width::UnicodeWidthStr::width(label.as_str()))
+                    .saturating_sub(unicode_width::UnicodeWidthStr::width(value.as_str()));
+                let style = if i == self.selected {
+                    theme.selected
+                } else {
+                    theme.base
+                };
+                Line::from(vec![
+                    Span::styled(pointer, style),
+                    symbol,
+                    Span::styled(label, style),
+                    Span::styled(" ".repeat(pad), style),
+                    Span::styled(value, style.patch(theme.muted)),
+                ])
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines).style(theme.base), inner);
+    }
+
+    fn choice_line(
+        &self,
+        index: usize,
+        chosen: bool,
+        multiple: bool,
+        label: String,
+        theme: &Theme,
+        focused: bool,
+    ) -> Line<'static> {
+        let mark = match (multiple, chosen) {
+            (false, true) => "◉",
+            (false, false) => "○",
+            (true, true) => "[x]",
+            (true, false) => "[ ]",
+        };
+        let here = focused && index == self.cursor;
+        let style = if here { theme.selected } else { theme.base };
+        Line::from(vec![
+            Span::styled(if here { "▸ " } else { "  " }, style),
+            Span::styled(
+                format!("{mark} "),
+                if chosen {
+                    theme.good
+                } else {
+                    style.patch(theme.muted)
+                },
+            ),
+            Span::styled(label, style.add_modifier(Modifier::empty())),
+        ])
+    }
+
+    fn draw_outcomes(&self, frame: &mut Frame, area: Rect, theme: &Theme, focused: bool) {
+        let mut lines = vec![Line::from(Span::styled(
+            "Space or Enter chooses; choose again to clear.",
+            theme.muted,
+        ))];
+        for (i, o) in self.ctx.outcomes.iter().enumerate() {
+            lines.push(self.choice_line(
+                i,
+                self.outcome == Some(i),
+                false,
+                o.title.clone(),
+                theme,
+                focused,
+            ));
+            if !o.description.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    format!("      {}", o.description),
+                    theme.muted,
+                )));
+            }
+            if o.needs_conditions {
+                lines.push(Line::from(Span::styled(
+                    "      needs conditions with due dates",
+                    theme.warn,
+                )));
+            }
+        }
+        draw_lines(
+            frame,
+            area,
+            lines,
+            "Outcome",
+            focused,
+            theme,
+            self.cursor * 2,
+        );
+    }
+
+    fn draw_members(&self, frame: &mut Frame, area: Rect, theme: &Theme, focused: bool) {
+        let (ok, quorum) = self.quorum();
+        let mut lines = vec![
+            Line::from(Span::styled(
+                quorum,
+                if ok { theme.good } else { theme.bad },
+            )),
+            Line::from(Span::styled(
+                "Members who are absent or conflicted are shown but cannot take part.",
+                theme.muted,
+            )),
+        ];
+        for (i, m) in self.ctx.members.iter().enumerate() {
+            match &m.standing {
+                Standing::Eligible => lines.push(self.choice_line(
+                    i,
+                    self.participants.contains(&m.id),
+                    true,
+                    format!("{} — {}", m.name, m.detail),
+                    theme,
+                    focused,
+                )),
+                Standing::Absent(why) | Standing::Conflicted(why) => {
+                    let conflicted = matches!(m.standing, Standing::Conflicted(_));
+                    let here = focused && i == self.cursor;
+                    let style = if here { theme.selected } else { theme.base };
+                    lines.push(Line::from(vec![
+                        Span::styled(if here { "▸ " } else { "  " }, style),
+                        Span::styled(
+                            if conflicted { " ⊘  " } else { " –  " },
+                            if conflicted { theme.bad } else { theme.muted },
+                        ),
+                        Span::styled(m.name.clone(), style.patch(theme.muted)),
+                        Span::styled(
+                            if conflicted {
+                                format!(" — conflicted: {why}")
+                            } else {
+                                format!(" — absent: {why}")
+                            },
+                            if conflicted { theme.bad } else { theme.muted },
+                        ),
+                    ]));
+                }
+            }
+        }
+        draw_lines(
+            frame,
+            area,
+            lines,
+            "Taking part",
+            focused,
+            theme,
+            self.cursor + 2,
+        );
+    }
+
+    fn draw_recorder(&self, frame: &mut Frame, area: Rect, theme: &Theme, focused: bool) {
+        let mut lines = vec![Line::from(Span::styled(
+            "The member who records the decision is the commit's author.",
+            theme.muted,
+        ))];
+        let choices = self.recorder_choices();
+        if choices.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "Nobody is taking part yet: choose the members first.",
+                theme.warn,
+            )));
+        }
+        for (i, m) in choices.iter().enumerate() {
+            lines.push(self.choice_line(
+                i,
+                self.recorder.as_ref() == Some(&m.id),
+                false,
+                format!("{} — {}", m.name, m.detail),
+                theme,
+                focused,
+            ));
+        }
+        draw_lines(
+            frame,
+            area,
+            lines,
+            "Recorded by",
+            focused,
+            theme,
+            self.cursor + 1,
+        );
+    }
+
+    fn draw_area(
+        &mut self,
+        frame: &mut Frame,
+        area: Rect,
+        index: usize,
+        theme: &Theme,
+        focused: bool,
+        submission: Option<&SubmissionView>,
+    ) {
+        let info = &self.ctx.areas[index];
+        let own = submission
+            .filter(|s| s.school == self.ctx.school && s.year == self.ctx.year)
+            .and_then(|s| {
+                s.areas
+                    .iter()
+                    .find(|a| a.code == info.code && a.title == info.title)
+            })
+            .and_then(|a| a.level.clone());
+        let mut lines = vec![Line::from(vec![
+            Span::styled("School's self-assessment: ", theme.muted),
+            Span::raw(own.unwrap_or_else(|| "(open the submission to see it)".into())),
+        ])];
+        for (i, (_, label)) in self.ctx.levels.iter().enumerate() {
+            lines.push(self.choice_line(
+                i,
+                self.judgements[index] == Some(i),
+                false,
+                label.clone(),
+                theme,
+                focused && self.sub == 0,
+            ));
+        }
+        let height = u16::try_from(lines.len() + 2)
+            .unwrap_or(u16::MAX)
+            .min(area.height / 2);
+        let [top, bottom] =
+            Layout::vertical([Constraint::Length(height), Constraint::Min(3)]).areas(area);
+        let title = format!("{} — judgement", self.label(Field::Area(index)));
+        draw_lines(
+            frame,
+            top,
+            lines,
+            &title,
+            focused && self.sub == 0,
+            theme,
+            self.cursor + 1,
+        );
+        draw_text(
+            frame,
+            bottom,
+            &mut self.area_text[index],
+            "Feedback on this area",
+            focused && self.sub == 1,
+            theme,
+            true,
+        );
+    }
+
+    fn draw_conditions(&mut self, frame: &mut Frame, area: Rect, theme: &Theme, focused: bool) {
+        let (ok, state) = self.conditions_state();
+        let [text, note] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(area);
+        draw_text(
+            frame,
+            text,
+            &mut self.conditions,
+            "Conditions · one per line: YYYY-MM-DD what the school must do",
+            focused,
+            theme,
+            true,
+        );
+        let line = match ok {
+            Some(true) => Line::from(Span::styled(format!("✓ {state} condition(s)"), theme.good)),
+            Some(false) => Line::from(Span::styled(format!("✗ {state}"), theme.bad)),
+            None => Line::from(Span::styled(
+                "No conditions: only outcomes that need them require them.",
+                theme.muted,
+            )),
+        };
+        frame.render_widget(
+            Paragraph::new(wrap(&[line], note.width)).style(theme.base),
+            note,
+        );
+    }
+
+    fn draw_override(&mut self, frame: &mut Frame, area: Rect, theme: &Theme, focused: bool) {
+        let mut lines = vec![Line::from(Span::styled(
+            "The rubric's rules for this item, as they stand:",
+            theme.muted,
+        ))];
+        if self.ctx.rules.is_empty() {
+            lines.push(Line::from("  (none apply)"));
+        }
+        for rule in &self.ctx.rules {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    if rule.met { "  ✓ " } else { "  ✗ " },
+                    if rule.met { theme.good } else { theme.bad },
+                ),
+                Span::raw(format!("{}: {}", rule.description, rule.reason)),
+            ]));
+        }
+        let lines = wrap(&lines, area.width);
+        let height = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .min(area.height / 2);
+        let [top, bottom] =
+            Layout::vertical([Constraint::Length(height), Constraint::Min(3)]).areas(area);
+        frame.render_widget(Paragraph::new(lines).style(theme.base), top);
+        draw_text(
+            frame,
+            bottom,
+            &mut self.override_reason,
+            "Reason for awarding although a rule is not met",
+            focused,
+            theme,
+            true,
+        );
+    }
+
+    /// The key hints for the footer, as (keys, what) pairs.
+    pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
+        if self.offer.is_some() {
+            return vec![("r", "restore"), ("d", "discard")];
+        }
+        if self.recording.confirming {
+            return vec![("y", "record"), ("n", "not yet")];
+        }
+        if self.typing() {
+            return vec![
+                ("Tab", "next field"),
+                ("Shift-Tab", "previous"),
+                ("Esc", "done typing"),
+                ("Ctrl-U", "undo"),
+            ];
+        }
+        match (self.focus, self.field()) {
+            (Focus::List, _) => vec![("↑/↓", "field"), ("Enter", "edit"), ("Tab", "next field")],
+            (Focus::Field, Field::Record) => {
+                vec![("Enter", "record"), ("↑/↓", "scroll"), ("Esc", "fields")]
+            }
+            (Focus::Field, _) => vec![
+                ("↑/↓", "move"),
+                ("Space", "choose"),
+                ("Tab", "next field"),
+                ("Esc", "fields"),
+            ],
+        }
+    }
+}
+
+/// Cuts a text to a width, with an ellipsis.
+fn fit(text: &str, width: usize) -> String {
+    if unicode_width::UnicodeWidthStr::width(text) <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// How far the continuation of a wrapped choice is indented.
+const HANG: u16 = 4;
+
+/// Lines in a bordered block, wrapped, scrolled so that line `keep` stays in view.
+pub fn draw_lines(
+    frame: &mut Frame,
+    area: Rect,
+    lines: Vec<Line<'static>>,
+    title: &str,
+    focused: bool,
+    theme: &Theme,
+    keep: usize,
+) {
+    let outer = block(title, focused, theme);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    // Wrapped line by line so that the line to keep in view can be found after wrapping.
+    let mut wrapped: Vec<Line<'static>> = Vec::new();
+    let mut keep_at = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if i == keep {
+            keep_at = wrapped.len();
+        }
+        // A choice's continuation rows hang under its text, clear of the pointer and mark.
+        let choice = line
+            .spans
+            .first()
+            .is_some_and(|s| s.content == "▸ " || s.content == "  ");
+        // Other lines hang under their own indentation.
+        let indent = line.spans.first().map_or(0, |s| {
+            s.content.len() - s.content.trim_start_matches(' ').len()
+        });
+        let hang = if choice {
+            HANG
+        } else {
+            u16::try_from(indent.min(8)).unwrap_or(0)
+        };
+        let rows = wrap(
+            std::slice::from_ref(line),
+            inner.width.saturating_sub(hang).max(1),
+        );
+        for (j, mut row) in rows.into_iter().enumerate() {
+            if j > 0 && hang > 0 {
+                row.spans
+                    .insert(0, Span::raw(" ".repeat(usize::from(hang))));
+            }
+            wrapped.push(row);
+        }
+    }
+    let visible = usize::from(inner.height);
+    let offset = (keep_at + 1).saturating_sub(visible);
+    let shown: Vec<Line> = wrapped.into_iter().skip(offset).take(visible).collect();
+    frame.render_widget(Paragraph::new(shown).style(theme.base), inner);
+}
+
+/// A text area in a bordered block; the cursor shows only when it has the keyboard.
+pub fn draw_text(
+    frame: &mut Frame,
+    area: Rect,
+    text: &mut TextArea<'static>,
+    title: &str,
+    focused: bool,
+    theme: &Theme,
+    hints: bool,
+) {
+    let outer = block(title, focused, theme);
+    text.set_block(if !hints {
+        outer
+    } else if focused {
+        outer.title_bottom(Line::from(Span::styled(
+            " Esc done · Tab next ",
+            theme.muted,
+        )))
+    } else {
+        outer.title_bottom(Line::from(Span::styled(" Enter to type ", theme.muted)))
+    });
+    text.set_style(theme.base);
+    text.set_placeholder_style(theme.muted);
+    text.set_cursor_style(if focused {
+        theme.base.add_modifier(Modifier::REVERSED)
+    } else {
+        theme.base
+    });
+    frame.render_widget(&*text, area);
+}

@@ -1,0 +1,1081 @@
+//! Meeting setup: who is present, who sent apologies, the chair, declared conflicts and the
+//! agenda's order, recorded as the meeting's file. Conflicts that follow from members'
+//! affiliations are shown beside the declared ones and added when the meeting is recorded.
+
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui_textarea::{TextArea, WrapMode};
+
+use super::decision::{Reply, draw_lines, draw_text};
+use super::record::{Offer, Recording, SaveState};
+use super::{block, contains};
+use crate::model::catalog::Catalog;
+use crate::model::decide::affiliation_conflicts;
+use crate::model::draft::MeetingDraft;
+use crate::model::meeting::{AgendaItem, Conflict, ConflictKind};
+use crate::model::text::sanitize_inline;
+use crate::model::{MemberId, SchoolId};
+use crate::tui::keymap::{Action, KeyMap};
+use crate::tui::theme::Theme;
+
+fn clean(text: &str) -> String {
+    sanitize_inline(text).into_owned()
+}
+
+/// A member's attendance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attendance {
+    Present,
+    Apologies,
+    NotRecorded,
+}
+
+impl Attendance {
+    fn next(self) -> Attendance {
+        match self {
+            Attendance::NotRecorded => Attendance::Present,
+            Attendance::Present => Attendance::Apologies,
+            Attendance::Apologies => Attendance::NotRecorded,
+        }
+    }
+}
+
+/// The screen's panes, in the order Tab visits them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Attendance,
+    Conflicts,
+    Agenda,
+    Record,
+}
+
+const PANES: [Pane; 4] = [
+    Pane::Attendance,
+    Pane::Conflicts,
+    Pane::Agenda,
+    Pane::Record,
+];
+
+const KINDS: [ConflictKind; 4] = [
+    ConflictKind::Institutional,
+    ConflictKind::ProfessionalInvolvement,
+    ConflictKind::Personal,
+    ConflictKind::Other,
+];
+
+/// Declaring a conflict: member, school, kind and reason.
+struct ConflictDialog {
+    field: usize,
+    member: usize,
+    school: usize,
+    kind: usize,
+    reason: TextArea<'static>,
+    schools: Vec<SchoolId>,
+    problem: Option<String>,
+}
+
+/// Adding a submission awaiting a decision to the agenda.
+struct ItemDialog {
+    cursor: usize,
+    items: Vec<AgendaItem>,
+}
+
+enum Dialog {
+    Conflict(Box<ConflictDialog>),
+    Item(ItemDialog),
+}
+
+/// The meeting setup's state.
+pub struct MeetingSetup {
+    catalog: Arc<Catalog>,
+    pub date: Date,
+    /// Whether the meeting's file exists already.
+    pub recorded: bool,
+    location: String,
+    notes: String,
+    chair: Option<MemberId>,
+    /// One per panel member, in the panel's order.
+    attendance: Vec<Attendance>,
+    conflicts: Vec<Conflict>,
+    agenda: Vec<AgendaItem>,
+    /// Submissions awaiting a decision, to add to the agenda.
+    awaiting: Vec<AgendaItem>,
+    pub pane: Pane,
+    cursors: [usize; 3],
+    dialog: Option<Dialog>,
+    pub revision: u64,
+    pub recording: Recording,
+    pub save: SaveState,
+    pub offer: Option<(Offer, Box<MeetingDraft>)>,
+    pub looking: bool,
+    pane_rects: Vec<(Rect, Pane)>,
+}
+
+impl MeetingSetup {
+    /// The setup of the meeting on `date`: as recorded if it is, else a new meeting whose
+    /// agenda is everything awaiting a decision.
+    pub fn new(catalog: Arc<Catalog>, date: Date, today: Date) -> MeetingSetup {
+        let awaiting: Vec<AgendaItem> = catalog
+            .awaiting_decision(today)
+            .into_iter()
+            .map(|a| AgendaItem {
+                school: a.school,
+                year: a.year,
+                kind: a.kind,
+            })
+            .collect();
+        let recorded = catalog.meetings.get(&date);
+        let draft = match recorded {
+            Some(m) => MeetingDraft::from_meeting(m),
+            None => MeetingDraft {
+                date,
+                chair: None,
+                location: String::new(),
+                present: Vec::new(),
+                apologies: Vec::new(),
+                conflicts: Vec::new(),
+                agenda: awaiting.clone(),
+                notes: String::new(),
+            },
+        };
+        let mut setup = MeetingSetup {
+            recorded: recorded.is_some(),
+            date,
+            location: String::new(),
+            notes: String::new(),
+            chair: None,
+            attendance: vec![Attendance::NotRecorded; catalog.panel.members.len()],
+            conflicts: Vec::new(),
+            agenda: Vec::new(),
+            awaiting,
+            pane: Pane::Attendance,
+            cursors: [0; 3],
+            dialog: None,
+            revision: 0,
+            recording: Recording::new("meeting"),
+            save: SaveState::Clean,
+            offer: None,
+            looking: false,
+            pane_rects: Vec::new(),
+            catalog,
+        };
+        setup.fill(&draft);
+        setup.save = SaveState::Clean;
+        setup
+    }
+
+    fn fill(&mut self, draft: &MeetingDraft) {
+        // Conflicts that follow from affiliations are shown from panel.ron, not as declared.
+        let automatic = |c: &Conflict| {
+            self.catalog
+                .panel
+                .member(&c.member)
+                .is_some_and(|m| m.affiliations.contains(&c.school))
+                && c.kind == ConflictKind::Institutional
+        };
+        self.conflicts = draft
+            .conflicts
+            .iter()
+            .filter(|c| !automatic(c))
+            .cloned()
+            .collect();
+        self.location = draft.location.clone();
+        self.notes = draft.notes.clone();
+        self.chair = draft.chair.clone();
+        self.agenda = draft.agenda.clone();
+        self.attendance = self
+            .catalog
+            .panel
+            .members
+            .iter()
+            .map(|m| {
+                if draft.present.contains(&m.id) {
+                    Attendance::Present
+                } else if draft.apologies.contains(&m.id) {
+                    Attendance::Apologies
+                } else {
+                    Attendance::NotRecorded
+                }
+            })
+            .collect();
+        self.revision += 1;
+    }
+
+    /// Takes the repository's new state (after a reload): a setup nobody has changed shows
+    /// the meeting as now recorded; one with changes keeps them.
+    pub fn rebind(&mut self, catalog: Arc<Catalog>, today: Date) {
+        let mut fresh = MeetingSetup::new(catalog, self.date, today);
+        if self.save != SaveState::Clean {
+            fresh.fill(&self.draft());
+        }
+        fresh.pane = self.pane;
+        fresh.cursors = self.cursors;
+        fresh.revision = self.revision + 1;
+        fresh.save = std::mem::take(&mut self.save);
+        fresh.offer = self.offer.take();
+        fresh.looking = self.looking;
+        *self = fresh;
+    }
+
+    /// Fills the setup from a saved draft.
+    pub fn restore(&mut self, draft: &MeetingDraft) {
+        self.fill(draft);
+        self.save = SaveState::Saved;
+    }
+
+    /// Offers back a draft found on disk, unless it matches what is recorded.
+    pub fn offer(&mut self, draft: MeetingDraft, saved: Option<String>) {
+        if draft == self.draft() {
+            return;
+        }
+        let present = draft.present.len();
+        let summary = vec![
+            format!(
+                "{present} present, {} with apologies",
+                draft.apologies.len()
+            ),
+            format!("{} declared conflict(s)", draft.conflicts.len()),
+            format!("{} item(s) on the agenda", draft.agenda.len()),
+        ];
+        self.offer = Some((Offer { saved, summary }, Box::new(draft)));
+    }
+
+    pub fn draft_key(&self) -> String {
+        self.draft().key()
+    }
+
+    /// The setup as a draft, to save or to record.
+    pub fn draft(&self) -> MeetingDraft {
+        let members = &self.catalog.panel.members;
+        let with = |a: Attendance| -> Vec<MemberId> {
+            members
+                .iter()
+                .zip(&self.attendance)
+                .filter(|(_, s)| **s == a)
+                .map(|(m, _)| m.id.clone())
+                .collect()
+        };
+        MeetingDraft {
+            date: self.date,
+            chair: self.chair.clone(),
+            location: self.location.clone(),
+            present: with(Attendance::Present),
+            apologies: with(Attendance::Apologies),
+            conflicts: self.conflicts.clone(),
+            agenda: self.agenda.clone(),
+            notes: self.notes.clone(),
+        }
+    }
+
+    /// The draft to preview, if the record pane is showing and its preview is out of date.
+    pub fn wants_preview(&self) -> Option<MeetingDraft> {
+        (self.pane == Pane::Record
+            && self.offer.is_none()
+            && !self.looking
+            && self.recording.wants_preview(self.revision))
+        .then(|| self.draft())
+    }
+
+    /// Whether keys go to a text area.
+    pub fn typing(&self) -> bool {
+        matches!(&self.dialog, Some(Dialog::Conflict(d)) if d.field == 3)
+    }
+
+    fn changed(&mut self) -> Reply {
+        self.revision += 1;
+        self.recording.confirming = false;
+        Reply::Changed
+    }
+
+    fn pane_index(&self) -> usize {
+        PANES.iter().position(|p| *p == self.pane).unwrap_or(0)
+    }
+
+    fn count(&self, pane: Pane) -> usize {
+        match pane {
+            Pane::Attendance => self.attendance.len(),
+            Pane::Conflicts => self.conflicts.len() + self.automatic().len(),
+            Pane::Agenda => self.agenda.len(),
+            Pane::Record => 0,
+        }
+    }
+
+    /// Conflicts from affiliations for the members present and the schools on the agenda.
+    fn automatic(&self) -> Vec<Conflict> {
+        match self.draft().to_meeting() {
+            Ok(m) => affiliation_conflicts(&self.catalog.panel, &m),
+            Err(_) => {
+                let mut d = self.draft();
+                d.chair = self.catalog.panel.members.first().map(|m| m.id.clone());
+                d.to_meeting()
+                    .map(|m| affiliation_conflicts(&self.catalog.panel, &m))
+                    .unwrap_or_default()
+            }
+        }
+    }
+
+    fn move_cursor(&mut self, delta: isize) {
+        let i = self.pane_index();
+        if i >= 3 {
+            self.recording.scroll_by(delta as i32);
+            return;
+        }
+        let count = self.count(self.pane);
+        self.cursors[i] = self.cursors[i]
+            .saturating_add_signed(delta)
+            .min(count.saturating_sub(1));
+    }
+
+    fn cursor(&self) -> usize {
+        self.cursors.get(self.pane_index()).copied().unwrap_or(0)
+    }
+
+    /// Handles a key; what it did tells the app what to follow up.
+    pub fn handle_key(&mut self, key: KeyEvent, keymap: &KeyMap) -> Reply {
+        if self.offer.is_some() {
+            return match key.code {
+                KeyCode::Char('r') => {
+                    if let Some((_, draft)) = self.offer.take() {
+                        self.restore(&draft);
+                    }
+                    Reply::Handled
+                }
+                KeyCode::Char('d') => {
+                    self.offer = None;
+                    Reply::Discard
+                }
+                _ => Reply::Ignored,
+            };
+        }
+        if self.looking || self.recording.committing {
+            return Reply::Ignored;
+        }
+        if self.recording.confirming {
+            return match key.code {
+                KeyCode::Char('y' | 'Y') => {
+                    self.recording.confirming = false;
+                    if self.recording.ready(self.revision) {
+                        self.recording.committing = true;
+                        Reply::Commit
+                    } else {
+                        Reply::Handled
+                    }
+                }
+                _ => {
+                    self.recording.confirming = false;
+                    Reply::Handled
+                }
+            };
+        }
+        if self.dialog.is_some() {
+            return self.dialog_key(key, keymap);
+        }
+        let action = keymap.action(&key);
+        match (key.code, action) {
+            (KeyCode::Tab, _) | (_, Some(Action::NextPane)) => {
+                self.pane = PANES[(self.pane_index() + 1) % PANES.len()];
+                Reply::Handled
+            }
+            (KeyCode::BackTab, _) | (_, Some(Action::PrevPane)) => {
+                self.pane = PANES[(self.pane_index() + PANES.len() - 1) % PANES.len()];
+                Reply::Handled
+            }
+            (_, Some(Action::Up)) => {
+                self.move_cursor(-1);
+                Reply::Handled
+            }
+            (_, Some(Action::Down)) => {
+                self.move_cursor(1);
+                Reply::Handled
+            }
+            (_, Some(Action::PageUp)) => {
+                self.move_cursor(-10);
+                Reply::Handled
+            }
+            (_, Some(Action::PageDown)) => {
+                self.move_cursor(10);
+                Reply::Handled
+            }
+            _ => self.pane_key(key),
+        }
+    }
+
+    fn pane_key(&mut self, key: KeyEvent) -> Reply {
+        let cursor = self.cursor();
+        match (self.pane, key.code) {
+            (Pane::Attendance, KeyCode::Char(' ') | KeyCode::Enter) => {
+                let Some(state) = self.attendance.get_mut(cursor) else {
+                    return Reply::Handled;
+                };
+                *state = state.next();
+                self.changed()
+            }
+            (Pane::Attendance, KeyCode::Char('c')) => {
+                let Some(member) = self.catalog.panel.members.get(cursor) else {
+                    return Reply::Handled;
+                };
+                self.chair = Some(member.id.clone());
+                // The chair is there by definition.
+                self.attendance[cursor] = Attendance::Present;
+                self.changed()
+            }
+            (Pane::Conflicts, KeyCode::Char('a')) => {
+                let mut schools: Vec<SchoolId> =
+                    self.agenda.iter().map(|i| i.school.clone()).collect();
+                schools.dedup();
+                if schools.is_empty() {
+                    return Reply::Handled;
+                }
+                let mut reason = TextArea::default();
+                reason.set_wrap_mode(WrapMode::WordOrGlyph);
+                reason.set_placeholder_text("Why, in a few words");
+                self.dialog = Some(Dialog::Conflict(Box::new(ConflictDialog {
+                    field: 0,
+                    member: 0,
+                    school: 0,
+                    kind: 1,
+                    reason,
+                    schools,
+                    problem: None,
+                })));
+                Reply::Handled
+            }
+            (Pane::Conflicts, KeyCode::Char('x') | KeyCode::Delete) => {
+                if cursor < self.conflicts.len() {
+                    self.conflicts.remove(cursor);
+                    self.move_cursor(0);
+                    return self.changed();
+                }
+                Reply::Handled
+            }
+            (Pane::Agenda, KeyCode::Char('a')) => {
+                let items: Vec<AgendaItem> = self
+                    .awaiting
+                    .iter()
+                    .filter(|i| !self.agenda.contains(i))
+                    .cloned()
+                    .collect();
+                self.dialog = Some(Dialog::Item(ItemDialog { cursor: 0, items }));
+                Reply::Handled
+            }
+            (Pane::Agenda, KeyCode::Char('x') | KeyCode::Delete) => {
+                if cursor < self.agenda.len() {
+                    self.agenda.remove(cursor);
+                    self.move_cursor(0);
+                    return self.changed();
+                }
+                Reply::Handled
+            }
+            (Pane::Agenda, KeyCode::Char('K' | '-')) if cursor > 0 => {
+                self.agenda.swap(cursor, cursor - 1);
+                self.cursors[2] -= 1;
+                self.changed()
+            }
+            (Pane::Agenda, KeyCode::Char('J' | '+')) if cursor + 1 < self.agenda.len() => {
+                self.agenda.swap(cursor, cursor + 1);
+                self.cursors[2] += 1;
+                self.changed()
+            }
+            (Pane::Record, KeyCode::Enter) => {
+                if self.recording.ready(self.revision) {
+                    self.recording.confirming = true;
+                }
+                Reply::Handled
+            }
+            (_, KeyCode::Char('n')) => Reply::NewMeeting,
+            (_, KeyCode::Char(' ' | 'a' | 'x' | 'c' | 'K' | 'J' | '+' | '-')) => Reply::Handled,
+            _ => Reply::Ignored,
+        }
+    }
+
+    fn dialog_key(&mut self, key: KeyEvent, keymap: &KeyMap) -> Reply {
+        let members = self.catalog.panel.members.len();
+        let action = keymap.action(&key);
+        match &mut self.dialog {
+            Some(Dialog::Item(d)) => match (key.code, action) {
+                (KeyCode::Esc, _) => {
+                    self.dialog = None;
+                    Reply::Handled
+                }
+                (KeyCode::Enter | KeyCode::Char(' '), _) => {
+                    if let Some(item) = d.items.get(d.cursor).cloned() {
+                        self.agenda.push(item);
+                        self.cursors[2] = self.agenda.len() - 1;
+                        self.dialog = None;
+                        return self.changed();
+                    }
+                    self.dialog = None;
+                    Reply::Handled
+                }
+                (_, Some(Action::Up)) => {
+                    d.cursor = d.cursor.saturating_sub(1);
+                    Reply::Handled
+                }
+                (_, Some(Action::Down)) => {
+                    d.cursor = (d.cursor + 1).min(d.items.len().saturating_sub(1));
+                    Reply::Handled
+                }
+                _ => Reply::Handled,
+            },
+            Some(Dialog::Conflict(d)) => {
+                match key.code {
+                    KeyCode::Esc => {
+                        self.dialog = None;
+                        return Reply::Handled;
+                    }
+                    KeyCode::Tab => {
+                        d.field = (d.field + 1) % 4;
+                        return Reply::Handled;
+                    }
+                    KeyCode::BackTab => {
+                        d.field = (d.field + 3) % 4;
+                        return Reply::Handled;
+                    }
+                    KeyCode::Enter => {
+                        let reason = d.reason.lines().join(" ").trim().to_owned();
+                        if reason.is_empty() {
+                            d.problem = Some("Give a reason: the minutes record it.".into());
+                            d.field = 3;
+                            return Reply::Handled;
+                        }
+                        let (Some(member), Some(school)) = (
+                            self.catalog.panel.members.get(d.member),
+                            d.schools.get(d.school),
+                        ) else {
+                            return Reply::Handled;
+                        };
+                        let conflict = Conflict {
+                            member: member.id.clone(),
+                            school: school.clone(),
+                            kind: KINDS[d.kind],
+                            reason,
+                        };
+                        self.conflicts.push(conflict);
+                        self.dialog = None;
+                        return self.changed();
+                    }
+                    _ => {}
+                }
+                let (index, count) = match d.field {
+                    0 => (&mut d.member, members),
+                    1 => (&mut d.school, d.schools.len()),
+                    2 => (&mut d.kind, KINDS.len()),
+                    _ => {
+                        // One line: Enter adds the conflict rather than breaking the line.
+                        if !(key.code == KeyCode::Char('m')
+                            && key.modifiers.contains(KeyModifiers::CONTROL))
+                        {
+                            d.reason.input(key);
+                        }
+                        return Reply::Handled;
+                    }
+                };
+                match action {
+                    Some(Action::Up) => *index = index.saturating_sub(1),
+                    Some(Action::Down) => *index = (*index + 1).min(count.saturating_sub(1)),
+                    _ => {}
+                }
+                Reply::Handled
+            }
+            None => Reply::Ignored,
+        }
+    }
+
+    pub fn click(&mut self, x: u16, y: u16) {
+        if self.dialog.is_some() || self.offer.is_some() || self.recording.confirming {
+            return;
+        }
+        if let Some((_, pane)) = self.pane_rects.iter().find(|(r, _)| contains(*r, x, y)) {
+            self.pane = *pane;
+        }
+    }
+
+    pub fn scroll(&mut self, delta: i32) {
+        self.move_cursor(delta.signum() as isize);
+    }
+
+    fn member_name(&self, id: &MemberId) -> String {
+        self.catalog
+            .panel
+            .member(id)
+            .map_or_else(|| id.to_string(), |m| clean(&m.name))
+    }
+
+    fn school_name(&self, id: &SchoolId) -> String {
+        self.catalog
+            .schools
+            .get(id)
+            .map_or_else(|| id.to_string(), |s| clean(&s.name))
+    }
+
+    pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
+        if self.offer.is_some() {
+            return vec![("r", "restore"), ("d", "discard")];
+        }
+        if self.recording.confirming {
+            return vec![("y", "record"), ("n", "not yet")];
+        }
+        match &self.dialog {
+            Some(Dialog::Conflict(_)) => {
+                return vec![
+                    ("Tab", "next"),
+                    ("↑/↓", "choose"),
+                    ("Enter", "add"),
+                    ("Esc", "cancel"),
+                ];
+            }
+            Some(Dialog::Item(_)) => {
+                return vec![("↑/↓", "move"), ("Enter", "add"), ("Esc", "cancel")];
+            }
+            None => {}
+        }
+        match self.pane {
+            Pane::Attendance => vec![
+                ("Space", "present/apologies"),
+                ("c", "chair"),
+                ("Tab", "next pane"),
+                ("n", "other date"),
+            ],
+            Pane::Conflicts => vec![("a", "declare"), ("x", "remove"), ("Tab", "next pane")],
+            Pane::Agenda => vec![
+                ("a", "add"),
+                ("x", "remove"),
+                ("K/J", "move up/down"),
+                ("Tab", "next pane"),
+            ],
+            Pane::Record => vec![("Enter", "record"), ("↑/↓", "scroll"), ("Tab", "next pane")],
+        }
+    }
+
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme, spinner: &str) {
+        let [title, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+        let state = if self.recorded {
+            "recorded; changes are recorded as a new commit"
+        } else {
+            "not recorded yet"
+        };
+        let mut spans = vec![Span::styled(" Meeting ", theme.tab_active)];
+        if let Some((label, ok)) = self.save.label() {
+            spans.push(Span::styled(
+                format!(" {label} ·"),
+                if ok { theme.muted } else { theme.bad },
+            ));
+        }
+        spans.push(Span::styled(format!(" {}", self.date), theme.title));
+        spans.push(Span::styled(format!(" · {state}"), theme.muted));
+        frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), title);
+        if self.looking {
+            frame.render_widget(
+                Paragraph::new(format!("{spinner} Looking for a saved draft…"))
+                    .block(block("Meeting", true, theme))
+                    .style(theme.base),
+                body,
+            );
+            return;
+        }
+        if let Some((offer, _)) = &self.offer {
+            offer.draw(frame, body, "meeting", theme);
+            return;
+        }
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(body);
+        let [conflicts, agenda] =
+            Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(right);
+        self.pane_rects.clear();
+        if self.pane == Pane::Record {
+            let revision = self.revision;
+            self.pane_rects.push((body, Pane::Record));
+            self.recording
+                .draw(frame, body, revision, true, theme, spinner);
+        } else {
+            self.pane_rects.push((left, Pane::Attendance));
+            self.pane_rects.push((conflicts, Pane::Conflicts));
+            self.pane_rects.push((agenda, Pane::Agenda));
+            self.draw_attendance(frame, left, theme);
+            self.draw_conflicts(frame, conflicts, theme);
+            self.draw_agenda(frame, agenda, theme);
+        }
+        match &mut self.dialog {
+            Some(Dialog::Conflict(_)) => self.draw_conflict_dialog(frame, body, theme),
+            Some(Dialog::Item(_)) => self.draw_item_dialog(frame, body, theme),
+            None => {}
+        }
+    }
+
+    /// A pane's lines, wrapped, scrolled to keep the cursor's line (after `lead` lines of
+    /// introduction) in view.
+    #[allow(clippy::too_many_arguments)]
+    fn rows(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        title: &str,
+        pane: Pane,
+        lines: Vec<Line<'static>>,
+        lead: usize,
+        theme: &Theme,
+    ) {
+        let focused = self.pane == pane;
+        let cursor = if focused { self.cursor() } else { 0 };
+        draw_lines(frame, area, lines, title, focused, theme, lead + cursor);
+    }
+
+    fn pointer(
+        &self,
+        pane: Pane,
+        index: usize,
+        theme: &Theme,
+    ) -> (Span<'static>, ratatui::style::Style) {
+        let here = self.pane == pane && self.cursor() == index;
+        let style = if here { theme.selected } else { theme.base };
+        (Span::styled(if here { "▸ " } else { "  " }, style), style)
+    }
+
+    fn draw_attendance(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let present = self
+            .attendance
+            .iter()
+            .filter(|a| **a == Attendance::Present)
+            .count();
+        let (quorate, quorum) = match self.catalog.panel.quorum_check(&self.draft().present) {
+            Ok(()) => (true, "✓ quorate".to_owned()),
+            Err(short) => (
+                false,
+                format!(
+                    "✗ no quorum: {} members from {} agencies are needed",
+                    short.needed_present, short.needed_agencies
+                ),
+            ),
+        };
+        let chair = match &self.chair {
+            Some(id) => format!("Chair: {}", self.member_name(id)),
+            None => "✗ No chair yet: c on a member makes them the chair".to_owned(),
+        };
+        let mut lines = vec![
+            Line::from(Span::styled(
+                quorum,
+                if quorate { theme.good } else { theme.bad },
+            )),
+            Line::from(Span::styled(
+                chair,
+                if self.chair.is_some() {
+                    theme.muted
+                } else {
+                    theme.bad
+                },
+            )),
+        ];
+        lines.extend(
+            self.catalog
+                .panel
+                .members
+                .iter()
+                .zip(&self.attendance)
+                .enumerate()
+                .map(|(i, (m, a))| {
+                    let (pointer, style) = self.pointer(Pane::Attendance, i, theme);
+                    let (mark, mark_style) = match a {
+                        Attendance::Present => ("● present   ", theme.good),
+                        Attendance::Apologies => ("○ apologies ", theme.warn),
+                        Attendance::NotRecorded => ("· not here  ", theme.muted),
+                    };
+                    let chair = if self.chair.as_ref() == Some(&m.id) {
+                        " (chair)"
+                    } else {
+                        ""
+                    };
+                    Line::from(vec![
+                        pointer,
+                        Span::styled(mark, mark_style),
+                        Span::styled(format!("{}{chair}", clean(&m.name)), style),
+                        Span::styled(format!(" — {}", m.role.label()), theme.muted),
+                    ])
+                }),
+        );
+        let title = format!("Attendance · {present} present");
+        self.rows(frame, area, &title, Pane::Attendance, lines, 2, theme);
+    }
+
+    fn draw_conflicts(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let mut lines: Vec<Line> = Vec::new();
+        for (i, c) in self.conflicts.iter().enumerate() {
+            let (pointer, style) = self.pointer(Pane::Conflicts, i, theme);
+            lines.push(Line::from(vec![
+                pointer,
+                Span::styled("⊘ ", theme.bad),
+                Span::styled(
+                    format!(
+                        "{} · {} · {}: {}",
+                        self.member_name(&c.member),
+                        c.school,
+                        c.kind.label(),
+                        clean(&c.reason)
+                    ),
+                    style,
+                ),
+            ]));
+        }
+        for (j, c) in self.automatic().iter().enumerate() {
+            let (pointer, style) = self.pointer(Pane::Conflicts, self.conflicts.len() + j, theme);
+            lines.push(Line::from(vec![
+                pointer,
+                Span::styled("⊘ ", theme.bad),
+                Span::styled(
+                    format!("{} · {}", self.member_name(&c.member), c.school),
+                    style,
+                ),
+                Span::styled(" · affiliated (panel.ron)", theme.muted),
+            ]));
+        }
+        if lines.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "  None declared. a declares one.",
+                theme.muted,
+            )));
+        }
+        self.rows(
+            frame,
+            area,
+            "Conflicts of interest",
+            Pane::Conflicts,
+            lines,
+            0,
+            theme,
+        );
+    }
+
+    fn draw_agenda(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let mut lines: Vec<Line> = Vec::new();
+        for (i, item) in self.agenda.iter().enumerate() {
+            let (pointer, style) = self.pointer(Pane::Agenda, i, theme);
+            lines.push(Line::from(vec![
+                pointer,
+                Span::styled(format!("{:>2}. ", i + 1), theme.muted),
+                Span::styled(self.school_name(&item.school), style),
+                Span::styled(format!(" · {} · {}", item.year, item.kind), theme.muted),
+            ]));
+        }
+        if lines.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "  Nothing on the agenda. a adds a submission awaiting a decision.",
+                theme.muted,
+            )));
+        }
+        let title = format!("Agenda · {} item(s)", self.agenda.len());
+        self.rows(frame, area, &title, Pane::Agenda, lines, 0, theme);
+    }
+
+    fn popup(area: Rect, width: u16, height: u16) -> Rect {
+        let [popup] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+            .flex(Flex::Center)
+            .areas(area);
+        let [popup] = Layout::vertical([Constraint::Length(height.min(area.height))])
+            .flex(Flex::Center)
+            .areas(popup);
+        popup
+    }
+
+    fn draw_conflict_dialog(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let names: Vec<String> = self
+            .catalog
+            .panel
+            .members
+            .iter()
+            .map(|m| clean(&m.name))
+            .collect();
+        let Some(Dialog::Conflict(d)) = &mut self.dialog else {
+            return;
+        };
+        let popup = Self::popup(area, 70, 12);
+        frame.render_widget(Clear, popup);
+        let outer = block("Declare a conflict of interest", true, theme);
+        let inner = outer.inner(popup);
+        frame.render_widget(outer, popup);
+        let field = |i: usize, label: &str, value: String| {
+            let here = d.field == i;
+            Line::from(vec![
+                Span::styled(if here { "▸ " } else { "  " }, theme.key),
+                Span::styled(format!("{label:<8}"), theme.column_header),
+                Span::styled(
+                    if here {
+                        format!("◂ {value} ▸")
+                    } else {
+                        value
+                    },
+                    if here { theme.selected } else { theme.base },
+                ),
+            ])
+        };
+        let school = d
+            .schools
+            .get(d.school)
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        let mut lines = vec![
+            field(
+                0,
+                "Member",
+                names.get(d.member).cloned().unwrap_or_default(),
+            ),
+            field(1, "School", school),
+            field(2, "Kind", KINDS[d.kind].label().to_owned()),
+            field(3, "Reason", String::new()),
+        ];
+        let [top, reason, note] = Layout::vertical([
+            Constraint::Length(4),
+            Constraint::Length(3),
+            Constraint::Min(1),
+        ])
+        .areas(inner);
+        lines.truncate(4);
+        frame.render_widget(Paragraph::new(lines).style(theme.base), top);
+        draw_text(
+            frame,
+            reason,
+            &mut d.reason,
+            "Reason",
+            d.field == 3,
+            theme,
+            false,
+        );
+        let message = match &d.problem {
+            Some(p) => Line::from(Span::styled(p.clone(), theme.bad)),
+            None => Line::from(Span::styled(
+                "↑/↓ changes the field · Tab moves · Enter declares · Esc cancels",
+                theme.muted,
+            )),
+        };
+        frame.render_widget(Paragraph::new(message).style(theme.base), note);
+    }
+
+    fn draw_item_dialog(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let Some(Dialog::Item(d)) = &self.dialog else {
+            return;
+        };
+        let height = u16::try_from(d.items.len() + 3)
+            .unwrap_or(u16::MAX)
+            .clamp(5, 16);
+        let popup = Self::popup(area, 70, height);
+        frame.render_widget(Clear, popup);
+        let outer = block("Add to the agenda", true, theme);
+        let inner = outer.inner(popup);
+        frame.render_widget(outer, popup);
+        let mut lines: Vec<Line> = Vec::new();
+        if d.items.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "Everything awaiting a decision is on the agenda already.",
+                theme.muted,
+            )));
+        }
+        for (i, item) in d.items.iter().enumerate() {
+            let here = i == d.cursor;
+            let style = if here { theme.selected } else { theme.base };
+            lines.push(Line::from(vec![
+                Span::styled(if here { "▸ " } else { "  " }, style),
+                Span::styled(self.school_name(&item.school), style),
+                Span::styled(format!(" · {} · {}", item.year, item.kind), theme.muted),
+            ]));
+        }
+        let visible = usize::from(inner.height);
+        let offset = (d.cursor + 1).saturating_sub(visible);
+        let shown: Vec<Line> = lines.into_iter().skip(offset).take(visible).collect();
+        frame.render_widget(Paragraph::new(shown).style(theme.base), inner);
+    }
+}
+
+/// Asks for the date of a meeting to set up.
+pub struct DatePrompt {
+    text: TextArea<'static>,
+    problem: Option<String>,
+}
+
+/// What a key did to the date prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptReply {
+    Handled,
+    Cancel,
+    Date(Date),
+}
+
+impl DatePrompt {
+    pub fn new(suggested: Date) -> DatePrompt {
+        let mut text = TextArea::new(vec![suggested.to_string()]);
+        text.move_cursor(ratatui_textarea::CursorMove::End);
+        DatePrompt {
+            text,
+            problem: None,
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> PromptReply {
+        match key.code {
+            KeyCode::Esc => PromptReply::Cancel,
+            KeyCode::Enter => {
+                let typed = self.text.lines().join("");
+                match typed.trim().parse::<Date>() {
+                    Ok(date) => PromptReply::Date(date),
+                    Err(_) => {
+                        self.problem = Some(format!(
+                            "{:?} is not a date: write it as YYYY-MM-DD",
+                            clean(typed.trim())
+                        ));
+                        PromptReply::Handled
+                    }
+                }
+            }
+            _ => {
+                self.text.input(key);
+                PromptReply::Handled
+            }
+        }
+    }
+
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, today: Date, theme: &Theme) {
+        let outer = block("Meeting", true, theme);
+        let inner = outer.inner(area);
+        frame.render_widget(outer, area);
+        let [intro, field, note] = Layout::vertical([
+            Constraint::Length(3),
+            Constraint::Length(3),
+            Constraint::Min(1),
+        ])
+        .areas(inner);
+        frame.render_widget(
+            Paragraph::new(vec![
+                Line::from(format!(
+                    "Which meeting? None is scheduled on or after {today}, or you asked for another."
+                )),
+                Line::from(Span::styled(
+                    "A recorded meeting opens as recorded; a new one starts with everything awaiting a decision on its agenda.",
+                    theme.muted,
+                )),
+            ])
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .style(theme.base),
+            intro,
+        );
+        let [field] = Layout::horizontal([Constraint::Length(30)]).areas(field);
+        draw_text(
+            frame,
+            field,
+            &mut self.text,
+            "Date (YYYY-MM-DD)",
+            true,
+            theme,
+            false,
+        );
+        let message = match &self.problem {
+            Some(p) => Line::from(Span::styled(format!("✗ {p}"), theme.bad)),
+            None => Line::from(Span::styled("Enter sets it up · Esc cancels", theme.muted)),
+        };
+        frame.render_widget(Paragraph::new(message).style(theme.base), note);
+    }
+}
