@@ -7,9 +7,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::sync::mpsc::{Receiver, channel};
-use std::time::Duration;
+use std::sync::mpsc::channel;
 
+use common::tui::{Harness, find};
 use common::{Sandbox, assert_exit};
 use kitemark::tui::app::{App, AppEvent, Options};
 use kitemark::tui::keymap::KeyMap;
@@ -17,10 +17,8 @@ use kitemark::tui::loader::Loader;
 use kitemark::tui::theme::ThemeKind;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers, MouseButton, MouseEvent,
-    MouseEventKind,
+    KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers, MouseEvent, MouseEventKind,
 };
 use ratatui::style::Color;
 
@@ -37,148 +35,8 @@ fn demo() -> &'static Path {
     path
 }
 
-struct Harness {
-    app: App,
-    events: Receiver<AppEvent>,
-    terminal: Terminal<TestBackend>,
-}
-
-impl Harness {
-    fn open(repo: &Path, width: u16, height: u16, theme: ThemeKind, colour: bool) -> Harness {
-        let (sender, events) = channel();
-        let loader = Loader::spawn(repo.to_path_buf(), sender).unwrap();
-        let options = Options {
-            rev: None,
-            today: jiff::civil::date(2026, 11, 22),
-            theme,
-            colour,
-            keymap: KeyMap::default(),
-            config_path: None,
-        };
-        let mut harness = Harness {
-            app: App::new(options, loader),
-            events,
-            terminal: Terminal::new(TestBackend::new(width, height)).unwrap(),
-        };
-        harness.settle();
-        harness
-    }
-
-    fn demo(width: u16, height: u16, theme: ThemeKind) -> Harness {
-        Harness::open(demo(), width, height, theme, true)
-    }
-
-    /// Handles the loader's answers until nothing more is awaited.
-    fn settle(&mut self) {
-        while self.app.is_loading() {
-            let event = self
-                .events
-                .recv_timeout(Duration::from_secs(20))
-                .expect("the loader answers");
-            self.app.handle(event);
-        }
-    }
-
-    /// Presses keys: characters as they are, `<Name>` for named keys.
-    fn keys(&mut self, script: &str) -> &mut Self {
-        let mut rest = script;
-        while let Some(c) = rest.chars().next() {
-            let (code, len) = if c == '<' && rest.contains('>') {
-                let end = rest.find('>').unwrap();
-                let code = match &rest[1..end] {
-                    "Enter" => KeyCode::Enter,
-                    "Esc" => KeyCode::Esc,
-                    "Tab" => KeyCode::Tab,
-                    "BackTab" => KeyCode::BackTab,
-                    "Down" => KeyCode::Down,
-                    "Up" => KeyCode::Up,
-                    "PageDown" => KeyCode::PageDown,
-                    "Backspace" => KeyCode::Backspace,
-                    other => panic!("unknown key <{other}>"),
-                };
-                (code, end + 1)
-            } else {
-                (KeyCode::Char(c), c.len_utf8())
-            };
-            let modifiers = if matches!(code, KeyCode::Char(c) if c.is_ascii_uppercase()) {
-                KeyModifiers::SHIFT
-            } else {
-                KeyModifiers::NONE
-            };
-            self.app.handle(AppEvent::Key(KeyEvent {
-                code,
-                modifiers,
-                kind: KeyEventKind::Press,
-                state: KeyEventState::NONE,
-            }));
-            self.settle();
-            // The event loop draws after every batch of events; so does the harness.
-            self.buffer();
-            rest = &rest[len..];
-        }
-        self
-    }
-
-    /// Presses keys without waiting for the loader in between.
-    fn keys_without_waiting(&mut self, script: &str) {
-        for c in script.chars() {
-            self.app.handle(AppEvent::Key(KeyEvent {
-                code: KeyCode::Char(c),
-                modifiers: KeyModifiers::NONE,
-                kind: KeyEventKind::Press,
-                state: KeyEventState::NONE,
-            }));
-            self.buffer();
-        }
-    }
-
-    fn click(&mut self, column: u16, row: u16) -> &mut Self {
-        self.app.handle(AppEvent::Mouse(MouseEvent {
-            kind: MouseEventKind::Down(MouseButton::Left),
-            column,
-            row,
-            modifiers: KeyModifiers::NONE,
-        }));
-        self.settle();
-        self
-    }
-
-    fn buffer(&mut self) -> Buffer {
-        self.terminal.draw(|frame| self.app.draw(frame)).unwrap();
-        self.terminal.backend().buffer().clone()
-    }
-
-    /// The screen as text, one line per row.
-    fn screen(&mut self) -> String {
-        let buffer = self.buffer();
-        let mut out = String::new();
-        for y in 0..buffer.area.height {
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in 0..buffer.area.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let symbol = buffer[(x, y)].symbol();
-                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-                line.push_str(symbol);
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
-    }
-}
-
-fn find(screen: &str, text: &str) -> (u16, u16) {
-    for (y, line) in screen.lines().enumerate() {
-        if let Some(i) = line.find(text) {
-            let x = unicode_width::UnicodeWidthStr::width(&line[..i]);
-            return (x as u16, y as u16);
-        }
-    }
-    panic!("{text:?} is not on the screen:\n{screen}");
+fn demo_ui(width: u16, height: u16, theme: ThemeKind) -> Harness {
+    Harness::open(demo(), width, height, theme, true)
 }
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
@@ -188,7 +46,7 @@ const THEMES: [ThemeKind; 2] = [ThemeKind::Default, ThemeKind::HighContrast];
 fn agenda_screen() {
     for (w, h) in SIZES {
         for theme in THEMES {
-            let mut ui = Harness::demo(w, h, theme);
+            let mut ui = demo_ui(w, h, theme);
             // The third item (Riverside's annual review) selected, to show its details.
             ui.keys("jj");
             insta::assert_snapshot!(format!("agenda_{w}x{h}_{}", theme.name()), ui.screen());
@@ -200,7 +58,7 @@ fn agenda_screen() {
 fn schools_screen() {
     for (w, h) in SIZES {
         for theme in THEMES {
-            let mut ui = Harness::demo(w, h, theme);
+            let mut ui = demo_ui(w, h, theme);
             ui.keys("2G");
             insta::assert_snapshot!(format!("schools_{w}x{h}_{}", theme.name()), ui.screen());
         }
@@ -211,7 +69,7 @@ fn schools_screen() {
 fn submission_screen() {
     for (w, h) in SIZES {
         for theme in THEMES {
-            let mut ui = Harness::demo(w, h, theme);
+            let mut ui = demo_ui(w, h, theme);
             // Riverside's annual review, the suicide-awareness area, its text scrolled a little.
             ui.keys("jj<Enter>G<Tab>jj");
             insta::assert_snapshot!(format!("submission_{w}x{h}_{}", theme.name()), ui.screen());
@@ -223,7 +81,7 @@ fn submission_screen() {
 fn help_overlay() {
     for (w, h) in SIZES {
         for theme in THEMES {
-            let mut ui = Harness::demo(w, h, theme);
+            let mut ui = demo_ui(w, h, theme);
             ui.keys("?");
             insta::assert_snapshot!(format!("help_{w}x{h}_{}", theme.name()), ui.screen());
         }
@@ -233,10 +91,10 @@ fn help_overlay() {
 #[test]
 fn too_small() {
     for theme in THEMES {
-        let mut ui = Harness::demo(79, 24, theme);
+        let mut ui = demo_ui(79, 24, theme);
         insta::assert_snapshot!(format!("too_small_79x24_{}", theme.name()), ui.screen());
     }
-    let mut ui = Harness::demo(120, 23, ThemeKind::Default);
+    let mut ui = demo_ui(120, 23, ThemeKind::Default);
     let screen = ui.screen();
     assert!(
         screen.contains("Terminal too small") && screen.contains("this is 120×23"),
@@ -246,7 +104,7 @@ fn too_small() {
 
 #[test]
 fn filter_sort_and_back() {
-    let mut ui = Harness::demo(80, 24, ThemeKind::Default);
+    let mut ui = demo_ui(80, 24, ThemeKind::Default);
     ui.keys("/river");
     let screen = ui.screen();
     assert!(screen.contains("filter \"river\": 2 of 5"), "{screen}");
@@ -286,7 +144,7 @@ fn filter_sort_and_back() {
 
 #[test]
 fn years_and_panes_of_a_submission() {
-    let mut ui = Harness::demo(160, 48, ThemeKind::Default);
+    let mut ui = demo_ui(160, 48, ThemeKind::Default);
     ui.keys("2");
     let screen = ui.screen();
     let (x, y) = find(&screen, "Oakfield Primary School");
@@ -326,7 +184,7 @@ fn years_and_panes_of_a_submission() {
 #[test]
 fn themes_differ_in_colour_and_no_colour_means_none() {
     let selected_bg = |theme: ThemeKind| {
-        let mut ui = Harness::demo(80, 24, theme);
+        let mut ui = demo_ui(80, 24, theme);
         let buffer = ui.buffer();
         let screen = ui.screen();
         let (x, y) = find(&screen, "▶");
@@ -355,7 +213,7 @@ fn themes_differ_in_colour_and_no_colour_means_none() {
 
 #[test]
 fn states_carry_symbols_not_only_colour() {
-    let mut ui = Harness::demo(160, 48, ThemeKind::Default);
+    let mut ui = demo_ui(160, 48, ThemeKind::Default);
     let screen = ui.screen();
     assert!(screen.contains("✓ 2/2"), "rules met show ✓:\n{screen}");
     assert!(screen.contains("⚠ 1"), "conflicts show ⚠");
@@ -398,7 +256,7 @@ fn keys_work_while_the_repository_is_still_loading() {
 
 #[test]
 fn the_mouse_switches_tabs_and_scrolls() {
-    let mut ui = Harness::demo(80, 24, ThemeKind::Default);
+    let mut ui = demo_ui(80, 24, ThemeKind::Default);
     let screen = ui.screen();
     let (x, y) = find(&screen, "2 Schools");
     ui.click(x + 2, y);
@@ -452,7 +310,7 @@ fn hostile_text_never_reaches_the_terminal() {
 
 #[test]
 fn a_stale_answer_is_dropped() {
-    let mut ui = Harness::demo(80, 24, ThemeKind::Default);
+    let mut ui = demo_ui(80, 24, ThemeKind::Default);
     let press = |ui: &mut Harness, code: KeyCode| {
         ui.app.handle(AppEvent::Key(KeyEvent {
             code,
@@ -658,7 +516,7 @@ fn nobody_is_trapped_by_the_key_bindings() {
 
 #[test]
 fn a_click_ends_typing_a_filter() {
-    let mut ui = Harness::demo(80, 24, ThemeKind::Default);
+    let mut ui = demo_ui(80, 24, ThemeKind::Default);
     ui.keys("/riv");
     let screen = ui.screen();
     let (x, y) = find(&screen, "Riverside Academy");
@@ -675,7 +533,7 @@ fn a_click_ends_typing_a_filter() {
 
 #[test]
 fn changing_year_keeps_the_area() {
-    let mut ui = Harness::demo(160, 48, ThemeKind::Default);
+    let mut ui = demo_ui(160, 48, ThemeKind::Default);
     ui.keys("2jjjjjj<Enter>");
     let screen = ui.screen();
     assert!(
@@ -697,7 +555,7 @@ fn changing_year_keeps_the_area() {
 #[test]
 fn comparison_screen() {
     for (w, h) in SIZES {
-        let mut ui = Harness::demo(w, h, ThemeKind::Default);
+        let mut ui = demo_ui(w, h, ThemeKind::Default);
         // Riverside's annual review, compared with the year before, at its third change.
         ui.keys("jj<Enter>dnnn");
         insta::assert_snapshot!(format!("comparison_{w}x{h}"), ui.screen());
@@ -711,7 +569,7 @@ fn comparison_screen() {
 
 #[test]
 fn comparison_keys() {
-    let mut ui = Harness::demo(120, 40, ThemeKind::Default);
+    let mut ui = demo_ui(120, 40, ThemeKind::Default);
     // Straight from a school row: Beechwood's latest year against the one before.
     ui.keys("2d");
     let screen = ui.screen();
@@ -759,7 +617,7 @@ fn comparison_keys() {
 
 #[test]
 fn the_submission_counts_changes_per_area() {
-    let mut ui = Harness::demo(120, 40, ThemeKind::Default);
+    let mut ui = demo_ui(120, 40, ThemeKind::Default);
     ui.keys("2jjjjjj<Enter>");
     let screen = ui.screen();
     assert!(

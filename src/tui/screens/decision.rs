@@ -25,7 +25,7 @@ use crate::model::{AcademicYear, AreaId, KindId, LevelId, MemberId, OutcomeId, S
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::theme::Theme;
 use crate::tui::view::{RuleView, SubmissionView};
-use crate::tui::wrap::wrap;
+use crate::tui::wrap::{wrap, wrap_hanging};
 
 fn clean(text: &str) -> String {
     sanitize_inline(text).into_owned()
@@ -113,6 +113,9 @@ impl DecisionContext {
                         Some(r) if r.present.contains(&m.id) => Standing::Eligible,
                         Some(r) if r.apologies.contains(&m.id) => {
                             Standing::Absent("apologies".into())
+                        }
+                        Some(r) if r.present.is_empty() => {
+                            Standing::Absent("attendance not taken yet".into())
                         }
                         Some(_) => Standing::Absent("not recorded as present".into()),
                         None => Standing::Absent("attendance not recorded".into()),
@@ -991,8 +994,10 @@ impl DecisionForm {
                 let pointer = if i == self.selected { "▸" } else { " " };
                 let label = self.label(*field);
                 // The value keeps at least a few columns; the label gives way.
-                let value_width =
-                    unicode_width::UnicodeWidthStr::width(value.as_str()).min(width / 2);
+                // The label keeps its first dozen columns; the value has the rest it needs.
+                let label_min = unicode_width::UnicodeWidthStr::width(label.as_str()).min(12);
+                let value_width = unicode_width::UnicodeWidthStr::width(value.as_str())
+                    .min(width.saturating_sub(5 + label_min));
                 let label_width = width.saturating_sub(4 + value_width + 1);
                 let label = fit(&label, label_width);
                 let value = fit(&value, value_width);
@@ -1347,8 +1352,8 @@ fn fit(text: &str, width: usize) -> String {
     out
 }
 
-/// How far the continuation of a wrapped choice is indented.
-const HANG: u16 = 4;
+/// How far at most the continuation of a wrapped line is indented.
+const HANG_MAX: u16 = 8;
 
 /// Lines in a bordered block, wrapped, scrolled so that line `keep` stays in view.
 pub fn draw_lines(
@@ -1370,31 +1375,11 @@ pub fn draw_lines(
         if i == keep {
             keep_at = wrapped.len();
         }
-        // A choice's continuation rows hang under its text, clear of the pointer and mark.
-        let choice = line
-            .spans
-            .first()
-            .is_some_and(|s| s.content == "▸ " || s.content == "  ");
-        // Other lines hang under their own indentation.
-        let indent = line.spans.first().map_or(0, |s| {
-            s.content.len() - s.content.trim_start_matches(' ').len()
-        });
-        let hang = if choice {
-            HANG
-        } else {
-            u16::try_from(indent.min(8)).unwrap_or(0)
-        };
-        let rows = wrap(
+        wrapped.extend(wrap_hanging(
             std::slice::from_ref(line),
-            inner.width.saturating_sub(hang).max(1),
-        );
-        for (j, mut row) in rows.into_iter().enumerate() {
-            if j > 0 && hang > 0 {
-                row.spans
-                    .insert(0, Span::raw(" ".repeat(usize::from(hang))));
-            }
-            wrapped.push(row);
-        }
+            inner.width,
+            HANG_MAX,
+        ));
     }
     let visible = usize::from(inner.height);
     let offset = (keep_at + 1).saturating_sub(visible);

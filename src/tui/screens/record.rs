@@ -10,7 +10,7 @@ use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarStat
 use super::block;
 use crate::tui::loader::Prepared;
 use crate::tui::theme::Theme;
-use crate::tui::wrap::wrap;
+use crate::tui::wrap::{wrap, wrap_hanging};
 
 /// The state of recording a form: its preview, the question before committing, the commit
 /// in flight.
@@ -153,7 +153,7 @@ impl Recording {
                 }
             }
         }
-        let lines = wrap(&lines, inner_width);
+        let lines = wrap_hanging(&lines, inner_width, 4);
         let question = self.confirming.then(|| {
             Line::from(vec![
                 Span::styled(format!(" Record the {what} now? "), theme.tab_active),

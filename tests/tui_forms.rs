@@ -1,0 +1,358 @@
+//! Recording the panel's work through the interface: the decision form and the meeting setup,
+//! their drafts, their checks and their commits, on fresh copies of the demo repository.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::tui::Harness;
+use common::{Sandbox, assert_exit, hermetic_git2};
+use kitemark::tui::theme::ThemeKind;
+
+const PRESENT: [&str; 6] = [
+    "r-adeyemi",
+    "t-whitlock",
+    "m-oconnell",
+    "a-nowak",
+    "j-bennett",
+    "l-fraser",
+];
+
+/// A fresh copy of the demo.
+fn demo(sandbox: &Sandbox) -> PathBuf {
+    hermetic_git2();
+    let dir = sandbox.path("demo");
+    assert_exit(
+        &sandbox.kitemark(&["demo", "--dir", dir.to_str().unwrap(), "--no-open"]),
+        0,
+    );
+    dir
+}
+
+/// The demo with attendance recorded for the meeting of 2026-12-02, committed by git at a
+/// fixed date so that the screens are the same on every run.
+fn demo_with_attendance(sandbox: &Sandbox) -> PathBuf {
+    let dir = demo(sandbox);
+    let path = dir.join("meetings/2026-12-02.ron");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let present: String = PRESENT.iter().map(|m| format!("\"{m}\", ")).collect();
+    let text = text.replace("present: [],", &format!("present: [{present}],"));
+    std::fs::write(&path, text).unwrap();
+    sandbox.git(&dir, &["commit", "-q", "-am", "Attendance"]);
+    dir
+}
+
+fn draft_files(repo: &Path) -> Vec<(String, String)> {
+    let dir = repo.join(".git/kitemark/drafts");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, String)> = entries
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap_or_default(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn git_text(sandbox: &Sandbox, repo: &Path, args: &[&str]) -> String {
+    String::from_utf8(sandbox.git(repo, args).stdout).unwrap()
+}
+
+/// Opens the form on the first agenda item (Little Acorns' initial application) and fills
+/// in what it needs: an outcome, one area's judgement and feedback, and the overall feedback.
+fn fill_little_acorns(ui: &mut Harness) {
+    ui.keys("e");
+    assert!(ui.screen().contains("Little Acorns Day Nursery 2026-27"));
+    // Outcome: the first, Awarded. Then, by Tab, taking part, recorder and the first area.
+    ui.keys("<Enter> <Tab><Tab><Tab> ");
+    ui.keys("<Tab>");
+    ui.type_text("Leadership is visible and well resourced.");
+    // To the overall feedback: back to the list, the bottom, three up.
+    ui.keys("<Esc>Gkkk<Enter>");
+    ui.type_text("A warm, whole-setting approach.\nNext: involve parents in the plan.");
+    ui.keys("<Esc>G");
+}
+
+#[test]
+fn the_decision_form_shows_who_may_take_part() {
+    let sandbox = Sandbox::new();
+    let repo = demo_with_attendance(&sandbox);
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut ui = Harness::open(&repo, w, h, ThemeKind::Default, true);
+        // North Vale: Maeve O'Connell declared a conflict for it.
+        ui.keys("jjje");
+        insta::assert_snapshot!(format!("decision_form_{w}x{h}"), ui.screen());
+        ui.keys("j<Enter>");
+        let screen = ui.screen();
+        insta::assert_snapshot!(format!("decision_members_{w}x{h}"), screen);
+        assert!(screen.contains("conflicted"), "{screen}");
+        // Space on her row changes nothing: she is shown, never chosen.
+        ui.keys("jjj ");
+        let screen = ui.screen();
+        assert!(screen.contains("5 taking part: quorate"), "{screen}");
+        // Nor can she record it.
+        ui.keys("<Tab>");
+        let screen = ui.screen();
+        assert!(!screen.contains("Maeve"), "{screen}");
+    }
+    assert!(draft_files(&repo).is_empty(), "nothing was changed");
+}
+
+#[test]
+fn a_decision_is_recorded_through_the_form() {
+    let sandbox = Sandbox::new();
+    let repo = demo_with_attendance(&sandbox);
+    let before = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let mut ui = Harness::open(&repo, 100, 40, ThemeKind::Default, true);
+    fill_little_acorns(&mut ui);
+    let screen = ui.screen();
+    assert!(screen.contains("Ready to record"), "{screen}");
+    insta::assert_snapshot!("decision_preview_100x40", screen);
+    // Saved as typed.
+    ui.wait_until("the draft is saved", |_| {
+        draft_files(&repo)
+            .iter()
+            .any(|(_, text)| text.contains("Next: involve parents in the plan."))
+    });
+    ui.keys("<Enter><Enter>");
+    assert!(ui.screen().contains("Record the decision now?"));
+    ui.keys("y");
+    let status = ui.screen();
+    assert!(status.contains("✓ Recorded in commit"), "{status}");
+    let log = git_text(
+        &sandbox,
+        &repo,
+        &["log", "-1", "--format=%an <%ae>%n%s%n%P", "--name-only"],
+    );
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Rosalind Adeyemi <rosalind.adeyemi@hertfordshire-cc.example.org>"
+    );
+    assert_eq!(
+        lines[1],
+        "Decision: little-acorns-nursery 2026-27 initial: awarded"
+    );
+    assert_eq!(lines[2], before.trim(), "a child of the commit on screen");
+    assert_eq!(
+        &lines[3..]
+            .iter()
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>(),
+        &[&"decisions/little-acorns-nursery/2026-27/2026-12-02-initial.ron"]
+    );
+    let short = &git_text(&sandbox, &repo, &["rev-parse", "--short=7", "HEAD"])[..7];
+    assert!(status.contains(short), "the status names {short}: {status}");
+    let file = std::fs::read_to_string(
+        repo.join("decisions/little-acorns-nursery/2026-27/2026-12-02-initial.ron"),
+    )
+    .unwrap();
+    assert!(file.contains("Leadership is visible and well resourced."));
+    assert!(file.contains("Next: involve parents in the plan."));
+    assert!(file.contains("made_on"), "{file}");
+    assert_eq!(git_text(&sandbox, &repo, &["status", "--porcelain"]), "");
+    assert_exit(
+        &sandbox.kitemark(&["validate", "--repo", repo.to_str().unwrap()]),
+        0,
+    );
+    ui.wait_until("the draft is removed", |_| draft_files(&repo).is_empty());
+    // The agenda shows it decided.
+    assert!(ui.screen().contains("✓ Awarded"));
+}
+
+#[test]
+fn a_draft_is_offered_back_when_the_item_is_reopened() {
+    let sandbox = Sandbox::new();
+    let repo = demo_with_attendance(&sandbox);
+    {
+        let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+        fill_little_acorns(&mut ui);
+        ui.wait_until("the draft is saved", |_| {
+            draft_files(&repo)
+                .iter()
+                .any(|(_, text)| text.contains("Next: involve parents in the plan."))
+        });
+        // The app goes away without recording, as after a crash.
+    }
+    let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+    assert!(ui.screen().contains("✎ 1 draft(s) not recorded"));
+    ui.keys("e");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("A draft of this decision") && screen.contains("outcome: Awarded"),
+        "{screen}"
+    );
+    ui.keys("r");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Awarded") && screen.contains("10 words"),
+        "{screen}"
+    );
+    ui.keys("Gkkk<Enter>");
+    assert!(ui.screen().contains("Next: involve parents in the plan."));
+    // Typing on continues the same draft.
+    ui.type_text(" Well done.");
+    ui.wait_until("the draft is saved again", |_| {
+        draft_files(&repo)
+            .iter()
+            .any(|(_, text)| text.contains("plan. Well done."))
+    });
+    drop(ui);
+
+    // Discarding it removes it.
+    let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+    ui.keys("e");
+    ui.keys("d");
+    ui.wait_until("the draft is removed", |_| draft_files(&repo).is_empty());
+    let screen = ui.screen();
+    assert!(screen.contains("✗ Outcome"), "a blank form: {screen}");
+}
+
+#[test]
+fn a_moved_branch_is_refused_and_the_draft_kept() {
+    let sandbox = Sandbox::new();
+    let repo = demo_with_attendance(&sandbox);
+    let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+    fill_little_acorns(&mut ui);
+    assert!(ui.screen().contains("Ready to record"));
+    // Meanwhile another member records a different decision.
+    let out = sandbox.kitemark(&[
+        "decide",
+        "riverside-academy",
+        "2026-27",
+        "--repo",
+        repo.to_str().unwrap(),
+        "--kind",
+        "annual-review",
+        "--outcome",
+        "accepted",
+        "--meeting",
+        "2026-12-02",
+        "--recorder",
+        "t-whitlock",
+        "--feedback",
+        "Good progress.",
+    ]);
+    assert_exit(&out, 0);
+    let theirs = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    ui.keys("<Enter><Enter>y");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("✗ Not recorded: someone else recorded something"),
+        "{screen}"
+    );
+    assert_eq!(git_text(&sandbox, &repo, &["rev-parse", "HEAD"]), theirs);
+    assert!(
+        draft_files(&repo)
+            .iter()
+            .any(|(_, t)| t.contains("involve parents")),
+        "the draft is kept"
+    );
+    // Reloaded: the preview now builds on their commit, and recording works.
+    let screen = ui.screen();
+    assert!(
+        screen.contains(&format!("after {}", &theirs[..7])),
+        "{screen}"
+    );
+    ui.keys("<Enter>y");
+    assert!(ui.screen().contains("✓ Recorded in commit"));
+    let log = git_text(&sandbox, &repo, &["log", "-2", "--format=%s"]);
+    assert_eq!(
+        log,
+        "Decision: little-acorns-nursery 2026-27 initial: awarded\nDecision: riverside-academy 2026-27 annual-review: accepted\n"
+    );
+}
+
+#[test]
+fn the_rules_are_shown_before_anything_is_recorded() {
+    let sandbox = Sandbox::new();
+    // The demo as built: the meeting's attendance is not taken yet.
+    let repo = demo(&sandbox);
+    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+    ui.keys("ej<Enter>");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("absent: attendance not taken yet"),
+        "{screen}"
+    );
+    ui.keys("<Esc>k<Enter> <Esc>Gkkk<Enter>");
+    ui.type_text("Feedback.");
+    ui.keys("<Esc>G");
+    let screen = ui.screen();
+    assert!(screen.contains("✗ Not ready"), "{screen}");
+    assert!(
+        screen.contains("choose who records the decision"),
+        "{screen}"
+    );
+    // Nothing to confirm, nothing recorded.
+    ui.keys("<Enter><Enter>y");
+    assert!(!ui.screen().contains("Record the decision now?"));
+    assert_eq!(git_text(&sandbox, &repo, &["rev-parse", "HEAD"]), head);
+}
+
+#[test]
+fn a_meeting_is_set_up_and_recorded() {
+    let sandbox = Sandbox::new();
+    let repo = demo(&sandbox);
+    let mut ui = Harness::open(&repo, 100, 32, ThemeKind::Default, true);
+    ui.keys("m");
+    insta::assert_snapshot!("meeting_setup_100x32", ui.screen());
+    // Present: the chair, Tom, Maeve, Anna and Joanne; Simran and David sent apologies.
+    ui.keys(" j jj jj j ");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("5 present") && screen.contains("✓ quorate"),
+        "{screen}"
+    );
+    // A conflict declared in the meeting: Anna Nowak, for the first school on the agenda.
+    ui.keys("<Tab>a");
+    ui.keys("jjjjj<Tab><Tab>k<Tab>");
+    ui.type_text("Governor at the nursery");
+    ui.keys("<Enter>");
+    let screen = ui.screen();
+    assert!(screen.contains("Governor at the nursery"), "{screen}");
+    // The agenda: the second item first.
+    ui.keys("<Tab>jK");
+    ui.keys("<Tab>");
+    let screen = ui.screen();
+    assert!(screen.contains("Ready to record"), "{screen}");
+    ui.keys("<Enter>y");
+    assert!(ui.screen().contains("✓ Recorded in commit"));
+    let file = std::fs::read_to_string(repo.join("meetings/2026-12-02.ron")).unwrap();
+    let meeting: kitemark::model::Meeting = kitemark::model::format::from_ron(&file).unwrap();
+    let ids = |v: &[kitemark::model::MemberId]| v.iter().map(|m| m.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        ids(&meeting.present),
+        [
+            "r-adeyemi",
+            "t-whitlock",
+            "m-oconnell",
+            "a-nowak",
+            "j-bennett"
+        ]
+    );
+    assert_eq!(ids(&meeting.apologies), ["s-kaur", "d-hughes"]);
+    assert_eq!(meeting.agenda[0].school.to_string(), "kingsmead-sixth-form");
+    assert!(meeting.conflicts.iter().any(|c| c.member == "a-nowak"
+        && c.school == "little-acorns-nursery"
+        && c.reason == "Governor at the nursery"));
+    let subject = git_text(&sandbox, &repo, &["log", "-1", "--format=%s %an"]);
+    assert_eq!(
+        subject.trim(),
+        "Meeting 2026-12-02: attendance and conflicts Rosalind Adeyemi"
+    );
+    assert_eq!(git_text(&sandbox, &repo, &["status", "--porcelain"]), "");
+    // Anna is now conflicted for Little Acorns in its decision form.
+    ui.keys("1gj");
+    ui.keys("e");
+    ui.keys("j<Enter>");
+    let screen = ui.screen();
+    assert!(screen.contains("Anna Nowak — conflicted"), "{screen}");
+}
