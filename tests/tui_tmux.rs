@@ -339,3 +339,116 @@ fn the_comparison_is_reached_from_the_agenda() {
     tmux.send(&["q"]);
     tmux.wait_for("EXIT=0");
 }
+
+/// Waits until a file exists and contains `text`.
+fn wait_for_file(path: &Path, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if std::fs::read_to_string(path).is_ok_and(|t| t.contains(text)) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {} to contain {text:?}",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_decision_survives_a_kill_in_the_middle_of_typing() {
+    let sandbox = Sandbox::new();
+    let repo = demo(&sandbox);
+    let mut attendance = vec![
+        "meeting",
+        "2026-12-02",
+        "--repo",
+        repo.to_str().unwrap(),
+        "--chair",
+        "r-adeyemi",
+    ];
+    for m in [
+        "r-adeyemi",
+        "t-whitlock",
+        "m-oconnell",
+        "a-nowak",
+        "j-bennett",
+    ] {
+        attendance.extend(["--present", m]);
+    }
+    assert_exit(&sandbox.kitemark(&attendance), 0);
+    let draft = repo
+        .join(".git/kitemark/drafts")
+        .join("decision_little-acorns-nursery_2026-27_initial_2026-12-02.ron");
+
+    // First session: the decision is begun, then the program is killed while typing.
+    {
+        let tmux = Tmux::start(&sandbox, &open_command(&repo, ""), 100, 30);
+        tmux.wait_for("Agenda of the meeting on 2026-12-02");
+        tmux.send(&["e"]);
+        tmux.wait_for("Space or Enter chooses");
+        tmux.send(&["Enter", "Space"]);
+        tmux.wait_for("◉ Awarded");
+        tmux.send(&["Escape"]);
+        tmux.send(&["G", "k", "k", "k", "Enter"]);
+        tmux.wait_for("Feedback to the school");
+        tmux.type_text("The setting knows its children well");
+        tmux.wait_for("knows its children well");
+        wait_for_file(&draft, "knows its children well");
+        let shell = tmux.display("#{pane_pid}");
+        let status = Command::new("pkill")
+            .args(["-KILL", "-P", &shell])
+            .status()
+            .unwrap();
+        assert!(status.success(), "the program was running");
+        tmux.wait_for("EXIT=137");
+    }
+    assert_eq!(
+        std::fs::read_dir(repo.join("decisions/little-acorns-nursery"))
+            .map(|d| d.count())
+            .unwrap_or(0),
+        0,
+        "nothing was recorded"
+    );
+
+    // Second session: the draft is offered back, finished and recorded.
+    let tmux = Tmux::start(&sandbox, &open_command(&repo, ""), 100, 30);
+    tmux.wait_for("✎ 1 draft(s) not recorded");
+    tmux.send(&["e"]);
+    let screen = tmux.wait_for("A draft of this decision");
+    assert!(screen.contains("outcome: Awarded"), "{screen}");
+    tmux.send(&["r"]);
+    tmux.wait_for("✓ Outcome");
+    tmux.send(&["G", "k", "k", "k", "Enter"]);
+    tmux.wait_for("knows its children well");
+    tmux.type_text(" and plans for them carefully.");
+    tmux.wait_for("carefully.");
+    tmux.send(&["Escape"]);
+    tmux.send(&["G"]);
+    tmux.wait_for("Ready to record");
+    tmux.send(&["Enter", "Enter"]);
+    tmux.wait_for("Record the decision now?");
+    tmux.send(&["y"]);
+    tmux.wait_for("✓ Recorded in commit");
+    tmux.send(&["q"]);
+    tmux.wait_for("EXIT=0");
+
+    let log = sandbox.git(&repo, &["log", "-1", "-p", "--format=%s%n%an"]);
+    let log = String::from_utf8(log.stdout).unwrap();
+    assert!(
+        log.starts_with(
+            "Decision: little-acorns-nursery 2026-27 initial: awarded\nRosalind Adeyemi\n"
+        ),
+        "{log}"
+    );
+    assert!(
+        log.contains("+++ b/decisions/little-acorns-nursery/2026-27/2026-12-02-initial.ron"),
+        "{log}"
+    );
+    assert!(
+        log.contains("The setting knows its children well and plans for them carefully."),
+        "{log}"
+    );
+    assert!(!draft.exists(), "the draft is removed once recorded");
+}

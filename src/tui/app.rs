@@ -166,6 +166,11 @@ impl App {
         }
     }
 
+    /// Waits for drafts still being saved or removed; the app is done.
+    pub fn finish(&mut self) {
+        self.loader.finish();
+    }
+
     pub fn should_quit(&self) -> bool {
         self.quit
     }

@@ -147,7 +147,8 @@ pub struct Loaded {
 #[derive(Debug)]
 pub struct Loader {
     requests: Sender<(u64, Request)>,
-    drafts: Sender<DraftJob>,
+    drafts: Option<Sender<DraftJob>>,
+    drafts_thread: Option<std::thread::JoinHandle<()>>,
     next_generation: u64,
 }
 
@@ -170,12 +171,13 @@ impl Loader {
             .name("kitemark-loader".into())
             .spawn(move || worker(path, queue, events))?;
         // Drafts have a thread of their own so that saving never waits behind a slow read.
-        std::thread::Builder::new()
+        let drafts_thread = std::thread::Builder::new()
             .name("kitemark-drafts".into())
             .spawn(move || draft_worker(draft_path, draft_queue, draft_events))?;
         Ok(Loader {
             requests,
-            drafts,
+            drafts: Some(drafts),
+            drafts_thread: Some(drafts_thread),
             next_generation: 1,
         })
     }
@@ -187,7 +189,7 @@ impl Loader {
         // If a worker has gone, the app notices the missing answer; nothing to do here.
         match request {
             Request::LoadDraft { key } => {
-                let _ = self.drafts.send(DraftJob::Load { generation, key });
+                self.send_draft_job(DraftJob::Load { generation, key });
             }
             request => {
                 let _ = self.requests.send((generation, request));
@@ -198,12 +200,27 @@ impl Loader {
 
     /// Saves a draft in the background; a failure comes back as [`Response::DraftSaved`].
     pub fn save_draft(&self, key: String, text: String, seq: u64) {
-        let _ = self.drafts.send(DraftJob::Save { key, text, seq });
+        self.send_draft_job(DraftJob::Save { key, text, seq });
     }
 
     /// Removes a draft, after any save of it already asked for.
     pub fn delete_draft(&self, key: String) {
-        let _ = self.drafts.send(DraftJob::Delete { key });
+        self.send_draft_job(DraftJob::Delete { key });
+    }
+
+    fn send_draft_job(&self, job: DraftJob) {
+        if let Some(drafts) = &self.drafts {
+            let _ = drafts.send(job);
+        }
+    }
+
+    /// Lets the drafts thread finish what it was asked (a last save, a removal after a
+    /// commit) before the program ends.
+    pub fn finish(&mut self) {
+        self.drafts = None;
+        if let Some(thread) = self.drafts_thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 

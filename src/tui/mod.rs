@@ -162,5 +162,6 @@ fn event_loop(
             app.handle(event);
         }
     }
+    app.finish();
     Ok(timings)
 }
