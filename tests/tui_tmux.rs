@@ -390,7 +390,9 @@ fn a_decision_survives_a_kill_in_the_middle_of_typing() {
         tmux.wait_for("Space or Enter chooses");
         tmux.send(&["Enter", "Space"]);
         tmux.wait_for("◉ Awarded");
+        // Escape must be read before the next key, or the two arrive as Alt and the key.
         tmux.send(&["Escape"]);
+        tmux.wait_for("Enter edit");
         tmux.send(&["G", "k", "k", "k", "Enter"]);
         tmux.wait_for("Feedback to the school");
         tmux.type_text("The setting knows its children well");
@@ -425,6 +427,7 @@ fn a_decision_survives_a_kill_in_the_middle_of_typing() {
     tmux.type_text(" and plans for them carefully.");
     tmux.wait_for("carefully.");
     tmux.send(&["Escape"]);
+    tmux.wait_for("Enter edit");
     tmux.send(&["G"]);
     tmux.wait_for("Ready to record");
     tmux.send(&["Enter", "Enter"]);
