@@ -9,33 +9,19 @@ use common::{Sandbox, assert_exit, stderr, stdout};
 
 /// A fresh copy of the demo, with attendance recorded for the upcoming meeting.
 fn demo_with_attendance(sandbox: &Sandbox) -> PathBuf {
-    let dir = sandbox.path("demo");
-    assert_exit(
-        &sandbox.kitemark(&["demo", "--dir", dir.to_str().unwrap(), "--no-open"]),
-        0,
+    let dir = sandbox.demo();
+    sandbox.record_attendance(
+        &dir,
+        &[
+            "r-adeyemi",
+            "t-whitlock",
+            "m-oconnell",
+            "a-nowak",
+            "j-bennett",
+            "l-fraser",
+        ],
+        &["s-kaur", "d-hughes", "p-mensah"],
     );
-    let mut args = vec![
-        "meeting",
-        "2026-12-02",
-        "--repo",
-        dir.to_str().unwrap(),
-        "--chair",
-        "r-adeyemi",
-    ];
-    for m in [
-        "r-adeyemi",
-        "t-whitlock",
-        "m-oconnell",
-        "a-nowak",
-        "j-bennett",
-        "l-fraser",
-    ] {
-        args.extend(["--present", m]);
-    }
-    for m in ["s-kaur", "d-hughes", "p-mensah"] {
-        args.extend(["--apologies", m]);
-    }
-    assert_exit(&sandbox.kitemark(&args), 0);
     dir
 }
 

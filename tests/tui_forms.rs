@@ -21,12 +21,7 @@ const PRESENT: [&str; 6] = [
 /// A fresh copy of the demo.
 fn demo(sandbox: &Sandbox) -> PathBuf {
     hermetic_git2();
-    let dir = sandbox.path("demo");
-    assert_exit(
-        &sandbox.kitemark(&["demo", "--dir", dir.to_str().unwrap(), "--no-open"]),
-        0,
-    );
-    dir
+    sandbox.demo()
 }
 
 /// The demo with attendance recorded for the meeting of 2026-12-02, committed by git at a
@@ -111,15 +106,17 @@ fn a_decision_is_recorded_through_the_form() {
     let before = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
     let mut ui = Harness::open(&repo, 100, 40, ThemeKind::Default, true);
     fill_little_acorns(&mut ui);
+    // Saved as typed (on a thread of its own: wait for it, so the screen is the same on
+    // every run).
+    ui.wait_until("the draft is saved", |ui| {
+        ui.screen().contains("✎ draft saved")
+            && draft_files(&repo)
+                .iter()
+                .any(|(_, text)| text.contains("Next: involve parents in the plan."))
+    });
     let screen = ui.screen();
     assert!(screen.contains("Ready to record"), "{screen}");
     insta::assert_snapshot!("decision_preview_100x40", screen);
-    // Saved as typed.
-    ui.wait_until("the draft is saved", |_| {
-        draft_files(&repo)
-            .iter()
-            .any(|(_, text)| text.contains("Next: involve parents in the plan."))
-    });
     ui.keys("<Enter><Enter>");
     assert!(ui.screen().contains("Record the decision now?"));
     ui.keys("y");

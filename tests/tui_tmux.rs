@@ -8,7 +8,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Sandbox, assert_exit, base_files, files_under, fixtures};
+use common::{Sandbox, base_files, files_under, fixtures};
 
 struct Tmux {
     socket: String,
@@ -148,10 +148,7 @@ fn kitemark() -> &'static str {
 }
 
 fn demo(sandbox: &Sandbox) -> PathBuf {
-    let dir = sandbox.path("demo");
-    let out = sandbox.kitemark(&["demo", "--dir", dir.to_str().unwrap(), "--no-open"]);
-    assert_exit(&out, 0);
-    dir
+    sandbox.demo()
 }
 
 fn open_command(repo: &Path, extra: &str) -> String {
@@ -360,24 +357,17 @@ fn wait_for_file(path: &Path, text: &str) {
 fn a_decision_survives_a_kill_in_the_middle_of_typing() {
     let sandbox = Sandbox::new();
     let repo = demo(&sandbox);
-    let mut attendance = vec![
-        "meeting",
-        "2026-12-02",
-        "--repo",
-        repo.to_str().unwrap(),
-        "--chair",
-        "r-adeyemi",
-    ];
-    for m in [
-        "r-adeyemi",
-        "t-whitlock",
-        "m-oconnell",
-        "a-nowak",
-        "j-bennett",
-    ] {
-        attendance.extend(["--present", m]);
-    }
-    assert_exit(&sandbox.kitemark(&attendance), 0);
+    sandbox.record_attendance(
+        &repo,
+        &[
+            "r-adeyemi",
+            "t-whitlock",
+            "m-oconnell",
+            "a-nowak",
+            "j-bennett",
+        ],
+        &[],
+    );
     let draft = repo
         .join(".git/kitemark/drafts")
         .join("decision_little-acorns-nursery_2026-27_initial_2026-12-02.ron");

@@ -437,22 +437,7 @@ impl Worker {
         let mut decision = match draft.to_decision() {
             Ok(decision) => decision,
             // Nothing to check yet: say what is missing.
-            Err(missing) => {
-                return Ok((
-                    Prepared {
-                        problems: missing,
-                        parent: snapshot.commit_id().short().to_owned(),
-                        ..Prepared::default()
-                    },
-                    CommitSpec {
-                        files: Vec::new(),
-                        message: String::new(),
-                        author: crate::model::Identity::default(),
-                        committer: crate::model::Identity::default(),
-                        when: None,
-                    },
-                ));
-            }
+            Err(missing) => return Ok(unfinished(missing, &snapshot.commit_id())),
         };
         decision.made_on = snapshot.submission_ref(&decision.school, decision.year);
         let review = repo
@@ -475,30 +460,15 @@ impl Worker {
             .panel
             .member(&decision.recorder)
             .map(|m| m.identity());
-        let prepared = Prepared {
-            path: path.clone(),
-            file: sanitize(&text).into_owned(),
-            message: sanitize(&message).into_owned(),
-            problems: problems
-                .iter()
-                .map(|p| sanitize_inline(p).into_owned())
-                .collect(),
-            warnings: Vec::new(),
-            author: author
-                .as_ref()
-                .map(|a| sanitize_inline(&format!("{} <{}>", a.name, a.email)).into_owned())
-                .unwrap_or_default(),
-            parent: parent.short().to_owned(),
-        };
-        let author = author.unwrap_or_default();
-        let spec = CommitSpec {
-            files: vec![(path, text.into_bytes())],
+        Ok(ready(
+            path,
+            text,
             message,
-            author: author.clone(),
-            committer: author,
-            when: None,
-        };
-        Ok((prepared, spec))
+            author,
+            problems,
+            Vec::new(),
+            &parent,
+        ))
     }
 
     /// A meeting's record, checked, with the file and commit that would record it. Conflicts
@@ -510,28 +480,13 @@ impl Worker {
         };
         let mut meeting = match draft.to_meeting() {
             Ok(meeting) => meeting,
-            Err(missing) => {
-                return Ok((
-                    Prepared {
-                        problems: missing,
-                        parent: snapshot.commit_id().short().to_owned(),
-                        ..Prepared::default()
-                    },
-                    CommitSpec {
-                        files: Vec::new(),
-                        message: String::new(),
-                        author: crate::model::Identity::default(),
-                        committer: crate::model::Identity::default(),
-                        when: None,
-                    },
-                ));
-            }
+            Err(missing) => return Ok(unfinished(missing, &snapshot.commit_id())),
         };
         let automatic = affiliation_conflicts(&catalog.panel, &meeting);
         meeting.conflicts.extend(automatic);
         let problems: Vec<String> = check_meeting(catalog, &meeting)
             .into_iter()
-            .map(|r| sanitize_inline(&r.to_string()).into_owned())
+            .map(|r| r.to_string())
             .collect();
         let mut warnings = Vec::new();
         if !meeting.present.is_empty()
@@ -553,30 +508,15 @@ impl Worker {
             meeting.agenda.len(),
         );
         let author = catalog.panel.member(&meeting.chair).map(|m| m.identity());
-        let prepared = Prepared {
-            path: path.clone(),
-            file: sanitize(&text).into_owned(),
-            message: sanitize(&message).into_owned(),
-            problems,
-            warnings: warnings
-                .iter()
-                .map(|w| sanitize_inline(w).into_owned())
-                .collect(),
-            author: author
-                .as_ref()
-                .map(|a| sanitize_inline(&format!("{} <{}>", a.name, a.email)).into_owned())
-                .unwrap_or_default(),
-            parent: snapshot.commit_id().short().to_owned(),
-        };
-        let author = author.unwrap_or_default();
-        let spec = CommitSpec {
-            files: vec![(path, text.into_bytes())],
+        Ok(ready(
+            path,
+            text,
             message,
-            author: author.clone(),
-            committer: author,
-            when: None,
-        };
-        Ok((prepared, spec))
+            author,
+            problems,
+            warnings,
+            &snapshot.commit_id(),
+        ))
     }
 
     /// Writes a prepared commit on the branch as last read, if the rules allow it.
@@ -695,6 +635,60 @@ impl Worker {
         };
         compare_years(repo, snapshot, catalog, school, earlier, later)
     }
+}
+
+/// A preview of a form that is not finished: what is missing, and nothing to commit.
+fn unfinished(missing: Vec<String>, parent: &crate::model::ObjectId) -> (Prepared, CommitSpec) {
+    (
+        Prepared {
+            problems: missing,
+            parent: parent.short().to_owned(),
+            ..Prepared::default()
+        },
+        CommitSpec {
+            files: Vec::new(),
+            message: String::new(),
+            author: crate::model::Identity::default(),
+            committer: crate::model::Identity::default(),
+            when: None,
+        },
+    )
+}
+
+/// A preview of one file's commit, made safe for the terminal, and the commit itself.
+fn ready(
+    path: String,
+    text: String,
+    message: String,
+    author: Option<crate::model::Identity>,
+    problems: Vec<String>,
+    warnings: Vec<String>,
+    parent: &crate::model::ObjectId,
+) -> (Prepared, CommitSpec) {
+    let clean = |v: Vec<String>| -> Vec<String> {
+        v.iter().map(|p| sanitize_inline(p).into_owned()).collect()
+    };
+    let prepared = Prepared {
+        path: path.clone(),
+        file: sanitize(&text).into_owned(),
+        message: sanitize(&message).into_owned(),
+        problems: clean(problems),
+        warnings: clean(warnings),
+        author: author
+            .as_ref()
+            .map(|a| sanitize_inline(&format!("{} <{}>", a.name, a.email)).into_owned())
+            .unwrap_or_default(),
+        parent: parent.short().to_owned(),
+    };
+    let author = author.unwrap_or_default();
+    let spec = CommitSpec {
+        files: vec![(path, text.into_bytes())],
+        message,
+        author: author.clone(),
+        committer: author,
+        when: None,
+    };
+    (prepared, spec)
 }
 
 /// One year's files: text (for line numbers) and parsed.

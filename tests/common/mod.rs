@@ -94,6 +94,38 @@ impl Sandbox {
     }
 }
 
+impl Sandbox {
+    /// A fresh copy of the bundled demo, in `demo/`.
+    pub fn demo(&self) -> PathBuf {
+        let dir = self.path("demo");
+        assert_exit(
+            &self.kitemark(&["demo", "--dir", dir.to_str().unwrap(), "--no-open"]),
+            0,
+        );
+        dir
+    }
+
+    /// Records the attendance of the demo's upcoming meeting (2026-12-02) with `kitemark
+    /// meeting`, chaired by r-adeyemi.
+    pub fn record_attendance(&self, repo: &Path, present: &[&str], apologies: &[&str]) {
+        let mut args = vec![
+            "meeting",
+            "2026-12-02",
+            "--repo",
+            repo.to_str().unwrap(),
+            "--chair",
+            "r-adeyemi",
+        ];
+        for m in present {
+            args.extend(["--present", m]);
+        }
+        for m in apologies {
+            args.extend(["--apologies", m]);
+        }
+        assert_exit(&self.kitemark(&args), 0);
+    }
+}
+
 /// Keeps the user's and the system's git configuration out of libgit2 in this process.
 pub fn hermetic_git2() {
     static ONCE: std::sync::Once = std::sync::Once::new();

@@ -15,7 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
-use super::record::{Offer, Recording, SaveState};
+use super::record::{Offer, Prelude, Recording, Reply, SaveState, prelude};
 use super::{ListHit, block, contains};
 use crate::model::catalog::Catalog;
 use crate::model::decide::conflicts;
@@ -194,22 +194,6 @@ pub enum Field {
 pub enum Focus {
     List,
     Field,
-}
-
-/// What a key did, for the app to follow up.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reply {
-    /// Not the form's key: the app may use it.
-    Ignored,
-    Handled,
-    /// The decision changed: save the draft.
-    Changed,
-    /// Record the decision as previewed.
-    Commit,
-    /// The saved draft was discarded.
-    Discard,
-    /// Set up a meeting on another date.
-    NewMeeting,
 }
 
 fn text_area(text: &str, placeholder: &str) -> TextArea<'static> {
@@ -598,41 +582,19 @@ impl DecisionForm {
 
     /// Handles a key; what it did tells the app what to follow up.
     pub fn handle_key(&mut self, key: KeyEvent, keymap: &KeyMap) -> Reply {
-        if self.offer.is_some() {
-            return match key.code {
-                KeyCode::Char('r') => {
-                    if let Some((_, draft)) = self.offer.take() {
-                        self.restore(&draft);
-                    }
-                    Reply::Handled
-                }
-                KeyCode::Char('d') => {
-                    self.offer = None;
-                    Reply::Discard
-                }
-                _ => Reply::Ignored,
-            };
-        }
-        if self.looking || self.recording.committing {
-            return Reply::Ignored;
-        }
-        if self.recording.confirming {
-            return match key.code {
-                KeyCode::Char('y' | 'Y') => {
-                    self.recording.confirming = false;
-                    if self.recording.ready(self.revision) {
-                        self.recording.committing = true;
-                        Reply::Commit
-                    } else {
-                        Reply::Handled
-                    }
-                }
-                KeyCode::Char('n' | 'N') | KeyCode::Esc => {
-                    self.recording.confirming = false;
-                    Reply::Handled
-                }
-                _ => Reply::Handled,
-            };
+        match prelude(
+            &mut self.offer,
+            self.looking,
+            &mut self.recording,
+            self.revision,
+            &key,
+        ) {
+            Prelude::Form => {}
+            Prelude::Reply(reply) => return reply,
+            Prelude::Restore(draft) => {
+                self.restore(&draft);
+                return Reply::Handled;
+            }
         }
         let action = keymap.action(&key);
         match key.code {

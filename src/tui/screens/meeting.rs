@@ -12,8 +12,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui_textarea::{TextArea, WrapMode};
 
-use super::decision::{Reply, draw_lines, draw_text};
-use super::record::{Offer, Recording, SaveState};
+use super::decision::{draw_lines, draw_text};
+use super::record::{Offer, Prelude, Recording, Reply, SaveState, prelude};
 use super::{block, contains};
 use crate::model::catalog::Catalog;
 use crate::model::decide::affiliation_conflicts;
@@ -338,40 +338,19 @@ impl MeetingSetup {
 
     /// Handles a key; what it did tells the app what to follow up.
     pub fn handle_key(&mut self, key: KeyEvent, keymap: &KeyMap) -> Reply {
-        if self.offer.is_some() {
-            return match key.code {
-                KeyCode::Char('r') => {
-                    if let Some((_, draft)) = self.offer.take() {
-                        self.restore(&draft);
-                    }
-                    Reply::Handled
-                }
-                KeyCode::Char('d') => {
-                    self.offer = None;
-                    Reply::Discard
-                }
-                _ => Reply::Ignored,
-            };
-        }
-        if self.looking || self.recording.committing {
-            return Reply::Ignored;
-        }
-        if self.recording.confirming {
-            return match key.code {
-                KeyCode::Char('y' | 'Y') => {
-                    self.recording.confirming = false;
-                    if self.recording.ready(self.revision) {
-                        self.recording.committing = true;
-                        Reply::Commit
-                    } else {
-                        Reply::Handled
-                    }
-                }
-                _ => {
-                    self.recording.confirming = false;
-                    Reply::Handled
-                }
-            };
+        match prelude(
+            &mut self.offer,
+            self.looking,
+            &mut self.recording,
+            self.revision,
+            &key,
+        ) {
+            Prelude::Form => {}
+            Prelude::Reply(reply) => return reply,
+            Prelude::Restore(draft) => {
+                self.restore(&draft);
+                return Reply::Handled;
+            }
         }
         if self.dialog.is_some() {
             return self.dialog_key(key, keymap);

@@ -3,6 +3,7 @@
 //! the offer of a draft saved earlier.
 
 use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
@@ -11,6 +12,78 @@ use super::block;
 use crate::tui::loader::Prepared;
 use crate::tui::theme::Theme;
 use crate::tui::wrap::{wrap, wrap_hanging};
+
+/// What a key did to a form, for the app to follow up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// Not the form's key: the app may use it.
+    Ignored,
+    Handled,
+    /// The form changed: save the draft.
+    Changed,
+    /// Record the form as previewed.
+    Commit,
+    /// The saved draft was discarded.
+    Discard,
+    /// Set up a meeting on another date.
+    NewMeeting,
+}
+
+/// What the keys every recording form handles first decided.
+pub enum Prelude<T> {
+    /// The key is for the form itself.
+    Form,
+    Reply(Reply),
+    /// Fill the form from the offered draft.
+    Restore(Box<T>),
+}
+
+/// The keys every recording form handles before its own: the answer to an offered draft
+/// (`r` restores, `d` discards), nothing while a draft is looked for or a commit is being
+/// written, and the answer to "record now?" (`y`, or `n`/Esc).
+pub fn prelude<T>(
+    offer: &mut Option<(Offer, Box<T>)>,
+    looking: bool,
+    recording: &mut Recording,
+    revision: u64,
+    key: &KeyEvent,
+) -> Prelude<T> {
+    if offer.is_some() {
+        return match key.code {
+            KeyCode::Char('r') => match offer.take() {
+                Some((_, draft)) => Prelude::Restore(draft),
+                None => Prelude::Reply(Reply::Handled),
+            },
+            KeyCode::Char('d') => {
+                *offer = None;
+                Prelude::Reply(Reply::Discard)
+            }
+            _ => Prelude::Reply(Reply::Ignored),
+        };
+    }
+    if looking || recording.committing {
+        return Prelude::Reply(Reply::Ignored);
+    }
+    if recording.confirming {
+        return Prelude::Reply(match key.code {
+            KeyCode::Char('y' | 'Y') => {
+                recording.confirming = false;
+                if recording.ready(revision) {
+                    recording.committing = true;
+                    Reply::Commit
+                } else {
+                    Reply::Handled
+                }
+            }
+            KeyCode::Char('n' | 'N') | KeyCode::Esc => {
+                recording.confirming = false;
+                Reply::Handled
+            }
+            _ => Reply::Handled,
+        });
+    }
+    Prelude::Form
+}
 
 /// The state of recording a form: its preview, the question before committing, the commit
 /// in flight.
