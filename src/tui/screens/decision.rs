@@ -1276,6 +1276,7 @@ impl DecisionForm {
                 ("Shift-Tab", "previous"),
                 ("Esc", "done typing"),
                 ("Ctrl-U", "undo"),
+                ("Ctrl-C", "quit"),
             ];
         }
         match (self.focus, self.field()) {

@@ -282,9 +282,9 @@ impl MeetingSetup {
         .then(|| self.draft())
     }
 
-    /// Whether keys go to a text area.
+    /// Whether every key goes to the screen (a dialog is open), so none is an action.
     pub fn typing(&self) -> bool {
-        matches!(&self.dialog, Some(Dialog::Conflict(d)) if d.field == 3)
+        self.dialog.is_some()
     }
 
     fn changed(&mut self) -> Reply {
@@ -870,6 +870,14 @@ impl MeetingSetup {
             .iter()
             .map(|m| clean(&m.name))
             .collect();
+        let school_names: Vec<String> = match &self.dialog {
+            Some(Dialog::Conflict(d)) => d
+                .schools
+                .iter()
+                .map(|s| format!("{} ({s})", self.school_name(s)))
+                .collect(),
+            _ => return,
+        };
         let Some(Dialog::Conflict(d)) = &mut self.dialog else {
             return;
         };
@@ -893,11 +901,7 @@ impl MeetingSetup {
                 ),
             ])
         };
-        let school = d
-            .schools
-            .get(d.school)
-            .map(|s| s.to_string())
-            .unwrap_or_default();
+        let school = school_names.get(d.school).cloned().unwrap_or_default();
         let mut lines = vec![
             field(
                 0,
