@@ -238,6 +238,30 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// The decision history from git: commit, date, author, kind, outcome, meeting, and what
+    /// became of each decision later.
+    Log {
+        /// Only this school's decisions.
+        school: Option<String>,
+        /// Read the history up to this commit, branch or tag instead of HEAD.
+        #[arg(long, value_name = "REV")]
+        rev: Option<String>,
+        /// Output format: a table, or JSON for scripts.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Check the whole history against the audit rules; exit 1 if any finding.
+    Audit {
+        /// Audit as of this date instead of today (YYYY-MM-DD): which annual reviews are overdue.
+        #[arg(long, value_name = "DATE")]
+        on: Option<jiff::civil::Date>,
+        /// Audit the history up to this commit, branch or tag instead of HEAD.
+        #[arg(long, value_name = "REV")]
+        rev: Option<String>,
+        /// Output format: a readable report, or JSON for scripts.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Each school's award, expiry, next annual review, pending agenda items and eligibility.
     Schools {
         /// Work out the state on this date instead of today (YYYY-MM-DD).

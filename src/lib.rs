@@ -1,6 +1,7 @@
 //! kitemark: the panel's tool for accrediting schools' whole-school approach to mental health,
 //! over a git repository of submissions, rubrics, meetings and decisions.
 
+pub mod audit;
 pub mod cli;
 pub mod commands;
 pub mod demo;

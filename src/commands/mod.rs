@@ -1,10 +1,12 @@
 //! One module per subcommand: glue between the command line and the library, no business
 //! rules. Exit codes follow SPEC §3: 0 ok, 1 findings or invalid data, 2 usage or environment.
 
+mod audit;
 pub mod decide;
 mod demo;
 pub mod diff;
 mod init;
+mod log;
 mod meeting;
 mod open;
 mod schools;
@@ -19,6 +21,42 @@ use crate::cli::{Cli, Command};
 
 pub const EXIT_OK: ExitCode = ExitCode::SUCCESS;
 pub const EXIT_FINDINGS: ExitCode = ExitCode::FAILURE;
+
+/// Rows as aligned columns, two spaces apart, each cell made safe for the terminal.
+pub fn columns(rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| crate::model::text::sanitize_inline(c).into_owned())
+                .collect()
+        })
+        .collect();
+    let count = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let widths: Vec<usize> = (0..count)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| width(s))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if c + 1 < row.len() {
+                line.push_str(&" ".repeat(widths[c] - width(cell) + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
 
 /// Exit status for usage and environment errors.
 pub fn exit_environment() -> ExitCode {
@@ -61,6 +99,12 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
         Command::Demo { dir, no_open } => demo::run(dir, no_open),
         Command::Validate { rev, format } => validate::run(repo, rev.as_deref(), format),
         Command::Schools { on, rev, format } => schools::run(repo, on, rev.as_deref(), format),
+        Command::Log {
+            school,
+            rev,
+            format,
+        } => log::run(repo, school.as_deref(), rev.as_deref(), format),
+        Command::Audit { on, rev, format } => audit::run(repo, on, rev.as_deref(), format),
         Command::Decide {
             school,
             year,

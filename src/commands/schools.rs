@@ -144,21 +144,8 @@ fn table(catalog: &Catalog, statuses: &[SchoolStatus], today: Date, commit: &str
             eligible,
         ]);
     }
-    let widths: Vec<usize> = (0..header.len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = format!("Award state on {today} (commit {commit})\n\n");
-    for row in rows {
-        let mut line = String::new();
-        for (c, cell) in row.iter().enumerate() {
-            let cell = sanitize_inline(cell);
-            line.push_str(&cell);
-            if c + 1 < row.len() {
-                line.push_str(&" ".repeat(widths[c] - cell.chars().count() + 2));
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    format!(
+        "Award state on {today} (commit {commit})\n\n{}",
+        super::columns(&rows)
+    )
 }

@@ -6,6 +6,7 @@ pub mod decide;
 pub mod decision;
 pub mod draft;
 pub mod format;
+pub mod history;
 pub mod ids;
 pub mod layout;
 pub mod lifecycle;

@@ -7,6 +7,8 @@
 mod catalog;
 mod drafts;
 mod error;
+mod history;
+mod records;
 mod snapshot;
 mod validate;
 pub mod write;
@@ -17,6 +19,7 @@ use serde::de::DeserializeOwned;
 
 pub use drafts::{DraftStore, SavedDraft};
 pub use error::{ReadError, RepoError};
+pub use records::AUDITED;
 pub use snapshot::{BlobRef, SchoolFiles, Snapshot, UnexpectedFile, YearFiles};
 
 use crate::model::format::parse_document;

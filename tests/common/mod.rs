@@ -64,13 +64,18 @@ impl Sandbox {
 
     /// Runs git in `dir` as a fixed test identity at a fixed date.
     pub fn git(&self, dir: &Path, args: &[&str]) -> Output {
+        self.git_as(dir, ("Test Author", "author@test.example.org"), args)
+    }
+
+    /// Runs git in `dir` as `(name, email)` at a fixed date.
+    pub fn git_as(&self, dir: &Path, (name, email): (&str, &str), args: &[&str]) -> Output {
         let mut cmd = Command::new("git");
         cmd.args(args).current_dir(dir);
         self.hermetic(&mut cmd);
-        cmd.env("GIT_AUTHOR_NAME", "Test Author")
-            .env("GIT_AUTHOR_EMAIL", "author@test.example.org")
-            .env("GIT_COMMITTER_NAME", "Test Author")
-            .env("GIT_COMMITTER_EMAIL", "author@test.example.org")
+        cmd.env("GIT_AUTHOR_NAME", name)
+            .env("GIT_AUTHOR_EMAIL", email)
+            .env("GIT_COMMITTER_NAME", name)
+            .env("GIT_COMMITTER_EMAIL", email)
             .env("GIT_AUTHOR_DATE", "2025-11-01T12:00:00+00:00")
             .env("GIT_COMMITTER_DATE", "2025-11-01T12:00:00+00:00");
         let out = cmd.output().unwrap();

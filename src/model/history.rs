@@ -1,0 +1,213 @@
+//! The repository's history as plain values: commits with their people, trailers and changed
+//! files. The read side builds them from git; the audit and the interface read them.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::catalog::Catalog;
+use super::decision::{Decision, ObjectId};
+use super::meeting::Meeting;
+use super::panel::Panel;
+use super::rubric::Rubric;
+use super::submission::SelfReview;
+
+/// Someone as git records them, with when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    pub name: String,
+    pub email: String,
+    /// When, as recorded, in the person's own offset.
+    pub time: jiff::Zoned,
+}
+
+impl Person {
+    /// The local date of the time recorded.
+    pub fn date(&self) -> jiff::civil::Date {
+        self.time.date()
+    }
+}
+
+/// How a commit changed a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl ChangeKind {
+    pub fn letter(self) -> char {
+        match self {
+            ChangeKind::Added => 'A',
+            ChangeKind::Modified => 'M',
+            ChangeKind::Deleted => 'D',
+        }
+    }
+}
+
+/// One file a commit changed, with its blob before and after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileChange {
+    pub path: String,
+    pub kind: ChangeKind,
+    pub old: Option<ObjectId>,
+    pub new: Option<ObjectId>,
+}
+
+/// One commit of the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommitInfo {
+    pub id: ObjectId,
+    pub parents: Vec<ObjectId>,
+    pub author: Person,
+    pub committer: Person,
+    pub summary: String,
+    pub trailers: Vec<(String, String)>,
+    /// The files it changed (for a merge, those that differ from every parent).
+    pub changes: Vec<FileChange>,
+}
+
+impl CommitInfo {
+    /// The value of a trailer, if the commit has it.
+    pub fn trailer(&self, key: &str) -> Option<&str> {
+        self.trailers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether it changed a path under `prefix` (a folder, or a file's own path).
+    pub fn touches(&self, prefix: &str) -> bool {
+        self.changes.iter().any(|c| under(&c.path, prefix))
+    }
+}
+
+/// A decision file as it was first recorded, with what was in force at its commit: the
+/// meeting's record, the panel, the rubric, and the self-review the decision was made on.
+#[derive(Debug, Clone)]
+pub struct RecordedDecision {
+    pub path: String,
+    /// The commit that added the file.
+    pub commit: ObjectId,
+    pub author: Person,
+    pub decision: Decision,
+    pub meeting: Option<Meeting>,
+    pub panel: Option<Panel>,
+    pub rubric: Option<Rubric>,
+    pub review: Option<SelfReview>,
+}
+
+/// Everything the audit reads: the history, the panel as it was at each commit, the decisions
+/// as recorded, and the state at the end of the history.
+#[derive(Debug, Clone)]
+pub struct Records {
+    /// Oldest first.
+    pub commits: Vec<CommitInfo>,
+    /// Each version of panel.ron the history holds.
+    pub panels: Vec<Panel>,
+    /// For each commit, the version of panel.ron in force (an index into `panels`).
+    pub panel_at: Vec<Option<usize>>,
+    /// In the order they were recorded.
+    pub decisions: Vec<RecordedDecision>,
+    /// The submission files at the end of the history, with their blobs.
+    pub head_files: BTreeMap<String, ObjectId>,
+    /// The state at the end of the history.
+    pub head: Catalog,
+    /// The commit at the end of the history.
+    pub head_commit: ObjectId,
+    /// Files that could not be read, as messages: they limit what the audit can say.
+    pub unreadable: Vec<String>,
+}
+
+impl Records {
+    /// The position of a commit in `commits`.
+    pub fn position(&self, id: &ObjectId) -> Option<usize> {
+        self.commits.iter().position(|c| &c.id == id)
+    }
+}
+
+/// Whether `path` is `prefix` itself or inside the folder `prefix`.
+pub fn under(path: &str, prefix: &str) -> bool {
+    path == prefix
+        || (path.starts_with(prefix)
+            && (prefix.ends_with('/') || path.as_bytes().get(prefix.len()) == Some(&b'/')))
+}
+
+/// The trailers of a commit message, as `git interpret-trailers --parse` reads them: the
+/// message's last paragraph, when every line of it is `Key: value` (a line starting with
+/// white space continues the one before).
+pub fn parse_trailers(message: &str) -> Vec<(String, String)> {
+    let paragraphs: Vec<&str> = message
+        .trim_end()
+        .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    // The summary line alone is never a trailer block.
+    if paragraphs.len() < 2 {
+        return Vec::new();
+    }
+    let Some(last) = paragraphs.last() else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in last.lines() {
+        if line.starts_with([' ', '\t']) {
+            match out.last_mut() {
+                Some((_, value)) => {
+                    value.push(' ');
+                    value.push_str(line.trim());
+                    continue;
+                }
+                None => return Vec::new(),
+            }
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            return Vec::new();
+        };
+        let token = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !token {
+            return Vec::new();
+        }
+        out.push((key.to_owned(), value.trim().to_owned()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailers_are_the_last_paragraph_of_key_value_lines() {
+        let message = "Decision: oak 2025-26 initial: awarded\n\nRecorded by chair.\n\nOutcome: awarded\nPresent: a, b,\n  c\nSchool: oak\n";
+        assert_eq!(
+            parse_trailers(message),
+            vec![
+                ("Outcome".to_owned(), "awarded".to_owned()),
+                ("Present".to_owned(), "a, b, c".to_owned()),
+                ("School".to_owned(), "oak".to_owned()),
+            ]
+        );
+        assert!(
+            parse_trailers("Outcome: awarded").is_empty(),
+            "a summary only"
+        );
+        assert!(
+            parse_trailers("Summary\n\nSome prose: with a colon\nand more prose").is_empty(),
+            "prose is not a trailer block"
+        );
+    }
+
+    #[test]
+    fn paths_are_under_folders_not_prefixes_of_names() {
+        assert!(under(
+            "submissions/oak/2025-26/self-review.ron",
+            "submissions/oak"
+        ));
+        assert!(under("panel.ron", "panel.ron"));
+        assert!(!under("submissions/oakfield/school.ron", "submissions/oak"));
+        assert!(under("meetings/2026-01-01.ron", "meetings/"));
+    }
+}

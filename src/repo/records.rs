@@ -1,0 +1,201 @@
+//! Gathering what the audit and the decision log read, in one walk of the history: each
+//! decision as first recorded with the meeting record, panel, rubric and self-review that
+//! were in force at its commit, and the panel in force at every commit.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::de::DeserializeOwned;
+
+use super::{PanelRepo, RepoError};
+use crate::model::format::parse_document;
+use crate::model::history::{ChangeKind, RecordedDecision, Records};
+use crate::model::layout::{PanelPath, classify};
+use crate::model::{Decision, Meeting, ObjectId, Panel, Rubric, School, SelfReview};
+
+/// The folders and files whose history the audit reads.
+pub const AUDITED: [&str; 5] = [
+    "panel.ron",
+    "rubrics",
+    "submissions",
+    "meetings",
+    "decisions",
+];
+
+/// Parsed files, by blob, so that a file unchanged over many commits is read once.
+struct Cache<'r> {
+    repo: &'r PanelRepo,
+    texts: HashMap<(ObjectId, String), Option<ObjectId>>,
+    unreadable: Vec<String>,
+}
+
+impl Cache<'_> {
+    /// The blob at `path` in `commit`, if the file exists there.
+    fn blob(&mut self, commit: &ObjectId, path: &str) -> Option<ObjectId> {
+        let key = (commit.clone(), path.to_owned());
+        if let Some(found) = self.texts.get(&key) {
+            return found.clone();
+        }
+        let found = self.repo.blob_in(commit, path);
+        self.texts.insert(key, found.clone());
+        found
+    }
+
+    fn parse<T: DeserializeOwned + Clone>(
+        &mut self,
+        parsed: &mut HashMap<ObjectId, Option<T>>,
+        blob: &ObjectId,
+        path: &str,
+    ) -> Option<T> {
+        if let Some(found) = parsed.get(blob) {
+            return found.clone();
+        }
+        let value = match self.repo.blob_text(blob, path) {
+            Ok(text) => match parse_document::<T>(&text) {
+                Ok(value) => Some(value),
+                Err(e) => {
+                    self.unreadable.push(format!(
+                        "{path}:{}:{} (blob {}): {}",
+                        e.position.line,
+                        e.position.col,
+                        blob.short(),
+                        e.message
+                    ));
+                    None
+                }
+            },
+            Err(e) => {
+                self.unreadable.push(e.to_string());
+                None
+            }
+        };
+        parsed.insert(blob.clone(), value.clone());
+        value
+    }
+}
+
+impl PanelRepo {
+    /// The blob at `path` in `commit`, if there is one.
+    pub fn blob_in(&self, commit: &ObjectId, path: &str) -> Option<ObjectId> {
+        let oid = git2::Oid::from_str(commit.as_str()).ok()?;
+        let tree = self.git().find_commit(oid).ok()?.tree().ok()?;
+        let entry = tree.get_path(std::path::Path::new(path)).ok()?;
+        (entry.kind() == Some(git2::ObjectType::Blob))
+            .then(|| ObjectId::from_git(entry.id().to_string()))
+    }
+
+    /// The history and decisions the audit reads, up to `rev` (`None` for HEAD).
+    pub fn records(&self, rev: Option<&str>) -> Result<Records, RepoError> {
+        let snapshot = self.snapshot_at(rev)?;
+        let (head, errors) = self.load_catalog(&snapshot)?;
+        let prefixes: Vec<String> = AUDITED.iter().map(|p| (*p).to_owned()).collect();
+        let mut commits = self.history(rev, &prefixes)?;
+        commits.reverse();
+
+        let mut cache = Cache {
+            repo: self,
+            texts: HashMap::new(),
+            unreadable: errors.iter().map(|e| e.to_string()).collect(),
+        };
+        let mut panels: Vec<Panel> = Vec::new();
+        let mut panel_blobs: HashMap<ObjectId, Option<usize>> = HashMap::new();
+        let mut panel_at = Vec::with_capacity(commits.len());
+        let mut current: Option<usize> = None;
+        let mut parsed_panels: HashMap<ObjectId, Option<Panel>> = HashMap::new();
+        let mut meetings: HashMap<ObjectId, Option<Meeting>> = HashMap::new();
+        let mut rubrics: HashMap<ObjectId, Option<Rubric>> = HashMap::new();
+        let mut schools: HashMap<ObjectId, Option<School>> = HashMap::new();
+        let mut reviews: HashMap<ObjectId, Option<SelfReview>> = HashMap::new();
+        let mut decisions_parsed: HashMap<ObjectId, Option<Decision>> = HashMap::new();
+        let mut decisions = Vec::new();
+
+        for commit in &commits {
+            if let Some(change) = commit.changes.iter().find(|c| c.path == "panel.ron") {
+                current = match &change.new {
+                    Some(blob) => match panel_blobs.get(blob) {
+                        Some(index) => *index,
+                        None => {
+                            let index =
+                                cache
+                                    .parse(&mut parsed_panels, blob, "panel.ron")
+                                    .map(|panel| {
+                                        panels.push(panel);
+                                        panels.len() - 1
+                                    });
+                            panel_blobs.insert(blob.clone(), index);
+                            index
+                        }
+                    },
+                    None => None,
+                };
+            }
+            panel_at.push(current);
+
+            for change in &commit.changes {
+                if change.kind != ChangeKind::Added {
+                    continue;
+                }
+                let Some(blob) = &change.new else { continue };
+                let crate::model::Classified::File(PanelPath::Decision(_)) = classify(&change.path)
+                else {
+                    continue;
+                };
+                let Some(decision) = cache.parse(&mut decisions_parsed, blob, &change.path) else {
+                    continue;
+                };
+                let meeting_path = PanelPath::Meeting(decision.meeting).to_string();
+                let meeting = cache
+                    .blob(&commit.id, &meeting_path)
+                    .and_then(|b| cache.parse(&mut meetings, &b, &meeting_path));
+                let panel = current.and_then(|i| panels.get(i)).cloned();
+                let profile_path = PanelPath::School(decision.school.clone()).to_string();
+                let rubric_id = cache
+                    .blob(&commit.id, &profile_path)
+                    .and_then(|b| cache.parse(&mut schools, &b, &profile_path))
+                    .and_then(|s| s.rubric)
+                    .or_else(|| panel.as_ref().map(|p| p.default_rubric.clone()));
+                let rubric = rubric_id.and_then(|id| {
+                    let path = PanelPath::Rubric(id).to_string();
+                    cache
+                        .blob(&commit.id, &path)
+                        .and_then(|b| cache.parse(&mut rubrics, &b, &path))
+                });
+                let review = decision.made_on.as_ref().and_then(|made_on| {
+                    let file = made_on
+                        .files
+                        .iter()
+                        .find(|f| f.path.ends_with("/self-review.ron"))?;
+                    cache.parse(&mut reviews, &file.blob, &file.path)
+                });
+                decisions.push(RecordedDecision {
+                    path: change.path.clone(),
+                    commit: commit.id.clone(),
+                    author: commit.author.clone(),
+                    decision,
+                    meeting,
+                    panel,
+                    rubric,
+                    review,
+                });
+            }
+        }
+
+        let mut head_files = BTreeMap::new();
+        for files in snapshot.schools.values() {
+            for year in files.years.values() {
+                for blob in year.files() {
+                    head_files.insert(blob.path.clone(), blob.blob_id());
+                }
+            }
+        }
+        Ok(Records {
+            commits,
+            panels,
+            panel_at,
+            decisions,
+            head_files,
+            head,
+            head_commit: snapshot.commit_id(),
+            unreadable: cache.unreadable,
+        })
+    }
+}
