@@ -250,6 +250,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Markdown documents from the record: a meeting's minutes, a feedback letter to a school.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Check the whole history against the audit rules; exit 1 if any finding.
     Audit {
         /// Audit as of this date instead of today (YYYY-MM-DD): which annual reviews are overdue.
@@ -273,5 +276,33 @@ pub enum Command {
         /// Output format: a readable report, or JSON for scripts.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+    },
+}
+
+/// What `kitemark export` writes.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The minutes of a meeting: attendance, apologies, declarations of interest and how they
+    /// were handled, each item's outcome and conditions, and the commits that record them.
+    Minutes {
+        /// The meeting's date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        meeting: jiff::civil::Date,
+        /// Write to this file (never over an existing one) instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// A feedback letter to a school about its latest decision on a year's submission.
+    Letter {
+        /// The school's id.
+        school: String,
+        /// The academic year of the submission.
+        year: crate::model::AcademicYear,
+        /// The decision kind, when the year has several (for example suicide-aware).
+        #[arg(long, value_name = "KIND")]
+        kind: Option<String>,
+        /// Write to this file (never over an existing one) instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod demo;
 pub mod diff;
+pub mod export;
 pub mod model;
 pub mod repo;
 pub mod tui;

@@ -5,6 +5,7 @@ mod audit;
 pub mod decide;
 mod demo;
 pub mod diff;
+mod export;
 mod init;
 mod log;
 mod meeting;
@@ -105,6 +106,15 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
             format,
         } => log::run(repo, school.as_deref(), rev.as_deref(), format),
         Command::Audit { on, rev, format } => audit::run(repo, on, rev.as_deref(), format),
+        Command::Export(crate::cli::ExportCommand::Minutes { meeting, output }) => {
+            export::run_minutes(repo, meeting, output.as_deref())
+        }
+        Command::Export(crate::cli::ExportCommand::Letter {
+            school,
+            year,
+            kind,
+            output,
+        }) => export::run_letter(repo, &school, year, kind.as_deref(), output.as_deref()),
         Command::Decide {
             school,
             year,

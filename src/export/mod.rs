@@ -1,0 +1,522 @@
+//! Documents the panel hands out, written as Markdown from the repository's records: the
+//! minutes of a meeting and a feedback letter to a school. Pure functions over the catalog
+//! and the commits that recorded each decision; no I/O.
+
+use std::fmt::Write as _;
+
+use jiff::civil::Date;
+
+use crate::model::catalog::Catalog;
+use crate::model::lifecycle::award_states;
+use crate::model::rubric::Effect;
+use crate::model::text::sanitize;
+use crate::model::{Decision, Meeting, MemberId, ObjectId, SchoolId};
+
+/// A decision with where and in which commit it was recorded.
+#[derive(Debug, Clone, Copy)]
+pub struct Recorded<'a> {
+    pub path: &'a str,
+    pub decision: &'a Decision,
+    pub commit: Option<&'a ObjectId>,
+}
+
+/// A date as a letter writes it: "14 October 2026".
+pub fn long_date(date: Date) -> String {
+    date.strftime("%-d %B %Y").to_string()
+}
+
+/// Text from the repository made fit for a Markdown document: control characters shown
+/// harmlessly, nothing that a renderer would take for an HTML tag, and no line that would
+/// become a heading or a rule.
+pub fn text(value: &str) -> String {
+    let clean = sanitize(value);
+    let mut out = String::with_capacity(clean.len());
+    let mut chars = clean.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '<'
+            && chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_alphabetic() || "/!?".contains(*n))
+        {
+            out.push_str("&lt;");
+        } else {
+            out.push(c);
+        }
+    }
+    out.lines()
+        .map(|line| {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with('#')
+                || trimmed.starts_with("---")
+                || trimmed.starts_with("===")
+                || trimmed.starts_with('>')
+            {
+                format!("\\{trimmed}")
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A block of prose: each line of the text its own paragraph, as the tool's forms write
+/// paragraphs one to a line.
+fn paragraphs(value: &str) -> String {
+    text(value.trim())
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// One line, as for a table cell or a list item.
+fn inline(value: &str) -> String {
+    text(value).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn member(catalog: &Catalog, id: &MemberId) -> String {
+    catalog
+        .panel
+        .member(id)
+        .map_or_else(|| id.to_string(), |m| inline(&m.name))
+}
+
+fn member_with_role(catalog: &Catalog, id: &MemberId) -> String {
+    match catalog.panel.member(id) {
+        Some(m) if m.organisation.is_empty() => format!("{} ({})", inline(&m.name), m.role.label()),
+        Some(m) => format!(
+            "{} ({}, {})",
+            inline(&m.name),
+            m.role.label(),
+            inline(&m.organisation)
+        ),
+        None => format!("{id} (not on the panel's list of members)"),
+    }
+}
+
+fn school_name(catalog: &Catalog, id: &SchoolId) -> String {
+    catalog
+        .schools
+        .get(id)
+        .map_or_else(|| id.to_string(), |s| inline(&s.name))
+}
+
+fn names(catalog: &Catalog, ids: &[MemberId]) -> String {
+    let mut out: Vec<String> = ids.iter().map(|id| member(catalog, id)).collect();
+    out.sort();
+    out.join(", ")
+}
+
+fn short(commit: Option<&ObjectId>) -> String {
+    commit.map_or_else(|| "not found".to_owned(), |c| format!("`{}`", c.short()))
+}
+
+/// The minutes of a meeting: who was there, the declared and known conflicts and how each
+/// was handled, each agenda item's outcome and conditions, and the commits that record them.
+pub fn minutes(
+    catalog: &Catalog,
+    meeting: &Meeting,
+    decisions: &[Recorded<'_>],
+    meeting_commit: Option<&ObjectId>,
+    head: &ObjectId,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}", inline(&catalog.panel.name));
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "## Minutes of the panel meeting of {}",
+        long_date(meeting.date)
+    );
+    let _ = writeln!(out);
+    if !meeting.location.trim().is_empty() {
+        let _ = writeln!(out, "**Venue:** {}  ", inline(&meeting.location));
+    }
+    let _ = writeln!(
+        out,
+        "**Chair:** {}",
+        member_with_role(catalog, &meeting.chair)
+    );
+    let _ = writeln!(out);
+
+    let _ = writeln!(out, "### Present");
+    let _ = writeln!(out);
+    if meeting.present.is_empty() {
+        let _ = writeln!(out, "Attendance was not recorded.");
+    }
+    for id in &meeting.present {
+        let _ = writeln!(out, "- {}", member_with_role(catalog, id));
+    }
+    let _ = writeln!(out);
+    match catalog.panel.quorum_check(&meeting.present) {
+        Ok(()) => {
+            let _ = writeln!(
+                out,
+                "The meeting was quorate (the quorum is {} members from at least {} agencies).",
+                catalog.panel.quorum.min_present, catalog.panel.quorum.min_agencies
+            );
+        }
+        Err(short) if !meeting.present.is_empty() => {
+            let _ = writeln!(
+                out,
+                "**The meeting was not quorate:** {short}. No decision could properly be made."
+            );
+        }
+        Err(_) => {}
+    }
+    let _ = writeln!(out);
+    if !meeting.apologies.is_empty() {
+        let _ = writeln!(out, "### Apologies");
+        let _ = writeln!(out);
+        for id in &meeting.apologies {
+            let _ = writeln!(out, "- {}", member_with_role(catalog, id));
+        }
+        let _ = writeln!(out);
+    }
+
+    let _ = writeln!(out, "### Declarations of interest");
+    let _ = writeln!(out);
+    let mut any = false;
+    let mut schools: Vec<&SchoolId> = meeting.agenda.iter().map(|i| &i.school).collect();
+    schools.dedup();
+    for school in schools {
+        // Interests on the panel's register (affiliations), then those declared at the meeting.
+        let mut interests: Vec<(&MemberId, String)> = catalog
+            .panel
+            .affiliated_with(school)
+            .map(|m| {
+                (
+                    &m.id,
+                    format!(
+                        "is affiliated with {} (the panel's register of interests)",
+                        school_name(catalog, school)
+                    ),
+                )
+            })
+            .collect();
+        for c in meeting.conflicts.iter().filter(|c| &c.school == school) {
+            let what = format!(
+                "declared an interest in {} ({}): {}",
+                school_name(catalog, school),
+                c.kind.label(),
+                inline(c.reason.trim().trim_end_matches('.'))
+            );
+            match interests.iter_mut().find(|(id, _)| **id == c.member) {
+                Some((_, existing)) => *existing = what,
+                None => interests.push((&c.member, what)),
+            }
+        }
+        for (id, what) in interests {
+            if !meeting.present.contains(id) {
+                continue;
+            }
+            any = true;
+            let decided: Vec<&Recorded<'_>> = decisions
+                .iter()
+                .filter(|d| &d.decision.school == school)
+                .collect();
+            let took_part = decided
+                .iter()
+                .any(|d| d.decision.participants.contains(id) || &d.decision.recorder == id);
+            let handled = if took_part {
+                "**Took part in the decision on that item, which the audit reports.**"
+            } else if decided.is_empty() {
+                "Was to take no part in the decision on that item."
+            } else {
+                "Took no part in the decision on that item."
+            };
+            let _ = writeln!(out, "- **{}** {what}. {handled}", member(catalog, id));
+        }
+    }
+    if !any {
+        let _ = writeln!(out, "None were declared or known.");
+    }
+    let _ = writeln!(out);
+
+    let _ = writeln!(out, "### Items");
+    let _ = writeln!(out);
+    if meeting.agenda.is_empty() {
+        let _ = writeln!(out, "The agenda was empty.");
+        let _ = writeln!(out);
+    }
+    for (n, item) in meeting.agenda.iter().enumerate() {
+        let rubric = catalog.rubric_for_school(&item.school);
+        let kind = rubric
+            .and_then(|r| r.kind(&item.kind))
+            .map_or_else(|| item.kind.to_string(), |k| inline(&k.title));
+        let _ = writeln!(
+            out,
+            "#### {}. {}, {} {}",
+            n + 1,
+            school_name(catalog, &item.school),
+            kind.to_lowercase(),
+            item.year
+        );
+        let _ = writeln!(out);
+        let found = decisions.iter().find(|d| {
+            d.decision.school == item.school
+                && d.decision.year == item.year
+                && d.decision.kind == item.kind
+        });
+        let Some(d) = found else {
+            let _ = writeln!(out, "No decision was recorded on this item.");
+            let _ = writeln!(out);
+            continue;
+        };
+        let outcome = rubric
+            .and_then(|r| r.outcome(&d.decision.kind, &d.decision.outcome))
+            .map_or_else(|| d.decision.outcome.to_string(), |o| inline(&o.title));
+        let _ = writeln!(out, "**Decision:** {outcome}.  ");
+        let _ = writeln!(
+            out,
+            "**Taking part:** {}.  ",
+            names(catalog, &d.decision.participants)
+        );
+        let _ = writeln!(
+            out,
+            "**Recorded by:** {}.",
+            member(catalog, &d.decision.recorder)
+        );
+        if let Some(reason) = &d.decision.override_reason {
+            let _ = writeln!(out);
+            let _ = writeln!(
+                out,
+                "The panel made this decision although a rule of the framework was not met, because: {}",
+                inline(reason)
+            );
+        }
+        if !d.decision.conditions.is_empty() {
+            let _ = writeln!(out);
+            let _ = writeln!(out, "Conditions:");
+            let _ = writeln!(out);
+            for c in &d.decision.conditions {
+                let _ = writeln!(out, "- By {}: {}", long_date(c.due), inline(&c.text));
+            }
+        }
+        if !d.decision.feedback.trim().is_empty() {
+            let _ = writeln!(out);
+            let _ = writeln!(out, "Feedback to the school:");
+            let _ = writeln!(out);
+            let quoted: Vec<String> = paragraphs(&d.decision.feedback)
+                .split("\n\n")
+                .map(|p| format!("> {p}"))
+                .collect();
+            let _ = writeln!(out, "{}", quoted.join("\n>\n"));
+        }
+        let _ = writeln!(out);
+        let made_on = d.decision.made_on.as_ref().map_or_else(String::new, |m| {
+            format!(", on submission commit `{}`", m.commit.short())
+        });
+        let _ = writeln!(
+            out,
+            "*Record: `{}`, commit {}{made_on}.*",
+            d.path,
+            short(d.commit)
+        );
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out, "---");
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "*Produced by kitemark from commit `{}` of the panel's repository. The meeting's record is `meetings/{}.ron`, last changed in commit {}.*",
+        head.short(),
+        meeting.date,
+        short(meeting_commit)
+    );
+    out
+}
+
+/// A feedback letter to a school about one decision.
+pub fn letter(catalog: &Catalog, recorded: Recorded<'_>) -> Result<String, String> {
+    let d = recorded.decision;
+    let school = catalog
+        .schools
+        .get(&d.school)
+        .ok_or_else(|| format!("{} has no school.ron to address the letter to", d.school))?;
+    let rubric = catalog
+        .rubric_for_school(&d.school)
+        .ok_or_else(|| format!("the rubric of {} is not in rubrics/", d.school))?;
+    let kind = rubric.kind(&d.kind);
+    let outcome = rubric.outcome(&d.kind, &d.outcome);
+    let meeting = catalog.meetings.get(&d.meeting);
+    let mut out = String::new();
+    let _ = writeln!(out, "**{}**", inline(&catalog.panel.name));
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{}", long_date(d.meeting));
+    let _ = writeln!(out);
+    let contact = school.main_contact();
+    if let Some(c) = contact {
+        let _ = writeln!(out, "{}  ", inline(&c.name));
+        let _ = writeln!(out, "{}  ", inline(&c.role));
+    }
+    let _ = writeln!(out, "{}", inline(&school.name));
+    if !school.town.trim().is_empty() {
+        let _ = writeln!(out, "{}", inline(&school.town));
+    }
+    let _ = writeln!(out);
+    let salutation = contact.map_or_else(|| "colleague".to_owned(), |c| inline(&c.name));
+    let _ = writeln!(out, "Dear {salutation},");
+    let _ = writeln!(out);
+    let kind_title = kind.map_or_else(|| d.kind.to_string(), |k| inline(&k.title));
+    let _ = writeln!(
+        out,
+        "## {}: {}, {}",
+        inline(&rubric.title),
+        kind_title.to_lowercase(),
+        d.year
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Thank you for your self-review and action plan for {}. The panel considered them at its meeting on {}.",
+        d.year,
+        long_date(d.meeting)
+    );
+    let _ = writeln!(out);
+    let outcome_title = outcome.map_or_else(|| d.outcome.to_string(), |o| inline(&o.title));
+    let _ = writeln!(out, "**The panel's decision: {outcome_title}.**");
+    if let Some(o) = outcome.filter(|o| !o.description.trim().is_empty()) {
+        let _ = writeln!(out, "{}", inline(&o.description));
+    }
+    let _ = writeln!(out);
+    if !d.feedback.trim().is_empty() {
+        let _ = writeln!(out, "### The panel's feedback");
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{}", paragraphs(&d.feedback));
+        let _ = writeln!(out);
+    }
+    if !d.areas.is_empty() {
+        let _ = writeln!(out, "### Feedback on each area");
+        let _ = writeln!(out);
+        for a in &d.areas {
+            let area = rubric.area(&a.area);
+            let title = area.map_or_else(
+                || a.area.to_string(),
+                |x| {
+                    if x.code.is_empty() {
+                        inline(&x.title)
+                    } else {
+                        format!("{} {}", inline(&x.code), inline(&x.title))
+                    }
+                },
+            );
+            let judgement = rubric
+                .judgement_level(&a.judgement)
+                .map_or_else(|| a.judgement.to_string(), |l| inline(&l.label));
+            let _ = writeln!(out, "**{title}**: {judgement}.");
+            if !a.feedback.trim().is_empty() {
+                let _ = writeln!(out, "{}", paragraphs(&a.feedback));
+            }
+            let _ = writeln!(out);
+        }
+    }
+    if !d.conditions.is_empty() {
+        let _ = writeln!(out, "### Conditions");
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "The decision stands on the following conditions. Please send the panel evidence that each has been met by its date."
+        );
+        let _ = writeln!(out);
+        for (n, c) in d.conditions.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "{}. By {}: {}",
+                n + 1,
+                long_date(c.due),
+                inline(&c.text)
+            );
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out, "### What happens next");
+    let _ = writeln!(out);
+    let records = catalog.decision_records(&d.school);
+    let next = match outcome.map(|o| &o.effect) {
+        Some(Effect::Grant { award, .. }) | Some(Effect::ReviewAccepted { award }) => {
+            award_states(rubric, &records, d.meeting)
+                .into_iter()
+                .find(|s| &s.award == award)
+                .map(|s| {
+                    let review = s.next_review_due.map_or_else(
+                        || {
+                            " Please send a full self-review and action plan for re-accreditation before then.".to_owned()
+                        },
+                        |due| {
+                            format!(
+                                " Your next annual review is due by {}: please send an updated action plan showing what has changed since this one.",
+                                long_date(due)
+                            )
+                        },
+                    );
+                    format!(
+                        "{} is held until {}.{review}",
+                        inline(&s.title),
+                        long_date(s.expires)
+                    )
+                })
+        }
+        Some(Effect::Resubmission) => Some(
+            "Please revise your self-review and action plan in the light of this feedback and submit them again; the panel will consider them at a later meeting."
+                .to_owned(),
+        ),
+        Some(Effect::NotAwarded) => Some(
+            "You are welcome to apply again when you are ready; the panel's feedback above sets out what it would look for."
+                .to_owned(),
+        ),
+        Some(Effect::Withdrawn { .. }) => Some(
+            "The award is withdrawn from the date of the meeting. Please remove it from the school's materials."
+                .to_owned(),
+        ),
+        None => None,
+    };
+    if let Some(next) = next {
+        let _ = writeln!(out, "{next}");
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out, "Yours sincerely,");
+    let _ = writeln!(out);
+    let signer = meeting.map_or(&d.recorder, |m| &m.chair);
+    let _ = writeln!(out, "{}  ", member(catalog, signer));
+    let role = if meeting.is_some() {
+        "Chair"
+    } else {
+        "On behalf of"
+    };
+    let _ = writeln!(out, "{role}, {}", inline(&catalog.panel.name));
+    let _ = writeln!(out);
+    let _ = writeln!(out, "---");
+    let _ = writeln!(out);
+    let made_on = d.made_on.as_ref().map_or_else(String::new, |m| {
+        format!("; made on submission commit `{}`", m.commit.short())
+    });
+    let _ = writeln!(
+        out,
+        "*Reference: `{}`, recorded in commit {}{made_on}.*",
+        recorded.path,
+        short(recorded.commit)
+    );
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_from_the_repository_cannot_make_markup() {
+        assert_eq!(
+            text("a < b and <script>x</script>"),
+            "a < b and &lt;script>x&lt;/script>"
+        );
+        assert_eq!(
+            text("# Not a heading\n---\nfine"),
+            "\\# Not a heading\n\\---\nfine"
+        );
+        assert_eq!(text("bell\u{7}"), "bell␇");
+        assert_eq!(long_date(jiff::civil::date(2026, 10, 4)), "4 October 2026");
+    }
+}

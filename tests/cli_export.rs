@@ -1,0 +1,102 @@
+//! `kitemark export`: the minutes of the demo's June 2026 meeting and a feedback letter, as
+//! documents (snapshots, read before they were committed), written to files only when new.
+
+mod common;
+
+use common::{Sandbox, assert_exit, stderr, stdout};
+
+#[test]
+fn minutes_and_a_letter_for_the_demo() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    let repo = repo.to_str().unwrap();
+    let minutes = sandbox.kitemark(&[
+        "export",
+        "minutes",
+        "--meeting",
+        "2026-06-17",
+        "--repo",
+        repo,
+    ]);
+    assert_exit(&minutes, 0);
+    insta::assert_snapshot!("minutes_2026-06-17", stdout(&minutes));
+    let letter = sandbox.kitemark(&[
+        "export",
+        "letter",
+        "westfield-junior",
+        "2025-26",
+        "--repo",
+        repo,
+    ]);
+    assert_exit(&letter, 0);
+    insta::assert_snapshot!("letter_westfield-junior_2025-26", stdout(&letter));
+    // A year with two decisions: the kind chooses.
+    let suicide_aware = sandbox.kitemark(&[
+        "export",
+        "letter",
+        "oakfield-primary",
+        "2024-25",
+        "--kind",
+        "suicide-aware",
+        "--repo",
+        repo,
+    ]);
+    assert_exit(&suicide_aware, 0);
+    assert!(
+        stdout(&suicide_aware).contains("suicide-aware"),
+        "{}",
+        stdout(&suicide_aware)
+    );
+}
+
+#[test]
+fn documents_are_written_to_new_files_only() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    let repo = repo.to_str().unwrap();
+    let file = sandbox.path("minutes.md");
+    let args = [
+        "export",
+        "minutes",
+        "--meeting",
+        "2026-10-14",
+        "-o",
+        file.to_str().unwrap(),
+        "--repo",
+        repo,
+    ];
+    assert_exit(&sandbox.kitemark(&args), 0);
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(written.contains("## Minutes of the panel meeting of 14 October 2026"));
+    let again = sandbox.kitemark(&args);
+    assert_exit(&again, 2);
+    assert!(
+        stderr(&again).contains("never overwritten"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), written);
+
+    let missing = sandbox.kitemark(&[
+        "export",
+        "minutes",
+        "--meeting",
+        "2026-10-15",
+        "--repo",
+        repo,
+    ]);
+    assert_exit(&missing, 2);
+    assert!(stderr(&missing).contains("no meeting is recorded on 2026-10-15"));
+    let undecided = sandbox.kitemark(&[
+        "export",
+        "letter",
+        "little-acorns-nursery",
+        "2026-27",
+        "--repo",
+        repo,
+    ]);
+    assert_exit(&undecided, 2);
+    assert!(
+        stderr(&undecided).contains("no decision is recorded for little-acorns-nursery 2026-27")
+    );
+}
