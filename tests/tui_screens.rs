@@ -66,6 +66,50 @@ fn schools_screen() {
 }
 
 #[test]
+fn history_screen() {
+    for (w, h) in SIZES {
+        let mut ui = demo_ui(w, h, ThemeKind::Default);
+        // North Vale, from the schools tab: its history, newest first.
+        ui.keys("2jjjjjH");
+        let screen = ui.screen();
+        assert!(screen.contains("North Vale"), "{screen}");
+        insta::assert_snapshot!(format!("history_{w}x{h}"), screen);
+        // Its first commit, the detail scrolled down to the file as it was then.
+        ui.keys("G<Enter>");
+        let mut screen = ui.screen();
+        for _ in 0..40 {
+            if screen.contains("as committed") {
+                break;
+            }
+            ui.keys("j");
+            screen = ui.screen();
+        }
+        assert!(screen.contains("as committed"), "{screen}");
+        insta::assert_snapshot!(format!("history_detail_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn history_shows_audit_findings_beside_their_commits() {
+    common::hermetic_git2();
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    // North Vale's first decision edited in place, by someone who is not on the panel.
+    let path = "decisions/north-vale-esc/2024-25/2024-11-27-initial.ron";
+    let text = std::fs::read_to_string(repo.join(path)).unwrap().replace(
+        "outcome: \"awarded\"",
+        "outcome: \"awarded-with-conditions\"",
+    );
+    std::fs::write(repo.join(path), text).unwrap();
+    sandbox.git(&repo, &["commit", "-q", "-am", "Change the outcome"]);
+    let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+    ui.keys("2jjjjjH");
+    let screen = ui.screen();
+    assert!(screen.contains("✗ 2 audit finding(s)"), "{screen}");
+    insta::assert_snapshot!("history_with_findings_100x30", screen);
+}
+
+#[test]
 fn submission_screen() {
     for (w, h) in SIZES {
         for theme in THEMES {

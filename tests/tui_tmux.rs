@@ -445,3 +445,54 @@ fn a_decision_survives_a_kill_in_the_middle_of_typing() {
     );
     assert!(!draft.exists(), "the draft is removed once recorded");
 }
+
+#[test]
+fn the_history_and_the_minutes_are_reached_from_the_agenda() {
+    let sandbox = Sandbox::new();
+    let repo = demo(&sandbox);
+    let exports = sandbox.path("exports");
+    let tmux = Tmux::start(
+        &sandbox,
+        &format!(
+            "env KITEMARK_EXPORT_DIR='{}' {}",
+            exports.display(),
+            open_command(&repo, "")
+        ),
+        100,
+        30,
+    );
+    tmux.wait_for("Agenda of the meeting on 2026-12-02");
+    // Riverside's annual review, then the school's history.
+    tmux.send(&["j", "j", "H"]);
+    let screen = tmux.wait_for("Commits, newest first");
+    assert!(
+        screen.contains("Riverside Academy (riverside-academy)"),
+        "{screen}"
+    );
+    let screen = tmux.wait_for("✓ audit clean");
+    assert!(
+        screen.contains("Submission: riverside-academy 2026-27"),
+        "{screen}"
+    );
+    // The oldest commit, read as it was.
+    tmux.send(&["G", "Enter"]);
+    tmux.wait_for("Author Caroline Osei");
+    tmux.wait_for("action-plan.ron as committed");
+    // Back to the agenda (Escape on its own), and the meeting's minutes saved.
+    tmux.send(&["Escape"]);
+    tmux.wait_for("Enter open");
+    tmux.send(&["Escape"]);
+    tmux.wait_for("Agenda of the meeting on 2026-12-02");
+    tmux.send(&["p"]);
+    let screen = tmux.wait_for("✓ Saved");
+    let file = exports.join("minutes-2026-12-02.md");
+    assert!(screen.contains("minutes-2026-12-02.md"), "{screen}");
+    let minutes = std::fs::read_to_string(&file).unwrap();
+    assert!(minutes.contains("## Minutes of the panel meeting of 2 December 2026"));
+    // A second export never replaces the first.
+    tmux.send(&["p"]);
+    tmux.wait_for("minutes-2026-12-02-2.md");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), minutes);
+    tmux.send(&["q"]);
+    tmux.wait_for("EXIT=0");
+}

@@ -4,27 +4,13 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use jiff::civil::Date;
 
 use super::{EXIT_OK, print};
-use crate::export::{Recorded, letter, minutes};
+use crate::export::gather::{letter_for, minutes_of};
 use crate::model::{AcademicYear, KindId, SchoolId};
 use crate::repo::PanelRepo;
-
-/// The commit that first recorded a file, or last changed it.
-fn commit_of(
-    repo: &PanelRepo,
-    path: &str,
-    first: bool,
-) -> anyhow::Result<Option<crate::model::ObjectId>> {
-    let history = repo.history(None, &[path.to_owned()])?;
-    Ok(if first {
-        history.last().map(|c| c.id.clone())
-    } else {
-        history.first().map(|c| c.id.clone())
-    })
-}
 
 /// Writes the document to `output`, never over an existing file, or prints it.
 fn deliver(text: &str, output: Option<&Path>) -> anyhow::Result<ExitCode> {
@@ -55,40 +41,8 @@ pub fn run_minutes(
     output: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     let repo = PanelRepo::open(repo_path)?;
-    let snapshot = repo.snapshot_at(None)?;
-    let (catalog, _) = repo.load_catalog(&snapshot)?;
-    let Some(meeting) = catalog.meetings.get(&date) else {
-        let known: Vec<String> = catalog.meetings.keys().map(|d| d.to_string()).collect();
-        bail!(
-            "no meeting is recorded on {date} (meetings/{date}.ron); recorded meetings: {}",
-            known.join(", ")
-        );
-    };
-    let mut found = Vec::new();
-    for item in &meeting.agenda {
-        if let Some((path, decision)) =
-            catalog.decision_at(&item.school, item.year, &item.kind, date)
-        {
-            found.push((path.to_owned(), decision, commit_of(&repo, path, true)?));
-        }
-    }
-    let decisions: Vec<Recorded<'_>> = found
-        .iter()
-        .map(|(path, decision, commit)| Recorded {
-            path,
-            decision,
-            commit: commit.as_ref(),
-        })
-        .collect();
-    let meeting_commit = commit_of(&repo, &format!("meetings/{date}.ron"), false)?;
-    let text = minutes(
-        &catalog,
-        meeting,
-        &decisions,
-        meeting_commit.as_ref(),
-        &snapshot.commit_id(),
-    );
-    deliver(&text, output)
+    let document = minutes_of(&repo, date).map_err(anyhow::Error::msg)?;
+    deliver(&document.text, output)
 }
 
 pub fn run_letter(
@@ -101,37 +55,6 @@ pub fn run_letter(
     let school: SchoolId = school.parse()?;
     let kind: Option<KindId> = kind.map(str::parse).transpose()?;
     let repo = PanelRepo::open(repo_path)?;
-    let snapshot = repo.snapshot_at(None)?;
-    let (catalog, _) = repo.load_catalog(&snapshot)?;
-    // The latest decision on that year's submission (of that kind), as corrected.
-    let superseded: Vec<&str> = catalog
-        .decisions
-        .iter()
-        .filter_map(|(_, d)| d.supersedes.as_deref())
-        .collect();
-    let latest = catalog
-        .decisions
-        .iter()
-        .filter(|(path, d)| {
-            d.school == school
-                && d.year == year
-                && kind.as_ref().is_none_or(|k| &d.kind == k)
-                && !superseded.contains(&path.as_str())
-        })
-        .max_by(|(pa, a), (pb, b)| (a.meeting, pa).cmp(&(b.meeting, pb)));
-    let Some((path, decision)) = latest else {
-        let which = kind.map_or_else(String::new, |k| format!(" of kind {k}"));
-        bail!("no decision{which} is recorded for {school} {year} (see `kitemark log {school}`)");
-    };
-    let commit = commit_of(&repo, path, true)?;
-    let text = letter(
-        &catalog,
-        Recorded {
-            path,
-            decision,
-            commit: commit.as_ref(),
-        },
-    )
-    .map_err(anyhow::Error::msg)?;
-    deliver(&text, output)
+    let document = letter_for(&repo, &school, year, kind.as_ref()).map_err(anyhow::Error::msg)?;
+    deliver(&document.text, output)
 }

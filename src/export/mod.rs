@@ -1,6 +1,9 @@
 //! Documents the panel hands out, written as Markdown from the repository's records: the
-//! minutes of a meeting and a feedback letter to a school. Pure functions over the catalog
-//! and the commits that recorded each decision; no I/O.
+//! minutes of a meeting and a feedback letter to a school. The documents are pure functions
+//! over the catalog and the commits that recorded each decision; [`gather`] reads those from
+//! the repository for the command line and the interface.
+
+pub mod gather;
 
 use std::fmt::Write as _;
 

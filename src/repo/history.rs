@@ -175,6 +175,53 @@ impl PanelRepo {
         Ok(out)
     }
 
+    /// The commits that touched one school, newest first: its submissions and decisions, and
+    /// the meetings whose agenda or declared conflicts name it. Only those meeting files are
+    /// kept among each commit's changes.
+    pub fn school_history(
+        &self,
+        rev: Option<&str>,
+        school: &crate::model::SchoolId,
+    ) -> Result<Vec<CommitInfo>, RepoError> {
+        let own = [
+            format!("submissions/{school}"),
+            format!("decisions/{school}"),
+        ];
+        let prefixes = vec![own[0].clone(), own[1].clone(), "meetings".to_owned()];
+        let mut mentions: std::collections::HashMap<ObjectId, bool> =
+            std::collections::HashMap::new();
+        let mut names_school = |repo: &PanelRepo, blob: &ObjectId, path: &str| -> bool {
+            *mentions.entry(blob.clone()).or_insert_with(|| {
+                repo.blob_text(blob, path)
+                    .ok()
+                    .and_then(|t| {
+                        crate::model::format::parse_document::<crate::model::Meeting>(&t).ok()
+                    })
+                    .is_some_and(|m| {
+                        m.agenda.iter().any(|i| &i.school == school)
+                            || m.conflicts.iter().any(|c| &c.school == school)
+                    })
+            })
+        };
+        let mut out = Vec::new();
+        for mut commit in self.history(rev, &prefixes)? {
+            commit.changes.retain(|c| {
+                if own.iter().any(|p| under(&c.path, p)) {
+                    return true;
+                }
+                // A meeting counts if it names the school before or after the change.
+                [&c.new, &c.old]
+                    .into_iter()
+                    .flatten()
+                    .any(|blob| names_school(self, blob, &c.path))
+            });
+            if !commit.changes.is_empty() {
+                out.push(commit);
+            }
+        }
+        Ok(out)
+    }
+
     /// The commit `rev` names (`None` for HEAD).
     fn snapshot_commit(&self, rev: Option<&str>) -> Result<Oid, RepoError> {
         let repo = self.git();

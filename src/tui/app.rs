@@ -18,6 +18,7 @@ use super::screens::agenda::{self, AgendaScreen};
 use super::screens::decision::{DecisionContext, DecisionForm};
 use super::screens::diff::DiffScreen;
 use super::screens::help::HelpOverlay;
+use super::screens::history::{self as history_screen, HistoryScreen};
 use super::screens::meeting::{DatePrompt, MeetingSetup, PromptReply};
 use super::screens::record::{Reply, SaveState};
 use super::screens::schools::{self, SchoolsScreen};
@@ -70,6 +71,7 @@ pub enum Tab {
     Diff,
     Decision,
     Meeting,
+    History,
 }
 
 /// The two forms that write to the repository.
@@ -109,6 +111,9 @@ pub struct App {
     reloading: bool,
     decision: Option<DecisionForm>,
     meeting: Option<MeetingSetup>,
+    history: Option<HistoryScreen>,
+    /// Where the history was opened from.
+    history_from: Tab,
     /// Asking which meeting to set up.
     meeting_prompt: Option<DatePrompt>,
     /// Where the forms were opened from, to go back to.
@@ -155,6 +160,8 @@ impl App {
             reloading: false,
             decision: None,
             meeting: None,
+            history: None,
+            history_from: Tab::Agenda,
             meeting_prompt: None,
             form_from: Tab::Agenda,
             drafts: BTreeSet::new(),
@@ -243,6 +250,14 @@ impl App {
                 self.opened = Some(*view);
                 self.open_error = None;
                 self.rebind_forms();
+                if let Some(history) = &mut self.history {
+                    history.data = None;
+                    let request = Request::History {
+                        school: history.school.clone(),
+                        today: self.options.today,
+                    };
+                    self.request(request);
+                }
                 // The open submission and comparison are re-read from the new snapshot.
                 if let Some(sub) = &self.submission {
                     let (school, year) = (sub.school.clone(), sub.year);
@@ -299,6 +314,23 @@ impl App {
                 self.request_preview();
             }
             Response::Committed(result) => self.committed(result),
+            Response::History(result) => {
+                if let Some(history) = &mut self.history {
+                    history.set_data(result.map(|v| *v));
+                }
+                self.request_files();
+            }
+            Response::CommitFiles(result) => {
+                if let Some(history) = &mut self.history {
+                    history.set_files(result.map(|v| *v));
+                }
+                self.request_files();
+            }
+            Response::Exported(Ok((title, path))) => {
+                // The path first: it is what the user needs to find the file.
+                self.say(format!("✓ Saved {} ({title})", path.display()));
+            }
+            Response::Exported(Err(e)) => self.warn(format!("✗ Nothing was written: {e}")),
             Response::DraftSaved { .. } => {}
         }
     }
@@ -663,6 +695,107 @@ impl App {
         self.show(Tab::Decision);
     }
 
+    /// The school the screen on show is about, and the year where there is one.
+    fn school_in_view(&self) -> Option<(SchoolId, Option<AcademicYear>)> {
+        let opened = self.opened.as_ref()?;
+        match self.tab {
+            Tab::Agenda => self
+                .agenda
+                .selected(&opened.agenda)
+                .map(|r| (r.school.clone(), Some(r.year))),
+            Tab::Schools => self
+                .schools
+                .selected(&opened.schools)
+                .map(|r| (r.school.clone(), r.latest_year)),
+            Tab::Submission => self
+                .submission
+                .as_ref()
+                .map(|s| (s.school.clone(), Some(s.year))),
+            Tab::Diff => self
+                .diff
+                .as_ref()
+                .map(|d| (d.school.clone(), Some(d.later))),
+            Tab::Decision => self
+                .decision
+                .as_ref()
+                .map(|f| (f.ctx.school.clone(), Some(f.ctx.year))),
+            Tab::History => self.history.as_ref().map(|h| {
+                let year = h
+                    .selected()
+                    .and_then(|r| r.trailers.iter().find(|(k, _)| k == "Year"))
+                    .and_then(|(_, v)| v.parse().ok());
+                (h.school.clone(), year)
+            }),
+            Tab::Meeting => None,
+        }
+    }
+
+    /// Opens the history of the school on screen.
+    fn open_history(&mut self) {
+        let Some((school, _)) = self.school_in_view() else {
+            self.say("Choose a school first: its history opens with H.");
+            return;
+        };
+        if self.history.as_ref().is_none_or(|h| h.school != school) {
+            self.history = Some(HistoryScreen::new(school.clone()));
+            self.request(Request::History {
+                school,
+                today: self.options.today,
+            });
+        }
+        if self.tab != Tab::History {
+            self.history_from = self.tab;
+        }
+        self.show(Tab::History);
+    }
+
+    /// Asks for the selected commit's files if they are not shown yet.
+    fn request_files(&mut self) {
+        if self.waiting.contains_key(&RequestKind::CommitFiles) {
+            return;
+        }
+        if let Some((commit, files)) = self.history.as_ref().and_then(|h| h.wants_files()) {
+            self.request(Request::CommitFiles { commit, files });
+        }
+    }
+
+    /// Saves the meeting's minutes (from the agenda) or a school's letter (elsewhere).
+    fn export(&mut self) {
+        let Some(opened) = &self.opened else {
+            return;
+        };
+        let job = match self.tab {
+            Tab::Agenda | Tab::Meeting => {
+                let date = match (&self.meeting, self.tab) {
+                    (Some(m), Tab::Meeting) => Some(m.date),
+                    _ => opened
+                        .catalog
+                        .current_meeting(self.options.today)
+                        .map(|m| m.date),
+                };
+                match date {
+                    Some(date) => super::loader::ExportJob::Minutes(date),
+                    None => {
+                        self.say("No meeting is scheduled, so there are no minutes to save.");
+                        return;
+                    }
+                }
+            }
+            _ => match self.school_in_view() {
+                Some((school, Some(year))) => super::loader::ExportJob::Letter { school, year },
+                Some((school, None)) => {
+                    self.say(format!(
+                        "Choose one of {school}'s decisions (or its submission) to save a letter."
+                    ));
+                    return;
+                }
+                None => return,
+            },
+        };
+        self.request(Request::Export(job));
+        self.say("Writing the document…");
+    }
+
     /// Opens the meeting setup: the meeting being worked towards, or asks which.
     fn open_meeting(&mut self, date: Option<jiff::civil::Date>) {
         let Some(opened) = &self.opened else {
@@ -790,6 +923,10 @@ impl App {
                 .decision
                 .as_ref()
                 .map(|f| (f.ctx.school.clone(), f.ctx.year)),
+            Tab::History => match self.school_in_view() {
+                Some((school, Some(year))) => Some((school, year)),
+                _ => None,
+            },
             Tab::Diff | Tab::Meeting => return,
         };
         let Some((school, later)) = target else {
@@ -964,6 +1101,12 @@ impl App {
                 Tab::Submission => self.show(self.came_from),
                 Tab::Diff => self.show(self.diff_from),
                 Tab::Decision | Tab::Meeting => self.show(self.form_from),
+                Tab::History => match &mut self.history {
+                    Some(h) if h.focus == history_screen::Pane::Detail => {
+                        h.focus = history_screen::Pane::Commits;
+                    }
+                    _ => self.show(self.history_from),
+                },
                 Tab::Agenda if !self.agenda.list.filter.is_empty() => {
                     self.agenda.list.filter.clear();
                     self.refresh_lists();
@@ -992,6 +1135,11 @@ impl App {
                     list.reversed = !list.reversed;
                 }
                 self.refresh_lists();
+            }
+            Action::Open if self.tab == Tab::History => {
+                if let Some(h) = &mut self.history {
+                    h.focus = history_screen::Pane::Detail;
+                }
             }
             Action::Open => self.open_selected(),
             Action::PrevYear | Action::NextYear => {
@@ -1065,6 +1213,9 @@ impl App {
                 if let (Tab::Submission, Some(sub)) = (self.tab, &mut self.submission) {
                     sub.toggle_focus();
                 }
+                if let (Tab::History, Some(h)) = (self.tab, &mut self.history) {
+                    h.toggle_focus();
+                }
             }
             Action::Decide => self.open_decision(),
             Action::DecisionTab => {
@@ -1081,10 +1232,37 @@ impl App {
                 }
             }
             Action::MeetingTab => self.open_meeting(None),
+            Action::History => self.open_history(),
+            Action::HistoryTab => {
+                if self.history.is_some() {
+                    if self.tab != Tab::History {
+                        self.history_from = self.tab;
+                    }
+                    self.show(Tab::History);
+                } else {
+                    self.say("No history is open yet: press H on a school or its submission.");
+                }
+            }
+            Action::Export => self.export(),
         }
     }
 
     fn navigate(&mut self, action: Action) {
+        if self.tab == Tab::History {
+            if let Some(h) = &mut self.history {
+                match action {
+                    Action::Up => h.move_by(-1),
+                    Action::Down => h.move_by(1),
+                    Action::PageUp => h.page_by(-1),
+                    Action::PageDown => h.page_by(1),
+                    Action::Top => h.to_end(false),
+                    Action::Bottom => h.to_end(true),
+                    _ => {}
+                }
+            }
+            self.request_files();
+            return;
+        }
         if self.tab == Tab::Diff {
             if let Some(diff) = &mut self.diff {
                 match action {
@@ -1170,6 +1348,7 @@ impl App {
                         Tab::Diff if self.diff.is_some() => self.show(tab),
                         Tab::Decision => self.act(Action::DecisionTab),
                         Tab::Meeting => self.act(Action::MeetingTab),
+                        Tab::History => self.act(Action::HistoryTab),
                         Tab::Agenda | Tab::Schools => self.show(tab),
                         _ => {}
                     }
@@ -1210,6 +1389,12 @@ impl App {
                             setup.click(x, y);
                         }
                         self.request_preview();
+                    }
+                    Tab::History => {
+                        if let Some(h) = &mut self.history {
+                            h.click(x, y);
+                        }
+                        self.request_files();
                     }
                     Tab::Diff => {}
                 }
@@ -1253,6 +1438,19 @@ impl App {
                         if let Some(setup) = &mut self.meeting {
                             setup.scroll(delta as i32);
                         }
+                    }
+                    Tab::History => {
+                        if let Some(h) = &mut self.history {
+                            if contains(h.detail_rect, x, y) {
+                                h.scroll_by(delta);
+                            } else {
+                                let focus = h.focus;
+                                h.focus = history_screen::Pane::Commits;
+                                h.move_by(delta.signum());
+                                h.focus = focus;
+                            }
+                        }
+                        self.request_files();
                     }
                 }
             }
@@ -1395,8 +1593,14 @@ impl App {
             meeting,
         );
 
-        let mut tab_spans = vec![Span::raw(" ")];
-        let mut x = tabs.x + 1;
+        // Seven tabs fit 80 columns only without their padding.
+        let roomy_tabs = tabs.width >= 100;
+        let mut tab_spans = if roomy_tabs {
+            vec![Span::raw(" ")]
+        } else {
+            Vec::new()
+        };
+        let mut x = tabs.x + u16::from(roomy_tabs);
         self.tab_hits.clear();
         // Tabs name what they hold when there is room; the body always says it in full.
         let roomy = tabs.width >= 120;
@@ -1415,8 +1619,10 @@ impl App {
             (Tab::Diff, Action::DiffTab, diff_label),
             (Tab::Decision, Action::DecisionTab, "Decision".to_owned()),
             (Tab::Meeting, Action::MeetingTab, "Meeting".to_owned()),
+            (Tab::History, Action::HistoryTab, "History".to_owned()),
         ] {
-            let text = format!(" {} {label} ", self.options.keymap.first(action));
+            let pad = if roomy_tabs { " " } else { "" };
+            let text = format!(" {} {label}{pad}", self.options.keymap.first(action));
             let width =
                 u16::try_from(unicode_width::UnicodeWidthStr::width(text.as_str())).unwrap_or(0);
             let style = if tab == self.tab {
@@ -1471,6 +1677,12 @@ impl App {
                 _ => None,
             });
             form.draw(frame, area, &theme, spinner, submission);
+            return;
+        }
+        if self.tab == Tab::History
+            && let Some(h) = &mut self.history
+        {
+            h.draw(frame, area, &theme, spinner);
             return;
         }
         if self.tab == Tab::Meeting {
@@ -1562,6 +1774,15 @@ impl App {
                 Action::Quit,
             ],
             Tab::Decision | Tab::Meeting => vec![Action::Back, Action::Help, Action::Quit],
+            Tab::History => vec![
+                Action::Down,
+                Action::Open,
+                Action::NextPane,
+                Action::Export,
+                Action::Back,
+                Action::Help,
+                Action::Quit,
+            ],
         }
     }
 
@@ -1650,6 +1871,12 @@ impl App {
                 "Looking for a saved draft"
             } else if self.waiting.contains_key(&RequestKind::Prepare) {
                 "Checking against the repository"
+            } else if self.waiting.contains_key(&RequestKind::History) {
+                "Reading the history and auditing it"
+            } else if self.waiting.contains_key(&RequestKind::Export) {
+                "Writing the document"
+            } else if self.waiting.contains_key(&RequestKind::CommitFiles) {
+                "Reading the files"
             } else {
                 "Comparing the years"
             };

@@ -42,10 +42,13 @@ pub enum Action {
     Decide,
     DecisionTab,
     MeetingTab,
+    History,
+    HistoryTab,
+    Export,
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 36] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -79,6 +82,9 @@ impl Action {
         Action::Decide,
         Action::DecisionTab,
         Action::MeetingTab,
+        Action::History,
+        Action::HistoryTab,
+        Action::Export,
     ];
 
     /// The name used in the config file.
@@ -117,6 +123,9 @@ impl Action {
             Action::Decide => "decide",
             Action::DecisionTab => "decision",
             Action::MeetingTab => "meeting",
+            Action::History => "history",
+            Action::HistoryTab => "history-tab",
+            Action::Export => "export",
         }
     }
 
@@ -156,6 +165,11 @@ impl Action {
             Action::Decide => "write the decision on the selected agenda item",
             Action::DecisionTab => "the decision being written",
             Action::MeetingTab => "set up the meeting: attendance, conflicts, agenda",
+            Action::History => "the school's history: commits, people, trailers, audit findings",
+            Action::HistoryTab => "the open history",
+            Action::Export => {
+                "save the meeting's minutes (agenda) or a school's letter (submission, history)"
+            }
         }
     }
 
@@ -189,6 +203,9 @@ impl Action {
             Action::Decide => "decide",
             Action::DecisionTab => "decision",
             Action::MeetingTab => "meeting",
+            Action::History => "history",
+            Action::HistoryTab => "history",
+            Action::Export => "print",
         }
     }
 
@@ -393,6 +410,9 @@ fn defaults() -> Vec<(Action, &'static [&'static str])> {
         (Action::Decide, &["e"]),
         (Action::DecisionTab, &["5"]),
         (Action::MeetingTab, &["6", "m"]),
+        (Action::History, &["H"]),
+        (Action::HistoryTab, &["7"]),
+        (Action::Export, &["p"]),
     ]
 }
 

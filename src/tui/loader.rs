@@ -58,6 +58,25 @@ pub enum Request {
     PrepareMeeting(Box<MeetingDraft>),
     /// Records a meeting as one commit on the branch as last read.
     CommitMeeting(Box<MeetingDraft>),
+    /// The commits that touched a school, with the audit's findings as of `today`.
+    History { school: SchoolId, today: Date },
+    /// The files a commit changed, as they were at that commit.
+    CommitFiles {
+        commit: crate::model::ObjectId,
+        files: Vec<crate::model::history::FileChange>,
+    },
+    /// Writes a document to the export folder.
+    Export(ExportJob),
+}
+
+/// A document to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportJob {
+    Minutes(Date),
+    Letter {
+        school: SchoolId,
+        year: AcademicYear,
+    },
 }
 
 /// Requests that replace each other: only the newest of each kind matters.
@@ -69,6 +88,9 @@ pub enum RequestKind {
     LoadDraft,
     Prepare,
     Commit,
+    History,
+    CommitFiles,
+    Export,
 }
 
 impl Request {
@@ -80,6 +102,9 @@ impl Request {
             Request::LoadDraft { .. } => RequestKind::LoadDraft,
             Request::PrepareDecision(_) | Request::PrepareMeeting(_) => RequestKind::Prepare,
             Request::CommitDecision(_) | Request::CommitMeeting(_) => RequestKind::Commit,
+            Request::History { .. } => RequestKind::History,
+            Request::CommitFiles { .. } => RequestKind::CommitFiles,
+            Request::Export(_) => RequestKind::Export,
         }
     }
 }
@@ -93,6 +118,10 @@ pub enum Response {
     Draft(Result<Option<SavedDraft>, String>),
     Prepared(Result<Box<Prepared>, String>),
     Committed(Result<Committed, CommitFailure>),
+    History(Result<Box<view::HistoryView>, String>),
+    CommitFiles(Result<Box<view::CommitFilesView>, String>),
+    /// What was written, and where.
+    Exported(Result<(String, PathBuf), String>),
     /// A draft was saved (or could not be): not an answer to a request.
     DraftSaved {
         key: String,
@@ -303,6 +332,13 @@ struct Worker {
     path: PathBuf,
     repo: Option<PanelRepo>,
     snapshot: Option<(Snapshot, Arc<Catalog>)>,
+    /// The audit of the snapshot's history, by commit and date: the history view asks for
+    /// it school by school.
+    audit: Option<(
+        crate::model::ObjectId,
+        Date,
+        Arc<Vec<crate::audit::Finding>>,
+    )>,
 }
 
 fn worker(path: PathBuf, queue: Receiver<(u64, Request)>, events: Sender<AppEvent>) {
@@ -310,6 +346,7 @@ fn worker(path: PathBuf, queue: Receiver<(u64, Request)>, events: Sender<AppEven
         path,
         repo: None,
         snapshot: None,
+        audit: None,
     };
     while let Ok(first) = queue.recv() {
         let mut batch = vec![first];
@@ -345,6 +382,9 @@ fn worker(path: PathBuf, queue: Receiver<(u64, Request)>, events: Sender<AppEven
                             messages: vec![message],
                             moved: false,
                         })),
+                        RequestKind::History => Response::History(Err(message)),
+                        RequestKind::CommitFiles => Response::CommitFiles(Err(message)),
+                        RequestKind::Export => Response::Exported(Err(message)),
                     }
                 });
             let loaded = Loaded {
@@ -411,6 +451,15 @@ impl Worker {
                     }),
                 })
             }
+            Request::History { school, today } => {
+                Response::History(self.history(&school, today).map(Box::new).map_err(clean))
+            }
+            Request::CommitFiles { commit, files } => Response::CommitFiles(
+                self.commit_files(commit, &files)
+                    .map(Box::new)
+                    .map_err(clean),
+            ),
+            Request::Export(job) => Response::Exported(self.export(job).map_err(clean)),
             Request::CommitMeeting(meeting) => {
                 Response::Committed(match self.prepare_meeting(&meeting) {
                     Ok((prepared, spec)) => self.commit(prepared, spec),
@@ -547,6 +596,73 @@ impl Worker {
                 messages: vec![sanitize_inline(&e.to_string()).into_owned()],
             }),
         }
+    }
+
+    fn history(&mut self, school: &SchoolId, today: Date) -> Result<view::HistoryView, String> {
+        self.repo()?;
+        let (Some(repo), Some((snapshot, catalog))) = (self.repo.as_ref(), self.snapshot.as_ref())
+        else {
+            return Err("the repository is not open".into());
+        };
+        let head = snapshot.commit_id();
+        let rev = Some(head.as_str());
+        let commits = repo
+            .school_history(rev, school)
+            .map_err(|e| e.to_string())?;
+        let findings = match &self.audit {
+            Some((commit, on, findings)) if *commit == head && *on == today => {
+                Ok(Arc::clone(findings))
+            }
+            _ => repo
+                .records(rev)
+                .map(|records| Arc::new(crate::audit::audit(&records, today)))
+                .map_err(|e| format!("the audit could not run: {e}")),
+        };
+        if let Ok(findings) = &findings {
+            self.audit = Some((head.clone(), today, Arc::clone(findings)));
+        }
+        Ok(view::history(
+            catalog,
+            school,
+            head.short(),
+            commits,
+            findings.as_deref().map(Vec::as_slice).map_err(Clone::clone),
+        ))
+    }
+
+    fn commit_files(
+        &mut self,
+        commit: crate::model::ObjectId,
+        files: &[crate::model::history::FileChange],
+    ) -> Result<view::CommitFilesView, String> {
+        let repo = self.repo()?;
+        let texts = files
+            .iter()
+            .map(|f| match (&f.new, &f.old) {
+                (Some(blob), _) => (
+                    format!("{} as committed", f.path),
+                    repo.blob_text(blob, &f.path).map_err(|e| e.to_string()),
+                ),
+                (None, Some(blob)) => (
+                    format!("{} deleted by this commit; as it was before", f.path),
+                    repo.blob_text(blob, &f.path).map_err(|e| e.to_string()),
+                ),
+                (None, None) => (f.path.clone(), Ok(String::new())),
+            })
+            .collect();
+        Ok(view::commit_files(commit, texts))
+    }
+
+    fn export(&mut self, job: ExportJob) -> Result<(String, PathBuf), String> {
+        let repo = self.repo()?;
+        let document = match job {
+            ExportJob::Minutes(date) => crate::export::gather::minutes_of(repo, date)?,
+            ExportJob::Letter { school, year } => {
+                crate::export::gather::letter_for(repo, &school, year, None)?
+            }
+        };
+        let path = crate::export::gather::save(&document, &crate::export::gather::default_dir())?;
+        Ok((document.title, path))
     }
 
     fn open(&mut self, rev: Option<&str>, today: Date) -> Result<OpenedView, String> {

@@ -616,3 +616,181 @@ mod tests {
         assert_eq!(short_area("Area 3 (east)"), "Area 3");
     }
 }
+
+/// One audit finding, as the history view shows it beside its commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingView {
+    pub error: bool,
+    pub rule: String,
+    pub message: String,
+}
+
+/// One file a commit changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeView {
+    pub letter: char,
+    pub path: String,
+}
+
+/// One commit that touched a school.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRow {
+    pub id: crate::model::ObjectId,
+    pub short: String,
+    /// When it was committed (the committer's clock).
+    pub date: String,
+    pub author: String,
+    pub author_email: String,
+    /// The committer, when not the author.
+    pub committer: Option<String>,
+    /// What it recorded: a submission, a decision, a meeting.
+    pub what: &'static str,
+    pub summary: String,
+    pub trailers: Vec<(String, String)>,
+    pub changes: Vec<ChangeView>,
+    /// The changed files, to read them as they were at the commit.
+    pub files: Vec<crate::model::history::FileChange>,
+    pub findings: Vec<FindingView>,
+}
+
+/// A school's history, newest first, with the audit's findings beside their commits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryView {
+    pub school: SchoolId,
+    pub name: String,
+    pub commit: String,
+    pub rows: Vec<HistoryRow>,
+    /// Findings about the school whose commit is not among the rows.
+    pub elsewhere: Vec<(String, FindingView)>,
+    /// Why the audit could not run, if it could not.
+    pub audit_problem: Option<String>,
+}
+
+impl HistoryView {
+    pub fn errors(&self) -> usize {
+        self.rows
+            .iter()
+            .flat_map(|r| &r.findings)
+            .chain(self.elsewhere.iter().map(|(_, f)| f))
+            .filter(|f| f.error)
+            .count()
+    }
+}
+
+/// The history view's rows from a school's commits and the audit's findings.
+pub fn history(
+    catalog: &Catalog,
+    school: &SchoolId,
+    commit: &str,
+    commits: Vec<crate::model::history::CommitInfo>,
+    findings: Result<&[crate::audit::Finding], String>,
+) -> HistoryView {
+    let (findings, audit_problem): (Vec<&crate::audit::Finding>, _) = match findings {
+        Ok(all) => (
+            all.iter()
+                .filter(|f| f.school.as_ref() == Some(school))
+                .collect(),
+            None,
+        ),
+        Err(e) => (Vec::new(), Some(clean(&e))),
+    };
+    let view = |f: &crate::audit::Finding| FindingView {
+        error: f.is_error(),
+        rule: f.rule.to_owned(),
+        message: clean(&f.message),
+    };
+    let rows: Vec<HistoryRow> = commits
+        .into_iter()
+        .map(|c| {
+            let what = if c.touches(&format!("decisions/{school}")) {
+                "decision"
+            } else if c.touches(&format!("submissions/{school}")) {
+                "submission"
+            } else if c.touches("meetings") {
+                "meeting"
+            } else {
+                "other"
+            };
+            let person = |p: &crate::model::history::Person| {
+                format!("{} <{}>", clean(&p.name), clean(&p.email))
+            };
+            HistoryRow {
+                short: c.id.short().to_owned(),
+                date: c.committer.time.strftime("%Y-%m-%d %H:%M").to_string(),
+                author: clean(&c.author.name),
+                author_email: clean(&c.author.email),
+                committer: (c.committer.email != c.author.email
+                    || c.committer.name != c.author.name)
+                    .then(|| person(&c.committer)),
+                what,
+                summary: clean(&c.summary),
+                trailers: c
+                    .trailers
+                    .iter()
+                    .map(|(k, v)| (clean(k), clean(v)))
+                    .collect(),
+                changes: c
+                    .changes
+                    .iter()
+                    .map(|ch| ChangeView {
+                        letter: ch.kind.letter(),
+                        path: clean(&ch.path),
+                    })
+                    .collect(),
+                findings: findings
+                    .iter()
+                    .filter(|f| f.commit == c.id)
+                    .map(|f| view(f))
+                    .collect(),
+                files: c.changes.clone(),
+                id: c.id,
+            }
+        })
+        .collect();
+    let elsewhere = findings
+        .iter()
+        .filter(|f| !rows.iter().any(|r| r.id == f.commit))
+        .map(|f| (f.commit.short().to_owned(), view(f)))
+        .collect();
+    HistoryView {
+        name: catalog
+            .schools
+            .get(school)
+            .map_or_else(|| school.to_string(), |s| clean(&s.name)),
+        school: school.clone(),
+        commit: commit.to_owned(),
+        rows,
+        elsewhere,
+        audit_problem,
+    }
+}
+
+/// The files a commit changed, as they were at that commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitFilesView {
+    pub commit: crate::model::ObjectId,
+    /// A heading and the text of each file.
+    pub files: Vec<(String, String)>,
+}
+
+/// Shows files' texts, made safe for the terminal.
+pub fn commit_files(
+    commit: crate::model::ObjectId,
+    texts: Vec<(String, Result<String, String>)>,
+) -> CommitFilesView {
+    CommitFilesView {
+        commit,
+        files: texts
+            .into_iter()
+            .map(|(heading, text)| {
+                (
+                    clean(&heading),
+                    match text {
+                        Ok(t) => clean_block(&t),
+                        Err(e) => format!("(cannot be read: {})", clean(&e)),
+                    },
+                )
+            })
+            .collect(),
+    }
+}

@@ -24,6 +24,7 @@ pub const GROUPS: [(&str, &[Action]); 6] = [
             Action::DiffTab,
             Action::DecisionTab,
             Action::MeetingTab,
+            Action::HistoryTab,
             Action::Theme,
             Action::Reload,
         ],
@@ -65,7 +66,10 @@ pub const GROUPS: [(&str, &[Action]); 6] = [
             Action::BaseYear,
         ],
     ),
-    ("Recording the panel's work", &[Action::Decide]),
+    (
+        "Recording and the record",
+        &[Action::Decide, Action::History, Action::Export],
+    ),
 ];
 
 /// Keys of the decision form and the meeting setup, which are fixed: while typing, every

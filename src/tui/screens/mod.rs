@@ -5,6 +5,7 @@ pub mod agenda;
 pub mod decision;
 pub mod diff;
 pub mod help;
+pub mod history;
 pub mod meeting;
 pub mod record;
 pub mod schools;

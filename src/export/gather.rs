@@ -1,0 +1,164 @@
+//! Gathering a document's inputs from the repository: the catalog at HEAD and the commits
+//! that recorded each decision. The command line and the interface both come here; the
+//! documents themselves are pure functions of what is gathered.
+
+use jiff::civil::Date;
+
+use super::{Recorded, letter, long_date, minutes};
+use crate::model::{AcademicYear, KindId, ObjectId, SchoolId};
+use crate::repo::PanelRepo;
+
+/// A document ready to hand out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// What it is, for a status line ("the minutes of 14 October 2026").
+    pub title: String,
+    /// A file name for it, such as `minutes-2026-10-14.md`.
+    pub file_name: String,
+    pub text: String,
+}
+
+/// The commit that first recorded a file, or last changed it.
+fn commit_of(repo: &PanelRepo, path: &str, first: bool) -> Result<Option<ObjectId>, String> {
+    let history = repo
+        .history(None, &[path.to_owned()])
+        .map_err(|e| e.to_string())?;
+    Ok(if first {
+        history.last().map(|c| c.id.clone())
+    } else {
+        history.first().map(|c| c.id.clone())
+    })
+}
+
+/// The minutes of the meeting on `date`.
+pub fn minutes_of(repo: &PanelRepo, date: Date) -> Result<Document, String> {
+    let snapshot = repo.snapshot_at(None).map_err(|e| e.to_string())?;
+    let (catalog, _) = repo.load_catalog(&snapshot).map_err(|e| e.to_string())?;
+    let Some(meeting) = catalog.meetings.get(&date) else {
+        let known: Vec<String> = catalog.meetings.keys().map(|d| d.to_string()).collect();
+        return Err(format!(
+            "no meeting is recorded on {date} (meetings/{date}.ron); recorded meetings: {}",
+            known.join(", ")
+        ));
+    };
+    let mut found = Vec::new();
+    for item in &meeting.agenda {
+        if let Some((path, decision)) =
+            catalog.decision_at(&item.school, item.year, &item.kind, date)
+        {
+            found.push((path.to_owned(), decision, commit_of(repo, path, true)?));
+        }
+    }
+    let decisions: Vec<Recorded<'_>> = found
+        .iter()
+        .map(|(path, decision, commit)| Recorded {
+            path,
+            decision,
+            commit: commit.as_ref(),
+        })
+        .collect();
+    let meeting_commit = commit_of(repo, &format!("meetings/{date}.ron"), false)?;
+    Ok(Document {
+        title: format!("the minutes of {}", long_date(date)),
+        file_name: format!("minutes-{date}.md"),
+        text: minutes(
+            &catalog,
+            meeting,
+            &decisions,
+            meeting_commit.as_ref(),
+            &snapshot.commit_id(),
+        ),
+    })
+}
+
+/// A feedback letter about the latest decision (of `kind`, if given) on a school's year.
+pub fn letter_for(
+    repo: &PanelRepo,
+    school: &SchoolId,
+    year: AcademicYear,
+    kind: Option<&KindId>,
+) -> Result<Document, String> {
+    let snapshot = repo.snapshot_at(None).map_err(|e| e.to_string())?;
+    let (catalog, _) = repo.load_catalog(&snapshot).map_err(|e| e.to_string())?;
+    // The latest decision on that year's submission (of that kind), as corrected.
+    let superseded: Vec<&str> = catalog
+        .decisions
+        .iter()
+        .filter_map(|(_, d)| d.supersedes.as_deref())
+        .collect();
+    let latest = catalog
+        .decisions
+        .iter()
+        .filter(|(path, d)| {
+            &d.school == school
+                && d.year == year
+                && kind.is_none_or(|k| &d.kind == k)
+                && !superseded.contains(&path.as_str())
+        })
+        .max_by(|(pa, a), (pb, b)| (a.meeting, pa).cmp(&(b.meeting, pb)));
+    let Some((path, decision)) = latest else {
+        let which = kind.map_or_else(String::new, |k| format!(" of kind {k}"));
+        return Err(format!(
+            "no decision{which} is recorded for {school} {year} (see `kitemark log {school}`)"
+        ));
+    };
+    let commit = commit_of(repo, path, true)?;
+    let text = letter(
+        &catalog,
+        Recorded {
+            path,
+            decision,
+            commit: commit.as_ref(),
+        },
+    )?;
+    Ok(Document {
+        title: format!("the letter to {school} about {year} {}", decision.kind),
+        file_name: format!("letter-{school}-{year}-{}.md", decision.kind),
+        text,
+    })
+}
+
+/// Where the interface saves documents: `KITEMARK_EXPORT_DIR` if set, else a `kitemark`
+/// folder in the user's documents (or home) folder.
+pub fn default_dir() -> std::path::PathBuf {
+    if let Some(dir) = std::env::var_os("KITEMARK_EXPORT_DIR").filter(|d| !d.is_empty()) {
+        return dir.into();
+    }
+    dirs::document_dir()
+        .or_else(dirs::home_dir)
+        .map_or_else(|| std::path::PathBuf::from("."), |d| d.join("kitemark"))
+}
+
+/// Saves a document in `dir` under its file name, or a numbered one (`-2`, `-3`, …) if that
+/// exists: a file already there is never replaced.
+pub fn save(document: &Document, dir: &std::path::Path) -> Result<std::path::PathBuf, String> {
+    use std::io::Write as _;
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let stem = document.file_name.trim_end_matches(".md");
+    for n in 1..1000 {
+        let name = if n == 1 {
+            document.file_name.clone()
+        } else {
+            format!("{stem}-{n}.md")
+        };
+        let path = dir.join(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut file) => {
+                file.write_all(document.text.as_bytes())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("cannot create {}: {e}", path.display())),
+        }
+    }
+    Err(format!(
+        "{} already holds 999 versions of {}",
+        dir.display(),
+        document.file_name
+    ))
+}
