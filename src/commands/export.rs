@@ -1,10 +1,8 @@
 //! `kitemark export minutes` and `kitemark export letter`: Markdown documents from the record.
 
-use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use jiff::civil::Date;
 
 use super::{EXIT_OK, print};
@@ -16,18 +14,7 @@ use crate::repo::PanelRepo;
 fn deliver(text: &str, output: Option<&Path>) -> anyhow::Result<ExitCode> {
     match output {
         Some(path) => {
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(path)
-                .with_context(|| {
-                    format!(
-                        "cannot create {} (an existing file is never overwritten)",
-                        path.display()
-                    )
-                })?;
-            file.write_all(text.as_bytes())
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            super::write_new(path, text)?;
             eprintln!("kitemark: wrote {}", path.display());
         }
         None => print(text)?,

@@ -59,6 +59,23 @@ pub fn columns(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// Writes `text` to a new file at `path`: an existing file is never overwritten.
+pub fn write_new(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| {
+            format!(
+                "cannot create {} (an existing file is never overwritten)",
+                path.display()
+            )
+        })?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
 /// Exit status for usage and environment errors.
 pub fn exit_environment() -> ExitCode {
     ExitCode::from(2)

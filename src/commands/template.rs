@@ -1,6 +1,5 @@
 //! `kitemark template`: next year's action plan, pre-filled from the school's latest plan.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -61,17 +60,7 @@ pub fn run(
     match output {
         None => print(&text)?,
         Some(path) => {
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(path)
-                .with_context(|| {
-                    format!(
-                        "cannot create {} (an existing file is never overwritten)",
-                        path.display()
-                    )
-                })?;
-            file.write_all(text.as_bytes())?;
+            super::write_new(path, &text)?;
             print(&format!("Wrote {}\n", path.display()))?;
         }
     }

@@ -1248,47 +1248,20 @@ impl App {
     }
 
     fn navigate(&mut self, action: Action) {
-        if self.tab == Tab::History {
-            if let Some(h) = &mut self.history {
-                match action {
-                    Action::Up => h.move_by(-1),
-                    Action::Down => h.move_by(1),
-                    Action::PageUp => h.page_by(-1),
-                    Action::PageDown => h.page_by(1),
-                    Action::Top => h.to_end(false),
-                    Action::Bottom => h.to_end(true),
-                    _ => {}
-                }
-            }
-            self.request_files();
-            return;
-        }
-        if self.tab == Tab::Diff {
-            if let Some(diff) = &mut self.diff {
-                match action {
-                    Action::Up => diff.scroll_by(-1),
-                    Action::Down => diff.scroll_by(1),
-                    Action::PageUp => diff.page_by(-1),
-                    Action::PageDown => diff.page_by(1),
-                    Action::Top => diff.to_end(false),
-                    Action::Bottom => diff.to_end(true),
-                    _ => {}
-                }
+        let screen: Option<&mut dyn super::screens::Navigable> = match self.tab {
+            Tab::History => self.history.as_mut().map(|s| s as _),
+            Tab::Diff => self.diff.as_mut().map(|s| s as _),
+            Tab::Submission => self.submission.as_mut().map(|s| s as _),
+            _ => None,
+        };
+        if let Some(screen) = screen {
+            super::screens::navigate(screen, action);
+            if self.tab == Tab::History {
+                self.request_files();
             }
             return;
         }
-        if self.tab == Tab::Submission {
-            if let Some(sub) = &mut self.submission {
-                match action {
-                    Action::Up => sub.move_by(-1),
-                    Action::Down => sub.move_by(1),
-                    Action::PageUp => sub.page_by(-1),
-                    Action::PageDown => sub.page_by(1),
-                    Action::Top => sub.to_end(false),
-                    Action::Bottom => sub.to_end(true),
-                    _ => {}
-                }
-            }
+        if matches!(self.tab, Tab::History | Tab::Diff | Tab::Submission) {
             return;
         }
         let list = match self.tab {

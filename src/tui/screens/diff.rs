@@ -413,3 +413,17 @@ fn render(v: &Visual, current: bool, column: usize, theme: &Theme) -> Line<'stat
         }
     }
 }
+
+impl super::Navigable for DiffScreen {
+    fn move_by(&mut self, delta: isize) {
+        DiffScreen::scroll_by(self, delta);
+    }
+
+    fn page_by(&mut self, pages: isize) {
+        DiffScreen::page_by(self, pages);
+    }
+
+    fn to_end(&mut self, end: bool) {
+        DiffScreen::to_end(self, end);
+    }
+}

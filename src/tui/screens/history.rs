@@ -386,3 +386,17 @@ impl HistoryScreen {
         }
     }
 }
+
+impl super::Navigable for HistoryScreen {
+    fn move_by(&mut self, delta: isize) {
+        HistoryScreen::move_by(self, delta);
+    }
+
+    fn page_by(&mut self, pages: isize) {
+        HistoryScreen::page_by(self, pages);
+    }
+
+    fn to_end(&mut self, end: bool) {
+        HistoryScreen::to_end(self, end);
+    }
+}

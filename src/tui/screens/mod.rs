@@ -37,6 +37,30 @@ impl ListHit {
     }
 }
 
+/// A screen that moves through rows or scrolls text with the moving keys.
+pub trait Navigable {
+    /// One row (or line) down for a positive delta, up for a negative one.
+    fn move_by(&mut self, delta: isize);
+    fn page_by(&mut self, pages: isize);
+    /// To the last row (`true`) or the first.
+    fn to_end(&mut self, end: bool);
+}
+
+/// What a moving key does to a navigable screen; `false` if it is not a moving key.
+pub fn navigate(screen: &mut dyn Navigable, action: crate::tui::keymap::Action) -> bool {
+    use crate::tui::keymap::Action;
+    match action {
+        Action::Up => screen.move_by(-1),
+        Action::Down => screen.move_by(1),
+        Action::PageUp => screen.page_by(-1),
+        Action::PageDown => screen.page_by(1),
+        Action::Top => screen.to_end(false),
+        Action::Bottom => screen.to_end(true),
+        _ => return false,
+    }
+    true
+}
+
 /// Whether a point is inside a rectangle.
 pub fn contains(area: Rect, x: u16, y: u16) -> bool {
     x >= area.x && x < area.x + area.width && y >= area.y && y < area.y + area.height

@@ -400,3 +400,17 @@ fn detail_lines(area: &AreaView, view: &SubmissionView, theme: &Theme) -> Vec<Li
     }
     lines
 }
+
+impl super::Navigable for SubmissionScreen {
+    fn move_by(&mut self, delta: isize) {
+        SubmissionScreen::move_by(self, delta);
+    }
+
+    fn page_by(&mut self, pages: isize) {
+        SubmissionScreen::page_by(self, pages);
+    }
+
+    fn to_end(&mut self, end: bool) {
+        SubmissionScreen::to_end(self, end);
+    }
+}
