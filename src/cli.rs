@@ -243,6 +243,10 @@ pub enum Command {
     Log {
         /// Only this school's decisions.
         school: Option<String>,
+        /// Every commit that touched the school instead (its submissions, decisions and the
+        /// meetings that name it), as the interface's History view lists them.
+        #[arg(long)]
+        commits: bool,
         /// Read the history up to this commit, branch or tag instead of HEAD.
         #[arg(long, value_name = "REV")]
         rev: Option<String>,

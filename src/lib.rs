@@ -9,5 +9,6 @@ pub mod diff;
 pub mod export;
 pub mod model;
 pub mod repo;
+pub mod synth;
 pub mod tui;
 pub mod wrap;

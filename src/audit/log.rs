@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::history::{ChangeKind, Records};
+use crate::model::history::{ChangeKind, CommitInfo, RecordedDecision};
 use crate::model::{AcademicYear, KindId, ObjectId, OutcomeId, SchoolId};
 
 /// One decision in the log.
@@ -29,22 +29,43 @@ pub struct LogEntry {
     pub changed_by: Vec<(ChangeKind, ObjectId)>,
 }
 
-/// The decisions of one school (or all), newest first.
-pub fn decision_log(records: &Records, school: Option<&SchoolId>) -> Vec<LogEntry> {
-    let mut out: Vec<LogEntry> = records
-        .decisions
+/// The decisions of one school (or all), newest first, from the decisions as recorded and
+/// the commits that touched them (oldest first).
+pub fn decision_log(
+    commits: &[CommitInfo],
+    decisions: &[RecordedDecision],
+    school: Option<&SchoolId>,
+) -> Vec<LogEntry> {
+    let position: std::collections::HashMap<&ObjectId, usize> = commits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (&c.id, i))
+        .collect();
+    let mut by_path: std::collections::HashMap<&str, Vec<(usize, ChangeKind)>> =
+        std::collections::HashMap::new();
+    for (i, commit) in commits.iter().enumerate() {
+        for change in &commit.changes {
+            by_path
+                .entry(change.path.as_str())
+                .or_default()
+                .push((i, change.kind));
+        }
+    }
+    let superseded_by: std::collections::HashMap<&str, &RecordedDecision> = decisions
+        .iter()
+        .filter_map(|d| d.decision.supersedes.as_deref().map(|old| (old, d)))
+        .collect();
+    let mut out: Vec<LogEntry> = decisions
         .iter()
         .filter(|d| school.is_none_or(|s| &d.decision.school == s))
         .map(|d| {
-            let since = records.position(&d.commit).map_or(0, |i| i + 1);
-            let changed_by = records.commits[since.min(records.commits.len())..]
-                .iter()
-                .flat_map(|c| {
-                    c.changes
-                        .iter()
-                        .filter(|ch| ch.path == d.path)
-                        .map(|ch| (ch.kind, c.id.clone()))
-                })
+            let since = position.get(&d.commit).map_or(0, |i| i + 1);
+            let changed_by = by_path
+                .get(d.path.as_str())
+                .into_iter()
+                .flatten()
+                .filter(|(i, _)| *i >= since)
+                .map(|(i, kind)| (*kind, commits[*i].id.clone()))
                 .collect();
             LogEntry {
                 commit: d.commit.clone(),
@@ -59,10 +80,8 @@ pub fn decision_log(records: &Records, school: Option<&SchoolId>) -> Vec<LogEntr
                 meeting: d.decision.meeting,
                 recorder: d.decision.recorder.to_string(),
                 supersedes: d.decision.supersedes.clone(),
-                superseded_by: records
-                    .decisions
-                    .iter()
-                    .find(|later| later.decision.supersedes.as_deref() == Some(d.path.as_str()))
+                superseded_by: superseded_by
+                    .get(d.path.as_str())
                     .map(|later| (later.path.clone(), later.commit.clone())),
                 changed_by,
             }

@@ -794,6 +794,7 @@ mod tests {
             head,
             head_commit: id(4),
             unreadable: Vec::new(),
+            positions: Default::default(),
         }
     }
 

@@ -1,4 +1,5 @@
-//! `kitemark log`: the decision history from git, newest first.
+//! `kitemark log`: the decision history from git, newest first; with `--commits`, every
+//! commit that touched a school, as the interface's History view lists them.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -9,7 +10,7 @@ use super::{EXIT_OK, columns, print};
 use crate::audit::log::{LogEntry, decision_log};
 use crate::cli::Format;
 use crate::model::SchoolId;
-use crate::model::history::ChangeKind;
+use crate::model::history::{ChangeKind, CommitInfo};
 use crate::repo::PanelRepo;
 
 #[derive(Serialize)]
@@ -17,6 +18,13 @@ struct JsonOutput<'a> {
     commit: String,
     school: Option<&'a SchoolId>,
     decisions: &'a [LogEntry],
+}
+
+#[derive(Serialize)]
+struct JsonCommits<'a> {
+    commit: String,
+    school: &'a SchoolId,
+    commits: &'a [CommitInfo],
 }
 
 fn status(entry: &LogEntry) -> String {
@@ -42,24 +50,31 @@ fn status(entry: &LogEntry) -> String {
 pub fn run(
     repo_path: &Path,
     school: Option<&str>,
+    commits: bool,
     rev: Option<&str>,
     format: Format,
 ) -> anyhow::Result<ExitCode> {
     let school: Option<SchoolId> = school.map(str::parse).transpose()?;
     let repo = PanelRepo::open(repo_path)?;
-    let records = repo.records(rev)?;
+    let head = repo.commit_of(rev)?;
     if let Some(s) = &school
-        && !records.head.years.contains_key(s)
-        && !records.head.schools.contains_key(s)
-        && !records.decisions.iter().any(|d| &d.decision.school == s)
+        && !repo.exists_at(&head, &format!("submissions/{s}"))
+        && !repo.exists_at(&head, &format!("decisions/{s}"))
     {
         anyhow::bail!("{s} is not a school of this repository (see `kitemark schools`)");
     }
-    let entries = decision_log(&records, school.as_ref());
+    if commits {
+        let Some(school) = &school else {
+            anyhow::bail!("--commits lists one school's history: name the school");
+        };
+        return school_commits(&repo, school, rev, &head.to_string(), format);
+    }
+    let (history, decisions) = repo.recorded_decisions(rev, school.as_ref())?;
+    let entries = decision_log(&history, &decisions, school.as_ref());
     match format {
         Format::Json => {
             let json = JsonOutput {
-                commit: records.head_commit.to_string(),
+                commit: head.to_string(),
                 school: school.as_ref(),
                 decisions: &entries,
             };
@@ -94,8 +109,56 @@ pub fn run(
             };
             print(&format!(
                 "{title} up to commit {}: {}\n\n{}",
-                records.head_commit.short(),
+                head.short(),
                 entries.len(),
+                columns(&rows)
+            ))?;
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+fn school_commits(
+    repo: &PanelRepo,
+    school: &SchoolId,
+    rev: Option<&str>,
+    head: &str,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
+    let history = repo.school_history(rev, school)?;
+    match format {
+        Format::Json => {
+            let json = JsonCommits {
+                commit: head.to_owned(),
+                school,
+                commits: &history,
+            };
+            print(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
+        }
+        Format::Text => {
+            let mut rows = vec![
+                ["COMMIT", "DATE", "AUTHOR", "SUMMARY", "FILES"]
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect::<Vec<_>>(),
+            ];
+            for c in &history {
+                rows.push(vec![
+                    c.id.short().to_owned(),
+                    c.committer.time.strftime("%Y-%m-%d %H:%M").to_string(),
+                    c.author.name.clone(),
+                    c.summary.clone(),
+                    c.changes
+                        .iter()
+                        .map(|ch| format!("{} {}", ch.kind.letter(), ch.path))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ]);
+            }
+            print(&format!(
+                "Commits that touched {school} up to commit {}: {}\n\n{}",
+                &head[..7],
+                history.len(),
                 columns(&rows)
             ))?;
         }

@@ -119,9 +119,10 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
         Command::Schools { on, rev, format } => schools::run(repo, on, rev.as_deref(), format),
         Command::Log {
             school,
+            commits,
             rev,
             format,
-        } => log::run(repo, school.as_deref(), rev.as_deref(), format),
+        } => log::run(repo, school.as_deref(), commits, rev.as_deref(), format),
         Command::Audit { on, rev, format } => audit::run(repo, on, rev.as_deref(), format),
         Command::Export(crate::cli::ExportCommand::Minutes { meeting, output }) => {
             export::run_minutes(repo, meeting, output.as_deref())

@@ -129,6 +129,20 @@ pub fn to_ron<T: Serialize>(value: &T) -> Result<String, ron::Error> {
 
 /// The position of the first unresolved merge-conflict marker, if any.
 pub fn conflict_marker(text: &str) -> Option<Position> {
+    // A marker starts a line with one of four characters; most files have no line that
+    // starts with any of them, and then no line needs a closer look.
+    let bytes = text.as_bytes();
+    let marker_start = |b: u8| (b == b'<') | (b == b'>') | (b == b'|') | (b == b'=');
+    let candidate = bytes.first().copied().is_some_and(marker_start)
+        || bytes
+            .iter()
+            .zip(bytes.iter().skip(1))
+            .fold(false, |any, (&a, &b)| {
+                any | ((a == b'\n') & marker_start(b))
+            });
+    if !candidate {
+        return None;
+    }
     text.lines().enumerate().find_map(|(i, line)| {
         let is_marker = ["<<<<<<<", ">>>>>>>", "|||||||"]
             .iter()
@@ -155,6 +169,19 @@ pub fn is_bidi_control(c: char) -> bool {
 /// Control characters in a file, written raw or as RON escapes (`\u{1b}`, `\x1b`), with their
 /// positions.
 pub fn control_characters(text: &str) -> Vec<(Position, char)> {
+    // Almost every file has none: say so after one pass over the bytes. Escapes start with a
+    // backslash; raw controls are bytes below 0x20 or DEL; C1 and bidi controls are non-ASCII.
+    // One branch-free pass (the compiler turns it into vector code); anything unusual, a
+    // carriage return included, goes to the careful pass below.
+    let (unusual, non_ascii) = text.as_bytes().iter().fold((false, false), |(u, n), &b| {
+        (
+            u | (b == b'\\') | (b == 0x7f) | ((b < 0x20) & (b != b'\n') & (b != b'\t')),
+            n | (b >= 0x80),
+        )
+    });
+    if !unusual && (!non_ascii || !text.chars().any(is_forbidden_control)) {
+        return Vec::new();
+    }
     let mut found = Vec::new();
     for (i, line) in text.split('\n').enumerate() {
         let chars: Vec<char> = line.chars().collect();

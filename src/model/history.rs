@@ -119,12 +119,28 @@ pub struct Records {
     pub head_commit: ObjectId,
     /// Files that could not be read, as messages: they limit what the audit can say.
     pub unreadable: Vec<String>,
+    /// Each commit's position in `commits`, once [`Records::index`] has been called.
+    pub positions: std::collections::HashMap<ObjectId, usize>,
 }
 
 impl Records {
+    /// Builds the lookup of commits by id, so that finding one does not scan the history.
+    pub fn index(&mut self) {
+        self.positions = self
+            .commits
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+    }
+
     /// The position of a commit in `commits`.
     pub fn position(&self, id: &ObjectId) -> Option<usize> {
-        self.commits.iter().position(|c| &c.id == id)
+        if self.positions.is_empty() {
+            self.commits.iter().position(|c| &c.id == id)
+        } else {
+            self.positions.get(id).copied()
+        }
     }
 }
 

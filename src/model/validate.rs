@@ -76,11 +76,61 @@ pub struct Validator {
     supersedes: Vec<(String, String)>,
 }
 
+/// A file's text checked and parsed ahead of the validator, possibly on another thread: the
+/// costly part of checking a file, which does not depend on any other file.
+pub struct Prepared {
+    conflict: Option<Position>,
+    controls: Vec<(Position, char)>,
+    parsed: Option<Result<Box<dyn std::any::Any + Send>, super::format::SyntaxError>>,
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("conflict", &self.conflict)
+            .field("controls", &self.controls)
+            .finish_non_exhaustive()
+    }
+}
+
+fn parsed_as<T: DeserializeOwned + Send + 'static>(
+    text: &str,
+) -> Result<Box<dyn std::any::Any + Send>, super::format::SyntaxError> {
+    from_ron::<T>(text).map(|value| Box::new(value) as Box<dyn std::any::Any + Send>)
+}
+
+/// Checks a file's text for what makes it unusable and parses it as what its path says it is.
+pub fn prepare(kind: &PanelPath, text: &str) -> Prepared {
+    let conflict = conflict_marker(text);
+    if conflict.is_some() {
+        return Prepared {
+            conflict,
+            controls: Vec::new(),
+            parsed: None,
+        };
+    }
+    let parsed = match kind {
+        PanelPath::Rubric(_) => parsed_as::<Rubric>(text),
+        PanelPath::Panel => parsed_as::<Panel>(text),
+        PanelPath::School(_) => parsed_as::<School>(text),
+        PanelPath::SelfReview(..) => parsed_as::<SelfReview>(text),
+        PanelPath::ActionPlan(..) => parsed_as::<ActionPlan>(text),
+        PanelPath::Meeting(_) => parsed_as::<Meeting>(text),
+        PanelPath::Decision(_) => parsed_as::<Decision>(text),
+    };
+    Prepared {
+        conflict,
+        controls: control_characters(text),
+        parsed: Some(parsed),
+    }
+}
+
 /// The problems of one file, with its text at hand to point at lines.
 struct FileCheck<'a> {
     path: &'a str,
     text: &'a str,
     problems: &'a mut Vec<Problem>,
+    prepared: Option<Prepared>,
 }
 
 impl FileCheck<'_> {
@@ -118,8 +168,21 @@ impl FileCheck<'_> {
     }
 
     /// Problems that make the text unusable or unsafe, then the parse itself.
-    fn parse<T: DeserializeOwned>(&mut self) -> Option<T> {
-        if let Some(pos) = conflict_marker(self.text) {
+    fn parse<T: DeserializeOwned + 'static>(&mut self) -> Option<T> {
+        let prepared = self.prepared.take();
+        let (conflict, controls) = match &prepared {
+            Some(p) => (p.conflict, p.controls.clone()),
+            None => {
+                let conflict = conflict_marker(self.text);
+                let controls = if conflict.is_some() {
+                    Vec::new()
+                } else {
+                    control_characters(self.text)
+                };
+                (conflict, controls)
+            }
+        };
+        if let Some(pos) = conflict {
             self.error(
                 "merge-conflict",
                 Some(pos),
@@ -128,7 +191,7 @@ impl FileCheck<'_> {
             );
             return None;
         }
-        for (pos, c) in control_characters(self.text) {
+        for (pos, c) in controls {
             self.error(
                 "control-character",
                 Some(pos),
@@ -138,7 +201,16 @@ impl FileCheck<'_> {
                 ),
             );
         }
-        match from_ron::<T>(self.text) {
+        let parsed = match prepared.and_then(|p| p.parsed) {
+            Some(Ok(any)) => match any.downcast::<T>() {
+                Ok(value) => Ok(*value),
+                // Prepared as another kind: parse again as this one.
+                Err(_) => from_ron::<T>(self.text),
+            },
+            Some(Err(e)) => Err(e),
+            None => from_ron::<T>(self.text),
+        };
+        match parsed {
             Ok(value) => Some(value),
             Err(e) => {
                 self.error("syntax", Some(e.position), e.message);
@@ -241,6 +313,17 @@ impl Validator {
 
     /// Checks a file whose kind is already known.
     pub fn check_file(&mut self, kind: &PanelPath, path: &str, text: &str) {
+        self.check_prepared(kind, path, text, None);
+    }
+
+    /// Checks a file whose text has been [`prepare`]d already (or not).
+    pub fn check_prepared(
+        &mut self,
+        kind: &PanelPath,
+        path: &str,
+        text: &str,
+        prepared: Option<Prepared>,
+    ) {
         self.files_checked += 1;
         self.seen.insert(path.to_owned());
         let mut problems = std::mem::take(&mut self.problems);
@@ -248,6 +331,7 @@ impl Validator {
             path,
             text,
             problems: &mut problems,
+            prepared,
         };
         match kind {
             PanelPath::Rubric(id) => self.rubric(&mut file, id),
@@ -455,12 +539,15 @@ impl Validator {
         let mut occurrences: BTreeMap<&str, usize> = BTreeMap::new();
         for entry in &review.areas {
             let nth = occurrences.entry(entry.area.as_str()).or_default();
-            let here = file.at("area", entry.area.as_str(), *nth);
+            // Found in the text only when a problem is reported: a search per area per file
+            // would cost more than the parse.
+            let nth_here = *nth;
+            let here = |f: &FileCheck| f.at("area", entry.area.as_str(), nth_here);
             *nth += 1;
             let Some(area) = rubric.area(&entry.area) else {
                 file.error(
                     "unknown-area",
-                    here,
+                    here(file),
                     format!(
                         "{:?} is not an area of {:?} (areas: {})",
                         entry.area.as_str(),
@@ -497,7 +584,7 @@ impl Validator {
             if entry.reflection.trim().is_empty() {
                 file.error(
                     "empty-text",
-                    here,
+                    here(file),
                     format!("area {:?} has no reflection", entry.area.as_str()),
                 );
             }
@@ -505,7 +592,7 @@ impl Validator {
                 match area.criteria.iter().find(|c| &c.id == criterion) {
                     None => file.error(
                         "unknown-criterion",
-                        here,
+                        here(file),
                         format!(
                             "criterion {:?} is not a criterion of area {:?}",
                             criterion.as_str(),
@@ -515,7 +602,7 @@ impl Validator {
                     Some(c) => match c.max_points {
                         None => file.error(
                             "unscored-criterion",
-                            here,
+                            here(file),
                             format!(
                                 "criterion {:?} is not scored in {:?}",
                                 criterion.as_str(),
@@ -524,7 +611,7 @@ impl Validator {
                         ),
                         Some(max) if *points > max => file.error(
                             "score-out-of-range",
-                            here,
+                            here(file),
                             format!(
                                 "criterion {:?} scores {points}, more than its {max} points",
                                 criterion.as_str()
@@ -574,7 +661,7 @@ impl Validator {
         }
         let rubric = self.rubric_for(school, year);
         for action in &plan.actions {
-            let here = file.at("id", action.id.as_str(), 0);
+            let here = |f: &FileCheck| f.at("id", action.id.as_str(), 0);
             if let Some(rubric) = rubric
                 && rubric.area(&action.area).is_none()
             {
@@ -593,7 +680,7 @@ impl Validator {
             if action.due < action.start {
                 file.error(
                     "bad-dates",
-                    here,
+                    here(file),
                     format!(
                         "action {:?} is due ({}) before it starts ({})",
                         action.id.as_str(),
@@ -605,14 +692,14 @@ impl Validator {
             if action.text.trim().is_empty() {
                 file.error(
                     "empty-text",
-                    here,
+                    here(file),
                     format!("action {:?} has no text", action.id.as_str()),
                 );
             }
             if action.owner.trim().is_empty() {
                 file.error(
                     "empty-text",
-                    here,
+                    here(file),
                     format!("action {:?} has no owner", action.id.as_str()),
                 );
             }

@@ -52,8 +52,7 @@ fn changes_under(
 ) -> Result<(), RepoError> {
     let tree_of = |oid: Option<Oid>| oid.and_then(|o| repo.find_tree(o).ok());
     let (old_tree, new_tree) = (tree_of(old), tree_of(new));
-    let is_tree = old_tree.is_some() || new_tree.is_some();
-    if !is_tree {
+    if old_tree.is_none() && new_tree.is_none() {
         // A single file, such as panel.ron.
         let kind = match (old, new) {
             (None, Some(_)) => ChangeKind::Added,
@@ -68,32 +67,120 @@ fn changes_under(
         });
         return Ok(());
     }
-    let diff = repo
-        .diff_tree_to_tree(old_tree.as_ref(), new_tree.as_ref(), None)
-        .map_err(RepoError::git(format!("cannot compare {prefix}")))?;
-    for delta in diff.deltas() {
-        let kind = match delta.status() {
-            git2::Delta::Added => ChangeKind::Added,
-            git2::Delta::Deleted => ChangeKind::Deleted,
-            _ => ChangeKind::Modified,
-        };
-        let file = if kind == ChangeKind::Deleted {
-            delta.old_file()
-        } else {
-            delta.new_file()
-        };
-        let Some(path) = file.path() else { continue };
-        let relative = path.to_string_lossy();
-        let present = |f: git2::DiffFile<'_>| f.exists().then(|| object_id(f.id()));
-        out.push(FileChange {
-            path: format!("{}/{relative}", prefix.trim_end_matches('/')),
-            kind,
-            old: present(delta.old_file()),
-            new: present(delta.new_file()),
-        });
-    }
+    diff_trees(
+        repo,
+        old_tree.as_ref(),
+        new_tree.as_ref(),
+        prefix.trim_end_matches('/'),
+        out,
+    );
     Ok(())
 }
+
+fn is_tree(e: &git2::TreeEntry<'_>) -> bool {
+    e.kind() == Some(git2::ObjectType::Tree)
+}
+
+/// git's order of tree entries: by name, a folder's name as if it ended with '/'.
+fn entry_order(a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>) -> std::cmp::Ordering {
+    let (an, bn) = (a.name_bytes(), b.name_bytes());
+    let common = an.len().min(bn.len());
+    match an[..common].cmp(&bn[..common]) {
+        std::cmp::Ordering::Equal => {
+            let next = |name: &[u8], tree: bool| match name.get(common) {
+                Some(c) => *c,
+                None if tree => b'/',
+                None => 0,
+            };
+            next(an, is_tree(a)).cmp(&next(bn, is_tree(b)))
+        }
+        other => other,
+    }
+}
+
+/// Every file under two versions of a folder that differs between them. Both trees are
+/// walked side by side in git's order, comparing ids, and only differing subtrees are
+/// entered, which is what makes a history of many small changes to a large folder cheap.
+fn diff_trees(
+    repo: &Repository,
+    old: Option<&git2::Tree<'_>>,
+    new: Option<&git2::Tree<'_>>,
+    prefix: &str,
+    out: &mut Vec<FileChange>,
+) {
+    // Borrowed entries: no copy of a large folder's listing per commit.
+    let a: Vec<git2::TreeEntry<'_>> = old.map(|t| t.iter().collect()).unwrap_or_default();
+    let b: Vec<git2::TreeEntry<'_>> = new.map(|t| t.iter().collect()).unwrap_or_default();
+    let (mut i, mut j) = (0, 0);
+    let path =
+        |e: &git2::TreeEntry<'_>| format!("{prefix}/{}", String::from_utf8_lossy(e.name_bytes()));
+    let only = |e: &git2::TreeEntry<'_>, added: bool, out: &mut Vec<FileChange>| {
+        if is_tree(e) {
+            let tree = repo.find_tree(e.id()).ok();
+            if added {
+                diff_trees(repo, None, tree.as_ref(), &path(e), out);
+            } else {
+                diff_trees(repo, tree.as_ref(), None, &path(e), out);
+            }
+        } else {
+            out.push(FileChange {
+                path: path(e),
+                kind: if added {
+                    ChangeKind::Added
+                } else {
+                    ChangeKind::Deleted
+                },
+                old: (!added).then(|| object_id(e.id())),
+                new: added.then(|| object_id(e.id())),
+            });
+        }
+    };
+    while i < a.len() || j < b.len() {
+        let order = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => entry_order(x, y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                only(&a[i], false, out);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                only(&b[j], true, out);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                let (x, y) = (&a[i], &b[j]);
+                if x.id() != y.id() {
+                    match (is_tree(x), is_tree(y)) {
+                        (true, true) => {
+                            let (tx, ty) =
+                                (repo.find_tree(x.id()).ok(), repo.find_tree(y.id()).ok());
+                            diff_trees(repo, tx.as_ref(), ty.as_ref(), &path(y), out);
+                        }
+                        (false, false) => out.push(FileChange {
+                            path: path(y),
+                            kind: ChangeKind::Modified,
+                            old: Some(object_id(x.id())),
+                            new: Some(object_id(y.id())),
+                        }),
+                        _ => {
+                            only(x, false, out);
+                            only(y, true, out);
+                        }
+                    }
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+}
+
+/// What a walked commit holds at the paths asked about: the ids of their top folders, and of
+/// the paths themselves.
+type Seen = (Vec<Option<Oid>>, Vec<Option<Oid>>);
 
 impl PanelRepo {
     /// The commits reachable from `rev` (`None` for HEAD) that changed anything under
@@ -109,10 +196,19 @@ impl PanelRepo {
         let mut walk = repo
             .revwalk()
             .map_err(RepoError::git("cannot walk the history"))?;
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)
+        // Oldest first, so that a commit's parents are known when it is reached: what a path
+        // names at a commit is the parent's unless the path's top folder changed, and the
+        // folder (which may list a thousand schools) is read only when it did.
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)
             .map_err(RepoError::git("cannot walk the history"))?;
         walk.push(start)
             .map_err(RepoError::git("cannot walk the history"))?;
+        let tops: Vec<&str> = prefixes
+            .iter()
+            .map(|p| p.split('/').next().unwrap_or(p))
+            .collect();
+        // Per commit: the ids of the prefixes' top folders, and of the prefixes themselves.
+        let mut known: std::collections::HashMap<Oid, Seen> = std::collections::HashMap::new();
         let mut out = Vec::new();
         for oid in walk {
             let oid = oid.map_err(RepoError::git("cannot walk the history"))?;
@@ -122,15 +218,29 @@ impl PanelRepo {
             let tree = commit
                 .tree()
                 .map_err(RepoError::git(format!("cannot read the tree of {oid}")))?;
-            let here: Vec<Option<Oid>> = prefixes.iter().map(|p| entry(&tree, p)).collect();
-            let parents: Vec<Vec<Option<Oid>>> = commit
-                .parents()
-                .map(|p| {
-                    p.tree()
-                        .map(|t| prefixes.iter().map(|pre| entry(&t, pre)).collect())
-                        .unwrap_or_else(|_| vec![None; prefixes.len()])
+            let top_here: Vec<Option<Oid>> = tops.iter().map(|t| entry(&tree, t)).collect();
+            let first_parent = commit.parent_ids().next().and_then(|p| known.get(&p));
+            let here: Vec<Option<Oid>> = prefixes
+                .iter()
+                .enumerate()
+                .map(|(i, p)| match first_parent {
+                    Some((top, value)) if top[i] == top_here[i] => value[i],
+                    _ => entry(&tree, p),
                 })
                 .collect();
+            let parents: Vec<Vec<Option<Oid>>> = commit
+                .parent_ids()
+                .map(|p| match known.get(&p) {
+                    Some((_, value)) => value.clone(),
+                    // A parent outside the walk (a shallow clone's edge): read it.
+                    None => repo
+                        .find_commit(p)
+                        .and_then(|c| c.tree())
+                        .map(|t| prefixes.iter().map(|pre| entry(&t, pre)).collect())
+                        .unwrap_or_else(|_| vec![None; prefixes.len()]),
+                })
+                .collect();
+            known.insert(oid, (top_here, here.clone()));
             let before = |i: usize| parents.first().and_then(|p| p[i]);
             // Like `git log -- paths`: a commit that leaves the paths as some parent had
             // them is left out; a root commit counts what it adds.
@@ -172,6 +282,7 @@ impl PanelRepo {
                 changes,
             });
         }
+        out.reverse();
         Ok(out)
     }
 
@@ -220,6 +331,19 @@ impl PanelRepo {
             }
         }
         Ok(out)
+    }
+
+    /// The id of the commit `rev` names (`None` for HEAD).
+    pub fn commit_of(&self, rev: Option<&str>) -> Result<ObjectId, RepoError> {
+        self.snapshot_commit(rev).map(object_id)
+    }
+
+    /// Whether `path` (a file or a folder) exists at `commit`.
+    pub fn exists_at(&self, commit: &ObjectId, path: &str) -> bool {
+        oid_of(commit)
+            .and_then(|oid| self.git().find_commit(oid).ok())
+            .and_then(|c| c.tree().ok())
+            .is_some_and(|t| entry(&t, path).is_some())
     }
 
     /// The commit `rev` names (`None` for HEAD).

@@ -83,6 +83,79 @@ impl PanelRepo {
             .then(|| ObjectId::from_git(entry.id().to_string()))
     }
 
+    /// The decisions (of one school, or all) as first recorded, with the commits that
+    /// touched them, oldest first, and the commit the history ends at. Only the decisions'
+    /// folder is walked: cheaper than [`PanelRepo::records`] when only the log is wanted.
+    pub fn recorded_decisions(
+        &self,
+        rev: Option<&str>,
+        school: Option<&crate::model::SchoolId>,
+    ) -> Result<
+        (
+            Vec<crate::model::history::CommitInfo>,
+            Vec<RecordedDecision>,
+        ),
+        RepoError,
+    > {
+        let prefix = match school {
+            Some(s) => format!("decisions/{s}"),
+            None => "decisions".to_owned(),
+        };
+        let mut commits = self.history(rev, &[prefix])?;
+        commits.reverse();
+        let mut cache = Cache {
+            repo: self,
+            texts: HashMap::new(),
+            unreadable: Vec::new(),
+        };
+        let mut parsed: HashMap<ObjectId, Option<Decision>> = HashMap::new();
+        let mut decisions = Vec::new();
+        for commit in &commits {
+            for change in &commit.changes {
+                let (ChangeKind::Added, Some(blob)) = (change.kind, &change.new) else {
+                    continue;
+                };
+                let Some(decision) = cache.parse(&mut parsed, blob, &change.path) else {
+                    continue;
+                };
+                decisions.push(RecordedDecision {
+                    path: change.path.clone(),
+                    commit: commit.id.clone(),
+                    author: commit.author.clone(),
+                    decision,
+                    meeting: None,
+                    panel: None,
+                    rubric: None,
+                    review: None,
+                });
+            }
+        }
+        Ok((commits, decisions))
+    }
+
+    /// Whether the history up to `rev` holds any merge.
+    pub fn has_merges(&self, rev: Option<&str>) -> Result<bool, RepoError> {
+        let repo = self.git();
+        let snapshot = self.snapshot_at(rev)?;
+        let start = git2::Oid::from_str(snapshot.commit_id().as_str())
+            .map_err(RepoError::git("bad commit id"))?;
+        let mut walk = repo
+            .revwalk()
+            .map_err(RepoError::git("cannot walk the history"))?;
+        walk.push(start)
+            .map_err(RepoError::git("cannot walk the history"))?;
+        for oid in walk {
+            let oid = oid.map_err(RepoError::git("cannot walk the history"))?;
+            let commit = repo
+                .find_commit(oid)
+                .map_err(RepoError::git(format!("cannot read commit {oid}")))?;
+            if commit.parent_count() > 1 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// The history and decisions the audit reads, up to `rev` (`None` for HEAD).
     pub fn records(&self, rev: Option<&str>) -> Result<Records, RepoError> {
         let snapshot = self.snapshot_at(rev)?;
@@ -107,8 +180,35 @@ impl PanelRepo {
         let mut reviews: HashMap<ObjectId, Option<SelfReview>> = HashMap::new();
         let mut decisions_parsed: HashMap<ObjectId, Option<Decision>> = HashMap::new();
         let mut decisions = Vec::new();
+        // The blob of each meeting, school profile and rubric as the walk goes, so that what
+        // was in force at a commit is known without looking it up in the commit's tree. Only
+        // a history without merges is a single line that this can follow; otherwise each is
+        // looked up in the commit's tree.
+        let linear = !self.has_merges(rev)?;
+        let mut state: HashMap<String, ObjectId> = HashMap::new();
 
         for commit in &commits {
+            if linear {
+                for change in &commit.changes {
+                    let tracked = change.path.starts_with("meetings/")
+                        || change.path.starts_with("rubrics/")
+                        || change.path.ends_with("/school.ron");
+                    if !tracked {
+                        continue;
+                    }
+                    match &change.new {
+                        Some(blob) => state.insert(change.path.clone(), blob.clone()),
+                        None => state.remove(&change.path),
+                    };
+                }
+            }
+            let blob_at = |cache: &mut Cache<'_>, path: &str| -> Option<ObjectId> {
+                if linear {
+                    state.get(path).cloned()
+                } else {
+                    cache.blob(&commit.id, path)
+                }
+            };
             if let Some(change) = commit.changes.iter().find(|c| c.path == "panel.ron") {
                 current = match &change.new {
                     Some(blob) => match panel_blobs.get(blob) {
@@ -143,29 +243,34 @@ impl PanelRepo {
                     continue;
                 };
                 let meeting_path = PanelPath::Meeting(decision.meeting).to_string();
-                let meeting = cache
-                    .blob(&commit.id, &meeting_path)
+                let meeting = blob_at(&mut cache, &meeting_path)
                     .and_then(|b| cache.parse(&mut meetings, &b, &meeting_path));
                 let panel = current.and_then(|i| panels.get(i)).cloned();
                 let profile_path = PanelPath::School(decision.school.clone()).to_string();
-                let rubric_id = cache
-                    .blob(&commit.id, &profile_path)
+                let rubric_id = blob_at(&mut cache, &profile_path)
                     .and_then(|b| cache.parse(&mut schools, &b, &profile_path))
                     .and_then(|s| s.rubric)
                     .or_else(|| panel.as_ref().map(|p| p.default_rubric.clone()));
-                let rubric = rubric_id.and_then(|id| {
+                let rubric: Option<Rubric> = rubric_id.and_then(|id| {
                     let path = PanelPath::Rubric(id).to_string();
-                    cache
-                        .blob(&commit.id, &path)
-                        .and_then(|b| cache.parse(&mut rubrics, &b, &path))
+                    blob_at(&mut cache, &path).and_then(|b| cache.parse(&mut rubrics, &b, &path))
                 });
-                let review = decision.made_on.as_ref().and_then(|made_on| {
-                    let file = made_on
-                        .files
-                        .iter()
-                        .find(|f| f.path.ends_with("/self-review.ron"))?;
-                    cache.parse(&mut reviews, &file.blob, &file.path)
-                });
+                // The self-review matters only to the evidence rules: read it only for a kind
+                // that has some.
+                let evidence = rubric
+                    .as_ref()
+                    .is_some_and(|r| r.evidence_rules_for(&decision.kind).next().is_some());
+                let review = decision
+                    .made_on
+                    .as_ref()
+                    .filter(|_| evidence)
+                    .and_then(|made_on| {
+                        let file = made_on
+                            .files
+                            .iter()
+                            .find(|f| f.path.ends_with("/self-review.ron"))?;
+                        cache.parse(&mut reviews, &file.blob, &file.path)
+                    });
                 decisions.push(RecordedDecision {
                     path: change.path.clone(),
                     commit: commit.id.clone(),
@@ -187,7 +292,7 @@ impl PanelRepo {
                 }
             }
         }
-        Ok(Records {
+        let mut records = Records {
             commits,
             panels,
             panel_at,
@@ -196,6 +301,9 @@ impl PanelRepo {
             head,
             head_commit: snapshot.commit_id(),
             unreadable: cache.unreadable,
-        })
+            positions: HashMap::new(),
+        };
+        records.index();
+        Ok(records)
     }
 }

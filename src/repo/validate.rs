@@ -1,52 +1,108 @@
 //! Validating a whole snapshot.
+//!
+//! Reading, decompressing and parsing each file does not depend on any other file, and is
+//! most of the cost; the checks that follow do depend on the files before (the rubric, the
+//! panel, a school's other year). So worker threads read and prepare the files, each taking
+//! every n-th one, and the validator takes them back in order.
 
-use super::{PanelRepo, ReadError, Snapshot};
+use std::sync::mpsc::{Receiver, sync_channel};
+
+use super::{BlobRef, PanelRepo, ReadError, Snapshot};
 use crate::model::Position;
-use crate::model::validate::{Mode, Report, Validator};
+use crate::model::layout::PanelPath;
+use crate::model::validate::{Mode, Prepared, Report, Validator, prepare};
+
+/// Files a worker may read ahead of the validator.
+const AHEAD: usize = 32;
+
+type Read = Result<(String, Option<Prepared>), ReadError>;
+
+fn reported(validator: &mut Validator, path: &str, e: &ReadError) {
+    let (code, position, message) = match e {
+        ReadError::TooLarge { size, limit, .. } => (
+            "too-large",
+            None,
+            format!(
+                "the file is {size} bytes, more than the {limit} bytes kitemark reads from one file"
+            ),
+        ),
+        ReadError::NotUtf8 { line, col, .. } => (
+            "not-utf8",
+            Some(Position {
+                line: *line,
+                col: *col,
+            }),
+            "not UTF-8 text (save the file as UTF-8)".to_owned(),
+        ),
+        ReadError::Syntax {
+            line, col, message, ..
+        } => (
+            "syntax",
+            Some(Position {
+                line: *line,
+                col: *col,
+            }),
+            message.clone(),
+        ),
+        ReadError::Git { source, .. } => ("unreadable", None, source.to_string()),
+    };
+    validator.unreadable(path, position, code, message);
+}
 
 impl PanelRepo {
-    /// Checks every file of the snapshot, streaming: one file's text at a time.
+    /// Checks every file of the snapshot, streaming: a few files' text at a time.
     pub fn validate(&self, snapshot: &Snapshot) -> Report {
         let mut validator = Validator::new(Mode::Repository);
         for unexpected in &snapshot.unexpected {
             validator.unexpected(&unexpected.path, unexpected.severity, &unexpected.reason);
         }
-        for (kind, blob) in snapshot.files_in_order() {
-            match self.read_text(blob) {
-                Ok(text) => validator.check_file(&kind, &blob.path, &text),
-                Err(e) => {
-                    let (code, position, message) = match &e {
-                        ReadError::TooLarge { size, limit, .. } => (
-                            "too-large",
-                            None,
-                            format!(
-                                "the file is {size} bytes, more than the {limit} bytes kitemark reads from one file"
-                            ),
-                        ),
-                        ReadError::NotUtf8 { line, col, .. } => (
-                            "not-utf8",
-                            Some(Position {
-                                line: *line,
-                                col: *col,
-                            }),
-                            "not UTF-8 text (save the file as UTF-8)".to_owned(),
-                        ),
-                        ReadError::Syntax {
-                            line, col, message, ..
-                        } => (
-                            "syntax",
-                            Some(Position {
-                                line: *line,
-                                col: *col,
-                            }),
-                            message.clone(),
-                        ),
-                        ReadError::Git { source, .. } => ("unreadable", None, source.to_string()),
+        let files: Vec<(PanelPath, &BlobRef)> = snapshot.files_in_order();
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let path = self.git().path().to_path_buf();
+        std::thread::scope(|scope| {
+            let mut queues: Vec<Receiver<Read>> = Vec::new();
+            for w in 0..workers {
+                let (send, receive) = sync_channel::<Read>(AHEAD);
+                queues.push(receive);
+                let mine: Vec<(PanelPath, BlobRef)> = files
+                    .iter()
+                    .skip(w)
+                    .step_by(workers)
+                    .map(|(kind, blob)| (kind.clone(), (*blob).clone()))
+                    .collect();
+                let path = path.clone();
+                scope.spawn(move || {
+                    // Each worker has its own handle: a repository is not shared between
+                    // threads.
+                    let Ok(repo) = PanelRepo::open(&path) else {
+                        return;
                     };
-                    validator.unreadable(&blob.path, position, code, message);
+                    for (kind, blob) in mine {
+                        let read = repo.read_text(&blob).map(|text| {
+                            let prepared = prepare(&kind, &text);
+                            (text, Some(prepared))
+                        });
+                        if send.send(read).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            for (i, (kind, blob)) in files.iter().enumerate() {
+                // A worker that could not open the repository sends nothing: read here.
+                let read = queues[i % workers]
+                    .recv()
+                    .unwrap_or_else(|_| self.read_text(blob).map(|t| (t, None)));
+                match read {
+                    Ok((text, prepared)) => {
+                        validator.check_prepared(kind, &blob.path, &text, prepared);
+                    }
+                    Err(e) => reported(&mut validator, &blob.path, &e),
                 }
             }
-        }
+        });
         validator.finish()
     }
 }

@@ -1,0 +1,174 @@
+//! Writing a long history quickly, for synthetic repositories: objects are kept in memory and
+//! written out as a pack every so many commits, never as thousands of loose files.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use git2::{Oid, Repository};
+use jiff::Zoned;
+
+use super::{PanelRepo, RepoError};
+use crate::model::{Identity, ObjectId};
+
+/// How many commits are kept in memory before they are written out as a pack.
+const COMMITS_PER_PACK: usize = 2000;
+
+/// The writer a bulk history is built with.
+pub struct Bulk<'r> {
+    repo: &'r Repository,
+    odb: &'r git2::Odb<'r>,
+    mempack: git2::Mempack<'r>,
+    head: Option<Oid>,
+    pending: usize,
+    commits: usize,
+}
+
+/// The id git gives a file's content.
+pub fn blob_id(content: &[u8]) -> Result<ObjectId, RepoError> {
+    Oid::hash_object(git2::ObjectType::Blob, content)
+        .map(|oid| ObjectId::from_git(oid.to_string()))
+        .map_err(RepoError::git("cannot hash a file"))
+}
+
+fn signature(who: &Identity, when: &Zoned) -> Result<git2::Signature<'static>, RepoError> {
+    let offset = when.offset().seconds() / 60;
+    git2::Signature::new(
+        &who.name,
+        &who.email,
+        &git2::Time::new(when.timestamp().as_second(), offset),
+    )
+    .map_err(RepoError::git(format!("cannot sign as {}", who.name)))
+}
+
+impl Bulk<'_> {
+    /// Commits `files` (paths and contents) on top of the last commit, as `author` at `when`.
+    pub fn commit(
+        &mut self,
+        files: &[(String, Vec<u8>)],
+        message: &str,
+        author: &Identity,
+        when: &Zoned,
+    ) -> Result<ObjectId, RepoError> {
+        let repo = self.repo;
+        let parent = match self.head {
+            Some(id) => Some(
+                repo.find_commit(id)
+                    .map_err(RepoError::git(format!("cannot find commit {id}")))?,
+            ),
+            None => None,
+        };
+        let base = match &parent {
+            Some(commit) => commit
+                .tree()
+                .map_err(RepoError::git("cannot read the parent's tree"))?,
+            None => {
+                let empty = repo
+                    .treebuilder(None)
+                    .and_then(|b| b.write())
+                    .map_err(RepoError::git("cannot write an empty tree"))?;
+                repo.find_tree(empty)
+                    .map_err(RepoError::git("cannot read the empty tree"))?
+            }
+        };
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for (path, content) in files {
+            let blob = repo
+                .blob(content)
+                .map_err(RepoError::git(format!("cannot store {path}")))?;
+            update.upsert(path.as_str(), blob, git2::FileMode::Blob);
+        }
+        let tree = update
+            .create_updated(repo, &base)
+            .and_then(|id| repo.find_tree(id))
+            .map_err(RepoError::git("cannot build the new tree"))?;
+        let sig = signature(author, when)?;
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        let id = repo
+            .commit(None, &sig, &sig, message, &tree, &parents)
+            .map_err(RepoError::git("cannot write the commit"))?;
+        self.head = Some(id);
+        self.commits += 1;
+        self.pending += 1;
+        if self.pending >= COMMITS_PER_PACK {
+            self.flush()?;
+        }
+        Ok(ObjectId::from_git(id.to_string()))
+    }
+
+    /// The commits written so far.
+    pub fn commits(&self) -> usize {
+        self.commits
+    }
+
+    /// Writes what is in memory out as a pack.
+    fn flush(&mut self) -> Result<(), RepoError> {
+        if self.pending == 0 {
+            return Ok(());
+        }
+        let mut buf = git2::Buf::new();
+        self.mempack
+            .dump(self.repo, &mut buf)
+            .map_err(RepoError::git("cannot gather the objects"))?;
+        let mut writer = self
+            .odb
+            .packwriter()
+            .map_err(RepoError::git("cannot start a pack"))?;
+        writer
+            .write_all(&buf)
+            .map_err(|e| RepoError::Io(format!("cannot write a pack: {e}")))?;
+        writer
+            .commit()
+            .map_err(RepoError::git("cannot finish a pack"))?;
+        self.mempack
+            .reset()
+            .map_err(RepoError::git("cannot empty the memory"))?;
+        self.odb
+            .refresh()
+            .map_err(RepoError::git("cannot find the new pack"))?;
+        self.pending = 0;
+        Ok(())
+    }
+}
+
+impl PanelRepo {
+    /// Creates a bare repository at `dir` (which must not exist) whose branch `main` holds the
+    /// history `write` builds, and returns what `write` returns.
+    pub fn create_bulk<T>(
+        dir: &Path,
+        write: impl FnOnce(&mut Bulk<'_>) -> Result<T, RepoError>,
+    ) -> Result<T, RepoError> {
+        if dir.exists() {
+            return Err(RepoError::Io(format!(
+                "{} exists already; give a new folder",
+                dir.display()
+            )));
+        }
+        let mut options = git2::RepositoryInitOptions::new();
+        options.bare(true).initial_head("main");
+        let repo = Repository::init_opts(dir, &options).map_err(RepoError::git(format!(
+            "cannot create a repository at {}",
+            dir.display()
+        )))?;
+        let odb = repo
+            .odb()
+            .map_err(RepoError::git("cannot open the object database"))?;
+        let mempack = odb
+            .add_new_mempack_backend(1000)
+            .map_err(RepoError::git("cannot keep objects in memory"))?;
+        let mut bulk = Bulk {
+            repo: &repo,
+            odb: &odb,
+            mempack,
+            head: None,
+            pending: 0,
+            commits: 0,
+        };
+        let result = write(&mut bulk)?;
+        bulk.flush()?;
+        if let Some(head) = bulk.head {
+            repo.reference("refs/heads/main", head, true, "kitemark: synthetic history")
+                .map_err(RepoError::git("cannot set the branch"))?;
+        }
+        Ok(result)
+    }
+}
