@@ -30,6 +30,9 @@ struct Args {
     /// The seed: the same seed gives the same repository.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Decide the last meeting's items too (by default they are left for the panel).
+    #[arg(long)]
+    all_decided: bool,
     /// Where to build it (a new folder).
     dir: PathBuf,
 }
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         years: args.years,
         seed: args.seed,
         last_year: args.last_year,
+        last_meeting_open: !args.all_decided,
     };
     match generate(&args.dir, &options) {
         Ok(summary) => {

@@ -15,6 +15,7 @@ mod validate;
 pub mod write;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::de::DeserializeOwned;
 
@@ -212,6 +213,9 @@ impl PanelRepo {
 
     /// A file's text, refusing files that are too large or not UTF-8.
     pub fn read_text(&self, blob: &BlobRef) -> Result<String, ReadError> {
+        if is_submission_file(&blob.path) {
+            SUBMISSION_FILES_READ.fetch_add(1, Ordering::Relaxed);
+        }
         let git_err = |source| ReadError::Git {
             path: blob.path.clone(),
             source,
@@ -283,6 +287,21 @@ impl PanelRepo {
             None => Ok(None),
         }
     }
+}
+
+/// Submission files (self-reviews and action plans) read by this process so far. Opening a
+/// repository reads none, however many it holds; the tests and `KITEMARK_TIMINGS` check it.
+static SUBMISSION_FILES_READ: AtomicUsize = AtomicUsize::new(0);
+
+/// How many submission files this process has read through [`PanelRepo::read_text`].
+pub fn submission_files_read() -> usize {
+    SUBMISSION_FILES_READ.load(Ordering::Relaxed)
+}
+
+/// `submissions/<school>/<year>/<file>`: a year's submission, not a school's profile.
+fn is_submission_file(path: &str) -> bool {
+    path.strip_prefix("submissions/")
+        .is_some_and(|rest| rest.matches('/').count() >= 2)
 }
 
 /// Whether listing the tree needs to look inside a folder.

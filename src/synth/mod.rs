@@ -32,6 +32,9 @@ pub struct Options {
     pub seed: u64,
     /// The last academic year; the first is `years - 1` before it.
     pub last_year: AcademicYear,
+    /// Leaves the last meeting's items undecided, as on the morning of a meeting, so that
+    /// the interface opens on a full agenda.
+    pub last_meeting_open: bool,
 }
 
 impl Default for Options {
@@ -42,6 +45,7 @@ impl Default for Options {
             seed: 1,
             last_year: AcademicYear::starting(2025)
                 .unwrap_or_else(|| AcademicYear::containing(date(2025, 9, 1))),
+            last_meeting_open: true,
         }
     }
 }
@@ -353,6 +357,12 @@ pub fn generate(dir: &Path, options: &Options) -> Result<Summary, RepoError> {
             &setup,
         )?;
 
+        // The last meeting with anything on its agenda (fewer schools than meetings leave
+        // some meetings empty).
+        let last_meeting = (0..MEETINGS_PER_YEAR)
+            .rev()
+            .find(|k| *k < schools.len())
+            .map(|k| (options.years.saturating_sub(1), k));
         for y in 0..options.years {
             let mut year = first_year;
             for _ in 0..y {
@@ -471,6 +481,9 @@ pub fn generate(dir: &Path, options: &Options) -> Result<Summary, RepoError> {
                     &at(meeting_day, 9, 30)?,
                 )?;
                 summary.meetings += 1;
+                if options.last_meeting_open && last_meeting == Some((y, k)) {
+                    continue;
+                }
 
                 // A decision on each item, recorded by a member who took part.
                 for (n, item) in meeting.agenda.iter().enumerate() {

@@ -247,9 +247,21 @@ impl App {
                     self.say(format!("Reloaded: commit {}", view.header.commit));
                 }
                 self.reloading = false;
+                // The evidence rules read the agenda items' self-reviews: asked for only now,
+                // so that the agenda is on screen before any submission is read.
+                let pending: Vec<_> = view
+                    .agenda
+                    .rows
+                    .iter()
+                    .filter(|r| r.evidence_pending)
+                    .cloned()
+                    .collect();
                 self.opened = Some(*view);
                 self.open_error = None;
                 self.rebind_forms();
+                if !pending.is_empty() {
+                    self.request(Request::Evidence { rows: pending });
+                }
                 if let Some(history) = &mut self.history {
                     history.data = None;
                     let request = Request::History {
@@ -331,8 +343,36 @@ impl App {
                 self.say(format!("✓ Saved {} ({title})", path.display()));
             }
             Response::Exported(Err(e)) => self.warn(format!("✗ Nothing was written: {e}")),
+            Response::Evidence(Ok((commit, rows))) => self.evidence_checked(&commit, rows),
+            Response::Evidence(Err(e)) => {
+                self.warn(format!("✗ Cannot check the evidence rules: {e}"));
+            }
             Response::DraftSaved { .. } => {}
         }
+    }
+
+    /// The agenda's rows with their evidence rules checked, if they belong to the commit on
+    /// screen (a reload may have replaced it).
+    fn evidence_checked(&mut self, commit: &str, rows: Vec<super::view::AgendaRow>) {
+        let Some(opened) = &mut self.opened else {
+            return;
+        };
+        if opened.header.commit != commit {
+            return;
+        }
+        for checked in rows {
+            if let Some(row) = opened.agenda.rows.iter_mut().find(|r| {
+                r.evidence_pending
+                    && r.school == checked.school
+                    && r.year == checked.year
+                    && r.kind == checked.kind
+            }) {
+                *row = checked;
+            }
+        }
+        self.agenda.set_data(&opened.agenda);
+        // An open decision form shows the rules as they stand.
+        self.rebind_forms();
     }
 
     /// Forms opened before a reload are checked against the new state from now on; what was

@@ -67,6 +67,10 @@ pub enum Request {
     },
     /// Writes a document to the export folder.
     Export(ExportJob),
+    /// The evidence rules of agenda rows, which need their self-reviews, checked against the
+    /// snapshot last opened. Asked for after the agenda is shown, so that opening reads no
+    /// submission.
+    Evidence { rows: Vec<view::AgendaRow> },
 }
 
 /// A document to write.
@@ -91,6 +95,7 @@ pub enum RequestKind {
     History,
     CommitFiles,
     Export,
+    Evidence,
 }
 
 impl Request {
@@ -105,6 +110,7 @@ impl Request {
             Request::History { .. } => RequestKind::History,
             Request::CommitFiles { .. } => RequestKind::CommitFiles,
             Request::Export(_) => RequestKind::Export,
+            Request::Evidence { .. } => RequestKind::Evidence,
         }
     }
 }
@@ -122,6 +128,8 @@ pub enum Response {
     CommitFiles(Result<Box<view::CommitFilesView>, String>),
     /// What was written, and where.
     Exported(Result<(String, PathBuf), String>),
+    /// Agenda rows with their evidence rules checked, and the commit they were checked at.
+    Evidence(Result<(String, Vec<view::AgendaRow>), String>),
     /// A draft was saved (or could not be): not an answer to a request.
     DraftSaved {
         key: String,
@@ -385,6 +393,7 @@ fn worker(path: PathBuf, queue: Receiver<(u64, Request)>, events: Sender<AppEven
                         RequestKind::History => Response::History(Err(message)),
                         RequestKind::CommitFiles => Response::CommitFiles(Err(message)),
                         RequestKind::Export => Response::Exported(Err(message)),
+                        RequestKind::Evidence => Response::Evidence(Err(message)),
                     }
                 });
             let loaded = Loaded {
@@ -460,6 +469,7 @@ impl Worker {
                     .map_err(clean),
             ),
             Request::Export(job) => Response::Exported(self.export(job).map_err(clean)),
+            Request::Evidence { rows } => Response::Evidence(self.evidence(rows).map_err(clean)),
             Request::CommitMeeting(meeting) => {
                 Response::Committed(match self.prepare_meeting(&meeting) {
                     Ok((prepared, spec)) => self.commit(prepared, spec),
@@ -672,17 +682,8 @@ impl Worker {
         let meeting = catalog.current_meeting(today);
         let short = snapshot.commit_id().short().to_owned();
         let header = view::header(&catalog, meeting, snapshot.branch.as_deref(), &short);
-        let mut agenda = view::agenda(&catalog, meeting, today);
-        // The evidence rules need the agenda items' self-reviews: a handful of files.
-        let mut reviews = BTreeMap::new();
-        for row in &agenda.rows {
-            let key = (row.school.clone(), row.year);
-            reviews.entry(key).or_insert_with(|| {
-                repo.self_review(&snapshot, &row.school, row.year)
-                    .map_err(|e| e.to_string())
-            });
-        }
-        view::with_evidence(&catalog, &mut agenda.rows, &reviews);
+        // The evidence rules wait for a request of their own (see `evidence`).
+        let agenda = view::agenda(&catalog, meeting, today);
         let (schools, school_problems) = view::schools(&catalog, today);
         let problems = errors
             .iter()
@@ -700,6 +701,29 @@ impl Worker {
             problems,
             drafts,
         })
+    }
+
+    /// Checks the evidence rules of agenda rows against their self-reviews: the only
+    /// submission files read before one is opened, and only once the agenda is on screen.
+    fn evidence(
+        &mut self,
+        mut rows: Vec<view::AgendaRow>,
+    ) -> Result<(String, Vec<view::AgendaRow>), String> {
+        self.repo()?;
+        let (Some(repo), Some((snapshot, catalog))) = (self.repo.as_ref(), self.snapshot.as_ref())
+        else {
+            return Err("the repository is not open".into());
+        };
+        let mut reviews = BTreeMap::new();
+        for row in rows.iter().filter(|r| r.evidence_pending) {
+            let key = (row.school.clone(), row.year);
+            reviews.entry(key).or_insert_with(|| {
+                repo.self_review(snapshot, &row.school, row.year)
+                    .map_err(|e| e.to_string())
+            });
+        }
+        view::with_evidence(catalog, &mut rows, &reviews);
+        Ok((snapshot.commit_id().short().to_owned(), rows))
     }
 
     fn submission(

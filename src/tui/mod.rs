@@ -48,6 +48,9 @@ struct Timings {
     frames: u64,
     events: u64,
     max_event_to_frame_ms: f64,
+    /// Submission files read in the whole run: the agenda's self-reviews, for the evidence
+    /// rules, and each submission opened.
+    submission_files_read: usize,
 }
 
 fn ms(d: Duration) -> f64 {
@@ -163,5 +166,6 @@ fn event_loop(
         }
     }
     app.finish();
+    timings.submission_files_read = crate::repo::submission_files_read();
     Ok(timings)
 }

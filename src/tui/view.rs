@@ -79,11 +79,16 @@ pub struct AgendaRow {
     pub rules: Vec<RuleView>,
     /// Problems reading what the rules need.
     pub rule_problem: Option<String>,
+    /// The evidence rules need the self-review, which is read after the agenda is shown.
+    pub evidence_pending: bool,
 }
 
 impl AgendaRow {
     /// All rules met (`Some(true)`), some not (`Some(false)`), or none apply (`None`).
     pub fn rules_met(&self) -> Option<bool> {
+        if self.evidence_pending {
+            return None;
+        }
         if self.rule_problem.is_some() {
             return Some(false);
         }
@@ -229,6 +234,8 @@ pub fn agenda(catalog: &Catalog, meeting: Option<&Meeting>, today: Date) -> Agen
                     }
                 }
             }
+            let evidence_pending =
+                rubric.is_some_and(|r| r.evidence_rules_for(&kind).next().is_some());
             let rules = match rubric {
                 Some(r) => eligibility_checks(r, &kind, &catalog.decision_records(&school), on)
                     .into_iter()
@@ -250,6 +257,7 @@ pub fn agenda(catalog: &Catalog, meeting: Option<&Meeting>, today: Date) -> Agen
                 conflicts,
                 rules,
                 rule_problem: None,
+                evidence_pending,
                 school,
                 year,
                 kind,
@@ -269,9 +277,11 @@ pub fn with_evidence(
         let Some(rubric) = catalog.rubric_for_school(&row.school) else {
             continue;
         };
-        if rubric.evidence_rules_for(&row.kind).next().is_none() {
+        // Only rows still waiting: checking a row twice would list its rules twice.
+        if !row.evidence_pending || rubric.evidence_rules_for(&row.kind).next().is_none() {
             continue;
         }
+        row.evidence_pending = false;
         match reviews.get(&(row.school.clone(), row.year)) {
             Some(Ok(Some(review))) => {
                 let checks = evidence_checks(rubric, &row.kind, review);

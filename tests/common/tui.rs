@@ -25,6 +25,13 @@ pub struct Harness {
 
 impl Harness {
     pub fn open(repo: &Path, width: u16, height: u16, theme: ThemeKind, colour: bool) -> Harness {
+        let mut harness = Harness::start(repo, width, height, theme, colour);
+        harness.settle();
+        harness
+    }
+
+    /// The app with its loader started and nothing yet answered.
+    pub fn start(repo: &Path, width: u16, height: u16, theme: ThemeKind, colour: bool) -> Harness {
         let (sender, events) = channel();
         let loader = Loader::spawn(repo.to_path_buf(), sender).unwrap();
         let options = Options {
@@ -35,13 +42,11 @@ impl Harness {
             keymap: KeyMap::default(),
             config_path: None,
         };
-        let mut harness = Harness {
+        Harness {
             app: App::new(options, loader),
             events,
             terminal: Terminal::new(TestBackend::new(width, height)).unwrap(),
-        };
-        harness.settle();
-        harness
+        }
     }
 
     /// Handles the loader's answers until nothing more is awaited.

@@ -33,6 +33,9 @@ pub const COLUMNS: [&str; 9] = [
 ];
 
 fn rules_text(row: &AgendaRow) -> String {
+    if row.evidence_pending {
+        return "…".to_owned();
+    }
     match row.rules_met() {
         None => "–".to_owned(),
         Some(all) => {
@@ -229,7 +232,13 @@ impl AgendaScreen {
                     Span::raw(format!(" {problem}")),
                 ]));
             }
-            if row.rules.is_empty() && row.rule_problem.is_none() {
+            if row.evidence_pending {
+                lines.push(Line::from(Span::styled(
+                    "… checking the evidence rules against the self-review",
+                    theme.muted,
+                )));
+            }
+            if row.rules.is_empty() && row.rule_problem.is_none() && !row.evidence_pending {
                 lines.push(Line::from(Span::styled(
                     "No evidence or eligibility rules apply to this kind.",
                     theme.muted,
