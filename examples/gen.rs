@@ -4,11 +4,12 @@
 //! cargo run --release --example gen -- --schools 1000 --years 5 DIR
 //! ```
 //!
-//! DIR must not exist; it becomes a bare repository whose branch `main` holds the history.
+//! DIR must not exist; it becomes a bare repository whose branch `main` holds the history,
+//! packed into one pack by `git repack` (as `git gc` leaves a repository) unless `--no-repack`.
 //! The same options (and `--seed`) always give the same repository.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use clap::Parser;
@@ -33,6 +34,10 @@ struct Args {
     /// Decide the last meeting's items too (by default they are left for the panel).
     #[arg(long)]
     all_decided: bool,
+    /// Leave the objects in the packs they were written in (one per 2,000 commits) instead
+    /// of packing them into one with `git repack`.
+    #[arg(long)]
+    no_repack: bool,
     /// Where to build it (a new folder).
     dir: PathBuf,
 }
@@ -49,6 +54,21 @@ fn main() -> ExitCode {
     };
     match generate(&args.dir, &options) {
         Ok(summary) => {
+            // A repository in use is packed by `git gc` now and then; the benchmarks read one
+            // as it is after that. (libgit2 keeps a cache of delta bases per pack, so a dozen
+            // packs would also cost the reader more memory than any real repository does.)
+            if !args.no_repack {
+                let repacked = Command::new("git")
+                    .arg("-C")
+                    .arg(&args.dir)
+                    .args(["repack", "-a", "-d", "-q"])
+                    .status();
+                if !repacked.is_ok_and(|s| s.success()) {
+                    eprintln!(
+                        "gen: note: `git repack -a -d` did not run; the objects stay in several packs"
+                    );
+                }
+            }
             println!(
                 "Built {} in {:.1} s: {} schools × {} years, {} commits ({} submissions, {} meetings, {} decisions), {:.0} MB of files",
                 args.dir.display(),

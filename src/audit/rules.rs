@@ -266,7 +266,7 @@ fn members_at_meeting(records: &Records, _today: Date) -> Vec<Finding> {
             ));
             continue;
         };
-        let panel = d.panel.as_ref();
+        let panel = d.panel.as_deref();
         let conflicted = panel
             .map(|p| conflicts(p, Some(meeting), &d.decision.school))
             .unwrap_or_default();
@@ -430,7 +430,7 @@ fn authorship(records: &Records, _today: Date) -> Vec<Finding> {
                 format!(
                     "{} names {} as its recorder but was committed by {} <{}>",
                     d.path,
-                    member_name(d.panel.as_ref(), &d.decision.recorder),
+                    member_name(d.panel.as_deref(), &d.decision.recorder),
                     clean(&d.author.name),
                     clean(&d.author.email)
                 ),
@@ -638,6 +638,7 @@ mod tests {
     //! and against that history broken in the one way the rule is about.
 
     use std::collections::BTreeMap;
+    use std::sync::Arc;
 
     use super::*;
     use crate::audit::audit;
@@ -779,16 +780,16 @@ mod tests {
         Records {
             panel_at: vec![Some(0); commits.len()],
             commits,
-            panels: vec![panel()],
+            panels: vec![panel().into()],
             decisions: vec![RecordedDecision {
                 path: DECISION.into(),
                 commit: id(4),
                 author: nurse(),
                 decision,
-                meeting: Some(meeting()),
-                panel: Some(panel()),
-                rubric: Some(rubric()),
-                review: Some(review()),
+                meeting: Some(meeting().into()),
+                panel: Some(panel().into()),
+                rubric: Some(rubric().into()),
+                review: Some(review().into()),
             }],
             head_files: BTreeMap::from([(REVIEW.into(), id(21)), (PLAN.into(), id(22))]),
             head,
@@ -910,7 +911,7 @@ mod tests {
         assert!(found[0].message.contains("Dan Head (head) took part in"));
 
         let mut r = baseline();
-        let meeting = r.decisions[0].meeting.as_mut().unwrap();
+        let meeting = r.decisions[0].meeting.as_mut().map(Arc::make_mut).unwrap();
         meeting.present.retain(|m| m != "nurse");
         meeting.apologies.push("nurse".parse().unwrap());
         let found = audit(&r, today());
@@ -937,7 +938,13 @@ mod tests {
         assert!(found[0].message.contains("among those taking part"));
 
         let mut r = baseline();
-        r.decisions[0].meeting.as_mut().unwrap().present.clear();
+        r.decisions[0]
+            .meeting
+            .as_mut()
+            .map(Arc::make_mut)
+            .unwrap()
+            .present
+            .clear();
         assert!(rules_of(&r).iter().any(|(rule, ..)| *rule == "no-quorum"));
     }
 
@@ -1002,6 +1009,7 @@ mod tests {
         r.decisions[0]
             .review
             .as_mut()
+            .map(Arc::make_mut)
             .unwrap()
             .areas
             .iter_mut()

@@ -2,6 +2,7 @@
 //! files. The read side builds them from git; the audit and the interface read them.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -93,10 +94,12 @@ pub struct RecordedDecision {
     pub commit: ObjectId,
     pub author: Person,
     pub decision: Decision,
-    pub meeting: Option<Meeting>,
-    pub panel: Option<Panel>,
-    pub rubric: Option<Rubric>,
-    pub review: Option<SelfReview>,
+    // What was in force at the commit. Shared: thousands of decisions were made at a few
+    // dozen meetings under one rubric, and a copy each would cost hundreds of megabytes.
+    pub meeting: Option<Arc<Meeting>>,
+    pub panel: Option<Arc<Panel>>,
+    pub rubric: Option<Arc<Rubric>>,
+    pub review: Option<Arc<SelfReview>>,
 }
 
 /// Everything the audit reads: the history, the panel as it was at each commit, the decisions
@@ -106,7 +109,7 @@ pub struct Records {
     /// Oldest first.
     pub commits: Vec<CommitInfo>,
     /// Each version of panel.ron the history holds.
-    pub panels: Vec<Panel>,
+    pub panels: Vec<Arc<Panel>>,
     /// For each commit, the version of panel.ron in force (an index into `panels`).
     pub panel_at: Vec<Option<usize>>,
     /// In the order they were recorded.

@@ -3,6 +3,7 @@
 //! were in force at its commit, and the panel in force at every commit.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
@@ -40,18 +41,18 @@ impl Cache<'_> {
         found
     }
 
-    fn parse<T: DeserializeOwned + Clone>(
+    fn parse<T: DeserializeOwned>(
         &mut self,
-        parsed: &mut HashMap<ObjectId, Option<T>>,
+        parsed: &mut HashMap<ObjectId, Option<Arc<T>>>,
         blob: &ObjectId,
         path: &str,
-    ) -> Option<T> {
+    ) -> Option<Arc<T>> {
         if let Some(found) = parsed.get(blob) {
             return found.clone();
         }
         let value = match self.repo.blob_text(blob, path) {
             Ok(text) => match parse_document::<T>(&text) {
-                Ok(value) => Some(value),
+                Ok(value) => Some(Arc::new(value)),
                 Err(e) => {
                     self.unreadable.push(format!(
                         "{path}:{}:{} (blob {}): {}",
@@ -108,7 +109,7 @@ impl PanelRepo {
             texts: HashMap::new(),
             unreadable: Vec::new(),
         };
-        let mut parsed: HashMap<ObjectId, Option<Decision>> = HashMap::new();
+        let mut parsed: HashMap<ObjectId, Option<Arc<Decision>>> = HashMap::new();
         let mut decisions = Vec::new();
         for commit in &commits {
             for change in &commit.changes {
@@ -118,11 +119,12 @@ impl PanelRepo {
                 let Some(decision) = cache.parse(&mut parsed, blob, &change.path) else {
                     continue;
                 };
+                parsed.remove(blob);
                 decisions.push(RecordedDecision {
                     path: change.path.clone(),
                     commit: commit.id.clone(),
                     author: commit.author.clone(),
-                    decision,
+                    decision: Arc::unwrap_or_clone(decision),
                     meeting: None,
                     panel: None,
                     rubric: None,
@@ -169,16 +171,16 @@ impl PanelRepo {
             texts: HashMap::new(),
             unreadable: errors.iter().map(|e| e.to_string()).collect(),
         };
-        let mut panels: Vec<Panel> = Vec::new();
+        let mut panels: Vec<Arc<Panel>> = Vec::new();
         let mut panel_blobs: HashMap<ObjectId, Option<usize>> = HashMap::new();
         let mut panel_at = Vec::with_capacity(commits.len());
         let mut current: Option<usize> = None;
-        let mut parsed_panels: HashMap<ObjectId, Option<Panel>> = HashMap::new();
-        let mut meetings: HashMap<ObjectId, Option<Meeting>> = HashMap::new();
-        let mut rubrics: HashMap<ObjectId, Option<Rubric>> = HashMap::new();
-        let mut schools: HashMap<ObjectId, Option<School>> = HashMap::new();
-        let mut reviews: HashMap<ObjectId, Option<SelfReview>> = HashMap::new();
-        let mut decisions_parsed: HashMap<ObjectId, Option<Decision>> = HashMap::new();
+        let mut parsed_panels: HashMap<ObjectId, Option<Arc<Panel>>> = HashMap::new();
+        let mut meetings: HashMap<ObjectId, Option<Arc<Meeting>>> = HashMap::new();
+        let mut rubrics: HashMap<ObjectId, Option<Arc<Rubric>>> = HashMap::new();
+        let mut schools: HashMap<ObjectId, Option<Arc<School>>> = HashMap::new();
+        let mut reviews: HashMap<ObjectId, Option<Arc<SelfReview>>> = HashMap::new();
+        let mut decisions_parsed: HashMap<ObjectId, Option<Arc<Decision>>> = HashMap::new();
         let mut decisions = Vec::new();
         // The blob of each meeting, school profile and rubric as the walk goes, so that what
         // was in force at a commit is known without looking it up in the commit's tree. Only
@@ -242,6 +244,8 @@ impl PanelRepo {
                 let Some(decision) = cache.parse(&mut decisions_parsed, blob, &change.path) else {
                     continue;
                 };
+                // Kept once, in the record: a decision's file is added once.
+                decisions_parsed.remove(blob);
                 let meeting_path = PanelPath::Meeting(decision.meeting).to_string();
                 let meeting = blob_at(&mut cache, &meeting_path)
                     .and_then(|b| cache.parse(&mut meetings, &b, &meeting_path));
@@ -249,9 +253,9 @@ impl PanelRepo {
                 let profile_path = PanelPath::School(decision.school.clone()).to_string();
                 let rubric_id = blob_at(&mut cache, &profile_path)
                     .and_then(|b| cache.parse(&mut schools, &b, &profile_path))
-                    .and_then(|s| s.rubric)
+                    .and_then(|s| s.rubric.clone())
                     .or_else(|| panel.as_ref().map(|p| p.default_rubric.clone()));
-                let rubric: Option<Rubric> = rubric_id.and_then(|id| {
+                let rubric: Option<Arc<Rubric>> = rubric_id.and_then(|id| {
                     let path = PanelPath::Rubric(id).to_string();
                     blob_at(&mut cache, &path).and_then(|b| cache.parse(&mut rubrics, &b, &path))
                 });
@@ -275,7 +279,7 @@ impl PanelRepo {
                     path: change.path.clone(),
                     commit: commit.id.clone(),
                     author: commit.author.clone(),
-                    decision,
+                    decision: Arc::unwrap_or_clone(decision),
                     meeting,
                     panel,
                     rubric,
