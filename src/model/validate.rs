@@ -800,8 +800,11 @@ impl Validator {
         }
         let mut seen = BTreeSet::new();
         for item in &meeting.agenda {
-            let pos = file.at("school", item.school.as_str(), 0);
+            // Found only for a problem: searching the text for every item of a long agenda
+            // would cost more than the checks.
+            let pos = |file: &FileCheck| file.at("school", item.school.as_str(), 0);
             if !seen.insert(item) {
+                let pos = pos(file);
                 file.error(
                     "duplicate-agenda-item",
                     pos,
@@ -812,6 +815,7 @@ impl Validator {
                 );
             }
             if !self.years.contains_key(&(item.school.clone(), item.year)) {
+                let pos = pos(file);
                 file.error(
                     "unknown-submission",
                     pos,
