@@ -7,6 +7,7 @@ use std::path::Path;
 use git2::{Oid, Repository};
 use jiff::Zoned;
 
+use super::write::{commit_over, signature};
 use super::{PanelRepo, RepoError};
 use crate::model::{Identity, ObjectId};
 
@@ -30,16 +31,6 @@ pub fn blob_id(content: &[u8]) -> Result<ObjectId, RepoError> {
         .map_err(RepoError::git("cannot hash a file"))
 }
 
-fn signature(who: &Identity, when: &Zoned) -> Result<git2::Signature<'static>, RepoError> {
-    let offset = when.offset().seconds() / 60;
-    git2::Signature::new(
-        &who.name,
-        &who.email,
-        &git2::Time::new(when.timestamp().as_second(), offset),
-    )
-    .map_err(RepoError::git(format!("cannot sign as {}", who.name)))
-}
-
 impl Bulk<'_> {
     /// Commits `files` (paths and contents) on top of the last commit, as `author` at `when`.
     pub fn commit(
@@ -49,43 +40,8 @@ impl Bulk<'_> {
         author: &Identity,
         when: &Zoned,
     ) -> Result<ObjectId, RepoError> {
-        let repo = self.repo;
-        let parent = match self.head {
-            Some(id) => Some(
-                repo.find_commit(id)
-                    .map_err(RepoError::git(format!("cannot find commit {id}")))?,
-            ),
-            None => None,
-        };
-        let base = match &parent {
-            Some(commit) => commit
-                .tree()
-                .map_err(RepoError::git("cannot read the parent's tree"))?,
-            None => {
-                let empty = repo
-                    .treebuilder(None)
-                    .and_then(|b| b.write())
-                    .map_err(RepoError::git("cannot write an empty tree"))?;
-                repo.find_tree(empty)
-                    .map_err(RepoError::git("cannot read the empty tree"))?
-            }
-        };
-        let mut update = git2::build::TreeUpdateBuilder::new();
-        for (path, content) in files {
-            let blob = repo
-                .blob(content)
-                .map_err(RepoError::git(format!("cannot store {path}")))?;
-            update.upsert(path.as_str(), blob, git2::FileMode::Blob);
-        }
-        let tree = update
-            .create_updated(repo, &base)
-            .and_then(|id| repo.find_tree(id))
-            .map_err(RepoError::git("cannot build the new tree"))?;
         let sig = signature(author, when)?;
-        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-        let id = repo
-            .commit(None, &sig, &sig, message, &tree, &parents)
-            .map_err(RepoError::git("cannot write the commit"))?;
+        let id = commit_over(self.repo, self.head, files, message, &sig, &sig)?;
         self.head = Some(id);
         self.commits += 1;
         self.pending += 1;

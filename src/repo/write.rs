@@ -86,13 +86,62 @@ struct Journal {
     paths: Vec<String>,
 }
 
-fn signature(who: &Identity, when: &Zoned) -> Result<git2::Signature<'static>, RepoError> {
+pub(crate) fn signature(
+    who: &Identity,
+    when: &Zoned,
+) -> Result<git2::Signature<'static>, RepoError> {
     let offset_minutes = when.offset().seconds() / 60;
     let time = git2::Time::new(when.timestamp().as_second(), offset_minutes);
     git2::Signature::new(&who.name, &who.email, &time).map_err(RepoError::git(format!(
         "cannot use {:?} <{}> as a commit author",
         who.name, who.email
     )))
+}
+
+/// Writes a commit of `files` (paths and contents) over `parent`'s tree, or over an empty
+/// tree for a first commit, moving no reference.
+pub(crate) fn commit_over(
+    repo: &git2::Repository,
+    parent: Option<git2::Oid>,
+    files: &[(String, Vec<u8>)],
+    message: &str,
+    author: &git2::Signature<'_>,
+    committer: &git2::Signature<'_>,
+) -> Result<git2::Oid, RepoError> {
+    let parent = match parent {
+        Some(id) => Some(
+            repo.find_commit(id)
+                .map_err(RepoError::git(format!("cannot find commit {id}")))?,
+        ),
+        None => None,
+    };
+    let base_tree = match &parent {
+        Some(commit) => commit
+            .tree()
+            .map_err(RepoError::git("cannot read the parent's tree"))?,
+        None => {
+            let empty = repo
+                .treebuilder(None)
+                .and_then(|b| b.write())
+                .map_err(RepoError::git("cannot write an empty tree"))?;
+            repo.find_tree(empty)
+                .map_err(RepoError::git("cannot read the empty tree"))?
+        }
+    };
+    let mut update = git2::build::TreeUpdateBuilder::new();
+    for (path, content) in files {
+        let blob = repo
+            .blob(content)
+            .map_err(RepoError::git(format!("cannot store {path}")))?;
+        update.upsert(path.as_str(), blob, git2::FileMode::Blob);
+    }
+    let tree = update
+        .create_updated(repo, &base_tree)
+        .and_then(|id| repo.find_tree(id))
+        .map_err(RepoError::git("cannot build the new tree"))?;
+    let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+    repo.commit(None, author, committer, message, &tree, &parents)
+        .map_err(RepoError::git("cannot write the commit"))
 }
 
 /// A relative path with no `.`, `..` or empty components: safe to join to the working tree.
@@ -307,46 +356,17 @@ impl PanelRepo {
         parent: Option<git2::Oid>,
         spec: &CommitSpec,
     ) -> Result<git2::Oid, RepoError> {
-        let repo = self.git();
-        let parent = match parent {
-            Some(id) => Some(
-                repo.find_commit(id)
-                    .map_err(RepoError::git(format!("cannot find commit {id}")))?,
-            ),
-            None => None,
-        };
-        let base_tree = match &parent {
-            Some(commit) => commit
-                .tree()
-                .map_err(RepoError::git("cannot read the parent's tree"))?,
-            None => {
-                let empty = repo
-                    .treebuilder(None)
-                    .and_then(|b| b.write())
-                    .map_err(RepoError::git("cannot write an empty tree"))?;
-                repo.find_tree(empty)
-                    .map_err(RepoError::git("cannot read the empty tree"))?
-            }
-        };
-        let mut update = git2::build::TreeUpdateBuilder::new();
-        for (path, content) in &spec.files {
-            let blob = repo
-                .blob(content)
-                .map_err(RepoError::git(format!("cannot store {path}")))?;
-            update.upsert(path.as_str(), blob, git2::FileMode::Blob);
-        }
-        let tree_id = update
-            .create_updated(repo, &base_tree)
-            .map_err(RepoError::git("cannot build the new tree"))?;
-        let tree = repo
-            .find_tree(tree_id)
-            .map_err(RepoError::git("cannot read the new tree"))?;
         let when = spec.when.clone().unwrap_or_else(Zoned::now);
         let author = signature(&spec.author, &when)?;
         let committer = signature(&spec.committer, &when)?;
-        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-        repo.commit(None, &author, &committer, &spec.message, &tree, &parents)
-            .map_err(RepoError::git("cannot write the commit"))
+        commit_over(
+            self.git(),
+            parent,
+            &spec.files,
+            &spec.message,
+            &author,
+            &committer,
+        )
     }
 
     /// Records the files as one commit on the current branch; see the module's description.
