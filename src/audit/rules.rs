@@ -792,7 +792,7 @@ mod tests {
                 review: Some(review().into()),
             }],
             head_files: BTreeMap::from([(REVIEW.into(), id(21)), (PLAN.into(), id(22))]),
-            head,
+            head: head.into(),
             head_commit: id(4),
             unreadable: Vec::new(),
             positions: Default::default(),

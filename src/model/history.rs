@@ -116,8 +116,8 @@ pub struct Records {
     pub decisions: Vec<RecordedDecision>,
     /// The submission files at the end of the history, with their blobs.
     pub head_files: BTreeMap<String, ObjectId>,
-    /// The state at the end of the history.
-    pub head: Catalog,
+    /// The state at the end of the history (shared with whoever loaded it already).
+    pub head: Arc<Catalog>,
     /// The commit at the end of the history.
     pub head_commit: ObjectId,
     /// Files that could not be read, as messages: they limit what the audit can say.

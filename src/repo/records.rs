@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
-use super::{PanelRepo, RepoError};
+use super::{PanelRepo, RepoError, Snapshot};
+use crate::model::catalog::Catalog;
 use crate::model::format::parse_document;
 use crate::model::history::{ChangeKind, RecordedDecision, Records};
 use crate::model::layout::{PanelPath, classify};
@@ -138,8 +139,7 @@ impl PanelRepo {
     /// Whether the history up to `rev` holds any merge.
     pub fn has_merges(&self, rev: Option<&str>) -> Result<bool, RepoError> {
         let repo = self.git();
-        let snapshot = self.snapshot_at(rev)?;
-        let start = git2::Oid::from_str(snapshot.commit_id().as_str())
+        let start = git2::Oid::from_str(self.commit_of(rev)?.as_str())
             .map_err(RepoError::git("bad commit id"))?;
         let mut walk = repo
             .revwalk()
@@ -162,6 +162,20 @@ impl PanelRepo {
     pub fn records(&self, rev: Option<&str>) -> Result<Records, RepoError> {
         let snapshot = self.snapshot_at(rev)?;
         let (head, errors) = self.load_catalog(&snapshot)?;
+        let unreadable = errors.iter().map(|e| e.to_string()).collect();
+        self.records_at(&snapshot, Arc::new(head), unreadable)
+    }
+
+    /// The same, up to a snapshot whose catalog is loaded already (as the interface has it),
+    /// with what could not be read of that catalog.
+    pub fn records_at(
+        &self,
+        snapshot: &Snapshot,
+        head: Arc<Catalog>,
+        unreadable: Vec<String>,
+    ) -> Result<Records, RepoError> {
+        let commit = snapshot.commit_id();
+        let rev = Some(commit.as_str());
         let prefixes: Vec<String> = AUDITED.iter().map(|p| (*p).to_owned()).collect();
         let mut commits = self.history(rev, &prefixes)?;
         commits.reverse();
@@ -169,7 +183,7 @@ impl PanelRepo {
         let mut cache = Cache {
             repo: self,
             texts: HashMap::new(),
-            unreadable: errors.iter().map(|e| e.to_string()).collect(),
+            unreadable,
         };
         let mut panels: Vec<Arc<Panel>> = Vec::new();
         let mut panel_blobs: HashMap<ObjectId, Option<usize>> = HashMap::new();

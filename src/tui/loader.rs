@@ -340,6 +340,8 @@ struct Worker {
     path: PathBuf,
     repo: Option<PanelRepo>,
     snapshot: Option<(Snapshot, Arc<Catalog>)>,
+    /// What could not be read of the snapshot's catalog, for the audit.
+    unreadable: Vec<String>,
     /// The audit of the snapshot's history, by commit and date: the history view asks for
     /// it school by school.
     audit: Option<(
@@ -354,6 +356,7 @@ fn worker(path: PathBuf, queue: Receiver<(u64, Request)>, events: Sender<AppEven
         path,
         repo: None,
         snapshot: None,
+        unreadable: Vec::new(),
         audit: None,
     };
     while let Ok(first) = queue.recv() {
@@ -623,8 +626,9 @@ impl Worker {
             Some((commit, on, findings)) if *commit == head && *on == today => {
                 Ok(Arc::clone(findings))
             }
+            // The catalog on screen is the audit's head: shared, not read again.
             _ => repo
-                .records(rev)
+                .records_at(snapshot, Arc::clone(catalog), self.unreadable.clone())
                 .map(|records| Arc::new(crate::audit::audit(&records, today)))
                 .map_err(|e| format!("the audit could not run: {e}")),
         };
@@ -693,6 +697,7 @@ impl Worker {
         let drafts = repo.drafts().keys();
         let catalog = Arc::new(catalog);
         self.snapshot = Some((snapshot, Arc::clone(&catalog)));
+        self.unreadable = errors.iter().map(|e| e.to_string()).collect();
         Ok(OpenedView {
             header,
             agenda,
