@@ -345,6 +345,14 @@ impl App {
             Response::Exported(Err(e)) => self.warn(format!("✗ Nothing was written: {e}")),
             Response::Evidence(Ok((commit, rows))) => self.evidence_checked(&commit, rows),
             Response::Evidence(Err(e)) => {
+                // The rows must not go on saying the rules are being checked.
+                if let Some(opened) = &mut self.opened {
+                    for row in opened.agenda.rows.iter_mut().filter(|r| r.evidence_pending) {
+                        row.evidence_pending = false;
+                        row.rule_problem = Some(format!("cannot check the evidence rules: {e}"));
+                    }
+                    self.agenda.set_data(&opened.agenda);
+                }
                 self.warn(format!("✗ Cannot check the evidence rules: {e}"));
             }
             Response::DraftSaved { .. } => {}
