@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// kitemark: run a mental-health kitemark panel from a git repository.
 #[derive(Debug, Parser)]
@@ -142,78 +142,9 @@ pub enum Command {
         format: Format,
     },
     /// Record a panel decision and commit it, with the same checks as the interface.
-    Decide {
-        /// The school's id.
-        school: String,
-        /// The academic year of the submission decided on.
-        year: crate::model::AcademicYear,
-        /// The decision kind (for example initial, annual-review).
-        #[arg(long, value_name = "KIND")]
-        kind: String,
-        /// The outcome, one of the kind's outcomes in the rubric.
-        #[arg(long, value_name = "OUTCOME")]
-        outcome: String,
-        /// The date of the meeting that decided.
-        #[arg(long, value_name = "DATE")]
-        meeting: jiff::civil::Date,
-        /// The member who records the decision (the commit's author).
-        #[arg(long, value_name = "ID")]
-        recorder: String,
-        /// A member taking part (repeat; default: every member present and not conflicted).
-        #[arg(long = "member", value_name = "ID")]
-        members: Vec<String>,
-        /// The panel's judgement of an area (repeat).
-        #[arg(long = "judgement", value_name = "AREA=LEVEL")]
-        judgements: Vec<String>,
-        /// Feedback on an area (repeat).
-        #[arg(long = "area-feedback", value_name = "AREA=TEXT")]
-        area_feedback: Vec<String>,
-        /// Overall feedback to the school.
-        #[arg(long, value_name = "TEXT", conflicts_with = "feedback_file")]
-        feedback: Option<String>,
-        /// Overall feedback, from a file.
-        #[arg(long, value_name = "FILE")]
-        feedback_file: Option<PathBuf>,
-        /// A condition and its due date (repeat).
-        #[arg(long = "condition", value_name = "TEXT@DATE")]
-        conditions: Vec<String>,
-        /// The path of a decision this one corrects.
-        #[arg(long, value_name = "PATH")]
-        supersedes: Option<String>,
-        /// Why the panel awards although an evidence or eligibility rule is not met.
-        #[arg(long, value_name = "TEXT")]
-        override_reason: Option<String>,
-        /// Check and show the file and commit message, but do not commit.
-        #[arg(long)]
-        dry_run: bool,
-    },
+    Decide(DecideArgs),
     /// Record (commit) a meeting's attendance, conflicts and agenda.
-    Meeting {
-        /// The meeting's date.
-        date: jiff::civil::Date,
-        /// The member who chairs it (the commit's author).
-        #[arg(long, value_name = "ID")]
-        chair: String,
-        /// A member present (repeat). Given, it replaces the recorded attendance.
-        #[arg(long = "present", value_name = "ID")]
-        present: Vec<String>,
-        /// A member who sent apologies (repeat).
-        #[arg(long = "apologies", value_name = "ID")]
-        apologies: Vec<String>,
-        /// A declared conflict (repeat); TYPE is institutional, professional, personal or other.
-        #[arg(long = "conflict", value_name = "ID:SCHOOL:TYPE:REASON")]
-        conflicts: Vec<String>,
-        /// An agenda item (repeat, in order). Given, it replaces the recorded agenda.
-        #[arg(long = "agenda", value_name = "SCHOOL/YEAR/KIND")]
-        agenda: Vec<String>,
-        #[arg(long, value_name = "TEXT")]
-        location: Option<String>,
-        #[arg(long, value_name = "TEXT")]
-        notes: Option<String>,
-        /// Check and show the file and commit message, but do not commit.
-        #[arg(long)]
-        dry_run: bool,
-    },
+    Meeting(MeetingArgs),
     /// Validate a school's submission files and commit them, authored by the school's contact.
     Submit {
         /// The school's id.
@@ -309,4 +240,81 @@ pub enum ExportCommand {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+}
+
+/// The options of `kitemark decide`.
+#[derive(Debug, Args)]
+pub struct DecideArgs {
+    /// The school's id.
+    pub school: String,
+    /// The academic year of the submission decided on.
+    pub year: crate::model::AcademicYear,
+    /// The decision kind (for example initial, annual-review).
+    #[arg(long, value_name = "KIND")]
+    pub kind: String,
+    /// The outcome, one of the kind's outcomes in the rubric.
+    #[arg(long, value_name = "OUTCOME")]
+    pub outcome: String,
+    /// The date of the meeting that decided.
+    #[arg(long, value_name = "DATE")]
+    pub meeting: jiff::civil::Date,
+    /// The member who records the decision (the commit's author).
+    #[arg(long, value_name = "ID")]
+    pub recorder: String,
+    /// A member taking part (repeat; default: every member present and not conflicted).
+    #[arg(long = "member", value_name = "ID")]
+    pub members: Vec<String>,
+    /// The panel's judgement of an area (repeat).
+    #[arg(long = "judgement", value_name = "AREA=LEVEL")]
+    pub judgements: Vec<String>,
+    /// Feedback on an area (repeat).
+    #[arg(long = "area-feedback", value_name = "AREA=TEXT")]
+    pub area_feedback: Vec<String>,
+    /// Overall feedback to the school.
+    #[arg(long, value_name = "TEXT", conflicts_with = "feedback_file")]
+    pub feedback: Option<String>,
+    /// Overall feedback, from a file.
+    #[arg(long, value_name = "FILE")]
+    pub feedback_file: Option<PathBuf>,
+    /// A condition and its due date (repeat).
+    #[arg(long = "condition", value_name = "TEXT@DATE")]
+    pub conditions: Vec<String>,
+    /// The path of a decision this one corrects.
+    #[arg(long, value_name = "PATH")]
+    pub supersedes: Option<String>,
+    /// Why the panel awards although an evidence or eligibility rule is not met.
+    #[arg(long, value_name = "TEXT")]
+    pub override_reason: Option<String>,
+    /// Check and show the file and commit message, but do not commit.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// The options of `kitemark meeting`.
+#[derive(Debug, Args)]
+pub struct MeetingArgs {
+    /// The meeting's date.
+    pub date: jiff::civil::Date,
+    /// The member who chairs it (the commit's author).
+    #[arg(long, value_name = "ID")]
+    pub chair: String,
+    /// A member present (repeat). Given, it replaces the recorded attendance.
+    #[arg(long = "present", value_name = "ID")]
+    pub present: Vec<String>,
+    /// A member who sent apologies (repeat).
+    #[arg(long = "apologies", value_name = "ID")]
+    pub apologies: Vec<String>,
+    /// A declared conflict (repeat); TYPE is institutional, professional, personal or other.
+    #[arg(long = "conflict", value_name = "ID:SCHOOL:TYPE:REASON")]
+    pub conflicts: Vec<String>,
+    /// An agenda item (repeat, in order). Given, it replaces the recorded agenda.
+    #[arg(long = "agenda", value_name = "SCHOOL/YEAR/KIND")]
+    pub agenda: Vec<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub location: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub notes: Option<String>,
+    /// Check and show the file and commit message, but do not commit.
+    #[arg(long)]
+    pub dry_run: bool,
 }

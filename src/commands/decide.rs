@@ -1,42 +1,22 @@
 //! `kitemark decide`: records a panel decision as one commit, after the same checks as the
 //! interface's decision form.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use jiff::civil::Date;
 
-use super::{EXIT_FINDINGS, EXIT_OK, print};
+use super::{EXIT_FINDINGS, record_file};
+use crate::cli::DecideArgs;
 use crate::model::decide::{check, conflicts, path_of};
 use crate::model::format::to_ron;
 use crate::model::text::sanitize_inline;
-use crate::model::{AcademicYear, AreaJudgement, Condition, Decision, MemberId, SchoolId, message};
+use crate::model::{AreaJudgement, Condition, Decision, MemberId, SchoolId, message};
 use crate::repo::PanelRepo;
-use crate::repo::write::CommitSpec;
 
 /// How long to wait for another writer to finish.
 pub const LOCK_WAIT: Duration = Duration::from_secs(30);
-
-/// The command's options.
-pub struct DecideArgs {
-    pub school: String,
-    pub year: AcademicYear,
-    pub kind: String,
-    pub outcome: String,
-    pub meeting: Date,
-    pub recorder: String,
-    pub members: Vec<String>,
-    pub judgements: Vec<String>,
-    pub area_feedback: Vec<String>,
-    pub feedback: Option<String>,
-    pub feedback_file: Option<PathBuf>,
-    pub conditions: Vec<String>,
-    pub supersedes: Option<String>,
-    pub override_reason: Option<String>,
-    pub dry_run: bool,
-}
 
 fn pair<'a>(text: &'a str, separator: char, what: &str) -> anyhow::Result<(&'a str, &'a str)> {
     text.split_once(separator)
@@ -143,31 +123,21 @@ pub fn run(repo_path: &Path, args: DecideArgs) -> anyhow::Result<ExitCode> {
     let present = meeting.map(|m| m.present.clone()).unwrap_or_default();
     let commit = snapshot.commit_id();
     let message = message::decision(&decision, &present, &commit);
-    if args.dry_run {
-        print(&format!(
-            "{path}\n\n{}\n{message}",
-            sanitize_inline_block(&text)
-        ))?;
-        return Ok(EXIT_OK);
-    }
-    let author = catalog
-        .panel
-        .member(&recorder)
-        .map(|m| m.identity())
-        .context("the recorder is not a member")?;
-    let spec = CommitSpec {
-        files: vec![(path.clone(), text.into_bytes())],
-        message,
-        author: author.clone(),
-        committer: author,
-        when: None,
+    let author = || {
+        catalog
+            .panel
+            .member(&recorder)
+            .map(|m| m.identity())
+            .context("the recorder is not a member")
     };
-    let id = repo.commit_files(&lock, Some(&commit), &spec)?;
-    print(&format!("Recorded {path} in commit {}\n", id.short()))?;
-    Ok(EXIT_OK)
-}
-
-/// Text for the terminal: escape sequences shown harmlessly, line breaks kept.
-fn sanitize_inline_block(text: &str) -> String {
-    crate::model::text::sanitize(text).into_owned()
+    record_file(
+        &repo,
+        &lock,
+        &commit,
+        path,
+        text,
+        message,
+        author,
+        args.dry_run,
+    )
 }

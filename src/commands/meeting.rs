@@ -4,29 +4,15 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use jiff::civil::Date;
 
 use super::decide::LOCK_WAIT;
-use super::{EXIT_FINDINGS, EXIT_OK, print};
+use super::{EXIT_FINDINGS, record_file};
+use crate::cli::MeetingArgs;
 use crate::model::decide::{affiliation_conflicts, check_meeting};
 use crate::model::format::to_ron;
-use crate::model::text::{sanitize, sanitize_inline};
+use crate::model::text::sanitize_inline;
 use crate::model::{AgendaItem, Conflict, ConflictKind, Meeting, MemberId, PanelPath, message};
 use crate::repo::PanelRepo;
-use crate::repo::write::CommitSpec;
-
-/// The command's options.
-pub struct MeetingArgs {
-    pub date: Date,
-    pub chair: String,
-    pub present: Vec<String>,
-    pub apologies: Vec<String>,
-    pub conflicts: Vec<String>,
-    pub agenda: Vec<String>,
-    pub location: Option<String>,
-    pub notes: Option<String>,
-    pub dry_run: bool,
-}
 
 /// `ID:SCHOOL:TYPE:REASON`.
 fn conflict(text: &str) -> anyhow::Result<Conflict> {
@@ -145,23 +131,21 @@ pub fn run(repo_path: &Path, args: MeetingArgs) -> anyhow::Result<ExitCode> {
         &meeting.present,
         meeting.agenda.len(),
     );
-    if args.dry_run {
-        print(&format!("{path}\n\n{}\n{message}", sanitize(&text)))?;
-        return Ok(EXIT_OK);
-    }
-    let author = catalog
-        .panel
-        .member(&chair)
-        .map(|m| m.identity())
-        .context("the chair is not a member")?;
-    let spec = CommitSpec {
-        files: vec![(path.clone(), text.into_bytes())],
-        message,
-        author: author.clone(),
-        committer: author,
-        when: None,
+    let author = || {
+        catalog
+            .panel
+            .member(&chair)
+            .map(|m| m.identity())
+            .context("the chair is not a member")
     };
-    let id = repo.commit_files(&lock, Some(&snapshot.commit_id()), &spec)?;
-    print(&format!("Recorded {path} in commit {}\n", id.short()))?;
-    Ok(EXIT_OK)
+    record_file(
+        &repo,
+        &lock,
+        &snapshot.commit_id(),
+        path,
+        text,
+        message,
+        author,
+        args.dry_run,
+    )
 }

@@ -133,66 +133,8 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
             kind,
             output,
         }) => export::run_letter(repo, &school, year, kind.as_deref(), output.as_deref()),
-        Command::Decide {
-            school,
-            year,
-            kind,
-            outcome,
-            meeting,
-            recorder,
-            members,
-            judgements,
-            area_feedback,
-            feedback,
-            feedback_file,
-            conditions,
-            supersedes,
-            override_reason,
-            dry_run,
-        } => decide::run(
-            repo,
-            decide::DecideArgs {
-                school,
-                year,
-                kind,
-                outcome,
-                meeting,
-                recorder,
-                members,
-                judgements,
-                area_feedback,
-                feedback,
-                feedback_file,
-                conditions,
-                supersedes,
-                override_reason,
-                dry_run,
-            },
-        ),
-        Command::Meeting {
-            date,
-            chair,
-            present,
-            apologies,
-            conflicts,
-            agenda,
-            location,
-            notes,
-            dry_run,
-        } => meeting::run(
-            repo,
-            meeting::MeetingArgs {
-                date,
-                chair,
-                present,
-                apologies,
-                conflicts,
-                agenda,
-                location,
-                notes,
-                dry_run,
-            },
-        ),
+        Command::Decide(args) => decide::run(repo, args),
+        Command::Meeting(args) => meeting::run(repo, args),
         Command::Submit {
             school,
             year,
@@ -238,6 +180,39 @@ pub(crate) fn print(text: &str) -> anyhow::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
+}
+
+/// Records one panel file as one commit by `author` on `parent`, or with `dry_run` shows the
+/// file (made safe for the terminal) and the commit message instead.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn record_file(
+    repo: &crate::repo::PanelRepo,
+    lock: &crate::repo::write::WriteLock,
+    parent: &crate::model::ObjectId,
+    path: String,
+    text: String,
+    message: String,
+    author: impl FnOnce() -> anyhow::Result<crate::model::Identity>,
+    dry_run: bool,
+) -> anyhow::Result<ExitCode> {
+    if dry_run {
+        print(&format!(
+            "{path}\n\n{}\n{message}",
+            crate::model::text::sanitize(&text)
+        ))?;
+        return Ok(EXIT_OK);
+    }
+    let author = author()?;
+    let spec = crate::repo::write::CommitSpec {
+        files: vec![(path.clone(), text.into_bytes())],
+        message,
+        author: author.clone(),
+        committer: author,
+        when: None,
+    };
+    let id = repo.commit_files(lock, Some(parent), &spec)?;
+    print(&format!("Recorded {path} in commit {}\n", id.short()))?;
+    Ok(EXIT_OK)
 }
 
 /// Whether a folder may be used for a new repository: missing, or empty.
