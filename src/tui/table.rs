@@ -2,7 +2,7 @@
 //! screens. Rows are given as the text of their cells, which is what the filter matches and
 //! the sort compares.
 
-use ratatui::widgets::TableState;
+use ratatui::widgets::{Cell, Row, TableState};
 
 /// Filter, sort and selection over a list of rows.
 #[derive(Debug, Default, Clone)]
@@ -105,6 +105,22 @@ impl ListModel {
         } else {
             false
         }
+    }
+
+    /// The header of the columns shown (by index into `names`), the sorted one marked with its
+    /// direction.
+    pub fn header<'a>(&self, names: &[&'a str], shown: &[usize]) -> Row<'a> {
+        Row::new(shown.iter().map(|&c| {
+            let mark = match (self.sort, self.reversed) {
+                (Some(s), false) if s == c => " ▲",
+                (Some(s), true) if s == c => " ▼",
+                _ => "",
+            };
+            Cell::from(format!(
+                "{}{mark}",
+                names.get(c).copied().unwrap_or_default()
+            ))
+        }))
     }
 
     /// Moves to the next sort column (after the last, back to the rows' own order).

@@ -15,7 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
-use super::record::{Offer, Prelude, Recording, Reply, SaveState, prelude};
+use super::record::{Offer, Prelude, Recording, Reply, SaveState, draw_draft_stage, prelude};
 use super::{ListHit, block, contains};
 use crate::model::catalog::Catalog;
 use crate::model::decide::conflicts;
@@ -878,17 +878,16 @@ impl DecisionForm {
         ));
         frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), title);
 
-        if self.looking {
-            frame.render_widget(
-                Paragraph::new(format!("{spinner} Looking for a saved draft…"))
-                    .block(block("Decision", true, theme))
-                    .style(theme.base),
-                body,
-            );
-            return;
-        }
-        if let Some((offer, _)) = &self.offer {
-            offer.draw(frame, body, "decision", theme);
+        if draw_draft_stage(
+            frame,
+            body,
+            self.looking,
+            self.offer.as_ref(),
+            "decision",
+            "Decision",
+            theme,
+            spinner,
+        ) {
             return;
         }
         let list_width = (body.width / 3).clamp(24, 40);

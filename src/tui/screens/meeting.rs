@@ -13,7 +13,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use ratatui_textarea::{TextArea, WrapMode};
 
 use super::decision::{draw_lines, draw_text};
-use super::record::{Offer, Prelude, Recording, Reply, SaveState, prelude};
+use super::record::{Offer, Prelude, Recording, Reply, SaveState, draw_draft_stage, prelude};
 use super::{block, contains};
 use crate::model::catalog::Catalog;
 use crate::model::decide::affiliation_conflicts;
@@ -650,17 +650,16 @@ impl MeetingSetup {
         spans.push(Span::styled(format!(" {}", self.date), theme.title));
         spans.push(Span::styled(format!(" · {state}"), theme.muted));
         frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), title);
-        if self.looking {
-            frame.render_widget(
-                Paragraph::new(format!("{spinner} Looking for a saved draft…"))
-                    .block(block("Meeting", true, theme))
-                    .style(theme.base),
-                body,
-            );
-            return;
-        }
-        if let Some((offer, _)) = &self.offer {
-            offer.draw(frame, body, "meeting", theme);
+        if draw_draft_stage(
+            frame,
+            body,
+            self.looking,
+            self.offer.as_ref(),
+            "meeting",
+            "Meeting",
+            theme,
+            spinner,
+        ) {
             return;
         }
         let [left, right] =

@@ -319,6 +319,35 @@ impl Offer {
     }
 }
 
+/// What a form shows before it can be edited: that a saved draft is being looked for, or the
+/// draft found. Returns whether it drew anything (then the form itself is not drawn).
+#[allow(clippy::too_many_arguments)]
+pub fn draw_draft_stage<D>(
+    frame: &mut Frame,
+    area: Rect,
+    looking: bool,
+    offer: Option<&(Offer, D)>,
+    what: &str,
+    title: &str,
+    theme: &Theme,
+    spinner: &str,
+) -> bool {
+    if looking {
+        frame.render_widget(
+            Paragraph::new(format!("{spinner} Looking for a saved draft…"))
+                .block(block(title, true, theme))
+                .style(theme.base),
+            area,
+        );
+        return true;
+    }
+    if let Some((offer, _)) = offer {
+        offer.draw(frame, area, what, theme);
+        return true;
+    }
+    false
+}
+
 /// Where drafts stand, for the header and the form's title.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum SaveState {

@@ -89,18 +89,11 @@ impl SchoolsScreen {
         .filter(|(_, _, min)| area.width >= *min)
         .map(|(c, w, _)| (c, w))
         .collect();
-        let sort_mark = |c: usize| match (self.list.sort, self.list.reversed) {
-            (Some(s), false) if s == c => " ▲",
-            (Some(s), true) if s == c => " ▼",
-            _ => "",
-        };
-        let header = Row::new(
-            columns
-                .iter()
-                .map(|(c, _)| Cell::from(format!("{}{}", COLUMNS[*c], sort_mark(*c))))
-                .collect::<Vec<_>>(),
-        )
-        .style(theme.column_header);
+        let shown: Vec<usize> = columns.iter().map(|(c, _)| *c).collect();
+        let header = self
+            .list
+            .header(&COLUMNS, &shown)
+            .style(theme.column_header);
         let table_rows: Vec<Row> = self
             .list
             .visible()
