@@ -15,21 +15,27 @@ use common::{Sandbox, hermetic_git2};
 use kitemark::model::AcademicYear;
 use kitemark::repo::{PanelRepo, submission_files_read};
 use kitemark::synth::{Options, generate};
+use kitemark::tui::app::AppEvent;
+use kitemark::tui::loader::RequestKind;
 use kitemark::tui::theme::ThemeKind;
 
 /// Handles the loader's answers one by one until the repository has been read, and returns
-/// the count of submission files read at that moment, before anything else is asked for.
+/// the count of submission files read when the answer arrived. Counted before the answer is
+/// handled: handling it asks for the evidence rules, which the worker starts reading at once.
 fn open_and_count(harness: &mut Harness) -> usize {
-    while !harness.app.is_open() {
+    loop {
         let event = harness
             .events
             .recv_timeout(std::time::Duration::from_secs(20))
             .expect("the loader answers");
+        let opened = matches!(&event, AppEvent::Loaded(l) if l.kind == RequestKind::Open);
+        let read = submission_files_read();
         harness.app.handle(event);
+        if opened && harness.app.is_open() {
+            harness.buffer();
+            return read;
+        }
     }
-    let read = submission_files_read();
-    harness.buffer();
-    read
 }
 
 /// Submission files in the repository at HEAD.

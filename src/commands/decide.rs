@@ -3,7 +3,6 @@
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::{Context, bail};
 
@@ -14,9 +13,7 @@ use crate::model::format::to_ron;
 use crate::model::text::sanitize_inline;
 use crate::model::{AreaJudgement, Condition, Decision, MemberId, SchoolId, message};
 use crate::repo::PanelRepo;
-
-/// How long to wait for another writer to finish.
-pub const LOCK_WAIT: Duration = Duration::from_secs(30);
+use crate::repo::write::LOCK_WAIT;
 
 fn pair<'a>(text: &'a str, separator: char, what: &str) -> anyhow::Result<(&'a str, &'a str)> {
     text.split_once(separator)

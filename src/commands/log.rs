@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::{EXIT_OK, columns, print};
 use crate::audit::log::{LogEntry, decision_log};
 use crate::cli::Format;
-use crate::model::SchoolId;
 use crate::model::history::{ChangeKind, CommitInfo};
+use crate::model::{ObjectId, SchoolId};
 use crate::repo::PanelRepo;
 
 #[derive(Serialize)]
@@ -56,7 +56,9 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     let school: Option<SchoolId> = school.map(str::parse).transpose()?;
     let repo = PanelRepo::open(repo_path)?;
+    // Resolved once: the header and the data describe the same commit even if HEAD moves.
     let head = repo.commit_of(rev)?;
+    let rev = Some(head.as_str());
     if let Some(s) = &school
         && !repo.exists_at(&head, &format!("submissions/{s}"))
         && !repo.exists_at(&head, &format!("decisions/{s}"))
@@ -67,7 +69,7 @@ pub fn run(
         let Some(school) = &school else {
             anyhow::bail!("--commits lists one school's history: name the school");
         };
-        return school_commits(&repo, school, rev, &head.to_string(), format);
+        return school_commits(&repo, school, &head, format);
     }
     let (history, decisions) = repo.recorded_decisions(rev, school.as_ref())?;
     let entries = decision_log(&history, &decisions, school.as_ref());
@@ -121,15 +123,14 @@ pub fn run(
 fn school_commits(
     repo: &PanelRepo,
     school: &SchoolId,
-    rev: Option<&str>,
-    head: &str,
+    head: &ObjectId,
     format: Format,
 ) -> anyhow::Result<ExitCode> {
-    let history = repo.school_history(rev, school)?;
+    let history = repo.school_history(Some(head.as_str()), school)?;
     match format {
         Format::Json => {
             let json = JsonCommits {
-                commit: head.to_owned(),
+                commit: head.to_string(),
                 school,
                 commits: &history,
             };
@@ -157,7 +158,7 @@ fn school_commits(
             }
             print(&format!(
                 "Commits that touched {school} up to commit {}: {}\n\n{}",
-                &head[..7],
+                head.short(),
                 history.len(),
                 columns(&rows)
             ))?;

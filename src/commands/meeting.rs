@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use super::decide::LOCK_WAIT;
 use super::{EXIT_FINDINGS, record_file};
 use crate::cli::MeetingArgs;
 use crate::model::decide::{affiliation_conflicts, check_meeting};
@@ -13,6 +12,7 @@ use crate::model::format::to_ron;
 use crate::model::text::sanitize_inline;
 use crate::model::{AgendaItem, Conflict, ConflictKind, Meeting, MemberId, PanelPath, message};
 use crate::repo::PanelRepo;
+use crate::repo::write::LOCK_WAIT;
 
 /// `ID:SCHOOL:TYPE:REASON`.
 fn conflict(text: &str) -> anyhow::Result<Conflict> {

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use super::decide::LOCK_WAIT;
 use super::{EXIT_FINDINGS, EXIT_OK, print};
 use crate::model::format::parse_document;
 use crate::model::layout::{ACTION_PLAN_FILE, PanelPath, SCHOOL_FILE, SELF_REVIEW_FILE};
@@ -15,6 +14,7 @@ use crate::model::validate::{Mode, validate_files};
 use crate::model::{AcademicYear, School, SchoolId, SelfReview, Severity, message};
 use crate::repo::PanelRepo;
 use crate::repo::write::CommitSpec;
+use crate::repo::write::LOCK_WAIT;
 
 pub fn run(
     repo_path: &Path,

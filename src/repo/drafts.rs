@@ -5,7 +5,7 @@
 //! A [`DraftStore`] is only a directory: it is cheap to clone into a thread of its own, so
 //! saving never waits behind a slow read of the repository.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{PanelRepo, RepoError};
 
@@ -26,17 +26,13 @@ pub struct DraftStore {
 impl PanelRepo {
     /// The repository's draft store.
     pub fn drafts(&self) -> DraftStore {
-        DraftStore::new(self.git().path().join("kitemark").join("drafts"))
+        DraftStore::new(self.kitemark_dir().join("drafts"))
     }
 }
 
 impl DraftStore {
     pub fn new(dir: PathBuf) -> DraftStore {
         DraftStore { dir }
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     fn path(&self, key: &str) -> PathBuf {
@@ -57,14 +53,7 @@ impl DraftStore {
     /// Saves a draft, replacing the file in one step: a reader sees the old draft or the new
     /// one, never half of either.
     pub fn save(&self, key: &str, text: &str) -> Result<(), RepoError> {
-        std::fs::create_dir_all(&self.dir)
-            .map_err(|e| RepoError::Io(format!("cannot create {}: {e}", self.dir.display())))?;
-        let path = self.path(key);
-        let temporary = path.with_extension("ron.saving");
-        std::fs::write(&temporary, text)
-            .map_err(|e| RepoError::Io(format!("cannot write {}: {e}", temporary.display())))?;
-        std::fs::rename(&temporary, &path)
-            .map_err(|e| RepoError::Io(format!("cannot save {}: {e}", path.display())))
+        super::write::write_atomically(&self.path(key), text.as_bytes())
     }
 
     /// The saved draft for a key, if there is one.

@@ -385,31 +385,4 @@ impl PanelRepo {
             oid,
         })
     }
-
-    /// The text of a file as it was at a commit, if it existed there.
-    pub fn text_at(&self, commit: &ObjectId, path: &str) -> Result<Option<String>, ReadError> {
-        let git_err = |source| ReadError::Git {
-            path: path.to_owned(),
-            source,
-        };
-        let oid = oid_of(commit).ok_or_else(|| {
-            git_err(git2::Error::from_str(&format!(
-                "{commit} is not a commit id"
-            )))
-        })?;
-        let tree = self
-            .git()
-            .find_commit(oid)
-            .and_then(|c| c.tree())
-            .map_err(git_err)?;
-        match entry(&tree, path) {
-            Some(blob) => self
-                .read_text(&BlobRef {
-                    path: path.to_owned(),
-                    oid: blob,
-                })
-                .map(Some),
-            None => Ok(None),
-        }
-    }
 }

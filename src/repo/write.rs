@@ -71,12 +71,14 @@ fn io(context: impl std::fmt::Display) -> impl FnOnce(std::io::Error) -> WriteEr
     move |e| WriteError::Repo(RepoError::Io(format!("{context}: {e}")))
 }
 
+/// How long a writer waits for another to finish before giving up.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// An exclusive lock on writing to one repository, held until dropped. It lives in the git
 /// directory beside git's own lock files, so it covers every kitemark on this machine.
 #[derive(Debug)]
 pub struct WriteLock {
     _file: std::fs::File,
-    path: PathBuf,
 }
 
 /// Paths written by a commit whose working tree and index are not yet up to date.
@@ -161,24 +163,25 @@ fn checked(path: &str) -> Result<&Path, WriteError> {
 }
 
 /// Replaces a file's content all at once: a reader sees the old file or the new, never half.
-fn write_atomically(target: &Path, content: &[u8]) -> Result<(), WriteError> {
+pub(super) fn write_atomically(target: &Path, content: &[u8]) -> Result<(), RepoError> {
+    let failed = |what: String| move |e: std::io::Error| RepoError::Io(format!("{what}: {e}"));
     let dir = target.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(io(format!("cannot create {}", dir.display())))?;
+    std::fs::create_dir_all(dir).map_err(failed(format!("cannot create {}", dir.display())))?;
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temporary = dir.join(format!(".{name}.kitemark-{}", std::process::id()));
     std::fs::write(&temporary, content)
-        .map_err(io(format!("cannot write {}", temporary.display())))?;
+        .map_err(failed(format!("cannot write {}", temporary.display())))?;
     std::fs::rename(&temporary, target).map_err(|e| {
         let _ = std::fs::remove_file(&temporary);
-        io(format!("cannot replace {}", target.display()))(e)
+        failed(format!("cannot replace {}", target.display()))(e)
     })
 }
 
 impl PanelRepo {
-    fn kitemark_dir(&self) -> PathBuf {
+    pub(super) fn kitemark_dir(&self) -> PathBuf {
         self.git().path().join("kitemark")
     }
 
@@ -216,14 +219,9 @@ impl PanelRepo {
                 }
             }
         }
-        let lock = WriteLock { _file: file, path };
+        let lock = WriteLock { _file: file };
         self.finish_journal(&lock)?;
         Ok(lock)
-    }
-
-    /// The file a lock is held on (for messages).
-    pub fn lock_path(lock: &WriteLock) -> &Path {
-        &lock.path
     }
 
     /// The branch HEAD points at, and its tip (`None` before the first commit).

@@ -14,7 +14,7 @@ use jiff::{Span, Zoned};
 
 use crate::demo::bundle::{demo_files, rubric_files};
 use crate::model::format::{from_ron, to_ron};
-use crate::model::layout::{DecisionPath, PanelPath};
+use crate::model::layout::PanelPath;
 use crate::model::{
     AcademicYear, Action, ActionPlan, ActionStatus, AgendaItem, AreaJudgement, AreaReview,
     Condition, Conflict, ConflictKind, Contact, Decision, Evidence, EvidenceKind, FileRef,
@@ -539,13 +539,7 @@ pub fn generate(dir: &Path, options: &Options) -> Result<Summary, RepoError> {
                         supersedes: None,
                         override_reason: None,
                     };
-                    let path = PanelPath::Decision(DecisionPath {
-                        school: item.school.clone(),
-                        year,
-                        date: meeting_day,
-                        kind: item.kind.clone(),
-                    })
-                    .to_string();
+                    let path = crate::model::decide::path_of(&decision);
                     let bytes = text_bytes(&decision)?;
                     summary.bytes += bytes.len() as u64;
                     let author = panel

@@ -595,7 +595,7 @@ impl Worker {
         };
         let expected = snapshot.commit_id();
         let lock = repo
-            .lock_for_writing(crate::commands::decide::LOCK_WAIT)
+            .lock_for_writing(crate::repo::write::LOCK_WAIT)
             .map_err(|e| fail(vec![sanitize_inline(&e.to_string()).into_owned()]))?;
         let summary = spec.message.lines().next().unwrap_or_default().to_owned();
         match repo.commit_files(&lock, Some(&expected), &spec) {
