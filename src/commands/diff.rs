@@ -15,7 +15,7 @@ use crate::diff::text::Budget;
 use crate::diff::{Comparison, TIME_BUDGET, Year, compare};
 use crate::model::text::sanitize_inline;
 use crate::model::{AcademicYear, SchoolId};
-use crate::repo::{PanelRepo, YearFiles};
+use crate::repo::PanelRepo;
 
 /// Options of the command.
 pub struct DiffArgs {
@@ -36,36 +36,6 @@ struct JsonOutput<'a> {
     summary_text: String,
     #[serde(flatten)]
     comparison: &'a Comparison,
-}
-
-/// One year's files, read and parsed.
-#[derive(Default)]
-struct Loaded {
-    review: Option<(String, crate::model::SelfReview)>,
-    plan: Option<(String, crate::model::ActionPlan)>,
-}
-
-impl Loaded {
-    fn read(repo: &PanelRepo, files: &YearFiles) -> anyhow::Result<Loaded> {
-        let mut out = Loaded::default();
-        if let Some(blob) = &files.self_review {
-            out.review = Some((repo.read_text(blob)?, repo.load(blob)?));
-        }
-        if let Some(blob) = &files.action_plan {
-            out.plan = Some((repo.read_text(blob)?, repo.load(blob)?));
-        }
-        Ok(out)
-    }
-
-    fn year(&self, year: AcademicYear) -> Year<'_> {
-        Year {
-            year,
-            review: self.review.as_ref().map(|(_, r)| r),
-            plan: self.plan.as_ref().map(|(_, p)| p),
-            review_text: self.review.as_ref().map(|(t, _)| t.as_str()),
-            plan_text: self.plan.as_ref().map(|(t, _)| t.as_str()),
-        }
-    }
 }
 
 pub fn run(repo_path: &Path, args: DiffArgs) -> anyhow::Result<ExitCode> {
@@ -107,17 +77,13 @@ pub fn run(repo_path: &Path, args: DiffArgs) -> anyhow::Result<ExitCode> {
         })?,
     };
     let (catalog, _) = repo.load_catalog(&snapshot)?;
-    let earlier = Loaded::read(&repo, &files.years[&from])?;
-    let later = Loaded::read(&repo, &files.years[&to])?;
-    let rubric = later
-        .review
-        .as_ref()
-        .and_then(|(_, r)| catalog.rubrics.get(&r.rubric))
-        .or_else(|| catalog.rubric_for_school(&school));
+    let earlier = repo.year_texts(&files.years[&from])?;
+    let later = repo.year_texts(&files.years[&to])?;
+    let rubric = catalog.rubric_for_submission(&school, later.review.as_ref().map(|(_, r)| r));
     let comparison = compare(
         &school,
-        earlier.year(from),
-        later.year(to),
+        Year::from_texts(from, earlier.review.as_ref(), earlier.plan.as_ref()),
+        Year::from_texts(to, later.review.as_ref(), later.plan.as_ref()),
         rubric,
         &Budget::new(TIME_BUDGET),
     );

@@ -35,6 +35,23 @@ pub struct Year<'a> {
     pub plan_text: Option<&'a str>,
 }
 
+impl<'a> Year<'a> {
+    /// A side of the comparison from files read with their text.
+    pub fn from_texts(
+        year: AcademicYear,
+        review: Option<&'a (String, SelfReview)>,
+        plan: Option<&'a (String, ActionPlan)>,
+    ) -> Year<'a> {
+        Year {
+            year,
+            review: review.map(|(_, r)| r),
+            plan: plan.map(|(_, p)| p),
+            review_text: review.map(|(t, _)| t.as_str()),
+            plan_text: plan.map(|(t, _)| t.as_str()),
+        }
+    }
+}
+
 /// What a side of the comparison is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct YearInfo {

@@ -165,6 +165,18 @@ impl Catalog {
         out
     }
 
+    /// The rubric a submission is read against: the one its self-review names, else the
+    /// school's.
+    pub fn rubric_for_submission(
+        &self,
+        school: &SchoolId,
+        review: Option<&super::SelfReview>,
+    ) -> Option<&Rubric> {
+        review
+            .and_then(|r| self.rubrics.get(&r.rubric))
+            .or_else(|| self.rubric_for_school(school))
+    }
+
     /// The rubric a school works to: its own, else the panel's default.
     pub fn rubric_for_school(&self, school: &SchoolId) -> Option<&Rubric> {
         let id = self

@@ -252,12 +252,37 @@ impl PanelRepo {
 
     /// Reads and parses a file.
     pub fn load<T: DeserializeOwned>(&self, blob: &BlobRef) -> Result<T, ReadError> {
+        self.load_with_text(blob).map(|(_, value)| value)
+    }
+
+    /// Reads and parses a file, keeping its text (to point at lines in it).
+    pub fn load_with_text<T: DeserializeOwned>(
+        &self,
+        blob: &BlobRef,
+    ) -> Result<(String, T), ReadError> {
         let text = self.read_text(blob)?;
-        parse_document(&text).map_err(|e| ReadError::Syntax {
+        let value = parse_document(&text).map_err(|e| ReadError::Syntax {
             path: blob.path.clone(),
             line: e.position.line,
             col: e.position.col,
             message: e.message,
+        })?;
+        Ok((text, value))
+    }
+
+    /// One year's submission files, each read once, with their text.
+    pub fn year_texts(&self, files: &YearFiles) -> Result<YearTexts, ReadError> {
+        Ok(YearTexts {
+            review: files
+                .self_review
+                .as_ref()
+                .map(|b| self.load_with_text(b))
+                .transpose()?,
+            plan: files
+                .action_plan
+                .as_ref()
+                .map(|b| self.load_with_text(b))
+                .transpose()?,
         })
     }
 }
@@ -294,6 +319,13 @@ impl PanelRepo {
             None => Ok(None),
         }
     }
+}
+
+/// One year's submission files as committed: each file's text with its parsed value.
+#[derive(Debug, Default)]
+pub struct YearTexts {
+    pub review: Option<(String, SelfReview)>,
+    pub plan: Option<(String, ActionPlan)>,
 }
 
 /// Submission files (self-reviews and action plans) read by this process so far. Opening a

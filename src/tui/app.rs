@@ -379,8 +379,19 @@ impl App {
             }
         }
         self.agenda.set_data(&opened.agenda);
-        // An open decision form shows the rules as they stand.
-        self.rebind_forms();
+        // An open decision form shows the rules as they stand; nothing else has changed, so
+        // the form (its cursor, its undo) stays as it is.
+        if let Some(form) = &mut self.decision {
+            let ctx = &mut form.ctx;
+            if let Some(row) = opened
+                .agenda
+                .rows
+                .iter()
+                .find(|r| r.school == ctx.school && r.year == ctx.year && r.kind == ctx.kind)
+            {
+                ctx.rules = row.rules.clone();
+            }
+        }
     }
 
     /// Forms opened before a reload are checked against the new state from now on; what was
@@ -1882,25 +1893,11 @@ impl App {
     fn draw_status(&self, frame: &mut Frame, area: Rect) {
         let theme = self.theme;
         let line = if self.is_loading() {
-            let what = if self.waiting.contains_key(&RequestKind::Commit) {
-                "Recording"
-            } else if self.waiting.contains_key(&RequestKind::Open) {
-                "Reading the repository"
-            } else if self.waiting.contains_key(&RequestKind::Submission) {
-                "Reading the submission"
-            } else if self.waiting.contains_key(&RequestKind::LoadDraft) {
-                "Looking for a saved draft"
-            } else if self.waiting.contains_key(&RequestKind::Prepare) {
-                "Checking against the repository"
-            } else if self.waiting.contains_key(&RequestKind::History) {
-                "Reading the history and auditing it"
-            } else if self.waiting.contains_key(&RequestKind::Export) {
-                "Writing the document"
-            } else if self.waiting.contains_key(&RequestKind::CommitFiles) {
-                "Reading the files"
-            } else {
-                "Comparing the years"
-            };
+            let what = self
+                .waiting
+                .keys()
+                .next()
+                .map_or("Reading", |kind| kind.doing());
             Line::from(Span::styled(
                 format!(" {} {what}…", SPINNER[self.spinner]),
                 theme.status,

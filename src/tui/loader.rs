@@ -27,7 +27,6 @@ use super::view::{self, OpenedView, SubmissionView};
 use crate::diff::text::Budget;
 use crate::diff::{Comparison, TIME_BUDGET, Year, compare};
 use crate::model::catalog::Catalog;
-use crate::model::format::parse_document;
 use crate::model::text::sanitize_inline;
 use crate::model::{AcademicYear, ActionPlan, SchoolId, SelfReview};
 use crate::repo::{PanelRepo, Snapshot};
@@ -83,19 +82,38 @@ pub enum ExportJob {
     },
 }
 
-/// Requests that replace each other: only the newest of each kind matters.
+/// Requests that replace each other: only the newest of each kind matters. In the order the
+/// status line names them when several are awaited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RequestKind {
+    Commit,
     Open,
     Submission,
-    Diff,
     LoadDraft,
     Prepare,
-    Commit,
     History,
-    CommitFiles,
     Export,
+    CommitFiles,
+    Diff,
     Evidence,
+}
+
+impl RequestKind {
+    /// What the app is waiting for, for the status line.
+    pub fn doing(self) -> &'static str {
+        match self {
+            RequestKind::Commit => "Recording",
+            RequestKind::Open => "Reading the repository",
+            RequestKind::Submission => "Reading the submission",
+            RequestKind::LoadDraft => "Looking for a saved draft",
+            RequestKind::Prepare => "Checking against the repository",
+            RequestKind::History => "Reading the history and auditing it",
+            RequestKind::Export => "Writing the document",
+            RequestKind::CommitFiles => "Reading the files",
+            RequestKind::Diff => "Comparing the years",
+            RequestKind::Evidence => "Checking the evidence rules",
+        }
+    }
 }
 
 impl Request {
@@ -741,21 +759,39 @@ impl Worker {
         else {
             return Err("the repository is not open".into());
         };
-        let review = repo
-            .self_review(snapshot, school, year)
-            .map_err(|e| e.to_string());
-        let plan = repo
-            .action_plan(snapshot, school, year)
-            .map_err(|e| e.to_string());
-        // The comparison with the year before gives each area's count of changes; a
-        // problem there must not hide the submission itself.
+        // Each file read once: for the screen, and for the comparison with the year before,
+        // which gives each area's count of changes.
+        let files = snapshot.year(school, year);
+        let review = files
+            .and_then(|f| f.self_review.as_ref())
+            .map(|b| repo.load_with_text::<SelfReview>(b))
+            .transpose();
+        let plan = files
+            .and_then(|f| f.action_plan.as_ref())
+            .map(|b| repo.load_with_text::<ActionPlan>(b))
+            .transpose();
         let previous = snapshot
             .schools
             .get(school)
             .and_then(|f| f.years.range(..year).next_back().map(|(y, _)| *y));
-        let comparison = previous
-            .and_then(|earlier| compare_years(repo, snapshot, catalog, school, earlier, year).ok())
-            .map(Arc::new);
+        // A problem with the comparison must not hide the submission itself.
+        let comparison = match (previous, &review, &plan) {
+            (Some(earlier), Ok(r), Ok(p)) => snapshot
+                .year(school, earlier)
+                .and_then(|f| repo.year_texts(f).ok())
+                .map(|e| {
+                    Arc::new(compare(
+                        school,
+                        Year::from_texts(earlier, e.review.as_ref(), e.plan.as_ref()),
+                        Year::from_texts(year, r.as_ref(), p.as_ref()),
+                        catalog.rubric_for_submission(school, r.as_ref().map(|(_, v)| v)),
+                        &Budget::new(TIME_BUDGET),
+                    ))
+                }),
+            _ => None,
+        };
+        let review = review.map(|o| o.map(|(_, v)| v)).map_err(|e| e.to_string());
+        let plan = plan.map(|o| o.map(|(_, v)| v)).map_err(|e| e.to_string());
         Ok(view::submission(
             catalog,
             school,
@@ -836,59 +872,6 @@ fn ready(
     (prepared, spec)
 }
 
-/// One year's files: text (for line numbers) and parsed.
-struct YearText {
-    review: Option<(String, SelfReview)>,
-    plan: Option<(String, ActionPlan)>,
-}
-
-fn read_year(
-    repo: &PanelRepo,
-    snapshot: &Snapshot,
-    school: &SchoolId,
-    year: AcademicYear,
-) -> Result<YearText, String> {
-    let files = snapshot
-        .year(school, year)
-        .ok_or_else(|| format!("{school} has no submission for {year}"))?;
-    let read = |blob: &crate::repo::BlobRef| -> Result<String, String> {
-        repo.read_text(blob).map_err(|e| e.to_string())
-    };
-    let position = |blob: &crate::repo::BlobRef, e: crate::model::format::SyntaxError| {
-        format!(
-            "{}:{}:{}: {}",
-            blob.path, e.position.line, e.position.col, e.message
-        )
-    };
-    let review = match &files.self_review {
-        Some(blob) => {
-            let text = read(blob)?;
-            let parsed: SelfReview = parse_document(&text).map_err(|e| position(blob, e))?;
-            Some((text, parsed))
-        }
-        None => None,
-    };
-    let plan = match &files.action_plan {
-        Some(blob) => {
-            let text = read(blob)?;
-            let parsed: ActionPlan = parse_document(&text).map_err(|e| position(blob, e))?;
-            Some((text, parsed))
-        }
-        None => None,
-    };
-    Ok(YearText { review, plan })
-}
-
-fn year_of(year: AcademicYear, y: &YearText) -> Year<'_> {
-    Year {
-        year,
-        review: y.review.as_ref().map(|(_, r)| r),
-        plan: y.plan.as_ref().map(|(_, p)| p),
-        review_text: y.review.as_ref().map(|(t, _)| t.as_str()),
-        plan_text: y.plan.as_ref().map(|(t, _)| t.as_str()),
-    }
-}
-
 /// Compares two years of a school's submissions from a snapshot, within the time budget.
 fn compare_years(
     repo: &PanelRepo,
@@ -898,20 +881,18 @@ fn compare_years(
     earlier: AcademicYear,
     later: AcademicYear,
 ) -> Result<Comparison, String> {
-    let (e, l) = (
-        read_year(repo, snapshot, school, earlier)?,
-        read_year(repo, snapshot, school, later)?,
-    );
-    let rubric = l
-        .review
-        .as_ref()
-        .and_then(|(_, r)| catalog.rubrics.get(&r.rubric))
-        .or_else(|| catalog.rubric_for_school(school));
+    let read = |year: AcademicYear| {
+        let files = snapshot
+            .year(school, year)
+            .ok_or_else(|| format!("{school} has no submission for {year}"))?;
+        repo.year_texts(files).map_err(|e| e.to_string())
+    };
+    let (e, l) = (read(earlier)?, read(later)?);
     Ok(compare(
         school,
-        year_of(earlier, &e),
-        year_of(later, &l),
-        rubric,
+        Year::from_texts(earlier, e.review.as_ref(), e.plan.as_ref()),
+        Year::from_texts(later, l.review.as_ref(), l.plan.as_ref()),
+        catalog.rubric_for_submission(school, l.review.as_ref().map(|(_, r)| r)),
         &Budget::new(TIME_BUDGET),
     ))
 }
