@@ -192,10 +192,6 @@ impl App {
         self.opened.is_some() || self.open_error.is_some()
     }
 
-    pub fn keymap(&self) -> &KeyMap {
-        &self.options.keymap
-    }
-
     fn request(&mut self, request: Request) {
         let kind = request.kind();
         let generation = self.loader.request(request);

@@ -439,6 +439,14 @@ impl Worker {
             .ok_or_else(|| "the repository is not open".to_owned())
     }
 
+    /// The repository and the snapshot last opened, with its catalog.
+    fn opened(&self) -> Result<(&PanelRepo, &Snapshot, &Arc<Catalog>), String> {
+        match (&self.repo, &self.snapshot) {
+            (Some(repo), Some((snapshot, catalog))) => Ok((repo, snapshot, catalog)),
+            _ => Err("the repository is not open".into()),
+        }
+    }
+
     fn serve(&mut self, request: Request) -> Response {
         // Error messages can quote repository content; clean them before the UI sees them.
         let clean = |e: String| sanitize_inline(&e).into_owned();
@@ -509,11 +517,7 @@ impl Worker {
         &mut self,
         draft: &DecisionDraft,
     ) -> Result<(Prepared, CommitSpec), String> {
-        self.repo()?;
-        let (Some(repo), Some((snapshot, catalog))) = (self.repo.as_ref(), self.snapshot.as_ref())
-        else {
-            return Err("the repository is not open".into());
-        };
+        let (repo, snapshot, catalog) = self.opened()?;
         let mut decision = match draft.to_decision() {
             Ok(decision) => decision,
             // Nothing to check yet: say what is missing.
@@ -554,10 +558,7 @@ impl Worker {
     /// A meeting's record, checked, with the file and commit that would record it. Conflicts
     /// that follow from affiliations are added, as the command line does.
     fn prepare_meeting(&mut self, draft: &MeetingDraft) -> Result<(Prepared, CommitSpec), String> {
-        self.repo()?;
-        let Some((snapshot, catalog)) = self.snapshot.as_ref() else {
-            return Err("the repository is not open".into());
-        };
+        let (_, snapshot, catalog) = self.opened()?;
         let mut meeting = match draft.to_meeting() {
             Ok(meeting) => meeting,
             Err(missing) => return Ok(unfinished(missing, &snapshot.commit_id())),
@@ -630,11 +631,7 @@ impl Worker {
     }
 
     fn history(&mut self, school: &SchoolId, today: Date) -> Result<view::HistoryView, String> {
-        self.repo()?;
-        let (Some(repo), Some((snapshot, catalog))) = (self.repo.as_ref(), self.snapshot.as_ref())
-        else {
-            return Err("the repository is not open".into());
-        };
+        let (repo, snapshot, catalog) = self.opened()?;
         let head = snapshot.commit_id();
         let rev = Some(head.as_str());
         let commits = repo
@@ -650,16 +647,17 @@ impl Worker {
                 .map(|records| Arc::new(crate::audit::audit(&records, today)))
                 .map_err(|e| format!("the audit could not run: {e}")),
         };
-        if let Ok(findings) = &findings {
-            self.audit = Some((head.clone(), today, Arc::clone(findings)));
-        }
-        Ok(view::history(
+        let view = view::history(
             catalog,
             school,
             head.short(),
             commits,
             findings.as_deref().map(Vec::as_slice).map_err(Clone::clone),
-        ))
+        );
+        if let Ok(findings) = findings {
+            self.audit = Some((head, today, findings));
+        }
+        Ok(view)
     }
 
     fn commit_files(
@@ -732,11 +730,7 @@ impl Worker {
         &mut self,
         mut rows: Vec<view::AgendaRow>,
     ) -> Result<(String, Vec<view::AgendaRow>), String> {
-        self.repo()?;
-        let (Some(repo), Some((snapshot, catalog))) = (self.repo.as_ref(), self.snapshot.as_ref())
-        else {
-            return Err("the repository is not open".into());
-        };
+        let (repo, snapshot, catalog) = self.opened()?;
         let mut reviews = BTreeMap::new();
         for row in rows.iter().filter(|r| r.evidence_pending) {
             let key = (row.school.clone(), row.year);
@@ -754,11 +748,7 @@ impl Worker {
         school: &SchoolId,
         year: AcademicYear,
     ) -> Result<SubmissionView, String> {
-        self.repo()?;
-        let (Some(repo), Some((snapshot, catalog))) = (self.repo.as_ref(), self.snapshot.as_ref())
-        else {
-            return Err("the repository is not open".into());
-        };
+        let (repo, snapshot, catalog) = self.opened()?;
         // Each file read once: for the screen, and for the comparison with the year before,
         // which gives each area's count of changes.
         let files = snapshot.year(school, year);
@@ -809,11 +799,7 @@ impl Worker {
         earlier: AcademicYear,
         later: AcademicYear,
     ) -> Result<Comparison, String> {
-        self.repo()?;
-        let (Some(repo), Some((snapshot, catalog))) = (self.repo.as_ref(), self.snapshot.as_ref())
-        else {
-            return Err("the repository is not open".into());
-        };
+        let (repo, snapshot, catalog) = self.opened()?;
         compare_years(repo, snapshot, catalog, school, earlier, later)
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -699,7 +699,6 @@ impl DecisionForm {
                 self.focus = Focus::List;
                 Reply::Handled
             }
-            _ if key.modifiers.contains(KeyModifiers::CONTROL) => Reply::Ignored,
             _ => Reply::Ignored,
         }
     }

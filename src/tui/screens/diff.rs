@@ -43,7 +43,6 @@ pub struct DiffScreen {
     rows: Option<(RowOptions, Vec<Row>)>,
     laid_out: Option<(LayoutOptions, Vec<Visual>, Vec<usize>)>,
     page: usize,
-    pub body: Rect,
 }
 
 impl DiffScreen {
@@ -71,7 +70,6 @@ impl DiffScreen {
             rows: None,
             laid_out: None,
             page: 10,
-            body: Rect::default(),
         }
     }
 
@@ -246,7 +244,6 @@ impl DiffScreen {
         self.ensure_layout(width);
         self.page = usize::from(body.height);
         self.scroll = self.scroll.min(self.max_scroll());
-        self.body = body;
 
         let (current, total) = self.position();
         let counter = match current {

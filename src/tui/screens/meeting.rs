@@ -901,7 +901,7 @@ impl MeetingSetup {
             ])
         };
         let school = school_names.get(d.school).cloned().unwrap_or_default();
-        let mut lines = vec![
+        let lines = vec![
             field(
                 0,
                 "Member",
@@ -917,7 +917,6 @@ impl MeetingSetup {
             Constraint::Min(1),
         ])
         .areas(inner);
-        lines.truncate(4);
         frame.render_widget(Paragraph::new(lines).style(theme.base), top);
         draw_text(
             frame,
