@@ -18,16 +18,24 @@ pub struct Document {
     pub text: String,
 }
 
-/// The commit that first recorded a file, or last changed it.
-fn commit_of(repo: &PanelRepo, path: &str, first: bool) -> Result<Option<ObjectId>, String> {
-    let history = repo
-        .history(None, &[path.to_owned()])
-        .map_err(|e| e.to_string())?;
-    Ok(if first {
-        history.last().map(|c| c.id.clone())
-    } else {
-        history.first().map(|c| c.id.clone())
-    })
+/// The commit that first recorded a file and the one that last changed it.
+type FirstAndLast = (Option<ObjectId>, Option<ObjectId>);
+
+/// For each path, its first and last commits, from one walk of the history.
+fn commits_of(repo: &PanelRepo, paths: &[String]) -> Result<Vec<FirstAndLast>, String> {
+    let history = repo.history(None, paths).map_err(|e| e.to_string())?;
+    Ok(paths
+        .iter()
+        .map(|path| {
+            // Newest first: the last commit is at the front, the first at the back.
+            let mut touching = history
+                .iter()
+                .filter(|c| c.changes.iter().any(|ch| &ch.path == path));
+            let last = touching.next().map(|c| c.id.clone());
+            let first = touching.next_back().map(|c| c.id.clone()).or(last.clone());
+            (first, last)
+        })
+        .collect())
 }
 
 /// The minutes of the meeting on `date`.
@@ -41,23 +49,25 @@ pub fn minutes_of(repo: &PanelRepo, date: Date) -> Result<Document, String> {
             known.join(", ")
         ));
     };
-    let mut found = Vec::new();
-    for item in &meeting.agenda {
-        if let Some((path, decision)) =
-            catalog.decision_at(&item.school, item.year, &item.kind, date)
-        {
-            found.push((path.to_owned(), decision, commit_of(repo, path, true)?));
-        }
-    }
+    let found: Vec<_> = meeting
+        .agenda
+        .iter()
+        .filter_map(|item| catalog.decision_at(&item.school, item.year, &item.kind, date))
+        .collect();
+    // The meeting's file last, after each decision's.
+    let mut paths: Vec<String> = found.iter().map(|(path, _)| (*path).to_owned()).collect();
+    paths.push(format!("meetings/{date}.ron"));
+    let commits = commits_of(repo, &paths)?;
     let decisions: Vec<Recorded<'_>> = found
         .iter()
-        .map(|(path, decision, commit)| Recorded {
+        .zip(&commits)
+        .map(|((path, decision), (first, _))| Recorded {
             path,
             decision,
-            commit: commit.as_ref(),
+            commit: first.as_ref(),
         })
         .collect();
-    let meeting_commit = commit_of(repo, &format!("meetings/{date}.ron"), false)?;
+    let meeting_commit = commits.last().and_then(|(_, last)| last.clone());
     Ok(Document {
         title: format!("the minutes of {}", long_date(date)),
         file_name: format!("minutes-{date}.md"),
@@ -102,7 +112,9 @@ pub fn letter_for(
             "no decision{which} is recorded for {school} {year} (see `kitemark log {school}`)"
         ));
     };
-    let commit = commit_of(repo, path, true)?;
+    let commit = commits_of(repo, std::slice::from_ref(path))?
+        .pop()
+        .and_then(|(first, _)| first);
     let text = letter(
         &catalog,
         Recorded {
