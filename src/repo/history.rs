@@ -191,6 +191,17 @@ impl PanelRepo {
         rev: Option<&str>,
         prefixes: &[String],
     ) -> Result<Vec<CommitInfo>, RepoError> {
+        self.history_and_merges(rev, prefixes)
+            .map(|(commits, _)| commits)
+    }
+
+    /// [`PanelRepo::history`], and whether the walk met a merge anywhere (even one that
+    /// changed nothing under the prefixes).
+    pub(super) fn history_and_merges(
+        &self,
+        rev: Option<&str>,
+        prefixes: &[String],
+    ) -> Result<(Vec<CommitInfo>, bool), RepoError> {
         let repo = self.git();
         let start = self.snapshot_commit(rev)?;
         let mut walk = repo
@@ -210,11 +221,13 @@ impl PanelRepo {
         // Per commit: the ids of the prefixes' top folders, and of the prefixes themselves.
         let mut known: std::collections::HashMap<Oid, Seen> = std::collections::HashMap::new();
         let mut out = Vec::new();
+        let mut merges = false;
         for oid in walk {
             let oid = oid.map_err(RepoError::git("cannot walk the history"))?;
             let commit = repo
                 .find_commit(oid)
                 .map_err(RepoError::git(format!("cannot read commit {oid}")))?;
+            merges |= commit.parent_count() > 1;
             let tree = commit
                 .tree()
                 .map_err(RepoError::git(format!("cannot read the tree of {oid}")))?;
@@ -283,7 +296,7 @@ impl PanelRepo {
             });
         }
         out.reverse();
-        Ok(out)
+        Ok((out, merges))
     }
 
     /// The commits that touched one school, newest first: its submissions and decisions, and

@@ -136,28 +136,6 @@ impl PanelRepo {
         Ok((commits, decisions))
     }
 
-    /// Whether the history up to `rev` holds any merge.
-    pub fn has_merges(&self, rev: Option<&str>) -> Result<bool, RepoError> {
-        let repo = self.git();
-        let start = git2::Oid::from_str(self.commit_of(rev)?.as_str())
-            .map_err(RepoError::git("bad commit id"))?;
-        let mut walk = repo
-            .revwalk()
-            .map_err(RepoError::git("cannot walk the history"))?;
-        walk.push(start)
-            .map_err(RepoError::git("cannot walk the history"))?;
-        for oid in walk {
-            let oid = oid.map_err(RepoError::git("cannot walk the history"))?;
-            let commit = repo
-                .find_commit(oid)
-                .map_err(RepoError::git(format!("cannot read commit {oid}")))?;
-            if commit.parent_count() > 1 {
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
-
     /// The history and decisions the audit reads, up to `rev` (`None` for HEAD).
     pub fn records(&self, rev: Option<&str>) -> Result<Records, RepoError> {
         let snapshot = self.snapshot_at(rev)?;
@@ -177,7 +155,7 @@ impl PanelRepo {
         let commit = snapshot.commit_id();
         let rev = Some(commit.as_str());
         let prefixes: Vec<String> = AUDITED.iter().map(|p| (*p).to_owned()).collect();
-        let mut commits = self.history(rev, &prefixes)?;
+        let (mut commits, merges) = self.history_and_merges(rev, &prefixes)?;
         commits.reverse();
 
         let mut cache = Cache {
@@ -200,7 +178,7 @@ impl PanelRepo {
         // was in force at a commit is known without looking it up in the commit's tree. Only
         // a history without merges is a single line that this can follow; otherwise each is
         // looked up in the commit's tree.
-        let linear = !self.has_merges(rev)?;
+        let linear = !merges;
         let mut state: HashMap<String, ObjectId> = HashMap::new();
 
         for commit in &commits {
