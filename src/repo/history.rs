@@ -203,7 +203,7 @@ impl PanelRepo {
         prefixes: &[String],
     ) -> Result<(Vec<CommitInfo>, bool), RepoError> {
         let repo = self.git();
-        let start = self.snapshot_commit(rev)?;
+        let start = self.resolve(rev).map(|c| c.id())?;
         let mut walk = repo
             .revwalk()
             .map_err(RepoError::git("cannot walk the history"))?;
@@ -348,7 +348,7 @@ impl PanelRepo {
 
     /// The id of the commit `rev` names (`None` for HEAD).
     pub fn commit_of(&self, rev: Option<&str>) -> Result<ObjectId, RepoError> {
-        self.snapshot_commit(rev).map(object_id)
+        self.resolve(rev).map(|c| c.id()).map(object_id)
     }
 
     /// Whether `path` (a file or a folder) exists at `commit`.
@@ -357,34 +357,6 @@ impl PanelRepo {
             .and_then(|oid| self.git().find_commit(oid).ok())
             .and_then(|c| c.tree().ok())
             .is_some_and(|t| entry(&t, path).is_some())
-    }
-
-    /// The commit `rev` names (`None` for HEAD).
-    fn snapshot_commit(&self, rev: Option<&str>) -> Result<Oid, RepoError> {
-        let repo = self.git();
-        match rev {
-            None => match repo.head() {
-                Ok(head) => head
-                    .peel_to_commit()
-                    .map(|c| c.id())
-                    .map_err(RepoError::git("cannot read HEAD")),
-                Err(e)
-                    if e.code() == git2::ErrorCode::UnbornBranch
-                        || e.code() == git2::ErrorCode::NotFound =>
-                {
-                    Err(RepoError::Empty { path: self.path() })
-                }
-                Err(e) => Err(RepoError::git("cannot read HEAD")(e)),
-            },
-            Some(rev) => repo
-                .revparse_single(rev)
-                .and_then(|o| o.peel_to_commit())
-                .map(|c| c.id())
-                .map_err(|source| RepoError::BadRevision {
-                    rev: rev.to_owned(),
-                    source,
-                }),
-        }
     }
 
     /// A blob's text, by id; `path` names it in errors.

@@ -97,21 +97,21 @@ impl PanelRepo {
         &self.repo
     }
 
-    /// The snapshot at `rev` (a commit, branch or tag; `None` for `HEAD`).
-    pub fn snapshot_at(&self, rev: Option<&str>) -> Result<Snapshot, RepoError> {
-        let rev_name = rev.unwrap_or("HEAD");
-        let commit = match rev {
+    /// The commit `rev` names (a commit, branch or tag; `None` for `HEAD`): an empty
+    /// repository and a revision that names no commit each have their own error.
+    pub(crate) fn resolve(&self, rev: Option<&str>) -> Result<git2::Commit<'_>, RepoError> {
+        match rev {
             None => match self.repo.head() {
                 Ok(head) => head
                     .peel_to_commit()
-                    .map_err(RepoError::git("cannot read HEAD"))?,
+                    .map_err(RepoError::git("cannot read HEAD")),
                 Err(e)
                     if e.code() == git2::ErrorCode::UnbornBranch
                         || e.code() == git2::ErrorCode::NotFound =>
                 {
-                    return Err(RepoError::Empty { path: self.path() });
+                    Err(RepoError::Empty { path: self.path() })
                 }
-                Err(e) => return Err(RepoError::git("cannot read HEAD")(e)),
+                Err(e) => Err(RepoError::git("cannot read HEAD")(e)),
             },
             Some(rev) => self
                 .repo
@@ -120,8 +120,14 @@ impl PanelRepo {
                 .map_err(|source| RepoError::BadRevision {
                     rev: rev.to_owned(),
                     source,
-                })?,
-        };
+                }),
+        }
+    }
+
+    /// The snapshot at `rev` (a commit, branch or tag; `None` for `HEAD`).
+    pub fn snapshot_at(&self, rev: Option<&str>) -> Result<Snapshot, RepoError> {
+        let rev_name = rev.unwrap_or("HEAD");
+        let commit = self.resolve(rev)?;
         let branch = match rev {
             None => self
                 .repo
@@ -154,22 +160,7 @@ impl PanelRepo {
     /// Checks cheaply, without listing the tree, that `rev` holds a panel repository.
     pub fn check_panel(&self, rev: Option<&str>) -> Result<(), RepoError> {
         let rev_name = rev.unwrap_or("HEAD");
-        let commit = match self
-            .repo
-            .revparse_single(rev_name)
-            .and_then(|o| o.peel_to_commit())
-        {
-            Ok(commit) => commit,
-            Err(_) if rev.is_none() && self.head_id()?.is_none() => {
-                return Err(RepoError::Empty { path: self.path() });
-            }
-            Err(source) => {
-                return Err(RepoError::BadRevision {
-                    rev: rev_name.to_owned(),
-                    source,
-                });
-            }
-        };
+        let commit = self.resolve(rev)?;
         let tree = commit.tree().map_err(RepoError::git(format!(
             "cannot read the tree of {rev_name}"
         )))?;

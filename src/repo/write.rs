@@ -464,20 +464,10 @@ impl PanelRepo {
 
     /// The commit the current branch points at, or `None` on a branch with no commits yet.
     pub fn head_id(&self) -> Result<Option<ObjectId>, RepoError> {
-        match self.git().head() {
-            Ok(head) => {
-                let commit = head
-                    .peel_to_commit()
-                    .map_err(RepoError::git("cannot read HEAD"))?;
-                Ok(Some(super::snapshot::object_id(commit.id())))
-            }
-            Err(e)
-                if e.code() == git2::ErrorCode::UnbornBranch
-                    || e.code() == git2::ErrorCode::NotFound =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(RepoError::git("cannot read HEAD")(e)),
+        match self.resolve(None) {
+            Ok(commit) => Ok(Some(super::snapshot::object_id(commit.id()))),
+            Err(RepoError::Empty { .. }) => Ok(None),
+            Err(e) => Err(e),
         }
     }
 
