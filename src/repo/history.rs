@@ -10,17 +10,10 @@ use std::path::Path;
 
 use git2::{Oid, Repository, Sort};
 
+use super::snapshot::{object_id, oid_of};
 use super::{BlobRef, PanelRepo, ReadError, RepoError};
 use crate::model::ObjectId;
 use crate::model::history::{ChangeKind, CommitInfo, FileChange, Person, parse_trailers, under};
-
-fn object_id(oid: Oid) -> ObjectId {
-    ObjectId::from_git(oid.to_string())
-}
-
-fn oid_of(id: &ObjectId) -> Option<Oid> {
-    Oid::from_str(id.as_str()).ok()
-}
 
 fn person(signature: &git2::Signature<'_>) -> Person {
     let when = signature.when();

@@ -78,7 +78,7 @@ impl Cache<'_> {
 impl PanelRepo {
     /// The blob at `path` in `commit`, if there is one.
     pub fn blob_in(&self, commit: &ObjectId, path: &str) -> Option<ObjectId> {
-        let oid = git2::Oid::from_str(commit.as_str()).ok()?;
+        let oid = super::snapshot::oid_of(commit)?;
         let tree = self.git().find_commit(oid).ok()?.tree().ok()?;
         let entry = tree.get_path(std::path::Path::new(path)).ok()?;
         (entry.kind() == Some(git2::ObjectType::Blob))

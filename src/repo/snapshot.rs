@@ -27,6 +27,11 @@ pub(crate) fn object_id(oid: git2::Oid) -> ObjectId {
     ObjectId::from_git(oid.to_string())
 }
 
+/// The git id of an id kitemark recorded, if it is one.
+pub(crate) fn oid_of(id: &ObjectId) -> Option<git2::Oid> {
+    git2::Oid::from_str(id.as_str()).ok()
+}
+
 /// A school's files at the snapshot.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SchoolFiles {
