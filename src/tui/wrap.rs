@@ -48,10 +48,10 @@ pub fn wrap_hanging(lines: &[Line<'_>], width: u16, max_hang: u16) -> Vec<Line<'
             .unwrap_or(u16::MAX)
             .min(max_hang)
             .min(width / 2);
-        let first = wrap(std::slice::from_ref(line), width);
-        // A line that fits stays as it is.
-        if first.len() <= 1 || hang == 0 {
-            out.extend(first);
+        // A line that fits stays as it is (measured, not wrapped twice to find out).
+        let fits = unicode_width::UnicodeWidthStr::width(text.trim_end()) <= usize::from(width);
+        if fits || hang == 0 {
+            out.extend(wrap(std::slice::from_ref(line), width));
             continue;
         }
         for (i, mut row) in wrap(std::slice::from_ref(line), width - hang)
