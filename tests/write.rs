@@ -64,7 +64,8 @@ fn exactly_the_file_is_committed_and_other_changes_are_left_alone() {
     let before = head(&repo);
     let commit = repo
         .commit_files(&lock, Some(&before), &spec(DECISION, "(decision)\n"))
-        .unwrap();
+        .unwrap()
+        .commit;
     drop(lock);
 
     assert_eq!(
@@ -291,7 +292,8 @@ fn a_commit_left_half_done_is_finished_by_the_next_writer() {
     let lock = repo.lock_for_writing(Duration::from_secs(5)).unwrap();
     let commit = repo
         .commit_files(&lock, Some(&head(&repo)), &spec(DECISION, "(decision)\n"))
-        .unwrap();
+        .unwrap()
+        .commit;
     drop(lock);
     std::fs::remove_file(dir.join(DECISION)).unwrap();
     sandbox.git(&dir, &["rm", "-q", "--cached", DECISION]);

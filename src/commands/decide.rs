@@ -6,14 +6,13 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use super::{EXIT_FINDINGS, record_file};
+use super::{EXIT_FINDINGS, Recording, record_file, refuse_written, with_attempts, write_lock};
 use crate::cli::DecideArgs;
 use crate::model::decide::{check, conflicts, path_of};
 use crate::model::format::to_ron;
 use crate::model::text::sanitize_inline;
 use crate::model::{AreaJudgement, Condition, Decision, MemberId, SchoolId, message};
 use crate::repo::PanelRepo;
-use crate::repo::write::LOCK_WAIT;
 
 fn pair<'a>(text: &'a str, separator: char, what: &str) -> anyhow::Result<(&'a str, &'a str)> {
     text.split_once(separator)
@@ -60,81 +59,90 @@ pub fn run(repo_path: &Path, args: DecideArgs) -> anyhow::Result<ExitCode> {
         (None, None) => String::new(),
     };
 
+    let kind: crate::model::KindId = args.kind.parse()?;
+    let outcome: crate::model::OutcomeId = args.outcome.parse()?;
+    let members: Vec<MemberId> = args
+        .members
+        .iter()
+        .map(|m| m.parse())
+        .collect::<Result<_, _>>()?;
     let repo = PanelRepo::open(repo_path)?;
     // The lock first, then the data: what is checked is what the commit builds on.
-    let lock = repo.lock_for_writing(LOCK_WAIT)?;
-    let snapshot = repo.snapshot_at(None)?;
-    let (catalog, _) = repo.load_catalog(&snapshot)?;
-    let meeting = catalog.meetings.get(&args.meeting);
-    let participants: Vec<MemberId> = if args.members.is_empty() {
-        // Everyone present who is not conflicted takes part unless told otherwise.
-        let excluded = conflicts(&catalog.panel, meeting, &school);
-        meeting
-            .map(|m| {
-                m.present
-                    .iter()
-                    .filter(|id| !excluded.iter().any(|c| &c.member == *id))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default()
-    } else {
-        args.members
-            .iter()
-            .map(|m| m.parse())
-            .collect::<Result<_, _>>()?
+    let lock = match write_lock(&repo) {
+        Ok(lock) => lock,
+        Err(not) => return Ok(not.report()),
     };
-    let mut decision = Decision {
-        school: school.clone(),
-        year: args.year,
-        kind: args.kind.parse()?,
-        meeting: args.meeting,
-        outcome: args.outcome.parse()?,
-        areas,
-        feedback,
-        conditions,
-        participants,
-        recorder: recorder.clone(),
-        made_on: snapshot.submission_ref(&school, args.year),
-        supersedes: args.supersedes.clone(),
-        override_reason: args
-            .override_reason
-            .clone()
-            .filter(|r| !r.trim().is_empty()),
-    };
-    let review = repo
-        .self_review(&snapshot, &school, args.year)
-        .unwrap_or(None);
-    let refusals = check(&catalog, &decision, review.as_ref());
-    if !refusals.is_empty() {
+    with_attempts(|| {
+        let snapshot = repo.snapshot_at(None)?;
+        let (catalog, _) = repo.load_catalog(&snapshot)?;
+        let meeting = catalog.meetings.get(&args.meeting);
+        let participants: Vec<MemberId> = if members.is_empty() {
+            // Everyone present who is not conflicted takes part unless told otherwise.
+            let excluded = conflicts(&catalog.panel, meeting, &school);
+            meeting
+                .map(|m| {
+                    m.present
+                        .iter()
+                        .filter(|id| !excluded.iter().any(|c| &c.member == *id))
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default()
+        } else {
+            members.clone()
+        };
+        let mut decision = Decision {
+            school: school.clone(),
+            year: args.year,
+            kind: kind.clone(),
+            meeting: args.meeting,
+            outcome: outcome.clone(),
+            areas: areas.clone(),
+            feedback: feedback.clone(),
+            conditions: conditions.clone(),
+            participants,
+            recorder: recorder.clone(),
+            made_on: snapshot.submission_ref(&school, args.year),
+            supersedes: args.supersedes.clone(),
+            override_reason: args
+                .override_reason
+                .clone()
+                .filter(|r| !r.trim().is_empty()),
+        };
+        let review = repo
+            .self_review(&snapshot, &school, args.year)
+            .unwrap_or(None);
+        let refusals = check(&catalog, &decision, review.as_ref());
         for r in &refusals {
             eprintln!("kitemark: refused: {}", sanitize_inline(&r.to_string()));
         }
-        eprintln!("kitemark: nothing was recorded");
-        return Ok(EXIT_FINDINGS);
-    }
-    decision.participants.sort();
-    decision.participants.dedup();
-    let path = path_of(&decision);
-    let text = to_ron(&decision)?;
-    let present = meeting.map(|m| m.present.clone()).unwrap_or_default();
-    let commit = snapshot.commit_id();
-    let message = message::decision(&decision, &present, &commit);
-    let author = || {
-        catalog
-            .panel
-            .member(&recorder)
-            .map(|m| m.identity())
-            .context("the recorder is not a member")
-    };
-    record_file(
-        &repo,
-        &lock,
-        &commit,
-        path,
-        text,
-        message,
-        author,
-        args.dry_run,
-    )
+        if refuse_written("decision", &decision) || !refusals.is_empty() {
+            eprintln!("kitemark: nothing was recorded");
+            return Ok(Recording::Done(EXIT_FINDINGS));
+        }
+        decision.participants.sort();
+        decision.participants.dedup();
+        let path = path_of(&decision);
+        let text = to_ron(&decision)?;
+        let present = meeting.map(|m| m.present.clone()).unwrap_or_default();
+        let commit = snapshot.commit_id();
+        let message = message::decision(&decision, &present, &commit);
+        let author = || {
+            catalog
+                .panel
+                .member(&recorder)
+                .map(|m| m.identity())
+                .context("the recorder is not a member")
+        };
+        record_file(
+            &repo,
+            &lock,
+            &commit,
+            path,
+            text,
+            message,
+            author,
+            args.dry_run,
+        )
+    })
 }

@@ -5,14 +5,13 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use super::{EXIT_FINDINGS, record_file};
+use super::{EXIT_FINDINGS, Recording, record_file, refuse_written, with_attempts, write_lock};
 use crate::cli::MeetingArgs;
 use crate::model::decide::{affiliation_conflicts, check_meeting};
 use crate::model::format::to_ron;
 use crate::model::text::sanitize_inline;
 use crate::model::{AgendaItem, Conflict, ConflictKind, Meeting, MemberId, PanelPath, message};
 use crate::repo::PanelRepo;
-use crate::repo::write::LOCK_WAIT;
 
 /// `ID:SCHOOL:TYPE:REASON`.
 fn conflict(text: &str) -> anyhow::Result<Conflict> {
@@ -70,82 +69,89 @@ pub fn run(repo_path: &Path, args: MeetingArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|a| agenda_item(a))
         .collect::<Result<_, _>>()?;
+    let present = members(&args.present)?;
+    let apologies = members(&args.apologies)?;
     let repo = PanelRepo::open(repo_path)?;
-    let lock = repo.lock_for_writing(LOCK_WAIT)?;
-    let snapshot = repo.snapshot_at(None)?;
-    let (catalog, _) = repo.load_catalog(&snapshot)?;
-    // What is given replaces what is recorded; what is not given stays.
-    let mut meeting = catalog
-        .meetings
-        .get(&args.date)
-        .cloned()
-        .unwrap_or(Meeting {
-            date: args.date,
-            chair: chair.clone(),
-            location: String::new(),
-            present: Vec::new(),
-            apologies: Vec::new(),
-            conflicts: Vec::new(),
-            agenda: Vec::new(),
-            notes: String::new(),
-        });
-    meeting.chair = chair.clone();
-    if !args.present.is_empty() {
-        meeting.present = members(&args.present)?;
-    }
-    if !args.apologies.is_empty() {
-        meeting.apologies = members(&args.apologies)?;
-    }
-    if !conflicts.is_empty() {
-        meeting.conflicts = conflicts;
-    }
-    if !agenda.is_empty() {
-        meeting.agenda = agenda;
-    }
-    if let Some(location) = args.location {
-        meeting.location = location;
-    }
-    if let Some(notes) = args.notes {
-        meeting.notes = notes;
-    }
-    let automatic = affiliation_conflicts(&catalog.panel, &meeting);
-    meeting.conflicts.extend(automatic);
-    let refusals = check_meeting(&catalog, &meeting);
-    if !refusals.is_empty() {
+    let lock = match write_lock(&repo) {
+        Ok(lock) => lock,
+        Err(not) => return Ok(not.report()),
+    };
+    with_attempts(|| {
+        let snapshot = repo.snapshot_at(None)?;
+        let (catalog, _) = repo.load_catalog(&snapshot)?;
+        // What is given replaces what is recorded; what is not given stays.
+        let mut meeting = catalog
+            .meetings
+            .get(&args.date)
+            .cloned()
+            .unwrap_or(Meeting {
+                date: args.date,
+                chair: chair.clone(),
+                location: String::new(),
+                present: Vec::new(),
+                apologies: Vec::new(),
+                conflicts: Vec::new(),
+                agenda: Vec::new(),
+                notes: String::new(),
+            });
+        meeting.chair = chair.clone();
+        if !present.is_empty() {
+            meeting.present = present.clone();
+        }
+        if !apologies.is_empty() {
+            meeting.apologies = apologies.clone();
+        }
+        if !conflicts.is_empty() {
+            meeting.conflicts = conflicts.clone();
+        }
+        if !agenda.is_empty() {
+            meeting.agenda = agenda.clone();
+        }
+        if let Some(location) = &args.location {
+            meeting.location = location.clone();
+        }
+        if let Some(notes) = &args.notes {
+            meeting.notes = notes.clone();
+        }
+        let automatic = affiliation_conflicts(&catalog.panel, &meeting);
+        meeting.conflicts.extend(automatic);
+        let refusals = check_meeting(&catalog, &meeting);
         for r in &refusals {
             eprintln!("kitemark: refused: {}", sanitize_inline(&r.to_string()));
         }
-        eprintln!("kitemark: nothing was recorded");
-        return Ok(EXIT_FINDINGS);
-    }
-    if !meeting.present.is_empty()
-        && let Err(short) = catalog.panel.quorum_check(&meeting.present)
-    {
-        eprintln!("kitemark: warning: {short}; no decision can be recorded at this meeting");
-    }
-    let path = PanelPath::Meeting(args.date).to_string();
-    let text = to_ron(&meeting)?;
-    let message = message::meeting(
-        meeting.date,
-        &meeting.chair,
-        &meeting.present,
-        meeting.agenda.len(),
-    );
-    let author = || {
-        catalog
-            .panel
-            .member(&chair)
-            .map(|m| m.identity())
-            .context("the chair is not a member")
-    };
-    record_file(
-        &repo,
-        &lock,
-        &snapshot.commit_id(),
-        path,
-        text,
-        message,
-        author,
-        args.dry_run,
-    )
+        if refuse_written("meeting", &meeting) || !refusals.is_empty() {
+            eprintln!("kitemark: nothing was recorded");
+            return Ok(Recording::Done(EXIT_FINDINGS));
+        }
+        if !meeting.present.is_empty()
+            && let Err(short) = catalog.panel.quorum_check(&meeting.present)
+        {
+            eprintln!("kitemark: warning: {short}; no decision can be recorded at this meeting");
+        }
+        let path = PanelPath::Meeting(args.date).to_string();
+        let text = to_ron(&meeting)?;
+        let message = message::meeting(
+            meeting.date,
+            &meeting.chair,
+            &meeting.present,
+            meeting.agenda.len(),
+        );
+        let author = || {
+            catalog
+                .panel
+                .member(&chair)
+                .map(|m| m.identity())
+                .context("the chair is not a member")
+        };
+        record_file(
+            &repo,
+            &lock,
+            &snapshot.commit_id(),
+            path,
+            text,
+            message,
+            author,
+            args.dry_run,
+        )
+    })
 }

@@ -182,6 +182,101 @@ pub(crate) fn print(text: &str) -> anyhow::Result<()> {
     }
 }
 
+/// Takes the write lock, telling the person what it found left half done and finished or
+/// undid.
+pub(crate) fn write_lock(
+    repo: &crate::repo::PanelRepo,
+) -> Result<crate::repo::write::WriteLock, NotRecorded> {
+    let lock = repo
+        .lock_for_writing(crate::repo::write::LOCK_WAIT)
+        .map_err(NotRecorded)?;
+    for line in &lock.repaired {
+        eprintln!(
+            "kitemark: repaired: {}",
+            crate::model::text::sanitize_inline(line)
+        );
+    }
+    Ok(lock)
+}
+
+/// How many times a command reads, checks and records again when someone else's commit
+/// moved the branch between its reading and its recording.
+pub(crate) const ATTEMPTS: usize = 3;
+
+/// A write that did not happen: nothing was recorded.
+#[derive(Debug)]
+pub(crate) struct NotRecorded(pub crate::repo::write::WriteError);
+
+impl NotRecorded {
+    /// Tells the person, and gives the exit status: 1 when the data is at fault (a name that
+    /// cannot be an author, a path), 2 when the environment is (a lock, the branch).
+    pub fn report(&self) -> ExitCode {
+        use crate::repo::write::WriteError as E;
+        eprintln!(
+            "kitemark: {}",
+            crate::model::text::sanitize(&self.0.to_string())
+        );
+        eprintln!("kitemark: nothing was recorded");
+        match self.0 {
+            E::BadIdentity { .. } | E::BadPath { .. } | E::UncommittedChanges { .. } => {
+                EXIT_FINDINGS
+            }
+            _ => exit_environment(),
+        }
+    }
+}
+
+/// What became of one attempt to record.
+pub(crate) enum Recording {
+    /// Finished, with this exit status (recorded, refused, or shown for `--dry-run`).
+    Done(ExitCode),
+    /// The branch moved after it was read: read, check and record again.
+    Moved(NotRecorded),
+}
+
+/// Commits `spec` on `parent` and tells the person truthfully whether it was recorded: a
+/// commit on the branch is reported as recorded (exit 0) whatever happens after it.
+pub(crate) fn commit_and_report(
+    repo: &crate::repo::PanelRepo,
+    lock: &crate::repo::write::WriteLock,
+    parent: &crate::model::ObjectId,
+    spec: &crate::repo::write::CommitSpec,
+    verb: &str,
+    what: &str,
+) -> Recording {
+    use crate::repo::write::WriteError;
+    match repo.commit_files(lock, Some(parent), spec) {
+        Ok(recorded) => {
+            // Recorded: a closed or full standard output must not turn that into a failure.
+            let _ = print(&format!(
+                "{verb} {what} in commit {}\n",
+                recorded.commit.short()
+            ));
+            if let Some(note) = recorded.unfinished {
+                eprintln!("kitemark: warning: {}", crate::model::text::sanitize(&note));
+            }
+            Recording::Done(EXIT_OK)
+        }
+        Err(e @ WriteError::BranchMoved { .. }) => Recording::Moved(NotRecorded(e)),
+        Err(e) => Recording::Done(NotRecorded(e).report()),
+    }
+}
+
+/// Runs `attempt` (read the branch, check, record) until it is done, again when the branch
+/// moved in between, up to [`ATTEMPTS`] times.
+pub(crate) fn with_attempts(
+    mut attempt: impl FnMut() -> anyhow::Result<Recording>,
+) -> anyhow::Result<ExitCode> {
+    let mut last = None;
+    for _ in 0..ATTEMPTS {
+        match attempt()? {
+            Recording::Done(code) => return Ok(code),
+            Recording::Moved(moved) => last = Some(moved),
+        }
+    }
+    Ok(last.map_or(EXIT_OK, |moved| moved.report()))
+}
+
 /// Records one panel file as one commit by `author` on `parent`, or with `dry_run` shows the
 /// file (made safe for the terminal) and the commit message instead.
 #[allow(clippy::too_many_arguments)]
@@ -194,13 +289,13 @@ pub(crate) fn record_file(
     message: String,
     author: impl FnOnce() -> anyhow::Result<crate::model::Identity>,
     dry_run: bool,
-) -> anyhow::Result<ExitCode> {
+) -> anyhow::Result<Recording> {
     if dry_run {
         print(&format!(
             "{path}\n\n{}\n{message}",
             crate::model::text::sanitize(&text)
         ))?;
-        return Ok(EXIT_OK);
+        return Ok(Recording::Done(EXIT_OK));
     }
     let author = author()?;
     let spec = crate::repo::write::CommitSpec {
@@ -210,9 +305,22 @@ pub(crate) fn record_file(
         committer: author,
         when: None,
     };
-    let id = repo.commit_files(lock, Some(parent), &spec)?;
-    print(&format!("Recorded {path} in commit {}\n", id.short()))?;
-    Ok(EXIT_OK)
+    Ok(commit_and_report(
+        repo, lock, parent, &spec, "Recorded", &path,
+    ))
+}
+
+/// Refuses text that kitemark would write but its own `validate` rejects (control
+/// characters, escape sequences), naming each field. Returns whether anything was refused.
+pub(crate) fn refuse_written<T: serde::Serialize>(what: &str, value: &T) -> bool {
+    let problems = crate::model::text::written_problems(value);
+    for p in &problems {
+        eprintln!(
+            "kitemark: refused: the {what}'s {}",
+            crate::model::text::sanitize_inline(&p.to_string())
+        );
+    }
+    !problems.is_empty()
 }
 
 /// Whether a folder may be used for a new repository: missing, or empty.

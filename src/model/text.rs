@@ -57,6 +57,115 @@ fn visible_control(c: char) -> char {
     }
 }
 
+/// Why a piece of text cannot be written as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextProblem {
+    /// Empty, or only spaces, where a value is required.
+    Empty,
+    /// A line break where the text must stay on one line.
+    LineBreak,
+    /// `<` or `>`, which end a name and open an address in a commit's author line.
+    AngleBracket(char),
+    /// A control character, escape sequence or bidirectional override.
+    Control(char),
+}
+
+impl std::fmt::Display for TextProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TextProblem::Empty => write!(f, "it is empty"),
+            TextProblem::LineBreak => write!(f, "it holds a line break"),
+            TextProblem::AngleBracket(c) => write!(f, "it holds the character '{c}'"),
+            TextProblem::Control(c) => write!(
+                f,
+                "it holds control character U+{:04X}; terminal escape sequences and other control characters are not allowed",
+                *c as u32
+            ),
+        }
+    }
+}
+
+/// Checks a person's name or email as git writes it in a commit's author and committer
+/// lines (`Name <email> time`): one line, no angle brackets, no control characters, not
+/// empty. Anything else would make a commit that `git fsck` rejects, or put escape
+/// sequences in front of everyone who runs `git log`.
+pub fn header_problem(value: &str) -> Option<TextProblem> {
+    if value.trim().is_empty() {
+        return Some(TextProblem::Empty);
+    }
+    value.chars().find_map(|c| match c {
+        '\n' | '\r' => Some(TextProblem::LineBreak),
+        '<' | '>' => Some(TextProblem::AngleBracket(c)),
+        c if c.is_control() || is_bidi_control(c) => Some(TextProblem::Control(c)),
+        _ => None,
+    })
+}
+
+/// Checks text written into a file (feedback, notes, a reason): line breaks and tabs are
+/// kept, every other control character is refused, as `validate` refuses it in a file.
+pub fn text_problem(value: &str) -> Option<TextProblem> {
+    value
+        .chars()
+        .find(|&c| c == '\r' || super::format::is_forbidden_control(c))
+        .map(TextProblem::Control)
+}
+
+/// A text field of a value about to be written, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    /// Where the text is, as the file names it: `feedback`, `conditions[0].text`.
+    pub field: String,
+    pub problem: TextProblem,
+}
+
+impl std::fmt::Display for FieldProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.problem)
+    }
+}
+
+/// Every string in `value` (a decision, a meeting, a panel) checked with [`text_problem`],
+/// so that nothing kitemark writes is something its own `validate` would reject.
+pub fn written_problems<T: serde::Serialize>(value: &T) -> Vec<FieldProblem> {
+    // Walking the value's serde form reaches every string field, including ones added later,
+    // with the names the file gives them.
+    fn walk(value: &serde_json::Value, field: &str, out: &mut Vec<FieldProblem>) {
+        match value {
+            serde_json::Value::String(text) => {
+                if let Some(problem) = text_problem(text) {
+                    out.push(FieldProblem {
+                        field: field.to_owned(),
+                        problem,
+                    });
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{field}[{i}]"), out);
+                }
+            }
+            serde_json::Value::Object(fields) => {
+                for (name, item) in fields {
+                    let path = if field.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{field}.{name}")
+                    };
+                    walk(item, &path, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    // Only a map whose keys are not strings fails to become JSON; the types written here
+    // have none. Such a value would still meet `validate`'s rule in its file.
+    if let Ok(json) = serde_json::to_value(value) {
+        walk(&json, "", &mut out);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +200,58 @@ mod tests {
     fn c1_and_bidi_controls_are_replaced() {
         assert_eq!(sanitize("a\u{9b}2Jb"), "a\u{fffd}2Jb");
         assert_eq!(sanitize("x\u{202e}y"), "x\u{fffd}y");
+    }
+
+    #[test]
+    fn header_text_stays_on_one_line_without_brackets_or_controls() {
+        assert_eq!(header_problem("Ann Lee"), None);
+        assert_eq!(header_problem("Zoë O'Brien-Ó Dálaigh"), None);
+        assert_eq!(header_problem("Ann\nLee"), Some(TextProblem::LineBreak));
+        assert_eq!(
+            header_problem("Ann <x@y.z>"),
+            Some(TextProblem::AngleBracket('<'))
+        );
+        assert_eq!(
+            header_problem("Ann\u{1b}]52;c;eA==\u{7}"),
+            Some(TextProblem::Control('\u{1b}'))
+        );
+        assert_eq!(
+            header_problem("Ann\u{202e}"),
+            Some(TextProblem::Control('\u{202e}'))
+        );
+        assert_eq!(header_problem("  "), Some(TextProblem::Empty));
+    }
+
+    #[test]
+    fn written_values_name_the_field_at_fault() {
+        #[derive(serde::Serialize)]
+        struct Item {
+            text: String,
+        }
+        #[derive(serde::Serialize)]
+        struct Value {
+            feedback: String,
+            items: Vec<Item>,
+        }
+        let value = Value {
+            feedback: "Two\nlines\tand a tab".into(),
+            items: vec![
+                Item {
+                    text: "fine".into(),
+                },
+                Item {
+                    text: "clear\u{1b}[2J".into(),
+                },
+            ],
+        };
+        let found = written_problems(&value);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].field, "items[1].text");
+        assert_eq!(found[0].problem, TextProblem::Control('\u{1b}'));
+        assert!(
+            found[0]
+                .to_string()
+                .starts_with("items[1].text: it holds control character U+001B")
+        );
     }
 }

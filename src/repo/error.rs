@@ -54,6 +54,12 @@ pub enum RepoError {
         "this is not a panel repository: there is no panel.ron at {rev} in {path}; run `kitemark init DIR` to start one, or `kitemark demo` to try the bundled demo"
     )]
     NotAPanel { path: PathBuf, rev: String },
+    #[error(
+        "HEAD is on branch {branch}, which has no commits yet; the panel's record is on {}: switch to it with `git switch {}`",
+        others.join(", "),
+        others.first().map(String::as_str).unwrap_or("main")
+    )]
+    Unborn { branch: String, others: Vec<String> },
     #[error("cannot find revision {rev:?}: {source}")]
     BadRevision { rev: String, source: git2::Error },
     #[error("{context}: {source}")]

@@ -8,8 +8,11 @@ pub mod bulk;
 mod catalog;
 mod drafts;
 mod error;
+pub mod fault;
 mod history;
+mod locks;
 mod records;
+mod repair;
 mod snapshot;
 mod validate;
 pub mod write;
@@ -21,7 +24,9 @@ use serde::de::DeserializeOwned;
 
 pub use drafts::{DraftStore, SavedDraft};
 pub use error::{ReadError, RepoError};
+pub use locks::{Holder, Holding};
 pub use records::AUDITED;
+pub use repair::Repair;
 pub use snapshot::{BlobRef, SchoolFiles, Snapshot, UnexpectedFile, YearFiles};
 
 use crate::model::format::parse_document;
@@ -109,7 +114,22 @@ impl PanelRepo {
                     if e.code() == git2::ErrorCode::UnbornBranch
                         || e.code() == git2::ErrorCode::NotFound =>
                 {
-                    Err(RepoError::Empty { path: self.path() })
+                    // HEAD may name a branch with no commits while others have them.
+                    let branch = self
+                        .repo
+                        .find_reference("HEAD")
+                        .ok()
+                        .and_then(|h| h.symbolic_target().ok().flatten().map(str::to_owned))
+                        .unwrap_or_default();
+                    let others = self.other_branches(&branch);
+                    if others.is_empty() {
+                        Err(RepoError::Empty { path: self.path() })
+                    } else {
+                        Err(RepoError::Unborn {
+                            branch: branch.trim_start_matches("refs/heads/").to_owned(),
+                            others,
+                        })
+                    }
                 }
                 Err(e) => Err(RepoError::git("cannot read HEAD")(e)),
             },

@@ -576,10 +576,15 @@ impl App {
                     self.discard_draft(key);
                 }
                 // The commit id first: it is what an auditor asks for, and must not be cut off.
-                self.say(format!(
+                let mut said = format!(
                     "✓ Recorded in commit {}: {} ({})",
                     done.commit, done.summary, done.path
-                ));
+                );
+                for note in &done.notes {
+                    said.push_str(" · ");
+                    said.push_str(note);
+                }
+                self.say(said);
                 self.show(if which == FormKind::Meeting {
                     Tab::Agenda
                 } else {

@@ -31,6 +31,15 @@ use crate::model::text::sanitize_inline;
 use crate::model::{AcademicYear, ActionPlan, SchoolId, SelfReview};
 use crate::repo::{PanelRepo, Snapshot};
 
+/// Text in a form that its file could not hold (control characters, escape sequences), by
+/// field: refused as `validate` would refuse the file.
+fn written<T: serde::Serialize>(value: &T) -> Vec<String> {
+    crate::model::text::written_problems(value)
+        .into_iter()
+        .map(|p| format!("{p} [control-character]"))
+        .collect()
+}
+
 /// What the app asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
@@ -180,6 +189,9 @@ pub struct Committed {
     pub path: String,
     pub commit: String,
     pub summary: String,
+    /// What else the person should know: a write left half done that was finished first,
+    /// or what could not be brought up to date after the commit.
+    pub notes: Vec<String>,
 }
 
 /// Why nothing was recorded.
@@ -530,6 +542,7 @@ impl Worker {
         let problems: Vec<String> = check(catalog, &decision, review.as_ref())
             .into_iter()
             .map(|r| r.to_string())
+            .chain(written(&decision))
             .collect();
         let path = path_of(&decision);
         let text = to_ron(&decision).map_err(|e| e.to_string())?;
@@ -568,6 +581,7 @@ impl Worker {
         let problems: Vec<String> = check_meeting(catalog, &meeting)
             .into_iter()
             .map(|r| r.to_string())
+            .chain(written(&meeting))
             .collect();
         let mut warnings = Vec::new();
         if !meeting.present.is_empty()
@@ -617,12 +631,25 @@ impl Worker {
             .lock_for_writing(crate::repo::write::LOCK_WAIT)
             .map_err(|e| fail(vec![sanitize_inline(&e.to_string()).into_owned()]))?;
         let summary = spec.message.lines().next().unwrap_or_default().to_owned();
+        let mut notes: Vec<String> = lock
+            .repaired
+            .iter()
+            .map(|r| sanitize_inline(r).into_owned())
+            .collect();
         match repo.commit_files(&lock, Some(&expected), &spec) {
-            Ok(id) => Ok(Committed {
-                path: prepared.path,
-                commit: id.short().to_owned(),
-                summary: sanitize_inline(&summary).into_owned(),
-            }),
+            Ok(recorded) => {
+                notes.extend(
+                    recorded
+                        .unfinished
+                        .map(|u| sanitize_inline(&u).into_owned()),
+                );
+                Ok(Committed {
+                    path: prepared.path,
+                    commit: recorded.commit.short().to_owned(),
+                    summary: sanitize_inline(&summary).into_owned(),
+                    notes,
+                })
+            }
             Err(e) => Err(CommitFailure {
                 moved: matches!(e, WriteError::BranchMoved { .. }),
                 messages: vec![sanitize_inline(&e.to_string()).into_owned()],

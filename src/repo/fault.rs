@@ -1,0 +1,94 @@
+//! Fault injection for the write path's tests: the writer stops, or one step fails, at a
+//! named step, so that a test can kill the process or see the failure handled at exactly
+//! that point instead of hoping random timing finds it.
+//!
+//! `KITEMARK_FAULT_STOP=STEP` makes the writer print `kitemark: fault injection: stopped
+//! before STEP` on standard error and wait for ever (for the test to send SIGKILL);
+//! `KITEMARK_FAULT_FAIL=STEP` makes that step fail as if the system had refused it. Neither
+//! is set in normal use, where each point costs one comparison.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// The steps of recording a commit with a working tree, in order. Each point is just
+/// before the step's operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Creating git's `index.lock`.
+    LockIndex,
+    /// Writing the blobs, tree and commit.
+    WriteObjects,
+    /// Writing the new files beside their places, under temporary names.
+    WriteFiles,
+    /// Writing the journal that lets the next kitemark finish or undo the rest.
+    WriteJournal,
+    /// Putting the new index in `index.lock`.
+    StageIndex,
+    /// Renaming the new files into place.
+    PlaceFiles,
+    /// Moving the branch to the new commit (compare and swap).
+    MoveBranch,
+    /// Renaming `index.lock` over the index.
+    CommitIndex,
+    /// Removing the journal.
+    Finish,
+}
+
+impl Step {
+    pub const ALL: [Step; 9] = [
+        Step::LockIndex,
+        Step::WriteObjects,
+        Step::WriteFiles,
+        Step::WriteJournal,
+        Step::StageIndex,
+        Step::PlaceFiles,
+        Step::MoveBranch,
+        Step::CommitIndex,
+        Step::Finish,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::LockIndex => "lock-index",
+            Step::WriteObjects => "write-objects",
+            Step::WriteFiles => "write-files",
+            Step::WriteJournal => "write-journal",
+            Step::StageIndex => "stage-index",
+            Step::PlaceFiles => "place-files",
+            Step::MoveBranch => "move-branch",
+            Step::CommitIndex => "commit-index",
+            Step::Finish => "finish",
+        }
+    }
+}
+
+struct Plan {
+    stop: Option<String>,
+    fail: Option<String>,
+}
+
+fn plan() -> &'static Plan {
+    static PLAN: OnceLock<Plan> = OnceLock::new();
+    PLAN.get_or_init(|| Plan {
+        stop: std::env::var("KITEMARK_FAULT_STOP").ok(),
+        fail: std::env::var("KITEMARK_FAULT_FAIL").ok(),
+    })
+}
+
+/// The point just before `step`.
+pub(crate) fn point(step: Step) -> std::io::Result<()> {
+    let plan = plan();
+    if plan.stop.as_deref() == Some(step.name()) {
+        eprintln!("kitemark: fault injection: stopped before {}", step.name());
+        loop {
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    }
+    if plan.fail.as_deref() == Some(step.name()) {
+        return Err(std::io::Error::other(format!(
+            "fault injected before {}",
+            step.name()
+        )));
+    }
+    Ok(())
+}
