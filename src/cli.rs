@@ -200,6 +200,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Finish or undo a recording left half done, and remove what stopped writers left
+    /// behind: kitemark's temporary files, and git's lock files that no process holds.
+    Repair {
+        /// Say what would be done, and do nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Each school's award, expiry, next annual review, pending agenda items and eligibility.
     Schools {
         /// Work out the state on this date instead of today (YYYY-MM-DD).

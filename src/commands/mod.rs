@@ -10,6 +10,7 @@ mod init;
 mod log;
 mod meeting;
 mod open;
+mod repair;
 mod schools;
 mod submit;
 mod template;
@@ -111,7 +112,23 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitCode> {
+    // A recording left half done is finished (or undone) by the next kitemark: the commands
+    // that record do it under their own lock, the interface offers it, the rest do it here.
+    let reads = matches!(
+        command,
+        Command::Validate { .. }
+            | Command::Schools { .. }
+            | Command::Log { .. }
+            | Command::Audit { .. }
+            | Command::Export(_)
+            | Command::Template { .. }
+            | Command::Diff { .. }
+    );
+    if reads {
+        finish_half_done(repo);
+    }
     match command {
+        Command::Repair { dry_run } => repair::run(repo, dry_run),
         Command::Open(args) => open::run(repo, args),
         Command::Init { dir, rubric, name } => init::run(&dir, &rubric, &name),
         Command::Demo { dir, no_open } => demo::run(dir, no_open),
@@ -169,6 +186,28 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
                 only_changes,
                 rev,
             },
+        ),
+    }
+}
+
+/// Finishes a recording left half done, saying so; a failure is a warning, since the
+/// command that follows only reads.
+fn finish_half_done(repo: &std::path::Path) {
+    let Ok(repo) = crate::repo::PanelRepo::open(repo) else {
+        return;
+    };
+    match repo.finish_half_done() {
+        Ok(lines) => {
+            for line in lines {
+                eprintln!(
+                    "kitemark: repaired: {}",
+                    crate::model::text::sanitize_inline(&line)
+                );
+            }
+        }
+        Err(e) => eprintln!(
+            "kitemark: warning: a recording was left half done and could not be finished ({}); run `kitemark repair`",
+            crate::model::text::sanitize_inline(&e.to_string())
         ),
     }
 }

@@ -248,10 +248,30 @@ fn duplicates<'a, I: Iterator<Item = &'a str>>(ids: I) -> Vec<(&'a str, usize)> 
 fn looks_like_email(s: &str) -> bool {
     match s.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace)
+            !local.is_empty()
+                && domain.contains('.')
+                && !s.contains(char::is_whitespace)
+                && crate::model::text::header_problem(s).is_none()
         }
         None => false,
     }
+}
+
+/// Where the `nth` (0-based) `field:` after `marker` is, to point at one person's name in a
+/// list of people.
+fn field_after(text: &str, marker: &str, field: &str, nth: usize) -> Option<Position> {
+    let start = text.find(marker)? + marker.len();
+    let needle = format!("{field}:");
+    let (offset, _) = text[start..]
+        .match_indices(&needle)
+        .filter(|(i, _)| {
+            text[..start + i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+        })
+        .nth(nth)?;
+    Some(crate::model::format::position_of(text, start + offset))
 }
 
 impl Validator {
@@ -381,6 +401,18 @@ impl Validator {
             );
         }
         for member in &panel.members {
+            if let Some(problem) = crate::model::text::header_problem(&member.name) {
+                let marker = format!("\"{}\"", member.id.as_str());
+                let pos = field_after(file.text, &marker, "name", 0);
+                file.error(
+                    "bad-name",
+                    pos,
+                    format!(
+                        "member {:?}'s name cannot be a commit's author: {problem}; a name must be one line with no angle brackets or control characters",
+                        member.id.as_str()
+                    ),
+                );
+            }
             if !looks_like_email(&member.email) {
                 let pos = file.at("email", &member.email, 0);
                 file.error(
@@ -435,7 +467,18 @@ impl Validator {
                     .into(),
             );
         }
-        for contact in &school.contacts {
+        for (nth, contact) in school.contacts.iter().enumerate() {
+            if let Some(problem) = crate::model::text::header_problem(&contact.name) {
+                let pos = field_after(file.text, "contacts:", "name", nth);
+                file.error(
+                    "bad-name",
+                    pos,
+                    format!(
+                        "contact {}'s name cannot be a commit's author: {problem}; a name must be one line with no angle brackets or control characters",
+                        nth + 1
+                    ),
+                );
+            }
             if !looks_like_email(&contact.email) {
                 let pos = file.at("email", &contact.email, 0);
                 file.error(
@@ -1248,6 +1291,44 @@ mod tests {
     const PLAN: &str = "submissions/oak/2025-26/action-plan.ron";
     const DECISION: &str = "decisions/oak/2025-26/2025-11-12-initial.ron";
     const MEETING: &str = "meetings/2025-11-12.ron";
+
+    #[test]
+    fn names_that_cannot_be_commit_authors_are_errors_where_they_are() {
+        for bad in [
+            "Ben\\nNurse",
+            "Ben <Nurse>",
+            "Ben\\u{1b}]52;c;eA==\\u{7}",
+            "Ben\\u{202e}",
+        ] {
+            let files = edited("panel.ron", |t| {
+                t.replace("\"Ben Nurse\"", &format!("\"{bad}\""))
+            });
+            let found: Vec<Found> = problems(&files)
+                .into_iter()
+                .filter(|(_, _, c)| *c == "bad-name")
+                .collect();
+            assert_eq!(
+                found,
+                vec![("panel.ron".to_owned(), Some((18, 13)), "bad-name")],
+                "{bad}"
+            );
+        }
+        let files = edited("submissions/oak/school.ron", |t| {
+            t.replace("\"Eve Lead\"", "\"Eve\\r\\nLead\"")
+        });
+        assert_eq!(
+            problems(&files),
+            vec![(
+                "submissions/oak/school.ron".to_owned(),
+                Some((8, 13)),
+                "bad-name"
+            )]
+        );
+        let files = edited("panel.ron", |t| {
+            t.replacen("@panel.example.org", "@panel.example.org>", 1)
+        });
+        assert_eq!(codes(&files), vec!["bad-email"]);
+    }
 
     #[test]
     fn the_base_fixture_is_clean() {

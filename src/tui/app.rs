@@ -233,7 +233,12 @@ impl App {
                 self.drafts = view.drafts.iter().cloned().collect();
                 self.agenda.set_data(&view.agenda);
                 self.schools.set_data(&view.schools);
-                if !view.problems.is_empty() {
+                if let Some(what) = &view.half_done {
+                    let key = self.options.keymap.first(Action::Repair);
+                    self.warn(format!(
+                        "! A {what}: press {key} to finish or undo it (as kitemark repair does)"
+                    ));
+                } else if !view.problems.is_empty() {
                     let first = &view.problems[0];
                     self.warn(format!(
                         "✗ {} file(s) or school(s) could not be read — run kitemark validate (first: {first})",
@@ -339,6 +344,23 @@ impl App {
                 self.say(format!("✓ Saved {} ({title})", path.display()));
             }
             Response::Exported(Err(e)) => self.warn(format!("✗ Nothing was written: {e}")),
+            Response::Repaired(Ok(repair)) => {
+                let done = if repair.done.is_empty() {
+                    "nothing needed repairing".to_owned()
+                } else {
+                    repair.done.join(" · ")
+                };
+                if repair.attention.is_empty() {
+                    self.say(format!("✓ Repaired: {done}"));
+                } else {
+                    self.warn(format!("! {done} · {}", repair.attention.join(" · ")));
+                }
+                self.request(Request::Open {
+                    rev: self.options.rev.clone(),
+                    today: self.options.today,
+                });
+            }
+            Response::Repaired(Err(e)) => self.warn(format!("✗ Could not repair: {e}")),
             Response::Evidence(Ok((commit, rows))) => self.evidence_checked(&commit, rows),
             Response::Evidence(Err(e)) => {
                 // The rows must not go on saying the rules are being checked.
@@ -1147,6 +1169,10 @@ impl App {
                     today: self.options.today,
                 });
                 self.say("Reloading from the repository…");
+            }
+            Action::Repair => {
+                self.request(Request::Repair);
+                self.say("Repairing the repository…");
             }
             Action::AgendaTab => self.show(Tab::Agenda),
             Action::SchoolsTab => self.show(Tab::Schools),

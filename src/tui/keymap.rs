@@ -45,10 +45,11 @@ pub enum Action {
     History,
     HistoryTab,
     Export,
+    Repair,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -85,6 +86,7 @@ impl Action {
         Action::History,
         Action::HistoryTab,
         Action::Export,
+        Action::Repair,
     ];
 
     /// The name used in the config file.
@@ -126,6 +128,7 @@ impl Action {
             Action::History => "history",
             Action::HistoryTab => "history-tab",
             Action::Export => "export",
+            Action::Repair => "repair",
         }
     }
 
@@ -170,6 +173,7 @@ impl Action {
             Action::Export => {
                 "save the meeting's minutes (agenda) or a school's letter (submission, history)"
             }
+            Action::Repair => "finish or undo a recording left half done, as kitemark repair does",
         }
     }
 
@@ -206,6 +210,7 @@ impl Action {
             Action::History => "history",
             Action::HistoryTab => "history",
             Action::Export => "print",
+            Action::Repair => "repair",
         }
     }
 
@@ -413,6 +418,7 @@ fn defaults() -> Vec<(Action, &'static [&'static str])> {
         (Action::History, &["H"]),
         (Action::HistoryTab, &["7"]),
         (Action::Export, &["p"]),
+        (Action::Repair, &["R"]),
     ]
 }
 

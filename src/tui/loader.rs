@@ -79,6 +79,8 @@ pub enum Request {
     /// snapshot last opened. Asked for after the agenda is shown, so that opening reads no
     /// submission.
     Evidence { rows: Vec<view::AgendaRow> },
+    /// Finishes or undoes a recording left half done, as `kitemark repair` does.
+    Repair,
 }
 
 /// A document to write.
@@ -105,6 +107,7 @@ pub enum RequestKind {
     CommitFiles,
     Diff,
     Evidence,
+    Repair,
 }
 
 impl RequestKind {
@@ -121,6 +124,7 @@ impl RequestKind {
             RequestKind::CommitFiles => "Reading the files",
             RequestKind::Diff => "Comparing the years",
             RequestKind::Evidence => "Checking the evidence rules",
+            RequestKind::Repair => "Repairing the repository",
         }
     }
 }
@@ -138,6 +142,7 @@ impl Request {
             Request::CommitFiles { .. } => RequestKind::CommitFiles,
             Request::Export(_) => RequestKind::Export,
             Request::Evidence { .. } => RequestKind::Evidence,
+            Request::Repair => RequestKind::Repair,
         }
     }
 }
@@ -157,6 +162,8 @@ pub enum Response {
     Exported(Result<(String, PathBuf), String>),
     /// Agenda rows with their evidence rules checked, and the commit they were checked at.
     Evidence(Result<(String, Vec<view::AgendaRow>), String>),
+    /// What repairing did, and what needs a person.
+    Repaired(Result<crate::repo::Repair, String>),
     /// A draft was saved (or could not be): not an answer to a request.
     DraftSaved {
         key: String,
@@ -427,6 +434,7 @@ fn worker(path: PathBuf, queue: Receiver<(u64, Request)>, events: Sender<AppEven
                         RequestKind::CommitFiles => Response::CommitFiles(Err(message)),
                         RequestKind::Export => Response::Exported(Err(message)),
                         RequestKind::Evidence => Response::Evidence(Err(message)),
+                        RequestKind::Repair => Response::Repaired(Err(message)),
                     }
                 });
             let loaded = Loaded {
@@ -511,6 +519,15 @@ impl Worker {
             ),
             Request::Export(job) => Response::Exported(self.export(job).map_err(clean)),
             Request::Evidence { rows } => Response::Evidence(self.evidence(rows).map_err(clean)),
+            Request::Repair => Response::Repaired(
+                self.repo()
+                    .and_then(|repo| repo.repair(false).map_err(|e| e.to_string()))
+                    .map(|r| crate::repo::Repair {
+                        done: r.done.iter().map(|d| clean(d.clone())).collect(),
+                        attention: r.attention.iter().map(|d| clean(d.clone())).collect(),
+                    })
+                    .map_err(clean),
+            ),
             Request::CommitMeeting(meeting) => {
                 Response::Committed(match self.prepare_meeting(&meeting) {
                     Ok((prepared, spec)) => self.commit(prepared, spec),
@@ -738,6 +755,7 @@ impl Worker {
             .chain(school_problems)
             .collect();
         let drafts = repo.drafts().keys();
+        let half_done = repo.half_done().map(|h| sanitize_inline(&h).into_owned());
         let catalog = Arc::new(catalog);
         self.snapshot = Some((snapshot, Arc::clone(&catalog)));
         self.unreadable = errors.iter().map(|e| e.to_string()).collect();
@@ -748,6 +766,7 @@ impl Worker {
             catalog,
             problems,
             drafts,
+            half_done,
         })
     }
 

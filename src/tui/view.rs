@@ -131,6 +131,8 @@ pub struct OpenedView {
     pub problems: Vec<String>,
     /// The keys of drafts saved in the repository's git directory.
     pub drafts: Vec<String>,
+    /// A recording a kitemark that stopped left half done, in words.
+    pub half_done: Option<String>,
 }
 
 fn date(d: Option<Date>) -> String {

@@ -27,6 +27,7 @@ pub const GROUPS: [(&str, &[Action]); 6] = [
             Action::HistoryTab,
             Action::Theme,
             Action::Reload,
+            Action::Repair,
         ],
     ),
     (
