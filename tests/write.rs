@@ -5,7 +5,7 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use common::{Sandbox, base_files, hermetic_git2, stdout};
+use common::{Sandbox, base_files, hermetic_git2, stderr, stdout};
 use kitemark::model::{Identity, ObjectId};
 use kitemark::repo::PanelRepo;
 use kitemark::repo::write::{CommitSpec, WriteError};
@@ -327,4 +327,109 @@ fn the_lock_keeps_writers_apart() {
     assert!(matches!(err, WriteError::Locked { .. }), "{err}");
     drop(held);
     assert!(other.lock_for_writing(Duration::from_millis(200)).is_ok());
+}
+
+#[test]
+fn the_lock_spans_the_worktrees_of_one_repository() {
+    hermetic_git2();
+    let sandbox = Sandbox::new();
+    let dir = sandbox.repo_with("panel", &base_files());
+    let second = sandbox.path("second");
+    sandbox.git(
+        &dir,
+        &[
+            "worktree",
+            "add",
+            "-q",
+            "-b",
+            "other",
+            second.to_str().unwrap(),
+        ],
+    );
+    let main = PanelRepo::open(&dir).unwrap();
+    let linked = PanelRepo::open(&second).unwrap();
+    let held = main.lock_for_writing(Duration::from_secs(5)).unwrap();
+    let err = linked
+        .lock_for_writing(Duration::from_millis(200))
+        .unwrap_err();
+    assert!(matches!(err, WriteError::Locked { .. }), "{err}");
+    drop(held);
+
+    // A write in the linked worktree updates its own index and files, not the main one's.
+    let lock = linked.lock_for_writing(Duration::from_secs(5)).unwrap();
+    linked
+        .commit_files(&lock, Some(&head(&linked)), &spec(DECISION, "(decision)\n"))
+        .unwrap();
+    drop(lock);
+    assert_eq!(
+        std::fs::read_to_string(second.join(DECISION)).unwrap(),
+        "(decision)\n"
+    );
+    assert!(git_out(&sandbox, &second, &["status", "--porcelain"]).is_empty());
+    assert!(!dir.join(DECISION).exists());
+    assert!(git_out(&sandbox, &dir, &["status", "--porcelain"]).is_empty());
+}
+
+#[test]
+fn a_rebase_a_merge_and_an_empty_branch_are_named() {
+    hermetic_git2();
+    let sandbox = Sandbox::new();
+    let dir = sandbox.repo_with("panel", &base_files());
+    let repo = PanelRepo::open(&dir).unwrap();
+    let lock = repo.lock_for_writing(Duration::from_secs(5)).unwrap();
+    let tip = head(&repo);
+
+    // A rebase that stopped on a conflict: HEAD is detached, and git says why.
+    sandbox.git(&dir, &["checkout", "-q", "-b", "side"]);
+    std::fs::write(dir.join("notes.md"), "side").unwrap();
+    sandbox.git(&dir, &["add", "notes.md"]);
+    sandbox.git(&dir, &["commit", "-q", "-m", "Side notes"]);
+    sandbox.git(&dir, &["checkout", "-q", "main"]);
+    std::fs::write(dir.join("notes.md"), "main").unwrap();
+    sandbox.git(&dir, &["add", "notes.md"]);
+    sandbox.git(&dir, &["commit", "-q", "-m", "Main notes"]);
+    let main_tip = head(&repo);
+    sandbox.git(&dir, &["checkout", "-q", "side"]);
+    assert!(!sandbox.try_git(&dir, &["rebase", "main"]).status.success());
+    let err = repo
+        .commit_files(&lock, Some(&main_tip), &spec(DECISION, "x"))
+        .unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "a rebase is in progress in this repository; finish it with `git rebase --continue`"
+        ),
+        "{err}"
+    );
+    sandbox.git(&dir, &["rebase", "--abort"]);
+
+    // A merge that stopped on a conflict.
+    sandbox.git(&dir, &["checkout", "-q", "main"]);
+    assert!(!sandbox.try_git(&dir, &["merge", "side"]).status.success());
+    let err = repo
+        .commit_files(&lock, Some(&main_tip), &spec(DECISION, "x"))
+        .unwrap_err();
+    assert!(
+        err.to_string().starts_with("a merge is in progress"),
+        "{err}"
+    );
+    sandbox.git(&dir, &["merge", "--abort"]);
+
+    // A branch with no commits, while main has them: named, with the way back.
+    sandbox.git(&dir, &["checkout", "-q", "--orphan", "empty"]);
+    let err = repo
+        .commit_files(&lock, Some(&tip), &spec(DECISION, "x"))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "HEAD is on branch empty, which has no commits yet; the panel's record is on main"
+        ),
+        "{err}"
+    );
+    let out = sandbox.kitemark(&["validate", "--repo", dir.to_str().unwrap()]);
+    assert!(
+        stderr(&out).contains("HEAD is on branch empty, which has no commits yet"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("git switch main"), "{}", stderr(&out));
 }

@@ -66,6 +66,10 @@ pub fn run(dir: &Path, rubric: &str, name: &str) -> anyhow::Result<ExitCode> {
         },
         members: Vec::new(),
     };
+    if super::refuse_written("panel", &panel) {
+        eprintln!("kitemark: no repository was created");
+        return Ok(super::EXIT_FINDINGS);
+    }
     let mut files = vec![
         ("panel.ron".to_owned(), to_ron(&panel)?.into_bytes()),
         ("README.md".to_owned(), README.as_bytes().to_vec()),

@@ -18,11 +18,11 @@ pub enum Step {
     LockIndex,
     /// Writing the blobs, tree and commit.
     WriteObjects,
-    /// Writing the new files beside their places, under temporary names.
-    WriteFiles,
     /// Writing the journal that lets the next kitemark finish or undo the rest.
     WriteJournal,
-    /// Putting the new index in `index.lock`.
+    /// Writing the new files beside their places, under temporary names, and the new index.
+    WriteFiles,
+    /// Noting the new index in the journal and putting it in `index.lock`.
     StageIndex,
     /// Renaming the new files into place.
     PlaceFiles,
@@ -38,8 +38,8 @@ impl Step {
     pub const ALL: [Step; 9] = [
         Step::LockIndex,
         Step::WriteObjects,
-        Step::WriteFiles,
         Step::WriteJournal,
+        Step::WriteFiles,
         Step::StageIndex,
         Step::PlaceFiles,
         Step::MoveBranch,
@@ -51,8 +51,8 @@ impl Step {
         match self {
             Step::LockIndex => "lock-index",
             Step::WriteObjects => "write-objects",
-            Step::WriteFiles => "write-files",
             Step::WriteJournal => "write-journal",
+            Step::WriteFiles => "write-files",
             Step::StageIndex => "stage-index",
             Step::PlaceFiles => "place-files",
             Step::MoveBranch => "move-branch",

@@ -273,6 +273,12 @@ impl GitLock {
         std::fs::rename(staged, &self.path)
     }
 
+    /// From now on the lock is never removed when dropped: what it holds must reach its
+    /// target, by [`GitLock::commit`] or by whoever finishes the journal.
+    pub fn disarm(&mut self) {
+        self.done = true;
+    }
+
     /// Renames the lock over its target: the new content takes effect. If that fails the
     /// lock stays where it is: what it holds must not be lost, and git keeps off the index
     /// until a journal (or a person) finishes with it.

@@ -47,8 +47,8 @@ fn short(id: &ObjectId) -> &str {
 const PANEL_FOLDERS: [&str; 4] = ["decisions", "meetings", "submissions", "rubrics"];
 
 impl PanelRepo {
-    /// A write left half done by a kitemark that stopped, in words, if there is one and no
-    /// kitemark is writing now. Cheap: one file and one lock are looked at.
+    /// A write left half done by a kitemark that stopped (`recording "…" (commit …)`), if
+    /// there is one and no kitemark is writing now. Cheap: one file and one lock are looked at.
     pub fn half_done(&self) -> Option<String> {
         let text = std::fs::read_to_string(self.journal_path()).ok()?;
         let lock = super::locks::open_lock_file(&self.kitemark_dir().join("write.lock")).ok()?;
@@ -56,11 +56,11 @@ impl PanelRepo {
         lock.try_lock().ok()?;
         Some(match from_ron::<Journal>(&text) {
             Ok(journal) => format!(
-                "recording \"{}\" (commit {}) was left half done by a kitemark that stopped",
+                "recording \"{}\" (commit {})",
                 sanitize_inline(&journal.summary),
                 short(&journal.commit)
             ),
-            Err(_) => "kitemark's journal of a recording left half done cannot be read".into(),
+            Err(_) => "a recording whose journal cannot be read".into(),
         })
     }
 
@@ -85,7 +85,10 @@ impl PanelRepo {
         let path = self.journal_path();
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(report),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.remove_own_index_lock(&mut report);
+                return Ok(report);
+            }
             Err(e) => return Err(io(format!("cannot read {}", path.display()))(e)),
         };
         let journal: Journal = match from_ron(&text) {
@@ -131,6 +134,20 @@ impl PanelRepo {
         let _ = std::fs::remove_file(self.next_index_path());
         std::fs::remove_file(&path).map_err(io(format!("cannot remove {}", path.display())))?;
         Ok(report)
+    }
+
+    /// git's index lock as a kitemark that stopped before writing its journal left it: it
+    /// holds kitemark's token and nothing else. Every kitemark that takes the index lock
+    /// holds the write lock first, and this writer holds that now, so the lock is stale.
+    fn remove_own_index_lock(&self, report: &mut Vec<String>) {
+        let lock = self.git().path().join("index.lock");
+        if let Some(pid) = token_pid(&lock)
+            && std::fs::remove_file(&lock).is_ok()
+        {
+            report.push(format!(
+                "removed .git/index.lock, left by kitemark (process {pid}) when it stopped before recording anything"
+            ));
+        }
     }
 
     /// An earlier kitemark's journal: a commit whose working tree and index were not yet
@@ -299,8 +316,10 @@ impl PanelRepo {
             git_dir: journal.git_dir.clone(),
         };
         for file in &journal.files {
-            if let Some(temporary) = &file.temporary {
-                let _ = std::fs::remove_file(temporary);
+            if let Some(temporary) = &file.temporary
+                && std::fs::remove_file(temporary).is_ok()
+            {
+                remove_empty_folders(&work.dir, temporary);
             }
             let Ok(target) = work.place(&file.path, false) else {
                 continue;
@@ -402,7 +421,9 @@ impl PanelRepo {
         let mut out = Repair::default();
         let lock = if dry_run {
             if let Some(what) = self.half_done() {
-                out.done.push(format!("would finish or undo: {what}"));
+                out.done.push(format!(
+                    "would finish or undo {what}, which a kitemark that stopped left half done"
+                ));
             }
             None
         } else {

@@ -325,10 +325,10 @@ pub(super) fn write_atomically(target: &Path, content: &[u8]) -> Result<(), Repo
     let dir = target.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(failed(format!("cannot create {}", dir.display())))?;
     let temporary = temporary_name(target);
+    // A half-written temporary file (a full disk) is removed at once.
     std::fs::write(&temporary, content)
-        .map_err(|e| {
+        .inspect_err(|_| {
             let _ = std::fs::remove_file(&temporary);
-            e
         })
         .map_err(failed(format!("cannot write {}", temporary.display())))?;
     std::fs::rename(&temporary, target).map_err(|e| {
@@ -741,7 +741,7 @@ impl PanelRepo {
             let now = repo.refname_to_id(branch).ok();
             return Err(match now {
                 Some(now) if Some(now) != tip => WriteError::BranchMoved {
-                    expected: tip.map_or_else(|| "no commit".into(), |t| short(t)),
+                    expected: tip.map_or_else(|| "no commit".into(), short),
                     found: short(now),
                 },
                 _ => git(format!("cannot move {branch}"))(e),
@@ -839,8 +839,10 @@ impl PanelRepo {
             self.undo_in_process(&journal, index_lock);
             return Err(e);
         }
-        // The commit is on the branch: recorded, whatever happens now. The index is
-        // committed while the journal still says how to do it again.
+        // The commit is on the branch: recorded, whatever happens now. The index lock holds
+        // the new index and stays until it is committed, here or by the journal's reader.
+        let mut index_lock = index_lock;
+        index_lock.disarm();
         let finished = point(Step::CommitIndex)
             .and_then(|()| index_lock.commit())
             .map_err(|e| {
@@ -886,8 +888,7 @@ impl PanelRepo {
         point(Step::WriteObjects).map_err(io("cannot write the commit"))?;
         let commit = self.write_commit_object(tip, spec)?;
         journal.commit = object_id(commit);
-
-        point(Step::WriteFiles).map_err(io("cannot write the new files"))?;
+        let mut news = Vec::with_capacity(spec.files.len());
         for ((path, content), target) in spec.files.iter().zip(targets) {
             let old = self.blob_at(tip, path)?.map(|(id, _)| object_id(id));
             let new = git2::Oid::hash_object(git2::ObjectType::Blob, content)
@@ -895,35 +896,46 @@ impl PanelRepo {
             let was = blob_id_of_file(target)
                 .map_err(io(format!("cannot read {path}")))?
                 .map(object_id);
-            work.place(path, true)?;
-            let temporary = temporary_name(target);
             journal.files.push(JournalFile {
                 path: path.clone(),
                 old,
                 new: object_id(new),
                 was,
-                temporary: Some(temporary.clone()),
+                temporary: Some(temporary_name(target)),
             });
-            let _ = std::fs::remove_file(&temporary);
-            std::fs::write(&temporary, content)
-                .map_err(io(format!("cannot write {}", work.shown(&temporary))))?;
-            let entry = index_entry(path, new, &temporary)
-                .map_err(io(format!("cannot read {}", work.shown(&temporary))))?;
+            news.push(new);
+        }
+
+        // The journal comes before any file in the working tree, so that whatever this
+        // writer leaves there, the next one knows of.
+        point(Step::WriteJournal).map_err(io("cannot write kitemark's journal"))?;
+        self.write_journal(journal)?;
+
+        point(Step::WriteFiles).map_err(io("cannot write the new files"))?;
+        for (((path, content), file), new) in spec.files.iter().zip(&journal.files).zip(news) {
+            work.place(path, true)?;
+            let Some(temporary) = &file.temporary else {
+                continue;
+            };
+            let _ = std::fs::remove_file(temporary);
+            std::fs::write(temporary, content)
+                .map_err(io(format!("cannot write {}", work.shown(temporary))))?;
+            let entry = index_entry(path, new, temporary)
+                .map_err(io(format!("cannot read {}", work.shown(temporary))))?;
             index
                 .add(&entry)
                 .map_err(git(format!("cannot stage {path}")))?;
         }
         index.write().map_err(git("cannot write the new index"))?;
+
+        // The new index's id goes in the journal before the index goes in the lock: a lock
+        // found holding it later is known to be this writer's.
+        point(Step::StageIndex).map_err(io("cannot stage the new index"))?;
         let staged = std::fs::read(&next).map_err(io("cannot read the new index"))?;
         journal.index = Some(object_id(
             git2::Oid::hash_object(git2::ObjectType::Blob, &staged).map_err(git("cannot hash"))?,
         ));
-
-        point(Step::WriteJournal).map_err(io("cannot write kitemark's journal"))?;
-        let text = to_ron(&*journal).map_err(|e| WriteError::Repo(RepoError::Io(e.to_string())))?;
-        write_atomically(&self.journal_path(), text.as_bytes())?;
-
-        point(Step::StageIndex).map_err(io("cannot stage the new index"))?;
+        self.write_journal(journal)?;
         index_lock.stage(&next).map_err(io(format!(
             "cannot write {}",
             work.shown(index_lock.path())
@@ -937,6 +949,12 @@ impl PanelRepo {
             }
             file.temporary = None;
         }
+        Ok(())
+    }
+
+    fn write_journal(&self, journal: &Journal) -> Result<(), WriteError> {
+        let text = to_ron(journal).map_err(|e| WriteError::Repo(RepoError::Io(e.to_string())))?;
+        write_atomically(&self.journal_path(), text.as_bytes())?;
         Ok(())
     }
 

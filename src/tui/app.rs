@@ -236,7 +236,7 @@ impl App {
                 if let Some(what) = &view.half_done {
                     let key = self.options.keymap.first(Action::Repair);
                     self.warn(format!(
-                        "! A {what}: press {key} to finish or undo it (as kitemark repair does)"
+                        "! A recording was left half done: press {key} to repair it ({what})"
                     ));
                 } else if !view.problems.is_empty() {
                     let first = &view.problems[0];

@@ -173,7 +173,7 @@ impl Action {
             Action::Export => {
                 "save the meeting's minutes (agenda) or a school's letter (submission, history)"
             }
-            Action::Repair => "finish or undo a recording left half done, as kitemark repair does",
+            Action::Repair => "finish or undo a recording left half done",
         }
     }
 

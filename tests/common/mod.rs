@@ -62,9 +62,46 @@ impl Sandbox {
         cmd.output().unwrap()
     }
 
+    /// The kitemark binary with `args`, ready to run or spawn.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kitemark"));
+        cmd.args(args).current_dir(self.root.path());
+        self.hermetic(&mut cmd);
+        cmd
+    }
+
     /// Runs git in `dir` as a fixed test identity at a fixed date.
     pub fn git(&self, dir: &Path, args: &[&str]) -> Output {
         self.git_as(dir, ("Test Author", "author@test.example.org"), args)
+    }
+
+    /// Runs git in `dir` like [`Sandbox::git`], whether or not it succeeds.
+    pub fn try_git(&self, dir: &Path, args: &[&str]) -> Output {
+        let mut cmd = Command::new("git");
+        cmd.args(args).current_dir(dir);
+        self.hermetic(&mut cmd);
+        cmd.env("GIT_AUTHOR_NAME", "Test Author")
+            .env("GIT_AUTHOR_EMAIL", "author@test.example.org")
+            .env("GIT_COMMITTER_NAME", "Test Author")
+            .env("GIT_COMMITTER_EMAIL", "author@test.example.org");
+        cmd.output().unwrap()
+    }
+
+    /// A copy of the repository at `from` (working tree and git directory), as `name`.
+    pub fn copy_repo(&self, from: &Path, name: &str) -> PathBuf {
+        let to = self.path(name);
+        let out = Command::new("cp")
+            .arg("-a")
+            .arg(from)
+            .arg(&to)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        to
     }
 
     /// Runs git in `dir` as `(name, email)` at a fixed date.
