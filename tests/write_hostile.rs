@@ -141,7 +141,12 @@ fn a_school_contact_that_cannot_be_an_author_is_refused_at_submission() {
             .replace("\"Amira Hassan\"", &format!("\"{name}\""));
         std::fs::write(from.join("school.ron"), school).unwrap();
         for file in ["self-review.ron", "action-plan.ron"] {
-            std::fs::copy(source.join("2026-27").join(file), from.join(file)).unwrap();
+            let text = std::fs::read_to_string(source.join("2026-27").join(file)).unwrap();
+            std::fs::write(
+                from.join(file),
+                text.replace("little-acorns-nursery", "oak-tree-nursery"),
+            )
+            .unwrap();
         }
         let out = sandbox.kitemark(&[
             "submit",
@@ -161,6 +166,12 @@ fn a_school_contact_that_cannot_be_an_author_is_refused_at_submission() {
             )),
             "{what}: {err}"
         );
+        for line in err.lines().filter(|l| l.contains("error:")) {
+            assert!(
+                line.ends_with("[bad-name]") || line.ends_with("[control-character]"),
+                "{what}: the name is the only problem: {err}"
+            );
+        }
         assert!(err.contains("nothing was submitted"), "{what}: {err}");
         assert_eq!(head(&sandbox, &repo), before, "{what}");
     }
