@@ -206,8 +206,15 @@ impl GitLock {
     /// Creates `path` exclusively, as git does, waiting up to `wait` while another program
     /// holds it. A lock that stays in place with no process holding it is stale: waiting for
     /// it would be in vain, so the wait ends early.
+    ///
+    /// The lock appears with kitemark's token already in it: the token is written to
+    /// `staging` (a file of kitemark's own, on the same filesystem) and hard-linked into
+    /// place, which fails if the lock exists just as `O_EXCL` does. A process killed at any
+    /// moment so leaves either no lock or one that says it is kitemark's, never an empty one
+    /// that nobody could prove stale.
     pub fn acquire(
         path: &Path,
+        staging: &Path,
         wait: Duration,
         dirs: &[PathBuf],
     ) -> Result<Result<GitLock, LockBusy>, std::io::Error> {
@@ -215,26 +222,39 @@ impl GitLock {
         let mut next_check = started;
         // The lock as last seen unheld, and since when.
         let mut unheld_since: Option<(std::fs::Metadata, Instant)> = None;
-        loop {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(path)
-            {
-                Ok(mut file) => {
-                    let lock = GitLock {
+        if let Some(dir) = staging.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(staging, format!("{TOKEN_PREFIX}{}\n", std::process::id()))?;
+        let taken = loop {
+            let attempt = match std::fs::hard_link(staging, path) {
+                // Where links cannot be made (another filesystem), as git does it.
+                Err(e) if e.kind() == std::io::ErrorKind::CrossesDevices => {
+                    std::fs::OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .open(path)
+                        .and_then(|mut file| {
+                            file.write_all(
+                                format!("{TOKEN_PREFIX}{}\n", std::process::id()).as_bytes(),
+                            )
+                        })
+                }
+                other => other,
+            };
+            match attempt {
+                Ok(()) => {
+                    break Ok(Ok(GitLock {
                         path: path.to_path_buf(),
                         done: false,
-                    };
-                    file.write_all(format!("{TOKEN_PREFIX}{}\n", std::process::id()).as_bytes())?;
-                    return Ok(Ok(lock));
+                    }));
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(e),
+                Err(e) => break Err(e),
             }
             let waited = started.elapsed();
             if waited >= wait {
-                return Ok(Err(LockBusy {
+                break Ok(Err(LockBusy {
                     holding: who_holds(path, dirs),
                     waited,
                 }));
@@ -247,7 +267,7 @@ impl GitLock {
                     (Some(meta), true) => match &unheld_since {
                         Some((seen, since)) if same_file(seen, &meta) => {
                             if since.elapsed() >= STALE_AFTER {
-                                return Ok(Err(LockBusy { holding, waited }));
+                                break Ok(Err(LockBusy { holding, waited }));
                             }
                         }
                         _ => unheld_since = Some((meta, Instant::now())),
@@ -256,7 +276,9 @@ impl GitLock {
                 }
             }
             std::thread::sleep(POLL);
-        }
+        };
+        let _ = std::fs::remove_file(staging);
+        taken
     }
 
     pub fn path(&self) -> &Path {
@@ -323,11 +345,12 @@ mod tests {
     fn a_lock_is_exclusive_and_released_when_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.lock");
-        let lock = GitLock::acquire(&path, Duration::ZERO, &[])
+        let staging = dir.path().join("token");
+        let lock = GitLock::acquire(&path, &staging, Duration::ZERO, &[])
             .unwrap()
             .unwrap();
         assert_eq!(token_pid(&path), Some(std::process::id()));
-        let busy = GitLock::acquire(&path, Duration::from_millis(30), &[])
+        let busy = GitLock::acquire(&path, &staging, Duration::from_millis(30), &[])
             .unwrap()
             .unwrap_err();
         assert!(busy.waited >= Duration::from_millis(30));

@@ -50,10 +50,20 @@ impl PanelRepo {
     /// A write left half done by a kitemark that stopped (`recording "…" (commit …)`), if
     /// there is one and no kitemark is writing now. Cheap: one file and one lock are looked at.
     pub fn half_done(&self) -> Option<String> {
-        let text = std::fs::read_to_string(self.journal_path()).ok()?;
+        let text = std::fs::read_to_string(self.journal_path()).ok();
+        let own_lock = token_pid(&self.git().path().join("index.lock"));
+        if text.is_none() && own_lock.is_none() {
+            return None;
+        }
         let lock = super::locks::open_lock_file(&self.kitemark_dir().join("write.lock")).ok()?;
         // A writer at work holds the lock: its journal is not left behind.
         lock.try_lock().ok()?;
+        let Some(text) = text else {
+            return Some(
+                "git's index lock, taken by a kitemark that stopped before recording anything"
+                    .into(),
+            );
+        };
         Some(match from_ron::<Journal>(&text) {
             Ok(journal) => format!(
                 "recording \"{}\" (commit {})",
@@ -111,8 +121,15 @@ impl PanelRepo {
         let commit = oid_of(&journal.commit);
         // libgit2 leaves the branch's lock file behind if it dies while moving the branch;
         // the lock is kitemark's when it names the journal's commit.
+        // libgit2 creates the lock before it writes the id into it, so an empty lock that no
+        // process holds is the stopped writer's too.
         let ref_lock = repo.commondir().join(format!("{}.lock", journal.branch));
-        if std::fs::read_to_string(&ref_lock).is_ok_and(|t| t.trim() == journal.commit.as_str()) {
+        let holders = [journal.work_dir.clone(), journal.git_dir.clone()];
+        let ours = std::fs::read_to_string(&ref_lock).is_ok_and(|t| {
+            t.trim() == journal.commit.as_str()
+                || (t.is_empty() && who_holds(&ref_lock, &holders).is_stale())
+        });
+        if ours {
             std::fs::remove_file(&ref_lock)
                 .map_err(io(format!("cannot remove {}", ref_lock.display())))?;
             report.push(format!(
@@ -351,7 +368,12 @@ impl PanelRepo {
         files: &[(String, git2::Oid)],
         write_missing: bool,
     ) -> Result<(), WriteError> {
-        let lock = match GitLock::acquire(&work.index_lock(), INDEX_LOCK_WAIT, &work.dirs()) {
+        let lock = match GitLock::acquire(
+            &work.index_lock(),
+            &self.lock_token_path(),
+            INDEX_LOCK_WAIT,
+            &work.dirs(),
+        ) {
             Ok(Ok(lock)) => lock,
             Ok(Err(busy)) => {
                 return Err(WriteError::GitLocked {
@@ -368,12 +390,7 @@ impl PanelRepo {
             }
         };
         let next = self.next_index_path();
-        std::fs::copy(work.index(), &next)
-            .map_err(io(format!("cannot copy {}", work.shown(&work.index()))))?;
-        let mut index = git2::Index::open(&next).map_err(RepoError::git(format!(
-            "cannot read {}",
-            work.shown(&work.index())
-        )))?;
+        let mut index = self.copy_index(work)?;
         for (path, id) in files {
             let target = work.place(path, write_missing)?;
             if write_missing && file_id(&target).is_none() {

@@ -509,9 +509,26 @@ impl PanelRepo {
         self.kitemark_dir().join("journal.ron")
     }
 
+    /// Where kitemark writes its token before linking it into place as a git lock: a
+    /// temporary file of its own, so `kitemark repair` removes one a stopped writer left.
+    pub(super) fn lock_token_path(&self) -> PathBuf {
+        temporary_name(&self.kitemark_dir().join("lock-token"))
+    }
+
     /// Where a new index is built before it is put in `index.lock`.
     pub(super) fn next_index_path(&self) -> PathBuf {
         self.kitemark_dir().join("index.next")
+    }
+
+    /// A copy of the worktree's index to build the new one in, with its git lock. Anything a
+    /// writer that stopped left there is stale: the caller holds the write lock.
+    pub(super) fn copy_index(&self, work: &WorkTree) -> Result<git2::Index, WriteError> {
+        let next = self.next_index_path();
+        let _ = std::fs::remove_file(next.with_extension("next.lock"));
+        let _ = std::fs::remove_file(&next);
+        std::fs::copy(work.index(), &next)
+            .map_err(io(format!("cannot copy {}", work.shown(&work.index()))))?;
+        git2::Index::open(&next).map_err(git(format!("cannot read {}", work.shown(&work.index()))))
     }
 
     /// The working tree commits are written into, with its index; `None` for a bare
@@ -807,7 +824,12 @@ impl PanelRepo {
             .collect::<Result<_, _>>()?;
 
         point(Step::LockIndex).map_err(io("cannot lock the index"))?;
-        let index_lock = match GitLock::acquire(&work.index_lock(), INDEX_LOCK_WAIT, &work.dirs()) {
+        let index_lock = match GitLock::acquire(
+            &work.index_lock(),
+            &self.lock_token_path(),
+            INDEX_LOCK_WAIT,
+            &work.dirs(),
+        ) {
             Ok(Ok(lock)) => lock,
             Ok(Err(busy)) => {
                 return Err(WriteError::GitLocked {
@@ -877,10 +899,7 @@ impl PanelRepo {
         journal: &mut Journal,
     ) -> Result<(), WriteError> {
         let next = self.next_index_path();
-        std::fs::copy(work.index(), &next)
-            .map_err(io(format!("cannot copy {}", work.shown(&work.index()))))?;
-        let mut index = git2::Index::open(&next)
-            .map_err(git(format!("cannot read {}", work.shown(&work.index()))))?;
+        let mut index = self.copy_index(work)?;
         for ((path, content), target) in spec.files.iter().zip(targets) {
             self.check_clean(tip, path, content, &index, target)?;
         }
