@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use super::loose::CorruptObject;
+
 /// A file could not be read from the repository.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
@@ -61,6 +63,8 @@ pub enum RepoError {
         context: String,
         source: git2::Error,
     },
+    #[error("{}", corrupt_message(objects))]
+    CorruptObjects { objects: Vec<CorruptObject> },
     #[error(transparent)]
     Read(#[from] ReadError),
     #[error("{0}")]
@@ -71,5 +75,45 @@ impl RepoError {
     pub(crate) fn git(context: impl Into<String>) -> impl FnOnce(git2::Error) -> RepoError {
         let context = context.into();
         move |source| RepoError::Git { context, source }
+    }
+}
+
+/// What is corrupt, where, and what to do: one object in full, several listed.
+fn corrupt_message(objects: &[CorruptObject]) -> String {
+    const LISTED: usize = 3;
+    const REMOTE: &str = "another clone of the panel's repository (e.g. `git fetch --refetch origin` from the shared copy)";
+    let name = |o: &CorruptObject| {
+        let kind = o.kind.as_deref().unwrap_or("object");
+        match &o.used_at {
+            Some(used_at) => format!("{kind} {} ({used_at})", o.id),
+            None => format!("{kind} {}", o.id),
+        }
+    };
+    match objects {
+        [one] => format!(
+            "{} is corrupt: {} (its file is {}). kitemark stops rather than read it; `git fsck` \
+             will confirm it. To repair it, move the file out of the way and fetch the object \
+             again from {REMOTE}, then run `git fsck` again",
+            name(one),
+            one.problem,
+            one.file.display()
+        ),
+        _ => {
+            let mut listed: Vec<String> = objects
+                .iter()
+                .take(LISTED)
+                .map(|o| format!("{}: {} ({})", name(o), o.problem, o.file.display()))
+                .collect();
+            if objects.len() > LISTED {
+                listed.push(format!("and {} more", objects.len() - LISTED));
+            }
+            format!(
+                "{} objects are corrupt: {}. kitemark stops rather than read them; `git fsck` \
+                 will list them all. To repair them, move their files out of the way and fetch \
+                 the objects again from {REMOTE}, then run `git fsck` again",
+                objects.len(),
+                listed.join("; "),
+            )
+        }
     }
 }

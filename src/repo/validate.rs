@@ -84,8 +84,8 @@ impl PanelRepo {
                 let path = path.clone();
                 scope.spawn(move || {
                     // Each worker has its own handle: a repository is not shared between
-                    // threads.
-                    let Ok(repo) = PanelRepo::open(&path) else {
+                    // threads. Its loose objects were checked when `self` was opened.
+                    let Ok(repo) = PanelRepo::open_unchecked(&path) else {
                         return;
                     };
                     for run in mine {
