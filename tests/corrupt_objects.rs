@@ -408,6 +408,33 @@ fn a_bare_repository_is_checked_and_works() {
 }
 
 #[test]
+fn a_missing_object_is_named_in_words() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    let r = repo.to_str().unwrap();
+    // A file validate reads: reported as that file's problem.
+    let blob = object_id(&sandbox, &repo, "HEAD:panel.ron");
+    std::fs::remove_file(object_file(&repo, &blob)).unwrap();
+    let out = sandbox.kitemark_within(&["validate", "--repo", r], DEADLINE);
+    assert_exit(&out, 1);
+    let expected = format!("panel.ron: error: object {blob} is missing from the repository");
+    assert!(stdout(&out).contains(&expected), "{}", stdout(&out));
+    assert!(stdout(&out).contains("git fsck"), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("class="), "{}", stdout(&out));
+    // A folder every command lists: the repository cannot be read.
+    let tree = object_id(&sandbox, &repo, "HEAD:meetings");
+    std::fs::remove_file(object_file(&repo, &tree)).unwrap();
+    let out = sandbox.kitemark_within(&["schools", "--repo", r], DEADLINE);
+    assert_exit(&out, 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("object {tree} is missing from the repository")),
+        "{err}"
+    );
+    assert!(err.contains("git fsck"), "{err}");
+}
+
+#[test]
 fn the_interface_checks_again_when_it_reloads() {
     let sandbox = Sandbox::new();
     let repo = sandbox.demo();

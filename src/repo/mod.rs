@@ -81,7 +81,7 @@ impl PanelRepo {
             },
             _ => RepoError::Git {
                 context: format!("cannot open the repository at {}", path.display()),
-                source: e,
+                error: e,
             },
         })?;
         Ok(Self { repo })
@@ -243,9 +243,10 @@ impl PanelRepo {
         if is_submission_file(&blob.path) {
             SUBMISSION_FILES_READ.fetch_add(1, Ordering::Relaxed);
         }
-        let git_err = |source| ReadError::Git {
+        let git_err = |error| ReadError::Git {
             path: blob.path.clone(),
-            source,
+            object: Some(blob.oid),
+            error,
         };
         let odb = self.repo.odb().map_err(git_err)?;
         let (size, _) = odb.read_header(blob.oid).map_err(git_err)?;

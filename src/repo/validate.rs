@@ -48,7 +48,9 @@ fn reported(validator: &mut Validator, path: &str, e: &ReadError) {
             }),
             message.clone(),
         ),
-        ReadError::Git { source, .. } => ("unreadable", None, source.to_string()),
+        ReadError::Git { error, object, .. } => {
+            ("unreadable", None, super::error::describe(error, *object))
+        }
     };
     validator.unreadable(path, position, code, message);
 }
