@@ -343,11 +343,16 @@ impl Checker {
             if status == flate2::Status::StreamEnd {
                 break;
             }
-            // Nothing done although there was input to read or room to write: the file ended
-            // inside the stream, or the decoder is stuck. Calling again is the endless loop
-            // this check exists to avoid.
+            // Nothing done although there was room to write: the file ended inside the
+            // stream, or the decoder is stuck. Calling again would be the endless loop this
+            // check exists to avoid.
             if consumed == 0 && produced == 0 {
-                return Err((object.kind(), Problem::EndsEarly));
+                let problem = if at_end_of_file {
+                    Problem::EndsEarly
+                } else {
+                    Problem::Damaged("the decoder makes no progress".into())
+                };
+                return Err((object.kind(), problem));
             }
         }
         object.finish()
