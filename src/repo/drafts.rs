@@ -35,6 +35,13 @@ impl DraftStore {
         DraftStore { dir }
     }
 
+    /// The draft store of the repository at `path`. Drafts are files beside the repository,
+    /// never git objects, so its loose objects are not checked here: whoever reads the
+    /// repository opens it with [`PanelRepo::open`], which does.
+    pub fn of_repository(path: &std::path::Path) -> Result<DraftStore, RepoError> {
+        PanelRepo::open_unchecked(path).map(|r| r.drafts())
+    }
+
     fn path(&self, key: &str) -> PathBuf {
         // Keys are made of ids, which cannot hold path separators; keep it so regardless.
         let safe: String = key

@@ -356,7 +356,8 @@ impl PanelRepo {
     pub fn blob_text(&self, id: &ObjectId, path: &str) -> Result<String, ReadError> {
         let oid = oid_of(id).ok_or_else(|| ReadError::Git {
             path: path.to_owned(),
-            source: git2::Error::from_str(&format!("{id} is not an object id")),
+            object: None,
+            error: git2::Error::from_str(&format!("{id} is not an object id")),
         })?;
         self.read_text(&BlobRef {
             path: path.to_owned(),

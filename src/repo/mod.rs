@@ -11,6 +11,7 @@ mod error;
 pub mod fault;
 mod history;
 mod locks;
+mod loose;
 mod records;
 mod repair;
 mod snapshot;
@@ -25,6 +26,7 @@ use serde::de::DeserializeOwned;
 pub use drafts::{DraftStore, SavedDraft};
 pub use error::{ReadError, RepoError};
 pub use locks::{Holder, Holding};
+pub use loose::{CorruptObject, Problem as CorruptionProblem};
 pub use records::AUDITED;
 pub use repair::Repair;
 pub use snapshot::{BlobRef, SchoolFiles, Snapshot, UnexpectedFile, YearFiles};
@@ -50,8 +52,17 @@ impl std::fmt::Debug for PanelRepo {
 }
 
 impl PanelRepo {
-    /// Opens the repository at `path` or the nearest one above it.
+    /// Opens the repository at `path` or the nearest one above it, refusing one with a corrupt
+    /// loose object (see [`PanelRepo::check_loose_objects`]).
     pub fn open(path: &Path) -> Result<Self, RepoError> {
+        let panel = Self::open_unchecked(path)?;
+        panel.check_loose_objects()?;
+        Ok(panel)
+    }
+
+    /// Opens without checking the loose objects: only for another handle on a repository this
+    /// process has just opened with [`PanelRepo::open`].
+    pub(crate) fn open_unchecked(path: &Path) -> Result<Self, RepoError> {
         // Like git itself, trust the object database on reading rather than hashing every
         // object again: corruption is `git fsck`'s to find, and the hash would cost a tenth
         // of the time of reading a whole repository.
@@ -75,10 +86,28 @@ impl PanelRepo {
             },
             _ => RepoError::Git {
                 context: format!("cannot open the repository at {}", path.display()),
-                source: e,
+                error: e,
             },
         })?;
         Ok(Self { repo })
+    }
+
+    /// Refuses the repository if a loose object is corrupt, before libgit2 reads it: libgit2
+    /// spins for ever on some corrupt loose objects (see `loose`). [`PanelRepo::open`] calls
+    /// it; a handle kept open calls it again before reading objects that may have arrived
+    /// since.
+    pub fn check_loose_objects(&self) -> Result<(), RepoError> {
+        let mut corrupt = self.corrupt_loose_objects();
+        if corrupt.is_empty() {
+            return Ok(());
+        }
+        let root = self.path();
+        for object in &mut corrupt {
+            if let Ok(inside) = object.file.strip_prefix(&root) {
+                object.file = inside.to_path_buf();
+            }
+        }
+        Err(RepoError::CorruptObjects { objects: corrupt })
     }
 
     /// Wraps an already open repository.
@@ -234,9 +263,10 @@ impl PanelRepo {
         if is_submission_file(&blob.path) {
             SUBMISSION_FILES_READ.fetch_add(1, Ordering::Relaxed);
         }
-        let git_err = |source| ReadError::Git {
+        let git_err = |error| ReadError::Git {
             path: blob.path.clone(),
-            source,
+            object: Some(blob.oid),
+            error,
         };
         let odb = self.repo.odb().map_err(git_err)?;
         let (size, _) = odb.read_header(blob.oid).map_err(git_err)?;

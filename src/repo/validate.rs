@@ -48,7 +48,9 @@ fn reported(validator: &mut Validator, path: &str, e: &ReadError) {
             }),
             message.clone(),
         ),
-        ReadError::Git { source, .. } => ("unreadable", None, source.to_string()),
+        ReadError::Git { error, object, .. } => {
+            ("unreadable", None, super::error::describe(error, *object))
+        }
     };
     validator.unreadable(path, position, code, message);
 }
@@ -84,8 +86,8 @@ impl PanelRepo {
                 let path = path.clone();
                 scope.spawn(move || {
                     // Each worker has its own handle: a repository is not shared between
-                    // threads.
-                    let Ok(repo) = PanelRepo::open(&path) else {
+                    // threads. Its loose objects were checked when `self` was opened.
+                    let Ok(repo) = PanelRepo::open_unchecked(&path) else {
                         return;
                     };
                     for run in mine {

@@ -299,9 +299,8 @@ impl Loader {
 }
 
 fn draft_worker(path: PathBuf, queue: Receiver<DraftJob>, events: Sender<AppEvent>) {
-    let store: Result<DraftStore, String> = PanelRepo::open(&path)
-        .map(|r| r.drafts())
-        .map_err(|e| e.to_string());
+    let store: Result<DraftStore, String> =
+        DraftStore::of_repository(&path).map_err(|e| e.to_string());
     let send = |generation: u64, kind: RequestKind, response: Response| {
         events
             .send(AppEvent::Loaded(Box::new(Loaded {
@@ -740,7 +739,13 @@ impl Worker {
     }
 
     fn open(&mut self, rev: Option<&str>, today: Date) -> Result<OpenedView, String> {
+        let reload = self.repo.is_some();
         let repo = self.repo()?;
+        // Objects may have arrived since the repository was opened (a pull, another writer):
+        // they are checked before they are read, as opening checked the first ones.
+        if reload {
+            repo.check_loose_objects().map_err(|e| e.to_string())?;
+        }
         let snapshot = repo.snapshot_at(rev).map_err(|e| e.to_string())?;
         let (catalog, errors) = repo.load_catalog(&snapshot).map_err(|e| e.to_string())?;
         let meeting = catalog.current_meeting(today);

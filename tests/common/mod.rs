@@ -5,8 +5,10 @@
 
 pub mod tui;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
@@ -68,6 +70,47 @@ impl Sandbox {
         cmd.args(args).current_dir(self.root.path());
         self.hermetic(&mut cmd);
         cmd
+    }
+
+    /// Runs the kitemark binary like [`Sandbox::kitemark`], but kills it and fails the test if
+    /// it has not ended by itself within `deadline`: a guard against a hang, not a measure of
+    /// speed.
+    pub fn kitemark_within(&self, args: &[&str], deadline: Duration) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kitemark"));
+        cmd.args(args)
+            .current_dir(self.root.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        self.hermetic(&mut cmd);
+        let mut child = cmd.spawn().unwrap();
+        // Read both pipes while waiting, so that a chatty process cannot block on a full one.
+        let drain = |mut pipe: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                let _ = pipe.read_to_end(&mut bytes);
+                bytes
+            })
+        };
+        let stdout = drain(Box::new(child.stdout.take().unwrap()));
+        let stderr = drain(Box::new(child.stderr.take().unwrap()));
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("kitemark {args:?} did not finish within {deadline:?}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        Output {
+            status,
+            stdout: stdout.join().unwrap(),
+            stderr: stderr.join().unwrap(),
+        }
     }
 
     /// Runs git in `dir` as a fixed test identity at a fixed date.
