@@ -681,6 +681,7 @@ mod tests {
             summary: String::new(),
             trailers: Vec::new(),
             changes,
+            boundary: None,
         }
     }
 

@@ -57,17 +57,33 @@ pub struct FileChange {
     pub new: Option<ObjectId>,
 }
 
+/// A file as a commit holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileAt {
+    pub path: String,
+    pub blob: ObjectId,
+}
+
 /// One commit of the history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CommitInfo {
     pub id: ObjectId,
+    /// The parents it names, including, at a shallow clone's boundary, those the clone does
+    /// not hold.
     pub parents: Vec<ObjectId>,
     pub author: Person,
     pub committer: Person,
     pub summary: String,
     pub trailers: Vec<(String, String)>,
-    /// The files it changed (for a merge, those that differ from every parent).
+    /// The files it changed (for a merge, those that differ from every parent). Empty at a
+    /// shallow clone's boundary, where what the commit changed cannot be known.
     pub changes: Vec<FileChange>,
+    /// At the boundary of a shallow clone (a commit whose parents the clone does not hold):
+    /// the files it holds under the paths walked. They were there when the clone's history
+    /// begins, put there by this commit or by any before it, which the clone cannot tell, so
+    /// they are nobody's change. `None` for every other commit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub boundary: Option<Vec<FileAt>>,
 }
 
 impl CommitInfo {
@@ -82,6 +98,20 @@ impl CommitInfo {
     /// Whether it changed a path under `prefix` (a folder, or a file's own path).
     pub fn touches(&self, prefix: &str) -> bool {
         self.changes.iter().any(|c| under(&c.path, prefix))
+    }
+
+    /// Whether it is a shallow clone's boundary (see [`CommitInfo::boundary`]).
+    pub fn is_boundary(&self) -> bool {
+        self.boundary.is_some()
+    }
+
+    /// At a shallow clone's boundary, the blob it holds at `path`.
+    pub fn held(&self, path: &str) -> Option<&ObjectId> {
+        self.boundary
+            .as_ref()?
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| &f.blob)
     }
 }
 

@@ -9,6 +9,14 @@ pub enum ReadError {
     #[error("{path}: {source}")]
     Git { path: String, source: git2::Error },
     #[error(
+        "{path}: blob {} is not in this shallow clone (its history begins after that version); `git fetch --unshallow` fetches the whole history",
+        blob.short()
+    )]
+    NotInShallowClone {
+        path: String,
+        blob: crate::model::ObjectId,
+    },
+    #[error(
         "{path}: the file is {size} bytes, more than the {limit} bytes kitemark reads from one file"
     )]
     TooLarge { path: String, size: u64, limit: u64 },
@@ -32,6 +40,7 @@ impl ReadError {
     pub fn path(&self) -> &str {
         match self {
             ReadError::Git { path, .. }
+            | ReadError::NotInShallowClone { path, .. }
             | ReadError::TooLarge { path, .. }
             | ReadError::NotUtf8 { path, .. }
             | ReadError::Syntax { path, .. } => path,

@@ -49,6 +49,15 @@ fn reported(validator: &mut Validator, path: &str, e: &ReadError) {
             message.clone(),
         ),
         ReadError::Git { source, .. } => ("unreadable", None, source.to_string()),
+        // The snapshot's own files are always in the clone; kept for completeness.
+        ReadError::NotInShallowClone { blob, .. } => (
+            "not-in-clone",
+            None,
+            format!(
+                "blob {} is not in this shallow clone; `git fetch --unshallow` fetches the whole history",
+                blob.short()
+            ),
+        ),
     };
     validator.unreadable(path, position, code, message);
 }
