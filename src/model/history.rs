@@ -115,21 +115,65 @@ impl CommitInfo {
     }
 }
 
+/// Where a decision's file comes from in the history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Added by this commit, by its author.
+    Commit { id: ObjectId, author: Person },
+    /// Already there at this boundary of a shallow clone: added by a commit the clone does
+    /// not hold, so neither that commit nor who made it nor when is known.
+    BeforeBoundary(ObjectId),
+}
+
 /// A decision file as it was first recorded, with what was in force at its commit: the
 /// meeting's record, the panel, the rubric, and the self-review the decision was made on.
 #[derive(Debug, Clone)]
 pub struct RecordedDecision {
     pub path: String,
-    /// The commit that added the file.
-    pub commit: ObjectId,
-    pub author: Person,
+    pub origin: Origin,
     pub decision: Decision,
-    // What was in force at the commit. Shared: thousands of decisions were made at a few
-    // dozen meetings under one rubric, and a copy each would cost hundreds of megabytes.
+    // What was in force at the commit (for a decision already there at a shallow clone's
+    // boundary, at the boundary, which is all the clone shows; its self-review is not read).
+    // Shared: thousands of decisions were made at a few dozen meetings under one rubric, and
+    // a copy each would cost hundreds of megabytes.
     pub meeting: Option<Arc<Meeting>>,
     pub panel: Option<Arc<Panel>>,
     pub rubric: Option<Arc<Rubric>>,
     pub review: Option<Arc<SelfReview>>,
+}
+
+impl RecordedDecision {
+    /// The commit that added the file, if the history holds it.
+    pub fn commit(&self) -> Option<&ObjectId> {
+        match &self.origin {
+            Origin::Commit { id, .. } => Some(id),
+            Origin::BeforeBoundary(_) => None,
+        }
+    }
+
+    /// Who committed the file, if the history holds that commit.
+    pub fn author(&self) -> Option<&Person> {
+        match &self.origin {
+            Origin::Commit { author, .. } => Some(author),
+            Origin::BeforeBoundary(_) => None,
+        }
+    }
+
+    /// The first commit of the history that holds the file: the one that added it, or the
+    /// shallow clone's boundary.
+    pub fn first_seen(&self) -> &ObjectId {
+        match &self.origin {
+            Origin::Commit { id, .. } | Origin::BeforeBoundary(id) => id,
+        }
+    }
+
+    /// The shallow clone's boundary it was already there at, if it was.
+    pub fn before_boundary(&self) -> Option<&ObjectId> {
+        match &self.origin {
+            Origin::BeforeBoundary(boundary) => Some(boundary),
+            Origin::Commit { .. } => None,
+        }
+    }
 }
 
 /// Everything the audit reads: the history, the panel as it was at each commit, the decisions
@@ -152,6 +196,9 @@ pub struct Records {
     pub head_commit: ObjectId,
     /// Files that could not be read, as messages: they limit what the audit can say.
     pub unreadable: Vec<String>,
+    /// Blobs the history names that a shallow clone does not hold (the self-reviews that
+    /// decisions were made on, when they date from before the boundary).
+    pub beyond_boundary: std::collections::BTreeSet<ObjectId>,
     /// Each commit's position in `commits`, once [`Records::index`] has been called.
     pub positions: std::collections::HashMap<ObjectId, usize>,
 }
@@ -165,6 +212,12 @@ impl Records {
             .enumerate()
             .map(|(i, c)| (c.id.clone(), i))
             .collect();
+    }
+
+    /// The boundary commits of a shallow clone that the history reached (none for a
+    /// complete history).
+    pub fn boundary(&self) -> impl Iterator<Item = &CommitInfo> {
+        self.commits.iter().filter(|c| c.is_boundary())
     }
 
     /// The position of a commit in `commits`.
