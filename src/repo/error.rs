@@ -65,6 +65,10 @@ pub enum RepoError {
     NotAPanel { path: PathBuf, rev: String },
     #[error("cannot find revision {rev:?}: {source}")]
     BadRevision { rev: String, source: git2::Error },
+    #[error(
+        "cannot find revision {rev:?} in this shallow clone, whose history begins at {boundary}: it names no commit the clone holds, perhaps one from before that (`git fetch --unshallow` fetches the whole history)"
+    )]
+    NotInShallowClone { rev: String, boundary: String },
     #[error("{context}: {source}")]
     Git {
         context: String,

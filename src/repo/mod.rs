@@ -147,9 +147,25 @@ impl PanelRepo {
                 .repo
                 .revparse_single(rev)
                 .and_then(|o| o.peel_to_commit())
-                .map_err(|source| RepoError::BadRevision {
-                    rev: rev.to_owned(),
-                    source,
+                .map_err(|source| {
+                    // In a shallow clone, a revision that names nothing may name a commit
+                    // from before the boundary: say so, not libgit2's "not found".
+                    let boundary = self.shallow_boundary();
+                    if source.code() == git2::ErrorCode::NotFound && !boundary.is_empty() {
+                        RepoError::NotInShallowClone {
+                            rev: rev.to_owned(),
+                            boundary: boundary
+                                .iter()
+                                .map(|b| b.short())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        }
+                    } else {
+                        RepoError::BadRevision {
+                            rev: rev.to_owned(),
+                            source,
+                        }
+                    }
                 }),
         }
     }
