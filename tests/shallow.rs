@@ -495,6 +495,56 @@ fn no_command_shows_a_raw_libgit2_error_in_a_shallow_clone() {
 }
 
 #[test]
+fn a_clone_cut_across_two_branches_has_two_boundaries() {
+    let sandbox = Sandbox::new();
+    let origin = sandbox.demo();
+    // Each branch changes a submission that a decision was made on, then they are merged.
+    let edit = |path: &str, note: &str| {
+        let mut text = std::fs::read_to_string(origin.join(path)).unwrap();
+        text.push_str(note);
+        std::fs::write(origin.join(path), text).unwrap();
+        sandbox.git(&origin, &["commit", "-q", "-am", note]);
+    };
+    sandbox.git(&origin, &["checkout", "-q", "-b", "side", "HEAD~1"]);
+    edit(
+        "submissions/oakfield-primary/2025-26/self-review.ron",
+        "// On the side branch.\n",
+    );
+    sandbox.git(&origin, &["checkout", "-q", "main"]);
+    edit(
+        "submissions/beechwood-school/2025-26/self-review.ron",
+        "// On main.\n",
+    );
+    sandbox.git(&origin, &["merge", "-q", "--no-edit", "side"]);
+    let full = clone(&sandbox, &origin, "full", None);
+    let whole = audit(&sandbox, &full);
+    assert!(whole["errors"].as_u64().unwrap() >= 2, "{whole:#}");
+
+    let repo = clone(&sandbox, &origin, "shallow", Some(2));
+    let edge = boundary(&repo);
+    assert_eq!(edge.len(), 2, "{edge:?}");
+    let found = audit(&sandbox, &repo);
+    assert_subset(&found, &whole, &edge);
+    let mut named: Vec<&str> = found["shallow"]["boundary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_str().unwrap())
+        .collect();
+    named.sort();
+    let mut expected: Vec<&str> = edge.iter().map(String::as_str).collect();
+    expected.sort();
+    assert_eq!(named, expected);
+    // Both boundaries hold every decision: each is counted once.
+    assert_eq!(found["decisions"], whole["decisions"]);
+    let log = json(&run(&sandbox, &repo, &["log", "--format", "json"]));
+    assert_eq!(
+        log["decisions"].as_array().unwrap().len(),
+        whole["decisions"].as_u64().unwrap() as usize
+    );
+}
+
+#[test]
 fn a_worktree_of_a_shallow_clone_is_shallow_too() {
     let sandbox = Sandbox::new();
     let origin = sandbox.demo();

@@ -149,9 +149,10 @@ fn member_name(panel: Option<&Panel>, id: &MemberId) -> String {
 ///
 /// Before a shallow clone's boundary: a decision that names no files is not reported (the
 /// file at the boundary may not be as first recorded, and its commit is beyond the clone).
-/// A changed file is reported only when the boundary holds the version the decision was
-/// made on, so that the first change after the boundary is the first since the decision;
-/// otherwise it changed before the boundary, in a commit the clone does not hold. Whether a
+/// A changed file is reported only when every boundary holds the version the decision was
+/// made on, so that the first change after them is the first since the decision; otherwise
+/// it changed before a boundary, in a commit the clone does not hold. For the same reason,
+/// in a shallow clone a change that no commit of the clone shows is not reported. Whether a
 /// decision is corrected or asked for a resubmission is read from the decisions and rubric
 /// at the boundary.
 fn submission_changed(records: &Records, _today: Date) -> Vec<Finding> {
@@ -176,21 +177,24 @@ fn submission_changed(records: &Records, _today: Date) -> Vec<Finding> {
             continue;
         }
         let since = records.position(d.first_seen()).map_or(0, |i| i + 1);
-        let boundary = d
-            .before_boundary()
-            .and_then(|b| records.position(b))
-            .map(|i| &records.commits[i]);
         for file in &made_on.files {
             if records.head_files.get(&file.path) == Some(&file.blob) {
                 continue;
             }
-            if boundary.is_some_and(|b| b.held(&file.path) != Some(&file.blob)) {
+            if d.before_boundary().is_some()
+                && records
+                    .boundary()
+                    .any(|b| b.held(&file.path) != Some(&file.blob))
+            {
                 continue;
             }
             // The first commit after the decision that changed the file shows it.
             let changed_by = records.commits[since.min(records.commits.len())..]
                 .iter()
                 .find(|c| c.changes.iter().any(|ch| ch.path == file.path));
+            if changed_by.is_none() && records.boundary().next().is_some() {
+                continue;
+            }
             let commit = changed_by.map_or(&records.head_commit, |c| &c.id);
             let what = if records.head_files.contains_key(&file.path) {
                 "has changed"

@@ -34,12 +34,17 @@ struct Cache<'r> {
 
 /// What a commit brings to the history as the records follow it: the files it added,
 /// changed or deleted (`None` for a deletion), or, at a shallow clone's boundary, the files
-/// already there, each with whether it is new to the history.
-fn arrivals(commit: &CommitInfo) -> Vec<(&str, Option<&ObjectId>, bool)> {
+/// already there, each with whether it is new to the history. A clone cut across branches
+/// has several boundaries holding the same files: `held` keeps the paths seen at those
+/// before, so that a file is new at the first only.
+fn arrivals<'c>(
+    commit: &'c CommitInfo,
+    held: &mut std::collections::HashSet<String>,
+) -> Vec<(&'c str, Option<&'c ObjectId>, bool)> {
     match &commit.boundary {
-        Some(held) => held
+        Some(files) => files
             .iter()
-            .map(|f| (f.path.as_str(), Some(&f.blob), true))
+            .map(|f| (f.path.as_str(), Some(&f.blob), held.insert(f.path.clone())))
             .collect(),
         None => commit
             .changes
@@ -157,9 +162,10 @@ impl PanelRepo {
         };
         let mut parsed: HashMap<ObjectId, Option<Arc<Decision>>> = HashMap::new();
         let mut decisions = Vec::new();
+        let mut held = std::collections::HashSet::new();
         for commit in &commits {
             let first = decisions.len();
-            for (path, blob, new) in arrivals(commit) {
+            for (path, blob, new) in arrivals(commit, &mut held) {
                 let (true, Some(blob)) = (new, blob) else {
                     continue;
                 };
@@ -228,9 +234,10 @@ impl PanelRepo {
         let linear = !merges;
         let mut state: HashMap<String, ObjectId> = HashMap::new();
 
+        let mut held = std::collections::HashSet::new();
         for commit in &commits {
             let first = decisions.len();
-            let arrived = arrivals(commit);
+            let arrived = arrivals(commit, &mut held);
             if linear {
                 for &(path, blob, _) in &arrived {
                     let tracked = path.starts_with("meetings/")
