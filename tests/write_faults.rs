@@ -495,7 +495,11 @@ fn ten_writers_beside(script: &'static str) {
             }
         }
     }
-    assert!(!recorded.is_empty(), "no writer got through");
+    assert!(
+        !recorded.is_empty(),
+        "no writer got through: {:?}",
+        outs.iter().map(stderr).collect::<Vec<_>>()
+    );
     plain_commit_keeps_decisions(&sandbox, &repo);
     assert_consistent(&sandbox, &repo);
     for (path, commit) in &recorded {

@@ -1,5 +1,7 @@
 //! The decision log: every decision as recorded in the history, with who committed it and
-//! when, and what became of it later (superseded, modified, deleted).
+//! when, and what became of it later (superseded, modified, deleted). In a shallow clone, a
+//! decision already there at the boundary has no commit, date or author the clone knows:
+//! they are left empty and the boundary is named instead, never given as its record.
 
 use serde::Serialize;
 
@@ -9,11 +11,16 @@ use crate::model::{AcademicYear, KindId, ObjectId, OutcomeId, SchoolId};
 /// One decision in the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LogEntry {
-    pub commit: ObjectId,
-    /// When it was committed, as the author's clock said.
-    pub date: String,
-    pub author: String,
-    pub email: String,
+    /// The commit that recorded it; `None` when that is beyond a shallow clone's boundary.
+    pub commit: Option<ObjectId>,
+    /// When it was committed, as the author's clock said; `None` likewise.
+    pub date: Option<String>,
+    /// Who committed it; `None` likewise.
+    pub author: Option<String>,
+    pub email: Option<String>,
+    /// For a decision recorded before a shallow clone's boundary: that boundary commit, the
+    /// first of the clone's history to hold it.
+    pub recorded_before: Option<ObjectId>,
     pub path: String,
     pub school: SchoolId,
     pub year: AcademicYear,
@@ -23,8 +30,9 @@ pub struct LogEntry {
     pub recorder: String,
     /// The decision it corrects.
     pub supersedes: Option<String>,
-    /// The decision that corrects it, and the commit that recorded that.
-    pub superseded_by: Option<(String, ObjectId)>,
+    /// The decision that corrects it, and the commit that recorded that (`None` when it is
+    /// beyond a shallow clone's boundary).
+    pub superseded_by: Option<(String, Option<ObjectId>)>,
     /// Later commits that changed or removed the file (which the audit reports).
     pub changed_by: Vec<(ChangeKind, ObjectId)>,
 }
@@ -59,7 +67,7 @@ pub fn decision_log(
         .iter()
         .filter(|d| school.is_none_or(|s| &d.decision.school == s))
         .map(|d| {
-            let since = position.get(&d.commit).map_or(0, |i| i + 1);
+            let since = position.get(d.first_seen()).map_or(0, |i| i + 1);
             let changed_by = by_path
                 .get(d.path.as_str())
                 .into_iter()
@@ -67,11 +75,13 @@ pub fn decision_log(
                 .filter(|(i, _)| *i >= since)
                 .map(|(i, kind)| (*kind, commits[*i].id.clone()))
                 .collect();
+            let author = d.author();
             LogEntry {
-                commit: d.commit.clone(),
-                date: d.author.time.strftime("%Y-%m-%d %H:%M").to_string(),
-                author: d.author.name.clone(),
-                email: d.author.email.clone(),
+                commit: d.commit().cloned(),
+                date: author.map(|a| a.time.strftime("%Y-%m-%d %H:%M").to_string()),
+                author: author.map(|a| a.name.clone()),
+                email: author.map(|a| a.email.clone()),
+                recorded_before: d.before_boundary().cloned(),
                 path: d.path.clone(),
                 school: d.decision.school.clone(),
                 year: d.decision.year,
@@ -82,7 +92,7 @@ pub fn decision_log(
                 supersedes: d.decision.supersedes.clone(),
                 superseded_by: superseded_by
                     .get(d.path.as_str())
-                    .map(|later| (later.path.clone(), later.commit.clone())),
+                    .map(|later| (later.path.clone(), later.commit().cloned())),
                 changed_by,
             }
         })

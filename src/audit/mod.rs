@@ -42,6 +42,80 @@ impl Finding {
     }
 }
 
+/// What a shallow clone kept the audit from checking: its history begins at a boundary
+/// commit, and what came before is not in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Shallow {
+    /// The boundary commits the history reaches (the clone holds them, not their parents).
+    pub boundary: Vec<ObjectId>,
+    /// Decisions some rules could not check: those recorded before the boundary, and later
+    /// ones whose self-review is not in the clone.
+    pub decisions_not_fully_checked: usize,
+    /// What could not be checked, one sentence each.
+    pub not_checked: Vec<String>,
+    /// How to fetch the rest of the history.
+    pub deepen: String,
+}
+
+/// The audit's findings, and what a shallow clone kept it from checking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub shallow: Option<Shallow>,
+}
+
+/// [`audit`], with [`shallow`].
+pub fn report(records: &Records, today: Date) -> Report {
+    Report {
+        findings: audit(records, today),
+        shallow: shallow(records),
+    }
+}
+
+/// What the rules could not check because the history is a shallow clone's; `None` for a
+/// complete history. (Each rule in [`rules`] says what it leaves out, and why.)
+pub fn shallow(records: &Records) -> Option<Shallow> {
+    let boundary: Vec<ObjectId> = records.boundary().map(|c| c.id.clone()).collect();
+    if boundary.is_empty() {
+        return None;
+    }
+    let edges = boundary
+        .iter()
+        .map(|b| b.short())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let before = records
+        .decisions
+        .iter()
+        .filter(|d| d.before_boundary().is_some())
+        .count();
+    let evidence = records
+        .decisions
+        .iter()
+        .filter(|d| rules::evidence_unchecked(records, d))
+        .count();
+    let mut not_checked = Vec::new();
+    if before > 0 {
+        not_checked.push(format!(
+            "the {before} decision(s) already there at {edges} were recorded before this clone's history begins, so who committed them and when, and the meeting record, panel and rubric in force then, are not in it: their recorder and members, quorum, outcome and award rules (author-not-recorder, member-absent, member-conflicted, no-meeting-record, no-quorum, outcome-not-allowed, award-rule-unmet, decision-without-submission, review-after-expiry) and the annual reviews of the awards they granted (review-overdue) were not checked"
+        ));
+    }
+    not_checked.push(format!(
+        "the commits before {edges}: who made them (not-a-member, submission-by-member) and what they changed, such as a decision file modified or deleted (decision-modified) or a submission changed after its decision (submission-changed-after-decision) before then"
+    ));
+    if evidence > 0 {
+        not_checked.push(format!(
+            "the evidence rules of {evidence} later decision(s), made on a self-review from before {edges} that the clone does not hold (award-rule-unmet)"
+        ));
+    }
+    Some(Shallow {
+        boundary,
+        decisions_not_fully_checked: before + evidence,
+        not_checked,
+        deepen: "git fetch --unshallow fetches the whole history (git fetch --deepen N fetches N more commits); then audit again".to_owned(),
+    })
+}
+
 /// Every rule over the records, as of `today`, in the order of the history.
 pub fn audit(records: &Records, today: Date) -> Vec<Finding> {
     let mut out = Vec::new();

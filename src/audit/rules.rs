@@ -1,4 +1,13 @@
 //! The audit's rules, one function each, over the history's records.
+//!
+//! In a shallow clone the history begins at a boundary commit, and the decisions already
+//! there were recorded by commits the clone does not hold: who committed them, when, and
+//! what the meeting record, panel and rubric said then are all beyond the boundary. A
+//! finding names the commit that shows it, so no rule reports what only such a commit would
+//! show, and none reads the boundary's files as if its author had written them: each rule
+//! says below what it still checks about those decisions. Everything after the boundary is
+//! checked as in a complete history, so a shallow clone's findings are among the whole
+//! history's.
 
 use std::collections::BTreeSet;
 
@@ -116,6 +125,18 @@ fn effect(d: &RecordedDecision) -> Option<&Effect> {
         .map(|o| &o.effect)
 }
 
+/// Where a decision was recorded, for a message: " in <commit>", or, when that commit is
+/// beyond a shallow clone's boundary, which boundary.
+fn recorded(d: &RecordedDecision) -> String {
+    match d.commit() {
+        Some(commit) => format!(" in {}", commit.short()),
+        None => format!(
+            " before {}, where this shallow clone's history begins",
+            d.first_seen().short()
+        ),
+    }
+}
+
 fn member_name(panel: Option<&Panel>, id: &MemberId) -> String {
     panel
         .and_then(|p| p.member(id))
@@ -125,16 +146,26 @@ fn member_name(panel: Option<&Panel>, id: &MemberId) -> String {
 /// A decision whose submission files have changed since (or that does not say which files it
 /// was made on). A decision that asked for a resubmission expects the files to change, and a
 /// corrected decision is replaced by its correction.
+///
+/// Before a shallow clone's boundary: a decision that names no files is not reported (the
+/// file at the boundary may not be as first recorded, and its commit is beyond the clone).
+/// A changed file is reported only when every boundary holds the version the decision was
+/// made on, so that the first change after them is the first since the decision; otherwise
+/// it changed before a boundary, in a commit the clone does not hold. For the same reason,
+/// in a shallow clone a change that no commit of the clone shows is not reported. Whether a
+/// decision is corrected or asked for a resubmission is read from the decisions and rubric
+/// at the boundary.
 fn submission_changed(records: &Records, _today: Date) -> Vec<Finding> {
     let corrected = superseded(records);
     let mut out = Vec::new();
     for d in &records.decisions {
         let Some(made_on) = &d.decision.made_on else {
+            let Some(commit) = d.commit() else { continue };
             out.push(finding(
                 "decision-without-submission",
                 Level::Error,
                 d,
-                &d.commit,
+                commit,
                 format!(
                     "{} does not record the commit and files of the submission it was made on",
                     d.path
@@ -145,15 +176,25 @@ fn submission_changed(records: &Records, _today: Date) -> Vec<Finding> {
         if corrected.contains(d.path.as_str()) || matches!(effect(d), Some(Effect::Resubmission)) {
             continue;
         }
-        let since = records.position(&d.commit).map_or(0, |i| i + 1);
+        let since = records.position(d.first_seen()).map_or(0, |i| i + 1);
         for file in &made_on.files {
             if records.head_files.get(&file.path) == Some(&file.blob) {
+                continue;
+            }
+            if d.before_boundary().is_some()
+                && records
+                    .boundary()
+                    .any(|b| b.held(&file.path) != Some(&file.blob))
+            {
                 continue;
             }
             // The first commit after the decision that changed the file shows it.
             let changed_by = records.commits[since.min(records.commits.len())..]
                 .iter()
                 .find(|c| c.changes.iter().any(|ch| ch.path == file.path));
+            if changed_by.is_none() && records.boundary().next().is_some() {
+                continue;
+            }
             let commit = changed_by.map_or(&records.head_commit, |c| &c.id);
             let what = if records.head_files.contains_key(&file.path) {
                 "has changed"
@@ -192,7 +233,10 @@ fn submission_changed(records: &Records, _today: Date) -> Vec<Finding> {
                         file.path,
                         d.path,
                         later.path,
-                        later.commit.short()
+                        later.commit().map_or_else(
+                            || format!("recorded before {}", later.first_seen().short()),
+                            |c| c.short().to_owned()
+                        )
                     ),
                 )),
                 None => out.push(finding(
@@ -213,6 +257,10 @@ fn submission_changed(records: &Records, _today: Date) -> Vec<Finding> {
 
 /// A decision file changed or removed after it was recorded: a correction must be a new
 /// decision that supersedes it.
+///
+/// In a shallow clone, a change after the boundary is reported as in a complete history
+/// (the message says the decision was recorded before the boundary); one before it is in a
+/// commit the clone does not hold, and the boundary itself changes nothing the clone knows.
 fn decision_modified(records: &Records, _today: Date) -> Vec<Finding> {
     let mut out = Vec::new();
     for commit in &records.commits {
@@ -225,7 +273,7 @@ fn decision_modified(records: &Records, _today: Date) -> Vec<Finding> {
                 .decisions
                 .iter()
                 .find(|d| d.path == change.path)
-                .map_or_else(String::new, |d| format!(" in {}", d.commit.short()));
+                .map_or_else(String::new, recorded);
             let what = if change.kind == ChangeKind::Deleted {
                 "deleted"
             } else {
@@ -250,15 +298,20 @@ fn decision_modified(records: &Records, _today: Date) -> Vec<Finding> {
 
 /// The recorder and everyone taking part must have been present and free of conflicts, by
 /// the meeting's record when the decision was committed.
+///
+/// Not checked before a shallow clone's boundary: the meeting's record and the panel as they
+/// were when the decision was committed, and that commit, are beyond the clone (the record
+/// at the boundary may have been corrected since).
 fn members_at_meeting(records: &Records, _today: Date) -> Vec<Finding> {
     let mut out = Vec::new();
     for d in &records.decisions {
+        let Some(commit) = d.commit() else { continue };
         let Some(meeting) = &d.meeting else {
             out.push(finding(
                 "no-meeting-record",
                 Level::Error,
                 d,
-                &d.commit,
+                commit,
                 format!(
                     "no record of the meeting on {} existed when {} was committed",
                     d.decision.meeting, d.path
@@ -283,7 +336,7 @@ fn members_at_meeting(records: &Records, _today: Date) -> Vec<Finding> {
                     "member-absent",
                     Level::Error,
                     d,
-                    &d.commit,
+                    commit,
                     format!(
                         "{} {role} {} but {why} at the meeting on {}",
                         member_name(panel, id),
@@ -297,7 +350,7 @@ fn members_at_meeting(records: &Records, _today: Date) -> Vec<Finding> {
                     "member-conflicted",
                     Level::Error,
                     d,
-                    &d.commit,
+                    commit,
                     format!(
                         "{} {role} {} but is conflicted for {} ({})",
                         member_name(panel, id),
@@ -314,10 +367,12 @@ fn members_at_meeting(records: &Records, _today: Date) -> Vec<Finding> {
 
 /// A quorum present at the meeting and among those taking part, by the panel's rule when
 /// the decision was committed.
+///
+/// Not checked before a shallow clone's boundary, for the reasons `members_at_meeting` gives.
 fn quorum(records: &Records, _today: Date) -> Vec<Finding> {
     let mut out = Vec::new();
     for d in &records.decisions {
-        let (Some(meeting), Some(panel)) = (&d.meeting, &d.panel) else {
+        let (Some(commit), Some(meeting), Some(panel)) = (d.commit(), &d.meeting, &d.panel) else {
             continue;
         };
         if meeting.present.is_empty() {
@@ -325,7 +380,7 @@ fn quorum(records: &Records, _today: Date) -> Vec<Finding> {
                 "no-quorum",
                 Level::Error,
                 d,
-                &d.commit,
+                commit,
                 format!(
                     "{} was recorded when no attendance was recorded for the meeting on {}",
                     d.path, meeting.date
@@ -338,7 +393,7 @@ fn quorum(records: &Records, _today: Date) -> Vec<Finding> {
                 "no-quorum",
                 Level::Error,
                 d,
-                &d.commit,
+                commit,
                 format!("{}: the meeting on {}: {short}", d.path, meeting.date),
             ));
         } else if let Err(short) = panel.quorum_check(&d.decision.participants) {
@@ -346,7 +401,7 @@ fn quorum(records: &Records, _today: Date) -> Vec<Finding> {
                 "no-quorum",
                 Level::Error,
                 d,
-                &d.commit,
+                commit,
                 format!("{}: among those taking part: {short}", d.path),
             ));
         }
@@ -356,9 +411,17 @@ fn quorum(records: &Records, _today: Date) -> Vec<Finding> {
 
 /// Who may commit what: the panel's work by its members (a decision by its recorder), a
 /// school's submission by the school, or by an administrator on its behalf.
+///
+/// In a shallow clone, commits after the boundary are checked against the panel in force at
+/// each (the boundary's panel.ron, then its changes). The boundary's author is not taken
+/// for the author of the files it holds, and decisions recorded before it have no author
+/// the clone knows, so neither is checked.
 fn authorship(records: &Records, _today: Date) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, commit) in records.commits.iter().enumerate() {
+        if commit.is_boundary() {
+            continue;
+        }
         let panel = records
             .panel_at
             .get(i)
@@ -414,6 +477,9 @@ fn authorship(records: &Records, _today: Date) -> Vec<Finding> {
         }
     }
     for d in &records.decisions {
+        let (Some(commit), Some(author)) = (d.commit(), d.author()) else {
+            continue;
+        };
         let Some(recorder) = d
             .panel
             .as_ref()
@@ -421,18 +487,18 @@ fn authorship(records: &Records, _today: Date) -> Vec<Finding> {
         else {
             continue;
         };
-        if !recorder.email.eq_ignore_ascii_case(&d.author.email) {
+        if !recorder.email.eq_ignore_ascii_case(&author.email) {
             out.push(finding(
                 "author-not-recorder",
                 Level::Error,
                 d,
-                &d.commit,
+                commit,
                 format!(
                     "{} names {} as its recorder but was committed by {} <{}>",
                     d.path,
                     member_name(d.panel.as_deref(), &d.decision.recorder),
-                    clean(&d.author.name),
-                    clean(&d.author.email)
+                    clean(&author.name),
+                    clean(&author.email)
                 ),
             ));
         }
@@ -441,9 +507,13 @@ fn authorship(records: &Records, _today: Date) -> Vec<Finding> {
 }
 
 /// The outcome must be one the rubric (as it was) allows for the kind.
+///
+/// Not checked before a shallow clone's boundary: the rubric as it was when the decision was
+/// committed, and that commit, are beyond the clone.
 fn outcome_allowed(records: &Records, _today: Date) -> Vec<Finding> {
     let mut out = Vec::new();
     for d in &records.decisions {
+        let Some(commit) = d.commit() else { continue };
         let message = match &d.rubric {
             None => format!(
                 "the rubric of {} could not be read at the commit that recorded {}",
@@ -475,7 +545,7 @@ fn outcome_allowed(records: &Records, _today: Date) -> Vec<Finding> {
             "outcome-not-allowed",
             Level::Error,
             d,
-            &d.commit,
+            commit,
             message,
         ));
     }
@@ -497,10 +567,16 @@ fn earlier<'a>(records: &'a Records, index: usize, school: &SchoolId) -> Vec<Dec
 /// An award (or an accepted review) must meet the rubric's evidence rules, checked against
 /// the self-review it was made on, and its eligibility rules on the meeting's date; a recorded
 /// override reason turns the finding into a note.
+///
+/// In a shallow clone: not checked for a decision recorded before the boundary (the rubric
+/// in force then, and the commit, are beyond the clone). For one after it, the evidence
+/// rules are not checked when the self-review it was made on dates from before the boundary
+/// and is not in the clone; the eligibility rules read the earlier decisions as the boundary
+/// holds them.
 fn award_rules(records: &Records, _today: Date) -> Vec<Finding> {
     let mut out = Vec::new();
     for (index, d) in records.decisions.iter().enumerate() {
-        let (Some(rubric), Some(effect)) = (&d.rubric, effect(d)) else {
+        let (Some(commit), Some(rubric), Some(effect)) = (d.commit(), &d.rubric, effect(d)) else {
             continue;
         };
         if !matches!(effect, Effect::Grant { .. } | Effect::ReviewAccepted { .. }) {
@@ -508,7 +584,7 @@ fn award_rules(records: &Records, _today: Date) -> Vec<Finding> {
         }
         let kind = &d.decision.kind;
         let mut unmet = Vec::new();
-        if rubric.evidence_rules_for(kind).next().is_some() {
+        if rubric.evidence_rules_for(kind).next().is_some() && !review_beyond_boundary(records, d) {
             match &d.review {
                 Some(review) => unmet.extend(
                     evidence_checks(rubric, kind, review)
@@ -544,7 +620,7 @@ fn award_rules(records: &Records, _today: Date) -> Vec<Finding> {
             rule,
             level,
             d,
-            &d.commit,
+            commit,
             format!(
                 "{} ({}) was recorded although {}{tail}",
                 d.path,
@@ -556,8 +632,33 @@ fn award_rules(records: &Records, _today: Date) -> Vec<Finding> {
     out
 }
 
+/// Whether the self-review a decision was made on is one a shallow clone does not hold.
+fn review_beyond_boundary(records: &Records, d: &RecordedDecision) -> bool {
+    d.decision.made_on.as_ref().is_some_and(|m| {
+        m.files.iter().any(|f| {
+            f.path.ends_with("/self-review.ron") && records.beyond_boundary.contains(&f.blob)
+        })
+    })
+}
+
+/// Whether `award_rules` would check a decision's evidence rules but for a shallow clone
+/// that does not hold the self-review it was made on.
+pub(super) fn evidence_unchecked(records: &Records, d: &RecordedDecision) -> bool {
+    let (Some(_), Some(rubric), Some(effect)) = (d.commit(), &d.rubric, effect(d)) else {
+        return false;
+    };
+    matches!(effect, Effect::Grant { .. } | Effect::ReviewAccepted { .. })
+        && rubric.evidence_rules_for(&d.decision.kind).next().is_some()
+        && review_beyond_boundary(records, d)
+}
+
 /// Annual reviews: an award held past a review's due date without it, and a review accepted
 /// for an award the school no longer held.
+///
+/// In a shallow clone the school's decisions are read as the boundary holds those recorded
+/// before it. An overdue review is reported at the commit of the decision that granted the
+/// award, so not for an award granted before the boundary; a review accepted before the
+/// boundary is not checked (its rubric and commit are beyond the clone).
 fn reviews(records: &Records, today: Date) -> Vec<Finding> {
     let mut out = Vec::new();
     let schools: BTreeSet<&SchoolId> = records
@@ -574,10 +675,11 @@ fn reviews(records: &Records, today: Date) -> Vec<Finding> {
             if state.status != AwardStatus::ReviewOverdue {
                 continue;
             }
-            let Some(granted) = records
+            let Some((granted, commit)) = records
                 .decisions
                 .iter()
                 .find(|d| d.path == state.granted_by)
+                .and_then(|d| Some((d, d.commit()?)))
             else {
                 continue;
             };
@@ -588,7 +690,7 @@ fn reviews(records: &Records, today: Date) -> Vec<Finding> {
                 "review-overdue",
                 Level::Error,
                 granted,
-                &granted.commit,
+                commit,
                 format!(
                     "{} of {school} (awarded on {}): the annual review{due} has not been accepted by {today}",
                     clean(&state.title),
@@ -598,7 +700,9 @@ fn reviews(records: &Records, today: Date) -> Vec<Finding> {
         }
     }
     for (index, d) in records.decisions.iter().enumerate() {
-        let (Some(rubric), Some(Effect::ReviewAccepted { award })) = (&d.rubric, effect(d)) else {
+        let (Some(commit), Some(rubric), Some(Effect::ReviewAccepted { award })) =
+            (d.commit(), &d.rubric, effect(d))
+        else {
             continue;
         };
         let before = earlier(records, index, &d.decision.school);
@@ -621,7 +725,7 @@ fn reviews(records: &Records, today: Date) -> Vec<Finding> {
                 "review-after-expiry",
                 Level::Error,
                 d,
-                &d.commit,
+                commit,
                 format!(
                     "{} accepted an annual review of {award} at the meeting on {}, but {problem}",
                     d.path, d.decision.meeting
@@ -644,7 +748,7 @@ mod tests {
     use crate::audit::audit;
     use crate::model::catalog::Catalog;
     use crate::model::format::from_ron;
-    use crate::model::history::{CommitInfo, FileChange, Person};
+    use crate::model::history::{CommitInfo, FileAt, FileChange, Origin, Person};
     use crate::model::{Decision, Meeting, ObjectId, Rubric, SelfReview};
 
     const DECISION: &str = "decisions/oak/2025-26/2025-11-12-initial.ron";
@@ -681,6 +785,7 @@ mod tests {
             summary: String::new(),
             trailers: Vec::new(),
             changes,
+            boundary: None,
         }
     }
 
@@ -783,8 +888,10 @@ mod tests {
             panels: vec![panel().into()],
             decisions: vec![RecordedDecision {
                 path: DECISION.into(),
-                commit: id(4),
-                author: nurse(),
+                origin: Origin::Commit {
+                    id: id(4),
+                    author: nurse(),
+                },
                 decision,
                 meeting: Some(meeting().into()),
                 panel: Some(panel().into()),
@@ -795,6 +902,7 @@ mod tests {
             head: head.into(),
             head_commit: id(4),
             unreadable: Vec::new(),
+            beyond_boundary: Default::default(),
             positions: Default::default(),
         }
     }
@@ -842,7 +950,10 @@ mod tests {
         // Revised and decided on again: a note, not an error.
         let mut later = r.decisions[0].clone();
         later.path = "decisions/oak/2025-26/2026-01-01-extra.ron".into();
-        later.commit = id(99);
+        later.origin = Origin::Commit {
+            id: id(99),
+            author: nurse(),
+        };
         later.decision.made_on.as_mut().unwrap().files[1].blob = id(23);
         r.decisions.push(later);
         assert!(
@@ -985,7 +1096,10 @@ mod tests {
         );
 
         let mut r = baseline();
-        r.decisions[0].author = person("Ada Chair", "ada@panel.example.org");
+        r.decisions[0].origin = Origin::Commit {
+            id: id(4),
+            author: person("Ada Chair", "ada@panel.example.org"),
+        };
         assert_eq!(rules_of(&r)[0].0, "author-not-recorder");
     }
 
@@ -1025,7 +1139,10 @@ mod tests {
         let mut r = baseline();
         let mut extra = r.decisions[0].clone();
         extra.path = "decisions/oak/2025-26/2026-03-01-extra.ron".into();
-        extra.commit = id(4);
+        extra.origin = Origin::Commit {
+            id: id(4),
+            author: nurse(),
+        };
         extra.decision.kind = "extra".parse().unwrap();
         extra.decision.meeting = jiff::civil::date(2026, 3, 1);
         r.decisions.push(extra);
@@ -1063,5 +1180,152 @@ mod tests {
                     && f.message.contains("expired on 2028-11-12")),
             "{found:?}"
         );
+    }
+
+    /// The baseline as a shallow clone holds it when its history begins at the decision's
+    /// commit: that commit is the boundary, holding every file, and the decision was
+    /// recorded before it as far as the clone knows.
+    fn shallow_at_the_decision() -> Records {
+        let mut r = baseline();
+        let mut edge = r.commits.pop().unwrap();
+        edge.parents = vec![id(3)];
+        edge.boundary = Some(
+            [
+                ("panel.ron", 11),
+                ("rubrics/mini.ron", 12),
+                (REVIEW, 21),
+                (PLAN, 22),
+                ("meetings/2025-11-12.ron", 31),
+                (DECISION, 41),
+            ]
+            .into_iter()
+            .map(|(path, n)| FileAt {
+                path: path.into(),
+                blob: id(n),
+            })
+            .collect(),
+        );
+        edge.changes.clear();
+        r.commits = vec![edge];
+        r.panel_at = vec![Some(0)];
+        r.decisions[0].origin = Origin::BeforeBoundary(id(4));
+        r
+    }
+
+    #[test]
+    fn nothing_is_found_that_only_a_commit_beyond_the_boundary_would_show() {
+        let r = shallow_at_the_decision();
+        assert_eq!(rules_of(&r), vec![]);
+        // Broken in every way that needs the decision's own commit, the meeting record or
+        // rubric of the time: none of it is the boundary's to answer for.
+        let mut r = shallow_at_the_decision();
+        let d = &mut r.decisions[0];
+        d.decision.outcome = "gold-star".parse().unwrap();
+        d.decision.participants = vec!["head".parse().unwrap()];
+        d.decision.made_on = None;
+        d.meeting = None;
+        r.commits[0].author = person("Sam Stranger", "sam@elsewhere.example.org");
+        assert_eq!(rules_of(&r), vec![]);
+        // An overdue review is reported at the commit that granted the award, which the
+        // clone does not hold.
+        let r = shallow_at_the_decision();
+        assert!(audit(&r, jiff::civil::date(2026, 12, 1)).is_empty());
+        let summary = crate::audit::shallow(&r).unwrap();
+        assert_eq!(summary.boundary, vec![id(4)]);
+        assert_eq!(summary.decisions_not_fully_checked, 1);
+        assert!(crate::audit::shallow(&baseline()).is_none());
+    }
+
+    #[test]
+    fn what_happens_after_the_boundary_is_found_as_in_a_whole_history() {
+        // The decision edited in place after the boundary.
+        let mut r = shallow_at_the_decision();
+        let edited = push(
+            &mut r,
+            nurse(),
+            vec![change(DECISION, ChangeKind::Modified, Some(41), Some(42))],
+        );
+        let found = audit(&r, today());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].rule, "decision-modified");
+        assert_eq!(found[0].commit, edited);
+        assert!(
+            found[0].message.contains(&format!(
+                "recorded before {}, where this shallow clone's history begins",
+                id(4).short()
+            )),
+            "{found:?}"
+        );
+
+        // The plan changed after the boundary, which held the version decided on.
+        let mut r = shallow_at_the_decision();
+        let changed = push(
+            &mut r,
+            person("Eve Lead", "eve@oak.example.sch.uk"),
+            vec![change(PLAN, ChangeKind::Modified, Some(22), Some(23))],
+        );
+        r.head_files.insert(PLAN.into(), id(23));
+        let found = audit(&r, today());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].rule, "submission-changed-after-decision");
+        assert_eq!(found[0].commit, changed);
+
+        // The boundary already held another version: it changed before the boundary, in a
+        // commit the clone does not hold.
+        let mut r = shallow_at_the_decision();
+        if let Some(held) = &mut r.commits[0].boundary {
+            held.iter_mut()
+                .filter(|f| f.path == PLAN)
+                .for_each(|f| f.blob = id(23));
+        }
+        r.head_files.insert(PLAN.into(), id(23));
+        assert_eq!(rules_of(&r), vec![]);
+
+        // A commit after the boundary by someone outside the panel.
+        let mut r = shallow_at_the_decision();
+        let outsider = push(
+            &mut r,
+            person("Sam Stranger", "sam@elsewhere.example.org"),
+            vec![change(
+                "meetings/2025-11-12.ron",
+                ChangeKind::Modified,
+                Some(31),
+                Some(32),
+            )],
+        );
+        assert_eq!(
+            rules_of(&r),
+            vec![("not-a-member", Level::Error, outsider.short().to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_later_decision_on_a_self_review_beyond_the_boundary() {
+        // The boundary is the meeting's commit; the decision comes after it, made on a
+        // self-review the clone does not hold.
+        let mut r = baseline();
+        r.commits.drain(..2);
+        r.panel_at.drain(..2);
+        let edge = &mut r.commits[0];
+        edge.boundary = Some(vec![FileAt {
+            path: "panel.ron".into(),
+            blob: id(11),
+        }]);
+        edge.changes.clear();
+        r.decisions[0].review = None;
+        r.beyond_boundary.insert(id(21));
+        assert_eq!(rules_of(&r), vec![], "the evidence rules are not checked");
+        let summary = crate::audit::shallow(&r).unwrap();
+        assert_eq!(summary.decisions_not_fully_checked, 1);
+        assert!(
+            summary
+                .not_checked
+                .iter()
+                .any(|s| s.contains("evidence rules")),
+            "{summary:?}"
+        );
+        // Not for want of the self-review in a whole history: there it is a finding.
+        r.beyond_boundary.clear();
+        assert_eq!(rules_of(&r)[0].0, "award-rule-unmet");
     }
 }

@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::{EXIT_FINDINGS, EXIT_OK, print};
-use crate::audit::{Finding, Level, audit};
+use crate::audit::{Finding, Level, Shallow, report};
 use crate::cli::Format;
 use crate::model::text::sanitize_inline;
 use crate::repo::PanelRepo;
@@ -22,6 +22,8 @@ struct JsonOutput<'a> {
     notes: usize,
     findings: &'a [Finding],
     unreadable: &'a [String],
+    /// What a shallow clone kept the audit from checking; `null` for a complete history.
+    shallow: Option<&'a Shallow>,
 }
 
 pub fn run(
@@ -33,7 +35,8 @@ pub fn run(
     let today = on.unwrap_or_else(|| jiff::Zoned::now().date());
     let repo = PanelRepo::open(repo_path)?;
     let records = repo.records(rev)?;
-    let findings = audit(&records, today);
+    let report = report(&records, today);
+    let findings = report.findings;
     let errors = findings.iter().filter(|f| f.is_error()).count();
     let notes = findings.len() - errors;
     match format {
@@ -47,6 +50,7 @@ pub fn run(
                 notes,
                 findings: &findings,
                 unreadable: &records.unreadable,
+                shallow: report.shallow.as_ref(),
             };
             print(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
         }
@@ -57,6 +61,30 @@ pub fn run(
                 records.decisions.len(),
                 records.head_commit.short()
             );
+            if let Some(shallow) = &report.shallow {
+                let edges: Vec<String> = shallow
+                    .boundary
+                    .iter()
+                    .map(|b| {
+                        let date = records
+                            .position(b)
+                            .map(|i| {
+                                format!(" (committed {})", records.commits[i].committer.date())
+                            })
+                            .unwrap_or_default();
+                        format!("{}{date}", b.short())
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "This is a shallow clone: its history begins at {}; what came before is not in it. {} decision(s) could not be fully checked. Not checked:\n",
+                    edges.join("; "),
+                    shallow.decisions_not_fully_checked
+                ));
+                for what in &shallow.not_checked {
+                    out.push_str(&format!("  - {what}\n"));
+                }
+                out.push_str(&format!("For the rest: {}.\n\n", shallow.deepen));
+            }
             for f in &findings {
                 let mark = match f.level {
                     Level::Error => "✗",
@@ -81,10 +109,16 @@ pub fn run(
             if !findings.is_empty() {
                 out.push('\n');
             }
-            out.push_str(&match (errors, notes) {
-                (0, 0) => "✓ The history is clean.\n".to_owned(),
-                (0, n) => format!("✓ The history is clean ({n} note(s)).\n"),
-                (e, n) => format!("✗ {e} finding(s), {n} note(s).\n"),
+            out.push_str(&match (errors, notes, &report.shallow) {
+                (0, 0, None) => "✓ The history is clean.\n".to_owned(),
+                (0, n, None) => format!("✓ The history is clean ({n} note(s)).\n"),
+                // Clean as far as it goes: the history before the boundary was not read.
+                (0, n, Some(s)) => format!(
+                    "✓ No findings in the history this shallow clone holds ({}{} decision(s) not fully checked).\n",
+                    if n > 0 { format!("{n} note(s); ") } else { String::new() },
+                    s.decisions_not_fully_checked
+                ),
+                (e, n, _) => format!("✗ {e} finding(s), {n} note(s).\n"),
             });
             print(&out)?;
         }

@@ -72,7 +72,7 @@ pub fn run(repo_path: &Path, args: DecideArgs) -> anyhow::Result<ExitCode> {
         Ok(lock) => lock,
         Err(not) => return Ok(not.report()),
     };
-    with_attempts(|| {
+    with_attempts(&repo, &lock, || {
         let snapshot = repo.snapshot_at(None)?;
         let (catalog, _) = repo.load_catalog(&snapshot)?;
         let meeting = catalog.meetings.get(&args.meeting);

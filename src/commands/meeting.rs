@@ -76,7 +76,7 @@ pub fn run(repo_path: &Path, args: MeetingArgs) -> anyhow::Result<ExitCode> {
         Ok(lock) => lock,
         Err(not) => return Ok(not.report()),
     };
-    with_attempts(|| {
+    with_attempts(&repo, &lock, || {
         let snapshot = repo.snapshot_at(None)?;
         let (catalog, _) = repo.load_catalog(&snapshot)?;
         // What is given replaces what is recorded; what is not given stays.

@@ -239,8 +239,9 @@ pub(crate) fn write_lock(
 }
 
 /// How many times a command reads, checks and records again when someone else's commit
-/// moved the branch between its reading and its recording.
-pub(crate) const ATTEMPTS: usize = 3;
+/// moved the branch between its reading and its recording. A plain `git commit` releases
+/// the index before it moves the branch, so even a reserved index leaves it a moment to win.
+pub(crate) const ATTEMPTS: usize = 5;
 
 /// A write that did not happen: nothing was recorded.
 #[derive(Debug)]
@@ -302,12 +303,20 @@ pub(crate) fn commit_and_report(
 }
 
 /// Runs `attempt` (read the branch, check, record) until it is done, again when the branch
-/// moved in between, up to [`ATTEMPTS`] times.
+/// moved in between, up to [`ATTEMPTS`] times. After a first loss, git's index is reserved
+/// before reading, so that a stream of ordinary `git commit`s cannot keep winning the race.
 pub(crate) fn with_attempts(
+    repo: &crate::repo::PanelRepo,
+    lock: &crate::repo::write::WriteLock,
     mut attempt: impl FnMut() -> anyhow::Result<Recording>,
 ) -> anyhow::Result<ExitCode> {
     let mut last = None;
-    for _ in 0..ATTEMPTS {
+    for n in 0..ATTEMPTS {
+        if n > 0
+            && let Err(e) = repo.reserve_index(lock)
+        {
+            return Ok(NotRecorded(e).report());
+        }
         match attempt()? {
             Recording::Done(code) => return Ok(code),
             Recording::Moved(moved) => last = Some(moved),

@@ -48,7 +48,7 @@ pub fn run(
         Ok(lock) => lock,
         Err(not) => return Ok(not.report()),
     };
-    with_attempts(|| {
+    with_attempts(&repo, &lock, || {
         let snapshot = repo.snapshot_at(None)?;
         let mut new_files: Vec<(String, String)> = Vec::new();
         if let Some(text) = &profile {

@@ -4,8 +4,8 @@
 
 use jiff::civil::Date;
 
-use super::{Recorded, letter, long_date, minutes};
-use crate::model::{AcademicYear, KindId, ObjectId, SchoolId};
+use super::{Recorded, Seen, letter, long_date, minutes};
+use crate::model::{AcademicYear, KindId, SchoolId};
 use crate::repo::PanelRepo;
 
 /// A document ready to hand out.
@@ -19,7 +19,7 @@ pub struct Document {
 }
 
 /// The commit that first recorded a file and the one that last changed it.
-type FirstAndLast = (Option<ObjectId>, Option<ObjectId>);
+type FirstAndLast = (Option<Seen>, Option<Seen>);
 
 /// For each path, its first and last commits, from one walk of the history.
 fn commits_of(repo: &PanelRepo, paths: &[String]) -> Result<Vec<FirstAndLast>, String> {
@@ -27,12 +27,17 @@ fn commits_of(repo: &PanelRepo, paths: &[String]) -> Result<Vec<FirstAndLast>, S
     Ok(paths
         .iter()
         .map(|path| {
-            // Newest first: the last commit is at the front, the first at the back.
-            let mut touching = history
-                .iter()
-                .filter(|c| c.changes.iter().any(|ch| &ch.path == path));
-            let last = touching.next().map(|c| c.id.clone());
-            let first = touching.next_back().map(|c| c.id.clone()).or(last.clone());
+            // Newest first: the last commit is at the front, the first at the back. A
+            // shallow clone's boundary holds files without saying which commit put them there.
+            let mut touching = history.iter().filter_map(|c| {
+                if c.changes.iter().any(|ch| &ch.path == path) {
+                    Some(Seen::In(c.id.clone()))
+                } else {
+                    c.held(path).map(|_| Seen::AtOrBefore(c.id.clone()))
+                }
+            });
+            let last = touching.next();
+            let first = touching.next_back().or(last.clone());
             (first, last)
         })
         .collect())

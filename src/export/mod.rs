@@ -20,7 +20,16 @@ use crate::model::{Decision, Meeting, MemberId, ObjectId, SchoolId};
 pub struct Recorded<'a> {
     pub path: &'a str,
     pub decision: &'a Decision,
-    pub commit: Option<&'a ObjectId>,
+    pub commit: Option<&'a Seen>,
+}
+
+/// The commit that recorded or last changed a file, as far as the history shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    In(ObjectId),
+    /// Held at a shallow clone's boundary: this commit or one before it, which the clone
+    /// does not hold.
+    AtOrBefore(ObjectId),
 }
 
 /// A date as a letter writes it: "14 October 2026".
@@ -112,8 +121,15 @@ fn names(catalog: &Catalog, ids: &[MemberId]) -> String {
     out.join(", ")
 }
 
-fn short(commit: Option<&ObjectId>) -> String {
-    commit.map_or_else(|| "not found".to_owned(), |c| format!("`{}`", c.short()))
+fn short(commit: Option<&Seen>) -> String {
+    match commit {
+        Some(Seen::In(c)) => format!("`{}`", c.short()),
+        Some(Seen::AtOrBefore(c)) => format!(
+            "`{}` or earlier (this shallow clone's history begins there)",
+            c.short()
+        ),
+        None => "not found".to_owned(),
+    }
 }
 
 /// The minutes of a meeting: who was there, the declared and known conflicts and how each
@@ -122,7 +138,7 @@ pub fn minutes(
     catalog: &Catalog,
     meeting: &Meeting,
     decisions: &[Recorded<'_>],
-    meeting_commit: Option<&ObjectId>,
+    meeting_commit: Option<&Seen>,
     head: &ObjectId,
 ) -> String {
     let mut out = String::new();

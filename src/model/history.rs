@@ -57,17 +57,33 @@ pub struct FileChange {
     pub new: Option<ObjectId>,
 }
 
+/// A file as a commit holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileAt {
+    pub path: String,
+    pub blob: ObjectId,
+}
+
 /// One commit of the history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CommitInfo {
     pub id: ObjectId,
+    /// The parents it names, including, at a shallow clone's boundary, those the clone does
+    /// not hold.
     pub parents: Vec<ObjectId>,
     pub author: Person,
     pub committer: Person,
     pub summary: String,
     pub trailers: Vec<(String, String)>,
-    /// The files it changed (for a merge, those that differ from every parent).
+    /// The files it changed (for a merge, those that differ from every parent). Empty at a
+    /// shallow clone's boundary, where what the commit changed cannot be known.
     pub changes: Vec<FileChange>,
+    /// At the boundary of a shallow clone (a commit whose parents the clone does not hold):
+    /// the files it holds under the paths walked. They were there when the clone's history
+    /// begins, put there by this commit or by any before it, which the clone cannot tell, so
+    /// they are nobody's change. `None` for every other commit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub boundary: Option<Vec<FileAt>>,
 }
 
 impl CommitInfo {
@@ -83,6 +99,30 @@ impl CommitInfo {
     pub fn touches(&self, prefix: &str) -> bool {
         self.changes.iter().any(|c| under(&c.path, prefix))
     }
+
+    /// Whether it is a shallow clone's boundary (see [`CommitInfo::boundary`]).
+    pub fn is_boundary(&self) -> bool {
+        self.boundary.is_some()
+    }
+
+    /// At a shallow clone's boundary, the blob it holds at `path`.
+    pub fn held(&self, path: &str) -> Option<&ObjectId> {
+        self.boundary
+            .as_ref()?
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| &f.blob)
+    }
+}
+
+/// Where a decision's file comes from in the history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Added by this commit, by its author.
+    Commit { id: ObjectId, author: Person },
+    /// Already there at this boundary of a shallow clone: added by a commit the clone does
+    /// not hold, so neither that commit nor who made it nor when is known.
+    BeforeBoundary(ObjectId),
 }
 
 /// A decision file as it was first recorded, with what was in force at its commit: the
@@ -90,16 +130,50 @@ impl CommitInfo {
 #[derive(Debug, Clone)]
 pub struct RecordedDecision {
     pub path: String,
-    /// The commit that added the file.
-    pub commit: ObjectId,
-    pub author: Person,
+    pub origin: Origin,
     pub decision: Decision,
-    // What was in force at the commit. Shared: thousands of decisions were made at a few
-    // dozen meetings under one rubric, and a copy each would cost hundreds of megabytes.
+    // What was in force at the commit (for a decision already there at a shallow clone's
+    // boundary, at the boundary, which is all the clone shows; its self-review is not read).
+    // Shared: thousands of decisions were made at a few dozen meetings under one rubric, and
+    // a copy each would cost hundreds of megabytes.
     pub meeting: Option<Arc<Meeting>>,
     pub panel: Option<Arc<Panel>>,
     pub rubric: Option<Arc<Rubric>>,
     pub review: Option<Arc<SelfReview>>,
+}
+
+impl RecordedDecision {
+    /// The commit that added the file, if the history holds it.
+    pub fn commit(&self) -> Option<&ObjectId> {
+        match &self.origin {
+            Origin::Commit { id, .. } => Some(id),
+            Origin::BeforeBoundary(_) => None,
+        }
+    }
+
+    /// Who committed the file, if the history holds that commit.
+    pub fn author(&self) -> Option<&Person> {
+        match &self.origin {
+            Origin::Commit { author, .. } => Some(author),
+            Origin::BeforeBoundary(_) => None,
+        }
+    }
+
+    /// The first commit of the history that holds the file: the one that added it, or the
+    /// shallow clone's boundary.
+    pub fn first_seen(&self) -> &ObjectId {
+        match &self.origin {
+            Origin::Commit { id, .. } | Origin::BeforeBoundary(id) => id,
+        }
+    }
+
+    /// The shallow clone's boundary it was already there at, if it was.
+    pub fn before_boundary(&self) -> Option<&ObjectId> {
+        match &self.origin {
+            Origin::BeforeBoundary(boundary) => Some(boundary),
+            Origin::Commit { .. } => None,
+        }
+    }
 }
 
 /// Everything the audit reads: the history, the panel as it was at each commit, the decisions
@@ -122,6 +196,9 @@ pub struct Records {
     pub head_commit: ObjectId,
     /// Files that could not be read, as messages: they limit what the audit can say.
     pub unreadable: Vec<String>,
+    /// Blobs the history names that a shallow clone does not hold (the self-reviews that
+    /// decisions were made on, when they date from before the boundary).
+    pub beyond_boundary: std::collections::BTreeSet<ObjectId>,
     /// Each commit's position in `commits`, once [`Records::index`] has been called.
     pub positions: std::collections::HashMap<ObjectId, usize>,
 }
@@ -135,6 +212,12 @@ impl Records {
             .enumerate()
             .map(|(i, c)| (c.id.clone(), i))
             .collect();
+    }
+
+    /// The boundary commits of a shallow clone that the history reached (none for a
+    /// complete history).
+    pub fn boundary(&self) -> impl Iterator<Item = &CommitInfo> {
+        self.commits.iter().filter(|c| c.is_boundary())
     }
 
     /// The position of a commit in `commits`.

@@ -18,6 +18,14 @@ pub enum ReadError {
         error: git2::Error,
     },
     #[error(
+        "{path}: blob {} is not in this shallow clone (its history begins after that version); `git fetch --unshallow` fetches the whole history",
+        blob.short()
+    )]
+    NotInShallowClone {
+        path: String,
+        blob: crate::model::ObjectId,
+    },
+    #[error(
         "{path}: the file is {size} bytes, more than the {limit} bytes kitemark reads from one file"
     )]
     TooLarge { path: String, size: u64, limit: u64 },
@@ -41,6 +49,7 @@ impl ReadError {
     pub fn path(&self) -> &str {
         match self {
             ReadError::Git { path, .. }
+            | ReadError::NotInShallowClone { path, .. }
             | ReadError::TooLarge { path, .. }
             | ReadError::NotUtf8 { path, .. }
             | ReadError::Syntax { path, .. } => path,
@@ -71,6 +80,10 @@ pub enum RepoError {
     Unborn { branch: String, others: Vec<String> },
     #[error("cannot find revision {rev:?}: {source}")]
     BadRevision { rev: String, source: git2::Error },
+    #[error(
+        "cannot find revision {rev:?} in this shallow clone, whose history begins at {boundary}: it names no commit the clone holds, perhaps one from before that (`git fetch --unshallow` fetches the whole history)"
+    )]
+    NotInShallowClone { rev: String, boundary: String },
     // Not a `source` either, for the same reason as `ReadError::Git`.
     #[error("{context}: {}", describe(error, None))]
     Git { context: String, error: git2::Error },

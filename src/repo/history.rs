@@ -13,7 +13,9 @@ use git2::{Oid, Repository, Sort};
 use super::snapshot::{object_id, oid_of};
 use super::{BlobRef, PanelRepo, ReadError, RepoError};
 use crate::model::ObjectId;
-use crate::model::history::{ChangeKind, CommitInfo, FileChange, Person, parse_trailers, under};
+use crate::model::history::{
+    ChangeKind, CommitInfo, FileAt, FileChange, Person, parse_trailers, under,
+};
 
 fn person(signature: &git2::Signature<'_>) -> Person {
     let when = signature.when();
@@ -27,6 +29,19 @@ fn person(signature: &git2::Signature<'_>) -> Person {
         email: String::from_utf8_lossy(signature.email_bytes()).into_owned(),
         time,
     }
+}
+
+/// The parents a commit names in its header. libgit2 reports none for a shallow clone's
+/// boundary (the clone does not hold them), but the commit still names them.
+fn named_parents(commit: &git2::Commit<'_>) -> Vec<ObjectId> {
+    commit
+        .raw_header_bytes()
+        .split(|b| *b == b'\n')
+        .filter_map(|line| line.strip_prefix(b"parent "))
+        .filter_map(|id| std::str::from_utf8(id).ok())
+        .filter_map(|id| Oid::from_str(id.trim()).ok())
+        .map(object_id)
+        .collect()
 }
 
 /// The id of what `path` names in a tree (a subtree or a blob), if anything.
@@ -195,8 +210,10 @@ impl PanelRepo {
         rev: Option<&str>,
         prefixes: &[String],
     ) -> Result<(Vec<CommitInfo>, bool), RepoError> {
-        let repo = self.git();
+        let repo = self.history_git();
         let start = self.resolve(rev).map(|c| c.id())?;
+        let boundary: std::collections::HashSet<Oid> =
+            self.shallow_boundary().iter().filter_map(oid_of).collect();
         let mut walk = repo
             .revwalk()
             .map_err(RepoError::git("cannot walk the history"))?;
@@ -225,7 +242,14 @@ impl PanelRepo {
                 .tree()
                 .map_err(RepoError::git(format!("cannot read the tree of {oid}")))?;
             let top_here: Vec<Option<Oid>> = tops.iter().map(|t| entry(&tree, t)).collect();
-            let first_parent = commit.parent_ids().next().and_then(|p| known.get(&p));
+            // A shallow clone's boundary has no parents to compare with, whatever libgit2
+            // says of them.
+            let at_boundary = boundary.contains(&oid);
+            let first_parent = commit
+                .parent_ids()
+                .next()
+                .filter(|_| !at_boundary)
+                .and_then(|p| known.get(&p));
             let here: Vec<Option<Oid>> = prefixes
                 .iter()
                 .enumerate()
@@ -234,11 +258,52 @@ impl PanelRepo {
                     _ => entry(&tree, p),
                 })
                 .collect();
+            known.insert(oid, (top_here, here.clone()));
+            let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+            let info = |changes: Vec<FileChange>, held: Option<Vec<FileAt>>| CommitInfo {
+                id: object_id(oid),
+                parents: if held.is_some() {
+                    named_parents(&commit)
+                } else {
+                    commit.parent_ids().map(object_id).collect()
+                },
+                author: person(&commit.author()),
+                committer: person(&commit.committer()),
+                summary: message.lines().next().unwrap_or_default().to_owned(),
+                trailers: parse_trailers(&message),
+                changes,
+                boundary: held,
+            };
+            if at_boundary {
+                // What it holds is listed, not what it changed: that needs the parents the
+                // clone does not have, and is nobody's change as far as the clone can tell.
+                let mut held = Vec::new();
+                for (i, prefix) in prefixes.iter().enumerate() {
+                    if here[i].is_some() {
+                        changes_under(repo, prefix, None, here[i], &mut held)?;
+                    }
+                }
+                let held: Vec<FileAt> = held
+                    .into_iter()
+                    .filter(|c| prefixes.iter().any(|p| under(&c.path, p)))
+                    .filter_map(|c| {
+                        Some(FileAt {
+                            blob: c.new?,
+                            path: c.path,
+                        })
+                    })
+                    .collect();
+                if !held.is_empty() {
+                    out.push(info(Vec::new(), Some(held)));
+                }
+                continue;
+            }
             let parents: Vec<Vec<Option<Oid>>> = commit
                 .parent_ids()
                 .map(|p| match known.get(&p) {
                     Some((_, value)) => value.clone(),
-                    // A parent outside the walk (a shallow clone's edge): read it.
+                    // A parent outside the walk (not expected: the walk holds every
+                    // ancestor, and a shallow clone's boundary is handled above): read it.
                     None => repo
                         .find_commit(p)
                         .and_then(|c| c.tree())
@@ -246,7 +311,6 @@ impl PanelRepo {
                         .unwrap_or_else(|_| vec![None; prefixes.len()]),
                 })
                 .collect();
-            known.insert(oid, (top_here, here.clone()));
             let before = |i: usize| parents.first().and_then(|p| p[i]);
             // Like `git log -- paths`: a commit that leaves the paths as some parent had
             // them is left out; a root commit counts what it adds.
@@ -277,16 +341,7 @@ impl PanelRepo {
                 });
             }
             changes.retain(|c| prefixes.iter().any(|p| under(&c.path, p)));
-            let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
-            out.push(CommitInfo {
-                id: object_id(oid),
-                parents: commit.parent_ids().map(object_id).collect(),
-                author: person(&commit.author()),
-                committer: person(&commit.committer()),
-                summary: message.lines().next().unwrap_or_default().to_owned(),
-                trailers: parse_trailers(&message),
-                changes,
-            });
+            out.push(info(changes, None));
         }
         out.reverse();
         Ok((out, merges))
@@ -294,7 +349,8 @@ impl PanelRepo {
 
     /// The commits that touched one school, newest first: its submissions and decisions, and
     /// the meetings whose agenda or declared conflicts name it. Only those meeting files are
-    /// kept among each commit's changes.
+    /// kept among each commit's changes (and among the files a shallow clone's boundary
+    /// holds).
     pub fn school_history(
         &self,
         rev: Option<&str>,
@@ -332,11 +388,36 @@ impl PanelRepo {
                     .flatten()
                     .any(|blob| names_school(self, blob, &c.path))
             });
-            if !commit.changes.is_empty() {
+            if let Some(held) = &mut commit.boundary {
+                held.retain(|f| {
+                    own.iter().any(|p| under(&f.path, p)) || names_school(self, &f.blob, &f.path)
+                });
+            }
+            if !commit.changes.is_empty() || commit.boundary.as_ref().is_some_and(|h| !h.is_empty())
+            {
                 out.push(commit);
             }
         }
         Ok(out)
+    }
+
+    /// The boundary commits of a shallow clone that the history of `rev` (`None` for HEAD)
+    /// reaches: none for a complete history.
+    pub fn boundary_of(&self, rev: Option<&str>) -> Result<Vec<ObjectId>, RepoError> {
+        let edges = self.shallow_boundary();
+        if edges.is_empty() {
+            return Ok(edges);
+        }
+        let start = self.resolve(rev)?.id();
+        let repo = self.history_git();
+        Ok(edges
+            .into_iter()
+            .filter(|edge| {
+                oid_of(edge).is_some_and(|e| {
+                    e == start || repo.graph_descendant_of(start, e).unwrap_or(false)
+                })
+            })
+            .collect())
     }
 
     /// The id of the commit `rev` names (`None` for HEAD).

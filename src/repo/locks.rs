@@ -25,6 +25,9 @@ pub struct WriteLock {
     /// What the writer that took the lock found left half done and finished or undid, in
     /// words for the person at the keyboard.
     pub repaired: Vec<String>,
+    /// git's index lock, taken ahead of the next commit (see
+    /// [`PanelRepo::reserve_index`](super::PanelRepo::reserve_index)).
+    reserved: std::cell::RefCell<Option<GitLock>>,
 }
 
 impl WriteLock {
@@ -32,7 +35,17 @@ impl WriteLock {
         WriteLock {
             _file: file,
             repaired: Vec::new(),
+            reserved: std::cell::RefCell::new(None),
         }
+    }
+
+    pub(crate) fn reserve(&self, lock: GitLock) {
+        *self.reserved.borrow_mut() = Some(lock);
+    }
+
+    /// The index lock taken ahead, if any; the caller now owns it (and its release).
+    pub(crate) fn take_reserved(&self) -> Option<GitLock> {
+        self.reserved.borrow_mut().take()
     }
 }
 

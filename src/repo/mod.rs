@@ -32,7 +32,7 @@ pub use repair::Repair;
 pub use snapshot::{BlobRef, SchoolFiles, Snapshot, UnexpectedFile, YearFiles};
 
 use crate::model::format::parse_document;
-use crate::model::{AcademicYear, ActionPlan, SchoolId, SelfReview};
+use crate::model::{AcademicYear, ActionPlan, ObjectId, SchoolId, SelfReview};
 
 /// The largest file kitemark reads. Real submissions are tens of kilobytes; the limit keeps a
 /// stray multi-megabyte file from stalling a meeting.
@@ -41,6 +41,11 @@ pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
 /// An open panel repository (with a working tree or bare).
 pub struct PanelRepo {
     repo: git2::Repository,
+    /// In a linked worktree of a shallow clone, the main repository, for walking the
+    /// history: libgit2 looks for the `shallow` file in the worktree's own git directory,
+    /// where git never writes it, and would then look for the boundary's parents and fail.
+    /// The main repository reads the same objects with the boundary cut.
+    walker: Option<git2::Repository>,
 }
 
 impl std::fmt::Debug for PanelRepo {
@@ -89,7 +94,7 @@ impl PanelRepo {
                 error: e,
             },
         })?;
-        Ok(Self { repo })
+        Ok(Self::from_git(repo))
     }
 
     /// Refuses the repository if a loose object is corrupt, before libgit2 reads it: libgit2
@@ -112,7 +117,32 @@ impl PanelRepo {
 
     /// Wraps an already open repository.
     pub fn from_git(repo: git2::Repository) -> Self {
-        Self { repo }
+        let walker = (repo.is_worktree() && !repo.is_shallow())
+            .then(|| repo.commondir().to_path_buf())
+            .filter(|common| shallow_file(common).is_some_and(|ids| !ids.is_empty()))
+            .and_then(|common| git2::Repository::open(common).ok());
+        Self { repo, walker }
+    }
+
+    /// Whether this is a shallow clone: its history stops at boundary commits whose
+    /// parents it does not hold.
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow() || self.walker.is_some()
+    }
+
+    /// The boundary commits of a shallow clone (none for a complete repository): git lists
+    /// them in the `shallow` file of the common git directory, one id per line.
+    pub fn shallow_boundary(&self) -> Vec<ObjectId> {
+        shallow_file(self.repo.commondir())
+            .unwrap_or_default()
+            .into_iter()
+            .map(snapshot::object_id)
+            .collect()
+    }
+
+    /// The repository to walk the history in (see `walker`).
+    pub(crate) fn history_git(&self) -> &git2::Repository {
+        self.walker.as_ref().unwrap_or(&self.repo)
     }
 
     /// The working tree, or the git directory of a bare repository.
@@ -166,9 +196,25 @@ impl PanelRepo {
                 .repo
                 .revparse_single(rev)
                 .and_then(|o| o.peel_to_commit())
-                .map_err(|source| RepoError::BadRevision {
-                    rev: rev.to_owned(),
-                    source,
+                .map_err(|source| {
+                    // In a shallow clone, a revision that names nothing may name a commit
+                    // from before the boundary: say so, not libgit2's "not found".
+                    let boundary = self.shallow_boundary();
+                    if source.code() == git2::ErrorCode::NotFound && !boundary.is_empty() {
+                        RepoError::NotInShallowClone {
+                            rev: rev.to_owned(),
+                            boundary: boundary
+                                .iter()
+                                .map(|b| b.short())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        }
+                    } else {
+                        RepoError::BadRevision {
+                            rev: rev.to_owned(),
+                            source,
+                        }
+                    }
                 }),
         }
     }
@@ -269,7 +315,18 @@ impl PanelRepo {
             error,
         };
         let odb = self.repo.odb().map_err(git_err)?;
-        let (size, _) = odb.read_header(blob.oid).map_err(git_err)?;
+        let (size, _) = odb.read_header(blob.oid).map_err(|e| {
+            // In a shallow clone, an object it does not hold is one from beyond its
+            // boundary: that is what to say, not libgit2's "object not found".
+            if e.code() == git2::ErrorCode::NotFound && self.is_shallow() {
+                ReadError::NotInShallowClone {
+                    path: blob.path.clone(),
+                    blob: snapshot::object_id(blob.oid),
+                }
+            } else {
+                git_err(e)
+            }
+        })?;
         if size as u64 > MAX_FILE_BYTES {
             return Err(ReadError::TooLarge {
                 path: blob.path.clone(),
@@ -367,6 +424,17 @@ impl PanelRepo {
 pub struct YearTexts {
     pub review: Option<(String, SelfReview)>,
     pub plan: Option<(String, ActionPlan)>,
+}
+
+/// The commits listed in the `shallow` file of a common git directory: `None` without one.
+/// git writes one id per line; a line that is not an id names no commit and is skipped.
+fn shallow_file(common: &Path) -> Option<Vec<git2::Oid>> {
+    let text = std::fs::read_to_string(common.join("shallow")).ok()?;
+    Some(
+        text.lines()
+            .filter_map(|line| git2::Oid::from_str(line.trim()).ok())
+            .collect(),
+    )
 }
 
 /// Submission files (self-reviews and action plans) read by this process so far. Opening a

@@ -2,7 +2,7 @@
 //! decision as first recorded with the meeting record, panel, rubric and self-review that
 //! were in force at its commit, and the panel in force at every commit.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use super::{PanelRepo, RepoError, Snapshot};
 use crate::model::catalog::Catalog;
 use crate::model::format::parse_document;
-use crate::model::history::{ChangeKind, RecordedDecision, Records};
+use crate::model::history::{ChangeKind, CommitInfo, Origin, RecordedDecision, Records};
 use crate::model::layout::{PanelPath, classify};
 use crate::model::{Decision, Meeting, ObjectId, Panel, Rubric, School, SelfReview};
 
@@ -28,6 +28,51 @@ struct Cache<'r> {
     repo: &'r PanelRepo,
     texts: HashMap<(ObjectId, String), Option<ObjectId>>,
     unreadable: Vec<String>,
+    /// Blobs a shallow clone does not hold: not unreadable, only beyond its boundary.
+    beyond_boundary: BTreeSet<ObjectId>,
+}
+
+/// What a commit brings to the history as the records follow it: the files it added,
+/// changed or deleted (`None` for a deletion), or, at a shallow clone's boundary, the files
+/// already there, each with whether it is new to the history. A clone cut across branches
+/// has several boundaries holding the same files: `held` keeps the paths seen at those
+/// before, so that a file is new at the first only.
+fn arrivals<'c>(
+    commit: &'c CommitInfo,
+    held: &mut std::collections::HashSet<String>,
+) -> Vec<(&'c str, Option<&'c ObjectId>, bool)> {
+    match &commit.boundary {
+        Some(files) => files
+            .iter()
+            .map(|f| (f.path.as_str(), Some(&f.blob), held.insert(f.path.clone())))
+            .collect(),
+        None => commit
+            .changes
+            .iter()
+            .map(|c| (c.path.as_str(), c.new.as_ref(), c.kind == ChangeKind::Added))
+            .collect(),
+    }
+}
+
+/// The decisions first seen at a shallow clone's boundary, in the order of their meetings:
+/// the order they were recorded in is beyond the clone, and the meetings' is the nearest
+/// the files tell.
+fn sort_boundary(commit: &CommitInfo, decisions: &mut [RecordedDecision]) {
+    if commit.is_boundary() {
+        decisions.sort_by(|a, b| (a.decision.meeting, &a.path).cmp(&(b.decision.meeting, &b.path)));
+    }
+}
+
+/// Where a decision first seen at `commit` comes from.
+fn origin(commit: &CommitInfo) -> Origin {
+    if commit.is_boundary() {
+        Origin::BeforeBoundary(commit.id.clone())
+    } else {
+        Origin::Commit {
+            id: commit.id.clone(),
+            author: commit.author.clone(),
+        }
+    }
 }
 
 impl Cache<'_> {
@@ -65,6 +110,10 @@ impl Cache<'_> {
                     None
                 }
             },
+            Err(super::ReadError::NotInShallowClone { blob, .. }) => {
+                self.beyond_boundary.insert(blob);
+                None
+            }
             Err(e) => {
                 self.unreadable.push(e.to_string());
                 None
@@ -109,22 +158,24 @@ impl PanelRepo {
             repo: self,
             texts: HashMap::new(),
             unreadable: Vec::new(),
+            beyond_boundary: BTreeSet::new(),
         };
         let mut parsed: HashMap<ObjectId, Option<Arc<Decision>>> = HashMap::new();
         let mut decisions = Vec::new();
+        let mut held = std::collections::HashSet::new();
         for commit in &commits {
-            for change in &commit.changes {
-                let (ChangeKind::Added, Some(blob)) = (change.kind, &change.new) else {
+            let first = decisions.len();
+            for (path, blob, new) in arrivals(commit, &mut held) {
+                let (true, Some(blob)) = (new, blob) else {
                     continue;
                 };
-                let Some(decision) = cache.parse(&mut parsed, blob, &change.path) else {
+                let Some(decision) = cache.parse(&mut parsed, blob, path) else {
                     continue;
                 };
                 parsed.remove(blob);
                 decisions.push(RecordedDecision {
-                    path: change.path.clone(),
-                    commit: commit.id.clone(),
-                    author: commit.author.clone(),
+                    path: path.to_owned(),
+                    origin: origin(commit),
                     decision: Arc::unwrap_or_clone(decision),
                     meeting: None,
                     panel: None,
@@ -132,6 +183,7 @@ impl PanelRepo {
                     review: None,
                 });
             }
+            sort_boundary(commit, &mut decisions[first..]);
         }
         Ok((commits, decisions))
     }
@@ -162,6 +214,7 @@ impl PanelRepo {
             repo: self,
             texts: HashMap::new(),
             unreadable,
+            beyond_boundary: BTreeSet::new(),
         };
         let mut panels: Vec<Arc<Panel>> = Vec::new();
         let mut panel_blobs: HashMap<ObjectId, Option<usize>> = HashMap::new();
@@ -181,18 +234,21 @@ impl PanelRepo {
         let linear = !merges;
         let mut state: HashMap<String, ObjectId> = HashMap::new();
 
+        let mut held = std::collections::HashSet::new();
         for commit in &commits {
+            let first = decisions.len();
+            let arrived = arrivals(commit, &mut held);
             if linear {
-                for change in &commit.changes {
-                    let tracked = change.path.starts_with("meetings/")
-                        || change.path.starts_with("rubrics/")
-                        || change.path.ends_with("/school.ron");
+                for &(path, blob, _) in &arrived {
+                    let tracked = path.starts_with("meetings/")
+                        || path.starts_with("rubrics/")
+                        || path.ends_with("/school.ron");
                     if !tracked {
                         continue;
                     }
-                    match &change.new {
-                        Some(blob) => state.insert(change.path.clone(), blob.clone()),
-                        None => state.remove(&change.path),
+                    match blob {
+                        Some(blob) => state.insert(path.to_owned(), blob.clone()),
+                        None => state.remove(path),
                     };
                 }
             }
@@ -203,8 +259,8 @@ impl PanelRepo {
                     cache.blob(&commit.id, path)
                 }
             };
-            if let Some(change) = commit.changes.iter().find(|c| c.path == "panel.ron") {
-                current = match &change.new {
+            if let Some(&(_, blob, _)) = arrived.iter().find(|(path, ..)| *path == "panel.ron") {
+                current = match blob {
                     Some(blob) => match panel_blobs.get(blob) {
                         Some(index) => *index,
                         None => {
@@ -224,16 +280,14 @@ impl PanelRepo {
             }
             panel_at.push(current);
 
-            for change in &commit.changes {
-                if change.kind != ChangeKind::Added {
-                    continue;
-                }
-                let Some(blob) = &change.new else { continue };
-                let crate::model::Classified::File(PanelPath::Decision(_)) = classify(&change.path)
-                else {
+            for &(path, blob, new) in &arrived {
+                let (true, Some(blob)) = (new, blob) else {
                     continue;
                 };
-                let Some(decision) = cache.parse(&mut decisions_parsed, blob, &change.path) else {
+                let crate::model::Classified::File(PanelPath::Decision(_)) = classify(path) else {
+                    continue;
+                };
+                let Some(decision) = cache.parse(&mut decisions_parsed, blob, path) else {
                     continue;
                 };
                 // Kept once, in the record: a decision's file is added once.
@@ -252,10 +306,13 @@ impl PanelRepo {
                     blob_at(&mut cache, &path).and_then(|b| cache.parse(&mut rubrics, &b, &path))
                 });
                 // The self-review matters only to the evidence rules: read it only for a kind
-                // that has some.
-                let evidence = rubric
-                    .as_ref()
-                    .is_some_and(|r| r.evidence_rules_for(&decision.kind).next().is_some());
+                // that has some, and not for a decision recorded before a shallow clone's
+                // boundary, which the audit cannot check (and whose self-review the clone
+                // seldom holds).
+                let evidence = !commit.is_boundary()
+                    && rubric
+                        .as_ref()
+                        .is_some_and(|r| r.evidence_rules_for(&decision.kind).next().is_some());
                 let review = decision
                     .made_on
                     .as_ref()
@@ -268,9 +325,8 @@ impl PanelRepo {
                         cache.parse(&mut reviews, &file.blob, &file.path)
                     });
                 decisions.push(RecordedDecision {
-                    path: change.path.clone(),
-                    commit: commit.id.clone(),
-                    author: commit.author.clone(),
+                    path: path.to_owned(),
+                    origin: origin(commit),
                     decision: Arc::unwrap_or_clone(decision),
                     meeting,
                     panel,
@@ -278,6 +334,7 @@ impl PanelRepo {
                     review,
                 });
             }
+            sort_boundary(commit, &mut decisions[first..]);
         }
 
         let mut head_files = BTreeMap::new();
@@ -297,6 +354,7 @@ impl PanelRepo {
             head,
             head_commit: snapshot.commit_id(),
             unreadable: cache.unreadable,
+            beyond_boundary: cache.beyond_boundary,
             positions: HashMap::new(),
         };
         records.index();

@@ -51,6 +51,15 @@ fn reported(validator: &mut Validator, path: &str, e: &ReadError) {
         ReadError::Git { error, object, .. } => {
             ("unreadable", None, super::error::describe(error, *object))
         }
+        // The snapshot's own files are always in the clone; kept for completeness.
+        ReadError::NotInShallowClone { blob, .. } => (
+            "not-in-clone",
+            None,
+            format!(
+                "blob {} is not in this shallow clone; `git fetch --unshallow` fetches the whole history",
+                blob.short()
+            ),
+        ),
     };
     validator.unreadable(path, position, code, message);
 }

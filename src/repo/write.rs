@@ -722,6 +722,40 @@ impl PanelRepo {
         )
     }
 
+    /// Takes git's index lock for the worktree, waiting briefly for another program.
+    fn lock_index(&self, work: &WorkTree) -> Result<GitLock, WriteError> {
+        match GitLock::acquire(
+            &work.index_lock(),
+            &self.lock_token_path(),
+            INDEX_LOCK_WAIT,
+            &work.dirs(),
+        ) {
+            Ok(Ok(lock)) => Ok(lock),
+            Ok(Err(busy)) => Err(WriteError::GitLocked {
+                lock: work.shown(&work.index_lock()),
+                holding: busy.holding,
+                waited: busy.waited,
+            }),
+            Err(e) => Err(io(format!(
+                "cannot create {}",
+                work.shown(&work.index_lock())
+            ))(e)),
+        }
+    }
+
+    /// Takes git's index lock now, before the caller reads the branch, and keeps it for the
+    /// next [`PanelRepo::commit_files`] under `lock`: no git command can then commit between
+    /// the reading and the recording. For a writer that lost the race to someone's commit
+    /// once; git commands that want the index meanwhile fail at once, as they do whenever
+    /// git is busy. Nothing to do in a bare repository.
+    pub fn reserve_index(&self, lock: &WriteLock) -> Result<(), WriteError> {
+        if let Some(work) = self.work_tree() {
+            drop(lock.take_reserved());
+            lock.reserve(self.lock_index(&work)?);
+        }
+        Ok(())
+    }
+
     /// Moves `branch` from `tip` to `commit` in one compare-and-swap, waiting briefly for
     /// another program that holds the branch's lock.
     fn move_branch(
@@ -771,10 +805,12 @@ impl PanelRepo {
     /// no commits yet).
     pub fn commit_files(
         &self,
-        _lock: &WriteLock,
+        lock: &WriteLock,
         expected_head: Option<&ObjectId>,
         spec: &CommitSpec,
     ) -> Result<Recorded, WriteError> {
+        // Taken now, so that it is released on every early return.
+        let reserved = lock.take_reserved();
         let (branch, tip) = self.branch_for_writing()?;
         let tip_text = tip.map(|t| t.to_string());
         if tip_text.as_deref() != expected_head.map(ObjectId::as_str) {
@@ -823,26 +859,11 @@ impl PanelRepo {
             .map(|(path, _)| work.place(path, false))
             .collect::<Result<_, _>>()?;
 
-        point(Step::LockIndex).map_err(io("cannot lock the index"))?;
-        let index_lock = match GitLock::acquire(
-            &work.index_lock(),
-            &self.lock_token_path(),
-            INDEX_LOCK_WAIT,
-            &work.dirs(),
-        ) {
-            Ok(Ok(lock)) => lock,
-            Ok(Err(busy)) => {
-                return Err(WriteError::GitLocked {
-                    lock: work.shown(&work.index_lock()),
-                    holding: busy.holding,
-                    waited: busy.waited,
-                });
-            }
-            Err(e) => {
-                return Err(io(format!(
-                    "cannot create {}",
-                    work.shown(&work.index_lock())
-                ))(e));
+        let index_lock = match reserved {
+            Some(lock) => lock,
+            None => {
+                point(Step::LockIndex).map_err(io("cannot lock the index"))?;
+                self.lock_index(&work)?
             }
         };
         // Until the branch moves, any failure undoes what was done; the lock goes last.

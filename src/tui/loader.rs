@@ -380,11 +380,7 @@ struct Worker {
     unreadable: Vec<String>,
     /// The audit of the snapshot's history, by commit and date: the history view asks for
     /// it school by school.
-    audit: Option<(
-        crate::model::ObjectId,
-        Date,
-        Arc<Vec<crate::audit::Finding>>,
-    )>,
+    audit: Option<(crate::model::ObjectId, Date, Arc<crate::audit::Report>)>,
 }
 
 fn worker(path: PathBuf, queue: Receiver<(u64, Request)>, events: Sender<AppEvent>) {
@@ -687,7 +683,7 @@ impl Worker {
             // The catalog on screen is the audit's head: shared, not read again.
             _ => repo
                 .records_at(snapshot, Arc::clone(catalog), self.unreadable.clone())
-                .map(|records| Arc::new(crate::audit::audit(&records, today)))
+                .map(|records| Arc::new(crate::audit::report(&records, today)))
                 .map_err(|e| format!("the audit could not run: {e}")),
         };
         let view = view::history(
@@ -695,7 +691,7 @@ impl Worker {
             school,
             head.short(),
             commits,
-            findings.as_deref().map(Vec::as_slice).map_err(Clone::clone),
+            findings.as_deref().map_err(Clone::clone),
         );
         if let Ok(findings) = findings {
             self.audit = Some((head, today, findings));

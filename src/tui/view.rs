@@ -655,8 +655,12 @@ pub struct HistoryRow {
     pub author_email: String,
     /// The committer, when not the author.
     pub committer: Option<String>,
-    /// What it recorded: a submission, a decision, a meeting.
+    /// What it recorded: a submission, a decision, a meeting; or `boundary` for a shallow
+    /// clone's boundary.
     pub what: &'static str,
+    /// Whether it is a shallow clone's boundary: `changes` are then the files it holds, not
+    /// what it changed.
+    pub boundary: bool,
     pub summary: String,
     pub trailers: Vec<(String, String)>,
     pub changes: Vec<ChangeView>,
@@ -676,6 +680,9 @@ pub struct HistoryView {
     pub elsewhere: Vec<(String, FindingView)>,
     /// Why the audit could not run, if it could not.
     pub audit_problem: Option<String>,
+    /// In a shallow clone, what the verdict leaves out: where the history begins and how
+    /// many decisions could not be fully checked.
+    pub shallow: Option<String>,
 }
 
 impl HistoryView {
@@ -695,70 +702,105 @@ pub fn history(
     school: &SchoolId,
     commit: &str,
     commits: Vec<crate::model::history::CommitInfo>,
-    findings: Result<&[crate::audit::Finding], String>,
+    audit: Result<&crate::audit::Report, String>,
 ) -> HistoryView {
-    let (findings, audit_problem): (Vec<&crate::audit::Finding>, _) = match findings {
-        Ok(all) => (
-            all.iter()
+    let (findings, audit_problem): (Vec<&crate::audit::Finding>, _) = match &audit {
+        Ok(report) => (
+            report
+                .findings
+                .iter()
                 .filter(|f| f.school.as_ref() == Some(school))
                 .collect(),
             None,
         ),
-        Err(e) => (Vec::new(), Some(clean(&e))),
+        Err(e) => (Vec::new(), Some(clean(e))),
     };
+    let shallow = audit
+        .as_ref()
+        .ok()
+        .and_then(|r| r.shallow.as_ref())
+        .map(|s| {
+            let edges: Vec<&str> = s.boundary.iter().map(|b| b.short()).collect();
+            format!(
+                "shallow clone from {}: {} decision(s) not fully checked",
+                edges.join(", "),
+                s.decisions_not_fully_checked
+            )
+        });
     let view = |f: &crate::audit::Finding| FindingView {
         error: f.is_error(),
         rule: f.rule.to_owned(),
         message: clean(&f.message),
     };
-    let rows: Vec<HistoryRow> = commits
-        .into_iter()
-        .map(|c| {
-            let what = if c.touches(&format!("decisions/{school}")) {
-                "decision"
-            } else if c.touches(&format!("submissions/{school}")) {
-                "submission"
-            } else if c.touches("meetings") {
-                "meeting"
-            } else {
-                "other"
-            };
-            let person = |p: &crate::model::history::Person| {
-                format!("{} <{}>", clean(&p.name), clean(&p.email))
-            };
-            HistoryRow {
-                short: c.id.short().to_owned(),
-                date: c.committer.time.strftime("%Y-%m-%d %H:%M").to_string(),
-                author: clean(&c.author.name),
-                author_email: clean(&c.author.email),
-                committer: (c.committer.email != c.author.email
-                    || c.committer.name != c.author.name)
-                    .then(|| person(&c.committer)),
-                what,
-                summary: clean(&c.summary),
-                trailers: c
-                    .trailers
-                    .iter()
-                    .map(|(k, v)| (clean(k), clean(v)))
-                    .collect(),
-                changes: c
-                    .changes
-                    .iter()
-                    .map(|ch| ChangeView {
-                        letter: ch.kind.letter(),
-                        path: clean(&ch.path),
-                    })
-                    .collect(),
-                findings: findings
-                    .iter()
-                    .filter(|f| f.commit == c.id)
-                    .map(|f| view(f))
-                    .collect(),
-                files: c.changes.clone(),
-                id: c.id,
-            }
-        })
-        .collect();
+    let rows: Vec<HistoryRow> =
+        commits
+            .into_iter()
+            .map(|c| {
+                let what = if c.is_boundary() {
+                    "boundary"
+                } else if c.touches(&format!("decisions/{school}")) {
+                    "decision"
+                } else if c.touches(&format!("submissions/{school}")) {
+                    "submission"
+                } else if c.touches("meetings") {
+                    "meeting"
+                } else {
+                    "other"
+                };
+                let person = |p: &crate::model::history::Person| {
+                    format!("{} <{}>", clean(&p.name), clean(&p.email))
+                };
+                HistoryRow {
+                    short: c.id.short().to_owned(),
+                    date: c.committer.time.strftime("%Y-%m-%d %H:%M").to_string(),
+                    author: clean(&c.author.name),
+                    author_email: clean(&c.author.email),
+                    committer: (c.committer.email != c.author.email
+                        || c.committer.name != c.author.name)
+                        .then(|| person(&c.committer)),
+                    what,
+                    boundary: c.is_boundary(),
+                    summary: clean(&c.summary),
+                    trailers: c
+                        .trailers
+                        .iter()
+                        .map(|(k, v)| (clean(k), clean(v)))
+                        .collect(),
+                    changes: c
+                        .changes
+                        .iter()
+                        .map(|ch| ChangeView {
+                            letter: ch.kind.letter(),
+                            path: clean(&ch.path),
+                        })
+                        .chain(c.boundary.iter().flatten().map(|f| ChangeView {
+                            letter: '·',
+                            path: clean(&f.path),
+                        }))
+                        .collect(),
+                    findings: findings
+                        .iter()
+                        .filter(|f| f.commit == c.id)
+                        .map(|f| view(f))
+                        .collect(),
+                    // A boundary's files are read as it holds them.
+                    files: c
+                        .changes
+                        .iter()
+                        .cloned()
+                        .chain(c.boundary.iter().flatten().map(|f| {
+                            crate::model::history::FileChange {
+                                path: f.path.clone(),
+                                kind: crate::model::history::ChangeKind::Added,
+                                old: None,
+                                new: Some(f.blob.clone()),
+                            }
+                        }))
+                        .collect(),
+                    id: c.id,
+                }
+            })
+            .collect();
     let elsewhere = findings
         .iter()
         .filter(|f| !rows.iter().any(|r| r.id == f.commit))
@@ -774,6 +816,7 @@ pub fn history(
         rows,
         elsewhere,
         audit_problem,
+        shallow,
     }
 }
 

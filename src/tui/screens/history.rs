@@ -205,11 +205,19 @@ impl HistoryScreen {
         let mut spans = vec![Span::styled(" History ", theme.tab_active)];
         match (&view.audit_problem, errors) {
             (Some(problem), _) => spans.push(Span::styled(format!(" ✗ {problem} ·"), theme.bad)),
+            // A shallow clone's history is clean only as far as it goes.
+            (None, 0) if view.shallow.is_some() => {
+                spans.push(Span::styled(" ✓ no audit findings ·", theme.good));
+            }
             (None, 0) => spans.push(Span::styled(" ✓ audit clean ·", theme.good)),
             (None, n) => spans.push(Span::styled(
                 format!(" ✗ {n} audit finding(s) ·"),
                 theme.bad,
             )),
+        }
+        // Part of the verdict: what it leaves out.
+        if let Some(shallow) = &view.shallow {
+            spans.push(Span::styled(format!(" {shallow} ·"), theme.warn));
         }
         spans.push(Span::styled(
             format!(" {} ({})", view.name, view.school),
@@ -317,6 +325,12 @@ impl HistoryScreen {
             ]));
         }
         lines.push(Line::from(Span::styled(row.summary.clone(), theme.title)));
+        if row.boundary {
+            lines.push(Line::from(Span::styled(
+                "The boundary of this shallow clone: the commits before it are not in the clone, so what it changed is unknown. The files marked · were already there, recorded by it or by earlier commits; `git fetch --unshallow` fetches the whole history.",
+                theme.warn,
+            )));
+        }
         for f in &row.findings {
             lines.push(Line::from(vec![
                 Span::styled(
