@@ -153,6 +153,33 @@ fn assert_works_once_restored(sandbox: &Sandbox, repo: &Path, id: &str, original
         &sandbox.kitemark_within(&["schools", "--repo", r], DEADLINE),
         0,
     );
+    // The next write works, and the repository is whole.
+    let out = sandbox.kitemark_within(
+        &[
+            "decide",
+            "little-acorns-nursery",
+            "2026-27",
+            "--repo",
+            r,
+            "--kind",
+            "initial",
+            "--outcome",
+            "awarded",
+            "--meeting",
+            "2026-12-02",
+            "--recorder",
+            "t-whitlock",
+        ],
+        DEADLINE,
+    );
+    assert_exit(&out, 0);
+    assert!(
+        sandbox
+            .try_git(repo, &["fsck", "--strict"])
+            .status
+            .success()
+    );
+    assert!(stdout(&sandbox.git(repo, &["status", "--porcelain"])).is_empty());
 }
 
 #[test]

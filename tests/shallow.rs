@@ -574,3 +574,58 @@ fn the_history_view_says_the_clone_is_shallow() {
     assert!(screen.contains("✓ no audit findings"), "{screen}");
     assert!(!screen.contains("audit clean"), "{screen}");
 }
+
+#[test]
+fn a_decision_recorded_in_a_shallow_clone_is_whole() {
+    let sandbox = Sandbox::new();
+    let full = sandbox.demo();
+    sandbox.record_attendance(
+        &full,
+        &[
+            "r-adeyemi",
+            "t-whitlock",
+            "m-oconnell",
+            "a-nowak",
+            "j-bennett",
+            "l-fraser",
+        ],
+        &["s-kaur", "d-hughes", "p-mensah"],
+    );
+    let repo = clone(&sandbox, &full, "shallow", Some(5));
+    assert!(!boundary(&repo).is_empty());
+    let out = run(
+        &sandbox,
+        &repo,
+        &[
+            "decide",
+            "little-acorns-nursery",
+            "2026-27",
+            "--kind",
+            "initial",
+            "--outcome",
+            "awarded",
+            "--meeting",
+            "2026-12-02",
+            "--recorder",
+            "t-whitlock",
+        ],
+    );
+    assert_exit(&out, 0);
+    let path = "decisions/little-acorns-nursery/2026-27/2026-12-02-initial.ron";
+    assert!(git_text(&sandbox, &repo, &["status", "--porcelain"]).is_empty());
+    assert!(
+        sandbox
+            .try_git(&repo, &["fsck", "--strict"])
+            .status
+            .success()
+    );
+    std::fs::write(repo.join("notes.md"), "notes").unwrap();
+    sandbox.git(&repo, &["add", "notes.md"]);
+    sandbox.git(&repo, &["commit", "-q", "-m", "Notes"]);
+    assert!(
+        sandbox
+            .try_git(&repo, &["cat-file", "-e", &format!("HEAD:{path}")])
+            .status
+            .success()
+    );
+}
