@@ -3,27 +3,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use common::items::LITTLE_ACORNS;
 use common::{Sandbox, assert_exit, stderr, stdout};
-
-/// A fresh copy of the demo, with attendance recorded for the upcoming meeting.
-fn demo_with_attendance(sandbox: &Sandbox) -> PathBuf {
-    let dir = sandbox.demo();
-    sandbox.record_attendance(
-        &dir,
-        &[
-            "r-adeyemi",
-            "t-whitlock",
-            "m-oconnell",
-            "a-nowak",
-            "j-bennett",
-            "l-fraser",
-        ],
-        &["s-kaur", "d-hughes", "p-mensah"],
-    );
-    dir
-}
 
 fn decide(sandbox: &Sandbox, repo: &Path, item: &[&str], extra: &[&str]) -> std::process::Output {
     let mut args = vec!["decide", "--repo", repo.to_str().unwrap()];
@@ -32,21 +15,10 @@ fn decide(sandbox: &Sandbox, repo: &Path, item: &[&str], extra: &[&str]) -> std:
     sandbox.kitemark(&args)
 }
 
-const LITTLE_ACORNS: [&str; 8] = [
-    "little-acorns-nursery",
-    "2026-27",
-    "--kind",
-    "initial",
-    "--outcome",
-    "awarded",
-    "--meeting",
-    "2026-12-02",
-];
-
 #[test]
 fn a_decision_is_recorded_with_its_trailers_and_validates() {
     let sandbox = Sandbox::new();
-    let repo = demo_with_attendance(&sandbox);
+    let repo = sandbox.ready_demo();
     let out = decide(
         &sandbox,
         &repo,
@@ -123,7 +95,7 @@ fn a_decision_is_recorded_with_its_trailers_and_validates() {
 #[test]
 fn refusals_say_which_rule_and_who() {
     let sandbox = Sandbox::new();
-    let repo = demo_with_attendance(&sandbox);
+    let repo = sandbox.ready_demo();
     let north_vale = [
         "north-vale-esc",
         "2026-27",
@@ -297,7 +269,7 @@ fn refusals_say_which_rule_and_who() {
 #[test]
 fn several_writers_at_once_all_land_and_a_duplicate_is_refused() {
     let sandbox = Sandbox::new();
-    let repo = demo_with_attendance(&sandbox);
+    let repo = sandbox.ready_demo();
     let items: [[&str; 8]; 4] = [
         LITTLE_ACORNS,
         [

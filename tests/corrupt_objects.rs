@@ -15,25 +15,6 @@ use kitemark::tui::theme::ThemeKind;
 /// Long enough for any command on the demo on a loaded machine; only a hang takes longer.
 const DEADLINE: Duration = Duration::from_secs(30);
 
-/// The demo, with attendance recorded for its upcoming meeting so that a decision could be
-/// recorded at it.
-fn demo(sandbox: &Sandbox) -> PathBuf {
-    let repo = sandbox.demo();
-    sandbox.record_attendance(
-        &repo,
-        &[
-            "r-adeyemi",
-            "t-whitlock",
-            "m-oconnell",
-            "a-nowak",
-            "j-bennett",
-            "l-fraser",
-        ],
-        &["s-kaur", "d-hughes", "p-mensah"],
-    );
-    repo
-}
-
 /// The id of the object `rev` names (`git rev-parse`).
 fn object_id(sandbox: &Sandbox, repo: &Path, rev: &str) -> String {
     stdout(&sandbox.git(repo, &["rev-parse", rev]))
@@ -185,7 +166,7 @@ fn assert_works_once_restored(sandbox: &Sandbox, repo: &Path, id: &str, original
 #[test]
 fn a_truncated_head_commit_stops_every_command() {
     let sandbox = Sandbox::new();
-    let repo = demo(&sandbox);
+    let repo = sandbox.ready_demo();
     let id = object_id(&sandbox, &repo, "HEAD");
     let original = truncate(&repo, &id);
     assert_every_command_stops(
@@ -201,7 +182,7 @@ fn a_truncated_head_commit_stops_every_command() {
 #[test]
 fn a_truncated_tree_stops_every_command() {
     let sandbox = Sandbox::new();
-    let repo = demo(&sandbox);
+    let repo = sandbox.ready_demo();
     let id = object_id(&sandbox, &repo, "HEAD:submissions");
     let original = truncate(&repo, &id);
     assert_every_command_stops(&sandbox, &repo, &id, "folder submissions/ at HEAD");
@@ -224,7 +205,7 @@ fn a_truncated_root_tree_is_named_as_the_top_folder() {
 #[test]
 fn a_truncated_blob_stops_every_command() {
     let sandbox = Sandbox::new();
-    let repo = demo(&sandbox);
+    let repo = sandbox.ready_demo();
     let id = object_id(&sandbox, &repo, "HEAD:panel.ron");
     let original = truncate(&repo, &id);
     let file = format!(".git/objects/{}/{}", &id[..2], &id[2..]);

@@ -115,19 +115,7 @@ fn assert_subset(shallow: &Value, full: &Value, boundary: &[String]) {
 /// decision recorded properly, a school's plan edited after its decision, and a decision
 /// edited in place by someone outside the panel.
 fn demo_with_later_work(sandbox: &Sandbox) -> PathBuf {
-    let repo = sandbox.demo();
-    sandbox.record_attendance(
-        &repo,
-        &[
-            "r-adeyemi",
-            "t-whitlock",
-            "m-oconnell",
-            "a-nowak",
-            "j-bennett",
-            "l-fraser",
-        ],
-        &["s-kaur", "d-hughes", "p-mensah"],
-    );
+    let repo = sandbox.ready_demo();
     let out = sandbox.kitemark(&[
         "decide",
         "little-acorns-nursery",
@@ -578,19 +566,7 @@ fn the_history_view_says_the_clone_is_shallow() {
 #[test]
 fn a_decision_recorded_in_a_shallow_clone_is_whole() {
     let sandbox = Sandbox::new();
-    let full = sandbox.demo();
-    sandbox.record_attendance(
-        &full,
-        &[
-            "r-adeyemi",
-            "t-whitlock",
-            "m-oconnell",
-            "a-nowak",
-            "j-bennett",
-            "l-fraser",
-        ],
-        &["s-kaur", "d-hughes", "p-mensah"],
-    );
+    let full = sandbox.ready_demo();
     let repo = clone(&sandbox, &full, "shallow", Some(5));
     assert!(!boundary(&repo).is_empty());
     let out = run(

@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::{Sandbox, assert_exit, stderr, stdout};
 
@@ -18,23 +18,6 @@ const HOSTILE_NAMES: [(&str, &str); 6] = [
     ("a C1 control", "Tom\\u{9b}2JWhitlock"),
     ("U+202E", "Tom\\u{202e}kcoltihW"),
 ];
-
-fn ready_demo(sandbox: &Sandbox) -> PathBuf {
-    let dir = sandbox.demo();
-    sandbox.record_attendance(
-        &dir,
-        &[
-            "r-adeyemi",
-            "t-whitlock",
-            "m-oconnell",
-            "a-nowak",
-            "j-bennett",
-            "l-fraser",
-        ],
-        &["s-kaur", "d-hughes", "p-mensah"],
-    );
-    dir
-}
 
 fn head(sandbox: &Sandbox, repo: &Path) -> String {
     stdout(&sandbox.git(repo, &["rev-parse", "HEAD"]))
@@ -80,7 +63,7 @@ fn assert_history_clean(sandbox: &Sandbox, repo: &Path) {
 #[test]
 fn a_member_name_that_cannot_be_an_author_is_flagged_and_never_written() {
     let sandbox = Sandbox::new();
-    let base = ready_demo(&sandbox);
+    let base = sandbox.ready_demo();
     for (n, (what, name)) in HOSTILE_NAMES.iter().enumerate() {
         let repo = sandbox.copy_repo(&base, &format!("case-{n}"));
         let panel = std::fs::read_to_string(repo.join("panel.ron")).unwrap();
@@ -128,7 +111,7 @@ fn a_member_name_that_cannot_be_an_author_is_flagged_and_never_written() {
 #[test]
 fn a_school_contact_that_cannot_be_an_author_is_refused_at_submission() {
     let sandbox = Sandbox::new();
-    let repo = ready_demo(&sandbox);
+    let repo = sandbox.ready_demo();
     let before = head(&sandbox, &repo);
     let source = repo.join("submissions/little-acorns-nursery");
     for (n, (what, name)) in HOSTILE_NAMES.iter().enumerate() {
@@ -189,7 +172,7 @@ const ESCAPES: [&str; 4] = [
 #[test]
 fn escape_sequences_in_every_text_option_are_refused_with_the_field_named() {
     let sandbox = Sandbox::new();
-    let repo = ready_demo(&sandbox);
+    let repo = sandbox.ready_demo();
     let repo_arg = repo.to_str().unwrap().to_owned();
     let before = head(&sandbox, &repo);
     for text in ESCAPES {

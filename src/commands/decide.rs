@@ -6,11 +6,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use super::{EXIT_FINDINGS, Recording, record_file, refuse_written, with_attempts, write_lock};
+use super::{EXIT_FINDINGS, Recording, record_file, refused, with_attempts, write_lock};
 use crate::cli::DecideArgs;
 use crate::model::decide::{check, conflicts, path_of};
 use crate::model::format::to_ron;
-use crate::model::text::sanitize_inline;
 use crate::model::{AreaJudgement, Condition, Decision, MemberId, SchoolId, message};
 use crate::repo::PanelRepo;
 
@@ -113,11 +112,7 @@ pub fn run(repo_path: &Path, args: DecideArgs) -> anyhow::Result<ExitCode> {
             .self_review(&snapshot, &school, args.year)
             .unwrap_or(None);
         let refusals = check(&catalog, &decision, review.as_ref());
-        for r in &refusals {
-            eprintln!("kitemark: refused: {}", sanitize_inline(&r.to_string()));
-        }
-        if refuse_written("decision", &decision) || !refusals.is_empty() {
-            eprintln!("kitemark: nothing was recorded");
+        if refused(&refusals, "decision", &decision) {
             return Ok(Recording::Done(EXIT_FINDINGS));
         }
         decision.participants.sort();

@@ -5,11 +5,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use super::{EXIT_FINDINGS, Recording, record_file, refuse_written, with_attempts, write_lock};
+use super::{EXIT_FINDINGS, Recording, record_file, refused, with_attempts, write_lock};
 use crate::cli::MeetingArgs;
 use crate::model::decide::{affiliation_conflicts, check_meeting};
 use crate::model::format::to_ron;
-use crate::model::text::sanitize_inline;
 use crate::model::{AgendaItem, Conflict, ConflictKind, Meeting, MemberId, PanelPath, message};
 use crate::repo::PanelRepo;
 
@@ -116,11 +115,7 @@ pub fn run(repo_path: &Path, args: MeetingArgs) -> anyhow::Result<ExitCode> {
         let automatic = affiliation_conflicts(&catalog.panel, &meeting);
         meeting.conflicts.extend(automatic);
         let refusals = check_meeting(&catalog, &meeting);
-        for r in &refusals {
-            eprintln!("kitemark: refused: {}", sanitize_inline(&r.to_string()));
-        }
-        if refuse_written("meeting", &meeting) || !refusals.is_empty() {
-            eprintln!("kitemark: nothing was recorded");
+        if refused(&refusals, "meeting", &meeting) {
             return Ok(Recording::Done(EXIT_FINDINGS));
         }
         if !meeting.present.is_empty()

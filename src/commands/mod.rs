@@ -358,6 +358,27 @@ pub(crate) fn record_file(
     ))
 }
 
+/// Says each rule that refuses `value` (a decision, a meeting) and each text in it that
+/// kitemark's own `validate` would reject (control characters, escape sequences, by field),
+/// then that nothing was recorded. Returns whether anything refused it.
+pub(crate) fn refused<T: serde::Serialize>(
+    rules: &[impl std::fmt::Display],
+    what: &str,
+    value: &T,
+) -> bool {
+    for r in rules {
+        eprintln!(
+            "kitemark: refused: {}",
+            crate::model::text::sanitize_inline(&r.to_string())
+        );
+    }
+    let written = refuse_written(what, value);
+    if written || !rules.is_empty() {
+        eprintln!("kitemark: nothing was recorded");
+    }
+    written || !rules.is_empty()
+}
+
 /// Refuses text that kitemark would write but its own `validate` rejects (control
 /// characters, escape sequences), naming each field. Returns whether anything was refused.
 pub(crate) fn refuse_written<T: serde::Serialize>(what: &str, value: &T) -> bool {

@@ -190,6 +190,14 @@ impl Sandbox {
         dir
     }
 
+    /// A fresh copy of the demo with the attendance of its upcoming meeting recorded
+    /// ([`PRESENT`], [`APOLOGIES`]): ready for decisions.
+    pub fn ready_demo(&self) -> PathBuf {
+        let dir = self.demo();
+        self.record_attendance(&dir, &PRESENT, &APOLOGIES);
+        dir
+    }
+
     /// Records the attendance of the demo's upcoming meeting (2026-12-02) with `kitemark
     /// meeting`, chaired by r-adeyemi.
     pub fn record_attendance(&self, repo: &Path, present: &[&str], apologies: &[&str]) {
@@ -209,6 +217,64 @@ impl Sandbox {
         }
         assert_exit(&self.kitemark(&args), 0);
     }
+}
+
+/// Who is present at the demo's upcoming meeting in [`Sandbox::ready_demo`]: a quorum from
+/// every agency but nursing.
+pub const PRESENT: [&str; 6] = [
+    "r-adeyemi",
+    "t-whitlock",
+    "m-oconnell",
+    "a-nowak",
+    "j-bennett",
+    "l-fraser",
+];
+
+/// Who sends apologies to it.
+pub const APOLOGIES: [&str; 3] = ["s-kaur", "d-hughes", "p-mensah"];
+
+/// The items on the agenda of the demo's upcoming meeting, as `kitemark decide` takes them.
+pub mod items {
+    pub const LITTLE_ACORNS: [&str; 8] = [
+        "little-acorns-nursery",
+        "2026-27",
+        "--kind",
+        "initial",
+        "--outcome",
+        "awarded",
+        "--meeting",
+        "2026-12-02",
+    ];
+    pub const NORTH_VALE: [&str; 8] = [
+        "north-vale-esc",
+        "2026-27",
+        "--kind",
+        "annual-review",
+        "--outcome",
+        "accepted",
+        "--meeting",
+        "2026-12-02",
+    ];
+    pub const KINGSMEAD: [&str; 8] = [
+        "kingsmead-sixth-form",
+        "2026-27",
+        "--kind",
+        "resubmission",
+        "--outcome",
+        "awarded",
+        "--meeting",
+        "2026-12-02",
+    ];
+    pub const RIVERSIDE: [&str; 8] = [
+        "riverside-academy",
+        "2026-27",
+        "--kind",
+        "annual-review",
+        "--outcome",
+        "accepted",
+        "--meeting",
+        "2026-12-02",
+    ];
 }
 
 /// Keeps the user's and the system's git configuration out of libgit2 in this process.
