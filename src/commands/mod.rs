@@ -150,14 +150,14 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
             kind,
             output,
         }) => export::run_letter(repo, &school, year, kind.as_deref(), output.as_deref()),
-        Command::Decide(args) => decide::run(repo, args),
-        Command::Meeting(args) => meeting::run(repo, args),
+        Command::Decide(args) => nothing_recorded_on_error(decide::run(repo, args)),
+        Command::Meeting(args) => nothing_recorded_on_error(meeting::run(repo, args)),
         Command::Submit {
             school,
             year,
             from,
             dry_run,
-        } => submit::run(repo, &school, year, &from, dry_run),
+        } => nothing_recorded_on_error(submit::run(repo, &school, year, &from, dry_run)),
         Command::Template {
             school,
             year,
@@ -188,6 +188,17 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
             },
         ),
     }
+}
+
+/// A command that records says, whatever stopped it, that nothing was recorded: it reports a
+/// recording itself, and no error can follow one.
+fn nothing_recorded_on_error(result: anyhow::Result<ExitCode>) -> anyhow::Result<ExitCode> {
+    result.or_else(|error| {
+        let text = format!("{error:#}");
+        eprintln!("kitemark: {}", crate::model::text::sanitize(&text));
+        eprintln!("kitemark: nothing was recorded");
+        Ok(exit_environment())
+    })
 }
 
 /// Finishes a recording left half done, saying so; a failure is a warning, since the
