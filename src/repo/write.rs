@@ -108,7 +108,7 @@ pub enum WriteError {
     )]
     CommittedNotAFolder { path: String, what: &'static str },
     #[error(
-        "cannot write a commit by {name:?}: the {field} {problem}; a commit's author must be one line with no angle brackets or control characters (correct it in panel.ron for a member, or in the school's school.ron for a contact)"
+        "cannot write a commit by {name:?}: its {field} cannot stand in a commit's author line ({problem}); it must be one line with no angle brackets or control characters (correct it in panel.ron for a member, or in the school's school.ron for a contact)"
     )]
     BadIdentity {
         name: String,
