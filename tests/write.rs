@@ -23,6 +23,7 @@ fn spec(path: &str, content: &str) -> CommitSpec {
         author: who.clone(),
         committer: who,
         when: None,
+        sign: None,
     }
 }
 

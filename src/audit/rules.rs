@@ -786,6 +786,7 @@ mod tests {
             trailers: Vec::new(),
             changes,
             boundary: None,
+            signature: None,
         }
     }
 

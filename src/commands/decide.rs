@@ -129,6 +129,7 @@ pub fn run(repo_path: &Path, args: DecideArgs) -> anyhow::Result<ExitCode> {
                 .map(|m| m.identity())
                 .context("the recorder is not a member")
         };
+        let sign = crate::repo::sign::signer_for(&catalog.panel, &recorder, true);
         record_file(
             &repo,
             &lock,
@@ -137,6 +138,7 @@ pub fn run(repo_path: &Path, args: DecideArgs) -> anyhow::Result<ExitCode> {
             text,
             message,
             author,
+            sign,
             args.dry_run,
         )
     })

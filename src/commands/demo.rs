@@ -114,6 +114,7 @@ fn build_in(dir: &Path) -> anyhow::Result<()> {
             author: step.author.clone(),
             committer: step.author,
             when: Some(step.when),
+            sign: None,
         };
         head = Some(repo.commit_to_branch(head.as_ref(), &spec)?);
     }

@@ -65,6 +65,7 @@ pub fn run(dir: &Path, rubric: &str, name: &str) -> anyhow::Result<ExitCode> {
             min_agencies: 3,
         },
         members: Vec::new(),
+        require_signatures: false,
     };
     if super::refuse_written("panel", &panel) {
         eprintln!("kitemark: no repository was created");
@@ -89,6 +90,7 @@ pub fn run(dir: &Path, rubric: &str, name: &str) -> anyhow::Result<ExitCode> {
             author: who.clone(),
             committer: who,
             when: None,
+            sign: None,
         },
     )
     .context("cannot write the first commit")?;

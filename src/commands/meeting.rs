@@ -138,6 +138,7 @@ pub fn run(repo_path: &Path, args: MeetingArgs) -> anyhow::Result<ExitCode> {
                 .map(|m| m.identity())
                 .context("the chair is not a member")
         };
+        let sign = crate::repo::sign::signer_for(&catalog.panel, &chair, true);
         record_file(
             &repo,
             &lock,
@@ -146,6 +147,7 @@ pub fn run(repo_path: &Path, args: MeetingArgs) -> anyhow::Result<ExitCode> {
             text,
             message,
             author,
+            sign,
             args.dry_run,
         )
     })

@@ -347,6 +347,7 @@ pub(crate) fn record_file(
     text: String,
     message: String,
     author: impl FnOnce() -> anyhow::Result<crate::model::Identity>,
+    sign: Option<crate::repo::sign::Signer>,
     dry_run: bool,
 ) -> anyhow::Result<Recording> {
     if dry_run {
@@ -363,6 +364,7 @@ pub(crate) fn record_file(
         author: author.clone(),
         committer: author,
         when: None,
+        sign,
     };
     Ok(commit_and_report(
         repo, lock, parent, &spec, "Recorded", &path,

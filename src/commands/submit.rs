@@ -160,6 +160,7 @@ pub fn run(
             author: contact.clone(),
             committer: contact,
             when: None,
+            sign: None,
         };
         Ok(commit_and_report(
             &repo,

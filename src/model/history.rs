@@ -84,6 +84,22 @@ pub struct CommitInfo {
     /// they are nobody's change. `None` for every other commit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub boundary: Option<Vec<FileAt>>,
+    /// Its signature, checked against the data it signs; `None` when it has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SignatureCheck>,
+}
+
+/// What a commit's signature proves on its own: whose key made it (which member's, and
+/// whether the panel allowed it, is for the audit to judge).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "state")]
+pub enum SignatureCheck {
+    /// A good SSH signature, by this key (`ssh-ed25519 AAAA…`, without a comment).
+    Good { key: String },
+    /// A signature that does not verify, and why.
+    Bad { reason: String },
+    /// A signature of a kind kitemark does not check (OpenPGP, X.509).
+    Unsupported { kind: String },
 }
 
 impl CommitInfo {

@@ -28,7 +28,7 @@ pub use ids::{
 };
 pub use layout::{Classified, DecisionPath, PanelPath};
 pub use meeting::{AgendaItem, Conflict, ConflictKind, Meeting};
-pub use panel::{Identity, Member, Panel, Quorum, Role};
+pub use panel::{Identity, Member, MemberKey, Panel, Quorum, Role};
 pub use problem::{Position, Problem, Severity};
 pub use rubric::Rubric;
 pub use school::{Contact, Phase, School};

@@ -14,6 +14,9 @@ pub struct Panel {
     pub default_rubric: RubricId,
     pub quorum: Quorum,
     pub members: Vec<Member>,
+    /// Whether every commit by a member must be signed with one of the member's keys.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_signatures: bool,
 }
 
 /// How many members, and from how many agencies, must be present for a decision.
@@ -42,6 +45,32 @@ pub struct Member {
     /// Administrators may commit submissions on a school's behalf.
     #[serde(default)]
     pub administrator: bool,
+    /// The public SSH keys the member signs commits with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<MemberKey>,
+}
+
+/// A member's public SSH key, as `ssh-keygen` prints it (`ssh-ed25519 AAAA… comment`), and
+/// the days it may sign on (both ends included; open where not given).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberKey {
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<jiff::civil::Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<jiff::civil::Date>,
+}
+
+impl MemberKey {
+    /// The key itself, without its comment: what a signature names.
+    pub fn public(&self) -> Option<ssh_key::PublicKey> {
+        ssh_key::PublicKey::from_openssh(self.key.trim()).ok()
+    }
+
+    pub fn valid_on(&self, day: jiff::civil::Date) -> bool {
+        self.from.is_none_or(|from| from <= day) && self.until.is_none_or(|until| day <= until)
+    }
 }
 
 /// A person as git records them: a name and an email address.
@@ -112,6 +141,52 @@ impl std::fmt::Display for QuorumShortfall {
 impl Panel {
     pub fn member(&self, id: &MemberId) -> Option<&Member> {
         self.members.iter().find(|m| &m.id == id)
+    }
+
+    /// The member with this email address (as a commit names its author).
+    pub fn member_by_email(&self, email: &str) -> Option<&Member> {
+        self.members
+            .iter()
+            .find(|m| m.email.eq_ignore_ascii_case(email))
+    }
+
+    /// The member (and the key) that a public key belongs to.
+    pub fn key_owner(&self, key: &ssh_key::PublicKey) -> Option<(&Member, &MemberKey)> {
+        self.members.iter().find_map(|m| {
+            m.keys
+                .iter()
+                .find(|k| k.public().is_some_and(|p| p.key_data() == key.key_data()))
+                .map(|k| (m, k))
+        })
+    }
+
+    /// The members' keys as an OpenSSH allowed-signers file, so that `git verify-commit`
+    /// and `git log --show-signature` judge signatures as kitemark does: each key for its
+    /// member's email, for git's namespace, within its days.
+    pub fn allowed_signers(&self) -> String {
+        let mut out = String::from(
+            "# Written by kitemark from panel.ron: the panel members' signing keys.\n",
+        );
+        for member in &self.members {
+            for key in &member.keys {
+                let Some(public) = key.public() else { continue };
+                let mut options = vec!["namespaces=\"git\"".to_owned()];
+                if let Some(from) = key.from {
+                    options.push(format!("valid-after=\"{}\"", from.strftime("%Y%m%d")));
+                }
+                // A date alone means the start of that day: the day after `until` ends it.
+                if let Some(next) = key.until.and_then(|u| u.tomorrow().ok()) {
+                    options.push(format!("valid-before=\"{}\"", next.strftime("%Y%m%d")));
+                }
+                out.push_str(&format!(
+                    "{} {} {}\n",
+                    member.email,
+                    options.join(","),
+                    public.to_openssh().unwrap_or_default()
+                ));
+            }
+        }
+        out
     }
 
     /// Members affiliated with a school.

@@ -41,7 +41,9 @@ impl Bulk<'_> {
         when: &Zoned,
     ) -> Result<ObjectId, RepoError> {
         let sig = signature(author, when)?;
-        let id = commit_over(self.repo, self.head, files, message, &sig, &sig)?;
+        let id = commit_over(self.repo, self.head, files, message, &sig, &sig, |_| {
+            Ok::<_, RepoError>(None)
+        })?;
         self.head = Some(id);
         self.commits += 1;
         self.pending += 1;

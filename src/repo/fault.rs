@@ -14,10 +14,10 @@ use std::time::Duration;
 /// before the step's operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
+    /// Writing (and signing) the blobs, tree and commit.
+    WriteObjects,
     /// Creating git's `index.lock`.
     LockIndex,
-    /// Writing the blobs, tree and commit.
-    WriteObjects,
     /// Writing the journal that lets the next kitemark finish or undo the rest.
     WriteJournal,
     /// Writing the new files beside their places, under temporary names, and the new index.
@@ -36,8 +36,8 @@ pub enum Step {
 
 impl Step {
     pub const ALL: [Step; 9] = [
-        Step::LockIndex,
         Step::WriteObjects,
+        Step::LockIndex,
         Step::WriteJournal,
         Step::WriteFiles,
         Step::StageIndex,
@@ -49,8 +49,8 @@ impl Step {
 
     pub fn name(self) -> &'static str {
         match self {
-            Step::LockIndex => "lock-index",
             Step::WriteObjects => "write-objects",
+            Step::LockIndex => "lock-index",
             Step::WriteJournal => "write-journal",
             Step::WriteFiles => "write-files",
             Step::StageIndex => "stage-index",

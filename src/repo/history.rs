@@ -273,6 +273,7 @@ impl PanelRepo {
                 trailers: parse_trailers(&message),
                 changes,
                 boundary: held,
+                signature: super::sign::check_commit(repo, &commit),
             };
             if at_boundary {
                 // What it holds is listed, not what it changed: that needs the parents the

@@ -14,6 +14,7 @@ mod locks;
 mod loose;
 mod records;
 mod repair;
+pub mod sign;
 mod snapshot;
 mod validate;
 pub mod write;

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use super::fault::{Step, point};
 use super::locks::{GitLock, Holding, open_lock_file};
-use super::snapshot::{object_id, oid_of};
+use super::snapshot::object_id;
 use super::{PanelRepo, RepoError};
 use crate::model::format::to_ron;
 use crate::model::text::{TextProblem, header_problem};
@@ -45,6 +45,8 @@ pub struct CommitSpec {
     pub committer: Identity,
     /// When the commit is made; `None` for now.
     pub when: Option<Zoned>,
+    /// How it is signed; `None` for unsigned.
+    pub sign: Option<super::sign::Signer>,
 }
 
 /// A commit that is on the branch.
@@ -54,6 +56,8 @@ pub struct Recorded {
     /// What could not be brought up to date after the branch moved (the commit stands and
     /// the next kitemark finishes it), in words.
     pub unfinished: Option<String>,
+    /// Why it is unsigned although its author has keys, when it is.
+    pub unsigned: Option<String>,
 }
 
 /// Why a commit was not written. Nothing was recorded, and the branch, index and working
@@ -115,6 +119,8 @@ pub enum WriteError {
         field: &'static str,
         problem: TextProblem,
     },
+    #[error("cannot sign the commit as {member}: {why}")]
+    CannotSign { member: String, why: String },
     #[error(transparent)]
     Repo(#[from] RepoError),
 }
@@ -237,15 +243,17 @@ fn short(oid: git2::Oid) -> String {
 }
 
 /// Writes a commit of `files` (paths and contents) over `parent`'s tree, or over an empty
-/// tree for a first commit, moving no reference.
-pub(crate) fn commit_over(
+/// tree for a first commit, moving no reference. `sign` is given the commit's text and
+/// returns its signature, if it is to have one.
+pub(crate) fn commit_over<E: From<RepoError>>(
     repo: &git2::Repository,
     parent: Option<git2::Oid>,
     files: &[(String, Vec<u8>)],
     message: &str,
     author: &git2::Signature<'_>,
     committer: &git2::Signature<'_>,
-) -> Result<git2::Oid, RepoError> {
+    sign: impl FnOnce(&[u8]) -> Result<Option<String>, E>,
+) -> Result<git2::Oid, E> {
     let parent = match parent {
         Some(id) => Some(
             repo.find_commit(id)
@@ -278,8 +286,23 @@ pub(crate) fn commit_over(
         .and_then(|id| repo.find_tree(id))
         .map_err(RepoError::git("cannot build the new tree"))?;
     let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-    repo.commit(None, author, committer, message, &tree, &parents)
-        .map_err(RepoError::git("cannot write the commit"))
+    let text = repo
+        .commit_create_buffer(author, committer, message, &tree, &parents)
+        .map_err(RepoError::git("cannot write the commit"))?;
+    match sign(&text)? {
+        Some(signature) => {
+            let text = std::str::from_utf8(&text).map_err(|_| {
+                RepoError::Io("the commit's text is not UTF-8 and cannot be signed".into())
+            })?;
+            Ok(repo
+                .commit_signed(text, &signature, None)
+                .map_err(RepoError::git("cannot write the signed commit"))?)
+        }
+        None => Ok(repo
+            .odb()
+            .and_then(|odb| odb.write(git2::ObjectType::Commit, &text))
+            .map_err(RepoError::git("cannot write the commit"))?),
+    }
 }
 
 /// A relative path with no `.`, `..` or empty components: safe to join to the working tree.
@@ -708,18 +731,28 @@ impl PanelRepo {
         &self,
         parent: Option<git2::Oid>,
         spec: &CommitSpec,
-    ) -> Result<git2::Oid, RepoError> {
+    ) -> Result<(git2::Oid, Option<String>), WriteError> {
         let when = spec.when.clone().unwrap_or_else(Zoned::now);
         let author = signature(&spec.author, &when)?;
         let committer = signature(&spec.committer, &when)?;
-        commit_over(
+        let mut note = None;
+        let commit = commit_over(
             self.git(),
             parent,
             &spec.files,
             &spec.message,
             &author,
             &committer,
-        )
+            |text| match &spec.sign {
+                None => Ok::<_, WriteError>(None),
+                Some(signer) => {
+                    let (signature, said) = self.sign(signer, text, when.date())?;
+                    note = said;
+                    Ok(signature)
+                }
+            },
+        )?;
+        Ok((commit, note))
     }
 
     /// Takes git's index lock for the worktree, waiting briefly for another program.
@@ -836,11 +869,12 @@ impl PanelRepo {
         let log = format!("kitemark: {summary}");
         let Some(work) = self.work_tree() else {
             // A bare repository: the commit and the branch are all there is.
-            let commit = self.write_commit_object(tip, spec)?;
+            let (commit, unsigned) = self.write_commit_object(tip, spec)?;
             self.move_branch(&branch, commit, tip, &log, &[self.path()])?;
             return Ok(Recorded {
                 commit: object_id(commit),
                 unfinished: None,
+                unsigned,
             });
         };
         let mut journal = Journal {
@@ -859,6 +893,13 @@ impl PanelRepo {
             .map(|(path, _)| work.place(path, false))
             .collect::<Result<_, _>>()?;
 
+        // The commit is made (and signed, which may ask for a passphrase) before git's index
+        // is locked, unless it was reserved already: a commit object that is never used
+        // costs nothing.
+        point(Step::WriteObjects).map_err(io("cannot write the commit"))?;
+        let (commit, unsigned) = self.write_commit_object(tip, spec)?;
+        journal.commit = object_id(commit);
+
         let index_lock = match reserved {
             Some(lock) => lock,
             None => {
@@ -873,8 +914,6 @@ impl PanelRepo {
             self.undo_in_process(&journal, index_lock);
             return Err(e);
         }
-        let commit = oid_of(&journal.commit)
-            .ok_or_else(|| WriteError::Repo(RepoError::Io("the commit's id was lost".into())))?;
         let moved = point(Step::MoveBranch)
             .map_err(io("cannot move the branch"))
             .and_then(|()| self.move_branch(&journal.branch, commit, tip, &log, &work.dirs()));
@@ -905,6 +944,7 @@ impl PanelRepo {
         Ok(Recorded {
             commit: journal.commit,
             unfinished: finished.err(),
+            unsigned,
         })
     }
 
@@ -925,9 +965,6 @@ impl PanelRepo {
             self.check_clean(tip, path, content, &index, target)?;
         }
 
-        point(Step::WriteObjects).map_err(io("cannot write the commit"))?;
-        let commit = self.write_commit_object(tip, spec)?;
-        journal.commit = object_id(commit);
         let mut news = Vec::with_capacity(spec.files.len());
         for ((path, content), target) in spec.files.iter().zip(targets) {
             let old = self.blob_at(tip, path)?.map(|(id, _)| object_id(id));
@@ -1023,7 +1060,9 @@ impl PanelRepo {
         for who in [&spec.author, &spec.committer] {
             check_identity(who).map_err(|e| RepoError::Io(e.to_string()))?;
         }
-        let commit = self.write_commit_object(parent, spec)?;
+        let (commit, _) = self
+            .write_commit_object(parent, spec)
+            .map_err(|e| RepoError::Io(e.to_string()))?;
         let repo = self.git();
         let branch = repo
             .find_reference("HEAD")

@@ -569,11 +569,12 @@ impl Worker {
             .panel
             .member(&decision.recorder)
             .map(|m| m.identity());
+        let sign = crate::repo::sign::signer_for(&catalog.panel, &decision.recorder, false);
         Ok(ready(
             path,
             text,
             message,
-            author,
+            (author, sign),
             problems,
             Vec::new(),
             &parent,
@@ -615,11 +616,12 @@ impl Worker {
             meeting.agenda.len(),
         );
         let author = catalog.panel.member(&meeting.chair).map(|m| m.identity());
+        let sign = crate::repo::sign::signer_for(&catalog.panel, &meeting.chair, false);
         Ok(ready(
             path,
             text,
             message,
-            author,
+            (author, sign),
             problems,
             warnings,
             &snapshot.commit_id(),
@@ -865,6 +867,7 @@ fn unfinished(missing: Vec<String>, parent: &crate::model::ObjectId) -> (Prepare
             author: crate::model::Identity::default(),
             committer: crate::model::Identity::default(),
             when: None,
+            sign: None,
         },
     )
 }
@@ -874,7 +877,10 @@ fn ready(
     path: String,
     text: String,
     message: String,
-    author: Option<crate::model::Identity>,
+    (author, sign): (
+        Option<crate::model::Identity>,
+        Option<crate::repo::sign::Signer>,
+    ),
     problems: Vec<String>,
     warnings: Vec<String>,
     parent: &crate::model::ObjectId,
@@ -901,6 +907,7 @@ fn ready(
         author: author.clone(),
         committer: author,
         when: None,
+        sign,
     };
     (prepared, spec)
 }
