@@ -4,6 +4,7 @@
 
 pub mod log;
 pub mod rules;
+pub mod signatures;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -122,6 +123,7 @@ pub fn audit(records: &Records, today: Date) -> Vec<Finding> {
     for rule in rules::ALL {
         out.extend((rule.check)(records, today));
     }
+    out.extend(signatures::check(records, today));
     // The order of the history, then the rule, so a report reads as a timeline.
     let position = |f: &Finding| records.position(&f.commit).unwrap_or(usize::MAX);
     out.sort_by(|a, b| {

@@ -84,7 +84,10 @@ fn build(dir: &Path) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot replace the empty folder {}", dir.display()))?;
         }
         std::fs::rename(&staging, dir)
-            .with_context(|| format!("cannot move the demo into {}", dir.display()))
+            .with_context(|| format!("cannot move the demo into {}", dir.display()))?;
+        // Where it now is: git is told of the signers' file by its full path.
+        PanelRepo::open(dir)?.refresh_allowed_signers()?;
+        Ok(())
     });
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
@@ -98,9 +101,36 @@ fn build_in(dir: &Path) -> anyhow::Result<()> {
     let bundled: Vec<(String, &str)> = bundled.into_iter().collect();
     let rubrics: Vec<(String, &str)> = rubrics.into_iter().collect();
     let steps = plan(&bundled, &rubrics)?;
+    let panel: crate::model::Panel = bundled
+        .iter()
+        .find(|(p, _)| p.ends_with("_panel/panel.ron"))
+        .map(|(_, text)| crate::model::format::parse_document(text))
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("the bundled panel.ron: {}", e.message))?
+        .context("the bundled panel.ron is missing")?;
+    // Every member's commit is signed with their demo key, which the demo keeps so that
+    // what is recorded in it later is signed too.
+    let keys: std::collections::HashMap<String, std::sync::Arc<ssh_key::PrivateKey>> = panel
+        .members
+        .iter()
+        .map(|m| {
+            (
+                m.email.to_lowercase(),
+                std::sync::Arc::new(crate::demo::keys::demo_key(&m.id)),
+            )
+        })
+        .collect();
     let repo = PanelRepo::init(dir)?;
+    for member in &panel.members {
+        if let Some(key) = keys.get(&member.email.to_lowercase()) {
+            repo.keep_signing_key(&member.id, key)?;
+        }
+    }
     let mut head = None;
     for step in steps {
+        let sign = keys
+            .get(&step.author.email.to_lowercase())
+            .map(|key| crate::repo::sign::Signer::Key(std::sync::Arc::clone(key)));
         let (files, message) = match step.content {
             StepContent::Files { files, message } => (files, message),
             StepContent::Decision(pending) => decision_commit(&repo, *pending)?,
@@ -114,7 +144,7 @@ fn build_in(dir: &Path) -> anyhow::Result<()> {
             author: step.author.clone(),
             committer: step.author,
             when: Some(step.when),
-            sign: None,
+            sign,
         };
         head = Some(repo.commit_to_branch(head.as_ref(), &spec)?);
     }

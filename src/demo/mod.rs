@@ -10,6 +10,7 @@
 //! Folder names that start with `_` can never be school ids, so the two cannot be confused.
 
 pub mod bundle;
+pub mod keys;
 pub mod plan;
 
 /// Where a bundled file goes in the demo repository.

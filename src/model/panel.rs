@@ -62,6 +62,13 @@ pub struct MemberKey {
     pub until: Option<jiff::civil::Date>,
 }
 
+/// A public key as `ssh-keygen` prints it, without its comment: how keys are compared.
+pub fn bare_key(key: &ssh_key::PublicKey) -> String {
+    let mut bare = key.clone();
+    bare.set_comment("");
+    bare.to_openssh().unwrap_or_default().trim().to_owned()
+}
+
 impl MemberKey {
     /// The key itself, without its comment: what a signature names.
     pub fn public(&self) -> Option<ssh_key::PublicKey> {

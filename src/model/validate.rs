@@ -413,6 +413,31 @@ impl Validator {
                     ),
                 );
             }
+            for key in &member.keys {
+                let pos = file.at("key", &key.key, 0);
+                if key.public().is_none() {
+                    file.error(
+                        "bad-key",
+                        pos,
+                        format!(
+                            "member {:?} has a key that is not an OpenSSH public key (as `ssh-keygen -y` prints it: `ssh-ed25519 AAAA… comment`)",
+                            member.id.as_str()
+                        ),
+                    );
+                }
+                if let (Some(from), Some(until)) = (key.from, key.until)
+                    && until < from
+                {
+                    file.error(
+                        "bad-dates",
+                        pos,
+                        format!(
+                            "member {:?} has a key valid until {until}, before it is valid from {from}",
+                            member.id.as_str()
+                        ),
+                    );
+                }
+            }
             if !looks_like_email(&member.email) {
                 let pos = file.at("email", &member.email, 0);
                 file.error(
@@ -421,6 +446,42 @@ impl Validator {
                     format!("member {:?} has no usable email address ({:?}); commits are made in members' names", member.id.as_str(), member.email),
                 );
             }
+        }
+        // A key names one person: shared, a signature would prove nothing about who signed.
+        let mut owners: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+        for member in &panel.members {
+            for key in &member.keys {
+                let Some(public) = key.public() else { continue };
+                let bytes = crate::model::panel::bare_key(&public);
+                match owners.get(&bytes) {
+                    Some(owner) if *owner != member.id.as_str() => {
+                        let pos = file.at("key", &key.key, 0);
+                        file.error(
+                            "duplicate-key",
+                            pos,
+                            format!(
+                                "member {:?} has the same key as {owner:?}; each member signs with keys of their own",
+                                member.id.as_str()
+                            ),
+                        );
+                    }
+                    _ => {
+                        owners.insert(bytes, member.id.as_str());
+                    }
+                }
+            }
+        }
+        if panel.require_signatures
+            && let Some(member) = panel.members.iter().find(|m| m.keys.is_empty())
+        {
+            file.warn(
+                "no-key",
+                file.field("require_signatures"),
+                format!(
+                    "the panel requires signed commits but member {:?} has no key; they cannot record until one is added",
+                    member.id.as_str()
+                ),
+            );
         }
         if panel.members.is_empty() {
             file.warn(

@@ -197,12 +197,7 @@ pub(crate) fn check(armoured: &str, data: &[u8]) -> SignatureCheck {
     }
 }
 
-/// A public key as `ssh-keygen` prints it, without a comment.
-pub fn key_text(key: &ssh_key::PublicKey) -> String {
-    let mut bare = key.clone();
-    bare.set_comment("");
-    bare.to_openssh().unwrap_or_default().trim().to_owned()
-}
+pub use crate::model::panel::bare_key as key_text;
 
 /// A commit's signature checked, if it has one.
 pub(super) fn check_commit(
@@ -306,5 +301,71 @@ impl PanelRepo {
         } else {
             Ok((None, Some(format!("recorded unsigned: {why}"))))
         }
+    }
+}
+
+impl PanelRepo {
+    /// Keeps a member's private key in the repository's git directory (never in the tree),
+    /// readable by its owner only, where recording looks first: for a demo's fictional
+    /// members.
+    pub fn keep_signing_key(
+        &self,
+        member: &MemberId,
+        key: &ssh_key::PrivateKey,
+    ) -> Result<(), super::RepoError> {
+        let dir = self.kitemark_dir().join("keys");
+        let failed = |what: String| move |e: std::io::Error| super::RepoError::Io(format!("{what}: {e}"));
+        std::fs::create_dir_all(&dir).map_err(failed(format!("cannot create {}", dir.display())))?;
+        let text = key
+            .to_openssh(ssh_key::LineEnding::LF)
+            .map_err(|e| super::RepoError::Io(format!("cannot write {member}'s key: {e}")))?;
+        let path = dir.join(member.as_str());
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            // ssh-keygen refuses a private key others can read.
+            options.mode(0o600);
+        }
+        use std::io::Write as _;
+        options
+            .open(&path)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .map_err(failed(format!("cannot write {}", path.display())))
+    }
+
+    /// Writes the panel's keys as git's allowed-signers file (`.git/kitemark/allowed_signers`)
+    /// and, unless the repository names another, points `gpg.ssh.allowedSignersFile` at it,
+    /// so that `git verify-commit` and `git log --show-signature` judge as kitemark does.
+    /// Returns the file's path.
+    pub fn write_allowed_signers(
+        &self,
+        panel: &crate::model::Panel,
+    ) -> Result<PathBuf, super::RepoError> {
+        let path = self.kitemark_dir().join("allowed_signers");
+        super::write::write_atomically(&path, panel.allowed_signers().as_bytes())?;
+        let mut config = self
+            .git()
+            .config()
+            .and_then(|c| c.open_level(git2::ConfigLevel::Local))
+            .map_err(super::RepoError::git("cannot open the repository's configuration"))?;
+        if config.get_string("gpg.ssh.allowedSignersFile").is_err() {
+            config
+                .set_str("gpg.ssh.allowedSignersFile", &path.display().to_string())
+                .map_err(super::RepoError::git("cannot set gpg.ssh.allowedSignersFile"))?;
+        }
+        Ok(path)
+    }
+
+    /// [`PanelRepo::write_allowed_signers`] for the panel at HEAD.
+    pub fn refresh_allowed_signers(&self) -> Result<PathBuf, super::RepoError> {
+        let snapshot = self.snapshot_at(None)?;
+        let blob = snapshot
+            .panel
+            .as_ref()
+            .ok_or_else(|| super::RepoError::Io("there is no panel.ron at HEAD".into()))?;
+        let panel: crate::model::Panel = self.load(blob)?;
+        self.write_allowed_signers(&panel)
     }
 }
