@@ -107,7 +107,12 @@ pub fn check(records: &Records, _today: Date) -> Vec<Finding> {
         let panel_record = ["decisions", "meetings"]
             .iter()
             .any(|p| commit.changes.iter().any(|c| under(&c.path, p)));
-        if panel_record && !commit.committer.email.eq_ignore_ascii_case(&commit.author.email) {
+        if panel_record
+            && !commit
+                .committer
+                .email
+                .eq_ignore_ascii_case(&commit.author.email)
+        {
             out.push(finding(
                 "committer-not-author",
                 Level::Error,

@@ -314,8 +314,10 @@ impl PanelRepo {
         key: &ssh_key::PrivateKey,
     ) -> Result<(), super::RepoError> {
         let dir = self.kitemark_dir().join("keys");
-        let failed = |what: String| move |e: std::io::Error| super::RepoError::Io(format!("{what}: {e}"));
-        std::fs::create_dir_all(&dir).map_err(failed(format!("cannot create {}", dir.display())))?;
+        let failed =
+            |what: String| move |e: std::io::Error| super::RepoError::Io(format!("{what}: {e}"));
+        std::fs::create_dir_all(&dir)
+            .map_err(failed(format!("cannot create {}", dir.display())))?;
         let text = key
             .to_openssh(ssh_key::LineEnding::LF)
             .map_err(|e| super::RepoError::Io(format!("cannot write {member}'s key: {e}")))?;
@@ -349,11 +351,15 @@ impl PanelRepo {
             .git()
             .config()
             .and_then(|c| c.open_level(git2::ConfigLevel::Local))
-            .map_err(super::RepoError::git("cannot open the repository's configuration"))?;
+            .map_err(super::RepoError::git(
+                "cannot open the repository's configuration",
+            ))?;
         if config.get_string("gpg.ssh.allowedSignersFile").is_err() {
             config
                 .set_str("gpg.ssh.allowedSignersFile", &path.display().to_string())
-                .map_err(super::RepoError::git("cannot set gpg.ssh.allowedSignersFile"))?;
+                .map_err(super::RepoError::git(
+                    "cannot set gpg.ssh.allowedSignersFile",
+                ))?;
         }
         Ok(path)
     }
