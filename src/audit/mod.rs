@@ -4,6 +4,7 @@
 
 pub mod log;
 pub mod rules;
+pub mod seals;
 
 use jiff::civil::Date;
 use serde::Serialize;
