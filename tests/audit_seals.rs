@@ -238,6 +238,49 @@ fn a_rewritten_history_is_found_with_the_decisions_it_removed_and_reworded() {
 }
 
 #[test]
+fn a_seal_rewritten_along_with_the_history_disagrees_with_its_new_commit() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    let sealed = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    assert_exit(&seal(&sandbox, &repo), 0);
+    // `--tag-name-filter cat` moves the seal to the rewritten commit, message and all.
+    let remove = format!("git rm -q --cached --ignore-unmatch {REMOVED}");
+    sandbox.git_env(
+        &repo,
+        &[("FILTER_BRANCH_SQUELCH_WARNING", "1")],
+        &[
+            "filter-branch",
+            "-f",
+            "--index-filter",
+            &remove,
+            "--tag-name-filter",
+            "cat",
+            "--",
+            "--all",
+        ],
+    );
+    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    assert_eq!(
+        git_text(&sandbox, &repo, &["rev-parse", "audit/2026-11-01^{commit}"]),
+        head
+    );
+
+    let (code, json) = audit_json(&sandbox, &repo, &[]);
+    assert_eq!(code, 1, "{json:#}");
+    let mismatch = findings(&json, "seal-mismatch");
+    assert!(
+        mismatch
+            .iter()
+            .any(|m| m.contains(&sealed[..7]) && m.contains(&head[..7])),
+        "{mismatch:#?}"
+    );
+    assert!(
+        mismatch.iter().any(|m| m.contains(REMOVED)),
+        "{mismatch:#?}"
+    );
+}
+
+#[test]
 fn a_branch_moved_back_past_a_seal_is_found_and_an_older_revision_is_not_blamed() {
     let sandbox = Sandbox::new();
     let repo = sandbox.demo();
