@@ -189,17 +189,7 @@ pub enum Command {
     #[command(subcommand)]
     Export(ExportCommand),
     /// Check the whole history against the audit rules; exit 1 if any finding.
-    Audit {
-        /// Audit as of this date instead of today (YYYY-MM-DD): which annual reviews are overdue.
-        #[arg(long, value_name = "DATE")]
-        on: Option<jiff::civil::Date>,
-        /// Audit the history up to this commit, branch or tag instead of HEAD.
-        #[arg(long, value_name = "REV")]
-        rev: Option<String>,
-        /// Output format: a readable report, or JSON for scripts.
-        #[arg(long, value_enum, default_value_t)]
-        format: Format,
-    },
+    Audit(AuditArgs),
     /// Finish or undo a recording left half done, and remove what stopped writers left
     /// behind: kitemark's temporary files, and git's lock files that no process holds.
     Repair {
@@ -247,6 +237,32 @@ pub enum ExportCommand {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+}
+
+/// The options of `kitemark audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Audit as of this date instead of today (YYYY-MM-DD): which annual reviews are overdue.
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<jiff::civil::Date>,
+    /// Audit the history up to this commit, branch or tag instead of HEAD.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    /// Output format: a readable report, or JSON for scripts.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// After auditing, seal the audited commit: an annotated tag audit/DATE (the audit's
+    /// date) by the auditor, listing every decision file, that later audits check is still
+    /// in the history.
+    #[arg(long)]
+    pub seal: bool,
+    /// Who seals, as "Name <email>" (default: git's user.name and user.email).
+    #[arg(long, value_name = "NAME <EMAIL>", requires = "seal")]
+    pub auditor: Option<String>,
+    /// Check that this commit (a full id, from a seal kept outside the repository) is still
+    /// in the history, as a seal's commit is. May be given more than once.
+    #[arg(long, value_name = "COMMIT")]
+    pub expect_seal: Vec<crate::model::ObjectId>,
 }
 
 /// The options of `kitemark decide`.

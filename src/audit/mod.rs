@@ -4,6 +4,7 @@
 
 pub mod log;
 pub mod rules;
+pub mod seals;
 pub mod signatures;
 
 use jiff::civil::Date;

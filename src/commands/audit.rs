@@ -1,16 +1,21 @@
-//! `kitemark audit`: every rule of the audit over the whole history; exit 1 if any fails.
+//! `kitemark audit`: every rule of the audit over the whole history, and the check of every
+//! seal; exit 1 if any fails. With `--seal`, the audited commit is then sealed.
 
 use std::path::Path;
 use std::process::ExitCode;
 
+use anyhow::anyhow;
 use jiff::civil::Date;
 use serde::Serialize;
 
 use super::{EXIT_FINDINGS, EXIT_OK, print};
+use crate::audit::seals::SealCheck;
 use crate::audit::{Finding, Level, Shallow, report};
-use crate::cli::Format;
+use crate::cli::{AuditArgs, Format};
+use crate::model::Identity;
+use crate::model::seal::{SealMessage, check_auditor, parse_auditor};
 use crate::model::text::sanitize_inline;
-use crate::repo::PanelRepo;
+use crate::repo::{PanelRepo, Sealed};
 
 #[derive(Serialize)]
 struct JsonOutput<'a> {
@@ -24,21 +29,68 @@ struct JsonOutput<'a> {
     unreadable: &'a [String],
     /// What a shallow clone kept the audit from checking; `null` for a complete history.
     shallow: Option<&'a Shallow>,
+    /// Every seal checked (`audit/*` tags, then each `--expect-seal`).
+    seals: &'a [SealCheck],
+    /// The seal `--seal` made; `null` without it.
+    sealed: Option<JsonSealed>,
 }
 
-pub fn run(
-    repo_path: &Path,
-    on: Option<Date>,
-    rev: Option<&str>,
-    format: Format,
-) -> anyhow::Result<ExitCode> {
+#[derive(Serialize)]
+struct JsonSealed {
+    name: String,
+    commit: String,
+    tag: String,
+}
+
+pub fn run(repo_path: &Path, args: AuditArgs) -> anyhow::Result<ExitCode> {
+    let AuditArgs {
+        on,
+        rev,
+        format,
+        seal,
+        auditor,
+        expect_seal,
+    } = args;
+    let rev = rev.as_deref();
     let today = on.unwrap_or_else(|| jiff::Zoned::now().date());
     let repo = PanelRepo::open(repo_path)?;
+    // Before the audit, so that a seal that cannot be made is refused at once.
+    let auditor = if seal {
+        Some(auditor_of(&repo, auditor.as_deref())?)
+    } else {
+        None
+    };
     let records = repo.records(rev)?;
     let report = report(&records, today);
-    let findings = report.findings;
+    let mut findings = report.findings;
+    let found = repo.seals(&records.head_commit, &expect_seal)?;
+    let seals = crate::audit::seals::check(&records, &found, rev.is_none());
+    findings.extend(seals.findings.iter().cloned());
     let errors = findings.iter().filter(|f| f.is_error()).count();
     let notes = findings.len() - errors;
+    let sealing = auditor.map(|who| {
+        let files = repo.decision_files(&records.head_commit).ok_or_else(|| {
+            anyhow!(
+                "cannot list the decision files of commit {}; nothing was sealed",
+                records.head_commit
+            )
+        })?;
+        let message = SealMessage {
+            commit: records.head_commit.clone(),
+            on: today,
+            commits: records.commits.len(),
+            decisions: records.decisions.len(),
+            findings: errors,
+            notes,
+            files,
+        };
+        write_seal(&repo, &message, &who).map(|sealed| (sealed, who))
+    });
+    let (sealed, not_sealed) = match sealing {
+        Some(Ok(sealed)) => (Some(sealed), None),
+        Some(Err(e)) => (None, Some(e)),
+        None => (None, None),
+    };
     match format {
         Format::Json => {
             let json = JsonOutput {
@@ -51,6 +103,12 @@ pub fn run(
                 findings: &findings,
                 unreadable: &records.unreadable,
                 shallow: report.shallow.as_ref(),
+                seals: &seals.checked,
+                sealed: sealed.as_ref().map(|(s, _)| JsonSealed {
+                    name: s.name.clone(),
+                    commit: records.head_commit.to_string(),
+                    tag: s.tag.to_string(),
+                }),
             };
             print(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
         }
@@ -90,9 +148,10 @@ pub fn run(
                     Level::Error => "✗",
                     Level::Note => "note",
                 };
+                // A sealed commit the history no longer holds has no date in it.
                 let date = records
                     .position(&f.commit)
-                    .map(|i| records.commits[i].committer.date().to_string())
+                    .map(|i| format!(" {}", records.commits[i].committer.date()))
                     .unwrap_or_default();
                 let about = match (&f.school, &f.year) {
                     (Some(s), Some(y)) => format!(" {s} {y}"),
@@ -100,7 +159,7 @@ pub fn run(
                     _ => String::new(),
                 };
                 out.push_str(&format!(
-                    "{mark} {} {date} [{}]{about}: {}\n",
+                    "{mark} {}{date} [{}]{about}: {}\n",
                     f.commit.short(),
                     f.rule,
                     sanitize_inline(&f.message)
@@ -109,6 +168,7 @@ pub fn run(
             if !findings.is_empty() {
                 out.push('\n');
             }
+            out.push_str(&seals_text(&seals));
             out.push_str(&match (errors, notes, &report.shallow) {
                 (0, 0, None) => "✓ The history is clean.\n".to_owned(),
                 (0, n, None) => format!("✓ The history is clean ({n} note(s)).\n"),
@@ -120,6 +180,16 @@ pub fn run(
                 ),
                 (e, n, _) => format!("✗ {e} finding(s), {n} note(s).\n"),
             });
+            if let Some((sealed, who)) = &sealed {
+                out.push_str(&format!(
+                    "\nSealed commit {} as {} by {} <{}>. File both with your audit report, and push the tag to the shared repository: git push origin {}\n",
+                    records.head_commit,
+                    sealed.name,
+                    sanitize_inline(&who.name),
+                    sanitize_inline(&who.email),
+                    sealed.name
+                ));
+            }
             print(&out)?;
         }
     }
@@ -129,5 +199,76 @@ pub fn run(
             sanitize_inline(e)
         );
     }
+    if let Some(e) = not_sealed {
+        return Err(e);
+    }
     Ok(if errors == 0 { EXIT_OK } else { EXIT_FINDINGS })
+}
+
+/// Who seals: `--auditor` as typed, else git's configured user; refused without either.
+fn auditor_of(repo: &PanelRepo, given: Option<&str>) -> anyhow::Result<Identity> {
+    let who = match given {
+        Some(text) => parse_auditor(text).map_err(|e| anyhow!("{e}; nothing was sealed"))?,
+        None => {
+            let who = repo.configured_identity().ok_or_else(|| {
+                anyhow!(
+                    "a seal is tagged by its auditor, and none is known: set git's user.name and user.email (`git config user.name \"Ada Lovelace\"` and `git config user.email ada@example.org`), or give --auditor \"Name <email>\"; nothing was sealed"
+                )
+            })?;
+            check_auditor(&who).map_err(|e| {
+                anyhow!("git's user.name or user.email cannot be used: {e}; give --auditor \"Name <email>\"; nothing was sealed")
+            })?;
+            who
+        }
+    };
+    Ok(who)
+}
+
+/// Writes the seal under kitemark's write lock.
+fn write_seal(repo: &PanelRepo, message: &SealMessage, who: &Identity) -> anyhow::Result<Sealed> {
+    let lock =
+        super::write_lock(repo).map_err(|e| anyhow!("cannot seal: {}; nothing was sealed", e.0))?;
+    repo.write_seal(&lock, message, who)
+        .map_err(|e| anyhow!("cannot seal: {e}; nothing was sealed"))
+}
+
+/// What the seals say, for the readable report: the latest still in the history, and how
+/// many are not. Nothing when the repository has none.
+fn seals_text(seals: &crate::audit::seals::SealsReport) -> String {
+    if seals.checked.is_empty() {
+        return String::new();
+    }
+    let broken = seals.broken();
+    let mut out = String::new();
+    if let Some(latest) = seals.latest_intact() {
+        let on = latest
+            .sealed_on
+            .map(|d| format!(" on {d}"))
+            .unwrap_or_default();
+        let name = latest.name.as_deref().unwrap_or("expected");
+        if broken == 0 {
+            out.push_str(&format!(
+                "Sealed{on} at {} ({name}): history intact since.",
+                latest.commit.short()
+            ));
+        } else {
+            out.push_str(&format!(
+                "Sealed{on} at {} ({name}): the history up to that commit is intact since.",
+                latest.commit.short()
+            ));
+        }
+        out.push(' ');
+    }
+    let unchecked = seals.checked.iter().filter(|c| c.intact.is_none()).count();
+    out.push_str(&format!("{} seal(s) checked", seals.checked.len()));
+    if broken > 0 {
+        out.push_str(&format!(", {broken} no longer in this history"));
+    }
+    if unchecked > 0 {
+        out.push_str(&format!(
+            ", {unchecked} not checked (of a later commit than the one audited, or not in this shallow clone)"
+        ));
+    }
+    out.push_str(".\n\n");
+    out
 }

@@ -119,7 +119,7 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
         Command::Validate { .. }
             | Command::Schools { .. }
             | Command::Log { .. }
-            | Command::Audit { .. }
+            | Command::Audit(_)
             | Command::Export(_)
             | Command::Template { .. }
             | Command::Diff { .. }
@@ -140,7 +140,7 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
             rev,
             format,
         } => log::run(repo, school.as_deref(), commits, rev.as_deref(), format),
-        Command::Audit { on, rev, format } => audit::run(repo, on, rev.as_deref(), format),
+        Command::Audit(args) => audit::run(repo, args),
         Command::Export(crate::cli::ExportCommand::Minutes { meeting, output }) => {
             export::run_minutes(repo, meeting, output.as_deref())
         }

@@ -17,6 +17,7 @@ pub mod problem;
 pub mod rubric;
 pub mod rules;
 pub mod school;
+pub mod seal;
 pub mod submission;
 pub mod text;
 pub mod validate;

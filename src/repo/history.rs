@@ -17,7 +17,7 @@ use crate::model::history::{
     ChangeKind, CommitInfo, FileAt, FileChange, Person, parse_trailers, under,
 };
 
-fn person(signature: &git2::Signature<'_>) -> Person {
+pub(super) fn person(signature: &git2::Signature<'_>) -> Person {
     let when = signature.when();
     let offset = jiff::tz::Offset::from_seconds(when.offset_minutes().saturating_mul(60))
         .unwrap_or(jiff::tz::Offset::UTC);

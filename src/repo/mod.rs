@@ -14,6 +14,7 @@ mod locks;
 mod loose;
 mod records;
 mod repair;
+mod seals;
 pub mod sign;
 mod snapshot;
 mod validate;
@@ -30,6 +31,7 @@ pub use locks::{Holder, Holding};
 pub use loose::{CorruptObject, Problem as CorruptionProblem};
 pub use records::AUDITED;
 pub use repair::Repair;
+pub use seals::Sealed;
 pub use snapshot::{BlobRef, SchoolFiles, Snapshot, UnexpectedFile, YearFiles};
 
 use crate::model::format::parse_document;

@@ -353,3 +353,27 @@ pub fn assert_exit(out: &Output, code: i32) {
         stdout(out)
     );
 }
+
+impl Sandbox {
+    /// Runs git in `dir` like [`Sandbox::git`], with extra environment variables (such as
+    /// `FILTER_BRANCH_SQUELCH_WARNING`), asserting that it succeeds.
+    pub fn git_env(&self, dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+        let mut cmd = Command::new("git");
+        cmd.args(args).current_dir(dir);
+        self.hermetic(&mut cmd);
+        cmd.env("GIT_AUTHOR_NAME", "Test Author")
+            .env("GIT_AUTHOR_EMAIL", "author@test.example.org")
+            .env("GIT_COMMITTER_NAME", "Test Author")
+            .env("GIT_COMMITTER_EMAIL", "author@test.example.org");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+}
