@@ -61,6 +61,16 @@ pub fn run(repo_path: &Path, args: AuditArgs) -> anyhow::Result<ExitCode> {
         None
     };
     let records = repo.records(rev)?;
+    // So that `git verify-commit` and `git log --show-signature` judge by the same keys. A
+    // repository that cannot be written to (an auditor's read-only copy) is still audited.
+    if rev.is_none()
+        && let Err(e) = repo.refresh_allowed_signers()
+    {
+        eprintln!(
+            "kitemark: warning: the allowed-signers file for git could not be written: {}",
+            crate::model::text::sanitize_inline(&e.to_string())
+        );
+    }
     let report = report(&records, today);
     let mut findings = report.findings;
     let found = repo.seals(&records.head_commit, &expect_seal)?;

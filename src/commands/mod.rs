@@ -303,8 +303,8 @@ pub(crate) fn commit_and_report(
                 "{verb} {what} in commit {}\n",
                 recorded.commit.short()
             ));
-            if let Some(note) = recorded.unfinished {
-                eprintln!("kitemark: warning: {}", crate::model::text::sanitize(&note));
+            for note in recorded.unfinished.iter().chain(&recorded.unsigned) {
+                eprintln!("kitemark: warning: {}", crate::model::text::sanitize(note));
             }
             Recording::Done(EXIT_OK)
         }

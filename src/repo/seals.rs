@@ -283,9 +283,7 @@ impl PanelRepo {
                 continue;
             }
             let payload = tag_payload(commit.id(), &name, auditor, &now, &text);
-            let tag = create_tag_object(repo, &payload).map_err(RepoError::git(format!(
-                "cannot write the tag object of {name}"
-            )))?;
+            let tag = create_tag_object(self, &payload)?;
             match repo.reference(&refname, tag, false, &format!("kitemark: seal {name}")) {
                 Ok(_) => {
                     return Ok(Sealed {
@@ -328,17 +326,27 @@ fn tag_payload(commit: Oid, name: &str, tagger: &Identity, when: &Zoned, message
     )
 }
 
-/// Stores a tag object whose content is `payload`, and checks that libgit2 reads it back
-/// as a tag.
-///
-/// SIGNING GOES HERE. The seal is not signed yet. To sign it with the auditor's key, sign
-/// `payload` (as `git tag -s` does: for SSH, `ssh-keygen -Y sign -n git`) and store
-/// `payload` followed by the armoured signature block instead; a signed tag's signature is
-/// the end of its message, which `SealMessage::parse` already stops before. Nothing else
-/// in the sealing needs to change.
-fn create_tag_object(repo: &git2::Repository, payload: &str) -> Result<Oid, git2::Error> {
-    let odb = repo.odb()?;
-    let id = odb.write(git2::ObjectType::Tag, payload.as_bytes())?;
-    repo.find_tag(id)?;
+/// Stores a tag object whose content is `payload`, signed by the auditor where they have a
+/// key configured (as `git tag -s` signs: the armoured signature follows the message), and
+/// checks that libgit2 reads it back as a tag.
+fn create_tag_object(repo: &PanelRepo, payload: &str) -> Result<Oid, RepoError> {
+    let signed = match repo.auditor_signature(payload.as_bytes()) {
+        Ok(Some(signature)) => format!("{payload}{signature}"),
+        Ok(None) => payload.to_owned(),
+        Err(why) => {
+            return Err(RepoError::Io(format!(
+                "cannot sign the seal with the auditor's key: {why}"
+            )));
+        }
+    };
+    let git = repo.git();
+    let odb = git
+        .odb()
+        .map_err(RepoError::git("cannot write the tag object"))?;
+    let id = odb
+        .write(git2::ObjectType::Tag, signed.as_bytes())
+        .map_err(RepoError::git("cannot write the tag object"))?;
+    git.find_tag(id)
+        .map_err(RepoError::git("cannot read the tag object back"))?;
     Ok(id)
 }

@@ -69,6 +69,14 @@ fn key_sources(repo: &PanelRepo, member: &MemberId) -> Vec<(String, PathBuf)> {
     if own.exists() {
         out.push((format!(".git/kitemark/keys/{member}"), own));
     }
+    out.extend(configured_keys(repo));
+    out
+}
+
+/// The key configured for whoever is at the keyboard: `KITEMARK_SIGNING_KEY`, then git's
+/// `user.signingKey`.
+fn configured_keys(repo: &PanelRepo) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
     if let Some(path) = std::env::var_os("KITEMARK_SIGNING_KEY").filter(|p| !p.is_empty()) {
         out.push(("KITEMARK_SIGNING_KEY".into(), PathBuf::from(path)));
     }
@@ -222,6 +230,22 @@ pub(super) fn check_commit(
 }
 
 impl PanelRepo {
+    /// The signature of the auditor at the keyboard on `data` (a seal), if they have a key
+    /// configured (`KITEMARK_SIGNING_KEY`, or git's `user.signingKey`); `None` if not.
+    pub(super) fn auditor_signature(&self, data: &[u8]) -> Result<Option<String>, String> {
+        let Some((name, path)) = configured_keys(self).into_iter().next() else {
+            return Ok(None);
+        };
+        let armoured = ssh_keygen_sign(self, &path, data, true)
+            .map_err(|why| format!("{name} ({}): {why}", path.display()))?;
+        match check(&armoured, data) {
+            SignatureCheck::Good { .. } => Ok(Some(armoured)),
+            other => Err(format!(
+                "{name}: ssh-keygen's signature does not check ({other:?})"
+            )),
+        }
+    }
+
     /// The signature for a commit's `data`, made as `signer` says; `None` to write it
     /// unsigned (the member has no key, and the panel does not require one), with a note to
     /// the person when the member has keys but none was found here.

@@ -655,7 +655,9 @@ impl Worker {
                 notes.extend(
                     recorded
                         .unfinished
-                        .map(|u| sanitize_inline(&u).into_owned()),
+                        .iter()
+                        .chain(&recorded.unsigned)
+                        .map(|u| sanitize_inline(u).into_owned()),
                 );
                 Ok(Committed {
                     path: prepared.path,
