@@ -506,3 +506,44 @@ fn a_seal_is_signed_with_the_auditors_key() {
         stdout(&out)
     );
 }
+
+#[test]
+fn the_history_view_shows_each_commits_signature() {
+    use common::tui::Harness;
+    use kitemark::tui::theme::ThemeKind;
+
+    common::hermetic_git2();
+    let sandbox = Sandbox::new();
+    let repo = sandbox.ready_demo();
+    let keys = repo.join(".git/kitemark/keys");
+    // A meeting that names Little Acorns, changed in Tom's name with Anna's key.
+    stage_meeting_note(&sandbox, &repo, "Signed with another member's key.");
+    commit(
+        &sandbox,
+        &repo,
+        TOM,
+        Some(&keys.join("a-nowak")),
+        None,
+        "Notes",
+    );
+    let mut ui = Harness::open(&repo, 160, 48, ThemeKind::Default, false);
+    // Little Acorns is the agenda's first item.
+    ui.keys("H");
+    ui.wait_until("the history and its audit", |ui| {
+        ui.screen().contains("Commits, newest first") && !ui.app.is_loading()
+    });
+    let screen = ui.screen();
+    assert!(
+        screen.contains("meeting    ✗ no   Tom Whitlock       Notes"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Signed ✗ meetings/2026-12-02.ron: authored by Tom Whitlock"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("decision   ✓ yes") || screen.contains("meeting    ✓ yes"),
+        "{screen}"
+    );
+    assert!(screen.contains("submission no "), "{screen}");
+}

@@ -42,6 +42,11 @@ pub const RULES: [(&str, &str); 6] = [
     ),
 ];
 
+/// Whether a finding is about a commit's signature or who made it.
+pub fn is_signature_rule(rule: &str) -> bool {
+    RULES.iter().any(|(id, _)| *id == rule)
+}
+
 fn clean(text: &str) -> String {
     sanitize_inline(text).into_owned()
 }
@@ -181,12 +186,12 @@ pub fn check(records: &Records, _today: Date) -> Vec<Finding> {
 
 /// The member of `panel` whose key `key` is, with that key.
 fn owner<'p>(panel: &'p Panel, key: &str) -> Option<(&'p Member, &'p crate::model::MemberKey)> {
-    panel.members.iter().find_map(|m| {
-        m.keys
-            .iter()
-            .find(|k| k.public().is_some_and(|p| bare_key(&p) == key))
-            .map(|k| (m, k))
-    })
+    let member = panel.member_with_key(key)?;
+    member
+        .keys
+        .iter()
+        .find(|k| k.public().is_some_and(|p| bare_key(&p) == key))
+        .map(|k| (member, k))
 }
 
 /// What is wrong with `author`'s commit being signed by `key` on `day`, judged by `panel`

@@ -157,13 +157,12 @@ impl Panel {
             .find(|m| m.email.eq_ignore_ascii_case(email))
     }
 
-    /// The member (and the key) that a public key belongs to.
-    pub fn key_owner(&self, key: &ssh_key::PublicKey) -> Option<(&Member, &MemberKey)> {
-        self.members.iter().find_map(|m| {
+    /// The member whose key this is (as `bare_key` writes it).
+    pub fn member_with_key(&self, key: &str) -> Option<&Member> {
+        self.members.iter().find(|m| {
             m.keys
                 .iter()
-                .find(|k| k.public().is_some_and(|p| p.key_data() == key.key_data()))
-                .map(|k| (m, k))
+                .any(|k| k.public().is_some_and(|p| bare_key(&p) == key))
         })
     }
 

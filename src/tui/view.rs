@@ -667,6 +667,21 @@ pub struct HistoryRow {
     /// The changed files, to read them as they were at the commit.
     pub files: Vec<crate::model::history::FileChange>,
     pub findings: Vec<FindingView>,
+    /// Its signature, as the audit judged it.
+    pub signed: Signed,
+}
+
+/// A commit's signature in the History view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signed {
+    /// Signed with the key of this member (as the panel at HEAD lists it).
+    By(String),
+    /// A good signature by a key the panel at HEAD does not list.
+    Unknown,
+    /// A signature the audit does not accept, and why.
+    Refused(String),
+    /// No signature.
+    No,
 }
 
 /// A school's history, newest first, with the audit's findings beside their commits.
@@ -727,6 +742,35 @@ pub fn history(
                 s.decisions_not_fully_checked
             )
         });
+    // The audit's verdict on each commit's signature, whichever school its findings name.
+    let refused: std::collections::HashMap<&crate::model::ObjectId, &crate::audit::Finding> =
+        match &audit {
+            Ok(report) => report
+                .findings
+                .iter()
+                .filter(|f| f.is_error() && crate::audit::signatures::is_signature_rule(f.rule))
+                .map(|f| (&f.commit, f))
+                .collect(),
+            Err(_) => std::collections::HashMap::new(),
+        };
+    let signed = |c: &crate::model::history::CommitInfo| {
+        use crate::model::history::SignatureCheck as S;
+        if let Some(f) = refused.get(&c.id) {
+            return Signed::Refused(clean(&f.message));
+        }
+        match &c.signature {
+            None => Signed::No,
+            Some(S::Good { key }) => match catalog.panel.member_with_key(key) {
+                Some(member) => Signed::By(clean(&member.name)),
+                None => Signed::Unknown,
+            },
+            Some(S::Bad { reason }) => Signed::Refused(clean(reason)),
+            Some(S::Unsupported { kind }) => Signed::Refused(format!(
+                "{} signature, which kitemark does not check",
+                clean(kind)
+            )),
+        }
+    };
     let view = |f: &crate::audit::Finding| FindingView {
         error: f.is_error(),
         rule: f.rule.to_owned(),
@@ -783,6 +827,7 @@ pub fn history(
                         .filter(|f| f.commit == c.id)
                         .map(|f| view(f))
                         .collect(),
+                    signed: signed(&c),
                     // A boundary's files are read as it holds them.
                     files: c
                         .changes

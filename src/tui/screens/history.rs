@@ -12,7 +12,7 @@ use ratatui::widgets::{
 use super::{ListHit, block, contains};
 use crate::model::{ObjectId, SchoolId};
 use crate::tui::theme::Theme;
-use crate::tui::view::{CommitFilesView, HistoryRow, HistoryView};
+use crate::tui::view::{CommitFilesView, HistoryRow, HistoryView, Signed};
 use crate::tui::wrap::wrap_hanging;
 
 /// Which part has the keyboard.
@@ -243,8 +243,10 @@ impl HistoryScreen {
         let outer = block("Commits, newest first", focused, theme);
         let inner = outer.inner(area);
         frame.render_widget(outer, area);
-        let header = Row::new(vec!["", "Date", "Commit", "What", "Author", "Summary"])
-            .style(theme.column_header);
+        let header = Row::new(vec![
+            "", "Date", "Commit", "What", "Signed", "Author", "Summary",
+        ])
+        .style(theme.column_header);
         let rows: Vec<Row> = view
             .rows
             .iter()
@@ -261,6 +263,11 @@ impl HistoryScreen {
                     Cell::from(r.date.clone()),
                     Cell::from(r.short.clone()),
                     Cell::from(r.what),
+                    Cell::from(match &r.signed {
+                        Signed::By(_) | Signed::Unknown => Span::styled("✓ yes", theme.good),
+                        Signed::Refused(_) => Span::styled("✗ no", theme.bad),
+                        Signed::No => Span::styled("no", theme.muted),
+                    }),
                     Cell::from(r.author.clone()),
                     Cell::from(r.summary.clone()),
                 ])
@@ -273,6 +280,7 @@ impl HistoryScreen {
                 Constraint::Length(16),
                 Constraint::Length(7),
                 Constraint::Length(10),
+                Constraint::Length(6),
                 Constraint::Length(18),
                 Constraint::Min(10),
             ],
@@ -318,6 +326,18 @@ impl HistoryScreen {
                 Span::raw(format!("{} <{}>", row.author, row.author_email)),
             ]),
         ];
+        lines.push(Line::from(vec![
+            Span::styled("Signed ", theme.column_header),
+            match &row.signed {
+                Signed::By(who) => Span::styled(format!("✓ by {who}"), theme.good),
+                Signed::Unknown => Span::styled(
+                    "✓ by a key panel.ron does not list now".to_owned(),
+                    theme.good,
+                ),
+                Signed::Refused(why) => Span::styled(format!("✗ {why}"), theme.bad),
+                Signed::No => Span::styled("no signature".to_owned(), theme.muted),
+            },
+        ]));
         if let Some(committer) = &row.committer {
             lines.push(Line::from(vec![
                 Span::styled("Committed by ", theme.column_header),
