@@ -243,10 +243,9 @@ impl HistoryScreen {
         let outer = block("Commits, newest first", focused, theme);
         let inner = outer.inner(area);
         frame.render_widget(outer, area);
-        let header = Row::new(vec![
-            "", "Date", "Commit", "What", "Signed", "Author", "Summary",
-        ])
-        .style(theme.column_header);
+        // "S": signed (✓), refused by the audit (✗), or not signed (–); the detail says more.
+        let header = Row::new(vec!["", "Date", "Commit", "What", "S", "Author", "Summary"])
+            .style(theme.column_header);
         let rows: Vec<Row> = view
             .rows
             .iter()
@@ -264,9 +263,9 @@ impl HistoryScreen {
                     Cell::from(r.short.clone()),
                     Cell::from(r.what),
                     Cell::from(match &r.signed {
-                        Signed::By(_) | Signed::Unknown => Span::styled("✓ yes", theme.good),
-                        Signed::Refused(_) => Span::styled("✗ no", theme.bad),
-                        Signed::No => Span::styled("no", theme.muted),
+                        Signed::By(_) | Signed::Unknown => Span::styled("✓", theme.good),
+                        Signed::Refused(_) => Span::styled("✗", theme.bad),
+                        Signed::No => Span::styled("–", theme.muted),
                     }),
                     Cell::from(r.author.clone()),
                     Cell::from(r.summary.clone()),
@@ -280,8 +279,8 @@ impl HistoryScreen {
                 Constraint::Length(16),
                 Constraint::Length(7),
                 Constraint::Length(10),
-                Constraint::Length(6),
-                Constraint::Length(18),
+                Constraint::Length(1),
+                Constraint::Length(16),
                 Constraint::Min(10),
             ],
         )
@@ -320,24 +319,22 @@ impl HistoryScreen {
             Line::from(vec![
                 Span::styled("Date   ", theme.column_header),
                 Span::raw(row.date.clone()),
+                Span::styled("   Signed ", theme.column_header),
+                match &row.signed {
+                    Signed::By(who) => Span::styled(format!("✓ by {who}"), theme.good),
+                    Signed::Unknown => Span::styled(
+                        "✓ by a key panel.ron does not list now".to_owned(),
+                        theme.good,
+                    ),
+                    Signed::Refused(why) => Span::styled(format!("✗ {why}"), theme.bad),
+                    Signed::No => Span::styled("– no signature".to_owned(), theme.muted),
+                },
             ]),
             Line::from(vec![
                 Span::styled("Author ", theme.column_header),
                 Span::raw(format!("{} <{}>", row.author, row.author_email)),
             ]),
         ];
-        lines.push(Line::from(vec![
-            Span::styled("Signed ", theme.column_header),
-            match &row.signed {
-                Signed::By(who) => Span::styled(format!("✓ by {who}"), theme.good),
-                Signed::Unknown => Span::styled(
-                    "✓ by a key panel.ron does not list now".to_owned(),
-                    theme.good,
-                ),
-                Signed::Refused(why) => Span::styled(format!("✗ {why}"), theme.bad),
-                Signed::No => Span::styled("no signature".to_owned(), theme.muted),
-            },
-        ]));
         if let Some(committer) = &row.committer {
             lines.push(Line::from(vec![
                 Span::styled("Committed by ", theme.column_header),
