@@ -38,6 +38,10 @@ struct Args {
     /// of packing them into one with `git repack`.
     #[arg(long)]
     no_repack: bool,
+    /// Members have no keys and nothing is signed (by default each member's commits are
+    /// signed with a test key made from their id).
+    #[arg(long)]
+    unsigned: bool,
     /// Where to build it (a new folder).
     dir: PathBuf,
 }
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
         seed: args.seed,
         last_year: args.last_year,
         last_meeting_open: !args.all_decided,
+        sign: !args.unsigned,
     };
     match generate(&args.dir, &options) {
         Ok(summary) => {

@@ -22,6 +22,8 @@ pub struct Bulk<'r> {
     head: Option<Oid>,
     pending: usize,
     commits: usize,
+    /// Keys to sign with, by author email (lower case).
+    keys: std::collections::HashMap<String, ssh_key::PrivateKey>,
 }
 
 /// The id git gives a file's content.
@@ -41,8 +43,14 @@ impl Bulk<'_> {
         when: &Zoned,
     ) -> Result<ObjectId, RepoError> {
         let sig = signature(author, when)?;
-        let id = commit_over(self.repo, self.head, files, message, &sig, &sig, |_| {
-            Ok::<_, RepoError>(None)
+        let key = self.keys.get(&author.email.to_lowercase());
+        let id = commit_over(self.repo, self.head, files, message, &sig, &sig, |text| {
+            key.map(|k| {
+                k.sign("git", ssh_key::HashAlg::Sha512, text)
+                    .and_then(|s| s.to_pem(ssh_key::LineEnding::LF))
+                    .map_err(|e| RepoError::Io(format!("cannot sign a commit: {e}")))
+            })
+            .transpose()
         })?;
         self.head = Some(id);
         self.commits += 1;
@@ -51,6 +59,15 @@ impl Bulk<'_> {
             self.flush()?;
         }
         Ok(ObjectId::from_git(id.to_string()))
+    }
+
+    /// Signs each later commit whose author has a key here (by email), as a member's
+    /// commit is signed.
+    pub fn sign_with(&mut self, keys: impl IntoIterator<Item = (String, ssh_key::PrivateKey)>) {
+        self.keys = keys
+            .into_iter()
+            .map(|(email, key)| (email.to_lowercase(), key))
+            .collect();
     }
 
     /// The commits written so far.
@@ -120,6 +137,7 @@ impl PanelRepo {
             head: None,
             pending: 0,
             commits: 0,
+            keys: std::collections::HashMap::new(),
         };
         let result = write(&mut bulk)?;
         bulk.flush()?;

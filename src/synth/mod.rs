@@ -35,6 +35,9 @@ pub struct Options {
     /// Leaves the last meeting's items undecided, as on the morning of a meeting, so that
     /// the interface opens on a full agenda.
     pub last_meeting_open: bool,
+    /// Signs the members' commits with their demo keys, as a panel that signs does; without,
+    /// the members have no keys.
+    pub sign: bool,
 }
 
 impl Default for Options {
@@ -46,6 +49,7 @@ impl Default for Options {
             last_year: AcademicYear::starting(2025)
                 .unwrap_or_else(|| AcademicYear::containing(date(2025, 9, 1))),
             last_meeting_open: true,
+            sign: true,
         }
     }
 }
@@ -331,7 +335,19 @@ pub fn generate(dir: &Path, options: &Options) -> Result<Summary, RepoError> {
     // The demo's affiliations name the demo's schools, which are not here.
     for m in &mut panel.members {
         m.affiliations.clear();
+        if !options.sign {
+            m.keys.clear();
+        }
     }
+    let keys: Vec<(String, ssh_key::PrivateKey)> = if options.sign {
+        panel
+            .members
+            .iter()
+            .map(|m| (m.email.clone(), crate::demo::keys::demo_key(&m.id)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let chair = panel.members[0].clone();
     let back = i16::try_from(options.years.saturating_sub(1)).map_err(err)?;
     let first_year = AcademicYear::starting(options.last_year.start_year() - back)
@@ -341,6 +357,7 @@ pub fn generate(dir: &Path, options: &Options) -> Result<Summary, RepoError> {
         .collect::<Result<_, _>>()?;
 
     PanelRepo::create_bulk(dir, |bulk: &mut Bulk<'_>| {
+        bulk.sign_with(keys);
         let mut summary = Summary::default();
         let mut files: Vec<(String, Vec<u8>)> =
             vec![(PanelPath::Panel.to_string(), text_bytes(&panel)?)];
