@@ -748,7 +748,7 @@ mod tests {
     use crate::audit::audit;
     use crate::model::catalog::Catalog;
     use crate::model::format::from_ron;
-    use crate::model::history::{CommitInfo, FileAt, FileChange, Origin, Person};
+    use crate::model::history::{CommitInfo, FileAt, FileChange, Origin, Person, SubmissionAt};
     use crate::model::{Decision, Meeting, ObjectId, Rubric, SelfReview};
 
     const DECISION: &str = "decisions/oak/2025-26/2025-11-12-initial.ron";
@@ -786,6 +786,7 @@ mod tests {
             trailers: Vec::new(),
             changes,
             boundary: None,
+            follows: None,
         }
     }
 
@@ -884,6 +885,9 @@ mod tests {
         head.meetings.insert(meeting().date, meeting());
         Records {
             panel_at: vec![Some(0); commits.len()],
+            // The first commit sets the panel up.
+            panel_before: [None, Some(0), Some(0), Some(0)].into(),
+            meeting_versions: Default::default(),
             commits,
             panels: vec![panel().into()],
             decisions: vec![RecordedDecision {
@@ -897,6 +901,20 @@ mod tests {
                 panel: Some(panel().into()),
                 rubric: Some(rubric().into()),
                 review: Some(review().into()),
+                submission_at: Some(SubmissionAt::Found {
+                    ancestor: Some(true),
+                    files: vec![
+                        FileAt {
+                            path: REVIEW.into(),
+                            blob: id(21),
+                        },
+                        FileAt {
+                            path: PLAN.into(),
+                            blob: id(22),
+                        },
+                    ],
+                }),
+                changed_elsewhere: Vec::new(),
             }],
             head_files: BTreeMap::from([(REVIEW.into(), id(21)), (PLAN.into(), id(22))]),
             head: head.into(),
@@ -923,6 +941,7 @@ mod tests {
         let n = u32::try_from(records.commits.len()).unwrap() + 1;
         records.commits.push(commit(n, author, changes));
         records.panel_at.push(Some(0));
+        records.panel_before.push(Some(0));
         records.head_commit = id(n);
         id(n)
     }
@@ -1208,7 +1227,9 @@ mod tests {
         edge.changes.clear();
         r.commits = vec![edge];
         r.panel_at = vec![Some(0)];
+        r.panel_before = vec![None];
         r.decisions[0].origin = Origin::BeforeBoundary(id(4));
+        r.decisions[0].submission_at = None;
         r
     }
 
@@ -1306,6 +1327,7 @@ mod tests {
         let mut r = baseline();
         r.commits.drain(..2);
         r.panel_at.drain(..2);
+        r.panel_before.drain(..2);
         let edge = &mut r.commits[0];
         edge.boundary = Some(vec![FileAt {
             path: "panel.ron".into(),
