@@ -15,7 +15,7 @@ use jiff::civil::Date;
 
 use super::{Finding, Level};
 use crate::model::decide::conflicts;
-use crate::model::history::{ChangeKind, RecordedDecision, Records, under};
+use crate::model::history::{ChangeKind, Person, RecordedDecision, Records, under};
 use crate::model::layout::{Classified, PanelPath, classify};
 use crate::model::lifecycle::{AwardStatus, DecisionRecord, award_states};
 use crate::model::rubric::Effect;
@@ -32,7 +32,7 @@ pub struct Rule {
 }
 
 /// Every rule, in the order SPEC §5 lists them.
-pub const ALL: [Rule; 8] = [
+pub const ALL: [Rule; 9] = [
     Rule {
         id: "submission-changed-after-decision",
         description: "a decision whose submission files differ from the submission's current version",
@@ -72,6 +72,11 @@ pub const ALL: [Rule; 8] = [
         id: "review-overdue / review-after-expiry",
         description: "an award past an annual review's due date without it, and a review accepted for an award that had expired",
         check: reviews,
+    },
+    Rule {
+        id: "panel-changed-without-authority / rubric-changed-without-authority",
+        description: "a change to panel.ron or rubrics/ by someone who was not an administrator of the panel as it stood before",
+        check: authority,
     },
 ];
 
@@ -410,7 +415,9 @@ fn quorum(records: &Records, _today: Date) -> Vec<Finding> {
 }
 
 /// Who may commit what: the panel's work by its members (a decision by its recorder), a
-/// school's submission by the school, or by an administrator on its behalf.
+/// school's submission by the school, or by an administrator on its behalf, each by the
+/// panel as it stood before the commit (for the commit that sets the panel up, the panel it
+/// sets up).
 ///
 /// In a shallow clone, commits after the boundary are checked against the panel in force at
 /// each (the boundary's panel.ron, then its changes). The boundary's author is not taken
@@ -422,12 +429,9 @@ fn authorship(records: &Records, _today: Date) -> Vec<Finding> {
         if commit.is_boundary() {
             continue;
         }
-        let panel = records
-            .panel_at
-            .get(i)
-            .copied()
-            .flatten()
-            .and_then(|p| records.panels.get(p));
+        // The panel as it stood before the commit: a commit that adds someone to the panel
+        // does not make its own author a member.
+        let panel = records.panel_judging(i);
         let member = panel.and_then(|p| {
             p.members
                 .iter()
@@ -731,6 +735,110 @@ fn reviews(records: &Records, today: Date) -> Vec<Finding> {
                     d.path, d.decision.meeting
                 ),
             ));
+        }
+    }
+    out
+}
+
+/// Whether `email` is an administrator's in `panel`.
+fn administrator(panel: &Panel, email: &str) -> bool {
+    panel
+        .members
+        .iter()
+        .any(|m| m.administrator && m.email.eq_ignore_ascii_case(email))
+}
+
+/// Who someone is to the panel, for a message.
+fn standing(panel: &Panel, person: &Person) -> String {
+    let who = format!("{} <{}>", clean(&person.name), clean(&person.email));
+    match panel
+        .members
+        .iter()
+        .find(|m| m.email.eq_ignore_ascii_case(&person.email))
+    {
+        Some(m) => format!("{who}, a member ({}) but not an administrator", m.id),
+        None => format!("{who}, not a member"),
+    }
+}
+
+/// A list of paths for a message, the first few of a long one.
+fn some_paths<'a>(paths: impl Iterator<Item = &'a str>) -> String {
+    const SHOWN: usize = 5;
+    let all: Vec<&str> = paths.collect();
+    let mut out = all
+        .iter()
+        .take(SHOWN)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if all.len() > SHOWN {
+        out.push_str(&format!(" and {} more", all.len() - SHOWN));
+    }
+    out
+}
+
+/// panel.ron and rubrics/ are changed only by an administrator of the panel as it stood
+/// before the change, who both wrote (author) and committed (committer) it. The commit that
+/// sets the panel up, with no panel before it, is judged by nobody.
+///
+/// In a shallow clone the boundary changes nothing the clone knows, and a commit after it is
+/// judged by the panel at the boundary, as in the whole history.
+fn authority(records: &Records, _today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, commit) in records.commits.iter().enumerate() {
+        if commit.is_boundary() {
+            continue;
+        }
+        let Some(panel) = records.panel_before_commit(i) else {
+            continue;
+        };
+        let by_author = !administrator(panel, &commit.author.email);
+        let by_committer = !administrator(panel, &commit.committer.email);
+        if !by_author && !by_committer {
+            continue;
+        }
+        let who = if by_author {
+            format!("by {}", standing(panel, &commit.author))
+        } else {
+            format!(
+                "written by an administrator but committed by {}",
+                standing(panel, &commit.committer)
+            )
+        };
+        for (prefix, rule, look) in [
+            (
+                "panel.ron",
+                "panel-changed-without-authority",
+                "who was added, removed or given rights, and whether an administrator agreed; later commits by those it added are judged by the panel before it",
+            ),
+            (
+                "rubrics",
+                "rubric-changed-without-authority",
+                "which outcomes, evidence or eligibility rules changed, and which decisions since were checked against them",
+            ),
+        ] {
+            let changed: Vec<&str> = commit
+                .changes
+                .iter()
+                .filter(|c| under(&c.path, prefix))
+                .map(|c| c.path.as_str())
+                .collect();
+            let Some(first) = changed.first() else {
+                continue;
+            };
+            out.push(Finding {
+                rule,
+                level: Level::Error,
+                school: None,
+                year: None,
+                commit: commit.id.clone(),
+                path: Some((*first).to_owned()),
+                message: format!(
+                    "{} was changed {who}, and only an administrator of the panel as it stood before may change it. Look at `git show {} -- {prefix}`: {look}",
+                    some_paths(changed.iter().copied()),
+                    commit.id.short()
+                ),
+            });
         }
     }
     out
@@ -1349,5 +1457,140 @@ mod tests {
         // Not for want of the self-review in a whole history: there it is a finding.
         r.beyond_boundary.clear();
         assert_eq!(rules_of(&r)[0].0, "award-rule-unmet");
+    }
+
+    /// A commit that changes the panel's own files.
+    fn panel_change(n: u32) -> Vec<FileChange> {
+        vec![change("panel.ron", ChangeKind::Modified, Some(11), Some(n))]
+    }
+
+    #[test]
+    fn the_panel_and_rubrics_changed_without_authority() {
+        // The first commit set the panel up, by whoever made it: nobody judges it.
+        let mut r = baseline();
+        r.commits[0].author = person("Sam Stranger", "sam@elsewhere.example.org");
+        r.commits[0].committer = r.commits[0].author.clone();
+        assert_eq!(rules_of(&r), vec![]);
+
+        let mut r = baseline();
+        // An administrator may.
+        push(
+            &mut r,
+            person("Ada Chair", "ada@panel.example.org"),
+            panel_change(13),
+        );
+        // A member who is not an administrator may not, nor someone outside the panel.
+        let member = push(&mut r, nurse(), panel_change(14));
+        let outsider = push(
+            &mut r,
+            person("Sam Stranger", "sam@elsewhere.example.org"),
+            vec![change(
+                "rubrics/mini.ron",
+                ChangeKind::Modified,
+                Some(12),
+                Some(15),
+            )],
+        );
+        // Written by an administrator, committed by someone who is not one.
+        let committed = push(
+            &mut r,
+            person("Ada Chair", "ada@panel.example.org"),
+            panel_change(16),
+        );
+        r.commits.last_mut().unwrap().committer = nurse();
+        assert_eq!(
+            rules_of(&r),
+            vec![
+                (
+                    "panel-changed-without-authority",
+                    Level::Error,
+                    member.short().to_owned()
+                ),
+                (
+                    "rubric-changed-without-authority",
+                    Level::Error,
+                    outsider.short().to_owned()
+                ),
+                (
+                    "panel-changed-without-authority",
+                    Level::Error,
+                    committed.short().to_owned()
+                ),
+            ]
+        );
+        let found = audit(&r, today());
+        assert!(found[0].message.contains(
+            "Ben Nurse <ben@panel.example.org>, a member (nurse) but not an administrator"
+        ));
+        assert!(
+            found[1]
+                .message
+                .contains("Sam Stranger <sam@elsewhere.example.org>, not a member")
+        );
+        assert!(
+            found[2]
+                .message
+                .contains("written by an administrator but committed by Ben Nurse")
+        );
+        assert!(
+            found
+                .iter()
+                .all(|f| f.school.is_none() && f.message.contains("Look at"))
+        );
+    }
+
+    #[test]
+    fn someone_added_to_the_panel_is_judged_by_the_panel_before() {
+        // Sam adds himself to the panel, as an administrator, and publishes a meeting in the
+        // same commit: the panel before him judges both.
+        let mut r = baseline();
+        let mut packed = panel();
+        packed.members.push(crate::model::Member {
+            id: "sam".parse().unwrap(),
+            name: "Sam Stranger".into(),
+            email: "sam@elsewhere.example.org".into(),
+            role: crate::model::Role::Other,
+            organisation: String::new(),
+            affiliations: Vec::new(),
+            administrator: true,
+        });
+        r.panels.push(packed.into());
+        let mut changes = panel_change(13);
+        changes.push(change(
+            "meetings/2026-01-14.ron",
+            ChangeKind::Added,
+            None,
+            Some(33),
+        ));
+        let both = push(
+            &mut r,
+            person("Sam Stranger", "sam@elsewhere.example.org"),
+            changes,
+        );
+        *r.panel_at.last_mut().unwrap() = Some(1);
+        assert_eq!(
+            rules_of(&r),
+            vec![
+                ("not-a-member", Level::Error, both.short().to_owned()),
+                (
+                    "panel-changed-without-authority",
+                    Level::Error,
+                    both.short().to_owned()
+                ),
+            ]
+        );
+        // The commit after it is his as a member.
+        push(
+            &mut r,
+            person("Sam Stranger", "sam@elsewhere.example.org"),
+            vec![change(
+                "meetings/2026-01-14.ron",
+                ChangeKind::Modified,
+                Some(33),
+                Some(34),
+            )],
+        );
+        *r.panel_before.last_mut().unwrap() = Some(1);
+        assert_eq!(rules_of(&r).len(), 2);
     }
 }

@@ -1,0 +1,356 @@
+//! The audit against plain git: each way of fooling it with ordinary commits is made on
+//! purpose on the demo, and must be found with its rule, the commit that did it, and the
+//! school and year concerned. Every commit here is dated on purpose; decisions and meeting
+//! records are written as `kitemark … --dry-run` prints them, then committed with git.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{APOLOGIES, PRESENT, Sandbox, assert_exit, items, stdout};
+use serde_json::Value;
+
+type Who = (&'static str, &'static str);
+
+/// The chair, an administrator.
+const ROSALIND: Who = (
+    "Rosalind Adeyemi",
+    "rosalind.adeyemi@hertfordshire-cc.example.org",
+);
+/// An administrator.
+const TOM: Who = (
+    "Tom Whitlock",
+    "tom.whitlock@herts-publichealth.example.org",
+);
+/// A member who is not an administrator, and who sends apologies to the meeting.
+const SIMRAN: Who = ("Simran Kaur", "simran.kaur@hct-nhs.example.org");
+/// Not on the panel.
+const MALLORY: Who = ("Mallory Price", "mallory.price@elsewhere.example.org");
+
+/// The demo's upcoming meeting, and the times of its day.
+const MEETING: &str = "2026-12-02";
+const NINE_THIRTY: &str = "2026-12-02T09:30:00+00:00";
+const TEN: &str = "2026-12-02T10:00:00+00:00";
+const ELEVEN: &str = "2026-12-02T11:00:00+00:00";
+/// A day on which nothing in the demo is overdue yet.
+const ON: &str = "2026-11-22";
+
+fn git_text(sandbox: &Sandbox, repo: &Path, args: &[&str]) -> String {
+    String::from_utf8(sandbox.git(repo, args).stdout)
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
+/// What `kitemark … --dry-run` prints: the path, the file and the commit message.
+fn dry_run(sandbox: &Sandbox, repo: &Path, args: &[&str]) -> (String, String, String) {
+    let mut all = args.to_vec();
+    all.extend(["--repo", repo.to_str().unwrap(), "--dry-run"]);
+    let out = sandbox.kitemark(&all);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    let (path, rest) = text.split_once("\n\n").unwrap();
+    let end = rest.find("\n)\n").unwrap() + 3;
+    (
+        path.trim().to_owned(),
+        rest[..end].to_owned(),
+        format!("{}\n", rest[end..].trim()),
+    )
+}
+
+/// Writes `files` and commits them with `message`, as `who` at `date`: the new commit.
+fn commit_at(
+    sandbox: &Sandbox,
+    repo: &Path,
+    who: Who,
+    date: &str,
+    files: &[(&str, &str)],
+    message: &str,
+) -> String {
+    for (path, text) in files {
+        let target = repo.join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, text).unwrap();
+    }
+    let mut add = vec!["add", "--"];
+    add.extend(files.iter().map(|(p, _)| *p));
+    sandbox.git_at(repo, who, date, &add);
+    let file = sandbox.path("message.txt");
+    std::fs::write(&file, message).unwrap();
+    sandbox.git_at(
+        repo,
+        who,
+        date,
+        &["commit", "-q", "-F", file.to_str().unwrap()],
+    );
+    git_text(sandbox, repo, &["rev-parse", "HEAD"])
+}
+
+/// The attendance of the demo's upcoming meeting, as `kitemark meeting` would record it.
+fn attendance(sandbox: &Sandbox, repo: &Path, present: &[&str]) -> (String, String, String) {
+    let mut args = vec!["meeting", MEETING, "--chair", "r-adeyemi"];
+    for m in present {
+        args.extend(["--present", m]);
+    }
+    for m in APOLOGIES {
+        args.extend(["--apologies", m]);
+    }
+    dry_run(sandbox, repo, &args)
+}
+
+/// The demo on the morning of its meeting: attendance recorded by the chair at half past
+/// nine.
+fn meeting_day(sandbox: &Sandbox) -> PathBuf {
+    let repo = sandbox.demo();
+    let (path, file, message) = attendance(sandbox, &repo, &PRESENT);
+    commit_at(
+        sandbox,
+        &repo,
+        ROSALIND,
+        NINE_THIRTY,
+        &[(&path, &file)],
+        &message,
+    );
+    repo
+}
+
+/// A decision on an agenda item as `kitemark decide` would record it, with `extra` options.
+fn decision(
+    sandbox: &Sandbox,
+    repo: &Path,
+    item: &[&str],
+    recorder: &str,
+    extra: &[&str],
+) -> (String, String, String) {
+    let mut args = vec!["decide"];
+    args.extend(item);
+    args.extend([
+        "--recorder",
+        recorder,
+        "--feedback",
+        "Discussed at the meeting.",
+    ]);
+    args.extend(extra);
+    dry_run(sandbox, repo, &args)
+}
+
+/// A decision recorded properly, by its recorder at `date`.
+fn decide_at(sandbox: &Sandbox, repo: &Path, item: &[&str], who: Who, date: &str) -> String {
+    let recorder = if who == TOM {
+        "t-whitlock"
+    } else {
+        "r-adeyemi"
+    };
+    let (path, file, message) = decision(sandbox, repo, item, recorder, &[]);
+    commit_at(sandbox, repo, who, date, &[(&path, &file)], &message)
+}
+
+fn audit(sandbox: &Sandbox, repo: &Path) -> (i32, Value) {
+    let out = sandbox.kitemark(&[
+        "audit",
+        "--repo",
+        repo.to_str().unwrap(),
+        "--on",
+        ON,
+        "--format",
+        "json",
+    ]);
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    (out.status.code().unwrap(), json)
+}
+
+/// The findings of a rule.
+fn of<'a>(json: &'a Value, rule: &str) -> Vec<&'a Value> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+/// The one finding of a rule, which must name `commit`, and the school and year given.
+fn the<'a>(json: &'a Value, rule: &str, commit: &str, school: Option<(&str, &str)>) -> &'a Value {
+    let found = of(json, rule);
+    assert_eq!(found.len(), 1, "one {rule}: {json:#}");
+    let f = found[0];
+    assert_eq!(f["commit"], commit, "{f:#}");
+    match school {
+        Some((s, y)) => {
+            assert_eq!(f["school"], s, "{f:#}");
+            assert_eq!(f["year"], y, "{f:#}");
+        }
+        None => assert!(f["school"].is_null() && f["year"].is_null(), "{f:#}"),
+    }
+    if !["not-a-member", "member-absent"].contains(&rule) {
+        assert!(
+            f["message"].as_str().unwrap().contains("Look at"),
+            "an auditor is told what to look at: {f:#}"
+        );
+    }
+    f
+}
+
+/// The errors, as (rule, commit).
+fn errors(json: &Value) -> Vec<(String, String)> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["level"] == "error")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["commit"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn message(f: &Value) -> &str {
+    f["message"].as_str().unwrap()
+}
+
+/// Three members who do not exist, from three agencies, in panel.ron's list.
+fn with_fake_members(panel: &str, ids: &[&str]) -> String {
+    let roles = ["PublicHealthNursing", "EducationalPsychology", "Dspl"];
+    let fakes: String = ids
+        .iter()
+        .zip(roles)
+        .map(|(id, role)| {
+            format!(
+                "        (\n            id: \"{id}\",\n            name: \"{id}\",\n            email: \"{id}@elsewhere.example.org\",\n            role: {role},\n        ),\n"
+            )
+        })
+        .collect();
+    let end = panel.rfind("    ],\n)").unwrap();
+    format!("{}{fakes}{}", &panel[..end], &panel[end..])
+}
+
+#[test]
+fn a_meeting_day_recorded_properly_is_clean() {
+    let sandbox = Sandbox::new();
+    let repo = meeting_day(&sandbox);
+    decide_at(&sandbox, &repo, &items::LITTLE_ACORNS, ROSALIND, TEN);
+    decide_at(&sandbox, &repo, &items::NORTH_VALE, TOM, ELEVEN);
+    let (code, json) = audit(&sandbox, &repo);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["errors"], 0, "{json:#}");
+    assert!(
+        of(&json, "decision-without-trailers").is_empty(),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn the_panel_and_rubrics_changed_by_someone_without_authority() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    // Someone outside the panel adds three members from three agencies, who then make up
+    // the quorum of a meeting and an award.
+    let fakes = ["f-one", "f-two", "f-three"];
+    let panel = with_fake_members(
+        &std::fs::read_to_string(repo.join("panel.ron")).unwrap(),
+        &fakes,
+    );
+    let packed = commit_at(
+        &sandbox,
+        &repo,
+        MALLORY,
+        "2026-11-30T12:00:00+00:00",
+        &[("panel.ron", &panel)],
+        "Update the member list",
+    );
+    // A member who is not an administrator drops the rubric's evidence rules.
+    let rubric_path = "rubrics/hymh-kitemark.ron";
+    let rubric = std::fs::read_to_string(repo.join(rubric_path)).unwrap();
+    let (start, end) = (
+        rubric.find("    evidence_rules: [").unwrap(),
+        rubric.find("    eligibility_rules: [").unwrap(),
+    );
+    let loosened = format!(
+        "{}    evidence_rules: [],\n{}",
+        &rubric[..start],
+        &rubric[end..]
+    );
+    let rules_dropped = commit_at(
+        &sandbox,
+        &repo,
+        SIMRAN,
+        "2026-11-30T13:00:00+00:00",
+        &[(rubric_path, &loosened)],
+        "Simplify the rubric",
+    );
+    // An administrator's change to a rubric is not a finding.
+    let retitled = loosened.replace(
+        "title: \"Healthy Young Minds in Herts Kitemark\"",
+        "title: \"Healthy Young Minds in Herts Kitemark (2026)\"",
+    );
+    commit_at(
+        &sandbox,
+        &repo,
+        TOM,
+        "2026-11-30T14:00:00+00:00",
+        &[(rubric_path, &retitled)],
+        "Name the rubric's edition",
+    );
+    let mut present = vec!["r-adeyemi"];
+    present.extend(fakes);
+    let (meeting, file, text) = attendance(&sandbox, &repo, &present);
+    commit_at(
+        &sandbox,
+        &repo,
+        ROSALIND,
+        NINE_THIRTY,
+        &[(&meeting, &file)],
+        &text,
+    );
+    let (path, file, text) = decision(&sandbox, &repo, &items::LITTLE_ACORNS, "r-adeyemi", &[]);
+    commit_at(&sandbox, &repo, ROSALIND, TEN, &[(&path, &file)], &text);
+
+    let (code, json) = audit(&sandbox, &repo);
+    assert_eq!(code, 1, "{json:#}");
+    let f = the(&json, "panel-changed-without-authority", &packed, None);
+    assert_eq!(f["path"], "panel.ron");
+    assert!(
+        message(f).contains("Mallory Price <mallory.price@elsewhere.example.org>, not a member"),
+        "{f:#}"
+    );
+    let f = the(
+        &json,
+        "rubric-changed-without-authority",
+        &rules_dropped,
+        None,
+    );
+    assert_eq!(f["path"], rubric_path);
+    assert!(
+        message(f).contains("a member (s-kaur) but not an administrator"),
+        "{f:#}"
+    );
+    // Nothing else: the award itself keeps the rules of the panel it was made under.
+    assert_eq!(errors(&json).len(), 2, "{json:#}");
+}
+
+#[test]
+fn someone_added_to_the_panel_in_the_commit_that_uses_it_is_not_a_member() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    let panel = std::fs::read_to_string(repo.join("panel.ron")).unwrap();
+    let me = "        (\n            id: \"m-price\",\n            name: \"Mallory Price\",\n            email: \"mallory.price@elsewhere.example.org\",\n            role: Other,\n            administrator: true,\n        ),\n";
+    let end = panel.rfind("    ],\n)").unwrap();
+    let panel = format!("{}{me}{}", &panel[..end], &panel[end..]);
+    let (meeting, file, message) = attendance(&sandbox, &repo, &PRESENT);
+    let both = commit_at(
+        &sandbox,
+        &repo,
+        MALLORY,
+        NINE_THIRTY,
+        &[("panel.ron", &panel), (&meeting, &file)],
+        &message,
+    );
+    let (code, json) = audit(&sandbox, &repo);
+    assert_eq!(code, 1, "{json:#}");
+    let f = the(&json, "not-a-member", &both, None);
+    assert_eq!(f["path"], meeting.as_str());
+    the(&json, "panel-changed-without-authority", &both, None);
+}
