@@ -354,3 +354,28 @@ fn someone_added_to_the_panel_in_the_commit_that_uses_it_is_not_a_member() {
     assert_eq!(f["path"], meeting.as_str());
     the(&json, "panel-changed-without-authority", &both, None);
 }
+
+#[test]
+fn trailers_that_disagree_with_the_decision() {
+    let sandbox = Sandbox::new();
+    let repo = meeting_day(&sandbox);
+    let mut item = items::LITTLE_ACORNS.to_vec();
+    item[5] = "not-awarded";
+    let (path, file, text) = decision(&sandbox, &repo, &item, "r-adeyemi", &[]);
+    assert!(text.contains("Outcome: not-awarded"), "{text}");
+    let text = text.replace("not-awarded", "awarded");
+    let commit = commit_at(&sandbox, &repo, ROSALIND, TEN, &[(&path, &file)], &text);
+    let (code, json) = audit(&sandbox, &repo);
+    assert_eq!(code, 1, "{json:#}");
+    let f = the(
+        &json,
+        "decision-trailers-disagree",
+        &commit,
+        Some(("little-acorns-nursery", "2026-27")),
+    );
+    assert!(
+        message(f).contains("Outcome: awarded but the file says not-awarded"),
+        "{f:#}"
+    );
+    assert_eq!(errors(&json).len(), 1, "{json:#}");
+}

@@ -15,7 +15,7 @@ use jiff::civil::Date;
 
 use super::{Finding, Level};
 use crate::model::decide::conflicts;
-use crate::model::history::{ChangeKind, Person, RecordedDecision, Records, under};
+use crate::model::history::{ChangeKind, CommitInfo, Person, RecordedDecision, Records, under};
 use crate::model::layout::{Classified, PanelPath, classify};
 use crate::model::lifecycle::{AwardStatus, DecisionRecord, award_states};
 use crate::model::rubric::Effect;
@@ -32,7 +32,7 @@ pub struct Rule {
 }
 
 /// Every rule, in the order SPEC §5 lists them.
-pub const ALL: [Rule; 9] = [
+pub const ALL: [Rule; 10] = [
     Rule {
         id: "submission-changed-after-decision",
         description: "a decision whose submission files differ from the submission's current version",
@@ -77,6 +77,11 @@ pub const ALL: [Rule; 9] = [
         id: "panel-changed-without-authority / rubric-changed-without-authority",
         description: "a change to panel.ron or rubrics/ by someone who was not an administrator of the panel as it stood before",
         check: authority,
+    },
+    Rule {
+        id: "decision-trailers-disagree / decision-without-trailers",
+        description: "a decision commit's trailers that disagree with its file (none at all: a note)",
+        check: trailers,
     },
 ];
 
@@ -740,6 +745,11 @@ fn reviews(records: &Records, today: Date) -> Vec<Finding> {
     out
 }
 
+/// The commit that recorded a decision, where the history holds it.
+fn recorded_in<'r>(records: &'r Records, d: &RecordedDecision) -> Option<&'r CommitInfo> {
+    d.commit().and_then(|c| records.commit(c))
+}
+
 /// Whether `email` is an administrator's in `panel`.
 fn administrator(panel: &Panel, email: &str) -> bool {
     panel
@@ -844,6 +854,141 @@ fn authority(records: &Records, _today: Date) -> Vec<Finding> {
     out
 }
 
+/// The trailers of a decision's commit must say what its file says: each of `Outcome`,
+/// `Meeting`, `School`, `Year`, `Kind`, `Recorder`, `Participants`, `Supersedes` and
+/// `Submission-Commit` that the message has, and `Present` against the meeting's record the
+/// decision was judged by. A trailer left out is not an error (a commit made by hand has
+/// none); a commit with none at all is a note, since nothing in its message can be checked.
+///
+/// Not checked for a decision recorded before a shallow clone's boundary: its commit is
+/// beyond the clone.
+fn trailers(records: &Records, _today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for d in &records.decisions {
+        let Some(commit) = recorded_in(records, d) else {
+            continue;
+        };
+        if commit.trailers.is_empty() {
+            out.push(finding(
+                "decision-without-trailers",
+                Level::Note,
+                d,
+                &commit.id,
+                format!(
+                    "{} recorded {} with no trailers (Outcome, Meeting, Participants, …): it was committed by hand, not by kitemark. Look at `git show {}` and check the file against the meeting's minutes",
+                    commit.id.short(),
+                    d.path,
+                    commit.id.short()
+                ),
+            ));
+            continue;
+        }
+        let wrong: Vec<String> = commit
+            .trailers
+            .iter()
+            .filter_map(|(key, value)| {
+                let (expected, said) = trailer_disagrees(d, key, value.trim())?;
+                Some(format!(
+                    "{key}: {} but {said} {}",
+                    clean(value),
+                    clean(&expected)
+                ))
+            })
+            .collect();
+        if wrong.is_empty() {
+            continue;
+        }
+        out.push(finding(
+            "decision-trailers-disagree",
+            Level::Error,
+            d,
+            &commit.id,
+            format!(
+                "the message of {} disagrees with {}: {}. Look at `git show {}`: whoever reads the history by its trailers (git log, git interpret-trailers) is told something the decision does not say",
+                commit.id.short(),
+                d.path,
+                wrong.join("; "),
+                commit.id.short()
+            ),
+        ));
+    }
+    out
+}
+
+/// Whether lists of member ids, one as a trailer writes it, name the same members.
+fn same_members<'a>(trailer: &str, ids: impl Iterator<Item = &'a MemberId>) -> bool {
+    let mut said: Vec<&str> = trailer
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect();
+    let mut there: Vec<&str> = ids.map(MemberId::as_str).collect();
+    for list in [&mut said, &mut there] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    said == there
+}
+
+fn list(ids: &[MemberId]) -> String {
+    ids.iter()
+        .map(MemberId::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a decision's file says where one of its commit's trailers says otherwise, and whose
+/// word that is ("the file says", or the meeting's record's); `None` when they agree or the
+/// trailer is not one kitemark writes about the decision. Compared without building text, as
+/// most trailers agree.
+fn trailer_disagrees(
+    d: &RecordedDecision,
+    key: &str,
+    value: &str,
+) -> Option<(String, &'static str)> {
+    let decision = &d.decision;
+    let file = "the file says";
+    let is = |name: &str| key.eq_ignore_ascii_case(name);
+    if is("Outcome") {
+        (value != decision.outcome.as_str()).then(|| (decision.outcome.to_string(), file))
+    } else if is("Meeting") {
+        (value.parse::<Date>().ok() != Some(decision.meeting))
+            .then(|| (decision.meeting.to_string(), file))
+    } else if is("School") {
+        (value != decision.school.as_str()).then(|| (decision.school.to_string(), file))
+    } else if is("Year") {
+        (value.parse::<AcademicYear>().ok() != Some(decision.year))
+            .then(|| (decision.year.to_string(), file))
+    } else if is("Kind") {
+        (value != decision.kind.as_str()).then(|| (decision.kind.to_string(), file))
+    } else if is("Recorder") {
+        (value != decision.recorder.as_str()).then(|| (decision.recorder.to_string(), file))
+    } else if is("Supersedes") {
+        (decision.supersedes.as_deref() != Some(value)).then(|| {
+            (
+                decision
+                    .supersedes
+                    .clone()
+                    .unwrap_or_else(|| "nothing".to_owned()),
+                file,
+            )
+        })
+    } else if is("Submission-Commit") {
+        let named = decision.made_on.as_ref().map(|m| m.commit.as_str());
+        (!named.is_some_and(|c| c.eq_ignore_ascii_case(value)))
+            .then(|| (named.unwrap_or("no commit").to_owned(), file))
+    } else if is("Participants") {
+        (!same_members(value, decision.participants.iter()))
+            .then(|| (list(&decision.participants), file))
+    } else if is("Present") {
+        let meeting = d.meeting.as_ref()?;
+        (!same_members(value, meeting.present.iter()))
+            .then(|| (list(&meeting.present), "the meeting's record said"))
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! Each rule against a small history that keeps every rule (the baseline audits clean),
@@ -896,6 +1041,27 @@ mod tests {
             boundary: None,
             follows: None,
         }
+    }
+
+    /// The trailers kitemark writes for the baseline's decision (all of them, or those that
+    /// say which decision it is, so that breaking the file in one way breaks one rule).
+    fn decision_trailers(all: bool) -> Vec<(String, String)> {
+        let mut out = vec![
+            ("School", "oak".to_owned()),
+            ("Year", "2025-26".to_owned()),
+            ("Recorder", "nurse".to_owned()),
+        ];
+        if all {
+            out.extend([
+                ("Outcome", "awarded".to_owned()),
+                ("Meeting", "2025-11-12".to_owned()),
+                ("Kind", "initial".to_owned()),
+                ("Present", "chair, nurse, psych, head".to_owned()),
+                ("Participants", "psych, chair, nurse".to_owned()),
+                ("Submission-Commit", id(2).to_string()),
+            ]);
+        }
+        out.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
     }
 
     fn panel() -> Panel {
@@ -981,6 +1147,8 @@ mod tests {
                 vec![change(DECISION, ChangeKind::Added, None, Some(41))],
             ),
         ];
+        let mut commits = commits;
+        commits[3].trailers = decision_trailers(false);
         let decision = decision();
         let mut head = Catalog {
             panel: panel(),
@@ -1592,5 +1760,53 @@ mod tests {
         );
         *r.panel_before.last_mut().unwrap() = Some(1);
         assert_eq!(rules_of(&r).len(), 2);
+    }
+
+    #[test]
+    fn trailers_that_disagree_with_the_file() {
+        // All of kitemark's trailers, participants in another order: clean.
+        let mut r = baseline();
+        r.commits[3].trailers = decision_trailers(true);
+        assert_eq!(rules_of(&r), vec![]);
+
+        let mut r = baseline();
+        r.commits[3].trailers = decision_trailers(true);
+        r.decisions[0].decision.outcome = "not-awarded".parse().unwrap();
+        r.decisions[0].decision.made_on.as_mut().unwrap().commit = id(3);
+        let found = audit(&r, today());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].rule, "decision-trailers-disagree");
+        assert_eq!(found[0].commit, id(4));
+        assert!(
+            found[0]
+                .message
+                .contains("Outcome: awarded but the file says not-awarded")
+        );
+        assert!(found[0].message.contains(&format!(
+            "Submission-Commit: {} but the file says {}",
+            id(2),
+            id(3)
+        )));
+
+        // Present, against the meeting's record the decision was judged by.
+        let mut r = baseline();
+        r.commits[3].trailers = decision_trailers(true);
+        Arc::make_mut(r.decisions[0].meeting.as_mut().unwrap())
+            .present
+            .retain(|m| m != "head");
+        let found = audit(&r, today());
+        assert!(found[0].message.contains("Present: chair, nurse, psych, head but the meeting's record said chair, nurse, psych"), "{found:?}");
+
+        // None at all: a note.
+        let mut r = baseline();
+        r.commits[3].trailers.clear();
+        assert_eq!(
+            rules_of(&r),
+            vec![(
+                "decision-without-trailers",
+                Level::Note,
+                id(4).short().to_owned()
+            )]
+        );
     }
 }
