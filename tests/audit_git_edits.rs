@@ -356,6 +356,53 @@ fn someone_added_to_the_panel_in_the_commit_that_uses_it_is_not_a_member() {
 }
 
 #[test]
+fn an_absent_member_who_moves_herself_to_present_in_her_decision_commit() {
+    let sandbox = Sandbox::new();
+    let repo = meeting_day(&sandbox);
+    // She sent apologies: kitemark would refuse her, so the file is written by hand from one
+    // it would write for the chair.
+    let (path, file, _) = decision(&sandbox, &repo, &items::KINGSMEAD, "r-adeyemi", &[]);
+    let file = file
+        .replace("recorder: \"r-adeyemi\"", "recorder: \"s-kaur\"")
+        .replace(
+            "participants: [\n",
+            "participants: [\n        \"s-kaur\",\n",
+        );
+    let meeting_path = format!("meetings/{MEETING}.ron");
+    let meeting = std::fs::read_to_string(repo.join(&meeting_path))
+        .unwrap()
+        .replace("present: [\n", "present: [\n        \"s-kaur\",\n")
+        .replace(
+            "        \"s-kaur\",\n        \"d-hughes\",",
+            "        \"d-hughes\",",
+        );
+    assert!(meeting.contains("\"s-kaur\""));
+    let commit = commit_at(
+        &sandbox,
+        &repo,
+        SIMRAN,
+        TEN,
+        &[(&path, &file), (&meeting_path, &meeting)],
+        "Decision: kingsmead-sixth-form 2026-27 resubmission: awarded",
+    );
+    let (code, json) = audit(&sandbox, &repo);
+    assert_eq!(code, 1, "{json:#}");
+    let kingsmead = Some(("kingsmead-sixth-form", "2026-27"));
+    let f = the(&json, "decision-commit-not-alone", &commit, kingsmead);
+    assert!(message(f).contains(&meeting_path), "{f:#}");
+    // Her attendance is read from the meeting's record as it stood before her commit.
+    let absent = of(&json, "member-absent");
+    assert_eq!(absent.len(), 2, "recorded and took part: {json:#}");
+    for f in absent {
+        assert_eq!(f["commit"], commit.as_str());
+        assert!(message(f).contains("Simran Kaur (s-kaur)"), "{f:#}");
+        assert!(message(f).contains("sent apologies"), "{f:#}");
+    }
+    // Written by hand: its message has no trailers to check.
+    assert_eq!(of(&json, "decision-without-trailers")[0]["level"], "note");
+}
+
+#[test]
 fn trailers_that_disagree_with_the_decision() {
     let sandbox = Sandbox::new();
     let repo = meeting_day(&sandbox);

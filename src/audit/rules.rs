@@ -32,7 +32,7 @@ pub struct Rule {
 }
 
 /// Every rule, in the order SPEC §5 lists them.
-pub const ALL: [Rule; 10] = [
+pub const ALL: [Rule; 11] = [
     Rule {
         id: "submission-changed-after-decision",
         description: "a decision whose submission files differ from the submission's current version",
@@ -77,6 +77,11 @@ pub const ALL: [Rule; 10] = [
         id: "panel-changed-without-authority / rubric-changed-without-authority",
         description: "a change to panel.ron or rubrics/ by someone who was not an administrator of the panel as it stood before",
         check: authority,
+    },
+    Rule {
+        id: "decision-commit-not-alone",
+        description: "a decision's commit that changes anything but its own file",
+        check: decision_commit_alone,
     },
     Rule {
         id: "decision-trailers-disagree / decision-without-trailers",
@@ -850,6 +855,45 @@ fn authority(records: &Records, _today: Date) -> Vec<Finding> {
                 ),
             });
         }
+    }
+    out
+}
+
+/// A decision's commit holds its decision file and nothing else: what else it changed was
+/// changed under the decision's name (the rules about the decision read the files as they
+/// stood before it).
+///
+/// Not checked for a decision recorded before a shallow clone's boundary: its commit is
+/// beyond the clone.
+fn decision_commit_alone(records: &Records, _today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for d in &records.decisions {
+        let Some(commit) = recorded_in(records, d) else {
+            continue;
+        };
+        let others: Vec<&str> = commit
+            .changes
+            .iter()
+            .map(|c| c.path.as_str())
+            .filter(|p| *p != d.path)
+            .chain(d.changed_elsewhere.iter().map(String::as_str))
+            .collect();
+        if others.is_empty() {
+            continue;
+        }
+        out.push(finding(
+            "decision-commit-not-alone",
+            Level::Error,
+            d,
+            &commit.id,
+            format!(
+                "{} recorded {} and also changed {}; a decision's commit holds only its own file. Look at `git show --stat {}`: the other changes were made under the decision's name, and the audit judges the decision by the files as they stood before them",
+                commit.id.short(),
+                d.path,
+                some_paths(others.into_iter()),
+                commit.id.short()
+            ),
+        ));
     }
     out
 }
@@ -1760,6 +1804,29 @@ mod tests {
         );
         *r.panel_before.last_mut().unwrap() = Some(1);
         assert_eq!(rules_of(&r).len(), 2);
+    }
+
+    #[test]
+    fn a_decision_commit_that_changes_more_than_its_file() {
+        let mut r = baseline();
+        r.commits[3].changes.push(change(
+            "meetings/2025-11-12.ron",
+            ChangeKind::Modified,
+            Some(31),
+            Some(32),
+        ));
+        r.decisions[0].changed_elsewhere = vec!["README.md".into()];
+        let found = audit(&r, today());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].rule, "decision-commit-not-alone");
+        assert_eq!(found[0].commit, id(4));
+        assert_eq!(found[0].school, Some("oak".parse().unwrap()));
+        assert!(
+            found[0]
+                .message
+                .contains("also changed meetings/2025-11-12.ron, README.md"),
+            "{found:?}"
+        );
     }
 
     #[test]
