@@ -32,6 +32,8 @@ const MEETING: &str = "2026-12-02";
 const NINE_THIRTY: &str = "2026-12-02T09:30:00+00:00";
 const TEN: &str = "2026-12-02T10:00:00+00:00";
 const ELEVEN: &str = "2026-12-02T11:00:00+00:00";
+const NEXT_DAY: &str = "2026-12-03T10:00:00+00:00";
+
 /// A day on which nothing in the demo is overdue yet.
 const ON: &str = "2026-11-22";
 
@@ -400,6 +402,84 @@ fn an_absent_member_who_moves_herself_to_present_in_her_decision_commit() {
     }
     // Written by hand: its message has no trailers to check.
     assert_eq!(of(&json, "decision-without-trailers")[0]["level"], "note");
+}
+
+#[test]
+fn a_meeting_record_edited_after_decisions_cite_it() {
+    let sandbox = Sandbox::new();
+    let repo = meeting_day(&sandbox);
+    let acorns = decide_at(&sandbox, &repo, &items::LITTLE_ACORNS, ROSALIND, TEN);
+    // Maeve O'Connell declared a conflict for North Vale: she takes no part.
+    let vale = decide_at(&sandbox, &repo, &items::NORTH_VALE, TOM, ELEVEN);
+    // The next day: Simran Kaur moved from apologies to present, the conflict removed.
+    let meeting_path = format!("meetings/{MEETING}.ron");
+    let text = std::fs::read_to_string(repo.join(&meeting_path)).unwrap();
+    let start = text.find("    conflicts: [").unwrap();
+    let end = text.find("    agenda: [").unwrap();
+    let edited = format!("{}    conflicts: [],\n{}", &text[..start], &text[end..])
+        .replace("present: [\n", "present: [\n        \"s-kaur\",\n")
+        .replace(
+            "        \"s-kaur\",\n        \"d-hughes\",",
+            "        \"d-hughes\",",
+        );
+    let edit = commit_at(
+        &sandbox,
+        &repo,
+        ROSALIND,
+        NEXT_DAY,
+        &[(&meeting_path, &edited)],
+        "Correct the attendance",
+    );
+    let (code, json) = audit(&sandbox, &repo);
+    assert_eq!(code, 1, "{json:#}");
+    let found = of(&json, "meeting-changed-after-decision");
+    assert_eq!(found.len(), 2, "one for each decision: {json:#}");
+    for (f, (school, recorded)) in found.iter().zip([
+        ("little-acorns-nursery", &acorns),
+        ("north-vale-esc", &vale),
+    ]) {
+        assert_eq!(f["commit"], edit.as_str(), "{f:#}");
+        assert_eq!(f["school"], school, "{f:#}");
+        assert_eq!(f["year"], "2026-27", "{f:#}");
+        let m = message(f);
+        for said in [
+            "added to present: Simran Kaur (s-kaur)",
+            "removed from apologies: Simran Kaur (s-kaur)",
+            "the declared conflict of Maeve O'Connell (m-oconnell) for north-vale-esc",
+            &format!("recorded in {}", &recorded[..7]),
+            "Look at",
+        ] {
+            assert!(m.contains(said), "{said:?} in {m}");
+        }
+    }
+    // The decisions are still judged by the record as it stood when each was made.
+    assert_eq!(errors(&json).len(), 2, "{json:#}");
+
+    // Only the notes changed afterwards: a note, and the history stays clean.
+    let sandbox = Sandbox::new();
+    let repo = meeting_day(&sandbox);
+    decide_at(&sandbox, &repo, &items::LITTLE_ACORNS, ROSALIND, TEN);
+    let text = std::fs::read_to_string(repo.join(&meeting_path))
+        .unwrap()
+        .replace("notes: \"\"", "notes: \"Lunch was provided.\"");
+    let noted = commit_at(
+        &sandbox,
+        &repo,
+        ROSALIND,
+        NEXT_DAY,
+        &[(&meeting_path, &text)],
+        "Add the notes",
+    );
+    let (code, json) = audit(&sandbox, &repo);
+    assert_eq!(code, 0, "{json:#}");
+    let f = the(
+        &json,
+        "meeting-amended-after-decision",
+        &noted,
+        Some(("little-acorns-nursery", "2026-27")),
+    );
+    assert_eq!(f["level"], "note");
+    assert!(message(f).contains("the notes changed"), "{f:#}");
 }
 
 #[test]

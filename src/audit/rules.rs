@@ -21,7 +21,7 @@ use crate::model::lifecycle::{AwardStatus, DecisionRecord, award_states};
 use crate::model::rubric::Effect;
 use crate::model::rules::{eligibility_checks, evidence_checks};
 use crate::model::text::sanitize_inline;
-use crate::model::{AcademicYear, MemberId, Panel, SchoolId};
+use crate::model::{AcademicYear, Meeting, MemberId, ObjectId, Panel, SchoolId};
 
 /// A rule of the audit.
 pub struct Rule {
@@ -32,7 +32,7 @@ pub struct Rule {
 }
 
 /// Every rule, in the order SPEC §5 lists them.
-pub const ALL: [Rule; 11] = [
+pub const ALL: [Rule; 12] = [
     Rule {
         id: "submission-changed-after-decision",
         description: "a decision whose submission files differ from the submission's current version",
@@ -82,6 +82,11 @@ pub const ALL: [Rule; 11] = [
         id: "decision-commit-not-alone",
         description: "a decision's commit that changes anything but its own file",
         check: decision_commit_alone,
+    },
+    Rule {
+        id: "meeting-changed-after-decision / meeting-amended-after-decision",
+        description: "a meeting's record changed after a decision cited it (only its agenda, location or notes: a note)",
+        check: meeting_changed,
     },
     Rule {
         id: "decision-trailers-disagree / decision-without-trailers",
@@ -898,6 +903,171 @@ fn decision_commit_alone(records: &Records, _today: Date) -> Vec<Finding> {
     out
 }
 
+/// What changed between two versions of a meeting's record, and whether any of it touches
+/// who was there, who chaired or who was conflicted (or the date): what a decision's
+/// legitimacy rests on.
+fn meeting_differences(old: &Meeting, new: &Meeting, panel: Option<&Panel>) -> (bool, Vec<String>) {
+    let names = |ids: Vec<&MemberId>| {
+        ids.into_iter()
+            .map(|id| member_name(panel, id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    fn gone<'m>(a: &'m [MemberId], b: &[MemberId]) -> Vec<&'m MemberId> {
+        a.iter().filter(|m| !b.contains(m)).collect()
+    }
+    let mut serious = Vec::new();
+    if old.date != new.date {
+        serious.push(format!(
+            "its date changed from {} to {}",
+            old.date, new.date
+        ));
+    }
+    if old.chair != new.chair {
+        serious.push(format!(
+            "the chair changed from {} to {}",
+            member_name(panel, &old.chair),
+            member_name(panel, &new.chair)
+        ));
+    }
+    for (list, before, after) in [
+        ("present", &old.present, &new.present),
+        ("apologies", &old.apologies, &new.apologies),
+    ] {
+        let added = gone(after, before);
+        if !added.is_empty() {
+            serious.push(format!("added to {list}: {}", names(added)));
+        }
+        let removed = gone(before, after);
+        if !removed.is_empty() {
+            serious.push(format!("removed from {list}: {}", names(removed)));
+        }
+    }
+    for c in &old.conflicts {
+        match new.declared_conflict(&c.member, &c.school) {
+            None => serious.push(format!(
+                "the declared conflict of {} for {} ({}) was removed",
+                member_name(panel, &c.member),
+                c.school,
+                clean(&c.reason)
+            )),
+            Some(now) if now != c => serious.push(format!(
+                "the declared conflict of {} for {} was reworded",
+                member_name(panel, &c.member),
+                c.school
+            )),
+            Some(_) => {}
+        }
+    }
+    for c in &new.conflicts {
+        if old.declared_conflict(&c.member, &c.school).is_none() {
+            serious.push(format!(
+                "a conflict of {} for {} was declared ({})",
+                member_name(panel, &c.member),
+                c.school,
+                clean(&c.reason)
+            ));
+        }
+    }
+    let important = !serious.is_empty();
+    let mut minor = Vec::new();
+    let item = |i: &crate::model::AgendaItem| format!("{}/{}/{}", i.school, i.year, i.kind);
+    let added: Vec<String> = new
+        .agenda
+        .iter()
+        .filter(|i| !old.agenda.contains(i))
+        .map(item)
+        .collect();
+    let removed: Vec<String> = old
+        .agenda
+        .iter()
+        .filter(|i| !new.agenda.contains(i))
+        .map(item)
+        .collect();
+    if !added.is_empty() {
+        minor.push(format!("added to the agenda: {}", added.join(", ")));
+    }
+    if !removed.is_empty() {
+        minor.push(format!("removed from the agenda: {}", removed.join(", ")));
+    }
+    if old.location != new.location {
+        minor.push("the location changed".to_owned());
+    }
+    if old.notes != new.notes {
+        minor.push("the notes changed".to_owned());
+    }
+    serious.extend(minor);
+    (important, serious)
+}
+
+/// A meeting's record changed after a decision cited it: the minutes are written from the
+/// record as it is now, while the audit judges each decision by the record as it stood when
+/// the decision was recorded. A change to who was present, sent apologies, chaired or was
+/// conflicted (or the file's removal) is an error; a change only to the agenda, location
+/// or notes is a note.
+///
+/// In a shallow clone, a change after the boundary is reported as in the whole history, even
+/// for a decision recorded before the boundary (the message says so).
+fn meeting_changed(records: &Records, _today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, commit) in records.commits.iter().enumerate() {
+        for change in &commit.changes {
+            if change.kind == ChangeKind::Added || !under(&change.path, "meetings") {
+                continue;
+            }
+            let Classified::File(PanelPath::Meeting(date)) = classify(&change.path) else {
+                continue;
+            };
+            let citing = records.decisions.iter().filter(|d| {
+                d.decision.meeting == date
+                    && records.position(d.first_seen()).is_some_and(|at| at < i)
+            });
+            for d in citing {
+                let version = |blob: &Option<ObjectId>| {
+                    blob.as_ref().and_then(|b| records.meeting_versions.get(b))
+                };
+                let (important, what) =
+                    match (change.kind, version(&change.old), version(&change.new)) {
+                        (ChangeKind::Deleted, ..) => {
+                            (true, vec!["the file was deleted".to_owned()])
+                        }
+                        (_, Some(old), Some(new)) => {
+                            meeting_differences(old, new, d.panel.as_deref())
+                        }
+                        _ => (
+                            true,
+                            vec!["a version could not be read to say what changed".to_owned()],
+                        ),
+                    };
+                if what.is_empty() {
+                    continue;
+                }
+                let (rule, level) = if important {
+                    ("meeting-changed-after-decision", Level::Error)
+                } else {
+                    ("meeting-amended-after-decision", Level::Note)
+                };
+                out.push(finding(
+                    rule,
+                    level,
+                    d,
+                    &commit.id,
+                    format!(
+                        "{} was changed after {} cited it (recorded{}): {}. The audit judges the decision by the meeting's record as it stood then. Look at `git show {} -- {}`, and at the minutes, which are written from the record as it is now",
+                        change.path,
+                        d.path,
+                        recorded(d),
+                        what.join("; "),
+                        commit.id.short(),
+                        change.path
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// The trailers of a decision's commit must say what its file says: each of `Outcome`,
 /// `Meeting`, `School`, `Year`, `Kind`, `Recorder`, `Participants`, `Supersedes` and
 /// `Submission-Commit` that the message has, and `Present` against the meeting's record the
@@ -1405,10 +1575,10 @@ mod tests {
             &mut r,
             person("Sam Stranger", "sam@elsewhere.example.org"),
             vec![change(
-                "meetings/2025-11-12.ron",
-                ChangeKind::Modified,
-                Some(31),
-                Some(32),
+                "meetings/2026-01-14.ron",
+                ChangeKind::Added,
+                None,
+                Some(33),
             )],
         );
         let member = push(
@@ -1628,10 +1798,10 @@ mod tests {
             &mut r,
             person("Sam Stranger", "sam@elsewhere.example.org"),
             vec![change(
-                "meetings/2025-11-12.ron",
-                ChangeKind::Modified,
-                Some(31),
-                Some(32),
+                "meetings/2026-01-14.ron",
+                ChangeKind::Added,
+                None,
+                Some(33),
             )],
         );
         assert_eq!(
@@ -1826,6 +1996,118 @@ mod tests {
                 .message
                 .contains("also changed meetings/2025-11-12.ron, README.md"),
             "{found:?}"
+        );
+    }
+
+    /// The baseline with its meeting's record changed after the decision, from blob 31 to
+    /// `changed`'s.
+    fn meeting_edited(changed: impl FnOnce(&mut Meeting)) -> (Records, ObjectId) {
+        let mut r = baseline();
+        let mut after = meeting();
+        changed(&mut after);
+        r.meeting_versions.insert(id(31), meeting().into());
+        r.meeting_versions.insert(id(32), after.into());
+        let edit = push(
+            &mut r,
+            person("Ada Chair", "ada@panel.example.org"),
+            vec![change(
+                "meetings/2025-11-12.ron",
+                ChangeKind::Modified,
+                Some(31),
+                Some(32),
+            )],
+        );
+        (r, edit)
+    }
+
+    #[test]
+    fn a_meeting_record_changed_after_a_decision_cites_it() {
+        // Ben Nurse, who recorded the decision, said afterwards to have sent apologies, and the
+        // head's declared conflict removed.
+        let (r, edit) = meeting_edited(|m| {
+            m.present.retain(|p| p != "nurse");
+            m.apologies.push("nurse".parse().unwrap());
+            m.conflicts.clear();
+        });
+        let found = audit(&r, today());
+        assert_eq!(found.len(), 1, "{found:?}");
+        let f = &found[0];
+        assert_eq!(
+            (f.rule, f.level, &f.commit),
+            ("meeting-changed-after-decision", Level::Error, &edit)
+        );
+        assert_eq!(f.path.as_deref(), Some(DECISION));
+        for said in [
+            "removed from present: Ben Nurse (nurse)",
+            "added to apologies: Ben Nurse (nurse)",
+            "the declared conflict of Dan Head (head) for oak (Headteacher of Oak School) was removed",
+            &format!("recorded in {}", id(4).short()),
+        ] {
+            assert!(f.message.contains(said), "{said:?} in {}", f.message);
+        }
+
+        // Only the notes: a note.
+        let (r, edit) = meeting_edited(|m| m.notes = "Tea and biscuits.".into());
+        assert_eq!(
+            rules_of(&r),
+            vec![(
+                "meeting-amended-after-decision",
+                Level::Note,
+                edit.short().to_owned()
+            )]
+        );
+
+        // Deleted: an error, whatever it said.
+        let mut r = baseline();
+        let deleted = push(
+            &mut r,
+            person("Ada Chair", "ada@panel.example.org"),
+            vec![change(
+                "meetings/2025-11-12.ron",
+                ChangeKind::Deleted,
+                Some(31),
+                None,
+            )],
+        );
+        let found = audit(&r, today());
+        assert_eq!(found[0].rule, "meeting-changed-after-decision");
+        assert_eq!(found[0].commit, deleted);
+        assert!(found[0].message.contains("the file was deleted"));
+
+        // Changed before the decision: nothing to report.
+        let mut r = baseline();
+        r.commits[2].changes[0].kind = ChangeKind::Modified;
+        assert_eq!(rules_of(&r), vec![]);
+
+        // A decision recorded before a shallow clone's boundary and the record changed after
+        // it: found as in the whole history, saying where the decision was recorded.
+        let mut r = shallow_at_the_decision();
+        r.meeting_versions.insert(id(31), meeting().into());
+        let mut after = meeting();
+        after.chair = "psych".parse().unwrap();
+        r.meeting_versions.insert(id(32), after.into());
+        let edit = push(
+            &mut r,
+            person("Ada Chair", "ada@panel.example.org"),
+            vec![change(
+                "meetings/2025-11-12.ron",
+                ChangeKind::Modified,
+                Some(31),
+                Some(32),
+            )],
+        );
+        let found = audit(&r, today());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].commit, edit);
+        assert!(
+            found[0]
+                .message
+                .contains("the chair changed from Ada Chair (chair) to Cara Psych (psych)")
+        );
+        assert!(
+            found[0]
+                .message
+                .contains(&format!("before {}", id(4).short()))
         );
     }
 
