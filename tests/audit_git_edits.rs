@@ -483,6 +483,134 @@ fn a_meeting_record_edited_after_decisions_cite_it() {
 }
 
 #[test]
+fn made_on_that_names_no_real_or_own_submission() {
+    let sandbox = Sandbox::new();
+    let repo = meeting_day(&sandbox);
+    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+
+    // A commit that does not exist, which the trailer does not name either.
+    let nowhere = "0123456789abcdef0123456789abcdef01234567";
+    let (path, file, message_text) =
+        decision(&sandbox, &repo, &items::LITTLE_ACORNS, "r-adeyemi", &[]);
+    let file = file.replace(&head, nowhere);
+    let unknown = commit_at(
+        &sandbox,
+        &repo,
+        ROSALIND,
+        TEN,
+        &[(&path, &file)],
+        &message_text,
+    );
+
+    // Another school's files: the evidence rules must not be run on them, and their later
+    // change is not this decision's.
+    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let (path, file, message_text) = decision(&sandbox, &repo, &items::KINGSMEAD, "r-adeyemi", &[]);
+    let mut borrowed = file.clone();
+    for name in ["self-review.ron", "action-plan.ron"] {
+        let own = format!("submissions/kingsmead-sixth-form/2026-27/{name}");
+        let other = format!("submissions/riverside-academy/2026-27/{name}");
+        let blob = |p: &str| git_text(&sandbox, &repo, &["rev-parse", &format!("{head}:{p}")]);
+        borrowed = borrowed
+            .replace(&blob(&own), &blob(&other))
+            .replace(&own, &other);
+    }
+    let other_school = commit_at(
+        &sandbox,
+        &repo,
+        ROSALIND,
+        ELEVEN,
+        &[(&path, &borrowed)],
+        &message_text,
+    );
+    let plan = "submissions/riverside-academy/2026-27/action-plan.ron";
+    let text = format!(
+        "{}// Updated.\n",
+        std::fs::read_to_string(repo.join(plan)).unwrap()
+    );
+    commit_at(
+        &sandbox,
+        &repo,
+        (
+            "Caroline Osei",
+            "caroline.osei@riverside-academy.example.sch.uk",
+        ),
+        NEXT_DAY,
+        &[(plan, &text)],
+        "Update the plan",
+    );
+
+    // A commit on another branch, never merged, whose files it names faithfully.
+    sandbox.git(&repo, &["checkout", "-q", "-b", "side"]);
+    let review = "submissions/riverside-academy/2026-27/self-review.ron";
+    let text = format!(
+        "{}// A draft.\n",
+        std::fs::read_to_string(repo.join(review)).unwrap()
+    );
+    let side = commit_at(
+        &sandbox,
+        &repo,
+        (
+            "Caroline Osei",
+            "caroline.osei@riverside-academy.example.sch.uk",
+        ),
+        NEXT_DAY,
+        &[(review, &text)],
+        "A draft",
+    );
+    let side_blob = git_text(&sandbox, &repo, &["rev-parse", &format!("{side}:{review}")]);
+    sandbox.git(&repo, &["checkout", "-q", "main"]);
+    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let main_blob = git_text(&sandbox, &repo, &["rev-parse", &format!("{head}:{review}")]);
+    let (path, file, message_text) = decision(&sandbox, &repo, &items::RIVERSIDE, "r-adeyemi", &[]);
+    let file = file.replace(&head, &side).replace(&main_blob, &side_blob);
+    let message_text = message_text.replace(&head, &side);
+    let elsewhere = commit_at(
+        &sandbox,
+        &repo,
+        ROSALIND,
+        "2026-12-03T11:00:00+00:00",
+        &[(&path, &file)],
+        &message_text,
+    );
+
+    let (code, json) = audit(&sandbox, &repo);
+    assert_eq!(code, 1, "{json:#}");
+    let acorns = Some(("little-acorns-nursery", "2026-27"));
+    let f = the(&json, "made-on-unknown-commit", &unknown, acorns);
+    assert!(message(f).contains(nowhere), "{f:#}");
+    let f = the(&json, "decision-trailers-disagree", &unknown, acorns);
+    assert!(message(f).contains("Submission-Commit"), "{f:#}");
+
+    let kingsmead = Some(("kingsmead-sixth-form", "2026-27"));
+    let f = the(&json, "made-on-other-submission", &other_school, kingsmead);
+    assert!(
+        message(f).contains("submissions/riverside-academy/2026-27/self-review.ron"),
+        "{f:#}"
+    );
+    let f = the(&json, "made-on-wrong-files", &other_school, kingsmead);
+    assert!(
+        message(f).contains("leaves out submissions/kingsmead-sixth-form/2026-27/self-review.ron"),
+        "{f:#}"
+    );
+    // Riverside's plan changed after: not a change to anything Kingsmead's decision was
+    // made on, and no other school's self-review was checked for Kingsmead's award.
+    assert!(
+        of(&json, "submission-changed-after-decision").is_empty(),
+        "{json:#}"
+    );
+    assert!(of(&json, "award-rule-unmet").is_empty(), "{json:#}");
+
+    let riverside = Some(("riverside-academy", "2026-27"));
+    let f = the(&json, "made-on-not-ancestor", &elsewhere, riverside);
+    assert!(message(f).contains(&side[..7]), "{f:#}");
+    assert!(of(&json, "made-on-wrong-files").len() == 1, "{json:#}");
+
+    // Nothing else.
+    assert_eq!(errors(&json).len(), 5, "{json:#}");
+}
+
+#[test]
 fn trailers_that_disagree_with_the_decision() {
     let sandbox = Sandbox::new();
     let repo = meeting_day(&sandbox);

@@ -15,13 +15,15 @@ use jiff::civil::Date;
 
 use super::{Finding, Level};
 use crate::model::decide::conflicts;
-use crate::model::history::{ChangeKind, CommitInfo, Person, RecordedDecision, Records, under};
+use crate::model::history::{
+    ChangeKind, CommitInfo, Person, RecordedDecision, Records, SubmissionAt, under,
+};
 use crate::model::layout::{Classified, PanelPath, classify};
 use crate::model::lifecycle::{AwardStatus, DecisionRecord, award_states};
 use crate::model::rubric::Effect;
 use crate::model::rules::{eligibility_checks, evidence_checks};
 use crate::model::text::sanitize_inline;
-use crate::model::{AcademicYear, Meeting, MemberId, ObjectId, Panel, SchoolId};
+use crate::model::{AcademicYear, FileRef, Meeting, MemberId, ObjectId, Panel, SchoolId};
 
 /// A rule of the audit.
 pub struct Rule {
@@ -32,7 +34,7 @@ pub struct Rule {
 }
 
 /// Every rule, in the order SPEC §5 lists them.
-pub const ALL: [Rule; 12] = [
+pub const ALL: [Rule; 13] = [
     Rule {
         id: "submission-changed-after-decision",
         description: "a decision whose submission files differ from the submission's current version",
@@ -87,6 +89,11 @@ pub const ALL: [Rule; 12] = [
         id: "meeting-changed-after-decision / meeting-amended-after-decision",
         description: "a meeting's record changed after a decision cited it (only its agenda, location or notes: a note)",
         check: meeting_changed,
+    },
+    Rule {
+        id: "made-on-other-submission / made-on-unknown-commit / made-on-not-ancestor / made-on-wrong-files",
+        description: "made_on naming another submission's files, a commit that does not exist or is not an ancestor, or other files than that commit holds",
+        check: made_on,
     },
     Rule {
         id: "decision-trailers-disagree / decision-without-trailers",
@@ -165,7 +172,9 @@ fn member_name(panel: Option<&Panel>, id: &MemberId) -> String {
 
 /// A decision whose submission files have changed since (or that does not say which files it
 /// was made on). A decision that asked for a resubmission expects the files to change, and a
-/// corrected decision is replaced by its correction.
+/// corrected decision is replaced by its correction. A file `made_on` names that is not of
+/// the decision's school and year, or that the commit it names does not hold, is left to the
+/// made-on rules: it was never the version decided on.
 ///
 /// Before a shallow clone's boundary: a decision that names no files is not reported (the
 /// file at the boundary may not be as first recorded, and its commit is beyond the clone).
@@ -199,6 +208,11 @@ fn submission_changed(records: &Records, _today: Date) -> Vec<Finding> {
         let since = records.position(d.first_seen()).map_or(0, |i| i + 1);
         for file in &made_on.files {
             if records.head_files.get(&file.path) == Some(&file.blob) {
+                continue;
+            }
+            // A file that is not its submission's, or not what the commit it names holds,
+            // was never decided on: the made-on rules report it, and nothing changed "since".
+            if bogus(d, file) {
                 continue;
             }
             if d.before_boundary().is_some()
@@ -611,6 +625,9 @@ fn award_rules(records: &Records, _today: Date) -> Vec<Finding> {
                         .filter(|c| !c.met)
                         .map(|c| format!("{}: {}", clean(&c.description), clean(&c.reason))),
                 ),
+                // A made_on that names another school's file, or one its commit does not
+                // hold, is reported by the made-on rules; the file it names is not read.
+                None if made_on_wrong(d) => {}
                 None => unmet.push(
                     "the self-review it was made on cannot be read to check the evidence rules"
                         .to_owned(),
@@ -758,6 +775,36 @@ fn reviews(records: &Records, today: Date) -> Vec<Finding> {
 /// The commit that recorded a decision, where the history holds it.
 fn recorded_in<'r>(records: &'r Records, d: &RecordedDecision) -> Option<&'r CommitInfo> {
     d.commit().and_then(|c| records.commit(c))
+}
+
+/// Whether `path` is one of the submission files of the decision's school and year.
+fn own_file(d: &RecordedDecision, path: &str) -> bool {
+    matches!(
+        classify(path),
+        Classified::File(PanelPath::SelfReview(school, year) | PanelPath::ActionPlan(school, year))
+            if school == d.decision.school && year == d.decision.year
+    )
+}
+
+/// Whether a file `made_on` names is one the decision cannot have been made on: not of its
+/// school and year, or not what the commit named holds, or held by a commit off the
+/// decision's line (as far as the repository can say).
+fn bogus(d: &RecordedDecision, file: &FileRef) -> bool {
+    !own_file(d, &file.path)
+        || d.submission_at
+            .as_ref()
+            .is_some_and(|s| !s.vouches_for(&file.path, &file.blob))
+}
+
+/// Whether a decision's `made_on` names any file it cannot have been made on, or none at all
+/// that its commit holds.
+fn made_on_wrong(d: &RecordedDecision) -> bool {
+    let Some(made_on) = &d.decision.made_on else {
+        return false;
+    };
+    made_on.files.iter().any(|f| bogus(d, f))
+        || matches!(&d.submission_at, Some(SubmissionAt::Found { files, .. })
+            if files.iter().any(|f| !made_on.files.iter().any(|m| m.path == f.path)))
 }
 
 /// Whether `email` is an administrator's in `panel`.
@@ -1062,6 +1109,111 @@ fn meeting_changed(records: &Records, _today: Date) -> Vec<Finding> {
                         change.path
                     ),
                 ));
+            }
+        }
+    }
+    out
+}
+
+/// The submission a decision names as made on must be its own and real: files of its school
+/// and year only (`made-on-other-submission`); a commit that exists
+/// (`made-on-unknown-commit`), is an ancestor of the decision's commit
+/// (`made-on-not-ancestor`) and holds exactly the files named, blob for blob
+/// (`made-on-wrong-files`). The rules about the submission are not run on files shown to be
+/// wrong.
+///
+/// Not checked for a decision recorded before a shallow clone's boundary, nor, in a shallow
+/// clone, against a commit the clone does not hold or cannot show to be an ancestor.
+fn made_on(records: &Records, _today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for d in &records.decisions {
+        let (Some(commit), Some(made_on)) = (d.commit(), &d.decision.made_on) else {
+            continue;
+        };
+        let at = made_on.commit.short();
+        let not_run = "submission-changed-after-decision and the evidence rules were not run on the files it names";
+        let others: Vec<&str> = made_on
+            .files
+            .iter()
+            .map(|f| f.path.as_str())
+            .filter(|p| !own_file(d, p))
+            .collect();
+        if !others.is_empty() {
+            out.push(finding(
+                "made-on-other-submission",
+                Level::Error,
+                d,
+                commit,
+                format!(
+                    "{} says it was made on {}, which are not files of {} {}; {not_run}. Look at `git show {}`: which school's submission the panel actually saw",
+                    d.path,
+                    some_paths(others.into_iter()),
+                    d.decision.school,
+                    d.decision.year,
+                    commit.short()
+                ),
+            ));
+        }
+        let school_files = format!("submissions/{}/{}", d.decision.school, d.decision.year);
+        match &d.submission_at {
+            None => {}
+            Some(SubmissionAt::Missing) => out.push(finding(
+                "made-on-unknown-commit",
+                Level::Error,
+                d,
+                commit,
+                format!(
+                    "{} says it was made on commit {}, which is not in the repository; {not_run}. Look at `git log --oneline -- {school_files}` for the versions the school submitted, and at who wrote {}",
+                    d.path, made_on.commit, d.path
+                ),
+            )),
+            Some(SubmissionAt::Found { ancestor, files }) => {
+                if *ancestor == Some(false) {
+                    out.push(finding(
+                        "made-on-not-ancestor",
+                        Level::Error,
+                        d,
+                        commit,
+                        format!(
+                            "{} says it was made on commit {at}, which is not an ancestor of {}, the commit that recorded it: the panel cannot have decided on it, and {not_run}. Look at `git branch -a --contains {at}` and `git log --oneline -- {school_files}`",
+                            d.path,
+                            commit.short()
+                        ),
+                    ));
+                }
+                let mut wrong = Vec::new();
+                for named in made_on.files.iter().filter(|f| own_file(d, &f.path)) {
+                    match files.iter().find(|f| f.path == named.path) {
+                        None => wrong.push(format!("{} is not in {at}", named.path)),
+                        Some(there) if there.blob != named.blob => wrong.push(format!(
+                            "it names blob {} for {}, but {at} holds blob {}",
+                            named.blob.short(),
+                            named.path,
+                            there.blob.short()
+                        )),
+                        Some(_) => {}
+                    }
+                }
+                for there in files {
+                    if !made_on.files.iter().any(|f| f.path == there.path) {
+                        wrong.push(format!("it leaves out {}, which {at} holds", there.path));
+                    }
+                }
+                if !wrong.is_empty() {
+                    out.push(finding(
+                        "made-on-wrong-files",
+                        Level::Error,
+                        d,
+                        commit,
+                        format!(
+                            "{} says it was made on the files of {} {} in {at}, but {}; {not_run}. Look at `git ls-tree -r {at} {school_files}` beside the decision's made_on",
+                            d.path,
+                            d.decision.school,
+                            d.decision.year,
+                            wrong.join("; ")
+                        ),
+                    ));
+                }
             }
         }
     }
@@ -2109,6 +2261,104 @@ mod tests {
                 .message
                 .contains(&format!("before {}", id(4).short()))
         );
+    }
+
+    #[test]
+    fn made_on_that_is_not_the_submission_decided_on() {
+        let at = |submission_at: Option<SubmissionAt>| {
+            let mut r = baseline();
+            r.decisions[0].submission_at = submission_at;
+            r
+        };
+        let found = |r: &Records| -> Vec<&'static str> {
+            audit(r, today()).into_iter().map(|f| f.rule).collect()
+        };
+        // No such commit: nor is the submission compared with what it is now.
+        let mut r = at(Some(SubmissionAt::Missing));
+        r.head_files.insert(PLAN.into(), id(23));
+        assert_eq!(found(&r), vec!["made-on-unknown-commit"]);
+        // Not an ancestor.
+        let r = at(Some(SubmissionAt::Found {
+            ancestor: Some(false),
+            files: baseline_files(),
+        }));
+        assert_eq!(found(&r), vec!["made-on-not-ancestor"]);
+        // A shallow clone that cannot tell, or does not hold the commit: nothing.
+        let r = at(Some(SubmissionAt::Found {
+            ancestor: None,
+            files: baseline_files(),
+        }));
+        assert_eq!(found(&r), Vec::<&str>::new());
+        assert_eq!(found(&at(None)), Vec::<&str>::new());
+        // Another blob than the commit holds, and a file of it left out; the evidence rules
+        // are not run on the blob named (the records leave the self-review unread).
+        let mut r = at(Some(SubmissionAt::Found {
+            ancestor: Some(true),
+            files: vec![
+                FileAt {
+                    path: REVIEW.into(),
+                    blob: id(29),
+                },
+                FileAt {
+                    path: PLAN.into(),
+                    blob: id(22),
+                },
+                FileAt {
+                    path: "submissions/oak/2025-26/extra.ron".into(),
+                    blob: id(28),
+                },
+            ],
+        }));
+        r.decisions[0].review = None;
+        let all = audit(&r, today());
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!(all[0].rule, "made-on-wrong-files");
+        assert!(all[0].message.contains(&format!(
+            "it names blob {} for {REVIEW}, but {} holds blob {}",
+            id(21).short(),
+            id(2).short(),
+            id(29).short()
+        )));
+        assert!(
+            all[0]
+                .message
+                .contains("it leaves out submissions/oak/2025-26/extra.ron")
+        );
+
+        // Another school's files: reported, and neither compared since nor read for evidence.
+        let mut r = baseline();
+        let made_on = r.decisions[0].decision.made_on.as_mut().unwrap();
+        for f in &mut made_on.files {
+            f.path = f.path.replace("/oak/", "/elm/");
+        }
+        r.decisions[0].review = None;
+        r.head_files
+            .insert("submissions/elm/2025-26/action-plan.ron".into(), id(23));
+        let all = audit(&r, today());
+        let rules: Vec<&str> = all.iter().map(|f| f.rule).collect();
+        assert_eq!(
+            rules,
+            vec!["made-on-other-submission", "made-on-wrong-files"],
+            "{all:?}"
+        );
+        assert!(
+            all[0]
+                .message
+                .contains("submissions/elm/2025-26/self-review.ron")
+        );
+    }
+
+    fn baseline_files() -> Vec<FileAt> {
+        vec![
+            FileAt {
+                path: REVIEW.into(),
+                blob: id(21),
+            },
+            FileAt {
+                path: PLAN.into(),
+                blob: id(22),
+            },
+        ]
     }
 
     #[test]

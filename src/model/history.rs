@@ -182,6 +182,8 @@ pub struct RecordedDecision {
     pub meeting: Option<Arc<Meeting>>,
     pub panel: Option<Arc<Panel>>,
     pub rubric: Option<Arc<Rubric>>,
+    /// Read only when `made_on` names the self-review of the decision's own school and year,
+    /// and that file is not shown to be something else than its commit holds.
     pub review: Option<Arc<SelfReview>>,
     /// What the commit `made_on` names holds; `None` where that was not checked (no
     /// `made_on`, a decision already there at a shallow clone's boundary, or a commit the

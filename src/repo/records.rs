@@ -400,20 +400,26 @@ impl PanelRepo {
                 // The self-review matters only to the evidence rules: read it only for a kind
                 // that has some, and not for a decision recorded before a shallow clone's
                 // boundary, which the audit cannot check (and whose self-review the clone
-                // seldom holds).
+                // seldom holds). Only the school's own self-review is read, and not a blob
+                // that the commit named as made on shows to be another.
                 let evidence = !boundary
                     && rubric
                         .as_ref()
                         .is_some_and(|r| r.evidence_rules_for(&decision.kind).next().is_some());
+                let own_review =
+                    PanelPath::SelfReview(decision.school.clone(), decision.year).to_string();
                 let review = decision
                     .made_on
                     .as_ref()
                     .filter(|_| evidence)
                     .and_then(|made_on| {
-                        let file = made_on
-                            .files
-                            .iter()
-                            .find(|f| f.path.ends_with("/self-review.ron"))?;
+                        let file = made_on.files.iter().find(|f| f.path == own_review)?;
+                        if submission_at
+                            .as_ref()
+                            .is_some_and(|s| !s.vouches_for(&file.path, &file.blob))
+                        {
+                            return None;
+                        }
                         cache.parse(&mut reviews, &file.blob, &file.path)
                     });
                 decisions.push(RecordedDecision {
