@@ -634,3 +634,83 @@ fn trailers_that_disagree_with_the_decision() {
     );
     assert_eq!(errors(&json).len(), 1, "{json:#}");
 }
+
+#[test]
+fn dates_that_run_backwards_or_come_before_the_meeting() {
+    let sandbox = Sandbox::new();
+    let repo = meeting_day(&sandbox);
+    let decided = decide_at(&sandbox, &repo, &items::LITTLE_ACORNS, ROSALIND, TEN);
+
+    // The school's commit is dated before the decision that comes before it.
+    let plan = "submissions/little-acorns-nursery/2026-27/action-plan.ron";
+    let text = format!(
+        "{}// Updated.\n",
+        std::fs::read_to_string(repo.join(plan)).unwrap()
+    );
+    let backdated = commit_at(
+        &sandbox,
+        &repo,
+        (
+            "Amira Hassan",
+            "amira.hassan@little-acorns-nursery.example.sch.uk",
+        ),
+        "2026-11-20T12:00:00+00:00",
+        &[(plan, &text)],
+        "Update the plan",
+    );
+
+    // A meeting three months ahead, its agenda and attendance recorded, and a decision for
+    // it recorded the next day.
+    let args = [
+        "meeting",
+        "2027-03-03",
+        "--chair",
+        "r-adeyemi",
+        "--agenda",
+        "riverside-academy/2026-27/annual-review",
+    ];
+    let mut args = args.to_vec();
+    for m in PRESENT {
+        args.extend(["--present", m]);
+    }
+    let (path, file, text) = dry_run(&sandbox, &repo, &args);
+    commit_at(
+        &sandbox,
+        &repo,
+        ROSALIND,
+        NEXT_DAY,
+        &[(&path, &file)],
+        &text,
+    );
+    let mut item = items::RIVERSIDE.to_vec();
+    item[7] = "2027-03-03";
+    let ahead = decide_at(
+        &sandbox,
+        &repo,
+        &item,
+        ROSALIND,
+        "2026-12-03T11:00:00+00:00",
+    );
+
+    let (code, json) = audit(&sandbox, &repo);
+    assert_eq!(code, 1, "{json:#}");
+    let f = the(
+        &json,
+        "commit-date-backwards",
+        &backdated,
+        Some(("little-acorns-nursery", "2026-27")),
+    );
+    assert!(message(f).contains(&decided[..7]), "{f:#}");
+    assert!(message(f).contains("2026-11-20 12:00 +00:00"), "{f:#}");
+    let f = the(
+        &json,
+        "decision-before-meeting",
+        &ahead,
+        Some(("riverside-academy", "2026-27")),
+    );
+    assert!(
+        message(f).contains("is for the meeting on 2027-03-03")
+            && message(f).contains("committed on 2026-12-03"),
+        "{f:#}"
+    );
+}

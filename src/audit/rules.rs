@@ -34,7 +34,7 @@ pub struct Rule {
 }
 
 /// Every rule, in the order SPEC §5 lists them.
-pub const ALL: [Rule; 13] = [
+pub const ALL: [Rule; 14] = [
     Rule {
         id: "submission-changed-after-decision",
         description: "a decision whose submission files differ from the submission's current version",
@@ -99,6 +99,11 @@ pub const ALL: [Rule; 13] = [
         id: "decision-trailers-disagree / decision-without-trailers",
         description: "a decision commit's trailers that disagree with its file (none at all: a note)",
         check: trailers,
+    },
+    Rule {
+        id: "commit-date-backwards / decision-before-meeting",
+        description: "commit dates that run backwards, and a decision committed before its meeting",
+        check: dates,
     },
 ];
 
@@ -1355,6 +1360,91 @@ fn trailer_disagrees(
     }
 }
 
+/// How far a commit may be dated before the one it follows: members' clocks disagree by
+/// minutes, and a clock set to the wrong zone by an hour. The rules that rest on dates
+/// (meetings, reviews, conditions) work in days, so an hour hides nothing they need.
+const CLOCK_SLACK_SECONDS: i64 = 60 * 60;
+
+/// Dates: a commit's committer date does not run backwards along its first-parent line (by
+/// more than [`CLOCK_SLACK_SECONDS`]), and a decision is not committed, nor authored, on a
+/// day before its meeting (a decision recorded for a meeting that had not yet been held).
+///
+/// The committer date is when the commit entered this history; the author date is kept by a
+/// rebase or cherry-pick and may rightly be older than the parent's, so it is not compared
+/// along the line. A decision's days are those of the commit's own offset, where its
+/// recorder was: a member recording late on the meeting's evening, or far to the east, is not
+/// taken for a day early (a forged offset can gain a day at most).
+///
+/// In a shallow clone, a commit is compared only with the commits the clone holds (the
+/// boundary's own date included), and a decision before the boundary not at all.
+fn dates(records: &Records, _today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for commit in &records.commits {
+        // A merge that brings nothing of its own is not judged by its date.
+        if commit.is_boundary() || commit.changes.is_empty() {
+            continue;
+        }
+        let Some((newest, when)) = &commit.follows else {
+            continue;
+        };
+        let gap = when.timestamp().as_second() - commit.committer.time.timestamp().as_second();
+        if gap <= CLOCK_SLACK_SECONDS {
+            continue;
+        }
+        let (school, year) = commit
+            .changes
+            .first()
+            .map_or((None, None), |c| school_year(&c.path));
+        out.push(Finding {
+            rule: "commit-date-backwards",
+            level: Level::Error,
+            school,
+            year,
+            commit: commit.id.clone(),
+            path: commit.changes.first().map(|c| c.path.clone()),
+            message: format!(
+                "{} is dated {}, before {} on its first-parent line, dated {}: the history's dates run backwards. Look at `git log --first-parent --format='%h %ci %cn %s' {}~1..{}`: a commit made with a wrong clock, or one dated back on purpose",
+                commit.id.short(),
+                commit.committer.time.strftime("%Y-%m-%d %H:%M %:z"),
+                newest.short(),
+                when.strftime("%Y-%m-%d %H:%M %:z"),
+                newest.short(),
+                commit.id.short()
+            ),
+        });
+    }
+    for d in &records.decisions {
+        let Some(commit) = recorded_in(records, d) else {
+            continue;
+        };
+        let meeting = d.decision.meeting;
+        let early: Vec<String> = [
+            ("committed", &commit.committer),
+            ("authored", &commit.author),
+        ]
+        .into_iter()
+        .filter(|(_, who)| who.date() < meeting)
+        .map(|(what, who)| format!("{what} on {}", who.date()))
+        .collect();
+        if early.is_empty() {
+            continue;
+        }
+        out.push(finding(
+            "decision-before-meeting",
+            Level::Error,
+            d,
+            &commit.id,
+            format!(
+                "{} is for the meeting on {meeting}, but {} was {}, before the meeting was held. Look at whether the meeting took place and when the panel really decided: a decision recorded ahead of its meeting was not the meeting's",
+                d.path,
+                commit.id.short(),
+                early.join(" and ")
+            ),
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     //! Each rule against a small history that keeps every rule (the baseline audits clean),
@@ -2407,5 +2497,106 @@ mod tests {
                 id(4).short().to_owned()
             )]
         );
+    }
+
+    fn at(time: &str) -> Person {
+        Person {
+            time: time.parse().unwrap(),
+            ..nurse()
+        }
+    }
+
+    #[test]
+    fn dates_that_run_backwards() {
+        // Dated a day before the commit it follows.
+        let mut r = baseline();
+        let late = push(
+            &mut r,
+            nurse(),
+            vec![change(PLAN, ChangeKind::Modified, Some(22), Some(22))],
+        );
+        r.commits.last_mut().unwrap().committer = at("2025-11-11T10:00:00+00:00[UTC]");
+        r.commits.last_mut().unwrap().follows =
+            Some((id(4), at("2025-11-12T10:00:00+00:00[UTC]").time));
+        // Of the same author, the rule that matters is the date's.
+        let found: Vec<_> = audit(&r, today())
+            .into_iter()
+            .filter(|f| f.rule != "submission-by-member")
+            .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].rule, &found[0].commit),
+            ("commit-date-backwards", &late)
+        );
+        assert!(
+            found[0]
+                .message
+                .contains("dated 2025-11-11 10:00 +00:00, before 0000000")
+        );
+
+        // Within the hour members' clocks may disagree by: nothing.
+        r.commits.last_mut().unwrap().committer = at("2025-11-12T09:15:00+00:00[UTC]");
+        assert!(
+            audit(&r, today())
+                .iter()
+                .all(|f| f.rule != "commit-date-backwards")
+        );
+        // The same instant in another offset is not earlier.
+        r.commits.last_mut().unwrap().committer = at("2025-11-12T11:00:00+01:00[+01:00]");
+        assert!(
+            audit(&r, today())
+                .iter()
+                .all(|f| f.rule != "commit-date-backwards")
+        );
+    }
+
+    #[test]
+    fn a_decision_committed_before_its_meeting() {
+        let decided = |committer: &str, author: &str| {
+            let mut r = baseline();
+            r.commits[3].committer = at(committer);
+            r.commits[3].author = at(author);
+            rules_of(&r)
+        };
+        // The evening before, in the recorder's own offset: before the meeting.
+        assert_eq!(
+            decided(
+                "2025-11-11T23:30:00+00:00[UTC]",
+                "2025-11-12T10:00:00+00:00[UTC]"
+            ),
+            vec![(
+                "decision-before-meeting",
+                Level::Error,
+                id(4).short().to_owned()
+            )]
+        );
+        // Authored three months ahead of the meeting, committed on its day: still found.
+        assert_eq!(
+            decided(
+                "2025-11-12T10:00:00+00:00[UTC]",
+                "2025-08-12T10:00:00+00:00[UTC]"
+            )[0]
+            .0,
+            "decision-before-meeting"
+        );
+        // Half past midnight on the meeting's day in the recorder's summer time is the
+        // meeting's day, though it is the day before in UTC.
+        assert_eq!(
+            decided(
+                "2025-11-12T00:30:00+01:00[+01:00]",
+                "2025-11-12T00:30:00+01:00[+01:00]"
+            ),
+            vec![]
+        );
+        let mut r = baseline();
+        r.commits[3].committer = at("2025-11-11T09:00:00+00:00[UTC]");
+        let found = audit(&r, today());
+        assert!(
+            found[0].message.contains(
+                "is for the meeting on 2025-11-12, but 0000000 was committed on 2025-11-11"
+            ),
+            "{found:?}"
+        );
+        assert_eq!(found[0].school, Some("oak".parse().unwrap()));
     }
 }
