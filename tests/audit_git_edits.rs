@@ -714,3 +714,108 @@ fn dates_that_run_backwards_or_come_before_the_meeting() {
         "{f:#}"
     );
 }
+
+/// Every finding of a shallow clone's audit is one of the whole history's: the same rule,
+/// level, school, year, path and commit, and the same message unless it names the boundary
+/// as where the history begins.
+fn assert_subset(shallow: &Value, full: &Value, boundary: &str) {
+    for f in shallow["findings"].as_array().unwrap() {
+        assert_ne!(f["commit"], boundary, "a finding at the boundary: {f:#}");
+        let place = ["rule", "level", "school", "year", "path", "commit"];
+        let same = full["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| place.iter().all(|k| f[k] == g[k]))
+            .unwrap_or_else(|| panic!("not a finding of the whole history: {f:#}"));
+        if f["message"] != same["message"] {
+            assert!(
+                message(f).contains(&format!("before {}", &boundary[..7])),
+                "{f:#}\nfull: {same:#}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_shallow_clone_finds_no_more_than_the_whole_history() {
+    let sandbox = Sandbox::new();
+    let repo = meeting_day(&sandbox);
+    decide_at(&sandbox, &repo, &items::LITTLE_ACORNS, ROSALIND, TEN);
+    // made_on naming no commit there is.
+    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let (path, file, text) = decision(&sandbox, &repo, &items::KINGSMEAD, "r-adeyemi", &[]);
+    let file = file.replace(&head, "0123456789abcdef0123456789abcdef01234567");
+    commit_at(&sandbox, &repo, ROSALIND, ELEVEN, &[(&path, &file)], &text);
+    // The meeting's record edited the next day.
+    let meeting_path = format!("meetings/{MEETING}.ron");
+    let edited = std::fs::read_to_string(repo.join(&meeting_path))
+        .unwrap()
+        .replace("present: [\n", "present: [\n        \"s-kaur\",\n");
+    commit_at(
+        &sandbox,
+        &repo,
+        ROSALIND,
+        NEXT_DAY,
+        &[(&meeting_path, &edited)],
+        "Correct the attendance",
+    );
+    // A school's commit dated back, then the panel changed by a member who is no
+    // administrator.
+    let plan = "submissions/little-acorns-nursery/2026-27/action-plan.ron";
+    let text = format!(
+        "{}// Updated.\n",
+        std::fs::read_to_string(repo.join(plan)).unwrap()
+    );
+    commit_at(
+        &sandbox,
+        &repo,
+        (
+            "Amira Hassan",
+            "amira.hassan@little-acorns-nursery.example.sch.uk",
+        ),
+        "2026-11-20T12:00:00+00:00",
+        &[(plan, &text)],
+        "Update the plan",
+    );
+    let panel = std::fs::read_to_string(repo.join("panel.ron"))
+        .unwrap()
+        .replace("name: \"Simran Kaur\"", "name: \"Simran Kaur-Reid\"");
+    commit_at(
+        &sandbox,
+        &repo,
+        SIMRAN,
+        "2026-12-04T10:00:00+00:00",
+        &[("panel.ron", &panel)],
+        "My name",
+    );
+
+    let url = format!("file://{}", repo.display());
+    let clone = |name: &str, depth: Option<usize>| {
+        let dest = sandbox.path(name);
+        let depth = depth.map(|d| d.to_string());
+        let mut args = vec!["clone", "-q"];
+        if let Some(d) = &depth {
+            args.extend(["--depth", d]);
+        }
+        args.extend([url.as_str(), dest.to_str().unwrap()]);
+        sandbox.git(&sandbox.path(""), &args);
+        dest
+    };
+    let (_, whole) = audit(&sandbox, &clone("full", None));
+    for (rule, count) in [
+        ("made-on-unknown-commit", 1),
+        // One for each decision that cites the meeting.
+        ("meeting-changed-after-decision", 2),
+        ("commit-date-backwards", 1),
+        ("panel-changed-without-authority", 1),
+    ] {
+        assert_eq!(of(&whole, rule).len(), count, "{rule}: {whole:#}");
+    }
+    for depth in 1..=7 {
+        let shallow = clone(&format!("depth-{depth}"), Some(depth));
+        let boundary = std::fs::read_to_string(shallow.join(".git/shallow")).unwrap();
+        let (_, found) = audit(&sandbox, &shallow);
+        assert_subset(&found, &whole, boundary.trim());
+    }
+}

@@ -693,6 +693,17 @@ pub(super) fn evidence_unchecked(records: &Records, d: &RecordedDecision) -> boo
         && review_beyond_boundary(records, d)
 }
 
+/// Whether `made_on` would check a decision (recorded after a shallow clone's boundary) but
+/// for a clone that does not hold the commit it names, or cannot show it to be an ancestor.
+pub(super) fn made_on_unchecked(d: &RecordedDecision) -> bool {
+    d.commit().is_some()
+        && d.decision.made_on.is_some()
+        && matches!(
+            d.submission_at,
+            None | Some(SubmissionAt::Found { ancestor: None, .. })
+        )
+}
+
 /// Annual reviews: an award held past a review's due date without it, and a review accepted
 /// for an award the school no longer held.
 ///
