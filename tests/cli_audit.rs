@@ -318,7 +318,7 @@ fn the_log_lists_decisions_newest_first_with_corrections() {
     // A correction, decided at a later meeting: a new decision that supersedes the first.
     let mut meeting = vec![
         "meeting",
-        "2027-01-13",
+        "2026-12-04",
         "--repo",
         repo.to_str().unwrap(),
         "--chair",
@@ -341,7 +341,7 @@ fn the_log_lists_decisions_newest_first_with_corrections() {
         "--outcome",
         "awarded-with-conditions",
         "--meeting",
-        "2027-01-13",
+        "2026-12-04",
         "--recorder",
         "r-adeyemi",
         "--feedback",
@@ -369,7 +369,7 @@ fn the_log_lists_decisions_newest_first_with_corrections() {
     assert_eq!(
         ours["superseded_by"],
         serde_json::json!([
-            "decisions/little-acorns-nursery/2026-27/2027-01-13-initial.ron",
+            "decisions/little-acorns-nursery/2026-27/2026-12-04-initial.ron",
             correction
         ])
     );
@@ -385,7 +385,7 @@ fn the_log_lists_decisions_newest_first_with_corrections() {
     ]));
     assert!(
         text.contains(&format!(
-            "superseded by 2027-01-13-initial.ron ({})",
+            "superseded by 2026-12-04-initial.ron ({})",
             &correction[..7]
         )),
         "{text}"

@@ -96,23 +96,39 @@ pub fn shallow(records: &Records) -> Option<Shallow> {
         .iter()
         .filter(|d| rules::evidence_unchecked(records, d))
         .count();
+    let made_on = records
+        .decisions
+        .iter()
+        .filter(|d| rules::made_on_unchecked(d))
+        .count();
+    // A decision may miss both checks; count it once.
+    let later = records
+        .decisions
+        .iter()
+        .filter(|d| rules::evidence_unchecked(records, d) || rules::made_on_unchecked(d))
+        .count();
     let mut not_checked = Vec::new();
     if before > 0 {
         not_checked.push(format!(
-            "the {before} decision(s) already there at {edges} were recorded before this clone's history begins, so who committed them and when, and the meeting record, panel and rubric in force then, are not in it: their recorder and members, quorum, outcome and award rules (author-not-recorder, member-absent, member-conflicted, no-meeting-record, no-quorum, outcome-not-allowed, award-rule-unmet, decision-without-submission, review-after-expiry) and the annual reviews of the awards they granted (review-overdue) were not checked"
+            "the {before} decision(s) already there at {edges} were recorded before this clone's history begins, so who committed them and when, and the meeting record, panel and rubric in force then, are not in it: their recorder and members, quorum, outcome and award rules (author-not-recorder, member-absent, member-conflicted, no-meeting-record, no-quorum, outcome-not-allowed, award-rule-unmet, decision-without-submission, review-after-expiry), what else their commits changed, their trailers and dates, and the commit each names as made on (decision-commit-not-alone, decision-trailers-disagree, decision-before-meeting, made-on-…), and the annual reviews of the awards they granted (review-overdue) were not checked"
         ));
     }
     not_checked.push(format!(
-        "the commits before {edges}: who made them (not-a-member, submission-by-member) and what they changed, such as a decision file modified or deleted (decision-modified) or a submission changed after its decision (submission-changed-after-decision) before then"
+        "the commits before {edges}: who made them (not-a-member, submission-by-member, panel-changed-without-authority, rubric-changed-without-authority), when (commit-date-backwards), and what they changed, such as a decision file modified or deleted (decision-modified), a meeting's record changed after a decision cited it (meeting-changed-after-decision) or a submission changed after its decision (submission-changed-after-decision) before then"
     ));
     if evidence > 0 {
         not_checked.push(format!(
             "the evidence rules of {evidence} later decision(s), made on a self-review from before {edges} that the clone does not hold (award-rule-unmet)"
         ));
     }
+    if made_on > 0 {
+        not_checked.push(format!(
+            "the submission commits that {made_on} later decision(s) name as made on, which the clone does not hold or cannot show to be ancestors of the decisions (made-on-unknown-commit, made-on-not-ancestor, made-on-wrong-files)"
+        ));
+    }
     Some(Shallow {
         boundary,
-        decisions_not_fully_checked: before + evidence,
+        decisions_not_fully_checked: before + later,
         not_checked,
         deepen: "git fetch --unshallow fetches the whole history (git fetch --deepen N fetches N more commits); then audit again".to_owned(),
     })

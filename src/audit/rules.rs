@@ -15,13 +15,15 @@ use jiff::civil::Date;
 
 use super::{Finding, Level};
 use crate::model::decide::conflicts;
-use crate::model::history::{ChangeKind, RecordedDecision, Records, under};
+use crate::model::history::{
+    ChangeKind, CommitInfo, Person, RecordedDecision, Records, SubmissionAt, under,
+};
 use crate::model::layout::{Classified, PanelPath, classify};
 use crate::model::lifecycle::{AwardStatus, DecisionRecord, award_states};
 use crate::model::rubric::Effect;
 use crate::model::rules::{eligibility_checks, evidence_checks};
 use crate::model::text::sanitize_inline;
-use crate::model::{AcademicYear, MemberId, Panel, SchoolId};
+use crate::model::{AcademicYear, FileRef, Meeting, MemberId, ObjectId, Panel, SchoolId};
 
 /// A rule of the audit.
 pub struct Rule {
@@ -32,7 +34,7 @@ pub struct Rule {
 }
 
 /// Every rule, in the order SPEC §5 lists them.
-pub const ALL: [Rule; 8] = [
+pub const ALL: [Rule; 14] = [
     Rule {
         id: "submission-changed-after-decision",
         description: "a decision whose submission files differ from the submission's current version",
@@ -72,6 +74,36 @@ pub const ALL: [Rule; 8] = [
         id: "review-overdue / review-after-expiry",
         description: "an award past an annual review's due date without it, and a review accepted for an award that had expired",
         check: reviews,
+    },
+    Rule {
+        id: "panel-changed-without-authority / rubric-changed-without-authority",
+        description: "a change to panel.ron or rubrics/ by someone who was not an administrator of the panel as it stood before",
+        check: authority,
+    },
+    Rule {
+        id: "decision-commit-not-alone",
+        description: "a decision's commit that changes anything but its own file",
+        check: decision_commit_alone,
+    },
+    Rule {
+        id: "meeting-changed-after-decision / meeting-amended-after-decision",
+        description: "a meeting's record changed after a decision cited it (only its agenda, location or notes: a note)",
+        check: meeting_changed,
+    },
+    Rule {
+        id: "made-on-other-submission / made-on-unknown-commit / made-on-not-ancestor / made-on-wrong-files",
+        description: "made_on naming another submission's files, a commit that does not exist or is not an ancestor, or other files than that commit holds",
+        check: made_on,
+    },
+    Rule {
+        id: "decision-trailers-disagree / decision-without-trailers",
+        description: "a decision commit's trailers that disagree with its file (none at all: a note)",
+        check: trailers,
+    },
+    Rule {
+        id: "commit-date-backwards / decision-before-meeting",
+        description: "commit dates that run backwards, and a decision committed before its meeting",
+        check: dates,
     },
 ];
 
@@ -145,7 +177,9 @@ fn member_name(panel: Option<&Panel>, id: &MemberId) -> String {
 
 /// A decision whose submission files have changed since (or that does not say which files it
 /// was made on). A decision that asked for a resubmission expects the files to change, and a
-/// corrected decision is replaced by its correction.
+/// corrected decision is replaced by its correction. A file `made_on` names that is not of
+/// the decision's school and year, or that the commit it names does not hold, is left to the
+/// made-on rules: it was never the version decided on.
 ///
 /// Before a shallow clone's boundary: a decision that names no files is not reported (the
 /// file at the boundary may not be as first recorded, and its commit is beyond the clone).
@@ -179,6 +213,11 @@ fn submission_changed(records: &Records, _today: Date) -> Vec<Finding> {
         let since = records.position(d.first_seen()).map_or(0, |i| i + 1);
         for file in &made_on.files {
             if records.head_files.get(&file.path) == Some(&file.blob) {
+                continue;
+            }
+            // A file that is not its submission's, or not what the commit it names holds,
+            // was never decided on: the made-on rules report it, and nothing changed "since".
+            if bogus(d, file) {
                 continue;
             }
             if d.before_boundary().is_some()
@@ -410,7 +449,9 @@ fn quorum(records: &Records, _today: Date) -> Vec<Finding> {
 }
 
 /// Who may commit what: the panel's work by its members (a decision by its recorder), a
-/// school's submission by the school, or by an administrator on its behalf.
+/// school's submission by the school, or by an administrator on its behalf, each by the
+/// panel as it stood before the commit (for the commit that sets the panel up, the panel it
+/// sets up).
 ///
 /// In a shallow clone, commits after the boundary are checked against the panel in force at
 /// each (the boundary's panel.ron, then its changes). The boundary's author is not taken
@@ -422,12 +463,9 @@ fn authorship(records: &Records, _today: Date) -> Vec<Finding> {
         if commit.is_boundary() {
             continue;
         }
-        let panel = records
-            .panel_at
-            .get(i)
-            .copied()
-            .flatten()
-            .and_then(|p| records.panels.get(p));
+        // The panel as it stood before the commit: a commit that adds someone to the panel
+        // does not make its own author a member.
+        let panel = records.panel_judging(i);
         let member = panel.and_then(|p| {
             p.members
                 .iter()
@@ -592,6 +630,9 @@ fn award_rules(records: &Records, _today: Date) -> Vec<Finding> {
                         .filter(|c| !c.met)
                         .map(|c| format!("{}: {}", clean(&c.description), clean(&c.reason))),
                 ),
+                // A made_on that names another school's file, or one its commit does not
+                // hold, is reported by the made-on rules; the file it names is not read.
+                None if made_on_wrong(d) => {}
                 None => unmet.push(
                     "the self-review it was made on cannot be read to check the evidence rules"
                         .to_owned(),
@@ -650,6 +691,17 @@ pub(super) fn evidence_unchecked(records: &Records, d: &RecordedDecision) -> boo
     matches!(effect, Effect::Grant { .. } | Effect::ReviewAccepted { .. })
         && rubric.evidence_rules_for(&d.decision.kind).next().is_some()
         && review_beyond_boundary(records, d)
+}
+
+/// Whether `made_on` would check a decision (recorded after a shallow clone's boundary) but
+/// for a clone that does not hold the commit it names, or cannot show it to be an ancestor.
+pub(super) fn made_on_unchecked(d: &RecordedDecision) -> bool {
+    d.commit().is_some()
+        && d.decision.made_on.is_some()
+        && matches!(
+            d.submission_at,
+            None | Some(SubmissionAt::Found { ancestor: None, .. })
+        )
 }
 
 /// Annual reviews: an award held past a review's due date without it, and a review accepted
@@ -736,6 +788,674 @@ fn reviews(records: &Records, today: Date) -> Vec<Finding> {
     out
 }
 
+/// The commit that recorded a decision, where the history holds it.
+fn recorded_in<'r>(records: &'r Records, d: &RecordedDecision) -> Option<&'r CommitInfo> {
+    d.commit().and_then(|c| records.commit(c))
+}
+
+/// Whether `path` is one of the submission files of the decision's school and year.
+fn own_file(d: &RecordedDecision, path: &str) -> bool {
+    matches!(
+        classify(path),
+        Classified::File(PanelPath::SelfReview(school, year) | PanelPath::ActionPlan(school, year))
+            if school == d.decision.school && year == d.decision.year
+    )
+}
+
+/// Whether a file `made_on` names is one the decision cannot have been made on: not of its
+/// school and year, or not what the commit named holds, or held by a commit off the
+/// decision's line (as far as the repository can say).
+fn bogus(d: &RecordedDecision, file: &FileRef) -> bool {
+    !own_file(d, &file.path)
+        || d.submission_at
+            .as_ref()
+            .is_some_and(|s| !s.vouches_for(&file.path, &file.blob))
+}
+
+/// Whether a decision's `made_on` names any file it cannot have been made on, or none at all
+/// that its commit holds.
+fn made_on_wrong(d: &RecordedDecision) -> bool {
+    let Some(made_on) = &d.decision.made_on else {
+        return false;
+    };
+    made_on.files.iter().any(|f| bogus(d, f))
+        || matches!(&d.submission_at, Some(SubmissionAt::Found { files, .. })
+            if files.iter().any(|f| !made_on.files.iter().any(|m| m.path == f.path)))
+}
+
+/// Whether `email` is an administrator's in `panel`.
+fn administrator(panel: &Panel, email: &str) -> bool {
+    panel
+        .members
+        .iter()
+        .any(|m| m.administrator && m.email.eq_ignore_ascii_case(email))
+}
+
+/// Who someone is to the panel, for a message.
+fn standing(panel: &Panel, person: &Person) -> String {
+    let who = format!("{} <{}>", clean(&person.name), clean(&person.email));
+    match panel
+        .members
+        .iter()
+        .find(|m| m.email.eq_ignore_ascii_case(&person.email))
+    {
+        Some(m) => format!("{who}, a member ({}) but not an administrator", m.id),
+        None => format!("{who}, not a member"),
+    }
+}
+
+/// A list of paths for a message, the first few of a long one.
+fn some_paths<'a>(paths: impl Iterator<Item = &'a str>) -> String {
+    const SHOWN: usize = 5;
+    let all: Vec<&str> = paths.collect();
+    let mut out = all
+        .iter()
+        .take(SHOWN)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if all.len() > SHOWN {
+        out.push_str(&format!(" and {} more", all.len() - SHOWN));
+    }
+    out
+}
+
+/// panel.ron and rubrics/ are changed only by an administrator of the panel as it stood
+/// before the change, who both wrote (author) and committed (committer) it. The commit that
+/// sets the panel up, with no panel before it, is judged by nobody.
+///
+/// In a shallow clone the boundary changes nothing the clone knows, and a commit after it is
+/// judged by the panel at the boundary, as in the whole history.
+fn authority(records: &Records, _today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, commit) in records.commits.iter().enumerate() {
+        if commit.is_boundary() {
+            continue;
+        }
+        let Some(panel) = records.panel_before_commit(i) else {
+            continue;
+        };
+        let by_author = !administrator(panel, &commit.author.email);
+        let by_committer = !administrator(panel, &commit.committer.email);
+        if !by_author && !by_committer {
+            continue;
+        }
+        let who = if by_author {
+            format!("by {}", standing(panel, &commit.author))
+        } else {
+            format!(
+                "written by an administrator but committed by {}",
+                standing(panel, &commit.committer)
+            )
+        };
+        for (prefix, rule, look) in [
+            (
+                "panel.ron",
+                "panel-changed-without-authority",
+                "who was added, removed or given rights, and whether an administrator agreed; later commits by those it added are judged by the panel before it",
+            ),
+            (
+                "rubrics",
+                "rubric-changed-without-authority",
+                "which outcomes, evidence or eligibility rules changed, and which decisions since were checked against them",
+            ),
+        ] {
+            let changed: Vec<&str> = commit
+                .changes
+                .iter()
+                .filter(|c| under(&c.path, prefix))
+                .map(|c| c.path.as_str())
+                .collect();
+            let Some(first) = changed.first() else {
+                continue;
+            };
+            out.push(Finding {
+                rule,
+                level: Level::Error,
+                school: None,
+                year: None,
+                commit: commit.id.clone(),
+                path: Some((*first).to_owned()),
+                message: format!(
+                    "{} was changed {who}, and only an administrator of the panel as it stood before may change it. Look at `git show {} -- {prefix}`: {look}",
+                    some_paths(changed.iter().copied()),
+                    commit.id.short()
+                ),
+            });
+        }
+    }
+    out
+}
+
+/// A decision's commit holds its decision file and nothing else: what else it changed was
+/// changed under the decision's name (the rules about the decision read the files as they
+/// stood before it).
+///
+/// Not checked for a decision recorded before a shallow clone's boundary: its commit is
+/// beyond the clone.
+fn decision_commit_alone(records: &Records, _today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for d in &records.decisions {
+        let Some(commit) = recorded_in(records, d) else {
+            continue;
+        };
+        let others: Vec<&str> = commit
+            .changes
+            .iter()
+            .map(|c| c.path.as_str())
+            .filter(|p| *p != d.path)
+            .chain(d.changed_elsewhere.iter().map(String::as_str))
+            .collect();
+        if others.is_empty() {
+            continue;
+        }
+        out.push(finding(
+            "decision-commit-not-alone",
+            Level::Error,
+            d,
+            &commit.id,
+            format!(
+                "{} recorded {} and also changed {}; a decision's commit holds only its own file. Look at `git show --stat {}`: the other changes were made under the decision's name, and the audit judges the decision by the files as they stood before them",
+                commit.id.short(),
+                d.path,
+                some_paths(others.into_iter()),
+                commit.id.short()
+            ),
+        ));
+    }
+    out
+}
+
+/// What changed between two versions of a meeting's record, and whether any of it touches
+/// who was there, who chaired or who was conflicted (or the date): what a decision's
+/// legitimacy rests on.
+fn meeting_differences(old: &Meeting, new: &Meeting, panel: Option<&Panel>) -> (bool, Vec<String>) {
+    let names = |ids: Vec<&MemberId>| {
+        ids.into_iter()
+            .map(|id| member_name(panel, id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    fn gone<'m>(a: &'m [MemberId], b: &[MemberId]) -> Vec<&'m MemberId> {
+        a.iter().filter(|m| !b.contains(m)).collect()
+    }
+    let mut serious = Vec::new();
+    if old.date != new.date {
+        serious.push(format!(
+            "its date changed from {} to {}",
+            old.date, new.date
+        ));
+    }
+    if old.chair != new.chair {
+        serious.push(format!(
+            "the chair changed from {} to {}",
+            member_name(panel, &old.chair),
+            member_name(panel, &new.chair)
+        ));
+    }
+    for (list, before, after) in [
+        ("present", &old.present, &new.present),
+        ("apologies", &old.apologies, &new.apologies),
+    ] {
+        let added = gone(after, before);
+        if !added.is_empty() {
+            serious.push(format!("added to {list}: {}", names(added)));
+        }
+        let removed = gone(before, after);
+        if !removed.is_empty() {
+            serious.push(format!("removed from {list}: {}", names(removed)));
+        }
+    }
+    for c in &old.conflicts {
+        match new.declared_conflict(&c.member, &c.school) {
+            None => serious.push(format!(
+                "the declared conflict of {} for {} ({}) was removed",
+                member_name(panel, &c.member),
+                c.school,
+                clean(&c.reason)
+            )),
+            Some(now) if now != c => serious.push(format!(
+                "the declared conflict of {} for {} was reworded",
+                member_name(panel, &c.member),
+                c.school
+            )),
+            Some(_) => {}
+        }
+    }
+    for c in &new.conflicts {
+        if old.declared_conflict(&c.member, &c.school).is_none() {
+            serious.push(format!(
+                "a conflict of {} for {} was declared ({})",
+                member_name(panel, &c.member),
+                c.school,
+                clean(&c.reason)
+            ));
+        }
+    }
+    let important = !serious.is_empty();
+    let mut minor = Vec::new();
+    let item = |i: &crate::model::AgendaItem| format!("{}/{}/{}", i.school, i.year, i.kind);
+    let added: Vec<String> = new
+        .agenda
+        .iter()
+        .filter(|i| !old.agenda.contains(i))
+        .map(item)
+        .collect();
+    let removed: Vec<String> = old
+        .agenda
+        .iter()
+        .filter(|i| !new.agenda.contains(i))
+        .map(item)
+        .collect();
+    if !added.is_empty() {
+        minor.push(format!("added to the agenda: {}", added.join(", ")));
+    }
+    if !removed.is_empty() {
+        minor.push(format!("removed from the agenda: {}", removed.join(", ")));
+    }
+    if old.location != new.location {
+        minor.push("the location changed".to_owned());
+    }
+    if old.notes != new.notes {
+        minor.push("the notes changed".to_owned());
+    }
+    serious.extend(minor);
+    (important, serious)
+}
+
+/// A meeting's record changed after a decision cited it: the minutes are written from the
+/// record as it is now, while the audit judges each decision by the record as it stood when
+/// the decision was recorded. A change to who was present, sent apologies, chaired or was
+/// conflicted (or the file's removal) is an error; a change only to the agenda, location
+/// or notes is a note.
+///
+/// In a shallow clone, a change after the boundary is reported as in the whole history, even
+/// for a decision recorded before the boundary (the message says so).
+fn meeting_changed(records: &Records, _today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, commit) in records.commits.iter().enumerate() {
+        for change in &commit.changes {
+            if change.kind == ChangeKind::Added || !under(&change.path, "meetings") {
+                continue;
+            }
+            let Classified::File(PanelPath::Meeting(date)) = classify(&change.path) else {
+                continue;
+            };
+            let citing = records.decisions.iter().filter(|d| {
+                d.decision.meeting == date
+                    && records.position(d.first_seen()).is_some_and(|at| at < i)
+            });
+            for d in citing {
+                let version = |blob: &Option<ObjectId>| {
+                    blob.as_ref().and_then(|b| records.meeting_versions.get(b))
+                };
+                let (important, what) =
+                    match (change.kind, version(&change.old), version(&change.new)) {
+                        (ChangeKind::Deleted, ..) => {
+                            (true, vec!["the file was deleted".to_owned()])
+                        }
+                        (_, Some(old), Some(new)) => {
+                            meeting_differences(old, new, d.panel.as_deref())
+                        }
+                        _ => (
+                            true,
+                            vec!["a version could not be read to say what changed".to_owned()],
+                        ),
+                    };
+                if what.is_empty() {
+                    continue;
+                }
+                let (rule, level) = if important {
+                    ("meeting-changed-after-decision", Level::Error)
+                } else {
+                    ("meeting-amended-after-decision", Level::Note)
+                };
+                out.push(finding(
+                    rule,
+                    level,
+                    d,
+                    &commit.id,
+                    format!(
+                        "{} was changed after {} cited it (recorded{}): {}. The audit judges the decision by the meeting's record as it stood then. Look at `git show {} -- {}`, and at the minutes, which are written from the record as it is now",
+                        change.path,
+                        d.path,
+                        recorded(d),
+                        what.join("; "),
+                        commit.id.short(),
+                        change.path
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The submission a decision names as made on must be its own and real: files of its school
+/// and year only (`made-on-other-submission`); a commit that exists
+/// (`made-on-unknown-commit`), is an ancestor of the decision's commit
+/// (`made-on-not-ancestor`) and holds exactly the files named, blob for blob
+/// (`made-on-wrong-files`). The rules about the submission are not run on files shown to be
+/// wrong.
+///
+/// Not checked for a decision recorded before a shallow clone's boundary, nor, in a shallow
+/// clone, against a commit the clone does not hold or cannot show to be an ancestor.
+fn made_on(records: &Records, _today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for d in &records.decisions {
+        let (Some(commit), Some(made_on)) = (d.commit(), &d.decision.made_on) else {
+            continue;
+        };
+        let at = made_on.commit.short();
+        let not_run = "submission-changed-after-decision and the evidence rules were not run on the files it names";
+        let others: Vec<&str> = made_on
+            .files
+            .iter()
+            .map(|f| f.path.as_str())
+            .filter(|p| !own_file(d, p))
+            .collect();
+        if !others.is_empty() {
+            out.push(finding(
+                "made-on-other-submission",
+                Level::Error,
+                d,
+                commit,
+                format!(
+                    "{} says it was made on {}, which are not files of {} {}; {not_run}. Look at `git show {}`: which school's submission the panel actually saw",
+                    d.path,
+                    some_paths(others.into_iter()),
+                    d.decision.school,
+                    d.decision.year,
+                    commit.short()
+                ),
+            ));
+        }
+        let school_files = format!("submissions/{}/{}", d.decision.school, d.decision.year);
+        match &d.submission_at {
+            None => {}
+            Some(SubmissionAt::Missing) => out.push(finding(
+                "made-on-unknown-commit",
+                Level::Error,
+                d,
+                commit,
+                format!(
+                    "{} says it was made on commit {}, which is not in the repository; {not_run}. Look at `git log --oneline -- {school_files}` for the versions the school submitted, and at who wrote {}",
+                    d.path, made_on.commit, d.path
+                ),
+            )),
+            Some(SubmissionAt::Found { ancestor, files }) => {
+                if *ancestor == Some(false) {
+                    out.push(finding(
+                        "made-on-not-ancestor",
+                        Level::Error,
+                        d,
+                        commit,
+                        format!(
+                            "{} says it was made on commit {at}, which is not an ancestor of {}, the commit that recorded it: the panel cannot have decided on it, and {not_run}. Look at `git branch -a --contains {at}` and `git log --oneline -- {school_files}`",
+                            d.path,
+                            commit.short()
+                        ),
+                    ));
+                }
+                let mut wrong = Vec::new();
+                for named in made_on.files.iter().filter(|f| own_file(d, &f.path)) {
+                    match files.iter().find(|f| f.path == named.path) {
+                        None => wrong.push(format!("{} is not in {at}", named.path)),
+                        Some(there) if there.blob != named.blob => wrong.push(format!(
+                            "it names blob {} for {}, but {at} holds blob {}",
+                            named.blob.short(),
+                            named.path,
+                            there.blob.short()
+                        )),
+                        Some(_) => {}
+                    }
+                }
+                for there in files {
+                    if !made_on.files.iter().any(|f| f.path == there.path) {
+                        wrong.push(format!("it leaves out {}, which {at} holds", there.path));
+                    }
+                }
+                if !wrong.is_empty() {
+                    out.push(finding(
+                        "made-on-wrong-files",
+                        Level::Error,
+                        d,
+                        commit,
+                        format!(
+                            "{} says it was made on the files of {} {} in {at}, but {}; {not_run}. Look at `git ls-tree -r {at} {school_files}` beside the decision's made_on",
+                            d.path,
+                            d.decision.school,
+                            d.decision.year,
+                            wrong.join("; ")
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The trailers of a decision's commit must say what its file says: each of `Outcome`,
+/// `Meeting`, `School`, `Year`, `Kind`, `Recorder`, `Participants`, `Supersedes` and
+/// `Submission-Commit` that the message has, and `Present` against the meeting's record the
+/// decision was judged by. A trailer left out is not an error (a commit made by hand has
+/// none); a commit with none at all is a note, since nothing in its message can be checked.
+///
+/// Not checked for a decision recorded before a shallow clone's boundary: its commit is
+/// beyond the clone.
+fn trailers(records: &Records, _today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for d in &records.decisions {
+        let Some(commit) = recorded_in(records, d) else {
+            continue;
+        };
+        if commit.trailers.is_empty() {
+            out.push(finding(
+                "decision-without-trailers",
+                Level::Note,
+                d,
+                &commit.id,
+                format!(
+                    "{} recorded {} with no trailers (Outcome, Meeting, Participants, …): it was committed by hand, not by kitemark. Look at `git show {}` and check the file against the meeting's minutes",
+                    commit.id.short(),
+                    d.path,
+                    commit.id.short()
+                ),
+            ));
+            continue;
+        }
+        let wrong: Vec<String> = commit
+            .trailers
+            .iter()
+            .filter_map(|(key, value)| {
+                let (expected, said) = trailer_disagrees(d, key, value.trim())?;
+                Some(format!(
+                    "{key}: {} but {said} {}",
+                    clean(value),
+                    clean(&expected)
+                ))
+            })
+            .collect();
+        if wrong.is_empty() {
+            continue;
+        }
+        out.push(finding(
+            "decision-trailers-disagree",
+            Level::Error,
+            d,
+            &commit.id,
+            format!(
+                "the message of {} disagrees with {}: {}. Look at `git show {}`: whoever reads the history by its trailers (git log, git interpret-trailers) is told something the decision does not say",
+                commit.id.short(),
+                d.path,
+                wrong.join("; "),
+                commit.id.short()
+            ),
+        ));
+    }
+    out
+}
+
+/// Whether lists of member ids, one as a trailer writes it, name the same members.
+fn same_members<'a>(trailer: &str, ids: impl Iterator<Item = &'a MemberId>) -> bool {
+    let mut said: Vec<&str> = trailer
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect();
+    let mut there: Vec<&str> = ids.map(MemberId::as_str).collect();
+    for list in [&mut said, &mut there] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    said == there
+}
+
+fn list(ids: &[MemberId]) -> String {
+    ids.iter()
+        .map(MemberId::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a decision's file says where one of its commit's trailers says otherwise, and whose
+/// word that is ("the file says", or the meeting's record's); `None` when they agree or the
+/// trailer is not one kitemark writes about the decision. Compared without building text, as
+/// most trailers agree.
+fn trailer_disagrees(
+    d: &RecordedDecision,
+    key: &str,
+    value: &str,
+) -> Option<(String, &'static str)> {
+    let decision = &d.decision;
+    let file = "the file says";
+    let is = |name: &str| key.eq_ignore_ascii_case(name);
+    if is("Outcome") {
+        (value != decision.outcome.as_str()).then(|| (decision.outcome.to_string(), file))
+    } else if is("Meeting") {
+        (value.parse::<Date>().ok() != Some(decision.meeting))
+            .then(|| (decision.meeting.to_string(), file))
+    } else if is("School") {
+        (value != decision.school.as_str()).then(|| (decision.school.to_string(), file))
+    } else if is("Year") {
+        (value.parse::<AcademicYear>().ok() != Some(decision.year))
+            .then(|| (decision.year.to_string(), file))
+    } else if is("Kind") {
+        (value != decision.kind.as_str()).then(|| (decision.kind.to_string(), file))
+    } else if is("Recorder") {
+        (value != decision.recorder.as_str()).then(|| (decision.recorder.to_string(), file))
+    } else if is("Supersedes") {
+        (decision.supersedes.as_deref() != Some(value)).then(|| {
+            (
+                decision
+                    .supersedes
+                    .clone()
+                    .unwrap_or_else(|| "nothing".to_owned()),
+                file,
+            )
+        })
+    } else if is("Submission-Commit") {
+        let named = decision.made_on.as_ref().map(|m| m.commit.as_str());
+        (!named.is_some_and(|c| c.eq_ignore_ascii_case(value)))
+            .then(|| (named.unwrap_or("no commit").to_owned(), file))
+    } else if is("Participants") {
+        (!same_members(value, decision.participants.iter()))
+            .then(|| (list(&decision.participants), file))
+    } else if is("Present") {
+        let meeting = d.meeting.as_ref()?;
+        (!same_members(value, meeting.present.iter()))
+            .then(|| (list(&meeting.present), "the meeting's record said"))
+    } else {
+        None
+    }
+}
+
+/// How far a commit may be dated before the one it follows: members' clocks disagree by
+/// minutes, and a clock set to the wrong zone by an hour. The rules that rest on dates
+/// (meetings, reviews, conditions) work in days, so an hour hides nothing they need.
+const CLOCK_SLACK_SECONDS: i64 = 60 * 60;
+
+/// Dates: a commit's committer date does not run backwards along its first-parent line (by
+/// more than [`CLOCK_SLACK_SECONDS`]), and a decision is not committed, nor authored, on a
+/// day before its meeting (a decision recorded for a meeting that had not yet been held).
+///
+/// The committer date is when the commit entered this history; the author date is kept by a
+/// rebase or cherry-pick and may rightly be older than the parent's, so it is not compared
+/// along the line. A decision's days are those of the commit's own offset, where its
+/// recorder was: a member recording late on the meeting's evening, or far to the east, is not
+/// taken for a day early (a forged offset can gain a day at most).
+///
+/// In a shallow clone, a commit is compared only with the commits the clone holds (the
+/// boundary's own date included), and a decision before the boundary not at all.
+fn dates(records: &Records, _today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for commit in &records.commits {
+        // A merge that brings nothing of its own is not judged by its date.
+        if commit.is_boundary() || commit.changes.is_empty() {
+            continue;
+        }
+        let Some((newest, when)) = &commit.follows else {
+            continue;
+        };
+        let gap = when.timestamp().as_second() - commit.committer.time.timestamp().as_second();
+        if gap <= CLOCK_SLACK_SECONDS {
+            continue;
+        }
+        let (school, year) = commit
+            .changes
+            .first()
+            .map_or((None, None), |c| school_year(&c.path));
+        out.push(Finding {
+            rule: "commit-date-backwards",
+            level: Level::Error,
+            school,
+            year,
+            commit: commit.id.clone(),
+            path: commit.changes.first().map(|c| c.path.clone()),
+            message: format!(
+                "{} is dated {}, before {} on its first-parent line, dated {}: the history's dates run backwards. Look at `git log --first-parent --format='%h %ci %cn %s' {}~1..{}`: a commit made with a wrong clock, or one dated back on purpose",
+                commit.id.short(),
+                commit.committer.time.strftime("%Y-%m-%d %H:%M %:z"),
+                newest.short(),
+                when.strftime("%Y-%m-%d %H:%M %:z"),
+                newest.short(),
+                commit.id.short()
+            ),
+        });
+    }
+    for d in &records.decisions {
+        let Some(commit) = recorded_in(records, d) else {
+            continue;
+        };
+        let meeting = d.decision.meeting;
+        let early: Vec<String> = [
+            ("committed", &commit.committer),
+            ("authored", &commit.author),
+        ]
+        .into_iter()
+        .filter(|(_, who)| who.date() < meeting)
+        .map(|(what, who)| format!("{what} on {}", who.date()))
+        .collect();
+        if early.is_empty() {
+            continue;
+        }
+        out.push(finding(
+            "decision-before-meeting",
+            Level::Error,
+            d,
+            &commit.id,
+            format!(
+                "{} is for the meeting on {meeting}, but {} was {}, before the meeting was held. Look at whether the meeting took place and when the panel really decided: a decision recorded ahead of its meeting was not the meeting's",
+                d.path,
+                commit.id.short(),
+                early.join(" and ")
+            ),
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     //! Each rule against a small history that keeps every rule (the baseline audits clean),
@@ -748,7 +1468,7 @@ mod tests {
     use crate::audit::audit;
     use crate::model::catalog::Catalog;
     use crate::model::format::from_ron;
-    use crate::model::history::{CommitInfo, FileAt, FileChange, Origin, Person};
+    use crate::model::history::{CommitInfo, FileAt, FileChange, Origin, Person, SubmissionAt};
     use crate::model::{Decision, Meeting, ObjectId, Rubric, SelfReview};
 
     const DECISION: &str = "decisions/oak/2025-26/2025-11-12-initial.ron";
@@ -787,7 +1507,29 @@ mod tests {
             changes,
             boundary: None,
             signature: None,
+            follows: None,
         }
+    }
+
+    /// The trailers kitemark writes for the baseline's decision (all of them, or those that
+    /// say which decision it is, so that breaking the file in one way breaks one rule).
+    fn decision_trailers(all: bool) -> Vec<(String, String)> {
+        let mut out = vec![
+            ("School", "oak".to_owned()),
+            ("Year", "2025-26".to_owned()),
+            ("Recorder", "nurse".to_owned()),
+        ];
+        if all {
+            out.extend([
+                ("Outcome", "awarded".to_owned()),
+                ("Meeting", "2025-11-12".to_owned()),
+                ("Kind", "initial".to_owned()),
+                ("Present", "chair, nurse, psych, head".to_owned()),
+                ("Participants", "psych, chair, nurse".to_owned()),
+                ("Submission-Commit", id(2).to_string()),
+            ]);
+        }
+        out.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
     }
 
     fn panel() -> Panel {
@@ -873,6 +1615,8 @@ mod tests {
                 vec![change(DECISION, ChangeKind::Added, None, Some(41))],
             ),
         ];
+        let mut commits = commits;
+        commits[3].trailers = decision_trailers(false);
         let decision = decision();
         let mut head = Catalog {
             panel: panel(),
@@ -885,6 +1629,9 @@ mod tests {
         head.meetings.insert(meeting().date, meeting());
         Records {
             panel_at: vec![Some(0); commits.len()],
+            // The first commit sets the panel up.
+            panel_before: [None, Some(0), Some(0), Some(0)].into(),
+            meeting_versions: Default::default(),
             commits,
             panels: vec![panel().into()],
             decisions: vec![RecordedDecision {
@@ -898,6 +1645,20 @@ mod tests {
                 panel: Some(panel().into()),
                 rubric: Some(rubric().into()),
                 review: Some(review().into()),
+                submission_at: Some(SubmissionAt::Found {
+                    ancestor: Some(true),
+                    files: vec![
+                        FileAt {
+                            path: REVIEW.into(),
+                            blob: id(21),
+                        },
+                        FileAt {
+                            path: PLAN.into(),
+                            blob: id(22),
+                        },
+                    ],
+                }),
+                changed_elsewhere: Vec::new(),
             }],
             head_files: BTreeMap::from([(REVIEW.into(), id(21)), (PLAN.into(), id(22))]),
             head: head.into(),
@@ -924,6 +1685,7 @@ mod tests {
         let n = u32::try_from(records.commits.len()).unwrap() + 1;
         records.commits.push(commit(n, author, changes));
         records.panel_at.push(Some(0));
+        records.panel_before.push(Some(0));
         records.head_commit = id(n);
         id(n)
     }
@@ -1067,10 +1829,10 @@ mod tests {
             &mut r,
             person("Sam Stranger", "sam@elsewhere.example.org"),
             vec![change(
-                "meetings/2025-11-12.ron",
-                ChangeKind::Modified,
-                Some(31),
-                Some(32),
+                "meetings/2026-01-14.ron",
+                ChangeKind::Added,
+                None,
+                Some(33),
             )],
         );
         let member = push(
@@ -1209,7 +1971,9 @@ mod tests {
         edge.changes.clear();
         r.commits = vec![edge];
         r.panel_at = vec![Some(0)];
+        r.panel_before = vec![None];
         r.decisions[0].origin = Origin::BeforeBoundary(id(4));
+        r.decisions[0].submission_at = None;
         r
     }
 
@@ -1288,10 +2052,10 @@ mod tests {
             &mut r,
             person("Sam Stranger", "sam@elsewhere.example.org"),
             vec![change(
-                "meetings/2025-11-12.ron",
-                ChangeKind::Modified,
-                Some(31),
-                Some(32),
+                "meetings/2026-01-14.ron",
+                ChangeKind::Added,
+                None,
+                Some(33),
             )],
         );
         assert_eq!(
@@ -1307,6 +2071,7 @@ mod tests {
         let mut r = baseline();
         r.commits.drain(..2);
         r.panel_at.drain(..2);
+        r.panel_before.drain(..2);
         let edge = &mut r.commits[0];
         edge.boundary = Some(vec![FileAt {
             path: "panel.ron".into(),
@@ -1328,5 +2093,523 @@ mod tests {
         // Not for want of the self-review in a whole history: there it is a finding.
         r.beyond_boundary.clear();
         assert_eq!(rules_of(&r)[0].0, "award-rule-unmet");
+    }
+
+    /// A commit that changes the panel's own files.
+    fn panel_change(n: u32) -> Vec<FileChange> {
+        vec![change("panel.ron", ChangeKind::Modified, Some(11), Some(n))]
+    }
+
+    #[test]
+    fn the_panel_and_rubrics_changed_without_authority() {
+        // The first commit set the panel up, by whoever made it: nobody judges it.
+        let mut r = baseline();
+        r.commits[0].author = person("Sam Stranger", "sam@elsewhere.example.org");
+        r.commits[0].committer = r.commits[0].author.clone();
+        assert_eq!(rules_of(&r), vec![]);
+
+        let mut r = baseline();
+        // An administrator may.
+        push(
+            &mut r,
+            person("Ada Chair", "ada@panel.example.org"),
+            panel_change(13),
+        );
+        // A member who is not an administrator may not, nor someone outside the panel.
+        let member = push(&mut r, nurse(), panel_change(14));
+        let outsider = push(
+            &mut r,
+            person("Sam Stranger", "sam@elsewhere.example.org"),
+            vec![change(
+                "rubrics/mini.ron",
+                ChangeKind::Modified,
+                Some(12),
+                Some(15),
+            )],
+        );
+        // Written by an administrator, committed by someone who is not one.
+        let committed = push(
+            &mut r,
+            person("Ada Chair", "ada@panel.example.org"),
+            panel_change(16),
+        );
+        r.commits.last_mut().unwrap().committer = nurse();
+        assert_eq!(
+            rules_of(&r),
+            vec![
+                (
+                    "panel-changed-without-authority",
+                    Level::Error,
+                    member.short().to_owned()
+                ),
+                (
+                    "rubric-changed-without-authority",
+                    Level::Error,
+                    outsider.short().to_owned()
+                ),
+                (
+                    "panel-changed-without-authority",
+                    Level::Error,
+                    committed.short().to_owned()
+                ),
+            ]
+        );
+        let found = audit(&r, today());
+        assert!(found[0].message.contains(
+            "Ben Nurse <ben@panel.example.org>, a member (nurse) but not an administrator"
+        ));
+        assert!(
+            found[1]
+                .message
+                .contains("Sam Stranger <sam@elsewhere.example.org>, not a member")
+        );
+        assert!(
+            found[2]
+                .message
+                .contains("written by an administrator but committed by Ben Nurse")
+        );
+        assert!(
+            found
+                .iter()
+                .all(|f| f.school.is_none() && f.message.contains("Look at"))
+        );
+    }
+
+    #[test]
+    fn someone_added_to_the_panel_is_judged_by_the_panel_before() {
+        // Sam adds himself to the panel, as an administrator, and publishes a meeting in the
+        // same commit: the panel before him judges both.
+        let mut r = baseline();
+        let mut packed = panel();
+        packed.members.push(crate::model::Member {
+            id: "sam".parse().unwrap(),
+            name: "Sam Stranger".into(),
+            email: "sam@elsewhere.example.org".into(),
+            role: crate::model::Role::Other,
+            organisation: String::new(),
+            affiliations: Vec::new(),
+            administrator: true,
+            keys: Vec::new(),
+        });
+        r.panels.push(packed.into());
+        let mut changes = panel_change(13);
+        changes.push(change(
+            "meetings/2026-01-14.ron",
+            ChangeKind::Added,
+            None,
+            Some(33),
+        ));
+        let both = push(
+            &mut r,
+            person("Sam Stranger", "sam@elsewhere.example.org"),
+            changes,
+        );
+        *r.panel_at.last_mut().unwrap() = Some(1);
+        assert_eq!(
+            rules_of(&r),
+            vec![
+                ("not-a-member", Level::Error, both.short().to_owned()),
+                (
+                    "panel-changed-without-authority",
+                    Level::Error,
+                    both.short().to_owned()
+                ),
+            ]
+        );
+        // The commit after it is his as a member.
+        push(
+            &mut r,
+            person("Sam Stranger", "sam@elsewhere.example.org"),
+            vec![change(
+                "meetings/2026-01-14.ron",
+                ChangeKind::Modified,
+                Some(33),
+                Some(34),
+            )],
+        );
+        *r.panel_before.last_mut().unwrap() = Some(1);
+        assert_eq!(rules_of(&r).len(), 2);
+    }
+
+    #[test]
+    fn a_decision_commit_that_changes_more_than_its_file() {
+        let mut r = baseline();
+        r.commits[3].changes.push(change(
+            "meetings/2025-11-12.ron",
+            ChangeKind::Modified,
+            Some(31),
+            Some(32),
+        ));
+        r.decisions[0].changed_elsewhere = vec!["README.md".into()];
+        let found = audit(&r, today());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].rule, "decision-commit-not-alone");
+        assert_eq!(found[0].commit, id(4));
+        assert_eq!(found[0].school, Some("oak".parse().unwrap()));
+        assert!(
+            found[0]
+                .message
+                .contains("also changed meetings/2025-11-12.ron, README.md"),
+            "{found:?}"
+        );
+    }
+
+    /// The baseline with its meeting's record changed after the decision, from blob 31 to
+    /// `changed`'s.
+    fn meeting_edited(changed: impl FnOnce(&mut Meeting)) -> (Records, ObjectId) {
+        let mut r = baseline();
+        let mut after = meeting();
+        changed(&mut after);
+        r.meeting_versions.insert(id(31), meeting().into());
+        r.meeting_versions.insert(id(32), after.into());
+        let edit = push(
+            &mut r,
+            person("Ada Chair", "ada@panel.example.org"),
+            vec![change(
+                "meetings/2025-11-12.ron",
+                ChangeKind::Modified,
+                Some(31),
+                Some(32),
+            )],
+        );
+        (r, edit)
+    }
+
+    #[test]
+    fn a_meeting_record_changed_after_a_decision_cites_it() {
+        // Ben Nurse, who recorded the decision, said afterwards to have sent apologies, and the
+        // head's declared conflict removed.
+        let (r, edit) = meeting_edited(|m| {
+            m.present.retain(|p| p != "nurse");
+            m.apologies.push("nurse".parse().unwrap());
+            m.conflicts.clear();
+        });
+        let found = audit(&r, today());
+        assert_eq!(found.len(), 1, "{found:?}");
+        let f = &found[0];
+        assert_eq!(
+            (f.rule, f.level, &f.commit),
+            ("meeting-changed-after-decision", Level::Error, &edit)
+        );
+        assert_eq!(f.path.as_deref(), Some(DECISION));
+        for said in [
+            "removed from present: Ben Nurse (nurse)",
+            "added to apologies: Ben Nurse (nurse)",
+            "the declared conflict of Dan Head (head) for oak (Headteacher of Oak School) was removed",
+            &format!("recorded in {}", id(4).short()),
+        ] {
+            assert!(f.message.contains(said), "{said:?} in {}", f.message);
+        }
+
+        // Only the notes: a note.
+        let (r, edit) = meeting_edited(|m| m.notes = "Tea and biscuits.".into());
+        assert_eq!(
+            rules_of(&r),
+            vec![(
+                "meeting-amended-after-decision",
+                Level::Note,
+                edit.short().to_owned()
+            )]
+        );
+
+        // Deleted: an error, whatever it said.
+        let mut r = baseline();
+        let deleted = push(
+            &mut r,
+            person("Ada Chair", "ada@panel.example.org"),
+            vec![change(
+                "meetings/2025-11-12.ron",
+                ChangeKind::Deleted,
+                Some(31),
+                None,
+            )],
+        );
+        let found = audit(&r, today());
+        assert_eq!(found[0].rule, "meeting-changed-after-decision");
+        assert_eq!(found[0].commit, deleted);
+        assert!(found[0].message.contains("the file was deleted"));
+
+        // Changed before the decision: nothing to report.
+        let mut r = baseline();
+        r.commits[2].changes[0].kind = ChangeKind::Modified;
+        assert_eq!(rules_of(&r), vec![]);
+
+        // A decision recorded before a shallow clone's boundary and the record changed after
+        // it: found as in the whole history, saying where the decision was recorded.
+        let mut r = shallow_at_the_decision();
+        r.meeting_versions.insert(id(31), meeting().into());
+        let mut after = meeting();
+        after.chair = "psych".parse().unwrap();
+        r.meeting_versions.insert(id(32), after.into());
+        let edit = push(
+            &mut r,
+            person("Ada Chair", "ada@panel.example.org"),
+            vec![change(
+                "meetings/2025-11-12.ron",
+                ChangeKind::Modified,
+                Some(31),
+                Some(32),
+            )],
+        );
+        let found = audit(&r, today());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].commit, edit);
+        assert!(
+            found[0]
+                .message
+                .contains("the chair changed from Ada Chair (chair) to Cara Psych (psych)")
+        );
+        assert!(
+            found[0]
+                .message
+                .contains(&format!("before {}", id(4).short()))
+        );
+    }
+
+    #[test]
+    fn made_on_that_is_not_the_submission_decided_on() {
+        let at = |submission_at: Option<SubmissionAt>| {
+            let mut r = baseline();
+            r.decisions[0].submission_at = submission_at;
+            r
+        };
+        let found = |r: &Records| -> Vec<&'static str> {
+            audit(r, today()).into_iter().map(|f| f.rule).collect()
+        };
+        // No such commit: nor is the submission compared with what it is now.
+        let mut r = at(Some(SubmissionAt::Missing));
+        r.head_files.insert(PLAN.into(), id(23));
+        assert_eq!(found(&r), vec!["made-on-unknown-commit"]);
+        // Not an ancestor.
+        let r = at(Some(SubmissionAt::Found {
+            ancestor: Some(false),
+            files: baseline_files(),
+        }));
+        assert_eq!(found(&r), vec!["made-on-not-ancestor"]);
+        // A shallow clone that cannot tell, or does not hold the commit: nothing.
+        let r = at(Some(SubmissionAt::Found {
+            ancestor: None,
+            files: baseline_files(),
+        }));
+        assert_eq!(found(&r), Vec::<&str>::new());
+        assert_eq!(found(&at(None)), Vec::<&str>::new());
+        // Another blob than the commit holds, and a file of it left out; the evidence rules
+        // are not run on the blob named (the records leave the self-review unread).
+        let mut r = at(Some(SubmissionAt::Found {
+            ancestor: Some(true),
+            files: vec![
+                FileAt {
+                    path: REVIEW.into(),
+                    blob: id(29),
+                },
+                FileAt {
+                    path: PLAN.into(),
+                    blob: id(22),
+                },
+                FileAt {
+                    path: "submissions/oak/2025-26/extra.ron".into(),
+                    blob: id(28),
+                },
+            ],
+        }));
+        r.decisions[0].review = None;
+        let all = audit(&r, today());
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!(all[0].rule, "made-on-wrong-files");
+        assert!(all[0].message.contains(&format!(
+            "it names blob {} for {REVIEW}, but {} holds blob {}",
+            id(21).short(),
+            id(2).short(),
+            id(29).short()
+        )));
+        assert!(
+            all[0]
+                .message
+                .contains("it leaves out submissions/oak/2025-26/extra.ron")
+        );
+
+        // Another school's files: reported, and neither compared since nor read for evidence.
+        let mut r = baseline();
+        let made_on = r.decisions[0].decision.made_on.as_mut().unwrap();
+        for f in &mut made_on.files {
+            f.path = f.path.replace("/oak/", "/elm/");
+        }
+        r.decisions[0].review = None;
+        r.head_files
+            .insert("submissions/elm/2025-26/action-plan.ron".into(), id(23));
+        let all = audit(&r, today());
+        let rules: Vec<&str> = all.iter().map(|f| f.rule).collect();
+        assert_eq!(
+            rules,
+            vec!["made-on-other-submission", "made-on-wrong-files"],
+            "{all:?}"
+        );
+        assert!(
+            all[0]
+                .message
+                .contains("submissions/elm/2025-26/self-review.ron")
+        );
+    }
+
+    fn baseline_files() -> Vec<FileAt> {
+        vec![
+            FileAt {
+                path: REVIEW.into(),
+                blob: id(21),
+            },
+            FileAt {
+                path: PLAN.into(),
+                blob: id(22),
+            },
+        ]
+    }
+
+    #[test]
+    fn trailers_that_disagree_with_the_file() {
+        // All of kitemark's trailers, participants in another order: clean.
+        let mut r = baseline();
+        r.commits[3].trailers = decision_trailers(true);
+        assert_eq!(rules_of(&r), vec![]);
+
+        let mut r = baseline();
+        r.commits[3].trailers = decision_trailers(true);
+        r.decisions[0].decision.outcome = "not-awarded".parse().unwrap();
+        r.decisions[0].decision.made_on.as_mut().unwrap().commit = id(3);
+        let found = audit(&r, today());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].rule, "decision-trailers-disagree");
+        assert_eq!(found[0].commit, id(4));
+        assert!(
+            found[0]
+                .message
+                .contains("Outcome: awarded but the file says not-awarded")
+        );
+        assert!(found[0].message.contains(&format!(
+            "Submission-Commit: {} but the file says {}",
+            id(2),
+            id(3)
+        )));
+
+        // Present, against the meeting's record the decision was judged by.
+        let mut r = baseline();
+        r.commits[3].trailers = decision_trailers(true);
+        Arc::make_mut(r.decisions[0].meeting.as_mut().unwrap())
+            .present
+            .retain(|m| m != "head");
+        let found = audit(&r, today());
+        assert!(found[0].message.contains("Present: chair, nurse, psych, head but the meeting's record said chair, nurse, psych"), "{found:?}");
+
+        // None at all: a note.
+        let mut r = baseline();
+        r.commits[3].trailers.clear();
+        assert_eq!(
+            rules_of(&r),
+            vec![(
+                "decision-without-trailers",
+                Level::Note,
+                id(4).short().to_owned()
+            )]
+        );
+    }
+
+    fn at(time: &str) -> Person {
+        Person {
+            time: time.parse().unwrap(),
+            ..nurse()
+        }
+    }
+
+    #[test]
+    fn dates_that_run_backwards() {
+        // Dated a day before the commit it follows.
+        let mut r = baseline();
+        let late = push(
+            &mut r,
+            nurse(),
+            vec![change(PLAN, ChangeKind::Modified, Some(22), Some(22))],
+        );
+        r.commits.last_mut().unwrap().committer = at("2025-11-11T10:00:00+00:00[UTC]");
+        r.commits.last_mut().unwrap().follows =
+            Some((id(4), at("2025-11-12T10:00:00+00:00[UTC]").time));
+        // Of the same author, the rule that matters is the date's.
+        let found: Vec<_> = audit(&r, today())
+            .into_iter()
+            .filter(|f| f.rule != "submission-by-member")
+            .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].rule, &found[0].commit),
+            ("commit-date-backwards", &late)
+        );
+        assert!(
+            found[0]
+                .message
+                .contains("dated 2025-11-11 10:00 +00:00, before 0000000")
+        );
+
+        // Within the hour members' clocks may disagree by: nothing.
+        r.commits.last_mut().unwrap().committer = at("2025-11-12T09:15:00+00:00[UTC]");
+        assert!(
+            audit(&r, today())
+                .iter()
+                .all(|f| f.rule != "commit-date-backwards")
+        );
+        // The same instant in another offset is not earlier.
+        r.commits.last_mut().unwrap().committer = at("2025-11-12T11:00:00+01:00[+01:00]");
+        assert!(
+            audit(&r, today())
+                .iter()
+                .all(|f| f.rule != "commit-date-backwards")
+        );
+    }
+
+    #[test]
+    fn a_decision_committed_before_its_meeting() {
+        let decided = |committer: &str, author: &str| {
+            let mut r = baseline();
+            r.commits[3].committer = at(committer);
+            r.commits[3].author = at(author);
+            rules_of(&r)
+        };
+        // The evening before, in the recorder's own offset: before the meeting.
+        assert_eq!(
+            decided(
+                "2025-11-11T23:30:00+00:00[UTC]",
+                "2025-11-12T10:00:00+00:00[UTC]"
+            ),
+            vec![(
+                "decision-before-meeting",
+                Level::Error,
+                id(4).short().to_owned()
+            )]
+        );
+        // Authored three months ahead of the meeting, committed on its day: still found.
+        assert_eq!(
+            decided(
+                "2025-11-12T10:00:00+00:00[UTC]",
+                "2025-08-12T10:00:00+00:00[UTC]"
+            )[0]
+            .0,
+            "decision-before-meeting"
+        );
+        // Half past midnight on the meeting's day in the recorder's summer time is the
+        // meeting's day, though it is the day before in UTC.
+        assert_eq!(
+            decided(
+                "2025-11-12T00:30:00+01:00[+01:00]",
+                "2025-11-12T00:30:00+01:00[+01:00]"
+            ),
+            vec![]
+        );
+        let mut r = baseline();
+        r.commits[3].committer = at("2025-11-11T09:00:00+00:00[UTC]");
+        let found = audit(&r, today());
+        assert!(
+            found[0].message.contains(
+                "is for the meeting on 2025-11-12, but 0000000 was committed on 2025-11-11"
+            ),
+            "{found:?}"
+        );
+        assert_eq!(found[0].school, Some("oak".parse().unwrap()));
     }
 }

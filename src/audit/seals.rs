@@ -451,6 +451,7 @@ mod tests {
                 changes: vec![added(KEPT, 11), added(REWORDED, 13)],
                 boundary: None,
                 signature: None,
+                follows: None,
             },
             CommitInfo {
                 id: id(2),
@@ -462,12 +463,15 @@ mod tests {
                 changes: vec![added("meetings/2025-11-12.ron", 31)],
                 boundary: None,
                 signature: None,
+                follows: None,
             },
         ];
         let panel: crate::model::Panel =
             from_ron(include_str!("../../tests/fixtures/base/panel.ron")).unwrap();
         let mut records = Records {
             panel_at: vec![None; commits.len()],
+            panel_before: vec![None; commits.len()],
+            meeting_versions: Default::default(),
             commits,
             panels: vec![],
             decisions: vec![],

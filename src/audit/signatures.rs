@@ -51,11 +51,10 @@ fn clean(text: &str) -> String {
     sanitize_inline(text).into_owned()
 }
 
-/// The panel in force before commit `i`: as its first parent left it.
-fn panel_before<'r>(records: &'r Records, commit: &CommitInfo) -> Option<&'r Panel> {
-    let parent = commit.parents.first()?;
-    let at = *records.positions.get(parent)?;
-    let index = records.panel_at.get(at).copied().flatten()?;
+/// The panel in force before commit `i`: as its first parent left it (the last version that
+/// could be read), which is what judges the commit.
+fn panel_before(records: &Records, i: usize) -> Option<&Panel> {
+    let index = records.panel_before.get(i).copied().flatten()?;
     records.panels.get(index).map(|p| p.as_ref())
 }
 
@@ -90,7 +89,7 @@ pub fn check(records: &Records, _today: Date) -> Vec<Finding> {
             continue;
         }
         // The first commit sets the panel up: there is no panel before it to judge by.
-        let Some(panel) = panel_before(records, commit) else {
+        let Some(panel) = panel_before(records, i) else {
             continue;
         };
         let Some(author) = panel.member_by_email(&commit.author.email) else {

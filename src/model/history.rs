@@ -87,6 +87,14 @@ pub struct CommitInfo {
     /// Its signature, checked against the data it signs; `None` when it has none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<SignatureCheck>,
+    /// The newest commit, by committer date, on its first-parent line back to the previous
+    /// commit of this history that changed something (that one included), with its
+    /// committer's time: what this commit's own date should not precede. Commits in between
+    /// that the history leaves out count too, so that one dated far ahead is not skipped
+    /// over. `None` for a first commit and for a shallow clone's boundary, whose parents are
+    /// not there.
+    #[serde(skip)]
+    pub follows: Option<(ObjectId, jiff::Zoned)>,
 }
 
 /// What a commit's signature proves on its own: whose key made it (which member's, and
@@ -141,21 +149,65 @@ pub enum Origin {
     BeforeBoundary(ObjectId),
 }
 
-/// A decision file as it was first recorded, with what was in force at its commit: the
-/// meeting's record, the panel, the rubric, and the self-review the decision was made on.
+/// What the commit a decision's `made_on` names holds, as the repository says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmissionAt {
+    /// A complete repository has no such commit.
+    Missing,
+    /// The commit is there.
+    Found {
+        /// Whether it is an ancestor of the commit that recorded the decision; `None` where a
+        /// shallow clone cannot tell (its history may reach the commit only through commits
+        /// it does not hold).
+        ancestor: Option<bool>,
+        /// The submission files of the decision's school and year that the commit holds.
+        files: Vec<FileAt>,
+    },
+}
+
+impl SubmissionAt {
+    /// Whether the repository shows the decision could have been made on `file`: the commit
+    /// exists, is not shown to be off the decision's line, and holds that blob at that path.
+    pub fn vouches_for(&self, path: &str, blob: &ObjectId) -> bool {
+        match self {
+            SubmissionAt::Missing
+            | SubmissionAt::Found {
+                ancestor: Some(false),
+                ..
+            } => false,
+            SubmissionAt::Found { files, .. } => {
+                files.iter().any(|f| f.path == path && &f.blob == blob)
+            }
+        }
+    }
+}
+
+/// A decision file as it was first recorded, with what was in force just before its commit:
+/// the meeting's record, the panel, the rubric, and the self-review the decision was made on.
 #[derive(Debug, Clone)]
 pub struct RecordedDecision {
     pub path: String,
     pub origin: Origin,
     pub decision: Decision,
-    // What was in force at the commit (for a decision already there at a shallow clone's
-    // boundary, at the boundary, which is all the clone shows; its self-review is not read).
+    // What was in force in the commit's first parent, before the commit's own changes: a
+    // commit that records a decision and also edits the meeting's record or the panel is
+    // judged by what stood before it. (For a decision already there at a shallow clone's
+    // boundary, at the boundary, which is all the clone shows; its self-review is not read.)
     // Shared: thousands of decisions were made at a few dozen meetings under one rubric, and
     // a copy each would cost hundreds of megabytes.
     pub meeting: Option<Arc<Meeting>>,
     pub panel: Option<Arc<Panel>>,
     pub rubric: Option<Arc<Rubric>>,
+    /// Read only when `made_on` names the self-review of the decision's own school and year,
+    /// and that file is not shown to be something else than its commit holds.
     pub review: Option<Arc<SelfReview>>,
+    /// What the commit `made_on` names holds; `None` where that was not checked (no
+    /// `made_on`, a decision already there at a shallow clone's boundary, or a commit the
+    /// shallow clone does not hold).
+    pub submission_at: Option<SubmissionAt>,
+    /// Files the decision's commit changed outside the folders the audit walks (such as a
+    /// README), which the commit's `changes` leave out.
+    pub changed_elsewhere: Vec<String>,
 }
 
 impl RecordedDecision {
@@ -202,6 +254,13 @@ pub struct Records {
     pub panels: Vec<Arc<Panel>>,
     /// For each commit, the version of panel.ron in force (an index into `panels`).
     pub panel_at: Vec<Option<usize>>,
+    /// For each commit, the panel as it stood in its first parent (the last version that
+    /// could be read): the authority that judges the commit. `None` while there has been no
+    /// panel, as when the commit is the one that sets the panel up.
+    pub panel_before: Vec<Option<usize>>,
+    /// The meeting records the audit compares, by blob: each version of a meeting's file
+    /// changed after a decision cited it.
+    pub meeting_versions: std::collections::HashMap<ObjectId, Arc<Meeting>>,
     /// In the order they were recorded.
     pub decisions: Vec<RecordedDecision>,
     /// The submission files at the end of the history, with their blobs.
@@ -234,6 +293,26 @@ impl Records {
     /// complete history).
     pub fn boundary(&self) -> impl Iterator<Item = &CommitInfo> {
         self.commits.iter().filter(|c| c.is_boundary())
+    }
+
+    /// The panel as it stood before the commit at position `i` (see `panel_before`).
+    pub fn panel_before_commit(&self, i: usize) -> Option<&Panel> {
+        let index = self.panel_before.get(i).copied().flatten()?;
+        self.panels.get(index).map(|p| &**p)
+    }
+
+    /// The panel that judges who may make the commit at position `i`: the panel as it stood
+    /// before it, or, for the commit that sets the panel up, the panel it sets up.
+    pub fn panel_judging(&self, i: usize) -> Option<&Panel> {
+        self.panel_before_commit(i).or_else(|| {
+            let index = self.panel_at.get(i).copied().flatten()?;
+            self.panels.get(index).map(|p| &**p)
+        })
+    }
+
+    /// The commit at `id`, if the history holds it.
+    pub fn commit(&self, id: &ObjectId) -> Option<&CommitInfo> {
+        self.position(id).and_then(|i| self.commits.get(i))
     }
 
     /// The position of a commit in `commits`.

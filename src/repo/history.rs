@@ -17,17 +17,20 @@ use crate::model::history::{
     ChangeKind, CommitInfo, FileAt, FileChange, Person, parse_trailers, under,
 };
 
-pub(super) fn person(signature: &git2::Signature<'_>) -> Person {
-    let when = signature.when();
+/// A time as git records it, in its own offset.
+fn zoned(when: git2::Time) -> jiff::Zoned {
     let offset = jiff::tz::Offset::from_seconds(when.offset_minutes().saturating_mul(60))
         .unwrap_or(jiff::tz::Offset::UTC);
-    let time = jiff::Timestamp::from_second(when.seconds())
+    jiff::Timestamp::from_second(when.seconds())
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-        .to_zoned(jiff::tz::TimeZone::fixed(offset));
+        .to_zoned(jiff::tz::TimeZone::fixed(offset))
+}
+
+pub(super) fn person(signature: &git2::Signature<'_>) -> Person {
     Person {
         name: String::from_utf8_lossy(signature.name_bytes()).into_owned(),
         email: String::from_utf8_lossy(signature.email_bytes()).into_owned(),
-        time,
+        time: zoned(signature.when()),
     }
 }
 
@@ -190,6 +193,17 @@ fn diff_trees(
 /// the paths themselves.
 type Seen = (Vec<Option<Oid>>, Vec<Option<Oid>>);
 
+/// The history [`PanelRepo::history_and_merges`] walked.
+pub(super) struct Walked {
+    /// Newest first.
+    pub commits: Vec<CommitInfo>,
+    /// Whether the walk met a merge anywhere.
+    pub merges: bool,
+    /// The commits kept that also changed something outside the top folders walked: only
+    /// these need [`PanelRepo::changed_outside`].
+    pub changed_outside: std::collections::HashSet<ObjectId>,
+}
+
 impl PanelRepo {
     /// The commits reachable from `rev` (`None` for HEAD) that changed anything under
     /// `prefixes` (folders or files, from the root), newest first, each with the changes
@@ -200,16 +214,17 @@ impl PanelRepo {
         prefixes: &[String],
     ) -> Result<Vec<CommitInfo>, RepoError> {
         self.history_and_merges(rev, prefixes)
-            .map(|(commits, _)| commits)
+            .map(|walked| walked.commits)
     }
 
-    /// [`PanelRepo::history`], and whether the walk met a merge anywhere (even one that
-    /// changed nothing under the prefixes).
+    /// [`PanelRepo::history`], whether the walk met a merge anywhere (even one that changed
+    /// nothing under the prefixes), and which of the commits kept changed something outside
+    /// the prefixes' top folders too.
     pub(super) fn history_and_merges(
         &self,
         rev: Option<&str>,
         prefixes: &[String],
-    ) -> Result<(Vec<CommitInfo>, bool), RepoError> {
+    ) -> Result<Walked, RepoError> {
         let repo = self.history_git();
         let start = self.resolve(rev).map(|c| c.id())?;
         let boundary: std::collections::HashSet<Oid> =
@@ -230,6 +245,15 @@ impl PanelRepo {
             .collect();
         // Per commit: the ids of the prefixes' top folders, and of the prefixes themselves.
         let mut known: std::collections::HashMap<Oid, Seen> = std::collections::HashMap::new();
+        // Per commit: the newest commit, by committer time, on its first-parent line back to
+        // the last one kept (itself, if it is kept), for `CommitInfo::follows`.
+        let mut line: std::collections::HashMap<Oid, (Oid, git2::Time)> =
+            std::collections::HashMap::new();
+        // Per commit: its root's entries outside the prefixes' top folders (a README, say),
+        // which are few, to tell a commit that changed something there without a diff.
+        let mut outside: std::collections::HashMap<Oid, Vec<(Vec<u8>, Oid)>> =
+            std::collections::HashMap::new();
+        let mut changed_outside = std::collections::HashSet::new();
         let mut out = Vec::new();
         let mut merges = false;
         for oid in walk {
@@ -259,6 +283,33 @@ impl PanelRepo {
                 })
                 .collect();
             known.insert(oid, (top_here, here.clone()));
+            let elsewhere: Vec<(Vec<u8>, Oid)> = tree
+                .iter()
+                .filter(|e| !tops.iter().any(|t| t.as_bytes() == e.name_bytes()))
+                .map(|e| (e.name_bytes().to_vec(), e.id()))
+                .collect();
+            let elsewhere_changed = commit
+                .parent_ids()
+                .next()
+                .filter(|_| !at_boundary)
+                .is_some_and(|p| outside.get(&p).is_none_or(|before| *before != elsewhere))
+                || (commit.parent_count() == 0 && !elsewhere.is_empty());
+            outside.insert(oid, elsewhere);
+            let own = (oid, commit.committer().when());
+            let follows = commit
+                .parent_ids()
+                .next()
+                .filter(|_| !at_boundary)
+                .and_then(|p| line.get(&p))
+                .copied();
+            // Until it is known to be kept, a commit passes on the newest of the line.
+            line.insert(
+                oid,
+                match follows {
+                    Some(before) if before.1.seconds() > own.1.seconds() => before,
+                    _ => own,
+                },
+            );
             let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
             let info = |changes: Vec<FileChange>, held: Option<Vec<FileAt>>| CommitInfo {
                 id: object_id(oid),
@@ -274,6 +325,7 @@ impl PanelRepo {
                 changes,
                 boundary: held,
                 signature: super::sign::check_commit(repo, &commit),
+                follows: follows.map(|(id, when)| (object_id(id), zoned(when))),
             };
             if at_boundary {
                 // What it holds is listed, not what it changed: that needs the parents the
@@ -295,6 +347,7 @@ impl PanelRepo {
                     })
                     .collect();
                 if !held.is_empty() {
+                    line.insert(oid, own);
                     out.push(info(Vec::new(), Some(held)));
                 }
                 continue;
@@ -342,10 +395,64 @@ impl PanelRepo {
                 });
             }
             changes.retain(|c| prefixes.iter().any(|p| under(&c.path, p)));
+            // A merge that brings nothing of its own passes the line's newest on, so that its
+            // date cannot hide an earlier one from the commits after it.
+            if !changes.is_empty() {
+                line.insert(oid, own);
+            }
+            if elsewhere_changed {
+                changed_outside.insert(object_id(oid));
+            }
             out.push(info(changes, None));
         }
         out.reverse();
-        Ok((out, merges))
+        Ok(Walked {
+            commits: out,
+            merges,
+            changed_outside,
+        })
+    }
+
+    /// The files a commit changed outside the top-level folders and files `inside` (those
+    /// the history was walked for), against its first parent; for a merge, only what no
+    /// parent had. Empty when the commit cannot be read.
+    pub(super) fn changed_outside(&self, commit: &ObjectId, inside: &[&str]) -> Vec<String> {
+        let repo = self.history_git();
+        let Some(commit) = oid_of(commit).and_then(|oid| repo.find_commit(oid).ok()) else {
+            return Vec::new();
+        };
+        let Ok(tree) = commit.tree() else {
+            return Vec::new();
+        };
+        let parents: Vec<git2::Tree<'_>> = commit.parents().filter_map(|p| p.tree().ok()).collect();
+        let first = parents.first();
+        let mut names: Vec<Vec<u8>> = tree
+            .iter()
+            .chain(first.into_iter().flat_map(|t| t.iter()))
+            .map(|e| e.name_bytes().to_vec())
+            .collect();
+        names.sort();
+        names.dedup();
+        let mut out = Vec::new();
+        for name in names {
+            let text = String::from_utf8_lossy(&name).into_owned();
+            if inside.contains(&text.as_str()) {
+                continue;
+            }
+            let new = tree.get_name_bytes(&name).map(|e| e.id());
+            let old = first.and_then(|t| t.get_name_bytes(&name)).map(|e| e.id());
+            if new != old {
+                // A change outside is listed, not judged: an error here only shortens the list.
+                let _ = changes_under(repo, &text, old, new, &mut out);
+            }
+        }
+        if parents.len() > 1 {
+            out.retain(|c| {
+                let new = c.new.as_ref().and_then(oid_of);
+                parents[1..].iter().all(|t| entry(t, &c.path) != new)
+            });
+        }
+        out.into_iter().map(|c| c.path).collect()
     }
 
     /// The commits that touched one school, newest first: its submissions and decisions, and

@@ -1,8 +1,10 @@
 //! Gathering what the audit and the decision log read, in one walk of the history: each
-//! decision as first recorded with the meeting record, panel, rubric and self-review that
-//! were in force at its commit, and the panel in force at every commit.
+//! decision as first recorded with the meeting record, panel and rubric as they stood just
+//! before its commit, the self-review it was made on, and what the commit it names as made on
+//! holds; the panel in force at and before every commit; and the versions of meeting records
+//! changed after a decision cited them.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
@@ -10,8 +12,10 @@ use serde::de::DeserializeOwned;
 use super::{PanelRepo, RepoError, Snapshot};
 use crate::model::catalog::Catalog;
 use crate::model::format::parse_document;
-use crate::model::history::{ChangeKind, CommitInfo, Origin, RecordedDecision, Records};
-use crate::model::layout::{PanelPath, classify};
+use crate::model::history::{
+    ChangeKind, CommitInfo, FileAt, Origin, RecordedDecision, Records, SubmissionAt,
+};
+use crate::model::layout::{Classified, PanelPath, classify};
 use crate::model::{Decision, Meeting, ObjectId, Panel, Rubric, School, SelfReview};
 
 /// The folders and files whose history the audit reads.
@@ -181,6 +185,8 @@ impl PanelRepo {
                     panel: None,
                     rubric: None,
                     review: None,
+                    submission_at: None,
+                    changed_elsewhere: Vec::new(),
                 });
             }
             sort_boundary(commit, &mut decisions[first..]);
@@ -207,8 +213,10 @@ impl PanelRepo {
         let commit = snapshot.commit_id();
         let rev = Some(commit.as_str());
         let prefixes: Vec<String> = AUDITED.iter().map(|p| (*p).to_owned()).collect();
-        let (mut commits, merges) = self.history_and_merges(rev, &prefixes)?;
+        let walked = self.history_and_merges(rev, &prefixes)?;
+        let (mut commits, merges) = (walked.commits, walked.merges);
         commits.reverse();
+        let shallow = commits.iter().any(CommitInfo::is_boundary);
 
         let mut cache = Cache {
             repo: self,
@@ -219,7 +227,13 @@ impl PanelRepo {
         let mut panels: Vec<Arc<Panel>> = Vec::new();
         let mut panel_blobs: HashMap<ObjectId, Option<usize>> = HashMap::new();
         let mut panel_at = Vec::with_capacity(commits.len());
+        let mut panel_before = Vec::with_capacity(commits.len());
+        // The panel in force at each commit, by id, to know a parent's without its tree.
+        let mut panel_of: HashMap<&ObjectId, Option<usize>> = HashMap::new();
         let mut current: Option<usize> = None;
+        // The last panel that could be read: a panel.ron broken or deleted by one commit does
+        // not leave the next without an authority to judge it.
+        let mut last_readable: Option<usize> = None;
         let mut parsed_panels: HashMap<ObjectId, Option<Arc<Panel>>> = HashMap::new();
         let mut meetings: HashMap<ObjectId, Option<Arc<Meeting>>> = HashMap::new();
         let mut rubrics: HashMap<ObjectId, Option<Arc<Rubric>>> = HashMap::new();
@@ -227,10 +241,12 @@ impl PanelRepo {
         let mut reviews: HashMap<ObjectId, Option<Arc<SelfReview>>> = HashMap::new();
         let mut decisions_parsed: HashMap<ObjectId, Option<Arc<Decision>>> = HashMap::new();
         let mut decisions = Vec::new();
-        // The blob of each meeting, school profile and rubric as the walk goes, so that what
+        // The meetings decisions have cited so far, whose later versions the audit compares.
+        let mut cited: HashSet<jiff::civil::Date> = HashSet::new();
+        // The blob of each meeting, rubric and school's file as the walk goes, so that what
         // was in force at a commit is known without looking it up in the commit's tree. Only
         // a history without merges is a single line that this can follow; otherwise each is
-        // looked up in the commit's tree.
+        // looked up in the tree of the commit's first parent.
         let linear = !merges;
         let mut state: HashMap<String, ObjectId> = HashMap::new();
 
@@ -238,53 +254,83 @@ impl PanelRepo {
         for commit in &commits {
             let first = decisions.len();
             let arrived = arrivals(commit, &mut held);
-            if linear {
-                for &(path, blob, _) in &arrived {
-                    let tracked = path.starts_with("meetings/")
-                        || path.starts_with("rubrics/")
-                        || path.ends_with("/school.ron");
-                    if !tracked {
-                        continue;
-                    }
-                    match blob {
-                        Some(blob) => state.insert(path.to_owned(), blob.clone()),
-                        None => state.remove(path),
-                    };
+            let boundary = commit.is_boundary();
+            let parent = commit.parents.first().filter(|_| !boundary);
+
+            // Before the commit's own changes: the panel of its first parent.
+            let before = match parent {
+                None => None,
+                Some(_) if linear => last_readable,
+                Some(p) => match panel_of.get(p) {
+                    Some(index) => *index,
+                    None => cache.blob(p, "panel.ron").and_then(|blob| {
+                        panel_index(
+                            &mut cache,
+                            &mut panels,
+                            &mut panel_blobs,
+                            &mut parsed_panels,
+                            &blob,
+                        )
+                    }),
+                }
+                .or(last_readable),
+            };
+            panel_before.push(before);
+
+            // At a shallow clone's boundary, the files it holds are all the clone knows of
+            // what was in force, and a first commit has nothing before it: their decisions
+            // are read with the commit's own files.
+            let own_files = boundary || parent.is_none();
+            if own_files && linear {
+                track(&mut state, &arrived);
+            }
+            if let Some(&(_, blob, _)) = arrived.iter().find(|(path, ..)| *path == "panel.ron") {
+                current = blob.and_then(|blob| {
+                    panel_index(
+                        &mut cache,
+                        &mut panels,
+                        &mut panel_blobs,
+                        &mut parsed_panels,
+                        blob,
+                    )
+                });
+                last_readable = current.or(last_readable);
+            }
+            panel_at.push(current);
+            panel_of.insert(&commit.id, current);
+
+            // Meeting records changed after a decision cited them: both versions are kept for
+            // the audit to compare.
+            for change in &commit.changes {
+                if change.kind == ChangeKind::Added || !change.path.starts_with("meetings/") {
+                    continue;
+                }
+                let Classified::File(PanelPath::Meeting(date)) = classify(&change.path) else {
+                    continue;
+                };
+                if !cited.contains(&date) {
+                    continue;
+                }
+                for blob in [&change.old, &change.new].into_iter().flatten() {
+                    cache.parse(&mut meetings, blob, &change.path);
                 }
             }
-            let blob_at = |cache: &mut Cache<'_>, path: &str| -> Option<ObjectId> {
+
+            let blob_before = |cache: &mut Cache<'_>, path: &str| -> Option<ObjectId> {
                 if linear {
                     state.get(path).cloned()
                 } else {
-                    cache.blob(&commit.id, path)
+                    match parent {
+                        Some(p) => cache.blob(p, path),
+                        None => cache.blob(&commit.id, path),
+                    }
                 }
             };
-            if let Some(&(_, blob, _)) = arrived.iter().find(|(path, ..)| *path == "panel.ron") {
-                current = match blob {
-                    Some(blob) => match panel_blobs.get(blob) {
-                        Some(index) => *index,
-                        None => {
-                            let index =
-                                cache
-                                    .parse(&mut parsed_panels, blob, "panel.ron")
-                                    .map(|panel| {
-                                        panels.push(panel);
-                                        panels.len() - 1
-                                    });
-                            panel_blobs.insert(blob.clone(), index);
-                            index
-                        }
-                    },
-                    None => None,
-                };
-            }
-            panel_at.push(current);
-
             for &(path, blob, new) in &arrived {
                 let (true, Some(blob)) = (new, blob) else {
                     continue;
                 };
-                let crate::model::Classified::File(PanelPath::Decision(_)) = classify(path) else {
+                let Classified::File(PanelPath::Decision(_)) = classify(path) else {
                     continue;
                 };
                 let Some(decision) = cache.parse(&mut decisions_parsed, blob, path) else {
@@ -292,36 +338,88 @@ impl PanelRepo {
                 };
                 // Kept once, in the record: a decision's file is added once.
                 decisions_parsed.remove(blob);
+                cited.insert(decision.meeting);
                 let meeting_path = PanelPath::Meeting(decision.meeting).to_string();
-                let meeting = blob_at(&mut cache, &meeting_path)
+                let meeting = blob_before(&mut cache, &meeting_path)
                     .and_then(|b| cache.parse(&mut meetings, &b, &meeting_path));
-                let panel = current.and_then(|i| panels.get(i)).cloned();
+                // The panel it was recorded under: before the commit, or at a boundary (or
+                // in the commit that sets the panel up) the one there.
+                let panel = if own_files {
+                    current
+                } else {
+                    before.or(current)
+                }
+                .and_then(|i| panels.get(i))
+                .cloned();
                 let profile_path = PanelPath::School(decision.school.clone()).to_string();
-                let rubric_id = blob_at(&mut cache, &profile_path)
+                let rubric_id = blob_before(&mut cache, &profile_path)
                     .and_then(|b| cache.parse(&mut schools, &b, &profile_path))
                     .and_then(|s| s.rubric.clone())
                     .or_else(|| panel.as_ref().map(|p| p.default_rubric.clone()));
                 let rubric: Option<Arc<Rubric>> = rubric_id.and_then(|id| {
                     let path = PanelPath::Rubric(id).to_string();
-                    blob_at(&mut cache, &path).and_then(|b| cache.parse(&mut rubrics, &b, &path))
+                    blob_before(&mut cache, &path)
+                        .and_then(|b| cache.parse(&mut rubrics, &b, &path))
                 });
+                // What the commit the decision names as made on holds, and what else the
+                // decision's own commit changed: neither is known for a decision recorded
+                // before a shallow clone's boundary.
+                let (submission_at, changed_elsewhere) = if boundary {
+                    (None, Vec::new())
+                } else {
+                    let own = [
+                        PanelPath::SelfReview(decision.school.clone(), decision.year),
+                        PanelPath::ActionPlan(decision.school.clone(), decision.year),
+                    ]
+                    .map(|p| p.to_string());
+                    let at = decision.made_on.as_ref().and_then(|m| {
+                        // Made on the commit it follows, as kitemark records: the walk knows
+                        // that commit's files without a look into its trees.
+                        if linear && parent == Some(&m.commit) {
+                            let files = own
+                                .into_iter()
+                                .filter_map(|path| {
+                                    let blob = state.get(&path)?.clone();
+                                    Some(FileAt { path, blob })
+                                })
+                                .collect();
+                            return Some(SubmissionAt::Found {
+                                ancestor: Some(true),
+                                files,
+                            });
+                        }
+                        self.submission_at(m, commit, &own, shallow)
+                    });
+                    let elsewhere = if walked.changed_outside.contains(&commit.id) {
+                        self.changed_outside(&commit.id, &AUDITED)
+                    } else {
+                        Vec::new()
+                    };
+                    (at, elsewhere)
+                };
                 // The self-review matters only to the evidence rules: read it only for a kind
                 // that has some, and not for a decision recorded before a shallow clone's
                 // boundary, which the audit cannot check (and whose self-review the clone
-                // seldom holds).
-                let evidence = !commit.is_boundary()
+                // seldom holds). Only the school's own self-review is read, and not a blob
+                // that the commit named as made on shows to be another.
+                let evidence = !boundary
                     && rubric
                         .as_ref()
                         .is_some_and(|r| r.evidence_rules_for(&decision.kind).next().is_some());
+                let own_review =
+                    PanelPath::SelfReview(decision.school.clone(), decision.year).to_string();
                 let review = decision
                     .made_on
                     .as_ref()
                     .filter(|_| evidence)
                     .and_then(|made_on| {
-                        let file = made_on
-                            .files
-                            .iter()
-                            .find(|f| f.path.ends_with("/self-review.ron"))?;
+                        let file = made_on.files.iter().find(|f| f.path == own_review)?;
+                        if submission_at
+                            .as_ref()
+                            .is_some_and(|s| !s.vouches_for(&file.path, &file.blob))
+                        {
+                            return None;
+                        }
                         cache.parse(&mut reviews, &file.blob, &file.path)
                     });
                 decisions.push(RecordedDecision {
@@ -332,9 +430,14 @@ impl PanelRepo {
                     panel,
                     rubric,
                     review,
+                    submission_at,
+                    changed_elsewhere,
                 });
             }
             sort_boundary(commit, &mut decisions[first..]);
+            if linear && !own_files {
+                track(&mut state, &arrived);
+            }
         }
 
         let mut head_files = BTreeMap::new();
@@ -345,10 +448,16 @@ impl PanelRepo {
                 }
             }
         }
+        let meeting_versions = meetings
+            .into_iter()
+            .filter_map(|(blob, meeting)| Some((blob, meeting?)))
+            .collect();
         let mut records = Records {
             commits,
             panels,
             panel_at,
+            panel_before,
+            meeting_versions,
             decisions,
             head_files,
             head,
@@ -360,4 +469,83 @@ impl PanelRepo {
         records.index();
         Ok(records)
     }
+
+    /// What the commit a decision's `made_on` names holds of the decision's school and year,
+    /// and whether it is an ancestor of the commit that recorded the decision (`commit`).
+    /// `None` when a shallow clone does not hold it: it may be beyond the boundary.
+    fn submission_at(
+        &self,
+        made_on: &crate::model::SubmissionRef,
+        commit: &CommitInfo,
+        own: &[String],
+        shallow: bool,
+    ) -> Option<SubmissionAt> {
+        let repo = self.history_git();
+        let found =
+            super::snapshot::oid_of(&made_on.commit).and_then(|oid| repo.find_commit(oid).ok());
+        let Some(found) = found else {
+            return (!shallow).then_some(SubmissionAt::Missing);
+        };
+        // kitemark records on the commit it builds on, so the first parent is the usual case
+        // and needs no walk.
+        let ancestor = if commit.parents.first() == Some(&made_on.commit) {
+            Some(true)
+        } else {
+            match super::snapshot::oid_of(&commit.id)
+                .map(|oid| repo.graph_descendant_of(oid, found.id()))
+            {
+                Some(Ok(true)) => Some(true),
+                // A shallow clone's graph stops at its boundary: "no" may only mean "not here".
+                Some(Ok(false)) if !shallow => Some(false),
+                _ => None,
+            }
+        };
+        let tree = found.tree().ok();
+        let files = own
+            .iter()
+            .filter_map(|path| {
+                let entry = tree.as_ref()?.get_path(std::path::Path::new(path)).ok()?;
+                (entry.kind() == Some(git2::ObjectType::Blob)).then(|| FileAt {
+                    blob: ObjectId::from_git(entry.id().to_string()),
+                    path: path.clone(),
+                })
+            })
+            .collect();
+        Some(SubmissionAt::Found { ancestor, files })
+    }
+}
+
+/// Follows the meetings, rubrics and schools' files a commit brings.
+fn track(state: &mut HashMap<String, ObjectId>, arrived: &[(&str, Option<&ObjectId>, bool)]) {
+    for &(path, blob, _) in arrived {
+        let tracked = path.starts_with("meetings/")
+            || path.starts_with("rubrics/")
+            || path.starts_with("submissions/");
+        if !tracked {
+            continue;
+        }
+        match blob {
+            Some(blob) => state.insert(path.to_owned(), blob.clone()),
+            None => state.remove(path),
+        };
+    }
+}
+
+/// The index in `panels` of the panel in a blob, read once per blob.
+fn panel_index(
+    cache: &mut Cache<'_>,
+    panels: &mut Vec<Arc<Panel>>,
+    panel_blobs: &mut HashMap<ObjectId, Option<usize>>,
+    parsed: &mut HashMap<ObjectId, Option<Arc<Panel>>>,
+    blob: &ObjectId,
+) -> Option<usize> {
+    if let Some(index) = panel_blobs.get(blob) {
+        return *index;
+    }
+    let index = cache.parse(parsed, blob, "panel.ron").map(|panel| {
+        panels.push(panel);
+        panels.len() - 1
+    });
+    panel_blobs.insert(blob.clone(), index);
+    index
 }

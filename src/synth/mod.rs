@@ -102,6 +102,15 @@ fn at(day: Date, hour: i8, minute: i8) -> Result<Zoned, RepoError> {
         .map_err(err)
 }
 
+/// `minutes` after `hour` o'clock on `day`: however many items a meeting has, each commit is
+/// dated after the one before it, as the audit expects of a history.
+fn minutes_after(day: Date, hour: i8, minutes: usize) -> Result<Zoned, RepoError> {
+    let minutes = i64::try_from(minutes).map_err(err)?;
+    at(day, hour, 0)?
+        .checked_add(Span::new().minutes(minutes))
+        .map_err(err)
+}
+
 fn add(day: Date, n: i64) -> Result<Date, RepoError> {
     day.checked_add(days(n)).map_err(err)
 }
@@ -392,10 +401,12 @@ pub fn generate(dir: &Path, options: &Options) -> Result<Summary, RepoError> {
                 if on_agenda.is_empty() {
                     continue;
                 }
-                // Submissions arrive in the fortnight before the meeting.
+                // Submissions arrive over ten days of the fortnight before the meeting, in
+                // agenda order, a few each afternoon.
                 let mut made_on: Vec<Vec<FileRef>> = Vec::new();
+                let per_day = on_agenda.len().div_ceil(10);
                 for (n, &i) in on_agenda.iter().enumerate() {
-                    let day = add(meeting_day, -14 + (n % 10) as i64)?;
+                    let day = add(meeting_day, -14 + (n / per_day) as i64)?;
                     let school = &mut schools[i];
                     let review = self_review(&mut rng, &rubric, school, year, day);
                     let plan = action_plan(&mut rng, &rubric, school, year, day)?;
@@ -433,7 +444,7 @@ pub fn generate(dir: &Path, options: &Options) -> Result<Summary, RepoError> {
                         &files,
                         &message::submission(&id, &school.profile.name, year, 1, &who.name),
                         &who,
-                        &at(day, 16, (n % 50) as i8)?,
+                        &minutes_after(day, 16, n % per_day)?,
                     )?;
                     school.plan = Some(plan);
                     summary.submissions += 1;
@@ -568,7 +579,7 @@ pub fn generate(dir: &Path, options: &Options) -> Result<Summary, RepoError> {
                         &[(path, bytes)],
                         &commit_message,
                         &author,
-                        &at(meeting_day, 10, (n % 60) as i8)?,
+                        &minutes_after(meeting_day, 10, n)?,
                     )?;
                     summary.decisions += 1;
                 }

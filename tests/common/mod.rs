@@ -167,6 +167,33 @@ impl Sandbox {
         out
     }
 
+    /// Runs git in `dir` as `(name, email)`, author and committer both dated `date` (as git
+    /// reads `GIT_COMMITTER_DATE`, e.g. `2026-12-02T10:00:00+00:00`).
+    pub fn git_at(
+        &self,
+        dir: &Path,
+        (name, email): (&str, &str),
+        date: &str,
+        args: &[&str],
+    ) -> Output {
+        let mut cmd = Command::new("git");
+        cmd.args(args).current_dir(dir);
+        self.hermetic(&mut cmd);
+        cmd.env("GIT_AUTHOR_NAME", name)
+            .env("GIT_AUTHOR_EMAIL", email)
+            .env("GIT_COMMITTER_NAME", name)
+            .env("GIT_COMMITTER_EMAIL", email)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date);
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
     /// A new repository (branch `main`) holding `files` in one commit.
     pub fn repo_with(&self, name: &str, files: &[(String, Vec<u8>)]) -> PathBuf {
         let dir = self.path(name);
