@@ -51,13 +51,6 @@ fn clean(text: &str) -> String {
     sanitize_inline(text).into_owned()
 }
 
-/// The panel in force before commit `i`: as its first parent left it (the last version that
-/// could be read), which is what judges the commit.
-fn panel_before(records: &Records, i: usize) -> Option<&Panel> {
-    let index = records.panel_before.get(i).copied().flatten()?;
-    records.panels.get(index).map(|p| p.as_ref())
-}
-
 /// The panel in force after commit `i`.
 fn panel_after(records: &Records, i: usize) -> Option<&Panel> {
     let index = records.panel_at.get(i).copied().flatten()?;
@@ -89,7 +82,7 @@ pub fn check(records: &Records, _today: Date) -> Vec<Finding> {
             continue;
         }
         // The first commit sets the panel up: there is no panel before it to judge by.
-        let Some(panel) = panel_before(records, i) else {
+        let Some(panel) = records.panel_before_commit(i) else {
             continue;
         };
         let Some(author) = panel.member_by_email(&commit.author.email) else {
