@@ -37,13 +37,6 @@ const NEXT_DAY: &str = "2026-12-03T10:00:00+00:00";
 /// A day on which nothing in the demo is overdue yet.
 const ON: &str = "2026-11-22";
 
-fn git_text(sandbox: &Sandbox, repo: &Path, args: &[&str]) -> String {
-    String::from_utf8(sandbox.git(repo, args).stdout)
-        .unwrap()
-        .trim()
-        .to_owned()
-}
-
 /// What `kitemark … --dry-run` prints: the path, the file and the commit message.
 fn dry_run(sandbox: &Sandbox, repo: &Path, args: &[&str]) -> (String, String, String) {
     let mut all = args.to_vec();
@@ -85,7 +78,7 @@ fn commit_at(
         date,
         &["commit", "-q", "-F", file.to_str().unwrap()],
     );
-    git_text(sandbox, repo, &["rev-parse", "HEAD"])
+    sandbox.git_text(repo, &["rev-parse", "HEAD"])
 }
 
 /// The attendance of the demo's upcoming meeting, as `kitemark meeting` would record it.
@@ -148,17 +141,7 @@ fn decide_at(sandbox: &Sandbox, repo: &Path, item: &[&str], who: Who, date: &str
 }
 
 fn audit(sandbox: &Sandbox, repo: &Path) -> (i32, Value) {
-    let out = sandbox.kitemark(&[
-        "audit",
-        "--repo",
-        repo.to_str().unwrap(),
-        "--on",
-        ON,
-        "--format",
-        "json",
-    ]);
-    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    (out.status.code().unwrap(), json)
+    sandbox.audit_json(repo, &["--on", ON])
 }
 
 /// The findings of a rule.
@@ -486,7 +469,7 @@ fn a_meeting_record_edited_after_decisions_cite_it() {
 fn made_on_that_names_no_real_or_own_submission() {
     let sandbox = Sandbox::new();
     let repo = meeting_day(&sandbox);
-    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
 
     // A commit that does not exist, which the trailer does not name either.
     let nowhere = "0123456789abcdef0123456789abcdef01234567";
@@ -504,13 +487,13 @@ fn made_on_that_names_no_real_or_own_submission() {
 
     // Another school's files: the evidence rules must not be run on them, and their later
     // change is not this decision's.
-    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     let (path, file, message_text) = decision(&sandbox, &repo, &items::KINGSMEAD, "r-adeyemi", &[]);
     let mut borrowed = file.clone();
     for name in ["self-review.ron", "action-plan.ron"] {
         let own = format!("submissions/kingsmead-sixth-form/2026-27/{name}");
         let other = format!("submissions/riverside-academy/2026-27/{name}");
-        let blob = |p: &str| git_text(&sandbox, &repo, &["rev-parse", &format!("{head}:{p}")]);
+        let blob = |p: &str| sandbox.git_text(&repo, &["rev-parse", &format!("{head}:{p}")]);
         borrowed = borrowed
             .replace(&blob(&own), &blob(&other))
             .replace(&own, &other);
@@ -558,10 +541,10 @@ fn made_on_that_names_no_real_or_own_submission() {
         &[(review, &text)],
         "A draft",
     );
-    let side_blob = git_text(&sandbox, &repo, &["rev-parse", &format!("{side}:{review}")]);
+    let side_blob = sandbox.git_text(&repo, &["rev-parse", &format!("{side}:{review}")]);
     sandbox.git(&repo, &["checkout", "-q", "main"]);
-    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
-    let main_blob = git_text(&sandbox, &repo, &["rev-parse", &format!("{head}:{review}")]);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+    let main_blob = sandbox.git_text(&repo, &["rev-parse", &format!("{head}:{review}")]);
     let (path, file, message_text) = decision(&sandbox, &repo, &items::RIVERSIDE, "r-adeyemi", &[]);
     let file = file.replace(&head, &side).replace(&main_blob, &side_blob);
     let message_text = message_text.replace(&head, &side);
@@ -743,7 +726,7 @@ fn a_shallow_clone_finds_no_more_than_the_whole_history() {
     let repo = meeting_day(&sandbox);
     decide_at(&sandbox, &repo, &items::LITTLE_ACORNS, ROSALIND, TEN);
     // made_on naming no commit there is.
-    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     let (path, file, text) = decision(&sandbox, &repo, &items::KINGSMEAD, "r-adeyemi", &[]);
     let file = file.replace(&head, "0123456789abcdef0123456789abcdef01234567");
     commit_at(&sandbox, &repo, ROSALIND, ELEVEN, &[(&path, &file)], &text);

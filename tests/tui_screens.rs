@@ -6,11 +6,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::sync::mpsc::channel;
 
 use common::tui::{Harness, find};
-use common::{Sandbox, assert_exit};
+use common::{Sandbox, shared_demo};
 use kitemark::tui::app::{App, AppEvent, Options};
 use kitemark::tui::keymap::KeyMap;
 use kitemark::tui::loader::Loader;
@@ -22,21 +21,8 @@ use ratatui::crossterm::event::{
 };
 use ratatui::style::Color;
 
-/// The demo repository, built once for all the tests of this file.
-fn demo() -> &'static Path {
-    static DEMO: OnceLock<(Sandbox, PathBuf)> = OnceLock::new();
-    let (_, path) = DEMO.get_or_init(|| {
-        let sandbox = Sandbox::new();
-        let dir = sandbox.path("demo");
-        let out = sandbox.kitemark(&["demo", "--dir", dir.to_str().unwrap(), "--no-open"]);
-        assert_exit(&out, 0);
-        (sandbox, dir)
-    });
-    path
-}
-
 fn demo_ui(width: u16, height: u16, theme: ThemeKind) -> Harness {
-    Harness::open(demo(), width, height, theme, true)
+    Harness::open(shared_demo(), width, height, theme, true)
 }
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
@@ -240,7 +226,7 @@ fn themes_differ_in_colour_and_no_colour_means_none() {
     assert_eq!(selected_bg(ThemeKind::HighContrast), Color::Yellow);
 
     for theme in THEMES {
-        let mut ui = Harness::open(demo(), 80, 24, theme, false);
+        let mut ui = Harness::open(shared_demo(), 80, 24, theme, false);
         for keys in ["", "2", "1jj<Enter>", "?"] {
             ui.keys(keys);
             let buffer = ui.buffer();
@@ -274,7 +260,7 @@ fn states_carry_symbols_not_only_colour() {
 #[test]
 fn keys_work_while_the_repository_is_still_loading() {
     let (sender, _events) = channel();
-    let loader = Loader::spawn(demo().to_path_buf(), sender).unwrap();
+    let loader = Loader::spawn(shared_demo().to_path_buf(), sender).unwrap();
     let options = Options {
         rev: None,
         today: jiff::civil::date(2026, 11, 22),
@@ -398,7 +384,7 @@ fn help_and_hints_follow_the_live_key_map() {
     let mut ui = Harness {
         app: App::new(
             options,
-            Loader::spawn(demo().to_path_buf(), sender).unwrap(),
+            Loader::spawn(shared_demo().to_path_buf(), sender).unwrap(),
         ),
         events,
         terminal: Terminal::new(TestBackend::new(100, 40)).unwrap(),
@@ -536,7 +522,7 @@ fn nobody_is_trapped_by_the_key_bindings() {
     let mut ui = Harness {
         app: App::new(
             options,
-            Loader::spawn(demo().to_path_buf(), sender).unwrap(),
+            Loader::spawn(shared_demo().to_path_buf(), sender).unwrap(),
         ),
         events,
         terminal: Terminal::new(TestBackend::new(80, 24)).unwrap(),

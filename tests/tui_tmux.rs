@@ -8,7 +8,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Sandbox, base_files, files_under, fixtures};
+use common::{PRESENT, Sandbox, base_files, files_under, fixtures};
 
 struct Tmux {
     socket: String,
@@ -357,17 +357,7 @@ fn wait_for_file(path: &Path, text: &str) {
 fn a_decision_survives_a_kill_in_the_middle_of_typing() {
     let sandbox = Sandbox::new();
     let repo = demo(&sandbox);
-    sandbox.record_attendance(
-        &repo,
-        &[
-            "r-adeyemi",
-            "t-whitlock",
-            "m-oconnell",
-            "a-nowak",
-            "j-bennett",
-        ],
-        &[],
-    );
+    sandbox.record_attendance(&repo, &PRESENT[..5], &[]);
     let draft = repo
         .join(".git/kitemark/drafts")
         .join("decision_little-acorns-nursery_2026-27_initial_2026-12-02.ron");

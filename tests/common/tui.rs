@@ -30,12 +30,31 @@ impl Harness {
         harness
     }
 
+    /// The app at the commit `rev` names, as `kitemark open --rev REV` shows it, once read.
+    pub fn open_at(repo: &Path, rev: &str, width: u16, height: u16) -> Harness {
+        let mut harness =
+            Harness::start_at(repo, Some(rev), (width, height), ThemeKind::Default, false);
+        harness.settle();
+        harness
+    }
+
     /// The app with its loader started and nothing yet answered.
     pub fn start(repo: &Path, width: u16, height: u16, theme: ThemeKind, colour: bool) -> Harness {
+        Harness::start_at(repo, None, (width, height), theme, colour)
+    }
+
+    /// The app at `rev` (HEAD for `None`), with its loader started and nothing yet answered.
+    fn start_at(
+        repo: &Path,
+        rev: Option<&str>,
+        (width, height): (u16, u16),
+        theme: ThemeKind,
+        colour: bool,
+    ) -> Harness {
         let (sender, events) = channel();
         let loader = Loader::spawn(repo.to_path_buf(), sender).unwrap();
         let options = Options {
-            rev: None,
+            rev: rev.map(str::to_owned),
             today: jiff::civil::date(2026, 11, 22),
             theme,
             colour,
