@@ -726,16 +726,18 @@ impl Worker {
         Ok(view::commit_files(commit, texts))
     }
 
+    /// Writes a document about the snapshot on screen, not about whatever HEAD is now.
     fn export(&mut self, job: ExportJob) -> Result<(String, PathBuf), String> {
-        let repo = self.repo()?;
+        use crate::export::gather::{default_dir, letter_for, minutes_of, save};
+        let (repo, snapshot, catalog) = self.opened()?;
         let document = match job {
-            ExportJob::Minutes(date) => crate::export::gather::minutes_of(repo, date)?,
+            ExportJob::Minutes(date) => minutes_of(repo, snapshot, catalog, date),
             ExportJob::Letter { school, year } => {
-                crate::export::gather::letter_for(repo, &school, year, None)?
+                letter_for(repo, snapshot, catalog, &school, year, None)
             }
         };
-        let path = crate::export::gather::save(&document, &crate::export::gather::default_dir())?;
-        Ok((document.title, path))
+        let saved = document.and_then(|d| save(&d, &default_dir()).map(|path| (d.title, path)));
+        saved.map_err(|e| e.to_string())
     }
 
     fn open(&mut self, rev: Option<&str>, today: Date) -> Result<OpenedView, String> {
