@@ -82,16 +82,7 @@ fn stage_meeting_note(sandbox: &Sandbox, repo: &Path, note: &str) {
 
 /// The findings of `kitemark audit --format json`.
 fn findings(sandbox: &Sandbox, repo: &Path) -> Vec<Value> {
-    let out = sandbox.kitemark(&[
-        "audit",
-        "--repo",
-        repo.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let json: Value = serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| {
-        panic!("{e}: {}\n{}", stdout(&out), stderr(&out));
-    });
+    let (_, json) = sandbox.audit_json(repo, &[]);
     json["findings"].as_array().cloned().unwrap_or_default()
 }
 

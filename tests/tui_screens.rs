@@ -6,16 +6,11 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::channel;
 
-use common::tui::{Harness, find};
+use common::tui::{Harness, find, options};
 use common::{Sandbox, shared_demo};
-use kitemark::tui::app::{App, AppEvent, Options};
-use kitemark::tui::keymap::KeyMap;
-use kitemark::tui::loader::Loader;
+use kitemark::tui::app::{AppEvent, Options};
 use kitemark::tui::theme::ThemeKind;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers, MouseEvent, MouseEventKind,
 };
@@ -259,22 +254,8 @@ fn states_carry_symbols_not_only_colour() {
 
 #[test]
 fn keys_work_while_the_repository_is_still_loading() {
-    let (sender, _events) = channel();
-    let loader = Loader::spawn(shared_demo().to_path_buf(), sender).unwrap();
-    let options = Options {
-        rev: None,
-        today: jiff::civil::date(2026, 11, 22),
-        theme: ThemeKind::Default,
-        colour: true,
-        keymap: KeyMap::default(),
-        config_path: None,
-    };
     // The loader's answers are never handed to the app here: it stays loading throughout.
-    let mut ui = Harness {
-        app: App::new(options, loader),
-        events: channel().1,
-        terminal: Terminal::new(TestBackend::new(80, 24)).unwrap(),
-    };
+    let mut ui = Harness::start(shared_demo(), 80, 24, ThemeKind::Default, true);
     let screen = ui.screen();
     assert!(screen.contains("Reading the panel repository…"), "{screen}");
     ui.app.handle(AppEvent::Tick);
@@ -372,23 +353,12 @@ fn help_and_hints_follow_the_live_key_map() {
         "(keys: {\"quit\": [\"x\"], \"help\": [\"h\"], \"previous-pane\": [\"shift-tab\"]})",
     )
     .unwrap();
-    let (sender, events) = channel();
     let options = Options {
-        rev: None,
-        today: jiff::civil::date(2026, 11, 22),
-        theme: ThemeKind::Default,
-        colour: true,
         keymap: config.keymap,
         config_path: Some("config.ron".into()),
+        ..options()
     };
-    let mut ui = Harness {
-        app: App::new(
-            options,
-            Loader::spawn(shared_demo().to_path_buf(), sender).unwrap(),
-        ),
-        events,
-        terminal: Terminal::new(TestBackend::new(100, 40)).unwrap(),
-    };
+    let mut ui = Harness::with_options(shared_demo(), options, 100, 40);
     ui.settle();
     let screen = ui.screen();
     assert!(
@@ -510,23 +480,11 @@ fn nobody_is_trapped_by_the_key_bindings() {
     let config =
         kitemark::tui::config::parse(Path::new("config.ron"), "(keys: {\"quit\": [\"x\"]})")
             .unwrap();
-    let (sender, events) = channel();
     let options = Options {
-        rev: None,
-        today: jiff::civil::date(2026, 11, 22),
-        theme: ThemeKind::Default,
-        colour: true,
         keymap: config.keymap,
-        config_path: None,
+        ..options()
     };
-    let mut ui = Harness {
-        app: App::new(
-            options,
-            Loader::spawn(shared_demo().to_path_buf(), sender).unwrap(),
-        ),
-        events,
-        terminal: Terminal::new(TestBackend::new(80, 24)).unwrap(),
-    };
+    let mut ui = Harness::with_options(shared_demo(), options, 80, 24);
     ui.settle();
     ui.app.handle(AppEvent::Key(KeyEvent {
         code: KeyCode::Char('c'),
