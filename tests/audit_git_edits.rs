@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{APOLOGIES, PRESENT, Sandbox, assert_exit, items, stdout};
+use common::{APOLOGIES, PRESENT, Sandbox, assert_exit, findings_of, items, stdout};
 use serde_json::Value;
 
 type Who = (&'static str, &'static str);
@@ -144,19 +144,9 @@ fn audit(sandbox: &Sandbox, repo: &Path) -> (i32, Value) {
     sandbox.audit_json(repo, &["--on", ON])
 }
 
-/// The findings of a rule.
-fn of<'a>(json: &'a Value, rule: &str) -> Vec<&'a Value> {
-    json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == rule)
-        .collect()
-}
-
 /// The one finding of a rule, which must name `commit`, and the school and year given.
 fn the<'a>(json: &'a Value, rule: &str, commit: &str, school: Option<(&str, &str)>) -> &'a Value {
-    let found = of(json, rule);
+    let found = findings_of(json, rule);
     assert_eq!(found.len(), 1, "one {rule}: {json:#}");
     let f = found[0];
     assert_eq!(f["commit"], commit, "{f:#}");
@@ -222,7 +212,7 @@ fn a_meeting_day_recorded_properly_is_clean() {
     assert_eq!(code, 0, "{json:#}");
     assert_eq!(json["errors"], 0, "{json:#}");
     assert!(
-        of(&json, "decision-without-trailers").is_empty(),
+        findings_of(&json, "decision-without-trailers").is_empty(),
         "{json:#}"
     );
 }
@@ -376,7 +366,7 @@ fn an_absent_member_who_moves_herself_to_present_in_her_decision_commit() {
     let f = the(&json, "decision-commit-not-alone", &commit, kingsmead);
     assert!(message(f).contains(&meeting_path), "{f:#}");
     // Her attendance is read from the meeting's record as it stood before her commit.
-    let absent = of(&json, "member-absent");
+    let absent = findings_of(&json, "member-absent");
     assert_eq!(absent.len(), 2, "recorded and took part: {json:#}");
     for f in absent {
         assert_eq!(f["commit"], commit.as_str());
@@ -384,7 +374,10 @@ fn an_absent_member_who_moves_herself_to_present_in_her_decision_commit() {
         assert!(message(f).contains("sent apologies"), "{f:#}");
     }
     // Written by hand: its message has no trailers to check.
-    assert_eq!(of(&json, "decision-without-trailers")[0]["level"], "note");
+    assert_eq!(
+        findings_of(&json, "decision-without-trailers")[0]["level"],
+        "note"
+    );
 }
 
 #[test]
@@ -415,7 +408,7 @@ fn a_meeting_record_edited_after_decisions_cite_it() {
     );
     let (code, json) = audit(&sandbox, &repo);
     assert_eq!(code, 1, "{json:#}");
-    let found = of(&json, "meeting-changed-after-decision");
+    let found = findings_of(&json, "meeting-changed-after-decision");
     assert_eq!(found.len(), 2, "one for each decision: {json:#}");
     for (f, (school, recorded)) in found.iter().zip([
         ("little-acorns-nursery", &acorns),
@@ -579,15 +572,21 @@ fn made_on_that_names_no_real_or_own_submission() {
     // Riverside's plan changed after: not a change to anything Kingsmead's decision was
     // made on, and no other school's self-review was checked for Kingsmead's award.
     assert!(
-        of(&json, "submission-changed-after-decision").is_empty(),
+        findings_of(&json, "submission-changed-after-decision").is_empty(),
         "{json:#}"
     );
-    assert!(of(&json, "award-rule-unmet").is_empty(), "{json:#}");
+    assert!(
+        findings_of(&json, "award-rule-unmet").is_empty(),
+        "{json:#}"
+    );
 
     let riverside = Some(("riverside-academy", "2026-27"));
     let f = the(&json, "made-on-not-ancestor", &elsewhere, riverside);
     assert!(message(f).contains(&side[..7]), "{f:#}");
-    assert!(of(&json, "made-on-wrong-files").len() == 1, "{json:#}");
+    assert!(
+        findings_of(&json, "made-on-wrong-files").len() == 1,
+        "{json:#}"
+    );
 
     // Nothing else.
     assert_eq!(errors(&json).len(), 5, "{json:#}");
@@ -793,7 +792,7 @@ fn a_shallow_clone_finds_no_more_than_the_whole_history() {
         ("commit-date-backwards", 1),
         ("panel-changed-without-authority", 1),
     ] {
-        assert_eq!(of(&whole, rule).len(), count, "{rule}: {whole:#}");
+        assert_eq!(findings_of(&whole, rule).len(), count, "{rule}: {whole:#}");
     }
     for depth in 1..=7 {
         let shallow = clone(&format!("depth-{depth}"), Some(depth));

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Sandbox, assert_exit, stderr, stdout};
+use common::{Sandbox, assert_exit, findings_of, stderr, stdout};
 use serde_json::Value;
 
 /// A day on which the demo's audit is clean (its annual review falls due later).
@@ -36,11 +36,8 @@ fn audit_json(sandbox: &Sandbox, repo: &Path, extra: &[&str]) -> (i32, Value) {
 
 /// The messages of the findings of `rule`.
 fn findings(json: &Value, rule: &str) -> Vec<String> {
-    json["findings"]
-        .as_array()
-        .unwrap()
+    findings_of(json, rule)
         .iter()
-        .filter(|f| f["rule"] == rule)
         .map(|f| f["message"].as_str().unwrap().to_owned())
         .collect()
 }

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{PRESENT, Sandbox, assert_exit, stdout};
+use common::{PRESENT, Sandbox, assert_exit, findings_of, stdout};
 use serde_json::Value;
 
 const ROSALIND: (&str, &str) = (
@@ -19,11 +19,8 @@ fn audit(sandbox: &Sandbox, repo: &Path, on: &str) -> (i32, Value) {
 
 /// The findings of a rule, as (commit, message).
 fn findings(json: &Value, rule: &str) -> Vec<(String, String)> {
-    json["findings"]
-        .as_array()
-        .unwrap()
+    findings_of(json, rule)
         .iter()
-        .filter(|f| f["rule"] == rule)
         .map(|f| {
             (
                 f["commit"].as_str().unwrap().to_owned(),

@@ -9,10 +9,7 @@ use common::items::LITTLE_ACORNS;
 use common::{Attendance, Sandbox, assert_exit, stderr, stdout};
 
 fn decide(sandbox: &Sandbox, repo: &Path, item: &[&str], extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["decide", "--repo", repo.to_str().unwrap()];
-    args.extend_from_slice(item);
-    args.extend_from_slice(extra);
-    sandbox.kitemark(&args)
+    sandbox.decide_command(repo, item, extra).output().unwrap()
 }
 
 #[test]

@@ -118,10 +118,7 @@ fn stage_tom_keys(sandbox: &Sandbox, repo: &Path, keys: &str) {
 }
 
 fn decide(sandbox: &Sandbox, repo: &Path, item: &[&str], env: &[(&str, &Path)]) -> Output {
-    let mut args = vec!["decide", "--repo", repo.to_str().unwrap()];
-    args.extend_from_slice(item);
-    args.extend_from_slice(&["--recorder", "t-whitlock"]);
-    let mut cmd = sandbox.command(&args);
+    let mut cmd = sandbox.decide_command(repo, item, &["--recorder", "t-whitlock"]);
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -24,10 +24,7 @@ const DEADLINE: Duration = Duration::from_secs(60);
 const LITTLE_ACORNS_FILE: &str = "decisions/little-acorns-nursery/2026-27/2026-12-02-initial.ron";
 
 fn decide_command(sandbox: &Sandbox, repo: &Path, item: &[&str]) -> Command {
-    let mut args = vec!["decide", "--repo", repo.to_str().unwrap()];
-    args.extend_from_slice(item);
-    args.extend_from_slice(&["--recorder", "t-whitlock"]);
-    sandbox.command(&args)
+    sandbox.decide_command(repo, item, &["--recorder", "t-whitlock"])
 }
 
 fn run(mut cmd: Command) -> Output {

@@ -235,19 +235,27 @@ impl Sandbox {
         dir
     }
 
+    /// `kitemark decide` on `repo` for an agenda item (see [`items`]) with `extra` options,
+    /// ready to run or spawn.
+    pub fn decide_command(&self, repo: &Path, item: &[&str], extra: &[&str]) -> Command {
+        let mut args = vec!["decide", "--repo", repo.to_str().unwrap()];
+        args.extend_from_slice(item);
+        args.extend_from_slice(extra);
+        self.command(&args)
+    }
+
     /// The demo with attendance recorded and one decision on its first agenda item: Little
     /// Acorns' initial application, awarded, recorded by the chair.
     pub fn demo_with_a_decision(&self) -> PathBuf {
         let repo = self.demo_with_attendance(Attendance::Recorded);
-        let mut args = vec!["decide", "--repo", repo.to_str().unwrap()];
-        args.extend(items::LITTLE_ACORNS);
-        args.extend([
+        let extra = [
             "--recorder",
             "r-adeyemi",
             "--feedback",
             "A warm, whole-setting approach.",
-        ]);
-        assert_exit(&self.kitemark(&args), 0);
+        ];
+        let mut decide = self.decide_command(&repo, &items::LITTLE_ACORNS, &extra);
+        assert_exit(&decide.output().unwrap(), 0);
         repo
     }
 
@@ -315,6 +323,16 @@ impl Sandbox {
 /// The file of the decision [`Sandbox::demo_with_a_decision`] records.
 pub const LITTLE_ACORNS_DECISION: &str =
     "decisions/little-acorns-nursery/2026-27/2026-12-02-initial.ron";
+
+/// The findings of an audit report (`kitemark audit --format json`) under `rule`.
+pub fn findings_of<'a>(json: &'a serde_json::Value, rule: &str) -> Vec<&'a serde_json::Value> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
 
 /// How the attendance of [`Sandbox::demo_with_attendance`] is committed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
