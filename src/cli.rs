@@ -220,6 +220,9 @@ pub enum ExportCommand {
         /// The meeting's date (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
         meeting: jiff::civil::Date,
+        /// Read this commit, branch or tag instead of HEAD: the record as it stood then.
+        #[arg(long, value_name = "REV")]
+        rev: Option<String>,
         /// Write to this file (never over an existing one) instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -233,6 +236,9 @@ pub enum ExportCommand {
         /// The decision kind, when the year has several (for example suicide-aware).
         #[arg(long, value_name = "KIND")]
         kind: Option<String>,
+        /// Read this commit, branch or tag instead of HEAD: the record as it stood then.
+        #[arg(long, value_name = "REV")]
+        rev: Option<String>,
         /// Write to this file (never over an existing one) instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod cli;
 pub mod commands;
+pub mod compare;
 pub mod demo;
 pub mod diff;
 pub mod export;

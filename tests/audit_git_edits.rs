@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{APOLOGIES, PRESENT, Sandbox, assert_exit, items, stdout};
+use common::{APOLOGIES, PRESENT, Sandbox, assert_exit, findings_of, items, stdout};
 use serde_json::Value;
 
 type Who = (&'static str, &'static str);
@@ -36,13 +36,6 @@ const NEXT_DAY: &str = "2026-12-03T10:00:00+00:00";
 
 /// A day on which nothing in the demo is overdue yet.
 const ON: &str = "2026-11-22";
-
-fn git_text(sandbox: &Sandbox, repo: &Path, args: &[&str]) -> String {
-    String::from_utf8(sandbox.git(repo, args).stdout)
-        .unwrap()
-        .trim()
-        .to_owned()
-}
 
 /// What `kitemark … --dry-run` prints: the path, the file and the commit message.
 fn dry_run(sandbox: &Sandbox, repo: &Path, args: &[&str]) -> (String, String, String) {
@@ -85,7 +78,7 @@ fn commit_at(
         date,
         &["commit", "-q", "-F", file.to_str().unwrap()],
     );
-    git_text(sandbox, repo, &["rev-parse", "HEAD"])
+    sandbox.git_text(repo, &["rev-parse", "HEAD"])
 }
 
 /// The attendance of the demo's upcoming meeting, as `kitemark meeting` would record it.
@@ -148,32 +141,12 @@ fn decide_at(sandbox: &Sandbox, repo: &Path, item: &[&str], who: Who, date: &str
 }
 
 fn audit(sandbox: &Sandbox, repo: &Path) -> (i32, Value) {
-    let out = sandbox.kitemark(&[
-        "audit",
-        "--repo",
-        repo.to_str().unwrap(),
-        "--on",
-        ON,
-        "--format",
-        "json",
-    ]);
-    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    (out.status.code().unwrap(), json)
-}
-
-/// The findings of a rule.
-fn of<'a>(json: &'a Value, rule: &str) -> Vec<&'a Value> {
-    json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == rule)
-        .collect()
+    sandbox.audit_json(repo, &["--on", ON])
 }
 
 /// The one finding of a rule, which must name `commit`, and the school and year given.
 fn the<'a>(json: &'a Value, rule: &str, commit: &str, school: Option<(&str, &str)>) -> &'a Value {
-    let found = of(json, rule);
+    let found = findings_of(json, rule);
     assert_eq!(found.len(), 1, "one {rule}: {json:#}");
     let f = found[0];
     assert_eq!(f["commit"], commit, "{f:#}");
@@ -239,7 +212,7 @@ fn a_meeting_day_recorded_properly_is_clean() {
     assert_eq!(code, 0, "{json:#}");
     assert_eq!(json["errors"], 0, "{json:#}");
     assert!(
-        of(&json, "decision-without-trailers").is_empty(),
+        findings_of(&json, "decision-without-trailers").is_empty(),
         "{json:#}"
     );
 }
@@ -393,7 +366,7 @@ fn an_absent_member_who_moves_herself_to_present_in_her_decision_commit() {
     let f = the(&json, "decision-commit-not-alone", &commit, kingsmead);
     assert!(message(f).contains(&meeting_path), "{f:#}");
     // Her attendance is read from the meeting's record as it stood before her commit.
-    let absent = of(&json, "member-absent");
+    let absent = findings_of(&json, "member-absent");
     assert_eq!(absent.len(), 2, "recorded and took part: {json:#}");
     for f in absent {
         assert_eq!(f["commit"], commit.as_str());
@@ -401,7 +374,10 @@ fn an_absent_member_who_moves_herself_to_present_in_her_decision_commit() {
         assert!(message(f).contains("sent apologies"), "{f:#}");
     }
     // Written by hand: its message has no trailers to check.
-    assert_eq!(of(&json, "decision-without-trailers")[0]["level"], "note");
+    assert_eq!(
+        findings_of(&json, "decision-without-trailers")[0]["level"],
+        "note"
+    );
 }
 
 #[test]
@@ -432,7 +408,7 @@ fn a_meeting_record_edited_after_decisions_cite_it() {
     );
     let (code, json) = audit(&sandbox, &repo);
     assert_eq!(code, 1, "{json:#}");
-    let found = of(&json, "meeting-changed-after-decision");
+    let found = findings_of(&json, "meeting-changed-after-decision");
     assert_eq!(found.len(), 2, "one for each decision: {json:#}");
     for (f, (school, recorded)) in found.iter().zip([
         ("little-acorns-nursery", &acorns),
@@ -486,7 +462,7 @@ fn a_meeting_record_edited_after_decisions_cite_it() {
 fn made_on_that_names_no_real_or_own_submission() {
     let sandbox = Sandbox::new();
     let repo = meeting_day(&sandbox);
-    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
 
     // A commit that does not exist, which the trailer does not name either.
     let nowhere = "0123456789abcdef0123456789abcdef01234567";
@@ -504,13 +480,13 @@ fn made_on_that_names_no_real_or_own_submission() {
 
     // Another school's files: the evidence rules must not be run on them, and their later
     // change is not this decision's.
-    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     let (path, file, message_text) = decision(&sandbox, &repo, &items::KINGSMEAD, "r-adeyemi", &[]);
     let mut borrowed = file.clone();
     for name in ["self-review.ron", "action-plan.ron"] {
         let own = format!("submissions/kingsmead-sixth-form/2026-27/{name}");
         let other = format!("submissions/riverside-academy/2026-27/{name}");
-        let blob = |p: &str| git_text(&sandbox, &repo, &["rev-parse", &format!("{head}:{p}")]);
+        let blob = |p: &str| sandbox.git_text(&repo, &["rev-parse", &format!("{head}:{p}")]);
         borrowed = borrowed
             .replace(&blob(&own), &blob(&other))
             .replace(&own, &other);
@@ -558,10 +534,10 @@ fn made_on_that_names_no_real_or_own_submission() {
         &[(review, &text)],
         "A draft",
     );
-    let side_blob = git_text(&sandbox, &repo, &["rev-parse", &format!("{side}:{review}")]);
+    let side_blob = sandbox.git_text(&repo, &["rev-parse", &format!("{side}:{review}")]);
     sandbox.git(&repo, &["checkout", "-q", "main"]);
-    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
-    let main_blob = git_text(&sandbox, &repo, &["rev-parse", &format!("{head}:{review}")]);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+    let main_blob = sandbox.git_text(&repo, &["rev-parse", &format!("{head}:{review}")]);
     let (path, file, message_text) = decision(&sandbox, &repo, &items::RIVERSIDE, "r-adeyemi", &[]);
     let file = file.replace(&head, &side).replace(&main_blob, &side_blob);
     let message_text = message_text.replace(&head, &side);
@@ -596,15 +572,21 @@ fn made_on_that_names_no_real_or_own_submission() {
     // Riverside's plan changed after: not a change to anything Kingsmead's decision was
     // made on, and no other school's self-review was checked for Kingsmead's award.
     assert!(
-        of(&json, "submission-changed-after-decision").is_empty(),
+        findings_of(&json, "submission-changed-after-decision").is_empty(),
         "{json:#}"
     );
-    assert!(of(&json, "award-rule-unmet").is_empty(), "{json:#}");
+    assert!(
+        findings_of(&json, "award-rule-unmet").is_empty(),
+        "{json:#}"
+    );
 
     let riverside = Some(("riverside-academy", "2026-27"));
     let f = the(&json, "made-on-not-ancestor", &elsewhere, riverside);
     assert!(message(f).contains(&side[..7]), "{f:#}");
-    assert!(of(&json, "made-on-wrong-files").len() == 1, "{json:#}");
+    assert!(
+        findings_of(&json, "made-on-wrong-files").len() == 1,
+        "{json:#}"
+    );
 
     // Nothing else.
     assert_eq!(errors(&json).len(), 5, "{json:#}");
@@ -743,7 +725,7 @@ fn a_shallow_clone_finds_no_more_than_the_whole_history() {
     let repo = meeting_day(&sandbox);
     decide_at(&sandbox, &repo, &items::LITTLE_ACORNS, ROSALIND, TEN);
     // made_on naming no commit there is.
-    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     let (path, file, text) = decision(&sandbox, &repo, &items::KINGSMEAD, "r-adeyemi", &[]);
     let file = file.replace(&head, "0123456789abcdef0123456789abcdef01234567");
     commit_at(&sandbox, &repo, ROSALIND, ELEVEN, &[(&path, &file)], &text);
@@ -810,7 +792,7 @@ fn a_shallow_clone_finds_no_more_than_the_whole_history() {
         ("commit-date-backwards", 1),
         ("panel-changed-without-authority", 1),
     ] {
-        assert_eq!(of(&whole, rule).len(), count, "{rule}: {whole:#}");
+        assert_eq!(findings_of(&whole, rule).len(), count, "{rule}: {whole:#}");
     }
     for depth in 1..=7 {
         let shallow = clone(&format!("depth-{depth}"), Some(depth));

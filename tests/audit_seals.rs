@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Sandbox, assert_exit, stderr, stdout};
+use common::{Sandbox, assert_exit, findings_of, stderr, stdout};
 use serde_json::Value;
 
 /// A day on which the demo's audit is clean (its annual review falls due later).
@@ -17,13 +17,6 @@ const AUDITOR: &str = "Ada Auditor <ada@audit.example.org>";
 /// A decision that the rewrite removes, and one it rewords.
 const REMOVED: &str = "decisions/westfield-junior/2024-25/2025-03-12-annual-review.ron";
 const REWORDED: &str = "decisions/oakfield-primary/2023-24/2024-01-24-initial.ron";
-
-fn git_text(sandbox: &Sandbox, repo: &Path, args: &[&str]) -> String {
-    String::from_utf8(sandbox.git(repo, args).stdout)
-        .unwrap()
-        .trim()
-        .to_owned()
-}
 
 fn kitemark(sandbox: &Sandbox, repo: &Path, args: &[&str]) -> std::process::Output {
     let mut all = vec!["audit", "--repo", repo.to_str().unwrap()];
@@ -36,27 +29,22 @@ fn seal(sandbox: &Sandbox, repo: &Path) -> std::process::Output {
 }
 
 fn audit_json(sandbox: &Sandbox, repo: &Path, extra: &[&str]) -> (i32, Value) {
-    let mut args = vec!["--on", ON, "--format", "json"];
+    let mut args = vec!["--on", ON];
     args.extend(extra);
-    let out = kitemark(sandbox, repo, &args);
-    let json: Value = serde_json::from_str(&stdout(&out))
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(&out), stderr(&out)));
-    (out.status.code().unwrap(), json)
+    sandbox.audit_json(repo, &args)
 }
 
 /// The messages of the findings of `rule`.
 fn findings(json: &Value, rule: &str) -> Vec<String> {
-    json["findings"]
-        .as_array()
-        .unwrap()
+    findings_of(json, rule)
         .iter()
-        .filter(|f| f["rule"] == rule)
         .map(|f| f["message"].as_str().unwrap().to_owned())
         .collect()
 }
 
 fn tags(sandbox: &Sandbox, repo: &Path) -> Vec<String> {
-    git_text(sandbox, repo, &["tag", "--list", "audit/*"])
+    sandbox
+        .git_text(repo, &["tag", "--list", "audit/*"])
         .lines()
         .map(str::to_owned)
         .collect()
@@ -103,7 +91,7 @@ fn a_seal_is_an_annotated_tag_on_the_audited_commit_naming_each_decision_file() 
     let repo = sandbox.demo();
     sandbox.git(&repo, &["config", "user.name", "Carys Auditor"]);
     sandbox.git(&repo, &["config", "user.email", "carys@audit.example.org"]);
-    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
 
     let out = kitemark(&sandbox, &repo, &["--on", ON, "--seal"]);
     assert_exit(&out, 0);
@@ -112,11 +100,10 @@ fn a_seal_is_an_annotated_tag_on_the_audited_commit_naming_each_decision_file() 
     assert!(text.contains(&head), "{text}");
 
     let tag = "audit/2026-11-01";
-    assert_eq!(git_text(&sandbox, &repo, &["cat-file", "-t", tag]), "tag");
+    assert_eq!(sandbox.git_text(&repo, &["cat-file", "-t", tag]), "tag");
     let sealed = format!("{tag}^{{commit}}");
-    assert_eq!(git_text(&sandbox, &repo, &["rev-parse", &sealed]), head);
-    let tagger = git_text(
-        &sandbox,
+    assert_eq!(sandbox.git_text(&repo, &["rev-parse", &sealed]), head);
+    let tagger = sandbox.git_text(
         &repo,
         &[
             "for-each-ref",
@@ -126,12 +113,12 @@ fn a_seal_is_an_annotated_tag_on_the_audited_commit_naming_each_decision_file() 
     );
     assert_eq!(tagger, "Carys Auditor <carys@audit.example.org>");
     // The message carries the audit's summary and every decision file with its blob.
-    let message = git_text(&sandbox, &repo, &["cat-file", "tag", tag]);
-    let blob = git_text(&sandbox, &repo, &["rev-parse", &format!("HEAD:{REMOVED}")]);
+    let message = sandbox.git_text(&repo, &["cat-file", "tag", tag]);
+    let blob = sandbox.git_text(&repo, &["rev-parse", &format!("HEAD:{REMOVED}")]);
     assert!(message.contains(&format!("{blob} {REMOVED}")), "{message}");
     assert!(message.contains(&format!("Commit: {head}")), "{message}");
     assert!(message.contains("Audited-On: 2026-11-01"), "{message}");
-    let decisions = git_text(&sandbox, &repo, &["ls-files", "decisions"]);
+    let decisions = sandbox.git_text(&repo, &["ls-files", "decisions"]);
     assert!(
         message.contains(&format!("Decision-Files: {}", decisions.lines().count())),
         "{message}"
@@ -140,16 +127,12 @@ fn a_seal_is_an_annotated_tag_on_the_audited_commit_naming_each_decision_file() 
     sandbox.git(&repo, &["fsck", "--no-dangling", "--strict"]);
 
     // A second seal the same day is a new tag; the first is left as it was.
-    let first = git_text(&sandbox, &repo, &["rev-parse", tag]);
+    let first = sandbox.git_text(&repo, &["rev-parse", tag]);
     assert_exit(&kitemark(&sandbox, &repo, &["--on", ON, "--seal"]), 0);
-    assert_eq!(git_text(&sandbox, &repo, &["rev-parse", tag]), first);
+    assert_eq!(sandbox.git_text(&repo, &["rev-parse", tag]), first);
     assert_eq!(tags(&sandbox, &repo), [tag, "audit/2026-11-01-2"]);
     assert_eq!(
-        git_text(
-            &sandbox,
-            &repo,
-            &["rev-parse", "audit/2026-11-01-2^{commit}"]
-        ),
+        sandbox.git_text(&repo, &["rev-parse", "audit/2026-11-01-2^{commit}"]),
         head
     );
 }
@@ -158,7 +141,7 @@ fn a_seal_is_an_annotated_tag_on_the_audited_commit_naming_each_decision_file() 
 fn seals_stay_intact_through_honest_commits() {
     let sandbox = Sandbox::new();
     let repo = sandbox.demo();
-    let sealed = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let sealed = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     assert_exit(&seal(&sandbox, &repo), 0);
     // The panel goes on: a meeting's attendance recorded, a note committed with git.
     sandbox.record_attendance(&repo, &common::PRESENT, &common::APOLOGIES);
@@ -194,19 +177,19 @@ fn seals_stay_intact_through_honest_commits() {
 fn a_rewritten_history_is_found_with_the_decisions_it_removed_and_reworded() {
     let sandbox = Sandbox::new();
     let repo = sandbox.demo();
-    let sealed = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
-    let reworded_then = git_text(&sandbox, &repo, &["rev-parse", &format!("HEAD:{REWORDED}")]);
+    let sealed = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+    let reworded_then = sandbox.git_text(&repo, &["rev-parse", &format!("HEAD:{REWORDED}")]);
     assert_exit(&seal(&sandbox, &repo), 0);
 
     rewrite(&sandbox, &repo);
-    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     assert_ne!(head, sealed);
     // The rewrite left the tag where it was.
     assert_eq!(
-        git_text(&sandbox, &repo, &["rev-parse", "audit/2026-11-01^{commit}"]),
+        sandbox.git_text(&repo, &["rev-parse", "audit/2026-11-01^{commit}"]),
         sealed
     );
-    let reworded_now = git_text(&sandbox, &repo, &["rev-parse", &format!("HEAD:{REWORDED}")]);
+    let reworded_now = sandbox.git_text(&repo, &["rev-parse", &format!("HEAD:{REWORDED}")]);
 
     let (code, json) = audit_json(&sandbox, &repo, &[]);
     assert_eq!(code, 1, "{json:#}");
@@ -241,7 +224,7 @@ fn a_rewritten_history_is_found_with_the_decisions_it_removed_and_reworded() {
 fn a_seal_rewritten_along_with_the_history_disagrees_with_its_new_commit() {
     let sandbox = Sandbox::new();
     let repo = sandbox.demo();
-    let sealed = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let sealed = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     assert_exit(&seal(&sandbox, &repo), 0);
     // `--tag-name-filter cat` moves the seal to the rewritten commit, message and all.
     let remove = format!("git rm -q --cached --ignore-unmatch {REMOVED}");
@@ -259,9 +242,9 @@ fn a_seal_rewritten_along_with_the_history_disagrees_with_its_new_commit() {
             "--all",
         ],
     );
-    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     assert_eq!(
-        git_text(&sandbox, &repo, &["rev-parse", "audit/2026-11-01^{commit}"]),
+        sandbox.git_text(&repo, &["rev-parse", "audit/2026-11-01^{commit}"]),
         head
     );
 
@@ -286,13 +269,8 @@ fn a_branch_moved_back_past_a_seal_is_found_and_an_older_revision_is_not_blamed(
     let repo = sandbox.demo();
     assert_exit(&seal(&sandbox, &repo), 0);
     // Back to before the latest decision, as if it had never been recorded.
-    let latest = git_text(
-        &sandbox,
-        &repo,
-        &["log", "-1", "--format=%H", "--", "decisions"],
-    );
-    let path = git_text(
-        &sandbox,
+    let latest = sandbox.git_text(&repo, &["log", "-1", "--format=%H", "--", "decisions"]);
+    let path = sandbox.git_text(
         &repo,
         &[
             "show",
@@ -327,12 +305,8 @@ fn an_edited_seal_is_reported() {
     assert_exit(&seal(&sandbox, &repo), 0);
     // The tag made again with one decision left out of its list and another's blob changed.
     let tag = "audit/2026-11-01";
-    let message = git_text(
-        &sandbox,
-        &repo,
-        &["tag", "--list", "--format=%(contents)", tag],
-    );
-    let blob = git_text(&sandbox, &repo, &["rev-parse", &format!("HEAD:{REWORDED}")]);
+    let message = sandbox.git_text(&repo, &["tag", "--list", "--format=%(contents)", tag]);
+    let blob = sandbox.git_text(&repo, &["rev-parse", &format!("HEAD:{REWORDED}")]);
     let forged: String = message
         .lines()
         .filter(|l| !l.ends_with(REMOVED))
@@ -383,8 +357,7 @@ fn the_auditor_is_git_s_user_or_auditor_and_without_either_nothing_is_sealed() {
     assert!(tags(&sandbox, &repo).is_empty());
 
     assert_exit(&seal(&sandbox, &repo), 0);
-    let tagger = git_text(
-        &sandbox,
+    let tagger = sandbox.git_text(
         &repo,
         &[
             "for-each-ref",
@@ -399,7 +372,7 @@ fn the_auditor_is_git_s_user_or_auditor_and_without_either_nothing_is_sealed() {
 fn a_seal_deleted_with_the_history_is_caught_by_the_commit_kept_outside() {
     let sandbox = Sandbox::new();
     let repo = sandbox.demo();
-    let sealed = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let sealed = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     assert_exit(&seal(&sandbox, &repo), 0);
     // The rewriter also deletes the seal and every trace of the old history.
     rewrite(&sandbox, &repo);
@@ -430,7 +403,7 @@ fn a_seal_deleted_with_the_history_is_caught_by_the_commit_kept_outside() {
     assert_eq!(json["seals"][0]["intact"], false, "{json:#}");
 
     // And the current commit, expected, is intact.
-    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     let (_, json) = audit_json(&sandbox, &repo, &["--expect-seal", &head]);
     assert!(findings(&json, "history-rewritten").is_empty(), "{json:#}");
     assert_eq!(json["seals"][0]["intact"], true, "{json:#}");
@@ -447,7 +420,7 @@ fn a_bare_repository_is_sealed_and_a_tag_that_cannot_be_written_is_said_so() {
     );
     assert_exit(&seal(&sandbox, &bare), 0);
     assert_eq!(
-        git_text(&sandbox, &bare, &["cat-file", "-t", "audit/2026-11-01"]),
+        sandbox.git_text(&bare, &["cat-file", "-t", "audit/2026-11-01"]),
         "tag"
     );
 

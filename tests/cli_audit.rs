@@ -3,53 +3,24 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{Sandbox, assert_exit, stdout};
+use common::{PRESENT, Sandbox, assert_exit, findings_of, stdout};
 use serde_json::Value;
-
-const PRESENT: [&str; 6] = [
-    "r-adeyemi",
-    "t-whitlock",
-    "m-oconnell",
-    "a-nowak",
-    "j-bennett",
-    "l-fraser",
-];
 
 const ROSALIND: (&str, &str) = (
     "Rosalind Adeyemi",
     "rosalind.adeyemi@hertfordshire-cc.example.org",
 );
 
-fn git_text(sandbox: &Sandbox, repo: &Path, args: &[&str]) -> String {
-    String::from_utf8(sandbox.git(repo, args).stdout)
-        .unwrap()
-        .trim()
-        .to_owned()
-}
-
 fn audit(sandbox: &Sandbox, repo: &Path, on: &str) -> (i32, Value) {
-    let out = sandbox.kitemark(&[
-        "audit",
-        "--repo",
-        repo.to_str().unwrap(),
-        "--on",
-        on,
-        "--format",
-        "json",
-    ]);
-    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    (out.status.code().unwrap(), json)
+    sandbox.audit_json(repo, &["--on", on])
 }
 
 /// The findings of a rule, as (commit, message).
 fn findings(json: &Value, rule: &str) -> Vec<(String, String)> {
-    json["findings"]
-        .as_array()
-        .unwrap()
+    findings_of(json, rule)
         .iter()
-        .filter(|f| f["rule"] == rule)
         .map(|f| {
             (
                 f["commit"].as_str().unwrap().to_owned(),
@@ -69,12 +40,12 @@ fn decision_by_hand(
     recorder: &str,
 ) -> String {
     let (school, year, kind, outcome) = item;
-    let head = git_text(sandbox, repo, &["rev-parse", "HEAD"]);
+    let head = sandbox.git_text(repo, &["rev-parse", "HEAD"]);
     let files: String = ["self-review.ron", "action-plan.ron"]
         .iter()
         .map(|f| {
             let path = format!("submissions/{school}/{year}/{f}");
-            let blob = git_text(sandbox, repo, &["rev-parse", &format!("HEAD:{path}")]);
+            let blob = sandbox.git_text(repo, &["rev-parse", &format!("HEAD:{path}")]);
             format!("            (path: \"{path}\", blob: \"{blob}\"),\n")
         })
         .collect();
@@ -97,31 +68,7 @@ fn commit_as(
 ) -> String {
     sandbox.git_as(repo, who, &["add", path]);
     sandbox.git_as(repo, who, &["commit", "-q", "-m", message]);
-    git_text(sandbox, repo, &["rev-parse", "HEAD"])
-}
-
-fn demo_with_a_decision(sandbox: &Sandbox) -> PathBuf {
-    let repo = sandbox.demo();
-    sandbox.record_attendance(&repo, &PRESENT, &["s-kaur", "d-hughes", "p-mensah"]);
-    let out = sandbox.kitemark(&[
-        "decide",
-        "little-acorns-nursery",
-        "2026-27",
-        "--repo",
-        repo.to_str().unwrap(),
-        "--kind",
-        "initial",
-        "--outcome",
-        "awarded",
-        "--meeting",
-        "2026-12-02",
-        "--recorder",
-        "r-adeyemi",
-        "--feedback",
-        "A warm, whole-setting approach.",
-    ]);
-    assert_exit(&out, 0);
-    repo
+    sandbox.git_text(repo, &["rev-parse", "HEAD"])
 }
 
 #[test]
@@ -146,7 +93,7 @@ fn the_demo_history_audits_clean() {
     assert!(text.contains("[submission-revised-after-decision] oakfield-primary 2024-25"));
     // Recording through kitemark keeps it clean.
     let other = Sandbox::new();
-    let repo = demo_with_a_decision(&other);
+    let repo = other.demo_with_a_decision();
     let (code, json) = audit(&other, &repo, "2026-11-22");
     assert_eq!(code, 0, "{json:#}");
     assert_eq!(json["errors"], 0);
@@ -155,8 +102,8 @@ fn the_demo_history_audits_clean() {
 #[test]
 fn each_broken_rule_is_reported_with_the_commit_that_broke_it() {
     let sandbox = Sandbox::new();
-    let repo = demo_with_a_decision(&sandbox);
-    let recorded = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let repo = sandbox.demo_with_a_decision();
+    let recorded = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
 
     // 1. The school edits its submission after the decision.
     let plan = "submissions/little-acorns-nursery/2026-27/action-plan.ron";
@@ -263,8 +210,7 @@ fn each_broken_rule_is_reported_with_the_commit_that_broke_it() {
     assert_eq!(only("no-quorum"), [inquorate]);
 
     // 6. North Vale's award (2024-11-27) had its annual review due on 2026-11-27.
-    let granted = git_text(
-        &sandbox,
+    let granted = sandbox.git_text(
         &repo,
         &[
             "log",
@@ -313,8 +259,8 @@ fn each_broken_rule_is_reported_with_the_commit_that_broke_it() {
 #[test]
 fn the_log_lists_decisions_newest_first_with_corrections() {
     let sandbox = Sandbox::new();
-    let repo = demo_with_a_decision(&sandbox);
-    let first = git_text(&sandbox, &repo, &["rev-parse", "--short=7", "HEAD"]);
+    let repo = sandbox.demo_with_a_decision();
+    let first = sandbox.git_text(&repo, &["rev-parse", "--short=7", "HEAD"]);
     // A correction, decided at a later meeting: a new decision that supersedes the first.
     let mut meeting = vec![
         "meeting",
@@ -352,7 +298,7 @@ fn the_log_lists_decisions_newest_first_with_corrections() {
         "decisions/little-acorns-nursery/2026-27/2026-12-02-initial.ron",
     ]);
     assert_exit(&out, 0);
-    let correction = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let correction = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     let out = sandbox.kitemark(&["log", "--repo", repo.to_str().unwrap(), "--format", "json"]);
     assert_exit(&out, 0);
     let json: Value = serde_json::from_str(&stdout(&out)).unwrap();

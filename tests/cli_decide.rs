@@ -6,19 +6,16 @@ mod common;
 use std::path::Path;
 
 use common::items::LITTLE_ACORNS;
-use common::{Sandbox, assert_exit, stderr, stdout};
+use common::{Attendance, Sandbox, assert_exit, stderr, stdout};
 
 fn decide(sandbox: &Sandbox, repo: &Path, item: &[&str], extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["decide", "--repo", repo.to_str().unwrap()];
-    args.extend_from_slice(item);
-    args.extend_from_slice(extra);
-    sandbox.kitemark(&args)
+    sandbox.decide_command(repo, item, extra).output().unwrap()
 }
 
 #[test]
 fn a_decision_is_recorded_with_its_trailers_and_validates() {
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
     let out = decide(
         &sandbox,
         &repo,
@@ -95,7 +92,7 @@ fn a_decision_is_recorded_with_its_trailers_and_validates() {
 #[test]
 fn refusals_say_which_rule_and_who() {
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
     let north_vale = [
         "north-vale-esc",
         "2026-27",
@@ -269,7 +266,7 @@ fn refusals_say_which_rule_and_who() {
 #[test]
 fn several_writers_at_once_all_land_and_a_duplicate_is_refused() {
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
     let items: [[&str; 8]; 4] = [
         LITTLE_ACORNS,
         [

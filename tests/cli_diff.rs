@@ -2,28 +2,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
-use common::{Sandbox, assert_exit, base_files, stderr, stdout};
-
-fn demo() -> &'static Path {
-    static DEMO: OnceLock<(Sandbox, PathBuf)> = OnceLock::new();
-    let (_, path) = DEMO.get_or_init(|| {
-        let sandbox = Sandbox::new();
-        let dir = sandbox.path("demo");
-        assert_exit(
-            &sandbox.kitemark(&["demo", "--dir", dir.to_str().unwrap(), "--no-open"]),
-            0,
-        );
-        (sandbox, dir)
-    });
-    path
-}
+use common::{Sandbox, assert_exit, base_files, shared_demo, stderr, stdout};
 
 fn diff(args: &[&str]) -> std::process::Output {
     let sandbox = Sandbox::new();
-    let mut all = vec!["diff", "--repo", demo().to_str().unwrap()];
+    let mut all = vec!["diff", "--repo", shared_demo().to_str().unwrap()];
     all.extend_from_slice(args);
     sandbox.kitemark(&all)
 }

@@ -100,3 +100,41 @@ fn documents_are_written_to_new_files_only() {
         stderr(&undecided).contains("no decision is recorded for little-acorns-nursery 2026-27")
     );
 }
+
+#[test]
+fn rev_names_the_commit_the_documents_are_about() {
+    let sandbox = Sandbox::new();
+    let (repo, made, head) = sandbox.demo_with_a_rewritten_decision();
+    let export = |args: &[&str], rev: Option<&str>| {
+        let mut all = vec!["export"];
+        all.extend(args);
+        all.extend(["--repo", repo.to_str().unwrap()]);
+        if let Some(rev) = rev {
+            all.extend(["--rev", rev]);
+        }
+        let out = sandbox.kitemark(&all);
+        assert_exit(&out, 0);
+        stdout(&out)
+    };
+    let minutes = ["minutes", "--meeting", "2026-12-02"];
+    let letter = ["letter", "little-acorns-nursery", "2026-27"];
+
+    let then = export(&minutes, Some(&made));
+    assert!(then.contains("**Decision:** Awarded."), "{then}");
+    assert!(
+        then.contains(&format!("from commit `{}`", &made[..7])),
+        "{then}"
+    );
+    let now = export(&minutes, None);
+    assert!(now.contains("**Decision:** Not awarded."), "{now}");
+    assert!(
+        now.contains(&format!("from commit `{}`", &head[..7])),
+        "{now}"
+    );
+
+    let then = export(&letter, Some(&made));
+    assert!(then.contains("A warm, whole-setting approach."), "{then}");
+    assert!(!then.contains("Rewritten afterwards."), "{then}");
+    let now = export(&letter, None);
+    assert!(now.contains("Rewritten afterwards."), "{now}");
+}

@@ -9,18 +9,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::tui::Harness;
-use common::{Sandbox, assert_exit, hermetic_git2, stderr, stdout};
+use common::{Attendance, Sandbox, assert_exit, hermetic_git2, stderr, stdout};
 use kitemark::tui::theme::ThemeKind;
 
 /// Long enough for any command on the demo on a loaded machine; only a hang takes longer.
 const DEADLINE: Duration = Duration::from_secs(30);
-
-/// The id of the object `rev` names (`git rev-parse`).
-fn object_id(sandbox: &Sandbox, repo: &Path, rev: &str) -> String {
-    stdout(&sandbox.git(repo, &["rev-parse", rev]))
-        .trim()
-        .to_owned()
-}
 
 /// The loose object file of `id`.
 fn object_file(repo: &Path, id: &str) -> PathBuf {
@@ -166,8 +159,8 @@ fn assert_works_once_restored(sandbox: &Sandbox, repo: &Path, id: &str, original
 #[test]
 fn a_truncated_head_commit_stops_every_command() {
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
-    let id = object_id(&sandbox, &repo, "HEAD");
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
+    let id = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     let original = truncate(&repo, &id);
     assert_every_command_stops(
         &sandbox,
@@ -182,8 +175,8 @@ fn a_truncated_head_commit_stops_every_command() {
 #[test]
 fn a_truncated_tree_stops_every_command() {
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
-    let id = object_id(&sandbox, &repo, "HEAD:submissions");
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
+    let id = sandbox.git_text(&repo, &["rev-parse", "HEAD:submissions"]);
     let original = truncate(&repo, &id);
     assert_every_command_stops(&sandbox, &repo, &id, "folder submissions/ at HEAD");
     assert_interface_shows(&repo, &id);
@@ -194,7 +187,7 @@ fn a_truncated_tree_stops_every_command() {
 fn a_truncated_root_tree_is_named_as_the_top_folder() {
     let sandbox = Sandbox::new();
     let repo = sandbox.demo();
-    let id = object_id(&sandbox, &repo, "HEAD^{tree}");
+    let id = sandbox.git_text(&repo, &["rev-parse", "HEAD^{tree}"]);
     truncate(&repo, &id);
     let out = sandbox.kitemark_within(&["schools", "--repo", repo.to_str().unwrap()], DEADLINE);
     assert_exit(&out, 2);
@@ -205,8 +198,8 @@ fn a_truncated_root_tree_is_named_as_the_top_folder() {
 #[test]
 fn a_truncated_blob_stops_every_command() {
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
-    let id = object_id(&sandbox, &repo, "HEAD:panel.ron");
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
+    let id = sandbox.git_text(&repo, &["rev-parse", "HEAD:panel.ron"]);
     let original = truncate(&repo, &id);
     let file = format!(".git/objects/{}/{}", &id[..2], &id[2..]);
     assert_every_command_stops(&sandbox, &repo, &id, &format!("(its file is {file})"));
@@ -237,7 +230,7 @@ fn with_declared_size(repo: &Path, id: &str, declared: usize) -> Vec<u8> {
 fn a_header_size_that_disagrees_with_the_body_is_named() {
     let sandbox = Sandbox::new();
     let repo = sandbox.demo();
-    let id = object_id(&sandbox, &repo, "HEAD:panel.ron");
+    let id = sandbox.git_text(&repo, &["rev-parse", "HEAD:panel.ron"]);
     let size: usize = stdout(&sandbox.git(&repo, &["cat-file", "-s", &id]))
         .trim()
         .parse()
@@ -267,7 +260,7 @@ fn several_corrupt_objects_are_all_counted() {
     let repo = sandbox.demo();
     let ids: Vec<String> = ["HEAD", "HEAD:panel.ron", "HEAD:meetings", "HEAD:rubrics"]
         .iter()
-        .map(|rev| object_id(&sandbox, &repo, rev))
+        .map(|rev| sandbox.git_text(&repo, &["rev-parse", rev]))
         .collect();
     for id in &ids {
         truncate(&repo, id);
@@ -323,7 +316,7 @@ fn a_cache_that_cannot_be_used_is_ignored() {
     std::fs::remove_file(&cache).unwrap();
     std::fs::create_dir(&cache).unwrap();
     assert_exit(&sandbox.kitemark(&["validate", "--repo", r]), 0);
-    let id = object_id(&sandbox, &repo, "HEAD");
+    let id = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     truncate(&repo, &id);
     let out = sandbox.kitemark_within(&["validate", "--repo", r], DEADLINE);
     assert_exit(&out, 2);
@@ -337,7 +330,7 @@ fn a_remembered_object_that_is_cut_later_is_checked_again() {
     let r = repo.to_str().unwrap();
     // The first run remembers every object as good.
     assert_exit(&sandbox.kitemark(&["validate", "--repo", r]), 0);
-    let id = object_id(&sandbox, &repo, "HEAD:panel.ron");
+    let id = sandbox.git_text(&repo, &["rev-parse", "HEAD:panel.ron"]);
     truncate(&repo, &id);
     let out = sandbox.kitemark_within(&["validate", "--repo", r], DEADLINE);
     assert_exit(&out, 2);
@@ -377,7 +370,7 @@ fn objects_of_a_linked_worktree_and_of_alternates_are_checked() {
         let d = dir.to_str().unwrap();
         assert_exit(&sandbox.kitemark(&["validate", "--repo", d]), 0);
     }
-    let id = object_id(&sandbox, &repo, "HEAD:panel.ron");
+    let id = sandbox.git_text(&repo, &["rev-parse", "HEAD:panel.ron"]);
     truncate(&repo, &id);
     for dir in [&worktree, &borrower] {
         let out = sandbox.kitemark_within(&["validate", "--repo", dir.to_str().unwrap()], DEADLINE);
@@ -406,7 +399,7 @@ fn a_bare_repository_is_checked_and_works() {
     let b = bare.to_str().unwrap();
     assert_exit(&sandbox.kitemark(&["validate", "--repo", b]), 0);
     assert!(bare.join("kitemark/loose-objects-checked").is_file());
-    let id = object_id(&sandbox, &bare, "HEAD");
+    let id = sandbox.git_text(&bare, &["rev-parse", "HEAD"]);
     let file = bare.join("objects").join(&id[..2]).join(&id[2..]);
     let whole = std::fs::read(&file).unwrap();
     overwrite(&file, &whole[..whole.len() / 2]);
@@ -421,7 +414,7 @@ fn a_missing_object_is_named_in_words() {
     let repo = sandbox.demo();
     let r = repo.to_str().unwrap();
     // A file validate reads: reported as that file's problem.
-    let blob = object_id(&sandbox, &repo, "HEAD:panel.ron");
+    let blob = sandbox.git_text(&repo, &["rev-parse", "HEAD:panel.ron"]);
     std::fs::remove_file(object_file(&repo, &blob)).unwrap();
     let out = sandbox.kitemark_within(&["validate", "--repo", r], DEADLINE);
     assert_exit(&out, 1);
@@ -430,7 +423,7 @@ fn a_missing_object_is_named_in_words() {
     assert!(stdout(&out).contains("git fsck"), "{}", stdout(&out));
     assert!(!stdout(&out).contains("class="), "{}", stdout(&out));
     // A folder every command lists: the repository cannot be read.
-    let tree = object_id(&sandbox, &repo, "HEAD:meetings");
+    let tree = sandbox.git_text(&repo, &["rev-parse", "HEAD:meetings"]);
     std::fs::remove_file(object_file(&repo, &tree)).unwrap();
     let out = sandbox.kitemark_within(&["schools", "--repo", r], DEADLINE);
     assert_exit(&out, 2);
@@ -448,7 +441,7 @@ fn the_interface_checks_again_when_it_reloads() {
     let repo = sandbox.demo();
     hermetic_git2();
     let mut ui = Harness::open(&repo, 700, 24, ThemeKind::Default, false);
-    let id = object_id(&sandbox, &repo, "HEAD:panel.ron");
+    let id = sandbox.git_text(&repo, &["rev-parse", "HEAD:panel.ron"]);
     truncate(&repo, &id);
     ui.keys("r");
     ui.wait_until("the reload fails", |ui| {

@@ -5,15 +5,15 @@ mod common;
 
 use std::path::Path;
 
-use common::{Sandbox, assert_exit, hermetic_git2};
+use common::{PRESENT, Sandbox, assert_exit, hermetic_git2};
 use kitemark::model::history::ChangeKind;
 use kitemark::repo::PanelRepo;
 
 fn git_log(sandbox: &Sandbox, repo: &Path, paths: &[&str]) -> Vec<String> {
     let mut args = vec!["log", "--format=%H", "--"];
     args.extend_from_slice(paths);
-    String::from_utf8(sandbox.git(repo, &args).stdout)
-        .unwrap()
+    sandbox
+        .git_text(repo, &args)
         .lines()
         .map(str::to_owned)
         .collect()
@@ -89,17 +89,7 @@ fn decisions_recorded_on_two_clones_merge_and_walk_like_git() {
     hermetic_git2();
     let sandbox = Sandbox::new();
     let repo = sandbox.demo();
-    sandbox.record_attendance(
-        &repo,
-        &[
-            "r-adeyemi",
-            "t-whitlock",
-            "m-oconnell",
-            "a-nowak",
-            "j-bennett",
-        ],
-        &[],
-    );
+    sandbox.record_attendance(&repo, &PRESENT[..5], &[]);
     let decide = |school: &str, kind: &str, outcome: &str| {
         let out = sandbox.kitemark(&[
             "decide",

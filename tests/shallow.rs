@@ -8,19 +8,12 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::tui::Harness;
-use common::{Sandbox, assert_exit, stderr, stdout};
+use common::{Attendance, Sandbox, assert_exit, stderr, stdout};
 use kitemark::tui::theme::ThemeKind;
 use serde_json::Value;
 
 /// The date the audits are run on: North Vale's annual review (due 2026-11-27) is overdue.
 const ON: &str = "2026-12-03";
-
-fn git_text(sandbox: &Sandbox, repo: &Path, args: &[&str]) -> String {
-    String::from_utf8(sandbox.git(repo, args).stdout)
-        .unwrap()
-        .trim()
-        .to_owned()
-}
 
 /// A clone of `from` in `name`, `depth` commits deep (the whole history for `None`).
 fn clone(sandbox: &Sandbox, from: &Path, name: &str, depth: Option<usize>) -> PathBuf {
@@ -115,25 +108,7 @@ fn assert_subset(shallow: &Value, full: &Value, boundary: &[String]) {
 /// decision recorded properly, a school's plan edited after its decision, and a decision
 /// edited in place by someone outside the panel.
 fn demo_with_later_work(sandbox: &Sandbox) -> PathBuf {
-    let repo = sandbox.ready_demo();
-    let out = sandbox.kitemark(&[
-        "decide",
-        "little-acorns-nursery",
-        "2026-27",
-        "--repo",
-        repo.to_str().unwrap(),
-        "--kind",
-        "initial",
-        "--outcome",
-        "awarded",
-        "--meeting",
-        "2026-12-02",
-        "--recorder",
-        "r-adeyemi",
-        "--feedback",
-        "A warm, whole-setting approach.",
-    ]);
-    assert_exit(&out, 0);
+    let repo = sandbox.demo_with_a_decision();
     let plan = "submissions/oakfield-primary/2025-26/action-plan.ron";
     let mut text = std::fs::read_to_string(repo.join(plan)).unwrap();
     text.push_str("// One more thought after the panel met.\n");
@@ -154,7 +129,8 @@ fn demo_with_later_work(sandbox: &Sandbox) -> PathBuf {
 fn a_shallow_audit_finds_a_subset_of_the_full_audit_and_says_it_is_shallow() {
     let sandbox = Sandbox::new();
     let origin = demo_with_later_work(&sandbox);
-    let commits: usize = git_text(&sandbox, &origin, &["rev-list", "--count", "HEAD"])
+    let commits: usize = sandbox
+        .git_text(&origin, &["rev-list", "--count", "HEAD"])
         .parse()
         .unwrap();
     let full = clone(&sandbox, &origin, "full", None);
@@ -288,8 +264,7 @@ fn the_log_gives_true_dates_on_both_sides_of_the_boundary() {
     for depth in [1, 5, 20] {
         let repo = clone(&sandbox, &origin, &format!("depth-{depth}"), Some(depth));
         let edge = boundary(&repo);
-        let edge_time = git_text(
-            &sandbox,
+        let edge_time = sandbox.git_text(
             &repo,
             &[
                 "log",
@@ -566,7 +541,7 @@ fn the_history_view_says_the_clone_is_shallow() {
 #[test]
 fn a_decision_recorded_in_a_shallow_clone_is_whole() {
     let sandbox = Sandbox::new();
-    let full = sandbox.ready_demo();
+    let full = sandbox.demo_with_attendance(Attendance::Recorded);
     let repo = clone(&sandbox, &full, "shallow", Some(5));
     assert!(!boundary(&repo).is_empty());
     let out = run(
@@ -588,7 +563,11 @@ fn a_decision_recorded_in_a_shallow_clone_is_whole() {
     );
     assert_exit(&out, 0);
     let path = "decisions/little-acorns-nursery/2026-27/2026-12-02-initial.ron";
-    assert!(git_text(&sandbox, &repo, &["status", "--porcelain"]).is_empty());
+    assert!(
+        sandbox
+            .git_text(&repo, &["status", "--porcelain"])
+            .is_empty()
+    );
     assert!(
         sandbox
             .try_git(&repo, &["fsck", "--strict"])

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::items::{LITTLE_ACORNS, NORTH_VALE};
-use common::{Sandbox, assert_exit, stderr, stdout};
+use common::{Attendance, Sandbox, assert_exit, stderr, stdout};
 use serde_json::Value;
 
 const TOM: (&str, &str) = (
@@ -82,16 +82,7 @@ fn stage_meeting_note(sandbox: &Sandbox, repo: &Path, note: &str) {
 
 /// The findings of `kitemark audit --format json`.
 fn findings(sandbox: &Sandbox, repo: &Path) -> Vec<Value> {
-    let out = sandbox.kitemark(&[
-        "audit",
-        "--repo",
-        repo.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let json: Value = serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| {
-        panic!("{e}: {}\n{}", stdout(&out), stderr(&out));
-    });
+    let (_, json) = sandbox.audit_json(repo, &[]);
     json["findings"].as_array().cloned().unwrap_or_default()
 }
 
@@ -127,10 +118,7 @@ fn stage_tom_keys(sandbox: &Sandbox, repo: &Path, keys: &str) {
 }
 
 fn decide(sandbox: &Sandbox, repo: &Path, item: &[&str], env: &[(&str, &Path)]) -> Output {
-    let mut args = vec!["decide", "--repo", repo.to_str().unwrap()];
-    args.extend_from_slice(item);
-    args.extend_from_slice(&["--recorder", "t-whitlock"]);
-    let mut cmd = sandbox.command(&args);
+    let mut cmd = sandbox.decide_command(repo, item, &["--recorder", "t-whitlock"]);
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -140,7 +128,7 @@ fn decide(sandbox: &Sandbox, repo: &Path, item: &[&str], env: &[(&str, &Path)]) 
 #[test]
 fn the_demo_is_signed_end_to_end_and_so_is_what_is_recorded_in_it() {
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
     // Members' commits are signed (G), schools' submissions are not (N).
     let log = stdout(&sandbox.git(&repo, &["log", "--format=%G? %ae"]));
     let panel = std::fs::read_to_string(repo.join("panel.ron")).unwrap();
@@ -175,7 +163,7 @@ fn the_demo_is_signed_end_to_end_and_so_is_what_is_recorded_in_it() {
 #[test]
 fn a_key_made_with_ssh_keygen_signs_and_git_agrees() {
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
     let (key, public) = new_key(&sandbox, "tom-laptop");
     stage_tom_keys(&sandbox, &repo, &format!("(key: \"{public}\")"));
     let admin = repo.join(".git/kitemark/keys/r-adeyemi");
@@ -226,7 +214,7 @@ fn a_key_made_with_ssh_keygen_signs_and_git_agrees() {
 #[test]
 fn each_way_of_passing_as_someone_else_is_a_finding() {
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
     let keys = repo.join(".git/kitemark/keys");
 
     // Tom's name, Anna's key.
@@ -403,7 +391,7 @@ fn each_way_of_passing_as_someone_else_is_a_finding() {
 #[test]
 fn a_panel_that_requires_signatures_records_nothing_unsigned() {
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
     let panel = std::fs::read_to_string(repo.join("panel.ron")).unwrap();
     std::fs::write(
         repo.join("panel.ron"),
@@ -514,7 +502,7 @@ fn the_history_view_shows_each_commits_signature() {
 
     common::hermetic_git2();
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
     let keys = repo.join(".git/kitemark/keys");
     // A meeting that names Little Acorns, changed in Tom's name with Anna's key.
     stage_meeting_note(&sandbox, &repo, "Signed with another member's key.");

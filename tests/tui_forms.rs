@@ -6,17 +6,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::tui::Harness;
-use common::{Sandbox, assert_exit, hermetic_git2};
+use common::{Attendance, Sandbox, assert_exit, hermetic_git2};
 use kitemark::tui::theme::ThemeKind;
-
-const PRESENT: [&str; 6] = [
-    "r-adeyemi",
-    "t-whitlock",
-    "m-oconnell",
-    "a-nowak",
-    "j-bennett",
-    "l-fraser",
-];
 
 /// A fresh copy of the demo.
 fn demo(sandbox: &Sandbox) -> PathBuf {
@@ -24,17 +15,11 @@ fn demo(sandbox: &Sandbox) -> PathBuf {
     sandbox.demo()
 }
 
-/// The demo with attendance recorded for the meeting of 2026-12-02, committed by git at a
-/// fixed date so that the screens are the same on every run.
+/// The demo with attendance for the meeting of 2026-12-02, committed at a fixed date so that
+/// the screens are the same on every run.
 fn demo_with_attendance(sandbox: &Sandbox) -> PathBuf {
-    let dir = demo(sandbox);
-    let path = dir.join("meetings/2026-12-02.ron");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let present: String = PRESENT.iter().map(|m| format!("\"{m}\", ")).collect();
-    let text = text.replace("present: [],", &format!("present: [{present}],"));
-    std::fs::write(&path, text).unwrap();
-    sandbox.git(&dir, &["commit", "-q", "-am", "Attendance"]);
-    dir
+    hermetic_git2();
+    sandbox.demo_with_attendance(Attendance::Pinned)
 }
 
 fn draft_files(repo: &Path) -> Vec<(String, String)> {
@@ -53,10 +38,6 @@ fn draft_files(repo: &Path) -> Vec<(String, String)> {
         .collect();
     out.sort();
     out
-}
-
-fn git_text(sandbox: &Sandbox, repo: &Path, args: &[&str]) -> String {
-    String::from_utf8(sandbox.git(repo, args).stdout).unwrap()
 }
 
 /// Opens the form on the first agenda item (Little Acorns' initial application) and fills
@@ -103,7 +84,7 @@ fn the_decision_form_shows_who_may_take_part() {
 fn a_decision_is_recorded_through_the_form() {
     let sandbox = Sandbox::new();
     let repo = demo_with_attendance(&sandbox);
-    let before = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let before = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     let mut ui = Harness::open(&repo, 100, 40, ThemeKind::Default, true);
     fill_little_acorns(&mut ui);
     // Saved as typed (on a thread of its own: wait for it, so the screen is the same on
@@ -122,8 +103,7 @@ fn a_decision_is_recorded_through_the_form() {
     ui.keys("y");
     let status = ui.screen();
     assert!(status.contains("✓ Recorded in commit"), "{status}");
-    let log = git_text(
-        &sandbox,
+    let log = sandbox.git_text(
         &repo,
         &["log", "-1", "--format=%an <%ae>%n%s%n%P", "--name-only"],
     );
@@ -136,7 +116,7 @@ fn a_decision_is_recorded_through_the_form() {
         lines[1],
         "Decision: little-acorns-nursery 2026-27 initial: awarded"
     );
-    assert_eq!(lines[2], before.trim(), "a child of the commit on screen");
+    assert_eq!(lines[2], before, "a child of the commit on screen");
     assert_eq!(
         &lines[3..]
             .iter()
@@ -144,7 +124,7 @@ fn a_decision_is_recorded_through_the_form() {
             .collect::<Vec<_>>(),
         &[&"decisions/little-acorns-nursery/2026-27/2026-12-02-initial.ron"]
     );
-    let short = &git_text(&sandbox, &repo, &["rev-parse", "--short=7", "HEAD"])[..7];
+    let short = &sandbox.git_text(&repo, &["rev-parse", "--short=7", "HEAD"])[..7];
     assert!(status.contains(short), "the status names {short}: {status}");
     let file = std::fs::read_to_string(
         repo.join("decisions/little-acorns-nursery/2026-27/2026-12-02-initial.ron"),
@@ -153,7 +133,7 @@ fn a_decision_is_recorded_through_the_form() {
     assert!(file.contains("Leadership is visible and well resourced."));
     assert!(file.contains("Next: involve parents in the plan."));
     assert!(file.contains("made_on"), "{file}");
-    assert_eq!(git_text(&sandbox, &repo, &["status", "--porcelain"]), "");
+    assert_eq!(sandbox.git_text(&repo, &["status", "--porcelain"]), "");
     assert_exit(
         &sandbox.kitemark(&["validate", "--repo", repo.to_str().unwrap()]),
         0,
@@ -237,14 +217,14 @@ fn a_moved_branch_is_refused_and_the_draft_kept() {
         "Good progress.",
     ]);
     assert_exit(&out, 0);
-    let theirs = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let theirs = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     ui.keys("<Enter><Enter>y");
     let screen = ui.screen();
     assert!(
         screen.contains("✗ Not recorded: someone else recorded something"),
         "{screen}"
     );
-    assert_eq!(git_text(&sandbox, &repo, &["rev-parse", "HEAD"]), theirs);
+    assert_eq!(sandbox.git_text(&repo, &["rev-parse", "HEAD"]), theirs);
     assert!(
         draft_files(&repo)
             .iter()
@@ -259,10 +239,10 @@ fn a_moved_branch_is_refused_and_the_draft_kept() {
     );
     ui.keys("<Enter>y");
     assert!(ui.screen().contains("✓ Recorded in commit"));
-    let log = git_text(&sandbox, &repo, &["log", "-2", "--format=%s"]);
+    let log = sandbox.git_text(&repo, &["log", "-2", "--format=%s"]);
     assert_eq!(
         log,
-        "Decision: little-acorns-nursery 2026-27 initial: awarded\nDecision: riverside-academy 2026-27 annual-review: accepted\n"
+        "Decision: little-acorns-nursery 2026-27 initial: awarded\nDecision: riverside-academy 2026-27 annual-review: accepted"
     );
 }
 
@@ -271,7 +251,7 @@ fn the_rules_are_shown_before_anything_is_recorded() {
     let sandbox = Sandbox::new();
     // The demo as built: the meeting's attendance is not taken yet.
     let repo = demo(&sandbox);
-    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
     ui.keys("ej<Enter>");
     let screen = ui.screen();
@@ -291,7 +271,7 @@ fn the_rules_are_shown_before_anything_is_recorded() {
     // Nothing to confirm, nothing recorded.
     ui.keys("<Enter><Enter>y");
     assert!(!ui.screen().contains("Record the decision now?"));
-    assert_eq!(git_text(&sandbox, &repo, &["rev-parse", "HEAD"]), head);
+    assert_eq!(sandbox.git_text(&repo, &["rev-parse", "HEAD"]), head);
 }
 
 #[test]
@@ -340,12 +320,12 @@ fn a_meeting_is_set_up_and_recorded() {
     assert!(meeting.conflicts.iter().any(|c| c.member == "a-nowak"
         && c.school == "little-acorns-nursery"
         && c.reason == "Governor at the nursery"));
-    let subject = git_text(&sandbox, &repo, &["log", "-1", "--format=%s %an"]);
+    let subject = sandbox.git_text(&repo, &["log", "-1", "--format=%s %an"]);
     assert_eq!(
         subject.trim(),
         "Meeting 2026-12-02: attendance and conflicts Rosalind Adeyemi"
     );
-    assert_eq!(git_text(&sandbox, &repo, &["status", "--porcelain"]), "");
+    assert_eq!(sandbox.git_text(&repo, &["status", "--porcelain"]), "");
     // Anna is now conflicted for Little Acorns in its decision form.
     ui.keys("1gj");
     ui.keys("e");

@@ -6,37 +6,18 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-use std::sync::mpsc::channel;
 
-use common::tui::{Harness, find};
-use common::{Sandbox, assert_exit};
-use kitemark::tui::app::{App, AppEvent, Options};
-use kitemark::tui::keymap::KeyMap;
-use kitemark::tui::loader::Loader;
+use common::tui::{Harness, find, options};
+use common::{Sandbox, shared_demo};
+use kitemark::tui::app::{AppEvent, Options};
 use kitemark::tui::theme::ThemeKind;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers, MouseEvent, MouseEventKind,
 };
 use ratatui::style::Color;
 
-/// The demo repository, built once for all the tests of this file.
-fn demo() -> &'static Path {
-    static DEMO: OnceLock<(Sandbox, PathBuf)> = OnceLock::new();
-    let (_, path) = DEMO.get_or_init(|| {
-        let sandbox = Sandbox::new();
-        let dir = sandbox.path("demo");
-        let out = sandbox.kitemark(&["demo", "--dir", dir.to_str().unwrap(), "--no-open"]);
-        assert_exit(&out, 0);
-        (sandbox, dir)
-    });
-    path
-}
-
 fn demo_ui(width: u16, height: u16, theme: ThemeKind) -> Harness {
-    Harness::open(demo(), width, height, theme, true)
+    Harness::open(shared_demo(), width, height, theme, true)
 }
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
@@ -240,7 +221,7 @@ fn themes_differ_in_colour_and_no_colour_means_none() {
     assert_eq!(selected_bg(ThemeKind::HighContrast), Color::Yellow);
 
     for theme in THEMES {
-        let mut ui = Harness::open(demo(), 80, 24, theme, false);
+        let mut ui = Harness::open(shared_demo(), 80, 24, theme, false);
         for keys in ["", "2", "1jj<Enter>", "?"] {
             ui.keys(keys);
             let buffer = ui.buffer();
@@ -273,22 +254,8 @@ fn states_carry_symbols_not_only_colour() {
 
 #[test]
 fn keys_work_while_the_repository_is_still_loading() {
-    let (sender, _events) = channel();
-    let loader = Loader::spawn(demo().to_path_buf(), sender).unwrap();
-    let options = Options {
-        rev: None,
-        today: jiff::civil::date(2026, 11, 22),
-        theme: ThemeKind::Default,
-        colour: true,
-        keymap: KeyMap::default(),
-        config_path: None,
-    };
     // The loader's answers are never handed to the app here: it stays loading throughout.
-    let mut ui = Harness {
-        app: App::new(options, loader),
-        events: channel().1,
-        terminal: Terminal::new(TestBackend::new(80, 24)).unwrap(),
-    };
+    let mut ui = Harness::start(shared_demo(), 80, 24, ThemeKind::Default, true);
     let screen = ui.screen();
     assert!(screen.contains("Reading the panel repository…"), "{screen}");
     ui.app.handle(AppEvent::Tick);
@@ -386,23 +353,12 @@ fn help_and_hints_follow_the_live_key_map() {
         "(keys: {\"quit\": [\"x\"], \"help\": [\"h\"], \"previous-pane\": [\"shift-tab\"]})",
     )
     .unwrap();
-    let (sender, events) = channel();
     let options = Options {
-        rev: None,
-        today: jiff::civil::date(2026, 11, 22),
-        theme: ThemeKind::Default,
-        colour: true,
         keymap: config.keymap,
         config_path: Some("config.ron".into()),
+        ..options()
     };
-    let mut ui = Harness {
-        app: App::new(
-            options,
-            Loader::spawn(demo().to_path_buf(), sender).unwrap(),
-        ),
-        events,
-        terminal: Terminal::new(TestBackend::new(100, 40)).unwrap(),
-    };
+    let mut ui = Harness::with_options(shared_demo(), options, 100, 40);
     ui.settle();
     let screen = ui.screen();
     assert!(
@@ -524,23 +480,11 @@ fn nobody_is_trapped_by_the_key_bindings() {
     let config =
         kitemark::tui::config::parse(Path::new("config.ron"), "(keys: {\"quit\": [\"x\"]})")
             .unwrap();
-    let (sender, events) = channel();
     let options = Options {
-        rev: None,
-        today: jiff::civil::date(2026, 11, 22),
-        theme: ThemeKind::Default,
-        colour: true,
         keymap: config.keymap,
-        config_path: None,
+        ..options()
     };
-    let mut ui = Harness {
-        app: App::new(
-            options,
-            Loader::spawn(demo().to_path_buf(), sender).unwrap(),
-        ),
-        events,
-        terminal: Terminal::new(TestBackend::new(80, 24)).unwrap(),
-    };
+    let mut ui = Harness::with_options(shared_demo(), options, 80, 24);
     ui.settle();
     ui.app.handle(AppEvent::Key(KeyEvent {
         code: KeyCode::Char('c'),

@@ -3,12 +3,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Sandbox, base_files, files_under, fixtures};
+use common::{PRESENT, Sandbox, base_files, files_under, fixtures};
 
 struct Tmux {
     socket: String,
@@ -147,10 +147,6 @@ fn kitemark() -> &'static str {
     env!("CARGO_BIN_EXE_kitemark")
 }
 
-fn demo(sandbox: &Sandbox) -> PathBuf {
-    sandbox.demo()
-}
-
 fn open_command(repo: &Path, extra: &str) -> String {
     format!(
         "'{}' --repo '{}' open --on 2026-11-22 {extra}",
@@ -162,7 +158,7 @@ fn open_command(repo: &Path, extra: &str) -> String {
 #[test]
 fn a_meeting_walkthrough_in_a_real_terminal() {
     let sandbox = Sandbox::new();
-    let repo = demo(&sandbox);
+    let repo = sandbox.demo();
     let timings = sandbox.path("timings.json");
     let tmux = Tmux::start(
         &sandbox,
@@ -318,7 +314,7 @@ fn the_demo_command_opens_the_interface() {
 #[test]
 fn the_comparison_is_reached_from_the_agenda() {
     let sandbox = Sandbox::new();
-    let repo = demo(&sandbox);
+    let repo = sandbox.demo();
     let tmux = Tmux::start(&sandbox, &open_command(&repo, ""), 100, 30);
     tmux.wait_for("Agenda of the meeting on 2026-12-02");
     // North Vale's annual review: open it, then compare it with the year before.
@@ -356,18 +352,8 @@ fn wait_for_file(path: &Path, text: &str) {
 #[test]
 fn a_decision_survives_a_kill_in_the_middle_of_typing() {
     let sandbox = Sandbox::new();
-    let repo = demo(&sandbox);
-    sandbox.record_attendance(
-        &repo,
-        &[
-            "r-adeyemi",
-            "t-whitlock",
-            "m-oconnell",
-            "a-nowak",
-            "j-bennett",
-        ],
-        &[],
-    );
+    let repo = sandbox.demo();
+    sandbox.record_attendance(&repo, &PRESENT[..5], &[]);
     let draft = repo
         .join(".git/kitemark/drafts")
         .join("decision_little-acorns-nursery_2026-27_initial_2026-12-02.ron");
@@ -449,7 +435,7 @@ fn a_decision_survives_a_kill_in_the_middle_of_typing() {
 #[test]
 fn the_history_and_the_minutes_are_reached_from_the_agenda() {
     let sandbox = Sandbox::new();
-    let repo = demo(&sandbox);
+    let repo = sandbox.demo();
     let exports = sandbox.path("exports");
     let tmux = Tmux::start(
         &sandbox,

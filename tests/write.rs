@@ -2,10 +2,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::time::Duration;
 
-use common::{Sandbox, base_files, hermetic_git2, stderr, stdout};
+use common::{Sandbox, base_files, hermetic_git2, stderr};
 use kitemark::model::{Identity, ObjectId};
 use kitemark::repo::PanelRepo;
 use kitemark::repo::write::{CommitSpec, WriteError};
@@ -31,10 +30,6 @@ fn head(repo: &PanelRepo) -> ObjectId {
     repo.head_id().unwrap().unwrap()
 }
 
-fn git_out(sandbox: &Sandbox, dir: &Path, args: &[&str]) -> String {
-    stdout(&sandbox.git(dir, args))
-}
-
 #[test]
 fn exactly_the_file_is_committed_and_other_changes_are_left_alone() {
     hermetic_git2();
@@ -56,9 +51,9 @@ fn exactly_the_file_is_committed_and_other_changes_are_left_alone() {
     )
     .unwrap();
     std::fs::write(dir.join("notes.md"), "my notes").unwrap();
-    let status_before = git_out(&sandbox, &dir, &["status", "--porcelain"]);
-    let staged_before = git_out(&sandbox, &dir, &["diff", "--cached"]);
-    let unstaged_before = git_out(&sandbox, &dir, &["diff"]);
+    let status_before = sandbox.git_text(&dir, &["status", "--porcelain"]);
+    let staged_before = sandbox.git_text(&dir, &["diff", "--cached"]);
+    let unstaged_before = sandbox.git_text(&dir, &["diff"]);
 
     let repo = PanelRepo::open(&dir).unwrap();
     let lock = repo.lock_for_writing(Duration::from_secs(5)).unwrap();
@@ -70,35 +65,32 @@ fn exactly_the_file_is_committed_and_other_changes_are_left_alone() {
     drop(lock);
 
     assert_eq!(
-        git_out(
-            &sandbox,
-            &dir,
-            &["show", "--format=", "--name-only", "HEAD"]
-        )
-        .trim(),
+        sandbox
+            .git_text(&dir, &["show", "--format=", "--name-only", "HEAD"])
+            .trim(),
         DECISION
     );
     assert_eq!(
-        git_out(&sandbox, &dir, &["rev-parse", "HEAD^"]).trim(),
+        sandbox.git_text(&dir, &["rev-parse", "HEAD^"]).trim(),
         before.as_str(),
         "a child of the old tip"
     );
     assert_eq!(
-        git_out(&sandbox, &dir, &["rev-parse", "HEAD"]).trim(),
+        sandbox.git_text(&dir, &["rev-parse", "HEAD"]).trim(),
         commit.as_str()
     );
     assert_eq!(
-        git_out(&sandbox, &dir, &["status", "--porcelain"]),
+        sandbox.git_text(&dir, &["status", "--porcelain"]),
         status_before,
         "nothing new in git status"
     );
     assert_eq!(
-        git_out(&sandbox, &dir, &["diff", "--cached"]),
+        sandbox.git_text(&dir, &["diff", "--cached"]),
         staged_before,
         "the staged edit is still staged"
     );
     assert_eq!(
-        git_out(&sandbox, &dir, &["diff"]),
+        sandbox.git_text(&dir, &["diff"]),
         unstaged_before,
         "the unstaged edit is still there"
     );
@@ -106,22 +98,18 @@ fn exactly_the_file_is_committed_and_other_changes_are_left_alone() {
         std::fs::read_to_string(dir.join(DECISION)).unwrap(),
         "(decision)\n"
     );
-    assert!(git_out(&sandbox, &dir, &["status", "--porcelain", "--", DECISION]).is_empty());
-
-    let author = git_out(
-        &sandbox,
-        &dir,
-        &["log", "-1", "--format=%an <%ae>|%cn <%ce>"],
+    assert!(
+        sandbox
+            .git_text(&dir, &["status", "--porcelain", "--", DECISION])
+            .is_empty()
     );
+
+    let author = sandbox.git_text(&dir, &["log", "-1", "--format=%an <%ae>|%cn <%ce>"]);
     assert_eq!(
         author.trim(),
         "Ben Nurse <ben@panel.example.org>|Ben Nurse <ben@panel.example.org>"
     );
-    let trailers = git_out(
-        &sandbox,
-        &dir,
-        &["log", "-1", "--format=%(trailers:only,unfold)"],
-    );
+    let trailers = sandbox.git_text(&dir, &["log", "-1", "--format=%(trailers:only,unfold)"]);
     for key in [
         "Outcome: accepted",
         "Meeting: 2026-01-14",
@@ -185,12 +173,9 @@ fn a_bare_repository_works() {
     repo.commit_files(&lock, Some(&before), &spec(DECISION, "(decision)\n"))
         .unwrap();
     assert_eq!(
-        git_out(
-            &sandbox,
-            &bare,
-            &["show", "--format=", "--name-only", "HEAD"]
-        )
-        .trim(),
+        sandbox
+            .git_text(&bare, &["show", "--format=", "--name-only", "HEAD"])
+            .trim(),
         DECISION
     );
     assert!(sandbox.git(&bare, &["fsck", "--strict"]).status.success());
@@ -207,7 +192,7 @@ fn a_moved_branch_is_refused_and_nothing_is_lost() {
     std::fs::write(dir.join("notes.md"), "agenda notes").unwrap();
     sandbox.git(&dir, &["add", "notes.md"]);
     sandbox.git(&dir, &["commit", "-qm", "Notes"]);
-    let moved_to = git_out(&sandbox, &dir, &["rev-parse", "HEAD"]);
+    let moved_to = sandbox.git_text(&dir, &["rev-parse", "HEAD"]);
 
     let lock = repo.lock_for_writing(Duration::from_secs(5)).unwrap();
     let err = repo
@@ -220,12 +205,16 @@ fn a_moved_branch_is_refused_and_nothing_is_lost() {
         "{err}"
     );
     assert_eq!(
-        git_out(&sandbox, &dir, &["rev-parse", "HEAD"]),
+        sandbox.git_text(&dir, &["rev-parse", "HEAD"]),
         moved_to,
         "the other commit stands"
     );
     assert!(!dir.join(DECISION).exists(), "nothing was written");
-    assert!(git_out(&sandbox, &dir, &["status", "--porcelain"]).is_empty());
+    assert!(
+        sandbox
+            .git_text(&dir, &["status", "--porcelain"])
+            .is_empty()
+    );
 }
 
 #[test]
@@ -303,12 +292,18 @@ fn a_commit_left_half_done_is_finished_by_the_next_writer() {
         format!("(commit: \"{commit}\", paths: [\"{DECISION}\"])"),
     )
     .unwrap();
-    assert!(!git_out(&sandbox, &dir, &["status", "--porcelain"]).is_empty());
+    assert!(
+        !sandbox
+            .git_text(&dir, &["status", "--porcelain"])
+            .is_empty()
+    );
 
     let lock = repo.lock_for_writing(Duration::from_secs(5)).unwrap();
     drop(lock);
     assert!(
-        git_out(&sandbox, &dir, &["status", "--porcelain"]).is_empty(),
+        sandbox
+            .git_text(&dir, &["status", "--porcelain"])
+            .is_empty(),
         "finished"
     );
     assert!(!dir.join(".git/kitemark/pending.ron").exists());
@@ -366,9 +361,17 @@ fn the_lock_spans_the_worktrees_of_one_repository() {
         std::fs::read_to_string(second.join(DECISION)).unwrap(),
         "(decision)\n"
     );
-    assert!(git_out(&sandbox, &second, &["status", "--porcelain"]).is_empty());
+    assert!(
+        sandbox
+            .git_text(&second, &["status", "--porcelain"])
+            .is_empty()
+    );
     assert!(!dir.join(DECISION).exists());
-    assert!(git_out(&sandbox, &dir, &["status", "--porcelain"]).is_empty());
+    assert!(
+        sandbox
+            .git_text(&dir, &["status", "--porcelain"])
+            .is_empty()
+    );
 }
 
 #[test]

@@ -15,7 +15,7 @@ use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use common::items::{KINGSMEAD, LITTLE_ACORNS, NORTH_VALE, RIVERSIDE};
-use common::{Sandbox, assert_exit, stderr, stdout};
+use common::{Attendance, Sandbox, assert_exit, stderr, stdout};
 use kitemark::repo::fault::Step;
 
 /// How long a writer may take to reach a step: a guard against a hang, not a timing.
@@ -24,10 +24,7 @@ const DEADLINE: Duration = Duration::from_secs(60);
 const LITTLE_ACORNS_FILE: &str = "decisions/little-acorns-nursery/2026-27/2026-12-02-initial.ron";
 
 fn decide_command(sandbox: &Sandbox, repo: &Path, item: &[&str]) -> Command {
-    let mut args = vec!["decide", "--repo", repo.to_str().unwrap()];
-    args.extend_from_slice(item);
-    args.extend_from_slice(&["--recorder", "t-whitlock"]);
-    sandbox.command(&args)
+    sandbox.decide_command(repo, item, &["--recorder", "t-whitlock"])
 }
 
 fn run(mut cmd: Command) -> Output {
@@ -147,7 +144,7 @@ enum Recovery {
 
 fn killed_at_every_step(recovery: Recovery) {
     let sandbox = Sandbox::new();
-    let base = sandbox.ready_demo();
+    let base = sandbox.demo_with_attendance(Attendance::Recorded);
     for (n, step) in Step::ALL.into_iter().enumerate() {
         let repo = sandbox.copy_repo(&base, &format!("case-{n}"));
         let before = decisions_at(&sandbox, &repo, "HEAD");
@@ -215,7 +212,7 @@ fn a_writer_killed_before_any_step_is_finished_or_undone_by_the_next_write() {
 #[test]
 fn a_branch_lock_left_by_a_writer_killed_while_moving_the_branch_is_cleared() {
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
     kill_before(
         decide_command(&sandbox, &repo, &LITTLE_ACORNS),
         Step::MoveBranch.name(),
@@ -247,7 +244,7 @@ fn a_branch_lock_left_by_a_writer_killed_while_moving_the_branch_is_cleared() {
 #[test]
 fn a_step_that_fails_is_reported_truthfully() {
     let sandbox = Sandbox::new();
-    let base = sandbox.ready_demo();
+    let base = sandbox.demo_with_attendance(Attendance::Recorded);
     for (n, step) in Step::ALL.into_iter().enumerate() {
         let repo = sandbox.copy_repo(&base, &format!("case-{n}"));
         let mut cmd = decide_command(&sandbox, &repo, &LITTLE_ACORNS);
@@ -281,7 +278,7 @@ fn a_step_that_fails_is_reported_truthfully() {
 #[test]
 fn a_held_index_lock_is_waited_for_then_refused_before_anything_moves() {
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
     let head = stdout(&sandbox.git(&repo, &["rev-parse", "HEAD"]));
     let lock = repo.join(".git/index.lock");
 
@@ -384,7 +381,7 @@ fn loop_in(
 /// Ten writers at once (five decisions and five meetings) beside a loop of git commands.
 fn ten_writers_beside(script: &'static str) {
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
     let (stop, looping) = loop_in(&sandbox, &repo, script);
     let repo_arg = repo.to_str().unwrap().to_owned();
     let mut children = Vec::new();
@@ -534,7 +531,7 @@ fn fill_leaving(dir: &Path, free: u64) {
 #[test]
 fn a_disk_that_fills_never_costs_a_decision() {
     let sandbox = Sandbox::new();
-    let base = sandbox.ready_demo();
+    let base = sandbox.demo_with_attendance(Attendance::Recorded);
     let Some(disk) = Tmpfs::mount(sandbox.path("small-disk"), 48 * 1024 * 1024) else {
         eprintln!("skipped: this machine does not allow mounting a small tmpfs (needs root)");
         return;
@@ -593,7 +590,7 @@ fn a_disk_that_fills_never_costs_a_decision() {
 #[test]
 fn never_through_a_symbolic_link() {
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
     let outside = sandbox.path("outside");
     std::fs::create_dir_all(&outside).unwrap();
     let head = stdout(&sandbox.git(&repo, &["rev-parse", "HEAD"]));
@@ -646,7 +643,7 @@ fn the_interface_offers_to_finish_a_recording_left_half_done() {
 
     common::hermetic_git2();
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
     kill_before(
         decide_command(&sandbox, &repo, &LITTLE_ACORNS),
         Step::CommitIndex.name(),

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Sandbox, assert_exit, stderr, stdout};
+use common::{Attendance, Sandbox, assert_exit, stderr, stdout};
 
 /// Names as RON writes them: a line break, angle brackets, and escape sequences (clipboard
 /// write, clear screen, a C1 control, a right-to-left override).
@@ -18,10 +18,6 @@ const HOSTILE_NAMES: [(&str, &str); 6] = [
     ("a C1 control", "Tom\\u{9b}2JWhitlock"),
     ("U+202E", "Tom\\u{202e}kcoltihW"),
 ];
-
-fn head(sandbox: &Sandbox, repo: &Path) -> String {
-    stdout(&sandbox.git(repo, &["rev-parse", "HEAD"]))
-}
 
 fn decide(sandbox: &Sandbox, repo: &Path, recorder: &str, extra: &[&str]) -> std::process::Output {
     let mut args = vec![
@@ -63,7 +59,7 @@ fn assert_history_clean(sandbox: &Sandbox, repo: &Path) {
 #[test]
 fn a_member_name_that_cannot_be_an_author_is_flagged_and_never_written() {
     let sandbox = Sandbox::new();
-    let base = sandbox.ready_demo();
+    let base = sandbox.demo_with_attendance(Attendance::Recorded);
     for (n, (what, name)) in HOSTILE_NAMES.iter().enumerate() {
         let repo = sandbox.copy_repo(&base, &format!("case-{n}"));
         let panel = std::fs::read_to_string(repo.join("panel.ron")).unwrap();
@@ -81,7 +77,7 @@ fn a_member_name_that_cannot_be_an_author_is_flagged_and_never_written() {
             &repo,
             &["commit", "-q", "-a", "-m", "Edit a member by hand"],
         );
-        let before = head(&sandbox, &repo);
+        let before = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
 
         let out = sandbox.kitemark(&["validate", "--repo", repo.to_str().unwrap()]);
         assert_exit(&out, 1);
@@ -103,7 +99,11 @@ fn a_member_name_that_cannot_be_an_author_is_flagged_and_never_written() {
             !err.contains('\u{1b}'),
             "{what}: the message itself is inert"
         );
-        assert_eq!(head(&sandbox, &repo), before, "{what}");
+        assert_eq!(
+            sandbox.git_text(&repo, &["rev-parse", "HEAD"]),
+            before,
+            "{what}"
+        );
         assert_history_clean(&sandbox, &repo);
 
         // Another member records it; kitemark goes on working.
@@ -117,8 +117,8 @@ fn a_member_name_that_cannot_be_an_author_is_flagged_and_never_written() {
 #[test]
 fn a_school_contact_that_cannot_be_an_author_is_refused_at_submission() {
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
-    let before = head(&sandbox, &repo);
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
+    let before = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     let source = repo.join("submissions/little-acorns-nursery");
     for (n, (what, name)) in HOSTILE_NAMES.iter().enumerate() {
         // A new school, sent with its profile: the contact it names would be the author.
@@ -162,7 +162,11 @@ fn a_school_contact_that_cannot_be_an_author_is_refused_at_submission() {
             );
         }
         assert!(err.contains("nothing was submitted"), "{what}: {err}");
-        assert_eq!(head(&sandbox, &repo), before, "{what}");
+        assert_eq!(
+            sandbox.git_text(&repo, &["rev-parse", "HEAD"]),
+            before,
+            "{what}"
+        );
     }
     assert_history_clean(&sandbox, &repo);
     assert!(stdout(&sandbox.git(&repo, &["status", "--porcelain"])).is_empty());
@@ -178,9 +182,9 @@ const ESCAPES: [&str; 4] = [
 #[test]
 fn escape_sequences_in_every_text_option_are_refused_with_the_field_named() {
     let sandbox = Sandbox::new();
-    let repo = sandbox.ready_demo();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
     let repo_arg = repo.to_str().unwrap().to_owned();
-    let before = head(&sandbox, &repo);
+    let before = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     for text in ESCAPES {
         let condition = format!("{text}@2027-03-31");
         let area = format!("leadership-management={text}");
@@ -256,7 +260,11 @@ fn escape_sequences_in_every_text_option_are_refused_with_the_field_named() {
         );
         assert!(!dir.exists(), "no repository was created");
     }
-    assert_eq!(head(&sandbox, &repo), before, "nothing was written");
+    assert_eq!(
+        sandbox.git_text(&repo, &["rev-parse", "HEAD"]),
+        before,
+        "nothing was written"
+    );
     let out = sandbox.kitemark(&["validate", "--repo", &repo_arg]);
     assert_exit(&out, 0);
     assert!(stdout(&sandbox.git(&repo, &["status", "--porcelain"])).is_empty());

@@ -10,9 +10,9 @@ use serde::Serialize;
 
 use super::{EXIT_OK, print};
 use crate::cli::{ColorChoice, DiffLayout, Format};
+use crate::compare::{Later, compare_years, years_to_compare};
+use crate::diff::Comparison;
 use crate::diff::rows::{LayoutOptions, RowOptions, lay_out, render_text, rows};
-use crate::diff::text::Budget;
-use crate::diff::{Comparison, TIME_BUDGET, Year, compare};
 use crate::model::text::sanitize_inline;
 use crate::model::{AcademicYear, SchoolId};
 use crate::repo::PanelRepo;
@@ -45,48 +45,14 @@ pub fn run(repo_path: &Path, args: DiffArgs) -> anyhow::Result<ExitCode> {
         .school
         .parse()
         .with_context(|| format!("{:?} is not a school id", args.school))?;
-    let Some(files) = snapshot.schools.get(&school) else {
-        let known: Vec<String> = snapshot.schools.keys().map(ToString::to_string).collect();
-        bail!(
-            "no school {school} in the repository; schools: {}",
-            known.join(", ")
-        );
-    };
-    let years: Vec<AcademicYear> = files.years.keys().copied().collect();
-    let to = match args.to {
-        Some(to) if !years.contains(&to) => bail!(
-            "{school} has no submission for {to}; years: {}",
-            list(&years)
-        ),
-        Some(to) => to,
-        None => *years
-            .last()
-            .with_context(|| format!("{school} has no submissions yet"))?,
-    };
-    let from = match args.from {
-        Some(from) if !years.contains(&from) => bail!(
-            "{school} has no submission for {from}; years: {}",
-            list(&years)
-        ),
-        Some(from) if from == to => {
-            bail!("--from and --to are both {to}; choose two different years")
-        }
-        Some(from) => from,
-        None => *years.iter().rev().find(|y| **y < to).with_context(|| {
-            format!("{school} has only one year ({to}); there is nothing to compare it with")
-        })?,
-    };
+    if let (Some(from), Some(to)) = (args.from, args.to)
+        && from == to
+    {
+        bail!("--from and --to are both {to}; choose two different years")
+    }
+    let (from, to) = years_to_compare(&snapshot, &school, args.from, args.to)?;
     let (catalog, _) = repo.load_catalog(&snapshot)?;
-    let earlier = repo.year_texts(&files.years[&from])?;
-    let later = repo.year_texts(&files.years[&to])?;
-    let rubric = catalog.rubric_for_submission(&school, later.review.as_ref().map(|(_, r)| r));
-    let comparison = compare(
-        &school,
-        Year::from_texts(from, earlier.review.as_ref(), earlier.plan.as_ref()),
-        Year::from_texts(to, later.review.as_ref(), later.plan.as_ref()),
-        rubric,
-        &Budget::new(TIME_BUDGET),
-    );
+    let comparison = compare_years(&repo, &snapshot, &catalog, &school, from, Later::Year(to))?;
     let commit = snapshot.commit_id();
     if args.format == Format::Json {
         let json = JsonOutput {
@@ -165,12 +131,4 @@ pub fn run(repo_path: &Path, args: DiffArgs) -> anyhow::Result<ExitCode> {
     out.push_str(&render_text(&lay_out(&rows, layout), &layout, colour));
     print(&out)?;
     Ok(EXIT_OK)
-}
-
-fn list(years: &[AcademicYear]) -> String {
-    years
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -25,10 +25,13 @@ fn deliver(text: &str, output: Option<&Path>) -> anyhow::Result<ExitCode> {
 pub fn run_minutes(
     repo_path: &Path,
     date: Date,
+    rev: Option<&str>,
     output: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     let repo = PanelRepo::open(repo_path)?;
-    let document = minutes_of(&repo, date).map_err(anyhow::Error::msg)?;
+    let snapshot = repo.snapshot_at(rev)?;
+    let (catalog, _) = repo.load_catalog(&snapshot)?;
+    let document = minutes_of(&repo, &snapshot, &catalog, date)?;
     deliver(&document.text, output)
 }
 
@@ -37,11 +40,14 @@ pub fn run_letter(
     school: &str,
     year: AcademicYear,
     kind: Option<&str>,
+    rev: Option<&str>,
     output: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     let school: SchoolId = school.parse()?;
     let kind: Option<KindId> = kind.map(str::parse).transpose()?;
     let repo = PanelRepo::open(repo_path)?;
-    let document = letter_for(&repo, &school, year, kind.as_ref()).map_err(anyhow::Error::msg)?;
+    let snapshot = repo.snapshot_at(rev)?;
+    let (catalog, _) = repo.load_catalog(&snapshot)?;
+    let document = letter_for(&repo, &snapshot, &catalog, &school, year, kind.as_ref())?;
     deliver(&document.text, output)
 }

@@ -141,15 +141,25 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
             format,
         } => log::run(repo, school.as_deref(), commits, rev.as_deref(), format),
         Command::Audit(args) => audit::run(repo, args),
-        Command::Export(crate::cli::ExportCommand::Minutes { meeting, output }) => {
-            export::run_minutes(repo, meeting, output.as_deref())
-        }
+        Command::Export(crate::cli::ExportCommand::Minutes {
+            meeting,
+            rev,
+            output,
+        }) => export::run_minutes(repo, meeting, rev.as_deref(), output.as_deref()),
         Command::Export(crate::cli::ExportCommand::Letter {
             school,
             year,
             kind,
+            rev,
             output,
-        }) => export::run_letter(repo, &school, year, kind.as_deref(), output.as_deref()),
+        }) => export::run_letter(
+            repo,
+            &school,
+            year,
+            kind.as_deref(),
+            rev.as_deref(),
+            output.as_deref(),
+        ),
         Command::Decide(args) => nothing_recorded_on_error(decide::run(repo, args)),
         Command::Meeting(args) => nothing_recorded_on_error(meeting::run(repo, args)),
         Command::Submit {

@@ -1,12 +1,16 @@
-//! Gathering a document's inputs from the repository: the catalog at HEAD and the commits
-//! that recorded each decision. The command line and the interface both come here; the
-//! documents themselves are pure functions of what is gathered.
+//! Gathering a document's inputs from the repository: the catalog of the snapshot it is
+//! given (the commit on screen, or the one `--rev` names) and the commits, up to that
+//! snapshot's, that recorded each decision. The command line and the interface both come
+//! here; the documents themselves are pure functions of what is gathered.
+
+use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use super::{Recorded, Seen, letter, long_date, minutes};
+use super::{ExportError, Recorded, Seen, letter, long_date, minutes};
+use crate::model::catalog::Catalog;
 use crate::model::{AcademicYear, KindId, SchoolId};
-use crate::repo::PanelRepo;
+use crate::repo::{PanelRepo, Snapshot};
 
 /// A document ready to hand out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,9 +25,15 @@ pub struct Document {
 /// The commit that first recorded a file and the one that last changed it.
 type FirstAndLast = (Option<Seen>, Option<Seen>);
 
-/// For each path, its first and last commits, from one walk of the history.
-fn commits_of(repo: &PanelRepo, paths: &[String]) -> Result<Vec<FirstAndLast>, String> {
-    let history = repo.history(None, paths).map_err(|e| e.to_string())?;
+/// For each path, its first and last commits, from one walk of the history that leads to
+/// the snapshot: what came after it is not part of the record the document is about.
+fn commits_of(
+    repo: &PanelRepo,
+    snapshot: &Snapshot,
+    paths: &[String],
+) -> Result<Vec<FirstAndLast>, ExportError> {
+    let head = snapshot.commit_id();
+    let history = repo.history(Some(head.as_str()), paths)?;
     Ok(paths
         .iter()
         .map(|path| {
@@ -43,16 +53,20 @@ fn commits_of(repo: &PanelRepo, paths: &[String]) -> Result<Vec<FirstAndLast>, S
         .collect())
 }
 
-/// The minutes of the meeting on `date`.
-pub fn minutes_of(repo: &PanelRepo, date: Date) -> Result<Document, String> {
-    let snapshot = repo.snapshot_at(None).map_err(|e| e.to_string())?;
-    let (catalog, _) = repo.load_catalog(&snapshot).map_err(|e| e.to_string())?;
+/// The minutes of the meeting on `date`, as recorded in `snapshot` (whose catalog is
+/// `catalog`).
+pub fn minutes_of(
+    repo: &PanelRepo,
+    snapshot: &Snapshot,
+    catalog: &Catalog,
+    date: Date,
+) -> Result<Document, ExportError> {
     let Some(meeting) = catalog.meetings.get(&date) else {
         let known: Vec<String> = catalog.meetings.keys().map(|d| d.to_string()).collect();
-        return Err(format!(
-            "no meeting is recorded on {date} (meetings/{date}.ron); recorded meetings: {}",
-            known.join(", ")
-        ));
+        return Err(ExportError::NoMeeting {
+            date,
+            known: known.join(", "),
+        });
     };
     let found: Vec<_> = meeting
         .agenda
@@ -62,7 +76,7 @@ pub fn minutes_of(repo: &PanelRepo, date: Date) -> Result<Document, String> {
     // The meeting's file last, after each decision's.
     let mut paths: Vec<String> = found.iter().map(|(path, _)| (*path).to_owned()).collect();
     paths.push(format!("meetings/{date}.ron"));
-    let commits = commits_of(repo, &paths)?;
+    let commits = commits_of(repo, snapshot, &paths)?;
     let decisions: Vec<Recorded<'_>> = found
         .iter()
         .zip(&commits)
@@ -77,7 +91,7 @@ pub fn minutes_of(repo: &PanelRepo, date: Date) -> Result<Document, String> {
         title: format!("the minutes of {}", long_date(date)),
         file_name: format!("minutes-{date}.md"),
         text: minutes(
-            &catalog,
+            catalog,
             meeting,
             &decisions,
             meeting_commit.as_ref(),
@@ -86,15 +100,16 @@ pub fn minutes_of(repo: &PanelRepo, date: Date) -> Result<Document, String> {
     })
 }
 
-/// A feedback letter about the latest decision (of `kind`, if given) on a school's year.
+/// A feedback letter about the latest decision (of `kind`, if given) on a school's year, as
+/// recorded in `snapshot` (whose catalog is `catalog`).
 pub fn letter_for(
     repo: &PanelRepo,
+    snapshot: &Snapshot,
+    catalog: &Catalog,
     school: &SchoolId,
     year: AcademicYear,
     kind: Option<&KindId>,
-) -> Result<Document, String> {
-    let snapshot = repo.snapshot_at(None).map_err(|e| e.to_string())?;
-    let (catalog, _) = repo.load_catalog(&snapshot).map_err(|e| e.to_string())?;
+) -> Result<Document, ExportError> {
     // The latest decision on that year's submission (of that kind), as corrected.
     let superseded: Vec<&str> = catalog
         .decisions
@@ -112,16 +127,17 @@ pub fn letter_for(
         })
         .max_by(|(pa, a), (pb, b)| (a.meeting, pa).cmp(&(b.meeting, pb)));
     let Some((path, decision)) = latest else {
-        let which = kind.map_or_else(String::new, |k| format!(" of kind {k}"));
-        return Err(format!(
-            "no decision{which} is recorded for {school} {year} (see `kitemark log {school}`)"
-        ));
+        return Err(ExportError::NoDecision {
+            school: school.clone(),
+            year,
+            kind: kind.cloned(),
+        });
     };
-    let commit = commits_of(repo, std::slice::from_ref(path))?
+    let commit = commits_of(repo, snapshot, std::slice::from_ref(path))?
         .pop()
         .and_then(|(first, _)| first);
     let text = letter(
-        &catalog,
+        catalog,
         Recorded {
             path,
             decision,
@@ -137,20 +153,23 @@ pub fn letter_for(
 
 /// Where the interface saves documents: `KITEMARK_EXPORT_DIR` if set, else a `kitemark`
 /// folder in the user's documents (or home) folder.
-pub fn default_dir() -> std::path::PathBuf {
+pub fn default_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("KITEMARK_EXPORT_DIR").filter(|d| !d.is_empty()) {
         return dir.into();
     }
     dirs::document_dir()
         .or_else(dirs::home_dir)
-        .map_or_else(|| std::path::PathBuf::from("."), |d| d.join("kitemark"))
+        .map_or_else(|| PathBuf::from("."), |d| d.join("kitemark"))
 }
 
 /// Saves a document in `dir` under its file name, or a numbered one (`-2`, `-3`, …) if that
 /// exists: a file already there is never replaced.
-pub fn save(document: &Document, dir: &std::path::Path) -> Result<std::path::PathBuf, String> {
+pub fn save(document: &Document, dir: &Path) -> Result<PathBuf, ExportError> {
     use std::io::Write as _;
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|source| ExportError::Create {
+        path: dir.to_owned(),
+        source,
+    })?;
     let stem = document.file_name.trim_end_matches(".md");
     for n in 1..1000 {
         let name = if n == 1 {
@@ -166,16 +185,18 @@ pub fn save(document: &Document, dir: &std::path::Path) -> Result<std::path::Pat
         {
             Ok(mut file) => {
                 file.write_all(document.text.as_bytes())
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                    .map_err(|source| ExportError::Write {
+                        path: path.clone(),
+                        source,
+                    })?;
                 return Ok(path);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(format!("cannot create {}: {e}", path.display())),
+            Err(source) => return Err(ExportError::Create { path, source }),
         }
     }
-    Err(format!(
-        "{} already holds 999 versions of {}",
-        dir.display(),
-        document.file_name
-    ))
+    Err(ExportError::NoFreeName {
+        dir: dir.to_owned(),
+        file_name: document.file_name.clone(),
+    })
 }

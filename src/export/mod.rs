@@ -13,7 +13,44 @@ use crate::model::catalog::Catalog;
 use crate::model::lifecycle::award_states;
 use crate::model::rubric::Effect;
 use crate::model::text::sanitize;
-use crate::model::{Decision, Meeting, MemberId, ObjectId, SchoolId};
+use crate::model::{AcademicYear, Decision, KindId, Meeting, MemberId, ObjectId, SchoolId};
+
+/// Why a document could not be made or saved.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("no meeting is recorded on {date} (meetings/{date}.ron); recorded meetings: {known}")]
+    NoMeeting { date: Date, known: String },
+    #[error(
+        "no decision{} is recorded for {school} {year} (see `kitemark log {school}`)",
+        kind.as_ref().map_or_else(String::new, |k| format!(" of kind {k}"))
+    )]
+    NoDecision {
+        school: SchoolId,
+        year: AcademicYear,
+        kind: Option<KindId>,
+    },
+    #[error("{school} has no school.ron to address the letter to")]
+    NoSchoolFile { school: SchoolId },
+    #[error("the rubric of {school} is not in rubrics/")]
+    NoRubric { school: SchoolId },
+    #[error(transparent)]
+    Repo(#[from] crate::repo::RepoError),
+    #[error("cannot create {}: {source}", path.display())]
+    Create {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} already holds 999 versions of {file_name}", dir.display())]
+    NoFreeName {
+        dir: std::path::PathBuf,
+        file_name: String,
+    },
+}
 
 /// A decision with where and in which commit it was recorded.
 #[derive(Debug, Clone, Copy)]
@@ -349,15 +386,19 @@ pub fn minutes(
 }
 
 /// A feedback letter to a school about one decision.
-pub fn letter(catalog: &Catalog, recorded: Recorded<'_>) -> Result<String, String> {
+pub fn letter(catalog: &Catalog, recorded: Recorded<'_>) -> Result<String, ExportError> {
     let d = recorded.decision;
     let school = catalog
         .schools
         .get(&d.school)
-        .ok_or_else(|| format!("{} has no school.ron to address the letter to", d.school))?;
+        .ok_or_else(|| ExportError::NoSchoolFile {
+            school: d.school.clone(),
+        })?;
     let rubric = catalog
         .rubric_for_school(&d.school)
-        .ok_or_else(|| format!("the rubric of {} is not in rubrics/", d.school))?;
+        .ok_or_else(|| ExportError::NoRubric {
+            school: d.school.clone(),
+        })?;
     let kind = rubric.kind(&d.kind);
     let outcome = rubric.outcome(&d.kind, &d.outcome);
     let meeting = catalog.meetings.get(&d.meeting);

@@ -24,8 +24,8 @@ use crate::repo::{DraftStore, SavedDraft};
 
 use super::app::AppEvent;
 use super::view::{self, OpenedView, SubmissionView};
-use crate::diff::text::Budget;
-use crate::diff::{Comparison, TIME_BUDGET, Year, compare};
+use crate::compare::{Later, compare_years, years_to_compare};
+use crate::diff::{Comparison, Year};
 use crate::model::catalog::Catalog;
 use crate::model::text::sanitize_inline;
 use crate::model::{AcademicYear, ActionPlan, SchoolId, SelfReview};
@@ -726,16 +726,18 @@ impl Worker {
         Ok(view::commit_files(commit, texts))
     }
 
+    /// Writes a document about the snapshot on screen, not about whatever HEAD is now.
     fn export(&mut self, job: ExportJob) -> Result<(String, PathBuf), String> {
-        let repo = self.repo()?;
+        use crate::export::gather::{default_dir, letter_for, minutes_of, save};
+        let (repo, snapshot, catalog) = self.opened()?;
         let document = match job {
-            ExportJob::Minutes(date) => crate::export::gather::minutes_of(repo, date)?,
+            ExportJob::Minutes(date) => minutes_of(repo, snapshot, catalog, date),
             ExportJob::Letter { school, year } => {
-                crate::export::gather::letter_for(repo, &school, year, None)?
+                letter_for(repo, snapshot, catalog, &school, year, None)
             }
         };
-        let path = crate::export::gather::save(&document, &crate::export::gather::default_dir())?;
-        Ok((document.title, path))
+        let saved = document.and_then(|d| save(&d, &default_dir()).map(|path| (d.title, path)));
+        saved.map_err(|e| e.to_string())
     }
 
     fn open(&mut self, rev: Option<&str>, today: Date) -> Result<OpenedView, String> {
@@ -811,24 +813,15 @@ impl Worker {
             .and_then(|f| f.action_plan.as_ref())
             .map(|b| repo.load_with_text::<ActionPlan>(b))
             .transpose();
-        let previous = snapshot
-            .schools
-            .get(school)
-            .and_then(|f| f.years.range(..year).next_back().map(|(y, _)| *y));
         // A problem with the comparison must not hide the submission itself.
-        let comparison = match (previous, &review, &plan) {
-            (Some(earlier), Ok(r), Ok(p)) => snapshot
-                .year(school, earlier)
-                .and_then(|f| repo.year_texts(f).ok())
-                .map(|e| {
-                    Arc::new(compare(
-                        school,
-                        Year::from_texts(earlier, e.review.as_ref(), e.plan.as_ref()),
-                        Year::from_texts(year, r.as_ref(), p.as_ref()),
-                        catalog.rubric_for_submission(school, r.as_ref().map(|(_, v)| v)),
-                        &Budget::new(TIME_BUDGET),
-                    ))
-                }),
+        let comparison = match (&review, &plan) {
+            (Ok(r), Ok(p)) => years_to_compare(snapshot, school, None, Some(year))
+                .and_then(|(earlier, _)| {
+                    let later = Later::Read(Year::from_texts(year, r.as_ref(), p.as_ref()));
+                    compare_years(repo, snapshot, catalog, school, earlier, later)
+                })
+                .ok()
+                .map(Arc::new),
             _ => None,
         };
         let review = review.map(|o| o.map(|(_, v)| v)).map_err(|e| e.to_string());
@@ -851,7 +844,8 @@ impl Worker {
         later: AcademicYear,
     ) -> Result<Comparison, String> {
         let (repo, snapshot, catalog) = self.opened()?;
-        compare_years(repo, snapshot, catalog, school, earlier, later)
+        compare_years(repo, snapshot, catalog, school, earlier, Later::Year(later))
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -912,29 +906,4 @@ fn ready(
         sign,
     };
     (prepared, spec)
-}
-
-/// Compares two years of a school's submissions from a snapshot, within the time budget.
-fn compare_years(
-    repo: &PanelRepo,
-    snapshot: &Snapshot,
-    catalog: &Catalog,
-    school: &SchoolId,
-    earlier: AcademicYear,
-    later: AcademicYear,
-) -> Result<Comparison, String> {
-    let read = |year: AcademicYear| {
-        let files = snapshot
-            .year(school, year)
-            .ok_or_else(|| format!("{school} has no submission for {year}"))?;
-        repo.year_texts(files).map_err(|e| e.to_string())
-    };
-    let (e, l) = (read(earlier)?, read(later)?);
-    Ok(compare(
-        school,
-        Year::from_texts(earlier, e.review.as_ref(), e.plan.as_ref()),
-        Year::from_texts(later, l.review.as_ref(), l.plan.as_ref()),
-        catalog.rubric_for_submission(school, l.review.as_ref().map(|(_, r)| r)),
-        &Budget::new(TIME_BUDGET),
-    ))
 }

@@ -217,12 +217,64 @@ impl Sandbox {
         dir
     }
 
-    /// A fresh copy of the demo with the attendance of its upcoming meeting recorded
-    /// ([`PRESENT`], [`APOLOGIES`]): ready for decisions.
-    pub fn ready_demo(&self) -> PathBuf {
+    /// A fresh copy of the demo with the attendance of its upcoming meeting (2026-12-02):
+    /// [`PRESENT`], a quorum, ready for decisions.
+    pub fn demo_with_attendance(&self, how: Attendance) -> PathBuf {
         let dir = self.demo();
-        self.record_attendance(&dir, &PRESENT, &APOLOGIES);
+        match how {
+            Attendance::Recorded => self.record_attendance(&dir, &PRESENT, &APOLOGIES),
+            Attendance::Pinned => {
+                let path = dir.join("meetings/2026-12-02.ron");
+                let text = std::fs::read_to_string(&path).unwrap();
+                let present: String = PRESENT.iter().map(|m| format!("\"{m}\", ")).collect();
+                let text = text.replace("present: [],", &format!("present: [{present}],"));
+                std::fs::write(&path, text).unwrap();
+                self.git(&dir, &["commit", "-q", "-am", "Attendance"]);
+            }
+        }
         dir
+    }
+
+    /// `kitemark decide` on `repo` for an agenda item (see [`items`]) with `extra` options,
+    /// ready to run or spawn.
+    pub fn decide_command(&self, repo: &Path, item: &[&str], extra: &[&str]) -> Command {
+        let mut args = vec!["decide", "--repo", repo.to_str().unwrap()];
+        args.extend_from_slice(item);
+        args.extend_from_slice(extra);
+        self.command(&args)
+    }
+
+    /// The demo with attendance recorded and one decision on its first agenda item: Little
+    /// Acorns' initial application, awarded, recorded by the chair.
+    pub fn demo_with_a_decision(&self) -> PathBuf {
+        let repo = self.demo_with_attendance(Attendance::Recorded);
+        let extra = [
+            "--recorder",
+            "r-adeyemi",
+            "--feedback",
+            "A warm, whole-setting approach.",
+        ];
+        let mut decide = self.decide_command(&repo, &items::LITTLE_ACORNS, &extra);
+        assert_exit(&decide.output().unwrap(), 0);
+        repo
+    }
+
+    /// [`Sandbox::demo_with_a_decision`], then a commit that rewrites the decision in place:
+    /// its outcome becomes "not-awarded" and its feedback "Rewritten afterwards.". The
+    /// repository, the commit with the decision as made, and HEAD.
+    pub fn demo_with_a_rewritten_decision(&self) -> (PathBuf, String, String) {
+        let repo = self.demo_with_a_decision();
+        let made = self.git_text(&repo, &["rev-parse", "HEAD"]);
+        let path = repo.join(LITTLE_ACORNS_DECISION);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let rewritten = text
+            .replace("outcome: \"awarded\"", "outcome: \"not-awarded\"")
+            .replace("A warm, whole-setting approach.", "Rewritten afterwards.");
+        assert_ne!(rewritten, text);
+        std::fs::write(&path, rewritten).unwrap();
+        self.git(&repo, &["commit", "-q", "-am", "Rewrite the decision"]);
+        let head = self.git_text(&repo, &["rev-parse", "HEAD"]);
+        (repo, made, head)
     }
 
     /// Records the attendance of the demo's upcoming meeting (2026-12-02) with `kitemark
@@ -244,10 +296,69 @@ impl Sandbox {
         }
         assert_exit(&self.kitemark(&args), 0);
     }
+
+    /// What git prints in `dir`, without the line break (or spaces) at either end.
+    pub fn git_text(&self, dir: &Path, args: &[&str]) -> String {
+        stdout(&self.git(dir, args)).trim().to_owned()
+    }
+
+    /// `kitemark audit --format json` on `repo` with `extra` options: the exit code and the
+    /// report.
+    pub fn audit_json(&self, repo: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
+        let mut args = vec![
+            "audit",
+            "--repo",
+            repo.to_str().unwrap(),
+            "--format",
+            "json",
+        ];
+        args.extend(extra);
+        let out = self.kitemark(&args);
+        let json = serde_json::from_str(&stdout(&out))
+            .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(&out), stderr(&out)));
+        (out.status.code().unwrap(), json)
+    }
 }
 
-/// Who is present at the demo's upcoming meeting in [`Sandbox::ready_demo`]: a quorum from
-/// every agency but nursing.
+/// The file of the decision [`Sandbox::demo_with_a_decision`] records.
+pub const LITTLE_ACORNS_DECISION: &str =
+    "decisions/little-acorns-nursery/2026-27/2026-12-02-initial.ron";
+
+/// The findings of an audit report (`kitemark audit --format json`) under `rule`.
+pub fn findings_of<'a>(json: &'a serde_json::Value, rule: &str) -> Vec<&'a serde_json::Value> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+/// How the attendance of [`Sandbox::demo_with_attendance`] is committed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attendance {
+    /// By `kitemark meeting`, as the chair, with [`APOLOGIES`]: a commit the audit finds
+    /// nothing wrong with, made at the time the test runs.
+    Recorded,
+    /// Written into the meeting's file and committed by git as the test identity at a fixed
+    /// date: the same commit on every run, for screens whose snapshots show its id. The audit
+    /// would flag its author.
+    Pinned,
+}
+
+/// The demo, built once for all the tests of a test program that only read it.
+pub fn shared_demo() -> &'static Path {
+    static DEMO: std::sync::OnceLock<(Sandbox, PathBuf)> = std::sync::OnceLock::new();
+    let (_, path) = DEMO.get_or_init(|| {
+        let sandbox = Sandbox::new();
+        let dir = sandbox.demo();
+        (sandbox, dir)
+    });
+    path
+}
+
+/// Who is present at the demo's upcoming meeting in [`Sandbox::demo_with_attendance`]: a
+/// quorum from every agency but nursing. The first five are a quorum too.
 pub const PRESENT: [&str; 6] = [
     "r-adeyemi",
     "t-whitlock",

@@ -23,6 +23,19 @@ pub struct Harness {
     pub terminal: Terminal<TestBackend>,
 }
 
+/// The options the tests open the interface with: as on 22 November 2026, ten days before
+/// the demo's upcoming meeting, in the default theme with colour and the default keys.
+pub fn options() -> Options {
+    Options {
+        rev: None,
+        today: jiff::civil::date(2026, 11, 22),
+        theme: ThemeKind::Default,
+        colour: true,
+        keymap: KeyMap::default(),
+        config_path: None,
+    }
+}
+
 impl Harness {
     pub fn open(repo: &Path, width: u16, height: u16, theme: ThemeKind, colour: bool) -> Harness {
         let mut harness = Harness::start(repo, width, height, theme, colour);
@@ -30,18 +43,32 @@ impl Harness {
         harness
     }
 
+    /// The app at the commit `rev` names, as `kitemark open --rev REV` shows it, once read.
+    pub fn open_at(repo: &Path, rev: &str, width: u16, height: u16) -> Harness {
+        let options = Options {
+            rev: Some(rev.to_owned()),
+            colour: false,
+            ..options()
+        };
+        let mut harness = Harness::with_options(repo, options, width, height);
+        harness.settle();
+        harness
+    }
+
     /// The app with its loader started and nothing yet answered.
     pub fn start(repo: &Path, width: u16, height: u16, theme: ThemeKind, colour: bool) -> Harness {
-        let (sender, events) = channel();
-        let loader = Loader::spawn(repo.to_path_buf(), sender).unwrap();
         let options = Options {
-            rev: None,
-            today: jiff::civil::date(2026, 11, 22),
             theme,
             colour,
-            keymap: KeyMap::default(),
-            config_path: None,
+            ..options()
         };
+        Harness::with_options(repo, options, width, height)
+    }
+
+    /// The app with `options`, its loader started and nothing yet answered.
+    pub fn with_options(repo: &Path, options: Options, width: u16, height: u16) -> Harness {
+        let (sender, events) = channel();
+        let loader = Loader::spawn(repo.to_path_buf(), sender).unwrap();
         Harness {
             app: App::new(options, loader),
             events,
