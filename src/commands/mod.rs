@@ -336,60 +336,60 @@ pub(crate) fn with_attempts(
     Ok(last.map_or(EXIT_OK, |moved| moved.report()))
 }
 
-/// Records one panel file as one commit by `author` on `parent`, or with `dry_run` shows the
-/// file (made safe for the terminal) and the commit message instead.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn record_file(
+/// Records a prepared plan as one commit, or with `dry_run` shows the file (made safe for
+/// the terminal) and the commit message instead. A plan the rules refuse is refused here,
+/// each refusal with its rule's code, and nothing is recorded.
+pub(crate) fn record_plan(
     repo: &crate::repo::PanelRepo,
     lock: &crate::repo::write::WriteLock,
-    parent: &crate::model::ObjectId,
-    path: String,
-    text: String,
-    message: String,
-    author: impl FnOnce() -> anyhow::Result<crate::model::Identity>,
-    sign: Option<crate::repo::sign::Signer>,
+    plan: &crate::record::Plan,
     dry_run: bool,
 ) -> anyhow::Result<Recording> {
+    use crate::model::text::{sanitize, sanitize_inline};
+    if !plan.may_record() {
+        for problem in plan.problems() {
+            eprintln!("kitemark: refused: {}", sanitize_inline(&problem));
+        }
+        eprintln!("kitemark: nothing was recorded");
+        return Ok(Recording::Done(EXIT_FINDINGS));
+    }
+    for warning in &plan.warnings {
+        eprintln!("kitemark: warning: {}", sanitize_inline(warning));
+    }
     if dry_run {
         print(&format!(
-            "{path}\n\n{}\n{message}",
-            crate::model::text::sanitize(&text)
+            "{}\n\n{}\n{}",
+            plan.path,
+            sanitize(&plan.text),
+            plan.message
         ))?;
         return Ok(Recording::Done(EXIT_OK));
     }
-    let author = author()?;
-    let spec = crate::repo::write::CommitSpec {
-        files: vec![(path.clone(), text.into_bytes())],
-        message,
-        author: author.clone(),
-        committer: author,
-        when: None,
-        sign,
-    };
-    Ok(commit_and_report(
-        repo, lock, parent, &spec, "Recorded", &path,
-    ))
-}
-
-/// Says each rule that refuses `value` (a decision, a meeting) and each text in it that
-/// kitemark's own `validate` would reject (control characters, escape sequences, by field),
-/// then that nothing was recorded. Returns whether anything refused it.
-pub(crate) fn refused<T: serde::Serialize>(
-    rules: &[impl std::fmt::Display],
-    what: &str,
-    value: &T,
-) -> bool {
-    for r in rules {
-        eprintln!(
-            "kitemark: refused: {}",
-            crate::model::text::sanitize_inline(&r.to_string())
-        );
+    match crate::record::commit(repo, lock, plan) {
+        Ok(recorded) => {
+            // Recorded: a closed or full standard output must not turn that into a failure.
+            let _ = print(&format!(
+                "Recorded {} in commit {}\n",
+                plan.path,
+                recorded.commit.short()
+            ));
+            for note in &recorded.notes {
+                eprintln!("kitemark: warning: {}", sanitize(note));
+            }
+            Ok(Recording::Done(EXIT_OK))
+        }
+        Err(crate::record::NotRecorded::Write(
+            e @ crate::repo::write::WriteError::BranchMoved { .. },
+        )) => Ok(Recording::Moved(NotRecorded(e))),
+        Err(crate::record::NotRecorded::Write(e)) => Ok(Recording::Done(NotRecorded(e).report())),
+        Err(crate::record::NotRecorded::Refused(problems)) => {
+            for problem in problems {
+                eprintln!("kitemark: refused: {}", sanitize_inline(&problem));
+            }
+            eprintln!("kitemark: nothing was recorded");
+            Ok(Recording::Done(EXIT_FINDINGS))
+        }
     }
-    let written = refuse_written(what, value);
-    if written || !rules.is_empty() {
-        eprintln!("kitemark: nothing was recorded");
-    }
-    written || !rules.is_empty()
 }
 
 /// Refuses text that kitemark would write but its own `validate` rejects (control

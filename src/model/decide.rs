@@ -9,12 +9,12 @@ use serde::Serialize;
 
 use super::catalog::Catalog;
 use super::decision::Decision;
-use super::ids::{MemberId, SchoolId};
+use super::ids::{AcademicYear, MemberId, SchoolId};
 use super::layout::{DecisionPath, PanelPath};
 use super::lifecycle::DecisionRecord;
 use super::meeting::Meeting;
 use super::panel::Panel;
-use super::rubric::Effect;
+use super::rubric::{Effect, Rubric};
 use super::rules::{eligibility_checks, evidence_checks};
 use super::submission::SelfReview;
 
@@ -52,6 +52,24 @@ pub fn conflicts(panel: &Panel, meeting: Option<&Meeting>, school: &SchoolId) ->
     out
 }
 
+/// Who takes part in a school's decision unless the panel says otherwise: every member of
+/// the panel recorded as present at the meeting who is not conflicted for the school, in id
+/// order. The command line's default and the decision form's first choice.
+pub fn default_participants(
+    panel: &Panel,
+    meeting: Option<&Meeting>,
+    school: &SchoolId,
+) -> Vec<MemberId> {
+    let excluded = conflicts(panel, meeting, school);
+    let chosen: BTreeSet<&MemberId> = meeting
+        .iter()
+        .flat_map(|m| &m.present)
+        .filter(|id| panel.member(id).is_some())
+        .filter(|id| !excluded.iter().any(|c| &c.member == *id))
+        .collect();
+    chosen.into_iter().cloned().collect()
+}
+
 /// Why a decision cannot be recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Refusal {
@@ -70,100 +88,192 @@ fn refuse(out: &mut Vec<Refusal>, rule: &'static str, message: String) {
     out.push(Refusal { rule, message });
 }
 
-/// Checks a meeting's record before it is committed: known members, a chair who is present,
-/// nobody both present and absent, conflicts and agenda items about real submissions.
-pub fn check_meeting(catalog: &Catalog, meeting: &Meeting) -> Vec<Refusal> {
+/// Where in a meeting's file a finding is, for the validator to point at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum At {
+    /// The first occurrence of `value` after `field`.
+    Value { field: &'static str, value: String },
+    /// The field itself.
+    Field(&'static str),
+}
+
+/// A meeting rule broken: its code, what is wrong, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub message: String,
+    pub at: At,
+}
+
+/// What the meeting rules need to know of the rest of the repository: the validator answers
+/// from the files it has seen, recording from the catalog and the agenda's self-reviews.
+pub trait MeetingContext {
+    /// The panel, if its file could be read.
+    fn panel(&self) -> Option<&Panel>;
+    /// Whether the school has a profile (`submissions/<id>/school.ron`).
+    fn school_exists(&self, school: &SchoolId) -> bool;
+    /// Whether the school has submission files for the year.
+    fn has_submission(&self, school: &SchoolId, year: AcademicYear) -> bool;
+    /// The rubric the school's submission for the year follows.
+    fn rubric_for(&self, school: &SchoolId, year: AcademicYear) -> Option<&Rubric>;
+}
+
+impl MeetingContext for Catalog {
+    fn panel(&self) -> Option<&Panel> {
+        Some(&self.panel)
+    }
+    fn school_exists(&self, school: &SchoolId) -> bool {
+        self.schools.contains_key(school)
+    }
+    fn has_submission(&self, school: &SchoolId, year: AcademicYear) -> bool {
+        self.years.get(school).is_some_and(|y| y.contains(&year))
+    }
+    /// Without the self-review at hand: the school's rubric.
+    fn rubric_for(&self, school: &SchoolId, _year: AcademicYear) -> Option<&Rubric> {
+        self.rubric_for_school(school)
+    }
+}
+
+/// The rules of a meeting's record, written once for `validate` and for recording: known
+/// members, a chair who is present, nobody listed present twice or both present and absent,
+/// conflicts with a reason about real schools, agenda items once each, about real submissions
+/// and of a kind their rubric knows. In the order the file lists them.
+pub fn meeting_findings(ctx: &impl MeetingContext, meeting: &Meeting) -> Vec<Finding> {
     let mut out = Vec::new();
-    let panel = &catalog.panel;
-    let known = |out: &mut Vec<Refusal>, id: &MemberId, role: &str| {
-        if panel.member(id).is_none() {
-            refuse(
-                out,
-                "unknown-member",
-                format!("{id} ({role}) is not a member of the panel"),
-            );
-        }
+    let mut push =
+        |rule: &'static str, at: At, message: String| out.push(Finding { rule, message, at });
+    let value = |field: &'static str, value: &str| At::Value {
+        field,
+        value: value.to_owned(),
     };
-    known(&mut out, &meeting.chair, "chair");
-    for id in &meeting.present {
-        known(&mut out, id, "present");
-    }
-    for id in &meeting.apologies {
-        known(&mut out, id, "apologies");
-        if meeting.present.contains(id) {
-            refuse(
-                &mut out,
-                "present-and-apologies",
-                format!("{id} is listed both as present and as sending apologies"),
-            );
+    if let Some(panel) = ctx.panel() {
+        let members = std::iter::once(("chair", &meeting.chair))
+            .chain(meeting.present.iter().map(|m| ("present", m)))
+            .chain(meeting.apologies.iter().map(|m| ("apologies", m)))
+            .chain(meeting.conflicts.iter().map(|c| ("member", &c.member)));
+        for (field, id) in members {
+            if panel.member(id).is_none() {
+                push(
+                    "unknown-member",
+                    value(field, id.as_str()),
+                    format!("{:?} ({field}) is not a member of the panel", id.as_str()),
+                );
+            }
         }
     }
+    // A meeting file committed ahead of the day holds the agenda only; attendance is
+    // recorded when the meeting opens.
     if !meeting.present.is_empty() && !meeting.present.contains(&meeting.chair) {
-        refuse(
-            &mut out,
+        push(
             "chair-absent",
-            format!("the chair {} is not listed as present", meeting.chair),
+            At::Field("chair"),
+            format!(
+                "the chair {:?} is not listed as present",
+                meeting.chair.as_str()
+            ),
         );
     }
-    for c in &meeting.conflicts {
-        known(&mut out, &c.member, "conflict");
-        if !catalog.schools.contains_key(&c.school) {
-            refuse(
-                &mut out,
-                "unknown-school",
+    let mut present = BTreeSet::new();
+    for id in &meeting.present {
+        if !present.insert(id) {
+            push(
+                "duplicate-id",
+                At::Field("present"),
+                format!("{:?} is listed as present twice", id.as_str()),
+            );
+        }
+    }
+    for id in &meeting.apologies {
+        if present.contains(id) {
+            push(
+                "present-and-apologies",
+                At::Field("apologies"),
                 format!(
-                    "conflict for {}, which is not a school in the repository",
-                    c.school
+                    "{:?} is listed both as present and as having sent apologies",
+                    id.as_str()
                 ),
             );
         }
-        if c.reason.trim().is_empty() {
-            refuse(
-                &mut out,
-                "conflict-reason",
-                format!("the conflict declared by {} gives no reason", c.member),
+    }
+    for conflict in &meeting.conflicts {
+        if !ctx.school_exists(&conflict.school) {
+            push(
+                "unknown-school",
+                value("school", conflict.school.as_str()),
+                format!(
+                    "conflict for school {:?}, which has no submissions/{}/school.ron",
+                    conflict.school.as_str(),
+                    conflict.school.as_str()
+                ),
+            );
+        }
+        if conflict.reason.trim().is_empty() {
+            push(
+                "empty-text",
+                value("member", conflict.member.as_str()),
+                format!(
+                    "the conflict declared by {:?} gives no reason",
+                    conflict.member.as_str()
+                ),
             );
         }
     }
     let mut seen = BTreeSet::new();
     for item in &meeting.agenda {
         if !seen.insert(item) {
-            refuse(
-                &mut out,
-                "agenda",
+            push(
+                "duplicate-agenda-item",
+                value("school", item.school.as_str()),
                 format!(
                     "{} {} {} is on the agenda twice",
                     item.school, item.year, item.kind
                 ),
             );
         }
-        if !catalog
-            .years
-            .get(&item.school)
-            .is_some_and(|y| y.contains(&item.year))
-        {
-            refuse(
-                &mut out,
-                "agenda",
-                format!("{} has no submission for {}", item.school, item.year),
+        if !ctx.has_submission(&item.school, item.year) {
+            push(
+                "unknown-submission",
+                value("school", item.school.as_str()),
+                format!(
+                    "agenda item {} {} {}: there is no submission at submissions/{}/{}/",
+                    item.school, item.year, item.kind, item.school, item.year
+                ),
             );
             continue;
         }
-        if let Some(rubric) = catalog.rubric_for_school(&item.school)
+        if let Some(rubric) = ctx.rubric_for(&item.school, item.year)
             && rubric.kind(&item.kind).is_none()
         {
-            refuse(
-                &mut out,
-                "agenda",
+            push(
+                "unknown-kind",
+                value("kind", item.kind.as_str()),
                 format!(
-                    "{:?} is not a decision kind of {}",
+                    "{:?} is not a decision kind of {:?} ({})",
                     item.kind.as_str(),
-                    rubric.id
+                    rubric.id.as_str(),
+                    rubric
+                        .decision_kinds
+                        .iter()
+                        .map(|k| k.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             );
         }
     }
     out
+}
+
+/// Checks a meeting's record before it is committed, by the validator's own rules and codes
+/// ([`meeting_findings`]): what `kitemark validate` would report, recording refuses.
+pub fn check_meeting(ctx: &impl MeetingContext, meeting: &Meeting) -> Vec<Refusal> {
+    meeting_findings(ctx, meeting)
+        .into_iter()
+        .map(|f| Refusal {
+            rule: f.rule,
+            message: f.message,
+        })
+        .collect()
 }
 
 /// Conflicts that follow from affiliations (panel.ron), for members present and schools on
@@ -370,7 +480,7 @@ pub fn check(catalog: &Catalog, decision: &Decision, review: Option<&SelfReview>
         );
     }
 
-    let Some(rubric) = catalog.rubric_for_school(school) else {
+    let Some(rubric) = catalog.rubric_for_submission(school, review) else {
         refuse(
             &mut out,
             "no-rubric",

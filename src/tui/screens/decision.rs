@@ -18,7 +18,7 @@ use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 use super::record::{Offer, Prelude, Recording, Reply, SaveState, draw_draft_stage, prelude};
 use super::{ListHit, block, contains};
 use crate::model::catalog::Catalog;
-use crate::model::decide::conflicts;
+use crate::model::decide::{conflicts, default_participants};
 use crate::model::draft::{AreaDraft, DecisionDraft};
 use crate::model::text::{sanitize, sanitize_inline};
 use crate::model::{AcademicYear, AreaId, KindId, LevelId, MemberId, OutcomeId, SchoolId};
@@ -250,12 +250,13 @@ impl DecisionForm {
     /// A blank form: everyone present and not conflicted takes part; the chair records if
     /// they may.
     pub fn new(ctx: DecisionContext) -> DecisionForm {
-        let participants: BTreeSet<MemberId> = ctx
-            .members
-            .iter()
-            .filter(|m| m.standing == Standing::Eligible)
-            .map(|m| m.id.clone())
-            .collect();
+        let participants: BTreeSet<MemberId> = default_participants(
+            &ctx.catalog.panel,
+            ctx.catalog.meetings.get(&ctx.meeting),
+            &ctx.school,
+        )
+        .into_iter()
+        .collect();
         let recorder = ctx
             .chair
             .clone()
@@ -284,7 +285,7 @@ impl DecisionForm {
             ),
             conditions: text_area(
                 "",
-                "One per line: the due date, then what the school must do\n2027-03-31 Share the revised policy with parents",
+                "One per line: the due date, then what the school must do (or the text, @ and the date)\n2027-03-31 Share the revised policy with parents",
             ),
             override_reason: text_area(
                 "",
@@ -1206,7 +1207,7 @@ impl DecisionForm {
             frame,
             text,
             &mut self.conditions,
-            "Conditions · one per line: YYYY-MM-DD what the school must do",
+            "Conditions · one per line: YYYY-MM-DD what the school must do, or what the school must do@YYYY-MM-DD",
             focused,
             theme,
             true,
