@@ -88,6 +88,19 @@ fn refuse(out: &mut Vec<Refusal>, rule: &'static str, message: String) {
     out.push(Refusal { rule, message });
 }
 
+/// The code of every meeting rule, as `validate` and recording both report it.
+pub const MEETING_RULES: [&str; 9] = [
+    "unknown-member",
+    "chair-absent",
+    "duplicate-id",
+    "present-and-apologies",
+    "unknown-school",
+    "empty-text",
+    "duplicate-agenda-item",
+    "unknown-submission",
+    "unknown-kind",
+];
+
 /// Where in a meeting's file a finding is, for the validator to point at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum At {
@@ -801,6 +814,53 @@ mod tests {
         decision.outcome = "accepted".parse().unwrap();
         let refusals = check(&catalog, &decision, Some(&review));
         assert!(rules(&refusals).contains(&"not-on-agenda"), "{refusals:?}");
+    }
+
+    #[test]
+    fn every_meeting_rule_is_one_of_the_listed_codes() {
+        let (catalog, _, _) = catalog();
+        let mut meeting = catalog.meetings.values().next().unwrap().clone();
+        let item = meeting.agenda[0].clone();
+        meeting.chair = id("nobody");
+        meeting.present.push(meeting.present[0].clone());
+        meeting.apologies.push(meeting.present[0].clone());
+        meeting.conflicts.push(crate::model::Conflict {
+            member: id("chair"),
+            school: "elm".parse().unwrap(),
+            kind: crate::model::ConflictKind::Personal,
+            reason: " ".into(),
+        });
+        meeting.agenda.push(item.clone());
+        meeting.agenda.push(crate::model::AgendaItem {
+            year: "2019-20".parse().unwrap(),
+            ..item.clone()
+        });
+        meeting.agenda.push(crate::model::AgendaItem {
+            kind: "no-such-kind".parse().unwrap(),
+            ..item
+        });
+        let found: BTreeSet<&str> = check_meeting(&catalog, &meeting)
+            .iter()
+            .map(|r| r.rule)
+            .collect();
+        assert_eq!(found, MEETING_RULES.into_iter().collect());
+    }
+
+    #[test]
+    fn by_default_those_present_and_not_conflicted_take_part() {
+        let (catalog, _, _) = catalog();
+        let meeting = catalog.meetings.values().next().unwrap();
+        let oak = "oak".parse().unwrap();
+        let chosen = default_participants(&catalog.panel, Some(meeting), &oak);
+        let mut expected: Vec<MemberId> = meeting
+            .present
+            .iter()
+            .filter(|m| *m != "head")
+            .cloned()
+            .collect();
+        expected.sort();
+        assert_eq!(chosen, expected);
+        assert!(default_participants(&catalog.panel, None, &oak).is_empty());
     }
 
     #[test]

@@ -359,3 +359,48 @@ pub fn commit(repo: &PanelRepo, lock: &WriteLock, plan: &Plan) -> Result<Recorde
             .collect(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> Plan {
+        let parent: ObjectId = "0123456789abcdef0123456789abcdef01234567".parse().unwrap();
+        let mut plan = Plan::unfinished(Vec::new(), parent);
+        plan.path = "meetings/2026-12-02.ron".into();
+        plan.text = "(\n    notes: \"\u{1b}[2J\",\n)\n".into();
+        plan.message = "Meeting 2026-12-02: agenda\n".into();
+        plan.author = Some(Identity {
+            name: "Ann \u{1b}[31mChair".into(),
+            email: "ann@example.org".into(),
+        });
+        plan
+    }
+
+    #[test]
+    fn the_preview_is_inert_and_the_plan_is_recordable_only_when_nothing_stands_in_the_way() {
+        let mut plan = plan();
+        assert!(plan.may_record());
+        let preview = plan.preview();
+        assert!(!preview.file.contains('\u{1b}'), "{:?}", preview.file);
+        assert!(!preview.author.contains('\u{1b}'), "{:?}", preview.author);
+        assert_eq!(preview.parent, "0123456");
+
+        plan.refusals.push(Refusal {
+            rule: "chair-absent",
+            message: "the chair \"ann\" is not listed as present".into(),
+        });
+        assert!(!plan.may_record());
+        assert_eq!(
+            plan.preview().problems,
+            vec!["the chair \"ann\" is not listed as present [chair-absent]"]
+        );
+
+        let mut nobody = self::plan();
+        nobody.author = None;
+        assert!(!nobody.may_record(), "never recorded by an empty identity");
+        let unfinished = Plan::unfinished(vec!["choose the chair".into()], plan.parent.clone());
+        assert!(!unfinished.may_record());
+        assert_eq!(unfinished.problems(), vec!["choose the chair"]);
+    }
+}
