@@ -823,13 +823,8 @@ impl Validator {
         };
         file.must_match("date", &meeting.date.to_string(), &date.to_string());
         // The same rules, with the same codes, as recording a meeting applies.
-        for finding in super::decide::meeting_findings(&*self, &meeting) {
-            let pos = match &finding.at {
-                super::decide::At::Value { field, value } => file.at(field, value, 0),
-                super::decide::At::Field(field) => file.field(field),
-            };
-            file.error(finding.rule, pos, finding.message);
-        }
+        let findings = super::decide::meeting_findings(&*self, &meeting);
+        report(file, findings);
         self.meetings.insert(date, meeting);
     }
 
@@ -862,53 +857,9 @@ impl Validator {
                 }
             }
         }
-        if !self
-            .years
-            .contains_key(&(decision.school.clone(), decision.year))
-        {
-            file.error(
-                "unknown-submission",
-                file.field("school"),
-                format!(
-                    "there is no submission at submissions/{}/{}/",
-                    decision.school, decision.year
-                ),
-            );
-        }
-        if !self.exists(PanelPath::Meeting(decision.meeting)) {
-            file.error(
-                "unknown-meeting",
-                file.field("meeting"),
-                format!(
-                    "no meeting is recorded on {} (meetings/{}.ron)",
-                    decision.meeting, decision.meeting
-                ),
-            );
-        }
-        if let Some(panel) = &self.panel {
-            for (field, id) in decision
-                .participants
-                .iter()
-                .map(|m| ("participants", m))
-                .chain(std::iter::once(("recorder", &decision.recorder)))
-            {
-                if panel.member(id).is_none() {
-                    let pos = file.at(field, id.as_str(), 0).or_else(|| file.field(field));
-                    file.error(
-                        "unknown-member",
-                        pos,
-                        format!("{:?} ({field}) is not a member of the panel", id.as_str()),
-                    );
-                }
-            }
-        }
-        if decision.participants.is_empty() {
-            file.error(
-                "no-participants",
-                file.field("participants"),
-                "no members took part".into(),
-            );
-        }
+        // The same rules, with the same codes, as recording a decision applies.
+        let findings = super::decide::decision_findings(&*self, &decision);
+        report(file, findings);
         match (&decision.made_on, self.mode) {
             (None, Mode::Repository) => file.error(
                 "no-made-on",
@@ -940,105 +891,7 @@ impl Validator {
         let Some(rubric) = self.rubric_for(&decision.school, decision.year) else {
             return;
         };
-        let Some(kind) = rubric.kind(&decision.kind) else {
-            let pos = file.at("kind", decision.kind.as_str(), 0);
-            file.error(
-                "unknown-kind",
-                pos,
-                format!(
-                    "{:?} is not a decision kind of {:?} ({})",
-                    decision.kind.as_str(),
-                    rubric.id.as_str(),
-                    kinds(rubric)
-                ),
-            );
-            return;
-        };
-        match kind.outcomes.iter().find(|o| o.id == decision.outcome) {
-            None => {
-                let pos = file.at("outcome", decision.outcome.as_str(), 0);
-                file.error(
-                    "bad-outcome",
-                    pos,
-                    format!(
-                        "{:?} is not an outcome of {:?} in {:?}; allowed: {}",
-                        decision.outcome.as_str(),
-                        kind.id.as_str(),
-                        rubric.id.as_str(),
-                        kind.outcomes
-                            .iter()
-                            .map(|o| o.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                );
-            }
-            Some(outcome) if outcome.needs_conditions && decision.conditions.is_empty() => {
-                let pos = file.at("outcome", decision.outcome.as_str(), 0);
-                file.error(
-                    "missing-conditions",
-                    pos,
-                    format!(
-                        "outcome {:?} needs at least one condition with a due date",
-                        outcome.id.as_str()
-                    ),
-                );
-            }
-            Some(_) => {}
-        }
-        for condition in &decision.conditions {
-            if condition.due <= decision.meeting {
-                let pos = file.at("due", &condition.due.to_string(), 0);
-                file.error(
-                    "bad-dates",
-                    pos,
-                    format!(
-                        "a condition is due on {}, not after the meeting",
-                        condition.due
-                    ),
-                );
-            }
-        }
-        for (id, nth) in duplicates(decision.areas.iter().map(|a| a.area.as_str())) {
-            let pos = file.at("area", id, nth);
-            file.error(
-                "duplicate-area",
-                pos,
-                format!("area {id:?} is judged more than once"),
-            );
-        }
-        for judgement in &decision.areas {
-            if rubric.area(&judgement.area).is_none() {
-                let pos = file.at("area", judgement.area.as_str(), 0);
-                file.error(
-                    "unknown-area",
-                    pos,
-                    format!(
-                        "{:?} is not an area of {:?}",
-                        judgement.area.as_str(),
-                        rubric.id.as_str()
-                    ),
-                );
-            }
-            if rubric.judgement_level(&judgement.judgement).is_none() {
-                let pos = file.at("judgement", judgement.judgement.as_str(), 0);
-                file.error(
-                    "unknown-level",
-                    pos,
-                    format!(
-                        "{:?} is not on the judgement scale of {:?} ({})",
-                        judgement.judgement.as_str(),
-                        rubric.id.as_str(),
-                        rubric
-                            .judgement
-                            .iter()
-                            .map(|l| l.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                );
-            }
-        }
+        report(file, super::decide::rubric_findings(rubric, &decision));
     }
 
     /// Whether the file was among those checked, whether or not it could be parsed.
@@ -1153,18 +1006,21 @@ impl Validator {
     }
 }
 
-fn kinds(rubric: &Rubric) -> String {
-    rubric
-        .decision_kinds
-        .iter()
-        .map(|k| k.id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Reports the model's findings on a file as errors, each where the file shows it.
+fn report(file: &mut FileCheck, findings: Vec<super::decide::Finding>) {
+    for finding in findings {
+        let pos = match &finding.at {
+            super::decide::At::Value { field, value, nth } => file.at(field, value, *nth),
+            super::decide::At::Field(field) => file.field(field),
+        };
+        file.error(finding.rule, pos, finding.message);
+    }
 }
 
-/// The validator answers the meeting rules from the files it has seen so far, which include
-/// every panel, school and submission file (they come before meetings).
-impl super::decide::MeetingContext for Validator {
+/// The validator answers the meeting and decision rules from the files it has seen so far,
+/// which include every panel, school and submission file (they come before meetings and
+/// decisions).
+impl super::decide::Facts for Validator {
     fn panel(&self) -> Option<&Panel> {
         self.panel.as_ref()
     }
@@ -1173,6 +1029,9 @@ impl super::decide::MeetingContext for Validator {
     }
     fn has_submission(&self, school: &SchoolId, year: AcademicYear) -> bool {
         self.years.contains_key(&(school.clone(), year))
+    }
+    fn meeting_exists(&self, date: Date) -> bool {
+        self.exists(PanelPath::Meeting(date))
     }
     fn rubric_for(&self, school: &SchoolId, year: AcademicYear) -> Option<&Rubric> {
         Validator::rubric_for(self, school, year)

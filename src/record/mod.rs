@@ -11,9 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::catalog::{Catalog, submission_rubric};
-use crate::model::decide::{
-    MeetingContext, Refusal, affiliation_conflicts, check, check_meeting, path_of,
-};
+use crate::model::decide::{Facts, Refusal, affiliation_conflicts, check, check_meeting, path_of};
 use crate::model::draft::{DecisionDraft, MeetingDraft};
 use crate::model::format::to_ron;
 use crate::model::layout::PanelPath;
@@ -214,7 +212,7 @@ struct Recording<'a> {
     named: BTreeMap<(SchoolId, AcademicYear), RubricId>,
 }
 
-impl MeetingContext for Recording<'_> {
+impl Facts for Recording<'_> {
     fn panel(&self) -> Option<&Panel> {
         Some(&self.catalog.panel)
     }
@@ -223,6 +221,9 @@ impl MeetingContext for Recording<'_> {
     }
     fn has_submission(&self, school: &SchoolId, year: AcademicYear) -> bool {
         self.catalog.has_submission(school, year)
+    }
+    fn meeting_exists(&self, date: jiff::civil::Date) -> bool {
+        self.catalog.meeting_exists(date)
     }
     fn rubric_for(&self, school: &SchoolId, year: AcademicYear) -> Option<&Rubric> {
         submission_rubric(
