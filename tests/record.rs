@@ -373,3 +373,43 @@ fn every_meeting_problem_validate_knows_is_refused_when_recording_with_its_code(
     }
     assert_eq!(git_text(&sandbox, &repo, &["rev-parse", "HEAD"]), head);
 }
+
+#[test]
+fn the_form_offers_the_areas_of_the_rubric_the_self_review_names() {
+    let sandbox = Sandbox::new();
+    hermetic_git2();
+    let repo = sandbox.ready_demo();
+    // Little Acorns' self-review follows Kent's award, not the school's rubric, and the
+    // agenda asks for that award's kind of decision.
+    let review = repo.join("submissions/little-acorns-nursery/2026-27/self-review.ron");
+    let text = std::fs::read_to_string(&review).unwrap();
+    let text = text
+        .replace("rubric: \"hymh-kitemark\",", "rubric: \"kent-resilience\",")
+        .replace("rubric_version: \"2023.1\",", "rubric_version: \"2020.1\",");
+    std::fs::write(&review, text).unwrap();
+    let meeting = repo.join("meetings/2026-12-02.ron");
+    let text = std::fs::read_to_string(&meeting).unwrap();
+    let text = text.replacen(
+        "school: \"little-acorns-nursery\",\n            year: \"2026-27\",\n            kind: \"initial\",",
+        "school: \"little-acorns-nursery\",\n            year: \"2026-27\",\n            kind: \"award-application\",",
+        1,
+    );
+    assert!(text.contains("award-application"), "{text}");
+    std::fs::write(&meeting, text).unwrap();
+    sandbox.git(&repo, &["commit", "-q", "-am", "Kent's award"]);
+
+    let mut ui = Harness::open(&repo, 120, 40, ThemeKind::Default, true);
+    // The submission first, then its decision form.
+    ui.keys("<Enter>");
+    ui.wait_until("the submission is read", |ui| {
+        ui.screen().contains("Award for Resilience")
+    });
+    ui.keys("e");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Fields") && screen.contains("Check and record"),
+        "the form is open: {screen}"
+    );
+    assert!(screen.contains("CL Curriculum learning"), "{screen}");
+    assert!(!screen.contains("CTL Curriculum, teaching"), "{screen}");
+}

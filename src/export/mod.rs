@@ -348,15 +348,20 @@ pub fn minutes(
     out
 }
 
-/// A feedback letter to a school about one decision.
-pub fn letter(catalog: &Catalog, recorded: Recorded<'_>) -> Result<String, String> {
+/// A feedback letter to a school about one decision, in the terms of the rubric its
+/// submission follows (the one `review`, its self-review, names, else the school's).
+pub fn letter(
+    catalog: &Catalog,
+    recorded: Recorded<'_>,
+    review: Option<&crate::model::SelfReview>,
+) -> Result<String, String> {
     let d = recorded.decision;
     let school = catalog
         .schools
         .get(&d.school)
         .ok_or_else(|| format!("{} has no school.ron to address the letter to", d.school))?;
     let rubric = catalog
-        .rubric_for_school(&d.school)
+        .rubric_for_submission(&d.school, review)
         .ok_or_else(|| format!("the rubric of {} is not in rubrics/", d.school))?;
     let kind = rubric.kind(&d.kind);
     let outcome = rubric.outcome(&d.kind, &d.outcome);

@@ -36,10 +36,19 @@ pub fn submission_rubric<'a>(
     school: Option<&School>,
     panel: Option<&Panel>,
 ) -> Option<&'a Rubric> {
-    let id = named
+    rubrics.get(submission_rubric_id(named, school, panel)?)
+}
+
+/// The id [`submission_rubric`] chooses, for a reader that loads rubrics itself (the audit,
+/// which reads each as it stood at a commit).
+pub fn submission_rubric_id<'a>(
+    named: Option<&'a RubricId>,
+    school: Option<&'a School>,
+    panel: Option<&'a Panel>,
+) -> Option<&'a RubricId> {
+    named
         .or_else(|| school.and_then(|s| s.rubric.as_ref()))
-        .or_else(|| panel.map(|p| &p.default_rubric))?;
-    rubrics.get(id)
+        .or_else(|| panel.map(|p| &p.default_rubric))
 }
 
 /// A school's standing on a given day, computed from its decisions and its rubric.
