@@ -330,7 +330,7 @@ fn every_meeting_problem_validate_knows_is_refused_when_recording_with_its_code(
     let plan = kitemark::record::prepare_meeting(ctx, &base_draft(&catalog));
     assert!(plan.may_record(), "{:?}", plan.problems());
     assert_eq!(
-        validated(&sandbox, &repo, "base", &plan.text),
+        validated(&sandbox, &repo, "base", plan.text()),
         Vec::<String>::new()
     );
 
@@ -349,7 +349,7 @@ fn every_meeting_problem_validate_knows_is_refused_when_recording_with_its_code(
 
         // The file it would write, committed by hand: validate finds the same problems.
         assert_eq!(
-            validated(&sandbox, &repo, case.code, &plan.text),
+            validated(&sandbox, &repo, case.code, plan.text()),
             refused,
             "{}",
             case.code

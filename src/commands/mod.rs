@@ -285,34 +285,6 @@ pub(crate) enum Recording {
     Moved(NotRecorded),
 }
 
-/// Commits `spec` on `parent` and tells the person truthfully whether it was recorded: a
-/// commit on the branch is reported as recorded (exit 0) whatever happens after it.
-pub(crate) fn commit_and_report(
-    repo: &crate::repo::PanelRepo,
-    lock: &crate::repo::write::WriteLock,
-    parent: &crate::model::ObjectId,
-    spec: &crate::repo::write::CommitSpec,
-    verb: &str,
-    what: &str,
-) -> Recording {
-    use crate::repo::write::WriteError;
-    match repo.commit_files(lock, Some(parent), spec) {
-        Ok(recorded) => {
-            // Recorded: a closed or full standard output must not turn that into a failure.
-            let _ = print(&format!(
-                "{verb} {what} in commit {}\n",
-                recorded.commit.short()
-            ));
-            for note in recorded.unfinished.iter().chain(&recorded.unsigned) {
-                eprintln!("kitemark: warning: {}", crate::model::text::sanitize(note));
-            }
-            Recording::Done(EXIT_OK)
-        }
-        Err(e @ WriteError::BranchMoved { .. }) => Recording::Moved(NotRecorded(e)),
-        Err(e) => Recording::Done(NotRecorded(e).report()),
-    }
-}
-
 /// Runs `attempt` (read the branch, check, record) until it is done, again when the branch
 /// moved in between, up to [`ATTEMPTS`] times. After a first loss, git's index is reserved
 /// before reading, so that a stream of ordinary `git commit`s cannot keep winning the race.
@@ -359,35 +331,49 @@ pub(crate) fn record_plan(
     if dry_run {
         print(&format!(
             "{}\n\n{}\n{}",
-            plan.path,
-            sanitize(&plan.text),
+            plan.path(),
+            sanitize(plan.text()),
             plan.message
         ))?;
         return Ok(Recording::Done(EXIT_OK));
     }
+    Ok(commit_plan(repo, lock, plan, "Recorded", plan.path()))
+}
+
+/// Commits a plan on the commit it was read from and tells the person truthfully whether it
+/// was recorded: a commit on the branch is reported as recorded (exit 0) whatever happens
+/// after it.
+pub(crate) fn commit_plan(
+    repo: &crate::repo::PanelRepo,
+    lock: &crate::repo::write::WriteLock,
+    plan: &crate::record::Plan,
+    verb: &str,
+    what: &str,
+) -> Recording {
+    use crate::model::text::{sanitize, sanitize_inline};
+    use crate::record::NotRecorded as Not;
     match crate::record::commit(repo, lock, plan) {
         Ok(recorded) => {
             // Recorded: a closed or full standard output must not turn that into a failure.
             let _ = print(&format!(
-                "Recorded {} in commit {}\n",
-                plan.path,
+                "{verb} {what} in commit {}\n",
                 recorded.commit.short()
             ));
             for note in &recorded.notes {
                 eprintln!("kitemark: warning: {}", sanitize(note));
             }
-            Ok(Recording::Done(EXIT_OK))
+            Recording::Done(EXIT_OK)
         }
-        Err(crate::record::NotRecorded::Write(
-            e @ crate::repo::write::WriteError::BranchMoved { .. },
-        )) => Ok(Recording::Moved(NotRecorded(e))),
-        Err(crate::record::NotRecorded::Write(e)) => Ok(Recording::Done(NotRecorded(e).report())),
-        Err(crate::record::NotRecorded::Refused(problems)) => {
+        Err(Not::Write(e @ crate::repo::write::WriteError::BranchMoved { .. })) => {
+            Recording::Moved(NotRecorded(e))
+        }
+        Err(Not::Write(e)) => Recording::Done(NotRecorded(e).report()),
+        Err(Not::Refused(problems)) => {
             for problem in problems {
                 eprintln!("kitemark: refused: {}", sanitize_inline(&problem));
             }
             eprintln!("kitemark: nothing was recorded");
-            Ok(Recording::Done(EXIT_FINDINGS))
+            Recording::Done(EXIT_FINDINGS)
         }
     }
 }

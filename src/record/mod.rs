@@ -3,10 +3,12 @@
 //! the same file and committed with the same message whichever way it was entered.
 //!
 //! [`prepare_decision`] and [`prepare_meeting`] turn a draft and what was read (a
-//! [`Context`]) into a [`Plan`]: the file, the commit message, its author and signer, and
+//! [`Context`]) into a [`Plan`], as [`prepare_submission`] does with a school's files: the file, the commit message, its author and signer, and
 //! what stands in the way. They write nothing. [`commit`] writes a plan under the write lock,
 //! on the commit it was prepared from, and says truthfully what happened. [`Preview`] is a
 //! plan made safe for the terminal.
+
+mod submission;
 
 use std::collections::BTreeMap;
 
@@ -23,6 +25,8 @@ use crate::repo::sign::Signer;
 use crate::repo::write::{CommitSpec, WriteError, WriteLock};
 use crate::repo::{PanelRepo, Snapshot};
 
+pub use submission::{SubmissionDraft, prepare_submission};
+
 /// What was read, that a draft is checked against and built on.
 #[derive(Clone, Copy)]
 pub struct Context<'a> {
@@ -37,10 +41,9 @@ pub struct Context<'a> {
 /// What recording would write, and what stands in the way.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    /// The file's path in the repository; empty while the draft is unfinished.
-    pub path: String,
-    /// The file's text, as it will be committed.
-    pub text: String,
+    /// Each file's path in the repository and its text, as they will be committed: one for a
+    /// decision or a meeting, none while the draft is unfinished.
+    pub files: Vec<(String, String)>,
     pub message: String,
     /// The commit's author (and committer): the recorder or the chair, from panel.ron.
     pub author: Option<Identity>,
@@ -58,8 +61,7 @@ pub struct Plan {
 impl Plan {
     fn unfinished(missing: Vec<String>, parent: ObjectId) -> Plan {
         Plan {
-            path: String::new(),
-            text: String::new(),
+            files: Vec::new(),
             message: String::new(),
             author: None,
             signer: None,
@@ -68,6 +70,16 @@ impl Plan {
             warnings: Vec::new(),
             parent,
         }
+    }
+
+    /// The (first) file's path; empty while the draft is unfinished.
+    pub fn path(&self) -> &str {
+        self.files.first().map_or("", |(path, _)| path)
+    }
+
+    /// The (first) file's text, as it will be committed.
+    pub fn text(&self) -> &str {
+        self.files.first().map_or("", |(_, text)| text)
     }
 
     /// Whether it may be committed: finished, refused by no rule, with an author.
@@ -90,8 +102,8 @@ impl Plan {
             v.iter().map(|p| sanitize_inline(p).into_owned()).collect()
         };
         Preview {
-            path: sanitize_inline(&self.path).into_owned(),
-            file: sanitize(&self.text).into_owned(),
+            path: sanitize_inline(self.path()).into_owned(),
+            file: sanitize(self.text()).into_owned(),
             message: sanitize(&self.message).into_owned(),
             problems: clean(self.problems()),
             warnings: clean(self.warnings.clone()),
@@ -193,8 +205,7 @@ pub fn prepare_decision(ctx: Context, draft: &DecisionDraft) -> Plan {
         .map(|m| m.present.clone())
         .unwrap_or_default();
     Plan {
-        path: path_of(&decision),
-        text,
+        files: vec![(path_of(&decision), text)],
         message: message::decision(&decision, &present, &parent),
         signer: crate::repo::sign::signer_for(&catalog.panel, &decision.recorder, ctx.interactive),
         author,
@@ -282,8 +293,7 @@ pub fn prepare_meeting(ctx: Context, draft: &MeetingDraft) -> Plan {
         }
     };
     Plan {
-        path: PanelPath::Meeting(meeting.date).to_string(),
-        text,
+        files: vec![(PanelPath::Meeting(meeting.date).to_string(), text)],
         message: message::meeting(
             meeting.date,
             &meeting.chair,
@@ -341,7 +351,11 @@ pub fn commit(repo: &PanelRepo, lock: &WriteLock, plan: &Plan) -> Result<Recorde
         _ => return Err(NotRecorded::Refused(plan.problems())),
     };
     let spec = CommitSpec {
-        files: vec![(plan.path.clone(), plan.text.clone().into_bytes())],
+        files: plan
+            .files
+            .iter()
+            .map(|(path, text)| (path.clone(), text.clone().into_bytes()))
+            .collect(),
         message: plan.message.clone(),
         author: author.clone(),
         committer: author,
@@ -368,8 +382,10 @@ mod tests {
     fn plan() -> Plan {
         let parent: ObjectId = "0123456789abcdef0123456789abcdef01234567".parse().unwrap();
         let mut plan = Plan::unfinished(Vec::new(), parent);
-        plan.path = "meetings/2026-12-02.ron".into();
-        plan.text = "(\n    notes: \"\u{1b}[2J\",\n)\n".into();
+        plan.files = vec![(
+            "meetings/2026-12-02.ron".into(),
+            "(\n    notes: \"\u{1b}[2J\",\n)\n".into(),
+        )];
         plan.message = "Meeting 2026-12-02: agenda\n".into();
         plan.author = Some(Identity {
             name: "Ann \u{1b}[31mChair".into(),

@@ -551,7 +551,7 @@ impl Worker {
                         .map(|u| sanitize_inline(u).into_owned()),
                 );
                 Ok(Committed {
-                    path: sanitize_inline(&plan.path).into_owned(),
+                    path: sanitize_inline(plan.path()).into_owned(),
                     commit: recorded.commit.short().to_owned(),
                     summary: sanitize_inline(summary).into_owned(),
                     notes,
