@@ -305,8 +305,9 @@ pub struct DecideArgs {
     /// Overall feedback, from a file.
     #[arg(long, value_name = "FILE")]
     pub feedback_file: Option<PathBuf>,
-    /// A condition and its due date (repeat).
-    #[arg(long = "condition", value_name = "TEXT@DATE")]
+    /// A condition and its due date (repeat), written as in the decision form: TEXT@DATE
+    /// ("Share the policy@2027-03-31") or the date first ("2027-03-31 Share the policy").
+    #[arg(long = "condition", value_name = "TEXT@DATE|DATE TEXT")]
     pub conditions: Vec<String>,
     /// The path of a decision this one corrects.
     #[arg(long, value_name = "PATH")]

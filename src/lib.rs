@@ -9,6 +9,7 @@ pub mod demo;
 pub mod diff;
 pub mod export;
 pub mod model;
+pub mod record;
 pub mod repo;
 pub mod synth;
 pub mod tui;

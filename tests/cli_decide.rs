@@ -413,7 +413,7 @@ fn meetings_add_conflicts_from_affiliations_and_check_their_members() {
     ]);
     assert_exit(&out, 1);
     assert!(
-        stderr(&out).contains("nobody (chair) is not a member of the panel"),
+        stderr(&out).contains("\"nobody\" (chair) is not a member of the panel [unknown-member]"),
         "{}",
         stderr(&out)
     );

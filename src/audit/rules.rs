@@ -14,7 +14,9 @@ use std::collections::BTreeSet;
 use jiff::civil::Date;
 
 use super::{Finding, Level};
-use crate::model::decide::conflicts;
+use crate::model::decide::{
+    NoQuorum, Part, Unable, quorum_problems, rubric_findings, unfit_members,
+};
 use crate::model::history::{
     ChangeKind, CommitInfo, Person, RecordedDecision, Records, SubmissionAt, under,
 };
@@ -359,33 +361,35 @@ fn members_at_meeting(records: &Records, _today: Date) -> Vec<Finding> {
             continue;
         };
         let panel = d.panel.as_deref();
-        let conflicted = panel
-            .map(|p| conflicts(p, Some(meeting), &d.decision.school))
-            .unwrap_or_default();
-        let mut people: Vec<(&MemberId, &str)> = vec![(&d.decision.recorder, "recorded")];
-        people.extend(d.decision.participants.iter().map(|p| (p, "took part in")));
-        for (id, role) in people {
-            if !meeting.present.is_empty() && !meeting.present.contains(id) {
-                let why = if meeting.apologies.contains(id) {
-                    "sent apologies"
-                } else {
-                    "is not recorded as present"
-                };
-                out.push(finding(
-                    "member-absent",
-                    Level::Error,
-                    d,
-                    commit,
-                    format!(
-                        "{} {role} {} but {why} at the meeting on {}",
-                        member_name(panel, id),
-                        d.path,
-                        meeting.date
-                    ),
-                ));
-            }
-            if let Some(c) = conflicted.iter().find(|c| &c.member == id) {
-                out.push(finding(
+        // The rule is recording's own (model::decide::unfit_members); the audit words it as
+        // history.
+        for unfit in unfit_members(panel, meeting, &d.decision) {
+            let id = &unfit.member;
+            let role = match unfit.part {
+                Part::Recorder => "recorded",
+                Part::Participant => "took part in",
+            };
+            match unfit.why {
+                Unable::Absent { apologies } => {
+                    let why = if apologies {
+                        "sent apologies"
+                    } else {
+                        "is not recorded as present"
+                    };
+                    out.push(finding(
+                        "member-absent",
+                        Level::Error,
+                        d,
+                        commit,
+                        format!(
+                            "{} {role} {} but {why} at the meeting on {}",
+                            member_name(panel, id),
+                            d.path,
+                            meeting.date
+                        ),
+                    ));
+                }
+                Unable::Conflicted(reason) => out.push(finding(
                     "member-conflicted",
                     Level::Error,
                     d,
@@ -395,9 +399,9 @@ fn members_at_meeting(records: &Records, _today: Date) -> Vec<Finding> {
                         member_name(panel, id),
                         d.path,
                         d.decision.school,
-                        clean(&c.reason)
+                        clean(&reason)
                     ),
-                ));
+                )),
             }
         }
     }
@@ -414,36 +418,25 @@ fn quorum(records: &Records, _today: Date) -> Vec<Finding> {
         let (Some(commit), Some(meeting), Some(panel)) = (d.commit(), &d.meeting, &d.panel) else {
             continue;
         };
-        if meeting.present.is_empty() {
-            out.push(finding(
-                "no-quorum",
-                Level::Error,
-                d,
-                commit,
-                format!(
-                    "{} was recorded when no attendance was recorded for the meeting on {}",
-                    d.path, meeting.date
-                ),
-            ));
-            continue;
-        }
-        if let Err(short) = panel.quorum_check(&meeting.present) {
-            out.push(finding(
-                "no-quorum",
-                Level::Error,
-                d,
-                commit,
-                format!("{}: the meeting on {}: {short}", d.path, meeting.date),
-            ));
-        } else if let Err(short) = panel.quorum_check(&d.decision.participants) {
-            out.push(finding(
-                "no-quorum",
-                Level::Error,
-                d,
-                commit,
-                format!("{}: among those taking part: {short}", d.path),
-            ));
-        }
+        // The rule is recording's own (model::decide::quorum_problems); the audit reports the
+        // first way it fails.
+        let message = match quorum_problems(panel, meeting, &d.decision)
+            .into_iter()
+            .next()
+        {
+            None => continue,
+            Some(NoQuorum::NoAttendance) => format!(
+                "{} was recorded when no attendance was recorded for the meeting on {}",
+                d.path, meeting.date
+            ),
+            Some(NoQuorum::Meeting(short)) => {
+                format!("{}: the meeting on {}: {short}", d.path, meeting.date)
+            }
+            Some(NoQuorum::Participants(short)) => {
+                format!("{}: among those taking part: {short}", d.path)
+            }
+        };
+        out.push(finding("no-quorum", Level::Error, d, commit, message));
     }
     out
 }
@@ -557,26 +550,13 @@ fn outcome_allowed(records: &Records, _today: Date) -> Vec<Finding> {
                 "the rubric of {} could not be read at the commit that recorded {}",
                 d.decision.school, d.path
             ),
-            Some(rubric) => match rubric.kind(&d.decision.kind) {
-                None => format!(
-                    "{} is not a decision kind of {} ({})",
-                    d.decision.kind, rubric.id, d.path
-                ),
-                Some(kind) if kind.outcomes.iter().any(|o| o.id == d.decision.outcome) => {
-                    continue;
-                }
-                Some(kind) => format!(
-                    "{} is not an outcome of {} in {} ({}); allowed: {}",
-                    d.decision.outcome,
-                    kind.id,
-                    rubric.id,
-                    d.path,
-                    kind.outcomes
-                        .iter()
-                        .map(|o| o.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+            // The rule is the validator's and recording's own (model::decide::rubric_findings).
+            Some(rubric) => match rubric_findings(rubric, &d.decision)
+                .into_iter()
+                .find(|f| f.rule == "unknown-kind" || f.rule == "bad-outcome")
+            {
+                None => continue,
+                Some(f) => format!("{}: {}", d.path, clean(&f.message)),
             },
         };
         out.push(finding(

@@ -6,11 +6,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use super::{EXIT_FINDINGS, Recording, record_file, refused, with_attempts, write_lock};
+use super::{Recording, record_plan, with_attempts, write_lock};
 use crate::cli::DecideArgs;
-use crate::model::decide::{check, conflicts, path_of};
-use crate::model::format::to_ron;
-use crate::model::{AreaJudgement, Condition, Decision, MemberId, SchoolId, message};
+use crate::model::decide::default_participants;
+use crate::model::draft::{AreaDraft, DecisionDraft};
+use crate::model::{MemberId, SchoolId};
+use crate::record::{Context as Read, prepare_decision};
 use crate::repo::PanelRepo;
 
 fn pair<'a>(text: &'a str, separator: char, what: &str) -> anyhow::Result<(&'a str, &'a str)> {
@@ -18,128 +19,72 @@ fn pair<'a>(text: &'a str, separator: char, what: &str) -> anyhow::Result<(&'a s
         .with_context(|| format!("{text:?} is not {what}"))
 }
 
-pub fn run(repo_path: &Path, args: DecideArgs) -> anyhow::Result<ExitCode> {
+/// The options as the draft the decision form makes, all but the participants: without
+/// `--member` they are the default of the meeting as read, which needs the repository.
+fn draft_of(args: &DecideArgs) -> anyhow::Result<DecisionDraft> {
     let school: SchoolId = args.school.parse()?;
-    let recorder: MemberId = args.recorder.parse()?;
-    let mut areas: Vec<AreaJudgement> = Vec::new();
+    let mut draft = DecisionDraft::new(school, args.year, args.kind.parse()?, args.meeting);
+    draft.outcome = Some(args.outcome.parse()?);
+    draft.recorder = Some(args.recorder.parse()?);
     for j in &args.judgements {
         let (area, level) = pair(j, '=', "AREA=LEVEL")?;
-        areas.push(AreaJudgement {
+        draft.areas.push(AreaDraft {
             area: area.parse()?,
-            judgement: level.parse()?,
+            judgement: Some(level.parse()?),
             feedback: String::new(),
         });
     }
     for f in &args.area_feedback {
         let (area, text) = pair(f, '=', "AREA=TEXT")?;
         let area: crate::model::AreaId = area.parse()?;
-        match areas.iter_mut().find(|a| a.area == area) {
+        match draft.areas.iter_mut().find(|a| a.area == area) {
             Some(a) => a.feedback = text.to_owned(),
             None => bail!("--area-feedback for {area} needs a --judgement for it too"),
         }
     }
-    let mut conditions = Vec::new();
-    for c in &args.conditions {
-        let (text, due) = c
-            .rsplit_once('@')
-            .with_context(|| format!("{c:?} is not TEXT@DATE"))?;
-        conditions.push(Condition {
-            text: text.trim().to_owned(),
-            due: due
-                .trim()
-                .parse()
-                .with_context(|| format!("{due:?} in --condition is not a date (YYYY-MM-DD)"))?,
-        });
-    }
-    let feedback = match (&args.feedback, &args.feedback_file) {
+    // One condition per line, as in the form; each is parsed (either syntax) when checked.
+    draft.conditions = args.conditions.join("\n");
+    draft.feedback = match (&args.feedback, &args.feedback_file) {
         (Some(text), _) => text.clone(),
         (None, Some(file)) => std::fs::read_to_string(file)
             .with_context(|| format!("cannot read {}", file.display()))?,
         (None, None) => String::new(),
     };
-
-    let kind: crate::model::KindId = args.kind.parse()?;
-    let outcome: crate::model::OutcomeId = args.outcome.parse()?;
-    let members: Vec<MemberId> = args
+    draft.supersedes = args.supersedes.clone();
+    draft.override_reason = args.override_reason.clone().unwrap_or_default();
+    draft.participants = args
         .members
         .iter()
         .map(|m| m.parse())
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<Vec<MemberId>, _>>()?;
+    Ok(draft)
+}
+
+pub fn run(repo_path: &Path, args: DecideArgs) -> anyhow::Result<ExitCode> {
+    let given = draft_of(&args)?;
     let repo = PanelRepo::open(repo_path)?;
     // The lock first, then the data: what is checked is what the commit builds on.
     let lock = match write_lock(&repo) {
         Ok(lock) => lock,
         Err(not) => return Ok(not.report()),
     };
-    with_attempts(&repo, &lock, || {
+    with_attempts(&repo, &lock, || -> anyhow::Result<Recording> {
         let snapshot = repo.snapshot_at(None)?;
         let (catalog, _) = repo.load_catalog(&snapshot)?;
-        let meeting = catalog.meetings.get(&args.meeting);
-        let participants: Vec<MemberId> = if members.is_empty() {
-            // Everyone present who is not conflicted takes part unless told otherwise.
-            let excluded = conflicts(&catalog.panel, meeting, &school);
-            meeting
-                .map(|m| {
-                    m.present
-                        .iter()
-                        .filter(|id| !excluded.iter().any(|c| &c.member == *id))
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default()
-        } else {
-            members.clone()
-        };
-        let mut decision = Decision {
-            school: school.clone(),
-            year: args.year,
-            kind: kind.clone(),
-            meeting: args.meeting,
-            outcome: outcome.clone(),
-            areas: areas.clone(),
-            feedback: feedback.clone(),
-            conditions: conditions.clone(),
-            participants,
-            recorder: recorder.clone(),
-            made_on: snapshot.submission_ref(&school, args.year),
-            supersedes: args.supersedes.clone(),
-            override_reason: args
-                .override_reason
-                .clone()
-                .filter(|r| !r.trim().is_empty()),
-        };
-        let review = repo
-            .self_review(&snapshot, &school, args.year)
-            .unwrap_or(None);
-        let refusals = check(&catalog, &decision, review.as_ref());
-        if refused(&refusals, "decision", &decision) {
-            return Ok(Recording::Done(EXIT_FINDINGS));
+        let mut draft = given.clone();
+        if draft.participants.is_empty() {
+            draft.participants = default_participants(
+                &catalog.panel,
+                catalog.meetings.get(&draft.meeting),
+                &draft.school,
+            );
         }
-        decision.participants.sort();
-        decision.participants.dedup();
-        let path = path_of(&decision);
-        let text = to_ron(&decision)?;
-        let present = meeting.map(|m| m.present.clone()).unwrap_or_default();
-        let commit = snapshot.commit_id();
-        let message = message::decision(&decision, &present, &commit);
-        let author = || {
-            catalog
-                .panel
-                .member(&recorder)
-                .map(|m| m.identity())
-                .context("the recorder is not a member")
+        let ctx = Read {
+            repo: &repo,
+            snapshot: &snapshot,
+            catalog: &catalog,
+            interactive: true,
         };
-        let sign = crate::repo::sign::signer_for(&catalog.panel, &recorder, true);
-        record_file(
-            &repo,
-            &lock,
-            &commit,
-            path,
-            text,
-            message,
-            author,
-            sign,
-            args.dry_run,
-        )
+        record_plan(&repo, &lock, &prepare_decision(ctx, &draft), args.dry_run)
     })
 }

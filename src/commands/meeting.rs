@@ -3,13 +3,13 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
-use super::{EXIT_FINDINGS, Recording, record_file, refused, with_attempts, write_lock};
+use super::{Recording, record_plan, with_attempts, write_lock};
 use crate::cli::MeetingArgs;
-use crate::model::decide::{affiliation_conflicts, check_meeting};
-use crate::model::format::to_ron;
-use crate::model::{AgendaItem, Conflict, ConflictKind, Meeting, MemberId, PanelPath, message};
+use crate::model::draft::MeetingDraft;
+use crate::model::{AgendaItem, Conflict, ConflictKind, MemberId};
+use crate::record::{Context as Read, prepare_meeting};
 use crate::repo::PanelRepo;
 
 /// `ID:SCHOOL:TYPE:REASON`.
@@ -75,80 +75,49 @@ pub fn run(repo_path: &Path, args: MeetingArgs) -> anyhow::Result<ExitCode> {
         Ok(lock) => lock,
         Err(not) => return Ok(not.report()),
     };
-    with_attempts(&repo, &lock, || {
+    with_attempts(&repo, &lock, || -> anyhow::Result<Recording> {
         let snapshot = repo.snapshot_at(None)?;
         let (catalog, _) = repo.load_catalog(&snapshot)?;
-        // What is given replaces what is recorded; what is not given stays.
-        let mut meeting = catalog
-            .meetings
-            .get(&args.date)
-            .cloned()
-            .unwrap_or(Meeting {
+        // The same draft the meeting setup makes: what is given replaces what is recorded;
+        // what is not given stays.
+        let mut draft = catalog.meetings.get(&args.date).map_or_else(
+            || MeetingDraft {
                 date: args.date,
-                chair: chair.clone(),
+                chair: None,
                 location: String::new(),
                 present: Vec::new(),
                 apologies: Vec::new(),
                 conflicts: Vec::new(),
                 agenda: Vec::new(),
                 notes: String::new(),
-            });
-        meeting.chair = chair.clone();
+            },
+            MeetingDraft::from_meeting,
+        );
+        draft.chair = Some(chair.clone());
         if !present.is_empty() {
-            meeting.present = present.clone();
+            draft.present = present.clone();
         }
         if !apologies.is_empty() {
-            meeting.apologies = apologies.clone();
+            draft.apologies = apologies.clone();
         }
         if !conflicts.is_empty() {
-            meeting.conflicts = conflicts.clone();
+            draft.conflicts = conflicts.clone();
         }
         if !agenda.is_empty() {
-            meeting.agenda = agenda.clone();
+            draft.agenda = agenda.clone();
         }
         if let Some(location) = &args.location {
-            meeting.location = location.clone();
+            draft.location = location.clone();
         }
         if let Some(notes) = &args.notes {
-            meeting.notes = notes.clone();
+            draft.notes = notes.clone();
         }
-        let automatic = affiliation_conflicts(&catalog.panel, &meeting);
-        meeting.conflicts.extend(automatic);
-        let refusals = check_meeting(&catalog, &meeting);
-        if refused(&refusals, "meeting", &meeting) {
-            return Ok(Recording::Done(EXIT_FINDINGS));
-        }
-        if !meeting.present.is_empty()
-            && let Err(short) = catalog.panel.quorum_check(&meeting.present)
-        {
-            eprintln!("kitemark: warning: {short}; no decision can be recorded at this meeting");
-        }
-        let path = PanelPath::Meeting(args.date).to_string();
-        let text = to_ron(&meeting)?;
-        let message = message::meeting(
-            meeting.date,
-            &meeting.chair,
-            &meeting.present,
-            meeting.agenda.len(),
-        );
-        let author = || {
-            catalog
-                .panel
-                .member(&chair)
-                .map(|m| m.identity())
-                .context("the chair is not a member")
+        let ctx = Read {
+            repo: &repo,
+            snapshot: &snapshot,
+            catalog: &catalog,
+            interactive: true,
         };
-        let sign = crate::repo::sign::signer_for(&catalog.panel, &chair, true);
-        record_file(
-            &repo,
-            &lock,
-            &snapshot.commit_id(),
-            path,
-            text,
-            message,
-            author,
-            sign,
-            args.dry_run,
-        )
+        record_plan(&repo, &lock, &prepare_meeting(ctx, &draft), args.dry_run)
     })
 }

@@ -295,34 +295,6 @@ pub(crate) enum Recording {
     Moved(NotRecorded),
 }
 
-/// Commits `spec` on `parent` and tells the person truthfully whether it was recorded: a
-/// commit on the branch is reported as recorded (exit 0) whatever happens after it.
-pub(crate) fn commit_and_report(
-    repo: &crate::repo::PanelRepo,
-    lock: &crate::repo::write::WriteLock,
-    parent: &crate::model::ObjectId,
-    spec: &crate::repo::write::CommitSpec,
-    verb: &str,
-    what: &str,
-) -> Recording {
-    use crate::repo::write::WriteError;
-    match repo.commit_files(lock, Some(parent), spec) {
-        Ok(recorded) => {
-            // Recorded: a closed or full standard output must not turn that into a failure.
-            let _ = print(&format!(
-                "{verb} {what} in commit {}\n",
-                recorded.commit.short()
-            ));
-            for note in recorded.unfinished.iter().chain(&recorded.unsigned) {
-                eprintln!("kitemark: warning: {}", crate::model::text::sanitize(note));
-            }
-            Recording::Done(EXIT_OK)
-        }
-        Err(e @ WriteError::BranchMoved { .. }) => Recording::Moved(NotRecorded(e)),
-        Err(e) => Recording::Done(NotRecorded(e).report()),
-    }
-}
-
 /// Runs `attempt` (read the branch, check, record) until it is done, again when the branch
 /// moved in between, up to [`ATTEMPTS`] times. After a first loss, git's index is reserved
 /// before reading, so that a stream of ordinary `git commit`s cannot keep winning the race.
@@ -346,60 +318,74 @@ pub(crate) fn with_attempts(
     Ok(last.map_or(EXIT_OK, |moved| moved.report()))
 }
 
-/// Records one panel file as one commit by `author` on `parent`, or with `dry_run` shows the
-/// file (made safe for the terminal) and the commit message instead.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn record_file(
+/// Records a prepared plan as one commit, or with `dry_run` shows the file (made safe for
+/// the terminal) and the commit message instead. A plan the rules refuse is refused here,
+/// each refusal with its rule's code, and nothing is recorded.
+pub(crate) fn record_plan(
     repo: &crate::repo::PanelRepo,
     lock: &crate::repo::write::WriteLock,
-    parent: &crate::model::ObjectId,
-    path: String,
-    text: String,
-    message: String,
-    author: impl FnOnce() -> anyhow::Result<crate::model::Identity>,
-    sign: Option<crate::repo::sign::Signer>,
+    plan: &crate::record::Plan,
     dry_run: bool,
 ) -> anyhow::Result<Recording> {
+    use crate::model::text::{sanitize, sanitize_inline};
+    if !plan.may_record() {
+        for problem in plan.problems() {
+            eprintln!("kitemark: refused: {}", sanitize_inline(&problem));
+        }
+        eprintln!("kitemark: nothing was recorded");
+        return Ok(Recording::Done(EXIT_FINDINGS));
+    }
+    for warning in &plan.warnings {
+        eprintln!("kitemark: warning: {}", sanitize_inline(warning));
+    }
     if dry_run {
         print(&format!(
-            "{path}\n\n{}\n{message}",
-            crate::model::text::sanitize(&text)
+            "{}\n\n{}\n{}",
+            plan.path(),
+            sanitize(plan.text()),
+            plan.message
         ))?;
         return Ok(Recording::Done(EXIT_OK));
     }
-    let author = author()?;
-    let spec = crate::repo::write::CommitSpec {
-        files: vec![(path.clone(), text.into_bytes())],
-        message,
-        author: author.clone(),
-        committer: author,
-        when: None,
-        sign,
-    };
-    Ok(commit_and_report(
-        repo, lock, parent, &spec, "Recorded", &path,
-    ))
+    Ok(commit_plan(repo, lock, plan, "Recorded", plan.path()))
 }
 
-/// Says each rule that refuses `value` (a decision, a meeting) and each text in it that
-/// kitemark's own `validate` would reject (control characters, escape sequences, by field),
-/// then that nothing was recorded. Returns whether anything refused it.
-pub(crate) fn refused<T: serde::Serialize>(
-    rules: &[impl std::fmt::Display],
+/// Commits a plan on the commit it was read from and tells the person truthfully whether it
+/// was recorded: a commit on the branch is reported as recorded (exit 0) whatever happens
+/// after it.
+pub(crate) fn commit_plan(
+    repo: &crate::repo::PanelRepo,
+    lock: &crate::repo::write::WriteLock,
+    plan: &crate::record::Plan,
+    verb: &str,
     what: &str,
-    value: &T,
-) -> bool {
-    for r in rules {
-        eprintln!(
-            "kitemark: refused: {}",
-            crate::model::text::sanitize_inline(&r.to_string())
-        );
+) -> Recording {
+    use crate::model::text::{sanitize, sanitize_inline};
+    use crate::record::NotRecorded as Not;
+    match crate::record::commit(repo, lock, plan) {
+        Ok(recorded) => {
+            // Recorded: a closed or full standard output must not turn that into a failure.
+            let _ = print(&format!(
+                "{verb} {what} in commit {}\n",
+                recorded.commit.short()
+            ));
+            for note in &recorded.notes {
+                eprintln!("kitemark: warning: {}", sanitize(note));
+            }
+            Recording::Done(EXIT_OK)
+        }
+        Err(Not::Write(e @ crate::repo::write::WriteError::BranchMoved { .. })) => {
+            Recording::Moved(NotRecorded(e))
+        }
+        Err(Not::Write(e)) => Recording::Done(NotRecorded(e).report()),
+        Err(Not::Refused(problems)) => {
+            for problem in problems {
+                eprintln!("kitemark: refused: {}", sanitize_inline(&problem));
+            }
+            eprintln!("kitemark: nothing was recorded");
+            Recording::Done(EXIT_FINDINGS)
+        }
     }
-    let written = refuse_written(what, value);
-    if written || !rules.is_empty() {
-        eprintln!("kitemark: nothing was recorded");
-    }
-    written || !rules.is_empty()
 }
 
 /// Refuses text that kitemark would write but its own `validate` rejects (control

@@ -136,6 +136,8 @@ pub fn letter_for(
     let commit = commits_of(repo, snapshot, std::slice::from_ref(path))?
         .pop()
         .and_then(|(first, _)| first);
+    // Its rubric is the one the self-review names; one that cannot be read names none.
+    let review = repo.self_review(snapshot, school, year).unwrap_or(None);
     let text = letter(
         catalog,
         Recorded {
@@ -143,6 +145,7 @@ pub fn letter_for(
             decision,
             commit: commit.as_ref(),
         },
+        review.as_ref(),
     )?;
     Ok(Document {
         title: format!("the letter to {school} about {year} {}", decision.kind),

@@ -385,8 +385,13 @@ pub fn minutes(
     out
 }
 
-/// A feedback letter to a school about one decision.
-pub fn letter(catalog: &Catalog, recorded: Recorded<'_>) -> Result<String, ExportError> {
+/// A feedback letter to a school about one decision, in the terms of the rubric its
+/// submission follows (the one `review`, its self-review, names, else the school's).
+pub fn letter(
+    catalog: &Catalog,
+    recorded: Recorded<'_>,
+    review: Option<&crate::model::SelfReview>,
+) -> Result<String, ExportError> {
     let d = recorded.decision;
     let school = catalog
         .schools
@@ -395,7 +400,7 @@ pub fn letter(catalog: &Catalog, recorded: Recorded<'_>) -> Result<String, Expor
             school: d.school.clone(),
         })?;
     let rubric = catalog
-        .rubric_for_school(&d.school)
+        .rubric_for_submission(&d.school, review)
         .ok_or_else(|| ExportError::NoRubric {
             school: d.school.clone(),
         })?;

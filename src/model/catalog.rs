@@ -27,6 +27,30 @@ pub struct Catalog {
     pub decisions: Vec<(String, Decision)>,
 }
 
+/// The one rule for which rubric a submission follows: the rubric its self-review names
+/// (`named`), else the school's own, else the panel's default. A self-review that names a
+/// rubric missing from `rubrics/` has none: it is never read against another framework.
+pub fn submission_rubric<'a>(
+    rubrics: &'a BTreeMap<RubricId, Rubric>,
+    named: Option<&RubricId>,
+    school: Option<&School>,
+    panel: Option<&Panel>,
+) -> Option<&'a Rubric> {
+    rubrics.get(submission_rubric_id(named, school, panel)?)
+}
+
+/// The id [`submission_rubric`] chooses, for a reader that loads rubrics itself (the audit,
+/// which reads each as it stood at a commit).
+pub fn submission_rubric_id<'a>(
+    named: Option<&'a RubricId>,
+    school: Option<&'a School>,
+    panel: Option<&'a Panel>,
+) -> Option<&'a RubricId> {
+    named
+        .or_else(|| school.and_then(|s| s.rubric.as_ref()))
+        .or_else(|| panel.map(|p| &p.default_rubric))
+}
+
 /// A school's standing on a given day, computed from its decisions and its rubric.
 #[derive(Debug, Clone, Serialize)]
 pub struct SchoolStatus {
@@ -166,25 +190,25 @@ impl Catalog {
     }
 
     /// The rubric a submission is read against: the one its self-review names, else the
-    /// school's.
+    /// school's (see [`submission_rubric`]). Everything that reads a submission (the decision
+    /// form and its checks, the views, the validator, the export, the audit) asks this.
     pub fn rubric_for_submission(
         &self,
         school: &SchoolId,
         review: Option<&super::SelfReview>,
     ) -> Option<&Rubric> {
-        review
-            .and_then(|r| self.rubrics.get(&r.rubric))
-            .or_else(|| self.rubric_for_school(school))
+        submission_rubric(
+            &self.rubrics,
+            review.map(|r| &r.rubric),
+            self.schools.get(school),
+            Some(&self.panel),
+        )
     }
 
-    /// The rubric a school works to: its own, else the panel's default.
+    /// The rubric a school works to when no self-review is at hand: its own, else the panel's
+    /// default. The same as [`Catalog::rubric_for_submission`] without a self-review.
     pub fn rubric_for_school(&self, school: &SchoolId) -> Option<&Rubric> {
-        let id = self
-            .schools
-            .get(school)
-            .and_then(|s| s.rubric.as_ref())
-            .unwrap_or(&self.panel.default_rubric);
-        self.rubrics.get(id)
+        self.rubric_for_submission(school, None)
     }
 
     /// The school's decisions as records for the lifecycle functions.

@@ -3,18 +3,20 @@
 //! where the outcome needs them, and, for an award, the rubric's evidence and eligibility rules
 //! (or a recorded reason for overriding them). Each refusal names the rule and who it is about.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
 use super::catalog::Catalog;
 use super::decision::Decision;
-use super::ids::{MemberId, SchoolId};
+use jiff::civil::Date;
+
+use super::ids::{AcademicYear, MemberId, SchoolId};
 use super::layout::{DecisionPath, PanelPath};
 use super::lifecycle::DecisionRecord;
 use super::meeting::Meeting;
 use super::panel::Panel;
-use super::rubric::Effect;
+use super::rubric::{Effect, Rubric};
 use super::rules::{eligibility_checks, evidence_checks};
 use super::submission::SelfReview;
 
@@ -52,6 +54,24 @@ pub fn conflicts(panel: &Panel, meeting: Option<&Meeting>, school: &SchoolId) ->
     out
 }
 
+/// Who takes part in a school's decision unless the panel says otherwise: every member of
+/// the panel recorded as present at the meeting who is not conflicted for the school, in id
+/// order. The command line's default and the decision form's first choice.
+pub fn default_participants(
+    panel: &Panel,
+    meeting: Option<&Meeting>,
+    school: &SchoolId,
+) -> Vec<MemberId> {
+    let excluded = conflicts(panel, meeting, school);
+    let chosen: BTreeSet<&MemberId> = meeting
+        .iter()
+        .flat_map(|m| &m.present)
+        .filter(|id| panel.member(id).is_some())
+        .filter(|id| !excluded.iter().any(|c| &c.member == *id))
+        .collect();
+    chosen.into_iter().cloned().collect()
+}
+
 /// Why a decision cannot be recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Refusal {
@@ -70,100 +90,216 @@ fn refuse(out: &mut Vec<Refusal>, rule: &'static str, message: String) {
     out.push(Refusal { rule, message });
 }
 
-/// Checks a meeting's record before it is committed: known members, a chair who is present,
-/// nobody both present and absent, conflicts and agenda items about real submissions.
-pub fn check_meeting(catalog: &Catalog, meeting: &Meeting) -> Vec<Refusal> {
+/// The code of every meeting rule, as `validate` and recording both report it.
+pub const MEETING_RULES: [&str; 9] = [
+    "unknown-member",
+    "chair-absent",
+    "duplicate-id",
+    "present-and-apologies",
+    "unknown-school",
+    "empty-text",
+    "duplicate-agenda-item",
+    "unknown-submission",
+    "unknown-kind",
+];
+
+/// Where in a meeting's file a finding is, for the validator to point at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum At {
+    /// The `nth` occurrence (from 0) of `value` after `field`.
+    Value {
+        field: &'static str,
+        value: String,
+        nth: usize,
+    },
+    /// The field itself.
+    Field(&'static str),
+}
+
+/// A meeting or decision rule broken: its code, what is wrong, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub message: String,
+    pub at: At,
+}
+
+/// What the meeting and decision rules need to know of the rest of the repository: the
+/// validator answers from the files it has seen, recording from the catalog and the
+/// self-reviews concerned.
+pub trait Facts {
+    /// The panel, if its file could be read.
+    fn panel(&self) -> Option<&Panel>;
+    /// Whether the school has a profile (`submissions/<id>/school.ron`).
+    fn school_exists(&self, school: &SchoolId) -> bool;
+    /// Whether the school has submission files for the year.
+    fn has_submission(&self, school: &SchoolId, year: AcademicYear) -> bool;
+    /// Whether a meeting is recorded on the date.
+    fn meeting_exists(&self, date: Date) -> bool;
+    /// The rubric the school's submission for the year follows.
+    fn rubric_for(&self, school: &SchoolId, year: AcademicYear) -> Option<&Rubric>;
+}
+
+impl Facts for Catalog {
+    fn panel(&self) -> Option<&Panel> {
+        Some(&self.panel)
+    }
+    fn school_exists(&self, school: &SchoolId) -> bool {
+        self.schools.contains_key(school)
+    }
+    fn has_submission(&self, school: &SchoolId, year: AcademicYear) -> bool {
+        self.years.get(school).is_some_and(|y| y.contains(&year))
+    }
+    fn meeting_exists(&self, date: Date) -> bool {
+        self.meetings.contains_key(&date)
+    }
+    /// Without the self-review at hand: the school's rubric.
+    fn rubric_for(&self, school: &SchoolId, _year: AcademicYear) -> Option<&Rubric> {
+        self.rubric_for_school(school)
+    }
+}
+
+/// The rules of a meeting's record, written once for `validate` and for recording: known
+/// members, a chair who is present, nobody listed present twice or both present and absent,
+/// conflicts with a reason about real schools, agenda items once each, about real submissions
+/// and of a kind their rubric knows. In the order the file lists them.
+pub fn meeting_findings(ctx: &impl Facts, meeting: &Meeting) -> Vec<Finding> {
     let mut out = Vec::new();
-    let panel = &catalog.panel;
-    let known = |out: &mut Vec<Refusal>, id: &MemberId, role: &str| {
-        if panel.member(id).is_none() {
-            refuse(
-                out,
-                "unknown-member",
-                format!("{id} ({role}) is not a member of the panel"),
-            );
-        }
+    let mut push =
+        |rule: &'static str, at: At, message: String| out.push(Finding { rule, message, at });
+    let value = |field: &'static str, value: &str| At::Value {
+        field,
+        value: value.to_owned(),
+        nth: 0,
     };
-    known(&mut out, &meeting.chair, "chair");
-    for id in &meeting.present {
-        known(&mut out, id, "present");
-    }
-    for id in &meeting.apologies {
-        known(&mut out, id, "apologies");
-        if meeting.present.contains(id) {
-            refuse(
-                &mut out,
-                "present-and-apologies",
-                format!("{id} is listed both as present and as sending apologies"),
-            );
+    if let Some(panel) = ctx.panel() {
+        let members = std::iter::once(("chair", &meeting.chair))
+            .chain(meeting.present.iter().map(|m| ("present", m)))
+            .chain(meeting.apologies.iter().map(|m| ("apologies", m)))
+            .chain(meeting.conflicts.iter().map(|c| ("member", &c.member)));
+        for (field, id) in members {
+            if panel.member(id).is_none() {
+                push(
+                    "unknown-member",
+                    value(field, id.as_str()),
+                    format!("{:?} ({field}) is not a member of the panel", id.as_str()),
+                );
+            }
         }
     }
+    // A meeting file committed ahead of the day holds the agenda only; attendance is
+    // recorded when the meeting opens.
     if !meeting.present.is_empty() && !meeting.present.contains(&meeting.chair) {
-        refuse(
-            &mut out,
+        push(
             "chair-absent",
-            format!("the chair {} is not listed as present", meeting.chair),
+            At::Field("chair"),
+            format!(
+                "the chair {:?} is not listed as present",
+                meeting.chair.as_str()
+            ),
         );
     }
-    for c in &meeting.conflicts {
-        known(&mut out, &c.member, "conflict");
-        if !catalog.schools.contains_key(&c.school) {
-            refuse(
-                &mut out,
-                "unknown-school",
+    let mut present = BTreeSet::new();
+    for id in &meeting.present {
+        if !present.insert(id) {
+            push(
+                "duplicate-id",
+                At::Field("present"),
+                format!("{:?} is listed as present twice", id.as_str()),
+            );
+        }
+    }
+    for id in &meeting.apologies {
+        if present.contains(id) {
+            push(
+                "present-and-apologies",
+                At::Field("apologies"),
                 format!(
-                    "conflict for {}, which is not a school in the repository",
-                    c.school
+                    "{:?} is listed both as present and as having sent apologies",
+                    id.as_str()
                 ),
             );
         }
-        if c.reason.trim().is_empty() {
-            refuse(
-                &mut out,
-                "conflict-reason",
-                format!("the conflict declared by {} gives no reason", c.member),
+    }
+    for conflict in &meeting.conflicts {
+        if !ctx.school_exists(&conflict.school) {
+            push(
+                "unknown-school",
+                value("school", conflict.school.as_str()),
+                format!(
+                    "conflict for school {:?}, which has no submissions/{}/school.ron",
+                    conflict.school.as_str(),
+                    conflict.school.as_str()
+                ),
+            );
+        }
+        if conflict.reason.trim().is_empty() {
+            push(
+                "empty-text",
+                value("member", conflict.member.as_str()),
+                format!(
+                    "the conflict declared by {:?} gives no reason",
+                    conflict.member.as_str()
+                ),
             );
         }
     }
     let mut seen = BTreeSet::new();
     for item in &meeting.agenda {
         if !seen.insert(item) {
-            refuse(
-                &mut out,
-                "agenda",
+            push(
+                "duplicate-agenda-item",
+                value("school", item.school.as_str()),
                 format!(
                     "{} {} {} is on the agenda twice",
                     item.school, item.year, item.kind
                 ),
             );
         }
-        if !catalog
-            .years
-            .get(&item.school)
-            .is_some_and(|y| y.contains(&item.year))
-        {
-            refuse(
-                &mut out,
-                "agenda",
-                format!("{} has no submission for {}", item.school, item.year),
+        if !ctx.has_submission(&item.school, item.year) {
+            push(
+                "unknown-submission",
+                value("school", item.school.as_str()),
+                format!(
+                    "agenda item {} {} {}: there is no submission at submissions/{}/{}/",
+                    item.school, item.year, item.kind, item.school, item.year
+                ),
             );
             continue;
         }
-        if let Some(rubric) = catalog.rubric_for_school(&item.school)
+        if let Some(rubric) = ctx.rubric_for(&item.school, item.year)
             && rubric.kind(&item.kind).is_none()
         {
-            refuse(
-                &mut out,
-                "agenda",
+            push(
+                "unknown-kind",
+                value("kind", item.kind.as_str()),
                 format!(
-                    "{:?} is not a decision kind of {}",
+                    "{:?} is not a decision kind of {:?} ({})",
                     item.kind.as_str(),
-                    rubric.id
+                    rubric.id.as_str(),
+                    rubric
+                        .decision_kinds
+                        .iter()
+                        .map(|k| k.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             );
         }
     }
     out
+}
+
+/// Checks a meeting's record before it is committed, by the validator's own rules and codes
+/// ([`meeting_findings`]): what `kitemark validate` would report, recording refuses.
+pub fn check_meeting(ctx: &impl Facts, meeting: &Meeting) -> Vec<Refusal> {
+    meeting_findings(ctx, meeting)
+        .into_iter()
+        .map(|f| Refusal {
+            rule: f.rule,
+            message: f.message,
+        })
+        .collect()
 }
 
 /// Conflicts that follow from affiliations (panel.ron), for members present and schools on
@@ -202,16 +338,313 @@ pub fn path_of(decision: &Decision) -> String {
     .to_string()
 }
 
+/// The rules of a decision's file that need no history, written once for `validate` and for
+/// recording: a submission to decide on, a recorded meeting, members of the panel, someone
+/// taking part. The rubric's rules follow in [`rubric_findings`].
+pub fn decision_findings(facts: &impl Facts, decision: &Decision) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if !facts.has_submission(&decision.school, decision.year) {
+        out.push(Finding {
+            rule: "unknown-submission",
+            at: At::Field("school"),
+            message: format!(
+                "there is no submission at submissions/{}/{}/",
+                decision.school, decision.year
+            ),
+        });
+    }
+    if !facts.meeting_exists(decision.meeting) {
+        out.push(Finding {
+            rule: "unknown-meeting",
+            at: At::Field("meeting"),
+            message: format!(
+                "no meeting is recorded on {} (meetings/{}.ron)",
+                decision.meeting, decision.meeting
+            ),
+        });
+    }
+    if let Some(panel) = facts.panel() {
+        let people = decision
+            .participants
+            .iter()
+            .map(|m| ("participants", m))
+            .chain(std::iter::once(("recorder", &decision.recorder)));
+        for (field, id) in people {
+            if panel.member(id).is_none() {
+                out.push(Finding {
+                    rule: "unknown-member",
+                    at: At::Value {
+                        field,
+                        value: id.as_str().to_owned(),
+                        nth: 0,
+                    },
+                    message: format!("{:?} ({field}) is not a member of the panel", id.as_str()),
+                });
+            }
+        }
+    }
+    if decision.participants.is_empty() {
+        out.push(Finding {
+            rule: "no-participants",
+            at: At::Field("participants"),
+            message: "no members took part".into(),
+        });
+    }
+    out
+}
+
+/// The rubric's rules for a decision, written once for `validate`, recording and the audit: a
+/// kind and an outcome it allows, conditions where the outcome needs them, each due after the
+/// meeting and saying something, each area judged once, on the rubric's areas and scale.
+pub fn rubric_findings(rubric: &Rubric, decision: &Decision) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let value = |field: &'static str, value: &str, nth: usize| At::Value {
+        field,
+        value: value.to_owned(),
+        nth,
+    };
+    let Some(kind) = rubric.kind(&decision.kind) else {
+        out.push(Finding {
+            rule: "unknown-kind",
+            at: value("kind", decision.kind.as_str(), 0),
+            message: format!(
+                "{:?} is not a decision kind of {:?} ({})",
+                decision.kind.as_str(),
+                rubric.id.as_str(),
+                kinds(rubric)
+            ),
+        });
+        return out;
+    };
+    match kind.outcomes.iter().find(|o| o.id == decision.outcome) {
+        None => out.push(Finding {
+            rule: "bad-outcome",
+            at: value("outcome", decision.outcome.as_str(), 0),
+            message: format!(
+                "{:?} is not an outcome of {:?} in {:?}; allowed: {}",
+                decision.outcome.as_str(),
+                kind.id.as_str(),
+                rubric.id.as_str(),
+                kind.outcomes
+                    .iter()
+                    .map(|o| o.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }),
+        Some(outcome) if outcome.needs_conditions && decision.conditions.is_empty() => {
+            out.push(Finding {
+                rule: "missing-conditions",
+                at: value("outcome", decision.outcome.as_str(), 0),
+                message: format!(
+                    "outcome {:?} needs at least one condition with a due date",
+                    outcome.id.as_str()
+                ),
+            })
+        }
+        Some(_) => {}
+    }
+    for condition in &decision.conditions {
+        if condition.due <= decision.meeting {
+            out.push(Finding {
+                rule: "bad-dates",
+                at: value("due", &condition.due.to_string(), 0),
+                message: format!(
+                    "a condition is due on {}, not after the meeting",
+                    condition.due
+                ),
+            });
+        }
+        if condition.text.trim().is_empty() {
+            out.push(Finding {
+                rule: "empty-text",
+                at: value("due", &condition.due.to_string(), 0),
+                message: format!("the condition due on {} has no text", condition.due),
+            });
+        }
+    }
+    let mut judged: BTreeMap<&str, usize> = BTreeMap::new();
+    for j in &decision.areas {
+        let n = judged.entry(j.area.as_str()).or_default();
+        if *n >= 1 {
+            out.push(Finding {
+                rule: "duplicate-area",
+                at: value("area", j.area.as_str(), *n),
+                message: format!("area {:?} is judged more than once", j.area.as_str()),
+            });
+        }
+        *n += 1;
+    }
+    for j in &decision.areas {
+        if rubric.area(&j.area).is_none() {
+            out.push(Finding {
+                rule: "unknown-area",
+                at: value("area", j.area.as_str(), 0),
+                message: format!(
+                    "{:?} is not an area of {:?}",
+                    j.area.as_str(),
+                    rubric.id.as_str()
+                ),
+            });
+        }
+        if rubric.judgement_level(&j.judgement).is_none() {
+            out.push(Finding {
+                rule: "unknown-level",
+                at: value("judgement", j.judgement.as_str(), 0),
+                message: format!(
+                    "{:?} is not on the judgement scale of {:?} ({})",
+                    j.judgement.as_str(),
+                    rubric.id.as_str(),
+                    rubric
+                        .judgement
+                        .iter()
+                        .map(|l| l.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+    }
+    out
+}
+
+fn kinds(rubric: &Rubric) -> String {
+    rubric
+        .decision_kinds
+        .iter()
+        .map(|k| k.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Who a decision names in a part they could not play.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Recorder,
+    Participant,
+}
+
+/// Why a member could not play their part in a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unable {
+    /// Not recorded as present (`apologies`: they sent apologies).
+    Absent { apologies: bool },
+    /// Conflicted for the school, and why.
+    Conflicted(String),
+}
+
+/// A member a decision names who could not play that part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unfit {
+    pub member: MemberId,
+    pub part: Part,
+    pub why: Unable,
+}
+
+/// The rule that only members present and not conflicted record or take part in a decision,
+/// written once for recording and the audit: each member the decision names who was absent
+/// (when attendance was taken) or conflicted for the school (when the panel is known), the
+/// recorder first.
+pub fn unfit_members(panel: Option<&Panel>, meeting: &Meeting, decision: &Decision) -> Vec<Unfit> {
+    let conflicted = panel
+        .map(|p| conflicts(p, Some(meeting), &decision.school))
+        .unwrap_or_default();
+    let people = std::iter::once((&decision.recorder, Part::Recorder))
+        .chain(decision.participants.iter().map(|p| (p, Part::Participant)));
+    let mut out = Vec::new();
+    for (id, part) in people {
+        if !meeting.present.is_empty() && !meeting.present.contains(id) {
+            out.push(Unfit {
+                member: id.clone(),
+                part,
+                why: Unable::Absent {
+                    apologies: meeting.apologies.contains(id),
+                },
+            });
+        }
+        if let Some(c) = conflicted.iter().find(|c| &c.member == id) {
+            out.push(Unfit {
+                member: id.clone(),
+                part,
+                why: Unable::Conflicted(c.reason.clone()),
+            });
+        }
+    }
+    out
+}
+
+/// Why a decision has no quorum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoQuorum {
+    /// The meeting's attendance was not recorded.
+    NoAttendance,
+    /// Those present at the meeting are not a quorum.
+    Meeting(String),
+    /// Those taking part are not a quorum (conflicts can leave too few).
+    Participants(String),
+}
+
+/// The quorum rule, written once for recording and the audit: attendance recorded, a quorum
+/// present, and a quorum among those taking part, in that order.
+pub fn quorum_problems(panel: &Panel, meeting: &Meeting, decision: &Decision) -> Vec<NoQuorum> {
+    if meeting.present.is_empty() {
+        return vec![NoQuorum::NoAttendance];
+    }
+    let mut out = Vec::new();
+    if let Err(short) = panel.quorum_check(&meeting.present) {
+        out.push(NoQuorum::Meeting(short.to_string()));
+    }
+    if let Err(short) = panel.quorum_check(&decision.participants) {
+        out.push(NoQuorum::Participants(short.to_string()));
+    }
+    out
+}
+
+/// What recording a decision checks through the same rules as `validate`: the catalog, with
+/// the rubric of the self-review the decision is made on.
+struct Checking<'a> {
+    catalog: &'a Catalog,
+    review: Option<&'a SelfReview>,
+}
+
+impl Facts for Checking<'_> {
+    fn panel(&self) -> Option<&Panel> {
+        Some(&self.catalog.panel)
+    }
+    fn school_exists(&self, school: &SchoolId) -> bool {
+        self.catalog.school_exists(school)
+    }
+    fn has_submission(&self, school: &SchoolId, year: AcademicYear) -> bool {
+        self.catalog.has_submission(school, year)
+    }
+    fn meeting_exists(&self, date: Date) -> bool {
+        self.catalog.meeting_exists(date)
+    }
+    fn rubric_for(&self, school: &SchoolId, _year: AcademicYear) -> Option<&Rubric> {
+        self.catalog.rubric_for_submission(school, self.review)
+    }
+}
+
 /// Checks a decision against the repository's state; an empty list means it may be recorded.
-/// `review` is the self-review it is made on, which the evidence rules need.
+/// `review` is the self-review it is made on, whose rubric it is judged by and which the
+/// evidence rules need. The file's rules are `validate`'s, with its codes
+/// ([`decision_findings`], [`rubric_findings`]); recording adds what only the state of the
+/// panel can say (attendance, conflicts, quorum, the agenda, the award's rules).
 pub fn check(catalog: &Catalog, decision: &Decision, review: Option<&SelfReview>) -> Vec<Refusal> {
     let mut out = Vec::new();
     let panel = &catalog.panel;
     let school = &decision.school;
+    let facts = Checking { catalog, review };
     let name = |id: &MemberId| {
         panel
             .member(id)
             .map_or_else(|| id.to_string(), |m| format!("{} ({id})", m.name))
+    };
+    let found = |out: &mut Vec<Refusal>, findings: Vec<Finding>| {
+        out.extend(findings.into_iter().map(|f| Refusal {
+            rule: f.rule,
+            message: f.message,
+        }));
     };
 
     let path = path_of(decision);
@@ -232,55 +665,34 @@ pub fn check(catalog: &Catalog, decision: &Decision, review: Option<&SelfReview>
     {
         refuse(
             &mut out,
-            "supersedes",
-            format!("supersedes {target}, which is not a decision of {school}"),
+            "bad-supersedes",
+            format!("supersedes {target:?}, which is not a decision of {school}"),
         );
     }
-    if !catalog
-        .years
-        .get(school)
-        .is_some_and(|y| y.contains(&decision.year))
-    {
-        refuse(
-            &mut out,
-            "no-submission",
-            format!(
-                "{school} has no submission for {} to decide on",
-                decision.year
-            ),
-        );
-    }
+    found(&mut out, decision_findings(&facts, decision));
 
     let meeting = catalog.meetings.get(&decision.meeting);
-    match meeting {
-        None => refuse(
-            &mut out,
-            "no-meeting",
-            format!(
-                "no meeting is recorded on {}; record the meeting and its attendance first",
-                decision.meeting
-            ),
-        ),
-        Some(m) if m.present.is_empty() => refuse(
-            &mut out,
-            "no-attendance",
-            format!(
-                "attendance has not been recorded for the meeting on {}; record who is present first",
-                m.date
-            ),
-        ),
-        Some(m) => {
-            if let Err(short) = panel.quorum_check(&m.present) {
-                refuse(
+    if let Some(m) = meeting {
+        for problem in quorum_problems(panel, m, decision) {
+            match problem {
+                NoQuorum::NoAttendance => refuse(
+                    &mut out,
+                    "no-attendance",
+                    format!(
+                        "attendance has not been recorded for the meeting on {}; record who is present first",
+                        m.date
+                    ),
+                ),
+                NoQuorum::Meeting(short) => refuse(
                     &mut out,
                     "quorum",
                     format!("the meeting on {}: {short}", m.date),
-                );
+                ),
+                // Told apart below, once who may take part is known.
+                NoQuorum::Participants(_) => {}
             }
         }
-    }
-    // The panel decides what is on its agenda; a correction is put on the agenda too.
-    if let Some(m) = meeting {
+        // The panel decides what is on its agenda; a correction is put on the agenda too.
         let listed = m
             .agenda
             .iter()
@@ -295,82 +707,56 @@ pub fn check(catalog: &Catalog, decision: &Decision, review: Option<&SelfReview>
                 ),
             );
         }
-    }
-    let present: BTreeSet<&MemberId> = meeting
-        .map(|m| m.present.iter().collect())
-        .unwrap_or_default();
-    let conflicted = conflicts(panel, meeting, school);
-    let conflict_of = |id: &MemberId| conflicted.iter().find(|c| &c.member == id);
-    let check_member = |out: &mut Vec<Refusal>,
-                        id: &MemberId,
-                        role: &str,
-                        rule_absent: &'static str,
-                        rule_conflict: &'static str| {
-        if panel.member(id).is_none() {
-            refuse(
-                out,
-                "unknown-member",
-                format!("{id} ({role}) is not a member of the panel"),
-            );
-            return;
-        }
-        if meeting.is_some_and(|m| !m.present.is_empty()) && !present.contains(id) {
-            refuse(
-                out,
-                rule_absent,
-                format!(
-                    "{} cannot {role}: not recorded as present at the meeting",
-                    name(id)
+        // Members who are not on the panel are refused above, by name.
+        for unfit in unfit_members(Some(panel), m, decision)
+            .into_iter()
+            .filter(|u| panel.member(&u.member).is_some())
+        {
+            let (role, absent, conflicted) = match unfit.part {
+                Part::Recorder => (
+                    "record this decision",
+                    "recorder-absent",
+                    "recorder-conflicted",
                 ),
-            );
-        }
-        if let Some(c) = conflict_of(id) {
-            refuse(
-                out,
-                rule_conflict,
-                format!(
-                    "{} cannot {role}: conflicted for {school} ({})",
-                    name(id),
-                    c.reason
+                Part::Participant => (
+                    "take part in this decision",
+                    "participant-absent",
+                    "participant-conflicted",
                 ),
+            };
+            match unfit.why {
+                Unable::Absent { .. } => refuse(
+                    &mut out,
+                    absent,
+                    format!(
+                        "{} cannot {role}: not recorded as present at the meeting",
+                        name(&unfit.member)
+                    ),
+                ),
+                Unable::Conflicted(reason) => refuse(
+                    &mut out,
+                    conflicted,
+                    format!(
+                        "{} cannot {role}: conflicted for {school} ({reason})",
+                        name(&unfit.member)
+                    ),
+                ),
+            }
+        }
+        if !decision.participants.is_empty()
+            && let Some(NoQuorum::Participants(short)) = quorum_problems(panel, m, decision)
+                .into_iter()
+                .find(|q| matches!(q, NoQuorum::Participants(_)))
+        {
+            refuse(
+                &mut out,
+                "quorum",
+                format!("among those taking part: {short}"),
             );
         }
-    };
-    check_member(
-        &mut out,
-        &decision.recorder,
-        "record this decision",
-        "recorder-absent",
-        "recorder-conflicted",
-    );
-    if decision.participants.is_empty() {
-        refuse(
-            &mut out,
-            "no-participants",
-            "no members are listed as taking part".into(),
-        );
-    }
-    for id in &decision.participants {
-        check_member(
-            &mut out,
-            id,
-            "take part in this decision",
-            "participant-absent",
-            "participant-conflicted",
-        );
-    }
-    // Those taking part must themselves be a quorum: conflicts can leave too few.
-    if !decision.participants.is_empty()
-        && let Err(short) = panel.quorum_check(&decision.participants)
-    {
-        refuse(
-            &mut out,
-            "quorum",
-            format!("among those taking part: {short}"),
-        );
     }
 
-    let Some(rubric) = catalog.rubric_for_school(school) else {
+    let Some(rubric) = catalog.rubric_for_submission(school, review) else {
         refuse(
             &mut out,
             "no-rubric",
@@ -378,83 +764,15 @@ pub fn check(catalog: &Catalog, decision: &Decision, review: Option<&SelfReview>
         );
         return out;
     };
-    let Some(kind) = rubric.kind(&decision.kind) else {
-        let kinds: Vec<&str> = rubric
-            .decision_kinds
-            .iter()
-            .map(|k| k.id.as_str())
-            .collect();
-        refuse(
-            &mut out,
-            "kind",
-            format!(
-                "{:?} is not a decision kind of {} ({})",
-                decision.kind.as_str(),
-                rubric.id,
-                kinds.join(", ")
-            ),
-        );
+    let rubric_problems = rubric_findings(rubric, decision);
+    let stops = rubric_problems
+        .iter()
+        .any(|f| f.rule == "unknown-kind" || f.rule == "bad-outcome");
+    found(&mut out, rubric_problems);
+    let outcome = rubric.outcome(&decision.kind, &decision.outcome);
+    let (false, Some(outcome)) = (stops, outcome) else {
         return out;
     };
-    let Some(outcome) = kind.outcomes.iter().find(|o| o.id == decision.outcome) else {
-        let allowed: Vec<&str> = kind.outcomes.iter().map(|o| o.id.as_str()).collect();
-        refuse(
-            &mut out,
-            "outcome",
-            format!(
-                "{:?} is not an outcome of {}; allowed: {}",
-                decision.outcome.as_str(),
-                kind.id,
-                allowed.join(", ")
-            ),
-        );
-        return out;
-    };
-    if outcome.needs_conditions && decision.conditions.is_empty() {
-        refuse(
-            &mut out,
-            "conditions",
-            format!(
-                "the outcome {} needs at least one condition with a due date",
-                outcome.id
-            ),
-        );
-    }
-    for c in &decision.conditions {
-        if c.due <= decision.meeting {
-            refuse(
-                &mut out,
-                "conditions",
-                format!(
-                    "the condition {:?} is due on {}, not after the meeting",
-                    c.text, c.due
-                ),
-            );
-        }
-        if c.text.trim().is_empty() {
-            refuse(&mut out, "conditions", "a condition has no text".into());
-        }
-    }
-    for j in &decision.areas {
-        if rubric.area(&j.area).is_none() {
-            refuse(
-                &mut out,
-                "area",
-                format!("{:?} is not an area of {}", j.area.as_str(), rubric.id),
-            );
-        }
-        if rubric.judgement_level(&j.judgement).is_none() {
-            refuse(
-                &mut out,
-                "judgement",
-                format!(
-                    "{:?} is not on the judgement scale of {}",
-                    j.judgement.as_str(),
-                    rubric.id
-                ),
-            );
-        }
-    }
 
     // An award (or an accepted review) must meet the rubric's rules, or say why not.
     let positive = matches!(
@@ -624,12 +942,12 @@ mod tests {
         decision.outcome = "accepted".parse().unwrap();
         assert_eq!(
             rules(&check(&catalog, &decision, Some(&review))),
-            vec!["outcome"]
+            vec!["bad-outcome"]
         );
         decision.outcome = "awarded-with-conditions".parse().unwrap();
         assert_eq!(
             rules(&check(&catalog, &decision, Some(&review))),
-            vec!["conditions"]
+            vec!["missing-conditions"]
         );
         decision.conditions.push(crate::model::Condition {
             text: "Train the governor".into(),
@@ -691,6 +1009,87 @@ mod tests {
         decision.outcome = "accepted".parse().unwrap();
         let refusals = check(&catalog, &decision, Some(&review));
         assert!(rules(&refusals).contains(&"not-on-agenda"), "{refusals:?}");
+    }
+
+    #[test]
+    fn every_meeting_rule_is_one_of_the_listed_codes() {
+        let (catalog, _, _) = catalog();
+        let mut meeting = catalog.meetings.values().next().unwrap().clone();
+        let item = meeting.agenda[0].clone();
+        meeting.chair = id("nobody");
+        meeting.present.push(meeting.present[0].clone());
+        meeting.apologies.push(meeting.present[0].clone());
+        meeting.conflicts.push(crate::model::Conflict {
+            member: id("chair"),
+            school: "elm".parse().unwrap(),
+            kind: crate::model::ConflictKind::Personal,
+            reason: " ".into(),
+        });
+        meeting.agenda.push(item.clone());
+        meeting.agenda.push(crate::model::AgendaItem {
+            year: "2019-20".parse().unwrap(),
+            ..item.clone()
+        });
+        meeting.agenda.push(crate::model::AgendaItem {
+            kind: "no-such-kind".parse().unwrap(),
+            ..item
+        });
+        let found: BTreeSet<&str> = check_meeting(&catalog, &meeting)
+            .iter()
+            .map(|r| r.rule)
+            .collect();
+        assert_eq!(found, MEETING_RULES.into_iter().collect());
+    }
+
+    #[test]
+    fn by_default_those_present_and_not_conflicted_take_part() {
+        let (catalog, _, _) = catalog();
+        let meeting = catalog.meetings.values().next().unwrap();
+        let oak = "oak".parse().unwrap();
+        let chosen = default_participants(&catalog.panel, Some(meeting), &oak);
+        let mut expected: Vec<MemberId> = meeting
+            .present
+            .iter()
+            .filter(|m| *m != "head")
+            .cloned()
+            .collect();
+        expected.sort();
+        assert_eq!(chosen, expected);
+        assert!(default_participants(&catalog.panel, None, &oak).is_empty());
+    }
+
+    #[test]
+    fn the_file_rules_are_the_validators_with_its_codes() {
+        let (catalog, mut decision, review) = catalog();
+        let judged = decision.areas[0].clone();
+        decision.areas.push(judged);
+        decision.conditions.push(crate::model::Condition {
+            text: " ".into(),
+            due: decision.meeting,
+        });
+        decision.supersedes = Some("decisions/oak/2025-26/2020-01-01-initial.ron".into());
+        assert_eq!(
+            rules(&check(&catalog, &decision, Some(&review))),
+            vec![
+                "bad-supersedes",
+                "bad-dates",
+                "empty-text",
+                "duplicate-area"
+            ]
+        );
+        // The audit's outcome rule reads the same findings.
+        let rubric = catalog
+            .rubric_for_submission(&decision.school, Some(&review))
+            .unwrap();
+        decision.outcome = "gold-star".parse().unwrap();
+        let found: Vec<&str> = rubric_findings(rubric, &decision)
+            .iter()
+            .map(|f| f.rule)
+            .collect();
+        assert_eq!(
+            found,
+            vec!["bad-outcome", "bad-dates", "empty-text", "duplicate-area"]
+        );
     }
 
     #[test]

@@ -8,6 +8,28 @@ use super::decision::{AreaJudgement, Condition, Decision};
 use super::ids::{AcademicYear, AreaId, KindId, LevelId, MemberId, OutcomeId, SchoolId};
 use super::meeting::{AgendaItem, Conflict, Meeting};
 
+/// How a condition is written, for help texts and error messages.
+pub const CONDITION_SYNTAX: &str = "the due date, then what the school must do (\"2027-03-31 Share the revised policy\"), or what the school must do, @ and the due date (\"Share the revised policy@2027-03-31\")";
+
+/// One condition of an award, as the panel writes it in the decision form or on the command
+/// line: `DATE text` (the date first) or `TEXT@DATE` (the date after the last `@`).
+pub fn parse_condition(line: &str) -> Result<Condition, String> {
+    let line = line.trim();
+    let date_first = line
+        .split_once(char::is_whitespace)
+        .and_then(|(date, text)| Some((date.parse::<Date>().ok()?, text.trim())));
+    let date_last = line
+        .rsplit_once('@')
+        .and_then(|(text, date)| Some((date.trim().parse::<Date>().ok()?, text.trim())));
+    match date_first.or(date_last) {
+        Some((due, text)) if !text.is_empty() => Ok(Condition {
+            text: text.to_owned(),
+            due,
+        }),
+        _ => Err(format!("write {CONDITION_SYNTAX}")),
+    }
+}
+
 /// One area's judgement and feedback as typed so far.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AreaDraft {
@@ -71,25 +93,18 @@ impl DecisionDraft {
         )
     }
 
-    /// The conditions typed, parsed; errors name the line.
+    /// The conditions typed, one per line in either syntax of [`parse_condition`], parsed;
+    /// errors name the line.
     pub fn parsed_conditions(&self) -> Result<Vec<Condition>, Vec<String>> {
         let mut out = Vec::new();
         let mut errors = Vec::new();
         for (i, line) in self.conditions.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() {
+            if line.trim().is_empty() {
                 continue;
             }
-            let (date, text) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-            match date.parse::<Date>() {
-                Ok(due) if !text.trim().is_empty() => out.push(Condition {
-                    text: text.trim().to_owned(),
-                    due,
-                }),
-                _ => errors.push(format!(
-                    "condition line {}: write the due date first, then what the school must do (for example \"2027-03-31 Share the revised policy\")",
-                    i + 1
-                )),
+            match parse_condition(line) {
+                Ok(condition) => out.push(condition),
+                Err(e) => errors.push(format!("condition line {}: {e}", i + 1)),
             }
         }
         if errors.is_empty() {
@@ -108,9 +123,6 @@ impl DecisionDraft {
         }
         if self.recorder.is_none() {
             missing.push("choose who records the decision".to_owned());
-        }
-        if self.feedback.trim().is_empty() {
-            missing.push("write the overall feedback to the school".to_owned());
         }
         let conditions = self.parsed_conditions().unwrap_or_else(|errors| {
             missing.extend(errors);
@@ -229,11 +241,7 @@ mod tests {
         let missing = draft().to_decision().unwrap_err();
         assert_eq!(
             missing,
-            vec![
-                "choose an outcome",
-                "choose who records the decision",
-                "write the overall feedback to the school"
-            ]
+            vec!["choose an outcome", "choose who records the decision"]
         );
     }
 
@@ -249,6 +257,31 @@ mod tests {
         d.conditions = "2026-03-31 Train the governor\n2026-07-17 Share the policy".into();
         let parsed = d.parsed_conditions().unwrap();
         assert_eq!(parsed[1].text, "Share the policy");
+    }
+
+    #[test]
+    fn conditions_are_written_either_way() {
+        let due = jiff::civil::date(2027, 3, 31);
+        for line in [
+            "2027-03-31 Email head@oak.example.org",
+            "Email head@oak.example.org@2027-03-31",
+            "  Email head@oak.example.org @ 2027-03-31  ",
+        ] {
+            let c = parse_condition(line).unwrap();
+            assert_eq!(
+                (c.text.as_str(), c.due),
+                ("Email head@oak.example.org", due)
+            );
+        }
+        for bad in [
+            "2027-03-31",
+            "Share it@",
+            "@2027-03-31",
+            "soon Share it",
+            "Share it@soon",
+        ] {
+            assert!(parse_condition(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -822,130 +822,9 @@ impl Validator {
             return;
         };
         file.must_match("date", &meeting.date.to_string(), &date.to_string());
-        if let Some(panel) = &self.panel {
-            let check_member = |file: &mut FileCheck, field: &str, id: &str, nth: usize| {
-                if id.parse().ok().and_then(|m| panel.member(&m)).is_none() {
-                    let pos = file.at(field, id, nth);
-                    file.error(
-                        "unknown-member",
-                        pos,
-                        format!("{id:?} ({field}) is not a member of the panel"),
-                    );
-                }
-            };
-            check_member(file, "chair", meeting.chair.as_str(), 0);
-            for id in &meeting.present {
-                check_member(file, "present", id.as_str(), 0);
-            }
-            for id in &meeting.apologies {
-                check_member(file, "apologies", id.as_str(), 0);
-            }
-            for c in &meeting.conflicts {
-                check_member(file, "member", c.member.as_str(), 0);
-            }
-        }
-        // A meeting file committed ahead of the day holds the agenda only; attendance is
-        // recorded when the meeting opens.
-        if !meeting.present.is_empty() && !meeting.present.contains(&meeting.chair) {
-            let pos = file.field("chair");
-            file.error(
-                "chair-absent",
-                pos,
-                format!(
-                    "the chair {:?} is not listed as present",
-                    meeting.chair.as_str()
-                ),
-            );
-        }
-        for (id, _) in duplicates(meeting.present.iter().map(|m| m.as_str())) {
-            file.error(
-                "duplicate-id",
-                file.field("present"),
-                format!("{id:?} is listed as present twice"),
-            );
-        }
-        for id in &meeting.apologies {
-            if meeting.present.contains(id) {
-                let pos = file.field("apologies");
-                file.error(
-                    "present-and-apologies",
-                    pos,
-                    format!(
-                        "{:?} is listed both as present and as having sent apologies",
-                        id.as_str()
-                    ),
-                );
-            }
-        }
-        for conflict in &meeting.conflicts {
-            if !self.exists(PanelPath::School(conflict.school.clone())) {
-                let pos = file.at("school", conflict.school.as_str(), 0);
-                file.error(
-                    "unknown-school",
-                    pos,
-                    format!(
-                        "conflict for school {:?}, which has no submissions/{}/school.ron",
-                        conflict.school.as_str(),
-                        conflict.school.as_str()
-                    ),
-                );
-            }
-            if conflict.reason.trim().is_empty() {
-                let pos = file.at("member", conflict.member.as_str(), 0);
-                file.error(
-                    "empty-text",
-                    pos,
-                    format!(
-                        "the conflict declared by {:?} gives no reason",
-                        conflict.member.as_str()
-                    ),
-                );
-            }
-        }
-        let mut seen = BTreeSet::new();
-        for item in &meeting.agenda {
-            // Found only for a problem: searching the text for every item of a long agenda
-            // would cost more than the checks.
-            let pos = |file: &FileCheck| file.at("school", item.school.as_str(), 0);
-            if !seen.insert(item) {
-                let pos = pos(file);
-                file.error(
-                    "duplicate-agenda-item",
-                    pos,
-                    format!(
-                        "{} {} {} is on the agenda twice",
-                        item.school, item.year, item.kind
-                    ),
-                );
-            }
-            if !self.years.contains_key(&(item.school.clone(), item.year)) {
-                let pos = pos(file);
-                file.error(
-                    "unknown-submission",
-                    pos,
-                    format!(
-                        "agenda item {} {} {}: there is no submission at submissions/{}/{}/",
-                        item.school, item.year, item.kind, item.school, item.year
-                    ),
-                );
-                continue;
-            }
-            if let Some(rubric) = self.rubric_for(&item.school, item.year)
-                && rubric.kind(&item.kind).is_none()
-            {
-                let pos = file.at("kind", item.kind.as_str(), 0);
-                file.error(
-                    "unknown-kind",
-                    pos,
-                    format!(
-                        "{:?} is not a decision kind of {:?} ({})",
-                        item.kind.as_str(),
-                        rubric.id.as_str(),
-                        kinds(rubric)
-                    ),
-                );
-            }
-        }
+        // The same rules, with the same codes, as recording a meeting applies.
+        let findings = super::decide::meeting_findings(&*self, &meeting);
+        report(file, findings);
         self.meetings.insert(date, meeting);
     }
 
@@ -978,53 +857,9 @@ impl Validator {
                 }
             }
         }
-        if !self
-            .years
-            .contains_key(&(decision.school.clone(), decision.year))
-        {
-            file.error(
-                "unknown-submission",
-                file.field("school"),
-                format!(
-                    "there is no submission at submissions/{}/{}/",
-                    decision.school, decision.year
-                ),
-            );
-        }
-        if !self.exists(PanelPath::Meeting(decision.meeting)) {
-            file.error(
-                "unknown-meeting",
-                file.field("meeting"),
-                format!(
-                    "no meeting is recorded on {} (meetings/{}.ron)",
-                    decision.meeting, decision.meeting
-                ),
-            );
-        }
-        if let Some(panel) = &self.panel {
-            for (field, id) in decision
-                .participants
-                .iter()
-                .map(|m| ("participants", m))
-                .chain(std::iter::once(("recorder", &decision.recorder)))
-            {
-                if panel.member(id).is_none() {
-                    let pos = file.at(field, id.as_str(), 0).or_else(|| file.field(field));
-                    file.error(
-                        "unknown-member",
-                        pos,
-                        format!("{:?} ({field}) is not a member of the panel", id.as_str()),
-                    );
-                }
-            }
-        }
-        if decision.participants.is_empty() {
-            file.error(
-                "no-participants",
-                file.field("participants"),
-                "no members took part".into(),
-            );
-        }
+        // The same rules, with the same codes, as recording a decision applies.
+        let findings = super::decide::decision_findings(&*self, &decision);
+        report(file, findings);
         match (&decision.made_on, self.mode) {
             (None, Mode::Repository) => file.error(
                 "no-made-on",
@@ -1056,105 +891,7 @@ impl Validator {
         let Some(rubric) = self.rubric_for(&decision.school, decision.year) else {
             return;
         };
-        let Some(kind) = rubric.kind(&decision.kind) else {
-            let pos = file.at("kind", decision.kind.as_str(), 0);
-            file.error(
-                "unknown-kind",
-                pos,
-                format!(
-                    "{:?} is not a decision kind of {:?} ({})",
-                    decision.kind.as_str(),
-                    rubric.id.as_str(),
-                    kinds(rubric)
-                ),
-            );
-            return;
-        };
-        match kind.outcomes.iter().find(|o| o.id == decision.outcome) {
-            None => {
-                let pos = file.at("outcome", decision.outcome.as_str(), 0);
-                file.error(
-                    "bad-outcome",
-                    pos,
-                    format!(
-                        "{:?} is not an outcome of {:?} in {:?}; allowed: {}",
-                        decision.outcome.as_str(),
-                        kind.id.as_str(),
-                        rubric.id.as_str(),
-                        kind.outcomes
-                            .iter()
-                            .map(|o| o.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                );
-            }
-            Some(outcome) if outcome.needs_conditions && decision.conditions.is_empty() => {
-                let pos = file.at("outcome", decision.outcome.as_str(), 0);
-                file.error(
-                    "missing-conditions",
-                    pos,
-                    format!(
-                        "outcome {:?} needs at least one condition with a due date",
-                        outcome.id.as_str()
-                    ),
-                );
-            }
-            Some(_) => {}
-        }
-        for condition in &decision.conditions {
-            if condition.due <= decision.meeting {
-                let pos = file.at("due", &condition.due.to_string(), 0);
-                file.error(
-                    "bad-dates",
-                    pos,
-                    format!(
-                        "a condition is due on {}, not after the meeting",
-                        condition.due
-                    ),
-                );
-            }
-        }
-        for (id, nth) in duplicates(decision.areas.iter().map(|a| a.area.as_str())) {
-            let pos = file.at("area", id, nth);
-            file.error(
-                "duplicate-area",
-                pos,
-                format!("area {id:?} is judged more than once"),
-            );
-        }
-        for judgement in &decision.areas {
-            if rubric.area(&judgement.area).is_none() {
-                let pos = file.at("area", judgement.area.as_str(), 0);
-                file.error(
-                    "unknown-area",
-                    pos,
-                    format!(
-                        "{:?} is not an area of {:?}",
-                        judgement.area.as_str(),
-                        rubric.id.as_str()
-                    ),
-                );
-            }
-            if rubric.judgement_level(&judgement.judgement).is_none() {
-                let pos = file.at("judgement", judgement.judgement.as_str(), 0);
-                file.error(
-                    "unknown-level",
-                    pos,
-                    format!(
-                        "{:?} is not on the judgement scale of {:?} ({})",
-                        judgement.judgement.as_str(),
-                        rubric.id.as_str(),
-                        rubric
-                            .judgement
-                            .iter()
-                            .map(|l| l.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                );
-            }
-        }
+        report(file, super::decide::rubric_findings(rubric, &decision));
     }
 
     /// Whether the file was among those checked, whether or not it could be parsed.
@@ -1162,18 +899,19 @@ impl Validator {
         self.seen.contains(&path.to_string())
     }
 
-    /// The rubric a school's submission for a year follows: its self-review's, else the latest
-    /// earlier self-review's, else the school's, else the panel's default.
+    /// The rubric a school's submission for a year follows, by the one rule everything else
+    /// uses ([`super::catalog::submission_rubric`]): its self-review's, else the school's.
     fn rubric_for(&self, school: &SchoolId, year: AcademicYear) -> Option<&Rubric> {
-        let from_reviews = self
+        let named = self
             .years
-            .range((school.clone(), AcademicYear::starting(1990)?)..=(school.clone(), year))
-            .rev()
-            .find_map(|(_, seen)| seen.rubric.as_ref());
-        let id = from_reviews
-            .or_else(|| self.schools.get(school).and_then(|s| s.rubric.as_ref()))
-            .or_else(|| self.panel.as_ref().map(|p| &p.default_rubric))?;
-        self.rubrics.get(id)
+            .get(&(school.clone(), year))
+            .and_then(|seen| seen.rubric.as_ref());
+        super::catalog::submission_rubric(
+            &self.rubrics,
+            named,
+            self.schools.get(school),
+            self.panel.as_ref(),
+        )
     }
 
     fn rubric_list(&self) -> String {
@@ -1268,13 +1006,36 @@ impl Validator {
     }
 }
 
-fn kinds(rubric: &Rubric) -> String {
-    rubric
-        .decision_kinds
-        .iter()
-        .map(|k| k.id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Reports the model's findings on a file as errors, each where the file shows it.
+fn report(file: &mut FileCheck, findings: Vec<super::decide::Finding>) {
+    for finding in findings {
+        let pos = match &finding.at {
+            super::decide::At::Value { field, value, nth } => file.at(field, value, *nth),
+            super::decide::At::Field(field) => file.field(field),
+        };
+        file.error(finding.rule, pos, finding.message);
+    }
+}
+
+/// The validator answers the meeting and decision rules from the files it has seen so far,
+/// which include every panel, school and submission file (they come before meetings and
+/// decisions).
+impl super::decide::Facts for Validator {
+    fn panel(&self) -> Option<&Panel> {
+        self.panel.as_ref()
+    }
+    fn school_exists(&self, school: &SchoolId) -> bool {
+        self.exists(PanelPath::School(school.clone()))
+    }
+    fn has_submission(&self, school: &SchoolId, year: AcademicYear) -> bool {
+        self.years.contains_key(&(school.clone(), year))
+    }
+    fn meeting_exists(&self, date: Date) -> bool {
+        self.exists(PanelPath::Meeting(date))
+    }
+    fn rubric_for(&self, school: &SchoolId, year: AcademicYear) -> Option<&Rubric> {
+        Validator::rubric_for(self, school, year)
+    }
 }
 
 /// Checks a whole set of files given as (path, text), in any order.

@@ -351,16 +351,6 @@ impl PanelRepo {
                 }
                 .and_then(|i| panels.get(i))
                 .cloned();
-                let profile_path = PanelPath::School(decision.school.clone()).to_string();
-                let rubric_id = blob_before(&mut cache, &profile_path)
-                    .and_then(|b| cache.parse(&mut schools, &b, &profile_path))
-                    .and_then(|s| s.rubric.clone())
-                    .or_else(|| panel.as_ref().map(|p| p.default_rubric.clone()));
-                let rubric: Option<Arc<Rubric>> = rubric_id.and_then(|id| {
-                    let path = PanelPath::Rubric(id).to_string();
-                    blob_before(&mut cache, &path)
-                        .and_then(|b| cache.parse(&mut rubrics, &b, &path))
-                });
                 // What the commit the decision names as made on holds, and what else the
                 // decision's own commit changed: neither is known for a decision recorded
                 // before a shallow clone's boundary.
@@ -397,31 +387,47 @@ impl PanelRepo {
                     };
                     (at, elsewhere)
                 };
-                // The self-review matters only to the evidence rules: read it only for a kind
-                // that has some, and not for a decision recorded before a shallow clone's
-                // boundary, which the audit cannot check (and whose self-review the clone
-                // seldom holds). Only the school's own self-review is read, and not a blob
-                // that the commit named as made on shows to be another.
-                let evidence = !boundary
-                    && rubric
-                        .as_ref()
-                        .is_some_and(|r| r.evidence_rules_for(&decision.kind).next().is_some());
+                // The self-review it was made on names the rubric the decision is judged by
+                // (model::catalog::submission_rubric_id, as everywhere else), and the evidence
+                // rules read it. Only the school's own self-review is read, not a blob that
+                // the commit named as made on shows to be another, and not for a decision
+                // recorded before a shallow clone's boundary, which the audit cannot check
+                // (and whose self-review the clone seldom holds).
                 let own_review =
                     PanelPath::SelfReview(decision.school.clone(), decision.year).to_string();
-                let review = decision
-                    .made_on
+                let named_review =
+                    decision
+                        .made_on
+                        .as_ref()
+                        .filter(|_| !boundary)
+                        .and_then(|made_on| {
+                            let file = made_on.files.iter().find(|f| f.path == own_review)?;
+                            if submission_at
+                                .as_ref()
+                                .is_some_and(|s| !s.vouches_for(&file.path, &file.blob))
+                            {
+                                return None;
+                            }
+                            cache.parse(&mut reviews, &file.blob, &file.path)
+                        });
+                let profile_path = PanelPath::School(decision.school.clone()).to_string();
+                let profile = blob_before(&mut cache, &profile_path)
+                    .and_then(|b| cache.parse(&mut schools, &b, &profile_path));
+                let rubric_id = crate::model::catalog::submission_rubric_id(
+                    named_review.as_ref().map(|r| &r.rubric),
+                    profile.as_deref(),
+                    panel.as_deref(),
+                )
+                .cloned();
+                let rubric: Option<Arc<Rubric>> = rubric_id.and_then(|id| {
+                    let path = PanelPath::Rubric(id).to_string();
+                    blob_before(&mut cache, &path)
+                        .and_then(|b| cache.parse(&mut rubrics, &b, &path))
+                });
+                let evidence = rubric
                     .as_ref()
-                    .filter(|_| evidence)
-                    .and_then(|made_on| {
-                        let file = made_on.files.iter().find(|f| f.path == own_review)?;
-                        if submission_at
-                            .as_ref()
-                            .is_some_and(|s| !s.vouches_for(&file.path, &file.blob))
-                        {
-                            return None;
-                        }
-                        cache.parse(&mut reviews, &file.blob, &file.path)
-                    });
+                    .is_some_and(|r| r.evidence_rules_for(&decision.kind).next().is_some());
+                let review = named_review.filter(|_| evidence);
                 decisions.push(RecordedDecision {
                     path: path.to_owned(),
                     origin: origin(commit),

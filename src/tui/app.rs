@@ -28,7 +28,7 @@ use super::theme::{Theme, ThemeKind};
 use super::view::OpenedView;
 use crate::model::draft::{DecisionDraft, MeetingDraft};
 use crate::model::format::{from_ron, to_ron};
-use crate::model::{AcademicYear, SchoolId};
+use crate::model::{AcademicYear, RubricId, SchoolId};
 
 /// The smallest terminal the layout is designed for.
 pub const MIN_WIDTH: u16 = 80;
@@ -303,6 +303,16 @@ impl App {
                 if let Some(sub) = &mut self.submission {
                     sub.set_data(result.map(|v| *v));
                 }
+                // A decision form opened before its submission was read offers the areas of
+                // the rubric the self-review names from now on.
+                let stale = self.decision.as_ref().is_some_and(|f| {
+                    self.named_rubric(&f.ctx.school, f.ctx.year)
+                        .is_some_and(|named| named != f.ctx.rubric)
+                });
+                if stale {
+                    self.rebind_decision();
+                    self.request_preview();
+                }
             }
             Response::Diff(result) => {
                 if let Some(diff) = &mut self.diff {
@@ -412,13 +422,40 @@ impl App {
         }
     }
 
+    /// The rubric the submission on show names for a school's year, once it has been read:
+    /// the decision form offers its areas, as the submission screen shows them.
+    fn named_rubric(&self, school: &SchoolId, year: AcademicYear) -> Option<RubricId> {
+        match self.submission.as_ref()?.data.as_ref()? {
+            Ok(view) if &view.school == school && view.year == year => view.rubric_id.clone(),
+            _ => None,
+        }
+    }
+
     /// Forms opened before a reload are checked against the new state from now on; what was
     /// typed stays.
     fn rebind_forms(&mut self) {
+        self.rebind_decision();
         let Some(opened) = &self.opened else {
             return;
         };
         let catalog = std::sync::Arc::clone(&opened.catalog);
+        if let Some(setup) = &mut self.meeting {
+            setup.rebind(catalog, self.options.today);
+        }
+        self.request_preview();
+    }
+
+    /// The decision form checked against the catalog and submission as they are now; what
+    /// was typed stays.
+    fn rebind_decision(&mut self) {
+        let Some(opened) = &self.opened else {
+            return;
+        };
+        let catalog = std::sync::Arc::clone(&opened.catalog);
+        let named = self
+            .decision
+            .as_ref()
+            .and_then(|f| self.named_rubric(&f.ctx.school, f.ctx.year));
         if let Some(form) = &mut self.decision {
             let ctx = &form.ctx;
             let rules = opened
@@ -435,15 +472,12 @@ impl App {
                 &ctx.kind.clone(),
                 ctx.meeting,
                 rules,
+                named.as_ref(),
             ) {
                 Ok(ctx) => form.rebind(ctx),
                 Err(e) => self.status = Some((format!("✗ The decision form: {e}"), true)),
             }
         }
-        if let Some(setup) = &mut self.meeting {
-            setup.rebind(catalog, self.options.today);
-        }
-        self.request_preview();
     }
 
     /// A saved draft found (or not) for the form being opened.
@@ -745,6 +779,7 @@ impl App {
             &row.kind,
             meeting,
             row.rules.clone(),
+            self.named_rubric(&row.school, row.year).as_ref(),
         ) {
             Ok(ctx) => ctx,
             Err(e) => {

@@ -13,13 +13,8 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use jiff::civil::Date;
 
-use crate::model::decide::{affiliation_conflicts, check, check_meeting, path_of};
 use crate::model::draft::{DecisionDraft, MeetingDraft};
-use crate::model::format::to_ron;
-use crate::model::layout::PanelPath;
-use crate::model::message;
-use crate::model::text::sanitize;
-use crate::repo::write::{CommitSpec, WriteError};
+use crate::record::{Plan, Preview};
 use crate::repo::{DraftStore, SavedDraft};
 
 use super::app::AppEvent;
@@ -30,15 +25,6 @@ use crate::model::catalog::Catalog;
 use crate::model::text::sanitize_inline;
 use crate::model::{AcademicYear, ActionPlan, SchoolId, SelfReview};
 use crate::repo::{PanelRepo, Snapshot};
-
-/// Text in a form that its file could not hold (control characters, escape sequences), by
-/// field: refused as `validate` would refuse the file.
-fn written<T: serde::Serialize>(value: &T) -> Vec<String> {
-    crate::model::text::written_problems(value)
-        .into_iter()
-        .map(|p| format!("{p} [control-character]"))
-        .collect()
-}
 
 /// What the app asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -154,7 +140,7 @@ pub enum Response {
     Submission(Result<Box<SubmissionView>, String>),
     Diff(Result<Arc<Comparison>, String>),
     Draft(Result<Option<SavedDraft>, String>),
-    Prepared(Result<Box<Prepared>, String>),
+    Prepared(Result<Box<Preview>, String>),
     Committed(Result<Committed, CommitFailure>),
     History(Result<Box<view::HistoryView>, String>),
     CommitFiles(Result<Box<view::CommitFilesView>, String>),
@@ -171,23 +157,6 @@ pub enum Response {
         seq: u64,
         error: Option<String>,
     },
-}
-
-/// What recording would write: the file, the commit message, and what stands in the way.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Prepared {
-    pub path: String,
-    /// The file's text, made safe for the terminal.
-    pub file: String,
-    pub message: String,
-    /// Each rule that refuses it, or each part still missing; empty when it can be recorded.
-    pub problems: Vec<String>,
-    /// Warnings that do not prevent recording.
-    pub warnings: Vec<String>,
-    /// Who the commit is authored by.
-    pub author: String,
-    /// The commit it would build on (short id).
-    pub parent: String,
 }
 
 /// A commit written.
@@ -486,24 +455,24 @@ impl Worker {
             // Served by the drafts thread; never sent here.
             Request::LoadDraft { .. } => Response::Draft(Ok(None)),
             Request::PrepareDecision(draft) => Response::Prepared(
-                self.prepare_decision(&draft)
-                    .map(|(prepared, _)| Box::new(prepared))
+                self.prepare(|ctx| crate::record::prepare_decision(ctx, &draft))
+                    .map(|plan| Box::new(plan.preview()))
                     .map_err(clean),
             ),
             Request::PrepareMeeting(meeting) => Response::Prepared(
-                self.prepare_meeting(&meeting)
-                    .map(|(prepared, _)| Box::new(prepared))
+                self.prepare(|ctx| crate::record::prepare_meeting(ctx, &meeting))
+                    .map(|plan| Box::new(plan.preview()))
                     .map_err(clean),
             ),
-            Request::CommitDecision(draft) => {
-                Response::Committed(match self.prepare_decision(&draft) {
-                    Ok((prepared, spec)) => self.commit(prepared, spec),
+            Request::CommitDecision(draft) => Response::Committed(
+                match self.prepare(|ctx| crate::record::prepare_decision(ctx, &draft)) {
+                    Ok(plan) => self.commit(&plan),
                     Err(e) => Err(CommitFailure {
                         messages: vec![clean(e)],
                         moved: false,
                     }),
-                })
-            }
+                },
+            ),
             Request::History { school, today } => {
                 Response::History(self.history(&school, today).map(Box::new).map_err(clean))
             }
@@ -523,151 +492,74 @@ impl Worker {
                     })
                     .map_err(clean),
             ),
-            Request::CommitMeeting(meeting) => {
-                Response::Committed(match self.prepare_meeting(&meeting) {
-                    Ok((prepared, spec)) => self.commit(prepared, spec),
+            Request::CommitMeeting(meeting) => Response::Committed(
+                match self.prepare(|ctx| crate::record::prepare_meeting(ctx, &meeting)) {
+                    Ok(plan) => self.commit(&plan),
                     Err(e) => Err(CommitFailure {
                         messages: vec![clean(e)],
                         moved: false,
                     }),
-                })
-            }
+                },
+            ),
         }
     }
 
-    /// The decision a draft describes, checked against the snapshot on screen, with the file
+    /// A draft checked against the snapshot on screen by the recording service, with the file
     /// and commit that would record it.
-    fn prepare_decision(
-        &mut self,
-        draft: &DecisionDraft,
-    ) -> Result<(Prepared, CommitSpec), String> {
+    fn prepare(&self, plan: impl FnOnce(crate::record::Context) -> Plan) -> Result<Plan, String> {
         let (repo, snapshot, catalog) = self.opened()?;
-        let mut decision = match draft.to_decision() {
-            Ok(decision) => decision,
-            // Nothing to check yet: say what is missing.
-            Err(missing) => return Ok(unfinished(missing, &snapshot.commit_id())),
-        };
-        decision.made_on = snapshot.submission_ref(&decision.school, decision.year);
-        let review = repo
-            .self_review(snapshot, &decision.school, decision.year)
-            .unwrap_or(None);
-        let problems: Vec<String> = check(catalog, &decision, review.as_ref())
-            .into_iter()
-            .map(|r| r.to_string())
-            .chain(written(&decision))
-            .collect();
-        let path = path_of(&decision);
-        let text = to_ron(&decision).map_err(|e| e.to_string())?;
-        let present = catalog
-            .meetings
-            .get(&decision.meeting)
-            .map(|m| m.present.clone())
-            .unwrap_or_default();
-        let parent = snapshot.commit_id();
-        let message = message::decision(&decision, &present, &parent);
-        let author = catalog
-            .panel
-            .member(&decision.recorder)
-            .map(|m| m.identity());
-        let sign = crate::repo::sign::signer_for(&catalog.panel, &decision.recorder, false);
-        Ok(ready(
-            path,
-            text,
-            message,
-            (author, sign),
-            problems,
-            Vec::new(),
-            &parent,
-        ))
-    }
-
-    /// A meeting's record, checked, with the file and commit that would record it. Conflicts
-    /// that follow from affiliations are added, as the command line does.
-    fn prepare_meeting(&mut self, draft: &MeetingDraft) -> Result<(Prepared, CommitSpec), String> {
-        let (_, snapshot, catalog) = self.opened()?;
-        let mut meeting = match draft.to_meeting() {
-            Ok(meeting) => meeting,
-            Err(missing) => return Ok(unfinished(missing, &snapshot.commit_id())),
-        };
-        let automatic = affiliation_conflicts(&catalog.panel, &meeting);
-        meeting.conflicts.extend(automatic);
-        let problems: Vec<String> = check_meeting(catalog, &meeting)
-            .into_iter()
-            .map(|r| r.to_string())
-            .chain(written(&meeting))
-            .collect();
-        let mut warnings = Vec::new();
-        if !meeting.present.is_empty()
-            && let Err(short) = catalog.panel.quorum_check(&meeting.present)
-        {
-            warnings.push(format!(
-                "{short}: no decision can be recorded at this meeting"
-            ));
-        }
-        if catalog.meetings.get(&meeting.date) == Some(&meeting) {
-            warnings.push("nothing has changed since the meeting was last recorded".into());
-        }
-        let path = PanelPath::Meeting(meeting.date).to_string();
-        let text = to_ron(&meeting).map_err(|e| e.to_string())?;
-        let message = message::meeting(
-            meeting.date,
-            &meeting.chair,
-            &meeting.present,
-            meeting.agenda.len(),
-        );
-        let author = catalog.panel.member(&meeting.chair).map(|m| m.identity());
-        let sign = crate::repo::sign::signer_for(&catalog.panel, &meeting.chair, false);
-        Ok(ready(
-            path,
-            text,
-            message,
-            (author, sign),
-            problems,
-            warnings,
-            &snapshot.commit_id(),
-        ))
+        Ok(plan(crate::record::Context {
+            repo,
+            snapshot,
+            catalog,
+            // The interface owns the terminal: a key that needs a passphrase must be in an
+            // agent.
+            interactive: false,
+        }))
     }
 
     /// Writes a prepared commit on the branch as last read, if the rules allow it.
-    fn commit(&mut self, prepared: Prepared, spec: CommitSpec) -> Result<Committed, CommitFailure> {
+    fn commit(&mut self, plan: &Plan) -> Result<Committed, CommitFailure> {
         let fail = |messages: Vec<String>| CommitFailure {
-            messages,
+            messages: messages
+                .iter()
+                .map(|m| sanitize_inline(m).into_owned())
+                .collect(),
             moved: false,
         };
-        if !prepared.problems.is_empty() {
-            return Err(fail(prepared.problems));
+        if !plan.may_record() {
+            return Err(fail(plan.problems()));
         }
-        let (Some(repo), Some((snapshot, _))) = (self.repo.as_ref(), self.snapshot.as_ref()) else {
+        let Some(repo) = self.repo.as_ref() else {
             return Err(fail(vec!["the repository is not open".into()]));
         };
-        let expected = snapshot.commit_id();
         let lock = repo
             .lock_for_writing(crate::repo::write::LOCK_WAIT)
-            .map_err(|e| fail(vec![sanitize_inline(&e.to_string()).into_owned()]))?;
-        let summary = spec.message.lines().next().unwrap_or_default().to_owned();
+            .map_err(|e| fail(vec![e.to_string()]))?;
+        let summary = plan.message.lines().next().unwrap_or_default();
         let mut notes: Vec<String> = lock
             .repaired
             .iter()
             .map(|r| sanitize_inline(r).into_owned())
             .collect();
-        match repo.commit_files(&lock, Some(&expected), &spec) {
+        match crate::record::commit(repo, &lock, plan) {
             Ok(recorded) => {
                 notes.extend(
                     recorded
-                        .unfinished
+                        .notes
                         .iter()
-                        .chain(&recorded.unsigned)
                         .map(|u| sanitize_inline(u).into_owned()),
                 );
                 Ok(Committed {
-                    path: prepared.path,
+                    path: sanitize_inline(plan.path()).into_owned(),
                     commit: recorded.commit.short().to_owned(),
-                    summary: sanitize_inline(&summary).into_owned(),
+                    summary: sanitize_inline(summary).into_owned(),
                     notes,
                 })
             }
+            Err(crate::record::NotRecorded::Refused(problems)) => Err(fail(problems)),
             Err(e) => Err(CommitFailure {
-                moved: matches!(e, WriteError::BranchMoved { .. }),
+                moved: e.moved(),
                 messages: vec![sanitize_inline(&e.to_string()).into_owned()],
             }),
         }
@@ -847,63 +739,4 @@ impl Worker {
         compare_years(repo, snapshot, catalog, school, earlier, Later::Year(later))
             .map_err(|e| e.to_string())
     }
-}
-
-/// A preview of a form that is not finished: what is missing, and nothing to commit.
-fn unfinished(missing: Vec<String>, parent: &crate::model::ObjectId) -> (Prepared, CommitSpec) {
-    (
-        Prepared {
-            problems: missing,
-            parent: parent.short().to_owned(),
-            ..Prepared::default()
-        },
-        CommitSpec {
-            files: Vec::new(),
-            message: String::new(),
-            author: crate::model::Identity::default(),
-            committer: crate::model::Identity::default(),
-            when: None,
-            sign: None,
-        },
-    )
-}
-
-/// A preview of one file's commit, made safe for the terminal, and the commit itself.
-fn ready(
-    path: String,
-    text: String,
-    message: String,
-    (author, sign): (
-        Option<crate::model::Identity>,
-        Option<crate::repo::sign::Signer>,
-    ),
-    problems: Vec<String>,
-    warnings: Vec<String>,
-    parent: &crate::model::ObjectId,
-) -> (Prepared, CommitSpec) {
-    let clean = |v: Vec<String>| -> Vec<String> {
-        v.iter().map(|p| sanitize_inline(p).into_owned()).collect()
-    };
-    let prepared = Prepared {
-        path: path.clone(),
-        file: sanitize(&text).into_owned(),
-        message: sanitize(&message).into_owned(),
-        problems: clean(problems),
-        warnings: clean(warnings),
-        author: author
-            .as_ref()
-            .map(|a| sanitize_inline(&format!("{} <{}>", a.name, a.email)).into_owned())
-            .unwrap_or_default(),
-        parent: parent.short().to_owned(),
-    };
-    let author = author.unwrap_or_default();
-    let spec = CommitSpec {
-        files: vec![(path, text.into_bytes())],
-        message,
-        author: author.clone(),
-        committer: author,
-        when: None,
-        sign,
-    };
-    (prepared, spec)
 }

@@ -276,7 +276,11 @@ pub fn with_evidence(
     reviews: &BTreeMap<(SchoolId, AcademicYear), Result<Option<SelfReview>, String>>,
 ) {
     for row in rows {
-        let Some(rubric) = catalog.rubric_for_school(&row.school) else {
+        let review = match reviews.get(&(row.school.clone(), row.year)) {
+            Some(Ok(review)) => review.as_ref(),
+            _ => None,
+        };
+        let Some(rubric) = catalog.rubric_for_submission(&row.school, review) else {
             continue;
         };
         // Only rows still waiting: checking a row twice would list its rules twice.
@@ -432,6 +436,8 @@ pub struct SubmissionView {
     pub name: String,
     pub years: Vec<AcademicYear>,
     pub rubric: String,
+    /// The rubric the submission follows (the one its self-review names, else the school's).
+    pub rubric_id: Option<crate::model::RubricId>,
     pub submitted: String,
     pub commit: String,
     pub areas: Vec<AreaView>,
@@ -459,10 +465,7 @@ pub fn submission(
         problems.push(clean(&e));
         None
     });
-    let rubric = review
-        .as_ref()
-        .and_then(|r| catalog.rubrics.get(&r.rubric))
-        .or_else(|| catalog.rubric_for_school(school));
+    let rubric = catalog.rubric_for_submission(school, review.as_ref());
     // The panel's judgements so far: the latest decision on this year that judged areas.
     let judged = catalog
         .decisions
@@ -595,6 +598,7 @@ pub fn submission(
             || "no rubric".to_owned(),
             |r| format!("{} {}", clean(&r.title), clean(&r.version)),
         ),
+        rubric_id: rubric.map(|r| r.id.clone()),
         submitted,
         commit: commit.to_owned(),
         areas,

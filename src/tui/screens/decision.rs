@@ -17,11 +17,13 @@ use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use super::record::{Offer, Prelude, Recording, Reply, SaveState, draw_draft_stage, prelude};
 use super::{ListHit, block, contains};
-use crate::model::catalog::Catalog;
-use crate::model::decide::conflicts;
+use crate::model::catalog::{Catalog, submission_rubric};
+use crate::model::decide::{conflicts, default_participants};
 use crate::model::draft::{AreaDraft, DecisionDraft};
 use crate::model::text::{sanitize, sanitize_inline};
-use crate::model::{AcademicYear, AreaId, KindId, LevelId, MemberId, OutcomeId, SchoolId};
+use crate::model::{
+    AcademicYear, AreaId, KindId, LevelId, MemberId, OutcomeId, RubricId, SchoolId,
+};
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::theme::Theme;
 use crate::tui::view::{RuleView, SubmissionView};
@@ -73,6 +75,9 @@ pub struct DecisionContext {
     pub kind: KindId,
     pub kind_title: String,
     pub meeting: Date,
+    /// The rubric the form offers: the one the submission's self-review names, else the
+    /// school's.
+    pub rubric: RubricId,
     pub outcomes: Vec<OutcomeChoice>,
     pub levels: Vec<(LevelId, String)>,
     pub areas: Vec<AreaChoice>,
@@ -84,7 +89,8 @@ pub struct DecisionContext {
 }
 
 impl DecisionContext {
-    /// The form for an agenda item, or why there cannot be one.
+    /// The form for an agenda item, or why there cannot be one. `named` is the rubric the
+    /// submission's self-review names, once it has been read.
     pub fn new(
         catalog: Arc<Catalog>,
         school: &SchoolId,
@@ -92,10 +98,15 @@ impl DecisionContext {
         kind: &KindId,
         meeting: Date,
         rules: Vec<RuleView>,
+        named: Option<&RubricId>,
     ) -> Result<DecisionContext, String> {
-        let rubric = catalog
-            .rubric_for_school(school)
-            .ok_or_else(|| format!("the rubric of {school} is not in rubrics/"))?;
+        let rubric = submission_rubric(
+            &catalog.rubrics,
+            named,
+            catalog.schools.get(school),
+            Some(&catalog.panel),
+        )
+        .ok_or_else(|| format!("the rubric of {school} is not in rubrics/"))?;
         let decision_kind = rubric
             .kind(kind)
             .ok_or_else(|| format!("{kind} is not a decision kind of {}", rubric.id))?;
@@ -144,6 +155,7 @@ impl DecisionContext {
             kind: kind.clone(),
             kind_title: clean(&decision_kind.title),
             meeting,
+            rubric: rubric.id.clone(),
             outcomes: decision_kind
                 .outcomes
                 .iter()
@@ -250,12 +262,13 @@ impl DecisionForm {
     /// A blank form: everyone present and not conflicted takes part; the chair records if
     /// they may.
     pub fn new(ctx: DecisionContext) -> DecisionForm {
-        let participants: BTreeSet<MemberId> = ctx
-            .members
-            .iter()
-            .filter(|m| m.standing == Standing::Eligible)
-            .map(|m| m.id.clone())
-            .collect();
+        let participants: BTreeSet<MemberId> = default_participants(
+            &ctx.catalog.panel,
+            ctx.catalog.meetings.get(&ctx.meeting),
+            &ctx.school,
+        )
+        .into_iter()
+        .collect();
         let recorder = ctx
             .chair
             .clone()
@@ -284,7 +297,7 @@ impl DecisionForm {
             ),
             conditions: text_area(
                 "",
-                "One per line: the due date, then what the school must do\n2027-03-31 Share the revised policy with parents",
+                "One per line: the due date, then what the school must do (or the text, @ and the date)\n2027-03-31 Share the revised policy with parents",
             ),
             override_reason: text_area(
                 "",
@@ -1206,7 +1219,7 @@ impl DecisionForm {
             frame,
             text,
             &mut self.conditions,
-            "Conditions · one per line: YYYY-MM-DD what the school must do",
+            "Conditions · one per line: YYYY-MM-DD what the school must do, or what the school must do@YYYY-MM-DD",
             focused,
             theme,
             true,

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
 use super::block;
-use crate::tui::loader::Prepared;
+use crate::record::Preview;
 use crate::tui::theme::Theme;
 use crate::tui::wrap::{wrap, wrap_hanging};
 
@@ -92,7 +92,7 @@ pub struct Recording {
     /// What is recorded, in a word ("decision", "meeting").
     what: &'static str,
     /// The preview and the revision of the form it was made from.
-    pub prepared: Option<(u64, Result<Prepared, String>)>,
+    pub prepared: Option<(u64, Result<Preview, String>)>,
     /// A preview has been asked for and not yet answered.
     pub pending: bool,
     /// "Record this?" is on screen.
@@ -112,7 +112,7 @@ impl Recording {
     }
 
     /// The preview, if it was made from the form as it is now.
-    pub fn current(&self, revision: u64) -> Option<&Result<Prepared, String>> {
+    pub fn current(&self, revision: u64) -> Option<&Result<Preview, String>> {
         self.prepared
             .as_ref()
             .filter(|(made_from, _)| *made_from == revision)

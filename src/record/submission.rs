@@ -1,0 +1,127 @@
+//! A school's submission, prepared for one commit in the name of its main contact: the files
+//! it sends, checked by `validate` as they would stand in the repository.
+
+use crate::model::format::parse_document;
+use crate::model::layout::{PanelPath, SCHOOL_FILE};
+use crate::model::validate::{Mode, validate_files};
+use crate::model::{AcademicYear, School, SchoolId, SelfReview, Severity, message};
+use crate::repo::{PanelRepo, Snapshot};
+
+use super::Plan;
+use crate::model::decide::Refusal;
+
+/// What a school sends for a year: each file's text, those it sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionDraft {
+    pub school: SchoolId,
+    pub year: AcademicYear,
+    /// `school.ron`, for a new school or a changed profile.
+    pub profile: Option<String>,
+    pub review: Option<String>,
+    pub plan: Option<String>,
+}
+
+/// The submission checked against the repository as read: its files, the commit message and
+/// the school's main contact as author, refused by each error `validate` finds in the files
+/// sent (each refusal is the problem as `validate` says it, path, line and column first). An
+/// `Err` says why it cannot be prepared at all (the repository cannot be read, or no one can
+/// be named as its author).
+pub fn prepare_submission(
+    repo: &PanelRepo,
+    snapshot: &Snapshot,
+    draft: &SubmissionDraft,
+) -> Result<Plan, String> {
+    let (school, year) = (&draft.school, draft.year);
+    let sent = [
+        (PanelPath::School(school.clone()), &draft.profile),
+        (PanelPath::SelfReview(school.clone(), year), &draft.review),
+        (PanelPath::ActionPlan(school.clone(), year), &draft.plan),
+    ];
+    let files: Vec<(String, String)> = sent
+        .into_iter()
+        .filter_map(|(path, text)| Some((path.to_string(), text.clone()?)))
+        .collect();
+
+    // The files sent as they would stand in the repository: with its rubrics, panel, the
+    // school's profile and the year's other file.
+    let mut context: Vec<(String, String)> = Vec::new();
+    let mut add = |blob: &crate::repo::BlobRef| -> Result<(), String> {
+        if !files.iter().any(|(p, _)| *p == blob.path) {
+            let text = repo.read_text(blob).map_err(|e| e.to_string())?;
+            context.push((blob.path.clone(), text));
+        }
+        Ok(())
+    };
+    for blob in snapshot.rubrics.values().chain(snapshot.panel.iter()) {
+        add(blob)?;
+    }
+    if let Some(held) = snapshot.schools.get(school) {
+        for blob in held
+            .profile
+            .iter()
+            .chain(held.years.get(&year).into_iter().flat_map(|y| y.files()))
+        {
+            add(blob)?;
+        }
+    }
+    context.extend(files.iter().cloned());
+    let report = validate_files(Mode::Repository, &context);
+    let refusals: Vec<Refusal> = report
+        .problems
+        .into_iter()
+        .filter(|p| p.severity == Severity::Error && files.iter().any(|(path, _)| *path == p.path))
+        .map(|p| {
+            // The problem as `validate` says it, its code as the rule's.
+            let shown = p.to_string();
+            let suffix = format!(" [{}]", p.code);
+            Refusal {
+                rule: p.code,
+                message: shown.strip_suffix(&suffix).unwrap_or(&shown).to_owned(),
+            }
+        })
+        .collect();
+    let parent = snapshot.commit_id();
+    if !refusals.is_empty() {
+        let mut plan = Plan::unfinished(Vec::new(), parent);
+        plan.files = files;
+        plan.refusals = refusals;
+        return Ok(plan);
+    }
+
+    let profile: School = match &draft.profile {
+        Some(text) => parse_document(text).map_err(|e| format!("{SCHOOL_FILE}: {}", e.message))?,
+        None => match snapshot
+            .schools
+            .get(school)
+            .and_then(|f| f.profile.as_ref())
+        {
+            Some(blob) => repo.load(blob).map_err(|e| e.to_string())?,
+            None => {
+                return Err(format!(
+                    "{school} is a new school: send its {SCHOOL_FILE} too"
+                ));
+            }
+        },
+    };
+    let contact = profile
+        .main_contact()
+        .ok_or("the school has no contact to submit in the name of")?
+        .identity();
+    let submitted_by = draft
+        .review
+        .as_ref()
+        .and_then(|t| parse_document::<SelfReview>(t).ok())
+        .map_or_else(|| contact.name.clone(), |r| r.submitted_by);
+    let version = if snapshot.year(school, year).is_some() {
+        2
+    } else {
+        1
+    };
+    let mut plan = Plan::unfinished(Vec::new(), parent);
+    plan.message = message::submission(school, &profile.name, year, version, &submitted_by);
+    plan.files = files;
+    plan.author = Some(contact);
+    // A school's contact is not a member: its commits are not signed with a member's key.
+    plan.signer = None;
+    Ok(plan)
+}
