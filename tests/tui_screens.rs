@@ -273,7 +273,7 @@ fn states_carry_symbols_not_only_colour() {
 
 #[test]
 fn keys_work_while_the_repository_is_still_loading() {
-    let (sender, _events) = channel();
+    let (sender, _events) = channel::<AppEvent>();
     let loader = Loader::spawn(demo().to_path_buf(), sender).unwrap();
     let options = Options {
         rev: None,

@@ -22,7 +22,7 @@ use crate::model::layout::{Classified, PanelPath, classify};
 use crate::model::lifecycle::{AwardStatus, DecisionRecord, award_states};
 use crate::model::rubric::Effect;
 use crate::model::rules::{eligibility_checks, evidence_checks};
-use crate::model::text::sanitize_inline;
+use crate::model::text::clean;
 use crate::model::{AcademicYear, FileRef, Meeting, MemberId, ObjectId, Panel, SchoolId};
 
 /// A rule of the audit.
@@ -106,10 +106,6 @@ pub const ALL: [Rule; 14] = [
         check: dates,
     },
 ];
-
-fn clean(text: &str) -> String {
-    sanitize_inline(text).into_owned()
-}
 
 fn finding(
     rule: &'static str,

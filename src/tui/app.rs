@@ -1,7 +1,7 @@
 //! The app: state, events and drawing, independent of any real terminal, so that tests can
 //! drive it with synthetic events and draw it on a test backend.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use jiff::civil::Date;
 use ratatui::Frame;
@@ -12,6 +12,7 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+pub use super::event::AppEvent;
 use super::keymap::{Action, KeyMap};
 use super::loader::{Loaded, Loader, Request, RequestKind, Response};
 use super::screens::agenda::{self, AgendaScreen};
@@ -23,9 +24,10 @@ use super::screens::meeting::{DatePrompt, MeetingSetup, PromptReply};
 use super::screens::record::{Reply, SaveState};
 use super::screens::schools::{self, SchoolsScreen};
 use super::screens::submission::{Pane, SubmissionScreen};
-use super::screens::{block, contains};
+use super::tag::{ScreenId, Tag, Target};
 use super::theme::{Theme, ThemeKind};
 use super::view::OpenedView;
+use super::widgets::{block, contains};
 use crate::model::draft::{DecisionDraft, MeetingDraft};
 use crate::model::format::{from_ron, to_ron};
 use crate::model::{AcademicYear, SchoolId};
@@ -35,19 +37,6 @@ pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
-
-/// Everything that can happen to the app.
-#[derive(Debug)]
-pub enum AppEvent {
-    Key(KeyEvent),
-    Mouse(MouseEvent),
-    Resize,
-    /// Time passes: the spinner turns.
-    Tick,
-    /// The terminal stopped sending input.
-    InputLost,
-    Loaded(Box<Loaded>),
-}
 
 /// How the app was started.
 #[derive(Debug, Clone)]
@@ -81,13 +70,20 @@ enum FormKind {
     Meeting,
 }
 
+impl FormKind {
+    fn id(self) -> ScreenId {
+        match self {
+            FormKind::Decision => ScreenId::Decision,
+            FormKind::Meeting => ScreenId::Meeting,
+        }
+    }
+}
+
 /// The app's whole state.
 pub struct App {
     options: Options,
     pub theme: Theme,
     loader: Loader,
-    /// The request of each kind whose answer is awaited, by generation.
-    waiting: BTreeMap<RequestKind, u64>,
     opened: Option<OpenedView>,
     open_error: Option<String>,
     pub tab: Tab,
@@ -120,27 +116,22 @@ pub struct App {
     form_from: Tab,
     /// Drafts on disk, by key, as far as this app knows.
     drafts: BTreeSet<String>,
-    /// The number of the latest save asked for, by draft key.
-    last_save: BTreeMap<String, u64>,
-    draft_seq: u64,
-    /// Which form the draft being looked for, the preview and the commit in flight are for.
-    draft_for: Option<String>,
-    prepare_for: Option<(FormKind, u64)>,
-    commit_for: Option<FormKind>,
 }
 
 impl App {
     /// Starts the app and asks for the repository to be read.
     pub fn new(options: Options, mut loader: Loader) -> App {
-        let generation = loader.request(Request::Open {
-            rev: options.rev.clone(),
-            today: options.today,
-        });
+        loader.request(
+            Tag::app(),
+            Request::Open {
+                rev: options.rev.clone(),
+                today: options.today,
+            },
+        );
         App {
             theme: Theme::new(options.theme, options.colour),
             options,
             loader,
-            waiting: BTreeMap::from([(RequestKind::Open, generation)]),
             opened: None,
             open_error: None,
             tab: Tab::Agenda,
@@ -165,11 +156,6 @@ impl App {
             meeting_prompt: None,
             form_from: Tab::Agenda,
             drafts: BTreeSet::new(),
-            last_save: BTreeMap::new(),
-            draft_seq: 0,
-            draft_for: None,
-            prepare_for: None,
-            commit_for: None,
         }
     }
 
@@ -184,7 +170,7 @@ impl App {
 
     /// Whether an answer from the loader is still awaited.
     pub fn is_loading(&self) -> bool {
-        !self.waiting.is_empty()
+        self.loader.is_busy()
     }
 
     /// Whether the repository has been read (successfully or not).
@@ -192,10 +178,20 @@ impl App {
         self.opened.is_some() || self.open_error.is_some()
     }
 
+    /// Asks the loader on behalf of the screen (or the app) that will want the answer.
     fn request(&mut self, request: Request) {
-        let kind = request.kind();
-        let generation = self.loader.request(request);
-        self.waiting.insert(kind, generation);
+        let to = match request.kind() {
+            RequestKind::Submission => Target::Screen(ScreenId::Submission),
+            RequestKind::Diff => Target::Screen(ScreenId::Diff),
+            RequestKind::History | RequestKind::CommitFiles => Target::Screen(ScreenId::History),
+            _ => Target::App,
+        };
+        self.loader.request(Tag { to, stamp: 0 }, request);
+    }
+
+    /// Asks the loader on behalf of a form.
+    fn request_for(&mut self, which: FormKind, stamp: u64, request: Request) {
+        self.loader.request(Tag::screen(which.id(), stamp), request);
     }
 
     fn say(&mut self, message: impl Into<String>) {
@@ -218,17 +214,17 @@ impl App {
     }
 
     fn loaded(&mut self, loaded: Loaded) {
-        // Saves answer no request: they only say how saving went.
-        if let Response::DraftSaved { key, seq, error } = loaded.response {
-            self.draft_saved(&key, seq, error);
-            return;
-        }
         // An answer to a request that has since been replaced is stale: drop it.
-        if self.waiting.get(&loaded.kind) != Some(&loaded.generation) {
+        if !self.loader.accept(&loaded) {
             return;
         }
-        self.waiting.remove(&loaded.kind);
+        let form = match loaded.tag.to {
+            Target::Screen(ScreenId::Decision) => Some(FormKind::Decision),
+            Target::Screen(ScreenId::Meeting) => Some(FormKind::Meeting),
+            _ => None,
+        };
         match loaded.response {
+            Response::DraftSaved { key, seq, error } => self.draft_saved(form, &key, seq, error),
             Response::Opened(Ok(view)) => {
                 self.drafts = view.drafts.iter().cloned().collect();
                 self.agenda.set_data(&view.agenda);
@@ -309,11 +305,12 @@ impl App {
                     diff.set_data(result);
                 }
             }
-            Response::Draft(result) => self.draft_loaded(result),
+            Response::Draft(result) => self.draft_loaded(form, result),
             Response::Prepared(result) => {
-                let Some((which, revision)) = self.prepare_for.take() else {
+                let Some(which) = form else {
                     return;
                 };
+                let revision = loaded.tag.stamp;
                 let result = result.map(|p| *p);
                 let recording = match which {
                     FormKind::Decision => self.decision.as_mut().map(|f| &mut f.recording),
@@ -326,7 +323,7 @@ impl App {
                 }
                 self.request_preview();
             }
-            Response::Committed(result) => self.committed(result),
+            Response::Committed(result) => self.committed(form, result),
             Response::History(result) => {
                 if let Some(history) = &mut self.history {
                     history.set_data(result.map(|v| *v));
@@ -373,7 +370,6 @@ impl App {
                 }
                 self.warn(format!("✗ Cannot check the evidence rules: {e}"));
             }
-            Response::DraftSaved { .. } => {}
         }
     }
 
@@ -447,10 +443,11 @@ impl App {
     }
 
     /// A saved draft found (or not) for the form being opened.
-    fn draft_loaded(&mut self, result: Result<Option<crate::repo::SavedDraft>, String>) {
-        let Some(key) = self.draft_for.take() else {
-            return;
-        };
+    fn draft_loaded(
+        &mut self,
+        form: Option<FormKind>,
+        result: Result<Option<crate::repo::SavedDraft>, String>,
+    ) {
         let saved = match result {
             Ok(found) => found,
             Err(e) => {
@@ -465,7 +462,8 @@ impl App {
                     .to_string()
             })
         };
-        if let Some(form) = self.decision.as_mut().filter(|f| f.draft_key() == key) {
+        if let (Some(FormKind::Decision), Some(form)) = (form, self.decision.as_mut()) {
+            let key = form.draft_key();
             form.looking = false;
             if let Some(saved) = saved {
                 match from_ron::<DecisionDraft>(&saved.text) {
@@ -476,7 +474,8 @@ impl App {
                     )),
                 }
             }
-        } else if let Some(setup) = self.meeting.as_mut().filter(|f| f.draft_key() == key) {
+        } else if let (Some(FormKind::Meeting), Some(setup)) = (form, self.meeting.as_mut()) {
+            let key = setup.draft_key();
             setup.looking = false;
             if let Some(saved) = saved {
                 match from_ron::<MeetingDraft>(&saved.text) {
@@ -491,16 +490,28 @@ impl App {
         self.request_preview();
     }
 
-    fn draft_saved(&mut self, key: &str, seq: u64, error: Option<String>) {
+    fn draft_saved(&mut self, form: Option<FormKind>, key: &str, seq: u64, error: Option<String>) {
+        // Only the newest save of the form's own draft says it is saved.
+        let target = match form {
+            Some(FormKind::Decision) => self
+                .decision
+                .as_mut()
+                .filter(|f| f.draft_key() == key)
+                .map(|f| (&mut f.save, f.recording.saving)),
+            Some(FormKind::Meeting) => self
+                .meeting
+                .as_mut()
+                .filter(|f| f.draft_key() == key)
+                .map(|f| (&mut f.save, f.recording.saving)),
+            None => None,
+        };
         let state = match error {
             Some(e) => SaveState::Failed(e),
-            None if self.last_save.get(key) == Some(&seq) => SaveState::Saved,
+            None if target.as_ref().is_some_and(|(_, newest)| *newest == seq) => SaveState::Saved,
             None => return,
         };
-        if let Some(form) = self.decision.as_mut().filter(|f| f.draft_key() == key) {
-            form.save = state;
-        } else if let Some(setup) = self.meeting.as_mut().filter(|f| f.draft_key() == key) {
-            setup.save = state;
+        if let Some((save, _)) = target {
+            *save = state;
         } else if let SaveState::Failed(e) = state {
             self.warn(format!("✗ A draft could not be saved or removed: {e}"));
         }
@@ -518,41 +529,40 @@ impl App {
                 None => return,
             },
         };
-        let state = match text {
+        let (state, seq) = match text {
             Ok(text) => {
-                self.draft_seq += 1;
-                self.last_save.insert(key.clone(), self.draft_seq);
                 self.drafts.insert(key.clone());
-                self.loader.save_draft(key, text, self.draft_seq);
-                SaveState::Saving
+                let seq = self
+                    .loader
+                    .save_draft(Tag::screen(which.id(), 0), key, text);
+                (SaveState::Saving, seq)
             }
-            Err(e) => SaveState::Failed(e.to_string()),
+            Err(e) => (SaveState::Failed(e.to_string()), 0),
         };
-        match which {
-            FormKind::Decision => {
-                if let Some(f) = &mut self.decision {
-                    f.save = state;
-                }
-            }
-            FormKind::Meeting => {
-                if let Some(f) = &mut self.meeting {
-                    f.save = state;
-                }
-            }
+        let recording = match which {
+            FormKind::Decision => self
+                .decision
+                .as_mut()
+                .map(|f| (&mut f.save, &mut f.recording)),
+            FormKind::Meeting => self
+                .meeting
+                .as_mut()
+                .map(|f| (&mut f.save, &mut f.recording)),
+        };
+        if let Some((save, recording)) = recording {
+            *save = state;
+            recording.saving = seq;
         }
     }
 
-    fn discard_draft(&mut self, key: String) {
+    /// Removes a draft; a failure is reported to `to` (the form, or the app if it is gone).
+    fn discard_draft(&mut self, to: Target, key: String) {
         self.drafts.remove(&key);
-        self.last_save.remove(&key);
-        self.loader.delete_draft(key);
+        self.loader.delete_draft(Tag { to, stamp: 0 }, key);
     }
 
     /// Asks for a preview of the form on screen if its record field shows an old one.
     fn request_preview(&mut self) {
-        if self.prepare_for.is_some() || self.commit_for.is_some() {
-            return;
-        }
         let request = match self.tab {
             Tab::Decision => self.decision.as_mut().and_then(|f| {
                 let draft = f.wants_preview()?;
@@ -575,17 +585,17 @@ impl App {
             _ => None,
         };
         if let Some((which, revision, request)) = request {
-            self.prepare_for = Some((which, revision));
-            self.request(request);
+            self.request_for(which, revision, request);
         }
     }
 
     /// What became of a commit.
     fn committed(
         &mut self,
+        form: Option<FormKind>,
         result: Result<super::loader::Committed, super::loader::CommitFailure>,
     ) {
-        let Some(which) = self.commit_for.take() else {
+        let Some(which) = form else {
             return;
         };
         match result {
@@ -595,7 +605,7 @@ impl App {
                     FormKind::Meeting => self.meeting.take().map(|f| f.draft_key()),
                 };
                 if let Some(key) = key {
-                    self.discard_draft(key);
+                    self.discard_draft(Target::App, key);
                 }
                 // The commit id first: it is what an auditor asks for, and must not be cut off.
                 let mut said = format!(
@@ -657,7 +667,7 @@ impl App {
                     FormKind::Meeting => self.meeting.as_ref().map(|f| f.draft_key()),
                 };
                 if let Some(key) = key {
-                    self.discard_draft(key);
+                    self.discard_draft(Target::Screen(which.id()), key);
                 }
                 self.say("The saved draft was discarded.");
             }
@@ -673,8 +683,7 @@ impl App {
                         .map(|f| Request::CommitMeeting(Box::new(f.draft()))),
                 };
                 if let Some(request) = request {
-                    self.commit_for = Some(which);
-                    self.request(request);
+                    self.request_for(which, 0, request);
                     self.say("Recording…");
                 }
             }
@@ -763,8 +772,7 @@ impl App {
         let mut form = DecisionForm::new(ctx);
         form.looking = true;
         self.decision = Some(form);
-        self.draft_for = Some(key.clone());
-        self.request(Request::LoadDraft { key });
+        self.request_for(FormKind::Decision, 0, Request::LoadDraft { key });
         // The submission, for the school's own assessment of each area and to read alongside.
         if !self
             .submission
@@ -833,7 +841,10 @@ impl App {
 
     /// Asks for the selected commit's files if they are not shown yet.
     fn request_files(&mut self) {
-        if self.waiting.contains_key(&RequestKind::CommitFiles) {
+        if self
+            .loader
+            .awaits(RequestKind::CommitFiles, Target::Screen(ScreenId::History))
+        {
             return;
         }
         if let Some((commit, files)) = self.history.as_ref().and_then(|h| h.wants_files()) {
@@ -910,8 +921,7 @@ impl App {
         let key = setup.draft_key();
         self.meeting = Some(setup);
         self.meeting_prompt = None;
-        self.draft_for = Some(key.clone());
-        self.request(Request::LoadDraft { key });
+        self.request_for(FormKind::Meeting, 0, Request::LoadDraft { key });
         if !matches!(self.tab, Tab::Decision | Tab::Meeting) {
             self.form_from = self.tab;
         }
@@ -1056,7 +1066,8 @@ impl App {
             .filter(|c| c.earlier.year == earlier);
         match known {
             Some(comparison) => {
-                self.waiting.remove(&RequestKind::Diff);
+                self.loader
+                    .forget(RequestKind::Diff, Target::Screen(ScreenId::Diff));
                 screen.set_data(Ok(comparison));
             }
             None => self.request(Request::Diff {
@@ -1920,11 +1931,7 @@ impl App {
     fn draw_status(&self, frame: &mut Frame, area: Rect) {
         let theme = self.theme;
         let line = if self.is_loading() {
-            let what = self
-                .waiting
-                .keys()
-                .next()
-                .map_or("Reading", |kind| kind.doing());
+            let what = self.loader.doing().unwrap_or("Reading");
             Line::from(Span::styled(
                 format!(" {} {what}…", SPINNER[self.spinner]),
                 theme.status,

@@ -4,13 +4,16 @@
 
 pub mod app;
 pub mod config;
+pub mod event;
 pub mod keymap;
 pub mod loader;
 pub mod screens;
 pub mod table;
+pub mod tag;
 mod terminal;
 pub mod theme;
 pub mod view;
+pub mod widgets;
 pub mod wrap;
 
 use std::io::IsTerminal;
@@ -20,9 +23,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use jiff::civil::Date;
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::{self as terminal_event, Event};
 
-use app::{App, AppEvent, Options};
+use app::{App, Options};
+use event::AppEvent;
 use loader::Loader;
 use theme::ThemeKind;
 
@@ -105,7 +109,7 @@ fn event_loop(
         .name("kitemark-input".into())
         .spawn(move || {
             loop {
-                let event = match event::read() {
+                let event = match terminal_event::read() {
                     Ok(Event::Key(key)) => AppEvent::Key(key),
                     Ok(Event::Mouse(mouse)) => AppEvent::Mouse(mouse),
                     Ok(Event::Resize(..)) => AppEvent::Resize,

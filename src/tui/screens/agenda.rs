@@ -5,10 +5,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
-use super::{ListHit, block, check_span};
 use crate::tui::table::ListModel;
 use crate::tui::theme::Theme;
 use crate::tui::view::{AgendaRow, AgendaView};
+use crate::tui::widgets::{ListHit, block, check_span};
 
 /// The agenda screen's state.
 #[derive(Debug, Default)]

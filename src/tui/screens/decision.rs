@@ -16,20 +16,16 @@ use ratatui::widgets::Paragraph;
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use super::record::{Offer, Prelude, Recording, Reply, SaveState, draw_draft_stage, prelude};
-use super::{ListHit, block, contains};
 use crate::model::catalog::Catalog;
 use crate::model::decide::conflicts;
 use crate::model::draft::{AreaDraft, DecisionDraft};
-use crate::model::text::{sanitize, sanitize_inline};
+use crate::model::text::{clean, sanitize};
 use crate::model::{AcademicYear, AreaId, KindId, LevelId, MemberId, OutcomeId, SchoolId};
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::theme::Theme;
 use crate::tui::view::{RuleView, SubmissionView};
-use crate::tui::wrap::{wrap, wrap_hanging};
-
-fn clean(text: &str) -> String {
-    sanitize_inline(text).into_owned()
-}
+use crate::tui::widgets::{ListHit, block, contains, draw_lines, draw_text};
+use crate::tui::wrap::wrap;
 
 /// An outcome the decision kind allows.
 #[derive(Debug, Clone)]
@@ -1311,70 +1307,4 @@ fn fit(text: &str, width: usize) -> String {
         out.push('…');
     }
     out
-}
-
-/// How far at most the continuation of a wrapped line is indented.
-const HANG_MAX: u16 = 8;
-
-/// Lines in a bordered block, wrapped, scrolled so that line `keep` stays in view.
-pub fn draw_lines(
-    frame: &mut Frame,
-    area: Rect,
-    lines: Vec<Line<'static>>,
-    title: &str,
-    focused: bool,
-    theme: &Theme,
-    keep: usize,
-) {
-    let outer = block(title, focused, theme);
-    let inner = outer.inner(area);
-    frame.render_widget(outer, area);
-    // Wrapped line by line so that the line to keep in view can be found after wrapping.
-    let mut wrapped: Vec<Line<'static>> = Vec::new();
-    let mut keep_at = 0;
-    for (i, line) in lines.iter().enumerate() {
-        if i == keep {
-            keep_at = wrapped.len();
-        }
-        wrapped.extend(wrap_hanging(
-            std::slice::from_ref(line),
-            inner.width,
-            HANG_MAX,
-        ));
-    }
-    let visible = usize::from(inner.height);
-    let offset = (keep_at + 1).saturating_sub(visible);
-    let shown: Vec<Line> = wrapped.into_iter().skip(offset).take(visible).collect();
-    frame.render_widget(Paragraph::new(shown).style(theme.base), inner);
-}
-
-/// A text area in a bordered block; the cursor shows only when it has the keyboard.
-pub fn draw_text(
-    frame: &mut Frame,
-    area: Rect,
-    text: &mut TextArea<'static>,
-    title: &str,
-    focused: bool,
-    theme: &Theme,
-    hints: bool,
-) {
-    let outer = block(title, focused, theme);
-    text.set_block(if !hints {
-        outer
-    } else if focused {
-        outer.title_bottom(Line::from(Span::styled(
-            " Esc done · Tab next ",
-            theme.muted,
-        )))
-    } else {
-        outer.title_bottom(Line::from(Span::styled(" Enter to type ", theme.muted)))
-    });
-    text.set_style(theme.base);
-    text.set_placeholder_style(theme.muted);
-    text.set_cursor_style(if focused {
-        theme.base.add_modifier(Modifier::REVERSED)
-    } else {
-        theme.base
-    });
-    frame.render_widget(&*text, area);
 }

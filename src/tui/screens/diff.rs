@@ -11,7 +11,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
-use super::block;
 use crate::diff::Comparison;
 use crate::diff::rows::{
     GUTTER, LayoutOptions, Marker, Row, RowOptions, Tone, Visual, anchors, column_width, lay_out,
@@ -20,6 +19,7 @@ use crate::diff::rows::{
 use crate::model::text::sanitize_inline;
 use crate::model::{AcademicYear, SchoolId};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::block;
 use crate::wrap::Wrapped;
 
 /// The comparison screen's state.

@@ -5,9 +5,9 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::block;
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::block;
 use crate::tui::wrap::wrap;
 
 /// Groups of actions, as the overlay lists them.

@@ -9,10 +9,10 @@ use ratatui::widgets::{
     Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table, TableState,
 };
 
-use super::{ListHit, block, contains};
 use crate::model::{ObjectId, SchoolId};
 use crate::tui::theme::Theme;
 use crate::tui::view::{CommitFilesView, HistoryRow, HistoryView, Signed};
+use crate::tui::widgets::{ListHit, block, contains};
 use crate::tui::wrap::wrap_hanging;
 
 /// Which part has the keyboard.

@@ -12,21 +12,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui_textarea::{TextArea, WrapMode};
 
-use super::decision::{draw_lines, draw_text};
 use super::record::{Offer, Prelude, Recording, Reply, SaveState, draw_draft_stage, prelude};
-use super::{block, contains};
 use crate::model::catalog::Catalog;
 use crate::model::decide::affiliation_conflicts;
 use crate::model::draft::MeetingDraft;
 use crate::model::meeting::{AgendaItem, Conflict, ConflictKind};
-use crate::model::text::sanitize_inline;
+use crate::model::text::clean;
 use crate::model::{MemberId, SchoolId};
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::theme::Theme;
-
-fn clean(text: &str) -> String {
-    sanitize_inline(text).into_owned()
-}
+use crate::tui::widgets::{block, contains, draw_lines, draw_text};
 
 /// A member's attendance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

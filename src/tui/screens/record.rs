@@ -8,9 +8,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
-use super::block;
 use crate::tui::loader::Prepared;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::block;
 use crate::tui::wrap::{wrap, wrap_hanging};
 
 /// What a key did to a form, for the app to follow up.
@@ -99,6 +99,8 @@ pub struct Recording {
     pub confirming: bool,
     /// The commit is being written.
     pub committing: bool,
+    /// The number of the newest save of the draft asked for: only its answer says "saved".
+    pub saving: u64,
     pub scroll: u16,
     max_scroll: u16,
 }

@@ -5,10 +5,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
-use super::{ListHit, block};
 use crate::tui::table::ListModel;
 use crate::tui::theme::Theme;
 use crate::tui::view::SchoolRow;
+use crate::tui::widgets::{ListHit, block};
 
 /// The schools screen's state.
 #[derive(Debug, Default)]

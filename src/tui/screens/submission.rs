@@ -8,10 +8,10 @@ use ratatui::widgets::{
     Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table, TableState, Wrap,
 };
 
-use super::{ListHit, block};
 use crate::model::{AcademicYear, SchoolId};
 use crate::tui::theme::{Theme, ThemeKind};
 use crate::tui::view::{AreaView, SubmissionView};
+use crate::tui::widgets::{ListHit, block};
 use crate::tui::wrap::wrap;
 
 /// Which side has the keyboard.
