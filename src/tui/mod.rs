@@ -3,10 +3,12 @@
 //! so the interface never waits for git.
 
 pub mod app;
+pub mod chrome;
 pub mod config;
 pub mod event;
 pub mod keymap;
 pub mod loader;
+pub mod nav;
 pub mod screens;
 pub mod table;
 pub mod tag;

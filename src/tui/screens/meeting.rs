@@ -12,7 +12,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui_textarea::{TextArea, WrapMode};
 
-use super::record::{Offer, Prelude, Recording, Reply, SaveState, draw_draft_stage, prelude};
+use super::record::{self, FormBody, Offer, Reply, SaveState, Shell, draw_draft_stage};
+use super::{About, Cx, DrawCx, Footer, Screen};
 use crate::model::catalog::Catalog;
 use crate::model::decide::affiliation_conflicts;
 use crate::model::draft::MeetingDraft;
@@ -20,7 +21,10 @@ use crate::model::meeting::{AgendaItem, Conflict, ConflictKind};
 use crate::model::text::clean;
 use crate::model::{MemberId, SchoolId};
 use crate::tui::keymap::{Action, KeyMap};
+use crate::tui::loader::{Request, Response};
+use crate::tui::tag::{ScreenId, Tag};
 use crate::tui::theme::Theme;
+use crate::tui::view::OpenedView;
 use crate::tui::widgets::{block, contains, draw_lines, draw_text};
 
 /// A member's attendance.
@@ -104,11 +108,8 @@ pub struct MeetingSetup {
     pub pane: Pane,
     cursors: [usize; 3],
     dialog: Option<Dialog>,
-    pub revision: u64,
-    pub recording: Recording,
-    pub save: SaveState,
-    pub offer: Option<(Offer, Box<MeetingDraft>)>,
-    pub looking: bool,
+    /// The drafts, the preview and the recording, as every recording form has them.
+    pub shell: Shell<MeetingDraft>,
     pane_rects: Vec<(Rect, Pane)>,
 }
 
@@ -152,16 +153,12 @@ impl MeetingSetup {
             pane: Pane::Attendance,
             cursors: [0; 3],
             dialog: None,
-            revision: 0,
-            recording: Recording::new("meeting"),
-            save: SaveState::Clean,
-            offer: None,
-            looking: false,
+            shell: Shell::new("meeting"),
             pane_rects: Vec::new(),
             catalog,
         };
         setup.fill(&draft);
-        setup.save = SaveState::Clean;
+        setup.shell.save = SaveState::Clean;
         setup
     }
 
@@ -199,29 +196,29 @@ impl MeetingSetup {
                 }
             })
             .collect();
-        self.revision += 1;
+        self.shell.revision += 1;
     }
 
     /// Takes the repository's new state (after a reload): a setup nobody has changed shows
     /// the meeting as now recorded; one with changes keeps them.
     pub fn rebind(&mut self, catalog: Arc<Catalog>, today: Date) {
         let mut fresh = MeetingSetup::new(catalog, self.date, today);
-        if self.save != SaveState::Clean {
+        if self.shell.save != SaveState::Clean {
             fresh.fill(&self.draft());
         }
         fresh.pane = self.pane;
         fresh.cursors = self.cursors;
-        fresh.revision = self.revision + 1;
-        fresh.save = std::mem::take(&mut self.save);
-        fresh.offer = self.offer.take();
-        fresh.looking = self.looking;
+        fresh.shell.revision = self.shell.revision + 1;
+        fresh.shell.save = std::mem::take(&mut self.shell.save);
+        fresh.shell.offer = self.shell.offer.take();
+        fresh.shell.looking = self.shell.looking;
         *self = fresh;
     }
 
     /// Fills the setup from a saved draft.
     pub fn restore(&mut self, draft: &MeetingDraft) {
         self.fill(draft);
-        self.save = SaveState::Saved;
+        self.shell.save = SaveState::Saved;
     }
 
     /// Offers back a draft found on disk, unless it matches what is recorded.
@@ -238,7 +235,7 @@ impl MeetingSetup {
             format!("{} declared conflict(s)", draft.conflicts.len()),
             format!("{} item(s) on the agenda", draft.agenda.len()),
         ];
-        self.offer = Some((Offer { saved, summary }, Box::new(draft)));
+        self.shell.offer = Some((Offer { saved, summary }, Box::new(draft)));
     }
 
     pub fn draft_key(&self) -> String {
@@ -268,24 +265,13 @@ impl MeetingSetup {
         }
     }
 
-    /// The draft to preview, if the record pane is showing and its preview is out of date.
-    pub fn wants_preview(&self) -> Option<MeetingDraft> {
-        (self.pane == Pane::Record
-            && self.offer.is_none()
-            && !self.looking
-            && self.recording.wants_preview(self.revision))
-        .then(|| self.draft())
-    }
-
     /// Whether every key goes to the screen (a dialog is open), so none is an action.
     pub fn typing(&self) -> bool {
         self.dialog.is_some()
     }
 
     fn changed(&mut self) -> Reply {
-        self.revision += 1;
-        self.recording.confirming = false;
-        Reply::Changed
+        self.shell.changed()
     }
 
     fn pane_index(&self) -> usize {
@@ -318,7 +304,7 @@ impl MeetingSetup {
     fn move_cursor(&mut self, delta: isize) {
         let i = self.pane_index();
         if i >= 3 {
-            self.recording.scroll_by(delta as i32);
+            self.shell.recording.scroll_by(delta as i32);
             return;
         }
         let count = self.count(self.pane);
@@ -333,20 +319,6 @@ impl MeetingSetup {
 
     /// Handles a key; what it did tells the app what to follow up.
     pub fn handle_key(&mut self, key: KeyEvent, keymap: &KeyMap) -> Reply {
-        match prelude(
-            &mut self.offer,
-            self.looking,
-            &mut self.recording,
-            self.revision,
-            &key,
-        ) {
-            Prelude::Form => {}
-            Prelude::Reply(reply) => return reply,
-            Prelude::Restore(draft) => {
-                self.restore(&draft);
-                return Reply::Handled;
-            }
-        }
         if self.dialog.is_some() {
             return self.dialog_key(key, keymap);
         }
@@ -457,8 +429,8 @@ impl MeetingSetup {
                 self.changed()
             }
             (Pane::Record, KeyCode::Enter) => {
-                if self.recording.ready(self.revision) {
-                    self.recording.confirming = true;
+                if self.shell.recording.ready(self.shell.revision) {
+                    self.shell.recording.confirming = true;
                 }
                 Reply::Handled
             }
@@ -562,7 +534,7 @@ impl MeetingSetup {
     }
 
     pub fn click(&mut self, x: u16, y: u16) {
-        if self.dialog.is_some() || self.offer.is_some() || self.recording.confirming {
+        if self.dialog.is_some() || self.shell.offer.is_some() || self.shell.recording.confirming {
             return;
         }
         if let Some((_, pane)) = self.pane_rects.iter().find(|(r, _)| contains(*r, x, y)) {
@@ -589,12 +561,6 @@ impl MeetingSetup {
     }
 
     pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
-        if self.offer.is_some() {
-            return vec![("r", "restore"), ("d", "discard")];
-        }
-        if self.recording.confirming {
-            return vec![("y", "record"), ("n", "not yet")];
-        }
         match &self.dialog {
             Some(Dialog::Conflict(_)) => {
                 return vec![
@@ -636,7 +602,7 @@ impl MeetingSetup {
             "not recorded yet"
         };
         let mut spans = vec![Span::styled(" Meeting ", theme.tab_active)];
-        if let Some((label, ok)) = self.save.label() {
+        if let Some((label, ok)) = self.shell.save.label() {
             spans.push(Span::styled(
                 format!(" {label} ·"),
                 if ok { theme.muted } else { theme.bad },
@@ -648,8 +614,8 @@ impl MeetingSetup {
         if draw_draft_stage(
             frame,
             body,
-            self.looking,
-            self.offer.as_ref(),
+            self.shell.looking,
+            self.shell.offer.as_ref(),
             "meeting",
             "Meeting",
             theme,
@@ -664,9 +630,10 @@ impl MeetingSetup {
             Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(right);
         self.pane_rects.clear();
         if self.pane == Pane::Record {
-            let revision = self.revision;
+            let revision = self.shell.revision;
             self.pane_rects.push((body, Pane::Record));
-            self.recording
+            self.shell
+                .recording
                 .draw(frame, body, revision, true, theme, spinner);
         } else {
             self.pane_rects.push((left, Pane::Attendance));
@@ -1053,5 +1020,188 @@ impl DatePrompt {
             None => Line::from(Span::styled("Enter sets it up · Esc cancels", theme.muted)),
         };
         frame.render_widget(Paragraph::new(message).style(theme.base), note);
+    }
+}
+
+impl FormBody for MeetingSetup {
+    type Draft = MeetingDraft;
+    const SCREEN: ScreenId = ScreenId::Meeting;
+    const AFTER: Option<ScreenId> = Some(ScreenId::Agenda);
+    const THIS: &'static str = "this meeting";
+
+    fn shell(&self) -> &Shell<MeetingDraft> {
+        &self.shell
+    }
+
+    fn shell_mut(&mut self) -> &mut Shell<MeetingDraft> {
+        &mut self.shell
+    }
+
+    fn draft(&self) -> MeetingDraft {
+        MeetingSetup::draft(self)
+    }
+
+    fn draft_key(&self) -> String {
+        MeetingSetup::draft_key(self)
+    }
+
+    fn restore(&mut self, draft: &MeetingDraft) {
+        MeetingSetup::restore(self, draft);
+    }
+
+    fn offer(&mut self, draft: MeetingDraft, saved: Option<String>) {
+        MeetingSetup::offer(self, draft, saved);
+    }
+
+    fn recording_shown(&self) -> bool {
+        self.pane == Pane::Record
+    }
+
+    fn body_key(&mut self, key: &KeyEvent, keymap: &KeyMap) -> Reply {
+        self.handle_key(*key, keymap)
+    }
+
+    fn prepare(draft: MeetingDraft) -> Request {
+        Request::PrepareMeeting(Box::new(draft))
+    }
+
+    fn commit(draft: MeetingDraft) -> Request {
+        Request::CommitMeeting(Box::new(draft))
+    }
+}
+
+/// The meeting screen: the setup of a meeting, or the question which meeting to set up.
+pub struct MeetingScreen {
+    pub setup: Option<MeetingSetup>,
+    pub prompt: Option<DatePrompt>,
+}
+
+/// Opens the meeting setup: the meeting being worked towards, or one on a date; asks which
+/// when there is neither. Returns whether there is a meeting screen to show.
+pub fn open(slot: &mut Option<MeetingScreen>, date: Option<Date>, cx: &mut Cx) -> bool {
+    let Some(opened) = cx.opened else {
+        return false;
+    };
+    if date.is_none() && slot.as_ref().is_some_and(|m| m.setup.is_some()) {
+        return true;
+    }
+    let date = date.or_else(|| opened.catalog.current_meeting(cx.today).map(|m| m.date));
+    let screen = slot.get_or_insert(MeetingScreen {
+        setup: None,
+        prompt: None,
+    });
+    let Some(date) = date else {
+        screen.prompt = Some(DatePrompt::new(cx.today));
+        return true;
+    };
+    let mut setup = MeetingSetup::new(Arc::clone(&opened.catalog), date, cx.today);
+    record::open(&mut setup, cx);
+    screen.setup = Some(setup);
+    screen.prompt = None;
+    true
+}
+
+impl Screen for MeetingScreen {
+    fn key(&mut self, key: &KeyEvent, action: Option<Action>, cx: &mut Cx) -> bool {
+        if let Some(prompt) = &mut self.prompt {
+            match prompt.handle_key(*key) {
+                PromptReply::Handled => {}
+                PromptReply::Cancel => {
+                    self.prompt = None;
+                    if self.setup.is_none() {
+                        cx.effect(super::Effect::Close(ScreenId::Meeting, None));
+                    }
+                }
+                PromptReply::Date(date) => cx.open(super::Open::Meeting(Some(date))),
+            }
+            return true;
+        }
+        let Some(setup) = &mut self.setup else {
+            return false;
+        };
+        match record::key(setup, key, cx) {
+            // The meeting's document is its minutes.
+            Reply::Ignored if action == Some(Action::Export) => {
+                cx.export(crate::tui::loader::ExportJob::Minutes(setup.date));
+                true
+            }
+            Reply::Ignored => false,
+            Reply::NewMeeting => {
+                self.prompt = Some(DatePrompt::new(cx.today));
+                true
+            }
+            _ => true,
+        }
+    }
+
+    fn click(&mut self, x: u16, y: u16, cx: &mut Cx) {
+        if let Some(setup) = &mut self.setup
+            && self.prompt.is_none()
+        {
+            setup.click(x, y);
+            record::preview(setup, cx);
+        }
+    }
+
+    fn scroll(&mut self, _x: u16, _y: u16, delta: isize, _cx: &mut Cx) {
+        if let Some(setup) = &mut self.setup
+            && self.prompt.is_none()
+        {
+            setup.scroll(delta as i32);
+        }
+    }
+
+    fn loaded(&mut self, tag: Tag, response: Response, cx: &mut Cx) {
+        if let Some(setup) = &mut self.setup {
+            record::loaded(setup, tag, response, cx);
+        }
+    }
+
+    fn refresh(&mut self, reloaded: bool, cx: &mut Cx) {
+        if let (true, Some(setup), Some(opened)) = (reloaded, &mut self.setup, cx.opened) {
+            setup.rebind(Arc::clone(&opened.catalog), cx.today);
+            record::preview(setup, cx);
+        }
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
+        if let Some(prompt) = &mut self.prompt {
+            prompt.draw(frame, area, cx.today, cx.theme);
+        } else if let Some(setup) = &mut self.setup {
+            setup.draw(frame, area, cx.theme, cx.spinner);
+        }
+    }
+
+    fn footer(&self, _keymap: &KeyMap) -> Footer {
+        let pair = |k: &str, what: &str| (k.to_owned(), what.to_owned());
+        if self.prompt.is_some() {
+            return Footer::Keys {
+                keys: vec![pair("Enter", "set up"), pair("Esc", "cancel")],
+                typing: true,
+            };
+        }
+        match &self.setup {
+            Some(setup) => Footer::Keys {
+                keys: record::hints(setup).unwrap_or_else(|| {
+                    setup
+                        .hints()
+                        .into_iter()
+                        .map(|(k, what)| pair(k, what))
+                        .collect()
+                }),
+                typing: setup.typing(),
+            },
+            None => Footer::Actions(vec![Action::Back, Action::Help, Action::Quit]),
+        }
+    }
+
+    fn about(&self, _opened: Option<&OpenedView>) -> About {
+        None
+    }
+
+    fn draft_failed(&self) -> bool {
+        self.setup
+            .as_ref()
+            .is_some_and(|s| matches!(s.shell.save, SaveState::Failed(_)))
     }
 }
