@@ -811,16 +811,10 @@ impl DecisionForm {
         }
     }
 
-    /// Draws the form. `submission` is the item's submission if it has been read, for the
-    /// school's own assessment of each area.
-    pub fn draw(
-        &mut self,
-        frame: &mut Frame,
-        area: Rect,
-        theme: &Theme,
-        spinner: &str,
-        submission: Option<&SubmissionView>,
-    ) {
+    /// Draws the form. The submission open alongside, if it is this item's and has been
+    /// read, gives the school's own assessment of each area.
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
+        let (theme, submission) = (cx.theme, cx.submission);
         let [title, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
         let ctx = &self.ctx;
@@ -847,10 +841,8 @@ impl DecisionForm {
             body,
             self.shell.looking,
             self.shell.offer.as_ref(),
-            "decision",
-            "Decision",
-            theme,
-            spinner,
+            ("decision", "Decision"),
+            cx,
         ) {
             return;
         }
@@ -884,7 +876,7 @@ impl DecisionForm {
                 let revision = self.shell.revision;
                 self.shell
                     .recording
-                    .draw(frame, editor, revision, focused, theme, spinner);
+                    .draw(frame, editor, revision, focused, cx);
             }
         }
     }
@@ -1445,11 +1437,11 @@ impl Screen for DecisionForm {
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
-        DecisionForm::draw(self, frame, area, cx.theme, cx.spinner, cx.submission);
+        DecisionForm::draw(self, frame, area, cx);
     }
 
-    fn footer(&self, _keymap: &KeyMap) -> Footer {
-        let keys = record::hints(self).unwrap_or_else(|| {
+    fn footer(&self, keymap: &KeyMap) -> Footer {
+        let keys = record::hints(self, keymap).unwrap_or_else(|| {
             self.hints()
                 .into_iter()
                 .map(|(k, what)| (k.to_owned(), what.to_owned()))

@@ -20,7 +20,7 @@ use crate::model::draft::MeetingDraft;
 use crate::model::meeting::{AgendaItem, Conflict, ConflictKind};
 use crate::model::text::clean;
 use crate::model::{MemberId, SchoolId};
-use crate::tui::keymap::{Action, KeyMap};
+use crate::tui::keymap::{Action, KeyMap, Scope};
 use crate::tui::loader::{Request, Response};
 use crate::tui::tag::{ScreenId, Tag};
 use crate::tui::theme::Theme;
@@ -348,21 +348,21 @@ impl MeetingSetup {
                 self.move_cursor(10);
                 Reply::Handled
             }
-            _ => self.pane_key(key),
+            _ => self.pane_key(key, keymap.action_in(Scope::Form, &key)),
         }
     }
 
-    fn pane_key(&mut self, key: KeyEvent) -> Reply {
+    fn pane_key(&mut self, key: KeyEvent, action: Option<Action>) -> Reply {
         let cursor = self.cursor();
-        match (self.pane, key.code) {
-            (Pane::Attendance, KeyCode::Char(' ') | KeyCode::Enter) => {
+        match (self.pane, key.code, action) {
+            (Pane::Attendance, KeyCode::Char(' ') | KeyCode::Enter, _) => {
                 let Some(state) = self.attendance.get_mut(cursor) else {
                     return Reply::Handled;
                 };
                 *state = state.next();
                 self.changed()
             }
-            (Pane::Attendance, KeyCode::Char('c')) => {
+            (Pane::Attendance, _, Some(Action::Chair)) => {
                 let Some(member) = self.catalog.panel.members.get(cursor) else {
                     return Reply::Handled;
                 };
@@ -371,7 +371,7 @@ impl MeetingSetup {
                 self.attendance[cursor] = Attendance::Present;
                 self.changed()
             }
-            (Pane::Conflicts, KeyCode::Char('a')) => {
+            (Pane::Conflicts, _, Some(Action::Add)) => {
                 let mut schools: Vec<SchoolId> =
                     self.agenda.iter().map(|i| i.school.clone()).collect();
                 schools.dedup();
@@ -392,7 +392,7 @@ impl MeetingSetup {
                 })));
                 Reply::Handled
             }
-            (Pane::Conflicts, KeyCode::Char('x') | KeyCode::Delete) => {
+            (Pane::Conflicts, _, Some(Action::Remove)) => {
                 if cursor < self.conflicts.len() {
                     self.conflicts.remove(cursor);
                     self.move_cursor(0);
@@ -400,7 +400,7 @@ impl MeetingSetup {
                 }
                 Reply::Handled
             }
-            (Pane::Agenda, KeyCode::Char('a')) => {
+            (Pane::Agenda, _, Some(Action::Add)) => {
                 let items: Vec<AgendaItem> = self
                     .awaiting
                     .iter()
@@ -410,7 +410,7 @@ impl MeetingSetup {
                 self.dialog = Some(Dialog::Item(ItemDialog { cursor: 0, items }));
                 Reply::Handled
             }
-            (Pane::Agenda, KeyCode::Char('x') | KeyCode::Delete) => {
+            (Pane::Agenda, _, Some(Action::Remove)) => {
                 if cursor < self.agenda.len() {
                     self.agenda.remove(cursor);
                     self.move_cursor(0);
@@ -418,24 +418,26 @@ impl MeetingSetup {
                 }
                 Reply::Handled
             }
-            (Pane::Agenda, KeyCode::Char('K' | '-')) if cursor > 0 => {
+            (Pane::Agenda, _, Some(Action::MoveItemUp)) if cursor > 0 => {
                 self.agenda.swap(cursor, cursor - 1);
                 self.cursors[2] -= 1;
                 self.changed()
             }
-            (Pane::Agenda, KeyCode::Char('J' | '+')) if cursor + 1 < self.agenda.len() => {
+            (Pane::Agenda, _, Some(Action::MoveItemDown)) if cursor + 1 < self.agenda.len() => {
                 self.agenda.swap(cursor, cursor + 1);
                 self.cursors[2] += 1;
                 self.changed()
             }
-            (Pane::Record, KeyCode::Enter) => {
+            (Pane::Record, KeyCode::Enter, _) => {
                 if self.shell.recording.ready(self.shell.revision) {
                     self.shell.recording.confirming = true;
                 }
                 Reply::Handled
             }
-            (_, KeyCode::Char('n')) => Reply::NewMeeting,
-            (_, KeyCode::Char(' ' | 'a' | 'x' | 'c' | 'K' | 'J' | '+' | '-')) => Reply::Handled,
+            (_, _, Some(Action::OtherMeeting)) => Reply::NewMeeting,
+            // The form's keys do nothing in the other panes, rather than what they do
+            // elsewhere.
+            (_, KeyCode::Char(' '), _) | (_, _, Some(_)) => Reply::Handled,
             _ => Reply::Ignored,
         }
     }
@@ -560,40 +562,64 @@ impl MeetingSetup {
             .map_or_else(|| id.to_string(), |s| clean(&s.name))
     }
 
-    pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
+    /// The key hints for the footer, as (keys, what) pairs; the form's own keys from the
+    /// live key map.
+    pub fn hints(&self, keymap: &KeyMap) -> Vec<(String, String)> {
+        let fixed = |k: &str, what: &str| (k.to_owned(), what.to_owned());
+        let key = |a: Action, what: &str| (keymap.first(a), what.to_owned());
         match &self.dialog {
             Some(Dialog::Conflict(_)) => {
                 return vec![
-                    ("Tab", "next"),
-                    ("↑/↓", "choose"),
-                    ("Enter", "add"),
-                    ("Esc", "cancel"),
+                    fixed("Tab", "next"),
+                    fixed("↑/↓", "choose"),
+                    fixed("Enter", "add"),
+                    fixed("Esc", "cancel"),
                 ];
             }
             Some(Dialog::Item(_)) => {
-                return vec![("↑/↓", "move"), ("Enter", "add"), ("Esc", "cancel")];
+                return vec![
+                    fixed("↑/↓", "move"),
+                    fixed("Enter", "add"),
+                    fixed("Esc", "cancel"),
+                ];
             }
             None => {}
         }
         match self.pane {
             Pane::Attendance => vec![
-                ("Space", "present/apologies"),
-                ("c", "chair"),
-                ("Tab", "next pane"),
-                ("n", "other date"),
+                fixed("Space", "present/apologies"),
+                key(Action::Chair, "chair"),
+                fixed("Tab", "next pane"),
+                key(Action::OtherMeeting, "other date"),
             ],
-            Pane::Conflicts => vec![("a", "declare"), ("x", "remove"), ("Tab", "next pane")],
+            Pane::Conflicts => vec![
+                key(Action::Add, "declare"),
+                key(Action::Remove, "remove"),
+                fixed("Tab", "next pane"),
+            ],
             Pane::Agenda => vec![
-                ("a", "add"),
-                ("x", "remove"),
-                ("K/J", "move up/down"),
-                ("Tab", "next pane"),
+                key(Action::Add, "add"),
+                key(Action::Remove, "remove"),
+                (
+                    format!(
+                        "{}/{}",
+                        keymap.first(Action::MoveItemUp),
+                        keymap.first(Action::MoveItemDown)
+                    ),
+                    "move up/down".to_owned(),
+                ),
+                fixed("Tab", "next pane"),
             ],
-            Pane::Record => vec![("Enter", "record"), ("↑/↓", "scroll"), ("Tab", "next pane")],
+            Pane::Record => vec![
+                fixed("Enter", "record"),
+                fixed("↑/↓", "scroll"),
+                fixed("Tab", "next pane"),
+            ],
         }
     }
 
-    pub fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme, spinner: &str) {
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
+        let (theme, keymap) = (cx.theme, cx.keymap);
         let [title, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
         let state = if self.recorded {
@@ -616,10 +642,8 @@ impl MeetingSetup {
             body,
             self.shell.looking,
             self.shell.offer.as_ref(),
-            "meeting",
-            "Meeting",
-            theme,
-            spinner,
+            ("meeting", "Meeting"),
+            cx,
         ) {
             return;
         }
@@ -632,16 +656,14 @@ impl MeetingSetup {
         if self.pane == Pane::Record {
             let revision = self.shell.revision;
             self.pane_rects.push((body, Pane::Record));
-            self.shell
-                .recording
-                .draw(frame, body, revision, true, theme, spinner);
+            self.shell.recording.draw(frame, body, revision, true, cx);
         } else {
             self.pane_rects.push((left, Pane::Attendance));
             self.pane_rects.push((conflicts, Pane::Conflicts));
             self.pane_rects.push((agenda, Pane::Agenda));
-            self.draw_attendance(frame, left, theme);
-            self.draw_conflicts(frame, conflicts, theme);
-            self.draw_agenda(frame, agenda, theme);
+            self.draw_attendance(frame, left, theme, keymap);
+            self.draw_conflicts(frame, conflicts, theme, keymap);
+            self.draw_agenda(frame, agenda, theme, keymap);
         }
         match &mut self.dialog {
             Some(Dialog::Conflict(_)) => self.draw_conflict_dialog(frame, body, theme),
@@ -679,7 +701,7 @@ impl MeetingSetup {
         (Span::styled(if here { "▸ " } else { "  " }, style), style)
     }
 
-    fn draw_attendance(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    fn draw_attendance(&self, frame: &mut Frame, area: Rect, theme: &Theme, keymap: &KeyMap) {
         let present = self
             .attendance
             .iter()
@@ -697,7 +719,10 @@ impl MeetingSetup {
         };
         let chair = match &self.chair {
             Some(id) => format!("Chair: {}", self.member_name(id)),
-            None => "✗ No chair yet: c on a member makes them the chair".to_owned(),
+            None => format!(
+                "✗ No chair yet: {} on a member makes them the chair",
+                keymap.first(Action::Chair)
+            ),
         };
         let mut lines = vec![
             Line::from(Span::styled(
@@ -744,7 +769,7 @@ impl MeetingSetup {
         self.rows(frame, area, &title, Pane::Attendance, lines, 2, theme);
     }
 
-    fn draw_conflicts(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    fn draw_conflicts(&self, frame: &mut Frame, area: Rect, theme: &Theme, keymap: &KeyMap) {
         let mut lines: Vec<Line> = Vec::new();
         for (i, c) in self.conflicts.iter().enumerate() {
             let (pointer, style) = self.pointer(Pane::Conflicts, i, theme);
@@ -777,7 +802,10 @@ impl MeetingSetup {
         }
         if lines.is_empty() {
             lines.push(Line::from(Span::styled(
-                "  None declared. a declares one.",
+                format!(
+                    "  None declared. {} declares one.",
+                    keymap.first(Action::Add)
+                ),
                 theme.muted,
             )));
         }
@@ -792,7 +820,7 @@ impl MeetingSetup {
         );
     }
 
-    fn draw_agenda(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    fn draw_agenda(&self, frame: &mut Frame, area: Rect, theme: &Theme, keymap: &KeyMap) {
         let mut lines: Vec<Line> = Vec::new();
         for (i, item) in self.agenda.iter().enumerate() {
             let (pointer, style) = self.pointer(Pane::Agenda, i, theme);
@@ -805,7 +833,10 @@ impl MeetingSetup {
         }
         if lines.is_empty() {
             lines.push(Line::from(Span::styled(
-                "  Nothing on the agenda. a adds a submission awaiting a decision.",
+                format!(
+                    "  Nothing on the agenda. {} adds a submission awaiting a decision.",
+                    keymap.first(Action::Add)
+                ),
                 theme.muted,
             )));
         }
@@ -1168,11 +1199,11 @@ impl Screen for MeetingScreen {
         if let Some(prompt) = &mut self.prompt {
             prompt.draw(frame, area, cx.today, cx.theme);
         } else if let Some(setup) = &mut self.setup {
-            setup.draw(frame, area, cx.theme, cx.spinner);
+            setup.draw(frame, area, cx);
         }
     }
 
-    fn footer(&self, _keymap: &KeyMap) -> Footer {
+    fn footer(&self, keymap: &KeyMap) -> Footer {
         let pair = |k: &str, what: &str| (k.to_owned(), what.to_owned());
         if self.prompt.is_some() {
             return Footer::Keys {
@@ -1182,13 +1213,7 @@ impl Screen for MeetingScreen {
         }
         match &self.setup {
             Some(setup) => Footer::Keys {
-                keys: record::hints(setup).unwrap_or_else(|| {
-                    setup
-                        .hints()
-                        .into_iter()
-                        .map(|(k, what)| pair(k, what))
-                        .collect()
-                }),
+                keys: record::hints(setup, keymap).unwrap_or_else(|| setup.hints(keymap)),
                 typing: setup.typing(),
             },
             None => Footer::Actions(vec![Action::Back, Action::Help, Action::Quit]),

@@ -5,7 +5,7 @@
 //! both.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
@@ -13,9 +13,9 @@ use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarStat
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{Cx, Effect};
+use super::{Cx, DrawCx, Effect};
 use crate::model::format::{from_ron, to_ron};
-use crate::tui::keymap::KeyMap;
+use crate::tui::keymap::{Action, KeyMap, Scope};
 use crate::tui::loader::{Prepared, Request, Response};
 use crate::tui::tag::{ScreenId, Tag};
 use crate::tui::theme::Theme;
@@ -48,22 +48,24 @@ pub enum Prelude<T> {
 }
 
 /// The keys every recording form handles before its own: the answer to an offered draft
-/// (`r` restores, `d` discards), nothing while a draft is looked for or a commit is being
-/// written, and the answer to "record now?" (`y`, or `n`/Esc).
+/// (restore or discard), nothing while a draft is looked for or a commit is being written,
+/// and the answer to "record now?". The answers' keys are the key map's.
 pub fn prelude<T>(
     offer: &mut Option<(Offer, Box<T>)>,
     looking: bool,
     recording: &mut Recording,
     revision: u64,
     key: &KeyEvent,
+    keymap: &KeyMap,
 ) -> Prelude<T> {
+    let answer = keymap.action_in(Scope::Question, key);
     if offer.is_some() {
-        return match key.code {
-            KeyCode::Char('r') => match offer.take() {
+        return match answer {
+            Some(Action::RestoreDraft) => match offer.take() {
                 Some((_, draft)) => Prelude::Restore(draft),
                 None => Prelude::Reply(Reply::Handled),
             },
-            KeyCode::Char('d') => {
+            Some(Action::DiscardDraft) => {
                 *offer = None;
                 Prelude::Reply(Reply::Discard)
             }
@@ -74,8 +76,8 @@ pub fn prelude<T>(
         return Prelude::Reply(Reply::Ignored);
     }
     if recording.confirming {
-        return Prelude::Reply(match key.code {
-            KeyCode::Char('y' | 'Y') => {
+        return Prelude::Reply(match answer {
+            Some(Action::ConfirmRecord) => {
                 recording.confirming = false;
                 if recording.ready(revision) {
                     recording.committing = true;
@@ -84,7 +86,7 @@ pub fn prelude<T>(
                     Reply::Handled
                 }
             }
-            KeyCode::Char('n' | 'N') | KeyCode::Esc => {
+            Some(Action::NotYet) => {
                 recording.confirming = false;
                 Reply::Handled
             }
@@ -167,9 +169,9 @@ impl Recording {
         area: Rect,
         revision: u64,
         focused: bool,
-        theme: &Theme,
-        spinner: &str,
+        cx: &DrawCx,
     ) {
+        let (theme, spinner, keymap) = (cx.theme, cx.spinner, cx.keymap);
         let what = self.what;
         let title = format!("Record the {what}");
         let inner_width = area.width.saturating_sub(3);
@@ -242,9 +244,9 @@ impl Recording {
             Line::from(vec![
                 Span::styled(format!(" Record the {what} now? "), theme.tab_active),
                 Span::raw(" "),
-                Span::styled("y", theme.key),
+                Span::styled(keymap.first(Action::ConfirmRecord), theme.key),
                 Span::raw(" record · "),
-                Span::styled("n", theme.key),
+                Span::styled(keymap.first(Action::NotYet), theme.key),
                 Span::raw(" not yet"),
             ])
         });
@@ -298,7 +300,7 @@ pub struct Offer {
 }
 
 impl Offer {
-    pub fn draw(&self, frame: &mut Frame, area: Rect, what: &str, theme: &Theme) {
+    pub fn draw(&self, frame: &mut Frame, area: Rect, what: &str, theme: &Theme, keymap: &KeyMap) {
         let when = self
             .saved
             .as_ref()
@@ -316,9 +318,9 @@ impl Offer {
         }
         lines.push(Line::default());
         lines.push(Line::from(vec![
-            Span::styled("r", theme.key),
+            Span::styled(keymap.first(Action::RestoreDraft), theme.key),
             Span::raw(" restore the draft   "),
-            Span::styled("d", theme.key),
+            Span::styled(keymap.first(Action::DiscardDraft), theme.key),
             Span::raw(" discard it and start afresh"),
         ]));
         frame.render_widget(
@@ -332,17 +334,15 @@ impl Offer {
 
 /// What a form shows before it can be edited: that a saved draft is being looked for, or the
 /// draft found. Returns whether it drew anything (then the form itself is not drawn).
-#[allow(clippy::too_many_arguments)]
 pub fn draw_draft_stage<D>(
     frame: &mut Frame,
     area: Rect,
     looking: bool,
     offer: Option<&(Offer, D)>,
-    what: &str,
-    title: &str,
-    theme: &Theme,
-    spinner: &str,
+    (what, title): (&str, &str),
+    cx: &DrawCx,
 ) -> bool {
+    let (theme, spinner, keymap) = (cx.theme, cx.spinner, cx.keymap);
     if looking {
         frame.render_widget(
             Paragraph::new(format!("{spinner} Looking for a saved draft…"))
@@ -353,7 +353,7 @@ pub fn draw_draft_stage<D>(
         return true;
     }
     if let Some((offer, _)) = offer {
-        offer.draw(frame, area, what, theme);
+        offer.draw(frame, area, what, theme, keymap);
         return true;
     }
     false
@@ -462,6 +462,7 @@ pub fn key<B: FormBody>(form: &mut B, key: &KeyEvent, cx: &mut Cx) -> Reply {
         &mut shell.recording,
         revision,
         key,
+        cx.keymap,
     ) {
         Prelude::Form => form.body_key(key, cx.keymap),
         Prelude::Reply(reply) => reply,
@@ -612,15 +613,20 @@ fn draft_loaded<B: FormBody>(
     }
 }
 
-/// The hints of the shell's questions, if one is asked; else the body's.
-pub fn hints<B: FormBody>(form: &B) -> Option<Vec<(String, String)>> {
+/// The hints of the shell's question, if one is asked (else the body gives its own).
+pub fn hints<B: FormBody>(form: &B, keymap: &KeyMap) -> Option<Vec<(String, String)>> {
     let shell = form.shell();
-    let pair = |k: &str, what: &str| (k.to_owned(), what.to_owned());
-    if shell.offer.is_some() {
-        return Some(vec![pair("r", "restore"), pair("d", "discard")]);
-    }
-    if shell.recording.confirming {
-        return Some(vec![pair("y", "record"), pair("n", "not yet")]);
-    }
-    None
+    let answers = if shell.offer.is_some() {
+        [Action::RestoreDraft, Action::DiscardDraft]
+    } else if shell.recording.confirming {
+        [Action::ConfirmRecord, Action::NotYet]
+    } else {
+        return None;
+    };
+    Some(
+        answers
+            .into_iter()
+            .map(|a| (keymap.first(a), a.hint().to_owned()))
+            .collect(),
+    )
 }
