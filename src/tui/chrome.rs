@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::keymap::{Action, KeyMap};
-use super::screens::Footer;
+use super::screen::Footer;
 use super::tag::ScreenId;
 use super::theme::Theme;
 use super::view::OpenedView;

@@ -1,6 +1,9 @@
-//! The terminal UI: the panel's meeting screen. The app (`app.rs`) holds the state and draws
-//! it; screens live in `screens/`; the repository is read on a worker thread (`loader.rs`),
-//! so the interface never waits for git.
+//! The terminal UI: the panel's meeting screen. The app (`app.rs`) routes events to the
+//! screen on show and carries out what screens ask for; what a screen is is in `screen.rs`,
+//! the screens live in `screens/` (one file each), the way back between them in `nav.rs`,
+//! what surrounds them in `chrome.rs`. The repository is read on a worker thread
+//! (`loader.rs`), so the interface never waits for git; requests carry a tag (`tag.rs`) that
+//! brings their answers back to whoever asked.
 
 pub mod app;
 pub mod chrome;
@@ -9,6 +12,7 @@ pub mod event;
 pub mod keymap;
 pub mod loader;
 pub mod nav;
+pub mod screen;
 pub mod screens;
 pub mod table;
 pub mod tag;

@@ -10,9 +10,9 @@ use crate::tui::theme::Theme;
 use crate::tui::view::{AgendaRow, AgendaView};
 use ratatui::crossterm::event::KeyEvent;
 
-use super::{About, Cx, DrawCx, Footer, Open, Screen};
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::loader::ExportJob;
+use crate::tui::screen::{About, Cx, DrawCx, Footer, Open, Screen};
 use crate::tui::view::OpenedView;
 use crate::tui::widgets::{ListHit, block, check_span};
 

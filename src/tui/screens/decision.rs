@@ -16,7 +16,6 @@ use ratatui::widgets::Paragraph;
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use super::record::{self, FormBody, Offer, Reply, SaveState, Shell, draw_draft_stage};
-use super::{About, Cx, DrawCx, Footer, Screen};
 use crate::model::catalog::Catalog;
 use crate::model::decide::conflicts;
 use crate::model::draft::{AreaDraft, DecisionDraft};
@@ -24,6 +23,7 @@ use crate::model::text::{clean, sanitize};
 use crate::model::{AcademicYear, AreaId, KindId, LevelId, MemberId, OutcomeId, SchoolId};
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::loader::{Request, Response};
+use crate::tui::screen::{About, Cx, DrawCx, Footer, Screen};
 use crate::tui::tag::{ScreenId, Tag};
 use crate::tui::theme::Theme;
 use crate::tui::view::{AgendaRow, OpenedView};

@@ -21,9 +21,9 @@ use crate::model::{AcademicYear, SchoolId};
 use crate::tui::theme::Theme;
 use ratatui::crossterm::event::KeyEvent;
 
-use super::{About, Cx, DrawCx, Footer, Screen};
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::loader::{Request, RequestKind, Response};
+use crate::tui::screen::{About, Cx, DrawCx, Footer, Screen};
 use crate::tui::view::{OpenedView, SubmissionView};
 use crate::tui::widgets::block;
 use crate::wrap::Wrapped;
@@ -485,7 +485,7 @@ fn render(v: &Visual, current: bool, column: usize, theme: &Theme) -> Line<'stat
     }
 }
 
-impl super::Navigable for DiffScreen {
+impl crate::tui::screen::Navigable for DiffScreen {
     fn move_by(&mut self, delta: isize) {
         DiffScreen::scroll_by(self, delta);
     }
@@ -504,7 +504,7 @@ impl Screen for DiffScreen {
         let Some(action) = action else {
             return false;
         };
-        if super::navigate(self, action) {
+        if crate::tui::screen::navigate(self, action) {
             return true;
         }
         match action {

@@ -14,9 +14,9 @@ use crate::tui::theme::Theme;
 use crate::tui::view::{CommitFilesView, HistoryRow, HistoryView, Signed};
 use ratatui::crossterm::event::KeyEvent;
 
-use super::{About, Cx, DrawCx, Footer, Screen};
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::loader::{Request, RequestKind, Response};
+use crate::tui::screen::{About, Cx, DrawCx, Footer, Screen};
 use crate::tui::view::OpenedView;
 use crate::tui::widgets::{ListHit, block, contains};
 use crate::tui::wrap::wrap_hanging;
@@ -452,7 +452,7 @@ impl HistoryScreen {
     }
 }
 
-impl super::Navigable for HistoryScreen {
+impl crate::tui::screen::Navigable for HistoryScreen {
     fn move_by(&mut self, delta: isize) {
         HistoryScreen::move_by(self, delta);
     }
@@ -471,7 +471,7 @@ impl Screen for HistoryScreen {
         let Some(action) = action else {
             return false;
         };
-        if super::navigate(self, action) {
+        if crate::tui::screen::navigate(self, action) {
             self.ask_files(cx);
             return true;
         }

@@ -13,7 +13,6 @@ use ratatui::widgets::{Clear, Paragraph};
 use ratatui_textarea::{TextArea, WrapMode};
 
 use super::record::{self, FormBody, Offer, Reply, SaveState, Shell, draw_draft_stage};
-use super::{About, Cx, DrawCx, Footer, Screen};
 use crate::model::catalog::Catalog;
 use crate::model::decide::affiliation_conflicts;
 use crate::model::draft::MeetingDraft;
@@ -22,6 +21,7 @@ use crate::model::text::clean;
 use crate::model::{MemberId, SchoolId};
 use crate::tui::keymap::{Action, KeyMap, Scope};
 use crate::tui::loader::{Request, Response};
+use crate::tui::screen::{About, Cx, DrawCx, Footer, Screen};
 use crate::tui::tag::{ScreenId, Tag};
 use crate::tui::theme::Theme;
 use crate::tui::view::OpenedView;
@@ -1140,10 +1140,10 @@ impl Screen for MeetingScreen {
                 PromptReply::Cancel => {
                     self.prompt = None;
                     if self.setup.is_none() {
-                        cx.effect(super::Effect::Close(ScreenId::Meeting, None));
+                        cx.effect(crate::tui::screen::Effect::Close(ScreenId::Meeting, None));
                     }
                 }
-                PromptReply::Date(date) => cx.open(super::Open::Meeting(Some(date))),
+                PromptReply::Date(date) => cx.open(crate::tui::screen::Open::Meeting(Some(date))),
             }
             return true;
         }

@@ -13,10 +13,10 @@ use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarStat
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{Cx, DrawCx, Effect};
 use crate::model::format::{from_ron, to_ron};
 use crate::tui::keymap::{Action, KeyMap, Scope};
 use crate::tui::loader::{Prepared, Request, Response};
+use crate::tui::screen::{Cx, DrawCx, Effect};
 use crate::tui::tag::{ScreenId, Tag};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::block;

@@ -10,8 +10,8 @@ use crate::tui::theme::Theme;
 use crate::tui::view::SchoolRow;
 use ratatui::crossterm::event::KeyEvent;
 
-use super::{About, Cx, DrawCx, Footer, Open, Screen};
 use crate::tui::keymap::{Action, KeyMap};
+use crate::tui::screen::{About, Cx, DrawCx, Footer, Open, Screen};
 use crate::tui::view::OpenedView;
 use crate::tui::widgets::{ListHit, block};
 

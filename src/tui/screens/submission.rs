@@ -13,9 +13,9 @@ use crate::tui::theme::{Theme, ThemeKind};
 use crate::tui::view::{AreaView, SubmissionView};
 use ratatui::crossterm::event::KeyEvent;
 
-use super::{About, Cx, DrawCx, Footer, Open, Screen};
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::loader::{Request, Response};
+use crate::tui::screen::{About, Cx, DrawCx, Footer, Open, Screen};
 use crate::tui::view::OpenedView;
 use crate::tui::widgets::{ListHit, block, contains};
 use crate::tui::wrap::wrap;
@@ -435,7 +435,7 @@ fn detail_lines(area: &AreaView, view: &SubmissionView, theme: &Theme) -> Vec<Li
     lines
 }
 
-impl super::Navigable for SubmissionScreen {
+impl crate::tui::screen::Navigable for SubmissionScreen {
     fn move_by(&mut self, delta: isize) {
         SubmissionScreen::move_by(self, delta);
     }
@@ -454,7 +454,7 @@ impl Screen for SubmissionScreen {
         let Some(action) = action else {
             return false;
         };
-        if super::navigate(self, action) {
+        if crate::tui::screen::navigate(self, action) {
             return true;
         }
         match action {
