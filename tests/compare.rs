@@ -15,6 +15,7 @@ use kitemark::model::{AcademicYear, SchoolId};
 use kitemark::repo::PanelRepo;
 use kitemark::tui::app::AppEvent;
 use kitemark::tui::loader::{Loader, Request, RequestKind, Response};
+use kitemark::tui::tag::Tag;
 use serde_json::Value;
 
 const SCHOOL: &str = "oakfield-primary";
@@ -69,12 +70,15 @@ fn command_line(sandbox: &Sandbox, repo: &Path, rev: &str) -> Value {
 
 /// The interface's loader, opened at `rev`.
 fn loader_at(repo: &Path, rev: &str) -> (Loader, Receiver<AppEvent>) {
-    let (sender, events) = channel();
+    let (sender, events) = channel::<AppEvent>();
     let mut loader = Loader::spawn(repo.to_path_buf(), sender).unwrap();
-    loader.request(Request::Open {
-        rev: Some(rev.to_owned()),
-        today: jiff::civil::date(2026, 11, 22),
-    });
+    loader.request(
+        Tag::app(),
+        Request::Open {
+            rev: Some(rev.to_owned()),
+            today: jiff::civil::date(2026, 11, 22),
+        },
+    );
     match answer(&events, RequestKind::Open) {
         Response::Opened(Ok(_)) => {}
         other => panic!("the repository did not open: {other:?}"),
@@ -125,19 +129,25 @@ fn the_command_line_and_the_interface_compare_through_one_call() {
     // The interface: the comparison screen's request, and the submission screen's, which
     // compares the year it shows with the one before.
     let (mut loader, events) = loader_at(&repo, &rev);
-    loader.request(Request::Diff {
-        school: SCHOOL.parse().unwrap(),
-        earlier: year("2024-25"),
-        later: year("2025-26"),
-    });
+    loader.request(
+        Tag::app(),
+        Request::Diff {
+            school: SCHOOL.parse().unwrap(),
+            earlier: year("2024-25"),
+            later: year("2025-26"),
+        },
+    );
     let Response::Diff(Ok(comparison)) = answer(&events, RequestKind::Diff) else {
         panic!("the comparison screen got no comparison");
     };
     assert_eq!(serde_json::to_value(&*comparison).unwrap(), expected);
-    loader.request(Request::Submission {
-        school: SCHOOL.parse().unwrap(),
-        year: year("2025-26"),
-    });
+    loader.request(
+        Tag::app(),
+        Request::Submission {
+            school: SCHOOL.parse().unwrap(),
+            year: year("2025-26"),
+        },
+    );
     let Response::Submission(Ok(view)) = answer(&events, RequestKind::Submission) else {
         panic!("the submission screen got no submission");
     };

@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 
 use common::tui::Harness;
 use common::{Attendance, Sandbox, assert_exit, hermetic_git2};
+use kitemark::tui::app::{App, AppEvent, Options};
+use kitemark::tui::loader::Loader;
 use kitemark::tui::theme::ThemeKind;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 
 /// A fresh copy of the demo.
 fn demo(sandbox: &Sandbox) -> PathBuf {
@@ -332,4 +336,86 @@ fn a_meeting_is_set_up_and_recorded() {
     ui.keys("j<Enter>");
     let screen = ui.screen();
     assert!(screen.contains("Anna Nowak — conflicted"), "{screen}");
+}
+
+/// The interface on a repository with the key bindings of a config file.
+fn open_with_config(repo: &Path, config: &str) -> Harness {
+    let config = kitemark::tui::config::parse(Path::new("config.ron"), config).unwrap();
+    let (sender, events) = std::sync::mpsc::channel::<AppEvent>();
+    let options = Options {
+        rev: None,
+        today: jiff::civil::date(2026, 11, 22),
+        theme: ThemeKind::Default,
+        colour: true,
+        keymap: config.keymap,
+        config_path: Some("config.ron".into()),
+    };
+    let mut ui = Harness {
+        app: App::new(options, Loader::spawn(repo.to_path_buf(), sender).unwrap()),
+        events,
+        terminal: Terminal::new(TestBackend::new(100, 32)).unwrap(),
+    };
+    ui.settle();
+    ui
+}
+
+#[test]
+fn a_form_key_rebound_in_the_config_file_is_the_one_that_works() {
+    let sandbox = Sandbox::new();
+    let repo = demo(&sandbox);
+    // "i" is free everywhere; "r" is reload everywhere but may answer a form's question.
+    let mut ui = open_with_config(
+        &repo,
+        "(keys: {\"add\": [\"i\"], \"restore-draft\": [\"r\", \"o\"]})",
+    );
+    ui.keys("m<Tab><Tab>");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("i add") && !screen.contains("a add"),
+        "{screen}"
+    );
+    ui.keys("a");
+    assert!(
+        !ui.screen().contains("Add to the agenda"),
+        "a is no longer bound"
+    );
+    ui.keys("i");
+    let screen = ui.screen();
+    assert!(screen.contains("Add to the agenda"), "{screen}");
+    // The help lists the form's keys as bound.
+    ui.keys("<Esc>?G");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("i                 declare a conflict, or add an agenda item (meeting)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("r o               restore a saved draft, when offered"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn the_help_lists_the_forms_keys() {
+    let sandbox = Sandbox::new();
+    let repo = demo(&sandbox);
+    let mut ui = open_with_config(&repo, "()");
+    ui.keys("?G");
+    let screen = ui.screen();
+    for line in [
+        "r                 restore a saved draft, when offered",
+        "d                 discard a saved draft and start afresh, when offered",
+        "y Y               record, when asked",
+        "n N Esc           not yet, when asked",
+        "c                 make the member the chair (meeting)",
+        "x Del             remove the conflict or agenda item (meeting)",
+        "K -               move the agenda item up (meeting)",
+        "J +               move the agenda item down (meeting)",
+        "n                 set up a meeting on another date (meeting)",
+    ] {
+        assert!(
+            screen.contains(line),
+            "{line:?} is not in the help:\n{screen}"
+        );
+    }
 }

@@ -24,7 +24,7 @@ use crate::model::layout::{Classified, PanelPath, classify};
 use crate::model::lifecycle::{AwardStatus, DecisionRecord, award_states};
 use crate::model::rubric::Effect;
 use crate::model::rules::{eligibility_checks, evidence_checks};
-use crate::model::text::sanitize_inline;
+use crate::model::text::clean;
 use crate::model::{AcademicYear, FileRef, Meeting, MemberId, ObjectId, Panel, SchoolId};
 
 /// A rule of the audit.
@@ -108,10 +108,6 @@ pub const ALL: [Rule; 14] = [
         check: dates,
     },
 ];
-
-fn clean(text: &str) -> String {
-    sanitize_inline(text).into_owned()
-}
 
 fn finding(
     rule: &'static str,

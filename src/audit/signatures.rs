@@ -11,7 +11,7 @@ use super::{Finding, Level};
 use crate::model::history::{CommitInfo, Records, SignatureCheck, under};
 use crate::model::layout::{Classified, PanelPath, classify};
 use crate::model::panel::bare_key;
-use crate::model::text::sanitize_inline;
+use crate::model::text::clean;
 use crate::model::{AcademicYear, Member, Panel, SchoolId};
 
 /// The rules this module reports under.
@@ -45,10 +45,6 @@ pub const RULES: [(&str, &str); 6] = [
 /// Whether a finding is about a commit's signature or who made it.
 pub fn is_signature_rule(rule: &str) -> bool {
     RULES.iter().any(|(id, _)| *id == rule)
-}
-
-fn clean(text: &str) -> String {
-    sanitize_inline(text).into_owned()
 }
 
 /// The panel in force after commit `i`.

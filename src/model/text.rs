@@ -19,6 +19,12 @@ pub fn sanitize_inline(text: &str) -> Cow<'_, str> {
     sanitize_with(text, true)
 }
 
+/// [`sanitize_inline`] as an owned string: what the interface and the audit's findings put
+/// on one line.
+pub fn clean(text: &str) -> String {
+    sanitize_inline(text).into_owned()
+}
+
 fn needs_work(c: char, inline: bool) -> bool {
     if c == '\n' || c == '\t' {
         inline

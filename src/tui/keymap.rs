@@ -46,10 +46,32 @@ pub enum Action {
     HistoryTab,
     Export,
     Repair,
+    // Answers to a recording form's questions.
+    RestoreDraft,
+    DiscardDraft,
+    ConfirmRecord,
+    NotYet,
+    // The meeting setup's own keys.
+    Chair,
+    Add,
+    Remove,
+    MoveItemUp,
+    MoveItemDown,
+    OtherMeeting,
+}
+
+/// Where an action's keys apply. A key may do one thing in each scope: everywhere, when a
+/// form asks a question (every other key is ignored then), and in a form's panes (where the
+/// moving keys work too, so a form's keys must differ from them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    Everywhere,
+    Question,
+    Form,
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 47] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -87,7 +109,69 @@ impl Action {
         Action::HistoryTab,
         Action::Export,
         Action::Repair,
+        Action::RestoreDraft,
+        Action::DiscardDraft,
+        Action::ConfirmRecord,
+        Action::NotYet,
+        Action::Chair,
+        Action::Add,
+        Action::Remove,
+        Action::MoveItemUp,
+        Action::MoveItemDown,
+        Action::OtherMeeting,
     ];
+
+    /// The actions of the recording forms, as the help lists them.
+    pub const FORM: [Action; 10] = [
+        Action::RestoreDraft,
+        Action::DiscardDraft,
+        Action::ConfirmRecord,
+        Action::NotYet,
+        Action::Chair,
+        Action::Add,
+        Action::Remove,
+        Action::MoveItemUp,
+        Action::MoveItemDown,
+        Action::OtherMeeting,
+    ];
+
+    pub fn scope(self) -> Scope {
+        match self {
+            Action::RestoreDraft
+            | Action::DiscardDraft
+            | Action::ConfirmRecord
+            | Action::NotYet => Scope::Question,
+            Action::Chair
+            | Action::Add
+            | Action::Remove
+            | Action::MoveItemUp
+            | Action::MoveItemDown
+            | Action::OtherMeeting => Scope::Form,
+            _ => Scope::Everywhere,
+        }
+    }
+
+    /// Whether the forms use the action too (to move between fields, rows and panes).
+    fn moves(self) -> bool {
+        matches!(
+            self,
+            Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Top
+                | Action::Bottom
+                | Action::NextPane
+                | Action::PrevPane
+        )
+    }
+
+    /// Whether one key cannot be bound to both actions.
+    fn clashes_with(self, other: Action) -> bool {
+        self.scope() == other.scope()
+            || (self.scope() == Scope::Form && other.moves())
+            || (other.scope() == Scope::Form && self.moves())
+    }
 
     /// The name used in the config file.
     pub fn name(self) -> &'static str {
@@ -129,6 +213,16 @@ impl Action {
             Action::HistoryTab => "history-tab",
             Action::Export => "export",
             Action::Repair => "repair",
+            Action::RestoreDraft => "restore-draft",
+            Action::DiscardDraft => "discard-draft",
+            Action::ConfirmRecord => "confirm-record",
+            Action::NotYet => "not-yet",
+            Action::Chair => "chair",
+            Action::Add => "add",
+            Action::Remove => "remove",
+            Action::MoveItemUp => "move-item-up",
+            Action::MoveItemDown => "move-item-down",
+            Action::OtherMeeting => "other-meeting",
         }
     }
 
@@ -174,6 +268,16 @@ impl Action {
                 "save the meeting's minutes (agenda) or a school's letter (submission, history)"
             }
             Action::Repair => "finish or undo a recording left half done",
+            Action::RestoreDraft => "restore a saved draft, when offered",
+            Action::DiscardDraft => "discard a saved draft and start afresh, when offered",
+            Action::ConfirmRecord => "record, when asked",
+            Action::NotYet => "not yet, when asked",
+            Action::Chair => "make the member the chair (meeting)",
+            Action::Add => "declare a conflict, or add an agenda item (meeting)",
+            Action::Remove => "remove the conflict or agenda item (meeting)",
+            Action::MoveItemUp => "move the agenda item up (meeting)",
+            Action::MoveItemDown => "move the agenda item down (meeting)",
+            Action::OtherMeeting => "set up a meeting on another date (meeting)",
         }
     }
 
@@ -211,6 +315,15 @@ impl Action {
             Action::HistoryTab => "history",
             Action::Export => "print",
             Action::Repair => "repair",
+            Action::RestoreDraft => "restore",
+            Action::DiscardDraft => "discard",
+            Action::ConfirmRecord => "record",
+            Action::NotYet => "not yet",
+            Action::Chair => "chair",
+            Action::Add => "add",
+            Action::Remove => "remove",
+            Action::MoveItemUp | Action::MoveItemDown => "move up/down",
+            Action::OtherMeeting => "other date",
         }
     }
 
@@ -377,7 +490,7 @@ pub enum Origin {
 #[derive(Debug, Clone)]
 pub struct KeyMap {
     keys: BTreeMap<Action, Vec<Key>>,
-    lookup: BTreeMap<Key, Action>,
+    lookup: BTreeMap<(Scope, Key), Action>,
 }
 
 fn defaults() -> Vec<(Action, &'static [&'static str])> {
@@ -419,6 +532,16 @@ fn defaults() -> Vec<(Action, &'static [&'static str])> {
         (Action::HistoryTab, &["7"]),
         (Action::Export, &["p"]),
         (Action::Repair, &["R"]),
+        (Action::RestoreDraft, &["r"]),
+        (Action::DiscardDraft, &["d"]),
+        (Action::ConfirmRecord, &["y", "Y"]),
+        (Action::NotYet, &["n", "N", "esc"]),
+        (Action::Chair, &["c"]),
+        (Action::Add, &["a"]),
+        (Action::Remove, &["x", "delete"]),
+        (Action::MoveItemUp, &["K", "-"]),
+        (Action::MoveItemDown, &["J", "+"]),
+        (Action::OtherMeeting, &["n"]),
     ]
 }
 
@@ -480,13 +603,14 @@ impl KeyMap {
                 });
             }
         }
-        let mut lookup: BTreeMap<Key, (Action, Origin)> = BTreeMap::new();
+        let mut seen: BTreeMap<Key, Vec<(Action, Origin)>> = BTreeMap::new();
         for (action, keys) in &bound {
             for (key, origin) in keys {
-                if let Some((other, other_origin)) = lookup.get(key) {
-                    if other == action {
-                        continue;
-                    }
+                let others = seen.entry(*key).or_default();
+                if let Some((other, other_origin)) = others
+                    .iter()
+                    .find(|(other, _)| other != action && other.clashes_with(*action))
+                {
                     let (at, message) = match (origin, other_origin) {
                         (Origin::Config { .. }, _) => {
                             (origin, conflict(*key, *action, *other, other_origin))
@@ -496,11 +620,19 @@ impl KeyMap {
                         }
                     };
                     errors.push(error_at(at, message));
-                } else {
-                    lookup.insert(*key, (*action, origin.clone()));
+                } else if !others.iter().any(|(other, _)| other == action) {
+                    others.push((*action, origin.clone()));
                 }
             }
         }
+        let lookup = seen
+            .into_iter()
+            .flat_map(|(key, actions)| {
+                actions
+                    .into_iter()
+                    .map(move |(action, _)| ((action.scope(), key), action))
+            })
+            .collect();
         if !errors.is_empty() {
             errors.sort_by_key(|e| (e.line, e.col));
             errors.dedup();
@@ -511,13 +643,18 @@ impl KeyMap {
                 .into_iter()
                 .map(|(a, keys)| (a, keys.into_iter().map(|(k, _)| k).collect()))
                 .collect(),
-            lookup: lookup.into_iter().map(|(k, (a, _))| (k, a)).collect(),
+            lookup,
         })
     }
 
-    /// The action a key event triggers, if any.
+    /// The action a key event triggers everywhere, if any.
     pub fn action(&self, event: &KeyEvent) -> Option<Action> {
-        self.lookup.get(&Key::from_event(event)?).copied()
+        self.action_in(Scope::Everywhere, event)
+    }
+
+    /// The action a key event triggers in a scope, if any.
+    pub fn action_in(&self, scope: Scope, event: &KeyEvent) -> Option<Action> {
+        self.lookup.get(&(scope, Key::from_event(event)?)).copied()
     }
 
     /// The keys bound to an action, in the order they were given.
@@ -638,6 +775,32 @@ mod tests {
             KeyMap::with_overrides(&[(Action::Quit, vec![("ctrl-meta-x".into(), at(2, 5))])])
                 .unwrap_err();
         assert!(errors[0].message.contains("is not a key"));
+    }
+
+    #[test]
+    fn form_keys_may_share_keys_with_other_scopes_but_not_with_the_moving_keys() {
+        let at = |line, col| Origin::Config { line, col };
+        let map = KeyMap::default();
+        let n = press(KeyCode::Char('n'), KeyModifiers::NONE);
+        assert_eq!(map.action(&n), Some(Action::NextChange));
+        assert_eq!(map.action_in(Scope::Form, &n), Some(Action::OtherMeeting));
+        assert_eq!(map.action_in(Scope::Question, &n), Some(Action::NotYet));
+
+        let map = KeyMap::with_overrides(&[(Action::Add, vec![("r".into(), at(1, 9))])]).unwrap();
+        let r = press(KeyCode::Char('r'), KeyModifiers::NONE);
+        assert_eq!(map.action(&r), Some(Action::Reload));
+        assert_eq!(map.action_in(Scope::Form, &r), Some(Action::Add));
+
+        let errors =
+            KeyMap::with_overrides(&[(Action::Add, vec![("j".into(), at(1, 9))])]).unwrap_err();
+        assert!(
+            errors[0].message.contains("\"add\" and \"down\""),
+            "{}",
+            errors[0].message
+        );
+        let errors =
+            KeyMap::with_overrides(&[(Action::Chair, vec![("a".into(), at(2, 3))])]).unwrap_err();
+        assert_eq!((errors[0].line, errors[0].col), (Some(2), Some(3)));
     }
 
     #[test]

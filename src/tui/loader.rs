@@ -1,9 +1,11 @@
 //! Reading the repository away from the UI thread.
 //!
-//! One worker thread owns the repository. Requests carry a generation number; when several
-//! of the same kind are queued only the newest is served, and the app drops any answer whose
-//! generation is no longer the one it waits for (gitui's `AsyncSingleJob`). A panic while
-//! reading becomes an error message, never a crash of the app.
+//! One worker thread owns the repository. Requests carry a generation number and the address
+//! of whoever asked ([`Tag`]); when several of the same kind for the same asker are queued only
+//! the newest is served, and the handle drops any answer whose generation is no longer the one
+//! awaited (gitui's `AsyncSingleJob`). Answers come back with their tag, so they find their
+//! screen without the app keeping note of who waits for what. A panic while reading becomes an
+//! error message, never a crash of the app.
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -17,7 +19,7 @@ use crate::model::draft::{DecisionDraft, MeetingDraft};
 use crate::record::{Plan, Preview};
 use crate::repo::{DraftStore, SavedDraft};
 
-use super::app::AppEvent;
+use super::tag::{Tag, Target};
 use super::view::{self, OpenedView, SubmissionView};
 use crate::compare::{Later, compare_years, years_to_compare};
 use crate::diff::{Comparison, Year};
@@ -178,34 +180,53 @@ pub struct CommitFailure {
     pub moved: bool,
 }
 
-/// An answer with the generation of the request it answers.
+/// An answer with the generation and the tag of the request it answers.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub generation: u64,
     pub kind: RequestKind,
+    pub tag: Tag,
     pub response: Response,
 }
 
 /// The app's handle on the worker.
 #[derive(Debug)]
 pub struct Loader {
-    requests: Sender<(u64, Request)>,
+    requests: Sender<(u64, Tag, Request)>,
     drafts: Option<Sender<DraftJob>>,
     drafts_thread: Option<std::thread::JoinHandle<()>>,
     next_generation: u64,
+    /// The newest request of each kind for each asker, whose answer is awaited.
+    awaited: BTreeMap<(RequestKind, Target), u64>,
 }
 
 /// Work for the drafts thread, served in order.
 #[derive(Debug)]
 enum DraftJob {
-    Save { key: String, text: String, seq: u64 },
-    Delete { key: String },
-    Load { generation: u64, key: String },
+    Save {
+        tag: Tag,
+        key: String,
+        text: String,
+        seq: u64,
+    },
+    Delete {
+        tag: Tag,
+        key: String,
+    },
+    Load {
+        generation: u64,
+        tag: Tag,
+        key: String,
+    },
 }
 
 impl Loader {
-    /// Starts the worker for the repository at `path`; answers arrive on `events`.
-    pub fn spawn(path: PathBuf, events: Sender<AppEvent>) -> std::io::Result<Loader> {
+    /// Starts the worker for the repository at `path`; answers arrive on `events` as whatever
+    /// event the receiver makes of them.
+    pub fn spawn<E>(path: PathBuf, events: Sender<E>) -> std::io::Result<Loader>
+    where
+        E: From<Loaded> + Send + 'static,
+    {
         let (requests, queue) = channel();
         let (drafts, draft_queue) = channel();
         let draft_events = events.clone();
@@ -222,33 +243,88 @@ impl Loader {
             drafts: Some(drafts),
             drafts_thread: Some(drafts_thread),
             next_generation: 1,
+            awaited: BTreeMap::new(),
         })
     }
 
-    /// Sends a request; returns its generation.
-    pub fn request(&mut self, request: Request) -> u64 {
+    /// Sends a request on behalf of `tag`; its answer replaces any still awaited of the same
+    /// kind for the same asker. Returns its generation.
+    pub fn request(&mut self, tag: Tag, request: Request) -> u64 {
         let generation = self.next_generation;
         self.next_generation += 1;
+        self.awaited.insert((request.kind(), tag.to), generation);
         // If a worker has gone, the app notices the missing answer; nothing to do here.
         match request {
             Request::LoadDraft { key } => {
-                self.send_draft_job(DraftJob::Load { generation, key });
+                self.send_draft_job(DraftJob::Load {
+                    generation,
+                    tag,
+                    key,
+                });
             }
             request => {
-                let _ = self.requests.send((generation, request));
+                let _ = self.requests.send((generation, tag, request));
             }
         }
         generation
     }
 
-    /// Saves a draft in the background; a failure comes back as [`Response::DraftSaved`].
-    pub fn save_draft(&self, key: String, text: String, seq: u64) {
-        self.send_draft_job(DraftJob::Save { key, text, seq });
+    /// Whether an answer is still what its asker waits for (and it waits no more), or stale.
+    /// Saves answer no request and always pass: they only say how saving went.
+    pub fn accept(&mut self, loaded: &Loaded) -> bool {
+        if matches!(loaded.response, Response::DraftSaved { .. }) {
+            return true;
+        }
+        let key = (loaded.kind, loaded.tag.to);
+        if self.awaited.get(&key) != Some(&loaded.generation) {
+            return false;
+        }
+        self.awaited.remove(&key);
+        true
     }
 
-    /// Removes a draft, after any save of it already asked for.
-    pub fn delete_draft(&self, key: String) {
-        self.send_draft_job(DraftJob::Delete { key });
+    /// Stops waiting for the answer of a kind for an asker (it was found another way).
+    pub fn forget(&mut self, kind: RequestKind, to: Target) {
+        self.awaited.remove(&(kind, to));
+    }
+
+    /// Whether any answer is awaited.
+    pub fn is_busy(&self) -> bool {
+        !self.awaited.is_empty()
+    }
+
+    /// Whether an answer of a kind is awaited by an asker.
+    pub fn awaits(&self, kind: RequestKind, to: Target) -> bool {
+        self.awaited.contains_key(&(kind, to))
+    }
+
+    /// What is being waited for, for the status line: the first kind in [`RequestKind`]'s
+    /// order.
+    pub fn doing(&self) -> Option<&'static str> {
+        self.awaited
+            .keys()
+            .map(|(kind, _)| *kind)
+            .min()
+            .map(RequestKind::doing)
+    }
+
+    /// Saves a draft in the background; how it went comes back to `tag` as
+    /// [`Response::DraftSaved`] with the number returned here.
+    pub fn save_draft(&mut self, tag: Tag, key: String, text: String) -> u64 {
+        let seq = self.next_generation;
+        self.next_generation += 1;
+        self.send_draft_job(DraftJob::Save {
+            tag,
+            key,
+            text,
+            seq,
+        });
+        seq
+    }
+
+    /// Removes a draft, after any save of it already asked for; a failure goes to `tag`.
+    pub fn delete_draft(&self, tag: Tag, key: String) {
+        self.send_draft_job(DraftJob::Delete { tag, key });
     }
 
     fn send_draft_job(&self, job: DraftJob) {
@@ -267,16 +343,17 @@ impl Loader {
     }
 }
 
-fn draft_worker(path: PathBuf, queue: Receiver<DraftJob>, events: Sender<AppEvent>) {
+fn draft_worker<E: From<Loaded>>(path: PathBuf, queue: Receiver<DraftJob>, events: Sender<E>) {
     let store: Result<DraftStore, String> =
         DraftStore::of_repository(&path).map_err(|e| e.to_string());
-    let send = |generation: u64, kind: RequestKind, response: Response| {
+    let send = |generation: u64, tag: Tag, response: Response| {
         events
-            .send(AppEvent::Loaded(Box::new(Loaded {
+            .send(E::from(Loaded {
                 generation,
-                kind,
+                kind: RequestKind::LoadDraft,
+                tag,
                 response,
-            })))
+            }))
             .is_ok()
     };
     while let Ok(first) = queue.recv() {
@@ -287,12 +364,17 @@ fn draft_worker(path: PathBuf, queue: Receiver<DraftJob>, events: Sender<AppEven
             // draft is already out of date.
             let superseded = |key: &str| {
                 batch[i + 1..].iter().any(|later| match later {
-                    DraftJob::Save { key: k, .. } | DraftJob::Delete { key: k } => k == key,
+                    DraftJob::Save { key: k, .. } | DraftJob::Delete { key: k, .. } => k == key,
                     DraftJob::Load { .. } => false,
                 })
             };
             let alive = match job {
-                DraftJob::Save { key, text, seq } => {
+                DraftJob::Save {
+                    tag,
+                    key,
+                    text,
+                    seq,
+                } => {
                     if superseded(key) {
                         continue;
                     }
@@ -302,13 +384,9 @@ fn draft_worker(path: PathBuf, queue: Receiver<DraftJob>, events: Sender<AppEven
                     };
                     let key = key.clone();
                     let seq = *seq;
-                    send(
-                        0,
-                        RequestKind::LoadDraft,
-                        Response::DraftSaved { key, seq, error },
-                    )
+                    send(0, *tag, Response::DraftSaved { key, seq, error })
                 }
-                DraftJob::Delete { key } => {
+                DraftJob::Delete { tag, key } => {
                     let error = match &store {
                         Ok(store) => store.delete(key).err().map(|e| e.to_string()),
                         Err(e) => Some(e.clone()),
@@ -316,7 +394,7 @@ fn draft_worker(path: PathBuf, queue: Receiver<DraftJob>, events: Sender<AppEven
                     match error {
                         Some(error) => send(
                             0,
-                            RequestKind::LoadDraft,
+                            *tag,
                             Response::DraftSaved {
                                 key: key.clone(),
                                 seq: 0,
@@ -326,12 +404,16 @@ fn draft_worker(path: PathBuf, queue: Receiver<DraftJob>, events: Sender<AppEven
                         None => true,
                     }
                 }
-                DraftJob::Load { generation, key } => {
+                DraftJob::Load {
+                    generation,
+                    tag,
+                    key,
+                } => {
                     let result = match &store {
                         Ok(store) => store.load(key).map_err(|e| e.to_string()),
                         Err(e) => Err(e.clone()),
                     };
-                    send(*generation, RequestKind::LoadDraft, Response::Draft(result))
+                    send(*generation, *tag, Response::Draft(result))
                 }
             };
             if !alive {
@@ -352,7 +434,7 @@ struct Worker {
     audit: Option<(crate::model::ObjectId, Date, Arc<crate::audit::Report>)>,
 }
 
-fn worker(path: PathBuf, queue: Receiver<(u64, Request)>, events: Sender<AppEvent>) {
+fn worker<E: From<Loaded>>(path: PathBuf, queue: Receiver<(u64, Tag, Request)>, events: Sender<E>) {
     let mut state = Worker {
         path,
         repo: None,
@@ -363,14 +445,15 @@ fn worker(path: PathBuf, queue: Receiver<(u64, Request)>, events: Sender<AppEven
     while let Ok(first) = queue.recv() {
         let mut batch = vec![first];
         batch.extend(queue.try_iter());
-        // Serve only the newest request of each kind, in the order they were asked.
-        let mut newest: BTreeMap<RequestKind, u64> = BTreeMap::new();
-        for (generation, request) in &batch {
-            newest.insert(request.kind(), *generation);
+        // Serve only the newest request of each kind for each asker, in the order they were
+        // asked.
+        let mut newest: BTreeMap<(RequestKind, Target), u64> = BTreeMap::new();
+        for (generation, tag, request) in &batch {
+            newest.insert((request.kind(), tag.to), *generation);
         }
-        for (generation, request) in batch {
+        for (generation, tag, request) in batch {
             let kind = request.kind();
-            if newest.get(&kind) != Some(&generation) {
+            if newest.get(&(kind, tag.to)) != Some(&generation) {
                 continue;
             }
             let response =
@@ -404,9 +487,10 @@ fn worker(path: PathBuf, queue: Receiver<(u64, Request)>, events: Sender<AppEven
             let loaded = Loaded {
                 generation,
                 kind,
+                tag,
                 response,
             };
-            if events.send(AppEvent::Loaded(Box::new(loaded))).is_err() {
+            if events.send(E::from(loaded)).is_err() {
                 return;
             }
         }

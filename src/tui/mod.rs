@@ -1,16 +1,25 @@
-//! The terminal UI: the panel's meeting screen. The app (`app.rs`) holds the state and draws
-//! it; screens live in `screens/`; the repository is read on a worker thread (`loader.rs`),
-//! so the interface never waits for git.
+//! The terminal UI: the panel's meeting screen. The app (`app.rs`) routes events to the
+//! screen on show and carries out what screens ask for; what a screen is is in `screen.rs`,
+//! the screens live in `screens/` (one file each), the way back between them in `nav.rs`,
+//! what surrounds them in `chrome.rs`. The repository is read on a worker thread
+//! (`loader.rs`), so the interface never waits for git; requests carry a tag (`tag.rs`) that
+//! brings their answers back to whoever asked.
 
 pub mod app;
+pub mod chrome;
 pub mod config;
+pub mod event;
 pub mod keymap;
 pub mod loader;
+pub mod nav;
+pub mod screen;
 pub mod screens;
 pub mod table;
+pub mod tag;
 mod terminal;
 pub mod theme;
 pub mod view;
+pub mod widgets;
 pub mod wrap;
 
 use std::io::IsTerminal;
@@ -20,9 +29,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use jiff::civil::Date;
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::{self as terminal_event, Event};
 
-use app::{App, AppEvent, Options};
+use app::{App, Options};
+use event::AppEvent;
 use loader::Loader;
 use theme::ThemeKind;
 
@@ -105,7 +115,7 @@ fn event_loop(
         .name("kitemark-input".into())
         .spawn(move || {
             loop {
-                let event = match event::read() {
+                let event = match terminal_event::read() {
                     Ok(Event::Key(key)) => AppEvent::Key(key),
                     Ok(Event::Mouse(mouse)) => AppEvent::Mouse(mouse),
                     Ok(Event::Resize(..)) => AppEvent::Resize,

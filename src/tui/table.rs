@@ -2,7 +2,10 @@
 //! screens. Rows are given as the text of their cells, which is what the filter matches and
 //! the sort compares.
 
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::widgets::{Cell, Row, TableState};
+
+use super::keymap::Action;
 
 /// Filter, sort and selection over a list of rows.
 #[derive(Debug, Default, Clone)]
@@ -12,6 +15,8 @@ pub struct ListModel {
     pub sort: Option<usize>,
     pub reversed: bool,
     pub state: TableState,
+    /// The filter is being typed: keys are its text.
+    pub editing: bool,
     visible: Vec<usize>,
     /// The rows' cells in lower case, computed once per change of data.
     lower: Vec<Vec<String>>,
@@ -130,6 +135,61 @@ impl ListModel {
             Some(c) if c + 1 < columns => Some(c + 1),
             _ => None,
         };
+    }
+}
+
+impl ListModel {
+    /// What the keys shared by the lists do: moving, sorting, filtering, and `Back` clearing
+    /// the filter. Returns whether the key was the list's. While the filter is typed every key
+    /// is text, except one that quits.
+    pub fn key(&mut self, key: &KeyEvent, action: Option<Action>, columns: usize) -> bool {
+        if self.editing {
+            match key.code {
+                KeyCode::Enter => self.editing = false,
+                KeyCode::Esc => {
+                    self.filter.clear();
+                    self.editing = false;
+                }
+                KeyCode::Backspace => {
+                    self.filter.pop();
+                }
+                KeyCode::Char(c)
+                    if !key
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+                {
+                    self.filter.push(c);
+                }
+                _ if action == Some(Action::Quit) => return false,
+                _ => {}
+            }
+            self.apply();
+            return true;
+        }
+        match action {
+            Some(Action::Up) => self.move_by(-1),
+            Some(Action::Down) => self.move_by(1),
+            Some(Action::PageUp) => self.move_by(-10),
+            Some(Action::PageDown) => self.move_by(10),
+            Some(Action::Top) => self.top(),
+            Some(Action::Bottom) => self.bottom(),
+            Some(Action::Filter) => self.editing = true,
+            Some(Action::Sort) => {
+                self.next_sort(columns);
+                self.reversed = false;
+                self.apply();
+            }
+            Some(Action::ReverseSort) => {
+                self.reversed = !self.reversed;
+                self.apply();
+            }
+            Some(Action::Back) if !self.filter.is_empty() => {
+                self.filter.clear();
+                self.apply();
+            }
+            _ => return false,
+        }
+        true
     }
 }
 

@@ -10,12 +10,8 @@ use jiff::civil::Date;
 use crate::model::catalog::Catalog;
 use crate::model::lifecycle::AwardStatus;
 use crate::model::rules::{RuleCheck, eligibility_checks, evidence_checks};
-use crate::model::text::{sanitize, sanitize_inline};
+use crate::model::text::{clean, sanitize};
 use crate::model::{AcademicYear, ActionPlan, KindId, Meeting, SchoolId, SelfReview};
-
-fn clean(s: &str) -> String {
-    sanitize_inline(s).into_owned()
-}
 
 fn clean_block(s: &str) -> String {
     // ratatui drops tab characters; show them as the spaces they stand for.

@@ -5,10 +5,16 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
-use super::{ListHit, block, check_span};
 use crate::tui::table::ListModel;
 use crate::tui::theme::Theme;
 use crate::tui::view::{AgendaRow, AgendaView};
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::tui::keymap::{Action, KeyMap};
+use crate::tui::loader::ExportJob;
+use crate::tui::screen::{About, Cx, DrawCx, Footer, Open, Screen};
+use crate::tui::view::OpenedView;
+use crate::tui::widgets::{ListHit, block, check_span};
 
 /// The agenda screen's state.
 #[derive(Debug, Default)]
@@ -261,5 +267,93 @@ fn inner(area: Rect, top: u16) -> Rect {
         y: area.y + top,
         width: area.width.saturating_sub(4),
         height: area.height.saturating_sub(top + 1),
+    }
+}
+
+impl AgendaScreen {
+    fn open_selected(&self, cx: &mut Cx) {
+        if let Some(row) = cx.opened.and_then(|o| self.selected(&o.agenda)) {
+            let (school, year) = (row.school.clone(), row.year);
+            cx.open(Open::Submission { school, year });
+        }
+    }
+}
+
+impl Screen for AgendaScreen {
+    fn key(&mut self, key: &KeyEvent, action: Option<Action>, cx: &mut Cx) -> bool {
+        let Some(opened) = cx.opened else {
+            return false;
+        };
+        if self.list.key(key, action, COLUMNS.len()) {
+            return true;
+        }
+        match action {
+            Some(Action::Open) => self.open_selected(cx),
+            Some(Action::Decide) => {
+                let row = self
+                    .selected(&opened.agenda)
+                    .map(|r| Box::new(r.clone()))
+                    .ok_or_else(|| "Choose an item on the agenda first.".to_owned());
+                cx.open(Open::Decision(row));
+            }
+            // The agenda's document is the meeting's minutes.
+            Some(Action::Export) => match opened.catalog.current_meeting(cx.today) {
+                Some(meeting) => cx.export(ExportJob::Minutes(meeting.date)),
+                None => cx.say("No meeting is scheduled, so there are no minutes to save."),
+            },
+            _ => return false,
+        }
+        true
+    }
+
+    fn click(&mut self, x: u16, y: u16, cx: &mut Cx) {
+        self.list.editing = false;
+        if let Some(position) = self.hit.position(x, y) {
+            let already = self.list.state.selected() == Some(position);
+            if self.list.select_position(position) && already {
+                self.open_selected(cx);
+            }
+        }
+    }
+
+    fn scroll(&mut self, _x: u16, _y: u16, delta: isize, _cx: &mut Cx) {
+        self.list.move_by(delta.signum());
+    }
+
+    fn refresh(&mut self, _reloaded: bool, cx: &mut Cx) {
+        if let Some(opened) = cx.opened {
+            self.set_data(&opened.agenda);
+        }
+    }
+
+    fn hide(&mut self) {
+        self.list.editing = false;
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
+        if let Some(opened) = cx.opened {
+            AgendaScreen::draw(self, frame, area, &opened.agenda, cx.theme);
+        }
+    }
+
+    fn footer(&self, _keymap: &KeyMap) -> Footer {
+        if self.list.editing {
+            return Footer::Filter(self.list.filter.clone());
+        }
+        Footer::Actions(vec![
+            Action::Down,
+            Action::Open,
+            Action::Decide,
+            Action::MeetingTab,
+            Action::Filter,
+            Action::Sort,
+            Action::Help,
+            Action::Quit,
+        ])
+    }
+
+    fn about(&self, opened: Option<&OpenedView>) -> About {
+        self.selected(&opened?.agenda)
+            .map(|r| (r.school.clone(), Some(r.year)))
     }
 }

@@ -15,23 +15,23 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
-use super::record::{Offer, Prelude, Recording, Reply, SaveState, draw_draft_stage, prelude};
-use super::{ListHit, block, contains};
+use super::record::{self, FormBody, Offer, Reply, SaveState, Shell, draw_draft_stage};
 use crate::model::catalog::{Catalog, submission_rubric};
 use crate::model::decide::{conflicts, default_participants};
 use crate::model::draft::{AreaDraft, DecisionDraft};
-use crate::model::text::{sanitize, sanitize_inline};
+use crate::model::text::{clean, sanitize};
 use crate::model::{
     AcademicYear, AreaId, KindId, LevelId, MemberId, OutcomeId, RubricId, SchoolId,
 };
 use crate::tui::keymap::{Action, KeyMap};
+use crate::tui::loader::{Request, Response};
+use crate::tui::screen::{About, Cx, DrawCx, Footer, Screen};
+use crate::tui::tag::{ScreenId, Tag};
 use crate::tui::theme::Theme;
+use crate::tui::view::{AgendaRow, OpenedView};
 use crate::tui::view::{RuleView, SubmissionView};
-use crate::tui::wrap::{wrap, wrap_hanging};
-
-fn clean(text: &str) -> String {
-    sanitize_inline(text).into_owned()
-}
+use crate::tui::widgets::{ListHit, block, contains, draw_lines, draw_text};
+use crate::tui::wrap::wrap;
 
 /// An outcome the decision kind allows.
 #[derive(Debug, Clone)]
@@ -246,14 +246,8 @@ pub struct DecisionForm {
     sub: usize,
     /// The highlighted choice in a list of choices.
     cursor: usize,
-    /// Counts changes, so a preview can tell whether it is still the form's.
-    pub revision: u64,
-    pub recording: Recording,
-    pub save: SaveState,
-    /// A draft found on disk, offered back before anything is typed.
-    pub offer: Option<(Offer, Box<DecisionDraft>)>,
-    /// Still looking for a saved draft.
-    pub looking: bool,
+    /// The drafts, the preview and the recording, as every recording form has them.
+    pub shell: Shell<DecisionDraft>,
     list_hit: ListHit,
     editor_rect: Rect,
 }
@@ -308,11 +302,7 @@ impl DecisionForm {
             focus: Focus::List,
             sub: 0,
             cursor: 0,
-            revision: 0,
-            recording: Recording::new("decision"),
-            save: SaveState::Clean,
-            offer: None,
-            looking: false,
+            shell: Shell::new("decision"),
             list_hit: ListHit::default(),
             editor_rect: Rect::default(),
             ctx,
@@ -377,8 +367,8 @@ impl DecisionForm {
             &draft.override_reason,
             self.override_reason.placeholder_text(),
         );
-        self.revision += 1;
-        self.save = SaveState::Saved;
+        self.shell.revision += 1;
+        self.shell.save = SaveState::Saved;
     }
 
     /// Takes a new context (after a reload), keeping what was typed and where the user was.
@@ -390,10 +380,10 @@ impl DecisionForm {
         fresh.focus = self.focus;
         fresh.sub = self.sub;
         fresh.cursor = self.cursor;
-        fresh.revision = self.revision + 1;
-        fresh.save = std::mem::take(&mut self.save);
-        fresh.offer = self.offer.take();
-        fresh.looking = self.looking;
+        fresh.shell.revision = self.shell.revision + 1;
+        fresh.shell.save = std::mem::take(&mut self.shell.save);
+        fresh.shell.offer = self.shell.offer.take();
+        fresh.shell.looking = self.shell.looking;
         *self = fresh;
     }
 
@@ -437,7 +427,7 @@ impl DecisionForm {
             let first: String = first.chars().take(60).collect();
             summary.push(format!("feedback begins “{}”", clean(&first)));
         }
-        self.offer = Some((Offer { saved, summary }, Box::new(draft)));
+        self.shell.offer = Some((Offer { saved, summary }, Box::new(draft)));
     }
 
     pub fn field(&self) -> Field {
@@ -447,21 +437,12 @@ impl DecisionForm {
     /// Whether keys go to a text area (so letters are typed, not actions).
     pub fn typing(&self) -> bool {
         self.focus == Focus::Field
-            && self.offer.is_none()
+            && self.shell.offer.is_none()
             && match self.field() {
                 Field::Feedback | Field::Conditions | Field::Override => true,
                 Field::Area(_) => self.sub == 1,
                 _ => false,
             }
-    }
-
-    /// The draft to preview, if the record field is showing and its preview is out of date.
-    pub fn wants_preview(&self) -> Option<DecisionDraft> {
-        (self.field() == Field::Record
-            && self.offer.is_none()
-            && !self.looking
-            && self.recording.wants_preview(self.revision))
-        .then(|| self.draft())
     }
 
     fn select(&mut self, index: usize, enter: bool) {
@@ -477,7 +458,7 @@ impl DecisionForm {
             _ => 0,
         };
         self.sub = 0;
-        self.recording.confirming = false;
+        self.shell.recording.confirming = false;
         if enter {
             self.focus = Focus::Field;
         }
@@ -529,9 +510,7 @@ impl DecisionForm {
     }
 
     fn changed(&mut self) -> Reply {
-        self.revision += 1;
-        self.recording.confirming = false;
-        Reply::Changed
+        self.shell.changed()
     }
 
     /// Chooses (or, for members, toggles) the highlighted choice.
@@ -595,20 +574,6 @@ impl DecisionForm {
 
     /// Handles a key; what it did tells the app what to follow up.
     pub fn handle_key(&mut self, key: KeyEvent, keymap: &KeyMap) -> Reply {
-        match prelude(
-            &mut self.offer,
-            self.looking,
-            &mut self.recording,
-            self.revision,
-            &key,
-        ) {
-            Prelude::Form => {}
-            Prelude::Reply(reply) => return reply,
-            Prelude::Restore(draft) => {
-                self.restore(&draft);
-                return Reply::Handled;
-            }
-        }
         let action = keymap.action(&key);
         match key.code {
             KeyCode::Tab => {
@@ -653,25 +618,25 @@ impl DecisionForm {
         if self.field() == Field::Record {
             return match (key.code, action) {
                 (KeyCode::Enter, _) => {
-                    if self.recording.ready(self.revision) {
-                        self.recording.confirming = true;
+                    if self.shell.recording.ready(self.shell.revision) {
+                        self.shell.recording.confirming = true;
                     }
                     Reply::Handled
                 }
                 (_, Some(Action::Up)) => {
-                    self.recording.scroll_by(-1);
+                    self.shell.recording.scroll_by(-1);
                     Reply::Handled
                 }
                 (_, Some(Action::Down)) => {
-                    self.recording.scroll_by(1);
+                    self.shell.recording.scroll_by(1);
                     Reply::Handled
                 }
                 (_, Some(Action::PageUp)) => {
-                    self.recording.scroll_by(-10);
+                    self.shell.recording.scroll_by(-10);
                     Reply::Handled
                 }
                 (_, Some(Action::PageDown)) => {
-                    self.recording.scroll_by(10);
+                    self.shell.recording.scroll_by(10);
                     Reply::Handled
                 }
                 (KeyCode::Left, _) | (_, Some(Action::PrevPane)) => {
@@ -718,7 +683,7 @@ impl DecisionForm {
 
     /// A mouse click: on the list selects a field, in the editor enters it.
     pub fn click(&mut self, x: u16, y: u16) {
-        if self.offer.is_some() || self.recording.confirming {
+        if self.shell.offer.is_some() || self.shell.recording.confirming {
             return;
         }
         if let Some(position) = self.list_hit.position(x, y) {
@@ -732,7 +697,7 @@ impl DecisionForm {
 
     pub fn scroll(&mut self, delta: i32) {
         if self.field() == Field::Record {
-            self.recording.scroll_by(delta);
+            self.shell.recording.scroll_by(delta);
         }
     }
 
@@ -833,7 +798,7 @@ impl DecisionForm {
                 }
             }
             Field::Record => {
-                let (text, ok) = self.recording.mark(self.revision);
+                let (text, ok) = self.shell.recording.mark(self.shell.revision);
                 (text, (!ok).then_some(false))
             }
         }
@@ -859,22 +824,16 @@ impl DecisionForm {
         }
     }
 
-    /// Draws the form. `submission` is the item's submission if it has been read, for the
-    /// school's own assessment of each area.
-    pub fn draw(
-        &mut self,
-        frame: &mut Frame,
-        area: Rect,
-        theme: &Theme,
-        spinner: &str,
-        submission: Option<&SubmissionView>,
-    ) {
+    /// Draws the form. The submission open alongside, if it is this item's and has been
+    /// read, gives the school's own assessment of each area.
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
+        let (theme, submission) = (cx.theme, cx.submission);
         let [title, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
         let ctx = &self.ctx;
         let mut spans = vec![Span::styled(" Decision ", theme.tab_active)];
         // Whether the draft is safe comes first: it must never be cut off.
-        if let Some((label, ok)) = self.save.label() {
+        if let Some((label, ok)) = self.shell.save.label() {
             spans.push(Span::styled(
                 format!(" {label} ·"),
                 if ok { theme.muted } else { theme.bad },
@@ -893,12 +852,10 @@ impl DecisionForm {
         if draw_draft_stage(
             frame,
             body,
-            self.looking,
-            self.offer.as_ref(),
-            "decision",
-            "Decision",
-            theme,
-            spinner,
+            self.shell.looking,
+            self.shell.offer.as_ref(),
+            ("decision", "Decision"),
+            cx,
         ) {
             return;
         }
@@ -929,9 +886,10 @@ impl DecisionForm {
             Field::Conditions => self.draw_conditions(frame, editor, theme, focused),
             Field::Override => self.draw_override(frame, editor, theme, focused),
             Field::Record => {
-                let revision = self.revision;
-                self.recording
-                    .draw(frame, editor, revision, focused, theme, spinner);
+                let revision = self.shell.revision;
+                self.shell
+                    .recording
+                    .draw(frame, editor, revision, focused, cx);
             }
         }
     }
@@ -1275,12 +1233,6 @@ impl DecisionForm {
 
     /// The key hints for the footer, as (keys, what) pairs.
     pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
-        if self.offer.is_some() {
-            return vec![("r", "restore"), ("d", "discard")];
-        }
-        if self.recording.confirming {
-            return vec![("y", "record"), ("n", "not yet")];
-        }
         if self.typing() {
             return vec![
                 ("Tab", "next field"),
@@ -1326,68 +1278,213 @@ fn fit(text: &str, width: usize) -> String {
     out
 }
 
-/// How far at most the continuation of a wrapped line is indented.
-const HANG_MAX: u16 = 8;
-
-/// Lines in a bordered block, wrapped, scrolled so that line `keep` stays in view.
-pub fn draw_lines(
-    frame: &mut Frame,
-    area: Rect,
-    lines: Vec<Line<'static>>,
-    title: &str,
-    focused: bool,
-    theme: &Theme,
-    keep: usize,
-) {
-    let outer = block(title, focused, theme);
-    let inner = outer.inner(area);
-    frame.render_widget(outer, area);
-    // Wrapped line by line so that the line to keep in view can be found after wrapping.
-    let mut wrapped: Vec<Line<'static>> = Vec::new();
-    let mut keep_at = 0;
-    for (i, line) in lines.iter().enumerate() {
-        if i == keep {
-            keep_at = wrapped.len();
-        }
-        wrapped.extend(wrap_hanging(
-            std::slice::from_ref(line),
-            inner.width,
-            HANG_MAX,
-        ));
-    }
-    let visible = usize::from(inner.height);
-    let offset = (keep_at + 1).saturating_sub(visible);
-    let shown: Vec<Line> = wrapped.into_iter().skip(offset).take(visible).collect();
-    frame.render_widget(Paragraph::new(shown).style(theme.base), inner);
+/// The rubric the submission read alongside the form names for a school's year, once it has
+/// been read.
+fn named_rubric(cx: &Cx, school: &SchoolId, year: AcademicYear) -> Option<RubricId> {
+    cx.submission
+        .filter(|view| &view.school == school && view.year == year)
+        .and_then(|view| view.rubric_id.clone())
 }
 
-/// A text area in a bordered block; the cursor shows only when it has the keyboard.
-pub fn draw_text(
-    frame: &mut Frame,
-    area: Rect,
-    text: &mut TextArea<'static>,
-    title: &str,
-    focused: bool,
-    theme: &Theme,
-    hints: bool,
-) {
-    let outer = block(title, focused, theme);
-    text.set_block(if !hints {
-        outer
-    } else if focused {
-        outer.title_bottom(Line::from(Span::styled(
-            " Esc done · Tab next ",
-            theme.muted,
-        )))
-    } else {
-        outer.title_bottom(Line::from(Span::styled(" Enter to type ", theme.muted)))
-    });
-    text.set_style(theme.base);
-    text.set_placeholder_style(theme.muted);
-    text.set_cursor_style(if focused {
-        theme.base.add_modifier(Modifier::REVERSED)
-    } else {
-        theme.base
-    });
-    frame.render_widget(&*text, area);
+/// The decision form is a screen of its own.
+pub type DecisionScreen = DecisionForm;
+
+/// Opens the decision form on an agenda item (or says why not). Returns whether the form is
+/// there to show.
+pub fn open(
+    slot: &mut Option<DecisionForm>,
+    row: Result<Box<AgendaRow>, String>,
+    cx: &mut Cx,
+) -> bool {
+    let Some(opened) = cx.opened else {
+        return false;
+    };
+    let Some(meeting) = opened.catalog.current_meeting(cx.today).map(|m| m.date) else {
+        cx.say(format!(
+            "No meeting is scheduled: set one up first ({}).",
+            cx.key_of(Action::MeetingTab)
+        ));
+        return false;
+    };
+    let row = match row {
+        Ok(row) => row,
+        Err(why) => {
+            cx.say(why);
+            return false;
+        }
+    };
+    if row.decided {
+        cx.say(format!(
+            "{} {} is decided already ({}); a correction is recorded with kitemark decide --supersedes.",
+            row.school, row.year, row.status
+        ));
+        return false;
+    }
+    let key = DecisionDraft::new(row.school.clone(), row.year, row.kind.clone(), meeting).key();
+    if slot.as_ref().is_some_and(|f| f.draft_key() == key) {
+        return true;
+    }
+    let ctx = match DecisionContext::new(
+        Arc::clone(&opened.catalog),
+        &row.school,
+        row.year,
+        &row.kind,
+        meeting,
+        row.rules.clone(),
+        named_rubric(cx, &row.school, row.year).as_ref(),
+    ) {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            cx.warn(format!("✗ Cannot write this decision: {e}"));
+            return false;
+        }
+    };
+    if let Some(old) = slot.as_ref()
+        && old.shell.save != SaveState::Clean
+    {
+        cx.say(format!(
+            "The draft for {} {} is kept; it is offered back when that item is opened again.",
+            old.ctx.school, old.ctx.year
+        ));
+    }
+    let mut form = DecisionForm::new(ctx);
+    record::open(&mut form, cx);
+    *slot = Some(form);
+    true
+}
+
+impl DecisionForm {
+    /// The agenda row of this form's item, as the repository on screen has it.
+    fn row<'a>(&self, opened: &'a OpenedView) -> Option<&'a AgendaRow> {
+        let ctx = &self.ctx;
+        opened
+            .agenda
+            .rows
+            .iter()
+            .find(|r| r.school == ctx.school && r.year == ctx.year && r.kind == ctx.kind)
+    }
+}
+
+impl FormBody for DecisionForm {
+    type Draft = DecisionDraft;
+    const SCREEN: ScreenId = ScreenId::Decision;
+    const AFTER: Option<ScreenId> = None;
+    const THIS: &'static str = "this form";
+
+    fn shell(&self) -> &Shell<DecisionDraft> {
+        &self.shell
+    }
+
+    fn shell_mut(&mut self) -> &mut Shell<DecisionDraft> {
+        &mut self.shell
+    }
+
+    fn draft(&self) -> DecisionDraft {
+        DecisionForm::draft(self)
+    }
+
+    fn draft_key(&self) -> String {
+        DecisionForm::draft_key(self)
+    }
+
+    fn restore(&mut self, draft: &DecisionDraft) {
+        DecisionForm::restore(self, draft);
+    }
+
+    fn offer(&mut self, draft: DecisionDraft, saved: Option<String>) {
+        DecisionForm::offer(self, draft, saved);
+    }
+
+    fn recording_shown(&self) -> bool {
+        self.field() == Field::Record
+    }
+
+    fn body_key(&mut self, key: &KeyEvent, keymap: &KeyMap) -> Reply {
+        self.handle_key(*key, keymap)
+    }
+
+    fn prepare(draft: DecisionDraft) -> Request {
+        Request::PrepareDecision(Box::new(draft))
+    }
+
+    fn commit(draft: DecisionDraft) -> Request {
+        Request::CommitDecision(Box::new(draft))
+    }
+}
+
+impl Screen for DecisionForm {
+    fn key(&mut self, key: &KeyEvent, _action: Option<Action>, cx: &mut Cx) -> bool {
+        record::key(self, key, cx) != Reply::Ignored
+    }
+
+    fn click(&mut self, x: u16, y: u16, cx: &mut Cx) {
+        DecisionForm::click(self, x, y);
+        record::preview(self, cx);
+    }
+
+    fn scroll(&mut self, _x: u16, _y: u16, delta: isize, _cx: &mut Cx) {
+        DecisionForm::scroll(self, delta as i32);
+    }
+
+    fn loaded(&mut self, tag: Tag, response: Response, cx: &mut Cx) {
+        record::loaded(self, tag, response, cx);
+    }
+
+    fn refresh(&mut self, reloaded: bool, cx: &mut Cx) {
+        let Some(opened) = cx.opened else {
+            return;
+        };
+        let rules = self.row(opened).map(|r| r.rules.clone());
+        let named = named_rubric(cx, &self.ctx.school, self.ctx.year);
+        // A form opened before its submission was read offers the areas of the rubric the
+        // self-review names from the moment it is known.
+        let stale = named.as_ref().is_some_and(|n| *n != self.ctx.rubric);
+        if !reloaded && !stale {
+            // Only the rules were checked: the form (its cursor, its undo) stays as it is.
+            if let Some(rules) = rules {
+                self.ctx.rules = rules;
+            }
+            return;
+        }
+        // Checked against the new state from now on; what was typed stays.
+        let ctx = &self.ctx;
+        match DecisionContext::new(
+            Arc::clone(&opened.catalog),
+            &ctx.school.clone(),
+            ctx.year,
+            &ctx.kind.clone(),
+            ctx.meeting,
+            rules.unwrap_or_else(|| ctx.rules.clone()),
+            named.as_ref(),
+        ) {
+            Ok(ctx) => self.rebind(ctx),
+            Err(e) => cx.warn(format!("✗ The decision form: {e}")),
+        }
+        record::preview(self, cx);
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
+        DecisionForm::draw(self, frame, area, cx);
+    }
+
+    fn footer(&self, keymap: &KeyMap) -> Footer {
+        let keys = record::hints(self, keymap).unwrap_or_else(|| {
+            self.hints()
+                .into_iter()
+                .map(|(k, what)| (k.to_owned(), what.to_owned()))
+                .collect()
+        });
+        Footer::Keys {
+            keys,
+            typing: self.typing(),
+        }
+    }
+
+    fn about(&self, _opened: Option<&OpenedView>) -> About {
+        Some((self.ctx.school.clone(), Some(self.ctx.year)))
+    }
+
+    fn draft_failed(&self) -> bool {
+        matches!(self.shell.save, SaveState::Failed(_))
+    }
 }

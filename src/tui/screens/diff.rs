@@ -11,7 +11,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
-use super::block;
 use crate::diff::Comparison;
 use crate::diff::rows::{
     GUTTER, LayoutOptions, Marker, Row, RowOptions, Tone, Visual, anchors, column_width, lay_out,
@@ -20,6 +19,13 @@ use crate::diff::rows::{
 use crate::model::text::sanitize_inline;
 use crate::model::{AcademicYear, SchoolId};
 use crate::tui::theme::Theme;
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::tui::keymap::{Action, KeyMap};
+use crate::tui::loader::{Request, RequestKind, Response};
+use crate::tui::screen::{About, Cx, DrawCx, Footer, Screen};
+use crate::tui::view::{OpenedView, SubmissionView};
+use crate::tui::widgets::block;
 use crate::wrap::Wrapped;
 
 /// The comparison screen's state.
@@ -71,6 +77,74 @@ impl DiffScreen {
             laid_out: None,
             page: 10,
         }
+    }
+
+    /// The comparison of a school's year with the year before, or why there is none. The
+    /// reader's choices carry over from the comparison open before; a comparison the open
+    /// submission has made already is used rather than asked for again.
+    pub fn open(
+        previous: Option<&DiffScreen>,
+        school: SchoolId,
+        later: AcademicYear,
+        submission: Option<&SubmissionView>,
+        cx: &mut Cx,
+    ) -> Result<DiffScreen, String> {
+        let Some(opened) = cx.opened else {
+            return Err("The repository has not been read yet.".into());
+        };
+        let years = opened
+            .catalog
+            .years
+            .get(&school)
+            .cloned()
+            .unwrap_or_default();
+        let Some(earlier) = years.iter().rev().copied().find(|y| *y < later) else {
+            return Err(format!(
+                "{school} has no year before {later} to compare with."
+            ));
+        };
+        let name = opened.catalog.schools.get(&school).map_or_else(
+            || school.to_string(),
+            |s| sanitize_inline(&s.name).into_owned(),
+        );
+        let mut screen = DiffScreen::new(
+            school.clone(),
+            name,
+            earlier,
+            later,
+            years,
+            opened.header.commit.clone(),
+        );
+        if let Some(old) = previous {
+            screen.only_changes = old.only_changes;
+            screen.unified = old.unified;
+            screen.wrap = old.wrap;
+        }
+        let known = submission
+            .filter(|s| s.school == school && s.year == later)
+            .and_then(|s| s.comparison.clone())
+            .filter(|c| c.earlier.year == earlier);
+        match known {
+            Some(comparison) => {
+                cx.forget(RequestKind::Diff);
+                screen.set_data(Ok(comparison));
+            }
+            None => screen.ask(cx),
+        }
+        Ok(screen)
+    }
+
+    /// Asks for the comparison of the years on show.
+    fn ask(&mut self, cx: &mut Cx) {
+        self.data = None;
+        cx.request(
+            0,
+            Request::Diff {
+                school: self.school.clone(),
+                earlier: self.earlier,
+                later: self.later,
+            },
+        );
     }
 
     /// Shows a new comparison (or why there is none).
@@ -411,7 +485,7 @@ fn render(v: &Visual, current: bool, column: usize, theme: &Theme) -> Line<'stat
     }
 }
 
-impl super::Navigable for DiffScreen {
+impl crate::tui::screen::Navigable for DiffScreen {
     fn move_by(&mut self, delta: isize) {
         DiffScreen::scroll_by(self, delta);
     }
@@ -422,5 +496,79 @@ impl super::Navigable for DiffScreen {
 
     fn to_end(&mut self, end: bool) {
         DiffScreen::to_end(self, end);
+    }
+}
+
+impl Screen for DiffScreen {
+    fn key(&mut self, _key: &KeyEvent, action: Option<Action>, cx: &mut Cx) -> bool {
+        let Some(action) = action else {
+            return false;
+        };
+        if crate::tui::screen::navigate(self, action) {
+            return true;
+        }
+        match action {
+            Action::NextChange | Action::PrevChange => {
+                let forward = action == Action::NextChange;
+                if !self.jump(forward) {
+                    let which = if forward { "after" } else { "before" };
+                    cx.say(format!("No change {which} this point."));
+                }
+            }
+            Action::OnlyChanges => self.toggle_only_changes(),
+            Action::Unified => self.toggle_unified(),
+            Action::WrapLines => self.toggle_wrap(),
+            Action::BaseYear => match self.next_base_year() {
+                Some(year) => {
+                    self.earlier = year;
+                    self.ask(cx);
+                }
+                None => cx.say("There is no other earlier year to compare with."),
+            },
+            // This is the comparison already.
+            Action::Diff => {}
+            _ => return false,
+        }
+        true
+    }
+
+    fn scroll(&mut self, _x: u16, _y: u16, delta: isize, _cx: &mut Cx) {
+        self.scroll_by(delta);
+    }
+
+    fn loaded(&mut self, _tag: crate::tui::tag::Tag, response: Response, _cx: &mut Cx) {
+        if let Response::Diff(result) = response {
+            self.set_data(result);
+        }
+    }
+
+    fn refresh(&mut self, reloaded: bool, cx: &mut Cx) {
+        if reloaded {
+            self.ask(cx);
+        }
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
+        DiffScreen::draw(self, frame, area, cx.theme, cx.spinner);
+    }
+
+    fn footer(&self, _keymap: &KeyMap) -> Footer {
+        Footer::Actions(vec![
+            Action::NextChange,
+            Action::OnlyChanges,
+            Action::Unified,
+            Action::BaseYear,
+            Action::Back,
+            Action::Help,
+            Action::Quit,
+        ])
+    }
+
+    fn about(&self, _opened: Option<&OpenedView>) -> About {
+        Some((self.school.clone(), Some(self.later)))
+    }
+
+    fn label(&self) -> Option<String> {
+        Some(format!("Compare: {} → {}", self.earlier, self.later))
     }
 }

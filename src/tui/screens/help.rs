@@ -5,9 +5,9 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::block;
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::block;
 use crate::tui::wrap::wrap;
 
 /// Groups of actions, as the overlay lists them.
@@ -73,9 +73,10 @@ pub const GROUPS: [(&str, &[Action]); 6] = [
     ),
 ];
 
-/// Keys of the decision form and the meeting setup, which are fixed: while typing, every
-/// other key is text.
-pub const FORM_KEYS: [(&str, &str); 12] = [
+/// Keys of the decision form and the meeting setup that move between fields and edit them,
+/// which are fixed: while typing, every other key is text. The forms' own actions follow them
+/// in the overlay, from the key map.
+pub const FORM_KEYS: [(&str, &str); 6] = [
     ("Tab / Shift-Tab", "next / previous field or pane"),
     (
         "Enter",
@@ -87,16 +88,7 @@ pub const FORM_KEYS: [(&str, &str); 12] = [
     ),
     ("Space", "choose, or take part / not"),
     ("Ctrl-U / Ctrl-R", "undo / redo while typing"),
-    ("r / d", "restore / discard a saved draft when offered"),
-    ("y / n", "record / not yet, when asked"),
     ("Space (meeting)", "present → apologies → not recorded"),
-    ("c (meeting)", "make the member the chair"),
-    (
-        "a / x (meeting)",
-        "declare a conflict or add an agenda item / remove",
-    ),
-    ("K / J (meeting)", "move an agenda item up / down"),
-    ("Ctrl-C", "quit at once; drafts are already saved"),
 ];
 
 /// The help overlay's state.
@@ -138,7 +130,15 @@ impl HelpOverlay {
             "Decision form and meeting setup",
             theme.column_header,
         )));
-        for (keys, what) in FORM_KEYS {
+        let fixed = FORM_KEYS.into_iter().map(|(k, w)| (k.to_owned(), w));
+        let bound = Action::FORM
+            .into_iter()
+            .map(|a| (keymap.describe(a), a.description()));
+        let quit = [(
+            "Ctrl-C".to_owned(),
+            "quit at once; drafts are already saved",
+        )];
+        for (keys, what) in fixed.chain(bound).chain(quit) {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {keys:<18}"), theme.key),
                 Span::raw(what),

@@ -9,10 +9,16 @@ use ratatui::widgets::{
     Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table, TableState,
 };
 
-use super::{ListHit, block, contains};
 use crate::model::{ObjectId, SchoolId};
 use crate::tui::theme::Theme;
 use crate::tui::view::{CommitFilesView, HistoryRow, HistoryView, Signed};
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::tui::keymap::{Action, KeyMap};
+use crate::tui::loader::{Request, RequestKind, Response};
+use crate::tui::screen::{About, Cx, DrawCx, Footer, Screen};
+use crate::tui::view::OpenedView;
+use crate::tui::widgets::{ListHit, block, contains};
 use crate::tui::wrap::wrap_hanging;
 
 /// Which part has the keyboard.
@@ -52,6 +58,34 @@ impl HistoryScreen {
             page: 10,
             hit: ListHit::default(),
             detail_rect: Rect::default(),
+        }
+    }
+
+    /// A school's history, asked of the loader.
+    pub fn open(school: SchoolId, cx: &mut Cx) -> HistoryScreen {
+        let mut screen = HistoryScreen::new(school);
+        screen.ask(cx);
+        screen
+    }
+
+    fn ask(&mut self, cx: &mut Cx) {
+        self.data = None;
+        cx.request(
+            0,
+            Request::History {
+                school: self.school.clone(),
+                today: cx.today,
+            },
+        );
+    }
+
+    /// Asks for the selected commit's files if they are not shown yet; one read at a time.
+    fn ask_files(&self, cx: &mut Cx) {
+        if cx.awaits(RequestKind::CommitFiles) {
+            return;
+        }
+        if let Some((commit, files)) = self.wants_files() {
+            cx.request(0, Request::CommitFiles { commit, files });
         }
     }
 
@@ -418,7 +452,7 @@ impl HistoryScreen {
     }
 }
 
-impl super::Navigable for HistoryScreen {
+impl crate::tui::screen::Navigable for HistoryScreen {
     fn move_by(&mut self, delta: isize) {
         HistoryScreen::move_by(self, delta);
     }
@@ -429,5 +463,81 @@ impl super::Navigable for HistoryScreen {
 
     fn to_end(&mut self, end: bool) {
         HistoryScreen::to_end(self, end);
+    }
+}
+
+impl Screen for HistoryScreen {
+    fn key(&mut self, _key: &KeyEvent, action: Option<Action>, cx: &mut Cx) -> bool {
+        let Some(action) = action else {
+            return false;
+        };
+        if crate::tui::screen::navigate(self, action) {
+            self.ask_files(cx);
+            return true;
+        }
+        match action {
+            Action::NextPane | Action::PrevPane => self.toggle_focus(),
+            Action::Open => self.focus = Pane::Detail,
+            // The detail gives the keyboard back to the commits before the screen is left.
+            Action::Back if self.focus == Pane::Detail => self.focus = Pane::Commits,
+            _ => return false,
+        }
+        true
+    }
+
+    fn click(&mut self, x: u16, y: u16, cx: &mut Cx) {
+        HistoryScreen::click(self, x, y);
+        self.ask_files(cx);
+    }
+
+    fn scroll(&mut self, x: u16, y: u16, delta: isize, cx: &mut Cx) {
+        if contains(self.detail_rect, x, y) {
+            self.scroll_by(delta);
+        } else {
+            let focus = self.focus;
+            self.focus = Pane::Commits;
+            self.move_by(delta.signum());
+            self.focus = focus;
+        }
+        self.ask_files(cx);
+    }
+
+    fn loaded(&mut self, _tag: crate::tui::tag::Tag, response: Response, cx: &mut Cx) {
+        match response {
+            Response::History(result) => self.set_data(result.map(|v| *v)),
+            Response::CommitFiles(result) => self.set_files(result.map(|v| *v)),
+            _ => return,
+        }
+        self.ask_files(cx);
+    }
+
+    fn refresh(&mut self, reloaded: bool, cx: &mut Cx) {
+        if reloaded {
+            self.ask(cx);
+        }
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
+        HistoryScreen::draw(self, frame, area, cx.theme, cx.spinner);
+    }
+
+    fn footer(&self, _keymap: &KeyMap) -> Footer {
+        Footer::Actions(vec![
+            Action::Down,
+            Action::Open,
+            Action::NextPane,
+            Action::Export,
+            Action::Back,
+            Action::Help,
+            Action::Quit,
+        ])
+    }
+
+    fn about(&self, _opened: Option<&OpenedView>) -> About {
+        let year = self
+            .selected()
+            .and_then(|r| r.trailers.iter().find(|(k, _)| k == "Year"))
+            .and_then(|(_, v)| v.parse().ok());
+        Some((self.school.clone(), year))
     }
 }

@@ -12,21 +12,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui_textarea::{TextArea, WrapMode};
 
-use super::decision::{draw_lines, draw_text};
-use super::record::{Offer, Prelude, Recording, Reply, SaveState, draw_draft_stage, prelude};
-use super::{block, contains};
+use super::record::{self, FormBody, Offer, Reply, SaveState, Shell, draw_draft_stage};
 use crate::model::catalog::Catalog;
 use crate::model::decide::affiliation_conflicts;
 use crate::model::draft::MeetingDraft;
 use crate::model::meeting::{AgendaItem, Conflict, ConflictKind};
-use crate::model::text::sanitize_inline;
+use crate::model::text::clean;
 use crate::model::{MemberId, SchoolId};
-use crate::tui::keymap::{Action, KeyMap};
+use crate::tui::keymap::{Action, KeyMap, Scope};
+use crate::tui::loader::{Request, Response};
+use crate::tui::screen::{About, Cx, DrawCx, Footer, Screen};
+use crate::tui::tag::{ScreenId, Tag};
 use crate::tui::theme::Theme;
-
-fn clean(text: &str) -> String {
-    sanitize_inline(text).into_owned()
-}
+use crate::tui::view::OpenedView;
+use crate::tui::widgets::{block, contains, draw_lines, draw_text};
 
 /// A member's attendance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,11 +108,8 @@ pub struct MeetingSetup {
     pub pane: Pane,
     cursors: [usize; 3],
     dialog: Option<Dialog>,
-    pub revision: u64,
-    pub recording: Recording,
-    pub save: SaveState,
-    pub offer: Option<(Offer, Box<MeetingDraft>)>,
-    pub looking: bool,
+    /// The drafts, the preview and the recording, as every recording form has them.
+    pub shell: Shell<MeetingDraft>,
     pane_rects: Vec<(Rect, Pane)>,
 }
 
@@ -157,16 +153,12 @@ impl MeetingSetup {
             pane: Pane::Attendance,
             cursors: [0; 3],
             dialog: None,
-            revision: 0,
-            recording: Recording::new("meeting"),
-            save: SaveState::Clean,
-            offer: None,
-            looking: false,
+            shell: Shell::new("meeting"),
             pane_rects: Vec::new(),
             catalog,
         };
         setup.fill(&draft);
-        setup.save = SaveState::Clean;
+        setup.shell.save = SaveState::Clean;
         setup
     }
 
@@ -204,29 +196,29 @@ impl MeetingSetup {
                 }
             })
             .collect();
-        self.revision += 1;
+        self.shell.revision += 1;
     }
 
     /// Takes the repository's new state (after a reload): a setup nobody has changed shows
     /// the meeting as now recorded; one with changes keeps them.
     pub fn rebind(&mut self, catalog: Arc<Catalog>, today: Date) {
         let mut fresh = MeetingSetup::new(catalog, self.date, today);
-        if self.save != SaveState::Clean {
+        if self.shell.save != SaveState::Clean {
             fresh.fill(&self.draft());
         }
         fresh.pane = self.pane;
         fresh.cursors = self.cursors;
-        fresh.revision = self.revision + 1;
-        fresh.save = std::mem::take(&mut self.save);
-        fresh.offer = self.offer.take();
-        fresh.looking = self.looking;
+        fresh.shell.revision = self.shell.revision + 1;
+        fresh.shell.save = std::mem::take(&mut self.shell.save);
+        fresh.shell.offer = self.shell.offer.take();
+        fresh.shell.looking = self.shell.looking;
         *self = fresh;
     }
 
     /// Fills the setup from a saved draft.
     pub fn restore(&mut self, draft: &MeetingDraft) {
         self.fill(draft);
-        self.save = SaveState::Saved;
+        self.shell.save = SaveState::Saved;
     }
 
     /// Offers back a draft found on disk, unless it matches what is recorded.
@@ -243,7 +235,7 @@ impl MeetingSetup {
             format!("{} declared conflict(s)", draft.conflicts.len()),
             format!("{} item(s) on the agenda", draft.agenda.len()),
         ];
-        self.offer = Some((Offer { saved, summary }, Box::new(draft)));
+        self.shell.offer = Some((Offer { saved, summary }, Box::new(draft)));
     }
 
     pub fn draft_key(&self) -> String {
@@ -273,24 +265,13 @@ impl MeetingSetup {
         }
     }
 
-    /// The draft to preview, if the record pane is showing and its preview is out of date.
-    pub fn wants_preview(&self) -> Option<MeetingDraft> {
-        (self.pane == Pane::Record
-            && self.offer.is_none()
-            && !self.looking
-            && self.recording.wants_preview(self.revision))
-        .then(|| self.draft())
-    }
-
     /// Whether every key goes to the screen (a dialog is open), so none is an action.
     pub fn typing(&self) -> bool {
         self.dialog.is_some()
     }
 
     fn changed(&mut self) -> Reply {
-        self.revision += 1;
-        self.recording.confirming = false;
-        Reply::Changed
+        self.shell.changed()
     }
 
     fn pane_index(&self) -> usize {
@@ -323,7 +304,7 @@ impl MeetingSetup {
     fn move_cursor(&mut self, delta: isize) {
         let i = self.pane_index();
         if i >= 3 {
-            self.recording.scroll_by(delta as i32);
+            self.shell.recording.scroll_by(delta as i32);
             return;
         }
         let count = self.count(self.pane);
@@ -338,20 +319,6 @@ impl MeetingSetup {
 
     /// Handles a key; what it did tells the app what to follow up.
     pub fn handle_key(&mut self, key: KeyEvent, keymap: &KeyMap) -> Reply {
-        match prelude(
-            &mut self.offer,
-            self.looking,
-            &mut self.recording,
-            self.revision,
-            &key,
-        ) {
-            Prelude::Form => {}
-            Prelude::Reply(reply) => return reply,
-            Prelude::Restore(draft) => {
-                self.restore(&draft);
-                return Reply::Handled;
-            }
-        }
         if self.dialog.is_some() {
             return self.dialog_key(key, keymap);
         }
@@ -381,21 +348,21 @@ impl MeetingSetup {
                 self.move_cursor(10);
                 Reply::Handled
             }
-            _ => self.pane_key(key),
+            _ => self.pane_key(key, keymap.action_in(Scope::Form, &key)),
         }
     }
 
-    fn pane_key(&mut self, key: KeyEvent) -> Reply {
+    fn pane_key(&mut self, key: KeyEvent, action: Option<Action>) -> Reply {
         let cursor = self.cursor();
-        match (self.pane, key.code) {
-            (Pane::Attendance, KeyCode::Char(' ') | KeyCode::Enter) => {
+        match (self.pane, key.code, action) {
+            (Pane::Attendance, KeyCode::Char(' ') | KeyCode::Enter, _) => {
                 let Some(state) = self.attendance.get_mut(cursor) else {
                     return Reply::Handled;
                 };
                 *state = state.next();
                 self.changed()
             }
-            (Pane::Attendance, KeyCode::Char('c')) => {
+            (Pane::Attendance, _, Some(Action::Chair)) => {
                 let Some(member) = self.catalog.panel.members.get(cursor) else {
                     return Reply::Handled;
                 };
@@ -404,7 +371,7 @@ impl MeetingSetup {
                 self.attendance[cursor] = Attendance::Present;
                 self.changed()
             }
-            (Pane::Conflicts, KeyCode::Char('a')) => {
+            (Pane::Conflicts, _, Some(Action::Add)) => {
                 let mut schools: Vec<SchoolId> =
                     self.agenda.iter().map(|i| i.school.clone()).collect();
                 schools.dedup();
@@ -425,7 +392,7 @@ impl MeetingSetup {
                 })));
                 Reply::Handled
             }
-            (Pane::Conflicts, KeyCode::Char('x') | KeyCode::Delete) => {
+            (Pane::Conflicts, _, Some(Action::Remove)) => {
                 if cursor < self.conflicts.len() {
                     self.conflicts.remove(cursor);
                     self.move_cursor(0);
@@ -433,7 +400,7 @@ impl MeetingSetup {
                 }
                 Reply::Handled
             }
-            (Pane::Agenda, KeyCode::Char('a')) => {
+            (Pane::Agenda, _, Some(Action::Add)) => {
                 let items: Vec<AgendaItem> = self
                     .awaiting
                     .iter()
@@ -443,7 +410,7 @@ impl MeetingSetup {
                 self.dialog = Some(Dialog::Item(ItemDialog { cursor: 0, items }));
                 Reply::Handled
             }
-            (Pane::Agenda, KeyCode::Char('x') | KeyCode::Delete) => {
+            (Pane::Agenda, _, Some(Action::Remove)) => {
                 if cursor < self.agenda.len() {
                     self.agenda.remove(cursor);
                     self.move_cursor(0);
@@ -451,24 +418,26 @@ impl MeetingSetup {
                 }
                 Reply::Handled
             }
-            (Pane::Agenda, KeyCode::Char('K' | '-')) if cursor > 0 => {
+            (Pane::Agenda, _, Some(Action::MoveItemUp)) if cursor > 0 => {
                 self.agenda.swap(cursor, cursor - 1);
                 self.cursors[2] -= 1;
                 self.changed()
             }
-            (Pane::Agenda, KeyCode::Char('J' | '+')) if cursor + 1 < self.agenda.len() => {
+            (Pane::Agenda, _, Some(Action::MoveItemDown)) if cursor + 1 < self.agenda.len() => {
                 self.agenda.swap(cursor, cursor + 1);
                 self.cursors[2] += 1;
                 self.changed()
             }
-            (Pane::Record, KeyCode::Enter) => {
-                if self.recording.ready(self.revision) {
-                    self.recording.confirming = true;
+            (Pane::Record, KeyCode::Enter, _) => {
+                if self.shell.recording.ready(self.shell.revision) {
+                    self.shell.recording.confirming = true;
                 }
                 Reply::Handled
             }
-            (_, KeyCode::Char('n')) => Reply::NewMeeting,
-            (_, KeyCode::Char(' ' | 'a' | 'x' | 'c' | 'K' | 'J' | '+' | '-')) => Reply::Handled,
+            (_, _, Some(Action::OtherMeeting)) => Reply::NewMeeting,
+            // The form's keys do nothing in the other panes, rather than what they do
+            // elsewhere.
+            (_, KeyCode::Char(' '), _) | (_, _, Some(_)) => Reply::Handled,
             _ => Reply::Ignored,
         }
     }
@@ -567,7 +536,7 @@ impl MeetingSetup {
     }
 
     pub fn click(&mut self, x: u16, y: u16) {
-        if self.dialog.is_some() || self.offer.is_some() || self.recording.confirming {
+        if self.dialog.is_some() || self.shell.offer.is_some() || self.shell.recording.confirming {
             return;
         }
         if let Some((_, pane)) = self.pane_rects.iter().find(|(r, _)| contains(*r, x, y)) {
@@ -593,46 +562,64 @@ impl MeetingSetup {
             .map_or_else(|| id.to_string(), |s| clean(&s.name))
     }
 
-    pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
-        if self.offer.is_some() {
-            return vec![("r", "restore"), ("d", "discard")];
-        }
-        if self.recording.confirming {
-            return vec![("y", "record"), ("n", "not yet")];
-        }
+    /// The key hints for the footer, as (keys, what) pairs; the form's own keys from the
+    /// live key map.
+    pub fn hints(&self, keymap: &KeyMap) -> Vec<(String, String)> {
+        let fixed = |k: &str, what: &str| (k.to_owned(), what.to_owned());
+        let key = |a: Action, what: &str| (keymap.first(a), what.to_owned());
         match &self.dialog {
             Some(Dialog::Conflict(_)) => {
                 return vec![
-                    ("Tab", "next"),
-                    ("↑/↓", "choose"),
-                    ("Enter", "add"),
-                    ("Esc", "cancel"),
+                    fixed("Tab", "next"),
+                    fixed("↑/↓", "choose"),
+                    fixed("Enter", "add"),
+                    fixed("Esc", "cancel"),
                 ];
             }
             Some(Dialog::Item(_)) => {
-                return vec![("↑/↓", "move"), ("Enter", "add"), ("Esc", "cancel")];
+                return vec![
+                    fixed("↑/↓", "move"),
+                    fixed("Enter", "add"),
+                    fixed("Esc", "cancel"),
+                ];
             }
             None => {}
         }
         match self.pane {
             Pane::Attendance => vec![
-                ("Space", "present/apologies"),
-                ("c", "chair"),
-                ("Tab", "next pane"),
-                ("n", "other date"),
+                fixed("Space", "present/apologies"),
+                key(Action::Chair, "chair"),
+                fixed("Tab", "next pane"),
+                key(Action::OtherMeeting, "other date"),
             ],
-            Pane::Conflicts => vec![("a", "declare"), ("x", "remove"), ("Tab", "next pane")],
+            Pane::Conflicts => vec![
+                key(Action::Add, "declare"),
+                key(Action::Remove, "remove"),
+                fixed("Tab", "next pane"),
+            ],
             Pane::Agenda => vec![
-                ("a", "add"),
-                ("x", "remove"),
-                ("K/J", "move up/down"),
-                ("Tab", "next pane"),
+                key(Action::Add, "add"),
+                key(Action::Remove, "remove"),
+                (
+                    format!(
+                        "{}/{}",
+                        keymap.first(Action::MoveItemUp),
+                        keymap.first(Action::MoveItemDown)
+                    ),
+                    "move up/down".to_owned(),
+                ),
+                fixed("Tab", "next pane"),
             ],
-            Pane::Record => vec![("Enter", "record"), ("↑/↓", "scroll"), ("Tab", "next pane")],
+            Pane::Record => vec![
+                fixed("Enter", "record"),
+                fixed("↑/↓", "scroll"),
+                fixed("Tab", "next pane"),
+            ],
         }
     }
 
-    pub fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme, spinner: &str) {
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
+        let (theme, keymap) = (cx.theme, cx.keymap);
         let [title, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
         let state = if self.recorded {
@@ -641,7 +628,7 @@ impl MeetingSetup {
             "not recorded yet"
         };
         let mut spans = vec![Span::styled(" Meeting ", theme.tab_active)];
-        if let Some((label, ok)) = self.save.label() {
+        if let Some((label, ok)) = self.shell.save.label() {
             spans.push(Span::styled(
                 format!(" {label} ·"),
                 if ok { theme.muted } else { theme.bad },
@@ -653,12 +640,10 @@ impl MeetingSetup {
         if draw_draft_stage(
             frame,
             body,
-            self.looking,
-            self.offer.as_ref(),
-            "meeting",
-            "Meeting",
-            theme,
-            spinner,
+            self.shell.looking,
+            self.shell.offer.as_ref(),
+            ("meeting", "Meeting"),
+            cx,
         ) {
             return;
         }
@@ -669,17 +654,16 @@ impl MeetingSetup {
             Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(right);
         self.pane_rects.clear();
         if self.pane == Pane::Record {
-            let revision = self.revision;
+            let revision = self.shell.revision;
             self.pane_rects.push((body, Pane::Record));
-            self.recording
-                .draw(frame, body, revision, true, theme, spinner);
+            self.shell.recording.draw(frame, body, revision, true, cx);
         } else {
             self.pane_rects.push((left, Pane::Attendance));
             self.pane_rects.push((conflicts, Pane::Conflicts));
             self.pane_rects.push((agenda, Pane::Agenda));
-            self.draw_attendance(frame, left, theme);
-            self.draw_conflicts(frame, conflicts, theme);
-            self.draw_agenda(frame, agenda, theme);
+            self.draw_attendance(frame, left, theme, keymap);
+            self.draw_conflicts(frame, conflicts, theme, keymap);
+            self.draw_agenda(frame, agenda, theme, keymap);
         }
         match &mut self.dialog {
             Some(Dialog::Conflict(_)) => self.draw_conflict_dialog(frame, body, theme),
@@ -717,7 +701,7 @@ impl MeetingSetup {
         (Span::styled(if here { "▸ " } else { "  " }, style), style)
     }
 
-    fn draw_attendance(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    fn draw_attendance(&self, frame: &mut Frame, area: Rect, theme: &Theme, keymap: &KeyMap) {
         let present = self
             .attendance
             .iter()
@@ -735,7 +719,10 @@ impl MeetingSetup {
         };
         let chair = match &self.chair {
             Some(id) => format!("Chair: {}", self.member_name(id)),
-            None => "✗ No chair yet: c on a member makes them the chair".to_owned(),
+            None => format!(
+                "✗ No chair yet: {} on a member makes them the chair",
+                keymap.first(Action::Chair)
+            ),
         };
         let mut lines = vec![
             Line::from(Span::styled(
@@ -782,7 +769,7 @@ impl MeetingSetup {
         self.rows(frame, area, &title, Pane::Attendance, lines, 2, theme);
     }
 
-    fn draw_conflicts(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    fn draw_conflicts(&self, frame: &mut Frame, area: Rect, theme: &Theme, keymap: &KeyMap) {
         let mut lines: Vec<Line> = Vec::new();
         for (i, c) in self.conflicts.iter().enumerate() {
             let (pointer, style) = self.pointer(Pane::Conflicts, i, theme);
@@ -815,7 +802,10 @@ impl MeetingSetup {
         }
         if lines.is_empty() {
             lines.push(Line::from(Span::styled(
-                "  None declared. a declares one.",
+                format!(
+                    "  None declared. {} declares one.",
+                    keymap.first(Action::Add)
+                ),
                 theme.muted,
             )));
         }
@@ -830,7 +820,7 @@ impl MeetingSetup {
         );
     }
 
-    fn draw_agenda(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    fn draw_agenda(&self, frame: &mut Frame, area: Rect, theme: &Theme, keymap: &KeyMap) {
         let mut lines: Vec<Line> = Vec::new();
         for (i, item) in self.agenda.iter().enumerate() {
             let (pointer, style) = self.pointer(Pane::Agenda, i, theme);
@@ -843,7 +833,10 @@ impl MeetingSetup {
         }
         if lines.is_empty() {
             lines.push(Line::from(Span::styled(
-                "  Nothing on the agenda. a adds a submission awaiting a decision.",
+                format!(
+                    "  Nothing on the agenda. {} adds a submission awaiting a decision.",
+                    keymap.first(Action::Add)
+                ),
                 theme.muted,
             )));
         }
@@ -1058,5 +1051,182 @@ impl DatePrompt {
             None => Line::from(Span::styled("Enter sets it up · Esc cancels", theme.muted)),
         };
         frame.render_widget(Paragraph::new(message).style(theme.base), note);
+    }
+}
+
+impl FormBody for MeetingSetup {
+    type Draft = MeetingDraft;
+    const SCREEN: ScreenId = ScreenId::Meeting;
+    const AFTER: Option<ScreenId> = Some(ScreenId::Agenda);
+    const THIS: &'static str = "this meeting";
+
+    fn shell(&self) -> &Shell<MeetingDraft> {
+        &self.shell
+    }
+
+    fn shell_mut(&mut self) -> &mut Shell<MeetingDraft> {
+        &mut self.shell
+    }
+
+    fn draft(&self) -> MeetingDraft {
+        MeetingSetup::draft(self)
+    }
+
+    fn draft_key(&self) -> String {
+        MeetingSetup::draft_key(self)
+    }
+
+    fn restore(&mut self, draft: &MeetingDraft) {
+        MeetingSetup::restore(self, draft);
+    }
+
+    fn offer(&mut self, draft: MeetingDraft, saved: Option<String>) {
+        MeetingSetup::offer(self, draft, saved);
+    }
+
+    fn recording_shown(&self) -> bool {
+        self.pane == Pane::Record
+    }
+
+    fn body_key(&mut self, key: &KeyEvent, keymap: &KeyMap) -> Reply {
+        self.handle_key(*key, keymap)
+    }
+
+    fn prepare(draft: MeetingDraft) -> Request {
+        Request::PrepareMeeting(Box::new(draft))
+    }
+
+    fn commit(draft: MeetingDraft) -> Request {
+        Request::CommitMeeting(Box::new(draft))
+    }
+}
+
+/// The meeting screen: the setup of a meeting, or the question which meeting to set up.
+pub struct MeetingScreen {
+    pub setup: Option<MeetingSetup>,
+    pub prompt: Option<DatePrompt>,
+}
+
+/// Opens the meeting setup: the meeting being worked towards, or one on a date; asks which
+/// when there is neither. Returns whether there is a meeting screen to show.
+pub fn open(slot: &mut Option<MeetingScreen>, date: Option<Date>, cx: &mut Cx) -> bool {
+    let Some(opened) = cx.opened else {
+        return false;
+    };
+    if date.is_none() && slot.as_ref().is_some_and(|m| m.setup.is_some()) {
+        return true;
+    }
+    let date = date.or_else(|| opened.catalog.current_meeting(cx.today).map(|m| m.date));
+    let screen = slot.get_or_insert(MeetingScreen {
+        setup: None,
+        prompt: None,
+    });
+    let Some(date) = date else {
+        screen.prompt = Some(DatePrompt::new(cx.today));
+        return true;
+    };
+    let mut setup = MeetingSetup::new(Arc::clone(&opened.catalog), date, cx.today);
+    record::open(&mut setup, cx);
+    screen.setup = Some(setup);
+    screen.prompt = None;
+    true
+}
+
+impl Screen for MeetingScreen {
+    fn key(&mut self, key: &KeyEvent, action: Option<Action>, cx: &mut Cx) -> bool {
+        if let Some(prompt) = &mut self.prompt {
+            match prompt.handle_key(*key) {
+                PromptReply::Handled => {}
+                PromptReply::Cancel => {
+                    self.prompt = None;
+                    if self.setup.is_none() {
+                        cx.effect(crate::tui::screen::Effect::Close(ScreenId::Meeting, None));
+                    }
+                }
+                PromptReply::Date(date) => cx.open(crate::tui::screen::Open::Meeting(Some(date))),
+            }
+            return true;
+        }
+        let Some(setup) = &mut self.setup else {
+            return false;
+        };
+        match record::key(setup, key, cx) {
+            // The meeting's document is its minutes.
+            Reply::Ignored if action == Some(Action::Export) => {
+                cx.export(crate::tui::loader::ExportJob::Minutes(setup.date));
+                true
+            }
+            Reply::Ignored => false,
+            Reply::NewMeeting => {
+                self.prompt = Some(DatePrompt::new(cx.today));
+                true
+            }
+            _ => true,
+        }
+    }
+
+    fn click(&mut self, x: u16, y: u16, cx: &mut Cx) {
+        if let Some(setup) = &mut self.setup
+            && self.prompt.is_none()
+        {
+            setup.click(x, y);
+            record::preview(setup, cx);
+        }
+    }
+
+    fn scroll(&mut self, _x: u16, _y: u16, delta: isize, _cx: &mut Cx) {
+        if let Some(setup) = &mut self.setup
+            && self.prompt.is_none()
+        {
+            setup.scroll(delta as i32);
+        }
+    }
+
+    fn loaded(&mut self, tag: Tag, response: Response, cx: &mut Cx) {
+        if let Some(setup) = &mut self.setup {
+            record::loaded(setup, tag, response, cx);
+        }
+    }
+
+    fn refresh(&mut self, reloaded: bool, cx: &mut Cx) {
+        if let (true, Some(setup), Some(opened)) = (reloaded, &mut self.setup, cx.opened) {
+            setup.rebind(Arc::clone(&opened.catalog), cx.today);
+            record::preview(setup, cx);
+        }
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
+        if let Some(prompt) = &mut self.prompt {
+            prompt.draw(frame, area, cx.today, cx.theme);
+        } else if let Some(setup) = &mut self.setup {
+            setup.draw(frame, area, cx);
+        }
+    }
+
+    fn footer(&self, keymap: &KeyMap) -> Footer {
+        let pair = |k: &str, what: &str| (k.to_owned(), what.to_owned());
+        if self.prompt.is_some() {
+            return Footer::Keys {
+                keys: vec![pair("Enter", "set up"), pair("Esc", "cancel")],
+                typing: true,
+            };
+        }
+        match &self.setup {
+            Some(setup) => Footer::Keys {
+                keys: record::hints(setup, keymap).unwrap_or_else(|| setup.hints(keymap)),
+                typing: setup.typing(),
+            },
+            None => Footer::Actions(vec![Action::Back, Action::Help, Action::Quit]),
+        }
+    }
+
+    fn about(&self, _opened: Option<&OpenedView>) -> About {
+        None
+    }
+
+    fn draft_failed(&self) -> bool {
+        self.setup
+            .as_ref()
+            .is_some_and(|s| matches!(s.shell.save, SaveState::Failed(_)))
     }
 }

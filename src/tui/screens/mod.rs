@@ -1,5 +1,5 @@
-//! The screens, one file each. A screen keeps its own state (selection, scroll, focus) and
-//! draws itself from data computed elsewhere; it never reads the repository.
+//! The screens, one file each, and [`Screens`], which holds them: the one place that maps a
+//! [`ScreenId`] to its screen. What a screen is and may use is in [`crate::tui::screen`].
 
 pub mod agenda;
 pub mod decision;
@@ -11,85 +11,76 @@ pub mod record;
 pub mod schools;
 pub mod submission;
 
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
+use super::screen::Screen;
+use super::tag::ScreenId;
+use super::view::SubmissionView;
 
-use super::theme::Theme;
-
-/// Where a list was drawn, to turn a mouse click into a row.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ListHit {
-    /// The rows' area (below any header row).
-    pub rows: Rect,
-    /// The index of the first row shown.
-    pub offset: usize,
+/// Every screen of the app; the agenda and the schools are always there, the others once
+/// opened.
+#[derive(Default)]
+pub struct Screens {
+    pub agenda: agenda::AgendaScreen,
+    pub schools: schools::SchoolsScreen,
+    pub submission: Option<submission::SubmissionScreen>,
+    pub diff: Option<diff::DiffScreen>,
+    pub decision: Option<decision::DecisionScreen>,
+    pub meeting: Option<meeting::MeetingScreen>,
+    pub history: Option<history::HistoryScreen>,
 }
 
-impl ListHit {
-    /// The position in the list of the row at screen row `y`, if it is one.
-    pub fn position(&self, x: u16, y: u16) -> Option<usize> {
-        let inside = x >= self.rows.x
-            && x < self.rows.x + self.rows.width
-            && y >= self.rows.y
-            && y < self.rows.y + self.rows.height;
-        inside.then(|| self.offset + usize::from(y - self.rows.y))
+impl Screens {
+    /// The screen with this id, if it is open, and the submission open elsewhere for a form
+    /// to read alongside. The one place a screen is found by its id.
+    pub fn split(&mut self, id: ScreenId) -> (Option<&mut dyn Screen>, Option<&SubmissionView>) {
+        let Screens {
+            agenda,
+            schools,
+            submission,
+            diff,
+            decision,
+            meeting,
+            history,
+        } = self;
+        if id == ScreenId::Submission {
+            return (submission.as_mut().map(|s| s as &mut dyn Screen), None);
+        }
+        let reading = submission.as_ref().and_then(|s| s.view());
+        let screen: Option<&mut dyn Screen> = match id {
+            ScreenId::Agenda => Some(agenda),
+            ScreenId::Schools => Some(schools),
+            ScreenId::Submission => None,
+            ScreenId::Diff => diff.as_mut().map(|s| s as _),
+            ScreenId::Decision => decision.as_mut().map(|s| s as _),
+            ScreenId::Meeting => meeting.as_mut().map(|s| s as _),
+            ScreenId::History => history.as_mut().map(|s| s as _),
+        };
+        (screen, reading)
     }
-}
 
-/// A screen that moves through rows or scrolls text with the moving keys.
-pub trait Navigable {
-    /// One row (or line) down for a positive delta, up for a negative one.
-    fn move_by(&mut self, delta: isize);
-    fn page_by(&mut self, pages: isize);
-    /// To the last row (`true`) or the first.
-    fn to_end(&mut self, end: bool);
-}
-
-/// What a moving key does to a navigable screen; `false` if it is not a moving key.
-pub fn navigate(screen: &mut dyn Navigable, action: crate::tui::keymap::Action) -> bool {
-    use crate::tui::keymap::Action;
-    match action {
-        Action::Up => screen.move_by(-1),
-        Action::Down => screen.move_by(1),
-        Action::PageUp => screen.page_by(-1),
-        Action::PageDown => screen.page_by(1),
-        Action::Top => screen.to_end(false),
-        Action::Bottom => screen.to_end(true),
-        _ => return false,
+    pub fn get(&mut self, id: ScreenId) -> Option<&mut dyn Screen> {
+        self.split(id).0
     }
-    true
-}
 
-/// Whether a point is inside a rectangle.
-pub fn contains(area: Rect, x: u16, y: u16) -> bool {
-    x >= area.x && x < area.x + area.width && y >= area.y && y < area.y + area.height
-}
+    pub fn is_open(&self, id: ScreenId) -> bool {
+        match id {
+            ScreenId::Agenda | ScreenId::Schools => true,
+            ScreenId::Submission => self.submission.is_some(),
+            ScreenId::Diff => self.diff.is_some(),
+            ScreenId::Decision => self.decision.is_some(),
+            ScreenId::Meeting => self.meeting.is_some(),
+            ScreenId::History => self.history.is_some(),
+        }
+    }
 
-/// A bordered block whose border shows whether it has the focus (by weight as well as
-/// colour, so it shows without colour too).
-pub fn block(title: &str, focused: bool, theme: &Theme) -> Block<'static> {
-    let (style, kind) = if focused {
-        (theme.border_focused, BorderType::Thick)
-    } else {
-        (theme.border, BorderType::Plain)
-    };
-    Block::new()
-        .borders(Borders::ALL)
-        .border_type(kind)
-        .border_style(style)
-        .style(theme.base)
-        .title(Line::from(vec![Span::styled(
-            format!(" {title} "),
-            theme.title,
-        )]))
-}
-
-/// ✓ or ✗ with the theme's style for it.
-pub fn check_span(met: bool, theme: &Theme) -> Span<'static> {
-    if met {
-        Span::styled("✓", theme.good)
-    } else {
-        Span::styled("✗", theme.bad)
+    /// Closes a screen that can be closed (the agenda and the schools stay).
+    pub fn close(&mut self, id: ScreenId) {
+        match id {
+            ScreenId::Agenda | ScreenId::Schools => {}
+            ScreenId::Submission => self.submission = None,
+            ScreenId::Diff => self.diff = None,
+            ScreenId::Decision => self.decision = None,
+            ScreenId::Meeting => self.meeting = None,
+            ScreenId::History => self.history = None,
+        }
     }
 }

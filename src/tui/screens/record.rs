@@ -1,16 +1,26 @@
-//! What the two forms that write to the repository (the decision form and the meeting setup)
-//! share: the preview of the file and commit message before recording, the confirmation, and
-//! the offer of a draft saved earlier.
+//! The shell of the two forms that write to the repository (the decision form and the
+//! meeting setup): drafts saved as they are typed and offered back, the preview of the file
+//! and commit message stamped with the form's revision, the confirmation, the commit and what
+//! follows it. A form supplies only its body ([`FormBody`]); everything here is the same for
+//! both.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
-use super::block;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::model::format::{from_ron, to_ron};
 use crate::record::Preview;
+use crate::tui::keymap::{Action, KeyMap, Scope};
+use crate::tui::loader::{Request, Response};
+use crate::tui::screen::{Cx, DrawCx, Effect};
+use crate::tui::tag::{ScreenId, Tag};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::block;
 use crate::tui::wrap::{wrap, wrap_hanging};
 
 /// What a key did to a form, for the app to follow up.
@@ -39,22 +49,24 @@ pub enum Prelude<T> {
 }
 
 /// The keys every recording form handles before its own: the answer to an offered draft
-/// (`r` restores, `d` discards), nothing while a draft is looked for or a commit is being
-/// written, and the answer to "record now?" (`y`, or `n`/Esc).
+/// (restore or discard), nothing while a draft is looked for or a commit is being written,
+/// and the answer to "record now?". The answers' keys are the key map's.
 pub fn prelude<T>(
     offer: &mut Option<(Offer, Box<T>)>,
     looking: bool,
     recording: &mut Recording,
     revision: u64,
     key: &KeyEvent,
+    keymap: &KeyMap,
 ) -> Prelude<T> {
+    let answer = keymap.action_in(Scope::Question, key);
     if offer.is_some() {
-        return match key.code {
-            KeyCode::Char('r') => match offer.take() {
+        return match answer {
+            Some(Action::RestoreDraft) => match offer.take() {
                 Some((_, draft)) => Prelude::Restore(draft),
                 None => Prelude::Reply(Reply::Handled),
             },
-            KeyCode::Char('d') => {
+            Some(Action::DiscardDraft) => {
                 *offer = None;
                 Prelude::Reply(Reply::Discard)
             }
@@ -65,8 +77,8 @@ pub fn prelude<T>(
         return Prelude::Reply(Reply::Ignored);
     }
     if recording.confirming {
-        return Prelude::Reply(match key.code {
-            KeyCode::Char('y' | 'Y') => {
+        return Prelude::Reply(match answer {
+            Some(Action::ConfirmRecord) => {
                 recording.confirming = false;
                 if recording.ready(revision) {
                     recording.committing = true;
@@ -75,7 +87,7 @@ pub fn prelude<T>(
                     Reply::Handled
                 }
             }
-            KeyCode::Char('n' | 'N') | KeyCode::Esc => {
+            Some(Action::NotYet) => {
                 recording.confirming = false;
                 Reply::Handled
             }
@@ -99,6 +111,8 @@ pub struct Recording {
     pub confirming: bool,
     /// The commit is being written.
     pub committing: bool,
+    /// The number of the newest save of the draft asked for: only its answer says "saved".
+    pub saving: u64,
     pub scroll: u16,
     max_scroll: u16,
 }
@@ -156,9 +170,9 @@ impl Recording {
         area: Rect,
         revision: u64,
         focused: bool,
-        theme: &Theme,
-        spinner: &str,
+        cx: &DrawCx,
     ) {
+        let (theme, spinner, keymap) = (cx.theme, cx.spinner, cx.keymap);
         let what = self.what;
         let title = format!("Record the {what}");
         let inner_width = area.width.saturating_sub(3);
@@ -231,9 +245,9 @@ impl Recording {
             Line::from(vec![
                 Span::styled(format!(" Record the {what} now? "), theme.tab_active),
                 Span::raw(" "),
-                Span::styled("y", theme.key),
+                Span::styled(keymap.first(Action::ConfirmRecord), theme.key),
                 Span::raw(" record · "),
-                Span::styled("n", theme.key),
+                Span::styled(keymap.first(Action::NotYet), theme.key),
                 Span::raw(" not yet"),
             ])
         });
@@ -287,7 +301,7 @@ pub struct Offer {
 }
 
 impl Offer {
-    pub fn draw(&self, frame: &mut Frame, area: Rect, what: &str, theme: &Theme) {
+    pub fn draw(&self, frame: &mut Frame, area: Rect, what: &str, theme: &Theme, keymap: &KeyMap) {
         let when = self
             .saved
             .as_ref()
@@ -305,9 +319,9 @@ impl Offer {
         }
         lines.push(Line::default());
         lines.push(Line::from(vec![
-            Span::styled("r", theme.key),
+            Span::styled(keymap.first(Action::RestoreDraft), theme.key),
             Span::raw(" restore the draft   "),
-            Span::styled("d", theme.key),
+            Span::styled(keymap.first(Action::DiscardDraft), theme.key),
             Span::raw(" discard it and start afresh"),
         ]));
         frame.render_widget(
@@ -321,17 +335,15 @@ impl Offer {
 
 /// What a form shows before it can be edited: that a saved draft is being looked for, or the
 /// draft found. Returns whether it drew anything (then the form itself is not drawn).
-#[allow(clippy::too_many_arguments)]
 pub fn draw_draft_stage<D>(
     frame: &mut Frame,
     area: Rect,
     looking: bool,
     offer: Option<&(Offer, D)>,
-    what: &str,
-    title: &str,
-    theme: &Theme,
-    spinner: &str,
+    (what, title): (&str, &str),
+    cx: &DrawCx,
 ) -> bool {
+    let (theme, spinner, keymap) = (cx.theme, cx.spinner, cx.keymap);
     if looking {
         frame.render_widget(
             Paragraph::new(format!("{spinner} Looking for a saved draft…"))
@@ -342,7 +354,7 @@ pub fn draw_draft_stage<D>(
         return true;
     }
     if let Some((offer, _)) = offer {
-        offer.draw(frame, area, what, theme);
+        offer.draw(frame, area, what, theme, keymap);
         return true;
     }
     false
@@ -368,4 +380,254 @@ impl SaveState {
             SaveState::Failed(e) => Some((format!("✗ draft not saved: {e}"), false)),
         }
     }
+}
+
+/// What every recording form keeps besides its body.
+#[derive(Debug)]
+pub struct Shell<D> {
+    /// Counts changes, so a preview can tell whether it is still the form's.
+    pub revision: u64,
+    pub recording: Recording,
+    pub save: SaveState,
+    /// A draft found on disk, offered back before anything is typed.
+    pub offer: Option<(Offer, Box<D>)>,
+    /// Still looking for a saved draft.
+    pub looking: bool,
+}
+
+impl<D> Shell<D> {
+    pub fn new(what: &'static str) -> Shell<D> {
+        Shell {
+            revision: 0,
+            recording: Recording::new(what),
+            save: SaveState::Clean,
+            offer: None,
+            looking: false,
+        }
+    }
+
+    /// The form changed: a new revision, and any question about the old one is withdrawn.
+    pub fn changed(&mut self) -> Reply {
+        self.revision += 1;
+        self.recording.confirming = false;
+        Reply::Changed
+    }
+}
+
+/// A form that records something: the body the shell wraps.
+pub trait FormBody {
+    type Draft: Serialize + DeserializeOwned + PartialEq;
+    /// The screen the form is shown on.
+    const SCREEN: ScreenId;
+    /// Where to go once it is recorded; `None` is back to where the form was opened from.
+    const AFTER: Option<ScreenId>;
+    /// What changing the form means, for the message about an unreadable draft ("this form").
+    const THIS: &'static str;
+
+    fn shell(&self) -> &Shell<Self::Draft>;
+    fn shell_mut(&mut self) -> &mut Shell<Self::Draft>;
+    /// The form as a draft, to save or to record.
+    fn draft(&self) -> Self::Draft;
+    fn draft_key(&self) -> String;
+    /// Fills the form from a saved draft.
+    fn restore(&mut self, draft: &Self::Draft);
+    /// Offers back a draft found on disk, unless it says nothing the form does not.
+    fn offer(&mut self, draft: Self::Draft, saved: Option<String>);
+    /// Whether the part that records, with its preview, is showing.
+    fn recording_shown(&self) -> bool;
+    /// A key for the body, once the shell has no use for it.
+    fn body_key(&mut self, key: &KeyEvent, keymap: &KeyMap) -> Reply;
+    fn prepare(draft: Self::Draft) -> Request;
+    fn commit(draft: Self::Draft) -> Request;
+}
+
+/// Opens a form: looks for its saved draft first.
+pub fn open<B: FormBody>(form: &mut B, cx: &mut Cx) {
+    form.shell_mut().looking = true;
+    cx.request(
+        0,
+        Request::LoadDraft {
+            key: form.draft_key(),
+        },
+    );
+}
+
+/// A key for a form: the shell's questions first, then the body. What it did is followed up
+/// (the draft saved, the commit asked for).
+pub fn key<B: FormBody>(form: &mut B, key: &KeyEvent, cx: &mut Cx) -> Reply {
+    let shell = form.shell_mut();
+    let revision = shell.revision;
+    let reply = match prelude(
+        &mut shell.offer,
+        shell.looking,
+        &mut shell.recording,
+        revision,
+        key,
+        cx.keymap,
+    ) {
+        Prelude::Form => form.body_key(key, cx.keymap),
+        Prelude::Reply(reply) => reply,
+        Prelude::Restore(draft) => {
+            form.restore(&draft);
+            Reply::Handled
+        }
+    };
+    match &reply {
+        Reply::Changed => save(form, cx),
+        Reply::Discard => {
+            cx.delete_draft(form.draft_key(), false);
+            cx.say("The saved draft was discarded.");
+        }
+        Reply::Commit => {
+            cx.request(0, B::commit(form.draft()));
+            cx.say("Recording…");
+        }
+        Reply::Ignored | Reply::Handled | Reply::NewMeeting => {}
+    }
+    preview(form, cx);
+    reply
+}
+
+/// Saves the form's draft in the background.
+fn save<B: FormBody>(form: &mut B, cx: &mut Cx) {
+    let key = form.draft_key();
+    let text = to_ron(&form.draft());
+    let shell = form.shell_mut();
+    match text {
+        Ok(text) => {
+            shell.recording.saving = cx.save_draft(key, text);
+            shell.save = SaveState::Saving;
+        }
+        Err(e) => shell.save = SaveState::Failed(e.to_string()),
+    }
+}
+
+/// Asks for a preview if the record part shows an old one (or none).
+pub fn preview<B: FormBody>(form: &mut B, cx: &mut Cx) {
+    let shell = form.shell();
+    if !form.recording_shown()
+        || shell.offer.is_some()
+        || shell.looking
+        || !shell.recording.wants_preview(shell.revision)
+    {
+        return;
+    }
+    let request = B::prepare(form.draft());
+    let shell = form.shell_mut();
+    shell.recording.pending = true;
+    cx.request(shell.revision, request);
+}
+
+/// An answer of the loader for a form.
+pub fn loaded<B: FormBody>(form: &mut B, tag: Tag, response: Response, cx: &mut Cx) {
+    match response {
+        Response::Draft(result) => draft_loaded(form, result, cx),
+        Response::Prepared(result) => {
+            let recording = &mut form.shell_mut().recording;
+            recording.pending = false;
+            recording.prepared = Some((tag.stamp, result.map(|p| *p)));
+            recording.scroll = 0;
+        }
+        Response::Committed(Ok(done)) => {
+            cx.delete_draft(form.draft_key(), true);
+            // The commit id first: it is what an auditor asks for, and must not be cut off.
+            let mut said = format!(
+                "✓ Recorded in commit {}: {} ({})",
+                done.commit, done.summary, done.path
+            );
+            for note in &done.notes {
+                said.push_str(" · ");
+                said.push_str(note);
+            }
+            cx.say(said);
+            cx.effect(Effect::Close(B::SCREEN, B::AFTER));
+            // Quietly: the status line keeps the commit id.
+            cx.effect(Effect::Reload);
+            return;
+        }
+        Response::Committed(Err(failure)) => {
+            let recording = &mut form.shell_mut().recording;
+            recording.committing = false;
+            recording.prepared = None;
+            if failure.moved {
+                cx.warn(
+                    "✗ Not recorded: someone else recorded something since this was read. Your draft is kept; reloaded — check it and record again.",
+                );
+                cx.effect(Effect::Reload);
+            } else {
+                cx.warn(format!(
+                    "✗ Not recorded (your draft is kept): {}",
+                    failure.messages.join("; ")
+                ));
+            }
+        }
+        Response::DraftSaved { key, seq, error } => {
+            if key != form.draft_key() {
+                // A form this one replaced.
+                if let Some(e) = error {
+                    cx.warn(format!("✗ A draft could not be saved or removed: {e}"));
+                }
+                return;
+            }
+            let shell = form.shell_mut();
+            match error {
+                Some(e) => shell.save = SaveState::Failed(e),
+                // Only the newest save says the draft is saved.
+                None if shell.recording.saving == seq => shell.save = SaveState::Saved,
+                None => {}
+            }
+        }
+        _ => {}
+    }
+    preview(form, cx);
+}
+
+fn draft_loaded<B: FormBody>(
+    form: &mut B,
+    result: Result<Option<crate::repo::SavedDraft>, String>,
+    cx: &mut Cx,
+) {
+    form.shell_mut().looking = false;
+    let saved = match result {
+        Ok(Some(saved)) => saved,
+        Ok(None) => return,
+        Err(e) => {
+            cx.warn(format!("✗ Cannot read the saved draft: {e}"));
+            return;
+        }
+    };
+    let when = saved.saved.map(|t| {
+        t.to_zoned(jiff::tz::TimeZone::system())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
+    });
+    match from_ron::<B::Draft>(&saved.text) {
+        Ok(draft) => form.offer(draft, when),
+        Err(e) => cx.warn(format!(
+            "✗ The saved draft {} cannot be read (line {}, column {}: {}); it stays on disk until {} is changed",
+            form.draft_key(),
+            e.position.line,
+            e.position.col,
+            e.message,
+            B::THIS
+        )),
+    }
+}
+
+/// The hints of the shell's question, if one is asked (else the body gives its own).
+pub fn hints<B: FormBody>(form: &B, keymap: &KeyMap) -> Option<Vec<(String, String)>> {
+    let shell = form.shell();
+    let answers = if shell.offer.is_some() {
+        [Action::RestoreDraft, Action::DiscardDraft]
+    } else if shell.recording.confirming {
+        [Action::ConfirmRecord, Action::NotYet]
+    } else {
+        return None;
+    };
+    Some(
+        answers
+            .into_iter()
+            .map(|a| (keymap.first(a), a.hint().to_owned()))
+            .collect(),
+    )
 }

@@ -5,10 +5,15 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
-use super::{ListHit, block};
 use crate::tui::table::ListModel;
 use crate::tui::theme::Theme;
 use crate::tui::view::SchoolRow;
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::tui::keymap::{Action, KeyMap};
+use crate::tui::screen::{About, Cx, DrawCx, Footer, Open, Screen};
+use crate::tui::view::OpenedView;
+use crate::tui::widgets::{ListHit, block};
 
 /// The schools screen's state.
 #[derive(Debug, Default)]
@@ -159,5 +164,87 @@ impl SchoolsScreen {
             .block(block("Details", false, theme))
             .style(theme.base);
         frame.render_widget(detail, detail_area);
+    }
+}
+
+impl SchoolsScreen {
+    fn open_selected(&self, cx: &mut Cx) {
+        let Some(row) = cx.opened.and_then(|o| self.selected(&o.schools)) else {
+            return;
+        };
+        match row.latest_year {
+            Some(year) => cx.open(Open::Submission {
+                school: row.school.clone(),
+                year,
+            }),
+            None => cx.say(format!("{} has not submitted anything yet.", row.school)),
+        }
+    }
+}
+
+impl Screen for SchoolsScreen {
+    fn key(&mut self, key: &KeyEvent, action: Option<Action>, cx: &mut Cx) -> bool {
+        if cx.opened.is_none() {
+            return false;
+        }
+        if self.list.key(key, action, COLUMNS.len()) {
+            return true;
+        }
+        if action == Some(Action::Open) {
+            self.open_selected(cx);
+            return true;
+        }
+        false
+    }
+
+    fn click(&mut self, x: u16, y: u16, cx: &mut Cx) {
+        self.list.editing = false;
+        if let Some(position) = self.hit.position(x, y) {
+            let already = self.list.state.selected() == Some(position);
+            if self.list.select_position(position) && already {
+                self.open_selected(cx);
+            }
+        }
+    }
+
+    fn scroll(&mut self, _x: u16, _y: u16, delta: isize, _cx: &mut Cx) {
+        self.list.move_by(delta.signum());
+    }
+
+    fn refresh(&mut self, _reloaded: bool, cx: &mut Cx) {
+        if let Some(opened) = cx.opened {
+            self.set_data(&opened.schools);
+        }
+    }
+
+    fn hide(&mut self) {
+        self.list.editing = false;
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
+        if let Some(opened) = cx.opened {
+            SchoolsScreen::draw(self, frame, area, &opened.schools, cx.theme);
+        }
+    }
+
+    fn footer(&self, _keymap: &KeyMap) -> Footer {
+        if self.list.editing {
+            return Footer::Filter(self.list.filter.clone());
+        }
+        Footer::Actions(vec![
+            Action::Down,
+            Action::Open,
+            Action::Filter,
+            Action::Sort,
+            Action::AgendaTab,
+            Action::Theme,
+            Action::Help,
+            Action::Quit,
+        ])
+    }
+
+    fn about(&self, opened: Option<&OpenedView>) -> About {
+        self.selected(&opened?.schools)
+            .map(|r| (r.school.clone(), r.latest_year))
     }
 }

@@ -8,10 +8,16 @@ use ratatui::widgets::{
     Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table, TableState, Wrap,
 };
 
-use super::{ListHit, block};
 use crate::model::{AcademicYear, SchoolId};
 use crate::tui::theme::{Theme, ThemeKind};
 use crate::tui::view::{AreaView, SubmissionView};
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::tui::keymap::{Action, KeyMap};
+use crate::tui::loader::{Request, Response};
+use crate::tui::screen::{About, Cx, DrawCx, Footer, Open, Screen};
+use crate::tui::view::OpenedView;
+use crate::tui::widgets::{ListHit, block, contains};
 use crate::tui::wrap::wrap;
 
 /// Which side has the keyboard.
@@ -54,6 +60,34 @@ impl SubmissionScreen {
             areas_hit: ListHit::default(),
             detail_rect: Rect::default(),
             wrapped: None,
+        }
+    }
+
+    /// The submission of a school and year, asked of the loader. The same school keeps its
+    /// place: area and focus carry over between years and reloads.
+    pub fn open(
+        previous: Option<&SubmissionScreen>,
+        school: SchoolId,
+        year: AcademicYear,
+        cx: &mut Cx,
+    ) -> SubmissionScreen {
+        let mut screen = SubmissionScreen::new(school.clone(), year);
+        if let Some(previous) = previous.filter(|s| s.school == school) {
+            screen.areas.select(previous.areas.selected());
+            screen.focus = previous.focus;
+            if previous.year == year {
+                screen.scroll = previous.scroll;
+            }
+        }
+        cx.request(0, Request::Submission { school, year });
+        screen
+    }
+
+    /// The submission, once read.
+    pub fn view(&self) -> Option<&SubmissionView> {
+        match &self.data {
+            Some(Ok(view)) => Some(view),
+            _ => None,
         }
     }
 
@@ -401,7 +435,7 @@ fn detail_lines(area: &AreaView, view: &SubmissionView, theme: &Theme) -> Vec<Li
     lines
 }
 
-impl super::Navigable for SubmissionScreen {
+impl crate::tui::screen::Navigable for SubmissionScreen {
     fn move_by(&mut self, delta: isize) {
         SubmissionScreen::move_by(self, delta);
     }
@@ -412,5 +446,114 @@ impl super::Navigable for SubmissionScreen {
 
     fn to_end(&mut self, end: bool) {
         SubmissionScreen::to_end(self, end);
+    }
+}
+
+impl Screen for SubmissionScreen {
+    fn key(&mut self, _key: &KeyEvent, action: Option<Action>, cx: &mut Cx) -> bool {
+        let Some(action) = action else {
+            return false;
+        };
+        if crate::tui::screen::navigate(self, action) {
+            return true;
+        }
+        match action {
+            Action::NextPane | Action::PrevPane => self.toggle_focus(),
+            Action::PrevYear | Action::NextYear => {
+                if self.data.is_none() {
+                    cx.say("Wait for the submission to load.");
+                    return true;
+                }
+                match self.other_year(action == Action::NextYear) {
+                    Some(year) => {
+                        *self = SubmissionScreen::open(Some(self), self.school.clone(), year, cx)
+                    }
+                    None => cx.say("No other year in that direction."),
+                }
+            }
+            Action::Decide => {
+                let opened = cx.opened;
+                let row = opened
+                    .and_then(|o| {
+                        o.agenda
+                            .rows
+                            .iter()
+                            .find(|r| r.school == self.school && r.year == self.year)
+                    })
+                    .map(|r| Box::new(r.clone()));
+                let meeting = opened
+                    .and_then(|o| o.catalog.current_meeting(cx.today))
+                    .map(|m| m.date.to_string())
+                    .unwrap_or_default();
+                let row = row.ok_or_else(|| {
+                    format!(
+                        "This submission is not on the agenda of the meeting on {meeting}: add it in the meeting setup ({}).",
+                        cx.key_of(Action::MeetingTab)
+                    )
+                });
+                cx.open(Open::Decision(row));
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn click(&mut self, x: u16, y: u16, _cx: &mut Cx) {
+        if let Some(position) = self.areas_hit.position(x, y) {
+            self.focus = Pane::Areas;
+            let current = self.areas.selected().unwrap_or(0) as isize;
+            self.move_by(position as isize - current);
+        } else if contains(self.detail_rect, x, y) {
+            self.focus = Pane::Detail;
+        }
+    }
+
+    fn scroll(&mut self, x: u16, y: u16, delta: isize, _cx: &mut Cx) {
+        if contains(self.detail_rect, x, y) {
+            self.scroll_by(delta);
+        } else {
+            let focus = self.focus;
+            self.focus = Pane::Areas;
+            self.move_by(delta.signum());
+            self.focus = focus;
+        }
+    }
+
+    fn loaded(&mut self, _tag: crate::tui::tag::Tag, response: Response, _cx: &mut Cx) {
+        if let Response::Submission(result) = response {
+            self.set_data(result.map(|v| *v));
+        }
+    }
+
+    fn refresh(&mut self, reloaded: bool, cx: &mut Cx) {
+        // Read again from the new snapshot, in the same place.
+        if reloaded {
+            *self = SubmissionScreen::open(Some(self), self.school.clone(), self.year, cx);
+        }
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
+        SubmissionScreen::draw(self, frame, area, cx.theme, cx.spinner);
+    }
+
+    fn footer(&self, _keymap: &KeyMap) -> Footer {
+        Footer::Actions(vec![
+            Action::Down,
+            Action::NextPane,
+            Action::NextYear,
+            Action::Diff,
+            Action::Decide,
+            Action::Back,
+            Action::Help,
+            Action::Quit,
+        ])
+    }
+
+    fn about(&self, _opened: Option<&OpenedView>) -> About {
+        Some((self.school.clone(), Some(self.year)))
+    }
+
+    fn label(&self) -> Option<String> {
+        Some(format!("Submission: {} {}", self.school, self.year))
     }
 }

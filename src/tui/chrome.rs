@@ -1,0 +1,273 @@
+//! What surrounds every screen: the header (panel, commit, meeting, drafts), the tabs, the
+//! footer's key hints and the status line; and the message when the terminal is too small.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::keymap::{Action, KeyMap};
+use super::screen::Footer;
+use super::tag::ScreenId;
+use super::theme::Theme;
+use super::view::OpenedView;
+
+/// The smallest terminal the layout is designed for.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
+
+/// The key that shows a screen, and its tab's name.
+pub fn tab(id: ScreenId) -> (Action, &'static str) {
+    match id {
+        ScreenId::Agenda => (Action::AgendaTab, "Agenda"),
+        ScreenId::Schools => (Action::SchoolsTab, "Schools"),
+        ScreenId::Submission => (Action::SubmissionTab, "Submission"),
+        ScreenId::Diff => (Action::DiffTab, "Compare"),
+        ScreenId::Decision => (Action::DecisionTab, "Decision"),
+        ScreenId::Meeting => (Action::MeetingTab, "Meeting"),
+        ScreenId::History => (Action::HistoryTab, "History"),
+    }
+}
+
+/// How to open a screen that is not open yet.
+pub fn how_to_open(id: ScreenId, keymap: &KeyMap) -> String {
+    match id {
+        ScreenId::Diff => "No comparison is open yet: open a submission and press d.".into(),
+        ScreenId::Decision => format!(
+            "No decision is being written: choose an agenda item and press {}.",
+            keymap.first(Action::Decide)
+        ),
+        ScreenId::History => {
+            "No history is open yet: press H on a school or its submission.".into()
+        }
+        _ => "No submission is open yet: choose a school and press Enter.".into(),
+    }
+}
+
+/// Where drafts stand, for the header.
+pub struct Drafts {
+    /// Drafts on disk not yet recorded.
+    pub kept: usize,
+    /// Whether a draft could not be saved.
+    pub failed: bool,
+}
+
+/// The tabs: each screen with its label when there is room for more than its name, and the
+/// one on show.
+pub struct Tabs {
+    pub labels: Vec<(ScreenId, Option<String>)>,
+    pub current: ScreenId,
+}
+
+/// Draws the header and the tabs; returns where each tab was drawn, for clicks.
+pub fn draw_header(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    keymap: &KeyMap,
+    opened: Option<&OpenedView>,
+    drafts: &Drafts,
+    tabs: &Tabs,
+) -> Vec<(Rect, ScreenId)> {
+    let [top, meeting, tabs_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let mut spans = vec![Span::styled(" kitemark ", theme.tab_active), Span::raw(" ")];
+    let mut meeting_spans = vec![Span::raw(" ")];
+    match opened {
+        Some(opened) => {
+            let h = &opened.header;
+            let at = match &h.branch {
+                Some(branch) => format!("{branch}@{}", h.commit),
+                None => format!("commit {}", h.commit),
+            };
+            // The panel's name gives way to the commit, which auditors need to see.
+            let room = usize::from(top.width).saturating_sub(14 + at.chars().count());
+            let name: String = if h.panel.chars().count() > room {
+                let mut cut: String = h.panel.chars().take(room.saturating_sub(1)).collect();
+                cut.push('…');
+                cut
+            } else {
+                h.panel.clone()
+            };
+            spans.push(Span::styled(name, theme.header));
+            spans.push(Span::styled(format!(" · {at}"), theme.muted));
+            if !opened.problems.is_empty() {
+                spans.push(Span::styled(
+                    format!(" · ✗ {} unreadable", opened.problems.len()),
+                    theme.bad,
+                ));
+            }
+            match &h.meeting {
+                Some(date) => {
+                    // The quorum before the chair's name, which may be long.
+                    meeting_spans.push(Span::styled(format!("Meeting {date}"), theme.title));
+                    if let Some((ok, quorum)) = &h.quorum {
+                        meeting_spans.push(Span::raw(" · "));
+                        meeting_spans.push(Span::styled(
+                            quorum.clone(),
+                            if *ok { theme.good } else { theme.warn },
+                        ));
+                    }
+                    if let Some(chair) = &h.chair {
+                        meeting_spans.push(Span::raw(format!(" · Chair {chair}")));
+                    }
+                }
+                None => meeting_spans.push(Span::styled("No meeting scheduled", theme.muted)),
+            }
+            // Unsaved work shows wherever the user is.
+            if drafts.failed {
+                meeting_spans.push(Span::styled(" · ✗ draft not saved", theme.bad));
+            } else if drafts.kept > 0 {
+                meeting_spans.push(Span::styled(
+                    format!(" · ✎ {} draft(s) not recorded", drafts.kept),
+                    theme.warn,
+                ));
+            }
+        }
+        None => spans.push(Span::styled("reading the repository…", theme.muted)),
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), top);
+    frame.render_widget(
+        Paragraph::new(Line::from(meeting_spans)).style(theme.base),
+        meeting,
+    );
+
+    // Seven tabs fit 80 columns only without their padding.
+    let roomy_tabs = tabs_area.width >= 100;
+    let mut tab_spans = if roomy_tabs {
+        vec![Span::raw(" ")]
+    } else {
+        Vec::new()
+    };
+    let mut x = tabs_area.x + u16::from(roomy_tabs);
+    let mut hits = Vec::new();
+    // Tabs name what they hold when there is room; the body always says it in full.
+    let roomy = tabs_area.width >= 120;
+    for (id, label) in &tabs.labels {
+        let (action, name) = tab(*id);
+        let label = match label {
+            Some(label) if roomy => label.as_str(),
+            _ => name,
+        };
+        let pad = if roomy_tabs { " " } else { "" };
+        let text = format!(" {} {label}{pad}", keymap.first(action));
+        let width =
+            u16::try_from(unicode_width::UnicodeWidthStr::width(text.as_str())).unwrap_or(0);
+        let (style, text) = if *id == tabs.current {
+            (theme.tab_active, format!("▸{}", &text[1..]))
+        } else {
+            (theme.tab, text)
+        };
+        tab_spans.push(Span::styled(text, style));
+        tab_spans.push(Span::raw(" "));
+        hits.push((
+            Rect {
+                x,
+                y: tabs_area.y,
+                width,
+                height: 1,
+            },
+            *id,
+        ));
+        x += width + 1;
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(tab_spans)).style(theme.base),
+        tabs_area,
+    );
+    hits
+}
+
+/// Draws the footer: the keys of the screen on show, from the live key map.
+pub fn draw_footer(frame: &mut Frame, area: Rect, theme: &Theme, keymap: &KeyMap, footer: Footer) {
+    let mut spans = vec![Span::raw(" ")];
+    let actions = match footer {
+        Footer::Filter(filter) => {
+            let line = Line::from(vec![
+                Span::styled(" Filter: ", theme.key),
+                Span::raw(format!("{filter}▏")),
+                Span::styled("   Enter keep · Esc clear", theme.muted),
+            ]);
+            frame.render_widget(Paragraph::new(line).style(theme.base), area);
+            return;
+        }
+        Footer::Actions(actions) => actions,
+        Footer::Keys { keys, typing } => {
+            for (key, what) in keys {
+                spans.push(Span::styled(key, theme.key));
+                spans.push(Span::raw(format!(" {what}  ")));
+            }
+            // While typing only Ctrl-C is not text.
+            if typing {
+                Vec::new()
+            } else {
+                vec![Action::Help, Action::Quit]
+            }
+        }
+    };
+    for action in actions {
+        let pair = |a: Action, b: Action| format!("{}/{}", keymap.first(a), keymap.first(b));
+        let key = match action {
+            Action::Down => pair(Action::Down, Action::Up),
+            Action::NextYear => pair(Action::PrevYear, Action::NextYear),
+            Action::NextChange => pair(Action::NextChange, Action::PrevChange),
+            _ => keymap.first(action),
+        };
+        if key.is_empty() {
+            continue;
+        }
+        spans.push(Span::styled(key, theme.key));
+        spans.push(Span::raw(format!(" {}  ", action.hint())));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), area);
+}
+
+/// Draws the status line: what is being waited for, else the last message.
+pub fn draw_status(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    waiting: Option<&str>,
+    spinner: &str,
+    status: Option<&(String, bool)>,
+) {
+    let line = match (waiting, status) {
+        (Some(what), _) => Line::from(Span::styled(format!(" {spinner} {what}…"), theme.status)),
+        (None, Some((text, true))) => {
+            Line::from(Span::styled(format!(" {text}"), theme.status_error))
+        }
+        (None, Some((text, false))) => Line::from(Span::styled(format!(" {text}"), theme.status)),
+        (None, None) => Line::from(Span::styled(" Ready", theme.status)),
+    };
+    frame.render_widget(Paragraph::new(line).style(theme.base), area);
+}
+
+/// Says the terminal is too small, and how to quit.
+pub fn draw_too_small(frame: &mut Frame, area: Rect, theme: &Theme, keymap: &KeyMap) {
+    let text = vec![
+        Line::from(Span::styled("Terminal too small", theme.bad)),
+        Line::from(format!(
+            "kitemark needs at least {MIN_WIDTH}×{MIN_HEIGHT}; this is {}×{}.",
+            area.width, area.height
+        )),
+        Line::from("Enlarge the window or make the font smaller."),
+        Line::from(format!("{} quits.", keymap.first(Action::Quit))),
+    ];
+    let height = 4.min(area.height);
+    let [middle] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: true })
+            .alignment(ratatui::layout::Alignment::Center)
+            .style(theme.base),
+        middle,
+    );
+}

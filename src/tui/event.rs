@@ -1,0 +1,26 @@
+//! What happens to the app: the events the event loop, the input thread and the loader send
+//! it. The loader sends its answers as any event that can be made from them, so it imports
+//! neither this nor the app.
+
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
+
+use super::loader::Loaded;
+
+/// Everything that can happen to the app.
+#[derive(Debug)]
+pub enum AppEvent {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize,
+    /// Time passes: the spinner turns.
+    Tick,
+    /// The terminal stopped sending input.
+    InputLost,
+    Loaded(Box<Loaded>),
+}
+
+impl From<Loaded> for AppEvent {
+    fn from(loaded: Loaded) -> AppEvent {
+        AppEvent::Loaded(Box::new(loaded))
+    }
+}
