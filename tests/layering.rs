@@ -295,7 +295,10 @@ fn the_interface_modules_import_each_other_without_a_cycle() {
     assert!(graph["tui::screens::agenda"].contains("tui::theme"));
     assert!(graph["tui"].contains("tui::app"));
     if let Some(found) = cycle(&graph) {
-        panic!("the interface's modules import each other in a circle: {}", found.join(" → "));
+        panic!(
+            "the interface's modules import each other in a circle: {}",
+            found.join(" → ")
+        );
     }
 }
 
@@ -345,7 +348,10 @@ fn reaching_up(layer: &str, above: &[&str]) -> Vec<String> {
 fn every_arrow_points_down() {
     let upper = ["tui", "commands", "cli"];
     for (layer, above) in [
-        ("model", &["repo", "record", "export", "audit", "diff", "compare"][..]),
+        (
+            "model",
+            &["repo", "record", "export", "audit", "diff", "compare"][..],
+        ),
         ("repo", &["record", "export", "compare"][..]),
         ("diff", &["repo", "record", "export", "compare"][..]),
         ("audit", &["record", "export", "compare"][..]),

@@ -16,10 +16,6 @@ use kitemark::tui::theme::ThemeKind;
 
 const DECISION: &str = "decisions/little-acorns-nursery/2026-27/2026-12-02-initial.ron";
 
-fn git_text(sandbox: &Sandbox, repo: &Path, args: &[&str]) -> String {
-    String::from_utf8(sandbox.git(repo, args).stdout).unwrap()
-}
-
 /// The demo with its upcoming meeting's attendance recorded, and a second copy of it.
 fn two_copies(sandbox: &Sandbox) -> (PathBuf, PathBuf) {
     hermetic_git2();
@@ -31,8 +27,8 @@ fn two_copies(sandbox: &Sandbox) -> (PathBuf, PathBuf) {
 /// What a decision commit is, apart from when it was made: its file, its message, its author.
 fn recorded(sandbox: &Sandbox, repo: &Path) -> (Vec<u8>, String, String) {
     let file = std::fs::read(repo.join(DECISION)).unwrap();
-    let message = git_text(sandbox, repo, &["log", "-1", "--format=%B"]);
-    let author = git_text(sandbox, repo, &["log", "-1", "--format=%an <%ae>"]);
+    let message = stdout(&sandbox.git(repo, &["log", "-1", "--format=%B"]));
+    let author = stdout(&sandbox.git(repo, &["log", "-1", "--format=%an <%ae>"]));
     (file, message, author)
 }
 
@@ -151,7 +147,7 @@ fn conditions_are_written_either_way_in_the_form_and_on_the_command_line() {
     let sandbox = Sandbox::new();
     hermetic_git2();
     let repo = sandbox.demo_with_attendance(Attendance::Recorded);
-    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     let due = "            text: \"Share the revised policy with parents\",\n            due: \"2027-03-31\",";
     let written = [
         "Share the revised policy with parents@2027-03-31",
@@ -183,7 +179,7 @@ fn conditions_are_written_either_way_in_the_form_and_on_the_command_line() {
         // Nothing recorded: the next syntax starts from the same form.
         ui.keys("<Esc>");
     }
-    assert_eq!(git_text(&sandbox, &repo, &["rev-parse", "HEAD"]), head);
+    assert_eq!(sandbox.git_text(&repo, &["rev-parse", "HEAD"]), head);
 }
 
 /// A meeting problem: its code, the options of `kitemark meeting` that make it, and the same
@@ -315,7 +311,7 @@ fn every_meeting_problem_validate_knows_is_refused_when_recording_with_its_code(
     let sandbox = Sandbox::new();
     hermetic_git2();
     let repo = sandbox.demo();
-    let head = git_text(&sandbox, &repo, &["rev-parse", "HEAD"]);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     let panel = kitemark::repo::PanelRepo::open(&repo).unwrap();
     let snapshot = panel.snapshot_at(None).unwrap();
     let (catalog, _) = panel.load_catalog(&snapshot).unwrap();
@@ -371,7 +367,7 @@ fn every_meeting_problem_validate_knows_is_refused_when_recording_with_its_code(
         }
         assert!(err.contains("nothing was recorded"), "{err}");
     }
-    assert_eq!(git_text(&sandbox, &repo, &["rev-parse", "HEAD"]), head);
+    assert_eq!(sandbox.git_text(&repo, &["rev-parse", "HEAD"]), head);
 }
 
 #[test]

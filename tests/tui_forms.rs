@@ -21,7 +21,7 @@ fn demo(sandbox: &Sandbox) -> PathBuf {
 
 /// The demo with attendance for the meeting of 2026-12-02, committed at a fixed date so that
 /// the screens are the same on every run.
-fn demo_with_attendance(sandbox: &Sandbox) -> PathBuf {
+fn pinned_demo(sandbox: &Sandbox) -> PathBuf {
     hermetic_git2();
     sandbox.demo_with_attendance(Attendance::Pinned)
 }
@@ -62,7 +62,7 @@ fn fill_little_acorns(ui: &mut Harness) {
 #[test]
 fn the_decision_form_shows_who_may_take_part() {
     let sandbox = Sandbox::new();
-    let repo = demo_with_attendance(&sandbox);
+    let repo = pinned_demo(&sandbox);
     for (w, h) in [(80, 24), (160, 48)] {
         let mut ui = Harness::open(&repo, w, h, ThemeKind::Default, true);
         // North Vale: Maeve O'Connell declared a conflict for it.
@@ -87,7 +87,7 @@ fn the_decision_form_shows_who_may_take_part() {
 #[test]
 fn a_decision_is_recorded_through_the_form() {
     let sandbox = Sandbox::new();
-    let repo = demo_with_attendance(&sandbox);
+    let repo = pinned_demo(&sandbox);
     let before = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     let mut ui = Harness::open(&repo, 100, 40, ThemeKind::Default, true);
     fill_little_acorns(&mut ui);
@@ -150,7 +150,7 @@ fn a_decision_is_recorded_through_the_form() {
 #[test]
 fn a_draft_is_offered_back_when_the_item_is_reopened() {
     let sandbox = Sandbox::new();
-    let repo = demo_with_attendance(&sandbox);
+    let repo = pinned_demo(&sandbox);
     {
         let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
         fill_little_acorns(&mut ui);
@@ -198,7 +198,7 @@ fn a_draft_is_offered_back_when_the_item_is_reopened() {
 #[test]
 fn a_moved_branch_is_refused_and_the_draft_kept() {
     let sandbox = Sandbox::new();
-    let repo = demo_with_attendance(&sandbox);
+    let repo = pinned_demo(&sandbox);
     let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
     fill_little_acorns(&mut ui);
     assert!(ui.screen().contains("Ready to record"));
