@@ -773,8 +773,10 @@ impl DecisionForm {
             }
             Field::Feedback => {
                 let n = words(&text_of(&self.feedback));
+                // Not a refusal: a decision may be recorded without overall feedback (as the
+                // command line always allowed); the preview warns before it is.
                 if n == 0 {
-                    ("write".into(), Some(false))
+                    ("write".into(), None)
                 } else {
                     (format!("{n} words"), Some(true))
                 }
