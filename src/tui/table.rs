@@ -112,6 +112,17 @@ impl ListModel {
         }
     }
 
+    /// A click at a screen position: stops any filter being typed and selects the row
+    /// clicked. True when the row clicked was already selected, which opens it.
+    pub fn click(&mut self, hit: &super::widgets::ListHit, x: u16, y: u16) -> bool {
+        self.editing = false;
+        let Some(position) = hit.position(x, y) else {
+            return false;
+        };
+        let already = self.state.selected() == Some(position);
+        self.select_position(position) && already
+    }
+
     /// The header of the columns shown (by index into `names`), the sorted one marked with its
     /// direction.
     pub fn header<'a>(&self, names: &[&'a str], shown: &[usize]) -> Row<'a> {

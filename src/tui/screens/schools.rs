@@ -198,12 +198,8 @@ impl Screen for SchoolsScreen {
     }
 
     fn click(&mut self, x: u16, y: u16, cx: &mut Cx) {
-        self.list.editing = false;
-        if let Some(position) = self.hit.position(x, y) {
-            let already = self.list.state.selected() == Some(position);
-            if self.list.select_position(position) && already {
-                self.open_selected(cx);
-            }
+        if self.list.click(&self.hit, x, y) {
+            self.open_selected(cx);
         }
     }
 
