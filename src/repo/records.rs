@@ -408,13 +408,14 @@ impl PanelRepo {
                             {
                                 return None;
                             }
-                            cache.parse(&mut reviews, &file.blob, &file.path)
+                            let review = cache.parse(&mut reviews, &file.blob, &file.path)?;
+                            Some((file.blob.clone(), review))
                         });
                 let profile_path = PanelPath::School(decision.school.clone()).to_string();
                 let profile = blob_before(&mut cache, &profile_path)
                     .and_then(|b| cache.parse(&mut schools, &b, &profile_path));
                 let rubric_id = crate::model::catalog::submission_rubric_id(
-                    named_review.as_ref().map(|r| &r.rubric),
+                    named_review.as_ref().map(|(_, r)| &r.rubric),
                     profile.as_deref(),
                     panel.as_deref(),
                 )
@@ -427,7 +428,16 @@ impl PanelRepo {
                 let evidence = rubric
                     .as_ref()
                     .is_some_and(|r| r.evidence_rules_for(&decision.kind).next().is_some());
-                let review = named_review.filter(|_| evidence);
+                let review = match named_review {
+                    Some((_, review)) if evidence => Some(review),
+                    // Only its rubric's name was needed: the whole self-review is not held
+                    // for the rest of the walk (thousands of them on a large panel).
+                    Some((blob, _)) => {
+                        reviews.remove(&blob);
+                        None
+                    }
+                    None => None,
+                };
                 decisions.push(RecordedDecision {
                     path: path.to_owned(),
                     origin: origin(commit),
