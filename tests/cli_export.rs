@@ -138,3 +138,33 @@ fn rev_names_the_commit_the_documents_are_about() {
     let now = export(&letter, None);
     assert!(now.contains("Rewritten afterwards."), "{now}");
 }
+
+#[test]
+fn a_year_with_decisions_of_several_kinds_needs_the_kind() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo_with_riverside_decided_twice();
+    let repo = repo.to_str().unwrap();
+    let letter = |extra: &[&str]| {
+        let mut args = vec!["export", "letter", "riverside-academy", "2026-27"];
+        args.extend(extra);
+        args.extend(["--repo", repo]);
+        sandbox.kitemark(&args)
+    };
+    let unsaid = letter(&[]);
+    assert_exit(&unsaid, 2);
+    assert_eq!(stdout(&unsaid), "", "no letter is guessed");
+    let why = stderr(&unsaid);
+    assert!(
+        why.contains("annual-review") && why.contains("suicide-aware") && why.contains("--kind"),
+        "{why}"
+    );
+
+    let review = letter(&["--kind", "annual-review"]);
+    assert_exit(&review, 0);
+    let text = stdout(&review);
+    assert!(text.contains("annual review, 2026-27"), "{text}");
+    assert!(!text.to_lowercase().contains("suicide aware"), "{text}");
+    let status = letter(&["--kind", "suicide-aware"]);
+    assert_exit(&status, 0);
+    assert!(stdout(&status).contains("2026-12-02-suicide-aware.ron"));
+}

@@ -48,6 +48,14 @@ pub fn run_letter(
     let repo = PanelRepo::open(repo_path)?;
     let snapshot = repo.snapshot_at(rev)?;
     let (catalog, _) = repo.load_catalog(&snapshot)?;
-    let document = letter_for(&repo, &snapshot, &catalog, &school, year, kind.as_ref())?;
+    let document = letter_for(
+        &repo,
+        &snapshot,
+        &catalog,
+        &school,
+        year,
+        kind.as_ref(),
+        None,
+    )?;
     deliver(&document.text, output)
 }

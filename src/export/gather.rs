@@ -100,8 +100,11 @@ pub fn minutes_of(
     })
 }
 
-/// A feedback letter about the latest decision (of `kind`, if given) on a school's year, as
-/// recorded in `snapshot` (whose catalog is `catalog`).
+/// A feedback letter about one decision on a school's year, as recorded in `snapshot`
+/// (whose catalog is `catalog`): the one at `path` where the caller knows it (a decision's
+/// commit), else the latest of `kind`. Without a kind, a year with decisions of several
+/// kinds is refused rather than guessed at: a letter about the wrong decision, sent to a
+/// school, is worse than none.
 pub fn letter_for(
     repo: &PanelRepo,
     snapshot: &Snapshot,
@@ -109,14 +112,21 @@ pub fn letter_for(
     school: &SchoolId,
     year: AcademicYear,
     kind: Option<&KindId>,
+    path: Option<&str>,
 ) -> Result<Document, ExportError> {
+    let named = path.and_then(|p| {
+        catalog
+            .decisions
+            .iter()
+            .find(|(at, d)| at.as_str() == p && &d.school == school && d.year == year)
+    });
     // The latest decision on that year's submission (of that kind), as corrected.
     let superseded: Vec<&str> = catalog
         .decisions
         .iter()
         .filter_map(|(_, d)| d.supersedes.as_deref())
         .collect();
-    let latest = catalog
+    let standing: Vec<_> = catalog
         .decisions
         .iter()
         .filter(|(path, d)| {
@@ -125,7 +135,28 @@ pub fn letter_for(
                 && kind.is_none_or(|k| &d.kind == k)
                 && !superseded.contains(&path.as_str())
         })
-        .max_by(|(pa, a), (pb, b)| (a.meeting, pa).cmp(&(b.meeting, pb)));
+        .collect();
+    if named.is_none() && kind.is_none() {
+        let mut kinds: Vec<&KindId> = standing.iter().map(|(_, d)| &d.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        if kinds.len() > 1 {
+            return Err(ExportError::SeveralKinds {
+                school: school.clone(),
+                year,
+                kinds: kinds
+                    .iter()
+                    .map(|k| k.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+    }
+    let latest = named.or_else(|| {
+        standing
+            .into_iter()
+            .max_by(|(pa, a), (pb, b)| (a.meeting, pa).cmp(&(b.meeting, pb)))
+    });
     let Some((path, decision)) = latest else {
         return Err(ExportError::NoDecision {
             school: school.clone(),

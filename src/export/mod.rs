@@ -29,6 +29,14 @@ pub enum ExportError {
         year: AcademicYear,
         kind: Option<KindId>,
     },
+    #[error(
+        "{school} {year} has decisions of several kinds ({kinds}): say which the letter is about with --kind"
+    )]
+    SeveralKinds {
+        school: SchoolId,
+        year: AcademicYear,
+        kinds: String,
+    },
     #[error("{school} has no school.ron to address the letter to")]
     NoSchoolFile { school: SchoolId },
     #[error("the rubric of {school} is not in rubrics/")]

@@ -75,9 +75,13 @@ pub enum Request {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExportJob {
     Minutes(Date),
+    /// A letter about the decision selected: its kind and, where a commit names it, its
+    /// file, so that a year with several decisions gives the letter about the one chosen.
     Letter {
         school: SchoolId,
         year: AcademicYear,
+        kind: Option<crate::model::KindId>,
+        path: Option<String>,
     },
 }
 
@@ -708,9 +712,20 @@ impl Worker {
         let (repo, snapshot, catalog) = self.opened()?;
         let document = match job {
             ExportJob::Minutes(date) => minutes_of(repo, snapshot, catalog, date),
-            ExportJob::Letter { school, year } => {
-                letter_for(repo, snapshot, catalog, &school, year, None)
-            }
+            ExportJob::Letter {
+                school,
+                year,
+                kind,
+                path,
+            } => letter_for(
+                repo,
+                snapshot,
+                catalog,
+                &school,
+                year,
+                kind.as_ref(),
+                path.as_deref(),
+            ),
         };
         let saved = document.and_then(|d| save(&d, &default_dir()).map(|path| (d.title, path)));
         saved.map_err(|e| e.to_string())
