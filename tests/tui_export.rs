@@ -44,8 +44,8 @@ fn the_minutes_and_the_letter_are_of_the_commit_on_screen(sandbox: &Sandbox, exp
         "--repo",
         repo.to_str().unwrap(),
     ]);
-    assert_exit(&at_head, 0);
-    assert!(stdout(&at_head).contains("Rewritten afterwards."));
+    assert_exit(&at_head, 1);
+    assert!(stdout(&at_head).contains(&format!("`{}`", &head[..7])));
 
     let mut ui = Harness::open_at(&repo, &rev, 160, 48);
     let screen = ui.screen();
@@ -78,6 +78,28 @@ fn the_minutes_and_the_letter_are_of_the_commit_on_screen(sandbox: &Sandbox, exp
     );
     assert!(!letter.contains("Rewritten afterwards."), "{letter}");
     assert!(!letter.contains("Not awarded"), "{letter}");
+    assert!(
+        !letter.contains("changed after it was recorded"),
+        "{letter}"
+    );
+
+    // At HEAD, where the decision's file was rewritten in place: the letter states the
+    // decision as recorded, and the status line says the record was changed.
+    let mut ui = Harness::open(&repo, 160, 48, ThemeKind::Default, false);
+    ui.keys("<Enter>p");
+    let screen = ui.screen();
+    let status = screen
+        .lines()
+        .find(|l| l.contains("changed after it was recorded"))
+        .unwrap_or_else(|| panic!("a warning in the status line:\n{screen}"));
+    assert!(status.contains(&head[..7]), "{screen}");
+    let second = LETTER.replace(".md", "-2.md");
+    let letter = std::fs::read_to_string(exports.join(second)).unwrap();
+    assert!(
+        letter.contains("A warm, whole-setting approach."),
+        "{letter}"
+    );
+    assert!(letter.contains("changed after it was recorded"), "{letter}");
 }
 
 const REVIEW_LETTER: &str = "letter-riverside-academy-2026-27-annual-review.md";

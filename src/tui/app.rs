@@ -249,9 +249,17 @@ impl App {
                     None => self.open_error = Some(e),
                 }
             }
-            Response::Exported(Ok((title, path))) => {
+            Response::Exported(Ok((title, path, warnings))) if warnings.is_empty() => {
                 // The path first: it is what the user needs to find the file.
                 self.say(format!("✓ Saved {} ({title})", path.display()));
+            }
+            Response::Exported(Ok((title, path, warnings))) => {
+                // The warning first: a document about a changed record must not pass as clean.
+                self.warn(format!(
+                    "! {} · saved {} ({title})",
+                    warnings.join(" · "),
+                    path.display()
+                ));
             }
             Response::Exported(Err(e)) => self.warn(format!("✗ Nothing was written: {e}")),
             Response::Repaired(Ok(repair)) => {

@@ -150,8 +150,9 @@ pub enum Response {
     Committed(Result<Committed, CommitFailure>),
     History(Result<Box<view::HistoryView>, String>),
     CommitFiles(Result<Box<view::CommitFilesView>, String>),
-    /// What was written, and where.
-    Exported(Result<(String, PathBuf), String>),
+    /// What was written, where, and what the user must know of it (a decision's record
+    /// changed after it was made).
+    Exported(Result<(String, PathBuf, Vec<String>), String>),
     /// Agenda rows with their evidence rules checked, and the commit they were checked at.
     Evidence(Result<(String, Vec<view::AgendaRow>), String>),
     /// What repairing did, and what needs a person.
@@ -707,7 +708,7 @@ impl Worker {
     }
 
     /// Writes a document about the snapshot on screen, not about whatever HEAD is now.
-    fn export(&mut self, job: ExportJob) -> Result<(String, PathBuf), String> {
+    fn export(&mut self, job: ExportJob) -> Result<(String, PathBuf, Vec<String>), String> {
         use crate::export::gather::{default_dir, letter_for, minutes_of, save};
         let (repo, snapshot, catalog) = self.opened()?;
         let document = match job {
@@ -727,7 +728,8 @@ impl Worker {
                 path.as_deref(),
             ),
         };
-        let saved = document.and_then(|d| save(&d, &default_dir()).map(|path| (d.title, path)));
+        let saved =
+            document.and_then(|d| save(&d, &default_dir()).map(|path| (d.title, path, d.warnings)));
         saved.map_err(|e| e.to_string())
     }
 
