@@ -432,6 +432,9 @@ struct Worker {
     path: PathBuf,
     repo: Option<PanelRepo>,
     snapshot: Option<(Snapshot, Arc<Catalog>)>,
+    /// The day the interface was opened as (its `--on`, or the clock): what recording
+    /// checks a decision's meeting against.
+    today: Option<Date>,
     /// What could not be read of the snapshot's catalog, for the audit.
     unreadable: Vec<String>,
     /// The audit of the snapshot's history, by commit and date: the history view asks for
@@ -444,6 +447,7 @@ fn worker<E: From<Loaded>>(path: PathBuf, queue: Receiver<(u64, Tag, Request)>, 
         path,
         repo: None,
         snapshot: None,
+        today: None,
         unreadable: Vec::new(),
         audit: None,
     };
@@ -604,6 +608,7 @@ impl Worker {
             // The interface owns the terminal: a key that needs a passphrase must be in an
             // agent.
             interactive: false,
+            today: self.today.ok_or("the repository has not been read yet")?,
         }))
     }
 
@@ -758,6 +763,7 @@ impl Worker {
         let half_done = repo.half_done().map(|h| sanitize_inline(&h).into_owned());
         let catalog = Arc::new(catalog);
         self.snapshot = Some((snapshot, Arc::clone(&catalog)));
+        self.today = Some(today);
         self.unreadable = errors.iter().map(|e| e.to_string()).collect();
         Ok(OpenedView {
             header,
