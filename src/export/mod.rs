@@ -30,7 +30,7 @@ pub enum ExportError {
         kind: Option<KindId>,
     },
     #[error(
-        "{school} {year} has decisions of several kinds ({kinds}): say which the letter is about with --kind"
+        "{school} {year} has decisions of several kinds ({kinds}): say which the letter is about (--kind on the command line; in the interface, the decision's commit in the history)"
     )]
     SeveralKinds {
         school: SchoolId,
