@@ -318,6 +318,10 @@ pub struct DecideArgs {
     /// Check and show the file and commit message, but do not commit.
     #[arg(long)]
     pub dry_run: bool,
+    /// Record as if today were this date (YYYY-MM-DD): a decision for a meeting after it is
+    /// refused.
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<jiff::civil::Date>,
 }
 
 /// The options of `kitemark meeting`.

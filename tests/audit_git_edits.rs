@@ -666,12 +666,16 @@ fn dates_that_run_backwards_or_come_before_the_meeting() {
     );
     let mut item = items::RIVERSIDE.to_vec();
     item[7] = "2027-03-03";
-    let ahead = decide_at(
+    // Made as on the meeting's day (recording refuses a meeting not yet held), committed
+    // three months before it.
+    let (path, file, text) = decision(&sandbox, &repo, &item, "r-adeyemi", &["--on", "2027-03-03"]);
+    let ahead = commit_at(
         &sandbox,
         &repo,
-        &item,
         ROSALIND,
         "2026-12-03T11:00:00+00:00",
+        &[(&path, &file)],
+        &text,
     );
 
     let (code, json) = audit(&sandbox, &repo);

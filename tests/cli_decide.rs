@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use common::items::LITTLE_ACORNS;
-use common::{Attendance, Sandbox, assert_exit, stderr, stdout};
+use common::{Attendance, Sandbox, assert_exit, items, stderr, stdout};
 
 fn decide(sandbox: &Sandbox, repo: &Path, item: &[&str], extra: &[&str]) -> std::process::Output {
     sandbox.decide_command(repo, item, extra).output().unwrap()
@@ -206,7 +206,8 @@ fn refusals_say_which_rule_and_who() {
             "--meeting",
             "2027-01-20",
         ],
-        &["--recorder", "t-whitlock"],
+        // As on the meeting's day, so that only its attendance stands in the way.
+        &["--recorder", "t-whitlock", "--on", "2027-01-20"],
     );
     assert_exit(&out, 1);
     assert!(
@@ -523,4 +524,42 @@ fn templates_carry_open_actions_and_submissions_are_checked_then_committed_by_th
         "{log}"
     );
     assert_exit(&sandbox.kitemark(&["validate", "--repo", repo]), 0);
+}
+
+/// A decision is recorded at or after its meeting: one for a meeting that has not happened
+/// yet (as of the clock, or of `--on`) is refused with its rule, and nothing is written.
+#[test]
+fn a_decision_for_a_meeting_not_yet_held_is_refused() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
+    let before = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+    let early = sandbox
+        .decide_command(
+            &repo,
+            &items::LITTLE_ACORNS,
+            &["--recorder", "r-adeyemi", "--on", "2026-11-30"],
+        )
+        .output()
+        .unwrap();
+    assert_exit(&early, 1);
+    let why = stderr(&early);
+    assert!(why.contains("[meeting-ahead]"), "{why}");
+    assert!(
+        why.contains("2026-12-02") && why.contains("2026-11-30"),
+        "{why}"
+    );
+    assert_eq!(sandbox.git_text(&repo, &["rev-parse", "HEAD"]), before);
+    assert_eq!(stdout(&sandbox.git(&repo, &["status", "--porcelain"])), "");
+
+    // On the meeting's day it is recorded.
+    let on_the_day = sandbox
+        .decide_command(
+            &repo,
+            &items::LITTLE_ACORNS,
+            &["--recorder", "r-adeyemi", "--on", "2026-12-02"],
+        )
+        .output()
+        .unwrap();
+    assert_exit(&on_the_day, 0);
+    assert_ne!(sandbox.git_text(&repo, &["rev-parse", "HEAD"]), before);
 }

@@ -125,8 +125,15 @@ fn rev_names_the_commit_the_documents_are_about() {
         then.contains(&format!("from commit `{}`", &made[..7])),
         "{then}"
     );
-    let now = export(&minutes, None);
-    assert!(now.contains("**Decision:** Not awarded."), "{now}");
+    let now = sandbox.kitemark(&[
+        "export",
+        "minutes",
+        "--meeting",
+        "2026-12-02",
+        "--repo",
+        repo.to_str().unwrap(),
+    ]);
+    let now = stdout(&now);
     assert!(
         now.contains(&format!("from commit `{}`", &head[..7])),
         "{now}"
@@ -135,6 +142,101 @@ fn rev_names_the_commit_the_documents_are_about() {
     let then = export(&letter, Some(&made));
     assert!(then.contains("A warm, whole-setting approach."), "{then}");
     assert!(!then.contains("Rewritten afterwards."), "{then}");
-    let now = export(&letter, None);
-    assert!(now.contains("Rewritten afterwards."), "{now}");
+}
+
+#[test]
+fn documents_state_each_decision_as_recorded_and_say_it_was_changed() {
+    let sandbox = Sandbox::new();
+    // Little Acorns awarded in `made`; HEAD rewrites the file in place with plain git.
+    let (repo, made, head) = sandbox.demo_with_a_rewritten_decision();
+    let repo = repo.to_str().unwrap();
+    let minutes = [
+        "export",
+        "minutes",
+        "--meeting",
+        "2026-12-02",
+        "--repo",
+        repo,
+    ];
+    let letter = [
+        "export",
+        "letter",
+        "little-acorns-nursery",
+        "2026-27",
+        "--repo",
+        repo,
+    ];
+    for args in [&minutes[..], &letter[..]] {
+        let out = sandbox.kitemark(args);
+        // Findings: the document is still given to the panel, and the exit code says so.
+        assert_exit(&out, 1);
+        let document = stdout(&out);
+        assert!(
+            document.contains("A warm, whole-setting approach."),
+            "{document}"
+        );
+        assert!(!document.contains("Rewritten afterwards."), "{document}");
+        assert!(!document.contains("Not awarded"), "{document}");
+        assert!(
+            document.contains(&format!("`{}`", &made[..7])),
+            "{document}"
+        );
+        let warning = document
+            .lines()
+            .find(|l| l.contains("changed after it was recorded"))
+            .unwrap_or_else(|| panic!("a warning in the document:\n{document}"));
+        assert!(warning.contains(&head[..7]), "{warning}");
+        let said = stderr(&out);
+        assert!(
+            said.contains("changed after it was recorded") && said.contains(&head[..7]),
+            "{said}"
+        );
+        assert!(said.contains("was still"), "{said}");
+    }
+
+    // Written to a file: written all the same, with the warning in it.
+    let file = sandbox.path("letter.md");
+    let mut to_file = letter.to_vec();
+    to_file.extend(["-o", file.to_str().unwrap()]);
+    let out = sandbox.kitemark(&to_file);
+    assert_exit(&out, 1);
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        written.contains("changed after it was recorded"),
+        "{written}"
+    );
+    assert!(
+        written.contains("**The panel's decision: Awarded.**"),
+        "{written}"
+    );
+}
+
+#[test]
+fn a_year_with_decisions_of_several_kinds_needs_the_kind() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo_with_riverside_decided_twice();
+    let repo = repo.to_str().unwrap();
+    let letter = |extra: &[&str]| {
+        let mut args = vec!["export", "letter", "riverside-academy", "2026-27"];
+        args.extend(extra);
+        args.extend(["--repo", repo]);
+        sandbox.kitemark(&args)
+    };
+    let unsaid = letter(&[]);
+    assert_exit(&unsaid, 2);
+    assert_eq!(stdout(&unsaid), "", "no letter is guessed");
+    let why = stderr(&unsaid);
+    assert!(
+        why.contains("annual-review") && why.contains("suicide-aware") && why.contains("--kind"),
+        "{why}"
+    );
+
+    let review = letter(&["--kind", "annual-review"]);
+    assert_exit(&review, 0);
+    let text = stdout(&review);
+    assert!(text.contains("annual review, 2026-27"), "{text}");
+    assert!(!text.to_lowercase().contains("suicide aware"), "{text}");
+    let status = letter(&["--kind", "suicide-aware"]);
+    assert_exit(&status, 0);
+    assert!(stdout(&status).contains("2026-12-02-suicide-aware.ron"));
 }

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::tui::Harness;
+use common::tui::{Harness, MEETING_DAY};
 use common::{Attendance, Sandbox, assert_exit, hermetic_git2, stderr, stdout};
 use kitemark::model::decide::MEETING_RULES;
 use kitemark::model::draft::MeetingDraft;
@@ -54,7 +54,8 @@ fn a_decision_from_the_command_line_and_from_the_form_is_the_same_commit() {
     let sandbox = Sandbox::new();
     let (by_form, by_command) = two_copies(&sandbox);
 
-    let mut ui = Harness::open(&by_form, 100, 40, ThemeKind::Default, true);
+    // On the meeting's day, as the command line records by the clock, which is later.
+    let mut ui = Harness::open_on(&by_form, MEETING_DAY, 100, 40, ThemeKind::Default, true);
     fill_form(&mut ui, "2027-03-31 Share the revised policy with parents");
     let screen = ui.screen();
     assert!(screen.contains("Ready to record"), "{screen}");
@@ -169,7 +170,7 @@ fn conditions_are_written_either_way_in_the_form_and_on_the_command_line() {
     );
 
     for condition in written {
-        let mut ui = Harness::open(&repo, 100, 40, ThemeKind::Default, true);
+        let mut ui = Harness::open_on(&repo, MEETING_DAY, 100, 40, ThemeKind::Default, true);
         fill_form(&mut ui, condition);
         let screen = ui.screen();
         assert!(
@@ -320,6 +321,7 @@ fn every_meeting_problem_validate_knows_is_refused_when_recording_with_its_code(
         snapshot: &snapshot,
         catalog: &catalog,
         interactive: false,
+        today: jiff::civil::date(2026, 12, 2),
     };
 
     // The meeting as it starts is fine every way.

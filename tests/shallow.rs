@@ -406,6 +406,9 @@ fn no_command_shows_a_raw_libgit2_error_in_a_shallow_clone() {
                     "letter",
                     "westfield-junior",
                     "2023-24",
+                    // The year holds its initial application and its resubmission.
+                    "--kind",
+                    "resubmission",
                     "-o",
                     &letter_early,
                 ],

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::tui::Harness;
+use common::tui::{Harness, MEETING_DAY};
 use common::{Attendance, Sandbox, assert_exit, hermetic_git2};
 use kitemark::tui::app::{App, AppEvent, Options};
 use kitemark::tui::loader::Loader;
@@ -89,7 +89,8 @@ fn a_decision_is_recorded_through_the_form() {
     let sandbox = Sandbox::new();
     let repo = pinned_demo(&sandbox);
     let before = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
-    let mut ui = Harness::open(&repo, 100, 40, ThemeKind::Default, true);
+    // On the meeting's day: a decision is recorded at or after its meeting.
+    let mut ui = Harness::open_on(&repo, MEETING_DAY, 100, 40, ThemeKind::Default, true);
     fill_little_acorns(&mut ui);
     // Saved as typed (on a thread of its own: wait for it, so the screen is the same on
     // every run).
@@ -147,6 +148,27 @@ fn a_decision_is_recorded_through_the_form() {
     assert!(ui.screen().contains("✓ Awarded"));
 }
 
+/// Opened as on 22 November, ten days before the meeting: the form says the meeting has not
+/// been held, and nothing can be recorded.
+#[test]
+fn a_decision_for_a_meeting_not_yet_held_is_refused() {
+    let sandbox = Sandbox::new();
+    let repo = pinned_demo(&sandbox);
+    let before = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+    let mut ui = Harness::open(&repo, 100, 40, ThemeKind::Default, true);
+    fill_little_acorns(&mut ui);
+    ui.wait_until("the rules are checked", |ui| {
+        ui.screen().contains("meeting-ahead")
+    });
+    let screen = ui.screen();
+    assert!(!screen.contains("Ready to record"), "{screen}");
+    assert!(screen.contains("has not been held yet"), "{screen}");
+    ui.keys("<Enter><Enter>y");
+    let screen = ui.screen();
+    assert!(!screen.contains("✓ Recorded"), "{screen}");
+    assert_eq!(sandbox.git_text(&repo, &["rev-parse", "HEAD"]), before);
+}
+
 #[test]
 fn a_draft_is_offered_back_when_the_item_is_reopened() {
     let sandbox = Sandbox::new();
@@ -199,7 +221,7 @@ fn a_draft_is_offered_back_when_the_item_is_reopened() {
 fn a_moved_branch_is_refused_and_the_draft_kept() {
     let sandbox = Sandbox::new();
     let repo = pinned_demo(&sandbox);
-    let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+    let mut ui = Harness::open_on(&repo, MEETING_DAY, 100, 30, ThemeKind::Default, true);
     fill_little_acorns(&mut ui);
     assert!(ui.screen().contains("Ready to record"));
     // Meanwhile another member records a different decision.

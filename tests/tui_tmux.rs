@@ -148,8 +148,14 @@ fn kitemark() -> &'static str {
 }
 
 fn open_command(repo: &Path, extra: &str) -> String {
+    open_command_on(repo, "2026-11-22", extra)
+}
+
+/// The interface as on `date`: on the meeting's day (2026-12-02) a decision at it can be
+/// recorded, which ten days before it cannot.
+fn open_command_on(repo: &Path, date: &str, extra: &str) -> String {
     format!(
-        "'{}' --repo '{}' open --on 2026-11-22 {extra}",
+        "'{}' --repo '{}' open --on {date} {extra}",
         kitemark(),
         repo.display()
     )
@@ -360,7 +366,7 @@ fn a_decision_survives_a_kill_in_the_middle_of_typing() {
 
     // First session: the decision is begun, then the program is killed while typing.
     {
-        let tmux = Tmux::start(&sandbox, &open_command(&repo, ""), 100, 30);
+        let tmux = Tmux::start(&sandbox, &open_command_on(&repo, "2026-12-02", ""), 100, 30);
         tmux.wait_for("Agenda of the meeting on 2026-12-02");
         tmux.send(&["e"]);
         tmux.wait_for("Space or Enter chooses");
@@ -391,7 +397,7 @@ fn a_decision_survives_a_kill_in_the_middle_of_typing() {
     );
 
     // Second session: the draft is offered back, finished and recorded.
-    let tmux = Tmux::start(&sandbox, &open_command(&repo, ""), 100, 30);
+    let tmux = Tmux::start(&sandbox, &open_command_on(&repo, "2026-12-02", ""), 100, 30);
     tmux.wait_for("✎ 1 draft(s) not recorded");
     tmux.send(&["e"]);
     let screen = tmux.wait_for("A draft of this decision");

@@ -62,6 +62,7 @@ fn draft_of(args: &DecideArgs) -> anyhow::Result<DecisionDraft> {
 
 pub fn run(repo_path: &Path, args: DecideArgs) -> anyhow::Result<ExitCode> {
     let given = draft_of(&args)?;
+    let today = args.on.unwrap_or_else(|| jiff::Zoned::now().date());
     let repo = PanelRepo::open(repo_path)?;
     // The lock first, then the data: what is checked is what the commit builds on.
     let lock = match write_lock(&repo) {
@@ -84,6 +85,7 @@ pub fn run(repo_path: &Path, args: DecideArgs) -> anyhow::Result<ExitCode> {
             snapshot: &snapshot,
             catalog: &catalog,
             interactive: true,
+            today,
         };
         record_plan(&repo, &lock, &prepare_decision(ctx, &draft), args.dry_run)
     })

@@ -5,21 +5,36 @@ use std::process::ExitCode;
 
 use jiff::civil::Date;
 
-use super::{EXIT_OK, print};
-use crate::export::gather::{letter_for, minutes_of};
+use super::{EXIT_FINDINGS, EXIT_OK, print};
+use crate::export::gather::{Document, letter_for, minutes_of};
 use crate::model::{AcademicYear, KindId, SchoolId};
 use crate::repo::PanelRepo;
 
-/// Writes the document to `output`, never over an existing file, or prints it.
-fn deliver(text: &str, output: Option<&Path>) -> anyhow::Result<ExitCode> {
-    match output {
+/// Writes the document to `output`, never over an existing file, or prints it. A document
+/// about a record changed after it was made is still given to the panel, with its warnings
+/// on stderr and exit 1, so that nobody takes it as clean.
+fn deliver(document: &Document, output: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let given = match output {
         Some(path) => {
-            super::write_new(path, text)?;
+            super::write_new(path, &document.text)?;
             eprintln!("kitemark: wrote {}", path.display());
+            format!("written to {}", path.display())
         }
-        None => print(text)?,
+        None => {
+            print(&document.text)?;
+            "printed".to_owned()
+        }
+    };
+    if document.warnings.is_empty() {
+        return Ok(EXIT_OK);
     }
-    Ok(EXIT_OK)
+    for warning in &document.warnings {
+        eprintln!("kitemark: warning: {warning}");
+    }
+    eprintln!(
+        "kitemark: the document was still {given}, stating each decision as recorded and saying that its record was changed; see `kitemark audit`"
+    );
+    Ok(EXIT_FINDINGS)
 }
 
 pub fn run_minutes(
@@ -32,7 +47,7 @@ pub fn run_minutes(
     let snapshot = repo.snapshot_at(rev)?;
     let (catalog, _) = repo.load_catalog(&snapshot)?;
     let document = minutes_of(&repo, &snapshot, &catalog, date)?;
-    deliver(&document.text, output)
+    deliver(&document, output)
 }
 
 pub fn run_letter(
@@ -48,6 +63,14 @@ pub fn run_letter(
     let repo = PanelRepo::open(repo_path)?;
     let snapshot = repo.snapshot_at(rev)?;
     let (catalog, _) = repo.load_catalog(&snapshot)?;
-    let document = letter_for(&repo, &snapshot, &catalog, &school, year, kind.as_ref())?;
-    deliver(&document.text, output)
+    let document = letter_for(
+        &repo,
+        &snapshot,
+        &catalog,
+        &school,
+        year,
+        kind.as_ref(),
+        None,
+    )?;
+    deliver(&document, output)
 }

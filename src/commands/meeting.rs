@@ -117,6 +117,8 @@ pub fn run(repo_path: &Path, args: MeetingArgs) -> anyhow::Result<ExitCode> {
             snapshot: &snapshot,
             catalog: &catalog,
             interactive: true,
+            // A meeting's record may be made ahead of it (the agenda is published before).
+            today: jiff::Zoned::now().date(),
         };
         record_plan(&repo, &lock, &prepare_meeting(ctx, &draft), args.dry_run)
     })

@@ -9,7 +9,9 @@ use jiff::civil::Date;
 
 use super::{ExportError, Recorded, Seen, letter, long_date, minutes};
 use crate::model::catalog::Catalog;
-use crate::model::{AcademicYear, KindId, SchoolId};
+use crate::model::format::parse_document;
+use crate::model::text::sanitize;
+use crate::model::{AcademicYear, Decision, KindId, ObjectId, SchoolId};
 use crate::repo::{PanelRepo, Snapshot};
 
 /// A document ready to hand out.
@@ -20,37 +22,95 @@ pub struct Document {
     /// A file name for it, such as `minutes-2026-10-14.md`.
     pub file_name: String,
     pub text: String,
+    /// What the person exporting must know: a decision's record changed after it was made.
+    /// The document says the same in a paragraph of its own.
+    pub warnings: Vec<String>,
 }
 
-/// The commit that first recorded a file and the one that last changed it.
-type FirstAndLast = (Option<Seen>, Option<Seen>);
+/// What the history says of a file: the commit that first recorded it and the one that
+/// last changed it, the file as the first wrote it, and the commits that changed it after.
+#[derive(Debug, Clone, Default)]
+struct Trail {
+    first: Option<Seen>,
+    last: Option<Seen>,
+    /// The blob the first commit wrote (or a shallow clone's boundary holds).
+    recorded: Option<ObjectId>,
+    /// The commits that changed the file after it was recorded, oldest first.
+    changed: Vec<ObjectId>,
+}
 
-/// For each path, its first and last commits, from one walk of the history that leads to
-/// the snapshot: what came after it is not part of the record the document is about.
+/// For each path, its trail, from one walk of the history that leads to the snapshot: what
+/// came after it is not part of the record the document is about.
 fn commits_of(
     repo: &PanelRepo,
     snapshot: &Snapshot,
     paths: &[String],
-) -> Result<Vec<FirstAndLast>, ExportError> {
+) -> Result<Vec<Trail>, ExportError> {
     let head = snapshot.commit_id();
     let history = repo.history(Some(head.as_str()), paths)?;
     Ok(paths
         .iter()
         .map(|path| {
-            // Newest first: the last commit is at the front, the first at the back. A
-            // shallow clone's boundary holds files without saying which commit put them there.
-            let mut touching = history.iter().filter_map(|c| {
-                if c.changes.iter().any(|ch| &ch.path == path) {
-                    Some(Seen::In(c.id.clone()))
-                } else {
-                    c.held(path).map(|_| Seen::AtOrBefore(c.id.clone()))
-                }
-            });
-            let last = touching.next();
-            let first = touching.next_back().or(last.clone());
-            (first, last)
+            // Newest first. A shallow clone's boundary holds files without saying which
+            // commit put them there.
+            let touching: Vec<(Seen, Option<ObjectId>)> = history
+                .iter()
+                .filter_map(|c| match c.changes.iter().find(|ch| &ch.path == path) {
+                    Some(change) => Some((Seen::In(c.id.clone()), change.new.clone())),
+                    None => c
+                        .held(path)
+                        .map(|blob| (Seen::AtOrBefore(c.id.clone()), Some(blob.clone()))),
+                })
+                .collect();
+            let Some(((first, recorded), later)) = touching.split_last() else {
+                return Trail::default();
+            };
+            Trail {
+                first: Some(first.clone()),
+                last: touching.first().map(|(seen, _)| seen.clone()),
+                recorded: recorded.clone(),
+                changed: later
+                    .iter()
+                    .rev()
+                    .filter_map(|(seen, _)| match seen {
+                        Seen::In(id) => Some(id.clone()),
+                        Seen::AtOrBefore(_) => None,
+                    })
+                    .collect(),
+            }
         })
         .collect())
+}
+
+/// The decision at `path` as its recording commit wrote it, where it was changed after:
+/// documents state what the panel decided, not what the file was edited to say. `None`
+/// when it was not changed, or the recorded file cannot be read (the warning says so).
+fn as_recorded(repo: &PanelRepo, path: &str, trail: &Trail) -> Option<Decision> {
+    if trail.changed.is_empty() {
+        return None;
+    }
+    let text = repo.blob_text(trail.recorded.as_ref()?, path).ok()?;
+    parse_document::<Decision>(&text).ok()
+}
+
+/// One line for the person running the export about a decision changed after it was
+/// recorded.
+fn changed_warning(path: &str, trail: &Trail, stated_as_recorded: bool) -> String {
+    let by: Vec<String> = trail.changed.iter().map(|c| c.short().to_owned()).collect();
+    let first = match &trail.first {
+        Some(Seen::In(c)) | Some(Seen::AtOrBefore(c)) => format!(" (in {})", c.short()),
+        None => String::new(),
+    };
+    let stated = if stated_as_recorded {
+        "the document states it as recorded"
+    } else {
+        "the recorded version cannot be read, so the document states it as it is now"
+    };
+    format!(
+        "{} was changed after it was recorded{first}, by {}: {stated}",
+        sanitize(path),
+        by.join(", ")
+    )
 }
 
 /// The minutes of the meeting on `date`, as recorded in `snapshot` (whose catalog is
@@ -76,17 +136,30 @@ pub fn minutes_of(
     // The meeting's file last, after each decision's.
     let mut paths: Vec<String> = found.iter().map(|(path, _)| (*path).to_owned()).collect();
     paths.push(format!("meetings/{date}.ron"));
-    let commits = commits_of(repo, snapshot, &paths)?;
+    let trails = commits_of(repo, snapshot, &paths)?;
+    let recorded: Vec<Option<Decision>> = found
+        .iter()
+        .zip(&trails)
+        .map(|((path, _), trail)| as_recorded(repo, path, trail))
+        .collect();
+    let mut warnings = Vec::new();
     let decisions: Vec<Recorded<'_>> = found
         .iter()
-        .zip(&commits)
-        .map(|((path, decision), (first, _))| Recorded {
-            path,
-            decision,
-            commit: first.as_ref(),
+        .zip(&trails)
+        .zip(&recorded)
+        .map(|(((path, now), trail), then)| {
+            if !trail.changed.is_empty() {
+                warnings.push(changed_warning(path, trail, then.is_some()));
+            }
+            Recorded {
+                path,
+                decision: then.as_ref().unwrap_or(now),
+                commit: trail.first.as_ref(),
+                changed: &trail.changed,
+            }
         })
         .collect();
-    let meeting_commit = commits.last().and_then(|(_, last)| last.clone());
+    let meeting_commit = trails.last().and_then(|t| t.last.clone());
     Ok(Document {
         title: format!("the minutes of {}", long_date(date)),
         file_name: format!("minutes-{date}.md"),
@@ -97,11 +170,15 @@ pub fn minutes_of(
             meeting_commit.as_ref(),
             &snapshot.commit_id(),
         ),
+        warnings,
     })
 }
 
-/// A feedback letter about the latest decision (of `kind`, if given) on a school's year, as
-/// recorded in `snapshot` (whose catalog is `catalog`).
+/// A feedback letter about one decision on a school's year, as recorded in `snapshot`
+/// (whose catalog is `catalog`): the one at `path` where the caller knows it (a decision's
+/// commit), else the latest of `kind`. Without a kind, a year with decisions of several
+/// kinds is refused rather than guessed at: a letter about the wrong decision, sent to a
+/// school, is worse than none.
 pub fn letter_for(
     repo: &PanelRepo,
     snapshot: &Snapshot,
@@ -109,14 +186,21 @@ pub fn letter_for(
     school: &SchoolId,
     year: AcademicYear,
     kind: Option<&KindId>,
+    path: Option<&str>,
 ) -> Result<Document, ExportError> {
+    let named = path.and_then(|p| {
+        catalog
+            .decisions
+            .iter()
+            .find(|(at, d)| at.as_str() == p && &d.school == school && d.year == year)
+    });
     // The latest decision on that year's submission (of that kind), as corrected.
     let superseded: Vec<&str> = catalog
         .decisions
         .iter()
         .filter_map(|(_, d)| d.supersedes.as_deref())
         .collect();
-    let latest = catalog
+    let standing: Vec<_> = catalog
         .decisions
         .iter()
         .filter(|(path, d)| {
@@ -125,7 +209,28 @@ pub fn letter_for(
                 && kind.is_none_or(|k| &d.kind == k)
                 && !superseded.contains(&path.as_str())
         })
-        .max_by(|(pa, a), (pb, b)| (a.meeting, pa).cmp(&(b.meeting, pb)));
+        .collect();
+    if named.is_none() && kind.is_none() {
+        let mut kinds: Vec<&KindId> = standing.iter().map(|(_, d)| &d.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        if kinds.len() > 1 {
+            return Err(ExportError::SeveralKinds {
+                school: school.clone(),
+                year,
+                kinds: kinds
+                    .iter()
+                    .map(|k| k.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+    }
+    let latest = named.or_else(|| {
+        standing
+            .into_iter()
+            .max_by(|(pa, a), (pb, b)| (a.meeting, pa).cmp(&(b.meeting, pb)))
+    });
     let Some((path, decision)) = latest else {
         return Err(ExportError::NoDecision {
             school: school.clone(),
@@ -133,9 +238,28 @@ pub fn letter_for(
             kind: kind.cloned(),
         });
     };
-    let commit = commits_of(repo, snapshot, std::slice::from_ref(path))?
+    let trail = commits_of(repo, snapshot, std::slice::from_ref(path))?
         .pop()
-        .and_then(|(first, _)| first);
+        .unwrap_or_default();
+    let then = as_recorded(repo, path, &trail);
+    let warnings = if trail.changed.is_empty() {
+        Vec::new()
+    } else {
+        vec![changed_warning(path, &trail, then.is_some())]
+    };
+    // What happens next follows from the decision as recorded too.
+    let substituted;
+    let (catalog, decision) = match then {
+        Some(then) => {
+            let mut copy = catalog.clone();
+            if let Some((_, d)) = copy.decisions.iter_mut().find(|(p, _)| p == path) {
+                *d = then.clone();
+            }
+            substituted = (copy, then);
+            (&substituted.0, &substituted.1)
+        }
+        None => (catalog, decision),
+    };
     // Its rubric is the one the self-review names; one that cannot be read names none.
     let review = repo.self_review(snapshot, school, year).unwrap_or(None);
     let text = letter(
@@ -143,11 +267,13 @@ pub fn letter_for(
         Recorded {
             path,
             decision,
-            commit: commit.as_ref(),
+            commit: trail.first.as_ref(),
+            changed: &trail.changed,
         },
         review.as_ref(),
     )?;
     Ok(Document {
+        warnings,
         title: format!("the letter to {school} about {year} {}", decision.kind),
         file_name: format!("letter-{school}-{year}-{}.md", decision.kind),
         text,

@@ -29,6 +29,14 @@ pub enum ExportError {
         year: AcademicYear,
         kind: Option<KindId>,
     },
+    #[error(
+        "{school} {year} has decisions of several kinds ({kinds}): say which the letter is about (--kind on the command line; in the interface, the decision's commit in the history)"
+    )]
+    SeveralKinds {
+        school: SchoolId,
+        year: AcademicYear,
+        kinds: String,
+    },
     #[error("{school} has no school.ron to address the letter to")]
     NoSchoolFile { school: SchoolId },
     #[error("the rubric of {school} is not in rubrics/")]
@@ -58,6 +66,27 @@ pub struct Recorded<'a> {
     pub path: &'a str,
     pub decision: &'a Decision,
     pub commit: Option<&'a Seen>,
+    /// The commits that changed its file after it was recorded, oldest first: the
+    /// document states the decision as recorded and says so.
+    pub changed: &'a [ObjectId],
+}
+
+/// A paragraph saying that a decision's file was changed after it was recorded, if it was.
+fn changed_paragraph(recorded: &Recorded<'_>) -> Option<String> {
+    if recorded.changed.is_empty() {
+        return None;
+    }
+    let by: Vec<String> = recorded
+        .changed
+        .iter()
+        .map(|c| format!("`{}`", c.short()))
+        .collect();
+    Some(format!(
+        "**Warning: this decision's record was changed after it was recorded.** `{}` was recorded in commit {} and changed afterwards by commit {}. This document states the decision as recorded; a decision is corrected by a new decision that supersedes it, never by editing its file. `kitemark audit` reports the change.",
+        inline(recorded.path),
+        short(recorded.commit),
+        by.join(", ")
+    ))
 }
 
 /// The commit that recorded or last changed a file, as far as the history shows.
@@ -321,6 +350,10 @@ pub fn minutes(
             let _ = writeln!(out);
             continue;
         };
+        if let Some(warning) = changed_paragraph(d) {
+            let _ = writeln!(out, "{warning}");
+            let _ = writeln!(out);
+        }
         let outcome = rubric
             .and_then(|r| r.outcome(&d.decision.kind, &d.decision.outcome))
             .map_or_else(|| d.decision.outcome.to_string(), |o| inline(&o.title));
@@ -408,6 +441,11 @@ pub fn letter(
     let outcome = rubric.outcome(&d.kind, &d.outcome);
     let meeting = catalog.meetings.get(&d.meeting);
     let mut out = String::new();
+    // First, so that nobody sends the letter without seeing it.
+    if let Some(warning) = changed_paragraph(&recorded) {
+        let _ = writeln!(out, "{warning}");
+        let _ = writeln!(out);
+    }
     let _ = writeln!(out, "**{}**", inline(&catalog.panel.name));
     let _ = writeln!(out);
     let _ = writeln!(out, "{}", long_date(d.meeting));

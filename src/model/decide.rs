@@ -328,6 +328,18 @@ pub fn affiliation_conflicts(panel: &Panel, meeting: &Meeting) -> Vec<super::mee
 }
 
 /// Where a decision is recorded.
+/// A decision is recorded at or after its meeting: one for a meeting after `today` is for a
+/// meeting not yet held, and what the award is today would hang on a date still to come.
+pub fn meeting_ahead(decision: &Decision, today: Date) -> Option<Refusal> {
+    (decision.meeting > today).then(|| Refusal {
+        rule: "meeting-ahead",
+        message: format!(
+            "the meeting on {} has not been held yet (today is {today}): a decision is recorded at or after its meeting",
+            decision.meeting
+        ),
+    })
+}
+
 pub fn path_of(decision: &Decision) -> String {
     PanelPath::Decision(DecisionPath {
         school: decision.school.clone(),

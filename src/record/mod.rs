@@ -13,7 +13,9 @@ mod submission;
 use std::collections::BTreeMap;
 
 use crate::model::catalog::{Catalog, submission_rubric};
-use crate::model::decide::{Facts, Refusal, affiliation_conflicts, check, check_meeting, path_of};
+use crate::model::decide::{
+    Facts, Refusal, affiliation_conflicts, check, check_meeting, meeting_ahead, path_of,
+};
 use crate::model::draft::{DecisionDraft, MeetingDraft};
 use crate::model::format::to_ron;
 use crate::model::layout::PanelPath;
@@ -36,6 +38,9 @@ pub struct Context<'a> {
     /// Whether signing may ask at the terminal (for a passphrase): the command line may, the
     /// interface, which owns the terminal, may not.
     pub interactive: bool,
+    /// The day the work is done (the clock, or the day the user works as if it were): no
+    /// decision is recorded for a meeting after it.
+    pub today: jiff::civil::Date,
 }
 
 /// What recording would write, and what stands in the way.
@@ -170,6 +175,7 @@ pub fn prepare_decision(ctx: Context, draft: &DecisionDraft) -> Plan {
         .unwrap_or(None);
     let catalog = ctx.catalog;
     let mut refusals = check(catalog, &decision, review.as_ref());
+    refusals.extend(meeting_ahead(&decision, ctx.today));
     refusals.extend(written("decision", &decision));
     let author = catalog
         .panel

@@ -249,9 +249,17 @@ impl App {
                     None => self.open_error = Some(e),
                 }
             }
-            Response::Exported(Ok((title, path))) => {
+            Response::Exported(Ok((title, path, warnings))) if warnings.is_empty() => {
                 // The path first: it is what the user needs to find the file.
                 self.say(format!("✓ Saved {} ({title})", path.display()));
+            }
+            Response::Exported(Ok((title, path, warnings))) => {
+                // The warning first: a document about a changed record must not pass as clean.
+                self.warn(format!(
+                    "! {} · saved {} ({title})",
+                    warnings.join(" · "),
+                    path.display()
+                ));
             }
             Response::Exported(Err(e)) => self.warn(format!("✗ Nothing was written: {e}")),
             Response::Repaired(Ok(repair)) => {
@@ -360,10 +368,11 @@ impl App {
             let screens = &mut self.screens;
             let reading = screens.submission.as_ref().and_then(|s| s.view());
             match open {
-                Open::Submission { school, year } => {
+                Open::Submission { school, year, kind } => {
                     let cx = &mut cx!(self, ScreenId::Submission, effects, None);
                     let previous = screens.submission.take();
-                    let screen = SubmissionScreen::open(previous.as_ref(), school, year, cx);
+                    let mut screen = SubmissionScreen::open(previous.as_ref(), school, year, cx);
+                    screen.kind = kind;
                     screens.submission = Some(screen);
                     Some(ScreenId::Submission)
                 }
@@ -405,9 +414,10 @@ impl App {
             && let Some(form) = &self.screens.decision
         {
             let (school, year) = (form.ctx.school.clone(), form.ctx.year);
+            let kind = Some(form.ctx.kind.clone());
             let open = self.screens.submission.as_ref();
             if !open.is_some_and(|s| s.school == school && s.year == year) {
-                self.open_unseen(Open::Submission { school, year });
+                self.open_unseen(Open::Submission { school, year, kind });
             }
         }
         shown
@@ -463,6 +473,14 @@ impl App {
             let current = self.nav.current();
             self.screens.get(current).and_then(|s| s.about(opened))
         };
+        let chosen = {
+            let opened = self.opened.as_ref();
+            let current = self.nav.current();
+            self.screens
+                .get(current)
+                .map(|s| s.chosen(opened))
+                .unwrap_or_default()
+        };
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.help = Some(HelpOverlay::default()),
@@ -502,7 +520,12 @@ impl App {
                 Some((school, Some(year))) => {
                     self.loader.request(
                         Tag::app(),
-                        Request::Export(ExportJob::Letter { school, year }),
+                        Request::Export(ExportJob::Letter {
+                            school,
+                            year,
+                            kind: chosen.kind,
+                            path: chosen.path,
+                        }),
                     );
                     self.say("Writing the document…");
                 }

@@ -75,9 +75,13 @@ pub enum Request {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExportJob {
     Minutes(Date),
+    /// A letter about the decision selected: its kind and, where a commit names it, its
+    /// file, so that a year with several decisions gives the letter about the one chosen.
     Letter {
         school: SchoolId,
         year: AcademicYear,
+        kind: Option<crate::model::KindId>,
+        path: Option<String>,
     },
 }
 
@@ -146,8 +150,9 @@ pub enum Response {
     Committed(Result<Committed, CommitFailure>),
     History(Result<Box<view::HistoryView>, String>),
     CommitFiles(Result<Box<view::CommitFilesView>, String>),
-    /// What was written, and where.
-    Exported(Result<(String, PathBuf), String>),
+    /// What was written, where, and what the user must know of it (a decision's record
+    /// changed after it was made).
+    Exported(Result<(String, PathBuf, Vec<String>), String>),
     /// Agenda rows with their evidence rules checked, and the commit they were checked at.
     Evidence(Result<(String, Vec<view::AgendaRow>), String>),
     /// What repairing did, and what needs a person.
@@ -427,6 +432,9 @@ struct Worker {
     path: PathBuf,
     repo: Option<PanelRepo>,
     snapshot: Option<(Snapshot, Arc<Catalog>)>,
+    /// The day the interface was opened as (its `--on`, or the clock): what recording
+    /// checks a decision's meeting against.
+    today: Option<Date>,
     /// What could not be read of the snapshot's catalog, for the audit.
     unreadable: Vec<String>,
     /// The audit of the snapshot's history, by commit and date: the history view asks for
@@ -439,6 +447,7 @@ fn worker<E: From<Loaded>>(path: PathBuf, queue: Receiver<(u64, Tag, Request)>, 
         path,
         repo: None,
         snapshot: None,
+        today: None,
         unreadable: Vec::new(),
         audit: None,
     };
@@ -599,6 +608,7 @@ impl Worker {
             // The interface owns the terminal: a key that needs a passphrase must be in an
             // agent.
             interactive: false,
+            today: self.today.ok_or("the repository has not been read yet")?,
         }))
     }
 
@@ -703,16 +713,28 @@ impl Worker {
     }
 
     /// Writes a document about the snapshot on screen, not about whatever HEAD is now.
-    fn export(&mut self, job: ExportJob) -> Result<(String, PathBuf), String> {
+    fn export(&mut self, job: ExportJob) -> Result<(String, PathBuf, Vec<String>), String> {
         use crate::export::gather::{default_dir, letter_for, minutes_of, save};
         let (repo, snapshot, catalog) = self.opened()?;
         let document = match job {
             ExportJob::Minutes(date) => minutes_of(repo, snapshot, catalog, date),
-            ExportJob::Letter { school, year } => {
-                letter_for(repo, snapshot, catalog, &school, year, None)
-            }
+            ExportJob::Letter {
+                school,
+                year,
+                kind,
+                path,
+            } => letter_for(
+                repo,
+                snapshot,
+                catalog,
+                &school,
+                year,
+                kind.as_ref(),
+                path.as_deref(),
+            ),
         };
-        let saved = document.and_then(|d| save(&d, &default_dir()).map(|path| (d.title, path)));
+        let saved =
+            document.and_then(|d| save(&d, &default_dir()).map(|path| (d.title, path, d.warnings)));
         saved.map_err(|e| e.to_string())
     }
 
@@ -741,6 +763,7 @@ impl Worker {
         let half_done = repo.half_done().map(|h| sanitize_inline(&h).into_owned());
         let catalog = Arc::new(catalog);
         self.snapshot = Some((snapshot, Arc::clone(&catalog)));
+        self.today = Some(today);
         self.unreadable = errors.iter().map(|e| e.to_string()).collect();
         Ok(OpenedView {
             header,

@@ -18,7 +18,7 @@ use super::loader::{ExportJob, Loader, Request, RequestKind, Response};
 use super::tag::{ScreenId, Tag, Target};
 use super::theme::Theme;
 use super::view::{AgendaRow, OpenedView, SubmissionView};
-use crate::model::{AcademicYear, SchoolId};
+use crate::model::{AcademicYear, KindId, SchoolId};
 
 /// A screen that moves through rows or scrolls text with the moving keys.
 pub trait Navigable {
@@ -50,6 +50,8 @@ pub enum Open {
     Submission {
         school: SchoolId,
         year: AcademicYear,
+        /// The kind of the agenda item it was opened from, if any.
+        kind: Option<KindId>,
     },
     /// The comparison of a year with the one before.
     Diff {
@@ -202,6 +204,14 @@ pub enum Footer {
 /// something for "this school" use.
 pub type About = Option<(SchoolId, Option<AcademicYear>)>;
 
+/// The decision a screen has selected, as far as it knows: its kind, and its file where a
+/// commit names it. A letter saved from the screen is about that decision.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Chosen {
+    pub kind: Option<KindId>,
+    pub path: Option<String>,
+}
+
 /// A screen of the app.
 pub trait Screen {
     /// A key; `action` is what the key map makes of it. Returns whether the screen used it;
@@ -230,6 +240,11 @@ pub trait Screen {
 
     /// What is selected here: the school and year the screen is about.
     fn about(&self, opened: Option<&OpenedView>) -> About;
+
+    /// Which of the year's decisions is selected here, where the screen knows.
+    fn chosen(&self, _opened: Option<&OpenedView>) -> Chosen {
+        Chosen::default()
+    }
 
     /// The tab's label when there is room for more than the screen's name.
     fn label(&self) -> Option<String> {

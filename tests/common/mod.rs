@@ -277,6 +277,22 @@ impl Sandbox {
         (repo, made, head)
     }
 
+    /// The demo with attendance recorded and both of Riverside Academy's 2026-27 items
+    /// decided at its upcoming meeting by the chair: the annual review accepted, then the
+    /// suicide-aware status awarded.
+    pub fn demo_with_riverside_decided_twice(&self) -> PathBuf {
+        let repo = self.demo_with_attendance(Attendance::Recorded);
+        let extra = ["--recorder", "r-adeyemi"];
+        let mut suicide_aware = items::RIVERSIDE;
+        suicide_aware[3] = "suicide-aware";
+        suicide_aware[5] = "awarded";
+        for item in [items::RIVERSIDE, suicide_aware] {
+            let mut decide = self.decide_command(&repo, &item, &extra);
+            assert_exit(&decide.output().unwrap(), 0);
+        }
+        repo
+    }
+
     /// Records the attendance of the demo's upcoming meeting (2026-12-02) with `kitemark
     /// meeting`, chaired by r-adeyemi.
     pub fn record_attendance(&self, repo: &Path, present: &[&str], apologies: &[&str]) {

@@ -23,6 +23,10 @@ pub struct Harness {
     pub terminal: Terminal<TestBackend>,
 }
 
+/// The day of the demo's upcoming meeting: a decision is recorded at or after its meeting,
+/// so the tests that record one open the interface on this day.
+pub const MEETING_DAY: jiff::civil::Date = jiff::civil::date(2026, 12, 2);
+
 /// The options the tests open the interface with: as on 22 November 2026, ten days before
 /// the demo's upcoming meeting, in the default theme with colour and the default keys.
 pub fn options() -> Options {
@@ -39,6 +43,27 @@ pub fn options() -> Options {
 impl Harness {
     pub fn open(repo: &Path, width: u16, height: u16, theme: ThemeKind, colour: bool) -> Harness {
         let mut harness = Harness::start(repo, width, height, theme, colour);
+        harness.settle();
+        harness
+    }
+
+    /// The app as on `today` instead of [`options`]' day, once read: on
+    /// [`MEETING_DAY`] a decision at the demo's upcoming meeting can be recorded.
+    pub fn open_on(
+        repo: &Path,
+        today: jiff::civil::Date,
+        width: u16,
+        height: u16,
+        theme: ThemeKind,
+        colour: bool,
+    ) -> Harness {
+        let options = Options {
+            today,
+            theme,
+            colour,
+            ..options()
+        };
+        let mut harness = Harness::with_options(repo, options, width, height);
         harness.settle();
         harness
     }

@@ -12,7 +12,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::loader::ExportJob;
-use crate::tui::screen::{About, Cx, DrawCx, Footer, Open, Screen};
+use crate::tui::screen::{About, Chosen, Cx, DrawCx, Footer, Open, Screen};
 use crate::tui::view::OpenedView;
 use crate::tui::widgets::{ListHit, block, check_span};
 
@@ -274,7 +274,8 @@ impl AgendaScreen {
     fn open_selected(&self, cx: &mut Cx) {
         if let Some(row) = cx.opened.and_then(|o| self.selected(&o.agenda)) {
             let (school, year) = (row.school.clone(), row.year);
-            cx.open(Open::Submission { school, year });
+            let kind = Some(row.kind.clone());
+            cx.open(Open::Submission { school, year, kind });
         }
     }
 }
@@ -351,5 +352,12 @@ impl Screen for AgendaScreen {
     fn about(&self, opened: Option<&OpenedView>) -> About {
         self.selected(&opened?.agenda)
             .map(|r| (r.school.clone(), Some(r.year)))
+    }
+
+    fn chosen(&self, opened: Option<&OpenedView>) -> Chosen {
+        let kind = opened
+            .and_then(|o| self.selected(&o.agenda))
+            .map(|r| r.kind.clone());
+        Chosen { kind, path: None }
     }
 }

@@ -25,7 +25,7 @@ use crate::model::{
 };
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::loader::{Request, Response};
-use crate::tui::screen::{About, Cx, DrawCx, Footer, Screen};
+use crate::tui::screen::{About, Chosen, Cx, DrawCx, Footer, Screen};
 use crate::tui::tag::{ScreenId, Tag};
 use crate::tui::theme::Theme;
 use crate::tui::view::{AgendaRow, OpenedView};
@@ -1484,6 +1484,13 @@ impl Screen for DecisionForm {
 
     fn about(&self, _opened: Option<&OpenedView>) -> About {
         Some((self.ctx.school.clone(), Some(self.ctx.year)))
+    }
+
+    fn chosen(&self, _opened: Option<&OpenedView>) -> Chosen {
+        Chosen {
+            kind: Some(self.ctx.kind.clone()),
+            path: None,
+        }
     }
 
     fn draft_failed(&self) -> bool {

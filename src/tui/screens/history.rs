@@ -16,7 +16,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::loader::{Request, RequestKind, Response};
-use crate::tui::screen::{About, Cx, DrawCx, Footer, Screen};
+use crate::tui::screen::{About, Chosen, Cx, DrawCx, Footer, Screen};
 use crate::tui::view::OpenedView;
 use crate::tui::widgets::{ListHit, block, contains};
 use crate::tui::wrap::wrap_hanging;
@@ -539,5 +539,27 @@ impl Screen for HistoryScreen {
             .and_then(|r| r.trailers.iter().find(|(k, _)| k == "Year"))
             .and_then(|(_, v)| v.parse().ok());
         Some((self.school.clone(), year))
+    }
+
+    /// A decision's commit names its kind in a trailer and its file among its changes.
+    fn chosen(&self, _opened: Option<&OpenedView>) -> Chosen {
+        let Some(row) = self.selected() else {
+            return Chosen::default();
+        };
+        let kind = row
+            .trailers
+            .iter()
+            .find(|(k, _)| k == "Kind")
+            .and_then(|(_, v)| v.parse().ok());
+        let mut decisions = row
+            .files
+            .iter()
+            .filter(|f| f.path.starts_with("decisions/"));
+        // Only a commit of one decision file says which decision it is.
+        let path = match (decisions.next(), decisions.next()) {
+            (Some(one), None) if kind.is_some() => Some(one.path.clone()),
+            _ => None,
+        };
+        Chosen { kind, path }
     }
 }

@@ -176,6 +176,7 @@ impl SchoolsScreen {
             Some(year) => cx.open(Open::Submission {
                 school: row.school.clone(),
                 year,
+                kind: None,
             }),
             None => cx.say(format!("{} has not submitted anything yet.", row.school)),
         }

@@ -8,14 +8,14 @@ use ratatui::widgets::{
     Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table, TableState, Wrap,
 };
 
-use crate::model::{AcademicYear, SchoolId};
+use crate::model::{AcademicYear, KindId, SchoolId};
 use crate::tui::theme::{Theme, ThemeKind};
 use crate::tui::view::{AreaView, SubmissionView};
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::loader::{Request, Response};
-use crate::tui::screen::{About, Cx, DrawCx, Footer, Open, Screen};
+use crate::tui::screen::{About, Chosen, Cx, DrawCx, Footer, Open, Screen};
 use crate::tui::view::OpenedView;
 use crate::tui::widgets::{ListHit, block, contains};
 use crate::tui::wrap::wrap;
@@ -33,6 +33,8 @@ pub enum Pane {
 pub struct SubmissionScreen {
     pub school: SchoolId,
     pub year: AcademicYear,
+    /// The kind of the agenda item it was opened from: the decision its letter is about.
+    pub kind: Option<KindId>,
     /// `None` while loading.
     pub data: Option<Result<SubmissionView, String>>,
     pub focus: Pane,
@@ -51,6 +53,7 @@ impl SubmissionScreen {
         Self {
             school,
             year,
+            kind: None,
             data: None,
             focus: Pane::Areas,
             areas: TableState::default().with_selected(Some(0)),
@@ -77,6 +80,8 @@ impl SubmissionScreen {
             screen.focus = previous.focus;
             if previous.year == year {
                 screen.scroll = previous.scroll;
+                // Read again, it is still the same agenda item's.
+                screen.kind = previous.kind.clone();
             }
         }
         cx.request(0, Request::Submission { school, year });
@@ -478,7 +483,9 @@ impl Screen for SubmissionScreen {
                         o.agenda
                             .rows
                             .iter()
-                            .find(|r| r.school == self.school && r.year == self.year)
+                            .filter(|r| r.school == self.school && r.year == self.year)
+                            // The item it was opened from, of the year's items.
+                            .min_by_key(|r| self.kind.as_ref().is_some_and(|k| k != &r.kind))
                     })
                     .map(|r| Box::new(r.clone()));
                 let meeting = opened
@@ -551,6 +558,13 @@ impl Screen for SubmissionScreen {
 
     fn about(&self, _opened: Option<&OpenedView>) -> About {
         Some((self.school.clone(), Some(self.year)))
+    }
+
+    fn chosen(&self, _opened: Option<&OpenedView>) -> Chosen {
+        Chosen {
+            kind: self.kind.clone(),
+            path: None,
+        }
     }
 
     fn label(&self) -> Option<String> {
