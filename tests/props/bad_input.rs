@@ -73,8 +73,7 @@ fn collect(dir: &Path, found: &mut dyn FnMut(&Path, String)) {
 
 /// Where a file of the demo or the fixtures sits in a panel repository.
 fn repository_path(rel: &str) -> String {
-    let rel = rel
-        .strip_prefix("submissions/_panel/")
+    rel.strip_prefix("submissions/_panel/")
         .map(str::to_owned)
         .or_else(|| {
             rel.strip_prefix("submissions/_earlier/")
@@ -89,8 +88,7 @@ fn repository_path(rel: &str) -> String {
             let rest = rel.strip_prefix("tests/fixtures/bad-input/")?;
             Some(rest.split_once("/files/")?.1.to_owned())
         })
-        .unwrap_or_else(|| rel.to_owned());
-    rel
+        .unwrap_or_else(|| rel.to_owned())
 }
 
 /// Whether a position is in the text: a line that exists, and a column on it or just past
