@@ -426,3 +426,98 @@ proptest! {
         validated(&path, "()")?;
     }
 }
+
+const MEMBERS: &[&str] = &["chair", "nurse", "psych", "head", "stranger"];
+const KINDS: &[&str] = &["initial", "annual-review", "extra", "unknown"];
+const OUTCOMES: &[&str] = &[
+    "awarded",
+    "awarded-with-conditions",
+    "resubmission-requested",
+    "not-awarded",
+    "accepted",
+    "withdrawn",
+    "unknown",
+];
+
+fn ids<T: std::str::FromStr>(names: &[&str], picks: &[Index]) -> Vec<T>
+where
+    T::Err: std::fmt::Debug,
+{
+    picks
+        .iter()
+        .map(|i| names[i.index(names.len())].parse().unwrap())
+        .collect()
+}
+
+/// A decision about the base's school and year, by its members, under its rubric's kinds
+/// and outcomes (or not quite), so that the rules about decisions get past the first check.
+fn decision_about_the_base() -> impl Strategy<Value = Decision> {
+    (
+        crate::strategies::decision(),
+        vec(any::<Index>(), 6),
+        vec(any::<Index>(), 0..5),
+        any::<bool>(),
+    )
+        .prop_map(|(mut d, picks, participants, on_the_day)| {
+            d.school = "oak".parse().unwrap();
+            d.year = "2025-26".parse().unwrap();
+            d.kind = ids(KINDS, &picks[0..1]).remove(0);
+            d.outcome = ids(OUTCOMES, &picks[1..2]).remove(0);
+            d.recorder = ids(MEMBERS, &picks[2..3]).remove(0);
+            d.participants = ids(MEMBERS, &participants);
+            if on_the_day {
+                d.meeting = jiff::civil::date(2025, 11, 12);
+            }
+            for (a, pick) in d.areas.iter_mut().zip(picks[3..].iter()) {
+                a.area = ids(&["leadership", "student-voice", "other"], &[*pick]).remove(0);
+                a.judgement = ids(&["met", "not-met", "effective"], &[*pick]).remove(0);
+            }
+            d
+        })
+}
+
+/// A meeting of the base's panel about the base's school.
+fn meeting_of_the_base() -> impl Strategy<Value = Meeting> {
+    (
+        crate::strategies::meeting(),
+        any::<Index>(),
+        vec(any::<Index>(), 0..5),
+        vec(any::<Index>(), 0..3),
+        vec(any::<Index>(), 0..3),
+    )
+        .prop_map(|(mut m, chair, present, apologies, kinds)| {
+            m.date = jiff::civil::date(2025, 11, 12);
+            m.chair = ids(MEMBERS, &[chair]).remove(0);
+            m.present = ids(MEMBERS, &present);
+            m.apologies = ids(MEMBERS, &apologies);
+            for c in &mut m.conflicts {
+                c.school = "oak".parse().unwrap();
+                c.member = m.chair.clone();
+            }
+            let kinds: Vec<kitemark::model::KindId> = ids(KINDS, &kinds);
+            m.agenda = kinds
+                .into_iter()
+                .map(|kind| kitemark::model::AgendaItem {
+                    school: "oak".parse().unwrap(),
+                    year: "2025-26".parse().unwrap(),
+                    kind,
+                })
+                .collect();
+            m
+        })
+}
+
+proptest! {
+    #![proptest_config(crate::config(24, "tests/props/regressions/bad_input.txt"))]
+
+    #[test]
+    fn any_decision_about_the_base(value in decision_about_the_base()) {
+        let path = format!("decisions/oak/2025-26/2025-11-12-{}.ron", value.kind);
+        any_value_at(&path, to_ron(&value))?;
+    }
+
+    #[test]
+    fn any_meeting_of_the_base(value in meeting_of_the_base()) {
+        any_value_at("meetings/2025-11-12.ron", to_ron(&value))?;
+    }
+}
