@@ -396,6 +396,11 @@ proptest! {
     }
 
     #[test]
+    fn any_rubric(value in crate::strategies::rubric()) {
+        any_value_at("rubrics/mini.ron", to_ron(&value))?;
+    }
+
+    #[test]
     fn any_school(value in crate::strategies::school()) {
         any_value_at("submissions/oak/school.ron", to_ron(&value))?;
     }

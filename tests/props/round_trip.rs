@@ -57,4 +57,9 @@ proptest! {
     fn panels(value in strategies::panel()) {
         round_trips(&value)?;
     }
+
+    #[test]
+    fn rubrics(value in strategies::rubric()) {
+        round_trips(&value)?;
+    }
 }

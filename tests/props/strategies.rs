@@ -13,6 +13,8 @@ use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 use proptest::sample::select;
 
+use kitemark::model::rubric;
+
 /// Characters that have a meaning to RON, to a terminal or to a text file, given extra weight
 /// so that a short string is likely to hold some of them.
 const AWKWARD: &[char] = &[
@@ -422,6 +424,160 @@ pub fn panel() -> impl Strategy<Value = Panel> {
                     members,
                     require_signatures,
                 }
+            },
+        )
+}
+
+fn level() -> impl Strategy<Value = rubric::Level> {
+    (level_id(), text(), any::<u32>(), text()).prop_map(|(id, label, points, description)| {
+        rubric::Level {
+            id,
+            label,
+            points,
+            description,
+        }
+    })
+}
+
+fn effect() -> impl Strategy<Value = rubric::Effect> {
+    use rubric::Effect;
+    prop_oneof![
+        (award_id(), any::<u32>()).prop_map(|(award, months)| Effect::Grant { award, months }),
+        award_id().prop_map(|award| Effect::ReviewAccepted { award }),
+        Just(Effect::Resubmission),
+        award_id().prop_map(|award| Effect::Withdrawn { award }),
+        Just(Effect::NotAwarded),
+    ]
+}
+
+slug_id!(award_id, kitemark::model::AwardId);
+slug_id!(rule_id, kitemark::model::RuleId);
+
+pub fn rubric() -> impl Strategy<Value = kitemark::model::Rubric> {
+    let criterion = (criterion_id(), text(), proptest::option::of(any::<u32>())).prop_map(
+        |(id, text, max_points)| rubric::Criterion {
+            id,
+            text,
+            max_points,
+        },
+    );
+    let area = (
+        (area_id(), text(), text(), text(), any::<bool>()),
+        (vec(criterion, 0..3), vec(text(), 0..2)),
+    )
+        .prop_map(
+            |((id, code, title, description, central), (criteria, prompts))| rubric::Area {
+                id,
+                code,
+                title,
+                description,
+                central,
+                criteria,
+                prompts,
+            },
+        );
+    let stage = (stage_id(), text(), text()).prop_map(|(id, title, description)| rubric::Stage {
+        id,
+        title,
+        description,
+    });
+    let award = (
+        award_id(),
+        text(),
+        text(),
+        proptest::option::of(any::<u32>()),
+    )
+        .prop_map(
+            |(id, title, description, annual_review_months)| rubric::AwardDef {
+                id,
+                title,
+                description,
+                annual_review_months,
+            },
+        );
+    let outcome = (outcome_id(), text(), text(), effect(), any::<bool>()).prop_map(
+        |(id, title, description, effect, needs_conditions)| rubric::Outcome {
+            id,
+            title,
+            description,
+            effect,
+            needs_conditions,
+        },
+    );
+    let kind = (kind_id(), text(), text(), vec(outcome, 0..3)).prop_map(
+        |(id, title, description, outcomes)| rubric::DecisionKind {
+            id,
+            title,
+            description,
+            outcomes,
+        },
+    );
+    let evidence_rule = (
+        rule_id(),
+        text(),
+        vec(kind_id(), 0..2),
+        vec(area_id(), 0..2),
+        any::<u32>(),
+        any::<u32>(),
+    )
+        .prop_map(
+            |(id, description, applies_to, areas, min_per_area, min_total)| rubric::EvidenceRule {
+                id,
+                description,
+                applies_to,
+                areas,
+                min_per_area,
+                min_total,
+            },
+        );
+    let eligibility_rule = (
+        rule_id(),
+        text(),
+        vec(kind_id(), 0..2),
+        award_id(),
+        any::<u32>(),
+    )
+        .prop_map(
+            |(id, description, applies_to, award, min_months)| rubric::EligibilityRule {
+                id,
+                description,
+                applies_to,
+                requires: rubric::Requirement::AwardHeld { award, min_months },
+            },
+        );
+    let boundary = (level_id(), any::<u32>())
+        .prop_map(|(level, min_points)| rubric::GradeBoundary { level, min_points });
+    (
+        (rubric_id(), text(), text(), text(), text()),
+        (vec(area, 0..3), vec(stage, 0..2), vec(level(), 0..3)),
+        (vec(level(), 0..3), vec(award, 0..2), vec(kind, 0..3)),
+        (
+            vec(evidence_rule, 0..2),
+            vec(eligibility_rule, 0..2),
+            vec(boundary, 0..2),
+        ),
+    )
+        .prop_map(
+            |(
+                (id, title, version, source, description),
+                (areas, stages, self_assessment),
+                (judgement, awards, decision_kinds),
+                (evidence_rules, eligibility_rules, grade_boundaries),
+            )| kitemark::model::Rubric {
+                id,
+                title,
+                version,
+                source,
+                description,
+                areas,
+                stages,
+                self_assessment,
+                judgement,
+                awards,
+                decision_kinds,
+                evidence_rules,
+                eligibility_rules,
+                grade_boundaries,
             },
         )
 }
