@@ -119,9 +119,10 @@ fn located(text: &str, result: Result<(), SyntaxError>) -> Result<(), TestCaseEr
 fn read_as<T: serde::de::DeserializeOwned>(text: &str) -> Result<Option<T>, TestCaseError> {
     located(text, from_ron::<T>(text).map(drop))?;
     let parsed = parse_document::<T>(text);
-    let value = parsed.as_ref().ok().map(|_| ());
-    located(text, parsed.as_ref().map(drop).map_err(Clone::clone))?;
-    Ok(value.and(parsed.ok()))
+    if let Err(e) = &parsed {
+        located(text, Err(e.clone()))?;
+    }
+    Ok(parsed.ok())
 }
 
 /// Every reader on one file's text, then `validate` on it at `path` within the base.
