@@ -331,23 +331,24 @@ pub fn diff_plans(
     budget: &Budget,
 ) -> PlanDiff {
     let mut notes = Vec::new();
-    let later_by_id: HashMap<&ActionId, usize> = later
-        .actions
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (&a.id, i))
-        .collect();
+    // A plan may give two actions one id (`validate` refuses it, but the comparison is still
+    // shown): the first such action of one year goes with the first of the other, the second
+    // with the second, so a plan compared with itself pairs every action with itself.
+    let mut later_by_id: HashMap<&ActionId, std::collections::VecDeque<usize>> = HashMap::new();
+    for (j, a) in later.actions.iter().enumerate() {
+        later_by_id.entry(&a.id).or_default().push_back(j);
+    }
     // (earlier index, later index, how)
     let mut pairs: Vec<(Option<usize>, Option<usize>, Matched)> = Vec::new();
     let mut later_used = vec![false; later.actions.len()];
     let mut earlier_left = Vec::new();
     for (i, a) in earlier.actions.iter().enumerate() {
-        match later_by_id.get(&a.id) {
-            Some(&j) if !later_used[j] => {
+        match later_by_id.get_mut(&a.id).and_then(|js| js.pop_front()) {
+            Some(j) => {
                 later_used[j] = true;
                 pairs.push((Some(i), Some(j), Matched::Id));
             }
-            _ => earlier_left.push(i),
+            None => earlier_left.push(i),
         }
     }
     let mut later_left: Vec<usize> = (0..later.actions.len())
@@ -494,6 +495,26 @@ mod tests {
     }
 
     use ActionStatus::{Done, Dropped, InProgress, NotStarted};
+
+    #[test]
+    fn actions_sharing_an_id_are_paired_in_order() {
+        // Two actions under one id, in different areas: each is its own, not the other's.
+        let same = plan(
+            "2025-26",
+            vec![
+                action("LM-1", "leadership", "", NotStarted),
+                action("LM-1", "voice", "", NotStarted),
+            ],
+        );
+        let d = diff_plans(&same, &same, None, &Budget::unlimited());
+        let pairs: Vec<&ActionPair> = d.areas.iter().flat_map(|a| &a.pairs).collect();
+        assert_eq!(pairs.len(), 2);
+        for p in pairs {
+            assert_eq!(p.earlier, p.later);
+            assert!(p.changes.is_empty(), "{p:?}");
+            assert_eq!(p.fate, Fate::Carried);
+        }
+    }
 
     #[test]
     fn every_classification() {

@@ -117,8 +117,13 @@ fn pretty() -> PrettyConfig {
 pub fn to_ron<T: Serialize>(value: &T) -> Result<String, ron::Error> {
     let readable = options().to_string_pretty(value, pretty().escape_strings(false))?;
     // Unescaped strings would put control characters into the file as they are; only keep
-    // the readable form when the text has none but line breaks and tabs.
-    let mut out = if control_characters(&readable).is_empty() && !readable.contains('\r') {
+    // the readable form when the text has none but line breaks and tabs. A line of text that
+    // looks like a merge-conflict marker (`=======` under a heading, say) would make the
+    // readers refuse the file, so such text is escaped too.
+    let mut out = if control_characters(&readable).is_empty()
+        && !readable.contains('\r')
+        && conflict_marker(&readable).is_none()
+    {
         readable
     } else {
         options().to_string_pretty(value, pretty())?
@@ -328,6 +333,25 @@ mod tests {
         let text = to_ron(&note).unwrap();
         assert!(!text.contains('\u{1b}'));
         assert_eq!(from_ron::<Note>(&text).unwrap(), note);
+    }
+
+    #[test]
+    fn text_that_looks_like_a_conflict_marker_is_escaped_and_reads_back() {
+        for body in [
+            "Heading\n=======\nText.",
+            "\n>>>>>>> theirs",
+            "a\n<<<<<<< HEAD",
+            "x\n||||||| base",
+        ] {
+            let note = Note {
+                title: "t".into(),
+                body: body.into(),
+                due: None,
+            };
+            let text = to_ron(&note).unwrap();
+            assert_eq!(conflict_marker(&text), None, "{text}");
+            assert_eq!(parse_document::<Note>(&text).unwrap(), note);
+        }
     }
 
     #[test]

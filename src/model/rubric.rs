@@ -241,11 +241,13 @@ impl Rubric {
 
     /// The highest total score of the rubric's scored criteria.
     pub fn max_score(&self) -> u32 {
+        // A file may give any points; a total past `u32::MAX` is held there rather than
+        // overflowing, which compares with any boundary (a `u32`) just as the true total.
         self.areas
             .iter()
             .flat_map(|a| &a.criteria)
             .filter_map(|c| c.max_points)
-            .sum()
+            .fold(0, u32::saturating_add)
     }
 
     /// The grade a total score earns, if the rubric grades.
@@ -483,5 +485,34 @@ fn dupes<'a>(out: &mut Vec<String>, what: &str, ids: impl Iterator<Item = &'a st
         if !seen.insert(id) {
             out.push(format!("{what} {id:?} is defined more than once"));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::format::from_ron;
+
+    #[test]
+    fn points_past_the_largest_number_do_not_overflow() {
+        let mut rubric: Rubric =
+            from_ron(include_str!("../../tests/fixtures/base/rubrics/mini.ron")).unwrap();
+        for criterion in rubric.areas.iter_mut().flat_map(|a| &mut a.criteria) {
+            criterion.max_points = Some(u32::MAX - 1);
+        }
+        assert_eq!(rubric.max_score(), u32::MAX);
+        rubric.grade_boundaries = vec![GradeBoundary {
+            level: rubric.self_assessment[0].id.clone(),
+            min_points: u32::MAX,
+        }];
+        // Any boundary can be reached when the criteria add up to more than it.
+        assert!(
+            !rubric
+                .consistency_problems()
+                .iter()
+                .any(|p| p.contains("only add up to")),
+            "{:?}",
+            rubric.consistency_problems()
+        );
     }
 }
