@@ -80,3 +80,15 @@ fn init_names_the_rubrics_it_knows() {
     assert!(stderr(&out).contains("hymh-kitemark"), "{}", stderr(&out));
     assert!(!dir.exists());
 }
+
+#[test]
+fn init_shows_an_escape_sequence_in_the_folder_name_harmlessly() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path("panel-\x1b[31m-red");
+    let out = sandbox.kitemark(&["init", dir.to_str().unwrap()]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(text.contains("Created a panel repository"), "{text}");
+    assert!(!text.contains('\x1b'), "{text:?}");
+    assert!(text.contains("[31m-red"), "{text:?}");
+}
