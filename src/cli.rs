@@ -53,7 +53,7 @@ pub struct OpenArgs {
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
     /// Work as if today were this date (YYYY-MM-DD): which meeting is next, award states.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = date)]
     pub on: Option<jiff::civil::Date>,
     /// Colour theme (default: from the config file, else the default theme).
     #[arg(long, value_enum)]
@@ -200,7 +200,7 @@ pub enum Command {
     /// Each school's award, expiry, next annual review, pending agenda items and eligibility.
     Schools {
         /// Work out the state on this date instead of today (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = date)]
         on: Option<jiff::civil::Date>,
         /// Read this commit, branch or tag instead of HEAD.
         #[arg(long, value_name = "REV")]
@@ -218,7 +218,7 @@ pub enum ExportCommand {
     /// were handled, each item's outcome and conditions, and the commits that record them.
     Minutes {
         /// The meeting's date (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = date)]
         meeting: jiff::civil::Date,
         /// Read this commit, branch or tag instead of HEAD: the record as it stood then.
         #[arg(long, value_name = "REV")]
@@ -249,7 +249,7 @@ pub enum ExportCommand {
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// Audit as of this date instead of today (YYYY-MM-DD): which annual reviews are overdue.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = date)]
     pub on: Option<jiff::civil::Date>,
     /// Audit the history up to this commit, branch or tag instead of HEAD.
     #[arg(long, value_name = "REV")]
@@ -285,7 +285,7 @@ pub struct DecideArgs {
     #[arg(long, value_name = "OUTCOME")]
     pub outcome: String,
     /// The date of the meeting that decided.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = date)]
     pub meeting: jiff::civil::Date,
     /// The member who records the decision (the commit's author).
     #[arg(long, value_name = "ID")]
@@ -320,7 +320,7 @@ pub struct DecideArgs {
     pub dry_run: bool,
     /// Record as if today were this date (YYYY-MM-DD): a decision for a meeting after it is
     /// refused.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = date)]
     pub on: Option<jiff::civil::Date>,
 }
 
@@ -328,6 +328,7 @@ pub struct DecideArgs {
 #[derive(Debug, Args)]
 pub struct MeetingArgs {
     /// The meeting's date.
+    #[arg(value_parser = date)]
     pub date: jiff::civil::Date,
     /// The member who chairs it (the commit's author).
     #[arg(long, value_name = "ID")]
@@ -351,4 +352,24 @@ pub struct MeetingArgs {
     /// Check and show the file and commit message, but do not commit.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// A date as typed on the command line. jiff's own message ("failed to parse four digit
+/// integer as year") does not say what was expected.
+fn date(given: &str) -> Result<jiff::civil::Date, String> {
+    given.parse().map_err(|e: jiff::Error| {
+        let shaped = given.len() == 10
+            && given.char_indices().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if shaped {
+            format!("{given:?} is not a day of the calendar ({e}); expected a date as YYYY-MM-DD")
+        } else {
+            format!("expected a date as YYYY-MM-DD, such as 2026-11-22; got {given:?}")
+        }
+    })
 }

@@ -384,3 +384,38 @@ fn a_file_in_history_that_cannot_be_read_is_a_finding_not_a_clean_report() {
     assert!(text.contains("[unreadable-file]"), "{text}");
     assert!(text.contains("panel.ron"), "{text}");
 }
+
+#[test]
+fn a_date_not_written_as_a_date_is_refused_with_the_format_expected() {
+    let sandbox = Sandbox::new();
+    // Every command that takes `--on`, and the dates of a meeting: refused before any
+    // repository is opened.
+    for args in [
+        &["audit", "--on", "yesterday"][..],
+        &["schools", "--on", "yesterday"],
+        &["open", "--on", "yesterday"],
+        &[
+            "decide",
+            "s",
+            "2026-27",
+            "--kind",
+            "initial",
+            "--outcome",
+            "awarded",
+            "--meeting",
+            "2026-12-02",
+            "--recorder",
+            "r",
+            "--on",
+            "yesterday",
+        ],
+        &["meeting", "yesterday", "--chair", "r"],
+    ] {
+        let out = sandbox.kitemark(args);
+        assert_exit(&out, 2);
+        let err = common::stderr(&out);
+        assert!(err.contains("YYYY-MM-DD"), "{args:?}: {err}");
+        assert!(err.contains("\"yesterday\""), "{args:?}: {err}");
+        assert!(!err.contains("four digit integer"), "{args:?}: {err}");
+    }
+}
