@@ -15,8 +15,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 )]
 pub struct Cli {
     /// The panel repository (default: the current directory or the repository above it).
-    #[arg(long, global = true, value_name = "PATH", default_value = ".")]
-    pub repo: PathBuf,
+    /// `None` when not given, so that `init` and `demo`, which make their own, can refuse it.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
 
     /// With no command, kitemark opens the interface; these are its options.
     #[command(flatten)]
@@ -94,6 +95,10 @@ pub enum Command {
             default_value = "Mental health kitemark panel"
         )]
         name: String,
+        /// Taken here, hidden, in place of the global `--repo`, which means nothing to a
+        /// command that makes the repository: given, it is refused.
+        #[arg(long, hide = true, value_name = "PATH")]
+        repo: Option<PathBuf>,
     },
     /// Build a demo panel repository from the bundled data, with its multi-year history.
     Demo {
@@ -104,6 +109,9 @@ pub enum Command {
         /// Only build (or find) the repository and print its path; do not open the interface.
         #[arg(long)]
         no_open: bool,
+        /// As for `init`: hidden, and refused when given.
+        #[arg(long, hide = true, value_name = "PATH")]
+        repo: Option<PathBuf>,
     },
     /// Check every file against the format and its rubric; list all problems.
     Validate {
