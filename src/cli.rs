@@ -15,8 +15,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 )]
 pub struct Cli {
     /// The panel repository (default: the current directory or the repository above it).
-    #[arg(long, global = true, value_name = "PATH", default_value = ".")]
-    pub repo: PathBuf,
+    /// `None` when not given, so that `init` and `demo`, which make their own, can refuse it.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
 
     /// With no command, kitemark opens the interface; these are its options.
     #[command(flatten)]
@@ -53,7 +54,7 @@ pub struct OpenArgs {
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
     /// Work as if today were this date (YYYY-MM-DD): which meeting is next, award states.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = date)]
     pub on: Option<jiff::civil::Date>,
     /// Colour theme (default: from the config file, else the default theme).
     #[arg(long, value_enum)]
@@ -94,6 +95,10 @@ pub enum Command {
             default_value = "Mental health kitemark panel"
         )]
         name: String,
+        /// Taken here, hidden, in place of the global `--repo`, which means nothing to a
+        /// command that makes the repository: given, it is refused.
+        #[arg(long, hide = true, value_name = "PATH")]
+        repo: Option<PathBuf>,
     },
     /// Build a demo panel repository from the bundled data, with its multi-year history.
     Demo {
@@ -104,6 +109,9 @@ pub enum Command {
         /// Only build (or find) the repository and print its path; do not open the interface.
         #[arg(long)]
         no_open: bool,
+        /// As for `init`: hidden, and refused when given.
+        #[arg(long, hide = true, value_name = "PATH")]
+        repo: Option<PathBuf>,
     },
     /// Check every file against the format and its rubric; list all problems.
     Validate {
@@ -200,7 +208,7 @@ pub enum Command {
     /// Each school's award, expiry, next annual review, pending agenda items and eligibility.
     Schools {
         /// Work out the state on this date instead of today (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = date)]
         on: Option<jiff::civil::Date>,
         /// Read this commit, branch or tag instead of HEAD.
         #[arg(long, value_name = "REV")]
@@ -218,7 +226,7 @@ pub enum ExportCommand {
     /// were handled, each item's outcome and conditions, and the commits that record them.
     Minutes {
         /// The meeting's date (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = date)]
         meeting: jiff::civil::Date,
         /// Read this commit, branch or tag instead of HEAD: the record as it stood then.
         #[arg(long, value_name = "REV")]
@@ -249,7 +257,7 @@ pub enum ExportCommand {
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// Audit as of this date instead of today (YYYY-MM-DD): which annual reviews are overdue.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = date)]
     pub on: Option<jiff::civil::Date>,
     /// Audit the history up to this commit, branch or tag instead of HEAD.
     #[arg(long, value_name = "REV")]
@@ -285,7 +293,7 @@ pub struct DecideArgs {
     #[arg(long, value_name = "OUTCOME")]
     pub outcome: String,
     /// The date of the meeting that decided.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = date)]
     pub meeting: jiff::civil::Date,
     /// The member who records the decision (the commit's author).
     #[arg(long, value_name = "ID")]
@@ -320,7 +328,7 @@ pub struct DecideArgs {
     pub dry_run: bool,
     /// Record as if today were this date (YYYY-MM-DD): a decision for a meeting after it is
     /// refused.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = date)]
     pub on: Option<jiff::civil::Date>,
 }
 
@@ -328,6 +336,7 @@ pub struct DecideArgs {
 #[derive(Debug, Args)]
 pub struct MeetingArgs {
     /// The meeting's date.
+    #[arg(value_parser = date)]
     pub date: jiff::civil::Date,
     /// The member who chairs it (the commit's author).
     #[arg(long, value_name = "ID")]
@@ -351,4 +360,24 @@ pub struct MeetingArgs {
     /// Check and show the file and commit message, but do not commit.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// A date as typed on the command line. jiff's own message ("failed to parse four digit
+/// integer as year") does not say what was expected.
+fn date(given: &str) -> Result<jiff::civil::Date, String> {
+    given.parse().map_err(|e: jiff::Error| {
+        let shaped = given.len() == 10
+            && given.char_indices().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if shaped {
+            format!("{given:?} is not a day of the calendar ({e}); expected a date as YYYY-MM-DD")
+        } else {
+            format!("expected a date as YYYY-MM-DD, such as 2026-11-22; got {given:?}")
+        }
+    })
 }

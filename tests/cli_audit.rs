@@ -351,3 +351,71 @@ fn the_log_lists_decisions_newest_first_with_corrections() {
     let unknown = sandbox.kitemark(&["log", "nowhere-school", "--repo", repo.to_str().unwrap()]);
     assert_exit(&unknown, 2);
 }
+
+#[test]
+fn a_file_in_history_that_cannot_be_read_is_a_finding_not_a_clean_report() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    let good = std::fs::read_to_string(repo.join("panel.ron")).unwrap();
+    std::fs::write(repo.join("panel.ron"), "(members: [").unwrap();
+    let broken = commit_as(&sandbox, &repo, ROSALIND, "panel.ron", "Break the panel");
+    // Mended at once: the history still holds the commit that could not be read.
+    std::fs::write(repo.join("panel.ron"), good).unwrap();
+    commit_as(&sandbox, &repo, ROSALIND, "panel.ron", "Mend the panel");
+
+    let (code, json) = audit(&sandbox, &repo, "2026-11-22");
+    assert_eq!(code, 1, "{json:#}");
+    let found = findings_of(&json, "unreadable-file");
+    assert_eq!(found.len(), 1, "{json:#}");
+    assert_eq!(found[0]["commit"], broken.as_str());
+    assert_eq!(found[0]["path"], "panel.ron");
+    assert_eq!(found[0]["level"], "error");
+
+    let out = sandbox.kitemark(&[
+        "audit",
+        "--repo",
+        repo.to_str().unwrap(),
+        "--on",
+        "2026-11-22",
+    ]);
+    assert_exit(&out, 1);
+    let text = stdout(&out);
+    assert!(!text.contains("clean"), "{text}");
+    assert!(text.contains("[unreadable-file]"), "{text}");
+    assert!(text.contains("panel.ron"), "{text}");
+}
+
+#[test]
+fn a_date_not_written_as_a_date_is_refused_with_the_format_expected() {
+    let sandbox = Sandbox::new();
+    // Every command that takes `--on`, and the dates of a meeting: refused before any
+    // repository is opened.
+    for args in [
+        &["audit", "--on", "yesterday"][..],
+        &["schools", "--on", "yesterday"],
+        &["open", "--on", "yesterday"],
+        &[
+            "decide",
+            "s",
+            "2026-27",
+            "--kind",
+            "initial",
+            "--outcome",
+            "awarded",
+            "--meeting",
+            "2026-12-02",
+            "--recorder",
+            "r",
+            "--on",
+            "yesterday",
+        ],
+        &["meeting", "yesterday", "--chair", "r"],
+    ] {
+        let out = sandbox.kitemark(args);
+        assert_exit(&out, 2);
+        let err = common::stderr(&out);
+        assert!(err.contains("YYYY-MM-DD"), "{args:?}: {err}");
+        assert!(err.contains("\"yesterday\""), "{args:?}: {err}");
+        assert!(!err.contains("four digit integer"), "{args:?}: {err}");
+    }
+}

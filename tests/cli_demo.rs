@@ -316,3 +316,19 @@ fn the_default_folder_is_printed() {
     );
     assert!(expected.join("panel.ron").exists());
 }
+
+#[test]
+fn demo_shows_an_escape_sequence_in_the_folder_name_harmlessly() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path("demo-\x1b[31m-red");
+    let arg = dir.to_str().unwrap();
+    // Built, then found again: both messages name the folder.
+    for wanted in ["Built the demo repository", "Reusing the demo repository"] {
+        let out = sandbox.kitemark(&["demo", "--dir", arg, "--no-open"]);
+        assert_exit(&out, 0);
+        let text = stdout(&out);
+        assert!(text.contains(wanted), "{text}");
+        assert!(!text.contains('\x1b'), "{text:?}");
+        assert!(text.contains("[31m-red"), "{text:?}");
+    }
+}

@@ -80,3 +80,47 @@ fn init_names_the_rubrics_it_knows() {
     assert!(stderr(&out).contains("hymh-kitemark"), "{}", stderr(&out));
     assert!(!dir.exists());
 }
+
+#[test]
+fn init_shows_an_escape_sequence_in_the_folder_name_harmlessly() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path("panel-\x1b[31m-red");
+    let out = sandbox.kitemark(&["init", dir.to_str().unwrap()]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(text.contains("Created a panel repository"), "{text}");
+    assert!(!text.contains('\x1b'), "{text:?}");
+    assert!(text.contains("[31m-red"), "{text:?}");
+}
+
+#[test]
+fn init_and_demo_neither_offer_nor_take_repo() {
+    let sandbox = Sandbox::new();
+    for command in ["init", "demo"] {
+        let help = sandbox.kitemark(&[command, "--help"]);
+        assert_exit(&help, 0);
+        assert!(!stdout(&help).contains("--repo"), "{}", stdout(&help));
+    }
+    // Every other command still offers it.
+    let help = sandbox.kitemark(&["schools", "--help"]);
+    assert!(stdout(&help).contains("--repo"), "{}", stdout(&help));
+
+    let dir = sandbox.path("panel");
+    let elsewhere = sandbox.path("elsewhere");
+    let d = dir.to_str().unwrap();
+    let e = elsewhere.to_str().unwrap();
+    for args in [
+        &["init", d, "--repo", e][..],
+        &["--repo", e, "init", d],
+        &["demo", "--dir", d, "--no-open", "--repo", e],
+    ] {
+        let out = sandbox.kitemark(args);
+        assert_exit(&out, 2);
+        assert!(
+            stderr(&out).contains("--repo"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(!dir.exists(), "{args:?} made {d}");
+    }
+}

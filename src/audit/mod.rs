@@ -141,6 +141,7 @@ pub fn audit(records: &Records, today: Date) -> Vec<Finding> {
         out.extend((rule.check)(records, today));
     }
     out.extend(signatures::check(records, today));
+    out.extend(unreadable(records));
     // The order of the history, then the rule, so a report reads as a timeline.
     let position = |f: &Finding| records.position(&f.commit).unwrap_or(usize::MAX);
     out.sort_by(|a, b| {
@@ -148,4 +149,25 @@ pub fn audit(records: &Records, today: Date) -> Vec<Finding> {
     });
     out.dedup();
     out
+}
+
+/// A file of the history the audit could not read: whatever it held went unjudged there, so
+/// the history cannot be called clean.
+fn unreadable(records: &Records) -> Vec<Finding> {
+    records
+        .unreadable_files
+        .iter()
+        .map(|u| Finding {
+            rule: "unreadable-file",
+            level: Level::Error,
+            school: None,
+            year: None,
+            commit: u.commit.clone(),
+            path: Some(u.path.clone()),
+            message: format!(
+                "{} could not be read, so the rules could not judge what it held there: {}",
+                u.path, u.message
+            ),
+        })
+        .collect()
 }

@@ -1640,6 +1640,7 @@ mod tests {
             head: head.into(),
             head_commit: id(4),
             unreadable: Vec::new(),
+            unreadable_files: Vec::new(),
             beyond_boundary: Default::default(),
             positions: Default::default(),
         }

@@ -486,6 +486,7 @@ mod tests {
             }),
             head_commit: id(2),
             unreadable: vec![],
+            unreadable_files: Vec::new(),
             beyond_boundary: Default::default(),
             positions: Default::default(),
         };

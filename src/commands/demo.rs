@@ -10,6 +10,7 @@ use crate::demo::bundle::{demo_files, rubric_files};
 use crate::demo::plan::{DEMO_TRAILER, PendingDecision, StepContent, plan};
 use crate::model::format::to_ron;
 use crate::model::message;
+use crate::model::text::sanitize_inline;
 use crate::repo::PanelRepo;
 use crate::repo::write::CommitSpec;
 
@@ -39,14 +40,16 @@ pub fn run(dir: Option<PathBuf>, no_open: bool) -> anyhow::Result<ExitCode> {
         Some(dir) => dir,
         None => default_dir()?,
     };
+    // The folder's name is the user's, and may hold escape sequences a terminal would obey.
+    let shown = sanitize_inline(&dir.display().to_string()).into_owned();
     if holds_demo(&dir) {
         print(&format!(
             "Reusing the demo repository at {}\n(it was built earlier; remove the folder to build it afresh)\n",
-            dir.display()
+            shown
         ))?;
     } else if is_missing_or_empty(&dir)? {
         build(&dir)?;
-        print(&format!("Built the demo repository at {}\n", dir.display()))?;
+        print(&format!("Built the demo repository at {shown}\n"))?;
     } else {
         bail!(
             "{} already exists and does not hold the kitemark demo; kitemark never overwrites a folder, so choose another --dir or remove it",
@@ -56,7 +59,7 @@ pub fn run(dir: Option<PathBuf>, no_open: bool) -> anyhow::Result<ExitCode> {
     if no_open {
         print(&format!(
             "Open it with: kitemark --repo {0}\nOr try:       kitemark schools --repo {0}\n",
-            dir.display()
+            shown
         ))?;
         return Ok(EXIT_OK);
     }

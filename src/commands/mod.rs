@@ -84,11 +84,15 @@ pub fn exit_environment() -> ExitCode {
 
 /// Runs the command; an `Err` is a usage or environment error (exit 2).
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let repo = cli
+        .repo
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("."));
     match cli.command {
-        None => open::run(&cli.repo, cli.open),
+        None => open::run(&repo, cli.open),
         // The interface's options may come before `open` too; the command's own win.
         Some(Command::Open(args)) => open::run(
-            &cli.repo,
+            &repo,
             crate::cli::OpenArgs {
                 rev: args.rev.or(cli.open.rev),
                 on: args.on.or(cli.open.on),
@@ -106,7 +110,21 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "{option} before a command applies to the interface only; put it after the command's name"
                 );
             }
-            run_command(command, &cli.repo)
+            if let Command::Init { repo: mine, .. } | Command::Demo { repo: mine, .. } = &command
+                && let Some(given) = mine.as_ref().or(cli.repo.as_ref())
+            {
+                let (name, place) = match command {
+                    Command::Init { .. } => {
+                        ("init", "the folder it is given (`kitemark init DIR`)")
+                    }
+                    _ => ("demo", "--dir, or its default folder"),
+                };
+                anyhow::bail!(
+                    "--repo {} does not apply to `kitemark {name}`, which makes a new repository in {place}; nothing was made",
+                    given.display()
+                );
+            }
+            run_command(command, &repo)
         }
     }
 }
@@ -130,8 +148,10 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
     match command {
         Command::Repair { dry_run } => repair::run(repo, dry_run),
         Command::Open(args) => open::run(repo, args),
-        Command::Init { dir, rubric, name } => init::run(&dir, &rubric, &name),
-        Command::Demo { dir, no_open } => demo::run(dir, no_open),
+        Command::Init {
+            dir, rubric, name, ..
+        } => init::run(&dir, &rubric, &name),
+        Command::Demo { dir, no_open, .. } => demo::run(dir, no_open),
         Command::Validate { rev, format } => validate::run(repo, rev.as_deref(), format),
         Command::Schools { on, rev, format } => schools::run(repo, on, rev.as_deref(), format),
         Command::Log {

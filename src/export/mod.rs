@@ -182,7 +182,10 @@ fn school_name(catalog: &Catalog, id: &SchoolId) -> String {
 }
 
 fn names(catalog: &Catalog, ids: &[MemberId]) -> String {
-    let mut out: Vec<String> = ids.iter().map(|id| member(catalog, id)).collect();
+    // Once each: a file listing a member twice (which `validate` reports) still names one
+    // person. By id, so that two members who share a name are both shown.
+    let ids: std::collections::BTreeSet<&MemberId> = ids.iter().collect();
+    let mut out: Vec<String> = ids.into_iter().map(|id| member(catalog, id)).collect();
     out.sort();
     out.join(", ")
 }
@@ -608,6 +611,27 @@ pub fn letter(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_member_listed_twice_is_named_once() {
+        let catalog = Catalog {
+            panel: crate::model::format::from_ron(include_str!(
+                "../../tests/fixtures/base/panel.ron"
+            ))
+            .unwrap(),
+            rubrics: Default::default(),
+            schools: Default::default(),
+            years: Default::default(),
+            meetings: Default::default(),
+            decisions: Vec::new(),
+        };
+        let ids: Vec<MemberId> = ["psych", "chair", "psych"]
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect();
+        let named = names(&catalog, &ids);
+        assert_eq!(named.matches("Cara Psych").count(), 1, "{named}");
+    }
 
     #[test]
     fn text_from_the_repository_cannot_make_markup() {

@@ -402,6 +402,20 @@ pub fn decision_findings(facts: &impl Facts, decision: &Decision) -> Vec<Finding
             message: "no members took part".into(),
         });
     }
+    // Each copy after the first: one person listed twice is not two people taking
+    // part, and whatever counts or names those taking part must not take them for two.
+    let mut seen = BTreeSet::new();
+    for id in &decision.participants {
+        if !seen.insert(id) {
+            // At the list, as the meeting's rule points at `present`: a list's items have no
+            // field of their own to point at.
+            out.push(Finding {
+                rule: "duplicate-id",
+                at: At::Field("participants"),
+                message: format!("{:?} is listed as taking part twice", id.as_str()),
+            });
+        }
+    }
     out
 }
 
@@ -919,6 +933,27 @@ mod tests {
         assert!(refusals.iter().any(|r| r.message.starts_with(
             "Cara Psych (psych) cannot take part in this decision: not recorded as present"
         )));
+    }
+
+    #[test]
+    fn a_member_taking_part_twice_is_flagged() {
+        let (catalog, mut decision, review) = catalog();
+        decision.participants.push(id("psych"));
+        let findings = decision_findings(&catalog, &decision);
+        let twice: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.rule == "duplicate-id")
+            .collect();
+        assert_eq!(twice.len(), 1, "{findings:?}");
+        assert_eq!(twice[0].at, At::Field("participants"));
+        assert!(
+            twice[0].message.contains("\"psych\""),
+            "{}",
+            twice[0].message
+        );
+        // Recording refuses it too.
+        let refusals = check(&catalog, &decision, Some(&review));
+        assert!(rules(&refusals).contains(&"duplicate-id"), "{refusals:?}");
     }
 
     #[test]

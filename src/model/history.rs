@@ -244,6 +244,14 @@ impl RecordedDecision {
     }
 }
 
+/// A file in the history that could not be read, with the commit where the walk met it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableFile {
+    pub commit: ObjectId,
+    pub path: String,
+    pub message: String,
+}
+
 /// Everything the audit reads: the history, the panel as it was at each commit, the decisions
 /// as recorded, and the state at the end of the history.
 #[derive(Debug, Clone)]
@@ -271,6 +279,9 @@ pub struct Records {
     pub head_commit: ObjectId,
     /// Files that could not be read, as messages: they limit what the audit can say.
     pub unreadable: Vec<String>,
+    /// The files of the history that could not be read, each where it was first met: what
+    /// the audit could not judge there is a finding, not a silence.
+    pub unreadable_files: Vec<UnreadableFile>,
     /// Blobs the history names that a shallow clone does not hold (the self-reviews that
     /// decisions were made on, when they date from before the boundary).
     pub beyond_boundary: std::collections::BTreeSet<ObjectId>,

@@ -117,10 +117,13 @@ pub fn classify(path: &str) -> Classified {
             Some(Ok(date)) if file.len() == "YYYY-MM-DD.ron".len() => {
                 Classified::File(PanelPath::Meeting(date))
             }
-            _ => unexpected(
-                Severity::Error,
-                "meeting files are named after the meeting's date, as meetings/YYYY-MM-DD.ron",
-            ),
+            _ => match file.strip_suffix(".ron").and_then(impossible_date) {
+                Some(reason) => unexpected(Severity::Error, reason),
+                None => unexpected(
+                    Severity::Error,
+                    "meeting files are named after the meeting's date, as meetings/YYYY-MM-DD.ron",
+                ),
+            },
         },
         [MEETINGS_DIR, ..] => unexpected(
             Severity::Error,
@@ -208,8 +211,32 @@ fn classify_decision(school: &str, year: &str, file: &str) -> Classified {
             date,
             kind,
         })),
-        _ => unexpected(Severity::Error, expected),
+        _ => unexpected(
+            Severity::Error,
+            impossible_date(date).unwrap_or_else(|| expected.to_owned()),
+        ),
     }
+}
+
+/// Why `text`, shaped as YYYY-MM-DD, is no date (`2026-02-30`); `None` if it is a date or is
+/// not so shaped. "Named after the date, as YYYY-MM-DD" would send someone looking at a name
+/// that has that shape already.
+fn impossible_date(text: &str) -> Option<String> {
+    let shaped = text.len() == 10
+        && text.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !shaped {
+        return None;
+    }
+    let error = text.parse::<Date>().err()?;
+    Some(format!(
+        "{text} is not a day of the calendar ({error}); the name must be a real date, as YYYY-MM-DD"
+    ))
 }
 
 #[cfg(test)]
@@ -274,6 +301,28 @@ mod tests {
                 "{path}"
             );
         }
+    }
+
+    #[test]
+    fn an_impossible_date_in_a_file_name_is_called_impossible() {
+        for path in [
+            "meetings/2026-02-30.ron",
+            "decisions/oak/2025-26/2026-02-30-initial.ron",
+        ] {
+            let Classified::Unexpected { severity, reason } = classify(path) else {
+                panic!("{path} was taken")
+            };
+            assert_eq!(severity, Severity::Error, "{path}");
+            assert!(
+                reason.contains("2026-02-30 is not a day of the calendar"),
+                "{path}: {reason}"
+            );
+        }
+        // A name not shaped as a date is told the shape, as before.
+        let Classified::Unexpected { reason, .. } = classify("meetings/next.ron") else {
+            panic!("meetings/next.ron was taken")
+        };
+        assert!(reason.contains("YYYY-MM-DD"), "{reason}");
     }
 
     #[test]

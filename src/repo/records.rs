@@ -13,7 +13,7 @@ use super::{PanelRepo, RepoError, Snapshot};
 use crate::model::catalog::Catalog;
 use crate::model::format::parse_document;
 use crate::model::history::{
-    ChangeKind, CommitInfo, FileAt, Origin, RecordedDecision, Records, SubmissionAt,
+    ChangeKind, CommitInfo, FileAt, Origin, RecordedDecision, Records, SubmissionAt, UnreadableFile,
 };
 use crate::model::layout::{Classified, PanelPath, classify};
 use crate::model::{Decision, Meeting, ObjectId, Panel, Rubric, School, SelfReview};
@@ -32,6 +32,10 @@ struct Cache<'r> {
     repo: &'r PanelRepo,
     texts: HashMap<(ObjectId, String), Option<ObjectId>>,
     unreadable: Vec<String>,
+    /// The same, with the commit being walked when each was met (`at`).
+    unreadable_files: Vec<UnreadableFile>,
+    /// The commit the walk is at, to name where an unreadable file was met.
+    at: Option<ObjectId>,
     /// Blobs a shallow clone does not hold: not unreadable, only beyond its boundary.
     beyond_boundary: BTreeSet<ObjectId>,
 }
@@ -80,6 +84,17 @@ fn origin(commit: &CommitInfo) -> Origin {
 }
 
 impl Cache<'_> {
+    fn failed(&mut self, path: &str, message: String) {
+        if let Some(commit) = &self.at {
+            self.unreadable_files.push(UnreadableFile {
+                commit: commit.clone(),
+                path: path.to_owned(),
+                message: message.clone(),
+            });
+        }
+        self.unreadable.push(message);
+    }
+
     /// The blob at `path` in `commit`, if the file exists there.
     fn blob(&mut self, commit: &ObjectId, path: &str) -> Option<ObjectId> {
         let key = (commit.clone(), path.to_owned());
@@ -104,13 +119,14 @@ impl Cache<'_> {
             Ok(text) => match parse_document::<T>(&text) {
                 Ok(value) => Some(Arc::new(value)),
                 Err(e) => {
-                    self.unreadable.push(format!(
+                    let message = format!(
                         "{path}:{}:{} (blob {}): {}",
                         e.position.line,
                         e.position.col,
                         blob.short(),
                         e.message
-                    ));
+                    );
+                    self.failed(path, message);
                     None
                 }
             },
@@ -119,7 +135,7 @@ impl Cache<'_> {
                 None
             }
             Err(e) => {
-                self.unreadable.push(e.to_string());
+                self.failed(path, e.to_string());
                 None
             }
         };
@@ -162,6 +178,8 @@ impl PanelRepo {
             repo: self,
             texts: HashMap::new(),
             unreadable: Vec::new(),
+            unreadable_files: Vec::new(),
+            at: None,
             beyond_boundary: BTreeSet::new(),
         };
         let mut parsed: HashMap<ObjectId, Option<Arc<Decision>>> = HashMap::new();
@@ -222,6 +240,8 @@ impl PanelRepo {
             repo: self,
             texts: HashMap::new(),
             unreadable,
+            unreadable_files: Vec::new(),
+            at: None,
             beyond_boundary: BTreeSet::new(),
         };
         let mut panels: Vec<Arc<Panel>> = Vec::new();
@@ -252,6 +272,7 @@ impl PanelRepo {
 
         let mut held = std::collections::HashSet::new();
         for commit in &commits {
+            cache.at = Some(commit.id.clone());
             let first = decisions.len();
             let arrived = arrivals(commit, &mut held);
             let boundary = commit.is_boundary();
@@ -479,6 +500,7 @@ impl PanelRepo {
             head,
             head_commit: snapshot.commit_id(),
             unreadable: cache.unreadable,
+            unreadable_files: cache.unreadable_files,
             beyond_boundary: cache.beyond_boundary,
             positions: HashMap::new(),
         };
