@@ -277,12 +277,7 @@ pub fn meeting_findings(ctx: &impl Facts, meeting: &Meeting) -> Vec<Finding> {
                     "{:?} is not a decision kind of {:?} ({})",
                     item.kind.as_str(),
                     rubric.id.as_str(),
-                    rubric
-                        .decision_kinds
-                        .iter()
-                        .map(|k| k.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    kinds(rubric)
                 ),
             );
         }
@@ -451,11 +446,7 @@ pub fn rubric_findings(rubric: &Rubric, decision: &Decision) -> Vec<Finding> {
                 decision.outcome.as_str(),
                 kind.id.as_str(),
                 rubric.id.as_str(),
-                kind.outcomes
-                    .iter()
-                    .map(|o| o.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                listed(kind.outcomes.iter().map(|o| o.id.as_str()))
             ),
         }),
         Some(outcome) if outcome.needs_conditions && decision.conditions.is_empty() => {
@@ -521,12 +512,7 @@ pub fn rubric_findings(rubric: &Rubric, decision: &Decision) -> Vec<Finding> {
                     "{:?} is not on the judgement scale of {:?} ({})",
                     j.judgement.as_str(),
                     rubric.id.as_str(),
-                    rubric
-                        .judgement
-                        .iter()
-                        .map(|l| l.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    listed(rubric.judgement.iter().map(|l| l.id.as_str()))
                 ),
             });
         }
@@ -535,12 +521,12 @@ pub fn rubric_findings(rubric: &Rubric, decision: &Decision) -> Vec<Finding> {
 }
 
 fn kinds(rubric: &Rubric) -> String {
-    rubric
-        .decision_kinds
-        .iter()
-        .map(|k| k.id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    listed(rubric.decision_kinds.iter().map(|k| k.id.as_str()))
+}
+
+/// Ids named in a message, in the file's order: `a, b, c`.
+pub(super) fn listed<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    ids.collect::<Vec<_>>().join(", ")
 }
 
 /// Who a decision names in a part they could not play.

@@ -656,12 +656,7 @@ impl Validator {
                         "{:?} is not an area of {:?} (areas: {})",
                         entry.area.as_str(),
                         rubric.id.as_str(),
-                        rubric
-                            .areas
-                            .iter()
-                            .map(|a| a.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        super::decide::listed(rubric.areas.iter().map(|a| a.id.as_str()))
                     ),
                 );
                 continue;
@@ -676,12 +671,7 @@ impl Validator {
                         entry.level.as_str(),
                         entry.area.as_str(),
                         rubric.id.as_str(),
-                        rubric
-                            .self_assessment
-                            .iter()
-                            .map(|l| l.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        super::decide::listed(rubric.self_assessment.iter().map(|l| l.id.as_str()))
                     ),
                 );
             }
