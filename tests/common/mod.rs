@@ -148,23 +148,8 @@ impl Sandbox {
     }
 
     /// Runs git in `dir` as `(name, email)` at a fixed date.
-    pub fn git_as(&self, dir: &Path, (name, email): (&str, &str), args: &[&str]) -> Output {
-        let mut cmd = Command::new("git");
-        cmd.args(args).current_dir(dir);
-        self.hermetic(&mut cmd);
-        cmd.env("GIT_AUTHOR_NAME", name)
-            .env("GIT_AUTHOR_EMAIL", email)
-            .env("GIT_COMMITTER_NAME", name)
-            .env("GIT_COMMITTER_EMAIL", email)
-            .env("GIT_AUTHOR_DATE", "2025-11-01T12:00:00+00:00")
-            .env("GIT_COMMITTER_DATE", "2025-11-01T12:00:00+00:00");
-        let out = cmd.output().unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
+    pub fn git_as(&self, dir: &Path, who: (&str, &str), args: &[&str]) -> Output {
+        self.git_at(dir, who, "2025-11-01T12:00:00+00:00", args)
     }
 
     /// Runs git in `dir` as `(name, email)`, author and committer both dated `date` (as git
