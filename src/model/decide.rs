@@ -140,22 +140,51 @@ pub trait Facts {
     fn rubric_for(&self, school: &SchoolId, year: AcademicYear) -> Option<&Rubric>;
 }
 
-impl Facts for Catalog {
+/// The rules' view of a catalog: the rubric a submission follows is the one its self-review
+/// names where that is known ([`CatalogFacts::naming`]), else the school's. Recording a
+/// decision names the one self-review it is made on, recording a meeting its agenda's.
+pub struct CatalogFacts<'a> {
+    catalog: &'a Catalog,
+    named: BTreeMap<(SchoolId, AcademicYear), super::RubricId>,
+}
+
+impl<'a> CatalogFacts<'a> {
+    pub fn new(catalog: &'a Catalog) -> CatalogFacts<'a> {
+        CatalogFacts {
+            catalog,
+            named: BTreeMap::new(),
+        }
+    }
+
+    /// The rubric the school's self-review for the year names.
+    pub fn naming(&mut self, school: SchoolId, year: AcademicYear, rubric: super::RubricId) {
+        self.named.insert((school, year), rubric);
+    }
+}
+
+impl Facts for CatalogFacts<'_> {
     fn panel(&self) -> Option<&Panel> {
-        Some(&self.panel)
+        Some(&self.catalog.panel)
     }
     fn school_exists(&self, school: &SchoolId) -> bool {
-        self.schools.contains_key(school)
+        self.catalog.schools.contains_key(school)
     }
     fn has_submission(&self, school: &SchoolId, year: AcademicYear) -> bool {
-        self.years.get(school).is_some_and(|y| y.contains(&year))
+        self.catalog
+            .years
+            .get(school)
+            .is_some_and(|y| y.contains(&year))
     }
     fn meeting_exists(&self, date: Date) -> bool {
-        self.meetings.contains_key(&date)
+        self.catalog.meetings.contains_key(&date)
     }
-    /// Without the self-review at hand: the school's rubric.
-    fn rubric_for(&self, school: &SchoolId, _year: AcademicYear) -> Option<&Rubric> {
-        self.rubric_for_school(school)
+    fn rubric_for(&self, school: &SchoolId, year: AcademicYear) -> Option<&Rubric> {
+        super::catalog::submission_rubric(
+            &self.catalog.rubrics,
+            self.named.get(&(school.clone(), year)),
+            self.catalog.schools.get(school),
+            Some(&self.catalog.panel),
+        )
     }
 }
 
@@ -612,31 +641,6 @@ pub fn quorum_problems(panel: &Panel, meeting: &Meeting, decision: &Decision) ->
     out
 }
 
-/// What recording a decision checks through the same rules as `validate`: the catalog, with
-/// the rubric of the self-review the decision is made on.
-struct Checking<'a> {
-    catalog: &'a Catalog,
-    review: Option<&'a SelfReview>,
-}
-
-impl Facts for Checking<'_> {
-    fn panel(&self) -> Option<&Panel> {
-        Some(&self.catalog.panel)
-    }
-    fn school_exists(&self, school: &SchoolId) -> bool {
-        self.catalog.school_exists(school)
-    }
-    fn has_submission(&self, school: &SchoolId, year: AcademicYear) -> bool {
-        self.catalog.has_submission(school, year)
-    }
-    fn meeting_exists(&self, date: Date) -> bool {
-        self.catalog.meeting_exists(date)
-    }
-    fn rubric_for(&self, school: &SchoolId, _year: AcademicYear) -> Option<&Rubric> {
-        self.catalog.rubric_for_submission(school, self.review)
-    }
-}
-
 /// Checks a decision against the repository's state; an empty list means it may be recorded.
 /// `review` is the self-review it is made on, whose rubric it is judged by and which the
 /// evidence rules need. The file's rules are `validate`'s, with its codes
@@ -646,7 +650,10 @@ pub fn check(catalog: &Catalog, decision: &Decision, review: Option<&SelfReview>
     let mut out = Vec::new();
     let panel = &catalog.panel;
     let school = &decision.school;
-    let facts = Checking { catalog, review };
+    let mut facts = CatalogFacts::new(catalog);
+    if let Some(review) = review {
+        facts.naming(school.clone(), decision.year, review.rubric.clone());
+    }
     let name = |id: &MemberId| {
         panel
             .member(id)
@@ -925,7 +932,7 @@ mod tests {
     fn a_member_taking_part_twice_is_flagged() {
         let (catalog, mut decision, review) = catalog();
         decision.participants.push(id("psych"));
-        let findings = decision_findings(&catalog, &decision);
+        let findings = decision_findings(&CatalogFacts::new(&catalog), &decision);
         let twice: Vec<&Finding> = findings
             .iter()
             .filter(|f| f.rule == "duplicate-id")
@@ -1067,7 +1074,7 @@ mod tests {
             kind: "no-such-kind".parse().unwrap(),
             ..item
         });
-        let found: BTreeSet<&str> = check_meeting(&catalog, &meeting)
+        let found: BTreeSet<&str> = check_meeting(&CatalogFacts::new(&catalog), &meeting)
             .iter()
             .map(|r| r.rule)
             .collect();

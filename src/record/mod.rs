@@ -10,19 +10,17 @@
 
 mod submission;
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
-use crate::model::catalog::{Catalog, submission_rubric};
+use crate::model::catalog::Catalog;
 use crate::model::decide::{
-    Facts, Refusal, affiliation_conflicts, check, check_meeting, meeting_ahead, path_of,
+    CatalogFacts, Refusal, affiliation_conflicts, check, check_meeting, meeting_ahead, path_of,
 };
 use crate::model::draft::{DecisionDraft, MeetingDraft};
 use crate::model::format::to_ron;
 use crate::model::layout::PanelPath;
-use crate::model::panel::Panel;
-use crate::model::rubric::Rubric;
 use crate::model::text::{sanitize, sanitize_inline, written_problems};
-use crate::model::{AcademicYear, Identity, ObjectId, RubricId, SchoolId, message};
+use crate::model::{AcademicYear, Identity, ObjectId, SchoolId, message};
 use crate::repo::sign::Signer;
 use crate::repo::write::{CommitSpec, WriteError, WriteLock};
 use crate::repo::{PanelRepo, Snapshot};
@@ -222,36 +220,6 @@ pub fn prepare_decision(ctx: Context, draft: &DecisionDraft) -> Plan {
     }
 }
 
-/// The meeting rules' view of the repository while recording: the catalog, with the rubric
-/// each agenda item's self-review names (read for the agenda's items only).
-struct Recording<'a> {
-    catalog: &'a Catalog,
-    named: BTreeMap<(SchoolId, AcademicYear), RubricId>,
-}
-
-impl Facts for Recording<'_> {
-    fn panel(&self) -> Option<&Panel> {
-        Some(&self.catalog.panel)
-    }
-    fn school_exists(&self, school: &SchoolId) -> bool {
-        self.catalog.school_exists(school)
-    }
-    fn has_submission(&self, school: &SchoolId, year: AcademicYear) -> bool {
-        self.catalog.has_submission(school, year)
-    }
-    fn meeting_exists(&self, date: jiff::civil::Date) -> bool {
-        self.catalog.meeting_exists(date)
-    }
-    fn rubric_for(&self, school: &SchoolId, year: AcademicYear) -> Option<&Rubric> {
-        submission_rubric(
-            &self.catalog.rubrics,
-            self.named.get(&(school.clone(), year)),
-            self.catalog.schools.get(school),
-            Some(&self.catalog.panel),
-        )
-    }
-}
-
 /// A meeting's record from its draft, checked by the validator's meeting rules, with the
 /// conflicts that follow from affiliations added: its file, and its commit by the chair.
 pub fn prepare_meeting(ctx: Context, draft: &MeetingDraft) -> Plan {
@@ -264,18 +232,16 @@ pub fn prepare_meeting(ctx: Context, draft: &MeetingDraft) -> Plan {
     meeting
         .conflicts
         .extend(affiliation_conflicts(&catalog.panel, &meeting));
-    let mut named = BTreeMap::new();
-    for item in &meeting.agenda {
-        let key = (item.school.clone(), item.year);
-        if named.contains_key(&key) {
-            continue;
-        }
-        // A self-review that cannot be read names no rubric; the school's is used.
-        if let Ok(Some(review)) = ctx.repo.self_review(ctx.snapshot, &item.school, item.year) {
-            named.insert(key, review.rubric);
+    // The rubric each agenda item's self-review names; a self-review that cannot be read
+    // names none, and the school's is used.
+    let mut rules = CatalogFacts::new(catalog);
+    let items: BTreeSet<(&SchoolId, AcademicYear)> =
+        meeting.agenda.iter().map(|i| (&i.school, i.year)).collect();
+    for (school, year) in items {
+        if let Ok(Some(review)) = ctx.repo.self_review(ctx.snapshot, school, year) {
+            rules.naming(school.clone(), year, review.rubric);
         }
     }
-    let rules = Recording { catalog, named };
     let mut refusals = check_meeting(&rules, &meeting);
     refusals.extend(written("meeting", &meeting));
     let author = catalog.panel.member(&meeting.chair).map(|m| m.identity());
