@@ -15,7 +15,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 )]
 pub struct Cli {
     /// The panel repository (default: the current directory or the repository above it).
-    /// `None` when not given, so that `init` and `demo`, which make their own, can refuse it.
+    // `None` when not given, so that `init` and `demo`, which make their own, can refuse it.
     #[arg(long, global = true, value_name = "PATH")]
     pub repo: Option<PathBuf>,
 
@@ -317,7 +317,8 @@ pub struct DecideArgs {
     /// ("Share the policy@2027-03-31") or the date first ("2027-03-31 Share the policy").
     #[arg(long = "condition", value_name = "TEXT@DATE|DATE TEXT")]
     pub conditions: Vec<String>,
-    /// The path of a decision this one corrects.
+    /// The path of a decision this one corrects, at this meeting or an earlier one (a
+    /// correction at the same meeting is written as <DATE>-<KIND>.2.ron, .3.ron, …).
     #[arg(long, value_name = "PATH")]
     pub supersedes: Option<String>,
     /// Why the panel awards although an evidence or eligibility rule is not met.

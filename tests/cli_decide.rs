@@ -563,3 +563,108 @@ fn a_decision_for_a_meeting_not_yet_held_is_refused() {
     assert_exit(&on_the_day, 0);
     assert_ne!(sandbox.git_text(&repo, &["rev-parse", "HEAD"]), before);
 }
+
+#[test]
+fn a_decision_recorded_by_mistake_is_corrected_at_the_same_meeting() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo_with_a_decision();
+    let original = common::LITTLE_ACORNS_DECISION;
+    let made = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+
+    // Recording it again is refused, and the refusal says what to do instead.
+    let again = decide(
+        &sandbox,
+        &repo,
+        &LITTLE_ACORNS,
+        &["--recorder", "r-adeyemi"],
+    );
+    assert_exit(&again, 1);
+    assert!(
+        stderr(&again).contains(&format!("supersedes {original}")),
+        "{}",
+        stderr(&again)
+    );
+
+    let mut corrected = LITTLE_ACORNS;
+    corrected[5] = "awarded-with-conditions";
+    let correct = |supersedes: &str, feedback: &str| {
+        decide(
+            &sandbox,
+            &repo,
+            &corrected,
+            &[
+                "--recorder",
+                "r-adeyemi",
+                "--feedback",
+                feedback,
+                "--condition",
+                "Share the policy with parents@2027-03-31",
+                "--supersedes",
+                supersedes,
+            ],
+        )
+    };
+    let out = correct(original, "Corrected on the day.");
+    assert_exit(&out, 0);
+    let second = original.replace(".ron", ".2.ron");
+    let show = sandbox.git_text(&repo, &["show", "--name-status", "--format=%B", "HEAD"]);
+    assert!(show.contains(&format!("A\t{second}")), "{show}");
+    assert!(show.contains(&format!("Supersedes: {original}")), "{show}");
+    assert_exit(
+        &sandbox.kitemark(&["validate", "--repo", repo.to_str().unwrap()]),
+        0,
+    );
+
+    // The original cannot be corrected twice; the correction can be corrected in turn.
+    let twice = correct(original, "Twice.");
+    assert_exit(&twice, 1);
+    assert!(stderr(&twice).contains(&format!("corrected already, by {second}")));
+    let out = correct(&second, "Corrected once more.");
+    assert_exit(&out, 0);
+    let third = original.replace(".ron", ".3.ron");
+    assert!(repo.join(&third).is_file());
+
+    // The log, the documents and the audit all take the last correction as the decision.
+    let log = stdout(&sandbox.kitemark(&[
+        "log",
+        "little-acorns-nursery",
+        "--repo",
+        repo.to_str().unwrap(),
+    ]));
+    assert!(
+        log.contains("superseded by 2026-12-02-initial.2.ron"),
+        "{log}"
+    );
+    assert!(
+        log.contains("superseded by 2026-12-02-initial.3.ron"),
+        "{log}"
+    );
+    let letter = sandbox.kitemark(&[
+        "export",
+        "letter",
+        "little-acorns-nursery",
+        "2026-27",
+        "--repo",
+        repo.to_str().unwrap(),
+    ]);
+    assert_exit(&letter, 0);
+    let letter = stdout(&letter);
+    assert!(letter.contains("Corrected once more."), "{letter}");
+    assert!(letter.contains("Share the policy with parents"), "{letter}");
+    let minutes = stdout(&sandbox.kitemark(&[
+        "export",
+        "minutes",
+        "--meeting",
+        "2026-12-02",
+        "--repo",
+        repo.to_str().unwrap(),
+    ]));
+    assert!(minutes.contains("Corrected once more."), "{minutes}");
+    assert!(
+        !minutes.contains("A warm, whole-setting approach."),
+        "{minutes}"
+    );
+    let (code, json) = sandbox.audit_json(&repo, &["--on", "2026-11-22"]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_ne!(sandbox.git_text(&repo, &["rev-parse", "HEAD"]), made);
+}

@@ -12,7 +12,7 @@ use super::decision::Decision;
 use jiff::civil::Date;
 
 use super::ids::{AcademicYear, MemberId, SchoolId};
-use super::layout::{DecisionPath, PanelPath};
+use super::layout::{Classified, DecisionPath, PanelPath, classify};
 use super::lifecycle::DecisionRecord;
 use super::meeting::Meeting;
 use super::panel::Panel;
@@ -370,8 +370,26 @@ pub fn path_of(decision: &Decision) -> String {
         year: decision.year,
         date: decision.meeting,
         kind: decision.kind.clone(),
+        version: version_of(decision),
     })
     .to_string()
+}
+
+/// Which decision of its meeting and kind a decision is: 1, or one more than the decision it
+/// supersedes when that was recorded for the same item at the same meeting (a correction on
+/// the day). A correction at a later meeting has a path of its own already.
+pub fn version_of(decision: &Decision) -> u32 {
+    match decision.supersedes.as_deref().map(classify) {
+        Some(Classified::File(PanelPath::Decision(old)))
+            if old.school == decision.school
+                && old.year == decision.year
+                && old.date == decision.meeting
+                && old.kind == decision.kind =>
+        {
+            old.version.saturating_add(1)
+        }
+        _ => 1,
+    }
 }
 
 /// The rules of a decision's file that need no history, written once for `validate` and for
@@ -668,25 +686,41 @@ pub fn check(catalog: &Catalog, decision: &Decision, review: Option<&SelfReview>
 
     let path = path_of(decision);
     if catalog.decisions.iter().any(|(p, _)| *p == path) {
+        // The decision that stands is the last correction of the one at this path.
+        let standing = catalog
+            .decision_at(school, decision.year, &decision.kind, decision.meeting)
+            .map_or(path.as_str(), |(p, _)| p.as_str());
         refuse(
             &mut out,
             "already-recorded",
             format!(
-                "a decision is already recorded at {path}; to correct it, record a new decision that supersedes it"
+                "a decision is already recorded at {path}; to correct it, record a new decision that supersedes {standing}"
             ),
         );
     }
-    if let Some(target) = &decision.supersedes
-        && !catalog
+    if let Some(target) = &decision.supersedes {
+        if !catalog
             .decisions
             .iter()
             .any(|(p, d)| p == target && &d.school == school)
-    {
-        refuse(
-            &mut out,
-            "bad-supersedes",
-            format!("supersedes {target:?}, which is not a decision of {school}"),
-        );
+        {
+            refuse(
+                &mut out,
+                "bad-supersedes",
+                format!("supersedes {target:?}, which is not a decision of {school}"),
+            );
+        } else if let Some((later, _)) = catalog
+            .decisions
+            .iter()
+            .find(|(_, d)| d.supersedes.as_deref() == Some(target.as_str()))
+        {
+            // Two corrections of one decision would leave it unclear which stands.
+            refuse(
+                &mut out,
+                "bad-supersedes",
+                format!("{target} is corrected already, by {later}; correct that one instead"),
+            );
+        }
     }
     found(&mut out, decision_findings(&facts, decision));
 

@@ -39,15 +39,24 @@ pub struct DecisionPath {
     pub year: AcademicYear,
     pub date: Date,
     pub kind: KindId,
+    /// 1 for the decision made at the meeting; 2, 3, … for corrections recorded at the same
+    /// meeting, each superseding the one before. A correction needs a path of its own because
+    /// a decision's file is never edited, and the meeting and kind alone would repeat the
+    /// original's; the number is written as `.2` before `.ron`, which no kind id can contain.
+    pub version: u32,
 }
 
 impl fmt::Display for DecisionPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{DECISIONS_DIR}/{}/{}/{}-{}.ron",
+            "{DECISIONS_DIR}/{}/{}/{}-{}",
             self.school, self.year, self.date, self.kind
-        )
+        )?;
+        if self.version > 1 {
+            write!(f, ".{}", self.version)?;
+        }
+        f.write_str(".ron")
     }
 }
 
@@ -203,19 +212,39 @@ fn classify_decision(school: &str, year: &str, file: &str) -> Classified {
     if stem.len() < 12 || !stem.is_char_boundary(10) || stem.as_bytes()[10] != b'-' {
         return unexpected(Severity::Error, expected);
     }
-    let (date, kind) = (&stem[..10], &stem[11..]);
+    let (date, rest) = (&stem[..10], &stem[11..]);
+    let (kind, version) = match rest.split_once('.') {
+        None => (rest, Some(1)),
+        Some((kind, n)) => (kind, correction_number(n)),
+    };
+    let Some(version) = version else {
+        return unexpected(
+            Severity::Error,
+            "a correction at the same meeting is named <YYYY-MM-DD>-<kind>.<n>.ron, n from 2 (for example 2025-11-12-initial.2.ron)",
+        );
+    };
     match (date.parse::<Date>(), kind.parse::<KindId>()) {
         (Ok(date), Ok(kind)) => Classified::File(PanelPath::Decision(DecisionPath {
             school,
             year,
             date,
             kind,
+            version,
         })),
         _ => unexpected(
             Severity::Error,
             impossible_date(date).unwrap_or_else(|| expected.to_owned()),
         ),
     }
+}
+
+/// The number of a correction recorded at the same meeting as the decision it corrects: 2 or
+/// more, written without leading zeros so that each has one name.
+fn correction_number(text: &str) -> Option<u32> {
+    if text.starts_with('0') || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok().filter(|n| *n >= 2)
 }
 
 /// Why `text`, shaped as YYYY-MM-DD, is no date (`2026-02-30`); `None` if it is a date or is
@@ -260,6 +289,8 @@ mod tests {
             "submissions/oak-tree/2025-26/action-plan.ron",
             "meetings/2025-11-12.ron",
             "decisions/oak-tree/2025-26/2025-11-12-annual-review.ron",
+            "decisions/oak-tree/2025-26/2025-11-12-annual-review.2.ron",
+            "decisions/oak-tree/2025-26/2025-11-12-annual-review.10.ron",
         ] {
             assert_eq!(file(path).to_string(), path);
         }
@@ -274,6 +305,13 @@ mod tests {
         };
         assert_eq!(d.kind.as_str(), "annual-review");
         assert_eq!(d.date, jiff::civil::date(2025, 11, 12));
+        assert_eq!(d.version, 1);
+        let PanelPath::Decision(d) =
+            file("decisions/oak-tree/2025-26/2025-11-12-annual-review.3.ron")
+        else {
+            panic!("not a decision")
+        };
+        assert_eq!((d.kind.as_str(), d.version), ("annual-review", 3));
     }
 
     #[test]
@@ -288,6 +326,10 @@ mod tests {
             "decisions/oak/2025-26/2025-11-31-initial.ron",
             "decisions/oak/2025-26/2025-11-12-Initial.ron",
             "decisions/oak/2025-26/extra/2025-11-12-initial.ron",
+            "decisions/oak/2025-26/2025-11-12-initial.1.ron",
+            "decisions/oak/2025-26/2025-11-12-initial.02.ron",
+            "decisions/oak/2025-26/2025-11-12-initial.x.ron",
+            "decisions/oak/2025-26/2025-11-12-initial..ron",
             "rubrics/Bad Rubric.ron",
         ] {
             assert!(

@@ -831,6 +831,22 @@ impl Validator {
             &path.date.to_string(),
         );
         file.must_match("kind", decision.kind.as_str(), path.kind.as_str());
+        let version = super::decide::version_of(&decision);
+        if version != path.version {
+            let pos = file.field("supersedes");
+            let message = if path.version == 1 {
+                format!(
+                    "the decision corrects one of the same meeting, so it belongs at {}",
+                    super::decide::path_of(&decision)
+                )
+            } else {
+                format!(
+                    "a file numbered .{} must supersede the decision numbered before it at the same meeting",
+                    path.version
+                )
+            };
+            file.error("path-mismatch", pos, message);
+        }
         if let Some(target) = &decision.supersedes {
             self.supersedes.push((file.path.to_owned(), target.clone()));
             match classify(target) {
@@ -1313,6 +1329,36 @@ mod tests {
             )
         });
         assert_eq!(codes(&files), vec!["bad-supersedes"]);
+    }
+
+    #[test]
+    fn a_correction_on_the_day_is_numbered_after_the_decision_it_corrects() {
+        let correction = |t: &str| {
+            t.replacen(
+                "    recorder",
+                &format!("    supersedes: \"{DECISION}\",\n    recorder"),
+                1,
+            )
+        };
+        let mut files = base();
+        let text = files
+            .iter()
+            .find(|(p, _)| p == DECISION)
+            .map(|(_, t)| t.clone())
+            .unwrap();
+        let second = DECISION.replace(".ron", ".2.ron");
+        files.push((second.clone(), correction(&text)));
+        assert_eq!(codes(&files), Vec::<&str>::new());
+
+        // Numbered, but superseding nothing of that meeting.
+        let mut files = base();
+        files.push((second.clone(), text.clone()));
+        assert_eq!(codes(&files), vec!["path-mismatch"]);
+
+        // Superseding the decision of the day, but under a name of its own kind.
+        let mut files: Vec<_> = base();
+        files.push((DECISION.replace(".ron", ".3.ron"), correction(&text)));
+        assert_eq!(codes(&files), vec!["path-mismatch"]);
     }
 
     #[test]
