@@ -148,6 +148,51 @@ fn a_decision_is_recorded_through_the_form() {
     assert!(ui.screen().contains("✓ Awarded"));
 }
 
+/// A decision recorded by mistake is corrected from the agenda at the same meeting: `e` on the
+/// decided item opens the form on what was recorded, and recording supersedes it.
+#[test]
+fn a_decided_item_is_corrected_at_the_same_meeting() {
+    let sandbox = Sandbox::new();
+    hermetic_git2();
+    let repo = sandbox.demo_with_a_decision();
+    let original = common::LITTLE_ACORNS_DECISION;
+    let mut ui = Harness::open_on(&repo, MEETING_DAY, 100, 40, ThemeKind::Default, true);
+    assert!(ui.screen().contains("✓ Awarded"));
+    ui.keys("e");
+    let screen = ui.screen();
+    assert!(screen.contains(" Correction  Little Acorns"), "{screen}");
+    assert!(
+        screen.contains("Correcting the decision recorded for little-acorns-nursery 2026-27"),
+        "{screen}"
+    );
+    // To the overall feedback, which holds what was recorded; add to it.
+    ui.keys("Gkkk<Enter>");
+    assert!(ui.screen().contains("A warm, whole-setting approach."));
+    ui.type_text(" Corrected on the day.");
+    ui.keys("<Esc>G");
+    ui.wait_until("the check has run", |ui| {
+        ui.screen().contains("Ready to record")
+    });
+    ui.keys("<Enter><Enter>");
+    assert!(ui.screen().contains("Record the decision now?"));
+    ui.keys("y");
+    let status = ui.screen();
+    assert!(status.contains("✓ Recorded in commit"), "{status}");
+    let second = original.replace(".ron", ".2.ron");
+    let show = sandbox.git_text(&repo, &["show", "--name-status", "--format=%B", "HEAD"]);
+    assert!(show.contains(&format!("A\t{second}")), "{show}");
+    assert!(show.contains(&format!("Supersedes: {original}")), "{show}");
+    let file = std::fs::read_to_string(repo.join(&second)).unwrap();
+    assert!(
+        file.contains("A warm, whole-setting approach. Corrected on the day."),
+        "{file}"
+    );
+    assert_exit(
+        &sandbox.kitemark(&["validate", "--repo", repo.to_str().unwrap()]),
+        0,
+    );
+}
+
 /// Opened as on 22 November, ten days before the meeting: the form says the meeting has not
 /// been held, and nothing can be recorded.
 #[test]

@@ -85,10 +85,56 @@ impl DecisionDraft {
         }
     }
 
-    /// The name of the draft's file: one draft per agenda item and meeting.
+    /// A form that corrects the decision recorded at `path`: it starts from what was recorded,
+    /// and supersedes it.
+    pub fn correcting(path: &str, decision: &Decision) -> DecisionDraft {
+        DecisionDraft {
+            school: decision.school.clone(),
+            year: decision.year,
+            kind: decision.kind.clone(),
+            meeting: decision.meeting,
+            outcome: Some(decision.outcome.clone()),
+            areas: decision
+                .areas
+                .iter()
+                .map(|a| AreaDraft {
+                    area: a.area.clone(),
+                    judgement: Some(a.judgement.clone()),
+                    feedback: a.feedback.clone(),
+                })
+                .collect(),
+            feedback: decision.feedback.clone(),
+            // One condition per line, as the form writes them: a line break inside one
+            // would split it in two.
+            conditions: decision
+                .conditions
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} {}",
+                        c.due,
+                        c.text.split_whitespace().collect::<Vec<_>>().join(" ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            participants: decision.participants.clone(),
+            recorder: Some(decision.recorder.clone()),
+            override_reason: decision.override_reason.clone().unwrap_or_default(),
+            supersedes: Some(path.to_owned()),
+        }
+    }
+
+    /// The name of the draft's file: one draft per agenda item and meeting, and one for a
+    /// correction of its decision, so that neither is offered back in place of the other.
     pub fn key(&self) -> String {
+        let correction = if self.supersedes.is_some() {
+            "_correction"
+        } else {
+            ""
+        };
         format!(
-            "decision_{}_{}_{}_{}",
+            "decision_{}_{}_{}_{}{correction}",
             self.school, self.year, self.kind, self.meeting
         )
     }
@@ -282,6 +328,31 @@ mod tests {
         ] {
             assert!(parse_condition(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_correction_starts_from_the_decision_and_supersedes_it() {
+        let mut d = draft();
+        d.outcome = Some("awarded-with-conditions".parse().unwrap());
+        d.recorder = Some("nurse".parse().unwrap());
+        d.participants = vec!["nurse".parse().unwrap(), "psych".parse().unwrap()];
+        d.feedback = "Well done.".into();
+        d.override_reason = "The panel saw the evidence.".into();
+        d.areas = vec![AreaDraft {
+            area: "leadership".parse().unwrap(),
+            judgement: Some("met".parse().unwrap()),
+            feedback: "Clear.".into(),
+        }];
+        d.conditions = "2026-03-31 Train the governor\n2026-07-17 Share the policy".into();
+        let mut recorded = d.to_decision().unwrap();
+        recorded.conditions[0].text = "Train\nthe governor".into();
+        let path = "decisions/oak/2025-26/2025-11-12-initial.ron";
+        let correction = DecisionDraft::correcting(path, &recorded);
+        assert_ne!(correction.key(), d.key(), "a draft of its own");
+        let again = correction.to_decision().unwrap();
+        recorded.conditions[0].text = "Train the governor".into();
+        recorded.supersedes = Some(path.into());
+        assert_eq!(again, recorded);
     }
 
     #[test]

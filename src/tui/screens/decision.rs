@@ -239,6 +239,8 @@ pub struct DecisionForm {
     feedback: TextArea<'static>,
     conditions: TextArea<'static>,
     override_reason: TextArea<'static>,
+    /// The decision this form corrects, if it is a correction.
+    supersedes: Option<String>,
     fields: Vec<Field>,
     pub selected: usize,
     pub focus: Focus,
@@ -297,6 +299,7 @@ impl DecisionForm {
                 "",
                 "Only if the panel awards although a rule above is not met: why",
             ),
+            supersedes: None,
             fields,
             selected: 0,
             focus: Focus::List,
@@ -339,6 +342,7 @@ impl DecisionForm {
         draft.feedback = text_of(&self.feedback);
         draft.conditions = text_of(&self.conditions);
         draft.override_reason = text_of(&self.override_reason);
+        draft.supersedes = self.supersedes.clone();
         draft
     }
 
@@ -367,6 +371,7 @@ impl DecisionForm {
             &draft.override_reason,
             self.override_reason.placeholder_text(),
         );
+        self.supersedes = draft.supersedes.clone();
         self.shell.revision += 1;
         self.shell.save = SaveState::Saved;
     }
@@ -833,7 +838,13 @@ impl DecisionForm {
         let [title, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
         let ctx = &self.ctx;
-        let mut spans = vec![Span::styled(" Decision ", theme.tab_active)];
+        // A correction says so first: what is recorded supersedes a decision.
+        let label = if self.supersedes.is_some() {
+            " Correction "
+        } else {
+            " Decision "
+        };
+        let mut spans = vec![Span::styled(label, theme.tab_active)];
         // Whether the draft is safe comes first: it must never be cut off.
         if let Some((label, ok)) = self.shell.save.label() {
             spans.push(Span::styled(
@@ -849,6 +860,13 @@ impl DecisionForm {
             format!(" · {} · meeting {}", ctx.kind_title, ctx.meeting),
             theme.muted,
         ));
+        if let Some(old) = &self.supersedes {
+            let name = old.rsplit('/').next().unwrap_or(old);
+            spans.push(Span::styled(
+                format!(" · supersedes {}", clean(name)),
+                theme.warn,
+            ));
+        }
         frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), title);
 
         if draw_draft_stage(
@@ -1315,14 +1333,29 @@ pub fn open(
             return false;
         }
     };
-    if row.decided {
-        cx.say(format!(
-            "{} {} is decided already ({}); a correction is recorded with kitemark decide --supersedes.",
-            row.school, row.year, row.status
-        ));
-        return false;
-    }
-    let key = DecisionDraft::new(row.school.clone(), row.year, row.kind.clone(), meeting).key();
+    // A decided item opens a correction: the form starts from the decision that stands, and
+    // recording it supersedes that decision, at this meeting as at a later one.
+    let correcting = if row.decided {
+        match opened
+            .catalog
+            .decision_at(&row.school, row.year, &row.kind, meeting)
+        {
+            Some((path, decision)) => Some(DecisionDraft::correcting(path, decision)),
+            None => {
+                cx.say(format!(
+                    "{} {} is decided already ({}).",
+                    row.school, row.year, row.status
+                ));
+                return false;
+            }
+        }
+    } else {
+        None
+    };
+    let key = correcting.as_ref().map_or_else(
+        || DecisionDraft::new(row.school.clone(), row.year, row.kind.clone(), meeting).key(),
+        DecisionDraft::key,
+    );
     if slot.as_ref().is_some_and(|f| f.draft_key() == key) {
         return true;
     }
@@ -1350,6 +1383,15 @@ pub fn open(
         ));
     }
     let mut form = DecisionForm::new(ctx);
+    if let Some(correction) = &correcting {
+        form.restore(correction);
+        // Nothing typed yet: the form holds the record as it stands.
+        form.shell.save = SaveState::Clean;
+        cx.say(format!(
+            "Correcting the decision recorded for {} {}: change what was wrong and record. The original stays in the history, superseded.",
+            row.school, row.year
+        ));
+    }
     record::open(&mut form, cx);
     *slot = Some(form);
     true
