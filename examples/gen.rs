@@ -13,8 +13,9 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use clap::Parser;
+use kitemark::commands::progress::Progress;
 use kitemark::model::AcademicYear;
-use kitemark::synth::{Options, generate};
+use kitemark::synth::{Options, generate_reporting};
 
 /// Build a synthetic panel repository: schools, years of submissions, meetings, decisions.
 #[derive(Parser)]
@@ -57,17 +58,25 @@ fn main() -> ExitCode {
         last_meeting_open: !args.all_decided,
         sign: !args.unsigned,
     };
-    match generate(&args.dir, &options) {
+    let progress = Progress::spinner("Generating");
+    let generated = generate_reporting(&args.dir, &options, &mut |p| {
+        progress.set(p.meetings as u64, p.of as u64);
+        progress.say(&format!("Generating · {} commits", p.commits));
+    });
+    drop(progress);
+    match generated {
         Ok(summary) => {
             // A repository in use is packed by `git gc` now and then; the benchmarks read one
             // as it is after that. (libgit2 keeps a cache of delta bases per pack, so a dozen
             // packs would also cost the reader more memory than any real repository does.)
             if !args.no_repack {
+                let packing = Progress::spinner("Packing with git repack");
                 let repacked = Command::new("git")
                     .arg("-C")
                     .arg(&args.dir)
                     .args(["repack", "-a", "-d", "-q"])
                     .status();
+                drop(packing);
                 if !repacked.is_ok_and(|s| s.success()) {
                     eprintln!(
                         "gen: note: `git repack -a -d` did not run; the objects stay in several packs"

@@ -198,6 +198,20 @@ pub enum Command {
     Export(ExportCommand),
     /// Check the whole history against the audit rules; exit 1 if any finding.
     Audit(AuditArgs),
+    /// Print a completion script for a shell, generated from these definitions
+    /// (`kitemark completions bash > ~/.local/share/bash-completion/completions/kitemark`).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff, for `man -l -`), generated from these definitions; with
+    /// --dir, write it and a page per command there (kitemark.1, kitemark-decide.1, …).
+    Man {
+        /// A folder to write the pages to (made if missing; pages there are replaced).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Finish or undo a recording left half done, and remove what stopped writers left
     /// behind: kitemark's temporary files, and git's lock files that no process holds.
     Repair {

@@ -60,7 +60,11 @@ pub fn run(repo_path: &Path, args: AuditArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    let records = repo.records(rev)?;
+    let progress = super::progress::Progress::spinner("Reading the history");
+    let records = repo.records_reporting(rev, &mut |done, of| {
+        progress.set(done as u64, of as u64);
+    })?;
+    drop(progress);
     // So that `git verify-commit` and `git log --show-signature` judge by the same keys. A
     // repository that cannot be written to (an auditor's read-only copy) is still audited.
     if rev.is_none()

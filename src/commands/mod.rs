@@ -2,14 +2,17 @@
 //! rules. Exit codes follow SPEC §3: 0 ok, 1 findings or invalid data, 2 usage or environment.
 
 mod audit;
+mod completions;
 pub mod decide;
 mod demo;
 pub mod diff;
 mod export;
 mod init;
 mod log;
+mod man;
 mod meeting;
 mod open;
+pub mod progress;
 mod repair;
 mod schools;
 mod submit;
@@ -146,6 +149,8 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
         finish_half_done(repo);
     }
     match command {
+        Command::Completions { shell } => completions::run(shell),
+        Command::Man { dir } => man::run(dir.as_deref()),
         Command::Repair { dry_run } => repair::run(repo, dry_run),
         Command::Open(args) => open::run(repo, args),
         Command::Init {

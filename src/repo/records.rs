@@ -214,10 +214,20 @@ impl PanelRepo {
 
     /// The history and decisions the audit reads, up to `rev` (`None` for HEAD).
     pub fn records(&self, rev: Option<&str>) -> Result<Records, RepoError> {
+        self.records_reporting(rev, &mut |_, _| {})
+    }
+
+    /// [`PanelRepo::records`], telling `report` how many of the history's commits have been
+    /// read, and of how many, as it goes (for a progress bar).
+    pub fn records_reporting(
+        &self,
+        rev: Option<&str>,
+        report: &mut dyn FnMut(usize, usize),
+    ) -> Result<Records, RepoError> {
         let snapshot = self.snapshot_at(rev)?;
         let (head, errors) = self.load_catalog(&snapshot)?;
         let unreadable = errors.iter().map(|e| e.to_string()).collect();
-        self.records_at(&snapshot, Arc::new(head), unreadable)
+        self.read_records(&snapshot, Arc::new(head), unreadable, report)
     }
 
     /// The same, up to a snapshot whose catalog is loaded already (as the interface has it),
@@ -227,6 +237,16 @@ impl PanelRepo {
         snapshot: &Snapshot,
         head: Arc<Catalog>,
         unreadable: Vec<String>,
+    ) -> Result<Records, RepoError> {
+        self.read_records(snapshot, head, unreadable, &mut |_, _| {})
+    }
+
+    fn read_records(
+        &self,
+        snapshot: &Snapshot,
+        head: Arc<Catalog>,
+        unreadable: Vec<String>,
+        report: &mut dyn FnMut(usize, usize),
     ) -> Result<Records, RepoError> {
         let commit = snapshot.commit_id();
         let rev = Some(commit.as_str());
@@ -271,7 +291,10 @@ impl PanelRepo {
         let mut state: HashMap<String, ObjectId> = HashMap::new();
 
         let mut held = std::collections::HashSet::new();
-        for commit in &commits {
+        for (n, commit) in commits.iter().enumerate() {
+            if n % 256 == 0 {
+                report(n, commits.len());
+            }
             cache.at = Some(commit.id.clone());
             let first = decisions.len();
             let arrived = arrivals(commit, &mut held);

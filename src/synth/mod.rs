@@ -324,8 +324,27 @@ fn text_bytes<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, RepoError> {
     to_ron(value).map(String::into_bytes).map_err(err)
 }
 
+/// How far the generator is: after each meeting's commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Meetings generated so far, of `of`.
+    pub meetings: usize,
+    pub of: usize,
+    /// Commits written so far.
+    pub commits: usize,
+}
+
 /// Builds the repository at `dir` (a new bare repository).
 pub fn generate(dir: &Path, options: &Options) -> Result<Summary, RepoError> {
+    generate_reporting(dir, options, &mut |_| {})
+}
+
+/// [`generate`], telling `report` how far it is after each meeting, for a progress bar.
+pub fn generate_reporting(
+    dir: &Path,
+    options: &Options,
+    report: &mut dyn FnMut(Progress),
+) -> Result<Summary, RepoError> {
     let mut rng = Rng::with_seed(options.seed);
     let rubrics = rubric_files().map_err(err)?;
     let rubric_text = rubrics
@@ -583,6 +602,11 @@ pub fn generate(dir: &Path, options: &Options) -> Result<Summary, RepoError> {
                     )?;
                     summary.decisions += 1;
                 }
+                report(Progress {
+                    meetings: y * MEETINGS_PER_YEAR + k + 1,
+                    of: options.years * MEETINGS_PER_YEAR,
+                    commits: bulk.commits(),
+                });
             }
         }
         summary.commits = bulk.commits();

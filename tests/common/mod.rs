@@ -37,7 +37,7 @@ impl Sandbox {
         self.root.path().join(rel)
     }
 
-    fn hermetic(&self, cmd: &mut Command) {
+    pub fn hermetic(&self, cmd: &mut Command) {
         let home = self.path("home");
         for var in [
             "GIT_DIR",
