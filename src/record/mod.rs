@@ -116,6 +116,7 @@ impl Plan {
                 .map(|a| sanitize_inline(&format!("{} <{}>", a.name, a.email)).into_owned())
                 .unwrap_or_default(),
             parent: self.parent.short().to_owned(),
+            unchanged: self.refusals.iter().any(|r| r.rule == UNCHANGED),
         }
     }
 }
@@ -136,7 +137,12 @@ pub struct Preview {
     pub author: String,
     /// The commit it would build on (short id).
     pub parent: String,
+    /// It would change nothing: there is nothing to record (and `problems` says so).
+    pub unchanged: bool,
 }
+
+/// The rule that refuses a commit changing nothing.
+const UNCHANGED: &str = "unchanged";
 
 /// Text a file could not hold (control characters, escape sequences), by field: refused as
 /// `validate` would refuse the file.
@@ -251,8 +257,12 @@ pub fn prepare_meeting(ctx: Context, draft: &MeetingDraft) -> Plan {
     {
         warnings.push(quorum_warning(&short.to_string()));
     }
+    // A commit that changes nothing would only clutter the history the audit reads.
     if catalog.meetings.get(&meeting.date) == Some(&meeting) {
-        warnings.push("nothing has changed since the meeting was last recorded".into());
+        refusals.push(Refusal {
+            rule: UNCHANGED,
+            message: "Nothing to record: the meeting is as it was last recorded".into(),
+        });
     }
     let text = match to_ron(&meeting) {
         Ok(text) => text,
