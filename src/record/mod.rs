@@ -59,6 +59,9 @@ pub struct Plan {
     pub warnings: Vec<String>,
     /// The commit it was read from and must be recorded on.
     pub parent: ObjectId,
+    /// The file would be as it is already: the command line records it (with a warning),
+    /// the interface has nothing to record and says so.
+    pub unchanged: bool,
 }
 
 impl Plan {
@@ -72,6 +75,7 @@ impl Plan {
             refusals: Vec::new(),
             warnings: Vec::new(),
             parent,
+            unchanged: false,
         }
     }
 
@@ -116,7 +120,7 @@ impl Plan {
                 .map(|a| sanitize_inline(&format!("{} <{}>", a.name, a.email)).into_owned())
                 .unwrap_or_default(),
             parent: self.parent.short().to_owned(),
-            unchanged: self.refusals.iter().any(|r| r.rule == UNCHANGED),
+            unchanged: self.unchanged,
         }
     }
 }
@@ -137,12 +141,9 @@ pub struct Preview {
     pub author: String,
     /// The commit it would build on (short id).
     pub parent: String,
-    /// It would change nothing: there is nothing to record (and `problems` says so).
+    /// It would change nothing: the interface has nothing to record.
     pub unchanged: bool,
 }
-
-/// The rule that refuses a commit changing nothing.
-const UNCHANGED: &str = "unchanged";
 
 /// Text a file could not hold (control characters, escape sequences), by field: refused as
 /// `validate` would refuse the file.
@@ -223,6 +224,7 @@ pub fn prepare_decision(ctx: Context, draft: &DecisionDraft) -> Plan {
         refusals,
         warnings,
         parent,
+        unchanged: false,
     }
 }
 
@@ -257,12 +259,9 @@ pub fn prepare_meeting(ctx: Context, draft: &MeetingDraft) -> Plan {
     {
         warnings.push(quorum_warning(&short.to_string()));
     }
-    // A commit that changes nothing would only clutter the history the audit reads.
-    if catalog.meetings.get(&meeting.date) == Some(&meeting) {
-        refusals.push(Refusal {
-            rule: UNCHANGED,
-            message: "Nothing to record: the meeting is as it was last recorded".into(),
-        });
+    let unchanged = catalog.meetings.get(&meeting.date) == Some(&meeting);
+    if unchanged {
+        warnings.push("nothing has changed since the meeting was last recorded".into());
     }
     let text = match to_ron(&meeting) {
         Ok(text) => text,
@@ -288,6 +287,7 @@ pub fn prepare_meeting(ctx: Context, draft: &MeetingDraft) -> Plan {
         refusals,
         warnings,
         parent,
+        unchanged,
     }
 }
 

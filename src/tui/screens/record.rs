@@ -137,7 +137,7 @@ impl Recording {
 
     /// Whether the form as it is now can be recorded.
     pub fn ready(&self, revision: u64) -> bool {
-        matches!(self.current(revision), Some(Ok(p)) if p.problems.is_empty())
+        matches!(self.current(revision), Some(Ok(p)) if p.problems.is_empty() && !p.unchanged)
     }
 
     /// Enter on "Check and record": the question now if the check says the form is ready,
@@ -167,8 +167,8 @@ impl Recording {
     pub fn mark(&self, revision: u64) -> (String, bool) {
         match self.current(revision) {
             _ if self.committing => ("recording…".into(), true),
-            Some(Ok(p)) if p.problems.is_empty() => ("ready".into(), true),
             Some(Ok(p)) if p.unchanged => ("nothing to record".into(), true),
+            Some(Ok(p)) if p.problems.is_empty() => ("ready".into(), true),
             Some(Ok(p)) => (format!("{} to resolve", p.problems.len()), false),
             Some(Err(_)) => ("cannot check".into(), false),
             None if self.pending => ("checking…".into(), true),
@@ -235,7 +235,8 @@ impl Recording {
                         ]));
                     }
                 }
-                for warning in &p.warnings {
+                // Beside "nothing to record", the warning that nothing changed says it twice.
+                for warning in p.warnings.iter().filter(|_| !p.unchanged) {
                     lines.push(Line::from(vec![
                         Span::styled("  ! ", theme.warn),
                         Span::raw(warning.clone()),
