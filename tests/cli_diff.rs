@@ -195,3 +195,30 @@ fn hostile_text_reaches_the_terminal_harmlessly() {
         );
     }
 }
+
+#[test]
+fn no_line_is_wider_than_asked() {
+    for layout in ["side-by-side", "unified"] {
+        let out = diff(&[
+            "riverside-academy",
+            "--width",
+            "60",
+            "--layout",
+            layout,
+            "--color",
+            "never",
+        ]);
+        assert_exit(&out, 0);
+        let text = stdout(&out);
+        for line in text.lines() {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(line) <= 60,
+                "{layout}: {line:?} is wider than 60 columns"
+            );
+        }
+        assert!(
+            text.contains("re-dated"),
+            "the summary is all there: {text}"
+        );
+    }
+}

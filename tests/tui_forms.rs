@@ -486,3 +486,232 @@ fn the_help_lists_the_forms_keys() {
         );
     }
 }
+
+/// Fills in the Little Acorns form and waits until its check says it can be recorded, with
+/// the keyboard on the list of fields at "Check and record".
+fn ready_little_acorns(ui: &mut Harness, repo: &Path) {
+    fill_little_acorns(ui);
+    ui.wait_until("the draft is saved and checked", |ui| {
+        ui.screen().contains("Ready to record")
+            && draft_files(repo)
+                .iter()
+                .any(|(_, text)| text.contains("Next: involve parents in the plan."))
+    });
+}
+
+#[test]
+fn enter_on_check_and_record_asks_and_y_records() {
+    let sandbox = Sandbox::new();
+    let repo = pinned_demo(&sandbox);
+    let mut ui = Harness::open_on(&repo, MEETING_DAY, 100, 40, ThemeKind::Default, true);
+    ready_little_acorns(&mut ui, &repo);
+    // Nothing is asked yet: y says how to record rather than doing nothing.
+    ui.keys("y");
+    let screen = ui.screen();
+    assert!(!screen.contains("✓ Recorded"), "{screen}");
+    assert!(screen.contains("asks before recording"), "{screen}");
+    // One Enter on "Check and record" checks it and asks.
+    ui.keys("<Enter>");
+    let screen = ui.screen();
+    assert!(screen.contains("Record the decision now?"), "{screen}");
+    ui.keys("y");
+    let screen = ui.screen();
+    assert!(screen.contains("✓ Recorded in commit"), "{screen}");
+}
+
+#[test]
+fn tab_moves_between_fields_without_typing() {
+    let sandbox = Sandbox::new();
+    let repo = pinned_demo(&sandbox);
+    let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+    // From the last area, Tab goes to the overall feedback, and stays on the list.
+    ui.keys("eGkkkk<Tab>");
+    let screen = ui.screen();
+    assert!(screen.contains("Feedback to the school"), "{screen}");
+    assert!(screen.contains("Enter edit"), "{screen}");
+    assert!(!screen.contains("done typing"), "{screen}");
+    // So letters are not typed into it: j moves on to the conditions.
+    ui.keys("j");
+    let screen = ui.screen();
+    assert!(screen.contains("Conditions · one per line"), "{screen}");
+    assert!(draft_files(&repo).is_empty(), "nothing was typed");
+    // Enter is what starts typing, as the footer says.
+    ui.keys("k<Enter>");
+    assert!(ui.screen().contains("done typing"));
+}
+
+#[test]
+fn undo_takes_back_a_word_at_a_time() {
+    let sandbox = Sandbox::new();
+    let repo = pinned_demo(&sandbox);
+    let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+    ui.keys("eGkkk<Enter>");
+    ui.type_text("Leadership is visible");
+    ui.keys("<C-u>");
+    let screen = ui.screen();
+    assert!(screen.contains("Leadership is"), "{screen}");
+    assert!(
+        !screen.contains("visibl"),
+        "one press undoes the word: {screen}"
+    );
+    ui.keys("<C-u><C-u>");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Feedback to the school · 0 words"),
+        "{screen}"
+    );
+    // Redo brings the words back.
+    ui.keys("<C-r><C-r><C-r>");
+    assert!(ui.screen().contains("Leadership is visible"));
+}
+
+#[test]
+fn leaving_a_form_keeps_its_draft_and_quitting_asks() {
+    let sandbox = Sandbox::new();
+    let repo = pinned_demo(&sandbox);
+    let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+    ui.keys("e<Enter> <Esc>");
+    ui.wait_until("the draft is saved", |_| !draft_files(&repo).is_empty());
+    // Esc on the list of fields goes back to the agenda, saying the draft is kept.
+    ui.keys("<Esc>");
+    let screen = ui.screen();
+    assert!(screen.contains("Agenda of the meeting"), "{screen}");
+    assert!(screen.contains("draft"), "{screen}");
+    // q asks first; anything but yes stays.
+    ui.keys("q");
+    assert!(!ui.app.should_quit());
+    let screen = ui.screen();
+    assert!(screen.contains("Quit? y quits"), "{screen}");
+    ui.keys("n");
+    assert!(!ui.app.should_quit());
+    ui.keys("qy");
+    assert!(ui.app.should_quit());
+}
+
+#[test]
+fn quitting_without_a_draft_asks_nothing() {
+    let sandbox = Sandbox::new();
+    let repo = pinned_demo(&sandbox);
+    let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+    ui.keys("e<Esc>q");
+    assert!(ui.app.should_quit());
+}
+
+#[test]
+fn the_conflict_dialog_chooses_with_left_and_right() {
+    let sandbox = Sandbox::new();
+    let repo = demo(&sandbox);
+    let mut ui = Harness::open(&repo, 100, 32, ThemeKind::Default, true);
+    ui.keys("m<Tab>a");
+    assert!(ui.screen().contains("◂ Rosalind Adeyemi ▸"));
+    ui.keys("<Right>");
+    assert!(ui.screen().contains("◂ Tom Whitlock ▸"), "{}", ui.screen());
+    ui.keys("<Right><Left>");
+    assert!(ui.screen().contains("◂ Tom Whitlock ▸"));
+    ui.keys("<Tab><Tab><Right>");
+    let screen = ui.screen();
+    assert!(screen.contains("◂ personal ▸"), "{screen}");
+}
+
+#[test]
+fn the_conditions_placeholder_does_not_run_into_its_example() {
+    let sandbox = Sandbox::new();
+    let repo = pinned_demo(&sandbox);
+    let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+    ui.keys("eGkk");
+    let screen = ui.screen();
+    // The example stands on a line of its own, whole.
+    let example = screen
+        .lines()
+        .find(|l| l.contains("2027-03-31 Share the revised policy with parents"));
+    assert!(example.is_some_and(|l| !l.contains("must do")), "{screen}");
+}
+
+#[test]
+fn a_condition_due_before_the_meeting_is_marked_as_the_check_refuses_it() {
+    let sandbox = Sandbox::new();
+    let repo = pinned_demo(&sandbox);
+    let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+    ui.keys("eGkk<Enter>");
+    ui.type_text("2026-11-30 Share the plan with parents");
+    let screen = ui.screen();
+    assert!(screen.contains("✗ Conditions"), "{screen}");
+    assert!(screen.contains("not after the meeting"), "{screen}");
+    ui.keys("<Backspace>");
+    ui.keys("<Esc>");
+    // A date after the meeting is fine.
+    ui.keys("<Enter><C-u><C-u><C-u><C-u><C-u><C-u><C-u>");
+    ui.type_text("2027-03-31 Share the plan");
+    assert!(ui.screen().contains("✓ Conditions"), "{}", ui.screen());
+}
+
+#[test]
+fn taking_the_chair_off_and_on_again_keeps_the_recorder() {
+    let sandbox = Sandbox::new();
+    let repo = pinned_demo(&sandbox);
+    let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+    ui.keys("ej<Enter>");
+    assert!(ui.screen().contains("✓ Recorder"));
+    ui.keys("  ");
+    let screen = ui.screen();
+    assert!(screen.contains("✓ Recorder"), "{screen}");
+    assert!(screen.contains("Rosalind Adeyemi"), "{screen}");
+}
+
+#[test]
+fn a_meeting_with_nothing_changed_is_not_recorded() {
+    let sandbox = Sandbox::new();
+    let repo = pinned_demo(&sandbox);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+    let mut ui = Harness::open(&repo, 100, 32, ThemeKind::Default, true);
+    ui.keys("m<Tab><Tab><Tab>");
+    ui.wait_until("the meeting is checked", |ui| {
+        !ui.screen().contains("Checking the meeting")
+    });
+    let screen = ui.screen();
+    assert!(!screen.contains("Ready to record"), "{screen}");
+    assert!(screen.contains("Nothing to record"), "{screen}");
+    ui.keys("<Enter>y");
+    let screen = ui.screen();
+    assert!(!screen.contains("✓ Recorded"), "{screen}");
+    assert_eq!(sandbox.git_text(&repo, &["rev-parse", "HEAD"]), head);
+}
+
+#[test]
+fn decide_from_a_comparison_opened_on_the_agenda_opens_its_form() {
+    let sandbox = Sandbox::new();
+    let repo = pinned_demo(&sandbox);
+    let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+    // Riverside Academy's annual review, compared with its year before.
+    ui.keys("jjd");
+    assert!(ui.screen().contains("Compare"));
+    ui.keys("e");
+    let screen = ui.screen();
+    assert!(
+        !screen.contains("Choose an item on the agenda first"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Decision  Riverside Academy 2026-27"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn the_forms_at_120x40() {
+    let sandbox = Sandbox::new();
+    let repo = pinned_demo(&sandbox);
+    let mut ui = Harness::open(&repo, 120, 40, ThemeKind::Default, true);
+    // North Vale, at its last area.
+    ui.keys("jjjeGkkkk");
+    let screen = ui.screen();
+    insta::assert_snapshot!("decision_form_120x40", screen);
+    assert!(
+        screen.contains("SA Suicide awareness, safeguarding and transitions"),
+        "{screen}"
+    );
+    let mut ui = Harness::open(&repo, 120, 40, ThemeKind::Default, true);
+    ui.keys("m");
+    insta::assert_snapshot!("meeting_setup_120x40", ui.screen());
+    assert!(draft_files(&repo).is_empty(), "nothing was changed");
+}

@@ -637,3 +637,136 @@ fn the_submission_counts_changes_per_area() {
         ui.screen()
     );
 }
+
+/// The screens at 120×40, between the two sizes above, where columns were cut the most.
+#[test]
+fn screens_at_120x40() {
+    let mut ui = demo_ui(120, 40, ThemeKind::Default);
+    ui.keys("jj");
+    insta::assert_snapshot!("agenda_120x40", ui.screen());
+    let mut ui = demo_ui(120, 40, ThemeKind::Default);
+    ui.keys("2G");
+    insta::assert_snapshot!("schools_120x40", ui.screen());
+    let mut ui = demo_ui(120, 40, ThemeKind::Default);
+    ui.keys("jj<Enter>G<Tab>jj");
+    insta::assert_snapshot!("submission_120x40", ui.screen());
+    let mut ui = demo_ui(120, 40, ThemeKind::Default);
+    ui.keys("jj<Enter>dnnn");
+    insta::assert_snapshot!("comparison_120x40", ui.screen());
+}
+
+const SCHOOL_NAMES: [&str; 9] = [
+    "Beechwood School",
+    "Brookside Primary School",
+    "Kingsmead Sixth Form College",
+    "Little Acorns Day Nursery",
+    "Meadowbank Infant School",
+    "North Vale Education Support Centre",
+    "Oakfield Primary School",
+    "Riverside Academy",
+    "Westfield Junior School",
+];
+
+const AGENDA_KINDS: [&str; 4] = [
+    "Initial application",
+    "Resubmission",
+    "Annual review",
+    "Suicide Aware status application",
+];
+
+/// Riverside Academy's areas, as its rubric names them.
+const RIVERSIDE_AREAS: [&str; 11] = [
+    "LM Leadership and management",
+    "PP Policy and planning",
+    "EE Ethos and environment",
+    "CTL Curriculum, teaching and learning",
+    "SV Student voice",
+    "SD Staff development and training",
+    "SW Staff health and wellbeing",
+    "IN Identifying need and monitoring impact",
+    "PC Working with parents and carers",
+    "TS Targeted support and appropriate referral",
+    "SA Suicide awareness, safeguarding and transitions",
+];
+
+fn assert_whole(screen: &str, texts: &[&str], what: &str) {
+    for text in texts {
+        assert!(
+            screen.contains(text),
+            "{what}: {text:?} is cut although there is room for it:\n{screen}"
+        );
+    }
+}
+
+#[test]
+fn names_kinds_and_area_titles_are_whole_where_there_is_room() {
+    for (w, h) in [(120, 40), (160, 48), (200, 60)] {
+        let mut ui = demo_ui(w, h, ThemeKind::Default);
+        let agenda = ui.screen();
+        let on_agenda: Vec<&str> = SCHOOL_NAMES
+            .iter()
+            .copied()
+            .filter(|n| agenda.contains(&n[..10]))
+            .collect();
+        assert_eq!(on_agenda.len(), 4, "{agenda}");
+        assert_whole(&agenda, &on_agenda, &format!("agenda {w}×{h}"));
+        assert_whole(&agenda, &AGENDA_KINDS, &format!("agenda {w}×{h}"));
+        ui.keys("2");
+        assert_whole(&ui.screen(), &SCHOOL_NAMES, &format!("schools {w}×{h}"));
+        ui.keys("1jj<Enter>");
+        let screen = ui.screen();
+        // At 120 columns the longest titles give way to the text; the rest are whole.
+        let room = if w >= 160 { 60 } else { 36 };
+        let fits: Vec<&str> = RIVERSIDE_AREAS
+            .iter()
+            .copied()
+            .filter(|t| t.len() <= room)
+            .collect();
+        assert_whole(&screen, &fits, &format!("submission {w}×{h}"));
+    }
+}
+
+#[test]
+fn every_tab_shows_however_many_screens_are_open() {
+    for (w, h) in [(80, 24), (120, 40), (160, 48)] {
+        let mut ui = demo_ui(w, h, ThemeKind::Default);
+        // A submission, its comparison and its history are open: their tabs name them.
+        ui.keys("jj<Enter>dH");
+        let screen = ui.screen();
+        let tabs = screen.lines().nth(2).unwrap_or_default().to_owned();
+        for n in 1..=7 {
+            assert!(
+                tabs.contains(&format!("{n} ")),
+                "tab {n} at {w}×{h}: {tabs}"
+            );
+        }
+        assert!(tabs.contains("Hist"), "{w}×{h}: {tabs}");
+    }
+}
+
+#[test]
+fn the_meeting_agenda_shows_every_item_at_80x24() {
+    let mut ui = demo_ui(80, 24, ThemeKind::Default);
+    ui.keys("m");
+    let screen = ui.screen();
+    for n in 1..=5 {
+        assert!(screen.contains(&format!("{n}. ")), "item {n}:\n{screen}");
+    }
+}
+
+#[test]
+fn a_message_goes_when_it_stops_applying() {
+    let mut ui = demo_ui(80, 24, ThemeKind::Default);
+    ui.keys("2e");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Choose an item on the agenda first."),
+        "{screen}"
+    );
+    ui.keys("j");
+    let screen = ui.screen();
+    assert!(
+        !screen.contains("Choose an item on the agenda first."),
+        "{screen}"
+    );
+}

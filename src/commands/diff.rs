@@ -92,11 +92,15 @@ pub fn run(repo_path: &Path, args: DiffArgs) -> anyhow::Result<ExitCode> {
         || school.to_string(),
         |s| sanitize_inline(&s.name).into_owned(),
     );
-    let mut out = format!(
-        "{name} ({school}): {from} → {to}, read from commit {}\n{}\n",
-        commit.short(),
-        comparison.summary()
+    // Every line within the width asked for, the title and summary too.
+    let mut out = wrap_words(
+        &format!(
+            "{name} ({school}): {from} → {to}, read from commit {}",
+            commit.short()
+        ),
+        width,
     );
+    out.push_str(&wrap_words(&comparison.summary(), width));
     let heading = |info: &crate::diff::YearInfo| match info.submitted {
         Some(date) => format!("{} · submitted {date}", info.year),
         None => info.year.to_string(),
@@ -109,12 +113,15 @@ pub fn run(repo_path: &Path, args: DiffArgs) -> anyhow::Result<ExitCode> {
         ));
     } else {
         let column = crate::diff::rows::column_width(width) + crate::diff::rows::GUTTER;
-        let left = heading(&comparison.earlier);
+        let left = cut(&heading(&comparison.earlier), column);
         let pad = column.saturating_sub(unicode_width::UnicodeWidthStr::width(left.as_str()));
         out.push_str(&format!(
             "{left}{}│{}\n",
             " ".repeat(pad),
-            heading(&comparison.later)
+            cut(
+                &heading(&comparison.later),
+                width.saturating_sub(column + 1)
+            )
         ));
         out.push_str(&format!(
             "{}┼{}\n",
@@ -131,4 +138,73 @@ pub fn run(repo_path: &Path, args: DiffArgs) -> anyhow::Result<ExitCode> {
     out.push_str(&render_text(&lay_out(&rows, layout), &layout, colour));
     print(&out)?;
     Ok(EXIT_OK)
+}
+
+/// Text broken between words into lines no wider than `width` (a word wider than that is
+/// cut into pieces), each ending in a line break.
+fn wrap_words(text: &str, width: usize) -> String {
+    let width = width.max(1);
+    let text_width = unicode_width::UnicodeWidthStr::width;
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word = word.to_owned();
+        loop {
+            let needed = text_width(line.as_str())
+                + usize::from(!line.is_empty())
+                + text_width(word.as_str());
+            if needed <= width {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(&word);
+                break;
+            }
+            if !line.is_empty() {
+                out.push_str(&line);
+                out.push('\n');
+                line.clear();
+                continue;
+            }
+            // A word wider than a line: as much as fits, the rest on the next.
+            let mut head = String::new();
+            let mut rest = word.chars().peekable();
+            while let Some(c) = rest.peek() {
+                let w = unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+                if text_width(head.as_str()) + w > width && !head.is_empty() {
+                    break;
+                }
+                head.push(*c);
+                rest.next();
+            }
+            out.push_str(&head);
+            out.push('\n');
+            word = rest.collect();
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// A heading cut to a column's width, with an ellipsis.
+fn cut(text: &str, width: usize) -> String {
+    crate::tui::widgets::ellipsis(text, width)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_words;
+
+    #[test]
+    fn words_wrap_within_the_width() {
+        assert_eq!(wrap_words("a bb ccc dddd", 6), "a bb\nccc\ndddd\n");
+        assert_eq!(wrap_words("abcdefgh", 3), "abc\ndef\ngh\n");
+        assert_eq!(wrap_words("", 10), "\n");
+    }
 }

@@ -461,6 +461,37 @@ pub fn decision_findings(facts: &impl Facts, decision: &Decision) -> Vec<Finding
     out
 }
 
+/// The rules every condition meets: due after the meeting, and saying something. The decision
+/// form marks its conditions with these, so that it never shows ✓ for what recording refuses.
+pub fn condition_findings(conditions: &[crate::model::Condition], meeting: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let value = |field: &'static str, value: &str, nth: usize| At::Value {
+        field,
+        value: value.to_owned(),
+        nth,
+    };
+    for condition in conditions {
+        if condition.due <= meeting {
+            out.push(Finding {
+                rule: "bad-dates",
+                at: value("due", &condition.due.to_string(), 0),
+                message: format!(
+                    "a condition is due on {}, not after the meeting",
+                    condition.due
+                ),
+            });
+        }
+        if condition.text.trim().is_empty() {
+            out.push(Finding {
+                rule: "empty-text",
+                at: value("due", &condition.due.to_string(), 0),
+                message: format!("the condition due on {} has no text", condition.due),
+            });
+        }
+    }
+    out
+}
+
 /// The rubric's rules for a decision, written once for `validate`, recording and the audit: a
 /// kind and an outcome it allows, conditions where the outcome needs them, each due after the
 /// meeting and saying something, each area judged once, on the rubric's areas and scale.
@@ -508,25 +539,7 @@ pub fn rubric_findings(rubric: &Rubric, decision: &Decision) -> Vec<Finding> {
         }
         Some(_) => {}
     }
-    for condition in &decision.conditions {
-        if condition.due <= decision.meeting {
-            out.push(Finding {
-                rule: "bad-dates",
-                at: value("due", &condition.due.to_string(), 0),
-                message: format!(
-                    "a condition is due on {}, not after the meeting",
-                    condition.due
-                ),
-            });
-        }
-        if condition.text.trim().is_empty() {
-            out.push(Finding {
-                rule: "empty-text",
-                at: value("due", &condition.due.to_string(), 0),
-                message: format!("the condition due on {} has no text", condition.due),
-            });
-        }
-    }
+    out.extend(condition_findings(&decision.conditions, decision.meeting));
     let mut judged: BTreeMap<&str, usize> = BTreeMap::new();
     for j in &decision.areas {
         let n = judged.entry(j.area.as_str()).or_default();

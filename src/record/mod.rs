@@ -59,6 +59,9 @@ pub struct Plan {
     pub warnings: Vec<String>,
     /// The commit it was read from and must be recorded on.
     pub parent: ObjectId,
+    /// The file would be as it is already: the command line records it (with a warning),
+    /// the interface has nothing to record and says so.
+    pub unchanged: bool,
 }
 
 impl Plan {
@@ -72,6 +75,7 @@ impl Plan {
             refusals: Vec::new(),
             warnings: Vec::new(),
             parent,
+            unchanged: false,
         }
     }
 
@@ -116,6 +120,7 @@ impl Plan {
                 .map(|a| sanitize_inline(&format!("{} <{}>", a.name, a.email)).into_owned())
                 .unwrap_or_default(),
             parent: self.parent.short().to_owned(),
+            unchanged: self.unchanged,
         }
     }
 }
@@ -136,6 +141,8 @@ pub struct Preview {
     pub author: String,
     /// The commit it would build on (short id).
     pub parent: String,
+    /// It would change nothing: the interface has nothing to record.
+    pub unchanged: bool,
 }
 
 /// Text a file could not hold (control characters, escape sequences), by field: refused as
@@ -217,6 +224,7 @@ pub fn prepare_decision(ctx: Context, draft: &DecisionDraft) -> Plan {
         refusals,
         warnings,
         parent,
+        unchanged: false,
     }
 }
 
@@ -251,7 +259,8 @@ pub fn prepare_meeting(ctx: Context, draft: &MeetingDraft) -> Plan {
     {
         warnings.push(quorum_warning(&short.to_string()));
     }
-    if catalog.meetings.get(&meeting.date) == Some(&meeting) {
+    let unchanged = catalog.meetings.get(&meeting.date) == Some(&meeting);
+    if unchanged {
         warnings.push("nothing has changed since the meeting was last recorded".into());
     }
     let text = match to_ron(&meeting) {
@@ -278,6 +287,7 @@ pub fn prepare_meeting(ctx: Context, draft: &MeetingDraft) -> Plan {
         refusals,
         warnings,
         parent,
+        unchanged,
     }
 }
 

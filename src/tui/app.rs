@@ -20,7 +20,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::chrome::{self, Drafts, SPINNER, Tabs};
 pub use super::chrome::{MIN_HEIGHT, MIN_WIDTH};
 pub use super::event::AppEvent;
-use super::keymap::{Action, KeyMap};
+use super::keymap::{Action, KeyMap, Scope};
 use super::loader::{ExportJob, Loaded, Loader, Request, Response};
 use super::nav::Nav;
 use super::screen::{Cx, DrawCx, Effect, Footer, Open, Screen};
@@ -67,6 +67,8 @@ pub struct App {
     too_small: bool,
     /// Whether the open request in flight is a reload (so its outcome is reported).
     reloading: bool,
+    /// "Quit with a draft not recorded?" is asked: the next key answers.
+    quitting: bool,
 }
 
 /// A screen's context, built from the app's fields so that a screen can be borrowed beside
@@ -112,6 +114,7 @@ impl App {
             tab_hits: Vec::new(),
             too_small: false,
             reloading: false,
+            quitting: false,
         }
     }
 
@@ -424,6 +427,11 @@ impl App {
     }
 
     fn key(&mut self, key: KeyEvent) {
+        // A message answers the key before: it stops applying at the next. A warning stays
+        // until something replaces it, so that nothing wrong goes unseen.
+        if matches!(self.status, Some((_, false))) {
+            self.status = None;
+        }
         let mut action = self.options.keymap.action(&key);
         // Ctrl-C always quits unless the user gave it another job: nobody can be trapped.
         let ctrl_c =
@@ -434,6 +442,17 @@ impl App {
         if self.too_small {
             if action == Some(Action::Quit) {
                 self.quit = true;
+            }
+            return;
+        }
+        if self.quitting {
+            // Quit again, or yes, quits: nobody is trapped by the question.
+            self.quitting = false;
+            let yes = self.options.keymap.action_in(Scope::Question, &key);
+            if action == Some(Action::Quit) || yes == Some(Action::ConfirmRecord) {
+                self.quit = true;
+            } else {
+                self.say("Not quitting.");
             }
             return;
         }
@@ -482,7 +501,7 @@ impl App {
                 .unwrap_or_default()
         };
         match action {
-            Action::Quit => self.quit = true,
+            Action::Quit => self.ask_to_quit(),
             Action::Help => self.help = Some(HelpOverlay::default()),
             Action::Theme => {
                 let kind = self.theme.kind.toggled();
@@ -503,15 +522,29 @@ impl App {
                 self.loader.request(Tag::app(), Request::Repair);
                 self.say("Repairing the repository…");
             }
-            Action::Back => self.back(),
+            Action::Back => {
+                let current = self.nav.current();
+                let unsaved = self.screens.get(current).and_then(|s| s.unsaved());
+                self.back();
+                if let Some(what) = unsaved {
+                    let (key, _) = chrome::tab(current);
+                    self.say(format!(
+                        "✎ The draft of {what} is kept: {} returns to it.",
+                        self.options.keymap.first(key)
+                    ));
+                }
+            }
             Action::Diff => {
                 if let Some((school, Some(later))) = about {
                     self.open(Open::Diff { school, later });
                 }
             }
-            Action::Decide => self.open(Open::Decision(Err(
-                "Choose an item on the agenda first.".to_owned()
-            ))),
+            Action::Decide => {
+                let row = self
+                    .agenda_item(about, chosen.kind)
+                    .ok_or_else(|| "Choose an item on the agenda first.".to_owned());
+                self.open(Open::Decision(row));
+            }
             Action::History => match about {
                 Some((school, _)) => self.open(Open::History(school)),
                 None => self.say("Choose a school first: its history opens with H."),
@@ -543,6 +576,55 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Quits, after asking if a form holds what has not been recorded.
+    fn ask_to_quit(&mut self) {
+        let unsaved: Vec<String> = ScreenId::ALL
+            .into_iter()
+            .filter_map(|id| self.screens.get(id).and_then(|s| s.unsaved()))
+            .collect();
+        if unsaved.is_empty() {
+            self.quit = true;
+            return;
+        }
+        self.quitting = true;
+        let keymap = &self.options.keymap;
+        // The answer first: a narrow status line cuts the end.
+        self.warn(format!(
+            "Quit? {} quits, any other key stays · not recorded: {} (its draft is kept and offered back)",
+            keymap.first(Action::ConfirmRecord),
+            unsaved.join(" and "),
+        ));
+    }
+
+    /// The agenda item a screen about a school's year is on (a submission, its comparison),
+    /// so that a decision can be written from there too.
+    fn agenda_item(
+        &self,
+        about: Option<(crate::model::SchoolId, Option<crate::model::AcademicYear>)>,
+        kind: Option<crate::model::KindId>,
+    ) -> Option<Box<AgendaRow>> {
+        let (school, Some(year)) = about? else {
+            return None;
+        };
+        // A comparison names no kind: the submission it was opened from does.
+        let kind = kind.or_else(|| {
+            self.screens
+                .submission
+                .as_ref()
+                .filter(|s| s.school == school && s.year == year)
+                .and_then(|s| s.kind.clone())
+        });
+        self.opened
+            .as_ref()?
+            .agenda
+            .rows
+            .iter()
+            .find(|r| {
+                r.school == school && r.year == year && kind.as_ref().is_none_or(|k| &r.kind == k)
+            })
+            .map(|r| Box::new(r.clone()))
     }
 
     /// Shows a tab's screen, or says how to open it.

@@ -138,8 +138,7 @@ pub fn draw_header(
         meeting,
     );
 
-    // Seven tabs fit 80 columns only without their padding.
-    let roomy_tabs = tabs_area.width >= 100;
+    let (roomy_tabs, shown) = fit_tabs(tabs, keymap, tabs_area.width);
     let mut tab_spans = if roomy_tabs {
         vec![Span::raw(" ")]
     } else {
@@ -147,14 +146,8 @@ pub fn draw_header(
     };
     let mut x = tabs_area.x + u16::from(roomy_tabs);
     let mut hits = Vec::new();
-    // Tabs name what they hold when there is room; the body always says it in full.
-    let roomy = tabs_area.width >= 120;
-    for (id, label) in &tabs.labels {
-        let (action, name) = tab(*id);
-        let label = match label {
-            Some(label) if roomy => label.as_str(),
-            _ => name,
-        };
+    for ((id, _), label) in tabs.labels.iter().zip(&shown) {
+        let (action, _) = tab(*id);
         let pad = if roomy_tabs { " " } else { "" };
         let text = format!(" {} {label}{pad}", keymap.first(action));
         let width =
@@ -182,6 +175,67 @@ pub fn draw_header(
         tabs_area,
     );
     hits
+}
+
+/// What each tab says so that all of them fit `width`, and whether they are padded: what
+/// they hold when there is room (from 120 columns), cut longest first but never below the
+/// screen's name; then the names without padding; then the names cut. Every tab shows.
+fn fit_tabs(tabs: &Tabs, keymap: &KeyMap, width: u16) -> (bool, Vec<String>) {
+    let width = usize::from(width);
+    let text_width = |t: &str| unicode_width::UnicodeWidthStr::width(t);
+    let keys: Vec<usize> = tabs
+        .labels
+        .iter()
+        .map(|(id, _)| text_width(&keymap.first(tab(*id).0)))
+        .collect();
+    let needed = |shown: &[String], pad: bool| -> usize {
+        let tabs: usize = shown
+            .iter()
+            .zip(&keys)
+            .map(|(s, k)| 1 + k + 1 + text_width(s) + usize::from(pad) + 1)
+            .sum();
+        tabs + usize::from(pad)
+    };
+    let names: Vec<String> = tabs
+        .labels
+        .iter()
+        .map(|(id, _)| tab(*id).1.to_owned())
+        .collect();
+    let full: Vec<String> = tabs
+        .labels
+        .iter()
+        .zip(&names)
+        .map(|((_, label), name)| match label {
+            Some(label) if width >= 120 => label.clone(),
+            _ => name.clone(),
+        })
+        .collect();
+    // Cuts the longest text (from `source`) by a column at a time, none below `least`, until
+    // the tabs fit.
+    let cut =
+        |source: &[String], shown: &mut Vec<String>, pad: bool, least: &dyn Fn(usize) -> usize| {
+            while needed(shown, pad) > width {
+                let Some(i) = (0..shown.len())
+                    .filter(|&i| text_width(&shown[i]) > least(i))
+                    .max_by_key(|&i| text_width(&shown[i]))
+                else {
+                    break;
+                };
+                let shorter = text_width(&shown[i]) - 1;
+                shown[i] = crate::tui::widgets::ellipsis(&source[i], shorter);
+            }
+        };
+    let pad = width >= 100;
+    let mut shown = full.clone();
+    cut(&full, &mut shown, pad, &|i| text_width(&names[i]));
+    if needed(&shown, pad) <= width {
+        return (pad, shown);
+    }
+    let mut shown = names.clone();
+    if needed(&shown, false) > width {
+        cut(&names, &mut shown, false, &|_| 3);
+    }
+    (false, shown)
 }
 
 /// Draws the footer: the keys of the screen on show, from the live key map.

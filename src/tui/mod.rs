@@ -8,6 +8,7 @@
 pub mod app;
 pub mod chrome;
 pub mod config;
+pub mod edit;
 pub mod event;
 pub mod keymap;
 pub mod loader;

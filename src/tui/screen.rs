@@ -252,6 +252,12 @@ pub trait Screen {
     }
 
     /// Whether a draft of this screen could not be saved (the header says so everywhere).
+    /// What the screen holds that has not been recorded, in a few words ("the decision on
+    /// …"), if anything: leaving it says the draft is kept, and quitting asks.
+    fn unsaved(&self) -> Option<String> {
+        None
+    }
+
     fn draft_failed(&self) -> bool {
         false
     }

@@ -204,6 +204,81 @@ impl ListModel {
     }
 }
 
+/// A column of a table, sized by what it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sized {
+    /// The widest of its header and cells.
+    pub want: u16,
+    /// The narrowest it may be cut to.
+    pub min: u16,
+    /// Left out when the columns do not fit even cut, before any is cut: what it holds is
+    /// in the details of the selected row.
+    pub optional: bool,
+}
+
+impl Sized {
+    /// A column as wide as the widest of its texts, cut no narrower than `min`.
+    pub fn of<'a>(texts: impl IntoIterator<Item = &'a str>, min: u16) -> Sized {
+        let want = texts
+            .into_iter()
+            .map(|t| u16::try_from(unicode_width::UnicodeWidthStr::width(t)).unwrap_or(u16::MAX))
+            .max()
+            .unwrap_or(0);
+        Sized {
+            want,
+            min: min.min(want),
+            optional: false,
+        }
+    }
+
+    pub fn optional(self) -> Sized {
+        Sized {
+            optional: true,
+            ..self
+        }
+    }
+}
+
+/// The width of each column sharing `width`, with one column of space between them; `None`
+/// for a column left out. Each column has its widest text when all fit; otherwise the
+/// optional columns are left out, last first, and then the widest columns are cut, never
+/// below their least.
+pub fn fit_columns(columns: &[Sized], width: u16) -> Vec<Option<u16>> {
+    let mut shown: Vec<bool> = vec![true; columns.len()];
+    let needed = |shown: &[bool], widths: &dyn Fn(usize) -> u16| -> u32 {
+        let count = shown.iter().filter(|s| **s).count() as u32;
+        let cells: u32 = (0..columns.len())
+            .filter(|&i| shown[i])
+            .map(|i| u32::from(widths(i)))
+            .sum();
+        cells + count.saturating_sub(1)
+    };
+    let want = |i: usize| columns[i].want;
+    while needed(&shown, &want) > u32::from(width) {
+        let Some(last) = (0..columns.len())
+            .rev()
+            .find(|&i| shown[i] && columns[i].optional)
+        else {
+            break;
+        };
+        shown[last] = false;
+    }
+    let mut widths: Vec<u16> = columns.iter().map(|c| c.want).collect();
+    // The widest column gives a column at a time until all fit or none can give more.
+    while needed(&shown, &|i| widths[i]) > u32::from(width) {
+        let widest = (0..columns.len())
+            .filter(|&i| shown[i] && widths[i] > columns[i].min)
+            .max_by_key(|&i| (widths[i], std::cmp::Reverse(i)));
+        match widest {
+            Some(i) => widths[i] -= 1,
+            None => break,
+        }
+    }
+    (0..columns.len())
+        .map(|i| shown[i].then_some(widths[i]))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +317,32 @@ mod tests {
         assert_eq!(list.selected(), None);
         list.move_by(1);
         assert_eq!(list.selected(), None);
+    }
+
+    #[test]
+    fn columns_take_what_they_hold_and_the_widest_give_way() {
+        let name = Sized::of(["Kingsmead Sixth Form College"], 10);
+        let year = Sized::of(["2026-27"], 7);
+        let phase = Sized::of(["Sixth-form college"], 6).optional();
+        // Room for all: each its widest.
+        assert_eq!(
+            fit_columns(&[name, phase, year], 80),
+            [Some(28), Some(18), Some(7)]
+        );
+        // Not quite: the optional one goes first.
+        assert_eq!(
+            fit_columns(&[name, phase, year], 40),
+            [Some(28), None, Some(7)]
+        );
+        // Less: the widest is cut, no further than its least.
+        assert_eq!(
+            fit_columns(&[name, phase, year], 30),
+            [Some(22), None, Some(7)]
+        );
+        assert_eq!(
+            fit_columns(&[name, phase, year], 5),
+            [Some(10), None, Some(7)]
+        );
     }
 
     #[test]

@@ -116,9 +116,17 @@ impl Harness {
     pub fn keys(&mut self, script: &str) -> &mut Self {
         let mut rest = script;
         while let Some(c) = rest.chars().next() {
+            let mut control = false;
             let (code, len) = if c == '<' && rest.contains('>') {
                 let end = rest.find('>').unwrap();
                 let code = match &rest[1..end] {
+                    // A letter with Ctrl held, as `<C-u>`.
+                    name if name.len() == 3 && name.starts_with("C-") => {
+                        control = true;
+                        KeyCode::Char(name.chars().nth(2).unwrap())
+                    }
+                    "Left" => KeyCode::Left,
+                    "Right" => KeyCode::Right,
                     "Enter" => KeyCode::Enter,
                     "Esc" => KeyCode::Esc,
                     "Tab" => KeyCode::Tab,
@@ -133,7 +141,9 @@ impl Harness {
             } else {
                 (KeyCode::Char(c), c.len_utf8())
             };
-            let modifiers = if matches!(code, KeyCode::Char(c) if c.is_ascii_uppercase()) {
+            let modifiers = if control {
+                KeyModifiers::CONTROL
+            } else if matches!(code, KeyCode::Char(c) if c.is_ascii_uppercase()) {
                 KeyModifiers::SHIFT
             } else {
                 KeyModifiers::NONE

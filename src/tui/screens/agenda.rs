@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
-use crate::tui::table::ListModel;
+use crate::tui::table::{ListModel, Sized, fit_columns};
 use crate::tui::theme::Theme;
 use crate::tui::view::{AgendaRow, AgendaView};
 use ratatui::crossterm::event::KeyEvent;
@@ -14,7 +14,7 @@ use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::loader::ExportJob;
 use crate::tui::screen::{About, Chosen, Cx, DrawCx, Footer, Open, Screen};
 use crate::tui::view::OpenedView;
-use crate::tui::widgets::{ListHit, block, check_span};
+use crate::tui::widgets::{ListHit, block, check_span, ellipsis};
 
 /// The agenda screen's state.
 #[derive(Debug, Default)]
@@ -107,30 +107,59 @@ impl AgendaScreen {
         let [table_area, detail_area] =
             Layout::vertical([Constraint::Length(table_height), Constraint::Min(5)]).areas(area);
         let wide = area.width >= 120;
-        // At 80 columns the phase and area move to the details below, and kinds show as ids.
-        let columns: Vec<(usize, Constraint)> = if wide {
-            vec![
-                (0, Constraint::Length(2)),
-                (1, Constraint::Min(16)),
-                (2, Constraint::Length(24)),
-                (3, Constraint::Length(7)),
-                (4, Constraint::Length(7)),
-                (5, Constraint::Length(28)),
-                (6, Constraint::Length(26)),
-                (7, Constraint::Length(9)),
-                (8, Constraint::Length(7)),
-            ]
+        // Below 120 columns kinds show as ids; the phase and area are left out before
+        // anything is cut (the details below show them), and the school's name and the kind
+        // give way last.
+        let candidates: &[usize] = if wide {
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8]
         } else {
-            vec![
-                (0, Constraint::Length(2)),
-                (1, Constraint::Min(16)),
-                (4, Constraint::Length(7)),
-                (5, Constraint::Length(13)),
-                (6, Constraint::Length(12)),
-                (7, Constraint::Length(9)),
-                (8, Constraint::Length(6)),
-            ]
+            &[0, 1, 4, 5, 6, 7, 8]
         };
+        let cell = |row: &AgendaRow, text: &[String], c: usize| -> String {
+            if c == 5 && !wide {
+                row.kind.to_string()
+            } else {
+                text[c].clone()
+            }
+        };
+        let sized: Vec<Sized> = candidates
+            .iter()
+            .map(|&c| {
+                // The header, with room for the sort mark if it is the column sorted by.
+                let mark = if self.list.sort == Some(c) {
+                    " ▲"
+                } else {
+                    ""
+                };
+                let header = format!("{}{mark}", COLUMNS[c]);
+                let cells: Vec<String> = view
+                    .rows
+                    .iter()
+                    .zip(&self.texts)
+                    .map(|(row, text)| cell(row, text, c))
+                    .collect();
+                let fit = Sized::of(
+                    std::iter::once(header.as_str()).chain(cells.iter().map(String::as_str)),
+                    match c {
+                        1 | 5 => 12,
+                        2 | 6 => 9,
+                        _ => u16::MAX,
+                    },
+                );
+                if matches!(c, 2 | 3) {
+                    fit.optional()
+                } else {
+                    fit
+                }
+            })
+            .collect();
+        // Inside the borders, less the selection's marker.
+        let room = table_area.width.saturating_sub(4);
+        let columns: Vec<(usize, u16)> = candidates
+            .iter()
+            .zip(fit_columns(&sized, room))
+            .filter_map(|(&c, w)| Some((c, w?)))
+            .collect();
         let shown: Vec<usize> = columns.iter().map(|(c, _)| *c).collect();
         let header = self
             .list
@@ -145,12 +174,9 @@ impl AgendaScreen {
                 Row::new(
                     columns
                         .iter()
-                        .map(|(c, _)| {
-                            let shown = if *c == 5 && !wide {
-                                row.kind.to_string()
-                            } else {
-                                text[*c].clone()
-                            };
+                        .map(|(c, w)| {
+                            // Cut where it must be; the details show the selected row whole.
+                            let shown = ellipsis(&cell(row, text, *c), usize::from(*w));
                             let style = match c {
                                 6 if row.decided => theme.good,
                                 7 if !row.conflicts.is_empty() => theme.warn,
@@ -176,7 +202,7 @@ impl AgendaScreen {
                 view.rows.len()
             ));
         }
-        let table = Table::new(rows, columns.iter().map(|(_, w)| *w))
+        let table = Table::new(rows, columns.iter().map(|(_, w)| Constraint::Length(*w)))
             .header(header)
             .block(block(&title, true, theme))
             .row_highlight_style(theme.selected)

@@ -10,19 +10,19 @@ use jiff::civil::Date;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use super::record::{self, FormBody, Offer, Reply, SaveState, Shell, draw_draft_stage};
 use crate::model::catalog::{Catalog, submission_rubric};
-use crate::model::decide::{conflicts, default_participants};
+use crate::model::decide::{condition_findings, conflicts, default_participants};
 use crate::model::draft::{AreaDraft, DecisionDraft};
-use crate::model::text::{clean, sanitize};
+use crate::model::text::clean;
 use crate::model::{
     AcademicYear, AreaId, KindId, LevelId, MemberId, OutcomeId, RubricId, SchoolId,
 };
+use crate::tui::edit::Editor;
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::loader::{Request, Response};
 use crate::tui::screen::{About, Chosen, Cx, DrawCx, Footer, Screen};
@@ -30,7 +30,7 @@ use crate::tui::tag::{ScreenId, Tag};
 use crate::tui::theme::Theme;
 use crate::tui::view::{AgendaRow, OpenedView};
 use crate::tui::view::{RuleView, SubmissionView};
-use crate::tui::widgets::{ListHit, block, contains, draw_lines, draw_text};
+use crate::tui::widgets::{ListHit, block, contains, draw_lines, draw_text, ellipsis as fit};
 use crate::tui::wrap::wrap;
 
 /// An outcome the decision kind allows.
@@ -208,20 +208,20 @@ pub enum Focus {
     Field,
 }
 
-fn text_area(text: &str, placeholder: &str) -> TextArea<'static> {
-    // What comes back from a draft on disk is shown harmlessly, like everything else read.
-    let text = sanitize(text);
-    let mut area = TextArea::new(text.split('\n').map(str::to_owned).collect());
-    area.set_wrap_mode(WrapMode::WordOrGlyph);
-    area.set_placeholder_text(placeholder);
-    area.set_cursor_line_style(Style::default());
-    area.move_cursor(CursorMove::Bottom);
-    area.move_cursor(CursorMove::End);
-    area
+/// What the text fields say while empty.
+const AREA_PLACEHOLDER: &str = "Feedback on this area (optional)";
+const FEEDBACK_PLACEHOLDER: &str =
+    "What the panel tells the school: strengths, what to develop, next steps";
+/// The example on a line of its own, so that it reads as one.
+const CONDITIONS_PLACEHOLDER: &str = "One per line: due date, then what the school must do\n2027-03-31 Share the revised policy with parents";
+const OVERRIDE_PLACEHOLDER: &str = "Only if the panel awards although a rule above is not met: why";
+
+fn text_area(text: &str, placeholder: &str) -> Editor {
+    Editor::new(text, placeholder)
 }
 
-fn text_of(area: &TextArea) -> String {
-    area.lines().join("\n")
+fn text_of(area: &Editor) -> String {
+    area.text()
 }
 
 fn words(text: &str) -> usize {
@@ -235,10 +235,10 @@ pub struct DecisionForm {
     participants: BTreeSet<MemberId>,
     recorder: Option<MemberId>,
     judgements: Vec<Option<usize>>,
-    area_text: Vec<TextArea<'static>>,
-    feedback: TextArea<'static>,
-    conditions: TextArea<'static>,
-    override_reason: TextArea<'static>,
+    area_text: Vec<Editor>,
+    feedback: Editor,
+    conditions: Editor,
+    override_reason: Editor,
     /// The decision this form corrects, if it is a correction.
     supersedes: Option<String>,
     fields: Vec<Field>,
@@ -285,20 +285,11 @@ impl DecisionForm {
             recorder,
             judgements: vec![None; areas],
             area_text: (0..areas)
-                .map(|_| text_area("", "Feedback on this area (optional)"))
+                .map(|_| text_area("", AREA_PLACEHOLDER))
                 .collect(),
-            feedback: text_area(
-                "",
-                "What the panel tells the school: strengths, what to develop, next steps",
-            ),
-            conditions: text_area(
-                "",
-                "One per line: the due date, then what the school must do (or the text, @ and the date)\n2027-03-31 Share the revised policy with parents",
-            ),
-            override_reason: text_area(
-                "",
-                "Only if the panel awards although a rule above is not met: why",
-            ),
+            feedback: text_area("", FEEDBACK_PLACEHOLDER),
+            conditions: text_area("", CONDITIONS_PLACEHOLDER),
+            override_reason: text_area("", OVERRIDE_PLACEHOLDER),
             supersedes: None,
             fields,
             selected: 0,
@@ -324,7 +315,7 @@ impl DecisionForm {
             DecisionDraft::new(ctx.school.clone(), ctx.year, ctx.kind.clone(), ctx.meeting);
         draft.outcome = self.outcome.map(|i| ctx.outcomes[i].id.clone());
         draft.participants = self.participants.iter().cloned().collect();
-        draft.recorder = self.recorder.clone();
+        draft.recorder = self.recorder().cloned();
         draft.areas = ctx
             .areas
             .iter()
@@ -360,17 +351,12 @@ impl DecisionForm {
             self.judgements[i] = saved
                 .and_then(|s| s.judgement.as_ref())
                 .and_then(|j| ctx.levels.iter().position(|(id, _)| id == j));
-            self.area_text[i] = text_area(
-                saved.map_or("", |s| s.feedback.as_str()),
-                "Feedback on this area (optional)",
-            );
+            self.area_text[i] =
+                text_area(saved.map_or("", |s| s.feedback.as_str()), AREA_PLACEHOLDER);
         }
-        self.feedback = text_area(&draft.feedback, self.feedback.placeholder_text());
-        self.conditions = text_area(&draft.conditions, self.conditions.placeholder_text());
-        self.override_reason = text_area(
-            &draft.override_reason,
-            self.override_reason.placeholder_text(),
-        );
+        self.feedback = text_area(&draft.feedback, FEEDBACK_PLACEHOLDER);
+        self.conditions = text_area(&draft.conditions, CONDITIONS_PLACEHOLDER);
+        self.override_reason = text_area(&draft.override_reason, OVERRIDE_PLACEHOLDER);
         self.supersedes = draft.supersedes.clone();
         self.shell.revision += 1;
         self.shell.save = SaveState::Saved;
@@ -458,7 +444,7 @@ impl DecisionForm {
             Field::Recorder => self
                 .recorder_choices()
                 .iter()
-                .position(|m| Some(&m.id) == self.recorder.as_ref())
+                .position(|m| Some(&m.id) == self.recorder())
                 .unwrap_or(0),
             _ => 0,
         };
@@ -494,6 +480,13 @@ impl DecisionForm {
         if !forward && let Field::Area(_) = self.field() {
             self.sub = 1;
         }
+    }
+
+    /// Who records the decision: the member chosen, while they take part.
+    fn recorder(&self) -> Option<&MemberId> {
+        self.recorder
+            .as_ref()
+            .filter(|r| self.participants.contains(*r))
     }
 
     fn recorder_choices(&self) -> Vec<&MemberChoice> {
@@ -538,15 +531,10 @@ impl DecisionForm {
                     return Reply::Handled;
                 }
                 let id = member.id.clone();
+                // The recorder chosen stays chosen while they are taken off and put back: it
+                // counts only while they take part (see `recorder`).
                 if !self.participants.remove(&id) {
                     self.participants.insert(id.clone());
-                }
-                if self
-                    .recorder
-                    .as_ref()
-                    .is_some_and(|r| !self.participants.contains(r))
-                {
-                    self.recorder = None;
                 }
             }
             Field::Recorder => {
@@ -567,7 +555,7 @@ impl DecisionForm {
         self.changed()
     }
 
-    fn text_mut(&mut self) -> Option<&mut TextArea<'static>> {
+    fn text_mut(&mut self) -> Option<&mut Editor> {
         match self.field() {
             Field::Feedback => Some(&mut self.feedback),
             Field::Conditions => Some(&mut self.conditions),
@@ -580,12 +568,21 @@ impl DecisionForm {
     /// Handles a key; what it did tells the app what to follow up.
     pub fn handle_key(&mut self, key: KeyEvent, keymap: &KeyMap) -> Reply {
         let action = keymap.action(&key);
-        match key.code {
-            KeyCode::Tab => {
+        // On the list Tab moves along it, as the footer says; typing starts with Enter.
+        match (key.code, self.focus) {
+            (KeyCode::Tab, Focus::List) => {
+                self.select(self.selected + 1, false);
+                return Reply::Handled;
+            }
+            (KeyCode::BackTab, Focus::List) => {
+                self.select(self.selected.saturating_sub(1), false);
+                return Reply::Handled;
+            }
+            (KeyCode::Tab, Focus::Field) => {
                 self.next_field(true);
                 return Reply::Handled;
             }
-            KeyCode::BackTab => {
+            (KeyCode::BackTab, Focus::Field) => {
                 self.next_field(false);
                 return Reply::Handled;
             }
@@ -609,6 +606,12 @@ impl DecisionForm {
                     self.select(usize::MAX, false);
                     Reply::Handled
                 }
+                (KeyCode::Enter, _) if self.field() == Field::Record => {
+                    // Enter on "Check and record" checks it and asks, as it says.
+                    self.select(self.selected, true);
+                    self.shell.recording.ask(self.shell.revision);
+                    Reply::Handled
+                }
                 (KeyCode::Enter | KeyCode::Right, _) | (_, Some(Action::NextPane)) => {
                     self.select(self.selected, true);
                     Reply::Handled
@@ -623,9 +626,7 @@ impl DecisionForm {
         if self.field() == Field::Record {
             return match (key.code, action) {
                 (KeyCode::Enter, _) => {
-                    if self.shell.recording.ready(self.shell.revision) {
-                        self.shell.recording.confirming = true;
-                    }
+                    self.shell.recording.ask(self.shell.revision);
                     Reply::Handled
                 }
                 (_, Some(Action::Up)) => {
@@ -733,8 +734,16 @@ impl DecisionForm {
             self.ctx.meeting,
         );
         draft.conditions = text_of(&self.conditions);
+        let refused = |list: &[crate::model::Condition]| {
+            condition_findings(list, self.ctx.meeting)
+                .into_iter()
+                .map(|f| f.message)
+                .collect::<Vec<_>>()
+        };
         match draft.parsed_conditions() {
             Err(errors) => (Some(false), errors.join("; ")),
+            // The rules recording applies, so that the mark never says ✓ for what it refuses.
+            Ok(list) if !refused(&list).is_empty() => (Some(false), refused(&list).join("; ")),
             Ok(list) if list.is_empty() && needed => (
                 Some(false),
                 "the outcome needs at least one condition".into(),
@@ -755,7 +764,7 @@ impl DecisionForm {
                 let (ok, _) = self.quorum();
                 (format!("{}", self.participants.len()), Some(ok))
             }
-            Field::Recorder => match &self.recorder {
+            Field::Recorder => match self.recorder() {
                 Some(id) => (
                     self.ctx
                         .members
@@ -879,7 +888,21 @@ impl DecisionForm {
         ) {
             return;
         }
-        let list_width = (body.width / 3).clamp(24, 40);
+        // From 120 columns the list is as wide as its labels need (with room for a value),
+        // up to half the width; below, a third.
+        let list_width = if body.width >= 120 {
+            let widest = self
+                .fields
+                .iter()
+                .map(|f| unicode_width::UnicodeWidthStr::width(self.label(*f).as_str()))
+                .max()
+                .unwrap_or(0);
+            u16::try_from(widest + 12 + 7)
+                .unwrap_or(u16::MAX)
+                .clamp(40, body.width / 2)
+        } else {
+            (body.width / 3).clamp(24, 40)
+        };
         let [list, editor] =
             Layout::horizontal([Constraint::Length(list_width), Constraint::Min(20)]).areas(body);
         self.draw_list(frame, list, theme);
@@ -1113,7 +1136,7 @@ impl DecisionForm {
         for (i, m) in choices.iter().enumerate() {
             lines.push(self.choice_line(
                 i,
-                self.recorder.as_ref() == Some(&m.id),
+                self.recorder() == Some(&m.id),
                 false,
                 format!("{} — {}", m.name, m.detail),
                 theme,
@@ -1197,7 +1220,7 @@ impl DecisionForm {
             frame,
             text,
             &mut self.conditions,
-            "Conditions · one per line: YYYY-MM-DD what the school must do, or what the school must do@YYYY-MM-DD",
+            "Conditions · one per line, the due date first (or text@date)",
             focused,
             theme,
             true,
@@ -1275,27 +1298,6 @@ impl DecisionForm {
             ],
         }
     }
-}
-
-/// Cuts a text to a width, with an ellipsis.
-fn fit(text: &str, width: usize) -> String {
-    if unicode_width::UnicodeWidthStr::width(text) <= width {
-        return text.to_owned();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
 }
 
 /// The rubric the submission read alongside the form names for a school's year, once it has
@@ -1533,6 +1535,11 @@ impl Screen for DecisionForm {
             kind: Some(self.ctx.kind.clone()),
             path: None,
         }
+    }
+
+    fn unsaved(&self) -> Option<String> {
+        (self.shell.save != SaveState::Clean)
+            .then(|| format!("the decision on {} {}", self.ctx.school_name, self.ctx.year))
     }
 
     fn draft_failed(&self) -> bool {

@@ -10,7 +10,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
-use ratatui_textarea::{TextArea, WrapMode};
+use ratatui_textarea::TextArea;
 
 use super::record::{self, FormBody, Offer, Reply, SaveState, Shell, draw_draft_stage};
 use crate::model::catalog::Catalog;
@@ -19,13 +19,14 @@ use crate::model::draft::MeetingDraft;
 use crate::model::meeting::{AgendaItem, Conflict, ConflictKind};
 use crate::model::text::clean;
 use crate::model::{MemberId, SchoolId};
+use crate::tui::edit::Editor;
 use crate::tui::keymap::{Action, KeyMap, Scope};
 use crate::tui::loader::{Request, Response};
 use crate::tui::screen::{About, Cx, DrawCx, Footer, Screen};
 use crate::tui::tag::{ScreenId, Tag};
 use crate::tui::theme::Theme;
 use crate::tui::view::OpenedView;
-use crate::tui::widgets::{block, contains, draw_lines, draw_text};
+use crate::tui::widgets::{block, contains, draw_lines, draw_text, ellipsis};
 
 /// A member's attendance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +75,7 @@ struct ConflictDialog {
     member: usize,
     school: usize,
     kind: usize,
-    reason: TextArea<'static>,
+    reason: Editor,
     schools: Vec<SchoolId>,
     problem: Option<String>,
 }
@@ -378,9 +379,7 @@ impl MeetingSetup {
                 if schools.is_empty() {
                     return Reply::Handled;
                 }
-                let mut reason = TextArea::default();
-                reason.set_wrap_mode(WrapMode::WordOrGlyph);
-                reason.set_placeholder_text("Why, in a few words");
+                let reason = Editor::new("", "Why, in a few words");
                 self.dialog = Some(Dialog::Conflict(Box::new(ConflictDialog {
                     field: 0,
                     member: 0,
@@ -429,9 +428,7 @@ impl MeetingSetup {
                 self.changed()
             }
             (Pane::Record, KeyCode::Enter, _) => {
-                if self.shell.recording.ready(self.shell.revision) {
-                    self.shell.recording.confirming = true;
-                }
+                self.shell.recording.ask(self.shell.revision);
                 Reply::Handled
             }
             (_, _, Some(Action::OtherMeeting)) => Reply::NewMeeting,
@@ -524,9 +521,12 @@ impl MeetingSetup {
                         return Reply::Handled;
                     }
                 };
-                match action {
-                    Some(Action::Up) => *index = index.saturating_sub(1),
-                    Some(Action::Down) => *index = (*index + 1).min(count.saturating_sub(1)),
+                // ◂ ▸ beside the choice: the arrows they show choose, as ↑/↓ do.
+                match (key.code, action) {
+                    (KeyCode::Left, _) | (_, Some(Action::Up)) => *index = index.saturating_sub(1),
+                    (KeyCode::Right, _) | (_, Some(Action::Down)) => {
+                        *index = (*index + 1).min(count.saturating_sub(1))
+                    }
                     _ => {}
                 }
                 Reply::Handled
@@ -822,13 +822,46 @@ impl MeetingSetup {
 
     fn draw_agenda(&self, frame: &mut Frame, area: Rect, theme: &Theme, keymap: &KeyMap) {
         let mut lines: Vec<Line> = Vec::new();
+        let inner = usize::from(area.width.saturating_sub(2)).max(1);
+        // Whole items when they all fit, wrapped; else one line an item.
+        let wrapped: usize = self
+            .agenda
+            .iter()
+            .map(|item| {
+                let text = format!(
+                    "{} · {} · {}",
+                    self.school_name(&item.school),
+                    item.year,
+                    item.kind
+                );
+                (6 + unicode_width::UnicodeWidthStr::width(text.as_str())).div_ceil(inner)
+            })
+            .sum();
+        let cut = wrapped > usize::from(area.height.saturating_sub(2));
         for (i, item) in self.agenda.iter().enumerate() {
             let (pointer, style) = self.pointer(Pane::Agenda, i, theme);
+            // One line an item when that is what it takes to show the whole agenda: a name
+            // too long is cut (and the year left out if the name would be a stub), except the
+            // selected item's, which is shown whole.
+            let here = self.pane == Pane::Agenda && self.cursor() == i;
+            let room_beside =
+                |tail: &str| inner.saturating_sub(6 + unicode_width::UnicodeWidthStr::width(tail));
+            let mut tail = format!(" · {} · {}", item.year, item.kind);
+            if cut && !here && room_beside(&tail) < 12 {
+                tail = format!(" · {}", item.kind);
+            }
+            let room = room_beside(&tail);
+            let name = self.school_name(&item.school);
+            let name = if here || !cut {
+                name
+            } else {
+                ellipsis(&name, room.max(8))
+            };
             lines.push(Line::from(vec![
                 pointer,
                 Span::styled(format!("{:>2}. ", i + 1), theme.muted),
-                Span::styled(self.school_name(&item.school), style),
-                Span::styled(format!(" · {} · {}", item.year, item.kind), theme.muted),
+                Span::styled(name, style),
+                Span::styled(tail, theme.muted),
             ]));
         }
         if lines.is_empty() {
@@ -923,7 +956,7 @@ impl MeetingSetup {
         let message = match &d.problem {
             Some(p) => Line::from(Span::styled(p.clone(), theme.bad)),
             None => Line::from(Span::styled(
-                "↑/↓ changes the field · Tab moves · Enter declares · Esc cancels",
+                "←/→ or ↑/↓ choose · Tab moves · Enter declares · Esc cancels",
                 theme.muted,
             )),
         };
@@ -1222,6 +1255,11 @@ impl Screen for MeetingScreen {
 
     fn about(&self, _opened: Option<&OpenedView>) -> About {
         None
+    }
+
+    fn unsaved(&self) -> Option<String> {
+        let setup = self.setup.as_ref()?;
+        (setup.shell.save != SaveState::Clean).then(|| format!("the meeting of {}", setup.date))
     }
 
     fn draft_failed(&self) -> bool {

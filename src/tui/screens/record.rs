@@ -109,6 +109,8 @@ pub struct Recording {
     pub pending: bool,
     /// "Record this?" is on screen.
     pub confirming: bool,
+    /// Enter asked to record before the check came back: ask once it says the form is ready.
+    pub asked: bool,
     /// The commit is being written.
     pub committing: bool,
     /// The number of the newest save of the draft asked for: only its answer says "saved".
@@ -135,7 +137,18 @@ impl Recording {
 
     /// Whether the form as it is now can be recorded.
     pub fn ready(&self, revision: u64) -> bool {
-        matches!(self.current(revision), Some(Ok(p)) if p.problems.is_empty())
+        matches!(self.current(revision), Some(Ok(p)) if p.problems.is_empty() && !p.unchanged)
+    }
+
+    /// Enter on "Check and record": the question now if the check says the form is ready,
+    /// else as soon as it does (a check that finds problems shows them instead).
+    pub fn ask(&mut self, revision: u64) {
+        if self.ready(revision) {
+            self.confirming = true;
+            self.asked = false;
+        } else {
+            self.asked = self.current(revision).is_none();
+        }
     }
 
     /// Whether a preview of the form as it is now should be asked for.
@@ -154,6 +167,7 @@ impl Recording {
     pub fn mark(&self, revision: u64) -> (String, bool) {
         match self.current(revision) {
             _ if self.committing => ("recording…".into(), true),
+            Some(Ok(p)) if p.unchanged => ("nothing to record".into(), true),
             Some(Ok(p)) if p.problems.is_empty() => ("ready".into(), true),
             Some(Ok(p)) => (format!("{} to resolve", p.problems.len()), false),
             Some(Err(_)) => ("cannot check".into(), false),
@@ -194,7 +208,14 @@ impl Recording {
                 lines.push(Line::from(e.clone()));
             }
             Some(Ok(p)) => {
-                if p.problems.is_empty() {
+                if p.unchanged {
+                    lines.push(Line::from(Span::styled(
+                        format!(
+                            "· Nothing to record: the {what} is as it was last recorded. Change something first."
+                        ),
+                        theme.muted,
+                    )));
+                } else if p.problems.is_empty() {
                     lines.push(Line::from(Span::styled(
                         format!("✓ Ready to record. Enter records the {what}, after a question."),
                         theme.good,
@@ -214,7 +235,8 @@ impl Recording {
                         ]));
                     }
                 }
-                for warning in &p.warnings {
+                // Beside "nothing to record", the warning that nothing changed says it twice.
+                for warning in p.warnings.iter().filter(|_| !p.unchanged) {
                     lines.push(Line::from(vec![
                         Span::styled("  ! ", theme.warn),
                         Span::raw(warning.clone()),
@@ -410,6 +432,7 @@ impl<D> Shell<D> {
     pub fn changed(&mut self) -> Reply {
         self.revision += 1;
         self.recording.confirming = false;
+        self.recording.asked = false;
         Reply::Changed
     }
 }
@@ -473,6 +496,17 @@ pub fn key<B: FormBody>(form: &mut B, key: &KeyEvent, cx: &mut Cx) -> Reply {
         }
     };
     match &reply {
+        // The answer to a question not asked: say how to get to it rather than nothing.
+        Reply::Ignored
+            if form.shell().offer.is_none()
+                && cx.keymap.action_in(Scope::Question, key) == Some(Action::ConfirmRecord) =>
+        {
+            cx.say(format!(
+                "{} answers a question not asked yet: Enter where the {} is checked asks before recording.",
+                cx.keymap.first(Action::ConfirmRecord),
+                form.shell().recording.what
+            ));
+        }
         Reply::Changed => save(form, cx),
         Reply::Discard => {
             cx.delete_draft(form.draft_key(), false);
@@ -523,10 +557,14 @@ pub fn loaded<B: FormBody>(form: &mut B, tag: Tag, response: Response, cx: &mut 
     match response {
         Response::Draft(result) => draft_loaded(form, result, cx),
         Response::Prepared(result) => {
+            let revision = form.shell().revision;
             let recording = &mut form.shell_mut().recording;
             recording.pending = false;
             recording.prepared = Some((tag.stamp, result.map(|p| *p)));
             recording.scroll = 0;
+            if recording.asked && recording.current(revision).is_some() {
+                recording.ask(revision);
+            }
         }
         Response::Committed(Ok(done)) => {
             cx.delete_draft(form.draft_key(), true);

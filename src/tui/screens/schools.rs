@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
-use crate::tui::table::ListModel;
+use crate::tui::table::{ListModel, Sized, fit_columns};
 use crate::tui::theme::Theme;
 use crate::tui::view::SchoolRow;
 use ratatui::crossterm::event::KeyEvent;
@@ -13,7 +13,7 @@ use ratatui::crossterm::event::KeyEvent;
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::screen::{About, Cx, DrawCx, Footer, Open, Screen};
 use crate::tui::view::OpenedView;
-use crate::tui::widgets::{ListHit, block};
+use crate::tui::widgets::{ListHit, block, ellipsis};
 
 /// The schools screen's state.
 #[derive(Debug, Default)]
@@ -71,29 +71,39 @@ impl SchoolsScreen {
     pub fn draw(&mut self, frame: &mut Frame, area: Rect, rows: &[SchoolRow], theme: &Theme) {
         let [table_area, detail_area] =
             Layout::vertical([Constraint::Min(6), Constraint::Length(6)]).areas(area);
-        // Narrow terminals keep what the panel asks about most; the detail below shows all.
-        let columns: Vec<(usize, Constraint)> = [
-            (0, Constraint::Min(18), 0),
-            (1, Constraint::Length(24), 140),
-            (2, Constraint::Length(7), 120),
-            (
-                3,
-                Constraint::Length(if area.width >= 140 { 24 } else { 16 }),
-                0,
-            ),
-            (4, Constraint::Length(10), 100),
-            (5, Constraint::Length(10), 0),
-            (6, Constraint::Length(11), 0),
-            (
-                7,
-                Constraint::Length(if area.width >= 140 { 32 } else { 16 }),
-                0,
-            ),
-        ]
-        .into_iter()
-        .filter(|(_, _, min)| area.width >= *min)
-        .map(|(c, w, _)| (c, w))
-        .collect();
+        // Each column as wide as what it holds. Narrow terminals leave out the awarded date,
+        // the area and the phase, in that order, before cutting anything (the detail below
+        // shows all); the name, the award and eligibility are cut last.
+        let sized: Vec<Sized> = (0..COLUMNS.len())
+            .map(|c| {
+                // The header, with room for the sort mark if it is the column sorted by.
+                let mark = if self.list.sort == Some(c) {
+                    " ▲"
+                } else {
+                    ""
+                };
+                let header = format!("{}{mark}", COLUMNS[c]);
+                let fit = Sized::of(
+                    std::iter::once(header.as_str())
+                        .chain(self.texts.iter().map(|t| t[c].as_str())),
+                    match c {
+                        0 => 14,
+                        3 | 7 => 8,
+                        _ => u16::MAX,
+                    },
+                );
+                if matches!(c, 1 | 2 | 4) {
+                    fit.optional()
+                } else {
+                    fit
+                }
+            })
+            .collect();
+        let columns: Vec<(usize, u16)> = fit_columns(&sized, table_area.width.saturating_sub(4))
+            .into_iter()
+            .enumerate()
+            .filter_map(|(c, w)| Some((c, w?)))
+            .collect();
         let shown: Vec<usize> = columns.iter().map(|(c, _)| *c).collect();
         let header = self
             .list
@@ -108,14 +118,14 @@ impl SchoolsScreen {
                 Row::new(
                     columns
                         .iter()
-                        .map(|(c, _)| {
+                        .map(|(c, w)| {
                             let style = match (c, row.award_held) {
                                 (3, Some(true)) => theme.good,
                                 (3, Some(false)) => theme.bad,
                                 (3, None) => theme.muted,
                                 _ => theme.base,
                             };
-                            Cell::from(text[*c].clone()).style(style)
+                            Cell::from(ellipsis(&text[*c], usize::from(*w))).style(style)
                         })
                         .collect::<Vec<_>>(),
                 )
@@ -129,12 +139,15 @@ impl SchoolsScreen {
                 table_rows.len()
             ));
         }
-        let table = Table::new(table_rows, columns.iter().map(|(_, w)| *w))
-            .header(header)
-            .block(block(&title, true, theme))
-            .row_highlight_style(theme.selected)
-            .highlight_symbol("▶ ")
-            .style(theme.base);
+        let table = Table::new(
+            table_rows,
+            columns.iter().map(|(_, w)| Constraint::Length(*w)),
+        )
+        .header(header)
+        .block(block(&title, true, theme))
+        .row_highlight_style(theme.selected)
+        .highlight_symbol("▶ ")
+        .style(theme.base);
         frame.render_stateful_widget(table, table_area, &mut self.list.state);
         self.hit = ListHit {
             rows: Rect {

@@ -17,7 +17,7 @@ use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::loader::{Request, Response};
 use crate::tui::screen::{About, Chosen, Cx, DrawCx, Footer, Open, Screen};
 use crate::tui::view::OpenedView;
-use crate::tui::widgets::{ListHit, block, contains};
+use crate::tui::widgets::{ListHit, block, contains, ellipsis};
 use crate::tui::wrap::wrap;
 
 /// Which side has the keyboard.
@@ -243,11 +243,32 @@ impl SubmissionScreen {
         }
         frame.render_widget(Paragraph::new(heading_lines).style(theme.base), top);
 
-        let left_width = match body.width {
-            140.. => 62,
-            120.. => 52,
-            _ => 38,
+        let level_width: u16 = if body.width >= 120 { 12 } else { 11 };
+        let title_of = |a: &AreaView| {
+            if a.central {
+                format!("{} {} ★", a.code, a.title)
+            } else {
+                format!("{} {}", a.code, a.title)
+            }
         };
+        // The areas take what their titles need, up to half the width from 120 columns on
+        // (the text beside them is what is read); a title that must be cut is whole above
+        // the text.
+        let widest = view
+            .areas
+            .iter()
+            .map(|a| unicode_width::UnicodeWidthStr::width(title_of(a).as_str()))
+            .max()
+            .unwrap_or(0);
+        let wanted = u16::try_from(widest)
+            .unwrap_or(u16::MAX)
+            .saturating_add(level_width + 3 + 3 + 3 + 4);
+        let left_width = if body.width >= 120 {
+            wanted.clamp(38, body.width / 2)
+        } else {
+            38
+        };
+        let title_width = usize::from(left_width.saturating_sub(level_width + 3 + 3 + 3 + 4));
         let [left, right] =
             Layout::horizontal([Constraint::Length(left_width), Constraint::Min(20)]).areas(body);
         let header = Row::new(vec!["Area", "Self", "Act", "Δ"]).style(theme.column_header);
@@ -255,20 +276,14 @@ impl SubmissionScreen {
             .areas
             .iter()
             .map(|a| {
-                let title = if a.central {
-                    format!("{} {} ★", a.code, a.title)
-                } else {
-                    format!("{} {}", a.code, a.title)
-                };
                 Row::new(vec![
-                    Cell::from(title),
+                    Cell::from(ellipsis(&title_of(a), title_width)),
                     Cell::from(a.level.clone().unwrap_or_else(|| "–".into())),
                     Cell::from(a.actions.len().to_string()),
                     Cell::from(a.changes.map_or_else(|| "–".to_owned(), |n| n.to_string())),
                 ])
             })
             .collect();
-        let level_width = if body.width >= 120 { 12 } else { 11 };
         let table = Table::new(
             rows,
             [
