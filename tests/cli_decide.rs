@@ -668,3 +668,29 @@ fn a_decision_recorded_by_mistake_is_corrected_at_the_same_meeting() {
     assert_eq!(code, 0, "{json:#}");
     assert_ne!(sandbox.git_text(&repo, &["rev-parse", "HEAD"]), made);
 }
+
+#[test]
+fn a_meeting_recorded_again_unchanged_makes_no_commit() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
+    let before = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+    let mut args = vec![
+        "meeting",
+        "2026-12-02",
+        "--repo",
+        repo.to_str().unwrap(),
+        "--chair",
+        "r-adeyemi",
+    ];
+    for m in common::PRESENT {
+        args.extend(["--present", m]);
+    }
+    let again = sandbox.kitemark(&args);
+    assert_exit(&again, 0);
+    assert!(
+        stdout(&again).contains("Nothing to record: meetings/2026-12-02.ron says this already"),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(sandbox.git_text(&repo, &["rev-parse", "HEAD"]), before);
+}

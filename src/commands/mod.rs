@@ -360,6 +360,15 @@ pub(crate) fn record_plan(
         eprintln!("kitemark: nothing was recorded");
         return Ok(Recording::Done(EXIT_FINDINGS));
     }
+    // A record that says what is recorded already is not committed again: an empty commit
+    // would tell the history's readers that something was decided or changed.
+    if plan.unchanged {
+        print(&format!(
+            "Nothing to record: {} says this already; no commit was made.\n",
+            sanitize_inline(plan.path())
+        ))?;
+        return Ok(Recording::Done(EXIT_OK));
+    }
     for warning in &plan.warnings {
         eprintln!("kitemark: warning: {}", sanitize_inline(warning));
     }
