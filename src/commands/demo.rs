@@ -51,8 +51,13 @@ pub fn run(
     let shown = sanitize_inline(&dir.display().to_string()).into_owned();
     if holds_demo(&dir) {
         print(&format!(
-            "Reusing the demo repository at {}\n(it was built earlier; remove the folder to build it afresh)\n",
-            shown
+            "Reusing the demo repository at {}\n(it was built earlier{}; remove the folder to build it afresh)\n",
+            shown,
+            if on.is_some() {
+                ", and --on only applies to a new one"
+            } else {
+                ""
+            }
         ))?;
     } else if is_missing_or_empty(&dir)? {
         build(&dir, shift)?;

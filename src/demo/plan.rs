@@ -306,10 +306,10 @@ impl Mover {
         if let Some(reason) = &mut d.override_reason {
             self.text(reason);
         }
-        if let Some(target) = &d.supersedes {
-            if let Classified::File(PanelPath::Decision(t)) = classify(target) {
-                d.supersedes = Some(self.decision_path(path, &t)?);
-            }
+        if let Some(target) = &d.supersedes
+            && let Classified::File(PanelPath::Decision(t)) = classify(target)
+        {
+            d.supersedes = Some(self.decision_path(path, &t)?);
         }
         Ok(())
     }
