@@ -11,7 +11,7 @@ bin=$PWD/target/release/kitemark
 work=$(mktemp -d)
 socket=kitemark-bench-$$
 trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
-"$bin" demo --dir "$work/demo" --no-open >/dev/null
+"$bin" demo --dir "$work/demo" --no-open --on 2026-11-22 >/dev/null
 
 wait_for() { # text
     for _ in $(seq 1 400); do

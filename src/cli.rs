@@ -109,6 +109,10 @@ pub enum Command {
         /// Only build (or find) the repository and print its path; do not open the interface.
         #[arg(long)]
         no_open: bool,
+        /// Build the demo as on this date instead of today (YYYY-MM-DD): its next meeting a
+        /// week or two ahead, everything before it in the past. The interface opens on it too.
+        #[arg(long, value_name = "DATE", value_parser = date)]
+        on: Option<jiff::civil::Date>,
         /// As for `init`: hidden, and refused when given.
         #[arg(long, hide = true, value_name = "PATH")]
         repo: Option<PathBuf>,

@@ -367,11 +367,7 @@ fn several_writers_at_once_all_land_and_a_duplicate_is_refused() {
 #[test]
 fn meetings_add_conflicts_from_affiliations_and_check_their_members() {
     let sandbox = Sandbox::new();
-    let dir = sandbox.path("demo");
-    assert_exit(
-        &sandbox.kitemark(&["demo", "--dir", dir.to_str().unwrap(), "--no-open"]),
-        0,
-    );
+    let dir = sandbox.demo();
     let repo = dir.to_str().unwrap();
     let out = sandbox.kitemark(&[
         "meeting",
@@ -434,11 +430,7 @@ fn meetings_add_conflicts_from_affiliations_and_check_their_members() {
 #[test]
 fn templates_carry_open_actions_and_submissions_are_checked_then_committed_by_the_school() {
     let sandbox = Sandbox::new();
-    let dir = sandbox.path("demo");
-    assert_exit(
-        &sandbox.kitemark(&["demo", "--dir", dir.to_str().unwrap(), "--no-open"]),
-        0,
-    );
+    let dir = sandbox.demo();
     let repo = dir.to_str().unwrap();
     let folder = sandbox.path("next");
     std::fs::create_dir_all(&folder).unwrap();

@@ -6,11 +6,23 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{Sandbox, assert_exit, stderr, stdout};
+use common::{DEMO_DAY, Sandbox, assert_exit, stderr, stdout};
 use serde_json::Value;
 
+/// The demo as on [`DEMO_DAY`]: the story as bundled.
 fn build(sandbox: &Sandbox, dir: &Path) {
-    let out = sandbox.kitemark(&["demo", "--dir", dir.to_str().unwrap(), "--no-open"]);
+    build_on(sandbox, dir, DEMO_DAY);
+}
+
+fn build_on(sandbox: &Sandbox, dir: &Path, on: &str) {
+    let out = sandbox.kitemark(&[
+        "demo",
+        "--dir",
+        dir.to_str().unwrap(),
+        "--no-open",
+        "--on",
+        on,
+    ]);
     assert_exit(&out, 0);
     assert!(
         stdout(&out).contains(dir.to_str().unwrap()),
@@ -330,5 +342,179 @@ fn demo_shows_an_escape_sequence_in_the_folder_name_harmlessly() {
         assert!(text.contains(wanted), "{text}");
         assert!(!text.contains('\x1b'), "{text:?}");
         assert!(text.contains("[31m-red"), "{text:?}");
+    }
+}
+
+/// Days across two academic years to build the demo on: either side of 1 September, around
+/// 31 December, on a leap day, and plain days between.
+const DAYS: [&str; 8] = [
+    "2026-08-30",
+    "2026-09-02",
+    "2026-12-31",
+    "2027-04-10",
+    "2027-08-31",
+    "2027-12-30",
+    "2028-02-29",
+    "2028-06-20",
+];
+
+/// The meetings of a demo, by date.
+fn meeting_days(dir: &Path) -> Vec<jiff::civil::Date> {
+    let mut days: Vec<jiff::civil::Date> = std::fs::read_dir(dir.join("meetings"))
+        .unwrap()
+        .map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            name.strip_suffix(".ron").unwrap().parse().unwrap()
+        })
+        .collect();
+    days.sort();
+    days
+}
+
+#[test]
+fn the_demo_built_on_any_day_has_its_next_meeting_ahead_and_audits_clean() {
+    let sandbox = Sandbox::new();
+    for on in DAYS {
+        let dir = sandbox.path(&format!("demo-{on}"));
+        let out = sandbox.kitemark(&[
+            "demo",
+            "--dir",
+            dir.to_str().unwrap(),
+            "--no-open",
+            "--on",
+            on,
+        ]);
+        assert_exit(&out, 0);
+        let day: jiff::civil::Date = on.parse().unwrap();
+
+        // One meeting ahead, a week or two away; every other one, and every commit, past.
+        let meetings = meeting_days(&dir);
+        let ahead: Vec<_> = meetings.iter().filter(|m| **m > day).collect();
+        assert_eq!(ahead.len(), 1, "{on}: meetings ahead {ahead:?}");
+        let days = day.until(*ahead[0]).unwrap().get_days();
+        assert!(
+            (2..=21).contains(&days),
+            "{on}: next meeting in {days} days"
+        );
+        let said = stdout(&out);
+        assert!(
+            said.contains(&format!(
+                "as on {on}: its next meeting is on {}, in {days} days",
+                ahead[0]
+            )),
+            "{said}"
+        );
+        let log = stdout(&sandbox.git(&dir, &["log", "--format=%ad", "--date=short"]));
+        assert!(log.lines().all(|d| d <= on), "{on}: a commit after the day");
+
+        let audit = sandbox.kitemark(&["audit", "--repo", dir.to_str().unwrap(), "--on", on]);
+        assert_exit(&audit, 0);
+        assert!(
+            stdout(&audit).contains(&format!(", on {on}")),
+            "{}",
+            stdout(&audit)
+        );
+        assert_exit(
+            &sandbox.kitemark(&["validate", "--repo", dir.to_str().unwrap()]),
+            0,
+        );
+        // The story's award states: the awards held, one expired, items pending.
+        let all = schools(&sandbox, &dir, on);
+        let status = |id: &str| school(&all, id)["award"]["status"].clone();
+        assert_eq!(status("north-vale-esc"), "held", "{on}");
+        assert_eq!(status("meadowbank-infant"), "expired", "{on}");
+        assert_eq!(status("oakfield-primary"), "held", "{on}");
+        assert_eq!(
+            school(&all, "riverside-academy")["pending"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2,
+            "{on}"
+        );
+    }
+}
+
+/// Dates ("2026-12-02") and academic-year labels ("2026-27") in a text replaced by marks.
+fn without_dates(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let digits = |from: usize, n: usize| {
+        (from..from + n).all(|i| chars.get(i).is_some_and(char::is_ascii_digit))
+    };
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if digits(i, 4) && chars.get(i + 4) == Some(&'-') && digits(i + 5, 2) {
+            if chars.get(i + 7) == Some(&'-') && digits(i + 8, 2) {
+                out.push_str("<date>");
+                i += 10;
+            } else {
+                out.push_str("<year>");
+                i += 7;
+            }
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn the_demo_built_on_two_days_tells_the_same_story() {
+    let sandbox = Sandbox::new();
+    let story = |on: &str| {
+        let dir = sandbox.path(&format!("demo-{on}"));
+        build_on(&sandbox, &dir, on);
+        let subjects = stdout(&sandbox.git(&dir, &["log", "--format=%an|%s"]));
+        let log = sandbox.kitemark(&["log", "--repo", dir.to_str().unwrap(), "--format", "json"]);
+        assert_exit(&log, 0);
+        let log: Value = serde_json::from_slice(&log.stdout).unwrap();
+        let decisions: Vec<String> = log["decisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {} {} {} by {}",
+                    d["school"], d["kind"], d["outcome"], d["path"], d["recorder"]
+                )
+            })
+            .collect();
+        let all = schools(&sandbox, &dir, on);
+        let states: Vec<String> = all["schools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| format!("{} {} {}", s["id"], s["award"]["status"], s["pending"]))
+            .collect();
+        (
+            without_dates(&subjects),
+            without_dates(&decisions.join("\n")),
+            without_dates(&states.join("\n")),
+        )
+    };
+    let (subjects, decisions, states) = story(DEMO_DAY);
+    let (later_subjects, later_decisions, later_states) = story("2028-02-29");
+    assert_eq!(subjects.lines().count(), later_subjects.lines().count());
+    assert_eq!(subjects, later_subjects);
+    assert_eq!(decisions, later_decisions);
+    assert_eq!(states, later_states);
+    assert!(decisions.contains("\"awarded\""), "{decisions}");
+}
+
+#[test]
+fn demo_on_takes_a_date_as_other_commands_do() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path("demo");
+    let arg = dir.to_str().unwrap();
+    for (bad, said) in [
+        ("2027-02-30", "is not a day of the calendar"),
+        ("next week", "expected a date as YYYY-MM-DD"),
+    ] {
+        let out = sandbox.kitemark(&["demo", "--dir", arg, "--no-open", "--on", bad]);
+        assert_exit(&out, 2);
+        assert!(stderr(&out).contains(said), "{}", stderr(&out));
+        assert!(!dir.exists());
     }
 }

@@ -7,8 +7,9 @@ use anyhow::{Context, bail};
 
 use super::{EXIT_OK, is_missing_or_empty, print};
 use crate::demo::bundle::{demo_files, rubric_files};
-use crate::demo::plan::{DEMO_TRAILER, PendingDecision, StepContent, plan};
+use crate::demo::plan::{DEMO_TRAILER, PendingDecision, Shift, StepContent, plan_shifted};
 use crate::model::format::to_ron;
+use crate::model::meeting::days_from;
 use crate::model::message;
 use crate::model::text::sanitize_inline;
 use crate::repo::PanelRepo;
@@ -35,7 +36,13 @@ fn holds_demo(dir: &Path) -> bool {
         })
 }
 
-pub fn run(dir: Option<PathBuf>, no_open: bool) -> anyhow::Result<ExitCode> {
+pub fn run(
+    dir: Option<PathBuf>,
+    no_open: bool,
+    on: Option<jiff::civil::Date>,
+) -> anyhow::Result<ExitCode> {
+    let today = on.unwrap_or_else(|| jiff::Zoned::now().date());
+    let shift = Shift::for_day(today)?;
     let dir = match dir {
         Some(dir) => dir,
         None => default_dir()?,
@@ -44,12 +51,23 @@ pub fn run(dir: Option<PathBuf>, no_open: bool) -> anyhow::Result<ExitCode> {
     let shown = sanitize_inline(&dir.display().to_string()).into_owned();
     if holds_demo(&dir) {
         print(&format!(
-            "Reusing the demo repository at {}\n(it was built earlier; remove the folder to build it afresh)\n",
-            shown
+            "Reusing the demo repository at {}\n(it was built earlier{}; remove the folder to build it afresh)\n",
+            shown,
+            if on.is_some() {
+                ", and --on only applies to a new one"
+            } else {
+                ""
+            }
         ))?;
     } else if is_missing_or_empty(&dir)? {
-        build(&dir)?;
-        print(&format!("Built the demo repository at {shown}\n"))?;
+        build(&dir, shift)?;
+        let next = shift
+            .upcoming_meeting()
+            .context("the demo's next meeting has no date")?;
+        print(&format!(
+            "Built the demo repository at {shown} as on {today}: its next meeting is on {next}, {}\n",
+            days_from(today, next)
+        ))?;
     } else {
         bail!(
             "{} already exists and does not hold the kitemark demo; kitemark never overwrites a folder, so choose another --dir or remove it",
@@ -63,12 +81,18 @@ pub fn run(dir: Option<PathBuf>, no_open: bool) -> anyhow::Result<ExitCode> {
         ))?;
         return Ok(EXIT_OK);
     }
-    super::open::run(&dir, crate::cli::OpenArgs::default())
+    super::open::run(
+        &dir,
+        crate::cli::OpenArgs {
+            on,
+            ..Default::default()
+        },
+    )
 }
 
 /// Builds the demo in a temporary folder beside `dir`, then moves it into place, so that an
 /// interrupted build never leaves something that looks like a finished demo.
-fn build(dir: &Path) -> anyhow::Result<()> {
+fn build(dir: &Path, shift: Shift) -> anyhow::Result<()> {
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -80,7 +104,7 @@ fn build(dir: &Path) -> anyhow::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "demo".into());
     let staging = parent.join(format!(".{name}.kitemark-{}", std::process::id()));
-    let result = build_in(&staging).and_then(|()| {
+    let result = build_in(&staging, shift).and_then(|()| {
         if dir.exists() {
             // Only an empty folder gets here; rename cannot replace a folder on every system.
             std::fs::remove_dir(dir)
@@ -98,12 +122,12 @@ fn build(dir: &Path) -> anyhow::Result<()> {
     result
 }
 
-fn build_in(dir: &Path) -> anyhow::Result<()> {
+fn build_in(dir: &Path, shift: Shift) -> anyhow::Result<()> {
     let bundled = demo_files()?;
     let rubrics = rubric_files()?;
     let bundled: Vec<(String, &str)> = bundled.into_iter().collect();
     let rubrics: Vec<(String, &str)> = rubrics.into_iter().collect();
-    let steps = plan(&bundled, &rubrics)?;
+    let steps = plan_shifted(&bundled, &rubrics, shift)?;
     let panel: crate::model::Panel = bundled
         .iter()
         .find(|(p, _)| p.ends_with("_panel/panel.ron"))

@@ -156,7 +156,9 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
         Command::Init {
             dir, rubric, name, ..
         } => init::run(&dir, &rubric, &name),
-        Command::Demo { dir, no_open, .. } => demo::run(dir, no_open),
+        Command::Demo {
+            dir, no_open, on, ..
+        } => demo::run(dir, no_open, on),
         Command::Validate { rev, format } => validate::run(repo, rev.as_deref(), format),
         Command::Schools { on, rev, format } => schools::run(repo, on, rev.as_deref(), format),
         Command::Log {

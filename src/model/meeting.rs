@@ -74,3 +74,36 @@ pub struct AgendaItem {
     pub year: AcademicYear,
     pub kind: KindId,
 }
+
+/// How far `day` is from `today`, as people say it: "today", "tomorrow", "in 10 days",
+/// "yesterday", "3 days ago".
+pub fn days_from(today: Date, day: Date) -> String {
+    let days = today.until(day).map_or(0, |s| s.get_days());
+    match days {
+        0 => "today".to_owned(),
+        1 => "tomorrow".to_owned(),
+        -1 => "yesterday".to_owned(),
+        n if n > 1 => format!("in {n} days"),
+        n => format!("{} days ago", -n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::days_from;
+    use jiff::civil::date;
+
+    #[test]
+    fn days_are_said_as_people_say_them() {
+        let today = date(2026, 11, 22);
+        assert_eq!(days_from(today, today), "today");
+        assert_eq!(days_from(today, date(2026, 11, 23)), "tomorrow");
+        assert_eq!(days_from(today, date(2026, 12, 2)), "in 10 days");
+        assert_eq!(days_from(today, date(2026, 11, 21)), "yesterday");
+        assert_eq!(days_from(today, date(2026, 11, 1)), "21 days ago");
+        assert_eq!(
+            days_from(date(2027, 12, 25), date(2028, 3, 1)),
+            "in 67 days"
+        );
+    }
+}

@@ -191,10 +191,15 @@ pub fn agenda(catalog: &Catalog, meeting: Option<&Meeting>, today: Date) -> Agen
             .collect(),
     };
     let title = match meeting {
-        Some(m) if m.date >= today => format!("Agenda of the meeting on {}", m.date),
+        Some(m) if m.date >= today => format!(
+            "Agenda of the meeting on {} ({})",
+            m.date,
+            crate::model::meeting::days_from(today, m.date)
+        ),
         Some(m) => format!(
-            "Agenda of the meeting on {} (items still undecided)",
-            m.date
+            "Agenda of the meeting on {} ({}; items still undecided)",
+            m.date,
+            crate::model::meeting::days_from(today, m.date)
         ),
         None => "Submissions awaiting a decision (no meeting scheduled)".to_owned(),
     };

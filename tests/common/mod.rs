@@ -192,11 +192,19 @@ impl Sandbox {
 }
 
 impl Sandbox {
-    /// A fresh copy of the bundled demo, in `demo/`.
+    /// A fresh copy of the bundled demo, in `demo/`, built as on [`DEMO_DAY`]: the story as
+    /// bundled, whatever today's date, so that dates and snapshots do not move.
     pub fn demo(&self) -> PathBuf {
         let dir = self.path("demo");
         assert_exit(
-            &self.kitemark(&["demo", "--dir", dir.to_str().unwrap(), "--no-open"]),
+            &self.kitemark(&[
+                "demo",
+                "--dir",
+                dir.to_str().unwrap(),
+                "--no-open",
+                "--on",
+                DEMO_DAY,
+            ]),
             0,
         );
         dir
@@ -346,6 +354,10 @@ pub enum Attendance {
     /// would flag its author.
     Pinned,
 }
+
+/// The day the tests build the demo as on: ten days before its upcoming meeting
+/// (2026-12-02), the story exactly as bundled.
+pub const DEMO_DAY: &str = "2026-11-22";
 
 /// The demo, built once for all the tests of a test program that only read it.
 pub fn shared_demo() -> &'static Path {
