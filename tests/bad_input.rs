@@ -207,3 +207,86 @@ fn the_working_tree_is_not_what_is_read() {
     let out = sandbox.kitemark(&["validate", "--repo", repo.to_str().unwrap()]);
     assert_exit(&out, 0);
 }
+
+/// The base files with `path` replaced by `content` (or removed, for `None`).
+fn base_with(path: &str, content: Option<Vec<u8>>) -> Vec<(String, Vec<u8>)> {
+    let mut files = base_files();
+    files.retain(|(p, _)| p != path);
+    if let Some(content) = content {
+        files.push((path.to_owned(), content));
+    }
+    files
+}
+
+fn validate_lines(sandbox: &Sandbox, repo: &std::path::Path) -> Vec<String> {
+    let out = sandbox.kitemark(&["validate", "--repo", repo.to_str().unwrap()]);
+    assert_exit(&out, 1);
+    report(&out)
+        .lines()
+        .filter(|l| l.contains(": error: ") || l.contains(": warning: "))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn an_action_id_repeated_many_times_is_one_problem_with_its_count() {
+    let sandbox = Sandbox::new();
+    let plan = "submissions/oak/2025-26/action-plan.ron";
+    let mut text = String::from(
+        "(\n    school: \"oak\",\n    year: \"2025-26\",\n    updated: \"2025-10-10\",\n    actions: [\n",
+    );
+    // As many as fit under the size limit, written tightly.
+    for _ in 0..15_000 {
+        text.push_str("(id:\"LM-1\",area:\"nowhere\",text:\"t\",owner:\"o\",start:\"2025-09-01\",due:\"2026-03-31\",success:\"s\",status:Done),\n");
+    }
+    text.push_str("    ],\n)\n");
+    let repo = sandbox.repo_with("repeated", &base_with(plan, Some(text.into_bytes())));
+    let lines = validate_lines(&sandbox, &repo);
+    assert!(
+        lines.len() < 10,
+        "{} lines, from {:?}",
+        lines.len(),
+        &lines[..3]
+    );
+    let duplicate: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("duplicate-id"))
+        .collect();
+    assert_eq!(duplicate.len(), 1, "{lines:#?}");
+    assert!(duplicate[0].contains("(15000 times)"), "{lines:#?}");
+    let unknown: Vec<&String> = lines.iter().filter(|l| l.contains("nowhere")).collect();
+    assert_eq!(unknown.len(), 1, "{lines:#?}");
+    assert!(unknown[0].contains("(15000 times)"), "{lines:#?}");
+}
+
+#[test]
+fn an_action_plan_without_a_self_review_is_reported() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo_with(
+        "plan-alone",
+        &base_with("submissions/oak/2025-26/self-review.ron", None),
+    );
+    let lines = validate_lines(&sandbox, &repo);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("submissions/oak/2025-26/action-plan.ron")
+                && l.contains("has no self-review.ron")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_plan_too_large_is_too_large_not_missing() {
+    let sandbox = Sandbox::new();
+    let mut big = b"(\n    school: \"oak\",\n    notes: \"".to_vec();
+    big.resize(3 * 1024 * 1024, b'x');
+    big.extend_from_slice(b"\",\n)\n");
+    let repo = sandbox.repo_with(
+        "plan-too-large",
+        &base_with("submissions/oak/2025-26/action-plan.ron", Some(big)),
+    );
+    let lines = validate_lines(&sandbox, &repo);
+    assert!(lines.iter().any(|l| l.contains("too-large")), "{lines:#?}");
+    assert!(!lines.iter().any(|l| l.contains("missing")), "{lines:#?}");
+}
