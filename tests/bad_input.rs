@@ -290,3 +290,42 @@ fn a_plan_too_large_is_too_large_not_missing() {
     assert!(lines.iter().any(|l| l.contains("too-large")), "{lines:#?}");
     assert!(!lines.iter().any(|l| l.contains("missing")), "{lines:#?}");
 }
+
+#[test]
+fn a_committed_symbolic_link_is_named_and_never_followed() {
+    let sandbox = Sandbox::new();
+    let review = "submissions/oak/2025-26/self-review.ron";
+    let repo = sandbox.repo_with("symlink", &base_with(review, None));
+    // A link to a file that validates, so following it would hide the problem.
+    std::os::unix::fs::symlink("../../../panel.ron", repo.join(review)).unwrap();
+    sandbox.git(&repo, &["add", "-A"]);
+    sandbox.git(&repo, &["commit", "-q", "-m", "Link"]);
+    let lines = validate_lines(&sandbox, &repo);
+    assert!(
+        lines.iter().any(|l| l.starts_with(review)
+            && l.contains("a symbolic link, not a file")
+            && l.contains("[symbolic-link]")),
+        "{lines:#?}"
+    );
+    assert!(!lines.iter().any(|l| l.contains("[syntax]")), "{lines:#?}");
+    assert!(!lines.iter().any(|l| l.contains("missing")), "{lines:#?}");
+}
+
+#[test]
+fn a_submodule_among_the_submissions_is_reported() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo_with("gitlink", &base_files());
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+    let entry = format!("160000,{head},submissions/oak/2025-26/evidence");
+    sandbox.git(&repo, &["update-index", "--add", "--cacheinfo", &entry]);
+    sandbox.git(&repo, &["commit", "-q", "-m", "Submodule"]);
+    let lines = validate_lines(&sandbox, &repo);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("submissions/oak/2025-26/evidence")
+                && l.contains("a submodule")
+                && l.contains("[submodule]")),
+        "{lines:#?}"
+    );
+}

@@ -32,7 +32,7 @@ pub use loose::{CorruptObject, Problem as CorruptionProblem};
 pub use records::AUDITED;
 pub use repair::Repair;
 pub use seals::Sealed;
-pub use snapshot::{BlobRef, SchoolFiles, Snapshot, UnexpectedFile, YearFiles};
+pub use snapshot::{BlobRef, NotAFile, SchoolFiles, Snapshot, UnexpectedFile, YearFiles};
 
 use crate::model::format::parse_document;
 use crate::model::{AcademicYear, ActionPlan, ObjectId, SchoolId, SelfReview};
@@ -288,6 +288,35 @@ impl PanelRepo {
                 continue;
             };
             let path = format!("{prefix}{name}");
+            // Only the folders kitemark reads are listed below the top; at the top, only
+            // names kitemark reads or descends into matter.
+            let ours = !prefix.is_empty()
+                || descends(&path)
+                || !matches!(
+                    crate::model::layout::classify(&path),
+                    crate::model::layout::Classified::Ignored
+                );
+            let not_a_file = match (entry.filemode(), entry.kind()) {
+                (0o120000, _) => Some((
+                    "symbolic-link",
+                    "a symbolic link, not a file: kitemark does not follow links; commit the file itself in its place",
+                )),
+                (0o160000, _) | (_, Some(git2::ObjectType::Commit)) => Some((
+                    "submodule",
+                    "a submodule (a link to a commit of another repository), not a file or a folder: kitemark does not read it; remove it with `git rm` and commit the files themselves",
+                )),
+                _ => None,
+            };
+            if let Some((code, message)) = not_a_file {
+                if ours {
+                    snapshot.not_files.push(snapshot::NotAFile {
+                        path,
+                        code,
+                        message: message.to_owned(),
+                    });
+                }
+                continue;
+            }
             match entry.kind() {
                 Some(git2::ObjectType::Tree) => {
                     if !descends(&path) {
