@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Sandbox, assert_exit, base_files, files_under, fixtures, stdout};
+use common::{Sandbox, assert_exit, base_files, files_under, findings_of, fixtures, stdout};
 
 /// The validate report with the commit id and temporary paths taken out, for a stable
 /// snapshot.
@@ -328,4 +328,28 @@ fn a_submodule_among_the_submissions_is_reported() {
                 && l.contains("[submodule]")),
         "{lines:#?}"
     );
+}
+
+#[test]
+fn validate_and_the_audit_name_a_linked_decision_alike() {
+    let sandbox = Sandbox::new();
+    let decision = "decisions/oak/2025-26/2025-11-12-initial.ron";
+    let repo = sandbox.repo_with("linked-decision", &base_with(decision, None));
+    std::fs::create_dir_all(repo.join("decisions/oak/2025-26")).unwrap();
+    std::os::unix::fs::symlink("../../../panel.ron", repo.join(decision)).unwrap();
+    sandbox.git(&repo, &["add", "-A"]);
+    sandbox.git(&repo, &["commit", "-q", "-m", "Link"]);
+    let lines = validate_lines(&sandbox, &repo);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(decision) && l.contains("a symbolic link, not a file")),
+        "{lines:#?}"
+    );
+    let (_, json) = sandbox.audit_json(&repo, &["--on", "2026-01-01"]);
+    let unreadable = findings_of(&json, "unreadable-file");
+    assert_eq!(unreadable.len(), 1, "{json:#}");
+    let message = unreadable[0]["message"].as_str().unwrap();
+    assert!(message.contains("a symbolic link, not a file"), "{message}");
+    assert_eq!(unreadable[0]["path"], decision);
 }

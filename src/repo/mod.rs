@@ -296,17 +296,7 @@ impl PanelRepo {
                     crate::model::layout::classify(&path),
                     crate::model::layout::Classified::Ignored
                 );
-            let not_a_file = match (entry.filemode(), entry.kind()) {
-                (0o120000, _) => Some((
-                    "symbolic-link",
-                    "a symbolic link, not a file: kitemark does not follow links; commit the file itself in its place",
-                )),
-                (0o160000, _) | (_, Some(git2::ObjectType::Commit)) => Some((
-                    "submodule",
-                    "a submodule (a link to a commit of another repository), not a file or a folder: kitemark does not read it; remove it with `git rm` and commit the files themselves",
-                )),
-                _ => None,
-            };
+            let not_a_file = not_a_file(entry.filemode(), entry.kind());
             if let Some((code, message)) = not_a_file {
                 if ours {
                     snapshot.not_files.push(snapshot::NotAFile {
@@ -485,6 +475,22 @@ fn is_submission_file(path: &str) -> bool {
 }
 
 /// Whether listing the tree needs to look inside a folder.
+/// What a tree entry is if it is neither a file nor a folder (a code for reports, and what
+/// to tell a person): a symbolic link, or a submodule's commit.
+fn not_a_file(mode: i32, kind: Option<git2::ObjectType>) -> Option<(&'static str, &'static str)> {
+    match (mode, kind) {
+        (0o120000, _) => Some((
+            "symbolic-link",
+            "a symbolic link, not a file: kitemark does not follow links; commit the file itself in its place",
+        )),
+        (0o160000, _) | (_, Some(git2::ObjectType::Commit)) => Some((
+            "submodule",
+            "a submodule (a link to a commit of another repository), not a file or a folder: kitemark does not read it; remove it with `git rm` and commit the files themselves",
+        )),
+        _ => None,
+    }
+}
+
 fn descends(path: &str) -> bool {
     let depth = path.matches('/').count();
     let top = path.split('/').next().unwrap_or_default();
