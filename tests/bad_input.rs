@@ -353,3 +353,46 @@ fn validate_and_the_audit_name_a_linked_decision_alike() {
     assert!(message.contains("a symbolic link, not a file"), "{message}");
     assert_eq!(unreadable[0]["path"], decision);
 }
+
+#[test]
+fn a_rubrics_problems_name_line_and_column() {
+    let sandbox = Sandbox::new();
+    let path = "rubrics/mini.ron";
+    let (_, rubric) = base_files().into_iter().find(|(p, _)| p == path).unwrap();
+    let rubric = String::from_utf8(rubric)
+        .unwrap()
+        .replacen("id: \"student-voice\"", "id: \"leadership\"", 1)
+        .replace("annual_review_months: 12", "annual_review_months: 0")
+        .replacen("Grant(award: \"mark\"", "Grant(award: \"gold\"", 1);
+    let repo = sandbox.repo_with("rubric", &base_with(path, Some(rubric.into_bytes())));
+    let lines = validate_lines(&sandbox, &repo);
+    let rubric: Vec<&String> = lines.iter().filter(|l| l.contains("[rubric]")).collect();
+    assert_eq!(rubric.len(), 4, "{lines:#?}");
+    for (line, at) in [
+        (
+            "area \"leadership\" is defined more than once",
+            "rubrics/mini.ron:21:13:",
+        ),
+        ("annual review every 0 months", "rubrics/mini.ron:44:13:"),
+        ("refers to award \"gold\"", "rubrics/mini.ron:58:65:"),
+        ("names area \"student-voice\"", "rubrics/mini.ron:87:13:"),
+    ] {
+        assert!(
+            rubric.iter().any(|l| l.contains(line) && l.starts_with(at)),
+            "{line:?} at {at}: {lines:#?}"
+        );
+    }
+
+    let broken = sandbox.repo_with(
+        "rubric-syntax",
+        &base_with(path, Some(b"(\n    id: \"mini\",\n    areas: [\n".to_vec())),
+    );
+    let lines = validate_lines(&sandbox, &broken);
+    assert!(
+        lines.iter().any(|l| l.starts_with("rubrics/mini.ron:")
+            && l.split(':')
+                .nth(1)
+                .is_some_and(|n| n.parse::<usize>().is_ok())),
+        "{lines:#?}"
+    );
+}

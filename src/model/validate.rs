@@ -395,8 +395,13 @@ impl Validator {
             return;
         };
         file.must_match("id", rubric.id.as_str(), id.as_str());
-        for problem in rubric.consistency_problems() {
-            file.error("rubric", None, problem);
+        for problem in rubric.located_problems() {
+            let spot = &problem.spot;
+            let pos = match &spot.value {
+                Some(value) => file.at(spot.field, value, spot.nth),
+                None => file.field(spot.field),
+            };
+            file.error("rubric", pos, problem.message);
         }
         self.rubrics.insert(id.clone(), rubric);
     }
