@@ -120,10 +120,11 @@ mod tests {
             !written.chars().any(|c| c != '\n' && escaped(c)),
             "{written:?}"
         );
-        assert!(
-            written.contains("\\u009b") && written.contains("\\u202e"),
-            "{written}"
-        );
+        for escape in [
+            "\\u007f", "\\u009b", "\\u202e", "\\u200e", "\\u200f", "\\u061c",
+        ] {
+            assert!(written.contains(escape), "{escape} not in {written}");
+        }
         assert!(written.contains('é') && written.contains('😀'), "{written}");
         let read: serde_json::Value = serde_json::from_str(&written).unwrap();
         assert_eq!(read, value);
