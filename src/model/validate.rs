@@ -983,12 +983,20 @@ impl Validator {
                     format!("the {year} submission has no action-plan.ron"),
                 ));
             }
+            // A warning, not an error: a school may send an updated action plan alone for
+            // an annual review (the history then has the year's plan and no self-review),
+            // and `submit` refuses only errors. An application needs both files.
             if !seen.self_review {
-                extra.push(push(
-                    format!("submissions/{school}/{year}/action-plan.ron"),
-                    "missing-file",
-                    format!("the {year} submission has no self-review.ron"),
-                ));
+                extra.push(Problem {
+                    severity: Severity::Warning,
+                    ..push(
+                        format!("submissions/{school}/{year}/action-plan.ron"),
+                        "missing-file",
+                        format!(
+                            "the {year} submission has no self-review.ron: enough for an annual review of the plan, not for an application"
+                        ),
+                    )
+                });
             }
         }
         if let Some(panel) = &self.panel {
