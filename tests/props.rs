@@ -1,6 +1,7 @@
 //! Property tests: model values written as RON read back unchanged, no reader panics on bad
 //! input and every file it refuses gets a located problem, the year-on-year comparison keeps
-//! its invariants, and the interface survives random keys.
+//! its invariants, text from the repository is inert in a document, and the interface
+//! survives random keys.
 //!
 //! Each property runs a modest number of cases so that `cargo test` stays quick; set
 //! `PROPTEST_CASES` to run more (it replaces every property's count). A failure found is
@@ -14,6 +15,8 @@ mod strategies;
 mod bad_input;
 #[path = "props/comparison.rs"]
 mod comparison;
+#[path = "props/markdown.rs"]
+mod markdown;
 #[path = "props/round_trip.rs"]
 mod round_trip;
 #[path = "props/tui_keys.rs"]

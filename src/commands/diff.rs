@@ -60,7 +60,7 @@ pub fn run(repo_path: &Path, args: DiffArgs) -> anyhow::Result<ExitCode> {
             summary_text: comparison.summary(),
             comparison: &comparison,
         };
-        print(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
+        print(&format!("{}\n", crate::model::json::pretty(&json)?))?;
         return Ok(EXIT_OK);
     }
     let terminal = std::io::stdout().is_terminal();

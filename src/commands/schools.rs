@@ -45,7 +45,7 @@ pub fn run(
                 schools: &statuses,
                 unreadable: unreadable.clone(),
             };
-            print(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
+            print(&format!("{}\n", crate::model::json::pretty(&json)?))?;
         }
         Format::Text => print(&table(
             &catalog,

@@ -53,7 +53,7 @@ pub fn run(repo_path: &Path, rev: Option<&str>, format: Format) -> anyhow::Resul
                 warnings: report.warnings(),
                 problems: &report.problems,
             };
-            print(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
+            print(&format!("{}\n", crate::model::json::pretty(&json)?))?;
         }
         Format::Text => {
             let mut out = String::new();

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use crate::model::catalog::Catalog;
 use crate::model::lifecycle::award_states;
 use crate::model::rubric::Effect;
-use crate::model::text::sanitize;
+use crate::model::text::{sanitize, sanitize_inline};
 use crate::model::{AcademicYear, Decision, KindId, Meeting, MemberId, ObjectId, SchoolId};
 
 /// Why a document could not be made or saved.
@@ -82,8 +82,8 @@ fn changed_paragraph(recorded: &Recorded<'_>) -> Option<String> {
         .map(|c| format!("`{}`", c.short()))
         .collect();
     Some(format!(
-        "**Warning: this decision's record was changed after it was recorded.** `{}` was recorded in commit {} and changed afterwards by commit {}. This document states the decision as recorded; a decision is corrected by a new decision that supersedes it, never by editing its file. `kitemark audit` reports the change.",
-        inline(recorded.path),
+        "**Warning: this decision's record was changed after it was recorded.** {} was recorded in commit {} and changed afterwards by commit {}. This document states the decision as recorded; a decision is corrected by a new decision that supersedes it, never by editing its file. `kitemark audit` reports the change.",
+        code(recorded.path),
         short(recorded.commit),
         by.join(", ")
     ))
@@ -103,62 +103,80 @@ pub fn long_date(date: Date) -> String {
     date.strftime("%-d %B %Y").to_string()
 }
 
-/// Text from the repository made fit for a Markdown document: control characters shown
-/// harmlessly, nothing that a renderer would take for an HTML tag, and no line that would
-/// become a heading or a rule.
+/// Text from the repository made inert in a Markdown document: whatever a school or a
+/// member typed, a renderer shows it as typed and makes nothing of it (no link, image,
+/// code, table, list, heading, emphasis or HTML).
+///
+/// CommonMark lets a backslash escape any ASCII punctuation character, and an escaped
+/// character is always literal text. Every such character that can begin or hold together
+/// a construct, in CommonMark or the extensions renderers commonly switch on (tables,
+/// strikethrough, footnotes, maths, autolinked addresses), is escaped wherever it stands.
+/// The ordinary punctuation of prose is left readable for whoever opens the file as text:
+/// it can only make a list at the start of a line (`-`, `1.`, `1)`), where it is escaped
+/// too. Indentation makes a code block: each line's leading spaces and tabs are dropped, as
+/// a renderer drops them from a paragraph anyway, and trailing ones, which would make a hard
+/// line break. Control characters are first shown harmlessly.
 pub fn text(value: &str) -> String {
     let clean = sanitize(value);
-    let mut out = String::with_capacity(clean.len());
-    let mut chars = clean.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '<'
-            && chars
-                .peek()
-                .is_some_and(|n| n.is_ascii_alphabetic() || "/!?".contains(*n))
-        {
-            out.push_str("&lt;");
-        } else {
+    let mut out = String::with_capacity(clean.len() + clean.len() / 8 + 8);
+    for (i, line) in clean.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let line = line.trim_matches([' ', '\t']);
+        let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        for (at, c) in line.char_indices() {
+            let list_marker = (at == 0 && c == '-') || (at == digits && matches!(c, '.' | ')'));
+            if c.is_ascii_punctuation() && (list_marker || !PROSE.contains(&c)) {
+                out.push('\\');
+            }
             out.push(c);
         }
     }
-    out.lines()
-        .map(|line| {
-            let trimmed = line.trim_start();
-            if trimmed.starts_with('#')
-                || trimmed.starts_with("---")
-                || trimmed.starts_with("===")
-                || trimmed.starts_with('>')
-            {
-                format!("\\{trimmed}")
-            } else {
-                line.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    out
 }
+
+/// Punctuation that makes nothing in Markdown once the characters that open links, images
+/// and other constructs are escaped, except a list at the start of a line.
+const PROSE: &[char] = &[',', ';', '?', '%', '\'', '"', '.', '-', '(', ')', '!', '/'];
 
 /// A block of prose: each line of the text its own paragraph, as the tool's forms write
 /// paragraphs one to a line.
-fn paragraphs(value: &str) -> String {
+pub fn paragraphs(value: &str) -> String {
     text(value.trim())
         .lines()
-        .map(str::trim_end)
         .filter(|l| !l.trim().is_empty())
         .collect::<Vec<_>>()
         .join("\n\n")
 }
 
 /// One line, as for a table cell or a list item.
-fn inline(value: &str) -> String {
+pub fn inline(value: &str) -> String {
+    // An escape is a backslash and a punctuation character, never whitespace: splitting
+    // here cannot part one from the other.
     text(value).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A file's path or another name shown as code: the fence is longer than any run of
+/// backticks in it, so it shows as written (CommonMark code spans take no escapes).
+fn code(value: &str) -> String {
+    let shown = sanitize_inline(value);
+    let longest = shown.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    // One space each side is taken away by the renderer; it keeps a backtick at either end
+    // apart from the fence, and a space at either end as it was.
+    if shown.starts_with(['`', ' ']) || shown.ends_with(['`', ' ']) {
+        format!("{fence} {shown} {fence}")
+    } else {
+        format!("{fence}{shown}{fence}")
+    }
 }
 
 fn member(catalog: &Catalog, id: &MemberId) -> String {
     catalog
         .panel
         .member(id)
-        .map_or_else(|| id.to_string(), |m| inline(&m.name))
+        .map_or_else(|| inline(id.as_str()), |m| inline(&m.name))
 }
 
 fn member_with_role(catalog: &Catalog, id: &MemberId) -> String {
@@ -170,7 +188,10 @@ fn member_with_role(catalog: &Catalog, id: &MemberId) -> String {
             m.role.label(),
             inline(&m.organisation)
         ),
-        None => format!("{id} (not on the panel's list of members)"),
+        None => format!(
+            "{} (not on the panel's list of members)",
+            inline(id.as_str())
+        ),
     }
 }
 
@@ -178,7 +199,7 @@ fn school_name(catalog: &Catalog, id: &SchoolId) -> String {
     catalog
         .schools
         .get(id)
-        .map_or_else(|| id.to_string(), |s| inline(&s.name))
+        .map_or_else(|| inline(id.as_str()), |s| inline(&s.name))
 }
 
 fn names(catalog: &Catalog, ids: &[MemberId]) -> String {
@@ -333,7 +354,7 @@ pub fn minutes(
         let rubric = catalog.rubric_for_school(&item.school);
         let kind = rubric
             .and_then(|r| r.kind(&item.kind))
-            .map_or_else(|| item.kind.to_string(), |k| inline(&k.title));
+            .map_or_else(|| inline(item.kind.as_str()), |k| inline(&k.title));
         let _ = writeln!(
             out,
             "#### {}. {}, {} {}",
@@ -359,7 +380,7 @@ pub fn minutes(
         }
         let outcome = rubric
             .and_then(|r| r.outcome(&d.decision.kind, &d.decision.outcome))
-            .map_or_else(|| d.decision.outcome.to_string(), |o| inline(&o.title));
+            .map_or_else(|| inline(d.decision.outcome.as_str()), |o| inline(&o.title));
         let _ = writeln!(out, "**Decision:** {outcome}.  ");
         let _ = writeln!(
             out,
@@ -403,8 +424,8 @@ pub fn minutes(
         });
         let _ = writeln!(
             out,
-            "*Record: `{}`, commit {}{made_on}.*",
-            d.path,
+            "*Record: {}, commit {}{made_on}.*",
+            code(d.path),
             short(d.commit)
         );
         let _ = writeln!(out);
@@ -466,7 +487,7 @@ pub fn letter(
     let salutation = contact.map_or_else(|| "colleague".to_owned(), |c| inline(&c.name));
     let _ = writeln!(out, "Dear {salutation},");
     let _ = writeln!(out);
-    let kind_title = kind.map_or_else(|| d.kind.to_string(), |k| inline(&k.title));
+    let kind_title = kind.map_or_else(|| inline(d.kind.as_str()), |k| inline(&k.title));
     let _ = writeln!(
         out,
         "## {}: {}, {}",
@@ -482,7 +503,7 @@ pub fn letter(
         long_date(d.meeting)
     );
     let _ = writeln!(out);
-    let outcome_title = outcome.map_or_else(|| d.outcome.to_string(), |o| inline(&o.title));
+    let outcome_title = outcome.map_or_else(|| inline(d.outcome.as_str()), |o| inline(&o.title));
     let _ = writeln!(out, "**The panel's decision: {outcome_title}.**");
     if let Some(o) = outcome.filter(|o| !o.description.trim().is_empty()) {
         let _ = writeln!(out, "{}", inline(&o.description));
@@ -500,7 +521,7 @@ pub fn letter(
         for a in &d.areas {
             let area = rubric.area(&a.area);
             let title = area.map_or_else(
-                || a.area.to_string(),
+                || inline(a.area.as_str()),
                 |x| {
                     if x.code.is_empty() {
                         inline(&x.title)
@@ -511,7 +532,7 @@ pub fn letter(
             );
             let judgement = rubric
                 .judgement_level(&a.judgement)
-                .map_or_else(|| a.judgement.to_string(), |l| inline(&l.label));
+                .map_or_else(|| inline(a.judgement.as_str()), |l| inline(&l.label));
             let _ = writeln!(out, "**{title}**: {judgement}.");
             if !a.feedback.trim().is_empty() {
                 let _ = writeln!(out, "{}", paragraphs(&a.feedback));
@@ -601,8 +622,8 @@ pub fn letter(
     });
     let _ = writeln!(
         out,
-        "*Reference: `{}`, recorded in commit {}{made_on}.*",
-        recorded.path,
+        "*Reference: {}, recorded in commit {}{made_on}.*",
+        code(recorded.path),
         short(recorded.commit)
     );
     Ok(out)
@@ -637,13 +658,26 @@ mod tests {
     fn text_from_the_repository_cannot_make_markup() {
         assert_eq!(
             text("a < b and <script>x</script>"),
-            "a < b and &lt;script>x&lt;/script>"
+            "a \\< b and \\<script\\>x\\</script\\>"
         );
         assert_eq!(
-            text("# Not a heading\n---\nfine"),
+            text("# Not a heading\n---\n    fine"),
             "\\# Not a heading\n\\---\nfine"
         );
+        assert_eq!(text("[x](javascript:y)"), "\\[x\\](javascript\\:y)");
+        assert_eq!(
+            text("2026. St. Mary's, (Hitchin)"),
+            "2026\\. St. Mary's, (Hitchin)"
+        );
+        assert_eq!(text("12) x\n- y - z"), "12\\) x\n\\- y - z");
         assert_eq!(text("bell\u{7}"), "bell␇");
         assert_eq!(long_date(jiff::civil::date(2026, 10, 4)), "4 October 2026");
+    }
+
+    #[test]
+    fn code_spans_show_backticks_as_written() {
+        assert_eq!(code("decisions/a.ron"), "`decisions/a.ron`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`a``"), "``` `a`` ```");
     }
 }

@@ -166,9 +166,14 @@ pub fn is_forbidden_control(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t' && c != '\r') || is_bidi_control(c)
 }
 
-/// Characters that reorder text on screen and can make it read differently from what it is.
+/// Characters that reorder text on screen and can make it read differently from what it is:
+/// the embeddings and overrides, the isolates, and the invisible marks (left-to-right,
+/// right-to-left, Arabic letter) that steer the same algorithm.
 pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    matches!(
+        c,
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+    )
 }
 
 /// Control characters in a file, written raw or as RON escapes (`\u{1b}`, `\x1b`), with their

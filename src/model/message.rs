@@ -114,3 +114,29 @@ pub fn setup(panel_name: &str, rubrics: &[String], extra_trailers: &[(&str, Stri
         &trailers,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_in_a_message_carry_no_steering_characters() {
+        let hostile: Vec<char> = std::iter::once('\u{7f}')
+            .chain('\u{80}'..='\u{9f}')
+            .chain('\u{202a}'..='\u{202e}')
+            .chain('\u{2066}'..='\u{2069}')
+            .chain(['\u{200e}', '\u{200f}', '\u{061c}', '\u{1b}'])
+            .collect();
+        let school: SchoolId = "oak".parse().unwrap();
+        let year: AcademicYear = "2025-26".parse().unwrap();
+        let name = format!("Oak{}School", hostile.iter().collect::<String>());
+        let written = [
+            submission(&school, &name, year, 1, &name),
+            setup(&name, &[], &[("Panel-Name", name.clone())]),
+        ];
+        for message in written {
+            let kept: Vec<char> = message.chars().filter(|c| hostile.contains(c)).collect();
+            assert!(kept.is_empty(), "{kept:?} in {message:?}");
+        }
+    }
+}

@@ -8,6 +8,7 @@ pub mod draft;
 pub mod format;
 pub mod history;
 pub mod ids;
+pub mod json;
 pub mod layout;
 pub mod lifecycle;
 pub mod meeting;

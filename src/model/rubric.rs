@@ -292,22 +292,45 @@ impl Rubric {
 
     /// Internal consistency: every reference inside the rubric resolves, ids are unique.
     pub fn consistency_problems(&self) -> Vec<String> {
+        self.located_problems()
+            .into_iter()
+            .map(|p| p.message)
+            .collect()
+    }
+
+    /// [`Rubric::consistency_problems`], each with the place in the file it is about.
+    pub fn located_problems(&self) -> Vec<RubricProblem> {
         let mut out = Vec::new();
         if self.areas.is_empty() {
-            out.push("the rubric has no areas".to_owned());
+            out.push(RubricProblem::field("areas", "the rubric has no areas"));
         }
         if self.self_assessment.is_empty() {
-            out.push("the self-assessment scale has no levels".to_owned());
+            out.push(RubricProblem::field(
+                "self_assessment",
+                "the self-assessment scale has no levels",
+            ));
         }
         if self.judgement.is_empty() {
-            out.push("the judgement scale has no levels".to_owned());
+            out.push(RubricProblem::field(
+                "judgement",
+                "the judgement scale has no levels",
+            ));
         }
         if self.decision_kinds.is_empty() {
-            out.push("the rubric has no decision kinds".to_owned());
+            out.push(RubricProblem::field(
+                "decision_kinds",
+                "the rubric has no decision kinds",
+            ));
         }
-        dupes(&mut out, "area", self.areas.iter().map(|a| a.id.as_str()));
         dupes(
             &mut out,
+            "id",
+            "area",
+            self.areas.iter().map(|a| a.id.as_str()),
+        );
+        dupes(
+            &mut out,
+            "code",
             "area code",
             self.areas
                 .iter()
@@ -316,23 +339,37 @@ impl Rubric {
         );
         dupes(
             &mut out,
+            "id",
             "self-assessment level",
             self.self_assessment.iter().map(|l| l.id.as_str()),
         );
         dupes(
             &mut out,
+            "id",
             "judgement level",
             self.judgement.iter().map(|l| l.id.as_str()),
         );
-        dupes(&mut out, "stage", self.stages.iter().map(|s| s.id.as_str()));
-        dupes(&mut out, "award", self.awards.iter().map(|a| a.id.as_str()));
         dupes(
             &mut out,
+            "id",
+            "stage",
+            self.stages.iter().map(|s| s.id.as_str()),
+        );
+        dupes(
+            &mut out,
+            "id",
+            "award",
+            self.awards.iter().map(|a| a.id.as_str()),
+        );
+        dupes(
+            &mut out,
+            "id",
             "decision kind",
             self.decision_kinds.iter().map(|k| k.id.as_str()),
         );
         dupes(
             &mut out,
+            "id",
             "criterion",
             self.areas
                 .iter()
@@ -341,6 +378,7 @@ impl Rubric {
         );
         dupes(
             &mut out,
+            "id",
             "rule",
             self.evidence_rules
                 .iter()
@@ -349,13 +387,15 @@ impl Rubric {
         );
         for kind in &self.decision_kinds {
             if kind.outcomes.is_empty() {
-                out.push(format!(
-                    "decision kind {:?} has no outcomes",
-                    kind.id.as_str()
+                out.push(RubricProblem::value(
+                    "id",
+                    kind.id.as_str(),
+                    format!("decision kind {:?} has no outcomes", kind.id.as_str()),
                 ));
             }
             dupes(
                 &mut out,
+                "id",
                 &format!("outcome of {:?}", kind.id.as_str()),
                 kind.outcomes.iter().map(|o| o.id.as_str()),
             );
@@ -363,27 +403,31 @@ impl Rubric {
                 if let Some(award) = outcome.effect.award()
                     && self.award(award).is_none()
                 {
-                    out.push(format!(
+                    out.push(RubricProblem::value("award", award.as_str(), format!(
                             "outcome {:?} of {:?} refers to award {:?}, which the rubric does not define",
                             outcome.id.as_str(),
                             kind.id.as_str(),
                             award.as_str()
-                        ));
+                        )));
                 }
                 if let Effect::Grant { months, .. } = outcome.effect
                     && months > MAX_MONTHS
                 {
-                    out.push(format!(
+                    out.push(RubricProblem::value("id", outcome.id.as_str(), format!(
                         "outcome {:?} of {:?} grants an award for {months} months; at most {MAX_MONTHS} are allowed",
                         outcome.id.as_str(),
                         kind.id.as_str()
-                    ));
+                    )));
                 }
                 if let Effect::Grant { months: 0, .. } = outcome.effect {
-                    out.push(format!(
-                        "outcome {:?} of {:?} grants an award for 0 months",
+                    out.push(RubricProblem::value(
+                        "id",
                         outcome.id.as_str(),
-                        kind.id.as_str()
+                        format!(
+                            "outcome {:?} of {:?} grants an award for 0 months",
+                            outcome.id.as_str(),
+                            kind.id.as_str()
+                        ),
                     ));
                 }
             }
@@ -392,17 +436,25 @@ impl Rubric {
             self.check_kinds(&mut out, &rule.id, &rule.applies_to);
             for area in &rule.areas {
                 if self.area(area).is_none() {
-                    out.push(format!(
-                        "evidence rule {:?} names area {:?}, which the rubric does not define",
+                    out.push(RubricProblem::value(
+                        "id",
                         rule.id.as_str(),
-                        area.as_str()
+                        format!(
+                            "evidence rule {:?} names area {:?}, which the rubric does not define",
+                            rule.id.as_str(),
+                            area.as_str()
+                        ),
                     ));
                 }
             }
             if rule.min_per_area == 0 && rule.min_total == 0 {
-                out.push(format!(
-                    "evidence rule {:?} asks for nothing: set min_per_area or min_total",
-                    rule.id.as_str()
+                out.push(RubricProblem::value(
+                    "id",
+                    rule.id.as_str(),
+                    format!(
+                        "evidence rule {:?} asks for nothing: set min_per_area or min_total",
+                        rule.id.as_str()
+                    ),
                 ));
             }
         }
@@ -411,10 +463,14 @@ impl Rubric {
                 .annual_review_months
                 .is_some_and(|m| m == 0 || m > MAX_MONTHS)
             {
-                out.push(format!(
-                    "award {:?} has an annual review every {} months; use 1 to {MAX_MONTHS}",
+                out.push(RubricProblem::value(
+                    "id",
                     award.id.as_str(),
-                    award.annual_review_months.unwrap_or_default()
+                    format!(
+                        "award {:?} has an annual review every {} months; use 1 to {MAX_MONTHS}",
+                        award.id.as_str(),
+                        award.annual_review_months.unwrap_or_default()
+                    ),
                 ));
             }
         }
@@ -422,68 +478,138 @@ impl Rubric {
             self.check_kinds(&mut out, &rule.id, &rule.applies_to);
             let Requirement::AwardHeld { min_months, .. } = &rule.requires;
             if *min_months > MAX_MONTHS {
-                out.push(format!(
-                    "eligibility rule {:?} needs {min_months} months; at most {MAX_MONTHS} are allowed",
-                    rule.id.as_str()
+                out.push(RubricProblem::value(
+                    "id",
+                    rule.id.as_str(),
+                    format!(
+                        "eligibility rule {:?} needs {min_months} months; at most {MAX_MONTHS} are allowed",
+                        rule.id.as_str()
+                    ),
                 ));
             }
             let Requirement::AwardHeld { award, .. } = &rule.requires;
             if self.award(award).is_none() {
-                out.push(format!(
-                    "eligibility rule {:?} needs award {:?}, which the rubric does not define",
+                out.push(RubricProblem::value(
+                    "id",
                     rule.id.as_str(),
-                    award.as_str()
+                    format!(
+                        "eligibility rule {:?} needs award {:?}, which the rubric does not define",
+                        rule.id.as_str(),
+                        award.as_str()
+                    ),
                 ));
             }
         }
         for boundary in &self.grade_boundaries {
             if self.self_level(&boundary.level).is_none() {
-                out.push(format!(
+                out.push(RubricProblem::value("level", boundary.level.as_str(), format!(
                     "grade boundary names level {:?}, which is not on the self-assessment scale",
                     boundary.level.as_str()
-                ));
+                )));
             }
             if boundary.min_points > self.max_score() {
-                out.push(format!(
+                out.push(RubricProblem::value("level", boundary.level.as_str(), format!(
                     "grade boundary for {:?} needs {} points but the criteria only add up to {}",
                     boundary.level.as_str(),
                     boundary.min_points,
                     self.max_score()
-                ));
+                )));
             }
         }
         dupes(
             &mut out,
+            "level",
             "grade boundary",
             self.grade_boundaries.iter().map(|b| b.level.as_str()),
         );
         out
     }
 
-    fn check_kinds(&self, out: &mut Vec<String>, rule: &RuleId, kinds: &[KindId]) {
+    fn check_kinds(&self, out: &mut Vec<RubricProblem>, rule: &RuleId, kinds: &[KindId]) {
         if kinds.is_empty() {
-            out.push(format!(
-                "rule {:?} applies to no decision kind",
-                rule.as_str()
+            out.push(RubricProblem::value(
+                "id",
+                rule.as_str(),
+                format!("rule {:?} applies to no decision kind", rule.as_str()),
             ));
         }
         for kind in kinds {
             if self.kind(kind).is_none() {
-                out.push(format!(
-                    "rule {:?} applies to decision kind {:?}, which the rubric does not define",
+                out.push(RubricProblem::value(
+                    "id",
                     rule.as_str(),
-                    kind.as_str()
+                    format!(
+                        "rule {:?} applies to decision kind {:?}, which the rubric does not define",
+                        rule.as_str(),
+                        kind.as_str()
+                    ),
                 ));
             }
         }
     }
 }
 
-fn dupes<'a>(out: &mut Vec<String>, what: &str, ids: impl Iterator<Item = &'a str>) {
-    let mut seen = std::collections::BTreeSet::new();
+fn dupes<'a>(
+    out: &mut Vec<RubricProblem>,
+    field: &'static str,
+    what: &str,
+    ids: impl Iterator<Item = &'a str>,
+) {
+    let mut seen = std::collections::BTreeMap::new();
     for id in ids {
-        if !seen.insert(id) {
-            out.push(format!("{what} {id:?} is defined more than once"));
+        let n = seen.entry(id).or_insert(0usize);
+        *n += 1;
+        // Once per id, at its second occurrence.
+        if *n == 2 {
+            out.push(RubricProblem {
+                message: format!("{what} {id:?} is defined more than once"),
+                spot: Spot {
+                    field,
+                    value: Some(id.to_owned()),
+                    nth: 1,
+                },
+            });
+        }
+    }
+}
+
+/// Where in a rubric's file a problem is: the `nth` (from 0) `field: "value"`, or, without a
+/// value, the first `field:`. The model knows what a problem is about; the validator, which
+/// has the text, finds the line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spot {
+    pub field: &'static str,
+    pub value: Option<String>,
+    pub nth: usize,
+}
+
+/// A problem of a rubric's own consistency, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RubricProblem {
+    pub message: String,
+    pub spot: Spot,
+}
+
+impl RubricProblem {
+    fn field(field: &'static str, message: &str) -> Self {
+        Self {
+            message: message.to_owned(),
+            spot: Spot {
+                field,
+                value: None,
+                nth: 0,
+            },
+        }
+    }
+
+    fn value(field: &'static str, value: &str, message: String) -> Self {
+        Self {
+            message,
+            spot: Spot {
+                field,
+                value: Some(value.to_owned()),
+                nth: 0,
+            },
         }
     }
 }

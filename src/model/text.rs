@@ -208,6 +208,33 @@ mod tests {
         assert_eq!(sanitize("x\u{202e}y"), "x\u{fffd}y");
     }
 
+    /// Every character that can steer a terminal or reorder text: DEL, the C1 controls and
+    /// each bidirectional control, the invisible marks included.
+    fn steering() -> impl Iterator<Item = char> {
+        std::iter::once('\u{7f}')
+            .chain('\u{80}'..='\u{9f}')
+            .chain('\u{202a}'..='\u{202e}')
+            .chain('\u{2066}'..='\u{2069}')
+            .chain(['\u{200e}', '\u{200f}', '\u{061c}'])
+    }
+
+    #[test]
+    fn no_steering_character_reaches_a_line_of_output() {
+        for c in steering() {
+            let hostile = format!("a{c}b");
+            let shown = clean(&hostile);
+            assert!(!shown.contains(c), "U+{:04X} kept: {shown:?}", c as u32);
+            assert_eq!(shown.chars().count(), 3, "{shown:?}");
+            assert_eq!(
+                header_problem(&hostile),
+                Some(TextProblem::Control(c)),
+                "U+{:04X}",
+                c as u32
+            );
+            assert_eq!(text_problem(&hostile), Some(TextProblem::Control(c)));
+        }
+    }
+
     #[test]
     fn header_text_stays_on_one_line_without_brackets_or_controls() {
         assert_eq!(header_problem("Ann Lee"), None);

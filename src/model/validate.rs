@@ -232,17 +232,32 @@ impl FileCheck<'_> {
     }
 }
 
-fn duplicates<'a, I: Iterator<Item = &'a str>>(ids: I) -> Vec<(&'a str, usize)> {
+/// Each id that appears more than once: the id, which occurrence to point at (the second,
+/// counting from 0), and how many times it appears. Once per id, however many copies: a
+/// plan with one id a hundred thousand times is one problem.
+fn duplicates<'a, I: Iterator<Item = &'a str>>(ids: I) -> Vec<(&'a str, usize, usize)> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut out = Vec::new();
+    let mut order = Vec::new();
     for id in ids {
         let n = counts.entry(id).or_default();
-        if *n >= 1 {
-            out.push((id, *n));
+        if *n == 1 {
+            order.push(id);
         }
         *n += 1;
     }
-    out
+    order
+        .into_iter()
+        .map(|id| (id, 1, counts.get(id).copied().unwrap_or(2)))
+        .collect()
+}
+
+/// How many times, said after a problem found more than twice.
+fn times(count: usize) -> String {
+    if count > 2 {
+        format!(" ({count} times)")
+    } else {
+        String::new()
+    }
 }
 
 fn looks_like_email(s: &str) -> bool {
@@ -302,6 +317,16 @@ impl Validator {
     ) {
         self.files_checked += 1;
         self.seen.insert(path.to_owned());
+        // The file is there, only unusable: its year has it, and is not told it is missing.
+        match classify(path) {
+            Classified::File(PanelPath::SelfReview(school, year)) => {
+                self.years.entry((school, year)).or_default().self_review = true;
+            }
+            Classified::File(PanelPath::ActionPlan(school, year)) => {
+                self.years.entry((school, year)).or_default().action_plan = true;
+            }
+            _ => {}
+        }
         self.problems.push(Problem {
             path: path.to_owned(),
             position,
@@ -370,8 +395,13 @@ impl Validator {
             return;
         };
         file.must_match("id", rubric.id.as_str(), id.as_str());
-        for problem in rubric.consistency_problems() {
-            file.error("rubric", None, problem);
+        for problem in rubric.located_problems() {
+            let spot = &problem.spot;
+            let pos = match &spot.value {
+                Some(value) => file.at(spot.field, value, spot.nth),
+                None => file.field(spot.field),
+            };
+            file.error("rubric", pos, problem.message);
         }
         self.rubrics.insert(id.clone(), rubric);
     }
@@ -392,12 +422,12 @@ impl Validator {
                 ),
             );
         }
-        for (id, nth) in duplicates(panel.members.iter().map(|m| m.id.as_str())) {
+        for (id, nth, count) in duplicates(panel.members.iter().map(|m| m.id.as_str())) {
             let pos = file.at("id", id, nth);
             file.error(
                 "duplicate-id",
                 pos,
-                format!("member {id:?} is listed more than once"),
+                format!("member {id:?} is listed more than once{}", times(count)),
             );
         }
         for member in &panel.members {
@@ -632,12 +662,12 @@ impl Validator {
                 },
             );
         }
-        for (id, nth) in duplicates(review.areas.iter().map(|a| a.area.as_str())) {
+        for (id, nth, count) in duplicates(review.areas.iter().map(|a| a.area.as_str())) {
             let pos = file.at("area", id, nth);
             file.error(
                 "duplicate-area",
                 pos,
-                format!("area {id:?} is reviewed more than once"),
+                format!("area {id:?} is reviewed more than once{}", times(count)),
             );
         }
         let mut occurrences: BTreeMap<&str, usize> = BTreeMap::new();
@@ -745,12 +775,12 @@ impl Validator {
         };
         file.must_match("school", plan.school.as_str(), school.as_str());
         file.must_match("year", &plan.year.to_string(), &year.to_string());
-        for (id, nth) in duplicates(plan.actions.iter().map(|a| a.id.as_str())) {
+        for (id, nth, count) in duplicates(plan.actions.iter().map(|a| a.id.as_str())) {
             let pos = file.at("id", id, nth);
             file.error(
                 "duplicate-id",
                 pos,
-                format!("action id {id:?} is used more than once; ids must be unique within a plan and stay the same from year to year"),
+                format!("action id {id:?} is used more than once{}; ids must be unique within a plan and stay the same from year to year", times(count)),
             );
         }
         let rubric = self.rubric_for(school, year);
@@ -969,6 +999,21 @@ impl Validator {
                     format!("the {year} submission has no action-plan.ron"),
                 ));
             }
+            // A warning, not an error: a school may send an updated action plan alone for
+            // an annual review (the history then has the year's plan and no self-review),
+            // and `submit` refuses only errors. An application needs both files.
+            if !seen.self_review {
+                extra.push(Problem {
+                    severity: Severity::Warning,
+                    ..push(
+                        format!("submissions/{school}/{year}/action-plan.ron"),
+                        "missing-file",
+                        format!(
+                            "the {year} submission has no self-review.ron: enough for an annual review of the plan, not for an application"
+                        ),
+                    )
+                });
+            }
         }
         if let Some(panel) = &self.panel {
             for member in &panel.members {
@@ -1007,9 +1052,42 @@ impl Validator {
         });
         Report {
             files_checked: self.files_checked,
-            problems: self.problems,
+            problems: once_each(self.problems),
         }
     }
+}
+
+/// The same problem found at the same place many times (one per copy of a repeated entry)
+/// said once, with how many times, in the order first found.
+fn once_each(problems: Vec<Problem>) -> Vec<Problem> {
+    let mut index: std::collections::HashMap<
+        (String, Option<Position>, &'static str, String),
+        usize,
+    > = std::collections::HashMap::new();
+    let mut out: Vec<(Problem, usize)> = Vec::with_capacity(problems.len());
+    for problem in problems {
+        let key = (
+            problem.path.clone(),
+            problem.position,
+            problem.code,
+            problem.message.clone(),
+        );
+        match index.get(&key) {
+            Some(&i) => out[i].1 += 1,
+            None => {
+                index.insert(key, out.len());
+                out.push((problem, 1));
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(mut problem, count)| {
+            if count > 1 {
+                problem.message.push_str(&format!(" ({count} times)"));
+            }
+            problem
+        })
+        .collect()
 }
 
 /// Reports the model's findings on a file as errors, each where the file shows it.

@@ -32,7 +32,7 @@ pub use loose::{CorruptObject, Problem as CorruptionProblem};
 pub use records::AUDITED;
 pub use repair::Repair;
 pub use seals::Sealed;
-pub use snapshot::{BlobRef, SchoolFiles, Snapshot, UnexpectedFile, YearFiles};
+pub use snapshot::{BlobRef, NotAFile, SchoolFiles, Snapshot, UnexpectedFile, YearFiles};
 
 use crate::model::format::parse_document;
 use crate::model::{AcademicYear, ActionPlan, ObjectId, SchoolId, SelfReview};
@@ -288,6 +288,25 @@ impl PanelRepo {
                 continue;
             };
             let path = format!("{prefix}{name}");
+            // Only the folders kitemark reads are listed below the top; at the top, only
+            // names kitemark reads or descends into matter.
+            let ours = !prefix.is_empty()
+                || descends(&path)
+                || !matches!(
+                    crate::model::layout::classify(&path),
+                    crate::model::layout::Classified::Ignored
+                );
+            let not_a_file = not_a_file(entry.filemode(), entry.kind());
+            if let Some((code, message)) = not_a_file {
+                if ours {
+                    snapshot.not_files.push(snapshot::NotAFile {
+                        path,
+                        code,
+                        message: message.to_owned(),
+                    });
+                }
+                continue;
+            }
             match entry.kind() {
                 Some(git2::ObjectType::Tree) => {
                     if !descends(&path) {
@@ -456,6 +475,22 @@ fn is_submission_file(path: &str) -> bool {
 }
 
 /// Whether listing the tree needs to look inside a folder.
+/// What a tree entry is if it is neither a file nor a folder (a code for reports, and what
+/// to tell a person): a symbolic link, or a submodule's commit.
+fn not_a_file(mode: i32, kind: Option<git2::ObjectType>) -> Option<(&'static str, &'static str)> {
+    match (mode, kind) {
+        (0o120000, _) => Some((
+            "symbolic-link",
+            "a symbolic link, not a file: kitemark does not follow links; commit the file itself in its place",
+        )),
+        (0o160000, _) | (_, Some(git2::ObjectType::Commit)) => Some((
+            "submodule",
+            "a submodule (a link to a commit of another repository), not a file or a folder: kitemark does not read it; remove it with `git rm` and commit the files themselves",
+        )),
+        _ => None,
+    }
+}
+
 fn descends(path: &str) -> bool {
     let depth = path.matches('/').count();
     let top = path.split('/').next().unwrap_or_default();

@@ -95,6 +95,15 @@ impl Cache<'_> {
         self.unreadable.push(message);
     }
 
+    /// What `path` is at the commit being walked if it is not a file: asked only of a path
+    /// that could not be read, so a history of files pays nothing for it.
+    fn not_a_file(&self, path: &str) -> Option<&'static str> {
+        let oid = super::snapshot::oid_of(self.at.as_ref()?)?;
+        let tree = self.repo.git().find_commit(oid).ok()?.tree().ok()?;
+        let entry = tree.get_path(std::path::Path::new(path)).ok()?;
+        super::not_a_file(entry.filemode(), entry.kind()).map(|(_, what)| what)
+    }
+
     /// The blob at `path` in `commit`, if the file exists there.
     fn blob(&mut self, commit: &ObjectId, path: &str) -> Option<ObjectId> {
         let key = (commit.clone(), path.to_owned());
@@ -119,13 +128,18 @@ impl Cache<'_> {
             Ok(text) => match parse_document::<T>(&text) {
                 Ok(value) => Some(Arc::new(value)),
                 Err(e) => {
-                    let message = format!(
-                        "{path}:{}:{} (blob {}): {}",
-                        e.position.line,
-                        e.position.col,
-                        blob.short(),
-                        e.message
-                    );
+                    // Said as `validate` says it, rather than as a syntax error in the path
+                    // a link names.
+                    let message = match self.not_a_file(path) {
+                        Some(what) => format!("{path}: {what}"),
+                        None => format!(
+                            "{path}:{}:{} (blob {}): {}",
+                            e.position.line,
+                            e.position.col,
+                            blob.short(),
+                            e.message
+                        ),
+                    };
                     self.failed(path, message);
                     None
                 }
@@ -135,7 +149,11 @@ impl Cache<'_> {
                 None
             }
             Err(e) => {
-                self.failed(path, e.to_string());
+                let message = match self.not_a_file(path) {
+                    Some(what) => format!("{path}: {what}"),
+                    None => e.to_string(),
+                };
+                self.failed(path, message);
                 None
             }
         };

@@ -61,6 +61,16 @@ pub struct UnexpectedFile {
     pub reason: String,
 }
 
+/// An entry where kitemark reads files that is not a file: a symbolic link or a submodule.
+/// Its path is there, so nothing is said to be missing; it is never read or followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAFile {
+    pub path: String,
+    /// `symbolic-link` or `submodule`.
+    pub code: &'static str,
+    pub message: String,
+}
+
 /// Everything the panel repository holds at one commit, by kind, without file contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
@@ -74,6 +84,7 @@ pub struct Snapshot {
     pub meetings: BTreeMap<Date, BlobRef>,
     pub decisions: BTreeMap<DecisionPath, BlobRef>,
     pub unexpected: Vec<UnexpectedFile>,
+    pub not_files: Vec<NotAFile>,
 }
 
 impl Snapshot {
@@ -88,6 +99,7 @@ impl Snapshot {
             meetings: BTreeMap::new(),
             decisions: BTreeMap::new(),
             unexpected: Vec::new(),
+            not_files: Vec::new(),
         }
     }
 

@@ -71,6 +71,9 @@ impl PanelRepo {
         for unexpected in &snapshot.unexpected {
             validator.unexpected(&unexpected.path, unexpected.severity, &unexpected.reason);
         }
+        for entry in &snapshot.not_files {
+            validator.unreadable(&entry.path, None, entry.code, entry.message.clone());
+        }
         let files: Vec<(PanelPath, &BlobRef)> = snapshot.files_in_order();
         let workers = std::thread::available_parallelism()
             .map_or(1, |n| n.get())

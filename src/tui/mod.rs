@@ -97,7 +97,7 @@ pub fn run(options: OpenOptions) -> anyhow::Result<()> {
     let timings = result?;
     restored.context("cannot restore the terminal")?;
     if let Some(path) = std::env::var_os("KITEMARK_TIMINGS") {
-        std::fs::write(&path, serde_json::to_string_pretty(&timings)?).with_context(|| {
+        std::fs::write(&path, crate::model::json::pretty(&timings)?).with_context(|| {
             format!("cannot write timings to {}", PathBuf::from(&path).display())
         })?;
     }
