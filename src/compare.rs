@@ -5,9 +5,9 @@
 //! the time budget.
 
 use crate::diff::text::Budget;
-use crate::diff::{Comparison, TIME_BUDGET, Year, compare};
+use crate::diff::{Comparison, TIME_BUDGET, Year, compare_through};
 use crate::model::catalog::Catalog;
-use crate::model::{AcademicYear, SchoolId};
+use crate::model::{AcademicYear, ActionPlan, SchoolId};
 use crate::repo::{PanelRepo, ReadError, Snapshot};
 
 /// Why two years could not be compared.
@@ -30,6 +30,14 @@ pub enum CompareError {
     },
     #[error("the two years to compare are both {year}; choose two different years")]
     SameYear { year: AcademicYear },
+    #[error(
+        "{earlier} comes after {later}: a comparison runs from an earlier year to a later one; \
+         choose a year before {later} to compare from"
+    )]
+    Reversed {
+        earlier: AcademicYear,
+        later: AcademicYear,
+    },
     #[error(transparent)]
     Read(#[from] ReadError),
 }
@@ -102,6 +110,12 @@ pub fn years_to_compare(
         match earlier {
             Some(year) if !years.contains(&year) => return Err(missing(year)),
             Some(year) if year == later => return Err(CompareError::SameYear { year }),
+            Some(year) if year > later => {
+                return Err(CompareError::Reversed {
+                    earlier: year,
+                    later,
+                });
+            }
             Some(year) => year,
             None => *years.iter().rev().find(|y| **y < later).ok_or_else(|| {
                 CompareError::OnlyOneYear {
@@ -114,7 +128,8 @@ pub fn years_to_compare(
 }
 
 /// Compares two years of a school's submissions in `snapshot`, within the time budget,
-/// against the rubric the later year's self-review names.
+/// against the rubric the later year's self-review names. The action plans of the years
+/// between the two are read too, so that what happened to an action in between is told.
 pub fn compare_years(
     repo: &PanelRepo,
     snapshot: &Snapshot,
@@ -134,7 +149,31 @@ pub fn compare_years(
     if earlier == later.year() {
         return Err(CompareError::SameYear { year: earlier });
     }
+    if earlier > later.year() {
+        return Err(CompareError::Reversed {
+            earlier,
+            later: later.year(),
+        });
+    }
     let before = read(earlier)?;
+    let mut notes = Vec::new();
+    let mut between = Vec::new();
+    for year in years_of(snapshot, school)?
+        .into_iter()
+        .filter(|y| earlier < *y && *y < later.year())
+    {
+        match repo.action_plan(snapshot, school, year) {
+            Ok(Some(plan)) => between.push(plan),
+            // A year without a plan tells nothing about actions; the next year's plan is
+            // compared with the year before it instead.
+            Ok(None) => {}
+            Err(error) => notes.push(format!(
+                "the {year} action plan could not be read, so what happened to actions that \
+                 year is not told: {error}"
+            )),
+        }
+    }
+    let between: Vec<&ActionPlan> = between.iter().collect();
     let read_later;
     let after = match later {
         Later::Read(side) => side,
@@ -143,11 +182,14 @@ pub fn compare_years(
             Year::from_texts(year, read_later.review.as_ref(), read_later.plan.as_ref())
         }
     };
-    Ok(compare(
+    let mut comparison = compare_through(
         school,
         Year::from_texts(earlier, before.review.as_ref(), before.plan.as_ref()),
+        &between,
         after,
         catalog.rubric_for_submission(school, after.review),
         &Budget::new(TIME_BUDGET),
-    ))
+    );
+    comparison.notes.extend(notes);
+    Ok(comparison)
 }

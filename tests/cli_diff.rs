@@ -195,3 +195,93 @@ fn hostile_text_reaches_the_terminal_harmlessly() {
         );
     }
 }
+
+/// The pairs of a JSON comparison, by the id shown (the later one where there is one).
+fn pairs_by_id(json: &serde_json::Value) -> std::collections::BTreeMap<String, serde_json::Value> {
+    json["plan"]["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["pairs"].as_array().unwrap())
+        .map(|p| {
+            let side = if p["later"].is_null() {
+                "earlier"
+            } else {
+                "later"
+            };
+            (p[side]["id"].as_str().unwrap().to_owned(), p.clone())
+        })
+        .collect()
+}
+
+#[test]
+fn across_a_year_between_what_happened_in_it_is_told() {
+    // Riverside's 2025-26 plan finished seven of the 2024-25 actions and left them out of
+    // 2026-27's; it also added EE-3, which 2026-27 marks dropped.
+    let out = diff(&["riverside-academy", "--from", "2024-25", "--format", "json"]);
+    assert_exit(&out, 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pairs = pairs_by_id(&json);
+    for id in ["LM-2", "LM-3", "PP-1", "CTL-1", "SD-2", "TS-1", "SA-2"] {
+        let p = &pairs[id];
+        assert_eq!(p["fate"], "done", "{id}: {p}");
+        assert_eq!(
+            p["changes"],
+            serde_json::json!([{"change": "done-in", "year": "2025-26"}]),
+            "{id}"
+        );
+    }
+    assert_eq!(pairs["SW-2"]["fate"], "dropped");
+    assert_eq!(
+        pairs["SW-2"]["changes"],
+        serde_json::json!([{"change": "dropped-in", "year": "2025-26"}])
+    );
+    assert_eq!(pairs["EE-3"]["fate"], "dropped");
+    assert_eq!(
+        pairs["EE-3"]["changes"],
+        serde_json::json!([{"change": "added-then-dropped", "added": "2025-26", "dropped": "2026-27"}])
+    );
+    assert_eq!(
+        pairs["SV-2"]["changes"],
+        serde_json::json!([{"change": "added-in", "year": "2025-26"}])
+    );
+    assert_eq!(json["plan"]["summary"]["dropped"], 2, "SW-2 and EE-3 only");
+
+    let out = diff(&[
+        "riverside-academy",
+        "--from",
+        "2024-25",
+        "--width",
+        "140",
+        "--color",
+        "never",
+    ]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.contains("LM-2 · in progress  [done in 2025-26; not in this plan]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("EE-3 · dropped  [added in 2025-26, dropped in 2026-27]"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("[new]  [") && !text.contains("dropped  [new]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_range_running_backwards_is_refused() {
+    let out = diff(&["oakfield-primary", "--from", "2025-26", "--to", "2024-25"]);
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("--from 2025-26 comes after --to 2024-25"),
+        "{}",
+        stderr(&out)
+    );
+    let out = diff(&["oakfield-primary", "--from", "2025-26"]);
+    assert_exit(&out, 2);
+    assert!(stderr(&out).contains("both 2025-26"), "{}", stderr(&out));
+}

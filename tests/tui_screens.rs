@@ -606,6 +606,34 @@ fn comparison_keys() {
 }
 
 #[test]
+fn a_base_year_further_back_tells_what_happened_in_between() {
+    let mut ui = demo_ui(160, 48, ThemeKind::Default);
+    // Riverside's annual review against the year before, then a year further back.
+    ui.keys("jj<Enter>db");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Riverside Academy: 2024-25 → 2026-27"),
+        "{screen}"
+    );
+    assert!(screen.contains("15 done · 2 dropped"), "{screen}");
+    // Only the changes, stepped through to Leadership's second action.
+    ui.keys("c");
+    let mut screen = ui.screen();
+    for _ in 0..10 {
+        if screen.contains("LM-2 ·") {
+            break;
+        }
+        ui.keys("n");
+        screen = ui.screen();
+    }
+    assert!(
+        screen.contains("LM-2 · in progress  [done in 2025-26; not in this plan]"),
+        "{screen}"
+    );
+    assert!(!screen.contains("[dropped: not in this plan]"), "{screen}");
+}
+
+#[test]
 fn the_submission_counts_changes_per_area() {
     let mut ui = demo_ui(120, 40, ThemeKind::Default);
     ui.keys("2jjjjjj<Enter>");

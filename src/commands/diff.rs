@@ -50,6 +50,11 @@ pub fn run(repo_path: &Path, args: DiffArgs) -> anyhow::Result<ExitCode> {
     {
         bail!("--from and --to are both {to}; choose two different years")
     }
+    if let (Some(from), Some(to)) = (args.from, args.to)
+        && from > to
+    {
+        bail!("--from {from} comes after --to {to}; compare from the earlier year to the later one")
+    }
     let (from, to) = years_to_compare(&snapshot, &school, args.from, args.to)?;
     let (catalog, _) = repo.load_catalog(&snapshot)?;
     let comparison = compare_years(&repo, &snapshot, &catalog, &school, from, Later::Year(to))?;

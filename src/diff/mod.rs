@@ -17,7 +17,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::model::{AcademicYear, ActionPlan, AreaId, Rubric, SchoolId, SelfReview};
-use plan::{PlanDiff, diff_plans};
+use plan::{PlanDiff, diff_plans_through};
 use review::{ReviewDiff, diff_reviews};
 use text::Budget;
 
@@ -106,7 +106,14 @@ impl Comparison {
             .filter(|a| &a.area == area)
             .flat_map(|a| &a.pairs)
             .filter(|p| p.is_changed())
-            .count();
+            .count()
+            + self
+                .plan
+                .iter()
+                .flat_map(|p| &p.areas)
+                .filter(|a| &a.area == area)
+                .map(|a| a.between.len())
+                .sum::<usize>();
         let review = self
             .review
             .areas
@@ -134,8 +141,21 @@ pub fn compare(
     rubric: Option<&Rubric>,
     budget: &Budget,
 ) -> Comparison {
+    compare_through(school, earlier, &[], later, rubric, budget)
+}
+
+/// As [`compare`], with the action plans of the years between the two (in order), so that
+/// what happened to an action in between is told.
+pub fn compare_through(
+    school: &SchoolId,
+    earlier: Year<'_>,
+    between: &[&ActionPlan],
+    later: Year<'_>,
+    rubric: Option<&Rubric>,
+    budget: &Budget,
+) -> Comparison {
     let plan = match (earlier.plan, later.plan) {
-        (Some(e), Some(l)) => Some(diff_plans(e, l, rubric, budget)),
+        (Some(e), Some(l)) => Some(diff_plans_through(e, between, l, rubric, budget)),
         _ => None,
     };
     let review = diff_reviews(earlier.review, later.review, rubric, budget);

@@ -136,6 +136,16 @@ impl DiffScreen {
 
     /// Asks for the comparison of the years on show.
     fn ask(&mut self, cx: &mut Cx) {
+        if self.earlier >= self.later {
+            // A comparison runs forwards; the loader would refuse it the same way.
+            let message = format!(
+                "{} is not before {}: choose an earlier year to compare from.",
+                self.earlier, self.later
+            );
+            cx.say(message.clone());
+            self.set_data(Err(message));
+            return;
+        }
         self.data = None;
         cx.request(
             0,
