@@ -979,7 +979,11 @@ mod tests {
         assert_eq!(between[0].action.id.as_str(), "LM-3");
         assert_eq!(between[0].gone, "2026-27".parse().unwrap());
         assert_eq!(d.summary.came_and_went, 1);
-        assert!(d.summary.to_string().ends_with("· 1 came and went in between"));
+        assert!(
+            d.summary
+                .to_string()
+                .ends_with("· 1 came and went in between")
+        );
     }
 
     #[test]

@@ -269,6 +269,9 @@ impl PanelRepo {
         // looked up in the tree of the commit's first parent.
         let linear = !merges;
         let mut state: HashMap<String, ObjectId> = HashMap::new();
+        // The commit that last changed each school's file as the walk goes (`None` for a file
+        // held at a shallow clone's boundary, whose commit is not known), for the same reason.
+        let mut changed_by: HashMap<String, Option<ObjectId>> = HashMap::new();
 
         let mut held = std::collections::HashSet::new();
         for commit in &commits {
@@ -304,6 +307,7 @@ impl PanelRepo {
             let own_files = boundary || parent.is_none();
             if own_files && linear {
                 track(&mut state, &arrived);
+                note_changes(&mut changed_by, &arrived, (!boundary).then_some(&commit.id));
             }
             if let Some(&(_, blob, _)) = arrived.iter().find(|(path, ..)| *path == "panel.ron") {
                 current = blob.and_then(|blob| {
@@ -387,16 +391,28 @@ impl PanelRepo {
                         // Made on the commit it follows, as kitemark records: the walk knows
                         // that commit's files without a look into its trees.
                         if linear && parent == Some(&m.commit) {
-                            let files = own
+                            let files: Vec<FileAt> = own
                                 .into_iter()
                                 .filter_map(|path| {
                                     let blob = state.get(&path)?.clone();
                                     Some(FileAt { path, blob })
                                 })
                                 .collect();
+                            let by: Vec<&Option<ObjectId>> = files
+                                .iter()
+                                .filter_map(|f| changed_by.get(&f.path))
+                                .collect();
+                            let changed = if by.iter().any(|c| c.as_ref() == Some(&m.commit)) {
+                                Some(true)
+                            } else if by.iter().any(|c| c.is_none()) {
+                                None
+                            } else {
+                                Some(false)
+                            };
                             return Some(SubmissionAt::Found {
                                 ancestor: Some(true),
                                 files,
+                                changed,
                             });
                         }
                         self.submission_at(m, commit, &own, shallow)
@@ -474,6 +490,7 @@ impl PanelRepo {
             sort_boundary(commit, &mut decisions[first..]);
             if linear && !own_files {
                 track(&mut state, &arrived);
+                note_changes(&mut changed_by, &arrived, Some(&commit.id));
             }
         }
 
@@ -538,18 +555,56 @@ impl PanelRepo {
                 _ => None,
             }
         };
-        let tree = found.tree().ok();
-        let files = own
-            .iter()
-            .filter_map(|path| {
-                let entry = tree.as_ref()?.get_path(std::path::Path::new(path)).ok()?;
-                (entry.kind() == Some(git2::ObjectType::Blob)).then(|| FileAt {
-                    blob: ObjectId::from_git(entry.id().to_string()),
-                    path: path.clone(),
-                })
-            })
-            .collect();
-        Some(SubmissionAt::Found { ancestor, files })
+        let held = |commit: &git2::Commit<'_>| -> Option<Vec<FileAt>> {
+            let tree = commit.tree().ok()?;
+            Some(
+                own.iter()
+                    .filter_map(|path| {
+                        let entry = tree.get_path(std::path::Path::new(path)).ok()?;
+                        (entry.kind() == Some(git2::ObjectType::Blob)).then(|| FileAt {
+                            blob: ObjectId::from_git(entry.id().to_string()),
+                            path: path.clone(),
+                        })
+                    })
+                    .collect(),
+            )
+        };
+        let files = held(&found).unwrap_or_default();
+        // Changed unless a parent holds the same files; a parent the clone does not hold
+        // leaves it unknown.
+        let mut changed = Some(true);
+        for i in 0..found.parent_count() {
+            match found.parent(i).ok().as_ref().and_then(held) {
+                Some(before) if before == files => {
+                    changed = Some(false);
+                    break;
+                }
+                Some(_) => {}
+                None => changed = None,
+            }
+        }
+        Some(SubmissionAt::Found {
+            ancestor,
+            files,
+            changed,
+        })
+    }
+}
+
+/// Notes the commit (`by`; `None` where it is not known) that brings each school's file.
+fn note_changes(
+    changed_by: &mut HashMap<String, Option<ObjectId>>,
+    arrived: &[(&str, Option<&ObjectId>, bool)],
+    by: Option<&ObjectId>,
+) {
+    for &(path, blob, _) in arrived {
+        if !path.starts_with("submissions/") {
+            continue;
+        }
+        match blob {
+            Some(_) => changed_by.insert(path.to_owned(), by.cloned()),
+            None => changed_by.remove(path),
+        };
     }
 }
 
