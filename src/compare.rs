@@ -191,5 +191,12 @@ pub fn compare_years(
         &Budget::new(TIME_BUDGET),
     );
     comparison.notes.extend(notes);
+    // Each side's own commit: the years were submitted at different times.
+    let commit_of = |year| {
+        repo.submission_ref(snapshot, school, year)
+            .map(|made_on| made_on.commit)
+    };
+    comparison.earlier.commit = commit_of(earlier);
+    comparison.later.commit = commit_of(later.year());
     Ok(comparison)
 }

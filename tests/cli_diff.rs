@@ -285,3 +285,35 @@ fn a_range_running_backwards_is_refused() {
     assert_exit(&out, 2);
     assert!(stderr(&out).contains("both 2025-26"), "{}", stderr(&out));
 }
+
+#[test]
+fn each_year_is_headed_by_its_own_commit() {
+    let sandbox = Sandbox::new();
+    let repo = shared_demo();
+    let commit_of = |year: &str| {
+        let files = format!("submissions/riverside-academy/{year}");
+        sandbox.git_text(repo, &["log", "-1", "--format=%H", "--", &files])
+    };
+    let (earlier, later) = (commit_of("2025-26"), commit_of("2026-27"));
+    assert_ne!(earlier, later);
+    let out = diff(&["riverside-academy", "--format", "json"]);
+    assert_exit(&out, 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["earlier"]["commit"], earlier.as_str());
+    assert_eq!(json["later"]["commit"], later.as_str());
+    let out = diff(&["riverside-academy", "--width", "140", "--color", "never"]);
+    let text = stdout(&out);
+    let (left, right) = text.lines().nth(2).unwrap().split_once('│').unwrap();
+    assert!(
+        left.starts_with("2025-26 · submitted ")
+            && left
+                .trim_end()
+                .ends_with(&format!(" · commit {}", &earlier[..7])),
+        "{text}"
+    );
+    assert!(
+        right.starts_with("2026-27 · submitted ")
+            && right.ends_with(&format!(" · commit {}", &later[..7])),
+        "{text}"
+    );
+}

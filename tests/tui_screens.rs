@@ -71,6 +71,42 @@ fn history_screen() {
 }
 
 #[test]
+fn history_shows_a_changed_file_as_what_changed() {
+    let mut ui = demo_ui(120, 40, ThemeKind::Default);
+    // Kingsmead, from the schools tab: its resubmission changed both of its files.
+    ui.keys("2jjH");
+    let mut screen = ui.screen();
+    // The detail pane's summary line (the list is focused, so the pane's border is light).
+    let detail = "│Resubmission: kingsmead-sixth-form 2026-27";
+    for _ in 0..6 {
+        if screen.contains(detail) {
+            break;
+        }
+        ui.keys("j");
+        screen = ui.screen();
+    }
+    assert!(screen.contains(detail), "{screen}");
+    ui.keys("<Enter>");
+    let mut seen = String::new();
+    for _ in 0..60 {
+        seen.push_str(&ui.screen());
+        ui.keys("<PageDown>");
+    }
+    assert!(
+        seen.contains("action-plan.ron changed by this commit"),
+        "{seen}"
+    );
+    assert!(
+        seen.contains("self-review.ron changed by this commit"),
+        "{seen}"
+    );
+    // As the comparison shows it: the summary, and changed words marked.
+    assert!(seen.contains(" carried · "), "{seen}");
+    assert!(seen.contains("{+") || seen.contains("[-"), "{seen}");
+    assert!(!seen.contains("action-plan.ron as committed"), "{seen}");
+}
+
+#[test]
 fn history_shows_audit_findings_beside_their_commits() {
     common::hermetic_git2();
     let sandbox = Sandbox::new();

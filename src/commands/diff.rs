@@ -102,9 +102,15 @@ pub fn run(repo_path: &Path, args: DiffArgs) -> anyhow::Result<ExitCode> {
         commit.short(),
         comparison.summary()
     );
-    let heading = |info: &crate::diff::YearInfo| match info.submitted {
-        Some(date) => format!("{} · submitted {date}", info.year),
-        None => info.year.to_string(),
+    let heading = |info: &crate::diff::YearInfo| {
+        let mut out = info.year.to_string();
+        if let Some(date) = info.submitted {
+            out.push_str(&format!(" · submitted {date}"));
+        }
+        if let Some(commit) = &info.commit {
+            out.push_str(&format!(" · commit {}", commit.short()));
+        }
+        out
     };
     if layout.unified {
         out.push_str(&format!(

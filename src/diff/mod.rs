@@ -10,6 +10,7 @@ pub mod plan;
 pub mod review;
 pub mod rows;
 pub mod text;
+pub mod versions;
 
 use std::time::Duration;
 
@@ -57,6 +58,9 @@ impl<'a> Year<'a> {
 pub struct YearInfo {
     pub year: AcademicYear,
     pub submitted: Option<Date>,
+    /// The commit that last changed this year's files, where the reader knows it: each side
+    /// of a comparison has its own.
+    pub commit: Option<crate::model::ObjectId>,
 }
 
 /// An area as the comparison shows it.
@@ -211,6 +215,7 @@ pub fn compare_through(
     let info = |y: &Year<'_>| YearInfo {
         year: y.year,
         submitted: y.review.map(|r| r.submitted).or(y.plan.map(|p| p.updated)),
+        commit: None,
     };
     Comparison {
         school: school.clone(),

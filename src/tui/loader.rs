@@ -694,11 +694,37 @@ impl Worker {
         commit: crate::model::ObjectId,
         files: &[crate::model::history::FileChange],
     ) -> Result<view::CommitFilesView, String> {
-        let repo = self.repo()?;
+        self.repo()?;
+        let (repo, catalog) = match self.opened() {
+            Ok((repo, _, catalog)) => (repo, Some(catalog)),
+            Err(_) => (self.repo()?, None),
+        };
         let texts = files
             .iter()
             .map(|f| match (&f.new, &f.old) {
-                (Some(blob), _) => (
+                (Some(new), Some(old)) => {
+                    let read = |blob| repo.blob_text(blob, &f.path).map_err(|e| e.to_string());
+                    match (read(old), read(new)) {
+                        (Ok(before), Ok(after)) => {
+                            // The areas' names and order come from the school's rubric.
+                            let rubric = f
+                                .path
+                                .split('/')
+                                .nth(1)
+                                .and_then(|s| s.parse::<SchoolId>().ok())
+                                .zip(catalog)
+                                .and_then(|(school, c)| c.rubric_for_submission(&school, None));
+                            (
+                                format!("{} changed by this commit", f.path),
+                                Ok(crate::diff::versions::versions(
+                                    &f.path, &before, &after, rubric,
+                                )),
+                            )
+                        }
+                        (_, after) => (format!("{} as committed", f.path), after),
+                    }
+                }
+                (Some(blob), None) => (
                     format!("{} as committed", f.path),
                     repo.blob_text(blob, &f.path).map_err(|e| e.to_string()),
                 ),

@@ -361,12 +361,17 @@ impl DiffScreen {
         let wide = width >= 118;
         let heading = |info: &crate::diff::YearInfo| -> String {
             let date = info.submitted.map(|d| d.to_string());
+            // The year's own commit; the one read where the history does not say.
+            let commit = info
+                .commit
+                .as_ref()
+                .map_or(self.commit.as_str(), |c| c.short());
             match (wide, date) {
                 (true, Some(d)) => {
-                    format!("{} · submitted {d} · commit {}", info.year, self.commit)
+                    format!("{} · submitted {d} · commit {commit}", info.year)
                 }
-                (false, Some(d)) => format!("{} · {d} · {}", info.year, self.commit),
-                (_, None) => format!("{} · {}", info.year, self.commit),
+                (false, Some(d)) => format!("{} · {d} · {commit}", info.year),
+                (_, None) => format!("{} · {commit}", info.year),
             }
         };
         let heading_line = if self.unified {
