@@ -317,3 +317,75 @@ fn each_year_is_headed_by_its_own_commit() {
         "{text}"
     );
 }
+
+#[test]
+fn a_resubmission_is_compared_with_the_version_decided_on() {
+    let sandbox = Sandbox::new();
+    let repo = shared_demo();
+    // Kingsmead resubmitted 2026-27 after the panel asked it to: one year, two versions.
+    let out = diff(&["kingsmead-sixth-form"]);
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("add --against-decision"),
+        "{}",
+        stderr(&out)
+    );
+
+    let files = "submissions/kingsmead-sixth-form/2026-27";
+    let versions = sandbox.git_text(repo, &["log", "--format=%H", "--", files]);
+    let versions: Vec<&str> = versions.lines().collect();
+    assert_eq!(versions.len(), 2, "submitted, then resubmitted");
+    let out = diff(&[
+        "kingsmead-sixth-form",
+        "2026-27",
+        "--against-decision",
+        "--format",
+        "json",
+    ]);
+    assert_exit(&out, 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["earlier"]["year"], "2026-27");
+    assert_eq!(json["later"]["year"], "2026-27");
+    assert_eq!(
+        json["earlier"]["commit"], versions[1],
+        "the version decided on"
+    );
+    assert_eq!(json["later"]["commit"], versions[0], "the resubmission");
+    assert!(
+        json["earlier"]["version"]
+            .as_str()
+            .unwrap()
+            .starts_with("as decided on "),
+        "{json:#}"
+    );
+    assert!(
+        json["plan"]["summary"]["new"].as_u64().unwrap() > 0,
+        "{json:#}"
+    );
+
+    let out = diff(&[
+        "kingsmead-sixth-form",
+        "--against-decision",
+        "--width",
+        "120",
+        "--color",
+        "never",
+    ]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            "Kingsmead Sixth Form College (kingsmead-sixth-form): 2026-27 as decided on "
+        ),
+        "{text}"
+    );
+
+    // A year the panel has not decided on has no such version.
+    let out = diff(&["riverside-academy", "2026-27", "--against-decision"]);
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("no decision on riverside-academy 2026-27 yet"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -670,6 +670,61 @@ fn a_base_year_further_back_tells_what_happened_in_between() {
 }
 
 #[test]
+fn a_resubmission_is_compared_with_the_version_decided_on() {
+    let mut ui = demo_ui(160, 48, ThemeKind::Default);
+    // Kingsmead, from the schools tab: one year, resubmitted after the panel's decision.
+    ui.keys("2jjd");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Kingsmead Sixth Form College: 2026-27 as decided → 2026-27"),
+        "{screen}"
+    );
+    assert!(screen.contains("2026-27 decided · submitted "), "{screen}");
+    assert!(screen.contains(" new · "), "{screen}");
+    assert!(!screen.contains("no year before"), "{screen}");
+    // Only the version decided on to compare with: nothing else to step to.
+    ui.keys("b");
+    assert!(
+        ui.screen().contains("no other earlier year"),
+        "{}",
+        ui.screen()
+    );
+
+    // North Vale's 2025-26, decided on and then resubmitted: the year before first, then the
+    // version decided on, then round again.
+    common::hermetic_git2();
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    let plan = "submissions/north-vale-esc/2025-26/action-plan.ron";
+    let text = std::fs::read_to_string(repo.join(plan)).unwrap();
+    let resubmitted = text.replacen("status: InProgress,", "status: Done,", 1);
+    assert_ne!(resubmitted, text);
+    std::fs::write(repo.join(plan), resubmitted).unwrap();
+    sandbox.git(&repo, &["commit", "-q", "-am", "Resubmission"]);
+    let mut ui = Harness::open(&repo, 160, 48, ThemeKind::Default, true);
+    ui.keys("2jjjjj<Enter>[d");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("North Vale Education Support Centre: 2024-25 → 2025-26"),
+        "{screen}"
+    );
+    ui.keys("b");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("North Vale Education Support Centre: 2025-26 as decided → 2025-26"),
+        "{screen}"
+    );
+    assert!(screen.contains("1 done"), "{screen}");
+    ui.keys("b");
+    assert!(
+        ui.screen()
+            .contains("North Vale Education Support Centre: 2024-25 → 2025-26"),
+        "{}",
+        ui.screen()
+    );
+}
+
+#[test]
 fn the_submission_counts_changes_per_area() {
     let mut ui = demo_ui(120, 40, ThemeKind::Default);
     ui.keys("2jjjjjj<Enter>");

@@ -61,6 +61,10 @@ pub struct YearInfo {
     /// The commit that last changed this year's files, where the reader knows it: each side
     /// of a comparison has its own.
     pub commit: Option<crate::model::ObjectId>,
+    /// Which version of the year's files, where it is not the current one ("as decided on
+    /// 2026-10-14").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 /// An area as the comparison shows it.
@@ -216,6 +220,7 @@ pub fn compare_through(
         year: y.year,
         submitted: y.review.map(|r| r.submitted).or(y.plan.map(|p| p.updated)),
         commit: None,
+        version: None,
     };
     Comparison {
         school: school.clone(),

@@ -585,6 +585,23 @@ impl PanelRepo {
             .is_some_and(|t| entry(&t, path).is_some())
     }
 
+    /// A blob's text, by id, with its value parsed; `path` names it in errors.
+    pub fn load_object<T: serde::de::DeserializeOwned>(
+        &self,
+        id: &ObjectId,
+        path: &str,
+    ) -> Result<(String, T), ReadError> {
+        let oid = oid_of(id).ok_or_else(|| ReadError::Git {
+            path: path.to_owned(),
+            object: None,
+            error: git2::Error::from_str(&format!("{id} is not an object id")),
+        })?;
+        self.load_with_text(&BlobRef {
+            path: path.to_owned(),
+            oid,
+        })
+    }
+
     /// A blob's text, by id; `path` names it in errors.
     pub fn blob_text(&self, id: &ObjectId, path: &str) -> Result<String, ReadError> {
         let oid = oid_of(id).ok_or_else(|| ReadError::Git {
