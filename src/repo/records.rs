@@ -272,6 +272,8 @@ impl PanelRepo {
         // The commit that last changed each school's file as the walk goes (`None` for a file
         // held at a shallow clone's boundary, whose commit is not known), for the same reason.
         let mut changed_by: HashMap<String, Option<ObjectId>> = HashMap::new();
+        // The place of each commit walked so far on the line, to order those changes.
+        let mut seen: HashMap<ObjectId, usize> = HashMap::new();
 
         let mut held = std::collections::HashSet::new();
         for commit in &commits {
@@ -390,17 +392,25 @@ impl PanelRepo {
                     let at = decision.made_on.as_ref().and_then(|m| {
                         // Made on the commit it follows, as kitemark records: the walk knows
                         // that commit's files without a look into its trees.
-                        if linear && parent == Some(&m.commit) {
+                        // So is a commit further back on the line that no later commit changed
+                        // the submission's files after: it holds them as they stand now.
+                        let since = |path: &String| match changed_by.get(path) {
+                            None => Some(false),
+                            Some(None) => None,
+                            Some(Some(by)) => Some(seen.get(by)? > seen.get(&m.commit)?),
+                        };
+                        let unchanged_since = linear
+                            && seen.contains_key(&m.commit)
+                            && own.iter().all(|path| since(path) == Some(false));
+                        if (linear && parent == Some(&m.commit)) || unchanged_since {
+                            let by: Vec<&Option<ObjectId>> =
+                                own.iter().filter_map(|p| changed_by.get(p)).collect();
                             let files: Vec<FileAt> = own
                                 .into_iter()
                                 .filter_map(|path| {
                                     let blob = state.get(&path)?.clone();
                                     Some(FileAt { path, blob })
                                 })
-                                .collect();
-                            let by: Vec<&Option<ObjectId>> = files
-                                .iter()
-                                .filter_map(|f| changed_by.get(&f.path))
                                 .collect();
                             let changed = if by.iter().any(|c| c.as_ref() == Some(&m.commit)) {
                                 Some(true)
@@ -491,6 +501,9 @@ impl PanelRepo {
             if linear && !own_files {
                 track(&mut state, &arrived);
                 note_changes(&mut changed_by, &arrived, Some(&commit.id));
+            }
+            if linear {
+                seen.insert(commit.id.clone(), seen.len());
             }
         }
 
@@ -591,20 +604,19 @@ impl PanelRepo {
     }
 }
 
-/// Notes the commit (`by`; `None` where it is not known) that brings each school's file.
+/// Notes the commit (`by`; `None` where it is not known) that brings, or takes away, each
+/// school's file.
 fn note_changes(
     changed_by: &mut HashMap<String, Option<ObjectId>>,
     arrived: &[(&str, Option<&ObjectId>, bool)],
     by: Option<&ObjectId>,
 ) {
-    for &(path, blob, _) in arrived {
+    // A deletion is a change too: the file was there before it.
+    for &(path, _, _) in arrived {
         if !path.starts_with("submissions/") {
             continue;
         }
-        match blob {
-            Some(_) => changed_by.insert(path.to_owned(), by.cloned()),
-            None => changed_by.remove(path),
-        };
+        changed_by.insert(path.to_owned(), by.cloned());
     }
 }
 
