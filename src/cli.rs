@@ -126,16 +126,24 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// Compare a school's action plan and self-review year on year.
+    /// Compare a school's action plan and self-review year on year, or a resubmission with
+    /// the version the panel decided on.
     Diff {
         /// The school's id (its folder under submissions/).
         school: String,
+        /// The later year, as --to gives it.
+        #[arg(value_name = "YEAR", conflicts_with = "to")]
+        year: Option<crate::model::AcademicYear>,
         /// The earlier year (default: the year before --to).
-        #[arg(long, value_name = "YEAR")]
+        #[arg(long, value_name = "YEAR", conflicts_with = "against_decision")]
         from: Option<crate::model::AcademicYear>,
         /// The later year (default: the school's latest).
         #[arg(long, value_name = "YEAR")]
         to: Option<crate::model::AcademicYear>,
+        /// Compare the year's files with the version the panel last decided on (the
+        /// submission its latest decision on that year was made on), as for a resubmission.
+        #[arg(long)]
+        against_decision: bool,
         #[arg(long, value_enum, default_value_t)]
         layout: DiffLayout,
         /// Line width (default: the terminal's, else 120).

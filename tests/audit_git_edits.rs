@@ -140,6 +140,12 @@ fn decide_at(sandbox: &Sandbox, repo: &Path, item: &[&str], who: Who, date: &str
     commit_at(sandbox, repo, who, date, &[(&path, &file)], &message)
 }
 
+/// The commit that last changed a school's 2026-27 submission, which a decision names.
+fn submitted(sandbox: &Sandbox, repo: &Path, school: &str) -> String {
+    let files = format!("submissions/{school}/2026-27");
+    sandbox.git_text(repo, &["log", "-1", "--format=%H", "--", &files])
+}
+
 fn audit(sandbox: &Sandbox, repo: &Path) -> (i32, Value) {
     sandbox.audit_json(repo, &["--on", ON])
 }
@@ -462,13 +468,15 @@ fn a_meeting_record_edited_after_decisions_cite_it() {
 fn made_on_that_names_no_real_or_own_submission() {
     let sandbox = Sandbox::new();
     let repo = meeting_day(&sandbox);
-    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
 
     // A commit that does not exist, which the trailer does not name either.
     let nowhere = "0123456789abcdef0123456789abcdef01234567";
     let (path, file, message_text) =
         decision(&sandbox, &repo, &items::LITTLE_ACORNS, "r-adeyemi", &[]);
-    let file = file.replace(&head, nowhere);
+    let file = file.replace(
+        &submitted(&sandbox, &repo, "little-acorns-nursery"),
+        nowhere,
+    );
     let unknown = commit_at(
         &sandbox,
         &repo,
@@ -539,8 +547,11 @@ fn made_on_that_names_no_real_or_own_submission() {
     let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     let main_blob = sandbox.git_text(&repo, &["rev-parse", &format!("{head}:{review}")]);
     let (path, file, message_text) = decision(&sandbox, &repo, &items::RIVERSIDE, "r-adeyemi", &[]);
-    let file = file.replace(&head, &side).replace(&main_blob, &side_blob);
-    let message_text = message_text.replace(&head, &side);
+    let riverside = submitted(&sandbox, &repo, "riverside-academy");
+    let file = file
+        .replace(&riverside, &side)
+        .replace(&main_blob, &side_blob);
+    let message_text = message_text.replace(&riverside, &side);
     let elsewhere = commit_at(
         &sandbox,
         &repo,
@@ -729,9 +740,9 @@ fn a_shallow_clone_finds_no_more_than_the_whole_history() {
     let repo = meeting_day(&sandbox);
     decide_at(&sandbox, &repo, &items::LITTLE_ACORNS, ROSALIND, TEN);
     // made_on naming no commit there is.
-    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+    let submitted = submitted(&sandbox, &repo, "kingsmead-sixth-form");
     let (path, file, text) = decision(&sandbox, &repo, &items::KINGSMEAD, "r-adeyemi", &[]);
-    let file = file.replace(&head, "0123456789abcdef0123456789abcdef01234567");
+    let file = file.replace(&submitted, "0123456789abcdef0123456789abcdef01234567");
     commit_at(&sandbox, &repo, ROSALIND, ELEVEN, &[(&path, &file)], &text);
     // The meeting's record edited the next day.
     let meeting_path = format!("meetings/{MEETING}.ron");
@@ -804,4 +815,54 @@ fn a_shallow_clone_finds_no_more_than_the_whole_history() {
         let (_, found) = audit(&sandbox, &shallow);
         assert_subset(&found, &whole, boundary.trim());
     }
+}
+
+#[test]
+fn a_decision_naming_a_commit_that_did_not_submit_its_files() {
+    let sandbox = Sandbox::new();
+    let repo = meeting_day(&sandbox);
+    let submitted = submitted(&sandbox, &repo, "little-acorns-nursery");
+    // The commit the branch is at: it holds Little Acorns' files, but recorded attendance.
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+    assert_ne!(submitted, head);
+    let (path, file, message_text) =
+        decision(&sandbox, &repo, &items::LITTLE_ACORNS, "r-adeyemi", &[]);
+    assert!(file.contains(&submitted), "{file}");
+    assert!(message_text.contains(&format!("Submission-Commit: {submitted}")));
+    // Both the file and the trailer name the commit the decision was built on instead, as a
+    // hand-made record (or an older kitemark) would.
+    let file = file.replace(&submitted, &head);
+    let message_text = message_text.replace(&submitted, &head);
+    let wrong = commit_at(
+        &sandbox,
+        &repo,
+        ROSALIND,
+        TEN,
+        &[(&path, &file)],
+        &message_text,
+    );
+    let (code, json) = audit(&sandbox, &repo);
+    assert_eq!(code, 1, "{json:#}");
+    let acorns = Some(("little-acorns-nursery", "2026-27"));
+    let f = the(&json, "submission-commit-wrong", &wrong, acorns);
+    assert!(message(f).contains(&head[..7]), "{f:#}");
+    assert!(message(f).contains("Submission-Commit"), "{f:#}");
+    // Nothing else: the files it names are the right ones, and the trailers agree.
+    assert_eq!(errors(&json).len(), 1, "{json:#}");
+
+    // Recorded by kitemark, it names the commit that submitted the files: clean.
+    let sandbox = Sandbox::new();
+    let repo = meeting_day(&sandbox);
+    let (path, file, message_text) =
+        decision(&sandbox, &repo, &items::LITTLE_ACORNS, "r-adeyemi", &[]);
+    commit_at(
+        &sandbox,
+        &repo,
+        ROSALIND,
+        TEN,
+        &[(&path, &file)],
+        &message_text,
+    );
+    let (_, json) = audit(&sandbox, &repo);
+    assert!(errors(&json).is_empty(), "{json:#}");
 }

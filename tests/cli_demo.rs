@@ -162,10 +162,21 @@ fn decisions_record_the_exact_objects_and_parseable_trailers() {
     ] {
         assert!(trailers.contains(key), "{key} not in trailers:\n{trailers}");
     }
-    // The decision names its parent commit and the blobs of the submission in it.
-    let parent = stdout(&sandbox.git(&dir, &["rev-parse", &format!("{commit}^")]))
-        .trim()
-        .to_owned();
+    // The decision names the commit that submitted Riverside's files for the year (not the
+    // commit it follows) and the blobs of the submission in it.
+    let parent = stdout(&sandbox.git(
+        &dir,
+        &[
+            "log",
+            "-1",
+            "--format=%H",
+            &format!("{commit}^"),
+            "--",
+            "submissions/riverside-academy/2024-25",
+        ],
+    ))
+    .trim()
+    .to_owned();
     assert!(trailers.contains(&format!("Submission-Commit: {parent}")));
     let file = stdout(&sandbox.git(
         &dir,

@@ -222,3 +222,197 @@ fn no_line_is_wider_than_asked() {
         );
     }
 }
+
+/// The pairs of a JSON comparison, by the id shown (the later one where there is one).
+fn pairs_by_id(json: &serde_json::Value) -> std::collections::BTreeMap<String, serde_json::Value> {
+    json["plan"]["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["pairs"].as_array().unwrap())
+        .map(|p| {
+            let side = if p["later"].is_null() {
+                "earlier"
+            } else {
+                "later"
+            };
+            (p[side]["id"].as_str().unwrap().to_owned(), p.clone())
+        })
+        .collect()
+}
+
+#[test]
+fn across_a_year_between_what_happened_in_it_is_told() {
+    // Riverside's 2025-26 plan finished seven of the 2024-25 actions and left them out of
+    // 2026-27's; it also added EE-3, which 2026-27 marks dropped.
+    let out = diff(&["riverside-academy", "--from", "2024-25", "--format", "json"]);
+    assert_exit(&out, 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pairs = pairs_by_id(&json);
+    for id in ["LM-2", "LM-3", "PP-1", "CTL-1", "SD-2", "TS-1", "SA-2"] {
+        let p = &pairs[id];
+        assert_eq!(p["fate"], "done", "{id}: {p}");
+        assert_eq!(
+            p["changes"],
+            serde_json::json!([{"change": "done-in", "year": "2025-26"}]),
+            "{id}"
+        );
+    }
+    assert_eq!(pairs["SW-2"]["fate"], "dropped");
+    assert_eq!(
+        pairs["SW-2"]["changes"],
+        serde_json::json!([{"change": "dropped-in", "year": "2025-26"}])
+    );
+    assert_eq!(pairs["EE-3"]["fate"], "dropped");
+    assert_eq!(
+        pairs["EE-3"]["changes"],
+        serde_json::json!([{"change": "added-then-dropped", "added": "2025-26", "dropped": "2026-27"}])
+    );
+    assert_eq!(
+        pairs["SV-2"]["changes"],
+        serde_json::json!([{"change": "added-in", "year": "2025-26"}])
+    );
+    assert_eq!(json["plan"]["summary"]["dropped"], 2, "SW-2 and EE-3 only");
+
+    let out = diff(&[
+        "riverside-academy",
+        "--from",
+        "2024-25",
+        "--width",
+        "140",
+        "--color",
+        "never",
+    ]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.contains("LM-2 · in progress  [done in 2025-26; not in this plan]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("EE-3 · dropped  [added in 2025-26, dropped in 2026-27]"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("[new]  [") && !text.contains("dropped  [new]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_range_running_backwards_is_refused() {
+    let out = diff(&["oakfield-primary", "--from", "2025-26", "--to", "2024-25"]);
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("--from 2025-26 comes after --to 2024-25"),
+        "{}",
+        stderr(&out)
+    );
+    let out = diff(&["oakfield-primary", "--from", "2025-26"]);
+    assert_exit(&out, 2);
+    assert!(stderr(&out).contains("both 2025-26"), "{}", stderr(&out));
+}
+
+#[test]
+fn each_year_is_headed_by_its_own_commit() {
+    let sandbox = Sandbox::new();
+    let repo = shared_demo();
+    let commit_of = |year: &str| {
+        let files = format!("submissions/riverside-academy/{year}");
+        sandbox.git_text(repo, &["log", "-1", "--format=%H", "--", &files])
+    };
+    let (earlier, later) = (commit_of("2025-26"), commit_of("2026-27"));
+    assert_ne!(earlier, later);
+    let out = diff(&["riverside-academy", "--format", "json"]);
+    assert_exit(&out, 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["earlier"]["commit"], earlier.as_str());
+    assert_eq!(json["later"]["commit"], later.as_str());
+    let out = diff(&["riverside-academy", "--width", "140", "--color", "never"]);
+    let text = stdout(&out);
+    let (left, right) = text.lines().nth(2).unwrap().split_once('│').unwrap();
+    assert!(
+        left.starts_with("2025-26 · submitted ")
+            && left
+                .trim_end()
+                .ends_with(&format!(" · commit {}", &earlier[..7])),
+        "{text}"
+    );
+    assert!(
+        right.starts_with("2026-27 · submitted ")
+            && right.ends_with(&format!(" · commit {}", &later[..7])),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_resubmission_is_compared_with_the_version_decided_on() {
+    let sandbox = Sandbox::new();
+    let repo = shared_demo();
+    // Kingsmead resubmitted 2026-27 after the panel asked it to: one year, two versions.
+    let out = diff(&["kingsmead-sixth-form"]);
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("add --against-decision"),
+        "{}",
+        stderr(&out)
+    );
+
+    let files = "submissions/kingsmead-sixth-form/2026-27";
+    let versions = sandbox.git_text(repo, &["log", "--format=%H", "--", files]);
+    let versions: Vec<&str> = versions.lines().collect();
+    assert_eq!(versions.len(), 2, "submitted, then resubmitted");
+    let out = diff(&[
+        "kingsmead-sixth-form",
+        "2026-27",
+        "--against-decision",
+        "--format",
+        "json",
+    ]);
+    assert_exit(&out, 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["earlier"]["year"], "2026-27");
+    assert_eq!(json["later"]["year"], "2026-27");
+    assert_eq!(
+        json["earlier"]["commit"], versions[1],
+        "the version decided on"
+    );
+    assert_eq!(json["later"]["commit"], versions[0], "the resubmission");
+    assert!(
+        json["earlier"]["version"]
+            .as_str()
+            .unwrap()
+            .starts_with("as decided on "),
+        "{json:#}"
+    );
+    assert!(
+        json["plan"]["summary"]["new"].as_u64().unwrap() > 0,
+        "{json:#}"
+    );
+
+    let out = diff(&[
+        "kingsmead-sixth-form",
+        "--against-decision",
+        "--width",
+        "120",
+        "--color",
+        "never",
+    ]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            "Kingsmead Sixth Form College (kingsmead-sixth-form): 2026-27 as decided on "
+        ),
+        "{text}"
+    );
+
+    // A year the panel has not decided on has no such version.
+    let out = diff(&["riverside-academy", "2026-27", "--against-decision"]);
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("no decision on riverside-academy 2026-27 yet"),
+        "{}",
+        stderr(&out)
+    );
+}

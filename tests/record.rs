@@ -411,3 +411,78 @@ fn the_form_offers_the_areas_of_the_rubric_the_self_review_names() {
     assert!(screen.contains("CL Curriculum learning"), "{screen}");
     assert!(!screen.contains("CTL Curriculum, teaching"), "{screen}");
 }
+
+/// The trailer of the last commit `git log` finds with `key` in `repo`.
+fn trailer(sandbox: &Sandbox, repo: &Path, rev: &str, key: &str) -> String {
+    let format = format!("--format=%(trailers:key={key},valueonly)");
+    sandbox
+        .git_text(repo, &["log", "-1", &format, rev])
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn a_decision_names_the_commit_that_submitted_what_it_was_made_on() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo_with_a_decision();
+    // The branch had moved on since Little Acorns submitted: meetings and other decisions.
+    let submitted = sandbox.git_text(
+        &repo,
+        &[
+            "log",
+            "-1",
+            "--format=%H",
+            "HEAD~1",
+            "--",
+            "submissions/little-acorns-nursery/2026-27",
+        ],
+    );
+    let base = sandbox.git_text(&repo, &["rev-parse", "HEAD~1"]);
+    assert_ne!(submitted, base, "the decision's base is not the submission");
+    assert_eq!(
+        trailer(&sandbox, &repo, "HEAD", "Submission-Commit"),
+        submitted
+    );
+    let file = std::fs::read_to_string(repo.join(DECISION)).unwrap();
+    assert!(
+        file.contains(&format!("commit: \"{submitted}\"")),
+        "made_on names the same commit:\n{file}"
+    );
+}
+
+#[test]
+fn the_demo_names_the_commit_that_submitted_each_decision() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    let decisions = sandbox.git_text(
+        &repo,
+        &[
+            "log",
+            "--format=%H",
+            "--grep=^Decision: ",
+            "--",
+            "decisions",
+        ],
+    );
+    assert!(!decisions.is_empty());
+    for commit in decisions.lines() {
+        let school = trailer(&sandbox, &repo, commit, "School");
+        let year = trailer(&sandbox, &repo, commit, "Year");
+        let submitted = sandbox.git_text(
+            &repo,
+            &[
+                "log",
+                "-1",
+                "--format=%H",
+                &format!("{commit}~1"),
+                "--",
+                &format!("submissions/{school}/{year}"),
+            ],
+        );
+        assert_eq!(
+            trailer(&sandbox, &repo, commit, "Submission-Commit"),
+            submitted,
+            "the decision of {commit} on {school} {year}"
+        );
+    }
+}

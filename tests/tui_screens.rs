@@ -71,6 +71,42 @@ fn history_screen() {
 }
 
 #[test]
+fn history_shows_a_changed_file_as_what_changed() {
+    let mut ui = demo_ui(120, 40, ThemeKind::Default);
+    // Kingsmead, from the schools tab: its resubmission changed both of its files.
+    ui.keys("2jjH");
+    let mut screen = ui.screen();
+    // The detail pane's summary line (the list is focused, so the pane's border is light).
+    let detail = "│Resubmission: kingsmead-sixth-form 2026-27";
+    for _ in 0..6 {
+        if screen.contains(detail) {
+            break;
+        }
+        ui.keys("j");
+        screen = ui.screen();
+    }
+    assert!(screen.contains(detail), "{screen}");
+    ui.keys("<Enter>");
+    let mut seen = String::new();
+    for _ in 0..60 {
+        seen.push_str(&ui.screen());
+        ui.keys("<PageDown>");
+    }
+    assert!(
+        seen.contains("action-plan.ron changed by this commit"),
+        "{seen}"
+    );
+    assert!(
+        seen.contains("self-review.ron changed by this commit"),
+        "{seen}"
+    );
+    // As the comparison shows it: the summary, and changed words marked.
+    assert!(seen.contains(" carried · "), "{seen}");
+    assert!(seen.contains("{+") || seen.contains("[-"), "{seen}");
+    assert!(!seen.contains("action-plan.ron as committed"), "{seen}");
+}
+
+#[test]
 fn history_shows_audit_findings_beside_their_commits() {
     common::hermetic_git2();
     let sandbox = Sandbox::new();
@@ -602,6 +638,89 @@ fn comparison_keys() {
     assert!(
         ui.screen().contains("Beechwood School: 2024-25 → 2025-26"),
         "the comparison stays open"
+    );
+}
+
+#[test]
+fn a_base_year_further_back_tells_what_happened_in_between() {
+    let mut ui = demo_ui(160, 48, ThemeKind::Default);
+    // Riverside's annual review against the year before, then a year further back.
+    ui.keys("jj<Enter>db");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Riverside Academy: 2024-25 → 2026-27"),
+        "{screen}"
+    );
+    assert!(screen.contains("15 done · 2 dropped"), "{screen}");
+    // Only the changes, stepped through to Leadership's second action.
+    ui.keys("c");
+    let mut screen = ui.screen();
+    for _ in 0..10 {
+        if screen.contains("LM-2 ·") {
+            break;
+        }
+        ui.keys("n");
+        screen = ui.screen();
+    }
+    assert!(
+        screen.contains("LM-2 · in progress  [done in 2025-26; not in this plan]"),
+        "{screen}"
+    );
+    assert!(!screen.contains("[dropped: not in this plan]"), "{screen}");
+}
+
+#[test]
+fn a_resubmission_is_compared_with_the_version_decided_on() {
+    let mut ui = demo_ui(160, 48, ThemeKind::Default);
+    // Kingsmead, from the schools tab: one year, resubmitted after the panel's decision.
+    ui.keys("2jjd");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Kingsmead Sixth Form College: 2026-27 as decided → 2026-27"),
+        "{screen}"
+    );
+    assert!(screen.contains("2026-27 decided · submitted "), "{screen}");
+    assert!(screen.contains(" new · "), "{screen}");
+    assert!(!screen.contains("no year before"), "{screen}");
+    // Only the version decided on to compare with: nothing else to step to.
+    ui.keys("b");
+    assert!(
+        ui.screen().contains("no other earlier year"),
+        "{}",
+        ui.screen()
+    );
+
+    // North Vale's 2025-26, decided on and then resubmitted: the year before first, then the
+    // version decided on, then round again.
+    common::hermetic_git2();
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    let plan = "submissions/north-vale-esc/2025-26/action-plan.ron";
+    let text = std::fs::read_to_string(repo.join(plan)).unwrap();
+    let resubmitted = text.replacen("status: InProgress,", "status: Done,", 1);
+    assert_ne!(resubmitted, text);
+    std::fs::write(repo.join(plan), resubmitted).unwrap();
+    sandbox.git(&repo, &["commit", "-q", "-am", "Resubmission"]);
+    let mut ui = Harness::open(&repo, 160, 48, ThemeKind::Default, true);
+    ui.keys("2jjjjj<Enter>[d");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("North Vale Education Support Centre: 2024-25 → 2025-26"),
+        "{screen}"
+    );
+    ui.keys("b");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("North Vale Education Support Centre: 2025-26 as decided → 2025-26"),
+        "{screen}"
+    );
+    assert!(screen.contains("1 done"), "{screen}");
+    ui.keys("b");
+    assert!(
+        ui.screen()
+            .contains("North Vale Education Support Centre: 2024-25 → 2025-26"),
+        "{}",
+        ui.screen()
     );
 }
 

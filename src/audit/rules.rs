@@ -93,8 +93,8 @@ pub const ALL: [Rule; 14] = [
         check: meeting_changed,
     },
     Rule {
-        id: "made-on-other-submission / made-on-unknown-commit / made-on-not-ancestor / made-on-wrong-files",
-        description: "made_on naming another submission's files, a commit that does not exist or is not an ancestor, or other files than that commit holds",
+        id: "made-on-other-submission / made-on-unknown-commit / made-on-not-ancestor / made-on-wrong-files / submission-commit-wrong",
+        description: "made_on naming another submission's files, a commit that does not exist or is not an ancestor, or other files than that commit holds; or naming (with the Submission-Commit trailer) a commit that did not change the submission's files",
         check: made_on,
     },
     Rule {
@@ -1111,8 +1111,9 @@ fn meeting_changed(records: &Records, _today: Date) -> Vec<Finding> {
 /// and year only (`made-on-other-submission`); a commit that exists
 /// (`made-on-unknown-commit`), is an ancestor of the decision's commit
 /// (`made-on-not-ancestor`) and holds exactly the files named, blob for blob
-/// (`made-on-wrong-files`). The rules about the submission are not run on files shown to be
-/// wrong.
+/// (`made-on-wrong-files`), and changed them: the commit that submitted them, which the
+/// `Submission-Commit` trailer names too (`submission-commit-wrong`). The rules about the
+/// submission are not run on files shown to be wrong.
 ///
 /// Not checked for a decision recorded before a shallow clone's boundary, nor, in a shallow
 /// clone, against a commit the clone does not hold or cannot show to be an ancestor.
@@ -1159,7 +1160,11 @@ fn made_on(records: &Records, _today: Date) -> Vec<Finding> {
                     d.path, made_on.commit, d.path
                 ),
             )),
-            Some(SubmissionAt::Found { ancestor, files }) => {
+            Some(SubmissionAt::Found {
+                ancestor,
+                files,
+                changed,
+            }) => {
                 if *ancestor == Some(false) {
                     out.push(finding(
                         "made-on-not-ancestor",
@@ -1190,6 +1195,20 @@ fn made_on(records: &Records, _today: Date) -> Vec<Finding> {
                     if !made_on.files.iter().any(|f| f.path == there.path) {
                         wrong.push(format!("it leaves out {}, which {at} holds", there.path));
                     }
+                }
+                if wrong.is_empty() && *changed == Some(false) && *ancestor != Some(false) {
+                    out.push(finding(
+                        "submission-commit-wrong",
+                        Level::Error,
+                        d,
+                        commit,
+                        format!(
+                            "{} (and its commit's Submission-Commit trailer) names {at} as the commit of the submission it was made on, but {at} did not change {} {}'s files: whoever follows it to see who submitted them, and when, is led to the wrong commit. Look at `git log -1 {at} -- {school_files}` for the commit that did",
+                            d.path,
+                            d.decision.school,
+                            d.decision.year
+                        ),
+                    ));
                 }
                 if !wrong.is_empty() {
                     out.push(finding(
@@ -1623,6 +1642,7 @@ mod tests {
                 review: Some(review().into()),
                 submission_at: Some(SubmissionAt::Found {
                     ancestor: Some(true),
+                    changed: Some(true),
                     files: vec![
                         FileAt {
                             path: REVIEW.into(),
@@ -2361,19 +2381,29 @@ mod tests {
         let r = at(Some(SubmissionAt::Found {
             ancestor: Some(false),
             files: baseline_files(),
+            changed: Some(true),
         }));
         assert_eq!(found(&r), vec!["made-on-not-ancestor"]);
         // A shallow clone that cannot tell, or does not hold the commit: nothing.
         let r = at(Some(SubmissionAt::Found {
             ancestor: None,
             files: baseline_files(),
+            changed: None,
         }));
         assert_eq!(found(&r), Vec::<&str>::new());
+        // The right files, in a commit that did not change them: not the one that submitted.
+        let r = at(Some(SubmissionAt::Found {
+            ancestor: Some(true),
+            files: baseline_files(),
+            changed: Some(false),
+        }));
+        assert_eq!(found(&r), vec!["submission-commit-wrong"]);
         assert_eq!(found(&at(None)), Vec::<&str>::new());
         // Another blob than the commit holds, and a file of it left out; the evidence rules
         // are not run on the blob named (the records leave the self-review unread).
         let mut r = at(Some(SubmissionAt::Found {
             ancestor: Some(true),
+            changed: Some(true),
             files: vec![
                 FileAt {
                     path: REVIEW.into(),

@@ -179,8 +179,8 @@ fn build_in(dir: &Path, shift: Shift) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Completes a decision with the exact objects it is made on: the current commit and the
-/// blobs of the submission's files in it.
+/// Completes a decision with the exact objects it is made on: the commit that submitted the
+/// school's files for the year, and their blobs.
 fn decision_commit(
     repo: &PanelRepo,
     pending: PendingDecision,
@@ -191,8 +191,8 @@ fn decision_commit(
         present,
     } = pending;
     let snapshot = repo.snapshot_at(None)?;
-    let made_on = snapshot
-        .submission_ref(&decision.school, decision.year)
+    let made_on = repo
+        .submission_ref(&snapshot, &decision.school, decision.year)
         .with_context(|| {
             format!(
                 "{path}: no submission for {} {} before the decision",

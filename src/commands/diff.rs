@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{EXIT_OK, print};
 use crate::cli::{ColorChoice, DiffLayout, Format};
-use crate::compare::{Later, compare_years, years_to_compare};
+use crate::compare::{CompareError, Later, compare_with_decided, compare_years, years_to_compare};
 use crate::diff::Comparison;
 use crate::diff::rows::{LayoutOptions, RowOptions, lay_out, render_text, rows};
 use crate::model::text::sanitize_inline;
@@ -22,6 +22,7 @@ pub struct DiffArgs {
     pub school: String,
     pub from: Option<AcademicYear>,
     pub to: Option<AcademicYear>,
+    pub against_decision: bool,
     pub layout: DiffLayout,
     pub width: Option<usize>,
     pub color: ColorChoice,
@@ -50,9 +51,37 @@ pub fn run(repo_path: &Path, args: DiffArgs) -> anyhow::Result<ExitCode> {
     {
         bail!("--from and --to are both {to}; choose two different years")
     }
-    let (from, to) = years_to_compare(&snapshot, &school, args.from, args.to)?;
+    if let (Some(from), Some(to)) = (args.from, args.to)
+        && from > to
+    {
+        bail!("--from {from} comes after --to {to}; compare from the earlier year to the later one")
+    }
     let (catalog, _) = repo.load_catalog(&snapshot)?;
-    let comparison = compare_years(&repo, &snapshot, &catalog, &school, from, Later::Year(to))?;
+    let (comparison, from) = if args.against_decision {
+        let comparison = compare_with_decided(&repo, &snapshot, &catalog, &school, args.to)?;
+        let to = comparison.later.year;
+        let from = match &comparison.earlier.version {
+            Some(version) => format!("{to} {version}"),
+            None => to.to_string(),
+        };
+        (comparison, from)
+    } else {
+        let (from, to) = match years_to_compare(&snapshot, &school, args.from, args.to) {
+            Ok(years) => years,
+            Err(CompareError::OnlyOneYear { school, year })
+                if snapshot.decisions_for(&school).any(|(d, _)| d.year == year) =>
+            {
+                bail!(
+                    "{school} has only one year ({year}); to compare it with the version the \
+                     panel decided on, add --against-decision"
+                )
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let comparison = compare_years(&repo, &snapshot, &catalog, &school, from, Later::Year(to))?;
+        (comparison, from.to_string())
+    };
+    let to = comparison.later.year;
     let commit = snapshot.commit_id();
     if args.format == Format::Json {
         let json = JsonOutput {
@@ -101,9 +130,18 @@ pub fn run(repo_path: &Path, args: DiffArgs) -> anyhow::Result<ExitCode> {
         width,
     );
     out.push_str(&wrap_words(&comparison.summary(), width));
-    let heading = |info: &crate::diff::YearInfo| match info.submitted {
-        Some(date) => format!("{} · submitted {date}", info.year),
-        None => info.year.to_string(),
+    let heading = |info: &crate::diff::YearInfo| {
+        let mut out = info.year.to_string();
+        if let Some(version) = &info.version {
+            out.push_str(&format!(" {version}"));
+        }
+        if let Some(date) = info.submitted {
+            out.push_str(&format!(" · submitted {date}"));
+        }
+        if let Some(commit) = &info.commit {
+            out.push_str(&format!(" · commit {}", commit.short()));
+        }
+        out
     };
     if layout.unified {
         out.push_str(&format!(

@@ -202,8 +202,10 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
         } => template::run(repo, &school, year, output.as_deref()),
         Command::Diff {
             school,
+            year,
             from,
             to,
+            against_decision,
             layout,
             width,
             color,
@@ -215,7 +217,8 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
             diff::DiffArgs {
                 school,
                 from,
-                to,
+                to: to.or(year),
+                against_decision,
                 layout,
                 width,
                 color,

@@ -10,6 +10,7 @@ pub mod plan;
 pub mod review;
 pub mod rows;
 pub mod text;
+pub mod versions;
 
 use std::time::Duration;
 
@@ -17,7 +18,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::model::{AcademicYear, ActionPlan, AreaId, Rubric, SchoolId, SelfReview};
-use plan::{PlanDiff, diff_plans};
+use plan::{PlanDiff, diff_plans_through};
 use review::{ReviewDiff, diff_reviews};
 use text::Budget;
 
@@ -57,6 +58,13 @@ impl<'a> Year<'a> {
 pub struct YearInfo {
     pub year: AcademicYear,
     pub submitted: Option<Date>,
+    /// The commit that last changed this year's files, where the reader knows it: each side
+    /// of a comparison has its own.
+    pub commit: Option<crate::model::ObjectId>,
+    /// Which version of the year's files, where it is not the current one ("as decided on
+    /// 2026-10-14").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 /// An area as the comparison shows it.
@@ -106,7 +114,14 @@ impl Comparison {
             .filter(|a| &a.area == area)
             .flat_map(|a| &a.pairs)
             .filter(|p| p.is_changed())
-            .count();
+            .count()
+            + self
+                .plan
+                .iter()
+                .flat_map(|p| &p.areas)
+                .filter(|a| &a.area == area)
+                .map(|a| a.between.len())
+                .sum::<usize>();
         let review = self
             .review
             .areas
@@ -134,8 +149,21 @@ pub fn compare(
     rubric: Option<&Rubric>,
     budget: &Budget,
 ) -> Comparison {
+    compare_through(school, earlier, &[], later, rubric, budget)
+}
+
+/// As [`compare`], with the action plans of the years between the two (in order), so that
+/// what happened to an action in between is told.
+pub fn compare_through(
+    school: &SchoolId,
+    earlier: Year<'_>,
+    between: &[&ActionPlan],
+    later: Year<'_>,
+    rubric: Option<&Rubric>,
+    budget: &Budget,
+) -> Comparison {
     let plan = match (earlier.plan, later.plan) {
-        (Some(e), Some(l)) => Some(diff_plans(e, l, rubric, budget)),
+        (Some(e), Some(l)) => Some(diff_plans_through(e, between, l, rubric, budget)),
         _ => None,
     };
     let review = diff_reviews(earlier.review, later.review, rubric, budget);
@@ -191,6 +219,8 @@ pub fn compare(
     let info = |y: &Year<'_>| YearInfo {
         year: y.year,
         submitted: y.review.map(|r| r.submitted).or(y.plan.map(|p| p.updated)),
+        commit: None,
+        version: None,
     };
     Comparison {
         school: school.clone(),

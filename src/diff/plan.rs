@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::text::{Budget, TextChange, diff_text, similarity, words};
-use crate::model::{Action, ActionId, ActionPlan, ActionStatus, AreaId, Rubric};
+use crate::model::{AcademicYear, Action, ActionId, ActionPlan, ActionStatus, AreaId, Rubric};
 
 /// How alike two actions' texts must be to count as the same action under a new id.
 pub const SAME_AREA_MATCH: f32 = 0.6;
@@ -63,6 +63,28 @@ pub enum Change {
     },
     SuccessChanged,
     ProgressUpdated,
+    /// Not in the earlier plan, first listed in a year between the two compared.
+    AddedIn {
+        year: AcademicYear,
+    },
+    /// Not in the earlier plan, and marked dropped by the later one: listed from `added`,
+    /// dropped in `dropped`.
+    AddedThenDropped {
+        added: AcademicYear,
+        dropped: AcademicYear,
+    },
+    /// First marked done in a year between the two compared.
+    DoneIn {
+        year: AcademicYear,
+    },
+    /// First marked dropped in a year between the two compared.
+    DroppedIn {
+        year: AcademicYear,
+    },
+    /// Not done, and left out of the plan of a year between the two compared.
+    LeftOutIn {
+        year: AcademicYear,
+    },
 }
 
 /// The summary bucket an action falls in; every action falls in exactly one.
@@ -134,6 +156,8 @@ pub struct Summary {
     pub redated: usize,
     pub reowned: usize,
     pub moved: usize,
+    /// Actions listed only in years between the two compared.
+    pub came_and_went: usize,
 }
 
 impl std::fmt::Display for Summary {
@@ -148,6 +172,7 @@ impl std::fmt::Display for Summary {
             (self.redated, "re-dated"),
             (self.reowned, "re-owned"),
             (self.completed_and_removed, "completed and removed"),
+            (self.came_and_went, "came and went in between"),
         ] {
             if count > 0 {
                 write!(f, " · {count} {what}")?;
@@ -162,6 +187,9 @@ impl std::fmt::Display for Summary {
 pub struct AreaActions {
     pub area: AreaId,
     pub pairs: Vec<ActionPair>,
+    /// Actions listed only in years between the two compared.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub between: Vec<Interim>,
 }
 
 /// Two years' action plans compared.
@@ -323,14 +351,17 @@ fn match_by_text(
         .collect()
 }
 
-/// Compares two years' plans. The rubric gives the order of areas.
-pub fn diff_plans(
+/// The actions of two plans paired: (earlier index, later index, how), either side `None`
+/// for an action only in one plan.
+type Pairing = Vec<(Option<usize>, Option<usize>, Matched)>;
+
+/// Pairs the actions of two plans: by id, then by wording.
+fn match_actions(
     earlier: &ActionPlan,
     later: &ActionPlan,
-    rubric: Option<&Rubric>,
     budget: &Budget,
-) -> PlanDiff {
-    let mut notes = Vec::new();
+    notes: &mut Vec<String>,
+) -> Pairing {
     // A plan may give two actions one id (`validate` refuses it, but the comparison is still
     // shown): the first such action of one year goes with the first of the other, the second
     // with the second, so a plan compared with itself pairs every action with itself.
@@ -339,7 +370,7 @@ pub fn diff_plans(
         later_by_id.entry(&a.id).or_default().push_back(j);
     }
     // (earlier index, later index, how)
-    let mut pairs: Vec<(Option<usize>, Option<usize>, Matched)> = Vec::new();
+    let mut pairs: Pairing = Vec::new();
     let mut later_used = vec![false; later.actions.len()];
     let mut earlier_left = Vec::new();
     for (i, a) in earlier.actions.iter().enumerate() {
@@ -360,7 +391,7 @@ pub fn diff_plans(
         }
         let e: Vec<&Action> = earlier_left.iter().map(|&i| &earlier.actions[i]).collect();
         let l: Vec<&Action> = later_left.iter().map(|&j| &later.actions[j]).collect();
-        let found = match_by_text(&e, &l, threshold, same_area, budget, &mut notes);
+        let found = match_by_text(&e, &l, threshold, same_area, budget, notes);
         let mut taken_e = BTreeSet::new();
         let mut taken_l = BTreeSet::new();
         for (i, j, score) in found {
@@ -385,12 +416,225 @@ pub fn diff_plans(
             .into_iter()
             .map(|j| (None, Some(j), Matched::OnlyLater)),
     );
+    pairs
+}
+
+/// What happened to an action in the years between the two compared, as far as it is
+/// followed from one plan to the next.
+#[derive(Debug, Clone, Copy, Default)]
+struct Story {
+    /// The first year it became done (it was not done the year before).
+    done: Option<AcademicYear>,
+    /// The first year it was marked dropped (it was not dropped the year before).
+    dropped: Option<AcademicYear>,
+    /// The first year whose plan left it out.
+    left_out: Option<AcademicYear>,
+    /// The year it was first listed, where that is after the earlier year compared.
+    added: Option<AcademicYear>,
+}
+
+/// An action listed only in years between the two compared: added after the earlier year and
+/// left out before the later one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Interim {
+    /// The action as last listed.
+    pub action: Action,
+    pub added: AcademicYear,
+    /// The first year whose plan left it out.
+    pub gone: AcademicYear,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub done: Option<AcademicYear>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dropped: Option<AcademicYear>,
+}
+
+/// The pairing of the earlier and later plans through the years between them: each action is
+/// followed from one year's plan to the next, so that what happened to it in between is known.
+fn trace(
+    plans: &[&ActionPlan],
+    budget: &Budget,
+    notes: &mut Vec<String>,
+) -> (Pairing, Vec<Story>, Vec<Interim>) {
+    let last = plans.len() - 1;
+    let mut forward: Vec<Vec<Option<(usize, Matched)>>> = Vec::with_capacity(last);
+    let mut has_before: Vec<Vec<bool>> =
+        plans.iter().map(|p| vec![false; p.actions.len()]).collect();
+    for k in 0..last {
+        let mut links = vec![None; plans[k].actions.len()];
+        for (e, l, how) in match_actions(plans[k], plans[k + 1], budget, notes) {
+            if let (Some(i), Some(j)) = (e, l) {
+                links[i] = Some((j, how));
+                has_before[k + 1][j] = true;
+            }
+        }
+        forward.push(links);
+    }
+    // Follows the action `i` of plan `k` to the last plan that lists it: (that plan, its
+    // index there, its story, whether every step matched it by id).
+    let follow = |k: usize, i: usize| -> (usize, usize, Story, bool) {
+        let mut story = Story::default();
+        let start = &plans[k].actions[i];
+        if k > 0 {
+            story.added = Some(plans[k].year);
+            if start.status == ActionStatus::Done {
+                story.done = Some(plans[k].year);
+            }
+            if start.status == ActionStatus::Dropped {
+                story.dropped = Some(plans[k].year);
+            }
+        }
+        let (mut k, mut i, mut by_id) = (k, i, true);
+        while k < last {
+            let Some((j, how)) = forward[k][i] else {
+                story.left_out = Some(plans[k + 1].year);
+                break;
+            };
+            by_id &= how == Matched::Id;
+            let before = plans[k].actions[i].status;
+            k += 1;
+            i = j;
+            let now = plans[k].actions[i].status;
+            if now == ActionStatus::Done && before != ActionStatus::Done {
+                story.done.get_or_insert(plans[k].year);
+            }
+            if now == ActionStatus::Dropped && before != ActionStatus::Dropped {
+                story.dropped.get_or_insert(plans[k].year);
+            }
+        }
+        (k, i, story, by_id)
+    };
+    let (mut pairs, mut stories, mut interims) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..plans[0].actions.len() {
+        let (k, j, story, by_id) = follow(0, i);
+        if k == last {
+            let (e, l) = (&plans[0].actions[i], &plans[last].actions[j]);
+            let how = if by_id && e.id == l.id {
+                Matched::Id
+            } else {
+                Matched::Similarity {
+                    score: similarity(&e.text, &l.text, budget),
+                }
+            };
+            pairs.push((Some(i), Some(j), how));
+        } else {
+            pairs.push((Some(i), None, Matched::OnlyEarlier));
+        }
+        stories.push(story);
+    }
+    for (k, plan) in plans.iter().enumerate().skip(1) {
+        for (i, _) in has_before[k]
+            .iter()
+            .enumerate()
+            .filter(|(_, before)| !**before)
+        {
+            let (end, j, story, _) = follow(k, i);
+            if end == last {
+                pairs.push((None, Some(j), Matched::OnlyLater));
+                stories.push(story);
+            } else {
+                interims.push(Interim {
+                    action: plans[end].actions[j].clone(),
+                    added: plan.year,
+                    gone: story.left_out.unwrap_or(plans[last].year),
+                    done: story.done,
+                    dropped: story.dropped,
+                });
+            }
+        }
+    }
+    (pairs, stories, interims)
+}
+
+/// Tells a pair what happened to its action in the years between the two compared.
+fn retell(p: &mut ActionPair, story: Story, later: AcademicYear) {
+    let status = |a: &Option<Action>| a.as_ref().map(|a| a.status);
+    match (status(&p.earlier), status(&p.later)) {
+        (Some(e), None) => {
+            if let Some(year) = story.done {
+                p.fate = Fate::Done;
+                p.changes = vec![Change::DoneIn { year }];
+            } else if e == ActionStatus::Done {
+                // Done by the earlier year already: "completed and removed" says it all.
+            } else if let Some(year) = story.dropped {
+                p.changes = vec![Change::DroppedIn { year }];
+            } else if let Some(year) = story.left_out.filter(|y| *y != later) {
+                p.changes = vec![Change::LeftOutIn { year }];
+            }
+        }
+        (None, Some(l)) => {
+            let added = story.added.unwrap_or(later);
+            if l == ActionStatus::Dropped {
+                // Not in the earlier plan and given up by the later one: new is not the news.
+                p.fate = Fate::Dropped;
+                p.changes = vec![Change::AddedThenDropped {
+                    added,
+                    dropped: story.dropped.unwrap_or(later),
+                }];
+            } else if added != later {
+                p.changes = vec![Change::AddedIn { year: added }];
+            }
+        }
+        (Some(e), Some(l)) => {
+            if let Some(year) = story.done {
+                p.fate = Fate::Done;
+                if year != later {
+                    p.changes.push(Change::DoneIn { year });
+                }
+            }
+            if let Some(year) = story.dropped.filter(|y| *y != later)
+                && l == ActionStatus::Dropped
+                && e != ActionStatus::Dropped
+            {
+                for c in &mut p.changes {
+                    if *c == Change::MarkedDropped {
+                        *c = Change::DroppedIn { year };
+                    }
+                }
+            }
+        }
+        (None, None) => {}
+    }
+}
+
+/// Compares two years' plans. The rubric gives the order of areas.
+pub fn diff_plans(
+    earlier: &ActionPlan,
+    later: &ActionPlan,
+    rubric: Option<&Rubric>,
+    budget: &Budget,
+) -> PlanDiff {
+    diff_plans_through(earlier, &[], later, rubric, budget)
+}
+
+/// Compares two years' plans with the plans of the years between them (in order), so that
+/// an action done, dropped or left out in between is told as such, not as dropped by the
+/// later plan. The rubric gives the order of areas.
+pub fn diff_plans_through(
+    earlier: &ActionPlan,
+    between: &[&ActionPlan],
+    later: &ActionPlan,
+    rubric: Option<&Rubric>,
+    budget: &Budget,
+) -> PlanDiff {
+    let mut notes = Vec::new();
+    let (pairs, stories, interims) = if between.is_empty() {
+        let pairs = match_actions(earlier, later, budget, &mut notes);
+        let stories = vec![Story::default(); pairs.len()];
+        (pairs, stories, Vec::new())
+    } else {
+        let plans: Vec<&ActionPlan> = std::iter::once(earlier)
+            .chain(between.iter().copied())
+            .chain(std::iter::once(later))
+            .collect();
+        trace(&plans, budget, &mut notes)
+    };
+    let mut pairs: Vec<_> = pairs.into_iter().zip(stories).collect();
 
     // Order: as in the later plan; an action only in the earlier plan comes after the action
     // that came before it there.
     let position_of_earlier: HashMap<usize, usize> = pairs
         .iter()
-        .filter_map(|(e, l, _)| Some(((*e)?, (*l)?)))
+        .filter_map(|((e, l, _), _)| Some(((*e)?, (*l)?)))
         .collect();
     let order = |e: Option<usize>, l: Option<usize>| -> (usize, usize, usize) {
         match (l, e) {
@@ -404,7 +648,7 @@ pub fn diff_plans(
             (None, None) => (usize::MAX, 0, 0),
         }
     };
-    pairs.sort_by_key(|(e, l, _)| order(*e, *l));
+    pairs.sort_by_key(|((e, l, _), _)| order(*e, *l));
 
     let area_rank: BTreeMap<&AreaId, usize> = rubric
         .map(|r| {
@@ -417,13 +661,14 @@ pub fn diff_plans(
         .unwrap_or_default();
     let mut by_area: BTreeMap<(usize, AreaId), Vec<ActionPair>> = BTreeMap::new();
     let mut summary = Summary::default();
-    for (e, l, matched) in pairs {
-        let p = pair(
+    for ((e, l, matched), story) in pairs {
+        let mut p = pair(
             e.map(|i| &earlier.actions[i]),
             l.map(|j| &later.actions[j]),
             matched,
             budget,
         );
+        retell(&mut p, story, later.year);
         match p.fate {
             Fate::New => summary.new += 1,
             Fate::Carried => summary.carried += 1,
@@ -444,13 +689,28 @@ pub fn diff_plans(
         let rank = area_rank.get(&area).copied().unwrap_or(usize::MAX);
         by_area.entry((rank, area)).or_default().push(p);
     }
+    let mut between_by_area: BTreeMap<(usize, AreaId), Vec<Interim>> = BTreeMap::new();
+    for interim in interims {
+        summary.came_and_went += 1;
+        let area = interim.action.area.clone();
+        let rank = area_rank.get(&area).copied().unwrap_or(usize::MAX);
+        by_area.entry((rank, area.clone())).or_default();
+        between_by_area
+            .entry((rank, area))
+            .or_default()
+            .push(interim);
+    }
     if budget.ran_out() && !notes.iter().any(|n| n.contains("ran out")) {
         notes.push("the time for comparing ran out; some texts are compared line by line".into());
     }
     PlanDiff {
         areas: by_area
             .into_iter()
-            .map(|((_, area), pairs)| AreaActions { area, pairs })
+            .map(|(key, pairs)| AreaActions {
+                between: between_by_area.remove(&key).unwrap_or_default(),
+                area: key.1,
+                pairs,
+            })
             .collect(),
         summary,
         notes,
@@ -658,12 +918,71 @@ mod tests {
                 reworded: 1,
                 redated: 1,
                 reowned: 1,
-                moved: 1
+                moved: 1,
+                came_and_went: 0,
             }
         );
         assert_eq!(
             d.summary.to_string(),
             "+1 new · 3 carried · 1 done · 2 dropped · 1 reworded · 1 moved · 1 re-dated · 1 re-owned · 1 completed and removed"
+        );
+    }
+
+    #[test]
+    fn the_years_between_tell_what_happened_to_an_action() {
+        let first = plan(
+            "2024-25",
+            vec![
+                action("LM-1", "leadership", "Governor training.", NotStarted),
+                action("LM-2", "leadership", "Staff briefing.", InProgress),
+            ],
+        );
+        let mut between = plan(
+            "2025-26",
+            vec![
+                action("LM-1", "leadership", "Governor training.", Done),
+                action("LM-3", "leadership", "Budget line.", InProgress),
+                action("LM-4", "leadership", "Termly report.", NotStarted),
+            ],
+        );
+        between.year = "2025-26".parse().unwrap();
+        let last = plan(
+            "2026-27",
+            vec![action("LM-4", "leadership", "Termly report.", Dropped)],
+        );
+        let d = diff_plans_through(&first, &[&between], &last, None, &Budget::unlimited());
+        let lm1 = changes_of(&d, "LM-1");
+        assert_eq!(lm1.fate, Fate::Done);
+        assert_eq!(
+            lm1.changes,
+            vec![Change::DoneIn {
+                year: "2025-26".parse().unwrap()
+            }]
+        );
+        assert_eq!(
+            changes_of(&d, "LM-2").changes,
+            vec![Change::LeftOutIn {
+                year: "2025-26".parse().unwrap()
+            }]
+        );
+        let lm4 = changes_of(&d, "LM-4");
+        assert_eq!(lm4.fate, Fate::Dropped);
+        assert_eq!(
+            lm4.changes,
+            vec![Change::AddedThenDropped {
+                added: "2025-26".parse().unwrap(),
+                dropped: "2026-27".parse().unwrap()
+            }]
+        );
+        let between: Vec<&Interim> = d.areas.iter().flat_map(|a| &a.between).collect();
+        assert_eq!(between.len(), 1);
+        assert_eq!(between[0].action.id.as_str(), "LM-3");
+        assert_eq!(between[0].gone, "2026-27".parse().unwrap());
+        assert_eq!(d.summary.came_and_went, 1);
+        assert!(
+            d.summary
+                .to_string()
+                .ends_with("· 1 came and went in between")
         );
     }
 

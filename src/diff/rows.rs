@@ -3,7 +3,7 @@
 //! other (delta's approach) whatever wraps. Rows are built once per set of options and laid
 //! out once per width; the interface and `kitemark diff` both draw from them.
 
-use super::plan::{ActionPair, Change};
+use super::plan::{ActionPair, Change, Interim};
 use super::review::{AreaReviewDiff, ItemPair};
 use super::text::{Budget, Piece, TextChange, diff_text};
 use super::{AreaInfo, Comparison};
@@ -254,6 +254,16 @@ impl Builder<'_> {
                     self.action(pair);
                 }
             }
+        }
+        let between = self
+            .c
+            .plan
+            .iter()
+            .flat_map(|p| &p.areas)
+            .filter(|a| a.area == info.id)
+            .flat_map(|a| &a.between);
+        for interim in between {
+            self.interim(interim);
         }
         self.push(
             Row::new(RowKind::Blank, Side::default(), Side::default(), false),
@@ -529,6 +539,35 @@ impl Builder<'_> {
         }
     }
 
+    /// An action listed only in the years between the two compared, across both columns.
+    fn interim(&mut self, interim: &Interim) {
+        let a = &interim.action;
+        let mut story = format!("added in {}", interim.added);
+        if let Some(year) = interim.done {
+            story.push_str(&format!(", done in {year}"));
+        } else if let Some(year) = interim.dropped {
+            story.push_str(&format!(", dropped in {year}"));
+        }
+        story.push_str(&format!(", not in the {} plan", interim.gone));
+        let row = Row::full(
+            RowKind::Note,
+            vec![
+                ("Between the years: ".to_owned(), Tone::Muted),
+                (a.id.to_string(), Tone::Heading),
+                (format!(" · {}", a.status.label()), Tone::Plain),
+                (format!("  [{story}]  "), Tone::Chip),
+                (a.text.clone(), Tone::Plain),
+            ],
+        );
+        self.push(
+            Row {
+                changed: true,
+                ..row
+            },
+            true,
+        );
+    }
+
     fn area_title(&self, id: &crate::model::AreaId) -> String {
         self.c
             .areas
@@ -554,6 +593,22 @@ impl Builder<'_> {
                 Change::Moved { from, .. } => Some(format!("moved from {}", self.area_title(from))),
                 Change::Renumbered { from, .. } => Some(format!("was {from}")),
                 Change::SuccessChanged | Change::ProgressUpdated => None,
+                Change::AddedIn { year } => Some(format!("new in {year}")),
+                Change::AddedThenDropped { added, dropped } if added == dropped => {
+                    Some(format!("added and dropped in {added}"))
+                }
+                Change::AddedThenDropped { added, dropped } => {
+                    Some(format!("added in {added}, dropped in {dropped}"))
+                }
+                Change::DoneIn { year } if p.later.is_none() => {
+                    Some(format!("done in {year}; not in this plan"))
+                }
+                Change::DoneIn { year } => Some(format!("done in {year}")),
+                Change::DroppedIn { year } if p.later.is_none() => {
+                    Some(format!("dropped in {year}; not in this plan"))
+                }
+                Change::DroppedIn { year } => Some(format!("dropped in {year}")),
+                Change::LeftOutIn { year } => Some(format!("dropped: not in the {year} plan")),
             })
             .collect()
     }

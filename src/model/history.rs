@@ -162,6 +162,10 @@ pub enum SubmissionAt {
         ancestor: Option<bool>,
         /// The submission files of the decision's school and year that the commit holds.
         files: Vec<FileAt>,
+        /// Whether the commit changed any of them (no parent holds the same): a commit that
+        /// did not is not the one that submitted them. `None` where the repository cannot
+        /// tell (a parent beyond a shallow clone's boundary).
+        changed: Option<bool>,
     },
 }
 

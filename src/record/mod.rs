@@ -171,7 +171,9 @@ pub fn prepare_decision(ctx: Context, draft: &DecisionDraft) -> Plan {
         Ok(decision) => decision,
         Err(missing) => return Plan::unfinished(missing, parent),
     };
-    decision.made_on = ctx.snapshot.submission_ref(&decision.school, decision.year);
+    decision.made_on = ctx
+        .repo
+        .submission_ref(ctx.snapshot, &decision.school, decision.year);
     // An unreadable self-review is the validator's to report; here the evidence rules say
     // they cannot be checked.
     let review = ctx
@@ -215,9 +217,15 @@ pub fn prepare_decision(ctx: Context, draft: &DecisionDraft) -> Plan {
         .get(&decision.meeting)
         .map(|m| m.present.clone())
         .unwrap_or_default();
+    // The commit that submitted the files decided on, which `made_on` names too; with no
+    // submission to name (refused above), the commit the decision builds on.
+    let submission_commit = decision
+        .made_on
+        .as_ref()
+        .map_or_else(|| parent.clone(), |m| m.commit.clone());
     Plan {
         files: vec![(path_of(&decision), text)],
-        message: message::decision(&decision, &present, &parent),
+        message: message::decision(&decision, &present, &submission_commit),
         signer: crate::repo::sign::signer_for(&catalog.panel, &decision.recorder, ctx.interactive),
         author,
         missing: Vec::new(),

@@ -533,12 +533,73 @@ impl PanelRepo {
         self.resolve(rev).map(|c| c.id()).map(object_id)
     }
 
+    /// The exact objects a decision on a school's submission for a year is made on: the
+    /// commit that last changed the submission's files (its self-review and action plan) at
+    /// or before the snapshot's commit, and the blob of each file. `None` where the snapshot
+    /// has no submission for that year.
+    pub fn submission_ref(
+        &self,
+        snapshot: &super::Snapshot,
+        school: &crate::model::SchoolId,
+        year: crate::model::AcademicYear,
+    ) -> Option<crate::model::SubmissionRef> {
+        let mut made_on = snapshot.submission_ref(school, year)?;
+        let paths = [
+            format!("submissions/{school}/{year}/self-review.ron"),
+            format!("submissions/{school}/{year}/action-plan.ron"),
+        ];
+        if let Some(commit) = self.last_changed(snapshot.commit, &paths) {
+            made_on.commit = object_id(commit);
+        }
+        Some(made_on)
+    }
+
+    /// The commit that last changed any of `paths` at or before `start`, as `git log -1 --
+    /// PATHS` finds it: back through a parent that holds the same files, until none does. A
+    /// parent that cannot be read (beyond a shallow clone's boundary) ends the search where it
+    /// stands, at a commit that holds the files.
+    fn last_changed(&self, start: Oid, paths: &[String]) -> Option<Oid> {
+        let repo = self.git();
+        let files = |commit: &git2::Commit<'_>| -> Option<Vec<Option<Oid>>> {
+            let tree = commit.tree().ok()?;
+            Some(paths.iter().map(|p| entry(&tree, p)).collect())
+        };
+        let mut commit = repo.find_commit(start).ok()?;
+        let held = files(&commit)?;
+        loop {
+            let same = commit
+                .parents()
+                .find(|parent| files(parent).as_ref() == Some(&held));
+            match same {
+                Some(parent) => commit = parent,
+                None => return Some(commit.id()),
+            }
+        }
+    }
+
     /// Whether `path` (a file or a folder) exists at `commit`.
     pub fn exists_at(&self, commit: &ObjectId, path: &str) -> bool {
         oid_of(commit)
             .and_then(|oid| self.git().find_commit(oid).ok())
             .and_then(|c| c.tree().ok())
             .is_some_and(|t| entry(&t, path).is_some())
+    }
+
+    /// A blob's text, by id, with its value parsed; `path` names it in errors.
+    pub fn load_object<T: serde::de::DeserializeOwned>(
+        &self,
+        id: &ObjectId,
+        path: &str,
+    ) -> Result<(String, T), ReadError> {
+        let oid = oid_of(id).ok_or_else(|| ReadError::Git {
+            path: path.to_owned(),
+            object: None,
+            error: git2::Error::from_str(&format!("{id} is not an object id")),
+        })?;
+        self.load_with_text(&BlobRef {
+            path: path.to_owned(),
+            oid,
+        })
     }
 
     /// A blob's text, by id; `path` names it in errors.

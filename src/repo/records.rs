@@ -307,6 +307,11 @@ impl PanelRepo {
         // looked up in the tree of the commit's first parent.
         let linear = !merges;
         let mut state: HashMap<String, ObjectId> = HashMap::new();
+        // The commit that last changed each school's file as the walk goes (`None` for a file
+        // held at a shallow clone's boundary, whose commit is not known), for the same reason.
+        let mut changed_by: HashMap<String, Option<ObjectId>> = HashMap::new();
+        // The place of each commit walked so far on the line, to order those changes.
+        let mut seen: HashMap<ObjectId, usize> = HashMap::new();
 
         let mut held = std::collections::HashSet::new();
         for (n, commit) in commits.iter().enumerate() {
@@ -345,6 +350,7 @@ impl PanelRepo {
             let own_files = boundary || parent.is_none();
             if own_files && linear {
                 track(&mut state, &arrived);
+                note_changes(&mut changed_by, &arrived, (!boundary).then_some(&commit.id));
             }
             if let Some(&(_, blob, _)) = arrived.iter().find(|(path, ..)| *path == "panel.ron") {
                 current = blob.and_then(|blob| {
@@ -427,17 +433,37 @@ impl PanelRepo {
                     let at = decision.made_on.as_ref().and_then(|m| {
                         // Made on the commit it follows, as kitemark records: the walk knows
                         // that commit's files without a look into its trees.
-                        if linear && parent == Some(&m.commit) {
-                            let files = own
+                        // So is a commit further back on the line that no later commit changed
+                        // the submission's files after: it holds them as they stand now.
+                        let since = |path: &String| match changed_by.get(path) {
+                            None => Some(false),
+                            Some(None) => None,
+                            Some(Some(by)) => Some(seen.get(by)? > seen.get(&m.commit)?),
+                        };
+                        let unchanged_since = linear
+                            && seen.contains_key(&m.commit)
+                            && own.iter().all(|path| since(path) == Some(false));
+                        if (linear && parent == Some(&m.commit)) || unchanged_since {
+                            let by: Vec<&Option<ObjectId>> =
+                                own.iter().filter_map(|p| changed_by.get(p)).collect();
+                            let files: Vec<FileAt> = own
                                 .into_iter()
                                 .filter_map(|path| {
                                     let blob = state.get(&path)?.clone();
                                     Some(FileAt { path, blob })
                                 })
                                 .collect();
+                            let changed = if by.iter().any(|c| c.as_ref() == Some(&m.commit)) {
+                                Some(true)
+                            } else if by.iter().any(|c| c.is_none()) {
+                                None
+                            } else {
+                                Some(false)
+                            };
                             return Some(SubmissionAt::Found {
                                 ancestor: Some(true),
                                 files,
+                                changed,
                             });
                         }
                         self.submission_at(m, commit, &own, shallow)
@@ -515,6 +541,10 @@ impl PanelRepo {
             sort_boundary(commit, &mut decisions[first..]);
             if linear && !own_files {
                 track(&mut state, &arrived);
+                note_changes(&mut changed_by, &arrived, Some(&commit.id));
+            }
+            if linear {
+                seen.insert(commit.id.clone(), seen.len());
             }
         }
 
@@ -579,18 +609,55 @@ impl PanelRepo {
                 _ => None,
             }
         };
-        let tree = found.tree().ok();
-        let files = own
-            .iter()
-            .filter_map(|path| {
-                let entry = tree.as_ref()?.get_path(std::path::Path::new(path)).ok()?;
-                (entry.kind() == Some(git2::ObjectType::Blob)).then(|| FileAt {
-                    blob: ObjectId::from_git(entry.id().to_string()),
-                    path: path.clone(),
-                })
-            })
-            .collect();
-        Some(SubmissionAt::Found { ancestor, files })
+        let held = |commit: &git2::Commit<'_>| -> Option<Vec<FileAt>> {
+            let tree = commit.tree().ok()?;
+            Some(
+                own.iter()
+                    .filter_map(|path| {
+                        let entry = tree.get_path(std::path::Path::new(path)).ok()?;
+                        (entry.kind() == Some(git2::ObjectType::Blob)).then(|| FileAt {
+                            blob: ObjectId::from_git(entry.id().to_string()),
+                            path: path.clone(),
+                        })
+                    })
+                    .collect(),
+            )
+        };
+        let files = held(&found).unwrap_or_default();
+        // Changed unless a parent holds the same files; a parent the clone does not hold
+        // leaves it unknown.
+        let mut changed = Some(true);
+        for i in 0..found.parent_count() {
+            match found.parent(i).ok().as_ref().and_then(held) {
+                Some(before) if before == files => {
+                    changed = Some(false);
+                    break;
+                }
+                Some(_) => {}
+                None => changed = None,
+            }
+        }
+        Some(SubmissionAt::Found {
+            ancestor,
+            files,
+            changed,
+        })
+    }
+}
+
+/// Notes the commit (`by`; `None` where it is not known) that brings, or takes away, each
+/// school's file.
+fn note_changes(
+    changed_by: &mut HashMap<String, Option<ObjectId>>,
+    arrived: &[(&str, Option<&ObjectId>, bool)],
+    by: Option<&ObjectId>,
+) {
+    // A deletion is a change too: the file was there before it.
+    for &(path, _, _) in arrived {
+        if !path.starts_with("submissions/") {
+            continue;
+        }
+        changed_by.insert(path.to_owned(), by.cloned());
     }
 }
 

@@ -113,8 +113,11 @@ impl Snapshot {
         self.schools.get(school)?.years.get(&year)
     }
 
-    /// The exact objects a decision on a school's submission for a year is made on: this
-    /// snapshot's commit and the blob of each of the submission's files.
+    /// The blob of each of a school's submission files for a year, with this snapshot's
+    /// commit: what a decision is made on, once [`PanelRepo::submission_ref`] has named the
+    /// commit that submitted those files.
+    ///
+    /// [`PanelRepo::submission_ref`]: super::PanelRepo::submission_ref
     pub fn submission_ref(&self, school: &SchoolId, year: AcademicYear) -> Option<SubmissionRef> {
         let files = self.year(school, year)?;
         Some(SubmissionRef {

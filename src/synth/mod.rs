@@ -422,7 +422,8 @@ pub fn generate_reporting(
                 }
                 // Submissions arrive over ten days of the fortnight before the meeting, in
                 // agenda order, a few each afternoon.
-                let mut made_on: Vec<Vec<FileRef>> = Vec::new();
+                // Each item's submission: the commit that brought it, and its files.
+                let mut made_on: Vec<(crate::model::ObjectId, Vec<FileRef>)> = Vec::new();
                 let per_day = on_agenda.len().div_ceil(10);
                 for (n, &i) in on_agenda.iter().enumerate() {
                     let day = add(meeting_day, -14 + (n / per_day) as i64)?;
@@ -440,17 +441,15 @@ pub fn generate_reporting(
                             text_bytes(&plan)?,
                         ),
                     ];
-                    made_on.push(
-                        files
-                            .iter()
-                            .map(|(path, bytes)| {
-                                Ok(FileRef {
-                                    path: path.clone(),
-                                    blob: blob_id(bytes)?,
-                                })
+                    let refs: Vec<FileRef> = files
+                        .iter()
+                        .map(|(path, bytes)| {
+                            Ok(FileRef {
+                                path: path.clone(),
+                                blob: blob_id(bytes)?,
                             })
-                            .collect::<Result<_, RepoError>>()?,
-                    );
+                        })
+                        .collect::<Result<_, RepoError>>()?;
                     if y == 0 {
                         files.push((
                             PanelPath::School(id.clone()).to_string(),
@@ -459,12 +458,13 @@ pub fn generate_reporting(
                     }
                     summary.bytes += files.iter().map(|(_, b)| b.len() as u64).sum::<u64>();
                     let who = school.contact.clone();
-                    bulk.commit(
+                    let submitted = bulk.commit(
                         &files,
                         &message::submission(&id, &school.profile.name, year, 1, &who.name),
                         &who,
                         &minutes_after(day, 16, n % per_day)?,
                     )?;
+                    made_on.push((submitted, refs));
                     school.plan = Some(plan);
                     summary.submissions += 1;
                 }
@@ -521,7 +521,7 @@ pub fn generate_reporting(
                     text_bytes(&meeting)?,
                 );
                 summary.bytes += file.1.len() as u64;
-                let mut head = bulk.commit(
+                bulk.commit(
                     &[file],
                     &message::meeting(meeting_day, &chair.id, &present, meeting.agenda.len()),
                     &chair.identity(),
@@ -580,8 +580,8 @@ pub fn generate_reporting(
                         participants,
                         recorder: recorder.clone(),
                         made_on: Some(SubmissionRef {
-                            commit: head.clone(),
-                            files: made_on[n].clone(),
+                            commit: made_on[n].0.clone(),
+                            files: made_on[n].1.clone(),
                         }),
                         supersedes: None,
                         override_reason: None,
@@ -593,8 +593,8 @@ pub fn generate_reporting(
                         .member(&recorder)
                         .map(|m| m.identity())
                         .unwrap_or_else(|| chair.identity());
-                    let commit_message = message::decision(&decision, &present, &head);
-                    head = bulk.commit(
+                    let commit_message = message::decision(&decision, &present, &made_on[n].0);
+                    bulk.commit(
                         &[(path, bytes)],
                         &commit_message,
                         &author,

@@ -44,6 +44,11 @@ pub enum Request {
         earlier: AcademicYear,
         later: AcademicYear,
     },
+    /// A school's files for a year compared with the version the panel last decided on.
+    DiffDecided {
+        school: SchoolId,
+        year: AcademicYear,
+    },
     /// The saved draft for a key, if any (served by the drafts thread).
     LoadDraft { key: String },
     /// What recording a decision would write, and whether the rules allow it.
@@ -126,7 +131,7 @@ impl Request {
         match self {
             Request::Open { .. } => RequestKind::Open,
             Request::Submission { .. } => RequestKind::Submission,
-            Request::Diff { .. } => RequestKind::Diff,
+            Request::Diff { .. } | Request::DiffDecided { .. } => RequestKind::Diff,
             Request::LoadDraft { .. } => RequestKind::LoadDraft,
             Request::PrepareDecision(_) | Request::PrepareMeeting(_) => RequestKind::Prepare,
             Request::CommitDecision(_) | Request::CommitMeeting(_) => RequestKind::Commit,
@@ -545,6 +550,21 @@ impl Worker {
                     .map(Arc::new)
                     .map_err(clean),
             ),
+            Request::DiffDecided { school, year } => Response::Diff(
+                self.opened()
+                    .and_then(|(repo, snapshot, catalog)| {
+                        crate::compare::compare_with_decided(
+                            repo,
+                            snapshot,
+                            catalog,
+                            &school,
+                            Some(year),
+                        )
+                        .map_err(|e| e.to_string())
+                    })
+                    .map(Arc::new)
+                    .map_err(clean),
+            ),
             // Served by the drafts thread; never sent here.
             Request::LoadDraft { .. } => Response::Draft(Ok(None)),
             Request::PrepareDecision(draft) => Response::Prepared(
@@ -694,11 +714,37 @@ impl Worker {
         commit: crate::model::ObjectId,
         files: &[crate::model::history::FileChange],
     ) -> Result<view::CommitFilesView, String> {
-        let repo = self.repo()?;
+        self.repo()?;
+        let (repo, catalog) = match self.opened() {
+            Ok((repo, _, catalog)) => (repo, Some(catalog)),
+            Err(_) => (self.repo()?, None),
+        };
         let texts = files
             .iter()
             .map(|f| match (&f.new, &f.old) {
-                (Some(blob), _) => (
+                (Some(new), Some(old)) => {
+                    let read = |blob| repo.blob_text(blob, &f.path).map_err(|e| e.to_string());
+                    match (read(old), read(new)) {
+                        (Ok(before), Ok(after)) => {
+                            // The areas' names and order come from the school's rubric.
+                            let rubric = f
+                                .path
+                                .split('/')
+                                .nth(1)
+                                .and_then(|s| s.parse::<SchoolId>().ok())
+                                .zip(catalog)
+                                .and_then(|(school, c)| c.rubric_for_submission(&school, None));
+                            (
+                                format!("{} changed by this commit", f.path),
+                                Ok(crate::diff::versions::versions(
+                                    &f.path, &before, &after, rubric,
+                                )),
+                            )
+                        }
+                        (_, after) => (format!("{} as committed", f.path), after),
+                    }
+                }
+                (Some(blob), None) => (
                     format!("{} as committed", f.path),
                     repo.blob_text(blob, &f.path).map_err(|e| e.to_string()),
                 ),
@@ -761,6 +807,7 @@ impl Worker {
             .collect();
         let drafts = repo.drafts().keys();
         let half_done = repo.half_done().map(|h| sanitize_inline(&h).into_owned());
+        let resubmitted = resubmitted(&snapshot, &catalog);
         let catalog = Arc::new(catalog);
         self.snapshot = Some((snapshot, Arc::clone(&catalog)));
         self.today = Some(today);
@@ -773,6 +820,7 @@ impl Worker {
             problems,
             drafts,
             half_done,
+            resubmitted,
         })
     }
 
@@ -846,4 +894,35 @@ impl Worker {
         compare_years(repo, snapshot, catalog, school, earlier, Later::Year(later))
             .map_err(|e| e.to_string())
     }
+}
+
+/// The school years whose files differ from those the panel's latest decision on them was
+/// made on: resubmitted since (or changed by hand).
+fn resubmitted(
+    snapshot: &Snapshot,
+    catalog: &Catalog,
+) -> std::collections::BTreeSet<(SchoolId, AcademicYear)> {
+    // Decisions are in path order, by date within a year: the last one seen is the latest.
+    let mut latest = std::collections::BTreeMap::new();
+    for (_, decision) in &catalog.decisions {
+        latest.insert((&decision.school, decision.year), decision);
+    }
+    latest
+        .into_iter()
+        .filter(|((school, year), decision)| {
+            match (snapshot.year(school, *year), &decision.made_on) {
+                (Some(files), Some(made_on)) => {
+                    files.files().count() != made_on.files.len()
+                        || files.files().any(|b| {
+                            !made_on
+                                .files
+                                .iter()
+                                .any(|f| f.path == b.path && f.blob == b.blob_id())
+                        })
+                }
+                _ => false,
+            }
+        })
+        .map(|((school, year), _)| (school.clone(), year))
+        .collect()
 }

@@ -129,6 +129,10 @@ pub struct OpenedView {
     pub drafts: Vec<String>,
     /// A recording a kitemark that stopped left half done, in words.
     pub half_done: Option<String>,
+    /// The school years whose files changed after the panel's latest decision on them (a
+    /// resubmission): the comparison offers the version decided on.
+    pub resubmitted:
+        std::collections::BTreeSet<(crate::model::SchoolId, crate::model::AcademicYear)>,
 }
 
 fn date(d: Option<Date>) -> String {

@@ -37,6 +37,11 @@ pub struct DiffScreen {
     pub later: AcademicYear,
     /// The school's years, for choosing another base year.
     pub years: Vec<AcademicYear>,
+    /// Whether the later year's files changed since the panel decided on them (resubmitted):
+    /// they can then be compared with the version decided on.
+    pub decided: bool,
+    /// Whether the earlier side is that version (and `earlier` is the later year).
+    pub against_decision: bool,
     pub commit: String,
     /// `None` while it is being computed.
     pub data: Option<Result<Arc<Comparison>, String>>,
@@ -66,6 +71,8 @@ impl DiffScreen {
             earlier,
             later,
             years,
+            decided: false,
+            against_decision: false,
             commit,
             data: None,
             only_changes: false,
@@ -98,10 +105,17 @@ impl DiffScreen {
             .get(&school)
             .cloned()
             .unwrap_or_default();
-        let Some(earlier) = years.iter().rev().copied().find(|y| *y < later) else {
-            return Err(format!(
-                "{school} has no year before {later} to compare with."
-            ));
+        let decided = opened.resubmitted.contains(&(school.clone(), later));
+        // With no year before, a year resubmitted since the panel's decision is compared with
+        // the version decided on.
+        let (earlier, against_decision) = match years.iter().rev().copied().find(|y| *y < later) {
+            Some(earlier) => (earlier, false),
+            None if decided => (later, true),
+            None => {
+                return Err(format!(
+                    "{school} has no year before {later} to compare with."
+                ));
+            }
         };
         let name = opened.catalog.schools.get(&school).map_or_else(
             || school.to_string(),
@@ -115,6 +129,8 @@ impl DiffScreen {
             years,
             opened.header.commit.clone(),
         );
+        screen.decided = decided;
+        screen.against_decision = against_decision;
         if let Some(old) = previous {
             screen.only_changes = old.only_changes;
             screen.unified = old.unified;
@@ -123,7 +139,7 @@ impl DiffScreen {
         let known = submission
             .filter(|s| s.school == school && s.year == later)
             .and_then(|s| s.comparison.clone())
-            .filter(|c| c.earlier.year == earlier);
+            .filter(|c| !against_decision && c.earlier.year == earlier);
         match known {
             Some(comparison) => {
                 cx.forget(RequestKind::Diff);
@@ -136,6 +152,27 @@ impl DiffScreen {
 
     /// Asks for the comparison of the years on show.
     fn ask(&mut self, cx: &mut Cx) {
+        if self.against_decision {
+            self.data = None;
+            cx.request(
+                0,
+                Request::DiffDecided {
+                    school: self.school.clone(),
+                    year: self.later,
+                },
+            );
+            return;
+        }
+        if self.earlier >= self.later {
+            // A comparison runs forwards; the loader would refuse it the same way.
+            let message = format!(
+                "{} is not before {}: choose an earlier year to compare from.",
+                self.earlier, self.later
+            );
+            cx.say(message.clone());
+            self.set_data(Err(message));
+            return;
+        }
         self.data = None;
         cx.request(
             0,
@@ -180,23 +217,40 @@ impl DiffScreen {
         self.current = None;
     }
 
-    /// The next earlier year to compare with: one step further back, and round again.
-    pub fn next_base_year(&self) -> Option<AcademicYear> {
-        let earlier: Vec<AcademicYear> = self
+    /// The next version to compare with: a year further back, then the version of this year
+    /// the panel decided on (where there is one), and round again. `None` for the version
+    /// decided on.
+    pub fn next_base(&self) -> Option<Option<AcademicYear>> {
+        let mut bases: Vec<Option<AcademicYear>> = self
             .years
             .iter()
+            .rev()
             .copied()
             .filter(|y| *y < self.later)
+            .map(Some)
             .collect();
-        if earlier.len() < 2 {
+        if self.decided {
+            bases.push(None);
+        }
+        if bases.len() < 2 {
             return None;
         }
-        let position = earlier.iter().position(|y| *y == self.earlier).unwrap_or(0);
-        Some(if position == 0 {
-            earlier[earlier.len() - 1]
+        let current = if self.against_decision {
+            None
         } else {
-            earlier[position - 1]
-        })
+            Some(self.earlier)
+        };
+        let position = bases.iter().position(|b| *b == current).unwrap_or(0);
+        Some(bases[(position + 1) % bases.len()])
+    }
+
+    /// What the earlier side is, for titles: a year, or this year as decided on.
+    fn base_label(&self) -> String {
+        if self.against_decision {
+            format!("{} as decided", self.later)
+        } else {
+            self.earlier.to_string()
+        }
     }
 
     fn visuals_len(&self) -> usize {
@@ -278,13 +332,14 @@ impl DiffScreen {
     }
 
     pub fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme, spinner: &str) {
-        let title = format!("{}: {} → {}", self.name, self.earlier, self.later);
+        let title = format!("{}: {} → {}", self.name, self.base_label(), self.later);
         let comparison = match &self.data {
             None => {
                 frame.render_widget(
                     Paragraph::new(format!(
                         "{spinner} Comparing {} with {}…",
-                        self.later, self.earlier
+                        self.later,
+                        self.base_label()
                     ))
                     .block(block(&title, true, theme))
                     .style(theme.base),
@@ -351,12 +406,19 @@ impl DiffScreen {
         let wide = width >= 118;
         let heading = |info: &crate::diff::YearInfo| -> String {
             let date = info.submitted.map(|d| d.to_string());
+            // The year's own commit; the one read where the history does not say.
+            let commit = info
+                .commit
+                .as_ref()
+                .map_or(self.commit.as_str(), |c| c.short());
+            let year = match &info.version {
+                Some(_) => format!("{} decided", info.year),
+                None => info.year.to_string(),
+            };
             match (wide, date) {
-                (true, Some(d)) => {
-                    format!("{} · submitted {d} · commit {}", info.year, self.commit)
-                }
-                (false, Some(d)) => format!("{} · {d} · {}", info.year, self.commit),
-                (_, None) => format!("{} · {}", info.year, self.commit),
+                (true, Some(d)) => format!("{year} · submitted {d} · commit {commit}"),
+                (false, Some(d)) => format!("{year} · {d} · {commit}"),
+                (_, None) => format!("{year} · {commit}"),
             }
         };
         let heading_line = if self.unified {
@@ -518,9 +580,15 @@ impl Screen for DiffScreen {
             Action::OnlyChanges => self.toggle_only_changes(),
             Action::Unified => self.toggle_unified(),
             Action::WrapLines => self.toggle_wrap(),
-            Action::BaseYear => match self.next_base_year() {
-                Some(year) => {
+            Action::BaseYear => match self.next_base() {
+                Some(Some(year)) => {
                     self.earlier = year;
+                    self.against_decision = false;
+                    self.ask(cx);
+                }
+                Some(None) => {
+                    self.earlier = self.later;
+                    self.against_decision = true;
                     self.ask(cx);
                 }
                 None => cx.say("There is no other earlier year to compare with."),
@@ -569,6 +637,6 @@ impl Screen for DiffScreen {
     }
 
     fn label(&self) -> Option<String> {
-        Some(format!("Compare: {} → {}", self.earlier, self.later))
+        Some(format!("Compare: {} → {}", self.base_label(), self.later))
     }
 }
