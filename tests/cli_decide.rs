@@ -643,6 +643,10 @@ fn a_decision_recorded_by_mistake_is_corrected_at_the_same_meeting() {
     let letter = stdout(&letter);
     assert!(letter.contains("Corrected once more."), "{letter}");
     assert!(letter.contains("Share the policy with parents"), "{letter}");
+    assert!(
+        letter.contains("This decision corrects the panel's earlier record"),
+        "{letter}"
+    );
     let minutes = stdout(&sandbox.kitemark(&[
         "export",
         "minutes",
@@ -654,6 +658,12 @@ fn a_decision_recorded_by_mistake_is_corrected_at_the_same_meeting() {
     assert!(minutes.contains("Corrected once more."), "{minutes}");
     assert!(
         !minutes.contains("A warm, whole-setting approach."),
+        "{minutes}"
+    );
+    assert!(
+        minutes.contains(&format!(
+            "**Corrects:** the decision recorded before it on this item, Awarded with conditions (`{second}`)"
+        )),
         "{minutes}"
     );
     let (code, json) = sandbox.audit_json(&repo, &["--on", "2026-11-22"]);

@@ -392,6 +392,13 @@ pub fn minutes(
             "**Recorded by:** {}.",
             member(catalog, &d.decision.recorder)
         );
+        if let Some((old, old_outcome)) = corrected(catalog, d.decision) {
+            let _ = writeln!(
+                out,
+                "**Corrects:** the decision recorded before it on this item, {old_outcome} ({}), which it supersedes.",
+                code(&old)
+            );
+        }
         if let Some(reason) = &d.decision.override_reason {
             let _ = writeln!(out);
             let _ = writeln!(
@@ -444,6 +451,24 @@ pub fn minutes(
 
 /// A feedback letter to a school about one decision, in the terms of the rubric its
 /// submission follows (the one `review`, its self-review, names, else the school's).
+/// The decision `decision` corrects, if any: its path and its outcome in words, both made
+/// inert for the document.
+fn corrected(catalog: &Catalog, decision: &Decision) -> Option<(String, String)> {
+    let old = decision.supersedes.as_deref()?;
+    let outcome = catalog
+        .decisions
+        .iter()
+        .find(|(path, _)| path == old)
+        .map(|(_, d)| {
+            catalog
+                .rubric_for_school(&d.school)
+                .and_then(|r| r.outcome(&d.kind, &d.outcome))
+                .map_or_else(|| inline(d.outcome.as_str()), |o| inline(&o.title))
+        })
+        .unwrap_or_else(|| "no longer in the record".to_owned());
+    Some((old.to_owned(), outcome))
+}
+
 pub fn letter(
     catalog: &Catalog,
     recorded: Recorded<'_>,
@@ -507,6 +532,13 @@ pub fn letter(
     let _ = writeln!(out, "**The panel's decision: {outcome_title}.**");
     if let Some(o) = outcome.filter(|o| !o.description.trim().is_empty()) {
         let _ = writeln!(out, "{}", inline(&o.description));
+    }
+    if let Some((_, old_outcome)) = corrected(catalog, d) {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "This decision corrects the panel's earlier record of its decision on your submission ({old_outcome}), and replaces any letter about it."
+        );
     }
     let _ = writeln!(out);
     if !d.feedback.trim().is_empty() {
