@@ -251,9 +251,9 @@ impl SubmissionScreen {
                 format!("{} {}", a.code, a.title)
             }
         };
-        // The areas take what their titles need, up to half the width from 120 columns on
-        // (the text beside them is what is read); a title that must be cut is whole above
-        // the text.
+        // The areas take what their titles need from 120 columns on, as long as the text
+        // beside them, which is what is read, keeps 45 columns (a comfortable measure); a
+        // title that must be cut is whole above the text.
         let widest = view
             .areas
             .iter()
@@ -264,7 +264,7 @@ impl SubmissionScreen {
             .unwrap_or(u16::MAX)
             .saturating_add(level_width + 3 + 3 + 3 + 4);
         let left_width = if body.width >= 120 {
-            wanted.clamp(38, body.width / 2)
+            wanted.clamp(38, body.width.saturating_sub(45).max(38))
         } else {
             38
         };
@@ -328,14 +328,19 @@ impl SubmissionScreen {
         self.page = u16::try_from(visible.saturating_sub(1).max(1)).unwrap_or(1);
         self.max_scroll = u16::try_from(total.saturating_sub(visible)).unwrap_or(u16::MAX);
         self.scroll = self.scroll.min(self.max_scroll);
-        let position = if self.max_scroll > 0 {
+        let percent = if self.max_scroll > 0 {
             format!(
-                "{title} ({}%)",
+                " ({}%)",
                 u32::from(self.scroll) * 100 / u32::from(self.max_scroll)
             )
         } else {
-            title
+            String::new()
         };
+        // The pane's title is cut with an ellipsis, never by the border: the list beside it
+        // shows the selected area's title whole.
+        let room = usize::from(right.width.saturating_sub(4))
+            .saturating_sub(unicode_width::UnicodeWidthStr::width(percent.as_str()));
+        let position = format!("{}{percent}", ellipsis(&title, room));
         let start = usize::from(self.scroll).min(total);
         let shown: Vec<Line<'static>> = lines[start..(start + visible).min(total)].to_vec();
         frame.render_widget(
