@@ -219,12 +219,17 @@ impl SubmissionScreen {
                 Span::styled(view.name.clone(), theme.title),
                 Span::raw(format!(" · {} · {}", view.year, view.rubric)),
             ]),
+            // Who submitted it may run long (a name and a full job title): cut with an
+            // ellipsis, never by the screen's edge.
             Line::from(vec![Span::styled(
-                format!(
-                    "Years {} · commit {} · {}",
-                    years.join(" "),
-                    view.commit,
-                    view.submitted
+                ellipsis(
+                    &format!(
+                        "Years {} · commit {} · {}",
+                        years.join(" "),
+                        view.commit,
+                        view.submitted
+                    ),
+                    usize::from(top.width),
                 ),
                 theme.muted,
             )]),
