@@ -162,9 +162,12 @@ fn a_decided_item_is_corrected_at_the_same_meeting() {
     let screen = ui.screen();
     assert!(screen.contains(" Correction  Little Acorns"), "{screen}");
     assert!(
-        screen.contains("Correcting the decision recorded for little-acorns-nursery 2026-27"),
+        screen.contains("Correcting the decision on little-acorns-nursery 2026-27"),
         "{screen}"
     );
+    // Longer than the status line: it ends in an ellipsis, not at the screen's edge.
+    let status = screen.lines().last().unwrap_or_default().trim_end();
+    assert!(status.ends_with('…'), "{status:?}");
     // To the overall feedback, which holds what was recorded; add to it.
     ui.keys("Gkkk<Enter>");
     assert!(ui.screen().contains("A warm, whole-setting approach."));

@@ -291,12 +291,19 @@ pub fn draw_status(
     spinner: &str,
     status: Option<&(String, bool)>,
 ) {
+    // A message longer than the line ends in an ellipsis rather than at the screen's edge.
+    let fit = |text: String| super::widgets::ellipsis(&text, usize::from(area.width));
     let line = match (waiting, status) {
-        (Some(what), _) => Line::from(Span::styled(format!(" {spinner} {what}…"), theme.status)),
+        (Some(what), _) => Line::from(Span::styled(
+            fit(format!(" {spinner} {what}…")),
+            theme.status,
+        )),
         (None, Some((text, true))) => {
-            Line::from(Span::styled(format!(" {text}"), theme.status_error))
+            Line::from(Span::styled(fit(format!(" {text}")), theme.status_error))
         }
-        (None, Some((text, false))) => Line::from(Span::styled(format!(" {text}"), theme.status)),
+        (None, Some((text, false))) => {
+            Line::from(Span::styled(fit(format!(" {text}")), theme.status))
+        }
         (None, None) => Line::from(Span::styled(" Ready", theme.status)),
     };
     frame.render_widget(Paragraph::new(line).style(theme.base), area);

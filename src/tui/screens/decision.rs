@@ -871,8 +871,13 @@ impl DecisionForm {
         ));
         if let Some(old) = &self.supersedes {
             let name = old.rsplit('/').next().unwrap_or(old);
+            // Last on the line, so it is what gives way to a narrow screen, with an ellipsis.
+            let used: usize = spans.iter().map(Span::width).sum();
             spans.push(Span::styled(
-                format!(" · supersedes {}", clean(name)),
+                crate::tui::widgets::ellipsis(
+                    &format!(" · supersedes {}", clean(name)),
+                    usize::from(title.width).saturating_sub(used),
+                ),
                 theme.warn,
             ));
         }
@@ -1390,7 +1395,7 @@ pub fn open(
         // Nothing typed yet: the form holds the record as it stands.
         form.shell.save = SaveState::Clean;
         cx.say(format!(
-            "Correcting the decision recorded for {} {}: change what was wrong and record. The original stays in the history, superseded.",
+            "Correcting the decision on {} {}: recording supersedes it; the original stays in the history.",
             row.school, row.year
         ));
     }
