@@ -203,8 +203,13 @@ pub fn compare_years(
     comparison.notes.extend(notes);
     // Each side's own commit: the years were submitted at different times.
     let commit_of = |year| {
-        repo.submission_ref(snapshot, school, year)
-            .map(|made_on| made_on.commit)
+        repo.submission_ref(
+            snapshot,
+            school,
+            year,
+            &catalog.made_on_commits(school, year),
+        )
+        .map(|made_on| made_on.commit)
     };
     comparison.earlier.commit = commit_of(earlier);
     comparison.later.commit = commit_of(later.year());
@@ -284,7 +289,12 @@ pub fn compare_with_decided(
     comparison.earlier.commit = Some(made_on.commit.clone());
     comparison.earlier.version = Some(format!("as decided on {}", decision.meeting));
     comparison.later.commit = repo
-        .submission_ref(snapshot, school, year)
+        .submission_ref(
+            snapshot,
+            school,
+            year,
+            &catalog.made_on_commits(school, year),
+        )
         .map(|made_on| made_on.commit);
     Ok(comparison)
 }

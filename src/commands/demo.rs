@@ -192,7 +192,7 @@ fn decision_commit(
     } = pending;
     let snapshot = repo.snapshot_at(None)?;
     let made_on = repo
-        .submission_ref(&snapshot, &decision.school, decision.year)
+        .submission_ref(&snapshot, &decision.school, decision.year, &[])
         .with_context(|| {
             format!(
                 "{path}: no submission for {} {} before the decision",

@@ -103,6 +103,17 @@ impl Catalog {
         })
     }
 
+    /// The commits the decisions on a school's year name as made on, the latest decision's
+    /// first: where to look for the commit that submitted that year's files.
+    pub fn made_on_commits(&self, school: &SchoolId, year: AcademicYear) -> Vec<&super::ObjectId> {
+        self.decisions
+            .iter()
+            .rev()
+            .filter(|(_, d)| &d.school == school && d.year == year)
+            .filter_map(|(_, d)| d.made_on.as_ref().map(|m| &m.commit))
+            .collect()
+    }
+
     /// The decision recorded for an agenda item at a meeting, if any: the one made there, or
     /// the latest correction of it, even one recorded at a later meeting.
     pub fn decision_at(

@@ -171,9 +171,12 @@ pub fn prepare_decision(ctx: Context, draft: &DecisionDraft) -> Plan {
         Ok(decision) => decision,
         Err(missing) => return Plan::unfinished(missing, parent),
     };
-    decision.made_on = ctx
-        .repo
-        .submission_ref(ctx.snapshot, &decision.school, decision.year);
+    decision.made_on = ctx.repo.submission_ref(
+        ctx.snapshot,
+        &decision.school,
+        decision.year,
+        &ctx.catalog.made_on_commits(&decision.school, decision.year),
+    );
     // An unreadable self-review is the validator's to report; here the evidence rules say
     // they cannot be checked.
     let review = ctx

@@ -537,41 +537,66 @@ impl PanelRepo {
     /// commit that last changed the submission's files (its self-review and action plan) at
     /// or before the snapshot's commit, and the blob of each file. `None` where the snapshot
     /// has no submission for that year.
+    ///
+    /// `known` are commits that decisions name as made on that year's submission: one that
+    /// holds these very files is where they were submitted, or soon after, so the search
+    /// starts there rather than at the tip, which on a long history may be thousands of
+    /// commits later. (Files changed and then changed back are found where they were first
+    /// submitted, as the panel decided on them.)
     pub fn submission_ref(
         &self,
         snapshot: &super::Snapshot,
         school: &crate::model::SchoolId,
         year: crate::model::AcademicYear,
+        known: &[&ObjectId],
     ) -> Option<crate::model::SubmissionRef> {
         let mut made_on = snapshot.submission_ref(school, year)?;
         let paths = [
             format!("submissions/{school}/{year}/self-review.ron"),
             format!("submissions/{school}/{year}/action-plan.ron"),
         ];
-        if let Some(commit) = self.last_changed(snapshot.commit, &paths) {
+        if let Some(commit) = self.last_changed(snapshot.commit, &paths, known) {
             made_on.commit = object_id(commit);
         }
         Some(made_on)
     }
 
-    /// The commit that last changed any of `paths` at or before `start`, as `git log -1 --
-    /// PATHS` finds it: back through a parent that holds the same files, until none does. A
-    /// parent that cannot be read (beyond a shallow clone's boundary) ends the search where it
-    /// stands, at a commit that holds the files.
-    fn last_changed(&self, start: Oid, paths: &[String]) -> Option<Oid> {
+    /// The commit that last changed any of `paths` at or before `start` (or at or before the
+    /// first of `known` that holds the same files), as `git log -1 -- PATHS` finds it: back
+    /// through a parent that holds the same files, until none does. A parent that cannot be
+    /// read (beyond a shallow clone's boundary) ends the search where it stands, at a commit
+    /// that holds the files.
+    fn last_changed(&self, start: Oid, paths: &[String], known: &[&ObjectId]) -> Option<Oid> {
         let repo = self.git();
-        let files = |commit: &git2::Commit<'_>| -> Option<Vec<Option<Oid>>> {
-            let tree = commit.tree().ok()?;
-            Some(paths.iter().map(|p| entry(&tree, p)).collect())
+        let files = |tree: &git2::Tree<'_>| -> Vec<Option<Oid>> {
+            paths.iter().map(|p| entry(tree, p)).collect()
         };
-        let mut commit = repo.find_commit(start).ok()?;
-        let held = files(&commit)?;
+        // The folder every path is under: where a parent's is the same object, so are the
+        // files, and its (large) tree need not be read. Most commits change only the
+        // panel's folders.
+        let top = paths
+            .first()
+            .and_then(|p| p.split('/').next())
+            .filter(|top| paths.iter().all(|p| p.split('/').next() == Some(*top)));
+        let top_of = |tree: &git2::Tree<'_>| top.and_then(|t| tree.get_name(t)).map(|e| e.id());
+        let tip = repo.find_commit(start).ok()?;
+        let held = files(&tip.tree().ok()?);
+        let mut commit = known
+            .iter()
+            .filter_map(|id| oid_of(id))
+            .filter_map(|oid| repo.find_commit(oid).ok())
+            .find(|c| c.tree().ok().map(|t| files(&t)).as_ref() == Some(&held))
+            .unwrap_or(tip);
+        let mut tree = commit.tree().ok()?;
         loop {
-            let same = commit
-                .parents()
-                .find(|parent| files(parent).as_ref() == Some(&held));
+            let same = commit.parents().find_map(|parent| {
+                let parent_tree = parent.tree().ok()?;
+                let unchanged = (top.is_some() && top_of(&parent_tree) == top_of(&tree))
+                    || files(&parent_tree) == held;
+                unchanged.then_some((parent, parent_tree))
+            });
             match same {
-                Some(parent) => commit = parent,
+                Some((parent, parent_tree)) => (commit, tree) = (parent, parent_tree),
                 None => return Some(commit.id()),
             }
         }
