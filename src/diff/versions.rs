@@ -24,47 +24,39 @@ const CONTEXT: usize = 2;
 /// area; anything else, or a version that cannot be read, line by line.
 pub fn versions(path: &str, old: &str, new: &str, rubric: Option<&Rubric>) -> String {
     let structured = if path.ends_with("/action-plan.ron") {
-        match (
-            parse_document::<ActionPlan>(old),
-            parse_document::<ActionPlan>(new),
-        ) {
-            (Ok(o), Ok(n)) => {
-                let before = (old.to_owned(), o);
-                let after = (new.to_owned(), n);
-                let school = after.1.school.clone();
-                let year = after.1.year;
-                Some(compared(
-                    &school,
-                    Year::from_texts(year, None, Some(&before)),
-                    Year::from_texts(year, None, Some(&after)),
-                    rubric,
-                ))
-            }
-            _ => None,
-        }
+        both::<ActionPlan>(old, new).map(|(before, after)| {
+            let (school, year) = (after.1.school.clone(), after.1.year);
+            compared(
+                &school,
+                Year::from_texts(year, None, Some(&before)),
+                Year::from_texts(year, None, Some(&after)),
+                rubric,
+            )
+        })
     } else if path.ends_with("/self-review.ron") {
-        match (
-            parse_document::<SelfReview>(old),
-            parse_document::<SelfReview>(new),
-        ) {
-            (Ok(o), Ok(n)) => {
-                let before = (old.to_owned(), o);
-                let after = (new.to_owned(), n);
-                let school = after.1.school.clone();
-                let year = after.1.year;
-                Some(compared(
-                    &school,
-                    Year::from_texts(year, Some(&before), None),
-                    Year::from_texts(year, Some(&after), None),
-                    rubric,
-                ))
-            }
-            _ => None,
-        }
+        both::<SelfReview>(old, new).map(|(before, after)| {
+            let (school, year) = (after.1.school.clone(), after.1.year);
+            compared(
+                &school,
+                Year::from_texts(year, Some(&before), None),
+                Year::from_texts(year, Some(&after), None),
+                rubric,
+            )
+        })
     } else {
         None
     };
     structured.unwrap_or_else(|| lines(old, new))
+}
+
+/// Both versions read, each with its text; `None` if either cannot be.
+fn both<T: serde::de::DeserializeOwned>(
+    old: &str,
+    new: &str,
+) -> Option<((String, T), (String, T))> {
+    let before = parse_document::<T>(old).ok()?;
+    let after = parse_document::<T>(new).ok()?;
+    Some(((old.to_owned(), before), (new.to_owned(), after)))
 }
 
 /// The year-on-year comparison of two versions, in one column, only what changed.
