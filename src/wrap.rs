@@ -149,6 +149,27 @@ pub fn wrap_line<'a, S: Copy + PartialEq + 'a>(
     out
 }
 
+/// A text cut to a width, its end replaced by an ellipsis only when it does not fit.
+pub fn ellipsis(text: &str, width: usize) -> String {
+    if unicode_width::UnicodeWidthStr::width(text) <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
 /// Cuts one line of styled runs at `width` columns, ending with "…" where it was cut.
 pub fn truncate_line<'a, S: Copy + PartialEq + 'a>(
     spans: impl IntoIterator<Item = (&'a str, S)>,

@@ -151,12 +151,12 @@ pub fn run(repo_path: &Path, args: DiffArgs) -> anyhow::Result<ExitCode> {
         ));
     } else {
         let column = crate::diff::rows::column_width(width) + crate::diff::rows::GUTTER;
-        let left = cut(&heading(&comparison.earlier), column);
+        let left = crate::wrap::ellipsis(&heading(&comparison.earlier), column);
         let pad = column.saturating_sub(unicode_width::UnicodeWidthStr::width(left.as_str()));
         out.push_str(&format!(
             "{left}{}│{}\n",
             " ".repeat(pad),
-            cut(
+            crate::wrap::ellipsis(
                 &heading(&comparison.later),
                 width.saturating_sub(column + 1)
             )
@@ -179,60 +179,16 @@ pub fn run(repo_path: &Path, args: DiffArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Text broken between words into lines no wider than `width` (a word wider than that is
-/// cut into pieces), each ending in a line break.
+/// cut into pieces), each ending in a line break: the interface's wrapping, unstyled.
 fn wrap_words(text: &str, width: usize) -> String {
-    let width = width.max(1);
-    let text_width = unicode_width::UnicodeWidthStr::width;
-    let mut out = String::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let mut word = word.to_owned();
-        loop {
-            let needed = text_width(line.as_str())
-                + usize::from(!line.is_empty())
-                + text_width(word.as_str());
-            if needed <= width {
-                if !line.is_empty() {
-                    line.push(' ');
-                }
-                line.push_str(&word);
-                break;
-            }
-            if !line.is_empty() {
-                out.push_str(&line);
-                out.push('\n');
-                line.clear();
-                continue;
-            }
-            // A word wider than a line: as much as fits, the rest on the next.
-            let mut head = String::new();
-            let mut rest = word.chars().peekable();
-            while let Some(c) = rest.peek() {
-                let w = unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
-                if text_width(head.as_str()) + w > width && !head.is_empty() {
-                    break;
-                }
-                head.push(*c);
-                rest.next();
-            }
-            out.push_str(&head);
-            out.push('\n');
-            word = rest.collect();
-            if word.is_empty() {
-                break;
-            }
-        }
-    }
-    if !line.is_empty() || out.is_empty() {
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out
-}
-
-/// A heading cut to a column's width, with an ellipsis.
-fn cut(text: &str, width: usize) -> String {
-    crate::tui::widgets::ellipsis(text, width)
+    crate::wrap::wrap_line([(text, ())], width)
+        .into_iter()
+        .map(|line| {
+            let mut text: String = line.runs.into_iter().map(|(t, ())| t).collect();
+            text.push('\n');
+            text
+        })
+        .collect()
 }
 
 #[cfg(test)]

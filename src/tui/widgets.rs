@@ -31,26 +31,7 @@ impl ListHit {
     }
 }
 
-/// A text cut to a width, its end replaced by an ellipsis when it does not fit.
-pub fn ellipsis(text: &str, width: usize) -> String {
-    if unicode_width::UnicodeWidthStr::width(text) <= width {
-        return text.to_owned();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
-}
+pub use crate::wrap::ellipsis;
 
 /// Whether a point is inside a rectangle.
 pub fn contains(area: Rect, x: u16, y: u16) -> bool {
