@@ -274,13 +274,7 @@ pub fn compare_with_decided(
         catalog.rubric_for_submission(school, after.review),
         &Budget::new(TIME_BUDGET),
     );
-    let unchanged = files.files().all(|b| {
-        made_on
-            .files
-            .iter()
-            .any(|f| f.path == b.path && f.blob == b.blob_id())
-    }) && made_on.files.len() == files.files().count();
-    if unchanged {
+    if files.are_as_made_on(made_on) {
         comparison.notes.push(format!(
             "the files have not changed since the decision of {}",
             decision.meeting

@@ -16,6 +16,7 @@ use crate::model::ObjectId;
 use crate::model::history::{
     ChangeKind, CommitInfo, FileAt, FileChange, Person, parse_trailers, under,
 };
+use crate::model::layout::PanelPath;
 
 /// A time as git records it, in its own offset.
 fn zoned(when: git2::Time) -> jiff::Zoned {
@@ -551,9 +552,10 @@ impl PanelRepo {
         known: &[&ObjectId],
     ) -> Option<crate::model::SubmissionRef> {
         let mut made_on = snapshot.submission_ref(school, year)?;
+        // Both paths, present or not: a file deleted counts as a change.
         let paths = [
-            format!("submissions/{school}/{year}/self-review.ron"),
-            format!("submissions/{school}/{year}/action-plan.ron"),
+            PanelPath::SelfReview(school.clone(), year).to_string(),
+            PanelPath::ActionPlan(school.clone(), year).to_string(),
         ];
         if let Some(commit) = self.last_changed(snapshot.commit, &paths, known) {
             made_on.commit = object_id(commit);

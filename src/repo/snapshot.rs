@@ -51,6 +51,18 @@ impl YearFiles {
     pub fn files(&self) -> impl Iterator<Item = &BlobRef> {
         self.self_review.iter().chain(self.action_plan.iter())
     }
+
+    /// Whether these are exactly the files a decision was made on (the same paths and
+    /// blobs, none more, none fewer): not resubmitted or changed since.
+    pub fn are_as_made_on(&self, made_on: &SubmissionRef) -> bool {
+        self.files().count() == made_on.files.len()
+            && self.files().all(|b| {
+                made_on
+                    .files
+                    .iter()
+                    .any(|f| f.path == b.path && f.blob == b.blob_id())
+            })
+    }
 }
 
 /// A path that is not one of kitemark's files, where kitemark expects its own.

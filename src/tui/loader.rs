@@ -911,15 +911,7 @@ fn resubmitted(
         .into_iter()
         .filter(|((school, year), decision)| {
             match (snapshot.year(school, *year), &decision.made_on) {
-                (Some(files), Some(made_on)) => {
-                    files.files().count() != made_on.files.len()
-                        || files.files().any(|b| {
-                            !made_on
-                                .files
-                                .iter()
-                                .any(|f| f.path == b.path && f.blob == b.blob_id())
-                        })
-                }
+                (Some(files), Some(made_on)) => !files.are_as_made_on(made_on),
                 _ => false,
             }
         })
