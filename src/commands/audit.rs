@@ -124,7 +124,7 @@ pub fn run(repo_path: &Path, args: AuditArgs) -> anyhow::Result<ExitCode> {
                     tag: s.tag.to_string(),
                 }),
             };
-            print(&format!("{}\n", crate::model::json::pretty(&json)?))?;
+            super::print_json(&json)?;
         }
         Format::Text => {
             let mut out = format!(

@@ -11,7 +11,6 @@ use crate::demo::plan::{DEMO_TRAILER, PendingDecision, Shift, StepContent, plan_
 use crate::model::format::to_ron;
 use crate::model::meeting::days_from;
 use crate::model::message;
-use crate::model::text::sanitize_inline;
 use crate::repo::PanelRepo;
 use crate::repo::write::CommitSpec;
 
@@ -48,7 +47,7 @@ pub fn run(
         None => default_dir()?,
     };
     // The folder's name is the user's, and may hold escape sequences a terminal would obey.
-    let shown = sanitize_inline(&dir.display().to_string()).into_owned();
+    let shown = super::shown_path(&dir);
     if holds_demo(&dir) {
         print(&format!(
             "Reusing the demo repository at {}\n(it was built earlier{}; remove the folder to build it afresh)\n",

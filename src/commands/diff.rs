@@ -89,7 +89,7 @@ pub fn run(repo_path: &Path, args: DiffArgs) -> anyhow::Result<ExitCode> {
             summary_text: comparison.summary(),
             comparison: &comparison,
         };
-        print(&format!("{}\n", crate::model::json::pretty(&json)?))?;
+        super::print_json(&json)?;
         return Ok(EXIT_OK);
     }
     let terminal = std::io::stdout().is_terminal();

@@ -96,7 +96,7 @@ pub fn run(dir: &Path, rubric: &str, name: &str) -> anyhow::Result<ExitCode> {
     .context("cannot write the first commit")?;
     repo.checkout_new_repository()?;
     // The folder's name is the user's, and may hold escape sequences a terminal would obey.
-    let shown = crate::model::text::sanitize_inline(&dir.display().to_string()).into_owned();
+    let shown = super::shown_path(dir);
     print(&format!(
         "Created a panel repository at {}\nNext: add the panel's members to panel.ron, commit, and run `kitemark validate --repo {}`.\n",
         shown, shown

@@ -111,7 +111,7 @@ pub fn run(
                 decisions: &entries,
                 shallow: shallow(&boundary),
             };
-            print(&format!("{}\n", crate::model::json::pretty(&json)?))?;
+            super::print_json(&json)?;
         }
         Format::Text => {
             let mut rows = vec![
@@ -193,7 +193,7 @@ fn school_commits(
                 commits: &history,
                 shallow: shallow(&boundary),
             };
-            print(&format!("{}\n", crate::model::json::pretty(&json)?))?;
+            super::print_json(&json)?;
         }
         Format::Text => {
             let mut rows = vec![

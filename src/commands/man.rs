@@ -16,12 +16,8 @@ pub fn run(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
         super::print(&String::from_utf8_lossy(&page(command)?))?;
         return Ok(EXIT_OK);
     };
-    std::fs::create_dir_all(dir).with_context(|| {
-        format!(
-            "cannot make {}",
-            crate::model::text::sanitize_inline(&dir.display().to_string())
-        )
-    })?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot make {}", super::shown_path(dir)))?;
     let mut written = Vec::new();
     let mut pages = vec![("kitemark".to_owned(), command.clone())];
     for sub in command.get_subcommands() {
@@ -35,18 +31,14 @@ pub fn run(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
     }
     for (name, page_of) in pages {
         let path = dir.join(format!("{name}.1"));
-        std::fs::write(&path, page(page_of)?).with_context(|| {
-            format!(
-                "cannot write {}",
-                crate::model::text::sanitize_inline(&path.display().to_string())
-            )
-        })?;
+        std::fs::write(&path, page(page_of)?)
+            .with_context(|| format!("cannot write {}", super::shown_path(&path)))?;
         written.push(path);
     }
     super::print(&format!(
         "Wrote {} manual pages to {}\n",
         written.len(),
-        crate::model::text::sanitize_inline(&dir.display().to_string())
+        super::shown_path(dir)
     ))?;
     Ok(EXIT_OK)
 }

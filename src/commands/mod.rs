@@ -263,6 +263,16 @@ fn finish_half_done(repo: &std::path::Path) {
     }
 }
 
+/// A value as the JSON every `--format json` prints (see [`crate::model::json`]), on stdout.
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    print(&format!("{}\n", crate::model::json::pretty(value)?))
+}
+
+/// A path as it may be shown on a terminal: whatever the folder's name holds, inert.
+pub(crate) fn shown_path(path: &std::path::Path) -> String {
+    crate::model::text::sanitize_inline(&path.display().to_string()).into_owned()
+}
+
 /// Writes to stdout, treating a closed pipe (`kitemark schools | head`) as success.
 pub(crate) fn print(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();

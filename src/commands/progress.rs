@@ -21,24 +21,14 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// A bar for `what` (a few words: "Reading the history"), of `total` steps, shown when
-    /// standard error is a terminal.
-    pub fn new(what: &str, total: u64) -> Progress {
-        Progress::shown(what, Some(total), BAR)
-    }
-
     /// A spinner for work whose length is not known yet (`git repack`, a history being
     /// walked); [`Progress::set`] turns it into a bar.
     pub fn spinner(what: &str) -> Progress {
-        Progress::shown(what, None, SPINNER)
-    }
-
-    fn shown(what: &str, total: Option<u64>, template: &str) -> Progress {
         if !std::io::stderr().is_terminal() {
             return Progress { bar: None };
         }
-        let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
-        bar.set_style(style(template));
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(style(SPINNER));
         bar.set_message(what.to_owned());
         // Drawn now and then even when nothing moves, so that a long step shows it is alive;
         // a short job finishes before anyone notices, and leaves nothing behind.

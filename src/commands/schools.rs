@@ -45,7 +45,7 @@ pub fn run(
                 schools: &statuses,
                 unreadable: unreadable.clone(),
             };
-            print(&format!("{}\n", crate::model::json::pretty(&json)?))?;
+            super::print_json(&json)?;
         }
         Format::Text => print(&table(
             &catalog,

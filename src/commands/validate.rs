@@ -53,7 +53,7 @@ pub fn run(repo_path: &Path, rev: Option<&str>, format: Format) -> anyhow::Resul
                 warnings: report.warnings(),
                 problems: &report.problems,
             };
-            print(&format!("{}\n", crate::model::json::pretty(&json)?))?;
+            super::print_json(&json)?;
         }
         Format::Text => {
             let mut out = String::new();

@@ -449,8 +449,6 @@ pub fn minutes(
     out
 }
 
-/// A feedback letter to a school about one decision, in the terms of the rubric its
-/// submission follows (the one `review`, its self-review, names, else the school's).
 /// The decision `decision` corrects, if any: its path and its outcome in words, both made
 /// inert for the document.
 fn corrected(catalog: &Catalog, decision: &Decision) -> Option<(String, String)> {
@@ -469,6 +467,8 @@ fn corrected(catalog: &Catalog, decision: &Decision) -> Option<(String, String)>
     Some((old.to_owned(), outcome))
 }
 
+/// A feedback letter to a school about one decision, in the terms of the rubric its
+/// submission follows (the one `review`, its self-review, names, else the school's).
 pub fn letter(
     catalog: &Catalog,
     recorded: Recorded<'_>,

@@ -351,7 +351,6 @@ pub fn affiliation_conflicts(panel: &Panel, meeting: &Meeting) -> Vec<super::mee
     out
 }
 
-/// Where a decision is recorded.
 /// A decision is recorded at or after its meeting: one for a meeting after `today` is for a
 /// meeting not yet held, and what the award is today would hang on a date still to come.
 pub fn meeting_ahead(decision: &Decision, today: Date) -> Option<Refusal> {
@@ -364,6 +363,7 @@ pub fn meeting_ahead(decision: &Decision, today: Date) -> Option<Refusal> {
     })
 }
 
+/// Where a decision is recorded.
 pub fn path_of(decision: &Decision) -> String {
     PanelPath::Decision(DecisionPath {
         school: decision.school.clone(),
