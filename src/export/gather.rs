@@ -93,6 +93,18 @@ fn as_recorded(repo: &PanelRepo, path: &str, trail: &Trail) -> Option<Decision> 
     parse_document::<Decision>(&text).ok()
 }
 
+/// The decision at `path` as recorded where its file was changed after (see
+/// [`as_recorded`]), and then the line that tells the person running the export so.
+fn recorded_version(
+    repo: &PanelRepo,
+    path: &str,
+    trail: &Trail,
+) -> (Option<Decision>, Option<String>) {
+    let then = as_recorded(repo, path, trail);
+    let warning = (!trail.changed.is_empty()).then(|| changed_warning(path, trail, then.is_some()));
+    (then, warning)
+}
+
 /// One line for the person running the export about a decision changed after it was
 /// recorded.
 fn changed_warning(path: &str, trail: &Trail, stated_as_recorded: bool) -> String {
@@ -137,26 +149,21 @@ pub fn minutes_of(
     let mut paths: Vec<String> = found.iter().map(|(path, _)| (*path).to_owned()).collect();
     paths.push(format!("meetings/{date}.ron"));
     let trails = commits_of(repo, snapshot, &paths)?;
-    let recorded: Vec<Option<Decision>> = found
+    let (recorded, warnings): (Vec<Option<Decision>>, Vec<Option<String>>) = found
         .iter()
         .zip(&trails)
-        .map(|((path, _), trail)| as_recorded(repo, path, trail))
-        .collect();
-    let mut warnings = Vec::new();
+        .map(|((path, _), trail)| recorded_version(repo, path, trail))
+        .unzip();
+    let warnings: Vec<String> = warnings.into_iter().flatten().collect();
     let decisions: Vec<Recorded<'_>> = found
         .iter()
         .zip(&trails)
         .zip(&recorded)
-        .map(|(((path, now), trail), then)| {
-            if !trail.changed.is_empty() {
-                warnings.push(changed_warning(path, trail, then.is_some()));
-            }
-            Recorded {
-                path,
-                decision: then.as_ref().unwrap_or(now),
-                commit: trail.first.as_ref(),
-                changed: &trail.changed,
-            }
+        .map(|(((path, now), trail), then)| Recorded {
+            path,
+            decision: then.as_ref().unwrap_or(now),
+            commit: trail.first.as_ref(),
+            changed: &trail.changed,
         })
         .collect();
     let meeting_commit = trails.last().and_then(|t| t.last.clone());
@@ -241,25 +248,9 @@ pub fn letter_for(
     let trail = commits_of(repo, snapshot, std::slice::from_ref(path))?
         .pop()
         .unwrap_or_default();
-    let then = as_recorded(repo, path, &trail);
-    let warnings = if trail.changed.is_empty() {
-        Vec::new()
-    } else {
-        vec![changed_warning(path, &trail, then.is_some())]
-    };
-    // What happens next follows from the decision as recorded too.
-    let substituted;
-    let (catalog, decision) = match then {
-        Some(then) => {
-            let mut copy = catalog.clone();
-            if let Some((_, d)) = copy.decisions.iter_mut().find(|(p, _)| p == path) {
-                *d = then.clone();
-            }
-            substituted = (copy, then);
-            (&substituted.0, &substituted.1)
-        }
-        None => (catalog, decision),
-    };
+    let (then, warning) = recorded_version(repo, path, &trail);
+    let warnings: Vec<String> = warning.into_iter().collect();
+    let decision = then.as_ref().unwrap_or(decision);
     // Its rubric is the one the self-review names; one that cannot be read names none.
     let review = repo.self_review(snapshot, school, year).unwrap_or(None);
     let text = letter(

@@ -378,9 +378,7 @@ pub fn minutes(
             let _ = writeln!(out, "{warning}");
             let _ = writeln!(out);
         }
-        let outcome = rubric
-            .and_then(|r| r.outcome(&d.decision.kind, &d.decision.outcome))
-            .map_or_else(|| inline(d.decision.outcome.as_str()), |o| inline(&o.title));
+        let outcome = outcome_words(rubric, d.decision);
         let _ = writeln!(out, "**Decision:** {outcome}.  ");
         let _ = writeln!(
             out,
@@ -449,6 +447,14 @@ pub fn minutes(
     out
 }
 
+/// A decision's outcome in the rubric's words (its id where the rubric does not know it),
+/// inert for the document.
+fn outcome_words(rubric: Option<&crate::model::Rubric>, decision: &Decision) -> String {
+    rubric
+        .and_then(|r| r.outcome(&decision.kind, &decision.outcome))
+        .map_or_else(|| inline(decision.outcome.as_str()), |o| inline(&o.title))
+}
+
 /// The decision `decision` corrects, if any: its path and its outcome in words, both made
 /// inert for the document.
 fn corrected(catalog: &Catalog, decision: &Decision) -> Option<(String, String)> {
@@ -457,12 +463,7 @@ fn corrected(catalog: &Catalog, decision: &Decision) -> Option<(String, String)>
         .decisions
         .iter()
         .find(|(path, _)| path == old)
-        .map(|(_, d)| {
-            catalog
-                .rubric_for_school(&d.school)
-                .and_then(|r| r.outcome(&d.kind, &d.outcome))
-                .map_or_else(|| inline(d.outcome.as_str()), |o| inline(&o.title))
-        })
+        .map(|(_, d)| outcome_words(catalog.rubric_for_school(&d.school), d))
         .unwrap_or_else(|| "no longer in the record".to_owned());
     Some((old.to_owned(), outcome))
 }
@@ -528,7 +529,7 @@ pub fn letter(
         long_date(d.meeting)
     );
     let _ = writeln!(out);
-    let outcome_title = outcome.map_or_else(|| inline(d.outcome.as_str()), |o| inline(&o.title));
+    let outcome_title = outcome_words(Some(rubric), d);
     let _ = writeln!(out, "**The panel's decision: {outcome_title}.**");
     if let Some(o) = outcome.filter(|o| !o.description.trim().is_empty()) {
         let _ = writeln!(out, "{}", inline(&o.description));
@@ -593,7 +594,11 @@ pub fn letter(
     }
     let _ = writeln!(out, "### What happens next");
     let _ = writeln!(out);
-    let records = catalog.decision_records(&d.school);
+    // What happens next follows from the decision as recorded, whatever its file says now.
+    let mut records = catalog.decision_records(&d.school);
+    for record in records.iter_mut().filter(|r| r.path == recorded.path) {
+        record.decision = d;
+    }
     let next = match outcome.map(|o| &o.effect) {
         Some(Effect::Grant { award, .. }) | Some(Effect::ReviewAccepted { award }) => {
             award_states(rubric, &records, d.meeting)
