@@ -30,6 +30,27 @@ pub fn parse_condition(line: &str) -> Result<Condition, String> {
     }
 }
 
+/// Conditions as typed, one per line in either syntax of [`parse_condition`] (blank lines
+/// skipped); errors name the line.
+pub fn parse_conditions(text: &str) -> Result<Vec<Condition>, Vec<String>> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match parse_condition(line) {
+            Ok(condition) => out.push(condition),
+            Err(e) => errors.push(format!("condition line {}: {e}", i + 1)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
 /// One area's judgement and feedback as typed so far.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AreaDraft {
@@ -142,22 +163,7 @@ impl DecisionDraft {
     /// The conditions typed, one per line in either syntax of [`parse_condition`], parsed;
     /// errors name the line.
     pub fn parsed_conditions(&self) -> Result<Vec<Condition>, Vec<String>> {
-        let mut out = Vec::new();
-        let mut errors = Vec::new();
-        for (i, line) in self.conditions.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            match parse_condition(line) {
-                Ok(condition) => out.push(condition),
-                Err(e) => errors.push(format!("condition line {}: {e}", i + 1)),
-            }
-        }
-        if errors.is_empty() {
-            Ok(out)
-        } else {
-            Err(errors)
-        }
+        parse_conditions(&self.conditions)
     }
 
     /// The decision the form describes, or what is still missing. `made_on` is filled in when

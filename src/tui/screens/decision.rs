@@ -17,7 +17,7 @@ use ratatui::widgets::Paragraph;
 use super::record::{self, FormBody, Offer, Reply, SaveState, Shell, draw_draft_stage};
 use crate::model::catalog::{Catalog, submission_rubric};
 use crate::model::decide::{condition_findings, conflicts, default_participants};
-use crate::model::draft::{AreaDraft, DecisionDraft};
+use crate::model::draft::{AreaDraft, DecisionDraft, parse_conditions};
 use crate::model::text::clean;
 use crate::model::{
     AcademicYear, AreaId, KindId, LevelId, MemberId, OutcomeId, RubricId, SchoolId,
@@ -727,29 +727,26 @@ impl DecisionForm {
         let needed = self
             .outcome
             .is_some_and(|o| self.ctx.outcomes[o].needs_conditions);
-        let mut draft = DecisionDraft::new(
-            self.ctx.school.clone(),
-            self.ctx.year,
-            self.ctx.kind.clone(),
-            self.ctx.meeting,
-        );
-        draft.conditions = text_of(&self.conditions);
-        let refused = |list: &[crate::model::Condition]| {
-            condition_findings(list, self.ctx.meeting)
-                .into_iter()
-                .map(|f| f.message)
-                .collect::<Vec<_>>()
+        let list = match parse_conditions(&text_of(&self.conditions)) {
+            Ok(list) => list,
+            Err(errors) => return (Some(false), errors.join("; ")),
         };
-        match draft.parsed_conditions() {
-            Err(errors) => (Some(false), errors.join("; ")),
-            // The rules recording applies, so that the mark never says ✓ for what it refuses.
-            Ok(list) if !refused(&list).is_empty() => (Some(false), refused(&list).join("; ")),
-            Ok(list) if list.is_empty() && needed => (
+        // The rules recording applies, so that the mark never says ✓ for what it refuses.
+        let refused: Vec<String> = condition_findings(&list, self.ctx.meeting)
+            .into_iter()
+            .map(|f| f.message)
+            .collect();
+        if !refused.is_empty() {
+            (Some(false), refused.join("; "))
+        } else if list.is_empty() && needed {
+            (
                 Some(false),
                 "the outcome needs at least one condition".into(),
-            ),
-            Ok(list) if list.is_empty() => (None, "none".into()),
-            Ok(list) => (Some(true), format!("{}", list.len())),
+            )
+        } else if list.is_empty() {
+            (None, "none".into())
+        } else {
+            (Some(true), format!("{}", list.len()))
         }
     }
 
@@ -874,7 +871,7 @@ impl DecisionForm {
             // Last on the line, so it is what gives way to a narrow screen, with an ellipsis.
             let used: usize = spans.iter().map(Span::width).sum();
             spans.push(Span::styled(
-                crate::tui::widgets::ellipsis(
+                fit(
                     &format!(" · supersedes {}", clean(name)),
                     usize::from(title.width).saturating_sub(used),
                 ),

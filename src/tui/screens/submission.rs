@@ -259,6 +259,9 @@ impl SubmissionScreen {
         // The areas take what their titles need from 120 columns on, as long as the text
         // beside them, which is what is read, keeps 45 columns (a comfortable measure); a
         // title that must be cut is whole above the text.
+        // Beside the title: the level, the two counts, the gaps between columns, the borders
+        // and the highlight mark.
+        let beside = level_width + 3 + 3 + 3 + 4;
         let widest = view
             .areas
             .iter()
@@ -267,13 +270,13 @@ impl SubmissionScreen {
             .unwrap_or(0);
         let wanted = u16::try_from(widest)
             .unwrap_or(u16::MAX)
-            .saturating_add(level_width + 3 + 3 + 3 + 4);
+            .saturating_add(beside);
         let left_width = if body.width >= 120 {
             wanted.clamp(38, body.width.saturating_sub(45).max(38))
         } else {
             38
         };
-        let title_width = usize::from(left_width.saturating_sub(level_width + 3 + 3 + 3 + 4));
+        let title_width = usize::from(left_width.saturating_sub(beside));
         let [left, right] =
             Layout::horizontal([Constraint::Length(left_width), Constraint::Min(20)]).areas(body);
         let header = Row::new(vec!["Area", "Self", "Act", "Δ"]).style(theme.column_header);
