@@ -290,14 +290,13 @@ impl PanelRepo {
             let path = format!("{prefix}{name}");
             // Only the folders kitemark reads are listed below the top; at the top, only
             // names kitemark reads or descends into matter.
-            let ours = !prefix.is_empty()
-                || descends(&path)
-                || !matches!(
-                    crate::model::layout::classify(&path),
-                    crate::model::layout::Classified::Ignored
-                );
-            let not_a_file = not_a_file(entry.filemode(), entry.kind());
-            if let Some((code, message)) = not_a_file {
+            if let Some((code, message)) = not_a_file(entry.filemode(), entry.kind()) {
+                let ours = !prefix.is_empty()
+                    || descends(&path)
+                    || !matches!(
+                        crate::model::layout::classify(&path),
+                        crate::model::layout::Classified::Ignored
+                    );
                 if ours {
                     snapshot.not_files.push(snapshot::NotAFile {
                         path,
@@ -319,7 +318,7 @@ impl PanelRepo {
                     self.list_tree(&subtree, &format!("{path}/"), snapshot)?;
                 }
                 Some(git2::ObjectType::Blob) => snapshot.add(path, entry.id()),
-                // Submodules and other entries are not panel files.
+                // Links and submodules are named above; nothing else is a panel file.
                 _ => {}
             }
         }
@@ -474,7 +473,6 @@ fn is_submission_file(path: &str) -> bool {
         .is_some_and(|rest| rest.matches('/').count() >= 2)
 }
 
-/// Whether listing the tree needs to look inside a folder.
 /// What a tree entry is if it is neither a file nor a folder (a code for reports, and what
 /// to tell a person): a symbolic link, or a submodule's commit.
 fn not_a_file(mode: i32, kind: Option<git2::ObjectType>) -> Option<(&'static str, &'static str)> {
@@ -483,7 +481,7 @@ fn not_a_file(mode: i32, kind: Option<git2::ObjectType>) -> Option<(&'static str
             "symbolic-link",
             "a symbolic link, not a file: kitemark does not follow links; commit the file itself in its place",
         )),
-        (0o160000, _) | (_, Some(git2::ObjectType::Commit)) => Some((
+        (_, Some(git2::ObjectType::Commit)) => Some((
             "submodule",
             "a submodule (a link to a commit of another repository), not a file or a folder: kitemark does not read it; remove it with `git rm` and commit the files themselves",
         )),
@@ -491,6 +489,7 @@ fn not_a_file(mode: i32, kind: Option<git2::ObjectType>) -> Option<(&'static str
     }
 }
 
+/// Whether listing the tree needs to look inside a folder.
 fn descends(path: &str) -> bool {
     let depth = path.matches('/').count();
     let top = path.split('/').next().unwrap_or_default();

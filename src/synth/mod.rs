@@ -423,7 +423,7 @@ pub fn generate_reporting(
                 // Submissions arrive over ten days of the fortnight before the meeting, in
                 // agenda order, a few each afternoon.
                 // Each item's submission: the commit that brought it, and its files.
-                let mut made_on: Vec<(crate::model::ObjectId, Vec<FileRef>)> = Vec::new();
+                let mut made_on: Vec<SubmissionRef> = Vec::new();
                 let per_day = on_agenda.len().div_ceil(10);
                 for (n, &i) in on_agenda.iter().enumerate() {
                     let day = add(meeting_day, -14 + (n / per_day) as i64)?;
@@ -464,7 +464,10 @@ pub fn generate_reporting(
                         &who,
                         &minutes_after(day, 16, n % per_day)?,
                     )?;
-                    made_on.push((submitted, refs));
+                    made_on.push(SubmissionRef {
+                        commit: submitted,
+                        files: refs,
+                    });
                     school.plan = Some(plan);
                     summary.submissions += 1;
                 }
@@ -579,10 +582,7 @@ pub fn generate_reporting(
                         },
                         participants,
                         recorder: recorder.clone(),
-                        made_on: Some(SubmissionRef {
-                            commit: made_on[n].0.clone(),
-                            files: made_on[n].1.clone(),
-                        }),
+                        made_on: Some(made_on[n].clone()),
                         supersedes: None,
                         override_reason: None,
                     };
@@ -593,7 +593,7 @@ pub fn generate_reporting(
                         .member(&recorder)
                         .map(|m| m.identity())
                         .unwrap_or_else(|| chair.identity());
-                    let commit_message = message::decision(&decision, &present, &made_on[n].0);
+                    let commit_message = message::decision(&decision, &present, &made_on[n].commit);
                     bulk.commit(
                         &[(path, bytes)],
                         &commit_message,
