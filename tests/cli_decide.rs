@@ -631,14 +631,7 @@ fn a_decision_recorded_by_mistake_is_corrected_at_the_same_meeting() {
         log.contains("superseded by 2026-12-02-initial.3.ron"),
         "{log}"
     );
-    let letter = sandbox.kitemark(&[
-        "export",
-        "letter",
-        "little-acorns-nursery",
-        "2026-27",
-        "--repo",
-        repo.to_str().unwrap(),
-    ]);
+    let letter = sandbox.export_letter(&repo, "little-acorns-nursery", "2026-27", &[]);
     assert_exit(&letter, 0);
     let letter = stdout(&letter);
     assert!(letter.contains("Corrected once more."), "{letter}");
@@ -647,14 +640,7 @@ fn a_decision_recorded_by_mistake_is_corrected_at_the_same_meeting() {
         letter.contains("This decision corrects the panel's earlier record"),
         "{letter}"
     );
-    let minutes = stdout(&sandbox.kitemark(&[
-        "export",
-        "minutes",
-        "--meeting",
-        "2026-12-02",
-        "--repo",
-        repo.to_str().unwrap(),
-    ]));
+    let minutes = stdout(&sandbox.export_minutes(&repo, "2026-12-02", &[]));
     assert!(minutes.contains("Corrected once more."), "{minutes}");
     assert!(
         !minutes.contains("A warm, whole-setting approach."),
@@ -676,18 +662,8 @@ fn a_meeting_recorded_again_unchanged_makes_no_commit() {
     let sandbox = Sandbox::new();
     let repo = sandbox.demo_with_attendance(Attendance::Recorded);
     let before = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
-    let mut args = vec![
-        "meeting",
-        "2026-12-02",
-        "--repo",
-        repo.to_str().unwrap(),
-        "--chair",
-        "r-adeyemi",
-    ];
-    for m in common::PRESENT {
-        args.extend(["--present", m]);
-    }
-    let again = sandbox.kitemark(&args);
+    // The attendance as the demo's was recorded, again.
+    let again = sandbox.attendance(&repo, &common::PRESENT, &common::APOLOGIES);
     assert_exit(&again, 0);
     assert!(
         stdout(&again).contains("Nothing to record: meetings/2026-12-02.ron says this already"),

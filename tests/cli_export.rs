@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::{Sandbox, assert_exit, stderr, stdout};
 
 #[test]
@@ -77,24 +79,10 @@ fn documents_are_written_to_new_files_only() {
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), written);
 
-    let missing = sandbox.kitemark(&[
-        "export",
-        "minutes",
-        "--meeting",
-        "2026-10-15",
-        "--repo",
-        repo,
-    ]);
+    let missing = sandbox.export_minutes(Path::new(repo), "2026-10-15", &[]);
     assert_exit(&missing, 2);
     assert!(stderr(&missing).contains("no meeting is recorded on 2026-10-15"));
-    let undecided = sandbox.kitemark(&[
-        "export",
-        "letter",
-        "little-acorns-nursery",
-        "2026-27",
-        "--repo",
-        repo,
-    ]);
+    let undecided = sandbox.export_letter(Path::new(repo), "little-acorns-nursery", "2026-27", &[]);
     assert_exit(&undecided, 2);
     assert!(
         stderr(&undecided).contains("no decision is recorded for little-acorns-nursery 2026-27")
@@ -125,14 +113,7 @@ fn rev_names_the_commit_the_documents_are_about() {
         then.contains(&format!("from commit `{}`", &made[..7])),
         "{then}"
     );
-    let now = sandbox.kitemark(&[
-        "export",
-        "minutes",
-        "--meeting",
-        "2026-12-02",
-        "--repo",
-        repo.to_str().unwrap(),
-    ]);
+    let now = sandbox.export_minutes(&repo, "2026-12-02", &[]);
     let now = stdout(&now);
     assert!(
         now.contains(&format!("from commit `{}`", &head[..7])),

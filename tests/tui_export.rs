@@ -36,14 +36,7 @@ fn the_minutes_and_the_letter_are_of_the_commit_on_screen(sandbox: &Sandbox, exp
     // on, rewriting the decision's outcome and feedback.
     let (repo, rev, head) = sandbox.demo_with_a_rewritten_decision();
     // What HEAD's letter says, to be sure the documents can tell the two commits apart.
-    let at_head = sandbox.kitemark(&[
-        "export",
-        "letter",
-        "little-acorns-nursery",
-        "2026-27",
-        "--repo",
-        repo.to_str().unwrap(),
-    ]);
+    let at_head = sandbox.export_letter(&repo, "little-acorns-nursery", "2026-27", &[]);
     assert_exit(&at_head, 1);
     assert!(stdout(&at_head).contains(&format!("`{}`", &head[..7])));
 

@@ -237,6 +237,34 @@ impl Sandbox {
         self.command(&args)
     }
 
+    /// `kitemark export letter SCHOOL YEAR` on `repo`, with `extra` options.
+    pub fn export_letter(&self, repo: &Path, school: &str, year: &str, extra: &[&str]) -> Output {
+        let mut args = vec![
+            "export",
+            "letter",
+            school,
+            year,
+            "--repo",
+            repo.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        self.kitemark(&args)
+    }
+
+    /// `kitemark export minutes --meeting DATE` on `repo`, with `extra` options.
+    pub fn export_minutes(&self, repo: &Path, meeting: &str, extra: &[&str]) -> Output {
+        let mut args = vec![
+            "export",
+            "minutes",
+            "--meeting",
+            meeting,
+            "--repo",
+            repo.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        self.kitemark(&args)
+    }
+
     /// The demo with attendance recorded and one decision on its first agenda item: Little
     /// Acorns' initial application, awarded, recorded by the chair.
     pub fn demo_with_a_decision(&self) -> PathBuf {
@@ -289,6 +317,12 @@ impl Sandbox {
     /// Records the attendance of the demo's upcoming meeting (2026-12-02) with `kitemark
     /// meeting`, chaired by r-adeyemi.
     pub fn record_attendance(&self, repo: &Path, present: &[&str], apologies: &[&str]) {
+        assert_exit(&self.attendance(repo, present, apologies), 0);
+    }
+
+    /// `kitemark meeting` for the demo's upcoming meeting (2026-12-02), chaired by
+    /// r-adeyemi, with `present` and `apologies`: what it says and its exit.
+    pub fn attendance(&self, repo: &Path, present: &[&str], apologies: &[&str]) -> Output {
         let mut args = vec![
             "meeting",
             "2026-12-02",
@@ -303,7 +337,7 @@ impl Sandbox {
         for m in apologies {
             args.extend(["--apologies", m]);
         }
-        assert_exit(&self.kitemark(&args), 0);
+        self.kitemark(&args)
     }
 
     /// What git prints in `dir`, without the line break (or spaces) at either end.
