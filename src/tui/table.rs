@@ -20,6 +20,9 @@ pub struct ListModel {
     visible: Vec<usize>,
     /// The rows' cells in lower case, computed once per change of data.
     lower: Vec<Vec<String>>,
+    /// The widest cell of each column, measured once per change of data: sizing the
+    /// columns needs it on every frame.
+    widths: Vec<u16>,
     /// What each row is (a school, an agenda item), to keep it selected across changes.
     keys: Vec<String>,
 }
@@ -32,6 +35,7 @@ impl ListModel {
             .iter()
             .map(|r| r.iter().map(|c| c.to_lowercase()).collect())
             .collect();
+        self.widths = widest_cells(rows.iter().map(Vec::as_slice));
         self.keys = keys;
         self.apply_keeping(keep);
     }
@@ -139,6 +143,18 @@ impl ListModel {
         }))
     }
 
+    /// The width of column `c`'s widest cell.
+    pub fn widest(&self, c: usize) -> u16 {
+        self.widths.get(c).copied().unwrap_or(0)
+    }
+
+    /// The width of column `c`'s header, with room for the sort mark where it is the column
+    /// sorted by.
+    pub fn header_width(&self, names: &[&str], c: usize) -> u16 {
+        let mark = if self.sort == Some(c) { 2 } else { 0 };
+        text_width(names.get(c).copied().unwrap_or_default()).saturating_add(mark)
+    }
+
     /// Moves to the next sort column (after the last, back to the rows' own order).
     pub fn next_sort(&mut self, columns: usize) {
         self.sort = match self.sort {
@@ -217,13 +233,8 @@ pub struct Sized {
 }
 
 impl Sized {
-    /// A column as wide as the widest of its texts, cut no narrower than `min`.
-    pub fn of<'a>(texts: impl IntoIterator<Item = &'a str>, min: u16) -> Sized {
-        let want = texts
-            .into_iter()
-            .map(|t| u16::try_from(unicode_width::UnicodeWidthStr::width(t)).unwrap_or(u16::MAX))
-            .max()
-            .unwrap_or(0);
+    /// A column that wants `want` columns, cut no narrower than `min`.
+    pub fn new(want: u16, min: u16) -> Sized {
         Sized {
             want,
             min: min.min(want),
@@ -237,6 +248,25 @@ impl Sized {
             ..self
         }
     }
+}
+
+/// A text's width in columns, as a column's width.
+pub fn text_width(text: &str) -> u16 {
+    u16::try_from(unicode_width::UnicodeWidthStr::width(text)).unwrap_or(u16::MAX)
+}
+
+/// The widest cell of each column of `rows`.
+pub fn widest_cells<'a>(rows: impl Iterator<Item = &'a [String]>) -> Vec<u16> {
+    let mut widths: Vec<u16> = Vec::new();
+    for row in rows {
+        if widths.len() < row.len() {
+            widths.resize(row.len(), 0);
+        }
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(text_width(cell));
+        }
+    }
+    widths
 }
 
 /// The width of each column sharing `width`, with one column of space between them; `None`
@@ -321,9 +351,9 @@ mod tests {
 
     #[test]
     fn columns_take_what_they_hold_and_the_widest_give_way() {
-        let name = Sized::of(["Kingsmead Sixth Form College"], 10);
-        let year = Sized::of(["2026-27"], 7);
-        let phase = Sized::of(["Sixth-form college"], 6).optional();
+        let name = Sized::new(text_width("Kingsmead Sixth Form College"), 10);
+        let year = Sized::new(text_width("2026-27"), 7);
+        let phase = Sized::new(text_width("Sixth-form college"), 6).optional();
         // Room for all: each its widest.
         assert_eq!(
             fit_columns(&[name, phase, year], 80),

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
-use crate::tui::table::{ListModel, Sized, fit_columns};
+use crate::tui::table::{ListModel, Sized, fit_columns, text_width};
 use crate::tui::theme::Theme;
 use crate::tui::view::{AgendaRow, AgendaView};
 use ratatui::crossterm::event::KeyEvent;
@@ -23,6 +23,8 @@ pub struct AgendaScreen {
     pub hit: ListHit,
     /// The cells' text, computed when the data changes rather than on every frame.
     texts: Vec<Vec<String>>,
+    /// The widest kind id, which narrow screens show in place of the kind's title.
+    kind_ids: u16,
 }
 
 /// Column titles, in order; the sort cycles through them.
@@ -84,6 +86,12 @@ impl AgendaScreen {
     /// New data: recompute the cells once, keeping the same item selected.
     pub fn set_data(&mut self, view: &AgendaView) {
         self.texts = rows_text(view);
+        self.kind_ids = view
+            .rows
+            .iter()
+            .map(|r| text_width(r.kind.as_str()))
+            .max()
+            .unwrap_or(0);
         let keys = view
             .rows
             .iter()
@@ -125,21 +133,13 @@ impl AgendaScreen {
         let sized: Vec<Sized> = candidates
             .iter()
             .map(|&c| {
-                // The header, with room for the sort mark if it is the column sorted by.
-                let mark = if self.list.sort == Some(c) {
-                    " ▲"
+                let cells = if c == 5 && !wide {
+                    self.kind_ids
                 } else {
-                    ""
+                    self.list.widest(c)
                 };
-                let header = format!("{}{mark}", COLUMNS[c]);
-                let cells: Vec<String> = view
-                    .rows
-                    .iter()
-                    .zip(&self.texts)
-                    .map(|(row, text)| cell(row, text, c))
-                    .collect();
-                let fit = Sized::of(
-                    std::iter::once(header.as_str()).chain(cells.iter().map(String::as_str)),
+                let fit = Sized::new(
+                    self.list.header_width(&COLUMNS, c).max(cells),
                     match c {
                         1 | 5 => 12,
                         2 | 6 => 9,

@@ -76,16 +76,8 @@ impl SchoolsScreen {
         // shows all); the name, the award and eligibility are cut last.
         let sized: Vec<Sized> = (0..COLUMNS.len())
             .map(|c| {
-                // The header, with room for the sort mark if it is the column sorted by.
-                let mark = if self.list.sort == Some(c) {
-                    " ▲"
-                } else {
-                    ""
-                };
-                let header = format!("{}{mark}", COLUMNS[c]);
-                let fit = Sized::of(
-                    std::iter::once(header.as_str())
-                        .chain(self.texts.iter().map(|t| t[c].as_str())),
+                let fit = Sized::new(
+                    self.list.header_width(&COLUMNS, c).max(self.list.widest(c)),
                     match c {
                         0 => 14,
                         3 | 7 => 8,
