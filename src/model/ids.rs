@@ -42,6 +42,25 @@ fn check_id(
     }
 }
 
+/// Each id that appears more than once, in the order of its second appearance, with how
+/// many times it appears: once per id however many copies, so that a file with one id a
+/// hundred thousand times is one problem.
+pub(crate) fn repeated<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<(&'a str, usize)> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    let mut order = Vec::new();
+    for id in ids {
+        let n = counts.entry(id).or_default();
+        if *n == 1 {
+            order.push(id);
+        }
+        *n += 1;
+    }
+    order
+        .into_iter()
+        .map(|id| (id, counts.get(id).copied().unwrap_or(2)))
+        .collect()
+}
+
 fn slug_char(c: char) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
 }

@@ -555,21 +555,16 @@ fn dupes<'a>(
     what: &str,
     ids: impl Iterator<Item = &'a str>,
 ) {
-    let mut seen = std::collections::BTreeMap::new();
-    for id in ids {
-        let n = seen.entry(id).or_insert(0usize);
-        *n += 1;
-        // Once per id, at its second occurrence.
-        if *n == 2 {
-            out.push(RubricProblem {
-                message: format!("{what} {id:?} is defined more than once"),
-                spot: Spot {
-                    field,
-                    value: Some(id.to_owned()),
-                    nth: 1,
-                },
-            });
-        }
+    // Once per id, at its second occurrence.
+    for (id, _) in super::ids::repeated(ids) {
+        out.push(RubricProblem {
+            message: format!("{what} {id:?} is defined more than once"),
+            spot: Spot {
+                field,
+                value: Some(id.to_owned()),
+                nth: 1,
+            },
+        });
     }
 }
 

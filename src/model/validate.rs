@@ -236,18 +236,9 @@ impl FileCheck<'_> {
 /// counting from 0), and how many times it appears. Once per id, however many copies: a
 /// plan with one id a hundred thousand times is one problem.
 fn duplicates<'a, I: Iterator<Item = &'a str>>(ids: I) -> Vec<(&'a str, usize, usize)> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut order = Vec::new();
-    for id in ids {
-        let n = counts.entry(id).or_default();
-        if *n == 1 {
-            order.push(id);
-        }
-        *n += 1;
-    }
-    order
+    super::ids::repeated(ids)
         .into_iter()
-        .map(|id| (id, 1, counts.get(id).copied().unwrap_or(2)))
+        .map(|(id, count)| (id, 1, count))
         .collect()
 }
 
