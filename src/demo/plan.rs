@@ -416,10 +416,11 @@ pub fn plan_shifted(
                 seeds.insert(moved.clone(), path);
                 meetings.push((moved, meeting))
             }
-            Classified::File(PanelPath::Decision(d)) => {
+            Classified::File(PanelPath::Decision(_)) => {
                 let mut decision: Decision = parse(bundled_path, text)?;
                 mover.decision(bundled_path, &mut decision)?;
-                let moved = mover.decision_path(bundled_path, &d)?;
+                // Where the decision, moved, belongs (its own path, as validate checks).
+                let moved = crate::model::decide::path_of(&decision);
                 seeds.insert(moved.clone(), path);
                 decisions.push((moved, decision))
             }
