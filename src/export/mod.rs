@@ -631,6 +631,10 @@ pub fn letter(
             "You are welcome to apply again when you are ready; the panel's feedback above sets out what it would look for."
                 .to_owned(),
         ),
+        Some(Effect::Feedback) => Some(
+            "This feedback is for the school's own development: no award was sought, so none is made or refused. The panel would be glad to see how the school takes it forward in its next self-evaluation."
+                .to_owned(),
+        ),
         Some(Effect::Withdrawn { .. }) => Some(
             "The award is withdrawn from the date of the meeting. Please remove it from the school's materials."
                 .to_owned(),

@@ -3,7 +3,9 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::ids::{AcademicYear, AreaId, KindId, LevelId, MemberId, OutcomeId, SchoolId};
+use super::ids::{
+    AcademicYear, AreaId, CriterionId, KindId, LevelId, MemberId, OutcomeId, SchoolId,
+};
 
 /// What the panel decided on a submission, by whom, and on exactly which version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,6 +34,21 @@ pub struct Decision {
     /// Why the panel awarded although an evidence or eligibility rule was not met.
     #[serde(default)]
     pub override_reason: Option<String>,
+    /// Where the rubric grades: the grade the panel awards, on the rubric's self-assessment
+    /// scale, confirmed from the school's scores or from the scores as the panel moderated them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<LevelId>,
+    /// Criteria the panel scored differently from the school, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderation: Option<Moderation>,
+}
+
+/// The panel's own scores for some criteria, replacing the school's, with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Moderation {
+    pub scores: std::collections::BTreeMap<CriterionId, u32>,
+    pub reason: String,
 }
 
 /// The panel's judgement and feedback on one area.

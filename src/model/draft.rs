@@ -213,6 +213,8 @@ impl DecisionDraft {
             made_on: None,
             supersedes: self.supersedes.clone(),
             override_reason: Some(self.override_reason.trim().to_owned()).filter(|r| !r.is_empty()),
+            grade: None,
+            moderation: None,
         })
     }
 }

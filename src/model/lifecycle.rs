@@ -180,7 +180,7 @@ pub fn award_states(
                     s.withdrawn_on.get_or_insert(effective_on);
                 }
             }
-            Effect::Resubmission | Effect::NotAwarded => {}
+            Effect::Resubmission | Effect::NotAwarded | Effect::Feedback => {}
         }
     }
     for state in &mut states {

@@ -23,7 +23,9 @@ pub mod submission;
 pub mod text;
 pub mod validate;
 
-pub use decision::{AreaJudgement, Condition, Decision, FileRef, ObjectId, SubmissionRef};
+pub use decision::{
+    AreaJudgement, Condition, Decision, FileRef, Moderation, ObjectId, SubmissionRef,
+};
 pub use ids::{
     AcademicYear, ActionId, AreaId, AwardId, CriterionId, IdError, KindId, LevelId, MemberId,
     OutcomeId, RubricId, RuleId, SchoolId, StageId,

@@ -143,6 +143,9 @@ pub enum Effect {
     Withdrawn { award: AwardId },
     /// Nothing is granted.
     NotAwarded,
+    /// Developmental feedback only: the school asked for the panel's view, not for an award,
+    /// so nothing is granted and nothing is refused.
+    Feedback,
 }
 
 impl Effect {
@@ -160,7 +163,7 @@ impl Effect {
             Effect::Grant { award, .. }
             | Effect::ReviewAccepted { award }
             | Effect::Withdrawn { award } => Some(award),
-            Effect::Resubmission | Effect::NotAwarded => None,
+            Effect::Resubmission | Effect::NotAwarded | Effect::Feedback => None,
         }
     }
 }

@@ -585,6 +585,8 @@ pub fn generate_reporting(
                         made_on: Some(made_on[n].clone()),
                         supersedes: None,
                         override_reason: None,
+                        grade: None,
+                        moderation: None,
                     };
                     let path = crate::model::decide::path_of(&decision);
                     let bytes = text_bytes(&decision)?;
