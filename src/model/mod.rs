@@ -18,6 +18,7 @@ pub mod problem;
 pub mod rubric;
 pub mod rules;
 pub mod school;
+pub mod scores;
 pub mod seal;
 pub mod submission;
 pub mod text;
