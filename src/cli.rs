@@ -350,6 +350,13 @@ pub struct DecideArgs {
     /// Why the panel awards although an evidence or eligibility rule is not met.
     #[arg(long, value_name = "TEXT")]
     pub override_reason: Option<String>,
+    /// Where the rubric grades: a criterion the panel scores differently from the school
+    /// (repeatable, or comma-separated). The grade recorded is the one the scores earn.
+    #[arg(long = "moderate", value_name = "CRITERION=POINTS")]
+    pub moderated: Vec<String>,
+    /// Why the panel moderated the school's scores (needed with --moderate).
+    #[arg(long, value_name = "TEXT")]
+    pub moderation_reason: Option<String>,
     /// Check and show the file and commit message, but do not commit.
     #[arg(long)]
     pub dry_run: bool,

@@ -36,7 +36,7 @@ pub struct Rule {
 }
 
 /// Every rule, in the order SPEC §5 lists them.
-pub const ALL: [Rule; 14] = [
+pub const ALL: [Rule; 15] = [
     Rule {
         id: "submission-changed-after-decision",
         description: "a decision whose submission files differ from the submission's current version",
@@ -71,6 +71,11 @@ pub const ALL: [Rule; 14] = [
         id: "award-rule-unmet / award-rule-overridden",
         description: "an award to a school that fails an evidence or eligibility rule (a recorded override is a note)",
         check: award_rules,
+    },
+    Rule {
+        id: "grade-wrong",
+        description: "a graded mark awarded or continued at another grade than the scores it was made on earn (the school's, as the panel moderated them)",
+        check: grades,
     },
     Rule {
         id: "review-overdue / review-after-expiry",
@@ -643,6 +648,50 @@ fn award_rules(records: &Records, _today: Date) -> Vec<Finding> {
                 d.path,
                 d.decision.outcome,
                 unmet.join("; ")
+            ),
+        ));
+    }
+    out
+}
+
+/// A graded mark's grade is what the scores it was made on earn: a decision that states
+/// another, or none, misleads the school and anyone who reads the record. Not checked where
+/// the self-review cannot be read (the made-on rules say why) or lies beyond a shallow clone.
+fn grades(records: &Records, _today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for d in &records.decisions {
+        let (Some(commit), Some(rubric), Some(review)) = (d.commit(), &d.rubric, &d.review) else {
+            continue;
+        };
+        if !crate::model::scores::needs_grade(rubric, &d.decision) {
+            continue;
+        }
+        let Some(sheet) =
+            crate::model::scores::score_sheet(rubric, review, d.decision.moderation.as_ref())
+        else {
+            continue;
+        };
+        if d.decision.grade == sheet.grade {
+            continue;
+        }
+        let stated = d.decision.grade.as_ref().map_or_else(
+            || "no grade".to_owned(),
+            |g| format!("grade {:?}", clean(g.as_str())),
+        );
+        let moderated = if d.decision.moderation.is_some() {
+            " as the panel moderated them"
+        } else {
+            ""
+        };
+        out.push(finding(
+            "grade-wrong",
+            Level::Error,
+            d,
+            commit,
+            format!(
+                "{} states {stated}, but the scores it was made on{moderated} total {}",
+                d.path,
+                sheet.headline()
             ),
         ));
     }

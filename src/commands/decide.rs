@@ -52,6 +52,8 @@ fn draft_of(args: &DecideArgs) -> anyhow::Result<DecisionDraft> {
     };
     draft.supersedes = args.supersedes.clone();
     draft.override_reason = args.override_reason.clone().unwrap_or_default();
+    draft.moderated_scores = args.moderated.join(", ");
+    draft.moderation_reason = args.moderation_reason.clone().unwrap_or_default();
     draft.participants = args
         .members
         .iter()

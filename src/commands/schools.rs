@@ -84,8 +84,17 @@ fn table(catalog: &Catalog, statuses: &[SchoolStatus], today: Date, commit: &str
     ];
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
     for s in statuses {
+        let rubric = catalog.rubrics.get(&s.rubric);
+        // A graded mark's grade beside its state: "held (Advanced)".
         let award = match &s.award {
-            Some(a) => a.status.label().to_owned(),
+            Some(a) => match (&a.grade, rubric) {
+                (Some(g), Some(r)) => format!(
+                    "{} ({})",
+                    a.status.label(),
+                    sanitize_inline(&crate::model::scores::grade_label(r, g))
+                ),
+                _ => a.status.label().to_owned(),
+            },
             None => "none".to_owned(),
         };
         let mut award_cell = award;
@@ -114,7 +123,6 @@ fn table(catalog: &Catalog, statuses: &[SchoolStatus], today: Date, commit: &str
         };
         // Eligibility matters to the panel for additional awards (suicide-aware status); the
         // rule that an annual review needs the award held is already visible in AWARD.
-        let rubric = catalog.rubrics.get(&s.rubric);
         let additional: Vec<_> = s
             .eligibility
             .iter()

@@ -75,6 +75,70 @@ pub struct AreaInfo {
     pub title: String,
 }
 
+/// A graded mark's total and grade in the two years; a year written under another framework,
+/// or without a self-review, has none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScoreChange {
+    pub max: u32,
+    pub earlier: Option<Graded>,
+    pub later: Option<Graded>,
+}
+
+/// One year's total and the grade it earns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Graded {
+    pub total: u32,
+    pub grade: Option<String>,
+}
+
+impl ScoreChange {
+    /// `score 48 → 57 of 63 · Effective → Advanced`; one side only where the other has none.
+    pub fn text(&self) -> String {
+        let total =
+            |g: &Option<Graded>| g.as_ref().map_or("–".to_owned(), |g| g.total.to_string());
+        let grade = |g: &Option<Graded>| {
+            g.as_ref()
+                .and_then(|g| g.grade.clone())
+                .unwrap_or_else(|| "–".to_owned())
+        };
+        let (e, l) = (&self.earlier, &self.later);
+        let grades = if grade(e) == grade(l) {
+            grade(l)
+        } else {
+            format!("{} → {}", grade(e), grade(l))
+        };
+        if total(e) == total(l) {
+            format!("score {} of {} · {grades}", total(l), self.max)
+        } else {
+            format!(
+                "score {} → {} of {} · {grades}",
+                total(e),
+                total(l),
+                self.max
+            )
+        }
+    }
+}
+
+/// The stage of a framework's process the school had reached in each year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StageChange {
+    pub earlier: Option<String>,
+    pub later: Option<String>,
+}
+
+impl StageChange {
+    /// `stage Assess → Plan actions and outcomes`, or the one stage where it did not move.
+    pub fn text(&self) -> String {
+        let name = |s: &Option<String>| s.clone().unwrap_or_else(|| "not given".to_owned());
+        if self.earlier == self.later {
+            format!("stage {}", name(&self.later))
+        } else {
+            format!("stage {} → {}", name(&self.earlier), name(&self.later))
+        }
+    }
+}
+
 /// Two years of one school's submissions compared.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
@@ -88,6 +152,12 @@ pub struct Comparison {
     pub notes: Vec<String>,
     /// Every area either year mentions, in the rubric's order.
     pub areas: Vec<AreaInfo>,
+    /// Where the rubric grades: the total and grade in each year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<ScoreChange>,
+    /// Where the rubric has stages: the stage the school had reached in each year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<StageChange>,
     /// The self-assessment levels' labels, from the rubric.
     #[serde(skip)]
     pub levels: std::collections::BTreeMap<crate::model::LevelId, String>,
@@ -132,13 +202,32 @@ impl Comparison {
         actions + review
     }
 
-    /// The summary line: "+4 new · 6 carried · 3 done · 1 dropped · 2 reworded".
+    /// The summary line: "+4 new · 6 carried · 3 done · 1 dropped · 2 reworded", then what is
+    /// particular to the framework: "· score 48 → 57 of 63 · Effective → Advanced" for a
+    /// graded mark, "· stage Assess → Plan actions and outcomes" for a staged one.
     pub fn summary(&self) -> String {
-        match &self.plan {
+        let mut out = match &self.plan {
             Some(p) => p.summary.to_string(),
             None => "no action plan to compare in one of the years".to_owned(),
+        };
+        for part in self
+            .score
+            .iter()
+            .map(ScoreChange::text)
+            .chain(self.stage.iter().map(StageChange::text))
+        {
+            out.push_str(" · ");
+            out.push_str(&part);
         }
+        out
     }
+}
+
+/// A year's self-review if it was written under `rubric`: one written under another framework
+/// (before a school moved) has no score or stage of this one.
+fn own_review<'a>(year: &Year<'a>, rubric: Option<&Rubric>) -> Option<&'a SelfReview> {
+    year.review
+        .filter(|r| rubric.is_some_and(|rubric| rubric.id == r.rubric))
 }
 
 /// Compares two years of a school's submissions within `budget`.
@@ -222,7 +311,38 @@ pub fn compare_through(
         commit: None,
         version: None,
     };
+    let score = rubric.filter(|r| crate::model::scores::grades(r)).map(|r| {
+        let graded = |y: &Year<'_>| {
+            own_review(y, rubric)
+                .and_then(|review| crate::model::scores::score_sheet(r, review, None))
+                .map(|s| Graded {
+                    total: s.total,
+                    grade: s.grade_label,
+                })
+        };
+        ScoreChange {
+            max: r.max_score(),
+            earlier: graded(&earlier),
+            later: graded(&later),
+        }
+    });
+    let stage = rubric.filter(|r| !r.stages.is_empty()).map(|r| {
+        let stage = |y: &Year<'_>| {
+            own_review(y, rubric)
+                .and_then(|review| review.stage.as_ref())
+                .map(|s| {
+                    r.stage(s)
+                        .map_or_else(|| s.to_string(), |stage| stage.title.clone())
+                })
+        };
+        StageChange {
+            earlier: stage(&earlier),
+            later: stage(&later),
+        }
+    });
     Comparison {
+        score,
+        stage,
         school: school.clone(),
         earlier: info(&earlier),
         later: info(&later),

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::text::{Budget, TextChange, diff_text, similarity};
-use crate::model::{AreaId, AreaReview, LevelId, Rubric, SelfReview};
+use crate::model::{AreaId, AreaReview, CriterionId, LevelId, Rubric, SelfReview};
 
 /// How alike two list items must be to count as the same item reworded.
 const ITEM_MATCH: f32 = 0.5;
@@ -33,12 +33,25 @@ pub struct AreaReviewDiff {
     pub strengths: Vec<ItemPair>,
     pub gaps: Vec<ItemPair>,
     pub evidence: Vec<ItemPair>,
+    /// Where the rubric scores: each criterion of the area in both years.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scores: Vec<ScorePair>,
+}
+
+/// One scored criterion's points in the two years.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScorePair {
+    pub criterion: CriterionId,
+    pub max: u32,
+    pub earlier: Option<u32>,
+    pub later: Option<u32>,
 }
 
 impl AreaReviewDiff {
     /// How many things changed: the level, the reflection, and each changed item.
     pub fn change_count(&self) -> usize {
         usize::from(self.earlier_level != self.later_level)
+            + self.scores.iter().filter(|s| s.earlier != s.later).count()
             + usize::from(self.reflection.differs())
             + [&self.strengths, &self.gaps, &self.evidence]
                 .iter()
@@ -164,7 +177,32 @@ pub fn diff_reviews(
                 l.map_or("", |a| a.reflection.as_str()),
                 budget,
             );
+            // A year written under another framework scored other criteria (or none): its
+            // points for this rubric's criteria are unknown, not zero.
+            let points = |r: Option<&SelfReview>, criterion: &CriterionId| {
+                r.filter(|r| rubric.is_some_and(|rubric| rubric.id == r.rubric))
+                    .and_then(|r| r.area(&id))
+                    .and_then(|a| a.scores.get(criterion).copied())
+            };
+            let scores = rubric
+                .filter(|r| crate::model::scores::grades(r))
+                .and_then(|r| r.area(&id))
+                .map(|area| {
+                    area.criteria
+                        .iter()
+                        .filter_map(|c| {
+                            Some(ScorePair {
+                                criterion: c.id.clone(),
+                                max: c.max_points?,
+                                earlier: points(earlier, &c.id),
+                                later: points(later, &c.id),
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
             Some(AreaReviewDiff {
+                scores,
                 earlier_level: e.map(|a| a.level.clone()),
                 later_level: l.map(|a| a.level.clone()),
                 reflection,

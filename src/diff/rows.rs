@@ -303,6 +303,32 @@ impl Builder<'_> {
                 level_changed,
             );
         }
+        let scores_changed = r.scores.iter().any(|s| s.earlier != s.later);
+        if !r.scores.is_empty() && (scores_changed || !self.options.only_changes) {
+            // One line per year: the area's points, then each criterion's, a changed one marked.
+            let side = |points: &dyn Fn(&super::review::ScorePair) -> Option<u32>, t: Tone| {
+                let known: Vec<u32> = r.scores.iter().filter_map(points).collect();
+                if known.is_empty() {
+                    return vec![("Scores: none".to_owned(), Tone::Muted)];
+                }
+                let max = r.scores.iter().fold(0u32, |m, s| m.saturating_add(s.max));
+                let total = known.iter().fold(0u32, |m, p| m.saturating_add(*p));
+                let mut segs = vec![(format!("Scores {total} of {max}:"), Tone::Muted)];
+                for s in &r.scores {
+                    let shown = points(s).map_or_else(|| "–".to_owned(), |p| p.to_string());
+                    segs.push((format!(" {} ", s.criterion), Tone::Plain));
+                    let tone = if s.earlier != s.later { t } else { Tone::Plain };
+                    segs.push((shown, tone));
+                }
+                segs
+            };
+            let left = Side::new(side(&|s| s.earlier, Tone::RemovedWord), None);
+            let right = Side::new(side(&|s| s.later, Tone::AddedWord), None);
+            self.push(
+                Row::new(RowKind::Field, left, right, scores_changed),
+                scores_changed,
+            );
+        }
         let reflection_changed = r.reflection.differs();
         if reflection_changed || !self.options.only_changes {
             self.section("Reflection");

@@ -380,6 +380,24 @@ pub fn minutes(
         }
         let outcome = outcome_words(rubric, d.decision);
         let _ = writeln!(out, "**Decision:** {outcome}.  ");
+        if let Some(grade) = &d.decision.grade {
+            let label = rubric.map_or_else(
+                || grade.to_string(),
+                |r| crate::model::scores::grade_label(r, grade),
+            );
+            let moderated = d
+                .decision
+                .moderation
+                .as_ref()
+                .map_or_else(String::new, |m| {
+                    format!(
+                        "; the panel moderated {} because: {}",
+                        moderated_scores(m, None),
+                        inline(m.reason.trim().trim_end_matches('.'))
+                    )
+                });
+            let _ = writeln!(out, "**Grade awarded:** {}{moderated}.  ", inline(&label));
+        }
         let _ = writeln!(
             out,
             "**Taking part:** {}.  ",
@@ -445,6 +463,70 @@ pub fn minutes(
         short(meeting_commit)
     );
     out
+}
+
+/// The panel's scores where they replace the school's, with the school's beside them:
+/// `lm-2 2 (the school's 3), ee-1 2 (the school's 3)`.
+fn moderated_scores(
+    moderation: &crate::model::Moderation,
+    review: Option<&crate::model::SelfReview>,
+) -> String {
+    moderation
+        .scores
+        .iter()
+        .map(|(criterion, points)| {
+            let own = review.and_then(|r| {
+                r.areas
+                    .iter()
+                    .find_map(|a| a.scores.get(criterion).copied())
+            });
+            match own {
+                Some(own) => format!(
+                    "{} {points} (the school's {own})",
+                    inline(criterion.as_str())
+                ),
+                None => format!("{} {points}", inline(criterion.as_str())),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A graded mark's paragraph of a letter: the grade awarded, the total it stands on, and the
+/// scores the panel moderated and why. The total is told only where the self-review as it now
+/// stands still earns the grade recorded; the grade itself is always the decision's.
+fn grade_paragraph(
+    rubric: &crate::model::Rubric,
+    d: &Decision,
+    review: Option<&crate::model::SelfReview>,
+) -> Option<String> {
+    let grade = d.grade.as_ref()?;
+    let label = inline(&crate::model::scores::grade_label(rubric, grade));
+    let sheet = review
+        .and_then(|r| crate::model::scores::score_sheet(rubric, r, d.moderation.as_ref()))
+        .filter(|s| s.grade.as_ref() == Some(grade));
+    let mut out = format!("**Grade awarded: {label}.**");
+    match (&d.moderation, &sheet) {
+        (None, Some(sheet)) => out.push_str(&format!(
+            " Your self-review scored {} of {}, and the panel confirmed your scores.",
+            sheet.total, sheet.max
+        )),
+        (None, None) => out.push_str(" The panel confirmed your scores."),
+        (Some(m), _) => {
+            out.push_str(&format!(
+                " The panel moderated some of your scores ({}) because: {}.",
+                moderated_scores(m, review),
+                inline(m.reason.trim().trim_end_matches('.'))
+            ));
+            if let Some(sheet) = &sheet {
+                out.push_str(&format!(
+                    " As moderated, your scores total {} of {}.",
+                    sheet.total, sheet.max
+                ));
+            }
+        }
+    }
+    Some(out)
 }
 
 /// A decision's outcome in the rubric's words (its id where the rubric does not know it),
@@ -533,6 +615,10 @@ pub fn letter(
     let _ = writeln!(out, "**The panel's decision: {outcome_title}.**");
     if let Some(o) = outcome.filter(|o| !o.description.trim().is_empty()) {
         let _ = writeln!(out, "{}", inline(&o.description));
+    }
+    if let Some(grade) = grade_paragraph(rubric, d, review) {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{grade}");
     }
     if let Some((_, old_outcome)) = corrected(catalog, d) {
         let _ = writeln!(out);

@@ -540,6 +540,7 @@ pub fn rubric_findings(rubric: &Rubric, decision: &Decision) -> Vec<Finding> {
         Some(_) => {}
     }
     out.extend(condition_findings(&decision.conditions, decision.meeting));
+    out.extend(grade_findings(rubric, decision));
     let mut judged: BTreeMap<&str, usize> = BTreeMap::new();
     for j in &decision.areas {
         let n = judged.entry(j.area.as_str()).or_default();
@@ -576,6 +577,90 @@ pub fn rubric_findings(rubric: &Rubric, decision: &Decision) -> Vec<Finding> {
                 ),
             });
         }
+    }
+    out
+}
+
+/// A graded mark's decision states the grade it awards, on the rubric's scale; the panel's
+/// own scores are for the rubric's criteria, within their maximum, and come with a reason.
+fn grade_findings(rubric: &Rubric, decision: &Decision) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let needed = super::scores::needs_grade(rubric, decision);
+    match &decision.grade {
+        None if needed => out.push(Finding {
+            rule: "missing-grade",
+            at: At::Field("outcome"),
+            message: format!(
+                "outcome {:?} awards or continues a graded mark, so the decision states the grade awarded (grade: one of {})",
+                decision.outcome.as_str(),
+                listed(rubric.self_assessment.iter().map(|l| l.id.as_str()))
+            ),
+        }),
+        // An outcome the rubric does not know is reported as such; its grade is not judged.
+        Some(grade)
+            if !needed && rubric.outcome(&decision.kind, &decision.outcome).is_some() =>
+        {
+            out.push(Finding {
+            rule: "unexpected-grade",
+            at: At::Field("grade"),
+            message: format!(
+                "the decision states grade {:?}, but {}",
+                grade.as_str(),
+                if super::scores::grades(rubric) {
+                    "its outcome awards no mark"
+                } else {
+                    "its rubric does not grade"
+                }
+            ),
+            })
+        }
+        Some(grade) if rubric.self_level(grade).is_none() => out.push(Finding {
+            rule: "unknown-level",
+            at: At::Field("grade"),
+            message: format!(
+                "{:?} is not a grade of {:?} ({})",
+                grade.as_str(),
+                rubric.id.as_str(),
+                listed(rubric.self_assessment.iter().map(|l| l.id.as_str()))
+            ),
+        }),
+        _ => {}
+    }
+    let Some(moderation) = &decision.moderation else {
+        return out;
+    };
+    if moderation.reason.trim().is_empty() {
+        out.push(Finding {
+            rule: "missing-moderation-reason",
+            at: At::Field("moderation"),
+            message: "the panel's scores need the reason it moderated the school's".into(),
+        });
+    }
+    for (criterion, points) in &moderation.scores {
+        let max = rubric
+            .areas
+            .iter()
+            .flat_map(|a| &a.criteria)
+            .find(|c| &c.id == criterion)
+            .map(|c| c.max_points);
+        let message = match max {
+            None => format!(
+                "{:?} is not a criterion of {:?}",
+                criterion.as_str(),
+                rubric.id.as_str()
+            ),
+            Some(None) => format!("criterion {:?} is not scored", criterion.as_str()),
+            Some(Some(max)) if *points > max => format!(
+                "{points} points for {:?}, whose maximum is {max}",
+                criterion.as_str()
+            ),
+            Some(Some(_)) => continue,
+        };
+        out.push(Finding {
+            rule: "bad-moderated-score",
+            at: At::Field("moderation"),
+            message,
+        });
     }
     out
 }
@@ -1056,10 +1141,21 @@ mod tests {
         );
         decision.override_reason = Some("Evidence seen at the panel's visit".into());
         assert_eq!(check(&catalog, &decision, Some(&thin)), vec![]);
-        // A refusal outcome needs no rules met.
+        // A refusal outcome needs no rules met, and awards no grade.
         decision.outcome = "resubmission-requested".parse().unwrap();
         decision.override_reason = None;
+        assert_eq!(
+            rules(&check(&catalog, &decision, Some(&thin))),
+            vec!["unexpected-grade"]
+        );
+        decision.grade = None;
         assert_eq!(check(&catalog, &decision, Some(&thin)), vec![]);
+        // An award states its grade.
+        decision.outcome = "awarded".parse().unwrap();
+        assert_eq!(
+            rules(&check(&catalog, &decision, Some(&review))),
+            vec!["missing-grade"]
+        );
     }
 
     #[test]

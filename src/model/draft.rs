@@ -4,8 +4,10 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::decision::{AreaJudgement, Condition, Decision};
-use super::ids::{AcademicYear, AreaId, KindId, LevelId, MemberId, OutcomeId, SchoolId};
+use super::decision::{AreaJudgement, Condition, Decision, Moderation};
+use super::ids::{
+    AcademicYear, AreaId, CriterionId, KindId, LevelId, MemberId, OutcomeId, SchoolId,
+};
 use super::meeting::{AgendaItem, Conflict, Meeting};
 
 /// How a condition is written, for help texts and error messages.
@@ -51,6 +53,42 @@ pub fn parse_conditions(text: &str) -> Result<Vec<Condition>, Vec<String>> {
     }
 }
 
+/// How moderated scores are written, for help texts and error messages.
+pub const SCORES_SYNTAX: &str =
+    "criterion=points, separated by commas or lines (\"lm-2=2, ee-1=3\")";
+
+/// The panel's scores as typed: `criterion=points`, separated by commas or line breaks;
+/// errors name what could not be read.
+pub fn parse_scores(
+    text: &str,
+) -> Result<std::collections::BTreeMap<CriterionId, u32>, Vec<String>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut errors = Vec::new();
+    for part in text
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let parsed = part.split_once('=').and_then(|(c, p)| {
+            Some((
+                c.trim().parse::<CriterionId>().ok()?,
+                p.trim().parse::<u32>().ok()?,
+            ))
+        });
+        match parsed {
+            Some((criterion, points)) => {
+                out.insert(criterion, points);
+            }
+            None => errors.push(format!("moderated score {part:?}: write {SCORES_SYNTAX}")),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
 /// One area's judgement and feedback as typed so far.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AreaDraft {
@@ -85,6 +123,13 @@ pub struct DecisionDraft {
     pub override_reason: String,
     #[serde(default)]
     pub supersedes: Option<String>,
+    /// Where the rubric grades: the criteria the panel scores differently from the school, as
+    /// typed (`lm-2=2, ee-1=3`).
+    #[serde(default)]
+    pub moderated_scores: String,
+    /// Why the panel moderated the school's scores.
+    #[serde(default)]
+    pub moderation_reason: String,
 }
 
 impl DecisionDraft {
@@ -103,6 +148,8 @@ impl DecisionDraft {
             recorder: None,
             override_reason: String::new(),
             supersedes: None,
+            moderated_scores: String::new(),
+            moderation_reason: String::new(),
         }
     }
 
@@ -143,6 +190,18 @@ impl DecisionDraft {
             recorder: Some(decision.recorder.clone()),
             override_reason: decision.override_reason.clone().unwrap_or_default(),
             supersedes: Some(path.to_owned()),
+            moderated_scores: decision
+                .moderation
+                .iter()
+                .flat_map(|m| &m.scores)
+                .map(|(c, p)| format!("{c}={p}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            moderation_reason: decision
+                .moderation
+                .as_ref()
+                .map(|m| m.reason.clone())
+                .unwrap_or_default(),
         }
     }
 
@@ -180,6 +239,14 @@ impl DecisionDraft {
             missing.extend(errors);
             Vec::new()
         });
+        let scores = parse_scores(&self.moderated_scores).unwrap_or_else(|errors| {
+            missing.extend(errors);
+            Default::default()
+        });
+        let reason = self.moderation_reason.trim();
+        if !scores.is_empty() && reason.is_empty() {
+            missing.push("say why the panel moderated the school's scores".to_owned());
+        }
         let (Some(outcome), Some(recorder)) = (&self.outcome, &self.recorder) else {
             return Err(missing);
         };
@@ -213,8 +280,12 @@ impl DecisionDraft {
             made_on: None,
             supersedes: self.supersedes.clone(),
             override_reason: Some(self.override_reason.trim().to_owned()).filter(|r| !r.is_empty()),
+            // The grade follows from the scores, which the recorder reads with the submission.
             grade: None,
-            moderation: None,
+            moderation: (!scores.is_empty()).then(|| Moderation {
+                scores,
+                reason: reason.to_owned(),
+            }),
         })
     }
 }

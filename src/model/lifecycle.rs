@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::decision::Decision;
-use super::ids::{AcademicYear, AwardId, KindId, RuleId, SchoolId};
+use super::ids::{AcademicYear, AwardId, KindId, LevelId, RuleId, SchoolId};
 use super::meeting::Meeting;
 use super::rubric::{Effect, Requirement, Rubric};
 
@@ -64,6 +64,10 @@ pub struct AwardState {
     pub withdrawn_on: Option<Date>,
     /// The decision that granted it.
     pub granted_by: String,
+    /// Where the rubric grades: the grade of the latest decision that granted the award or
+    /// accepted its annual review with a grade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<LevelId>,
 }
 
 /// Whether a school may apply for a decision kind that has eligibility rules.
@@ -160,6 +164,7 @@ pub fn award_states(
                     next_review_due: None,
                     withdrawn_on: None,
                     granted_by: record.path.to_owned(),
+                    grade: d.grade.clone(),
                 };
                 match previous {
                     Some(i) => states[i] = state,
@@ -173,6 +178,10 @@ pub fn award_states(
                     && effective_on < s.expires
                 {
                     s.reviews_accepted += 1;
+                    // A review scored afresh moves the grade; one without a grade keeps it.
+                    if d.grade.is_some() {
+                        s.grade = d.grade.clone();
+                    }
                 }
             }
             Effect::Withdrawn { award } => {

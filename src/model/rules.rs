@@ -17,6 +17,18 @@ pub struct RuleCheck {
     pub description: String,
     pub met: bool,
     pub reason: String,
+    /// For an evidence rule over several named areas: the pieces counted in each, in the
+    /// rule's order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub counts: Vec<AreaCount>,
+}
+
+/// The pieces of evidence a self-review offers in one area.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AreaCount {
+    pub area: super::ids::AreaId,
+    pub code: String,
+    pub count: u32,
 }
 
 /// The two sorts of rule a rubric has.
@@ -49,7 +61,7 @@ pub fn evidence_checks(rubric: &Rubric, kind: &KindId, review: &SelfReview) -> V
                 .collect();
             let total: u32 = areas.iter().map(|a| count(a)).sum();
             let met = short.is_empty() && total >= rule.min_total;
-            let reason = if met {
+            let verdict = if met {
                 format!(
                     "{total} piece(s) of evidence across {} area(s)",
                     areas.len()
@@ -59,12 +71,41 @@ pub fn evidence_checks(rubric: &Rubric, kind: &KindId, review: &SelfReview) -> V
             } else {
                 format!("{total} piece(s) of evidence; {} needed", rule.min_total)
             };
+            // A rule over several named areas (Kent's three) is read out with the count in
+            // each, so the panel sees where the evidence is thin before opening the submission.
+            // One area's count is already in the verdict; every area's would be a long list.
+            let counts: Vec<AreaCount> = if rule.areas.len() < 2 {
+                Vec::new()
+            } else {
+                areas
+                    .iter()
+                    .map(|a| AreaCount {
+                        area: a.id.clone(),
+                        code: if a.code.is_empty() {
+                            a.id.to_string()
+                        } else {
+                            a.code.clone()
+                        },
+                        count: count(a),
+                    })
+                    .collect()
+            };
+            let reason = if counts.is_empty() {
+                verdict
+            } else {
+                let each: Vec<String> = counts
+                    .iter()
+                    .map(|c| format!("{} {}", c.code, c.count))
+                    .collect();
+                format!("{}: {verdict}", each.join(" · "))
+            };
             RuleCheck {
                 rule: rule.id.clone(),
                 kind: RuleKind::Evidence,
                 description: rule.description.clone(),
                 met,
                 reason,
+                counts,
             }
         })
         .collect()
@@ -93,6 +134,7 @@ pub fn eligibility_checks(
                 description,
                 met: e.eligible,
                 reason: e.reason,
+                counts: Vec::new(),
             }
         })
         .collect()
@@ -130,6 +172,66 @@ mod tests {
             "too little evidence in Student voice (0 of 1)"
         );
         // Rules apply only to their kinds.
+        assert!(
+            checks[0].counts.is_empty(),
+            "a rule over one area lists no counts"
+        );
         assert!(evidence_checks(&rubric(), &"annual-review".parse().unwrap(), &thin).is_empty());
+    }
+
+    #[test]
+    fn a_rule_over_named_areas_counts_the_pieces_in_each() {
+        let kent: Rubric = from_ron(include_str!("../../rubrics/kent-resilience.ron")).unwrap();
+        let kind: KindId = "award-application".parse().unwrap();
+        let piece = |title: &str| crate::model::Evidence {
+            title: title.into(),
+            kind: crate::model::EvidenceKind::Document,
+            note: String::new(),
+        };
+        let area = |id: &str, evidence: Vec<crate::model::Evidence>| crate::model::AreaReview {
+            area: id.parse().unwrap(),
+            level: "partly-met".parse().unwrap(),
+            reflection: String::new(),
+            strengths: vec![],
+            gaps: vec![],
+            evidence,
+            scores: Default::default(),
+        };
+        let mut review = review();
+        review.areas = vec![
+            area(
+                "student-voice",
+                vec![piece("Survey"), piece("Council minutes")],
+            ),
+            area("ethos-environment", vec![piece("Calm room photos")]),
+            area("parents-carers", vec![]),
+        ];
+        let checks = evidence_checks(&kent, &kind, &review);
+        assert_eq!(checks.len(), 1);
+        assert!(!checks[0].met);
+        assert_eq!(
+            checks[0].reason,
+            "SV 2 · PC 0 · EE 1: too little evidence in Working with parents and carers (0 of 1)"
+        );
+        let counts: Vec<(String, u32)> = checks[0]
+            .counts
+            .iter()
+            .map(|c| (c.code.clone(), c.count))
+            .collect();
+        assert_eq!(
+            counts,
+            [
+                ("SV".to_owned(), 2),
+                ("PC".to_owned(), 0),
+                ("EE".to_owned(), 1)
+            ]
+        );
+        review.areas[2].evidence.push(piece("Parent forum notes"));
+        let checks = evidence_checks(&kent, &kind, &review);
+        assert!(checks[0].met);
+        assert_eq!(
+            checks[0].reason,
+            "SV 2 · PC 1 · EE 1: 4 piece(s) of evidence across 3 area(s)"
+        );
     }
 }

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::decision::Moderation;
+use super::decision::{Decision, Moderation};
 use super::ids::{AreaId, CriterionId, LevelId};
-use super::rubric::Rubric;
+use super::rubric::{Effect, Rubric};
 use super::submission::SelfReview;
 
 /// One scored criterion.
@@ -119,6 +119,29 @@ pub fn score_sheet(
         grade: level.map(|l| l.id.clone()),
         grade_label: level.map(|l| l.label.clone()),
     })
+}
+
+/// Whether a decision states a grade: its rubric grades and its outcome awards the mark or
+/// accepts the year's review of it (the grade the school holds from then on).
+pub fn needs_grade(rubric: &Rubric, decision: &Decision) -> bool {
+    grades(rubric)
+        && rubric
+            .outcome(&decision.kind, &decision.outcome)
+            .is_some_and(|o| {
+                matches!(
+                    o.effect,
+                    Effect::Grant { .. } | Effect::ReviewAccepted { .. }
+                )
+            })
+}
+
+/// The grade a decision awards on the self-review it was made on: the grade of the school's
+/// scores as the panel moderated them; `None` where the decision states no grade.
+pub fn awarded_grade(rubric: &Rubric, decision: &Decision, review: &SelfReview) -> Option<LevelId> {
+    if !needs_grade(rubric, decision) {
+        return None;
+    }
+    score_sheet(rubric, review, decision.moderation.as_ref())?.grade
 }
 
 /// The label of a grade (a level of the self-assessment scale), or its id when unknown.

@@ -184,6 +184,12 @@ pub fn prepare_decision(ctx: Context, draft: &DecisionDraft) -> Plan {
         .self_review(ctx.snapshot, &decision.school, decision.year)
         .unwrap_or(None);
     let catalog = ctx.catalog;
+    // A graded mark's grade is never typed: it is what the scores, as moderated, earn.
+    if let Some(review) = &review
+        && let Some(rubric) = catalog.rubric_for_submission(&decision.school, Some(review))
+    {
+        decision.grade = crate::model::scores::awarded_grade(rubric, &decision, review);
+    }
     let mut refusals = check(catalog, &decision, review.as_ref());
     refusals.extend(meeting_ahead(&decision, ctx.today));
     refusals.extend(written("decision", &decision));

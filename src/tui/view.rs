@@ -46,6 +46,8 @@ pub struct RuleView {
     pub met: bool,
     pub description: String,
     pub reason: String,
+    /// For an evidence rule over several named areas, the pieces in each: `SV 2 · PC 0 · EE 1`.
+    pub counts: String,
 }
 
 impl From<RuleCheck> for RuleView {
@@ -54,6 +56,12 @@ impl From<RuleCheck> for RuleView {
             met: check.met,
             description: clean(&check.description),
             reason: clean(&check.reason),
+            counts: check
+                .counts
+                .iter()
+                .map(|c| format!("{} {}", clean(&c.code), c.count))
+                .collect::<Vec<_>>()
+                .join(" · "),
         }
     }
 }
@@ -367,6 +375,12 @@ fn school_row(catalog: &Catalog, s: crate::model::catalog::SchoolStatus) -> Scho
                 AwardStatus::Expired | AwardStatus::Withdrawn => "✗",
             };
             let mut text = format!("{symbol} {}", a.status.label());
+            if let (Some(grade), Some(rubric)) = (&a.grade, rubric) {
+                text.push_str(&format!(
+                    " ({})",
+                    clean(&crate::model::scores::grade_label(rubric, grade))
+                ));
+            }
             for other in s.awards.iter().skip(1).filter(|o| o.status.is_held()) {
                 text.push_str(&format!(" +{}", other.award));
             }
@@ -419,6 +433,19 @@ pub struct AreaView {
     pub gaps: Vec<String>,
     pub evidence: Vec<(String, String, String)>,
     pub actions: Vec<ActionView>,
+    /// Where the rubric scores: each criterion of the area with the school's points.
+    pub criteria: Vec<CriterionView>,
+}
+
+/// One scored criterion as shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CriterionView {
+    pub id: String,
+    pub text: String,
+    pub max: u32,
+    pub school: Option<u32>,
+    /// The panel's points where the decision on this year moderated them.
+    pub panel: Option<u32>,
 }
 
 /// One action as shown.
@@ -447,6 +474,11 @@ pub struct SubmissionView {
     pub commit: String,
     pub areas: Vec<AreaView>,
     pub problems: Vec<String>,
+    /// The stage of the framework the school says it has reached, where the rubric has stages.
+    pub stage: Option<String>,
+    /// Where the rubric grades: the school's total and the grade it earns, and the grade the
+    /// panel awarded on this year, if it has (`Score 57 of 63 · Advanced`).
+    pub score: Option<String>,
     /// This year compared with the one before, when there is one.
     pub comparison: Option<std::sync::Arc<crate::diff::Comparison>>,
 }
@@ -478,6 +510,14 @@ pub fn submission(
         .filter(|(_, d)| &d.school == school && d.year == year && !d.areas.is_empty())
         .max_by_key(|(path, d)| (d.meeting, path.clone()))
         .map(|(_, d)| d);
+    // The panel's own scores, where the decision on this year moderated the school's.
+    let sheet = rubric.zip(review.as_ref()).and_then(|(rubric, review)| {
+        crate::model::scores::score_sheet(
+            rubric,
+            review,
+            judged.and_then(|d| d.moderation.as_ref()),
+        )
+    });
     let mut areas: Vec<AreaView> = Vec::new();
     if let Some(rubric) = rubric {
         for area in &rubric.areas {
@@ -526,6 +566,22 @@ pub fn submission(
                     .as_ref()
                     .map(|p| p.actions_in(&area.id).map(action_view).collect())
                     .unwrap_or_default(),
+                criteria: sheet
+                    .iter()
+                    .flat_map(|s| s.in_area(&area.id))
+                    .map(|c| CriterionView {
+                        id: clean(c.criterion.as_str()),
+                        text: area
+                            .criteria
+                            .iter()
+                            .find(|k| k.id == c.criterion)
+                            .map(|k| clean(&k.text))
+                            .unwrap_or_default(),
+                        max: c.max,
+                        school: c.school,
+                        panel: c.panel.filter(|p| Some(*p) != c.school),
+                    })
+                    .collect(),
             });
         }
     }
@@ -584,8 +640,30 @@ pub fn submission(
                 })
                 .collect(),
             actions: stray_actions.into_iter().map(action_view).collect(),
+            criteria: Vec::new(),
         });
     }
+    let stage = rubric
+        .zip(review.as_ref().and_then(|r| r.stage.as_ref()))
+        .map(|(rubric, stage)| {
+            rubric
+                .stage(stage)
+                .map_or_else(|| clean(stage.as_str()), |s| clean(&s.title))
+        });
+    // The school's own total, then what the panel made of it where it has decided.
+    let score = rubric.zip(review.as_ref()).and_then(|(rubric, review)| {
+        let own = crate::model::scores::score_sheet(rubric, review, None)?;
+        let awarded = judged
+            .and_then(|d| d.grade.as_ref())
+            .map(|g| {
+                format!(
+                    " · awarded {}",
+                    clean(&crate::model::scores::grade_label(rubric, g))
+                )
+            })
+            .unwrap_or_default();
+        Some(format!("Score {}{awarded}", clean(&own.headline())))
+    });
     let submitted = match &review {
         Some(r) => format!("submitted {} by {}", r.submitted, clean(&r.submitted_by)),
         None => match &plan {
@@ -608,6 +686,8 @@ pub fn submission(
         commit: commit.to_owned(),
         areas,
         problems,
+        stage,
+        score,
         comparison,
         school: school.clone(),
         year,

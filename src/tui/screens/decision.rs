@@ -17,7 +17,7 @@ use ratatui::widgets::Paragraph;
 use super::record::{self, FormBody, Offer, Reply, SaveState, Shell, draw_draft_stage};
 use crate::model::catalog::{Catalog, submission_rubric};
 use crate::model::decide::{condition_findings, conflicts, default_participants};
-use crate::model::draft::{AreaDraft, DecisionDraft, parse_conditions};
+use crate::model::draft::{AreaDraft, DecisionDraft, parse_conditions, parse_scores};
 use crate::model::text::clean;
 use crate::model::{
     AcademicYear, AreaId, KindId, LevelId, MemberId, OutcomeId, RubricId, SchoolId,
@@ -85,6 +85,8 @@ pub struct DecisionContext {
     pub chair: Option<MemberId>,
     /// The rubric's evidence and eligibility rules for this item, as the agenda shows them.
     pub rules: Vec<RuleView>,
+    /// Whether the rubric grades, so that the panel confirms or moderates the school's scores.
+    pub grades: bool,
     catalog: Arc<Catalog>,
 }
 
@@ -182,6 +184,7 @@ impl DecisionContext {
                 .collect(),
             members,
             chair: recorded.map(|m| m.chair.clone()),
+            grades: crate::model::scores::grades(rubric),
             rules,
             catalog,
         })
@@ -197,6 +200,10 @@ pub enum Field {
     Area(usize),
     Feedback,
     Conditions,
+    /// Where the rubric grades: the criteria the panel scores differently from the school.
+    Scores,
+    /// Why it moderated them.
+    Moderation,
     Override,
     Record,
 }
@@ -215,6 +222,9 @@ const FEEDBACK_PLACEHOLDER: &str =
 /// The example on a line of its own, so that it reads as one.
 const CONDITIONS_PLACEHOLDER: &str = "One per line: due date, then what the school must do\n2027-03-31 Share the revised policy with parents";
 const OVERRIDE_PLACEHOLDER: &str = "Only if the panel awards although a rule above is not met: why";
+const SCORES_PLACEHOLDER: &str =
+    "Only where the panel scores a criterion differently: criterion=points, e.g. lm-2=2, ee-1=3";
+const MODERATION_PLACEHOLDER: &str = "Why the panel moderated the school's scores";
 
 fn text_area(text: &str, placeholder: &str) -> Editor {
     Editor::new(text, placeholder)
@@ -239,6 +249,8 @@ pub struct DecisionForm {
     feedback: Editor,
     conditions: Editor,
     override_reason: Editor,
+    moderated_scores: Editor,
+    moderation_reason: Editor,
     /// The decision this form corrects, if it is a correction.
     supersedes: Option<String>,
     fields: Vec<Field>,
@@ -272,12 +284,11 @@ impl DecisionForm {
             .or_else(|| participants.iter().next().cloned());
         let mut fields = vec![Field::Outcome, Field::Members, Field::Recorder];
         fields.extend((0..ctx.areas.len()).map(Field::Area));
-        fields.extend([
-            Field::Feedback,
-            Field::Conditions,
-            Field::Override,
-            Field::Record,
-        ]);
+        fields.extend([Field::Feedback, Field::Conditions]);
+        if ctx.grades {
+            fields.extend([Field::Scores, Field::Moderation]);
+        }
+        fields.extend([Field::Override, Field::Record]);
         let areas = ctx.areas.len();
         DecisionForm {
             outcome: None,
@@ -290,6 +301,8 @@ impl DecisionForm {
             feedback: text_area("", FEEDBACK_PLACEHOLDER),
             conditions: text_area("", CONDITIONS_PLACEHOLDER),
             override_reason: text_area("", OVERRIDE_PLACEHOLDER),
+            moderated_scores: text_area("", SCORES_PLACEHOLDER),
+            moderation_reason: text_area("", MODERATION_PLACEHOLDER),
             supersedes: None,
             fields,
             selected: 0,
@@ -333,6 +346,10 @@ impl DecisionForm {
         draft.feedback = text_of(&self.feedback);
         draft.conditions = text_of(&self.conditions);
         draft.override_reason = text_of(&self.override_reason);
+        if self.ctx.grades {
+            draft.moderated_scores = text_of(&self.moderated_scores);
+            draft.moderation_reason = text_of(&self.moderation_reason);
+        }
         draft.supersedes = self.supersedes.clone();
         draft
     }
@@ -357,6 +374,8 @@ impl DecisionForm {
         self.feedback = text_area(&draft.feedback, FEEDBACK_PLACEHOLDER);
         self.conditions = text_area(&draft.conditions, CONDITIONS_PLACEHOLDER);
         self.override_reason = text_area(&draft.override_reason, OVERRIDE_PLACEHOLDER);
+        self.moderated_scores = text_area(&draft.moderated_scores, SCORES_PLACEHOLDER);
+        self.moderation_reason = text_area(&draft.moderation_reason, MODERATION_PLACEHOLDER);
         self.supersedes = draft.supersedes.clone();
         self.shell.revision += 1;
         self.shell.save = SaveState::Saved;
@@ -430,7 +449,11 @@ impl DecisionForm {
         self.focus == Focus::Field
             && self.shell.offer.is_none()
             && match self.field() {
-                Field::Feedback | Field::Conditions | Field::Override => true,
+                Field::Feedback
+                | Field::Conditions
+                | Field::Scores
+                | Field::Moderation
+                | Field::Override => true,
                 Field::Area(_) => self.sub == 1,
                 _ => false,
             }
@@ -560,6 +583,8 @@ impl DecisionForm {
             Field::Feedback => Some(&mut self.feedback),
             Field::Conditions => Some(&mut self.conditions),
             Field::Override => Some(&mut self.override_reason),
+            Field::Scores => Some(&mut self.moderated_scores),
+            Field::Moderation => Some(&mut self.moderation_reason),
             Field::Area(i) if self.sub == 1 => self.area_text.get_mut(i),
             _ => None,
         }
@@ -810,6 +835,19 @@ impl DecisionForm {
                     ("given".into(), Some(true))
                 }
             }
+            Field::Scores => match parse_scores(&text_of(&self.moderated_scores)) {
+                Err(_) => ("fix".into(), Some(false)),
+                Ok(scores) if scores.is_empty() => ("confirmed".into(), Some(true)),
+                Ok(scores) => (format!("{} moderated", scores.len()), Some(true)),
+            },
+            Field::Moderation => {
+                let typed = !text_of(&self.moderated_scores).trim().is_empty();
+                match (typed, text_of(&self.moderation_reason).trim().is_empty()) {
+                    (true, true) => ("write".into(), Some(false)),
+                    (_, false) => ("given".into(), Some(true)),
+                    (false, true) => ("–".into(), None),
+                }
+            }
             Field::Record => {
                 let (text, ok) = self.shell.recording.mark(self.shell.revision);
                 (text, (!ok).then_some(false))
@@ -833,6 +871,8 @@ impl DecisionForm {
             Field::Feedback => "Feedback".into(),
             Field::Conditions => "Conditions".into(),
             Field::Override => "Override".into(),
+            Field::Scores => "Grade".into(),
+            Field::Moderation => "Moderation reason".into(),
             Field::Record => "Check and record".into(),
         }
     }
@@ -930,6 +970,16 @@ impl DecisionForm {
             }
             Field::Conditions => self.draw_conditions(frame, editor, theme, focused),
             Field::Override => self.draw_override(frame, editor, theme, focused),
+            Field::Scores => self.draw_scores(frame, editor, theme, focused, submission),
+            Field::Moderation => draw_text(
+                frame,
+                editor,
+                &mut self.moderation_reason,
+                "Why the panel moderated the school's scores",
+                focused,
+                theme,
+                true,
+            ),
             Field::Record => {
                 let revision = self.shell.revision;
                 self.shell
@@ -1238,6 +1288,107 @@ impl DecisionForm {
         frame.render_widget(
             Paragraph::new(wrap(&[line], note.width)).style(theme.base),
             note,
+        );
+    }
+
+    /// The grade: the school's scores and the grade they earn, the panel's own scores typed
+    /// below, and the grade as moderated — worked out as the panel types, as recording will.
+    fn draw_scores(
+        &mut self,
+        frame: &mut Frame,
+        area: Rect,
+        theme: &Theme,
+        focused: bool,
+        submission: Option<&SubmissionView>,
+    ) {
+        let ctx = &self.ctx;
+        let rubric = ctx.catalog.rubrics.get(&ctx.rubric);
+        let submission = submission.filter(|s| s.school == ctx.school && s.year == ctx.year);
+        let criteria: Vec<&crate::tui::view::CriterionView> = submission
+            .iter()
+            .flat_map(|s| &s.areas)
+            .flat_map(|a| &a.criteria)
+            .collect();
+        let typed = parse_scores(&text_of(&self.moderated_scores));
+        let grade_of = |total: u32| {
+            rubric
+                .and_then(|r| r.grade_for(total))
+                .map_or_else(|| "no grade".to_owned(), |l| clean(&l.label))
+        };
+        let max = criteria.iter().fold(0u32, |m, c| m.saturating_add(c.max));
+        let total = |panel: &std::collections::BTreeMap<crate::model::CriterionId, u32>| {
+            criteria.iter().fold(0u32, |sum, c| {
+                let own = panel
+                    .iter()
+                    .find(|(id, _)| id.as_str() == c.id)
+                    .map(|(_, p)| *p)
+                    .or(c.school)
+                    .unwrap_or(0);
+                sum.saturating_add(own)
+            })
+        };
+        let mut lines = Vec::new();
+        if criteria.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "The school's scores show here once its submission is read.",
+                theme.muted,
+            )));
+        } else {
+            let own = total(&Default::default());
+            lines.push(Line::from(vec![
+                Span::raw("The school's scores: "),
+                Span::styled(format!("{own} of {max} · {}", grade_of(own)), theme.title),
+            ]));
+        }
+        match &typed {
+            Err(errors) => {
+                for e in errors {
+                    lines.push(Line::from(Span::styled(format!("✗ {e}"), theme.bad)));
+                }
+            }
+            Ok(panel) if panel.is_empty() => lines.push(Line::from(Span::styled(
+                "The panel confirms the school's scores: the grade is the one they earn.",
+                theme.muted,
+            ))),
+            Ok(panel) => {
+                let unknown: Vec<&str> = panel
+                    .keys()
+                    .map(|k| k.as_str())
+                    .filter(|k| !criteria.is_empty() && !criteria.iter().any(|c| c.id == *k))
+                    .collect();
+                if !unknown.is_empty() {
+                    lines.push(Line::from(Span::styled(
+                        format!("✗ not criteria of this rubric: {}", unknown.join(", ")),
+                        theme.bad,
+                    )));
+                }
+                if !criteria.is_empty() {
+                    let moderated = total(panel);
+                    lines.push(Line::from(vec![
+                        Span::raw("As the panel moderated them: "),
+                        Span::styled(
+                            format!("{moderated} of {max} · {}", grade_of(moderated)),
+                            theme.title,
+                        ),
+                    ]));
+                }
+            }
+        }
+        let lines = wrap(&lines, area.width);
+        let height = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .min(area.height / 2);
+        let [top, bottom] =
+            Layout::vertical([Constraint::Length(height), Constraint::Min(3)]).areas(area);
+        frame.render_widget(Paragraph::new(lines).style(theme.base), top);
+        draw_text(
+            frame,
+            bottom,
+            &mut self.moderated_scores,
+            "The panel's own scores (criterion=points), where they differ",
+            focused,
+            theme,
+            true,
         );
     }
 

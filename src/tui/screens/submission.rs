@@ -214,10 +214,22 @@ impl SubmissionScreen {
                 }
             })
             .collect();
+        // What is particular to the framework (the stage reached, the score and grade) comes
+        // before the rubric's long title, so that a narrow screen cuts the title, not them.
+        let particular: String = view
+            .stage
+            .iter()
+            .map(|s| format!(" · Stage: {s}"))
+            .chain(view.score.iter().map(|s| format!(" · {s}")))
+            .collect();
+        let name_width = unicode_width::UnicodeWidthStr::width(view.name.as_str());
         let mut heading_lines = vec![
             Line::from(vec![
                 Span::styled(view.name.clone(), theme.title),
-                Span::raw(format!(" · {} · {}", view.year, view.rubric)),
+                Span::raw(ellipsis(
+                    &format!(" · {}{particular} · {}", view.year, view.rubric),
+                    usize::from(top.width).saturating_sub(name_width),
+                )),
             ]),
             // Who submitted it may run long (a name and a full job title): cut with an
             // ellipsis, never by the screen's edge.
@@ -394,6 +406,29 @@ fn detail_lines(area: &AreaView, view: &SubmissionView, theme: &Theme) -> Vec<Li
         assessed.push(Span::raw(format!(" · {changes} change(s) since last year")));
     }
     lines.push(Line::from(assessed));
+    if !area.criteria.is_empty() {
+        // Points come from files and may be anything: held at the top rather than overflowing.
+        let (school, max) = area.criteria.iter().fold((0u32, 0u32), |(s, m), c| {
+            (
+                s.saturating_add(c.school.unwrap_or(0)),
+                m.saturating_add(c.max),
+            )
+        });
+        lines.push(Line::default());
+        lines.push(heading(&format!("Scores ({school} of {max})"), theme));
+        for c in &area.criteria {
+            let points = c.school.map_or_else(|| "–".to_owned(), |p| p.to_string());
+            let mut spans = vec![
+                Span::styled(format!("{} ", c.id), theme.key),
+                Span::styled(format!("{points}/{}", c.max), theme.title),
+            ];
+            if let Some(panel) = c.panel {
+                spans.push(Span::styled(format!(" (panel: {panel})"), theme.warn));
+            }
+            spans.push(Span::raw(format!(" {}", c.text)));
+            lines.push(Line::from(spans));
+        }
+    }
     lines.push(Line::default());
     lines.push(heading("Reflection", theme));
     match &area.reflection {
