@@ -46,8 +46,6 @@ pub struct RuleView {
     pub met: bool,
     pub description: String,
     pub reason: String,
-    /// For an evidence rule over several named areas, the pieces in each: `SV 2 · PC 0 · EE 1`.
-    pub counts: String,
 }
 
 impl From<RuleCheck> for RuleView {
@@ -56,12 +54,6 @@ impl From<RuleCheck> for RuleView {
             met: check.met,
             description: clean(&check.description),
             reason: clean(&check.reason),
-            counts: check
-                .counts
-                .iter()
-                .map(|c| format!("{} {}", clean(&c.code), c.count))
-                .collect::<Vec<_>>()
-                .join(" · "),
         }
     }
 }

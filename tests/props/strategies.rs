@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use kitemark::model::{
     AcademicYear, Action, ActionPlan, ActionStatus, AgendaItem, AreaJudgement, AreaReview,
     Condition, Conflict, ConflictKind, Contact, Decision, Evidence, EvidenceKind, FileRef, Meeting,
-    Member, MemberKey, Panel, Phase, Quorum, Role, School, SelfReview, SubmissionRef,
+    Member, MemberKey, Moderation, Panel, Phase, Quorum, Role, School, SelfReview, SubmissionRef,
 };
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
@@ -295,13 +295,18 @@ pub fn decision() -> impl Strategy<Value = Decision> {
             made_on,
             proptest::option::of(text()),
             proptest::option::of(text()),
+            proptest::option::of(level_id()),
+            proptest::option::of(
+                (btree_map(criterion_id(), any::<u32>(), 0..3), text())
+                    .prop_map(|(scores, reason)| Moderation { scores, reason }),
+            ),
         ),
     )
         .prop_map(
             |(
                 (school, year, kind, meeting, outcome, areas),
                 (feedback, conditions, participants, recorder),
-                (made_on, supersedes, override_reason),
+                (made_on, supersedes, override_reason, grade, moderation),
             )| Decision {
                 school,
                 year,
@@ -316,6 +321,8 @@ pub fn decision() -> impl Strategy<Value = Decision> {
                 made_on,
                 supersedes,
                 override_reason,
+                grade,
+                moderation,
             },
         )
 }
@@ -447,6 +454,7 @@ fn effect() -> impl Strategy<Value = rubric::Effect> {
         Just(Effect::Resubmission),
         award_id().prop_map(|award| Effect::Withdrawn { award }),
         Just(Effect::NotAwarded),
+        Just(Effect::Feedback),
     ]
 }
 

@@ -48,13 +48,7 @@ fn rules_text(row: &AgendaRow) -> String {
         None => "–".to_owned(),
         Some(all) => {
             let met = row.rules.iter().filter(|r| r.met).count();
-            let mut text = format!("{} {met}/{}", if all { "✓" } else { "✗" }, row.rules.len());
-            // Where a rule counts evidence in named areas (Kent's award), the counts are
-            // what the panel asks about first: shown in the row, not only in the detail.
-            for counted in row.rules.iter().filter(|r| !r.counts.is_empty()) {
-                text.push_str(&format!(" · {}", counted.counts));
-            }
-            text
+            format!("{} {met}/{}", if all { "✓" } else { "✗" }, row.rules.len())
         }
     }
 }
