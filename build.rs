@@ -3,4 +3,5 @@
 fn main() {
     println!("cargo:rerun-if-changed=rubrics");
     println!("cargo:rerun-if-changed=submissions");
+    println!("cargo:rerun-if-changed=demo-kent");
 }

@@ -102,7 +102,7 @@ pub enum Command {
     },
     /// Build a demo panel repository from the bundled data, with its multi-year history.
     Demo {
-        /// Where to build it (default: kitemark/demo in the user's data folder). An existing demo
+        /// Where to build it (default: kitemark/demo, or kitemark/demo-kent, in the user's data folder). An existing demo
         /// there is reused; any other existing, non-empty folder is refused.
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
@@ -113,6 +113,10 @@ pub enum Command {
         /// week or two ahead, everything before it in the past. The interface opens on it too.
         #[arg(long, value_name = "DATE", value_parser = date)]
         on: Option<jiff::civil::Date>,
+        /// Which bundled panel to replay: Hertfordshire's kitemark panel, or a Kent panel on
+        /// the Resilience Toolkit (default folder kitemark/demo-kent).
+        #[arg(long, value_enum, default_value_t)]
+        panel: crate::demo::DemoPanel,
         /// As for `init`: hidden, and refused when given.
         #[arg(long, hide = true, value_name = "PATH")]
         repo: Option<PathBuf>,

@@ -26,13 +26,23 @@ fn report(files: &[(String, String)]) -> String {
 
 #[test]
 fn bundled_rubrics_and_demo_validate() {
+    bundled_panel_validates("submissions");
+}
+
+#[test]
+fn bundled_kent_panel_validates() {
+    bundled_panel_validates("demo-kent");
+}
+
+/// The bundled rubrics and one bundled panel's files, as a repository, have no problems.
+fn bundled_panel_validates(folder: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut current = Vec::new();
     let mut earlier = Vec::new();
     for (path, text) in files_under(&root.join("rubrics")) {
         current.push((format!("rubrics/{path}"), text));
     }
-    for (path, text) in files_under(&root.join("submissions")) {
+    for (path, text) in files_under(&root.join(folder)) {
         let mapped = repo_path_for(&path).unwrap_or_else(|| panic!("unmapped bundled file {path}"));
         if mapped.earlier {
             earlier.push((mapped.path, text));

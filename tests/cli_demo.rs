@@ -529,3 +529,218 @@ fn demo_on_takes_a_date_as_other_commands_do() {
         assert!(!dir.exists());
     }
 }
+
+/// The Kent demo built in `dir` as on `on`, and what `demo` said.
+fn build_kent(sandbox: &Sandbox, dir: &Path, on: &str) -> String {
+    let out = sandbox.kitemark(&[
+        "demo",
+        "--panel",
+        "kent",
+        "--dir",
+        dir.to_str().unwrap(),
+        "--no-open",
+        "--on",
+        on,
+    ]);
+    assert_exit(&out, 0);
+    stdout(&out)
+}
+
+/// A school's pending items, as "year kind" with the meeting they wait for.
+fn pending_of(all: &Value, id: &str) -> Vec<(String, String, String)> {
+    school(all, id)["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["year"].as_str().unwrap().to_owned(),
+                p["kind"].as_str().unwrap().to_owned(),
+                p["meeting"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_kent_demo_built_on_any_day_validates_audits_and_tells_its_story() {
+    let sandbox = Sandbox::new();
+    for on in [DEMO_DAY, "2027-04-10", "2028-02-29"] {
+        let dir = sandbox.path(&format!("kent-{on}"));
+        let said = build_kent(&sandbox, &dir, on);
+        assert!(said.contains("Kent Resilience Award Panel"), "{said}");
+        let day: jiff::civil::Date = on.parse().unwrap();
+        let meetings = meeting_days(&dir);
+        let ahead: Vec<_> = meetings.iter().filter(|m| **m > day).collect();
+        assert_eq!(ahead.len(), 1, "{on}: meetings ahead {ahead:?}");
+        let next = *ahead[0];
+        let days = day.until(next).unwrap().get_days();
+        assert!(
+            (7..=13).contains(&days),
+            "{on}: next meeting in {days} days"
+        );
+        assert!(
+            said.contains(&format!(
+                "as on {on}: its next meeting is on {next}, in {days} days"
+            )),
+            "{said}"
+        );
+        let log = stdout(&sandbox.git(&dir, &["log", "--format=%ad", "--date=short"]));
+        assert!(log.lines().all(|d| d <= on), "{on}: a commit after the day");
+
+        let validate = sandbox.kitemark(&["validate", "--repo", dir.to_str().unwrap()]);
+        assert_exit(&validate, 0);
+        assert!(
+            stdout(&validate).contains(": 0 error(s), 0 warning(s)"),
+            "{}",
+            stdout(&validate)
+        );
+        let audit = sandbox.kitemark(&["audit", "--repo", dir.to_str().unwrap(), "--on", on]);
+        assert_exit(&audit, 0);
+
+        // Three Kent schools, all on the Kent rubric: one holding the award, two applying.
+        let all = schools(&sandbox, &dir, on);
+        let ids: BTreeSet<&str> = all["schools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            ids,
+            BTreeSet::from([
+                "harbourside-primary",
+                "hopgarden-primary",
+                "orchard-vale-academy"
+            ])
+        );
+        for s in all["schools"].as_array().unwrap() {
+            assert_eq!(s["rubric"], "kent-resilience", "{on}: {}", s["id"]);
+            assert!(s["years"].as_array().unwrap().len() >= 2, "{}", s["id"]);
+        }
+        let orchard = school(&all, "orchard-vale-academy");
+        assert_eq!(orchard["award"]["status"], "held", "{on}");
+        assert_eq!(orchard["award"]["award"], "resilience-award");
+        assert!(school(&all, "harbourside-primary")["award"].is_null());
+        assert!(school(&all, "hopgarden-primary")["award"].is_null());
+
+        // The upcoming meeting holds both kinds of item: two applications and a review.
+        let year = shift_label("2026-27", on);
+        let next = next.to_string();
+        assert_eq!(
+            pending_of(&all, "harbourside-primary"),
+            vec![(year.clone(), "award-application".into(), next.clone())]
+        );
+        assert_eq!(
+            pending_of(&all, "hopgarden-primary"),
+            vec![(year.clone(), "award-application".into(), next.clone())]
+        );
+        assert_eq!(
+            pending_of(&all, "orchard-vale-academy"),
+            vec![(year, "progress-review".into(), next)]
+        );
+    }
+}
+
+/// The academic-year label `label` as the demo built on `on` tells it.
+fn shift_label(label: &str, on: &str) -> String {
+    let day: jiff::civil::Date = on.parse().unwrap();
+    let shift = kitemark::demo::plan::Shift::for_day(day).unwrap();
+    let year: kitemark::model::AcademicYear = label.parse().unwrap();
+    shift.year(year).unwrap().to_string()
+}
+
+#[test]
+fn the_kent_demo_has_decisions_of_both_kinds_and_an_applicant_short_of_evidence() {
+    use kitemark::model::format::parse_document;
+    use kitemark::model::rules::evidence_checks;
+    use kitemark::model::{Meeting, Rubric, SelfReview};
+
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path("kent");
+    build_kent(&sandbox, &dir, DEMO_DAY);
+
+    let all = schools(&sandbox, &dir, DEMO_DAY);
+    let orchard = school(&all, "orchard-vale-academy");
+    assert_eq!(orchard["award"]["awarded_on"], "2025-03-12");
+    assert_eq!(orchard["award"]["expires"], "2028-03-12");
+
+    // In the history: feedback given at progress reviews, an award, and an application sent
+    // back for further evidence.
+    let log = sandbox.kitemark(&["log", "--repo", dir.to_str().unwrap(), "--format", "json"]);
+    assert_exit(&log, 0);
+    let log: Value = serde_json::from_slice(&log.stdout).unwrap();
+    let decisions: BTreeSet<String> = log["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{} {} {}", d["school"], d["kind"], d["outcome"]).replace('"', ""))
+        .collect();
+    assert_eq!(
+        decisions,
+        BTreeSet::from([
+            "harbourside-primary progress-review feedback-given".to_owned(),
+            "orchard-vale-academy award-application awarded".to_owned(),
+            "hopgarden-primary award-application further-evidence-requested".to_owned(),
+        ])
+    );
+
+    // On the upcoming agenda, one application meets the award's evidence rule and the other
+    // has nothing for parents and carers.
+    let read = |path: &str| std::fs::read_to_string(dir.join(path)).unwrap();
+    let rubric: Rubric = parse_document(&read("rubrics/kent-resilience.ron")).unwrap();
+    let meeting: Meeting = parse_document(&read("meetings/2026-12-02.ron")).unwrap();
+    let mut checked = Vec::new();
+    for item in meeting
+        .agenda
+        .iter()
+        .filter(|i| i.kind.as_str() == "award-application")
+    {
+        let review: SelfReview = parse_document(&read(&format!(
+            "submissions/{}/{}/self-review.ron",
+            item.school, item.year
+        )))
+        .unwrap();
+        assert_eq!(review.stage.as_ref().unwrap().as_str(), "review-impact");
+        let checks = evidence_checks(&rubric, &item.kind, &review);
+        assert_eq!(checks.len(), 1);
+        checked.push((
+            item.school.to_string(),
+            checks[0].met,
+            checks[0].reason.clone(),
+        ));
+    }
+    assert_eq!(checked.len(), 2, "{checked:?}");
+    let (_, met, reason) = checked
+        .iter()
+        .find(|(s, ..)| s == "harbourside-primary")
+        .unwrap();
+    assert!(
+        !met && reason.contains("Working with parents and carers (0 of 1)"),
+        "{reason}"
+    );
+    let (_, met, reason) = checked
+        .iter()
+        .find(|(s, ..)| s == "hopgarden-primary")
+        .unwrap();
+    assert!(met, "{reason}");
+}
+
+#[test]
+fn the_kent_demo_has_its_own_default_folder() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.kitemark(&["demo", "--panel", "kent", "--no-open"]);
+    assert_exit(&out, 0);
+    let expected = sandbox.path("home/.local/share/kitemark/demo-kent");
+    assert!(
+        stdout(&out).contains(expected.to_str().unwrap()),
+        "{}",
+        stdout(&out)
+    );
+    let panel = std::fs::read_to_string(expected.join("panel.ron")).unwrap();
+    assert!(
+        panel.contains("default_rubric: \"kent-resilience\""),
+        "{panel}"
+    );
+    assert!(!sandbox.path("home/.local/share/kitemark/demo").exists());
+}

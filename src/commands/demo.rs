@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 
 use super::{EXIT_OK, is_missing_or_empty, print};
+use crate::demo::DemoPanel;
 use crate::demo::bundle::{demo_files, rubric_files};
 use crate::demo::plan::{DEMO_TRAILER, PendingDecision, Shift, StepContent, plan_shifted};
 use crate::model::format::to_ron;
@@ -14,11 +15,11 @@ use crate::model::message;
 use crate::repo::PanelRepo;
 use crate::repo::write::CommitSpec;
 
-/// Where the demo goes when no `--dir` is given.
-fn default_dir() -> anyhow::Result<PathBuf> {
+/// Where the demo goes when no `--dir` is given: each panel's beside the other's.
+fn default_dir(panel: DemoPanel) -> anyhow::Result<PathBuf> {
     let base = dirs::data_local_dir()
         .context("cannot tell where the user's data folder is (no HOME?); pass --dir DIR")?;
-    Ok(base.join("kitemark").join("demo"))
+    Ok(base.join("kitemark").join(panel.folder_name()))
 }
 
 /// Whether `dir` holds a demo repository built earlier.
@@ -39,12 +40,13 @@ pub fn run(
     dir: Option<PathBuf>,
     no_open: bool,
     on: Option<jiff::civil::Date>,
+    panel: DemoPanel,
 ) -> anyhow::Result<ExitCode> {
     let today = on.unwrap_or_else(|| jiff::Zoned::now().date());
     let shift = Shift::for_day(today)?;
     let dir = match dir {
         Some(dir) => dir,
-        None => default_dir()?,
+        None => default_dir(panel)?,
     };
     // The folder's name is the user's, and may hold escape sequences a terminal would obey.
     let shown = super::shown_path(&dir);
@@ -59,12 +61,12 @@ pub fn run(
             }
         ))?;
     } else if is_missing_or_empty(&dir)? {
-        build(&dir, shift)?;
+        let name = build(&dir, shift, panel)?;
         let next = shift
             .upcoming_meeting()
             .context("the demo's next meeting has no date")?;
         print(&format!(
-            "Built the demo repository at {shown} as on {today}: its next meeting is on {next}, {}\n",
+            "Built the demo repository of the {name} at {shown} as on {today}: its next meeting is on {next}, {}\n",
             days_from(today, next)
         ))?;
     } else {
@@ -90,8 +92,9 @@ pub fn run(
 }
 
 /// Builds the demo in a temporary folder beside `dir`, then moves it into place, so that an
-/// interrupted build never leaves something that looks like a finished demo.
-fn build(dir: &Path, shift: Shift) -> anyhow::Result<()> {
+/// interrupted build never leaves something that looks like a finished demo. Returns the
+/// panel's name.
+fn build(dir: &Path, shift: Shift, panel: DemoPanel) -> anyhow::Result<String> {
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -103,7 +106,7 @@ fn build(dir: &Path, shift: Shift) -> anyhow::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "demo".into());
     let staging = parent.join(format!(".{name}.kitemark-{}", std::process::id()));
-    let result = build_in(&staging, shift).and_then(|()| {
+    let result = build_in(&staging, shift, panel).and_then(|name| {
         if dir.exists() {
             // Only an empty folder gets here; rename cannot replace a folder on every system.
             std::fs::remove_dir(dir)
@@ -113,7 +116,7 @@ fn build(dir: &Path, shift: Shift) -> anyhow::Result<()> {
             .with_context(|| format!("cannot move the demo into {}", dir.display()))?;
         // Where it now is: git is told of the signers' file by its full path.
         PanelRepo::open(dir)?.refresh_allowed_signers()?;
-        Ok(())
+        Ok(name)
     });
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
@@ -121,8 +124,8 @@ fn build(dir: &Path, shift: Shift) -> anyhow::Result<()> {
     result
 }
 
-fn build_in(dir: &Path, shift: Shift) -> anyhow::Result<()> {
-    let bundled = demo_files()?;
+fn build_in(dir: &Path, shift: Shift, which: DemoPanel) -> anyhow::Result<String> {
+    let bundled = demo_files(which)?;
     let rubrics = rubric_files()?;
     let bundled: Vec<(String, &str)> = bundled.into_iter().collect();
     let rubrics: Vec<(String, &str)> = rubrics.into_iter().collect();
@@ -175,7 +178,7 @@ fn build_in(dir: &Path, shift: Shift) -> anyhow::Result<()> {
         head = Some(repo.commit_to_branch(head.as_ref(), &spec)?);
     }
     repo.checkout_new_repository()?;
-    Ok(())
+    Ok(panel.name)
 }
 
 /// Completes a decision with the exact objects it is made on: the commit that submitted the

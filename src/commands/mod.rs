@@ -157,8 +157,12 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
             dir, rubric, name, ..
         } => init::run(&dir, &rubric, &name),
         Command::Demo {
-            dir, no_open, on, ..
-        } => demo::run(dir, no_open, on),
+            dir,
+            no_open,
+            on,
+            panel,
+            ..
+        } => demo::run(dir, no_open, on, panel),
         Command::Validate { rev, format } => validate::run(repo, rev.as_deref(), format),
         Command::Schools { on, rev, format } => schools::run(repo, on, rev.as_deref(), format),
         Command::Log {

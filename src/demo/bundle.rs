@@ -2,8 +2,11 @@
 
 use include_dir::{Dir, include_dir};
 
+use super::DemoPanel;
+
 static RUBRICS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rubrics");
 static SUBMISSIONS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/submissions");
+static KENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/demo-kent");
 
 /// A bundled file that is not UTF-8 text: a defect of the build, reported rather than hidden.
 #[derive(Debug, thiserror::Error)]
@@ -35,10 +38,14 @@ pub fn rubric_files() -> Result<Vec<(String, &'static str)>, NotText> {
     Ok(out)
 }
 
-/// The bundled demo files as (path under the bundled `submissions/` folder, text), sorted.
-pub fn demo_files() -> Result<Vec<(String, &'static str)>, NotText> {
+/// A bundled panel's demo files as (path under its folder, text), sorted.
+pub fn demo_files(panel: DemoPanel) -> Result<Vec<(String, &'static str)>, NotText> {
+    let dir = match panel {
+        DemoPanel::Herts => &SUBMISSIONS,
+        DemoPanel::Kent => &KENT,
+    };
     let mut out = Vec::new();
-    walk(&SUBMISSIONS, &mut out)?;
+    walk(dir, &mut out)?;
     out.retain(|(p, _)| p.ends_with(".ron"));
     out.sort();
     Ok(out)

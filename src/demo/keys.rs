@@ -25,13 +25,17 @@ mod tests {
     use crate::model::format::parse_document;
 
     #[test]
-    fn the_bundled_panel_lists_each_members_demo_key() {
-        let text = include_str!("../../submissions/_panel/panel.ron");
-        let panel: Panel = parse_document(text).unwrap();
-        for member in &panel.members {
-            let listed: Vec<String> = member.keys.iter().map(|k| k.key.clone()).collect();
-            let made = demo_key(&member.id).public_key().to_openssh().unwrap();
-            assert_eq!(listed, vec![made], "{}", member.id);
+    fn each_bundled_panel_lists_each_members_demo_key() {
+        for text in [
+            include_str!("../../submissions/_panel/panel.ron"),
+            include_str!("../../demo-kent/_panel/panel.ron"),
+        ] {
+            let panel: Panel = parse_document(text).unwrap();
+            for member in &panel.members {
+                let listed: Vec<String> = member.keys.iter().map(|k| k.key.clone()).collect();
+                let made = demo_key(&member.id).public_key().to_openssh().unwrap();
+                assert_eq!(listed, vec![made], "{}", member.id);
+            }
         }
     }
 }

@@ -353,7 +353,7 @@ pub fn generate_reporting(
         .map(|(_, text)| *text)
         .ok_or_else(|| err("the bundled rubrics have no hymh-kitemark"))?;
     let rubric: Rubric = from_ron(rubric_text).map_err(err)?;
-    let panel_text = demo_files()
+    let panel_text = demo_files(crate::demo::DemoPanel::Herts)
         .map_err(err)?
         .into_iter()
         .find(|(path, _)| path == "_panel/panel.ron")
