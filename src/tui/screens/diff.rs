@@ -26,6 +26,7 @@ use crate::tui::loader::{Request, RequestKind, Response};
 use crate::tui::screen::{About, Cx, DrawCx, Footer, Screen};
 use crate::tui::view::{OpenedView, SubmissionView};
 use crate::tui::widgets::block;
+use crate::tui::wrap::wrap;
 use crate::wrap::Wrapped;
 
 /// The comparison screen's state.
@@ -363,8 +364,19 @@ impl DiffScreen {
         };
         // The layout depends only on the width inside the border, so it can be made first.
         let inner = ratatui::widgets::Block::bordered().inner(area);
+        // The summary wraps rather than being cut: what a framework adds to it (a graded
+        // mark's total and grade, a toolkit's stage) comes last and must be seen. Two lines
+        // at most; a third would come out of the comparison itself.
+        let summary = wrap(
+            &[Line::from(Span::styled(
+                sanitize_inline(&comparison.summary()).into_owned(),
+                theme.title,
+            ))],
+            inner.width,
+        );
+        let summary_height = u16::try_from(summary.len()).unwrap_or(2).clamp(1, 2);
         let [top, headings, body] = Layout::vertical([
-            Constraint::Length(1),
+            Constraint::Length(summary_height),
             Constraint::Length(1),
             Constraint::Min(1),
         ])
@@ -394,14 +406,7 @@ impl DiffScreen {
             block(&format!("{title} · {}", modes.join(" · ")), true, theme),
             area,
         );
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![Span::styled(
-                sanitize_inline(&comparison.summary()).into_owned(),
-                theme.title,
-            )]))
-            .style(theme.base),
-            top,
-        );
+        frame.render_widget(Paragraph::new(summary).style(theme.base), top);
         // Year, submission date and commit; in fewer words where the column is narrow.
         let wide = width >= 118;
         let heading = |info: &crate::diff::YearInfo| -> String {
