@@ -207,7 +207,7 @@ fn award_states_are_computed_from_decisions() {
     let dir = sandbox.path("demo");
     build(&sandbox, &dir);
     let all = schools(&sandbox, &dir, "2026-11-22");
-    assert_eq!(all["schools"].as_array().unwrap().len(), 9);
+    assert_eq!(all["schools"].as_array().unwrap().len(), 14);
 
     let oakfield = school(&all, "oakfield-primary");
     assert_eq!(oakfield["award"]["status"], "held");

@@ -140,7 +140,7 @@ fn decisions_recorded_on_two_clones_merge_and_walk_like_git() {
     let paths: Vec<&str> = records.decisions.iter().map(|d| d.path.as_str()).collect();
     assert!(paths.contains(&"decisions/little-acorns-nursery/2026-27/2026-12-02-initial.ron"));
     assert!(paths.contains(&"decisions/riverside-academy/2026-27/2026-12-02-annual-review.ron"));
-    assert_eq!(paths.len(), 24, "each decision once");
+    assert_eq!(paths.len(), 30, "each decision once");
     let out = sandbox.kitemark(&[
         "audit",
         "--repo",

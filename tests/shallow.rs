@@ -532,7 +532,7 @@ fn the_history_view_says_the_clone_is_shallow() {
     let edge = boundary(&repo);
     let mut ui = Harness::open(&repo, 160, 48, ThemeKind::Default, true);
     // North Vale, from the schools tab.
-    ui.keys("2jjjjjH");
+    ui.keys("2jjjjjjjjjH");
     let screen = ui.screen();
     assert!(screen.contains("North Vale"), "{screen}");
     assert!(screen.contains("shallow"), "{screen}");

@@ -187,7 +187,7 @@ fn a_meeting_walkthrough_in_a_real_terminal() {
     // Filter the agenda.
     tmux.send(&["/"]);
     tmux.type_text("river");
-    let screen = tmux.wait_for("filter \"river\": 2 of 5");
+    let screen = tmux.wait_for("filter \"river\": 2 of 10");
     assert!(!screen.contains("Little Acorns"), "{screen}");
     tmux.send(&["Enter"]);
     tmux.wait_for("j/k move");
