@@ -513,11 +513,14 @@ impl PanelRepo {
                     blob_before(&mut cache, &path)
                         .and_then(|b| cache.parse(&mut rubrics, &b, &path))
                 });
-                let evidence = rubric
-                    .as_ref()
-                    .is_some_and(|r| r.evidence_rules_for(&decision.kind).next().is_some());
+                // The self-review is kept where a rule reads it: the evidence rules, and a
+                // graded mark's grade, which must be the one its scores earn.
+                let needed = rubric.as_ref().is_some_and(|r| {
+                    r.evidence_rules_for(&decision.kind).next().is_some()
+                        || crate::model::scores::needs_grade(r, &decision)
+                });
                 let review = match named_review {
-                    Some((_, review)) if evidence => Some(review),
+                    Some((_, review)) if needed => Some(review),
                     // Only its rubric's name was needed: the whole self-review is not held
                     // for the rest of the walk (thousands of them on a large panel).
                     Some((blob, _)) => {
