@@ -56,3 +56,30 @@ fn a_kent_school_at_the_review_impact_stage() {
         insta::assert_snapshot!(format!("kent_comparison_{w}x{h}"), screen);
     }
 }
+
+#[test]
+fn a_graded_mark_school_with_its_scores_and_grade() {
+    for (w, h) in SIZES {
+        let mut ui = Harness::open(shared_demo(), w, h, ThemeKind::Default, true);
+        // Bramblefield's annual review (the sixth item): its submission at the ethos and
+        // environment theme, whose criterion the panel moderated last year, then the
+        // comparison with that year.
+        ui.keys("jjjjj<Enter>j");
+        let screen = ui.screen();
+        assert!(screen.contains("Score 53 of 63 · Advanced"), "{screen}");
+        insta::assert_snapshot!(format!("graded_submission_{w}x{h}"), screen);
+        ui.keys("d");
+        let screen = ui.screen();
+        // The summary wraps where the screen is narrow.
+        let summary: String = screen
+            .replace('┃', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            summary.contains("score 45 → 53 of 63 · Effective → Advanced"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(format!("graded_comparison_{w}x{h}"), screen);
+    }
+}

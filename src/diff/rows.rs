@@ -314,9 +314,10 @@ impl Builder<'_> {
                 let max = r.scores.iter().fold(0u32, |m, s| m.saturating_add(s.max));
                 let total = known.iter().fold(0u32, |m, p| m.saturating_add(*p));
                 let mut segs = vec![(format!("Scores {total} of {max}:"), Tone::Muted)];
-                for s in &r.scores {
+                for (i, s) in r.scores.iter().enumerate() {
                     let shown = points(s).map_or_else(|| "–".to_owned(), |p| p.to_string());
-                    segs.push((format!(" {} ", s.criterion), Tone::Plain));
+                    let gap = if i == 0 { " " } else { " · " };
+                    segs.push((format!("{gap}{} ", s.criterion), Tone::Plain));
                     let tone = if s.earlier != s.later { t } else { Tone::Plain };
                     segs.push((shown, tone));
                 }
