@@ -101,7 +101,13 @@ impl ScoreChange {
                 .and_then(|g| g.grade.clone())
                 .unwrap_or_else(|| "–".to_owned())
         };
-        let (e, l) = (&self.earlier, &self.later);
+        // A year without scores of this framework (before the school moved to it) has
+        // nothing to move from: the year that has them is told alone.
+        let (e, l) = match (&self.earlier, &self.later) {
+            (None, later @ Some(_)) => (later, later),
+            (earlier @ Some(_), None) => (earlier, earlier),
+            (e, l) => (e, l),
+        };
         let grades = if grade(e) == grade(l) {
             grade(l)
         } else {
