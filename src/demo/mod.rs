@@ -3,7 +3,8 @@
 //!
 //! Bundled layout (under the project's `submissions/`):
 //! - `<school-id>/...` — each school's files, as in a repository;
-//! - `_panel/panel.ron`, `_panel/meetings/`, `_panel/decisions/` — the panel's files;
+//! - `_panel/panel.ron`, `_panel/meetings/`, `_panel/decisions/`, `_panel/conditions/` — the
+//!   panel's files;
 //! - `_earlier/<school-id>/<year>/...` — earlier versions of submissions that a school later
 //!   replaced (a resubmission, or an update for another application).
 //!

@@ -686,6 +686,7 @@ mod tests {
             years: Default::default(),
             meetings: Default::default(),
             decisions: Vec::new(),
+            conditions_met: Vec::new(),
         };
         let ids: Vec<MemberId> = ["psych", "chair", "psych"]
             .iter()

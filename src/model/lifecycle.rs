@@ -345,6 +345,8 @@ mod tests {
             made_on: None,
             supersedes: None,
             override_reason: None,
+            grade: None,
+            moderation: None,
         }
     }
 
