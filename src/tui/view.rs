@@ -113,6 +113,11 @@ pub struct SchoolRow {
     pub next_review: String,
     /// Eligibility for additional awards, e.g. "✓ suicide-aware".
     pub eligibility: String,
+    /// Conditions outstanding, e.g. "1 overdue, 2 open", or "–".
+    pub conditions: String,
+    pub conditions_overdue: bool,
+    /// Each outstanding condition in a few words, for the detail pane.
+    pub condition_notes: Vec<String>,
     pub latest_year: Option<AcademicYear>,
 }
 
@@ -347,6 +352,9 @@ pub fn schools(catalog: &Catalog, today: Date) -> (Vec<SchoolRow>, Vec<String>) 
                     expires: "–".into(),
                     next_review: "–".into(),
                     eligibility: clean(&reason),
+                    conditions: "–".into(),
+                    conditions_overdue: false,
+                    condition_notes: Vec::new(),
                     latest_year: catalog.years.get(id).and_then(|y| y.last().copied()),
                     school: id.clone(),
                 });
@@ -398,6 +406,17 @@ fn school_row(catalog: &Catalog, s: crate::model::catalog::SchoolStatus) -> Scho
         } else {
             eligibility
         },
+        conditions: match s.outstanding.label().as_str() {
+            "-" => "–".to_owned(),
+            label => label.to_owned(),
+        },
+        conditions_overdue: s.outstanding.overdue > 0,
+        condition_notes: s
+            .conditions
+            .iter()
+            .filter(|c| c.state != crate::model::ConditionState::Met)
+            .map(|c| format!("{} {}, due {}", c.number, c.state.label(), c.due))
+            .collect(),
         latest_year: s.years.last().copied(),
         school: s.id,
     }
