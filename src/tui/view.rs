@@ -77,6 +77,10 @@ pub struct AgendaRow {
     pub rule_problem: Option<String>,
     /// The evidence rules need the self-review, which is read after the agenda is shown.
     pub evidence_pending: bool,
+    /// The school's conditions not yet met on the day, in a few words each, and whether
+    /// any is overdue: what the panel should know before deciding again.
+    pub conditions: Vec<String>,
+    pub conditions_overdue: bool,
 }
 
 impl AgendaRow {
@@ -255,7 +259,19 @@ pub fn agenda(catalog: &Catalog, meeting: Option<&Meeting>, today: Date) -> Agen
                     .collect(),
                 None => Vec::new(),
             };
+            let outstanding: Vec<_> = catalog
+                .conditions(&school, today)
+                .into_iter()
+                .filter(|c| c.state != crate::model::ConditionState::Met)
+                .collect();
             AgendaRow {
+                conditions: outstanding
+                    .iter()
+                    .map(|c| format!("{} {}, due {}", c.number, c.state.label(), c.due))
+                    .collect(),
+                conditions_overdue: outstanding
+                    .iter()
+                    .any(|c| c.state == crate::model::ConditionState::Overdue),
                 name: profile.map_or_else(|| clean(school.as_str()), |p| clean(&p.name)),
                 phase: profile
                     .map(|p| p.phase.label().to_owned())

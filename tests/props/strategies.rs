@@ -316,6 +316,8 @@ pub fn decision() -> impl Strategy<Value = Decision> {
                 made_on,
                 supersedes,
                 override_reason,
+                grade: None,
+                moderation: None,
             },
         )
 }
