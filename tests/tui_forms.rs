@@ -777,3 +777,35 @@ fn an_overdue_condition_is_shown_and_recorded_met_from_the_schools_screen() {
         "{audit:#}"
     );
 }
+
+#[test]
+fn the_agenda_names_a_schools_outstanding_conditions() {
+    let sandbox = Sandbox::new();
+    hermetic_git2();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
+    let mut item = common::items::LITTLE_ACORNS;
+    item[5] = "awarded-with-conditions";
+    let extra = [
+        "--recorder",
+        "r-adeyemi",
+        "--condition",
+        "Publish the setting's wellbeing policy@2027-02-26",
+        "--on",
+        "2026-12-02",
+    ];
+    assert_exit(
+        &sandbox
+            .decide_command(&repo, &item, &extra)
+            .output()
+            .unwrap(),
+        0,
+    );
+    let later = jiff::civil::date(2027, 3, 1);
+    let mut ui = Harness::open_on(&repo, later, 120, 32, ThemeKind::Default, true);
+    ui.keys("1g");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Conditions: 1 overdue, due 2027-02-26"),
+        "{screen}"
+    );
+}

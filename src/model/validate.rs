@@ -1430,6 +1430,65 @@ mod tests {
     }
 
     #[test]
+    fn a_record_of_a_condition_met_names_one_that_exists() {
+        const MET: &str = "conditions/oak/2025-26/2025-11-12-initial/1.ron";
+        let record = |decision: &str, n: u32, on: &str, recorder: &str, evidence: &str| {
+            format!(
+                "(\n    decision: \"{decision}\",\n    condition: {n},\n    met_on: \"{on}\",\n    evidence: \"{evidence}\",\n    recorder: \"{recorder}\",\n)\n"
+            )
+        };
+        let with_condition = |met: String| {
+            let mut files = edited(DECISION, |t| {
+                t.replacen("outcome: \"awarded\"", "outcome: \"awarded-with-conditions\"", 1)
+                    .replacen(
+                        "    participants",
+                        "    conditions: [(text: \"Publish the policy.\", due: \"2026-03-31\")],\n    participants",
+                        1,
+                    )
+            });
+            files.push((MET.to_owned(), met));
+            files
+        };
+        let good = record(
+            DECISION,
+            1,
+            "2026-02-02",
+            "nurse",
+            "The policy is on the website.",
+        );
+        assert_eq!(codes(&with_condition(good.clone())), Vec::<&str>::new());
+        let mut no_conditions = base();
+        no_conditions.push((MET.to_owned(), good.clone()));
+        assert_eq!(codes(&no_conditions), vec!["unknown-condition"]);
+        let second = with_condition(good.replace("condition: 1", "condition: 2"));
+        assert_eq!(codes(&second), vec!["path-mismatch"]);
+        let mut elsewhere = with_condition(good.clone());
+        elsewhere.last_mut().unwrap().0 = "conditions/oak/2025-26/2025-11-12-initial/2.ron".into();
+        assert_eq!(
+            codes(&elsewhere),
+            vec!["path-mismatch", "unknown-condition"]
+        );
+        let early = record(DECISION, 1, "2025-11-01", "nurse", "Seen.");
+        assert_eq!(codes(&with_condition(early)), vec!["met-before-decision"]);
+        let stranger = record(DECISION, 1, "2026-02-02", "nobody", "Seen.");
+        assert_eq!(codes(&with_condition(stranger)), vec!["unknown-member"]);
+        let silent = record(DECISION, 1, "2026-02-02", "nurse", " ");
+        assert_eq!(codes(&with_condition(silent)), vec!["no-evidence"]);
+        let mut orphan = base();
+        orphan.push((
+            "conditions/oak/2025-26/2025-12-10-initial/1.ron".into(),
+            record(
+                "decisions/oak/2025-26/2025-12-10-initial.ron",
+                1,
+                "2026-02-02",
+                "nurse",
+                "Seen.",
+            ),
+        ));
+        assert_eq!(codes(&orphan), vec!["unknown-decision"]);
+    }
+
+    #[test]
     fn meeting_rules() {
         let files = edited(MEETING, |t| {
             t.replacen("present: [\"chair\", ", "present: [", 1)
