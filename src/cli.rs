@@ -366,7 +366,6 @@ pub struct DecideArgs {
 #[derive(Debug, Args)]
 pub struct ConditionsArgs {
     /// Only this school's conditions (needed with --met).
-    #[arg(required_if_eq("met", "true"))]
     pub school: Option<String>,
     /// Work out each condition's state on this date instead of today (YYYY-MM-DD); with
     /// --met, record as if today were this date.

@@ -776,6 +776,17 @@ fn an_overdue_condition_is_shown_and_recorded_met_from_the_schools_screen() {
         common::findings_of(&audit, "condition-overdue").is_empty(),
         "{audit:#}"
     );
+    // The school's history lists the record among its commits.
+    ui.keys("H");
+    ui.wait_until("the history is read", |ui| {
+        ui.screen().contains("Condition met:")
+    });
+    let screen = ui.screen();
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Condition met:"))
+        .unwrap_or_default();
+    assert!(row.contains("condition"), "{screen}");
 }
 
 #[test]

@@ -828,6 +828,8 @@ pub fn history(
                     "boundary"
                 } else if c.touches(&format!("decisions/{school}")) {
                     "decision"
+                } else if c.touches(&format!("conditions/{school}")) {
+                    "condition"
                 } else if c.touches(&format!("submissions/{school}")) {
                     "submission"
                 } else if c.touches("meetings") {

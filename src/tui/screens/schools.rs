@@ -208,7 +208,14 @@ impl Screen for SchoolsScreen {
         let Some(opened) = cx.opened else {
             return false;
         };
-        if let Some(form) = &mut self.form {
+        // Ctrl-C quits from the form too, as it does everywhere.
+        let ctrl_c = key.code == ratatui::crossterm::event::KeyCode::Char('c')
+            && key
+                .modifiers
+                .contains(ratatui::crossterm::event::KeyModifiers::CONTROL);
+        if let Some(form) = &mut self.form
+            && !ctrl_c
+        {
             if form.key(key, action, cx) == Outcome::Close {
                 self.form = None;
             }
