@@ -235,6 +235,9 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// The conditions of each school's standing decisions, open, overdue or met; with --met,
+    /// record (commit) that one was met.
+    Conditions(ConditionsArgs),
     /// Each school's award, expiry, next annual review, pending agenda items and eligibility.
     Schools {
         /// Work out the state on this date instead of today (YYYY-MM-DD).
@@ -368,6 +371,42 @@ pub struct DecideArgs {
     /// refused.
     #[arg(long, value_name = "DATE", value_parser = date)]
     pub on: Option<jiff::civil::Date>,
+}
+
+/// The options of `kitemark conditions`.
+#[derive(Debug, Args)]
+pub struct ConditionsArgs {
+    /// Only this school's conditions (needed with --met).
+    pub school: Option<String>,
+    /// Work out each condition's state on this date instead of today (YYYY-MM-DD); with
+    /// --met, record as if today were this date.
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub on: Option<jiff::civil::Date>,
+    /// Read this commit, branch or tag instead of HEAD (not with --met).
+    #[arg(long, value_name = "REV", conflicts_with = "met")]
+    pub rev: Option<String>,
+    /// Output format: a readable list, or JSON for scripts (not with --met).
+    #[arg(long, value_enum, default_value_t, conflicts_with = "met")]
+    pub format: Format,
+    /// Record that the school met its condition N (its number in the decision, from 1).
+    #[arg(long, value_name = "N", requires_all = ["school", "evidence", "recorder"])]
+    pub met: Option<u32>,
+    /// What the panel saw that shows the condition was met.
+    #[arg(long, value_name = "TEXT", requires = "met")]
+    pub evidence: Option<String>,
+    /// The day it was met (default: today, or --on).
+    #[arg(long, value_name = "DATE", value_parser = date, requires = "met")]
+    pub date: Option<jiff::civil::Date>,
+    /// The decision that set the condition, by its path, when more than one of the school's
+    /// decisions has a condition N.
+    #[arg(long, value_name = "PATH", requires = "met")]
+    pub decision: Option<String>,
+    /// The member who records it (the commit's author).
+    #[arg(long, value_name = "ID", requires = "met")]
+    pub recorder: Option<String>,
+    /// Check and show the file and commit message, but do not commit.
+    #[arg(long, requires = "met")]
+    pub dry_run: bool,
 }
 
 /// The options of `kitemark meeting`.

@@ -221,3 +221,32 @@ fn a_year_with_decisions_of_several_kinds_needs_the_kind() {
     assert_exit(&status, 0);
     assert!(stdout(&status).contains("2026-12-02-suicide-aware.ron"));
 }
+
+#[test]
+fn a_letter_lists_its_conditions_and_the_next_one_says_which_were_met() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    let letter = sandbox.export_letter(&repo, "brookside-primary", "2025-26", &[]);
+    assert_exit(&letter, 0);
+    let text = stdout(&letter);
+    assert!(
+        text.contains("### Conditions") && text.contains("1. By 18 December 2026: The deputy"),
+        "{text}"
+    );
+    // Beechwood's first annual review, after the condition of its award was met.
+    let next = sandbox.export_letter(&repo, "beechwood-school", "2023-24", &[]);
+    assert_exit(&next, 0);
+    let text = stdout(&next);
+    assert!(
+        text.contains("### Conditions set earlier")
+            && text.contains(
+                "completes Hertfordshire Steps Step On training (condition 1 of the panel's decision of 21 June 2023): met on 17 July 2023."
+            ),
+        "{text}"
+    );
+    // Its re-accreditation names only what was met since the decision before it.
+    let renewal = sandbox.export_letter(&repo, "beechwood-school", "2025-26", &[]);
+    let text = stdout(&renewal);
+    assert!(text.contains("met on 14 July 2025"), "{text}");
+    assert!(!text.contains("met on 17 July 2023"), "{text}");
+}

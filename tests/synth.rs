@@ -32,7 +32,7 @@ fn the_generated_repository_validates_and_audits_clean() {
         assert_eq!(summary.decisions, expected_decisions);
         assert_eq!(
             summary.commits,
-            1 + summary.submissions + summary.meetings + summary.decisions
+            1 + summary.submissions + summary.meetings + summary.decisions + summary.conditions_met
         );
 
         let out = sandbox.kitemark(&["validate", "--repo", dir.to_str().unwrap()]);

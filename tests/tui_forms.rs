@@ -718,3 +718,105 @@ fn the_forms_at_120x40() {
     insta::assert_snapshot!("meeting_setup_120x40", ui.screen());
     assert!(draft_files(&repo).is_empty(), "nothing was changed");
 }
+
+/// The day the demo's Brookside Primary condition (due 2026-12-18) is past.
+const AFTER_BROOKSIDE_DUE: jiff::civil::Date = jiff::civil::date(2027, 1, 6);
+
+#[test]
+fn an_overdue_condition_is_shown_and_recorded_met_from_the_schools_screen() {
+    let sandbox = Sandbox::new();
+    let repo = demo(&sandbox);
+    let mut ui = Harness::open_on(
+        &repo,
+        AFTER_BROOKSIDE_DUE,
+        120,
+        32,
+        ThemeKind::Default,
+        true,
+    );
+    ui.keys("2/brookside<Enter>");
+    let screen = ui.screen();
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Brookside"))
+        .unwrap_or_default();
+    assert!(row.contains("1 overdue"), "{screen}");
+    assert!(
+        screen.contains("Conditions: 1 overdue, due 2026-12-18"),
+        "{screen}"
+    );
+    ui.keys("M");
+    insta::assert_snapshot!("condition_met_form_120x32", ui.screen());
+    ui.keys("<Tab>");
+    ui.type_text("The certificate and the published parent workshop programme, with an interpreted session in March.");
+    ui.keys("<Tab><Enter>");
+    assert!(ui.screen().contains("as met now?"), "{}", ui.screen());
+    ui.keys("y");
+    ui.wait_until("recorded", |ui| {
+        ui.screen().contains("✓ Recorded in commit")
+    });
+    ui.settle();
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Condition met: brookside-primary 2025-26 condition 1"),
+        "{screen}"
+    );
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Brookside"))
+        .unwrap_or_default();
+    assert!(!row.contains("overdue"), "{screen}");
+    let path = "conditions/brookside-primary/2025-26/2026-06-17-initial/1.ron";
+    let text = std::fs::read_to_string(repo.join(path)).unwrap();
+    assert!(text.contains("met_on: \"2027-01-06\""), "{text}");
+    assert!(text.contains("interpreted session"), "{text}");
+    assert_eq!(sandbox.git_text(&repo, &["status", "--porcelain"]), "");
+    let (_, audit) = sandbox.audit_json(&repo, &["--on", "2027-01-06"]);
+    assert!(
+        common::findings_of(&audit, "condition-overdue").is_empty(),
+        "{audit:#}"
+    );
+    // The school's history lists the record among its commits.
+    ui.keys("H");
+    ui.wait_until("the history is read", |ui| {
+        ui.screen().contains("Condition met:")
+    });
+    let screen = ui.screen();
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Condition met:"))
+        .unwrap_or_default();
+    assert!(row.contains("condition"), "{screen}");
+}
+
+#[test]
+fn the_agenda_names_a_schools_outstanding_conditions() {
+    let sandbox = Sandbox::new();
+    hermetic_git2();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
+    let mut item = common::items::LITTLE_ACORNS;
+    item[5] = "awarded-with-conditions";
+    let extra = [
+        "--recorder",
+        "r-adeyemi",
+        "--condition",
+        "Publish the setting's wellbeing policy@2027-02-26",
+        "--on",
+        "2026-12-02",
+    ];
+    assert_exit(
+        &sandbox
+            .decide_command(&repo, &item, &extra)
+            .output()
+            .unwrap(),
+        0,
+    );
+    let later = jiff::civil::date(2027, 3, 1);
+    let mut ui = Harness::open_on(&repo, later, 120, 32, ThemeKind::Default, true);
+    ui.keys("1g");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Conditions: 1 overdue, due 2027-02-26"),
+        "{screen}"
+    );
+}

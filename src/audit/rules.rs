@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 use jiff::civil::Date;
 
 use super::{Finding, Level};
+use crate::model::condition::{ConditionState, MetRecord, conditions};
 use crate::model::decide::{
     NoQuorum, Part, Unable, quorum_problems, rubric_findings, unfit_members,
 };
@@ -36,7 +37,7 @@ pub struct Rule {
 }
 
 /// Every rule, in the order SPEC §5 lists them.
-pub const ALL: [Rule; 15] = [
+pub const ALL: [Rule; 17] = [
     Rule {
         id: "submission-changed-after-decision",
         description: "a decision whose submission files differ from the submission's current version",
@@ -46,6 +47,11 @@ pub const ALL: [Rule; 15] = [
         id: "decision-modified",
         description: "a decision file modified or deleted after its commit instead of superseded",
         check: decision_modified,
+    },
+    Rule {
+        id: "condition-record-modified",
+        description: "a record of a condition met modified or deleted after its commit",
+        check: condition_record_modified,
     },
     Rule {
         id: "member-absent / member-conflicted",
@@ -59,7 +65,7 @@ pub const ALL: [Rule; 15] = [
     },
     Rule {
         id: "not-a-member / submission-by-member / author-not-recorder",
-        description: "commits under decisions/ or meetings/ by someone not on the panel, under submissions/ by a member who is not an administrator, and decisions committed by someone other than their recorder",
+        description: "commits under decisions/, meetings/ or conditions/ by someone not on the panel, under submissions/ by a member who is not an administrator, and decisions committed by someone other than their recorder",
         check: authorship,
     },
     Rule {
@@ -112,6 +118,11 @@ pub const ALL: [Rule; 15] = [
         description: "commit dates that run backwards, and a decision committed before its meeting",
         check: dates,
     },
+    Rule {
+        id: "condition-overdue",
+        description: "an award held with a condition past its due date and not recorded as met",
+        check: conditions_overdue,
+    },
 ];
 
 fn finding(
@@ -136,6 +147,9 @@ fn finding(
 fn school_year(path: &str) -> (Option<SchoolId>, Option<AcademicYear>) {
     match classify(path) {
         Classified::File(PanelPath::Decision(d)) => (Some(d.school), Some(d.year)),
+        Classified::File(PanelPath::ConditionMet(c)) => {
+            (Some(c.decision.school), Some(c.decision.year))
+        }
         Classified::File(
             PanelPath::SelfReview(school, year) | PanelPath::ActionPlan(school, year),
         ) => (Some(school), Some(year)),
@@ -338,6 +352,103 @@ fn decision_modified(records: &Records, _today: Date) -> Vec<Finding> {
     out
 }
 
+/// A record of a condition met changed or removed after it was recorded: like a decision,
+/// it is the panel's record of what it saw, so it stands as committed.
+fn condition_record_modified(records: &Records, _today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for commit in &records.commits {
+        for change in &commit.changes {
+            if change.kind == ChangeKind::Added || !under(&change.path, "conditions") {
+                continue;
+            }
+            let (school, year) = school_year(&change.path);
+            let what = if change.kind == ChangeKind::Deleted {
+                "deleted"
+            } else {
+                "modified"
+            };
+            out.push(Finding {
+                rule: "condition-record-modified",
+                level: Level::Error,
+                school,
+                year,
+                commit: commit.id.clone(),
+                path: Some(change.path.clone()),
+                message: format!(
+                    "{} was {what} after it was recorded; the record of a condition met stands as committed",
+                    change.path
+                ),
+            });
+        }
+    }
+    out
+}
+
+/// A condition of an award still held, past its due date on the audit's day with no record
+/// that it was met. Reported at the commit of the decision that set it, so not for a
+/// decision recorded before a shallow clone's boundary.
+fn conditions_overdue(records: &Records, today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let schools: BTreeSet<&SchoolId> = records
+        .decisions
+        .iter()
+        .map(|d| &d.decision.school)
+        .collect();
+    for school in schools {
+        let Some(rubric) = records.head.rubric_for_school(school) else {
+            continue;
+        };
+        let all = earlier(records, records.decisions.len(), school);
+        // The awards held on the day: a condition set by a decision that granted one, or
+        // accepted a review of one, is a condition of that award.
+        let held: Vec<_> = award_states(rubric, &all, today)
+            .into_iter()
+            .filter(|s| s.status.is_held())
+            .map(|s| s.award)
+            .collect();
+        let met: Vec<MetRecord> = records
+            .head
+            .conditions_met
+            .iter()
+            .map(|(path, met)| MetRecord { path, met })
+            .collect();
+        for c in conditions(&all, &met, today) {
+            if c.state != ConditionState::Overdue {
+                continue;
+            }
+            let Some((d, commit)) = records
+                .decisions
+                .iter()
+                .find(|d| d.path == c.decision)
+                .and_then(|d| Some((d, d.commit()?)))
+            else {
+                continue;
+            };
+            let award = match rubric
+                .outcome(&d.decision.kind, &d.decision.outcome)
+                .map(|o| &o.effect)
+            {
+                Some(Effect::Grant { award, .. } | Effect::ReviewAccepted { award }) => award,
+                _ => continue,
+            };
+            if !held.contains(award) {
+                continue;
+            }
+            out.push(finding(
+                "condition-overdue",
+                Level::Error,
+                d,
+                commit,
+                format!(
+                    "{school}: condition {} of {} was due on {} and is not recorded as met by {today}",
+                    c.number, c.decision, c.due
+                ),
+            ));
+        }
+    }
+    out
+}
+
 /// The recorder and everyone taking part must have been present and free of conflicts, by
 /// the meeting's record when the decision was committed.
 ///
@@ -471,7 +582,7 @@ fn authorship(records: &Records, _today: Date) -> Vec<Finding> {
             clean(&commit.author.email)
         );
         let first = |prefix: &str| commit.changes.iter().find(|c| under(&c.path, prefix));
-        for prefix in ["decisions", "meetings"] {
+        for prefix in ["decisions", "meetings", "conditions"] {
             if let (Some(change), None) = (first(prefix), member) {
                 let (school, year) = school_year(&change.path);
                 out.push(Finding {
@@ -1669,6 +1780,7 @@ mod tests {
             years: BTreeMap::from([("oak".parse().unwrap(), vec!["2025-26".parse().unwrap()])]),
             meetings: BTreeMap::from([(meeting().date, meeting())]),
             decisions: vec![(DECISION.into(), decision.clone())],
+            conditions_met: Vec::new(),
         };
         head.meetings.insert(meeting().date, meeting());
         Records {

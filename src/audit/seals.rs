@@ -483,6 +483,7 @@ mod tests {
                 years: BTreeMap::new(),
                 meetings: BTreeMap::new(),
                 decisions: vec![],
+                conditions_met: vec![],
             }),
             head_commit: id(2),
             unreadable: vec![],

@@ -64,6 +64,13 @@ fn subject(commit: &CommitInfo) -> (Option<SchoolId>, Option<AcademicYear>, Opti
             Classified::File(PanelPath::Meeting(_)) => {
                 return (None, None, Some(change.path.clone()));
             }
+            Classified::File(PanelPath::ConditionMet(c)) => {
+                return (
+                    Some(c.decision.school),
+                    Some(c.decision.year),
+                    Some(change.path.clone()),
+                );
+            }
             _ => {}
         }
     }
@@ -97,7 +104,7 @@ pub fn check(records: &Records, _today: Date) -> Vec<Finding> {
         let who = format!("{} ({})", clean(&author.name), author.id);
         let what = path.clone().unwrap_or_else(|| clean(&commit.summary));
 
-        let panel_record = ["decisions", "meetings"]
+        let panel_record = ["decisions", "meetings", "conditions"]
             .iter()
             .any(|p| commit.changes.iter().any(|c| under(&c.path, p)));
         if panel_record

@@ -3,6 +3,7 @@
 
 mod audit;
 mod completions;
+mod conditions;
 pub mod decide;
 mod demo;
 pub mod diff;
@@ -139,6 +140,7 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
         command,
         Command::Validate { .. }
             | Command::Schools { .. }
+            | Command::Conditions(crate::cli::ConditionsArgs { met: None, .. })
             | Command::Log { .. }
             | Command::Audit(_)
             | Command::Export(_)
@@ -192,6 +194,10 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
             output.as_deref(),
         ),
         Command::Decide(args) => nothing_recorded_on_error(decide::run(repo, args)),
+        Command::Conditions(args) if args.met.is_some() => {
+            nothing_recorded_on_error(conditions::record(repo, args))
+        }
+        Command::Conditions(args) => conditions::list(repo, args),
         Command::Meeting(args) => nothing_recorded_on_error(meeting::run(repo, args)),
         Command::Submit {
             school,

@@ -81,6 +81,7 @@ fn table(catalog: &Catalog, statuses: &[SchoolStatus], today: Date, commit: &str
         "NEXT REVIEW",
         "PENDING",
         "ELIGIBLE",
+        "CONDITIONS",
     ];
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
     for s in statuses {
@@ -150,6 +151,7 @@ fn table(catalog: &Catalog, statuses: &[SchoolStatus], today: Date, commit: &str
             date(s.award.as_ref().and_then(|a| a.next_review_due)),
             pending,
             eligible,
+            s.outstanding.label(),
         ]);
     }
     format!(

@@ -4,7 +4,8 @@
 //! Each bundled panel has its own folder in the project: `submissions/` for the Hertfordshire
 //! panel, `demo-kent/` for the Kent one. The layout within each:
 //! - `<school-id>/...` — each school's files, as in a repository;
-//! - `_panel/panel.ron`, `_panel/meetings/`, `_panel/decisions/` — the panel's files;
+//! - `_panel/panel.ron`, `_panel/meetings/`, `_panel/decisions/`, `_panel/conditions/` — the
+//!   panel's files;
 //! - `_earlier/<school-id>/<year>/...` — earlier versions of submissions that a school later
 //!   replaced (a resubmission, or an update for another application).
 //!

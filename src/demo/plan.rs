@@ -9,10 +9,10 @@ use jiff::{ToSpan, Zoned};
 
 use super::{BundledFile, repo_path_for};
 use crate::model::format::{parse_document, to_ron};
-use crate::model::layout::{Classified, PanelPath, classify};
+use crate::model::layout::{Classified, ConditionPath, PanelPath, classify};
 use crate::model::{
-    AcademicYear, ActionPlan, Decision, Identity, Meeting, MemberId, Panel, School, SchoolId,
-    SelfReview, message,
+    AcademicYear, ActionPlan, ConditionMet, Decision, Identity, Meeting, MemberId, Panel, School,
+    SchoolId, SelfReview, message,
 };
 
 /// Marks the first commit of a demo repository, so that `kitemark demo` can tell its own.
@@ -314,6 +314,15 @@ impl Mover {
         Ok(())
     }
 
+    fn condition_met(&self, path: &str, met: &mut ConditionMet) -> Result<(), PlanError> {
+        met.met_on = self.date(path, met.met_on)?;
+        self.text(&mut met.evidence);
+        if let Classified::File(PanelPath::Decision(d)) = classify(&met.decision) {
+            met.decision = self.decision_path(path, &d)?;
+        }
+        Ok(())
+    }
+
     fn panel(&self, path: &str, p: &mut Panel) -> Result<bool, PlanError> {
         let mut moved = false;
         for key in p.members.iter_mut().flat_map(|m| m.keys.iter_mut()) {
@@ -352,6 +361,7 @@ pub fn plan_shifted(
     let mut submissions: BTreeMap<(SchoolId, AcademicYear, bool), Submission> = BTreeMap::new();
     let mut meetings: Vec<(String, Meeting)> = Vec::new();
     let mut decisions: Vec<(String, Decision)> = Vec::new();
+    let mut conditions_met: Vec<(String, ConditionMet)> = Vec::new();
     // Each file's bundled path, which seeds its commit's minutes whatever the shift.
     let mut seeds: BTreeMap<String, String> = BTreeMap::new();
 
@@ -423,6 +433,21 @@ pub fn plan_shifted(
                 let moved = crate::model::decide::path_of(&decision);
                 seeds.insert(moved.clone(), path);
                 decisions.push((moved, decision))
+            }
+            Classified::File(PanelPath::ConditionMet(_)) => {
+                let mut met: ConditionMet = parse(bundled_path, text)?;
+                mover.condition_met(bundled_path, &mut met)?;
+                let Classified::File(PanelPath::Decision(decision)) = classify(&met.decision)
+                else {
+                    return Err(plan_error(bundled_path, "it names no decision's path"));
+                };
+                let moved = ConditionPath {
+                    decision,
+                    number: met.condition,
+                }
+                .to_string();
+                seeds.insert(moved.clone(), path);
+                conditions_met.push((moved, met));
             }
             Classified::File(PanelPath::Rubric(_)) | Classified::Ignored => {}
             Classified::Unexpected { reason, .. } => return Err(plan_error(bundled_path, reason)),
@@ -598,6 +623,24 @@ pub fn plan_shifted(
                     present: meeting.present.clone(),
                     decision,
                 })),
+            },
+        ));
+    }
+
+    // Conditions met, each recorded by its recorder in the afternoon of the day it was met.
+    for (path, met) in conditions_met {
+        let Classified::File(PanelPath::ConditionMet(c)) = classify(&path) else {
+            continue;
+        };
+        steps.push((
+            4,
+            Step {
+                when: at(met.met_on, 14, jitter(&seed(&path), 120)),
+                author: member(&met.recorder, &path)?,
+                content: StepContent::Files {
+                    message: message::condition_met(&met, &c.decision.school, c.decision.year),
+                    files: vec![(path.clone(), write(&path, &met)?)],
+                },
             },
         ));
     }

@@ -71,6 +71,64 @@ pub struct Recorded<'a> {
     pub changed: &'a [ObjectId],
 }
 
+/// The conditions of the school's earlier decisions that the letter should report on: those
+/// recorded as met since the panel last decided on the school's work, each with the day it
+/// was met, and those still outstanding at the meeting, with their dates.
+fn earlier_conditions(out: &mut String, catalog: &Catalog, path: &str, d: &Decision) {
+    let previous = catalog
+        .decision_records(&d.school)
+        .iter()
+        .filter(|r| r.path != path && r.decision.meeting < d.meeting)
+        .map(|r| r.decision.meeting)
+        .max();
+    let decided_on = |decision: &str| {
+        catalog
+            .decisions
+            .iter()
+            .find(|(p, _)| p == decision)
+            .map(|(_, d)| d.meeting)
+    };
+    let earlier: Vec<_> = catalog
+        .conditions(&d.school, d.meeting)
+        .into_iter()
+        .filter(|c| c.decision != path && decided_on(&c.decision).is_some_and(|m| m < d.meeting))
+        .filter(|c| match c.met_on {
+            Some(met) => previous.is_none_or(|p| met > p),
+            None => true,
+        })
+        .collect();
+    if earlier.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "### Conditions set earlier");
+    let _ = writeln!(out);
+    for c in &earlier {
+        let set = decided_on(&c.decision).map_or_else(String::new, long_date);
+        let state = match c.met_on {
+            Some(met) => format!("met on {}", long_date(met)),
+            None => format!(
+                "not yet recorded as met; it was due by {}",
+                long_date(c.due)
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "- {} (condition {} of the panel's decision of {set}): {state}.",
+            inline(first_sentence(&c.text)).trim_end_matches('.'),
+            c.number,
+        );
+    }
+    let _ = writeln!(out);
+}
+
+/// A condition's first sentence, to name it in a list without repeating all of it.
+fn first_sentence(text: &str) -> &str {
+    match text.find(". ") {
+        Some(end) => &text[..=end],
+        None => text,
+    }
+}
+
 /// A paragraph saying that a decision's file was changed after it was recorded, if it was.
 fn changed_paragraph(recorded: &Recorded<'_>) -> Option<String> {
     if recorded.changed.is_empty() {
@@ -678,6 +736,7 @@ pub fn letter(
         }
         let _ = writeln!(out);
     }
+    earlier_conditions(&mut out, catalog, recorded.path, d);
     let _ = writeln!(out, "### What happens next");
     let _ = writeln!(out);
     // What happens next follows from the decision as recorded, whatever its file says now.
@@ -772,6 +831,7 @@ mod tests {
             years: Default::default(),
             meetings: Default::default(),
             decisions: Vec::new(),
+            conditions_met: Vec::new(),
         };
         let ids: Vec<MemberId> = ["psych", "chair", "psych"]
             .iter()

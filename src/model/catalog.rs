@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::condition::{self, ConditionMet, ConditionStatus, MetRecord};
 use super::decision::Decision;
 use super::ids::{AcademicYear, KindId, RubricId, SchoolId};
 use super::lifecycle::{self, AwardState, DecisionRecord, Eligibility, PendingItem};
@@ -25,6 +26,8 @@ pub struct Catalog {
     pub meetings: BTreeMap<Date, Meeting>,
     /// Decisions with their repository paths.
     pub decisions: Vec<(String, Decision)>,
+    /// The panel's records of conditions met, with their repository paths.
+    pub conditions_met: Vec<(String, ConditionMet)>,
 }
 
 /// The one rule for which rubric a submission follows: the rubric its self-review names
@@ -66,6 +69,10 @@ pub struct SchoolStatus {
     pub awards: Vec<AwardState>,
     pub pending: Vec<PendingItem>,
     pub eligibility: Vec<Eligibility>,
+    /// The conditions of its standing decisions, each open, overdue or met on the day.
+    pub conditions: Vec<ConditionStatus>,
+    /// How many of them are overdue and how many open.
+    pub outstanding: condition::ConditionCounts,
 }
 
 /// A submission waiting for the panel, on a meeting's agenda or not.
@@ -231,6 +238,17 @@ impl Catalog {
             .collect()
     }
 
+    /// The school's conditions with their states on `on` (see [`condition::conditions`]).
+    pub fn conditions(&self, school: &SchoolId, on: Date) -> Vec<ConditionStatus> {
+        let records = self.decision_records(school);
+        let met: Vec<MetRecord> = self
+            .conditions_met
+            .iter()
+            .map(|(path, met)| MetRecord { path, met })
+            .collect();
+        condition::conditions(&records, &met, on)
+    }
+
     /// A school's award state, pending items and eligibility on `today`.
     pub fn school_status(&self, id: &SchoolId, today: Date) -> Option<SchoolStatus> {
         let school = self.schools.get(id)?;
@@ -241,6 +259,7 @@ impl Catalog {
         awards.sort_by_key(|a| Some(&a.award) != main);
         let award = awards.iter().find(|a| Some(&a.award) == main).cloned();
         let meetings: Vec<&Meeting> = self.meetings.values().collect();
+        let conditions = self.conditions(id, today);
         Some(SchoolStatus {
             id: id.clone(),
             name: school.name.clone(),
@@ -252,6 +271,8 @@ impl Catalog {
             awards,
             pending: lifecycle::pending_items(id, &meetings, &records),
             eligibility: lifecycle::eligibility(rubric, &records, today),
+            outstanding: condition::ConditionCounts::of(&conditions),
+            conditions,
         })
     }
 }
@@ -283,6 +304,7 @@ mod tests {
                 "decisions/oak/2025-26/2025-11-12-initial.ron".into(),
                 decision,
             )],
+            conditions_met: Vec::new(),
         }
     }
 

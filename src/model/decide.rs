@@ -1004,6 +1004,7 @@ mod tests {
             years: BTreeMap::from([("oak".parse().unwrap(), vec!["2025-26".parse().unwrap()])]),
             meetings: BTreeMap::from([(meeting.date, meeting)]),
             decisions: Vec::new(),
+            conditions_met: Vec::new(),
         };
         (catalog, decision, review)
     }

@@ -15,6 +15,7 @@ pub const RUBRICS_DIR: &str = "rubrics";
 pub const SUBMISSIONS_DIR: &str = "submissions";
 pub const MEETINGS_DIR: &str = "meetings";
 pub const DECISIONS_DIR: &str = "decisions";
+pub const CONDITIONS_DIR: &str = "conditions";
 pub const SCHOOL_FILE: &str = "school.ron";
 pub const SELF_REVIEW_FILE: &str = "self-review.ron";
 pub const ACTION_PLAN_FILE: &str = "action-plan.ron";
@@ -30,6 +31,32 @@ pub enum PanelPath {
     ActionPlan(SchoolId, AcademicYear),
     Meeting(Date),
     Decision(DecisionPath),
+    ConditionMet(ConditionPath),
+}
+
+/// The parts of a met record's path: the decision whose condition it is, and the condition's
+/// number. The decision's file name without `.ron` names the folder, so a condition of a
+/// correction (`2025-11-12-initial.2`) has a place of its own.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ConditionPath {
+    pub decision: DecisionPath,
+    /// The condition's number in the decision, from 1.
+    pub number: u32,
+}
+
+impl fmt::Display for ConditionPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = &self.decision;
+        write!(
+            f,
+            "{CONDITIONS_DIR}/{}/{}/{}-{}",
+            d.school, d.year, d.date, d.kind
+        )?;
+        if d.version > 1 {
+            write!(f, ".{}", d.version)?;
+        }
+        write!(f, "/{}.ron", self.number)
+    }
 }
 
 /// The parts of a decision file's path.
@@ -74,6 +101,7 @@ impl fmt::Display for PanelPath {
             }
             PanelPath::Meeting(date) => write!(f, "{MEETINGS_DIR}/{date}.ron"),
             PanelPath::Decision(d) => d.fmt(f),
+            PanelPath::ConditionMet(c) => c.fmt(f),
         }
     }
 }
@@ -143,7 +171,33 @@ pub fn classify(path: &str) -> Classified {
             Severity::Error,
             "decision files live at decisions/<school-id>/<year>/<YYYY-MM-DD>-<kind>.ron",
         ),
+        [CONDITIONS_DIR, school, year, stem, file] => classify_condition(school, year, stem, file),
+        [CONDITIONS_DIR, ..] => unexpected(
+            Severity::Error,
+            "records of conditions met live at conditions/<school-id>/<year>/<decision-file-name-without-.ron>/<n>.ron",
+        ),
         _ => Classified::Ignored,
+    }
+}
+
+fn classify_condition(school: &str, year: &str, stem: &str, file: &str) -> Classified {
+    let decision = match classify_decision(school, year, &format!("{stem}.ron")) {
+        Classified::File(PanelPath::Decision(d)) => d,
+        other => return other,
+    };
+    let number = file
+        .strip_suffix(".ron")
+        .filter(|n| !n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|n| n.parse::<u32>().ok())
+        .filter(|n| *n >= 1);
+    match number {
+        Some(number) => {
+            Classified::File(PanelPath::ConditionMet(ConditionPath { decision, number }))
+        }
+        None => unexpected(
+            Severity::Error,
+            "a record of a condition met is named after the condition's number, from 1 (for example 1.ron)",
+        ),
     }
 }
 
@@ -291,8 +345,37 @@ mod tests {
             "decisions/oak-tree/2025-26/2025-11-12-annual-review.ron",
             "decisions/oak-tree/2025-26/2025-11-12-annual-review.2.ron",
             "decisions/oak-tree/2025-26/2025-11-12-annual-review.10.ron",
+            "conditions/oak-tree/2025-26/2025-11-12-initial/1.ron",
+            "conditions/oak-tree/2025-26/2025-11-12-initial.2/12.ron",
         ] {
             assert_eq!(file(path).to_string(), path);
+        }
+    }
+
+    #[test]
+    fn a_met_record_names_a_decision_and_a_condition_number() {
+        let PanelPath::ConditionMet(c) =
+            file("conditions/oak-tree/2025-26/2025-11-12-initial.2/3.ron")
+        else {
+            panic!("not a met record")
+        };
+        assert_eq!(c.number, 3);
+        assert_eq!(
+            c.decision.to_string(),
+            "decisions/oak-tree/2025-26/2025-11-12-initial.2.ron"
+        );
+        for bad in [
+            "conditions/oak-tree/2025-26/2025-11-12-initial/0.ron",
+            "conditions/oak-tree/2025-26/2025-11-12-initial/01.ron",
+            "conditions/oak-tree/2025-26/2025-11-12-initial/first.ron",
+            "conditions/oak-tree/2025-26/initial/1.ron",
+            "conditions/../2025-26/2025-11-12-initial/1.ron",
+            "conditions/oak-tree/2025-26/1.ron",
+        ] {
+            assert!(
+                matches!(classify(bad), Classified::Unexpected { .. }),
+                "{bad}"
+            );
         }
     }
 

@@ -104,6 +104,29 @@ pub fn meeting(date: Date, chair: &MemberId, present: &[MemberId], agenda_items:
     }
 }
 
+/// The message of a commit recording that a condition of a decision was met.
+pub fn condition_met(
+    met: &super::condition::ConditionMet,
+    school: &SchoolId,
+    year: AcademicYear,
+) -> String {
+    message(
+        &format!(
+            "Condition met: {school} {year} condition {} of {}",
+            met.condition, met.decision
+        ),
+        &format!("Recorded by {}.", met.recorder),
+        &[
+            ("School", school.to_string()),
+            ("Year", year.to_string()),
+            ("Decision", met.decision.clone()),
+            ("Condition", met.condition.to_string()),
+            ("Met-On", met.met_on.to_string()),
+            ("Recorder", met.recorder.to_string()),
+        ],
+    )
+}
+
 /// The message of the first commit of a new panel repository.
 pub fn setup(panel_name: &str, rubrics: &[String], extra_trailers: &[(&str, String)]) -> String {
     let mut trailers = vec![("Rubrics", rubrics.join(", "))];

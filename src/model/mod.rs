@@ -2,6 +2,7 @@
 //! validation rules. Pure values and functions; no I/O.
 
 pub mod catalog;
+pub mod condition;
 pub mod decide;
 pub mod decision;
 pub mod draft;
@@ -24,6 +25,7 @@ pub mod submission;
 pub mod text;
 pub mod validate;
 
+pub use condition::{ConditionMet, ConditionState, ConditionStatus};
 pub use decision::{
     AreaJudgement, Condition, Decision, FileRef, Moderation, ObjectId, SubmissionRef,
 };
@@ -31,7 +33,7 @@ pub use ids::{
     AcademicYear, ActionId, AreaId, AwardId, CriterionId, IdError, KindId, LevelId, MemberId,
     OutcomeId, RubricId, RuleId, SchoolId, StageId,
 };
-pub use layout::{Classified, DecisionPath, PanelPath};
+pub use layout::{Classified, ConditionPath, DecisionPath, PanelPath};
 pub use meeting::{AgendaItem, Conflict, ConflictKind, Meeting};
 pub use panel::{Identity, Member, MemberKey, Panel, Quorum, Role};
 pub use problem::{Position, Problem, Severity};

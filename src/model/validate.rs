@@ -9,10 +9,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::civil::Date;
 use serde::de::DeserializeOwned;
 
+use super::condition::ConditionMet;
 use super::decision::Decision;
 use super::format::{conflict_marker, control_characters, from_ron, locate_field, locate_value};
 use super::ids::{AcademicYear, RubricId, SchoolId};
-use super::layout::{Classified, DecisionPath, PanelPath, classify};
+use super::layout::{Classified, ConditionPath, DecisionPath, PanelPath, classify};
 use super::meeting::Meeting;
 use super::panel::Panel;
 use super::problem::{Position, Problem, Severity};
@@ -70,6 +71,8 @@ pub struct Validator {
     years: BTreeMap<(SchoolId, AcademicYear), YearSeen>,
     meetings: BTreeMap<Date, Meeting>,
     decisions: BTreeSet<String>,
+    /// Each decision read: its meeting and how many conditions it sets.
+    decision_conditions: BTreeMap<String, (Date, usize)>,
     /// Every file checked, parsed or not: a broken file still exists, and references to it
     /// are not reported again as missing.
     seen: BTreeSet<String>,
@@ -117,6 +120,7 @@ pub fn prepare(kind: &PanelPath, text: &str) -> Prepared {
         PanelPath::ActionPlan(..) => parsed_as::<ActionPlan>(text),
         PanelPath::Meeting(_) => parsed_as::<Meeting>(text),
         PanelPath::Decision(_) => parsed_as::<Decision>(text),
+        PanelPath::ConditionMet(_) => parsed_as::<ConditionMet>(text),
     };
     Prepared {
         conflict,
@@ -293,6 +297,7 @@ impl Validator {
             years: BTreeMap::new(),
             meetings: BTreeMap::new(),
             decisions: BTreeSet::new(),
+            decision_conditions: BTreeMap::new(),
             seen: BTreeSet::new(),
             supersedes: Vec::new(),
         }
@@ -377,6 +382,7 @@ impl Validator {
             PanelPath::ActionPlan(school, year) => self.action_plan(&mut file, school, *year),
             PanelPath::Meeting(date) => self.meeting(&mut file, *date),
             PanelPath::Decision(d) => self.decision(&mut file, d),
+            PanelPath::ConditionMet(c) => self.condition_met(&mut file, c),
         }
         self.problems = problems;
     }
@@ -852,6 +858,10 @@ impl Validator {
             &path.date.to_string(),
         );
         file.must_match("kind", decision.kind.as_str(), path.kind.as_str());
+        self.decision_conditions.insert(
+            file.path.to_owned(),
+            (decision.meeting, decision.conditions.len()),
+        );
         let version = super::decide::version_of(&decision);
         if version != path.version {
             let pos = file.field("supersedes");
@@ -919,6 +929,68 @@ impl Validator {
             return;
         };
         report(file, super::decide::rubric_findings(rubric, &decision));
+    }
+
+    /// A record of a condition met: it names the decision and condition its path names (so
+    /// each condition is met once, at one path), the decision exists and sets that
+    /// condition, it was met no earlier than the decision, and a member recorded it.
+    fn condition_met(&mut self, file: &mut FileCheck, path: &ConditionPath) {
+        let Some(met) = file.parse::<ConditionMet>() else {
+            return;
+        };
+        let decision = path.decision.to_string();
+        file.must_match("decision", &met.decision, &decision);
+        file.must_match(
+            "condition",
+            &met.condition.to_string(),
+            &path.number.to_string(),
+        );
+        match self.decision_conditions.get(&decision) {
+            None if self.decisions.contains(&decision) => {}
+            None => file.error(
+                "unknown-decision",
+                file.field("decision"),
+                format!("names {decision:?}, which is not a decision in the repository"),
+            ),
+            Some((_, count)) if path.number as usize > *count => file.error(
+                "unknown-condition",
+                file.field("condition"),
+                match count {
+                    0 => "the decision sets no conditions".to_owned(),
+                    1 => "the decision sets one condition (1)".to_owned(),
+                    n => format!("the decision sets conditions 1 to {n}"),
+                },
+            ),
+            Some((meeting, _)) if met.met_on < *meeting => file.error(
+                "met-before-decision",
+                file.field("met_on"),
+                format!(
+                    "met on {}, before the meeting of {meeting} that set the condition",
+                    met.met_on
+                ),
+            ),
+            Some(_) => {}
+        }
+        if let Some(panel) = &self.panel
+            && panel.member(&met.recorder).is_none()
+        {
+            let pos = file.at("recorder", met.recorder.as_str(), 0);
+            file.error(
+                "unknown-member",
+                pos,
+                format!(
+                    "{:?} (recorder) is not a member of the panel",
+                    met.recorder.as_str()
+                ),
+            );
+        }
+        if met.evidence.trim().is_empty() {
+            file.error(
+                "no-evidence",
+                file.field("evidence"),
+                "say what the panel saw that shows the condition was met".into(),
+            );
+        }
     }
 
     /// Whether the file was among those checked, whether or not it could be parsed.
@@ -1355,6 +1427,65 @@ mod tests {
                 .problems
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_record_of_a_condition_met_names_one_that_exists() {
+        const MET: &str = "conditions/oak/2025-26/2025-11-12-initial/1.ron";
+        let record = |decision: &str, n: u32, on: &str, recorder: &str, evidence: &str| {
+            format!(
+                "(\n    decision: \"{decision}\",\n    condition: {n},\n    met_on: \"{on}\",\n    evidence: \"{evidence}\",\n    recorder: \"{recorder}\",\n)\n"
+            )
+        };
+        let with_condition = |met: String| {
+            let mut files = edited(DECISION, |t| {
+                t.replacen("outcome: \"awarded\"", "outcome: \"awarded-with-conditions\"", 1)
+                    .replacen(
+                        "    participants",
+                        "    conditions: [(text: \"Publish the policy.\", due: \"2026-03-31\")],\n    participants",
+                        1,
+                    )
+            });
+            files.push((MET.to_owned(), met));
+            files
+        };
+        let good = record(
+            DECISION,
+            1,
+            "2026-02-02",
+            "nurse",
+            "The policy is on the website.",
+        );
+        assert_eq!(codes(&with_condition(good.clone())), Vec::<&str>::new());
+        let mut no_conditions = base();
+        no_conditions.push((MET.to_owned(), good.clone()));
+        assert_eq!(codes(&no_conditions), vec!["unknown-condition"]);
+        let second = with_condition(good.replace("condition: 1", "condition: 2"));
+        assert_eq!(codes(&second), vec!["path-mismatch"]);
+        let mut elsewhere = with_condition(good.clone());
+        elsewhere.last_mut().unwrap().0 = "conditions/oak/2025-26/2025-11-12-initial/2.ron".into();
+        assert_eq!(
+            codes(&elsewhere),
+            vec!["path-mismatch", "unknown-condition"]
+        );
+        let early = record(DECISION, 1, "2025-11-01", "nurse", "Seen.");
+        assert_eq!(codes(&with_condition(early)), vec!["met-before-decision"]);
+        let stranger = record(DECISION, 1, "2026-02-02", "nobody", "Seen.");
+        assert_eq!(codes(&with_condition(stranger)), vec!["unknown-member"]);
+        let silent = record(DECISION, 1, "2026-02-02", "nurse", " ");
+        assert_eq!(codes(&with_condition(silent)), vec!["no-evidence"]);
+        let mut orphan = base();
+        orphan.push((
+            "conditions/oak/2025-26/2025-12-10-initial/1.ron".into(),
+            record(
+                "decisions/oak/2025-26/2025-12-10-initial.ron",
+                1,
+                "2026-02-02",
+                "nurse",
+                "Seen.",
+            ),
+        ));
+        assert_eq!(codes(&orphan), vec!["unknown-decision"]);
     }
 
     #[test]

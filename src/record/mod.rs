@@ -8,6 +8,7 @@
 //! on the commit it was prepared from, and says truthfully what happened. [`Preview`] is a
 //! plan made safe for the terminal.
 
+mod condition;
 mod submission;
 
 use std::collections::BTreeSet;
@@ -25,6 +26,7 @@ use crate::repo::sign::Signer;
 use crate::repo::write::{CommitSpec, WriteError, WriteLock};
 use crate::repo::{PanelRepo, Snapshot};
 
+pub use condition::{ConditionMetDraft, NAMING_RULES, prepare_condition_met};
 pub use submission::{SubmissionDraft, prepare_submission};
 
 /// What was read, that a draft is checked against and built on.

@@ -29,6 +29,7 @@ impl PanelRepo {
             years: Default::default(),
             meetings: Default::default(),
             decisions: Vec::new(),
+            conditions_met: Vec::new(),
         };
         for (id, blob) in &snapshot.rubrics {
             match self.load(blob) {
@@ -62,6 +63,12 @@ impl PanelRepo {
         for blob in snapshot.decisions.values() {
             match self.load(blob) {
                 Ok(decision) => catalog.decisions.push((blob.path.clone(), decision)),
+                Err(e) => errors.push(e),
+            }
+        }
+        for blob in snapshot.conditions_met.values() {
+            match self.load(blob) {
+                Ok(met) => catalog.conditions_met.push((blob.path.clone(), met)),
                 Err(e) => errors.push(e),
             }
         }

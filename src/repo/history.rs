@@ -456,7 +456,8 @@ impl PanelRepo {
         out.into_iter().map(|c| c.path).collect()
     }
 
-    /// The commits that touched one school, newest first: its submissions and decisions, and
+    /// The commits that touched one school, newest first: its submissions, decisions and
+    /// records of conditions met, and
     /// the meetings whose agenda or declared conflicts name it. Only those meeting files are
     /// kept among each commit's changes (and among the files a shallow clone's boundary
     /// holds).
@@ -468,8 +469,14 @@ impl PanelRepo {
         let own = [
             format!("submissions/{school}"),
             format!("decisions/{school}"),
+            format!("conditions/{school}"),
         ];
-        let prefixes = vec![own[0].clone(), own[1].clone(), "meetings".to_owned()];
+        let prefixes = vec![
+            own[0].clone(),
+            own[1].clone(),
+            own[2].clone(),
+            "meetings".to_owned(),
+        ];
         let mut mentions: std::collections::HashMap<ObjectId, bool> =
             std::collections::HashMap::new();
         let mut names_school = |repo: &PanelRepo, blob: &ObjectId, path: &str| -> bool {

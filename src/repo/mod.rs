@@ -500,6 +500,8 @@ fn descends(path: &str) -> bool {
         // reported rather than silently skipped.
         "submissions" => depth <= 3,
         "decisions" => depth <= 3,
+        // conditions/<school>/<year>/<decision>/<n>.ron
+        "conditions" => depth <= 4,
         _ => false,
     }
 }

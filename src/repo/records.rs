@@ -19,12 +19,13 @@ use crate::model::layout::{Classified, PanelPath, classify};
 use crate::model::{Decision, Meeting, ObjectId, Panel, Rubric, School, SelfReview};
 
 /// The folders and files whose history the audit reads.
-pub const AUDITED: [&str; 5] = [
+pub const AUDITED: [&str; 6] = [
     "panel.ron",
     "rubrics",
     "submissions",
     "meetings",
     "decisions",
+    "conditions",
 ];
 
 /// Parsed files, by blob, so that a file unchanged over many commits is read once.

@@ -44,7 +44,13 @@ fn short(id: &ObjectId) -> &str {
 }
 
 /// The folders kitemark writes in, from the top of the working tree.
-const PANEL_FOLDERS: [&str; 4] = ["decisions", "meetings", "submissions", "rubrics"];
+const PANEL_FOLDERS: [&str; 5] = [
+    "decisions",
+    "meetings",
+    "conditions",
+    "submissions",
+    "rubrics",
+];
 
 impl PanelRepo {
     /// A write left half done by a kitemark that stopped (`recording "…" (commit …)`), if
@@ -607,7 +613,7 @@ impl PanelRepo {
             .map_err(RepoError::git("cannot read the branch's tree"))?;
         let mut missing: Vec<(String, git2::Oid)> = Vec::new();
         let mut absent_files: Vec<(String, git2::Oid)> = Vec::new();
-        for top in ["decisions", "meetings"] {
+        for top in ["decisions", "meetings", "conditions"] {
             let Ok(folder) = tree.get_path(Path::new(top)) else {
                 continue;
             };

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use crate::model::layout::{Classified, DecisionPath, PanelPath, classify};
+use crate::model::layout::{Classified, ConditionPath, DecisionPath, PanelPath, classify};
 use crate::model::{AcademicYear, FileRef, ObjectId, RubricId, SchoolId, Severity, SubmissionRef};
 
 /// A file of the snapshot: its path and the blob that holds it.
@@ -95,6 +95,8 @@ pub struct Snapshot {
     pub schools: BTreeMap<SchoolId, SchoolFiles>,
     pub meetings: BTreeMap<Date, BlobRef>,
     pub decisions: BTreeMap<DecisionPath, BlobRef>,
+    /// The panel's records of conditions met.
+    pub conditions_met: BTreeMap<ConditionPath, BlobRef>,
     pub unexpected: Vec<UnexpectedFile>,
     pub not_files: Vec<NotAFile>,
 }
@@ -110,6 +112,7 @@ impl Snapshot {
             schools: BTreeMap::new(),
             meetings: BTreeMap::new(),
             decisions: BTreeMap::new(),
+            conditions_met: BTreeMap::new(),
             unexpected: Vec::new(),
             not_files: Vec::new(),
         }
@@ -188,6 +191,9 @@ impl Snapshot {
         for (path, blob) in &self.decisions {
             out.push((PanelPath::Decision(path.clone()), blob));
         }
+        for (path, blob) in &self.conditions_met {
+            out.push((PanelPath::ConditionMet(path.clone()), blob));
+        }
         out
     }
 
@@ -205,6 +211,7 @@ impl Snapshot {
                 .sum::<usize>()
             + self.meetings.len()
             + self.decisions.len()
+            + self.conditions_met.len()
     }
 
     /// Files the snapshot holds under a path, by kind; used while listing the tree.
@@ -250,6 +257,9 @@ impl Snapshot {
                 }
                 PanelPath::Decision(d) => {
                     self.decisions.insert(d, blob(path));
+                }
+                PanelPath::ConditionMet(c) => {
+                    self.conditions_met.insert(c, blob(path));
                 }
             },
         }

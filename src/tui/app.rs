@@ -567,6 +567,11 @@ impl App {
                 )),
                 None => {}
             },
+            Action::ConditionMet => self.say(format!(
+                "Conditions are recorded as met from the Schools screen: press {}, choose the school and press {}.",
+                self.options.keymap.first(Action::SchoolsTab),
+                self.options.keymap.first(Action::ConditionMet)
+            )),
             _ => {
                 if let Some(id) = ScreenId::ALL
                     .into_iter()

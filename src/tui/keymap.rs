@@ -44,6 +44,7 @@ pub enum Action {
     MeetingTab,
     History,
     HistoryTab,
+    ConditionMet,
     Export,
     Repair,
     // Answers to a recording form's questions.
@@ -71,7 +72,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 47] = [
+    pub const ALL: [Action; 48] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -107,6 +108,7 @@ impl Action {
         Action::MeetingTab,
         Action::History,
         Action::HistoryTab,
+        Action::ConditionMet,
         Action::Export,
         Action::Repair,
         Action::RestoreDraft,
@@ -211,6 +213,7 @@ impl Action {
             Action::MeetingTab => "meeting",
             Action::History => "history",
             Action::HistoryTab => "history-tab",
+            Action::ConditionMet => "condition-met",
             Action::Export => "export",
             Action::Repair => "repair",
             Action::RestoreDraft => "restore-draft",
@@ -264,6 +267,7 @@ impl Action {
             Action::MeetingTab => "set up the meeting: attendance, conflicts, agenda",
             Action::History => "the school's history: commits, people, trailers, audit findings",
             Action::HistoryTab => "the open history",
+            Action::ConditionMet => "record that the selected school met one of its conditions",
             Action::Export => {
                 "save the meeting's minutes (agenda) or a school's letter (submission, history)"
             }
@@ -313,6 +317,7 @@ impl Action {
             Action::MeetingTab => "meeting",
             Action::History => "history",
             Action::HistoryTab => "history",
+            Action::ConditionMet => "condition met",
             Action::Export => "print",
             Action::Repair => "repair",
             Action::RestoreDraft => "restore",
@@ -530,6 +535,7 @@ fn defaults() -> Vec<(Action, &'static [&'static str])> {
         (Action::MeetingTab, &["6", "m"]),
         (Action::History, &["H"]),
         (Action::HistoryTab, &["7"]),
+        (Action::ConditionMet, &["M"]),
         (Action::Export, &["p"]),
         (Action::Repair, &["R"]),
         (Action::RestoreDraft, &["r"]),

@@ -59,6 +59,8 @@ pub enum Request {
     PrepareMeeting(Box<MeetingDraft>),
     /// Records a meeting as one commit on the branch as last read.
     CommitMeeting(Box<MeetingDraft>),
+    /// Records that a school met a condition, as one commit on the branch as last read.
+    CommitConditionMet(Box<crate::record::ConditionMetDraft>),
     /// The commits that touched a school, with the audit's findings as of `today`.
     History { school: SchoolId, today: Date },
     /// The files a commit changed, as they were at that commit.
@@ -134,7 +136,9 @@ impl Request {
             Request::Diff { .. } | Request::DiffDecided { .. } => RequestKind::Diff,
             Request::LoadDraft { .. } => RequestKind::LoadDraft,
             Request::PrepareDecision(_) | Request::PrepareMeeting(_) => RequestKind::Prepare,
-            Request::CommitDecision(_) | Request::CommitMeeting(_) => RequestKind::Commit,
+            Request::CommitDecision(_)
+            | Request::CommitMeeting(_)
+            | Request::CommitConditionMet(_) => RequestKind::Commit,
             Request::History { .. } => RequestKind::History,
             Request::CommitFiles { .. } => RequestKind::CommitFiles,
             Request::Export(_) => RequestKind::Export,
@@ -607,6 +611,15 @@ impl Worker {
             ),
             Request::CommitMeeting(meeting) => Response::Committed(
                 match self.prepare(|ctx| crate::record::prepare_meeting(ctx, &meeting)) {
+                    Ok(plan) => self.commit(&plan),
+                    Err(e) => Err(CommitFailure {
+                        messages: vec![clean(e)],
+                        moved: false,
+                    }),
+                },
+            ),
+            Request::CommitConditionMet(draft) => Response::Committed(
+                match self.prepare(|ctx| crate::record::prepare_condition_met(ctx, &draft)) {
                     Ok(plan) => self.commit(&plan),
                     Err(e) => Err(CommitFailure {
                         messages: vec![clean(e)],

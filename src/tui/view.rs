@@ -77,6 +77,10 @@ pub struct AgendaRow {
     pub rule_problem: Option<String>,
     /// The evidence rules need the self-review, which is read after the agenda is shown.
     pub evidence_pending: bool,
+    /// The school's conditions not yet met on the day, in a few words each, and whether
+    /// any is overdue: what the panel should know before deciding again.
+    pub conditions: Vec<String>,
+    pub conditions_overdue: bool,
 }
 
 impl AgendaRow {
@@ -113,6 +117,11 @@ pub struct SchoolRow {
     pub next_review: String,
     /// Eligibility for additional awards, e.g. "✓ suicide-aware".
     pub eligibility: String,
+    /// Conditions outstanding, e.g. "1 overdue, 2 open", or "–".
+    pub conditions: String,
+    pub conditions_overdue: bool,
+    /// Each outstanding condition in a few words, for the detail pane.
+    pub condition_notes: Vec<String>,
     pub latest_year: Option<AcademicYear>,
 }
 
@@ -250,7 +259,19 @@ pub fn agenda(catalog: &Catalog, meeting: Option<&Meeting>, today: Date) -> Agen
                     .collect(),
                 None => Vec::new(),
             };
+            let outstanding: Vec<_> = catalog
+                .conditions(&school, today)
+                .into_iter()
+                .filter(|c| c.state != crate::model::ConditionState::Met)
+                .collect();
             AgendaRow {
+                conditions: outstanding
+                    .iter()
+                    .map(|c| format!("{} {}, due {}", c.number, c.state.label(), c.due))
+                    .collect(),
+                conditions_overdue: outstanding
+                    .iter()
+                    .any(|c| c.state == crate::model::ConditionState::Overdue),
                 name: profile.map_or_else(|| clean(school.as_str()), |p| clean(&p.name)),
                 phase: profile
                     .map(|p| p.phase.label().to_owned())
@@ -347,6 +368,9 @@ pub fn schools(catalog: &Catalog, today: Date) -> (Vec<SchoolRow>, Vec<String>) 
                     expires: "–".into(),
                     next_review: "–".into(),
                     eligibility: clean(&reason),
+                    conditions: "–".into(),
+                    conditions_overdue: false,
+                    condition_notes: Vec::new(),
                     latest_year: catalog.years.get(id).and_then(|y| y.last().copied()),
                     school: id.clone(),
                 });
@@ -404,6 +428,17 @@ fn school_row(catalog: &Catalog, s: crate::model::catalog::SchoolStatus) -> Scho
         } else {
             eligibility
         },
+        conditions: match s.outstanding.label().as_str() {
+            "-" => "–".to_owned(),
+            label => label.to_owned(),
+        },
+        conditions_overdue: s.outstanding.overdue > 0,
+        condition_notes: s
+            .conditions
+            .iter()
+            .filter(|c| c.state != crate::model::ConditionState::Met)
+            .map(|c| format!("{} {}, due {}", c.number, c.state.label(), c.due))
+            .collect(),
         latest_year: s.years.last().copied(),
         school: s.id,
     }
@@ -865,6 +900,8 @@ pub fn history(
                     "boundary"
                 } else if c.touches(&format!("decisions/{school}")) {
                     "decision"
+                } else if c.touches(&format!("conditions/{school}")) {
+                    "condition"
                 } else if c.touches(&format!("submissions/{school}")) {
                     "submission"
                 } else if c.touches("meetings") {

@@ -164,6 +164,7 @@ fn accepted(kind: &PanelPath, text: &str) -> bool {
             PanelPath::ActionPlan(..) => ok::<ActionPlan>(text),
             PanelPath::Meeting(_) => ok::<Meeting>(text),
             PanelPath::Decision(_) => ok::<Decision>(text),
+            PanelPath::ConditionMet(_) => ok::<kitemark::model::ConditionMet>(text),
         }
 }
 

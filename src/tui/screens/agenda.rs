@@ -239,6 +239,16 @@ impl AgendaScreen {
                     if row.decided { theme.good } else { theme.base },
                 ),
             ]));
+            if !row.conditions.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    format!("Conditions: {}", row.conditions.join(" · ")),
+                    if row.conditions_overdue {
+                        theme.warn
+                    } else {
+                        theme.base
+                    },
+                )));
+            }
             if row.conflicts.is_empty() {
                 lines.push(Line::from(Span::styled(
                     "No conflicts of interest declared or known.",

@@ -2,6 +2,7 @@
 //! [`ScreenId`] to its screen. What a screen is and may use is in [`crate::tui::screen`].
 
 pub mod agenda;
+pub mod condition;
 pub mod decision;
 pub mod diff;
 pub mod help;

@@ -552,6 +552,35 @@ pub fn preview<B: FormBody>(form: &mut B, cx: &mut Cx) {
     cx.request(shell.revision, request);
 }
 
+/// What the status line says of a commit written: the commit id first, as it is what an
+/// auditor asks for and must not be cut off.
+pub fn recorded_message(done: &crate::tui::loader::Committed) -> String {
+    let mut said = format!(
+        "✓ Recorded in commit {}: {} ({})",
+        done.commit, done.summary, done.path
+    );
+    for note in &done.notes {
+        said.push_str(" · ");
+        said.push_str(note);
+    }
+    said
+}
+
+/// Says why nothing was recorded; a branch that moved is read again.
+pub fn not_recorded(failure: &crate::tui::loader::CommitFailure, cx: &mut Cx) {
+    if failure.moved {
+        cx.warn(
+            "✗ Not recorded: someone else recorded something since this was read. Your draft is kept; reloaded — check it and record again.",
+        );
+        cx.effect(Effect::Reload);
+    } else {
+        cx.warn(format!(
+            "✗ Not recorded (your draft is kept): {}",
+            failure.messages.join("; ")
+        ));
+    }
+}
+
 /// An answer of the loader for a form.
 pub fn loaded<B: FormBody>(form: &mut B, tag: Tag, response: Response, cx: &mut Cx) {
     match response {
@@ -568,16 +597,7 @@ pub fn loaded<B: FormBody>(form: &mut B, tag: Tag, response: Response, cx: &mut 
         }
         Response::Committed(Ok(done)) => {
             cx.delete_draft(form.draft_key(), true);
-            // The commit id first: it is what an auditor asks for, and must not be cut off.
-            let mut said = format!(
-                "✓ Recorded in commit {}: {} ({})",
-                done.commit, done.summary, done.path
-            );
-            for note in &done.notes {
-                said.push_str(" · ");
-                said.push_str(note);
-            }
-            cx.say(said);
+            cx.say(recorded_message(&done));
             cx.effect(Effect::Close(B::SCREEN, B::AFTER));
             // Quietly: the status line keeps the commit id.
             cx.effect(Effect::Reload);
@@ -587,17 +607,7 @@ pub fn loaded<B: FormBody>(form: &mut B, tag: Tag, response: Response, cx: &mut 
             let recording = &mut form.shell_mut().recording;
             recording.committing = false;
             recording.prepared = None;
-            if failure.moved {
-                cx.warn(
-                    "✗ Not recorded: someone else recorded something since this was read. Your draft is kept; reloaded — check it and record again.",
-                );
-                cx.effect(Effect::Reload);
-            } else {
-                cx.warn(format!(
-                    "✗ Not recorded (your draft is kept): {}",
-                    failure.messages.join("; ")
-                ));
-            }
+            not_recorded(&failure, cx);
         }
         Response::DraftSaved { key, seq, error } => {
             if key != form.draft_key() {

@@ -11,9 +11,12 @@ use crate::tui::view::SchoolRow;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::tui::keymap::{Action, KeyMap};
+use crate::tui::loader::Response;
 use crate::tui::screen::{About, Cx, DrawCx, Footer, Open, Screen};
 use crate::tui::view::OpenedView;
 use crate::tui::widgets::{ListHit, block, ellipsis};
+
+use super::condition::{ConditionMetForm, Outcome};
 
 /// The schools screen's state.
 #[derive(Debug, Default)]
@@ -22,10 +25,12 @@ pub struct SchoolsScreen {
     pub hit: ListHit,
     /// The cells' text, computed when the data changes rather than on every frame.
     texts: Vec<Vec<String>>,
+    /// The form recording a condition met, open over the list.
+    pub form: Option<ConditionMetForm>,
 }
 
 /// Column titles, in order; the sort cycles through them.
-pub const COLUMNS: [&str; 8] = [
+pub const COLUMNS: [&str; 9] = [
     "School",
     "Phase",
     "Area",
@@ -33,6 +38,7 @@ pub const COLUMNS: [&str; 8] = [
     "Awarded",
     "Expires",
     "Next review",
+    "Conditions",
     "Eligible",
 ];
 
@@ -48,6 +54,7 @@ pub fn rows_text(rows: &[SchoolRow]) -> Vec<Vec<String>> {
                 r.awarded.clone(),
                 r.expires.clone(),
                 r.next_review.clone(),
+                r.conditions.clone(),
                 r.eligibility.clone(),
             ]
         })
@@ -71,20 +78,22 @@ impl SchoolsScreen {
     pub fn draw(&mut self, frame: &mut Frame, area: Rect, rows: &[SchoolRow], theme: &Theme) {
         let [table_area, detail_area] =
             Layout::vertical([Constraint::Min(6), Constraint::Length(6)]).areas(area);
-        // Each column as wide as what it holds. Narrow terminals leave out the awarded date,
-        // the area and the phase, in that order, before cutting anything (the detail below
-        // shows all); the name, the award and eligibility are cut last.
+        // Each column as wide as what it holds. Narrow terminals leave out the next review's
+        // date (the award says "review overdue" when it is past), the awarded date, the area
+        // and the phase, in that order, before cutting anything (the detail below shows
+        // all); the name, the award and eligibility are cut last.
         let sized: Vec<Sized> = (0..COLUMNS.len())
             .map(|c| {
                 let fit = Sized::new(
                     self.list.header_width(&COLUMNS, c).max(self.list.widest(c)),
                     match c {
                         0 => 14,
-                        3 | 7 => 8,
+                        3 | 8 => 8,
+                        7 => 9,
                         _ => u16::MAX,
                     },
                 );
-                if matches!(c, 1 | 2 | 4) {
+                if matches!(c, 1 | 2 | 4 | 6) {
                     fit.optional()
                 } else {
                     fit
@@ -115,6 +124,7 @@ impl SchoolsScreen {
                                 (3, Some(true)) => theme.good,
                                 (3, Some(false)) => theme.bad,
                                 (3, None) => theme.muted,
+                                (7, _) if row.conditions_overdue => theme.bad,
                                 _ => theme.base,
                             };
                             Cell::from(ellipsis(&text[*c], usize::from(*w))).style(style)
@@ -162,6 +172,11 @@ impl SchoolsScreen {
                     r.award, r.awarded, r.expires, r.next_review
                 )),
                 Line::from(format!("Additional awards: {}", r.eligibility)),
+                Line::from(if r.condition_notes.is_empty() {
+                    "Conditions: none outstanding".to_owned()
+                } else {
+                    format!("Conditions: {}", r.condition_notes.join(" · "))
+                }),
             ],
         };
         let detail = Paragraph::new(lines)
@@ -190,8 +205,30 @@ impl SchoolsScreen {
 
 impl Screen for SchoolsScreen {
     fn key(&mut self, key: &KeyEvent, action: Option<Action>, cx: &mut Cx) -> bool {
-        if cx.opened.is_none() {
+        let Some(opened) = cx.opened else {
             return false;
+        };
+        // Ctrl-C quits from the form too, as it does everywhere.
+        let ctrl_c = key.code == ratatui::crossterm::event::KeyCode::Char('c')
+            && key
+                .modifiers
+                .contains(ratatui::crossterm::event::KeyModifiers::CONTROL);
+        if let Some(form) = &mut self.form
+            && !ctrl_c
+        {
+            if form.key(key, action, cx) == Outcome::Close {
+                self.form = None;
+            }
+            return true;
+        }
+        if action == Some(Action::ConditionMet) && !self.list.editing {
+            if let Some(row) = self.selected(&opened.schools) {
+                match ConditionMetForm::open(&opened.catalog, &row.school, cx.today) {
+                    Ok(form) => self.form = Some(form),
+                    Err(why) => cx.say(why),
+                }
+            }
+            return true;
         }
         if self.list.key(key, action, COLUMNS.len()) {
             return true;
@@ -213,6 +250,14 @@ impl Screen for SchoolsScreen {
         self.list.move_by(delta.signum());
     }
 
+    fn loaded(&mut self, _tag: crate::tui::tag::Tag, response: Response, cx: &mut Cx) {
+        if let Some(form) = &mut self.form
+            && form.loaded(response, cx) == Outcome::Close
+        {
+            self.form = None;
+        }
+    }
+
     fn refresh(&mut self, _reloaded: bool, cx: &mut Cx) {
         if let Some(opened) = cx.opened {
             self.set_data(&opened.schools);
@@ -226,10 +271,16 @@ impl Screen for SchoolsScreen {
     fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
         if let Some(opened) = cx.opened {
             SchoolsScreen::draw(self, frame, area, &opened.schools, cx.theme);
+            if let Some(form) = &mut self.form {
+                form.draw(frame, area, cx.theme, cx.keymap);
+            }
         }
     }
 
-    fn footer(&self, _keymap: &KeyMap) -> Footer {
+    fn footer(&self, keymap: &KeyMap) -> Footer {
+        if let Some(form) = &self.form {
+            return form.footer(keymap);
+        }
         if self.list.editing {
             return Footer::Filter(self.list.filter.clone());
         }
@@ -238,6 +289,7 @@ impl Screen for SchoolsScreen {
             Action::Open,
             Action::Filter,
             Action::Sort,
+            Action::ConditionMet,
             Action::AgendaTab,
             Action::Theme,
             Action::Help,
