@@ -601,9 +601,10 @@ pub fn letter(
     }
     let next = match outcome.map(|o| &o.effect) {
         Some(Effect::Grant { award, .. }) | Some(Effect::ReviewAccepted { award }) => {
-            award_states(rubric, &records, d.meeting)
+            let lineage = catalog.lineage(rubric);
+            award_states(lineage.clone(), &records, d.meeting)
                 .into_iter()
-                .find(|s| &s.award == award)
+                .find(|s| lineage.same_award(&s.award, award))
                 .map(|s| {
                     let review = s.next_review_due.map_or_else(
                         || {

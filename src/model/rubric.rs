@@ -1,10 +1,15 @@
 //! Rubrics: the frameworks a panel assesses against (SPEC §2.1).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+
+use super::decision::Decision;
 
 use super::ids::{
     AreaId, AwardId, CriterionId, KindId, LevelId, OutcomeId, RubricId, RuleId, StageId,
 };
+use super::submission::Action;
 
 /// The longest period, in months, a rubric may give an award or ask for: a hundred years.
 pub const MAX_MONTHS: u32 = 1200;
@@ -37,6 +42,68 @@ pub struct Rubric {
     /// Overall grades from the total of scored criteria, on the self-assessment scale.
     #[serde(default)]
     pub grade_boundaries: Vec<GradeBoundary>,
+    /// A short name for labels where the title is too long ("HYMH kitemark").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_title: Option<String>,
+    /// The framework this one replaces, and where its areas and awards went.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub succeeds: Option<Succession>,
+}
+
+/// How a redesigned framework takes over from the one it replaces, so that a school's
+/// actions, history and award carry over the change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Succession {
+    /// The framework replaced.
+    pub rubric: RubricId,
+    /// Where each of the old framework's areas went: several `to` split an area (its actions
+    /// go to the first unless the school moves them), several `from` with one `to` merge.
+    pub areas: Vec<AreaMap>,
+    /// The old framework's awards and the awards of this one that honour them.
+    #[serde(default)]
+    pub awards: Vec<AwardMap>,
+}
+
+/// An old area and the areas of the new framework it became.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaMap {
+    pub from: AreaId,
+    pub to: Vec<AreaId>,
+}
+
+/// An old award and the award of the new framework that continues it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwardMap {
+    pub from: AwardId,
+    pub to: AwardId,
+}
+
+impl Succession {
+    /// The areas an old area became; empty where the mapping does not say.
+    pub fn targets(&self, old: &AreaId) -> &[AreaId] {
+        self.areas
+            .iter()
+            .find(|m| &m.from == old)
+            .map_or(&[], |m| m.to.as_slice())
+    }
+
+    /// The new area an action of an old area belongs in: the first the old area became,
+    /// unless the school has put the action (in its new plan, `placed`) in another of them.
+    pub fn area_for_action(&self, old: &AreaId, placed: Option<&AreaId>) -> Option<AreaId> {
+        let targets = self.targets(old);
+        placed
+            .filter(|p| targets.contains(p))
+            .or_else(|| targets.first())
+            .cloned()
+    }
+
+    /// The award of the new framework that honours an old one.
+    pub fn award(&self, old: &AwardId) -> Option<&AwardId> {
+        self.awards.iter().find(|m| &m.from == old).map(|m| &m.to)
+    }
 }
 
 /// A key area (principle, theme, outcome) of a rubric.
@@ -213,6 +280,27 @@ pub struct GradeBoundary {
 }
 
 impl Rubric {
+    /// The short name where the rubric gives one, else its title.
+    pub fn short_name(&self) -> &str {
+        self.short_title.as_deref().unwrap_or(&self.title)
+    }
+
+    /// An old framework's action moved into this one: `None` where this rubric does not
+    /// succeed `old` or its mapping does not place the action's area.
+    pub fn map_action(
+        &self,
+        old: &RubricId,
+        action: &Action,
+        placed: Option<&AreaId>,
+    ) -> Option<Action> {
+        let succession = self.succeeds.as_ref().filter(|s| &s.rubric == old)?;
+        let area = succession.area_for_action(&action.area, placed)?;
+        Some(Action {
+            area,
+            ..action.clone()
+        })
+    }
+
     pub fn area(&self, id: &AreaId) -> Option<&Area> {
         self.areas.iter().find(|a| &a.id == id)
     }
@@ -525,6 +613,128 @@ impl Rubric {
             "grade boundary",
             self.grade_boundaries.iter().map(|b| b.level.as_str()),
         );
+        if let Some(succession) = &self.succeeds {
+            self.mapping_problems(&mut out, succession);
+        }
+        out
+    }
+
+    /// What can be checked of a succession without the old framework: each old area and
+    /// award mapped once, and every target one of this rubric's own.
+    fn mapping_problems(&self, out: &mut Vec<RubricProblem>, succession: &Succession) {
+        if succession.rubric == self.id {
+            out.push(RubricProblem::value(
+                "rubric",
+                succession.rubric.as_str(),
+                format!("rubric {:?} cannot succeed itself", self.id.as_str()),
+            ));
+        }
+        for (id, _) in super::ids::repeated(succession.areas.iter().map(|m| m.from.as_str())) {
+            out.push(RubricProblem {
+                message: format!(
+                    "old area {id:?} is mapped more than once; give it one entry with every area it became"
+                ),
+                spot: Spot {
+                    field: "from",
+                    value: Some(id.to_owned()),
+                    nth: 1,
+                },
+            });
+        }
+        for map in &succession.areas {
+            if map.to.is_empty() {
+                out.push(RubricProblem::value(
+                    "from",
+                    map.from.as_str(),
+                    format!("old area {:?} is mapped to no area", map.from.as_str()),
+                ));
+            }
+            for target in &map.to {
+                if self.area(target).is_none() {
+                    out.push(RubricProblem::value(
+                        "from",
+                        map.from.as_str(),
+                        format!(
+                            "old area {:?} is mapped to {:?}, which is not an area of this rubric",
+                            map.from.as_str(),
+                            target.as_str()
+                        ),
+                    ));
+                }
+            }
+        }
+        for (id, _) in super::ids::repeated(succession.awards.iter().map(|m| m.from.as_str())) {
+            out.push(RubricProblem {
+                message: format!("old award {id:?} is mapped more than once"),
+                spot: Spot {
+                    field: "from",
+                    value: Some(id.to_owned()),
+                    nth: 1,
+                },
+            });
+        }
+        for map in &succession.awards {
+            if self.award(&map.to).is_none() {
+                out.push(RubricProblem::value(
+                    "from",
+                    map.from.as_str(),
+                    format!(
+                        "old award {:?} is mapped to {:?}, which is not an award of this rubric",
+                        map.from.as_str(),
+                        map.to.as_str()
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// A succession checked against the framework it replaces: every old area mapped, and
+    /// nothing mapped that the old framework does not have.
+    pub fn succession_problems(&self, old: &Rubric) -> Vec<RubricProblem> {
+        let Some(succession) = self.succeeds.as_ref().filter(|s| s.rubric == old.id) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for area in &old.areas {
+            if !succession.areas.iter().any(|m| m.from == area.id) {
+                out.push(RubricProblem::value(
+                    "rubric",
+                    succession.rubric.as_str(),
+                    format!(
+                        "area {:?} ({}) of {:?} is not mapped; every old area needs an entry so that its actions carry over",
+                        area.id.as_str(),
+                        area.title,
+                        old.id.as_str()
+                    ),
+                ));
+            }
+        }
+        for map in &succession.areas {
+            if old.area(&map.from).is_none() {
+                out.push(RubricProblem::value(
+                    "from",
+                    map.from.as_str(),
+                    format!(
+                        "{:?} is not an area of {:?}",
+                        map.from.as_str(),
+                        old.id.as_str()
+                    ),
+                ));
+            }
+        }
+        for map in &succession.awards {
+            if old.award(&map.from).is_none() {
+                out.push(RubricProblem::value(
+                    "from",
+                    map.from.as_str(),
+                    format!(
+                        "{:?} is not an award of {:?}",
+                        map.from.as_str(),
+                        old.id.as_str()
+                    ),
+                ));
+            }
+        }
         out
     }
 
@@ -568,6 +778,109 @@ fn dupes<'a>(
                 nth: 1,
             },
         });
+    }
+}
+
+/// The rubrics a rubric succeeds, newest first, starting from `start` itself, stopping at
+/// one missing from `rubrics`. `Err` holds the chain up to the rubric met twice: a cycle.
+pub fn succession_chain<'a>(
+    rubrics: &'a BTreeMap<RubricId, Rubric>,
+    start: &'a Rubric,
+) -> Result<Vec<&'a Rubric>, Vec<RubricId>> {
+    let mut chain = vec![start];
+    let mut current = start;
+    while let Some(old) = &current.succeeds {
+        if chain.iter().any(|r| r.id == old.rubric) {
+            let mut ids: Vec<RubricId> = chain.iter().map(|r| r.id.clone()).collect();
+            ids.push(old.rubric.clone());
+            return Err(ids);
+        }
+        match rubrics.get(&old.rubric) {
+            Some(next) => {
+                chain.push(next);
+                current = next;
+            }
+            None => break,
+        }
+    }
+    Ok(chain)
+}
+
+/// A school's frameworks: the one it works to now and those it replaced, newest first. Its
+/// decisions are read against the framework they were made under, and an award of an old
+/// framework is honoured by the award the succession maps it to.
+#[derive(Debug, Clone)]
+pub struct Lineage<'a> {
+    rubrics: Vec<&'a Rubric>,
+}
+
+impl<'a> From<&'a Rubric> for Lineage<'a> {
+    fn from(rubric: &'a Rubric) -> Self {
+        Lineage {
+            rubrics: vec![rubric],
+        }
+    }
+}
+
+impl<'a> Lineage<'a> {
+    /// `current` and the frameworks it succeeds that are in `rubrics`; a cycle is cut where
+    /// it closes (the validator reports it).
+    pub fn of(rubrics: &'a BTreeMap<RubricId, Rubric>, current: &'a Rubric) -> Self {
+        let rubrics = match succession_chain(rubrics, current) {
+            Ok(chain) => chain,
+            Err(ids) => ids
+                .iter()
+                .take(ids.len().saturating_sub(1))
+                .filter_map(|id| rubrics.get(id))
+                .collect(),
+        };
+        Lineage { rubrics }
+    }
+
+    /// The framework the school works to now.
+    pub fn current(&self) -> &'a Rubric {
+        self.rubrics[0]
+    }
+
+    /// The framework a decision reads as made under: the newest whose kinds, outcomes,
+    /// areas and judgement levels it uses; the current one where none does.
+    pub fn rubric_for(&self, decision: &Decision) -> &'a Rubric {
+        if self.rubrics.len() == 1 {
+            return self.current();
+        }
+        self.rubrics
+            .iter()
+            .copied()
+            .find(|r| {
+                r.outcome(&decision.kind, &decision.outcome).is_some()
+                    && decision.areas.iter().all(|j| {
+                        r.area(&j.area).is_some() && r.judgement_level(&j.judgement).is_some()
+                    })
+            })
+            .unwrap_or_else(|| self.current())
+    }
+
+    /// An award's definition in whichever of the frameworks defines it.
+    pub fn award(&self, id: &AwardId) -> Option<&'a AwardDef> {
+        self.rubrics.iter().find_map(|r| r.award(id))
+    }
+
+    /// The award of the current framework that honours `award`, following each succession's
+    /// award mapping; the award itself where nothing maps it.
+    pub fn honoured_as(&self, award: &AwardId) -> AwardId {
+        let mut out = award.clone();
+        // Oldest first, so that an award is carried through every redesign in turn.
+        for rubric in self.rubrics.iter().rev() {
+            if let Some(to) = rubric.succeeds.as_ref().and_then(|s| s.award(&out)) {
+                out = to.clone();
+            }
+        }
+        out
+    }
+
+    /// Whether two awards are the same award once carried over into the current framework.
+    pub fn same_award(&self, a: &AwardId, b: &AwardId) -> bool {
+        a == b || self.honoured_as(a) == self.honoured_as(b)
     }
 }
 

@@ -244,10 +244,15 @@ pub fn agenda(catalog: &Catalog, meeting: Option<&Meeting>, today: Date) -> Agen
             let evidence_pending =
                 rubric.is_some_and(|r| r.evidence_rules_for(&kind).next().is_some());
             let rules = match rubric {
-                Some(r) => eligibility_checks(r, &kind, &catalog.decision_records(&school), on)
-                    .into_iter()
-                    .map(RuleView::from)
-                    .collect(),
+                Some(r) => eligibility_checks(
+                    catalog.lineage(r),
+                    &kind,
+                    &catalog.decision_records(&school),
+                    on,
+                )
+                .into_iter()
+                .map(RuleView::from)
+                .collect(),
                 None => Vec::new(),
             };
             AgendaRow {

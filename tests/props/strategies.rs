@@ -316,6 +316,8 @@ pub fn decision() -> impl Strategy<Value = Decision> {
                 made_on,
                 supersedes,
                 override_reason,
+                grade: None,
+                moderation: None,
             },
         )
 }
@@ -578,6 +580,8 @@ pub fn rubric() -> impl Strategy<Value = kitemark::model::Rubric> {
                 evidence_rules,
                 eligibility_rules,
                 grade_boundaries,
+                short_title: None,
+                succeeds: None,
             },
         )
 }

@@ -363,8 +363,13 @@ impl DiffScreen {
         };
         // The layout depends only on the width inside the border, so it can be made first.
         let inner = ratatui::widgets::Block::bordered().inner(area);
+        // Across a change of framework, a line above the summary says so.
+        let framework = comparison.framework.as_ref().map(|change| {
+            sanitize_inline(&change.line(comparison.earlier.year, comparison.later.year))
+                .into_owned()
+        });
         let [top, headings, body] = Layout::vertical([
-            Constraint::Length(1),
+            Constraint::Length(if framework.is_some() { 2 } else { 1 }),
             Constraint::Length(1),
             Constraint::Min(1),
         ])
@@ -394,14 +399,18 @@ impl DiffScreen {
             block(&format!("{title} · {}", modes.join(" · ")), true, theme),
             area,
         );
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![Span::styled(
-                sanitize_inline(&comparison.summary()).into_owned(),
+        let mut top_lines = Vec::new();
+        if let Some(line) = framework {
+            top_lines.push(Line::from(Span::styled(
+                crate::wrap::ellipsis(&line, usize::from(top.width)),
                 theme.title,
-            )]))
-            .style(theme.base),
-            top,
-        );
+            )));
+        }
+        top_lines.push(Line::from(vec![Span::styled(
+            sanitize_inline(&comparison.summary()).into_owned(),
+            theme.title,
+        )]));
+        frame.render_widget(Paragraph::new(top_lines).style(theme.base), top);
         // Year, submission date and commit; in fewer words where the column is narrow.
         let wide = width >= 118;
         let heading = |info: &crate::diff::YearInfo| -> String {
