@@ -488,6 +488,51 @@ mod tests {
     }
 
     #[test]
+    fn an_old_frameworks_award_continues_under_the_new_one() {
+        let old: Rubric = from_ron(include_str!("../../rubrics/hymh-kitemark.ron")).unwrap();
+        let new: Rubric = from_ron(include_str!("../../rubrics/herts-schools-mark.ron")).unwrap();
+        let rubrics = std::collections::BTreeMap::from([
+            (old.id.clone(), old.clone()),
+            (new.id.clone(), new.clone()),
+        ]);
+        let lineage = Lineage::of(&rubrics, &new);
+        // A resubmission is a kind only the kitemark has: read against it, it grants the kitemark.
+        let history = [
+            decision("resubmission", "awarded", date(2024, 1, 17)),
+            decision("annual-review", "accepted", date(2025, 1, 15)),
+            decision("annual-review", "accepted", date(2026, 1, 14)),
+        ];
+        let paths: Vec<String> = history.iter().map(path).collect();
+        let records: Vec<DecisionRecord> = history
+            .iter()
+            .zip(&paths)
+            .map(|(decision, path)| DecisionRecord { path, decision })
+            .collect();
+        let states = award_states(lineage.clone(), &records, date(2026, 3, 2));
+        assert_eq!(states.len(), 1);
+        assert_eq!(states[0].award.as_str(), "kitemark");
+        assert_eq!(states[0].status, AwardStatus::Held);
+        assert_eq!(states[0].reviews_accepted, 2);
+        assert_eq!(states[0].expires, date(2027, 1, 17));
+        let rule = &eligibility(lineage.clone(), &records, date(2026, 3, 2))[0];
+        assert!(rule.eligible, "{}", rule.reason);
+        // The new framework alone knows no resubmission: nothing was ever granted.
+        assert!(award_states(&new, &records, date(2026, 3, 2)).is_empty());
+        // A grant of the new mark while the kitemark is held keeps the holding period.
+        let mut renewed = history.to_vec();
+        renewed.push(decision("initial", "awarded", date(2026, 11, 11)));
+        let paths: Vec<String> = renewed.iter().map(path).collect();
+        let records: Vec<DecisionRecord> = renewed
+            .iter()
+            .zip(&paths)
+            .map(|(decision, path)| DecisionRecord { path, decision })
+            .collect();
+        let states = award_states(lineage, &records, date(2026, 12, 1));
+        assert_eq!(states.len(), 1);
+        assert_eq!(states[0].held_since, date(2024, 1, 17));
+    }
+
+    #[test]
     fn eligibility_after_twelve_months_held() {
         let history = [decision("initial", "awarded", date(2024, 1, 24))];
         let records: Vec<DecisionRecord> = history

@@ -930,6 +930,98 @@ mod tests {
     use super::*;
     use crate::model::format::from_ron;
 
+    fn bundled(id: &str) -> Rubric {
+        let text = match id {
+            "hymh-kitemark" => include_str!("../../rubrics/hymh-kitemark.ron"),
+            _ => include_str!("../../rubrics/herts-schools-mark.ron"),
+        };
+        from_ron(text).unwrap()
+    }
+
+    #[test]
+    fn the_schools_mark_maps_every_area_and_award_of_the_kitemark() {
+        let (old, new) = (bundled("hymh-kitemark"), bundled("herts-schools-mark"));
+        assert!(
+            new.consistency_problems().is_empty(),
+            "{:?}",
+            new.consistency_problems()
+        );
+        assert!(new.succession_problems(&old).is_empty());
+        let succession = new.succeeds.as_ref().unwrap();
+        let area = |id: &str| -> AreaId { id.parse().unwrap() };
+        // A split area's actions go to its first area, unless the school put them in another.
+        assert_eq!(
+            succession.area_for_action(&area("suicide-awareness"), None),
+            Some(area("targeted-support"))
+        );
+        assert_eq!(
+            succession.area_for_action(&area("suicide-awareness"), Some(&area("identifying-need"))),
+            Some(area("identifying-need"))
+        );
+        assert_eq!(
+            succession.area_for_action(&area("suicide-awareness"), Some(&area("student-voice"))),
+            Some(area("targeted-support")),
+            "only an area the old one became"
+        );
+        let rubrics =
+            BTreeMap::from([(old.id.clone(), old.clone()), (new.id.clone(), new.clone())]);
+        let lineage = Lineage::of(&rubrics, &new);
+        assert_eq!(
+            lineage.honoured_as(&"kitemark".parse().unwrap()).as_str(),
+            "schools-mark"
+        );
+        assert!(!lineage.same_award(
+            &"suicide-aware".parse().unwrap(),
+            &"schools-mark".parse().unwrap()
+        ));
+    }
+
+    #[test]
+    fn an_incomplete_mapping_is_found() {
+        let (old, mut new) = (bundled("hymh-kitemark"), bundled("herts-schools-mark"));
+        let succession = new.succeeds.as_mut().unwrap();
+        succession.areas.retain(|m| m.from != "staff-wellbeing");
+        succession.areas[0].to.push("wellbeing".parse().unwrap());
+        succession.awards[0].from = "quality-mark".parse().unwrap();
+        let own = new.consistency_problems();
+        assert!(
+            own.iter()
+                .any(|p| p.contains("\"wellbeing\", which is not an area")),
+            "{own:?}"
+        );
+        let against_old: Vec<String> = new
+            .succession_problems(&old)
+            .into_iter()
+            .map(|p| p.message)
+            .collect();
+        assert!(
+            against_old
+                .iter()
+                .any(|p| p.contains("\"staff-wellbeing\" (Staff health and wellbeing)")),
+            "{against_old:?}"
+        );
+        assert!(
+            against_old
+                .iter()
+                .any(|p| p.contains("\"quality-mark\" is not an award")),
+            "{against_old:?}"
+        );
+    }
+
+    #[test]
+    fn a_succession_cycle_is_found_and_cut() {
+        let (mut old, new) = (bundled("hymh-kitemark"), bundled("herts-schools-mark"));
+        old.succeeds = Some(Succession {
+            rubric: new.id.clone(),
+            areas: Vec::new(),
+            awards: Vec::new(),
+        });
+        let rubrics = BTreeMap::from([(old.id.clone(), old), (new.id.clone(), new.clone())]);
+        let cycle = succession_chain(&rubrics, &new).unwrap_err();
+        assert_eq!(cycle.len(), 3);
+        assert_eq!(Lineage::of(&rubrics, &new).rubrics.len(), 2);
+    }
+
     #[test]
     fn points_past_the_largest_number_do_not_overflow() {
         let mut rubric: Rubric =
