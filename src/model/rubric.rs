@@ -811,12 +811,15 @@ pub fn succession_chain<'a>(
 /// framework is honoured by the award the succession maps it to.
 #[derive(Debug, Clone)]
 pub struct Lineage<'a> {
+    current: &'a Rubric,
+    /// The current rubric, then the one it succeeds, and so on.
     rubrics: Vec<&'a Rubric>,
 }
 
 impl<'a> From<&'a Rubric> for Lineage<'a> {
     fn from(rubric: &'a Rubric) -> Self {
         Lineage {
+            current: rubric,
             rubrics: vec![rubric],
         }
     }
@@ -826,20 +829,24 @@ impl<'a> Lineage<'a> {
     /// `current` and the frameworks it succeeds that are in `rubrics`; a cycle is cut where
     /// it closes (the validator reports it).
     pub fn of(rubrics: &'a BTreeMap<RubricId, Rubric>, current: &'a Rubric) -> Self {
-        let rubrics = match succession_chain(rubrics, current) {
-            Ok(chain) => chain,
-            Err(ids) => ids
-                .iter()
-                .take(ids.len().saturating_sub(1))
-                .filter_map(|id| rubrics.get(id))
-                .collect(),
-        };
-        Lineage { rubrics }
+        let mut chain = vec![current];
+        let mut at = current;
+        while let Some(next) = at.succeeds.as_ref().and_then(|s| rubrics.get(&s.rubric)) {
+            if chain.iter().any(|r| r.id == next.id) {
+                break;
+            }
+            chain.push(next);
+            at = next;
+        }
+        Lineage {
+            current,
+            rubrics: chain,
+        }
     }
 
     /// The framework the school works to now.
     pub fn current(&self) -> &'a Rubric {
-        self.rubrics[0]
+        self.current
     }
 
     /// The framework a decision reads as made under: the newest whose kinds, outcomes,
