@@ -184,6 +184,21 @@ fn the_award_of_the_old_framework_continues_under_the_new() {
     // The history, read against each year's own framework, is clean.
     let (code, audit) = sandbox.audit_json(&repo, &["--on", TODAY]);
     assert_eq!(code, 0, "{audit:#}");
+    // The minutes of a kitemark meeting put its decision in the kitemark's words.
+    let out = sandbox.kitemark(&[
+        "export",
+        "minutes",
+        "--meeting",
+        "2024-01-17",
+        "--repo",
+        repo_arg(&repo),
+    ]);
+    assert_exit(&out, 0);
+    assert!(
+        stdout(&out).contains("**Decision:** Awarded."),
+        "{}",
+        stdout(&out)
+    );
     // When the kitemark runs out, it is no longer held.
     let out = sandbox.kitemark(&[
         "schools",

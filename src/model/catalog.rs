@@ -228,6 +228,13 @@ impl Catalog {
         Lineage::of(&self.rubrics, rubric)
     }
 
+    /// The framework a decision was made under: of the school's rubric and those it
+    /// succeeds, the newest the decision reads whole against (see [`Lineage::rubric_for`]).
+    pub fn rubric_for_decision(&self, decision: &Decision) -> Option<&Rubric> {
+        let rubric = self.rubric_for_school(&decision.school)?;
+        Some(self.lineage(rubric).rubric_for(decision))
+    }
+
     /// The school's decisions as records for the lifecycle functions.
     pub fn decision_records<'a>(&'a self, school: &'a SchoolId) -> Vec<DecisionRecord<'a>> {
         self.decisions

@@ -867,6 +867,11 @@ impl<'a> Lineage<'a> {
             .unwrap_or_else(|| self.current())
     }
 
+    /// A decision kind of the newest framework that has it.
+    pub fn kind(&self, id: &KindId) -> Option<&'a DecisionKind> {
+        self.rubrics.iter().find_map(|r| r.kind(id))
+    }
+
     /// An award's definition in whichever of the frameworks defines it.
     pub fn award(&self, id: &AwardId) -> Option<&'a AwardDef> {
         self.rubrics.iter().find_map(|r| r.award(id))

@@ -214,12 +214,13 @@ pub fn agenda(catalog: &Catalog, meeting: Option<&Meeting>, today: Date) -> Agen
             let profile = catalog.schools.get(&school);
             let rubric = catalog.rubric_for_school(&school);
             let kind_title = rubric
-                .and_then(|r| r.kind(&kind))
+                .and_then(|r| catalog.lineage(r).kind(&kind))
                 .map_or_else(|| clean(kind.as_str()), |k| clean(&k.title));
             let decision = meeting.and_then(|m| catalog.decision_at(&school, year, &kind, m.date));
             let (status, decided) = match decision {
                 Some((_, d)) => {
-                    let outcome = rubric
+                    let outcome = catalog
+                        .rubric_for_decision(d)
                         .and_then(|r| r.outcome(&d.kind, &d.outcome))
                         .map_or_else(|| clean(d.outcome.as_str()), |o| clean(&o.title));
                     (format!("✓ {outcome}"), true)
