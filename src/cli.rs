@@ -192,6 +192,10 @@ pub enum Command {
         /// Write to this file (default: standard output). An existing file is never overwritten.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Lay the plan out in this framework, one that succeeds the last plan's: each action
+        /// goes to the area the framework's succession gives it, keeping its id.
+        #[arg(long, value_name = "ID")]
+        rubric: Option<String>,
     },
     /// The decision history from git: commit, date, author, kind, outcome, meeting, and what
     /// became of each decision later.

@@ -192,14 +192,52 @@ pub fn compare_years(
             Year::from_texts(year, read_later.review.as_ref(), read_later.plan.as_ref())
         }
     };
-    let mut comparison = compare_through(
-        school,
-        Year::from_texts(earlier, before.review.as_ref(), before.plan.as_ref()),
-        &between,
-        after,
-        catalog.rubric_for_submission(school, after.review),
-        &Budget::new(TIME_BUDGET),
-    );
+    let rubric = catalog.rubric_for_submission(school, after.review);
+    let earlier_rubric =
+        catalog.rubric_for_submission(school, before.review.as_ref().map(|(_, r)| r));
+    // Across a change of framework the earlier years are read in the later one's areas.
+    let carried = match (rubric, earlier_rubric) {
+        (Some(new), Some(old)) if new.id != old.id => crate::diff::carry_over(
+            new,
+            old,
+            before.review.as_ref().map(|(_, r)| r),
+            before.plan.as_ref().map(|(_, p)| p),
+            &between,
+            after.plan,
+        )
+        .map(|c| (c, old, new)),
+        _ => None,
+    };
+    let mut comparison = match &carried {
+        Some((c, _, _)) => {
+            let between: Vec<&ActionPlan> = c.between.iter().collect();
+            compare_through(
+                school,
+                Year {
+                    year: earlier,
+                    review: c.review.as_ref(),
+                    plan: c.plan.as_ref(),
+                    review_text: before.review.as_ref().map(|(t, _)| t.as_str()),
+                    plan_text: before.plan.as_ref().map(|(t, _)| t.as_str()),
+                },
+                &between,
+                after,
+                rubric,
+                &Budget::new(TIME_BUDGET),
+            )
+        }
+        None => compare_through(
+            school,
+            Year::from_texts(earlier, before.review.as_ref(), before.plan.as_ref()),
+            &between,
+            after,
+            rubric,
+            &Budget::new(TIME_BUDGET),
+        ),
+    };
+    if let Some((c, old, new)) = &carried {
+        comparison.carried_over_from(old, new, c);
+    }
     comparison.notes.extend(notes);
     // Each side's own commit: the years were submitted at different times.
     let commit_of = |year| {

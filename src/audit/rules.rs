@@ -23,7 +23,7 @@ use crate::model::history::{
 };
 use crate::model::layout::{Classified, PanelPath, classify};
 use crate::model::lifecycle::{AwardStatus, DecisionRecord, award_states};
-use crate::model::rubric::Effect;
+use crate::model::rubric::{Effect, Lineage};
 use crate::model::rules::{eligibility_checks, evidence_checks};
 use crate::model::text::clean;
 use crate::model::{AcademicYear, FileRef, Meeting, MemberId, ObjectId, Panel, SchoolId};
@@ -733,10 +733,15 @@ fn award_rules(records: &Records, _today: Date) -> Vec<Finding> {
         }
         let before = earlier(records, index, &d.decision.school);
         unmet.extend(
-            eligibility_checks(rubric, kind, &before, d.decision.meeting)
-                .into_iter()
-                .filter(|c| !c.met)
-                .map(|c| format!("{}: {}", clean(&c.description), clean(&c.reason))),
+            eligibility_checks(
+                Lineage::of(&records.head.rubrics, rubric),
+                kind,
+                &before,
+                d.decision.meeting,
+            )
+            .into_iter()
+            .filter(|c| !c.met)
+            .map(|c| format!("{}: {}", clean(&c.description), clean(&c.reason))),
         );
         if unmet.is_empty() {
             continue;
@@ -859,7 +864,7 @@ fn reviews(records: &Records, today: Date) -> Vec<Finding> {
             continue;
         };
         let all = earlier(records, records.decisions.len(), school);
-        for state in award_states(rubric, &all, today) {
+        for state in award_states(records.head.lineage(rubric), &all, today) {
             if state.status != AwardStatus::ReviewOverdue {
                 continue;
             }
@@ -894,9 +899,11 @@ fn reviews(records: &Records, today: Date) -> Vec<Finding> {
             continue;
         };
         let before = earlier(records, index, &d.decision.school);
-        let state = award_states(rubric, &before, d.decision.meeting)
+        // The award may be one of a framework this rubric replaced, honoured until it expires.
+        let lineage = Lineage::of(&records.head.rubrics, rubric);
+        let state = award_states(lineage.clone(), &before, d.decision.meeting)
             .into_iter()
-            .find(|s| &s.award == award);
+            .find(|s| lineage.same_award(&s.award, award));
         let problem = match &state {
             None => Some("the school had never held it".to_owned()),
             Some(s) if s.status == AwardStatus::Expired => {

@@ -129,6 +129,10 @@ pub fn run(repo_path: &Path, args: DiffArgs) -> anyhow::Result<ExitCode> {
         ),
         width,
     );
+    if let Some(change) = &comparison.framework {
+        let line = change.line(comparison.earlier.year, comparison.later.year);
+        out.push_str(&wrap_words(&sanitize_inline(&line), width));
+    }
     out.push_str(&wrap_words(&comparison.summary(), width));
     let heading = |info: &crate::diff::YearInfo| {
         let mut out = info.year.to_string();

@@ -209,7 +209,8 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
             school,
             year,
             output,
-        } => template::run(repo, &school, year, output.as_deref()),
+            rubric,
+        } => template::run(repo, &school, year, output.as_deref(), rubric.as_deref()),
         Command::Diff {
             school,
             year,

@@ -169,6 +169,148 @@ pub struct Comparison {
     pub levels: std::collections::BTreeMap<crate::model::LevelId, String>,
     #[serde(skip)]
     pub(crate) texts: Texts,
+    /// Where the later year is under a framework that replaced the earlier year's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub framework: Option<FrameworkChange>,
+}
+
+/// The two years of a comparison under different frameworks, the later succeeding the earlier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FrameworkChange {
+    pub from: crate::model::RubricId,
+    pub from_name: String,
+    pub to: crate::model::RubricId,
+    pub to_name: String,
+}
+
+impl FrameworkChange {
+    /// The line that heads a comparison across the change.
+    pub fn line(&self, earlier: AcademicYear, later: AcademicYear) -> String {
+        format!(
+            "Framework changed: {earlier} under the {}, {later} under the {}; earlier areas are shown as the areas they became",
+            self.from_name, self.to_name
+        )
+    }
+}
+
+/// An earlier year's files read in the framework that replaced theirs: each action in the
+/// area the succession gives it (where the later plan puts it in another of the areas its old
+/// one split into, there), each area's self-review under the area it became (where areas
+/// merged, the one that kept its id, else the first), and what each action was in before.
+pub struct CarriedOver {
+    pub review: Option<SelfReview>,
+    pub plan: Option<ActionPlan>,
+    pub between: Vec<ActionPlan>,
+    /// Actions whose area the succession changed, with their old area.
+    pub moved: std::collections::BTreeMap<crate::model::ActionId, AreaId>,
+}
+
+/// The earlier year (and the years between) carried over from `old` into `new`, which
+/// succeeds it; `None` where `new` does not succeed `old`.
+pub fn carry_over(
+    new: &Rubric,
+    old: &Rubric,
+    review: Option<&SelfReview>,
+    plan: Option<&ActionPlan>,
+    between: &[&ActionPlan],
+    later: Option<&ActionPlan>,
+) -> Option<CarriedOver> {
+    let succession = new.succeeds.as_ref().filter(|s| s.rubric == old.id)?;
+    let mut moved = std::collections::BTreeMap::new();
+    let plan = plan.map(|plan| {
+        let mut plan = plan.clone();
+        for action in &mut plan.actions {
+            let placed = later.and_then(|l| l.action(&action.id)).map(|a| &a.area);
+            if let Some(area) = succession.area_for_action(&action.area, placed)
+                && area != action.area
+            {
+                moved.insert(action.id.clone(), std::mem::replace(&mut action.area, area));
+            }
+        }
+        plan
+    });
+    // A year between may be under either framework: only areas the new one lacks are mapped.
+    let between = between
+        .iter()
+        .map(|plan| {
+            let mut plan = (*plan).clone();
+            for action in &mut plan.actions {
+                if new.area(&action.area).is_none()
+                    && let Some(area) = succession.area_for_action(&action.area, None)
+                {
+                    action.area = area;
+                }
+            }
+            plan
+        })
+        .collect();
+    let review = review.map(|review| {
+        let mut review = review.clone();
+        let target = |a: &crate::model::AreaReview| succession.targets(&a.area).first().cloned();
+        // Areas that kept their id first, so that a merged area is compared with its namesake.
+        let (same, other): (Vec<_>, Vec<_>) = review
+            .areas
+            .drain(..)
+            .partition(|a| target(a).as_ref() == Some(&a.area));
+        let mut areas: Vec<crate::model::AreaReview> = Vec::new();
+        for mut area in same.into_iter().chain(other) {
+            let Some(to) = target(&area) else { continue };
+            if areas.iter().any(|a| a.area == to) {
+                continue;
+            }
+            area.area = to;
+            areas.push(area);
+        }
+        areas.sort_by_key(|a| new.areas.iter().position(|n| n.id == a.area));
+        review.areas = areas;
+        review
+    });
+    Some(CarriedOver {
+        review,
+        plan,
+        between,
+        moved,
+    })
+}
+
+impl Comparison {
+    /// Marks the actions a framework's succession moved, and says the framework changed.
+    pub fn carried_over_from(&mut self, old: &Rubric, new: &Rubric, carried: &CarriedOver) {
+        for pair in self
+            .plan
+            .iter_mut()
+            .flat_map(|p| &mut p.areas)
+            .flat_map(|a| &mut a.pairs)
+        {
+            let Some(earlier) = &pair.earlier else {
+                continue;
+            };
+            if let Some(from) = carried.moved.get(&earlier.id) {
+                let title = old
+                    .area(from)
+                    .map_or_else(|| from.to_string(), |a| a.title.clone());
+                pair.changes.insert(
+                    0,
+                    plan::Change::CarriedOver {
+                        from: from.clone(),
+                        title,
+                        rubric: old.short_name().to_owned(),
+                    },
+                );
+            }
+        }
+        for level in &old.self_assessment {
+            self.levels
+                .entry(level.id.clone())
+                .or_insert_with(|| level.label.clone());
+        }
+        self.framework = Some(FrameworkChange {
+            from: old.id.clone(),
+            from_name: old.short_name().to_owned(),
+            to: new.id.clone(),
+            to_name: new.short_name().to_owned(),
+        });
+    }
 }
 
 /// The compared files' text, for line numbers.
@@ -370,5 +512,6 @@ pub fn compare_through(
             earlier_review: earlier.review_text.map(str::to_owned),
             later_review: later.review_text.map(str::to_owned),
         },
+        framework: None,
     }
 }

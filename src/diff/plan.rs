@@ -57,6 +57,14 @@ pub enum Change {
         from: AreaId,
         to: AreaId,
     },
+    /// In an area of a framework the later year's replaced, and carried into the area the
+    /// new framework's succession gives it: not a move the school made.
+    CarriedOver {
+        from: AreaId,
+        /// The old area's title and the old framework's short name, for the label.
+        title: String,
+        rubric: String,
+    },
     Renumbered {
         from: ActionId,
         to: ActionId,

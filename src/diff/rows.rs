@@ -618,6 +618,9 @@ impl Builder<'_> {
                 Change::Redated { .. } => Some("re-dated".to_owned()),
                 Change::Reowned { .. } => Some("re-owned".to_owned()),
                 Change::Moved { from, .. } => Some(format!("moved from {}", self.area_title(from))),
+                Change::CarriedOver { title, rubric, .. } => {
+                    Some(format!("moved from {title} ({rubric})"))
+                }
                 Change::Renumbered { from, .. } => Some(format!("was {from}")),
                 Change::SuccessChanged | Change::ProgressUpdated => None,
                 Change::AddedIn { year } => Some(format!("new in {year}")),

@@ -409,9 +409,10 @@ pub fn minutes(
         let _ = writeln!(out);
     }
     for (n, item) in meeting.agenda.iter().enumerate() {
+        // A school that has since moved framework had its item under the old one.
         let rubric = catalog.rubric_for_school(&item.school);
         let kind = rubric
-            .and_then(|r| r.kind(&item.kind))
+            .and_then(|r| catalog.lineage(r).kind(&item.kind))
             .map_or_else(|| inline(item.kind.as_str()), |k| inline(&k.title));
         let _ = writeln!(
             out,
@@ -436,7 +437,7 @@ pub fn minutes(
             let _ = writeln!(out, "{warning}");
             let _ = writeln!(out);
         }
-        let outcome = outcome_words(rubric, d.decision);
+        let outcome = outcome_words(catalog.rubric_for_decision(d.decision), d.decision);
         let _ = writeln!(out, "**Decision:** {outcome}.  ");
         if let Some(grade) = &d.decision.grade {
             let label = rubric.map_or_else(
@@ -603,7 +604,7 @@ fn corrected(catalog: &Catalog, decision: &Decision) -> Option<(String, String)>
         .decisions
         .iter()
         .find(|(path, _)| path == old)
-        .map(|(_, d)| outcome_words(catalog.rubric_for_school(&d.school), d))
+        .map(|(_, d)| outcome_words(catalog.rubric_for_decision(d), d))
         .unwrap_or_else(|| "no longer in the record".to_owned());
     Some((old.to_owned(), outcome))
 }
@@ -746,9 +747,10 @@ pub fn letter(
     }
     let next = match outcome.map(|o| &o.effect) {
         Some(Effect::Grant { award, .. }) | Some(Effect::ReviewAccepted { award }) => {
-            award_states(rubric, &records, d.meeting)
+            let lineage = catalog.lineage(rubric);
+            award_states(lineage.clone(), &records, d.meeting)
                 .into_iter()
-                .find(|s| &s.award == award)
+                .find(|s| lineage.same_award(&s.award, award))
                 .map(|s| {
                     let review = s.next_review_due.map_or_else(
                         || {

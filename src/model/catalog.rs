@@ -12,7 +12,7 @@ use super::ids::{AcademicYear, KindId, RubricId, SchoolId};
 use super::lifecycle::{self, AwardState, DecisionRecord, Eligibility, PendingItem};
 use super::meeting::Meeting;
 use super::panel::Panel;
-use super::rubric::Rubric;
+use super::rubric::{Lineage, Rubric};
 use super::school::{Phase, School};
 
 /// The panel's small files at one commit.
@@ -229,6 +229,19 @@ impl Catalog {
         self.rubric_for_submission(school, None)
     }
 
+    /// A rubric with the frameworks it succeeds that are in `rubrics/`: what a school's
+    /// decisions over the years are read against.
+    pub fn lineage<'a>(&'a self, rubric: &'a Rubric) -> Lineage<'a> {
+        Lineage::of(&self.rubrics, rubric)
+    }
+
+    /// The framework a decision was made under: of the school's rubric and those it
+    /// succeeds, the newest the decision reads whole against (see [`Lineage::rubric_for`]).
+    pub fn rubric_for_decision(&self, decision: &Decision) -> Option<&Rubric> {
+        let rubric = self.rubric_for_school(&decision.school)?;
+        Some(self.lineage(rubric).rubric_for(decision))
+    }
+
     /// The school's decisions as records for the lifecycle functions.
     pub fn decision_records<'a>(&'a self, school: &'a SchoolId) -> Vec<DecisionRecord<'a>> {
         self.decisions
@@ -254,10 +267,17 @@ impl Catalog {
         let school = self.schools.get(id)?;
         let rubric = self.rubric_for_school(id)?;
         let records = self.decision_records(id);
-        let mut awards = lifecycle::award_states(rubric, &records, today);
-        let main = rubric.awards.first().map(|a| &a.id);
-        awards.sort_by_key(|a| Some(&a.award) != main);
-        let award = awards.iter().find(|a| Some(&a.award) == main).cloned();
+        let lineage = self.lineage(rubric);
+        let mut awards = lifecycle::award_states(lineage.clone(), &records, today);
+        // The main award, or the award of a framework it replaced that it honours.
+        let is_main = |a: &AwardState| {
+            rubric
+                .awards
+                .first()
+                .is_some_and(|main| lineage.same_award(&a.award, &main.id))
+        };
+        awards.sort_by_key(|a| !is_main(a));
+        let award = awards.iter().find(|a| is_main(a)).cloned();
         let meetings: Vec<&Meeting> = self.meetings.values().collect();
         let conditions = self.conditions(id, today);
         Some(SchoolStatus {
@@ -270,7 +290,7 @@ impl Catalog {
             award,
             awards,
             pending: lifecycle::pending_items(id, &meetings, &records),
-            eligibility: lifecycle::eligibility(rubric, &records, today),
+            eligibility: lifecycle::eligibility(lineage, &records, today),
             outstanding: condition::ConditionCounts::of(&conditions),
             conditions,
         })

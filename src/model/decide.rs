@@ -936,12 +936,16 @@ pub fn check(catalog: &Catalog, decision: &Decision, review: Option<&SelfReview>
             .into_iter()
             .filter(|r| r.path != path)
             .collect();
-        let mut failed: Vec<String> =
-            eligibility_checks(rubric, &decision.kind, &records, decision.meeting)
-                .into_iter()
-                .filter(|c| !c.met)
-                .map(|c| format!("{} ({})", c.description, c.reason))
-                .collect();
+        let mut failed: Vec<String> = eligibility_checks(
+            catalog.lineage(rubric),
+            &decision.kind,
+            &records,
+            decision.meeting,
+        )
+        .into_iter()
+        .filter(|c| !c.met)
+        .map(|c| format!("{} ({})", c.description, c.reason))
+        .collect();
         let evidence_rules = rubric.evidence_rules_for(&decision.kind).count();
         match review {
             Some(review) => failed.extend(

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::decision::Decision;
 use super::ids::{AcademicYear, AwardId, KindId, LevelId, RuleId, SchoolId};
 use super::meeting::Meeting;
-use super::rubric::{Effect, Requirement, Rubric};
+use super::rubric::{Effect, Lineage, Requirement};
 
 /// A decision and the repository path it is recorded at.
 #[derive(Debug, Clone, Copy)]
@@ -128,11 +128,16 @@ fn add_months(date: Date, months: u32) -> Date {
 
 /// The state of every award of the rubric the school has ever been granted, as of `today`,
 /// from the decisions made up to and including `today`.
-pub fn award_states(
-    rubric: &Rubric,
+///
+/// Each decision is read against the framework it was made under ([`Lineage::rubric_for`]);
+/// an award of a framework the school's has replaced continues, under its own title and to
+/// its own expiry, through the reviews and renewals of the award that honours it.
+pub fn award_states<'r>(
+    frameworks: impl Into<Lineage<'r>>,
     decisions: &[DecisionRecord<'_>],
     today: Date,
 ) -> Vec<AwardState> {
+    let lineage = frameworks.into();
     let decisions = effective(decisions);
     let mut states: Vec<AwardState> = Vec::new();
     for (effective_on, record) in decisions
@@ -140,6 +145,7 @@ pub fn award_states(
         .filter(|(_, r)| r.decision.meeting <= today)
     {
         let (effective_on, d) = (*effective_on, record.decision);
+        let rubric = lineage.rubric_for(d);
         let Some(outcome) = rubric.outcome(&d.kind, &d.outcome) else {
             continue;
         };
@@ -148,7 +154,9 @@ pub fn award_states(
                 let title = rubric
                     .award(award)
                     .map_or_else(|| award.to_string(), |a| a.title.clone());
-                let previous = states.iter().position(|s| &s.award == award);
+                let previous = states
+                    .iter()
+                    .position(|s| lineage.same_award(&s.award, award));
                 let held_since = previous
                     .map(|i| &states[i])
                     .filter(|p| p.withdrawn_on.is_none() && effective_on <= p.expires)
@@ -172,7 +180,9 @@ pub fn award_states(
                 }
             }
             Effect::ReviewAccepted { award } => {
-                if let Some(s) = states.iter_mut().find(|s| &s.award == award)
+                if let Some(s) = states
+                    .iter_mut()
+                    .find(|s| lineage.same_award(&s.award, award))
                     && s.withdrawn_on.is_none()
                     && effective_on >= s.awarded_on
                     && effective_on < s.expires
@@ -185,7 +195,10 @@ pub fn award_states(
                 }
             }
             Effect::Withdrawn { award } => {
-                if let Some(s) = states.iter_mut().find(|s| &s.award == award) {
+                if let Some(s) = states
+                    .iter_mut()
+                    .find(|s| lineage.same_award(&s.award, award))
+                {
                     s.withdrawn_on.get_or_insert(effective_on);
                 }
             }
@@ -193,7 +206,7 @@ pub fn award_states(
         }
     }
     for state in &mut states {
-        let interval = rubric
+        let interval = lineage
             .award(&state.award)
             .and_then(|a| a.annual_review_months);
         state.next_review_due = interval
@@ -218,19 +231,28 @@ pub fn award_states(
 }
 
 /// Whether the school meets each eligibility rule of the rubric on `on`.
-pub fn eligibility(
-    rubric: &Rubric,
+///
+/// An award of a framework the rubric replaced counts as the award that honours it.
+pub fn eligibility<'r>(
+    frameworks: impl Into<Lineage<'r>>,
     decisions: &[DecisionRecord<'_>],
     on: Date,
 ) -> Vec<Eligibility> {
-    let states = award_states(rubric, decisions, on);
+    let lineage = frameworks.into();
+    let rubric = lineage.current();
+    let states = award_states(lineage.clone(), decisions, on);
     let mut out = Vec::new();
     for rule in &rubric.eligibility_rules {
         let Requirement::AwardHeld { award, min_months } = &rule.requires;
         let title = rubric
             .award(award)
             .map_or_else(|| award.to_string(), |a| a.title.clone());
-        let state = states.iter().find(|s| &s.award == award);
+        let state = states.iter().find(|s| lineage.same_award(&s.award, award));
+        // An old framework's award is named as itself, honoured as the one the rule needs.
+        let title = match state {
+            Some(s) if &s.award != award => format!("{} (honoured as {title})", s.title),
+            _ => title,
+        };
         let (eligible, from, reason) = match state {
             None => (false, None, format!("{title} has not been awarded")),
             Some(s) if !s.status.is_held() => (
@@ -332,6 +354,7 @@ pub fn pending_items(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Rubric;
     use crate::model::format::from_ron;
     use jiff::civil::date;
 
@@ -471,6 +494,51 @@ mod tests {
             date(2024, 3, 13),
             "a lapse starts the period again"
         );
+    }
+
+    #[test]
+    fn an_old_frameworks_award_continues_under_the_new_one() {
+        let old: Rubric = from_ron(include_str!("../../rubrics/hymh-kitemark.ron")).unwrap();
+        let new: Rubric = from_ron(include_str!("../../rubrics/herts-schools-mark.ron")).unwrap();
+        let rubrics = std::collections::BTreeMap::from([
+            (old.id.clone(), old.clone()),
+            (new.id.clone(), new.clone()),
+        ]);
+        let lineage = Lineage::of(&rubrics, &new);
+        // A resubmission is a kind only the kitemark has: read against it, it grants the kitemark.
+        let history = [
+            decision("resubmission", "awarded", date(2024, 1, 17)),
+            decision("annual-review", "accepted", date(2025, 1, 15)),
+            decision("annual-review", "accepted", date(2026, 1, 14)),
+        ];
+        let paths: Vec<String> = history.iter().map(path).collect();
+        let records: Vec<DecisionRecord> = history
+            .iter()
+            .zip(&paths)
+            .map(|(decision, path)| DecisionRecord { path, decision })
+            .collect();
+        let states = award_states(lineage.clone(), &records, date(2026, 3, 2));
+        assert_eq!(states.len(), 1);
+        assert_eq!(states[0].award.as_str(), "kitemark");
+        assert_eq!(states[0].status, AwardStatus::Held);
+        assert_eq!(states[0].reviews_accepted, 2);
+        assert_eq!(states[0].expires, date(2027, 1, 17));
+        let rule = &eligibility(lineage.clone(), &records, date(2026, 3, 2))[0];
+        assert!(rule.eligible, "{}", rule.reason);
+        // The new framework alone knows no resubmission: nothing was ever granted.
+        assert!(award_states(&new, &records, date(2026, 3, 2)).is_empty());
+        // A grant of the new mark while the kitemark is held keeps the holding period.
+        let mut renewed = history.to_vec();
+        renewed.push(decision("initial", "awarded", date(2026, 11, 11)));
+        let paths: Vec<String> = renewed.iter().map(path).collect();
+        let records: Vec<DecisionRecord> = renewed
+            .iter()
+            .zip(&paths)
+            .map(|(decision, path)| DecisionRecord { path, decision })
+            .collect();
+        let states = award_states(lineage, &records, date(2026, 12, 1));
+        assert_eq!(states.len(), 1);
+        assert_eq!(states[0].held_since, date(2024, 1, 17));
     }
 
     #[test]

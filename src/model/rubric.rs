@@ -1,10 +1,15 @@
 //! Rubrics: the frameworks a panel assesses against (SPEC §2.1).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+
+use super::decision::Decision;
 
 use super::ids::{
     AreaId, AwardId, CriterionId, KindId, LevelId, OutcomeId, RubricId, RuleId, StageId,
 };
+use super::submission::Action;
 
 /// The longest period, in months, a rubric may give an award or ask for: a hundred years.
 pub const MAX_MONTHS: u32 = 1200;
@@ -37,6 +42,68 @@ pub struct Rubric {
     /// Overall grades from the total of scored criteria, on the self-assessment scale.
     #[serde(default)]
     pub grade_boundaries: Vec<GradeBoundary>,
+    /// A short name for labels where the title is too long ("HYMH kitemark").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_title: Option<String>,
+    /// The framework this one replaces, and where its areas and awards went.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub succeeds: Option<Succession>,
+}
+
+/// How a redesigned framework takes over from the one it replaces, so that a school's
+/// actions, history and award carry over the change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Succession {
+    /// The framework replaced.
+    pub rubric: RubricId,
+    /// Where each of the old framework's areas went: several `to` split an area (its actions
+    /// go to the first unless the school moves them), several `from` with one `to` merge.
+    pub areas: Vec<AreaMap>,
+    /// The old framework's awards and the awards of this one that honour them.
+    #[serde(default)]
+    pub awards: Vec<AwardMap>,
+}
+
+/// An old area and the areas of the new framework it became.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaMap {
+    pub from: AreaId,
+    pub to: Vec<AreaId>,
+}
+
+/// An old award and the award of the new framework that continues it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwardMap {
+    pub from: AwardId,
+    pub to: AwardId,
+}
+
+impl Succession {
+    /// The areas an old area became; empty where the mapping does not say.
+    pub fn targets(&self, old: &AreaId) -> &[AreaId] {
+        self.areas
+            .iter()
+            .find(|m| &m.from == old)
+            .map_or(&[], |m| m.to.as_slice())
+    }
+
+    /// The new area an action of an old area belongs in: the first the old area became,
+    /// unless the school has put the action (in its new plan, `placed`) in another of them.
+    pub fn area_for_action(&self, old: &AreaId, placed: Option<&AreaId>) -> Option<AreaId> {
+        let targets = self.targets(old);
+        placed
+            .filter(|p| targets.contains(p))
+            .or_else(|| targets.first())
+            .cloned()
+    }
+
+    /// The award of the new framework that honours an old one.
+    pub fn award(&self, old: &AwardId) -> Option<&AwardId> {
+        self.awards.iter().find(|m| &m.from == old).map(|m| &m.to)
+    }
 }
 
 /// A key area (principle, theme, outcome) of a rubric.
@@ -213,6 +280,27 @@ pub struct GradeBoundary {
 }
 
 impl Rubric {
+    /// The short name where the rubric gives one, else its title.
+    pub fn short_name(&self) -> &str {
+        self.short_title.as_deref().unwrap_or(&self.title)
+    }
+
+    /// An old framework's action moved into this one: `None` where this rubric does not
+    /// succeed `old` or its mapping does not place the action's area.
+    pub fn map_action(
+        &self,
+        old: &RubricId,
+        action: &Action,
+        placed: Option<&AreaId>,
+    ) -> Option<Action> {
+        let succession = self.succeeds.as_ref().filter(|s| &s.rubric == old)?;
+        let area = succession.area_for_action(&action.area, placed)?;
+        Some(Action {
+            area,
+            ..action.clone()
+        })
+    }
+
     pub fn area(&self, id: &AreaId) -> Option<&Area> {
         self.areas.iter().find(|a| &a.id == id)
     }
@@ -525,6 +613,128 @@ impl Rubric {
             "grade boundary",
             self.grade_boundaries.iter().map(|b| b.level.as_str()),
         );
+        if let Some(succession) = &self.succeeds {
+            self.mapping_problems(&mut out, succession);
+        }
+        out
+    }
+
+    /// What can be checked of a succession without the old framework: each old area and
+    /// award mapped once, and every target one of this rubric's own.
+    fn mapping_problems(&self, out: &mut Vec<RubricProblem>, succession: &Succession) {
+        if succession.rubric == self.id {
+            out.push(RubricProblem::value(
+                "rubric",
+                succession.rubric.as_str(),
+                format!("rubric {:?} cannot succeed itself", self.id.as_str()),
+            ));
+        }
+        for (id, _) in super::ids::repeated(succession.areas.iter().map(|m| m.from.as_str())) {
+            out.push(RubricProblem {
+                message: format!(
+                    "old area {id:?} is mapped more than once; give it one entry with every area it became"
+                ),
+                spot: Spot {
+                    field: "from",
+                    value: Some(id.to_owned()),
+                    nth: 1,
+                },
+            });
+        }
+        for map in &succession.areas {
+            if map.to.is_empty() {
+                out.push(RubricProblem::value(
+                    "from",
+                    map.from.as_str(),
+                    format!("old area {:?} is mapped to no area", map.from.as_str()),
+                ));
+            }
+            for target in &map.to {
+                if self.area(target).is_none() {
+                    out.push(RubricProblem::value(
+                        "from",
+                        map.from.as_str(),
+                        format!(
+                            "old area {:?} is mapped to {:?}, which is not an area of this rubric",
+                            map.from.as_str(),
+                            target.as_str()
+                        ),
+                    ));
+                }
+            }
+        }
+        for (id, _) in super::ids::repeated(succession.awards.iter().map(|m| m.from.as_str())) {
+            out.push(RubricProblem {
+                message: format!("old award {id:?} is mapped more than once"),
+                spot: Spot {
+                    field: "from",
+                    value: Some(id.to_owned()),
+                    nth: 1,
+                },
+            });
+        }
+        for map in &succession.awards {
+            if self.award(&map.to).is_none() {
+                out.push(RubricProblem::value(
+                    "from",
+                    map.from.as_str(),
+                    format!(
+                        "old award {:?} is mapped to {:?}, which is not an award of this rubric",
+                        map.from.as_str(),
+                        map.to.as_str()
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// A succession checked against the framework it replaces: every old area mapped, and
+    /// nothing mapped that the old framework does not have.
+    pub fn succession_problems(&self, old: &Rubric) -> Vec<RubricProblem> {
+        let Some(succession) = self.succeeds.as_ref().filter(|s| s.rubric == old.id) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for area in &old.areas {
+            if !succession.areas.iter().any(|m| m.from == area.id) {
+                out.push(RubricProblem::value(
+                    "rubric",
+                    succession.rubric.as_str(),
+                    format!(
+                        "area {:?} ({}) of {:?} is not mapped; every old area needs an entry so that its actions carry over",
+                        area.id.as_str(),
+                        area.title,
+                        old.id.as_str()
+                    ),
+                ));
+            }
+        }
+        for map in &succession.areas {
+            if old.area(&map.from).is_none() {
+                out.push(RubricProblem::value(
+                    "from",
+                    map.from.as_str(),
+                    format!(
+                        "{:?} is not an area of {:?}",
+                        map.from.as_str(),
+                        old.id.as_str()
+                    ),
+                ));
+            }
+        }
+        for map in &succession.awards {
+            if old.award(&map.from).is_none() {
+                out.push(RubricProblem::value(
+                    "from",
+                    map.from.as_str(),
+                    format!(
+                        "{:?} is not an award of {:?}",
+                        map.from.as_str(),
+                        old.id.as_str()
+                    ),
+                ));
+            }
+        }
         out
     }
 
@@ -568,6 +778,121 @@ fn dupes<'a>(
                 nth: 1,
             },
         });
+    }
+}
+
+/// The rubrics a rubric succeeds, newest first, starting from `start` itself, stopping at
+/// one missing from `rubrics`. `Err` holds the chain up to the rubric met twice: a cycle.
+pub fn succession_chain<'a>(
+    rubrics: &'a BTreeMap<RubricId, Rubric>,
+    start: &'a Rubric,
+) -> Result<Vec<&'a Rubric>, Vec<RubricId>> {
+    let mut chain = vec![start];
+    let mut current = start;
+    while let Some(old) = &current.succeeds {
+        if chain.iter().any(|r| r.id == old.rubric) {
+            let mut ids: Vec<RubricId> = chain.iter().map(|r| r.id.clone()).collect();
+            ids.push(old.rubric.clone());
+            return Err(ids);
+        }
+        match rubrics.get(&old.rubric) {
+            Some(next) => {
+                chain.push(next);
+                current = next;
+            }
+            None => break,
+        }
+    }
+    Ok(chain)
+}
+
+/// A school's frameworks: the one it works to now and those it replaced, newest first. Its
+/// decisions are read against the framework they were made under, and an award of an old
+/// framework is honoured by the award the succession maps it to.
+#[derive(Debug, Clone)]
+pub struct Lineage<'a> {
+    current: &'a Rubric,
+    /// The current rubric, then the one it succeeds, and so on.
+    rubrics: Vec<&'a Rubric>,
+}
+
+impl<'a> From<&'a Rubric> for Lineage<'a> {
+    fn from(rubric: &'a Rubric) -> Self {
+        Lineage {
+            current: rubric,
+            rubrics: vec![rubric],
+        }
+    }
+}
+
+impl<'a> Lineage<'a> {
+    /// `current` and the frameworks it succeeds that are in `rubrics`; a cycle is cut where
+    /// it closes (the validator reports it).
+    pub fn of(rubrics: &'a BTreeMap<RubricId, Rubric>, current: &'a Rubric) -> Self {
+        let mut chain = vec![current];
+        let mut at = current;
+        while let Some(next) = at.succeeds.as_ref().and_then(|s| rubrics.get(&s.rubric)) {
+            if chain.iter().any(|r| r.id == next.id) {
+                break;
+            }
+            chain.push(next);
+            at = next;
+        }
+        Lineage {
+            current,
+            rubrics: chain,
+        }
+    }
+
+    /// The framework the school works to now.
+    pub fn current(&self) -> &'a Rubric {
+        self.current
+    }
+
+    /// The framework a decision reads as made under: the newest whose kinds, outcomes,
+    /// areas and judgement levels it uses; the current one where none does.
+    pub fn rubric_for(&self, decision: &Decision) -> &'a Rubric {
+        if self.rubrics.len() == 1 {
+            return self.current();
+        }
+        self.rubrics
+            .iter()
+            .copied()
+            .find(|r| {
+                r.outcome(&decision.kind, &decision.outcome).is_some()
+                    && decision.areas.iter().all(|j| {
+                        r.area(&j.area).is_some() && r.judgement_level(&j.judgement).is_some()
+                    })
+            })
+            .unwrap_or_else(|| self.current())
+    }
+
+    /// A decision kind of the newest framework that has it.
+    pub fn kind(&self, id: &KindId) -> Option<&'a DecisionKind> {
+        self.rubrics.iter().find_map(|r| r.kind(id))
+    }
+
+    /// An award's definition in whichever of the frameworks defines it.
+    pub fn award(&self, id: &AwardId) -> Option<&'a AwardDef> {
+        self.rubrics.iter().find_map(|r| r.award(id))
+    }
+
+    /// The award of the current framework that honours `award`, following each succession's
+    /// award mapping; the award itself where nothing maps it.
+    pub fn honoured_as(&self, award: &AwardId) -> AwardId {
+        let mut out = award.clone();
+        // Oldest first, so that an award is carried through every redesign in turn.
+        for rubric in self.rubrics.iter().rev() {
+            if let Some(to) = rubric.succeeds.as_ref().and_then(|s| s.award(&out)) {
+                out = to.clone();
+            }
+        }
+        out
+    }
+
+    /// Whether two awards are the same award once carried over into the current framework.
+    pub fn same_award(&self, a: &AwardId, b: &AwardId) -> bool {
+        a == b || self.honoured_as(a) == self.honoured_as(b)
     }
 }
 
@@ -616,6 +941,98 @@ impl RubricProblem {
 mod tests {
     use super::*;
     use crate::model::format::from_ron;
+
+    fn bundled(id: &str) -> Rubric {
+        let text = match id {
+            "hymh-kitemark" => include_str!("../../rubrics/hymh-kitemark.ron"),
+            _ => include_str!("../../rubrics/herts-schools-mark.ron"),
+        };
+        from_ron(text).unwrap()
+    }
+
+    #[test]
+    fn the_schools_mark_maps_every_area_and_award_of_the_kitemark() {
+        let (old, new) = (bundled("hymh-kitemark"), bundled("herts-schools-mark"));
+        assert!(
+            new.consistency_problems().is_empty(),
+            "{:?}",
+            new.consistency_problems()
+        );
+        assert!(new.succession_problems(&old).is_empty());
+        let succession = new.succeeds.as_ref().unwrap();
+        let area = |id: &str| -> AreaId { id.parse().unwrap() };
+        // A split area's actions go to its first area, unless the school put them in another.
+        assert_eq!(
+            succession.area_for_action(&area("suicide-awareness"), None),
+            Some(area("targeted-support"))
+        );
+        assert_eq!(
+            succession.area_for_action(&area("suicide-awareness"), Some(&area("identifying-need"))),
+            Some(area("identifying-need"))
+        );
+        assert_eq!(
+            succession.area_for_action(&area("suicide-awareness"), Some(&area("student-voice"))),
+            Some(area("targeted-support")),
+            "only an area the old one became"
+        );
+        let rubrics =
+            BTreeMap::from([(old.id.clone(), old.clone()), (new.id.clone(), new.clone())]);
+        let lineage = Lineage::of(&rubrics, &new);
+        assert_eq!(
+            lineage.honoured_as(&"kitemark".parse().unwrap()).as_str(),
+            "schools-mark"
+        );
+        assert!(!lineage.same_award(
+            &"suicide-aware".parse().unwrap(),
+            &"schools-mark".parse().unwrap()
+        ));
+    }
+
+    #[test]
+    fn an_incomplete_mapping_is_found() {
+        let (old, mut new) = (bundled("hymh-kitemark"), bundled("herts-schools-mark"));
+        let succession = new.succeeds.as_mut().unwrap();
+        succession.areas.retain(|m| m.from != "staff-wellbeing");
+        succession.areas[0].to.push("wellbeing".parse().unwrap());
+        succession.awards[0].from = "quality-mark".parse().unwrap();
+        let own = new.consistency_problems();
+        assert!(
+            own.iter()
+                .any(|p| p.contains("\"wellbeing\", which is not an area")),
+            "{own:?}"
+        );
+        let against_old: Vec<String> = new
+            .succession_problems(&old)
+            .into_iter()
+            .map(|p| p.message)
+            .collect();
+        assert!(
+            against_old
+                .iter()
+                .any(|p| p.contains("\"staff-wellbeing\" (Staff health and wellbeing)")),
+            "{against_old:?}"
+        );
+        assert!(
+            against_old
+                .iter()
+                .any(|p| p.contains("\"quality-mark\" is not an award")),
+            "{against_old:?}"
+        );
+    }
+
+    #[test]
+    fn a_succession_cycle_is_found_and_cut() {
+        let (mut old, new) = (bundled("hymh-kitemark"), bundled("herts-schools-mark"));
+        old.succeeds = Some(Succession {
+            rubric: new.id.clone(),
+            areas: Vec::new(),
+            awards: Vec::new(),
+        });
+        let rubrics = BTreeMap::from([(old.id.clone(), old), (new.id.clone(), new.clone())]);
+        let cycle = succession_chain(&rubrics, &new).unwrap_err();
+        assert_eq!(cycle.len(), 3);
+        assert_eq!(Lineage::of(&rubrics, &new).rubrics.len(), 2);
+    }
 
     #[test]
     fn points_past_the_largest_number_do_not_overflow() {

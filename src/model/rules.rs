@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::ids::{KindId, RuleId};
 use super::lifecycle::{DecisionRecord, eligibility};
-use super::rubric::Rubric;
+use super::rubric::{Lineage, Rubric};
 use super::submission::SelfReview;
 
 /// Whether one rule is met, and why.
@@ -112,13 +112,15 @@ pub fn evidence_checks(rubric: &Rubric, kind: &KindId, review: &SelfReview) -> V
 }
 
 /// The eligibility rules of a decision kind checked on a date from the school's decisions.
-pub fn eligibility_checks(
-    rubric: &Rubric,
+pub fn eligibility_checks<'r>(
+    frameworks: impl Into<Lineage<'r>>,
     kind: &KindId,
     decisions: &[DecisionRecord<'_>],
     on: Date,
 ) -> Vec<RuleCheck> {
-    eligibility(rubric, decisions, on)
+    let lineage = frameworks.into();
+    let rubric = lineage.current();
+    eligibility(lineage.clone(), decisions, on)
         .into_iter()
         .filter(|e| &e.kind == kind)
         .map(|e| {

@@ -77,6 +77,9 @@ pub struct Validator {
     /// are not reported again as missing.
     seen: BTreeSet<String>,
     supersedes: Vec<(String, String)>,
+    /// Rubrics that succeed another, with their path and text: their mapping is checked
+    /// against the old framework once every rubric has been read.
+    successors: Vec<(RubricId, String, String)>,
 }
 
 /// A file's text checked and parsed ahead of the validator, possibly on another thread: the
@@ -300,6 +303,7 @@ impl Validator {
             decision_conditions: BTreeMap::new(),
             seen: BTreeSet::new(),
             supersedes: Vec::new(),
+            successors: Vec::new(),
         }
     }
 
@@ -400,7 +404,55 @@ impl Validator {
             };
             file.error("rubric", pos, problem.message);
         }
+        if rubric.succeeds.is_some() {
+            self.successors
+                .push((id.clone(), file.path.to_owned(), file.text.to_owned()));
+        }
         self.rubrics.insert(id.clone(), rubric);
+    }
+
+    /// A succession checked against the rubric it names, where that is in the repository,
+    /// and for a cycle (a rubric that, through others, succeeds itself).
+    fn succession_problems(&self, id: &RubricId, path: &str, text: &str) -> Vec<Problem> {
+        let Some(rubric) = self.rubrics.get(id) else {
+            return Vec::new();
+        };
+        let Some(old_id) = rubric.succeeds.as_ref().map(|s| &s.rubric) else {
+            return Vec::new();
+        };
+        let problem = |position, message| Problem {
+            path: path.to_owned(),
+            position,
+            severity: Severity::Error,
+            code: "succession",
+            message,
+        };
+        let at_rubric = locate_value(text, "rubric", old_id.as_str(), 0)
+            .or_else(|| locate_field(text, "succeeds"));
+        let mut out = Vec::new();
+        // An old rubric that is broken reports itself; one no longer kept is no error, as
+        // nothing of it is left to map.
+        if let Some(old) = self.rubrics.get(old_id) {
+            for p in rubric.succession_problems(old) {
+                let spot = &p.spot;
+                let pos = match &spot.value {
+                    Some(value) => locate_value(text, spot.field, value, spot.nth),
+                    None => locate_field(text, spot.field),
+                };
+                out.push(problem(pos.or(at_rubric), p.message));
+            }
+        }
+        if let Err(cycle) = super::rubric::succession_chain(&self.rubrics, rubric) {
+            let ids: Vec<&str> = cycle.iter().map(|r| r.as_str()).collect();
+            out.push(problem(
+                at_rubric,
+                format!(
+                    "the succession goes round in a circle ({}); a framework can only succeed an older one",
+                    ids.join(" → ")
+                ),
+            ));
+        }
+        out
     }
 
     fn panel(&mut self, file: &mut FileCheck) {
@@ -1099,6 +1151,9 @@ impl Validator {
                     }
                 }
             }
+        }
+        for (id, path, text) in &self.successors {
+            extra.extend(self.succession_problems(id, path, text));
         }
         for (path, target) in &self.supersedes {
             if !self.decisions.contains(target) {

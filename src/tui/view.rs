@@ -223,12 +223,13 @@ pub fn agenda(catalog: &Catalog, meeting: Option<&Meeting>, today: Date) -> Agen
             let profile = catalog.schools.get(&school);
             let rubric = catalog.rubric_for_school(&school);
             let kind_title = rubric
-                .and_then(|r| r.kind(&kind))
+                .and_then(|r| catalog.lineage(r).kind(&kind))
                 .map_or_else(|| clean(kind.as_str()), |k| clean(&k.title));
             let decision = meeting.and_then(|m| catalog.decision_at(&school, year, &kind, m.date));
             let (status, decided) = match decision {
                 Some((_, d)) => {
-                    let outcome = rubric
+                    let outcome = catalog
+                        .rubric_for_decision(d)
                         .and_then(|r| r.outcome(&d.kind, &d.outcome))
                         .map_or_else(|| clean(d.outcome.as_str()), |o| clean(&o.title));
                     (format!("✓ {outcome}"), true)
@@ -253,10 +254,15 @@ pub fn agenda(catalog: &Catalog, meeting: Option<&Meeting>, today: Date) -> Agen
             let evidence_pending =
                 rubric.is_some_and(|r| r.evidence_rules_for(&kind).next().is_some());
             let rules = match rubric {
-                Some(r) => eligibility_checks(r, &kind, &catalog.decision_records(&school), on)
-                    .into_iter()
-                    .map(RuleView::from)
-                    .collect(),
+                Some(r) => eligibility_checks(
+                    catalog.lineage(r),
+                    &kind,
+                    &catalog.decision_records(&school),
+                    on,
+                )
+                .into_iter()
+                .map(RuleView::from)
+                .collect(),
                 None => Vec::new(),
             };
             let outstanding: Vec<_> = catalog

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod succession;
 pub mod tui;
 
 use std::io::Read;

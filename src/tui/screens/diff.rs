@@ -364,19 +364,34 @@ impl DiffScreen {
         };
         // The layout depends only on the width inside the border, so it can be made first.
         let inner = ratatui::widgets::Block::bordered().inner(area);
+        // Across a change of framework, a line above the summary says so.
+        let framework = comparison.framework.as_ref().map(|change| {
+            sanitize_inline(&change.line(comparison.earlier.year, comparison.later.year))
+                .into_owned()
+        });
         // The summary wraps rather than being cut: what a framework adds to it (a graded
         // mark's total and grade, a toolkit's stage) comes last and must be seen. Two lines
         // at most; a third would come out of the comparison itself.
-        let summary = wrap(
+        let mut summary = wrap(
             &[Line::from(Span::styled(
                 sanitize_inline(&comparison.summary()).into_owned(),
                 theme.title,
             ))],
             inner.width,
         );
-        let summary_height = u16::try_from(summary.len()).unwrap_or(2).clamp(1, 2);
+        summary.truncate(2);
+        if let Some(line) = framework {
+            summary.insert(
+                0,
+                Line::from(Span::styled(
+                    crate::wrap::ellipsis(&line, usize::from(inner.width)),
+                    theme.title,
+                )),
+            );
+        }
+        let top_height = u16::try_from(summary.len()).unwrap_or(3).max(1);
         let [top, headings, body] = Layout::vertical([
-            Constraint::Length(summary_height),
+            Constraint::Length(top_height),
             Constraint::Length(1),
             Constraint::Min(1),
         ])
