@@ -252,6 +252,7 @@ fn the_semh_self_evaluation_is_feedback_only() {
         "{letter}"
     );
     assert!(letter.contains("no award was sought"), "{letter}");
+    assert!(letter.contains("for its developmental feedback"), "{letter}");
     assert!(!letter.contains("is held until"), "{letter}");
     let schools = json(&sb.kitemark(&["schools", "--repo", r, "--on", ON, "--format", "json"]));
     let status = school(&schools, school_id);
@@ -432,4 +433,93 @@ fn kents_award_follows_the_stages_and_counts_evidence_in_three_areas() {
     assert_eq!(status["rubric"], "kent-resilience");
     let (code, audit) = sb.audit_json(&repo, &["--on", ON]);
     assert_eq!(code, 0, "{audit:#}");
+}
+
+/// The action ids of a plan file, read from its text.
+fn action_ids(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter_map(|l| l.strip_prefix("id: "))
+        .map(|id| id.trim_matches([',', '"']).to_owned())
+        .collect()
+}
+
+#[test]
+fn a_school_that_moved_from_the_kitemark_to_the_mark_keeps_its_actions_and_its_award() {
+    let sb = Sandbox::new();
+    let repo = sb.demo_with_attendance(Attendance::Recorded);
+    let r = repo.to_str().unwrap();
+    let school_id = "elmwood-primary";
+    let plan = |year: &str| {
+        action_ids(&read(
+            &repo,
+            &format!("submissions/{school_id}/{year}/action-plan.ron"),
+        ))
+    };
+    let (before, after) = (plan("2025-26"), plan("2026-27"));
+    let kept: Vec<&String> = before.iter().filter(|id| after.contains(id)).collect();
+    assert!(
+        kept.len() >= 3,
+        "the story keeps actions across the change: {kept:?}"
+    );
+
+    let diff = json(&sb.kitemark(&[
+        "diff", school_id, "2026-27", "--repo", r, "--format", "json",
+    ]));
+    assert_eq!(
+        diff["framework"]["from"], "hymh-kitemark",
+        "{:#}",
+        diff["framework"]
+    );
+    assert_eq!(diff["framework"]["to"], "herts-schools-mark");
+    // No action kept across the change is called dropped or new.
+    for area in diff["plan"]["areas"].as_array().unwrap() {
+        for pair in area["pairs"].as_array().unwrap() {
+            let id = |side: &str| pair[side]["id"].as_str().map(str::to_owned);
+            let id = id("earlier").or_else(|| id("later")).unwrap();
+            if kept.contains(&&id) {
+                let fate = pair["fate"].as_str().unwrap_or_default();
+                assert!(!["dropped", "new"].contains(&fate), "{id}: {pair:#}");
+            }
+        }
+    }
+    let text = stdout(&sb.kitemark(&[
+        "diff", school_id, "2026-27", "--repo", r, "--color", "never", "--width", "200",
+    ]));
+    assert!(
+        text.contains("[moved from Policy and planning (HYMH kitemark)]"),
+        "{text}"
+    );
+
+    // Its first annual review under the mark continues the kitemark awarded in 2025, at the
+    // grade its scores earn.
+    let total: u32 = scores_in(&read(
+        &repo,
+        &format!("submissions/{school_id}/2026-27/self-review.ron"),
+    ))
+    .iter()
+    .map(|(_, p)| p)
+    .sum();
+    let extra = [
+        "--recorder",
+        "r-adeyemi",
+        "--feedback",
+        "A careful move to the mark.",
+    ];
+    let out = sb
+        .decide_command(&repo, &item(school_id, "annual-review", "accepted"), &extra)
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    let schools = json(&sb.kitemark(&["schools", "--repo", r, "--on", ON, "--format", "json"]));
+    let award = &school(&schools, school_id)["award"];
+    assert_eq!(award["status"], "held", "{award:#}");
+    assert_eq!(award["awarded_on"], "2025-01-22", "{award:#}");
+    assert_eq!(
+        award["grade"],
+        mark_grade(total).to_lowercase(),
+        "{award:#}"
+    );
+    let findings = audit_of(&sb, &repo, school_id);
+    assert!(findings.is_empty(), "{findings:#?}");
 }

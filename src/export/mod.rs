@@ -663,12 +663,20 @@ pub fn letter(
         d.year
     );
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "Thank you for your self-review and action plan for {}. The panel considered them at its meeting on {}.",
-        d.year,
-        long_date(d.meeting)
-    );
+    // A school that asked only for feedback sent its work to learn from the panel, not to be
+    // judged: the letter opens by saying so.
+    let (year, met) = (d.year, long_date(d.meeting));
+    if outcome.is_some_and(|o| o.effect == crate::model::rubric::Effect::Feedback) {
+        let _ = writeln!(
+            out,
+            "Thank you for sending the panel your self-evaluation and action plan for {year} for its developmental feedback. The panel read them at its meeting on {met}."
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Thank you for your self-review and action plan for {year}. The panel considered them at its meeting on {met}."
+        );
+    }
     let _ = writeln!(out);
     let outcome_title = outcome_words(Some(rubric), d);
     let _ = writeln!(out, "**The panel's decision: {outcome_title}.**");

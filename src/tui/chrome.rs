@@ -240,7 +240,8 @@ fn fit_tabs(tabs: &Tabs, keymap: &KeyMap, width: u16) -> (bool, Vec<String>) {
 
 /// Draws the footer: the keys of the screen on show, from the live key map.
 pub fn draw_footer(frame: &mut Frame, area: Rect, theme: &Theme, keymap: &KeyMap, footer: Footer) {
-    let mut spans = vec![Span::raw(" ")];
+    // (key, what) pairs; the last `kept` of them (help and quit) are never left out.
+    let mut pairs: Vec<(String, String)> = Vec::new();
     let actions = match footer {
         Footer::Filter(filter) => {
             let line = Line::from(vec![
@@ -253,10 +254,7 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, theme: &Theme, keymap: &KeyMap
         }
         Footer::Actions(actions) => actions,
         Footer::Keys { keys, typing } => {
-            for (key, what) in keys {
-                spans.push(Span::styled(key, theme.key));
-                spans.push(Span::raw(format!(" {what}  ")));
-            }
+            pairs.extend(keys);
             // While typing only Ctrl-C is not text.
             if typing {
                 Vec::new()
@@ -265,6 +263,7 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, theme: &Theme, keymap: &KeyMap
             }
         }
     };
+    let mut kept = 0;
     for action in actions {
         let pair = |a: Action, b: Action| format!("{}/{}", keymap.first(a), keymap.first(b));
         let key = match action {
@@ -276,8 +275,31 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, theme: &Theme, keymap: &KeyMap
         if key.is_empty() {
             continue;
         }
+        pairs.push((key, action.hint().to_owned()));
+        if matches!(action, Action::Help | Action::Quit) {
+            kept += 1;
+        }
+    }
+    // A narrow screen leaves out whole hints, the screen's last first, rather than cutting
+    // one in the middle; how to get help and how to quit always stay.
+    let width = |pairs: &[(String, String)]| -> usize {
+        1 + pairs
+            .iter()
+            .map(|(k, w)| {
+                unicode_width::UnicodeWidthStr::width(k.as_str())
+                    + unicode_width::UnicodeWidthStr::width(w.as_str())
+                    + 3
+            })
+            .sum::<usize>()
+    };
+    while width(&pairs) > usize::from(area.width) + 2 && pairs.len() > kept {
+        let at = pairs.len() - kept - 1;
+        pairs.remove(at);
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (key, what) in pairs {
         spans.push(Span::styled(key, theme.key));
-        spans.push(Span::raw(format!(" {}  ", action.hint())));
+        spans.push(Span::raw(format!(" {what}  ")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), area);
 }

@@ -228,8 +228,9 @@ pub struct Sized {
     /// The narrowest it may be cut to.
     pub min: u16,
     /// Left out when the columns do not fit even cut, before any is cut: what it holds is
-    /// in the details of the selected row.
-    pub optional: bool,
+    /// in the details of the selected row. 0 never; otherwise the highest is left out first,
+    /// and of equals the last.
+    pub optional: u8,
 }
 
 impl Sized {
@@ -238,13 +239,18 @@ impl Sized {
         Sized {
             want,
             min: min.min(want),
-            optional: false,
+            optional: 0,
         }
     }
 
     pub fn optional(self) -> Sized {
+        self.optional_at(1)
+    }
+
+    /// Optional, left out before the optional columns of a lower `rank`.
+    pub fn optional_at(self, rank: u8) -> Sized {
         Sized {
-            optional: true,
+            optional: rank,
             ..self
         }
     }
@@ -286,8 +292,8 @@ pub fn fit_columns(columns: &[Sized], width: u16) -> Vec<Option<u16>> {
     let want = |i: usize| columns[i].want;
     while needed(&shown, &want) > u32::from(width) {
         let Some(last) = (0..columns.len())
-            .rev()
-            .find(|&i| shown[i] && columns[i].optional)
+            .filter(|&i| shown[i] && columns[i].optional > 0)
+            .max_by_key(|&i| (columns[i].optional, i))
         else {
             break;
         };

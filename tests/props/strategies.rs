@@ -586,6 +586,8 @@ pub fn rubric() -> impl Strategy<Value = kitemark::model::Rubric> {
                 evidence_rules,
                 eligibility_rules,
                 grade_boundaries,
+                short_title: None,
+                succeeds: None,
             },
         )
 }

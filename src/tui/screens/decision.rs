@@ -1385,7 +1385,7 @@ impl DecisionForm {
             frame,
             bottom,
             &mut self.moderated_scores,
-            "The panel's own scores (criterion=points), where they differ",
+            "The panel's own scores: criterion=points",
             focused,
             theme,
             true,

@@ -78,10 +78,10 @@ impl SchoolsScreen {
     pub fn draw(&mut self, frame: &mut Frame, area: Rect, rows: &[SchoolRow], theme: &Theme) {
         let [table_area, detail_area] =
             Layout::vertical([Constraint::Min(6), Constraint::Length(6)]).areas(area);
-        // Each column as wide as what it holds. Narrow terminals leave out the next review's
-        // date (the award says "review overdue" when it is past), the awarded date, the area
-        // and the phase, in that order, before cutting anything (the detail below shows
-        // all); the name, the award and eligibility are cut last.
+        // Each column as wide as what it holds. Narrow terminals leave out the phase, the next
+        // review's date (the award says "review overdue" when it is past), the awarded date
+        // and the area, in that order, before cutting anything (the detail below shows all);
+        // the name, the award and eligibility are cut last.
         let sized: Vec<Sized> = (0..COLUMNS.len())
             .map(|c| {
                 let fit = Sized::new(
@@ -93,10 +93,12 @@ impl SchoolsScreen {
                         _ => u16::MAX,
                     },
                 );
-                if matches!(c, 1 | 2 | 4 | 6) {
-                    fit.optional()
-                } else {
-                    fit
+                match c {
+                    1 => fit.optional_at(4),
+                    6 => fit.optional_at(3),
+                    4 => fit.optional_at(2),
+                    2 => fit.optional_at(1),
+                    _ => fit,
                 }
             })
             .collect();
