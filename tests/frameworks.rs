@@ -252,7 +252,10 @@ fn the_semh_self_evaluation_is_feedback_only() {
         "{letter}"
     );
     assert!(letter.contains("no award was sought"), "{letter}");
-    assert!(letter.contains("for its developmental feedback"), "{letter}");
+    assert!(
+        letter.contains("for its developmental feedback"),
+        "{letter}"
+    );
     assert!(!letter.contains("is held until"), "{letter}");
     let schools = json(&sb.kitemark(&["schools", "--repo", r, "--on", ON, "--format", "json"]));
     let status = school(&schools, school_id);

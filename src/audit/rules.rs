@@ -318,47 +318,36 @@ fn submission_changed(records: &Records, _today: Date) -> Vec<Finding> {
 /// (the message says the decision was recorded before the boundary); one before it is in a
 /// commit the clone does not hold, and the boundary itself changes nothing the clone knows.
 fn decision_modified(records: &Records, _today: Date) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for commit in &records.commits {
-        for change in &commit.changes {
-            if change.kind == ChangeKind::Added || !under(&change.path, "decisions") {
-                continue;
-            }
-            let (school, year) = school_year(&change.path);
-            let recorded = records
-                .decisions
-                .iter()
-                .find(|d| d.path == change.path)
-                .map_or_else(String::new, recorded);
-            let what = if change.kind == ChangeKind::Deleted {
-                "deleted"
-            } else {
-                "modified"
-            };
-            out.push(Finding {
-                rule: "decision-modified",
-                level: Level::Error,
-                school,
-                year,
-                commit: commit.id.clone(),
-                path: Some(change.path.clone()),
-                message: format!(
-                    "{} was {what} after it was recorded{recorded}; a correction must be a new decision that supersedes it",
-                    change.path
-                ),
-            });
-        }
-    }
-    out
+    panel_record_modified(records, "decisions", "decision-modified", |path| {
+        let recorded = records
+            .decisions
+            .iter()
+            .find(|d| d.path == path)
+            .map_or_else(String::new, recorded);
+        format!("{recorded}; a correction must be a new decision that supersedes it")
+    })
 }
 
 /// A record of a condition met changed or removed after it was recorded: like a decision,
 /// it is the panel's record of what it saw, so it stands as committed.
 fn condition_record_modified(records: &Records, _today: Date) -> Vec<Finding> {
+    panel_record_modified(records, "conditions", "condition-record-modified", |_| {
+        "; the record of a condition met stands as committed".to_owned()
+    })
+}
+
+/// Every change or removal, after it was added, of a file under `dir`: records the panel
+/// makes once and never edits. `tail` ends the message for the file at a path.
+fn panel_record_modified(
+    records: &Records,
+    dir: &str,
+    rule: &'static str,
+    tail: impl Fn(&str) -> String,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for commit in &records.commits {
         for change in &commit.changes {
-            if change.kind == ChangeKind::Added || !under(&change.path, "conditions") {
+            if change.kind == ChangeKind::Added || !under(&change.path, dir) {
                 continue;
             }
             let (school, year) = school_year(&change.path);
@@ -368,15 +357,16 @@ fn condition_record_modified(records: &Records, _today: Date) -> Vec<Finding> {
                 "modified"
             };
             out.push(Finding {
-                rule: "condition-record-modified",
+                rule,
                 level: Level::Error,
                 school,
                 year,
                 commit: commit.id.clone(),
                 path: Some(change.path.clone()),
                 message: format!(
-                    "{} was {what} after it was recorded; the record of a condition met stands as committed",
-                    change.path
+                    "{} was {what} after it was recorded{}",
+                    change.path,
+                    tail(&change.path)
                 ),
             });
         }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::{EXIT_FINDINGS, EXIT_OK, Recording, print, record_plan, with_attempts, write_lock};
+use super::{Recording, print, record_plan, with_attempts, write_lock};
 use crate::cli::{ConditionsArgs, Format};
 use crate::model::condition::{ConditionState, ConditionStatus};
 use crate::model::text::sanitize_inline;
@@ -51,17 +51,7 @@ pub fn list(repo_path: &Path, args: ConditionsArgs) -> anyhow::Result<ExitCode> 
         })?,
         Format::Text => print(&table(&conditions, today, snapshot.commit_id().short()))?,
     }
-    for e in &unreadable {
-        eprintln!(
-            "kitemark: skipped {} (run `kitemark validate` for every problem)",
-            sanitize_inline(e)
-        );
-    }
-    Ok(if unreadable.is_empty() {
-        EXIT_OK
-    } else {
-        EXIT_FINDINGS
-    })
+    Ok(super::skipped(&unreadable))
 }
 
 fn table(conditions: &[ConditionStatus], today: Date, commit: &str) -> String {

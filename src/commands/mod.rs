@@ -470,3 +470,19 @@ pub(crate) fn is_missing_or_empty(dir: &std::path::Path) -> anyhow::Result<bool>
         Err(e) => Err(anyhow::anyhow!("cannot read {}: {e}", dir.display())),
     }
 }
+
+/// Says which files a listing skipped because they could not be read, and the exit code that
+/// follows: findings when any was skipped, so that a script never takes a partial list for all.
+pub fn skipped(unreadable: &[String]) -> ExitCode {
+    for e in unreadable {
+        eprintln!(
+            "kitemark: skipped {} (run `kitemark validate` for every problem)",
+            crate::model::text::sanitize_inline(e)
+        );
+    }
+    if unreadable.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    }
+}

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::{EXIT_FINDINGS, EXIT_OK, print};
+use super::print;
 use crate::cli::Format;
 use crate::model::catalog::{Catalog, SchoolStatus};
 use crate::model::lifecycle::AwardStatus;
@@ -54,17 +54,7 @@ pub fn run(
             snapshot.commit_id().short(),
         ))?,
     }
-    for e in &unreadable {
-        eprintln!(
-            "kitemark: skipped {} (run `kitemark validate` for every problem)",
-            sanitize_inline(e)
-        );
-    }
-    Ok(if unreadable.is_empty() {
-        EXIT_OK
-    } else {
-        EXIT_FINDINGS
-    })
+    Ok(super::skipped(&unreadable))
 }
 
 fn date(d: Option<Date>) -> String {

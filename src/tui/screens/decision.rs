@@ -1374,21 +1374,16 @@ impl DecisionForm {
                 }
             }
         }
-        let lines = wrap(&lines, area.width);
-        let height = u16::try_from(lines.len())
-            .unwrap_or(u16::MAX)
-            .min(area.height / 2);
-        let [top, bottom] =
-            Layout::vertical([Constraint::Length(height), Constraint::Min(3)]).areas(area);
-        frame.render_widget(Paragraph::new(lines).style(theme.base), top);
-        draw_text(
+        draw_under_notes(
             frame,
-            bottom,
-            &mut self.moderated_scores,
-            "The panel's own scores: criterion=points",
+            area,
+            &lines,
+            (
+                &mut self.moderated_scores,
+                "The panel's own scores: criterion=points",
+            ),
             focused,
             theme,
-            true,
         );
     }
 
@@ -1409,21 +1404,16 @@ impl DecisionForm {
                 Span::raw(format!("{}: {}", rule.description, rule.reason)),
             ]));
         }
-        let lines = wrap(&lines, area.width);
-        let height = u16::try_from(lines.len())
-            .unwrap_or(u16::MAX)
-            .min(area.height / 2);
-        let [top, bottom] =
-            Layout::vertical([Constraint::Length(height), Constraint::Min(3)]).areas(area);
-        frame.render_widget(Paragraph::new(lines).style(theme.base), top);
-        draw_text(
+        draw_under_notes(
             frame,
-            bottom,
-            &mut self.override_reason,
-            "Reason for awarding although a rule is not met",
+            area,
+            &lines,
+            (
+                &mut self.override_reason,
+                "Reason for awarding although a rule is not met",
+            ),
             focused,
             theme,
-            true,
         );
     }
 
@@ -1455,6 +1445,26 @@ impl DecisionForm {
 
 /// The rubric the submission read alongside the form names for a school's year, once it has
 /// been read.
+/// A text field under the notes that explain it (the rules as they stand, the scores as
+/// moderated): the notes take what they need, up to half the height.
+fn draw_under_notes(
+    frame: &mut Frame,
+    area: Rect,
+    notes: &[Line<'_>],
+    (editor, title): (&mut Editor, &str),
+    focused: bool,
+    theme: &Theme,
+) {
+    let lines = wrap(notes, area.width);
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .min(area.height / 2);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(height), Constraint::Min(3)]).areas(area);
+    frame.render_widget(Paragraph::new(lines).style(theme.base), top);
+    draw_text(frame, bottom, editor, title, focused, theme, true);
+}
+
 fn named_rubric(cx: &Cx, school: &SchoolId, year: AcademicYear) -> Option<RubricId> {
     cx.submission
         .filter(|view| &view.school == school && view.year == year)
