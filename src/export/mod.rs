@@ -437,10 +437,12 @@ pub fn minutes(
             let _ = writeln!(out, "{warning}");
             let _ = writeln!(out);
         }
-        let outcome = outcome_words(catalog.rubric_for_decision(d.decision), d.decision);
+        // In the words and on the scale of the framework the decision was made under.
+        let decided_under = catalog.rubric_for_decision(d.decision);
+        let outcome = outcome_words(decided_under, d.decision);
         let _ = writeln!(out, "**Decision:** {outcome}.  ");
         if let Some(grade) = &d.decision.grade {
-            let label = rubric.map_or_else(
+            let label = decided_under.map_or_else(
                 || grade.to_string(),
                 |r| crate::model::scores::grade_label(r, grade),
             );

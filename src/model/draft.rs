@@ -77,7 +77,11 @@ pub fn parse_scores(
         });
         match parsed {
             Some((criterion, points)) => {
-                out.insert(criterion, points);
+                // Given twice, one of the two would be dropped without a word, and the grade
+                // with it.
+                if out.insert(criterion.clone(), points).is_some() {
+                    errors.push(format!("moderated score for {criterion} is given twice"));
+                }
             }
             None => errors.push(format!("moderated score {part:?}: write {SCORES_SYNTAX}")),
         }
@@ -350,6 +354,21 @@ impl MeetingDraft {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn moderated_scores_are_read_and_a_criterion_given_twice_is_refused() {
+        let scores = parse_scores("lm-2=2, ee-1=3\nsv-1 = 1").unwrap();
+        let read: Vec<(String, u32)> = scores.iter().map(|(c, p)| (c.to_string(), *p)).collect();
+        assert_eq!(
+            read,
+            [("ee-1".into(), 3), ("lm-2".into(), 2), ("sv-1".into(), 1)]
+        );
+        let errors = parse_scores("lm-2=2, lm-2=3").unwrap_err();
+        assert_eq!(errors, ["moderated score for lm-2 is given twice"]);
+        assert!(parse_scores("lm-2").is_err());
+        assert!(parse_scores("").unwrap().is_empty());
+    }
+
     use super::*;
 
     fn draft() -> DecisionDraft {

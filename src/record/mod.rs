@@ -186,13 +186,42 @@ pub fn prepare_decision(ctx: Context, draft: &DecisionDraft) -> Plan {
         .self_review(ctx.snapshot, &decision.school, decision.year)
         .unwrap_or(None);
     let catalog = ctx.catalog;
-    // A graded mark's grade is never typed: it is what the scores, as moderated, earn.
-    if let Some(review) = &review
-        && let Some(rubric) = catalog.rubric_for_submission(&decision.school, Some(review))
+    // A graded mark's grade is never typed: it is what the scores, as moderated, earn. Where
+    // they earn none, the refusal says why, since there is no grade for the panel to give.
+    let mut no_grade = None;
+    if let Some(rubric) = catalog.rubric_for_submission(&decision.school, review.as_ref())
+        && crate::model::scores::needs_grade(rubric, &decision)
     {
-        decision.grade = crate::model::scores::awarded_grade(rubric, &decision, review);
+        decision.grade = review
+            .as_ref()
+            .and_then(|r| crate::model::scores::awarded_grade(rubric, &decision, r));
+        if decision.grade.is_none() {
+            no_grade = Some(
+                match review.as_ref().and_then(|r| {
+                    crate::model::scores::score_sheet(rubric, r, decision.moderation.as_ref())
+                }) {
+                    Some(sheet) => format!(
+                        "the scores total {} of {}, below the lowest grade of {:?}, so the mark cannot be awarded or continued at any grade",
+                        sheet.total,
+                        sheet.max,
+                        rubric.id.as_str()
+                    ),
+                    None => format!(
+                        "the self-review of {} {} could not be read, so there are no scores to grade (run kitemark validate)",
+                        decision.school, decision.year
+                    ),
+                },
+            );
+        }
     }
     let mut refusals = check(catalog, &decision, review.as_ref());
+    if let Some(message) = no_grade {
+        refusals.retain(|r| r.rule != "missing-grade");
+        refusals.push(Refusal {
+            rule: "missing-grade",
+            message,
+        });
+    }
     refusals.extend(meeting_ahead(&decision, ctx.today));
     refusals.extend(written("decision", &decision));
     let author = catalog

@@ -240,8 +240,8 @@ fn fit_tabs(tabs: &Tabs, keymap: &KeyMap, width: u16) -> (bool, Vec<String>) {
 
 /// Draws the footer: the keys of the screen on show, from the live key map.
 pub fn draw_footer(frame: &mut Frame, area: Rect, theme: &Theme, keymap: &KeyMap, footer: Footer) {
-    // (key, what) pairs; the last `kept` of them (help and quit) are never left out.
-    let mut pairs: Vec<(String, String)> = Vec::new();
+    // (key, what, kept) triples; help and quit are never left out.
+    let mut pairs: Vec<(String, String, bool)> = Vec::new();
     let actions = match footer {
         Footer::Filter(filter) => {
             let line = Line::from(vec![
@@ -254,7 +254,7 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, theme: &Theme, keymap: &KeyMap
         }
         Footer::Actions(actions) => actions,
         Footer::Keys { keys, typing } => {
-            pairs.extend(keys);
+            pairs.extend(keys.into_iter().map(|(k, w)| (k, w, false)));
             // While typing only Ctrl-C is not text.
             if typing {
                 Vec::new()
@@ -263,7 +263,6 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, theme: &Theme, keymap: &KeyMap
             }
         }
     };
-    let mut kept = 0;
     for action in actions {
         let pair = |a: Action, b: Action| format!("{}/{}", keymap.first(a), keymap.first(b));
         let key = match action {
@@ -275,29 +274,29 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, theme: &Theme, keymap: &KeyMap
         if key.is_empty() {
             continue;
         }
-        pairs.push((key, action.hint().to_owned()));
-        if matches!(action, Action::Help | Action::Quit) {
-            kept += 1;
-        }
+        let kept = matches!(action, Action::Help | Action::Quit);
+        pairs.push((key, action.hint().to_owned(), kept));
     }
     // A narrow screen leaves out whole hints, the screen's last first, rather than cutting
     // one in the middle; how to get help and how to quit always stay.
-    let width = |pairs: &[(String, String)]| -> usize {
+    let width = |pairs: &[(String, String, bool)]| -> usize {
         1 + pairs
             .iter()
-            .map(|(k, w)| {
+            .map(|(k, w, _)| {
                 unicode_width::UnicodeWidthStr::width(k.as_str())
                     + unicode_width::UnicodeWidthStr::width(w.as_str())
                     + 3
             })
             .sum::<usize>()
     };
-    while width(&pairs) > usize::from(area.width) + 2 && pairs.len() > kept {
-        let at = pairs.len() - kept - 1;
+    while width(&pairs) > usize::from(area.width) + 2 {
+        let Some(at) = pairs.iter().rposition(|(_, _, kept)| !kept) else {
+            break;
+        };
         pairs.remove(at);
     }
     let mut spans = vec![Span::raw(" ")];
-    for (key, what) in pairs {
+    for (key, what, _) in pairs {
         spans.push(Span::styled(key, theme.key));
         spans.push(Span::raw(format!(" {what}  ")));
     }

@@ -266,7 +266,7 @@ pub fn agenda(catalog: &Catalog, meeting: Option<&Meeting>, today: Date) -> Agen
                 None => Vec::new(),
             };
             let outstanding: Vec<_> = catalog
-                .conditions(&school, today)
+                .conditions(&school, on)
                 .into_iter()
                 .filter(|c| c.state != crate::model::ConditionState::Met)
                 .collect();
@@ -397,7 +397,14 @@ fn school_row(catalog: &Catalog, s: crate::model::catalog::SchoolStatus) -> Scho
                 AwardStatus::Expired | AwardStatus::Withdrawn => "✗",
             };
             let mut text = format!("{symbol} {}", a.status.label());
-            if let (Some(grade), Some(rubric)) = (&a.grade, rubric) {
+            // On the scale of the framework the award was granted under.
+            let granted_under = catalog
+                .decisions
+                .iter()
+                .find(|(path, _)| *path == a.granted_by)
+                .and_then(|(_, d)| catalog.rubric_for_decision(d))
+                .or(rubric);
+            if let (Some(grade), Some(rubric)) = (&a.grade, granted_under) {
                 text.push_str(&format!(
                     " ({})",
                     clean(&crate::model::scores::grade_label(rubric, grade))
@@ -543,12 +550,21 @@ pub fn submission(
         .filter(|(_, d)| &d.school == school && d.year == year && !d.areas.is_empty())
         .max_by_key(|(path, d)| (d.meeting, path.clone()))
         .map(|(_, d)| d);
-    // The panel's own scores, where the decision on this year moderated the school's.
+    // The latest decision on this year that graded the school (a decision need not judge any
+    // area to award a grade): its moderated scores and its grade are shown.
+    let graded = catalog
+        .decisions
+        .iter()
+        .filter(|(_, d)| {
+            &d.school == school && d.year == year && (d.grade.is_some() || d.moderation.is_some())
+        })
+        .max_by_key(|(path, d)| (d.meeting, path.clone()))
+        .map(|(_, d)| d);
     let sheet = rubric.zip(review.as_ref()).and_then(|(rubric, review)| {
         crate::model::scores::score_sheet(
             rubric,
             review,
-            judged.and_then(|d| d.moderation.as_ref()),
+            graded.and_then(|d| d.moderation.as_ref()),
         )
     });
     let mut areas: Vec<AreaView> = Vec::new();
@@ -686,7 +702,7 @@ pub fn submission(
     // The school's own total, then what the panel made of it where it has decided.
     let score = rubric.zip(review.as_ref()).and_then(|(rubric, review)| {
         let own = crate::model::scores::score_sheet(rubric, review, None)?;
-        let awarded = judged
+        let awarded = graded
             .and_then(|d| d.grade.as_ref())
             .map(|g| {
                 format!(
