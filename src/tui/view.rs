@@ -77,8 +77,9 @@ pub struct AgendaRow {
     pub rule_problem: Option<String>,
     /// The evidence rules need the self-review, which is read after the agenda is shown.
     pub evidence_pending: bool,
-    /// The school's conditions not yet met on the day, in a few words each, and whether
-    /// any is overdue: what the panel should know before deciding again.
+    /// The school's conditions not yet met on the day the interface is opened as on (not the
+    /// meeting's: looking back at a meeting, the panel wants to know where things stand now),
+    /// in a few words each, and whether any is overdue.
     pub conditions: Vec<String>,
     pub conditions_overdue: bool,
 }
@@ -266,7 +267,7 @@ pub fn agenda(catalog: &Catalog, meeting: Option<&Meeting>, today: Date) -> Agen
                 None => Vec::new(),
             };
             let outstanding: Vec<_> = catalog
-                .conditions(&school, on)
+                .conditions(&school, today)
                 .into_iter()
                 .filter(|c| c.state != crate::model::ConditionState::Met)
                 .collect();
