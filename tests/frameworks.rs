@@ -226,6 +226,15 @@ fn the_semh_self_evaluation_is_feedback_only() {
     let repo = sb.demo_with_attendance(Attendance::Recorded);
     let r = repo.to_str().unwrap();
     let school_id = "kestrel-house-esc";
+    // Opened from the agenda (its last item): the self-evaluation under its framework.
+    let mut ui = Harness::open(&repo, 160, 48, ThemeKind::Default, false);
+    ui.keys("G<Enter>");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Kestrel House Education Centre · 2026-27")
+            && screen.contains("SEMH Quality Offer self-evaluation"),
+        "{screen}"
+    );
     let out = sb.kitemark(&[
         "diff", school_id, "2026-27", "--repo", r, "--format", "json",
     ]);
