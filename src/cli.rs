@@ -179,6 +179,10 @@ pub enum Command {
         /// school).
         #[arg(long, value_name = "DIR")]
         from: PathBuf,
+        /// The panel administrator entering the school's files (a member id), named in the
+        /// commit's Entered-By trailer.
+        #[arg(long, value_name = "ID")]
+        entered_by: Option<String>,
         /// Check and show the commit, but do not commit.
         #[arg(long)]
         dry_run: bool,

@@ -496,21 +496,47 @@ fn templates_carry_open_actions_and_submissions_are_checked_then_committed_by_th
     );
 
     std::fs::write(&plan, &text).unwrap();
-    let out = sandbox.kitemark(&[
-        "submit",
-        "north-vale-esc",
-        "2027-28",
-        "--repo",
-        repo,
-        "--from",
-        folder.to_str().unwrap(),
-    ]);
+    let submit = |entered_by: &str| {
+        sandbox.kitemark(&[
+            "submit",
+            "north-vale-esc",
+            "2027-28",
+            "--repo",
+            repo,
+            "--from",
+            folder.to_str().unwrap(),
+            "--entered-by",
+            entered_by,
+        ])
+    };
+    // Entered by a member who is not an administrator, or by no member: refused, nothing
+    // written.
+    let before = sandbox.git_text(&dir, &["rev-parse", "HEAD"]);
+    for (who, rule) in [
+        ("s-kaur", "[entered-by-not-administrator]"),
+        ("nobody", "[unknown-member]"),
+    ] {
+        let out = submit(who);
+        assert_exit(&out, 1);
+        assert!(stderr(&out).contains(rule), "{who}: {}", stderr(&out));
+        assert_eq!(sandbox.git_text(&dir, &["rev-parse", "HEAD"]), before);
+    }
+    let out = submit("t-whitlock");
     assert_exit(&out, 0);
-    let log = stdout(&sandbox.git(&dir, &["log", "-1", "--format=%an|%s", "--name-only"]));
+    let log = stdout(&sandbox.git(
+        &dir,
+        &[
+            "log",
+            "-1",
+            "--format=%an|%s%n%(trailers:key=Entered-By)",
+            "--name-only",
+        ],
+    ));
     assert!(
         log.starts_with("Priya Chaudhry|Submission: north-vale-esc 2027-28"),
         "{log}"
     );
+    assert!(log.contains("Entered-By: t-whitlock"), "{log}");
     assert!(
         log.contains("submissions/north-vale-esc/2027-28/action-plan.ron"),
         "{log}"

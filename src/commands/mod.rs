@@ -203,8 +203,16 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
             school,
             year,
             from,
+            entered_by,
             dry_run,
-        } => nothing_recorded_on_error(submit::run(repo, &school, year, &from, dry_run)),
+        } => nothing_recorded_on_error(submit::run(
+            repo,
+            &school,
+            year,
+            &from,
+            entered_by.as_deref(),
+            dry_run,
+        )),
         Command::Template {
             school,
             year,

@@ -9,7 +9,7 @@ use anyhow::bail;
 use super::{EXIT_FINDINGS, EXIT_OK, Recording, commit_plan, print, with_attempts, write_lock};
 use crate::model::layout::{ACTION_PLAN_FILE, SCHOOL_FILE, SELF_REVIEW_FILE};
 use crate::model::text::sanitize_inline;
-use crate::model::{AcademicYear, SchoolId};
+use crate::model::{AcademicYear, MemberId, SchoolId};
 use crate::record::{SubmissionDraft, prepare_submission};
 use crate::repo::PanelRepo;
 
@@ -18,9 +18,11 @@ pub fn run(
     school: &str,
     year: AcademicYear,
     from: &Path,
+    entered_by: Option<&str>,
     dry_run: bool,
 ) -> anyhow::Result<ExitCode> {
     let school: SchoolId = school.parse()?;
+    let entered_by: Option<MemberId> = entered_by.map(str::parse).transpose()?;
     let read = |name: &str| -> anyhow::Result<Option<String>> {
         let path = from.join(name);
         match std::fs::read_to_string(&path) {
@@ -35,6 +37,7 @@ pub fn run(
         profile: read(SCHOOL_FILE)?,
         review: read(SELF_REVIEW_FILE)?,
         plan: read(ACTION_PLAN_FILE)?,
+        entered_by,
     };
     if draft.review.is_none() && draft.plan.is_none() {
         bail!(

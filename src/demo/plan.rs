@@ -513,7 +513,14 @@ pub fn plan_shifted(
                 when: at(date, 15, jitter(&seed, 170)),
                 author: contact.identity(),
                 content: StepContent::Files {
-                    message: message::submission(&s.school, &school.name, s.year, version, &who),
+                    message: message::submission(
+                        &s.school,
+                        &school.name,
+                        s.year,
+                        version,
+                        &who,
+                        None,
+                    ),
                     files,
                 },
             },

@@ -65,6 +65,7 @@ pub fn submission(
     year: AcademicYear,
     version: u32,
     submitted_by: &str,
+    entered_by: Option<&MemberId>,
 ) -> String {
     let summary = if version > 1 {
         format!("Resubmission: {school} {year}")
@@ -76,11 +77,12 @@ pub fn submission(
         sanitize_inline(school_name),
         sanitize_inline(submitted_by)
     );
-    message(
-        &summary,
-        &body,
-        &[("School", school.to_string()), ("Year", year.to_string())],
-    )
+    let mut trailers = vec![("School", school.to_string()), ("Year", year.to_string())];
+    // The administrator who took the school's files in and committed them for it.
+    if let Some(member) = entered_by {
+        trailers.push(("Entered-By", member.to_string()));
+    }
+    message(&summary, &body, &trailers)
 }
 
 /// The message of a meeting commit: the agenda ahead of the day, or the attendance on it.

@@ -3,8 +3,9 @@
 
 use crate::model::format::parse_document;
 use crate::model::layout::{PanelPath, SCHOOL_FILE};
+use crate::model::text::sanitize_inline;
 use crate::model::validate::{Mode, validate_files};
-use crate::model::{AcademicYear, School, SchoolId, SelfReview, Severity, message};
+use crate::model::{AcademicYear, MemberId, School, SchoolId, SelfReview, Severity, message};
 use crate::repo::{PanelRepo, Snapshot};
 
 use super::Plan;
@@ -19,6 +20,8 @@ pub struct SubmissionDraft {
     pub profile: Option<String>,
     pub review: Option<String>,
     pub plan: Option<String>,
+    /// The panel's administrator who enters the school's files, named in the commit.
+    pub entered_by: Option<MemberId>,
 }
 
 /// The submission checked against the repository as read: its files, the commit message and
@@ -118,7 +121,37 @@ pub fn prepare_submission(
         1
     };
     let mut plan = Plan::unfinished(Vec::new(), parent);
-    plan.message = message::submission(school, &profile.name, year, version, &submitted_by);
+    if let Some(id) = &draft.entered_by {
+        // Only an administrator enters schools' submissions (the audit's authority rules say
+        // the same of the commits): anyone else named is refused before anything is written.
+        let panel: Option<crate::model::Panel> = snapshot
+            .panel
+            .as_ref()
+            .and_then(|blob| repo.read_text(blob).ok())
+            .and_then(|text| parse_document(&text).ok());
+        match panel.as_ref().and_then(|p| p.member(id)) {
+            None => plan.refusals.push(Refusal {
+                rule: "unknown-member",
+                message: format!("{:?} (entered by) is not a member of the panel", id.as_str()),
+            }),
+            Some(member) if !member.administrator => plan.refusals.push(Refusal {
+                rule: "entered-by-not-administrator",
+                message: format!(
+                    "{} ({id}) is not an administrator of the panel; submissions are entered by one",
+                    sanitize_inline(&member.name)
+                ),
+            }),
+            Some(_) => {}
+        }
+    }
+    plan.message = message::submission(
+        school,
+        &profile.name,
+        year,
+        version,
+        &submitted_by,
+        draft.entered_by.as_ref(),
+    );
     plan.files = files;
     plan.author = Some(contact);
     // A school's contact is not a member: its commits are not signed with a member's key.

@@ -466,7 +466,7 @@ pub fn generate_reporting(
                     let who = school.contact.clone();
                     let submitted = bulk.commit(
                         &files,
-                        &message::submission(&id, &school.profile.name, year, 1, &who.name),
+                        &message::submission(&id, &school.profile.name, year, 1, &who.name, None),
                         &who,
                         &minutes_after(day, 16, n % per_day)?,
                     )?;
