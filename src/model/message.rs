@@ -156,7 +156,7 @@ mod tests {
         let year: AcademicYear = "2025-26".parse().unwrap();
         let name = format!("Oak{}School", hostile.iter().collect::<String>());
         let written = [
-            submission(&school, &name, year, 1, &name),
+            submission(&school, &name, year, 1, &name, None),
             setup(&name, &[], &[("Panel-Name", name.clone())]),
         ];
         for message in written {
