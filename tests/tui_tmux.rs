@@ -265,13 +265,14 @@ fn hostile_text_is_shown_harmlessly() {
         screen.contains("Our ␛]52;c;aGVsbG8=␇senior lead �2J meets"),
         "{screen}"
     );
+    // The evidence, then (at the end of the area's text) the action: each waited for on its
+    // own, since where the text's first page ends depends on what the area shows above them.
     tmux.send(&["Tab"]);
     tmux.send(&["G"]);
-    let screen = tmux.wait_for("Wellbeing �policy␛[5m blink");
-    assert!(
-        screen.contains("Train the ␈␈␈governor␍␛[1A for wellbeing."),
-        "{screen}"
-    );
+    let screen = tmux.wait_for("Train the ␈␈␈governor␍␛[1A for wellbeing.");
+    assert!(screen.contains("LM-1 [in progress]"), "{screen}");
+    tmux.send(&["g"]);
+    tmux.wait_for("Wellbeing �policy␛[5m blink");
     assert_ne!(
         tmux.display("#{pane_title}"),
         "pwned",
