@@ -3,10 +3,9 @@
 
 use jiff::civil::Date;
 
-use super::{Context, Plan, written};
+use super::{Context, Plan, ron_text, written};
 use crate::model::condition::{ConditionMet, ConditionState, ConditionStatus};
 use crate::model::decide::Refusal;
-use crate::model::format::to_ron;
 use crate::model::layout::{Classified, ConditionPath, PanelPath, classify};
 use crate::model::{MemberId, SchoolId, message};
 
@@ -200,16 +199,7 @@ pub fn prepare_condition_met(ctx: Context, draft: &ConditionMetDraft) -> Plan {
         recorder: recorder.clone(),
     };
     refusals.extend(written("record", &met));
-    let text = match to_ron(&met) {
-        Ok(text) => text,
-        Err(e) => {
-            refusals.push(Refusal {
-                rule: "syntax",
-                message: format!("the record cannot be written as RON: {e}"),
-            });
-            String::new()
-        }
-    };
+    let text = ron_text("record", &met, &mut refusals);
     let mut warnings = Vec::new();
     if condition.due < draft.met_on {
         warnings.push(format!(

@@ -159,6 +159,18 @@ fn written<T: serde::Serialize>(what: &str, value: &T) -> Vec<Refusal> {
         .collect()
 }
 
+/// The file's text, or a refusal saying it cannot be written (and no text): the one place a
+/// recorded value becomes RON.
+fn ron_text<T: serde::Serialize>(what: &str, value: &T, refusals: &mut Vec<Refusal>) -> String {
+    to_ron(value).unwrap_or_else(|e| {
+        refusals.push(Refusal {
+            rule: "syntax",
+            message: format!("the {what} cannot be written as RON: {e}"),
+        });
+        String::new()
+    })
+}
+
 /// The warning for attendance short of a quorum, worded once.
 fn quorum_warning(short: &str) -> String {
     format!("{short}; no decision can be recorded at this meeting")
@@ -242,16 +254,7 @@ pub fn prepare_decision(ctx: Context, draft: &DecisionDraft) -> Plan {
     if decision.feedback.trim().is_empty() {
         warnings.push("there is no overall feedback to the school".to_owned());
     }
-    let text = match to_ron(&decision) {
-        Ok(text) => text,
-        Err(e) => {
-            refusals.push(Refusal {
-                rule: "syntax",
-                message: format!("the decision cannot be written as RON: {e}"),
-            });
-            String::new()
-        }
-    };
+    let text = ron_text("decision", &decision, &mut refusals);
     let present = catalog
         .meetings
         .get(&decision.meeting)
@@ -311,16 +314,7 @@ pub fn prepare_meeting(ctx: Context, draft: &MeetingDraft) -> Plan {
     if unchanged {
         warnings.push("nothing has changed since the meeting was last recorded".into());
     }
-    let text = match to_ron(&meeting) {
-        Ok(text) => text,
-        Err(e) => {
-            refusals.push(Refusal {
-                rule: "syntax",
-                message: format!("the meeting cannot be written as RON: {e}"),
-            });
-            String::new()
-        }
-    };
+    let text = ron_text("meeting", &meeting, &mut refusals);
     Plan {
         files: vec![(PanelPath::Meeting(meeting.date).to_string(), text)],
         message: message::meeting(
