@@ -371,13 +371,6 @@ impl Comparison {
     }
 }
 
-/// A year's self-review if it was written under `rubric`: one written under another framework
-/// (before a school moved) has no score or stage of this one.
-fn own_review<'a>(year: &Year<'a>, rubric: Option<&Rubric>) -> Option<&'a SelfReview> {
-    year.review
-        .filter(|r| rubric.is_some_and(|rubric| rubric.id == r.rubric))
-}
-
 /// Compares two years of a school's submissions within `budget`.
 pub fn compare(
     school: &SchoolId,
@@ -461,7 +454,7 @@ pub fn compare_through(
     };
     let score = rubric.filter(|r| crate::model::scores::grades(r)).map(|r| {
         let graded = |y: &Year<'_>| {
-            own_review(y, rubric)
+            review::under_rubric(y.review, rubric)
                 .and_then(|review| crate::model::scores::score_sheet(r, review, None))
                 .map(|s| Graded {
                     total: s.total,
@@ -476,7 +469,7 @@ pub fn compare_through(
     });
     let stage = rubric.filter(|r| !r.stages.is_empty()).map(|r| {
         let stage = |y: &Year<'_>| {
-            own_review(y, rubric)
+            review::under_rubric(y.review, rubric)
                 .and_then(|review| review.stage.as_ref())
                 .map(|s| {
                     r.stage(s)

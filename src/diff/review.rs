@@ -1,5 +1,7 @@
 //! Comparing two years' self-reviews, area by area.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::text::{Budget, TextChange, diff_text, similarity};
@@ -146,6 +148,15 @@ fn evidence_text(area: &AreaReview) -> Vec<String> {
         .collect()
 }
 
+/// A self-review if it was written under `rubric`: one written under another framework
+/// (before a school moved) has no scores or stage of this one.
+pub(crate) fn under_rubric<'a>(
+    review: Option<&'a SelfReview>,
+    rubric: Option<&Rubric>,
+) -> Option<&'a SelfReview> {
+    review.filter(|r| rubric.is_some_and(|rubric| rubric.id == r.rubric))
+}
+
 /// Compares two years' self-reviews. Either may be missing (a year with only a plan).
 pub fn diff_reviews(
     earlier: Option<&SelfReview>,
@@ -163,6 +174,23 @@ pub fn diff_reviews(
             }
         }
     }
+    // Each year's points by criterion, read once from its score sheet. A year written under
+    // another framework scored other criteria (or none): its points for this rubric's
+    // criteria are unknown, not zero.
+    let points = |review: Option<&SelfReview>| -> BTreeMap<CriterionId, u32> {
+        rubric
+            .zip(under_rubric(review, rubric))
+            .and_then(|(rubric, review)| crate::model::scores::score_sheet(rubric, review, None))
+            .map(|sheet| {
+                sheet
+                    .criteria
+                    .into_iter()
+                    .filter_map(|c| Some((c.criterion, c.school?)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (earlier_points, later_points) = (points(earlier), points(later));
     let empty: Vec<String> = Vec::new();
     let areas = ids
         .into_iter()
@@ -177,13 +205,6 @@ pub fn diff_reviews(
                 l.map_or("", |a| a.reflection.as_str()),
                 budget,
             );
-            // A year written under another framework scored other criteria (or none): its
-            // points for this rubric's criteria are unknown, not zero.
-            let points = |r: Option<&SelfReview>, criterion: &CriterionId| {
-                r.filter(|r| rubric.is_some_and(|rubric| rubric.id == r.rubric))
-                    .and_then(|r| r.area(&id))
-                    .and_then(|a| a.scores.get(criterion).copied())
-            };
             let scores = rubric
                 .filter(|r| crate::model::scores::grades(r))
                 .and_then(|r| r.area(&id))
@@ -194,8 +215,8 @@ pub fn diff_reviews(
                             Some(ScorePair {
                                 criterion: c.id.clone(),
                                 max: c.max_points?,
-                                earlier: points(earlier, &c.id),
-                                later: points(later, &c.id),
+                                earlier: earlier_points.get(&c.id).copied(),
+                                later: later_points.get(&c.id).copied(),
                             })
                         })
                         .collect()
