@@ -379,19 +379,11 @@ fn panel_record_modified(
 /// decision recorded before a shallow clone's boundary.
 fn conditions_overdue(records: &Records, today: Date) -> Vec<Finding> {
     let mut out = Vec::new();
-    let schools: BTreeSet<&SchoolId> = records
-        .decisions
-        .iter()
-        .map(|d| &d.decision.school)
-        .collect();
-    for school in schools {
-        let Some(rubric) = records.head.rubric_for_school(school) else {
-            continue;
-        };
-        let all = earlier(records, records.decisions.len(), school);
+    for (school, rubric, all) in by_school(records) {
+        let lineage = records.head.lineage(rubric);
         // The awards held on the day: a condition set by a decision that granted one, or
         // accepted a review of one, is a condition of that award.
-        let held: Vec<_> = award_states(rubric, &all, today)
+        let held: Vec<_> = award_states(lineage.clone(), &all, today)
             .into_iter()
             .filter(|s| s.status.is_held())
             .map(|s| s.award)
@@ -414,14 +406,17 @@ fn conditions_overdue(records: &Records, today: Date) -> Vec<Finding> {
             else {
                 continue;
             };
-            let award = match rubric
+            // In the terms of the framework the decision was made under; its award may be
+            // one a later framework honours.
+            let award = match lineage
+                .rubric_for(&d.decision)
                 .outcome(&d.decision.kind, &d.decision.outcome)
                 .map(|o| &o.effect)
             {
                 Some(Effect::Grant { award, .. } | Effect::ReviewAccepted { award }) => award,
                 _ => continue,
             };
-            if !held.contains(award) {
+            if !held.iter().any(|h| lineage.same_award(h, award)) {
                 continue;
             }
             out.push(finding(
@@ -673,6 +668,29 @@ fn outcome_allowed(records: &Records, _today: Date) -> Vec<Finding> {
 }
 
 /// The decisions of a school recorded before the one at `index`.
+/// Each school with decisions, the rubric it follows now, and all its decisions in order:
+/// what the rules on a school's awards over time (reviews, conditions) start from.
+fn by_school(
+    records: &Records,
+) -> Vec<(&SchoolId, &crate::model::Rubric, Vec<DecisionRecord<'_>>)> {
+    let schools: BTreeSet<&SchoolId> = records
+        .decisions
+        .iter()
+        .map(|d| &d.decision.school)
+        .collect();
+    schools
+        .into_iter()
+        .filter_map(|school| {
+            let rubric = records.head.rubric_for_school(school)?;
+            Some((
+                school,
+                rubric,
+                earlier(records, records.decisions.len(), school),
+            ))
+        })
+        .collect()
+}
+
 fn earlier<'a>(records: &'a Records, index: usize, school: &SchoolId) -> Vec<DecisionRecord<'a>> {
     records.decisions[..index]
         .iter()
@@ -844,16 +862,7 @@ pub(super) fn made_on_unchecked(d: &RecordedDecision) -> bool {
 /// boundary is not checked (its rubric and commit are beyond the clone).
 fn reviews(records: &Records, today: Date) -> Vec<Finding> {
     let mut out = Vec::new();
-    let schools: BTreeSet<&SchoolId> = records
-        .decisions
-        .iter()
-        .map(|d| &d.decision.school)
-        .collect();
-    for school in schools {
-        let Some(rubric) = records.head.rubric_for_school(school) else {
-            continue;
-        };
-        let all = earlier(records, records.decisions.len(), school);
+    for (school, rubric, all) in by_school(records) {
         for state in award_states(records.head.lineage(rubric), &all, today) {
             if state.status != AwardStatus::ReviewOverdue {
                 continue;
