@@ -61,6 +61,21 @@ impl ScoreSheet {
         self.criteria.iter().filter(move |c| &c.area == area)
     }
 
+    /// The same sheet with `panel`'s points in place of the school's for those criteria
+    /// (criteria the rubric does not score are ignored), totalled and graded again: what the
+    /// decision form shows as the panel types.
+    pub fn moderated_by(&self, rubric: &Rubric, panel: &BTreeMap<CriterionId, u32>) -> ScoreSheet {
+        let criteria: Vec<CriterionScore> = self
+            .criteria
+            .iter()
+            .map(|c| CriterionScore {
+                panel: panel.get(&c.criterion).copied(),
+                ..c.clone()
+            })
+            .collect();
+        finish(rubric, criteria)
+    }
+
     /// Whether the panel scored any criterion differently from the school.
     pub fn moderated(&self) -> bool {
         self.criteria
@@ -106,19 +121,24 @@ pub fn score_sheet(
             })
         })
         .collect();
+    Some(finish(rubric, criteria))
+}
+
+/// A sheet from its criteria: the total of the points that count and the grade it earns.
+fn finish(rubric: &Rubric, criteria: Vec<CriterionScore>) -> ScoreSheet {
     let total = criteria
         .iter()
         .filter_map(CriterionScore::counted)
         .fold(0, u32::saturating_add);
     let level = rubric.grade_for(total);
-    Some(ScoreSheet {
+    ScoreSheet {
         unscored: criteria.iter().filter(|c| c.school.is_none()).count(),
         criteria,
         total,
         max: rubric.max_score(),
         grade: level.map(|l| l.id.clone()),
         grade_label: level.map(|l| l.label.clone()),
-    })
+    }
 }
 
 /// Whether a decision states a grade: its rubric grades and its outcome awards the mark or
@@ -221,6 +241,9 @@ mod tests {
         };
         let sheet = score_sheet(&rubric, &review, Some(&moderation)).unwrap();
         assert_eq!(sheet.headline(), "48 of 63 · Effective");
+        // The same, from the school's own sheet as the decision form re-grades it.
+        let own = score_sheet(&rubric, &review, None).unwrap();
+        assert_eq!(own.moderated_by(&rubric, &moderation.scores), sheet);
         assert!(sheet.moderated());
         let lm1 = sheet
             .criteria

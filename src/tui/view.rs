@@ -520,6 +520,8 @@ pub struct SubmissionView {
     /// Where the rubric grades: the school's total and the grade it earns, and the grade the
     /// panel awarded on this year, if it has (`Score 57 of 63 · Advanced`).
     pub score: Option<String>,
+    /// Where the rubric grades: the school's own scores, for the decision form to moderate.
+    pub scores: Option<crate::model::scores::ScoreSheet>,
     /// This year compared with the one before, when there is one.
     pub comparison: Option<std::sync::Arc<crate::diff::Comparison>>,
 }
@@ -701,8 +703,10 @@ pub fn submission(
                 .map_or_else(|| clean(stage.as_str()), |s| clean(&s.title))
         });
     // The school's own total, then what the panel made of it where it has decided.
-    let score = rubric.zip(review.as_ref()).and_then(|(rubric, review)| {
-        let own = crate::model::scores::score_sheet(rubric, review, None)?;
+    let scores = rubric
+        .zip(review.as_ref())
+        .and_then(|(rubric, review)| crate::model::scores::score_sheet(rubric, review, None));
+    let score = rubric.zip(scores.as_ref()).map(|(rubric, own)| {
         let awarded = graded
             .and_then(|d| d.grade.as_ref())
             .map(|g| {
@@ -712,7 +716,7 @@ pub fn submission(
                 )
             })
             .unwrap_or_default();
-        Some(format!("Score {}{awarded}", clean(&own.headline())))
+        format!("Score {}{awarded}", clean(&own.headline()))
     });
     let submitted = match &review {
         Some(r) => format!("submitted {} by {}", r.submitted, clean(&r.submitted_by)),
@@ -738,6 +742,7 @@ pub fn submission(
         problems,
         stage,
         score,
+        scores,
         comparison,
         school: school.clone(),
         year,

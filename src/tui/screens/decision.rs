@@ -1303,42 +1303,32 @@ impl DecisionForm {
     ) {
         let ctx = &self.ctx;
         let rubric = ctx.catalog.rubrics.get(&ctx.rubric);
-        let submission = submission.filter(|s| s.school == ctx.school && s.year == ctx.year);
-        let criteria: Vec<&crate::tui::view::CriterionView> = submission
-            .iter()
-            .flat_map(|s| &s.areas)
-            .flat_map(|a| &a.criteria)
-            .collect();
+        // The school's own sheet, read with the submission; the panel's scores re-grade it.
+        let own = submission
+            .filter(|s| s.school == ctx.school && s.year == ctx.year)
+            .and_then(|s| s.scores.as_ref());
         let typed = parse_scores(&text_of(&self.moderated_scores));
-        let grade_of = |total: u32| {
-            rubric
-                .and_then(|r| r.grade_for(total))
-                .map_or_else(|| "no grade".to_owned(), |l| clean(&l.label))
-        };
-        let max = criteria.iter().fold(0u32, |m, c| m.saturating_add(c.max));
-        let total = |panel: &std::collections::BTreeMap<crate::model::CriterionId, u32>| {
-            criteria.iter().fold(0u32, |sum, c| {
-                let own = panel
-                    .iter()
-                    .find(|(id, _)| id.as_str() == c.id)
-                    .map(|(_, p)| *p)
-                    .or(c.school)
-                    .unwrap_or(0);
-                sum.saturating_add(own)
-            })
+        let graded = |sheet: &crate::model::scores::ScoreSheet| {
+            format!(
+                "{} of {} · {}",
+                sheet.total,
+                sheet.max,
+                sheet
+                    .grade_label
+                    .as_deref()
+                    .map_or_else(|| "no grade".to_owned(), clean)
+            )
         };
         let mut lines = Vec::new();
-        if criteria.is_empty() {
-            lines.push(Line::from(Span::styled(
+        match own {
+            None => lines.push(Line::from(Span::styled(
                 "The school's scores show here once its submission is read.",
                 theme.muted,
-            )));
-        } else {
-            let own = total(&Default::default());
-            lines.push(Line::from(vec![
+            ))),
+            Some(own) => lines.push(Line::from(vec![
                 Span::raw("The school's scores: "),
-                Span::styled(format!("{own} of {max} · {}", grade_of(own)), theme.title),
-            ]));
+                Span::styled(graded(own), theme.title),
+            ])),
         }
         match &typed {
             Err(errors) => {
@@ -1353,8 +1343,8 @@ impl DecisionForm {
             Ok(panel) => {
                 let unknown: Vec<&str> = panel
                     .keys()
+                    .filter(|k| own.is_some_and(|s| !s.criteria.iter().any(|c| &c.criterion == *k)))
                     .map(|k| k.as_str())
-                    .filter(|k| !criteria.is_empty() && !criteria.iter().any(|c| c.id == *k))
                     .collect();
                 if !unknown.is_empty() {
                     lines.push(Line::from(Span::styled(
@@ -1362,14 +1352,10 @@ impl DecisionForm {
                         theme.bad,
                     )));
                 }
-                if !criteria.is_empty() {
-                    let moderated = total(panel);
+                if let (Some(own), Some(rubric)) = (own, rubric) {
                     lines.push(Line::from(vec![
                         Span::raw("As the panel moderated them: "),
-                        Span::styled(
-                            format!("{moderated} of {max} · {}", grade_of(moderated)),
-                            theme.title,
-                        ),
+                        Span::styled(graded(&own.moderated_by(rubric, panel)), theme.title),
                     ]));
                 }
             }
