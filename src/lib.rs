@@ -13,4 +13,5 @@ pub mod record;
 pub mod repo;
 pub mod synth;
 pub mod tui;
+pub mod workbook;
 pub mod wrap;
