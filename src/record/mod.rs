@@ -9,6 +9,7 @@
 //! plan made safe for the terminal.
 
 mod condition;
+pub mod inbox;
 mod submission;
 
 use std::collections::BTreeSet;
