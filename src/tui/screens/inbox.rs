@@ -403,13 +403,6 @@ impl InboxScreen {
         lines.push(Line::from(format!(
             "Submit {whose} in the name of {author}?"
         )));
-        if let Some(commit) = &entry.commit {
-            lines.push(Line::from(Span::styled(
-                format!("Files: {}", commit.files.join(", ")),
-                theme.muted,
-            )));
-        }
-        lines.push(Line::default());
         lines.push(Line::from("Entered by:"));
         for (i, (id, name)) in admins.iter().enumerate() {
             let (mark, style) = if i == chosen {
@@ -434,7 +427,7 @@ impl InboxScreen {
             ),
             theme.key,
         )));
-        let keep = 4 + chosen;
+        let keep = 2 + chosen;
         draw_lines(
             frame,
             area,
