@@ -6,10 +6,9 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use common::Sandbox;
 use common::tui::{Harness, options};
-use common::{Sandbox, assert_exit, fixtures};
 use kitemark::tui::app::Options;
 use kitemark::tui::config::Inbox;
 use kitemark::tui::theme::ThemeKind;
@@ -27,35 +26,8 @@ fn inbox_options(folder: &Path, member: Option<&str>) -> Options {
     }
 }
 
-/// A workbook for a school's year as `kitemark template` writes it, filled as the school would
-/// fill it (with a wrong self-assessment when `mistake`), saved as `inbox/NAME`.
 fn workbook(sandbox: &Sandbox, repo: &Path, school: &str, year: &str, to: &Path, how: &[&str]) {
-    let blank = sandbox.path(&format!("{school}-{year}-blank.xlsx"));
-    if !blank.exists() {
-        let out = sandbox.kitemark(&[
-            "template",
-            school,
-            year,
-            "--format",
-            "xlsx",
-            "--repo",
-            repo.to_str().unwrap(),
-            "-o",
-            blank.to_str().unwrap(),
-        ]);
-        assert_exit(&out, 0);
-    }
-    // Written beside the inbox and moved in, so the screen never sees half a file.
-    let part = sandbox.path("filling.xlsx");
-    let status = Command::new("python3")
-        .arg(fixtures().join("workbooks/fill.py"))
-        .arg(&blank)
-        .arg(&part)
-        .args(how)
-        .status()
-        .expect("python3 with openpyxl is installed (.ci/run installs it)");
-    assert!(status.success(), "fill.py failed");
-    std::fs::rename(&part, to).unwrap();
+    sandbox.filled_workbook(repo, school, year, to, how);
 }
 
 /// A fresh demo and an empty inbox folder beside it.
