@@ -302,12 +302,12 @@ mod tests {
         );
         assert!(
             errors("(\n    inbox: \"workbooks\",\n)\n")
-                .starts_with("config.ron:2:12: the inbox \"workbooks\" is not a folder"),
+                .starts_with("config.ron:2:5: the inbox \"workbooks\" is not a folder"),
             "{}",
             errors("(\n    inbox: \"workbooks\",\n)\n")
         );
         assert!(
-            errors("(\n  member: \"T Whitlock\",\n)\n").starts_with("config.ron:2:11: member:"),
+            errors("(\n  member: \"T Whitlock\",\n)\n").starts_with("config.ron:2:3: member:"),
             "{}",
             errors("(\n  member: \"T Whitlock\",\n)\n")
         );
