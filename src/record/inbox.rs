@@ -353,7 +353,10 @@ fn identity_of(path: &Path) -> (Option<String>, Option<String>) {
     let value = |key: MetaKey| {
         range
             .rows()
-            .find(|row| row.first().is_some_and(|c| c.to_string() == key.key()))
+            .find(|row| {
+                row.first()
+                    .is_some_and(|c| c.to_string().trim() == key.key())
+            })
             .and_then(|row| row.get(1))
             .map(|c| sanitize_inline(c.to_string().trim()).into_owned())
             .filter(|v| !v.is_empty())

@@ -88,6 +88,11 @@ impl InboxScreen {
     /// Reads the folder again.
     pub fn scan(&mut self, cx: &mut Cx) {
         self.last_scan = Some(Instant::now());
+        // Workbooks are checked against the repository as read: until it is, there is
+        // nothing to check them against (the screen is refreshed once it is read).
+        if cx.opened.is_none() {
+            return;
+        }
         let entered_by = self.default_administrator(cx.opened);
         cx.request(
             0,
