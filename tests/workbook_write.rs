@@ -387,6 +387,10 @@ fn every_sheet_is_protected_and_the_lists_are_drop_downs() {
     );
     // Heading rows stay in view.
     assert!(review.contains(r#"state="frozen""#), "{review}");
+    // A row is as tall as its wrapped text, which Excel would otherwise show as one line.
+    let second = plan.split(r#"<row r="2""#).nth(1).unwrap_or_default();
+    let first_tag = second.split('>').next().unwrap_or_default();
+    assert!(first_tag.contains("customHeight=\"1\""), "{first_tag}");
 }
 
 #[test]
