@@ -66,6 +66,11 @@ pub fn columns(rows: &[Vec<String>]) -> String {
 
 /// Writes `text` to a new file at `path`: an existing file is never overwritten.
 pub fn write_new(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    write_new_bytes(path, text.as_bytes())
+}
+
+/// Writes `bytes` to a new file at `path`: an existing file is never overwritten.
+pub fn write_new_bytes(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
     use anyhow::Context as _;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
@@ -77,7 +82,7 @@ pub fn write_new(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
                 path.display()
             )
         })?;
-    file.write_all(text.as_bytes())
+    file.write_all(bytes)
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
@@ -218,7 +223,26 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
             year,
             output,
             rubric,
-        } => template::run(repo, &school, year, output.as_deref(), rubric.as_deref()),
+            format,
+            new,
+            name,
+            phase,
+            area,
+        } => template::run(
+            repo,
+            &template::TemplateArgs {
+                school: &school,
+                year,
+                output: output.as_deref(),
+                rubric: rubric.as_deref(),
+                format,
+                new: new.then(|| template::NewSchool {
+                    name: name.unwrap_or_default(),
+                    phase: phase.unwrap_or_default(),
+                    area: area.unwrap_or_default(),
+                }),
+            },
+        ),
         Command::Diff {
             school,
             year,

@@ -7,6 +7,7 @@
 
 pub mod layout;
 pub mod read;
+pub mod write;
 
 use crate::model::{AcademicYear, Action, ActionId, ActionPlan, Rubric, School, SelfReview};
 
