@@ -28,7 +28,7 @@ use crate::repo::write::{CommitSpec, WriteError, WriteLock};
 use crate::repo::{PanelRepo, Snapshot};
 
 pub use condition::{ConditionMetDraft, NAMING_RULES, prepare_condition_met};
-pub use submission::{SubmissionDraft, prepare_submission};
+pub use submission::{SubmissionDraft, prepare_submission, workbook_draft};
 
 /// What was read, that a draft is checked against and built on.
 #[derive(Clone, Copy)]

@@ -126,6 +126,24 @@ pub fn cell_name(row: u32, col: u16) -> String {
     format!("{}{}", letters.into_iter().collect::<String>(), row + 1)
 }
 
+/// The cell of the About sheet that holds a field, as a person names it (`B4`).
+pub fn about_cell(field: AboutField) -> String {
+    let index = ABOUT_ROWS
+        .iter()
+        .position(|(f, _)| *f == field)
+        .unwrap_or_default();
+    cell_name(ABOUT_FIRST_ROW + index as u32, 1)
+}
+
+/// A problem with one field of the About sheet.
+pub fn about_problem(field: AboutField, message: String) -> CellProblem {
+    CellProblem {
+        sheet: Some(ABOUT_SHEET.to_owned()),
+        cell: Some(about_cell(field)),
+        message,
+    }
+}
+
 const START_AGAIN: &str = "start from the workbook `kitemark template` writes";
 const DATE_EXAMPLE: &str = "type a date such as 31/03/2027";
 
