@@ -12,7 +12,6 @@ use std::time::SystemTime;
 
 use super::{NotRecorded, Plan, SubmissionDraft, prepare_submission};
 use crate::model::MemberId;
-use crate::model::format::to_ron;
 use crate::model::text::sanitize_inline;
 use crate::repo::write::{LOCK_WAIT, WriteError};
 use crate::repo::{PanelRepo, Snapshot};
@@ -251,35 +250,7 @@ fn read_draft(
     path: &Path,
     entered_by: Option<&MemberId>,
 ) -> Result<SubmissionDraft, Vec<CellProblem>> {
-    let file = |message: String| CellProblem {
-        sheet: None,
-        cell: None,
-        message,
-    };
-    let mut rubrics = BTreeMap::new();
-    for (id, blob) in &snapshot.rubrics {
-        // A rubric that cannot be read is left out: a workbook for it says its framework is
-        // missing, and `validate` says why.
-        if let Ok(rubric) = repo.load::<crate::model::Rubric>(blob) {
-            rubrics.insert(id.clone(), rubric);
-        }
-    }
-    let read = crate::workbook::read::read_workbook(path, &rubrics)?;
-    let ron = |what: &str, text: Result<String, ron::Error>| {
-        text.map_err(|e| vec![file(format!("the {what} cannot be written as RON: {e}"))])
-    };
-    Ok(SubmissionDraft {
-        school: read.school,
-        year: read.year,
-        profile: read
-            .profile
-            .as_ref()
-            .map(|p| ron("school's profile", to_ron(p)))
-            .transpose()?,
-        review: Some(ron("self-review", to_ron(&read.review))?),
-        plan: Some(ron("action plan", to_ron(&read.plan))?),
-        entered_by: entered_by.cloned(),
-    })
+    super::workbook_draft(repo, snapshot, path, entered_by.cloned())
 }
 
 /// A readable draft checked against the repository: whether it is there already, and the
