@@ -134,6 +134,10 @@ fn the_inbox_lists_every_state_with_problems_or_the_files_to_commit() {
         assert!(!screen.contains("~$"), "{screen}");
         // Meadowbank's, ready: the files it would commit, the author and the message.
         insta::assert_snapshot!(format!("inbox_ready_{w}x{h}"), screen);
+        // The detail scrolls by pages to the end of the message: who enters it.
+        ui.keys("<PageDown><PageDown>");
+        let screen = shown(&mut ui, &inbox);
+        assert!(screen.contains("Entered-By: r-adeyemi"), "{screen}");
         // Oakfield's, with its problem by sheet and cell.
         ui.keys("jj");
         insta::assert_snapshot!(format!("inbox_problem_{w}x{h}"), shown(&mut ui, &inbox));
@@ -256,4 +260,36 @@ fn submitting_commits_in_the_contact_s_name_entered_by_the_administrator_and_mov
         screen.contains(&format!("main@{}", head.trim())),
         "{screen}"
     );
+}
+
+#[test]
+fn a_workbook_named_with_control_characters_is_shown_inert_and_submitted_by_its_real_name() {
+    let (sandbox, repo, inbox) = demo_and_inbox();
+    let name = "Meadowbank\u{1b}[2J\u{7}.xlsx";
+    workbook(
+        &sandbox,
+        &repo,
+        "meadowbank-infant",
+        "2026-27",
+        &inbox.join(name),
+        &[],
+    );
+    let mut ui = Harness::with_options(&repo, inbox_options(&inbox, Some("t-whitlock")), 120, 40);
+    ui.settle();
+    ui.keys("i");
+    let screen = ui.screen();
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains('\u{7}'),
+        "{screen:?}"
+    );
+    assert!(screen.contains("Meadowbank␛[2J"), "{screen}");
+    assert!(screen.contains(" ready "), "{screen}");
+    ui.keys("ay");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("✓ Submitted meadowbank-infant 2026-27"),
+        "{screen}"
+    );
+    assert!(!screen.contains('\u{1b}'), "{screen:?}");
+    assert!(inbox.join("submitted").join(name).exists());
 }

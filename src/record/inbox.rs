@@ -16,6 +16,7 @@ use crate::model::text::sanitize_inline;
 use crate::repo::write::{LOCK_WAIT, WriteError};
 use crate::repo::{PanelRepo, Snapshot};
 use crate::workbook::CellProblem;
+use crate::workbook::read::{is_old_xls, is_workbook};
 
 /// The folder inside the inbox that submitted workbooks are moved to.
 pub const SUBMITTED_FOLDER: &str = "submitted";
@@ -79,7 +80,9 @@ pub struct CommitPreview {
 /// are the school's to fill.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboxEntry {
-    /// The file's name in the inbox.
+    /// The file's name in the inbox, as it is: to find the file again, never to show.
+    pub file: String,
+    /// The file's name made safe for the terminal.
     pub name: String,
     pub stamp: FileStamp,
     pub school: Option<String>,
@@ -106,14 +109,6 @@ pub struct InboxListing {
 #[derive(Debug, Default)]
 pub struct InboxCache {
     read: BTreeMap<PathBuf, (FileStamp, String, InboxEntry)>,
-}
-
-/// The workbook kinds the inbox lists, by extension (lower case).
-fn kind_of(name: &str) -> Option<&'static str> {
-    let lower = name.to_lowercase();
-    ["xlsx", "ods", "xls"]
-        .into_iter()
-        .find(|ext| lower.ends_with(&format!(".{ext}")))
 }
 
 /// Lists the inbox's workbooks (not those in `submitted/`), each checked against `snapshot`
@@ -152,7 +147,7 @@ pub fn scan(
             continue;
         };
         // Office's and LibreOffice's lock files, and hidden files, are not workbooks.
-        if name.starts_with('.') || name.starts_with("~$") || kind_of(&name).is_none() {
+        if name.starts_with('.') || name.starts_with("~$") || !is_workbook(&path) {
             continue;
         }
         let Ok(stamp) = FileStamp::of(&path) else {
@@ -176,7 +171,7 @@ pub fn scan(
         entries.push(entry);
     }
     cache.read.retain(|path, _| seen.contains(path));
-    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    entries.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(listing(false, entries))
 }
 
@@ -190,6 +185,7 @@ fn read_entry(
     entered_by: Option<&MemberId>,
 ) -> InboxEntry {
     let mut entry = InboxEntry {
+        file: name.to_owned(),
         name: sanitize_inline(name).into_owned(),
         stamp,
         school: None,
@@ -198,7 +194,7 @@ fn read_entry(
         problems: Vec::new(),
         commit: None,
     };
-    if kind_of(name) == Some("xls") {
+    if is_old_xls(path) {
         entry.state = InboxState::OldFormat;
         entry.problems.push(
             "This is an Excel 97–2003 workbook (.xls), which kitemark does not read: open it in Excel or LibreOffice, save it as an Excel Workbook (.xlsx) and drop that here."
@@ -498,14 +494,5 @@ mod tests {
             "first"
         );
         assert_eq!(std::fs::read_to_string(&to).unwrap(), "second");
-    }
-
-    #[test]
-    fn the_inbox_lists_workbooks_only() {
-        assert_eq!(kind_of("Oak.XLSX"), Some("xlsx"));
-        assert_eq!(kind_of("oak.ods"), Some("ods"));
-        assert_eq!(kind_of("oak.xls"), Some("xls"));
-        assert_eq!(kind_of("oak.pdf"), None);
-        assert_eq!(kind_of("oak.xlsx.txt"), None);
     }
 }

@@ -24,6 +24,7 @@ use crate::tui::tag::Tag;
 use crate::tui::theme::Theme;
 use crate::tui::view::OpenedView;
 use crate::tui::widgets::{ListHit, block, draw_lines, ellipsis};
+use crate::tui::wrap::wrap_hanging;
 
 /// How often the folder is read again while the screen is on show.
 pub const RESCAN_EVERY: Duration = Duration::from_secs(2);
@@ -42,6 +43,8 @@ pub struct InboxScreen {
     /// The workbook being submitted.
     submitting: Option<String>,
     last_scan: Option<Instant>,
+    /// How far the detail is scrolled, in wrapped lines.
+    detail_scroll: usize,
 }
 
 /// The panel's administrators, id and name made safe for the terminal.
@@ -71,6 +74,7 @@ impl InboxScreen {
             confirm: None,
             submitting: None,
             last_scan: None,
+            detail_scroll: 0,
         };
         screen.scan(cx);
         screen
@@ -150,7 +154,7 @@ impl InboxScreen {
             .as_ref()
             .and_then(|m| admins.iter().position(|(id, _)| id == m))
             .unwrap_or(0);
-        self.confirm = Some((entry.name.clone(), chosen));
+        self.confirm = Some((entry.file.clone(), chosen));
     }
 
     fn answer(&mut self, key: &KeyEvent, action: Option<Action>, cx: &mut Cx) {
@@ -162,7 +166,7 @@ impl InboxScreen {
             (Some(Action::ConfirmRecord), _) => {
                 self.confirm = None;
                 let (Some(entry), Some((member, _))) = (
-                    self.entries().iter().find(|e| e.name == name),
+                    self.entries().iter().find(|e| e.file == name),
                     admins.get(chosen),
                 ) else {
                     cx.warn("✗ Nothing was submitted: the workbook is no longer in the inbox.");
@@ -193,7 +197,7 @@ impl InboxScreen {
     }
 
     fn submitted(&mut self, response: Response, cx: &mut Cx) {
-        let name = self.submitting.take().unwrap_or_default();
+        let name = sanitize_inline(&self.submitting.take().unwrap_or_default()).into_owned();
         let failed =
             |messages: Vec<String>| format!("✗ Nothing was submitted: {}", messages.join(" · "));
         match response {
@@ -299,7 +303,7 @@ impl InboxScreen {
         };
     }
 
-    fn draw_detail(&self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
+    fn draw_detail(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
         let theme = cx.theme;
         let Some(entry) = self.selected() else {
             let text = vec![
@@ -322,13 +326,13 @@ impl InboxScreen {
             );
             return;
         };
-        if let Some((name, chosen)) = &self.confirm
-            && *name == entry.name
+        if let Some((file, chosen)) = &self.confirm
+            && *file == entry.file
         {
             return self.draw_question(frame, area, entry, *chosen, cx);
         }
         let mut lines: Vec<Line<'static>> = Vec::new();
-        if self.submitting.as_deref() == Some(entry.name.as_str()) {
+        if self.submitting.as_deref() == Some(entry.file.as_str()) {
             lines.push(Line::from(Span::styled(
                 format!("{} Submitting…", cx.spinner),
                 theme.warn,
@@ -381,7 +385,30 @@ impl InboxScreen {
                 }
             }
         };
-        draw_lines(frame, area, lines, &title, false, theme, 0);
+        // A workbook with many problems scrolls by pages, the list keeping the moving keys.
+        let outer = block(&title, false, theme);
+        let inner = outer.inner(area);
+        let wrapped = wrap_hanging(&lines, inner.width, 8);
+        let visible = usize::from(inner.height);
+        let last = wrapped.len().saturating_sub(visible);
+        self.detail_scroll = self.detail_scroll.min(last);
+        let more = self.detail_scroll < last;
+        let outer = if more {
+            let key = cx.keymap.first(Action::PageDown);
+            outer.title_bottom(Line::from(Span::styled(
+                format!(" {key} more "),
+                theme.muted,
+            )))
+        } else {
+            outer
+        };
+        frame.render_widget(outer, area);
+        let shown: Vec<Line> = wrapped
+            .into_iter()
+            .skip(self.detail_scroll)
+            .take(visible)
+            .collect();
+        frame.render_widget(Paragraph::new(shown).style(theme.base), inner);
     }
 
     fn draw_question(
@@ -408,6 +435,12 @@ impl InboxScreen {
         lines.push(Line::from(format!(
             "Submit {whose} in the name of {author}?"
         )));
+        if entry.state == InboxState::Changed {
+            lines.push(Line::from(Span::styled(
+                "It replaces the submission the repository holds for this school and year.",
+                theme.warn,
+            )));
+        }
         lines.push(Line::from("Entered by:"));
         for (i, (id, name)) in admins.iter().enumerate() {
             let (mark, style) = if i == chosen {
@@ -432,7 +465,7 @@ impl InboxScreen {
             ),
             theme.key,
         )));
-        let keep = 2 + chosen;
+        let keep = 3 + chosen;
         draw_lines(
             frame,
             area,
@@ -466,6 +499,7 @@ fn state_text(entry: &InboxEntry, theme: &Theme) -> (String, ratatui::style::Sty
 
 impl Navigable for InboxScreen {
     fn move_by(&mut self, delta: isize) {
+        self.detail_scroll = 0;
         let n = self.entries().len();
         if n == 0 {
             return;
@@ -475,11 +509,14 @@ impl Navigable for InboxScreen {
         self.state.select(Some(to));
     }
 
+    /// Pages scroll the detail: the problems of a workbook can run long.
     fn page_by(&mut self, pages: isize) {
-        self.move_by(pages * 10);
+        let step = pages.saturating_mul(8);
+        self.detail_scroll = self.detail_scroll.saturating_add_signed(step);
     }
 
     fn to_end(&mut self, end: bool) {
+        self.detail_scroll = 0;
         let n = self.entries().len();
         if n > 0 {
             self.state.select(Some(if end { n - 1 } else { 0 }));
@@ -527,17 +564,17 @@ impl Screen for InboxScreen {
         match response {
             Response::Inbox(Ok(listing)) => {
                 // The same workbook stays selected when others come and go.
-                let keep = self.selected().map(|e| e.name.clone());
+                let keep = self.selected().map(|e| e.file.clone());
                 let listing = *listing;
                 let at = keep
-                    .and_then(|name| listing.entries.iter().position(|e| e.name == name))
+                    .and_then(|file| listing.entries.iter().position(|e| e.file == file))
                     .or_else(|| (!listing.entries.is_empty()).then_some(0))
                     .map(|at| at.min(listing.entries.len().saturating_sub(1)));
                 self.state.select(at);
                 // A question about a workbook that has gone, or changed, is no longer asked.
                 if let Some((name, _)) = &self.confirm {
-                    let old = self.entries().iter().find(|e| e.name == *name);
-                    let new = listing.entries.iter().find(|e| e.name == *name);
+                    let old = self.entries().iter().find(|e| e.file == *name);
+                    let new = listing.entries.iter().find(|e| e.file == *name);
                     if old.map(|e| e.stamp) != new.map(|e| e.stamp) || new.is_none() {
                         self.confirm = None;
                         cx.say("The workbook changed: look at it again before submitting it.");
@@ -634,6 +671,7 @@ impl Screen for InboxScreen {
         Footer::Actions(vec![
             Action::Down,
             Action::SubmitWorkbook,
+            Action::PageDown,
             Action::Back,
             Action::Reload,
             Action::Help,
