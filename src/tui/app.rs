@@ -137,12 +137,7 @@ impl App {
 
     /// Whether the screen on show needs time to pass while nothing happens (ticks).
     pub fn ticking(&self) -> bool {
-        let current = self.nav.current();
-        self.screens.is_open(current)
-            && match current {
-                ScreenId::Inbox => self.screens.inbox.as_ref().is_some_and(|s| s.ticks()),
-                _ => false,
-            }
+        self.screens.ticks(self.nav.current())
     }
 
     /// Whether the repository has been read (successfully or not).

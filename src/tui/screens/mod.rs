@@ -78,6 +78,14 @@ impl Screens {
         }
     }
 
+    /// Whether the screen with this id is open and needs time to pass while on show.
+    pub fn ticks(&self, id: ScreenId) -> bool {
+        match id {
+            ScreenId::Inbox => self.inbox.as_ref().is_some_and(|s| s.ticks()),
+            _ => false,
+        }
+    }
+
     /// Closes a screen that can be closed (the agenda and the schools stay).
     pub fn close(&mut self, id: ScreenId) {
         match id {
