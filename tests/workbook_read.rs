@@ -7,10 +7,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{Sandbox, assert_exit, shared_demo, stderr, stdout};
+use common::{DEMO_DAY, Sandbox, assert_exit, shared_demo, stderr, stdout};
 use kitemark::model::format::{from_ron, to_ron};
-use kitemark::model::{Rubric, RubricId};
+use kitemark::model::{ActionPlan, Rubric, RubricId, School, SelfReview};
+use kitemark::workbook::WorkbookContent;
 use kitemark::workbook::read::read_workbook;
+use kitemark::workbook::write::write_workbook;
 
 /// The bundled rubrics, as the panel holds them.
 fn bundled_rubrics() -> BTreeMap<RubricId, Rubric> {
@@ -226,4 +228,98 @@ fn an_old_xls_is_sent_back_to_be_saved_as_a_newer_workbook() {
         "{}",
         stderr(&out)
     );
+}
+
+/// The rubrics of a panel repository's working tree.
+fn rubrics_in(repo: &Path) -> BTreeMap<RubricId, Rubric> {
+    std::fs::read_dir(repo.join("rubrics"))
+        .unwrap()
+        .map(|entry| {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let rubric: Rubric = from_ron(&text).unwrap();
+            (rubric.id.clone(), rubric)
+        })
+        .collect()
+}
+
+/// Every school's year in a panel repository with both its files: (school, year folder).
+fn submissions(repo: &Path) -> Vec<(PathBuf, PathBuf)> {
+    let mut found = Vec::new();
+    for school in std::fs::read_dir(repo.join("submissions")).unwrap() {
+        let school = school.unwrap().path();
+        if !school.join("school.ron").is_file() {
+            continue;
+        }
+        for year in std::fs::read_dir(&school).unwrap() {
+            let year = year.unwrap().path();
+            if year.join("self-review.ron").is_file() && year.join("action-plan.ron").is_file() {
+                found.push((school.clone(), year));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Writes each submission of `repo` as the workbook it would be sent again in, reads it back
+/// and expects the same self-review and action plan; the number of submissions tried.
+fn round_trip_every_submission(sb: &Sandbox, repo: &Path) -> usize {
+    let rubrics = rubrics_in(repo);
+    let found = submissions(repo);
+    for (n, (school_dir, year_dir)) in found.iter().enumerate() {
+        let read = |name: &str| std::fs::read_to_string(year_dir.join(name)).unwrap();
+        let school: School =
+            from_ron(&std::fs::read_to_string(school_dir.join("school.ron")).unwrap()).unwrap();
+        let review: SelfReview = from_ron(&read("self-review.ron")).unwrap();
+        let plan: ActionPlan = from_ron(&read("action-plan.ron")).unwrap();
+        let rubric = rubrics[&review.rubric].clone();
+        let content = WorkbookContent {
+            school,
+            new_school: false,
+            year: review.year,
+            rubric,
+            review: Some(review.clone()),
+            reserved: plan.actions.iter().map(|a| a.id.clone()).collect(),
+            plan: plan.clone(),
+            finished: Vec::new(),
+        };
+        let bytes = write_workbook(&content).unwrap();
+        let path = sb.path(&format!("round-trip-{n}.xlsx"));
+        std::fs::write(&path, bytes).unwrap();
+        let back = read_workbook(&path, &rubrics).unwrap_or_else(|p| {
+            panic!("{}: {p:#?}", year_dir.display());
+        });
+        assert_eq!(back.review, review, "{}", year_dir.display());
+        assert_eq!(back.plan, plan, "{}", year_dir.display());
+        assert_eq!(back.profile, None);
+    }
+    found.len()
+}
+
+#[test]
+fn every_demo_submission_comes_back_from_its_workbook_as_it_was() {
+    let sb = Sandbox::new();
+    let tried = round_trip_every_submission(&sb, shared_demo());
+    assert!(tried > 20, "{tried}");
+}
+
+#[test]
+fn every_submission_of_the_kent_demo_comes_back_from_its_workbook_as_it_was() {
+    let sb = Sandbox::new();
+    let kent = sb.path("kent");
+    assert_exit(
+        &sb.kitemark(&[
+            "demo",
+            "--panel",
+            "kent",
+            "--dir",
+            kent.to_str().unwrap(),
+            "--no-open",
+            "--on",
+            DEMO_DAY,
+        ]),
+        0,
+    );
+    let tried = round_trip_every_submission(&sb, &kent);
+    assert!(tried > 5, "{tried}");
 }

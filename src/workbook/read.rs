@@ -598,42 +598,6 @@ fn shown_options<T>(options: &[(Vec<String>, T)]) -> String {
         .join(", ")
 }
 
-const STATUSES: [ActionStatus; 4] = [
-    ActionStatus::NotStarted,
-    ActionStatus::InProgress,
-    ActionStatus::Done,
-    ActionStatus::Dropped,
-];
-
-const EVIDENCE_KINDS: [EvidenceKind; 13] = [
-    EvidenceKind::Policy,
-    EvidenceKind::Plan,
-    EvidenceKind::Minutes,
-    EvidenceKind::Data,
-    EvidenceKind::Survey,
-    EvidenceKind::StudentVoice,
-    EvidenceKind::ParentVoice,
-    EvidenceKind::Training,
-    EvidenceKind::Curriculum,
-    EvidenceKind::Testimonial,
-    EvidenceKind::Photo,
-    EvidenceKind::Document,
-    EvidenceKind::Other,
-];
-
-const PHASES: [Phase; 10] = [
-    Phase::EarlyYears,
-    Phase::Infant,
-    Phase::Primary,
-    Phase::Junior,
-    Phase::Secondary,
-    Phase::AllThrough,
-    Phase::Special,
-    Phase::EducationSupportCentre,
-    Phase::SixthFormCollege,
-    Phase::FurtherEducation,
-];
-
 /// What the hidden sheet says, read.
 struct Meta {
     school: SchoolId,
@@ -757,7 +721,7 @@ fn read_about(grid: &Grid, rubric: &Rubric, new_school: bool, p: &mut Problems) 
     if !ok {
         return about;
     }
-    let phases: Vec<(Vec<String>, Phase)> = PHASES
+    let phases: Vec<(Vec<String>, Phase)> = Phase::ALL
         .iter()
         .map(|p| (vec![p.label().to_owned()], *p))
         .collect();
@@ -925,7 +889,7 @@ fn read_evidence(grid: &Grid, rubric: &Rubric, p: &mut Problems) -> Vec<(usize, 
         return Vec::new();
     }
     let areas = area_options(rubric);
-    let kinds: Vec<(Vec<String>, EvidenceKind)> = EVIDENCE_KINDS
+    let kinds: Vec<(Vec<String>, EvidenceKind)> = EvidenceKind::ALL
         .iter()
         .map(|k| (vec![k.label().to_owned()], *k))
         .collect();
@@ -1076,7 +1040,7 @@ fn read_plan(grid: &Grid, rubric: &Rubric, meta: &Meta, p: &mut Problems) -> Vec
         return Vec::new();
     }
     let areas = area_options(rubric);
-    let statuses: Vec<(Vec<String>, ActionStatus)> = STATUSES
+    let statuses: Vec<(Vec<String>, ActionStatus)> = ActionStatus::ALL
         .iter()
         .map(|s| (vec![s.label().to_owned()], *s))
         .collect();
