@@ -323,3 +323,65 @@ fn every_submission_of_the_kent_demo_comes_back_from_its_workbook_as_it_was() {
     let tried = round_trip_every_submission(&sb, &kent);
     assert!(tried > 5, "{tried}");
 }
+
+#[test]
+fn a_written_workbook_submitted_commits_the_files_it_was_written_from() {
+    let sb = Sandbox::new();
+    let by_workbook = sb.copy_repo(shared_demo(), "by-workbook");
+    let by_files = sb.copy_repo(shared_demo(), "by-files");
+    let school_dir = by_files.join("submissions/oakfield-primary");
+    let last = |name: &str| std::fs::read_to_string(school_dir.join("2025-26").join(name)).unwrap();
+    // Next year's submission as the school would fill it in: last year's carried forward.
+    let year = "2026-27".parse().unwrap();
+    let mut review: SelfReview = from_ron(&last("self-review.ron")).unwrap();
+    review.year = year;
+    review.submitted = jiff::civil::date(2026, 10, 9);
+    let mut plan: ActionPlan = from_ron(&last("action-plan.ron")).unwrap();
+    plan.year = year;
+    plan.updated = jiff::civil::date(2026, 10, 9);
+    let rubrics = rubrics_in(&by_files);
+    let content = WorkbookContent {
+        school: from_ron(&std::fs::read_to_string(school_dir.join("school.ron")).unwrap()).unwrap(),
+        new_school: false,
+        year,
+        rubric: rubrics[&review.rubric].clone(),
+        review: Some(review.clone()),
+        reserved: plan.actions.iter().map(|a| a.id.clone()).collect(),
+        plan: plan.clone(),
+        finished: Vec::new(),
+    };
+    let xlsx = sb.path("oakfield-2026-27.xlsx");
+    std::fs::write(&xlsx, write_workbook(&content).unwrap()).unwrap();
+    let folder = sb.path("files");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("self-review.ron"), to_ron(&review).unwrap()).unwrap();
+    std::fs::write(folder.join("action-plan.ron"), to_ron(&plan).unwrap()).unwrap();
+
+    let dry = submit(
+        &sb,
+        &by_workbook,
+        "oakfield-primary",
+        "2026-27",
+        &xlsx,
+        &["--dry-run"],
+    );
+    assert_exit(&dry, 0);
+    for (path, text) in [
+        ("self-review.ron", to_ron(&review).unwrap()),
+        ("action-plan.ron", to_ron(&plan).unwrap()),
+    ] {
+        let shown = format!("--- submissions/oakfield-primary/2026-27/{path}\n{text}");
+        assert!(stdout(&dry).contains(&shown), "{path}: {}", stdout(&dry));
+    }
+    for (repo, from) in [(&by_workbook, &xlsx), (&by_files, &folder)] {
+        assert_exit(
+            &submit(&sb, repo, "oakfield-primary", "2026-27", from, &[]),
+            0,
+        );
+    }
+    let commit =
+        |repo: &Path| sb.git_text(repo, &["show", "--format=%an <%ae>%n%B", "--stat", "HEAD"]);
+    assert_eq!(commit(&by_workbook), commit(&by_files));
+    let tree = |repo: &Path| sb.git_text(repo, &["rev-parse", "HEAD^{tree}"]);
+    assert_eq!(tree(&by_workbook), tree(&by_files));
+}
