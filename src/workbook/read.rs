@@ -994,7 +994,14 @@ fn read_scores(
             },
         };
         let Some(points) = points else { continue };
-        if points.fract() != 0.0 || points < 0.0 {
+        if points < 0.0 {
+            p.at(
+                &grid.name,
+                row,
+                SCORE_POINTS,
+                format!("{} is below 0 — {expect}", number_text(points)),
+            );
+        } else if points.fract() != 0.0 {
             p.at(
                 &grid.name,
                 row,
@@ -1560,6 +1567,16 @@ mod tests {
     }
 
     #[test]
+    fn a_score_below_nothing_is_named() {
+        let mut book = filled();
+        book.sheet_mut(SCORES_SHEET).text(2, SCORE_POINTS, "-1");
+        assert_problem(
+            &book,
+            "Scores!E3: -1 is below 0 — type a whole number of points from 0 to 3",
+        );
+    }
+
+    #[test]
     fn an_unknown_action_id_is_named() {
         let mut book = filled();
         book.sheet_mut(PLAN_SHEET).text(5, PLAN_ID, "ZZ-4");
@@ -1593,6 +1610,31 @@ mod tests {
             !found
                 .iter()
                 .any(|p| p.contains("not an action of this workbook"))
+        );
+    }
+
+    #[test]
+    fn an_action_carried_over_and_deleted_is_missed() {
+        let mut book = filled();
+        let plan = book.sheet_mut(PLAN_SHEET);
+        for col in 0..PLAN_COLUMNS.len() as u16 {
+            plan.set(2, col, Value::Empty);
+        }
+        assert_problem(
+            &book,
+            "Action plan: the action \"EE-1\" carried over is missing — every action carried \
+             over keeps its row: to end one, set its status to \"dropped\"",
+        );
+    }
+
+    #[test]
+    fn a_locked_id_cleared_is_named() {
+        let mut book = filled();
+        book.sheet_mut(PLAN_SHEET).text(2, PLAN_ID, "");
+        assert_problem(
+            &book,
+            "Action plan!A3: the id \"EE-1\" of the action carried over on this row has been \
+             cleared — put it back",
         );
     }
 
