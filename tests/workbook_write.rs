@@ -644,3 +644,27 @@ fn next_years_workbook_in_a_framework_that_succeeds_the_plans() {
         stderr(&out)
     );
 }
+
+#[test]
+fn text_too_long_for_a_cell_is_refused_where_it_is() {
+    let mut review: SelfReview = demo_file("submissions/north-vale-esc/2026-27/self-review.ron");
+    let plan: ActionPlan = demo_file("submissions/north-vale-esc/2026-27/action-plan.ron");
+    let school: School = demo_file("submissions/north-vale-esc/school.ron");
+    let rubric: Rubric = demo_file("rubrics/hymh-kitemark.ron");
+    // A spreadsheet cell holds at most 32,767 characters.
+    let second = rubric.areas[1].id.clone();
+    let area = review.areas.iter_mut().find(|a| a.area == second).unwrap();
+    area.reflection = "Our reflection. ".repeat(2100);
+    let content = WorkbookContent {
+        school,
+        new_school: false,
+        year: review.year,
+        rubric,
+        review: Some(review),
+        plan,
+        finished: Vec::new(),
+        reserved: Vec::new(),
+    };
+    let error = write_workbook(&content).unwrap_err().to_string();
+    assert!(error.starts_with("Self-review!E3: "), "{error}");
+}
