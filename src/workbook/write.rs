@@ -4,6 +4,8 @@
 //! Every value from the repository is written as text (never as a formula), so a reflection
 //! that starts with `=` stays what the school wrote.
 
+use std::collections::BTreeMap;
+
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula,
     Workbook, Worksheet, XlsxError,
@@ -166,12 +168,28 @@ impl Lists {
 struct Sheet<'a> {
     ws: &'a mut Worksheet,
     name: &'static str,
+    /// Each column's width, in characters.
+    widths: Vec<f64>,
+    /// The lines of wrapped text each row needs, as far as can be told without a font.
+    lines: BTreeMap<u32, u32>,
 }
 
 impl<'a> Sheet<'a> {
-    fn new(ws: &'a mut Worksheet, name: &'static str) -> Result<Self, WorkbookError> {
+    fn new(
+        ws: &'a mut Worksheet,
+        name: &'static str,
+        widths: &[f64],
+    ) -> Result<Self, WorkbookError> {
         ws.set_name(name)?;
-        Ok(Self { ws, name })
+        for (col, width) in (0u16..).zip(widths) {
+            ws.set_column_width(col, *width)?;
+        }
+        Ok(Self {
+            ws,
+            name,
+            widths: widths.to_vec(),
+            lines: BTreeMap::new(),
+        })
     }
 
     fn at(&self, row: u32, col: u16) -> impl FnOnce(XlsxError) -> WorkbookError + use<> {
@@ -186,6 +204,23 @@ impl<'a> Sheet<'a> {
 
     /// Text, always as text: whatever it starts with, it never becomes a formula or a number.
     fn text(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: &str,
+        format: &Format,
+    ) -> Result<(), WorkbookError> {
+        self.measure(row, col, text);
+        self.put(row, col, text, format)
+    }
+
+    /// A sheet's title, in large type across the columns beside it: not wrapped, so not
+    /// measured.
+    fn title(&mut self, text: &str, format: &Format) -> Result<(), WorkbookError> {
+        self.put(0, 0, text, format)
+    }
+
+    fn put(
         &mut self,
         row: u32,
         col: u16,
@@ -261,10 +296,34 @@ impl<'a> Sheet<'a> {
         Ok(())
     }
 
-    fn widths(&mut self, widths: &[f64]) -> Result<(), WorkbookError> {
-        for (col, width) in (0u16..).zip(widths) {
-            self.ws.set_column_width(col, *width)?;
+    /// Counts the lines `text` takes wrapped in its column, so that its row can be made tall
+    /// enough: Excel keeps a row at one line until it is edited.
+    fn measure(&mut self, row: u32, col: u16, text: &str) {
+        let width = self.widths.get(usize::from(col)).copied().unwrap_or(9.0);
+        // A column holds about its width in characters of ordinary text.
+        let per_line = width.max(1.0);
+        let lines: f64 = text
+            .split('\n')
+            .map(|line| (line.chars().count() as f64 / per_line).ceil().max(1.0))
+            .sum();
+        let lines = lines.min(f64::from(MAX_LINES)) as u32;
+        let most = self.lines.entry(row).or_insert(1);
+        *most = (*most).max(lines);
+    }
+
+    /// Sets each row's height to its text, and at least `least(row)` points (room to write),
+    /// and protects the sheet.
+    fn finish(mut self, least: impl Fn(u32) -> f64) -> Result<(), WorkbookError> {
+        for (&row, &lines) in &self.lines {
+            let least = least(row);
+            let height = (f64::from(lines) * LINE_HEIGHT)
+                .max(least)
+                .min(MAX_ROW_HEIGHT);
+            if height > LINE_HEIGHT {
+                self.ws.set_row_height(row, height)?;
+            }
         }
+        self.protect();
         Ok(())
     }
 
@@ -292,6 +351,11 @@ impl<'a> Sheet<'a> {
     }
 }
 
+/// The height of a line of text, in points, and the most a row may have.
+const LINE_HEIGHT: f64 = 15.0;
+const MAX_ROW_HEIGHT: f64 = 409.0;
+const MAX_LINES: u32 = 27;
+
 fn lines(items: &[String]) -> String {
     items.join("\n")
 }
@@ -307,12 +371,10 @@ fn instructions(
     content: &WorkbookContent,
     styles: &Styles,
 ) -> Result<(), WorkbookError> {
-    let mut sheet = Sheet::new(ws, layout::INSTRUCTIONS_SHEET)?;
+    let mut sheet = Sheet::new(ws, layout::INSTRUCTIONS_SHEET, &[24.0, 100.0])?;
     let rubric = &content.rubric;
     let school = &content.school;
-    sheet.text(
-        0,
-        0,
+    sheet.title(
         &format!("{}: {} submission to the panel", school.name, content.year),
         &styles.title,
     )?;
@@ -376,10 +438,8 @@ fn instructions(
         }
         sheet.text(row, 1, text, &styles.locked)?;
     }
-    sheet.widths(&[24.0, 100.0])?;
     sheet.ws.set_selected(true).set_active(true);
-    sheet.protect();
-    Ok(())
+    sheet.finish(|_| LINE_HEIGHT)
 }
 
 fn about(
@@ -388,14 +448,12 @@ fn about(
     styles: &Styles,
     lists: &Lists,
 ) -> Result<(), WorkbookError> {
-    let mut sheet = Sheet::new(ws, layout::ABOUT_SHEET)?;
+    let mut sheet = Sheet::new(ws, layout::ABOUT_SHEET, &[26.0, 60.0, 44.0])?;
     let school = &content.school;
     let rubric = &content.rubric;
     let review = content.review.as_ref();
     let new = content.new_school;
-    sheet.text(
-        0,
-        0,
+    sheet.title(
         &format!("About this submission ({})", content.year),
         &styles.title,
     )?;
@@ -485,13 +543,20 @@ fn about(
             _ => None,
         };
         sheet.validate(row..row + 1, 1, list.as_ref())?;
-        if *field == AboutField::Summary {
-            sheet.ws.set_row_height(row, 90)?;
-        }
     }
-    sheet.widths(&[26.0, 60.0, 44.0])?;
-    sheet.protect();
-    Ok(())
+    // Room to write the summary.
+    let summary = layout::ABOUT_ROWS
+        .iter()
+        .position(|(f, _)| *f == AboutField::Summary)
+        .and_then(|i| u32::try_from(i).ok())
+        .map(|i| layout::ABOUT_FIRST_ROW + i);
+    sheet.finish(|row| {
+        if Some(row) == summary {
+            6.0 * LINE_HEIGHT
+        } else {
+            LINE_HEIGHT
+        }
+    })
 }
 
 fn self_review(
@@ -500,7 +565,11 @@ fn self_review(
     styles: &Styles,
     lists: &Lists,
 ) -> Result<(), WorkbookError> {
-    let mut sheet = Sheet::new(ws, layout::REVIEW_SHEET)?;
+    let mut sheet = Sheet::new(
+        ws,
+        layout::REVIEW_SHEET,
+        &[7.0, 24.0, 44.0, 18.0, 60.0, 44.0, 44.0],
+    )?;
     let rubric = &content.rubric;
     sheet.headings(layout::REVIEW_COLUMNS, styles)?;
     let mut row = 1;
@@ -538,7 +607,6 @@ fn self_review(
             &given.map(|g| lines(&g.gaps)).unwrap_or_default(),
             &styles.input,
         )?;
-        sheet.ws.set_row_height(row, 150)?;
         row += 1;
     }
     sheet.validate(
@@ -546,9 +614,14 @@ fn self_review(
         layout::REVIEW_LEVEL,
         lists.drop_down(layout::LIST_LEVELS)?.as_ref(),
     )?;
-    sheet.widths(&[7.0, 24.0, 44.0, 18.0, 60.0, 44.0, 44.0])?;
-    sheet.protect();
-    Ok(())
+    // Room to write in each area's row.
+    sheet.finish(|row| {
+        if row > 0 {
+            10.0 * LINE_HEIGHT
+        } else {
+            LINE_HEIGHT
+        }
+    })
 }
 
 fn evidence(
@@ -557,7 +630,7 @@ fn evidence(
     styles: &Styles,
     lists: &Lists,
 ) -> Result<(), WorkbookError> {
-    let mut sheet = Sheet::new(ws, layout::EVIDENCE_SHEET)?;
+    let mut sheet = Sheet::new(ws, layout::EVIDENCE_SHEET, &[30.0, 44.0, 16.0, 60.0])?;
     let rubric = &content.rubric;
     sheet.headings(layout::EVIDENCE_COLUMNS, styles)?;
     let mut row = 1;
@@ -608,9 +681,7 @@ fn evidence(
         layout::EVIDENCE_KIND,
         lists.drop_down(layout::LIST_EVIDENCE_KINDS)?.as_ref(),
     )?;
-    sheet.widths(&[30.0, 44.0, 16.0, 60.0])?;
-    sheet.protect();
-    Ok(())
+    sheet.finish(|_| LINE_HEIGHT)
 }
 
 fn scores(
@@ -618,7 +689,7 @@ fn scores(
     content: &WorkbookContent,
     styles: &Styles,
 ) -> Result<(), WorkbookError> {
-    let mut sheet = Sheet::new(ws, layout::SCORES_SHEET)?;
+    let mut sheet = Sheet::new(ws, layout::SCORES_SHEET, &[7.0, 12.0, 70.0, 10.0, 10.0])?;
     let rubric = &content.rubric;
     sheet.headings(layout::SCORE_COLUMNS, styles)?;
     let mut row = 1;
@@ -693,9 +764,7 @@ fn scores(
             &styles.locked,
         )?;
     }
-    sheet.widths(&[7.0, 12.0, 70.0, 10.0, 10.0])?;
-    sheet.protect();
-    Ok(())
+    sheet.finish(|_| LINE_HEIGHT)
 }
 
 /// `=IF(E40>=57,"Advanced",IF(E40>=32,"Effective",""))`: the label of the highest boundary
@@ -725,7 +794,11 @@ fn action_plan(
     styles: &Styles,
     lists: &Lists,
 ) -> Result<(), WorkbookError> {
-    let mut sheet = Sheet::new(ws, layout::PLAN_SHEET)?;
+    let mut sheet = Sheet::new(
+        ws,
+        layout::PLAN_SHEET,
+        &[9.0, 26.0, 50.0, 22.0, 12.0, 12.0, 44.0, 14.0, 50.0],
+    )?;
     let rubric = &content.rubric;
     sheet.headings(layout::PLAN_COLUMNS, styles)?;
     let mut row = 1;
@@ -777,9 +850,7 @@ fn action_plan(
         layout::PLAN_STATUS,
         lists.drop_down(layout::LIST_STATUSES)?.as_ref(),
     )?;
-    sheet.widths(&[9.0, 26.0, 50.0, 22.0, 12.0, 12.0, 44.0, 14.0, 50.0])?;
-    sheet.protect();
-    Ok(())
+    sheet.finish(|_| LINE_HEIGHT)
 }
 
 fn finished(
@@ -787,7 +858,7 @@ fn finished(
     content: &WorkbookContent,
     styles: &Styles,
 ) -> Result<(), WorkbookError> {
-    let mut sheet = Sheet::new(ws, layout::FINISHED_SHEET)?;
+    let mut sheet = Sheet::new(ws, layout::FINISHED_SHEET, &[9.0, 26.0, 60.0, 12.0, 60.0])?;
     sheet.headings(layout::FINISHED_COLUMNS, styles)?;
     for (row, action) in (1..).zip(&content.finished) {
         sheet.text(row, 0, action.id.as_str(), &styles.locked)?;
@@ -801,13 +872,11 @@ fn finished(
         sheet.text(row, 3, action.status.label(), &styles.locked)?;
         sheet.text(row, 4, &action.progress, &styles.locked)?;
     }
-    sheet.widths(&[9.0, 26.0, 60.0, 12.0, 60.0])?;
-    sheet.protect();
-    Ok(())
+    sheet.finish(|_| LINE_HEIGHT)
 }
 
 fn meta(ws: &mut Worksheet, content: &WorkbookContent, lists: &Lists) -> Result<(), WorkbookError> {
-    let mut sheet = Sheet::new(ws, layout::META_SHEET)?;
+    let mut sheet = Sheet::new(ws, layout::META_SHEET, &[])?;
     let plain = Format::new();
     let ids = |ids: &mut dyn Iterator<Item = &crate::model::ActionId>| {
         ids.map(|id| id.as_str()).collect::<Vec<_>>().join(",")
