@@ -1170,7 +1170,7 @@ fn read_plan(grid: &Grid, rubric: &Rubric, meta: &Meta, p: &mut Problems) -> Vec
             grid,
             row,
             PLAN_SUCCESS,
-            "the success criteria",
+            "the success criteria cell",
             "say how the school will know it has worked",
         );
         let status = p.required_choice(grid, row, PLAN_STATUS, &statuses, "a status", "the status");
