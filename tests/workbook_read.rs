@@ -385,3 +385,43 @@ fn a_written_workbook_submitted_commits_the_files_it_was_written_from() {
     let tree = |repo: &Path| sb.git_text(repo, &["rev-parse", "HEAD^{tree}"]);
     assert_eq!(tree(&by_workbook), tree(&by_files));
 }
+
+#[test]
+fn a_workbook_for_a_new_school_the_panel_already_has_is_refused() {
+    let sb = Sandbox::new();
+    let repo = sb.copy_repo(shared_demo(), "demo");
+    let school_dir = repo.join("submissions/oakfield-primary");
+    let last = |name: &str| std::fs::read_to_string(school_dir.join("2025-26").join(name)).unwrap();
+    let year = "2026-27".parse().unwrap();
+    let mut review: SelfReview = from_ron(&last("self-review.ron")).unwrap();
+    review.year = year;
+    let mut plan: ActionPlan = from_ron(&last("action-plan.ron")).unwrap();
+    plan.year = year;
+    let school: School =
+        from_ron(&std::fs::read_to_string(school_dir.join("school.ron")).unwrap()).unwrap();
+    let content = WorkbookContent {
+        school,
+        // Written as if Oakfield were new to the panel: its About sheet would replace the
+        // profile the panel keeps.
+        new_school: true,
+        year,
+        rubric: rubrics_in(&repo)[&review.rubric].clone(),
+        review: Some(review),
+        reserved: Vec::new(),
+        plan,
+        finished: Vec::new(),
+    };
+    let xlsx = sb.path("oakfield-as-new.xlsx");
+    std::fs::write(&xlsx, write_workbook(&content).unwrap()).unwrap();
+    let head = sb.git_text(&repo, &["rev-parse", "HEAD"]);
+    let out = submit(&sb, &repo, "oakfield-primary", "2026-27", &xlsx, &[]);
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains(
+            "kitemark: About!B4: this workbook was written for a new school, and the panel already has Oakfield Primary School (oakfield-primary)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(sb.git_text(&repo, &["rev-parse", "HEAD"]), head);
+}
