@@ -53,6 +53,7 @@ pub struct Grid {
 }
 
 impl Grid {
+    /// An empty sheet of this name.
     pub fn new(name: &str) -> Self {
         Grid {
             name: name.to_owned(),
@@ -60,6 +61,7 @@ impl Grid {
         }
     }
 
+    /// Puts a value in a cell (an empty value clears it).
     pub fn set(&mut self, row: u32, col: u16, value: Value) {
         if value == Value::Empty {
             self.cells.remove(&(row, col));
@@ -73,10 +75,12 @@ impl Grid {
         self.set(row, col, Value::Text(text.to_owned()));
     }
 
+    /// Marks the cells from `first` to `last` as merged into one.
     pub fn merge(&mut self, first: (u32, u16), last: (u32, u16)) {
         self.merged.push((first, last));
     }
 
+    /// A cell's value; [`Value::Empty`] where nothing was written.
     pub fn get(&self, row: u32, col: u16) -> &Value {
         self.cells.get(&(row, col)).unwrap_or(&Value::Empty)
     }
@@ -98,10 +102,12 @@ pub struct Book {
 }
 
 impl Book {
+    /// The sheet of this name, if the workbook has it.
     pub fn sheet(&self, name: &str) -> Option<&Grid> {
         self.sheets.iter().find(|s| s.name == name)
     }
 
+    /// The sheet of this name, added empty at the end if the workbook has none.
     pub fn sheet_mut(&mut self, name: &str) -> &mut Grid {
         if let Some(i) = self.sheets.iter().position(|s| s.name == name) {
             &mut self.sheets[i]
