@@ -579,3 +579,92 @@ fn text_that_looks_like_a_formula_is_written_as_text() {
         );
     }
 }
+
+#[test]
+fn next_years_workbook_in_a_framework_that_succeeds_the_plans() {
+    let sandbox = Sandbox::new();
+    let file = template(
+        &sandbox,
+        "moved.xlsx",
+        &[
+            "north-vale-esc",
+            "2027-28",
+            "--rubric",
+            "herts-schools-mark",
+        ],
+    );
+    let mark: Rubric = demo_file("rubrics/herts-schools-mark.ron");
+    let mut book = open(&file);
+    assert_eq!(
+        meta(&mut book, layout::MetaKey::Rubric),
+        "herts-schools-mark"
+    );
+    assert!(
+        book.sheet_names()
+            .contains(&layout::SCORES_SHEET.to_owned())
+    );
+    let review = sheet(&mut book, layout::REVIEW_SHEET);
+    for (row, area) in (1..).zip(&mark.areas) {
+        assert_eq!(text(&review, row, layout::REVIEW_CODE), area.code);
+    }
+    // Every action, carried or finished, under an area of the new framework.
+    let titles: Vec<&str> = mark.areas.iter().map(|a| a.title.as_str()).collect();
+    for (name, col) in [
+        (layout::PLAN_SHEET, layout::PLAN_AREA),
+        (layout::FINISHED_SHEET, 1),
+    ] {
+        let range = sheet(&mut book, name);
+        let areas: Vec<String> = (1..range.height() as u32)
+            .map(|row| text(&range, row, col))
+            .filter(|a| !a.is_empty())
+            .collect();
+        assert!(!areas.is_empty(), "{name}");
+        assert!(
+            areas.iter().all(|a| titles.contains(&a.as_str())),
+            "{name}: {areas:?}"
+        );
+    }
+
+    // A submission sent again stays in the framework it was made in.
+    let out = sandbox.kitemark(&[
+        "--repo",
+        shared_demo().to_str().unwrap(),
+        "template",
+        "elmwood-primary",
+        "2026-27",
+        "--format",
+        "xlsx",
+        "--rubric",
+        "hymh-kitemark",
+    ]);
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("does not apply to a submission sent again"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn text_too_long_for_a_cell_is_refused_where_it_is() {
+    let mut review: SelfReview = demo_file("submissions/north-vale-esc/2026-27/self-review.ron");
+    let plan: ActionPlan = demo_file("submissions/north-vale-esc/2026-27/action-plan.ron");
+    let school: School = demo_file("submissions/north-vale-esc/school.ron");
+    let rubric: Rubric = demo_file("rubrics/hymh-kitemark.ron");
+    // A spreadsheet cell holds at most 32,767 characters.
+    let second = rubric.areas[1].id.clone();
+    let area = review.areas.iter_mut().find(|a| a.area == second).unwrap();
+    area.reflection = "Our reflection. ".repeat(2100);
+    let content = WorkbookContent {
+        school,
+        new_school: false,
+        year: review.year,
+        rubric,
+        review: Some(review),
+        plan,
+        finished: Vec::new(),
+        reserved: Vec::new(),
+    };
+    let error = write_workbook(&content).unwrap_err().to_string();
+    assert!(error.starts_with("Self-review!E3: "), "{error}");
+}

@@ -104,7 +104,7 @@ fn carry_over(
     };
     let previous: ActionPlan = repo.load(blob)?;
     let ids = previous.actions.iter().map(|a| a.id.clone()).collect();
-    let (mut kept, finished): (Vec<_>, Vec<_>) = previous
+    let (mut kept, mut finished): (Vec<_>, Vec<_>) = previous
         .actions
         .into_iter()
         .partition(|a| !matches!(a.status, ActionStatus::Done | ActionStatus::Dropped));
@@ -149,6 +149,12 @@ fn carry_over(
             }
             // Laid out in the new framework's order of areas, each area's actions as they were.
             kept.sort_by_key(|a| new.areas.iter().position(|area| area.id == a.area));
+            // Finished actions are only listed, under the area each became where it maps.
+            for action in &mut finished {
+                if let Some(carried) = new.map_action(&old.id, action, None) {
+                    *action = carried;
+                }
+            }
             framework = Some((old.short_name().to_owned(), new.clone()));
         }
     }

@@ -53,6 +53,7 @@ pub struct Grid {
 }
 
 impl Grid {
+    /// An empty sheet of this name.
     pub fn new(name: &str) -> Self {
         Grid {
             name: name.to_owned(),
@@ -60,6 +61,7 @@ impl Grid {
         }
     }
 
+    /// Puts a value in a cell (an empty value clears it).
     pub fn set(&mut self, row: u32, col: u16, value: Value) {
         if value == Value::Empty {
             self.cells.remove(&(row, col));
@@ -73,10 +75,12 @@ impl Grid {
         self.set(row, col, Value::Text(text.to_owned()));
     }
 
+    /// Marks the cells from `first` to `last` as merged into one.
     pub fn merge(&mut self, first: (u32, u16), last: (u32, u16)) {
         self.merged.push((first, last));
     }
 
+    /// A cell's value; [`Value::Empty`] where nothing was written.
     pub fn get(&self, row: u32, col: u16) -> &Value {
         self.cells.get(&(row, col)).unwrap_or(&Value::Empty)
     }
@@ -98,10 +102,12 @@ pub struct Book {
 }
 
 impl Book {
+    /// The sheet of this name, if the workbook has it.
     pub fn sheet(&self, name: &str) -> Option<&Grid> {
         self.sheets.iter().find(|s| s.name == name)
     }
 
+    /// The sheet of this name, added empty at the end if the workbook has none.
     pub fn sheet_mut(&mut self, name: &str) -> &mut Grid {
         if let Some(i) = self.sheets.iter().position(|s| s.name == name) {
             &mut self.sheets[i]
@@ -598,42 +604,6 @@ fn shown_options<T>(options: &[(Vec<String>, T)]) -> String {
         .join(", ")
 }
 
-const STATUSES: [ActionStatus; 4] = [
-    ActionStatus::NotStarted,
-    ActionStatus::InProgress,
-    ActionStatus::Done,
-    ActionStatus::Dropped,
-];
-
-const EVIDENCE_KINDS: [EvidenceKind; 13] = [
-    EvidenceKind::Policy,
-    EvidenceKind::Plan,
-    EvidenceKind::Minutes,
-    EvidenceKind::Data,
-    EvidenceKind::Survey,
-    EvidenceKind::StudentVoice,
-    EvidenceKind::ParentVoice,
-    EvidenceKind::Training,
-    EvidenceKind::Curriculum,
-    EvidenceKind::Testimonial,
-    EvidenceKind::Photo,
-    EvidenceKind::Document,
-    EvidenceKind::Other,
-];
-
-const PHASES: [Phase; 10] = [
-    Phase::EarlyYears,
-    Phase::Infant,
-    Phase::Primary,
-    Phase::Junior,
-    Phase::Secondary,
-    Phase::AllThrough,
-    Phase::Special,
-    Phase::EducationSupportCentre,
-    Phase::SixthFormCollege,
-    Phase::FurtherEducation,
-];
-
 /// What the hidden sheet says, read.
 struct Meta {
     school: SchoolId,
@@ -757,7 +727,7 @@ fn read_about(grid: &Grid, rubric: &Rubric, new_school: bool, p: &mut Problems) 
     if !ok {
         return about;
     }
-    let phases: Vec<(Vec<String>, Phase)> = PHASES
+    let phases: Vec<(Vec<String>, Phase)> = Phase::ALL
         .iter()
         .map(|p| (vec![p.label().to_owned()], *p))
         .collect();
@@ -925,7 +895,7 @@ fn read_evidence(grid: &Grid, rubric: &Rubric, p: &mut Problems) -> Vec<(usize, 
         return Vec::new();
     }
     let areas = area_options(rubric);
-    let kinds: Vec<(Vec<String>, EvidenceKind)> = EVIDENCE_KINDS
+    let kinds: Vec<(Vec<String>, EvidenceKind)> = EvidenceKind::ALL
         .iter()
         .map(|k| (vec![k.label().to_owned()], *k))
         .collect();
@@ -1030,7 +1000,14 @@ fn read_scores(
             },
         };
         let Some(points) = points else { continue };
-        if points.fract() != 0.0 || points < 0.0 {
+        if points < 0.0 {
+            p.at(
+                &grid.name,
+                row,
+                SCORE_POINTS,
+                format!("{} is below 0 — {expect}", number_text(points)),
+            );
+        } else if points.fract() != 0.0 {
             p.at(
                 &grid.name,
                 row,
@@ -1076,7 +1053,7 @@ fn read_plan(grid: &Grid, rubric: &Rubric, meta: &Meta, p: &mut Problems) -> Vec
         return Vec::new();
     }
     let areas = area_options(rubric);
-    let statuses: Vec<(Vec<String>, ActionStatus)> = STATUSES
+    let statuses: Vec<(Vec<String>, ActionStatus)> = ActionStatus::ALL
         .iter()
         .map(|s| (vec![s.label().to_owned()], *s))
         .collect();
@@ -1199,7 +1176,7 @@ fn read_plan(grid: &Grid, rubric: &Rubric, meta: &Meta, p: &mut Problems) -> Vec
             grid,
             row,
             PLAN_SUCCESS,
-            "the success criteria",
+            "the success criteria cell",
             "say how the school will know it has worked",
         );
         let status = p.required_choice(grid, row, PLAN_STATUS, &statuses, "a status", "the status");
@@ -1596,6 +1573,16 @@ mod tests {
     }
 
     #[test]
+    fn a_score_below_nothing_is_named() {
+        let mut book = filled();
+        book.sheet_mut(SCORES_SHEET).text(2, SCORE_POINTS, "-1");
+        assert_problem(
+            &book,
+            "Scores!E3: -1 is below 0 — type a whole number of points from 0 to 3",
+        );
+    }
+
+    #[test]
     fn an_unknown_action_id_is_named() {
         let mut book = filled();
         book.sheet_mut(PLAN_SHEET).text(5, PLAN_ID, "ZZ-4");
@@ -1629,6 +1616,31 @@ mod tests {
             !found
                 .iter()
                 .any(|p| p.contains("not an action of this workbook"))
+        );
+    }
+
+    #[test]
+    fn an_action_carried_over_and_deleted_is_missed() {
+        let mut book = filled();
+        let plan = book.sheet_mut(PLAN_SHEET);
+        for col in 0..PLAN_COLUMNS.len() as u16 {
+            plan.set(2, col, Value::Empty);
+        }
+        assert_problem(
+            &book,
+            "Action plan: the action \"EE-1\" carried over is missing — every action carried \
+             over keeps its row: to end one, set its status to \"dropped\"",
+        );
+    }
+
+    #[test]
+    fn a_locked_id_cleared_is_named() {
+        let mut book = filled();
+        book.sheet_mut(PLAN_SHEET).text(2, PLAN_ID, "");
+        assert_problem(
+            &book,
+            "Action plan!A3: the id \"EE-1\" of the action carried over on this row has been \
+             cleared — put it back",
         );
     }
 
