@@ -230,12 +230,23 @@ fn tables(items: &[Item]) -> Vec<&Vec<Vec<String>>> {
 /// A document as Markdown (printed) and as a Word file written to `file`; the Word file's
 /// body, once its parts and styles are checked.
 fn both(sandbox: &Sandbox, args: &[&str], file: &Path) -> (String, Vec<Item>) {
+    let (markdown, items, _) = both_with(sandbox, args, file, 0);
+    (markdown, items)
+}
+
+/// As [`both`], both exiting with `code`; with what the Word file's export said on stderr.
+fn both_with(
+    sandbox: &Sandbox,
+    args: &[&str],
+    file: &Path,
+    code: i32,
+) -> (String, Vec<Item>, String) {
     let markdown = sandbox.kitemark(args);
-    assert_exit(&markdown, 0);
+    assert_exit(&markdown, code);
     let mut with_file = args.to_vec();
     with_file.extend(["--format", "docx", "-o", file.to_str().unwrap()]);
     let written = sandbox.kitemark(&with_file);
-    assert_exit(&written, 0);
+    assert_exit(&written, code);
     assert!(stdout(&written).is_empty(), "{}", stdout(&written));
     let parts = unpack(&std::fs::read(file).unwrap());
     for part in [
@@ -254,7 +265,11 @@ fn both(sandbox: &Sandbox, args: &[&str], file: &Path) -> (String, Vec<Item>) {
             "Heading{level} in {styles}"
         );
     }
-    (stdout(&markdown), body(&parts["word/document.xml"]))
+    (
+        stdout(&markdown),
+        body(&parts["word/document.xml"]),
+        stderr(&written),
+    )
 }
 
 #[test]
@@ -412,6 +427,59 @@ fn a_word_document_is_written_under_its_own_name_and_never_over_a_file() {
     );
     assert_exit(&markdown, 0);
     assert!(stdout(&markdown).starts_with("# "), "{}", stdout(&markdown));
+}
+
+#[test]
+fn a_record_changed_after_it_was_made_is_warned_of_as_in_the_markdown() {
+    let sandbox = Sandbox::new();
+    // Little Acorns awarded in `made`; HEAD rewrites the file in place with plain git.
+    let (repo, made, head) = sandbox.demo_with_a_rewritten_decision();
+    let repo = repo.to_str().unwrap();
+    let letter = [
+        "export",
+        "letter",
+        "little-acorns-nursery",
+        "2026-27",
+        "--repo",
+        repo,
+    ];
+    let minutes = [
+        "export",
+        "minutes",
+        "--meeting",
+        "2026-12-02",
+        "--repo",
+        repo,
+    ];
+    for (args, name) in [(&letter[..], "letter.docx"), (&minutes[..], "minutes.docx")] {
+        // Written all the same, exit 1, the warning on stderr and in the document.
+        let (markdown, items, said) = both_with(&sandbox, args, &sandbox.path(name), 1);
+        assert_same_text(&markdown, &items);
+        assert!(
+            said.contains("changed after it was recorded") && said.contains(&head[..7]),
+            "{said}"
+        );
+        assert!(said.contains("was still written to"), "{said}");
+        let text: Vec<String> = items.iter().map(Item::text).collect();
+        let text = text.join("\n");
+        assert!(
+            text.contains("Warning: this decision's record was changed after it was recorded.")
+                && text.contains(&head[..7])
+                && text.contains(&made[..7]),
+            "{text}"
+        );
+        assert!(text.contains("A warm, whole-setting approach."), "{text}");
+        assert!(!text.contains("Rewritten afterwards."), "{text}");
+    }
+    // At the top of a letter, so that nobody sends it without seeing it.
+    let parts = unpack(&std::fs::read(sandbox.path("letter.docx")).unwrap());
+    let first = body(&parts["word/document.xml"]).remove(0);
+    assert!(
+        first
+            .text()
+            .starts_with("Warning: this decision's record was changed"),
+        "{first:?}"
+    );
 }
 
 /// Markup a school or a member might type, and characters XML 1.0 forbids, as RON escapes.
