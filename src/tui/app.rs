@@ -45,6 +45,8 @@ pub struct Options {
     pub keymap: KeyMap,
     /// The config file in use, for the help overlay.
     pub config_path: Option<String>,
+    /// What the interface writes documents as.
+    pub export_format: crate::export::Format,
 }
 
 /// The app's whole state.
@@ -80,6 +82,7 @@ macro_rules! cx {
             $app.opened.as_ref(),
             &$app.options.keymap,
             $app.options.today,
+            $app.options.export_format,
             $submission,
             &mut $app.loader,
             &mut $app.drafts,
@@ -558,7 +561,7 @@ impl App {
                             year,
                             kind: chosen.kind,
                             path: chosen.path,
-                        }),
+                        }, self.options.export_format),
                     );
                     self.say("Writing the document…");
                 }

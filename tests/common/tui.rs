@@ -37,6 +37,7 @@ pub fn options() -> Options {
         colour: true,
         keymap: KeyMap::default(),
         config_path: None,
+        export_format: Default::default(),
     }
 }
 
