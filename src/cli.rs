@@ -77,6 +77,16 @@ pub enum Format {
     Json,
 }
 
+/// What `kitemark template` writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum TemplateFormat {
+    /// The action plan as a RON file.
+    #[default]
+    Ron,
+    /// A workbook (.xlsx) with the whole submission to fill in.
+    Xlsx,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Open the panel's interface on the repository (the default command).
@@ -187,19 +197,39 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Write next year's action plan, pre-filled from the school's latest plan before YEAR.
+    /// Write next year's action plan, pre-filled from the school's latest plan before YEAR,
+    /// or with `--format xlsx` the workbook a school fills in for its submission.
     Template {
         /// The school's id.
         school: String,
         /// The academic year the new plan is for.
         year: crate::model::AcademicYear,
-        /// Write to this file (default: standard output). An existing file is never overwritten.
+        /// Write to this file (default: standard output for RON, `SCHOOL-YEAR.xlsx` in the
+        /// current folder for a workbook). An existing file is never overwritten.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
         /// Lay the plan out in this framework, one that succeeds the last plan's: each action
-        /// goes to the area the framework's succession gives it, keeping its id.
+        /// goes to the area the framework's succession gives it, keeping its id. With `--new`,
+        /// the framework the new school works to (default: the panel's).
         #[arg(long, value_name = "ID")]
         rubric: Option<String>,
+        /// What to write: the action plan as RON, or a workbook (the year's whole submission)
+        /// for the school to fill in Excel or LibreOffice.
+        #[arg(long, value_enum, default_value_t)]
+        format: TemplateFormat,
+        /// A workbook for a school not yet in the repository: its About sheet makes the
+        /// school's profile when it comes back.
+        #[arg(long, requires_all = ["name", "phase", "area"])]
+        new: bool,
+        /// The new school's name.
+        #[arg(long, value_name = "NAME", requires = "new")]
+        name: Option<String>,
+        /// The new school's phase ("Primary", "Early years setting", ...).
+        #[arg(long, value_name = "PHASE", requires = "new")]
+        phase: Option<String>,
+        /// The new school's local area.
+        #[arg(long, value_name = "AREA", requires = "new")]
+        area: Option<String>,
     },
     /// The decision history from git: commit, date, author, kind, outcome, meeting, and what
     /// became of each decision later.

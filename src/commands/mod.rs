@@ -227,7 +227,26 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
             year,
             output,
             rubric,
-        } => template::run(repo, &school, year, output.as_deref(), rubric.as_deref()),
+            format,
+            new,
+            name,
+            phase,
+            area,
+        } => template::run(
+            repo,
+            &template::TemplateArgs {
+                school: &school,
+                year,
+                output: output.as_deref(),
+                rubric: rubric.as_deref(),
+                format,
+                new: new.then(|| template::NewSchool {
+                    name: name.unwrap_or_default(),
+                    phase: phase.unwrap_or_default(),
+                    area: area.unwrap_or_default(),
+                }),
+            },
+        ),
         Command::Diff {
             school,
             year,

@@ -69,6 +69,29 @@ pub enum Phase {
 }
 
 impl Phase {
+    /// Every phase, in the order a list offers them.
+    pub const ALL: [Phase; 10] = [
+        Phase::EarlyYears,
+        Phase::Infant,
+        Phase::Primary,
+        Phase::Junior,
+        Phase::Secondary,
+        Phase::AllThrough,
+        Phase::Special,
+        Phase::EducationSupportCentre,
+        Phase::SixthFormCollege,
+        Phase::FurtherEducation,
+    ];
+
+    /// The phase a person named, by its label ("Early years setting") or its name in the
+    /// files ("EarlyYears"), whatever the case.
+    pub fn from_name(name: &str) -> Option<Phase> {
+        let name = name.trim();
+        Phase::ALL.into_iter().find(|p| {
+            p.label().eq_ignore_ascii_case(name) || format!("{p:?}").eq_ignore_ascii_case(name)
+        })
+    }
+
     /// The phase as people say it.
     pub fn label(self) -> &'static str {
         match self {
@@ -83,5 +106,24 @@ impl Phase {
             Phase::SixthFormCollege => "Sixth-form college",
             Phase::FurtherEducation => "Further education",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phase_is_found_by_its_label_or_its_name_in_any_case() {
+        assert_eq!(
+            Phase::from_name("early years setting"),
+            Some(Phase::EarlyYears)
+        );
+        assert_eq!(Phase::from_name(" EARLYYEARS "), Some(Phase::EarlyYears));
+        assert_eq!(
+            Phase::from_name("Sixth-form college"),
+            Some(Phase::SixthFormCollege)
+        );
+        assert_eq!(Phase::from_name("college"), None);
     }
 }

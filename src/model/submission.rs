@@ -92,6 +92,23 @@ pub enum EvidenceKind {
 }
 
 impl EvidenceKind {
+    /// Every kind, in the order a list offers them.
+    pub const ALL: [EvidenceKind; 13] = [
+        EvidenceKind::Policy,
+        EvidenceKind::Plan,
+        EvidenceKind::Minutes,
+        EvidenceKind::Data,
+        EvidenceKind::Survey,
+        EvidenceKind::StudentVoice,
+        EvidenceKind::ParentVoice,
+        EvidenceKind::Training,
+        EvidenceKind::Curriculum,
+        EvidenceKind::Testimonial,
+        EvidenceKind::Photo,
+        EvidenceKind::Document,
+        EvidenceKind::Other,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             EvidenceKind::Policy => "policy",
@@ -160,6 +177,14 @@ pub enum ActionStatus {
 }
 
 impl ActionStatus {
+    /// Every status, in the order an action goes through them.
+    pub const ALL: [ActionStatus; 4] = [
+        ActionStatus::NotStarted,
+        ActionStatus::InProgress,
+        ActionStatus::Done,
+        ActionStatus::Dropped,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             ActionStatus::NotStarted => "not started",
