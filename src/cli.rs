@@ -305,6 +305,10 @@ pub enum ExportCommand {
         /// Write to this file (never over an existing one) instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Markdown, or a Word document: written to FILE, else under the document's own
+        /// name (minutes-DATE.docx, letter-SCHOOL-YEAR-KIND.docx) in the current folder.
+        #[arg(long, value_enum, default_value_t, value_name = "FORMAT")]
+        format: DocumentFormat,
     },
     /// A feedback letter to a school about its latest decision on a year's submission.
     Letter {
@@ -321,7 +325,30 @@ pub enum ExportCommand {
         /// Write to this file (never over an existing one) instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Markdown, or a Word document: written to FILE, else under the document's own
+        /// name (minutes-DATE.docx, letter-SCHOOL-YEAR-KIND.docx) in the current folder.
+        #[arg(long, value_enum, default_value_t, value_name = "FORMAT")]
+        format: DocumentFormat,
     },
+}
+
+/// What `kitemark export` writes a document as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum DocumentFormat {
+    /// Markdown, as text.
+    #[default]
+    Md,
+    /// A Word document (.docx).
+    Docx,
+}
+
+impl From<DocumentFormat> for crate::export::Format {
+    fn from(format: DocumentFormat) -> Self {
+        match format {
+            DocumentFormat::Md => crate::export::Format::Markdown,
+            DocumentFormat::Docx => crate::export::Format::Docx,
+        }
+    }
 }
 
 /// The options of `kitemark audit`.

@@ -55,6 +55,37 @@ fn kitemark_config_points_at_another_file() {
 }
 
 #[test]
+fn the_config_file_sets_what_documents_are_written_as() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo_with("panel", &base_files());
+    let config = sandbox.path("config.ron");
+    let open = |text: &str| {
+        std::fs::write(&config, text).unwrap();
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kitemark"));
+        cmd.args(["open", "--repo", repo.to_str().unwrap()])
+            .env("KITEMARK_CONFIG", &config)
+            .env("HOME", sandbox.path("home"));
+        cmd.output().unwrap()
+    };
+    let out = open("(\n    export_format: \"pdf\",\n)\n");
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out)
+            .contains("config.ron:2:5: unknown export format \"pdf\"; use \"md\" or \"docx\""),
+        "{}",
+        stderr(&out)
+    );
+    // Accepted: what stops the interface now is only that the test has no terminal.
+    let out = open("(export_format: \"docx\")\n");
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("needs a terminal"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn not_a_panel_repository_says_what_to_do() {
     let sandbox = Sandbox::new();
     let other = sandbox.repo_with("other", &[("notes.md".into(), b"hello".to_vec())]);

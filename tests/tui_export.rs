@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::tui::Harness;
+use common::tui::{Harness, options};
 use kitemark::tui::theme::ThemeKind;
 use std::path::Path;
 
@@ -29,6 +29,7 @@ fn documents_saved_from_the_interface() {
     unsafe { std::env::set_var("KITEMARK_EXPORT_DIR", &exports) };
     the_minutes_and_the_letter_are_of_the_commit_on_screen(&sandbox, &exports);
     the_letter_is_about_the_decision_selected(&sandbox, &exports);
+    word_documents_when_the_config_says_so(&exports);
 }
 
 fn the_minutes_and_the_letter_are_of_the_commit_on_screen(sandbox: &Sandbox, exports: &Path) {
@@ -136,4 +137,25 @@ fn the_letter_is_about_the_decision_selected(sandbox: &Sandbox, exports: &Path) 
     let second = REVIEW_LETTER.replace(".md", "-2.md");
     assert!(screen.contains(&second), "the commit before it:\n{screen}");
     assert!(is_the_annual_reviews(exports, &second));
+}
+
+/// With `export_format: "docx"` in the config file, `p` saves a Word file.
+fn word_documents_when_the_config_says_so(exports: &Path) {
+    // A demo of its own: the one the steps before share has a decision rewritten since.
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    let options = kitemark::tui::app::Options {
+        export_format: kitemark::export::Format::Docx,
+        ..options()
+    };
+    let mut ui = Harness::with_options(&repo, options, 160, 48);
+    ui.settle();
+    ui.keys("p");
+    let word = MINUTES.replace(".md", ".docx");
+    let screen = ui.screen();
+    assert!(screen.contains(&word), "{screen}");
+    let bytes = std::fs::read(exports.join(&word)).unwrap();
+    assert!(bytes.starts_with(b"PK"), "a Word file is a zip");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("word/document.xml"), "{text}");
 }

@@ -420,6 +420,7 @@ fn open_with_config(repo: &Path, config: &str) -> Harness {
         keymap: config.keymap,
         config_path: Some("config.ron".into()),
         inbox: config.inbox,
+        export_format: config.export_format,
     };
     let mut ui = Harness {
         app: App::new(options, Loader::spawn(repo.to_path_buf(), sender).unwrap()),

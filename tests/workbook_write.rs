@@ -88,7 +88,7 @@ fn parts(path: &Path, prefix: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for i in 0..zip.len() {
         let mut file = zip.by_index(i).unwrap();
-        let name = file.name().unwrap().into_owned();
+        let name = file.name().to_owned();
         if name.starts_with(prefix) {
             let mut xml = String::new();
             file.read_to_string(&mut xml).unwrap();

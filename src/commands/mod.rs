@@ -65,12 +65,7 @@ pub fn columns(rows: &[Vec<String>]) -> String {
 }
 
 /// Writes `text` to a new file at `path`: an existing file is never overwritten.
-pub fn write_new(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
-    write_new_bytes(path, text.as_bytes())
-}
-
-/// Writes `bytes` to a new file at `path`: an existing file is never overwritten.
-pub fn write_new_bytes(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub fn write_new(path: &std::path::Path, text: impl AsRef<[u8]>) -> anyhow::Result<()> {
     use anyhow::Context as _;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
@@ -82,7 +77,7 @@ pub fn write_new_bytes(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<(
                 path.display()
             )
         })?;
-    file.write_all(bytes)
+    file.write_all(text.as_ref())
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
@@ -183,13 +178,21 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
             meeting,
             rev,
             output,
-        }) => export::run_minutes(repo, meeting, rev.as_deref(), output.as_deref()),
+            format,
+        }) => export::run_minutes(
+            repo,
+            meeting,
+            rev.as_deref(),
+            output.as_deref(),
+            format.into(),
+        ),
         Command::Export(crate::cli::ExportCommand::Letter {
             school,
             year,
             kind,
             rev,
             output,
+            format,
         }) => export::run_letter(
             repo,
             &school,
@@ -197,6 +200,7 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
             kind.as_deref(),
             rev.as_deref(),
             output.as_deref(),
+            format.into(),
         ),
         Command::Decide(args) => nothing_recorded_on_error(decide::run(repo, args)),
         Command::Conditions(args) if args.met.is_some() => {

@@ -59,7 +59,7 @@ pub fn run(repo_path: &Path, args: &TemplateArgs) -> anyhow::Result<ExitCode> {
         || PathBuf::from(format!("{school}-{year}.xlsx")),
         Path::to_path_buf,
     );
-    super::write_new_bytes(&path, &bytes)?;
+    super::write_new(&path, &bytes)?;
     print(&format!("Wrote {}\n", shown_path(&path)))?;
     Ok(EXIT_OK)
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use super::{ExportError, Recorded, Seen, letter, long_date, minutes};
+use super::{ExportError, Format, Recorded, Seen, letter, long_date, minutes};
 use crate::model::catalog::Catalog;
 use crate::model::format::parse_document;
 use crate::model::text::sanitize;
@@ -25,6 +25,27 @@ pub struct Document {
     /// What the person exporting must know: a decision's record changed after it was made.
     /// The document says the same in a paragraph of its own.
     pub warnings: Vec<String>,
+}
+
+impl Document {
+    /// Its file name in `format`: `minutes-2026-10-14.docx` for the Word file.
+    pub fn file_name_as(&self, format: Format) -> String {
+        format!("{}.{}", self.stem(), format.extension())
+    }
+
+    fn stem(&self) -> &str {
+        self.file_name
+            .strip_suffix(".md")
+            .unwrap_or(&self.file_name)
+    }
+
+    /// The file's contents in `format`: the Markdown, or the Word file made from it.
+    pub fn bytes(&self, format: Format) -> Result<Vec<u8>, ExportError> {
+        match format {
+            Format::Markdown => Ok(self.text.clone().into_bytes()),
+            Format::Docx => super::docx::docx(&self.text),
+        }
+    }
 }
 
 /// What the history says of a file: the commit that first recorded it and the one that
@@ -282,20 +303,21 @@ pub fn default_dir() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), |d| d.join("kitemark"))
 }
 
-/// Saves a document in `dir` under its file name, or a numbered one (`-2`, `-3`, …) if that
-/// exists: a file already there is never replaced.
-pub fn save(document: &Document, dir: &Path) -> Result<PathBuf, ExportError> {
+/// Saves a document in `dir`, in `format`, under its file name, or a numbered one (`-2`,
+/// `-3`, …) if that exists: a file already there is never replaced.
+pub fn save(document: &Document, dir: &Path, format: Format) -> Result<PathBuf, ExportError> {
     use std::io::Write as _;
+    let bytes = document.bytes(format)?;
     std::fs::create_dir_all(dir).map_err(|source| ExportError::Create {
         path: dir.to_owned(),
         source,
     })?;
-    let stem = document.file_name.trim_end_matches(".md");
+    let (stem, extension) = (document.stem(), format.extension());
     for n in 1..1000 {
         let name = if n == 1 {
-            document.file_name.clone()
+            format!("{stem}.{extension}")
         } else {
-            format!("{stem}-{n}.md")
+            format!("{stem}-{n}.{extension}")
         };
         let path = dir.join(name);
         match std::fs::OpenOptions::new()
@@ -304,7 +326,7 @@ pub fn save(document: &Document, dir: &Path) -> Result<PathBuf, ExportError> {
             .open(&path)
         {
             Ok(mut file) => {
-                file.write_all(document.text.as_bytes())
+                file.write_all(&bytes)
                     .map_err(|source| ExportError::Write {
                         path: path.clone(),
                         source,
@@ -317,6 +339,6 @@ pub fn save(document: &Document, dir: &Path) -> Result<PathBuf, ExportError> {
     }
     Err(ExportError::NoFreeName {
         dir: dir.to_owned(),
-        file_name: document.file_name.clone(),
+        file_name: document.file_name_as(format),
     })
 }

@@ -1,8 +1,10 @@
 //! Documents the panel hands out, written as Markdown from the repository's records: the
 //! minutes of a meeting and a feedback letter to a school. The documents are pure functions
 //! over the catalog and the commits that recorded each decision; [`gather`] reads those from
-//! the repository for the command line and the interface.
+//! the repository for the command line and the interface. A document is also given as a
+//! Word file, made from its Markdown by [`docx`].
 
+pub mod docx;
 pub mod gather;
 
 use std::fmt::Write as _;
@@ -53,12 +55,47 @@ pub enum ExportError {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot make the Word file: {0}")]
+    Docx(String),
     #[error("{} already holds 999 versions of {file_name}", dir.display())]
     NoFreeName {
         dir: std::path::PathBuf,
         file_name: String,
     },
 }
+
+/// What a document is written as.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Format {
+    /// Markdown, as text.
+    #[default]
+    Markdown,
+    /// A Word document.
+    Docx,
+}
+
+impl Format {
+    /// The extension of a file in this format, without its dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Docx => "docx",
+        }
+    }
+
+    /// The format a name stands for, as the command line and the config file write it.
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name {
+            "md" | "markdown" => Some(Format::Markdown),
+            "docx" => Some(Format::Docx),
+            _ => None,
+        }
+    }
+}
+
+/// The headings of the minutes' lists of members, whose Word file has a table of them.
+const PRESENT: &str = "Present";
+const APOLOGIES: &str = "Apologies";
 
 /// A decision with where and in which commit it was recorded.
 #[derive(Debug, Clone, Copy)]
@@ -308,7 +345,7 @@ pub fn minutes(
     );
     let _ = writeln!(out);
 
-    let _ = writeln!(out, "### Present");
+    let _ = writeln!(out, "### {PRESENT}");
     let _ = writeln!(out);
     if meeting.present.is_empty() {
         let _ = writeln!(out, "Attendance was not recorded.");
@@ -335,7 +372,7 @@ pub fn minutes(
     }
     let _ = writeln!(out);
     if !meeting.apologies.is_empty() {
-        let _ = writeln!(out, "### Apologies");
+        let _ = writeln!(out, "### {APOLOGIES}");
         let _ = writeln!(out);
         for id in &meeting.apologies {
             let _ = writeln!(out, "- {}", member_with_role(catalog, id));

@@ -48,6 +48,8 @@ pub struct Options {
     pub config_path: Option<String>,
     /// The inbox of schools' workbooks, and who enters them.
     pub inbox: super::config::Inbox,
+    /// What the interface writes documents as.
+    pub export_format: crate::export::Format,
 }
 
 /// The app's whole state.
@@ -83,6 +85,7 @@ macro_rules! cx {
             $app.opened.as_ref(),
             &$app.options.keymap,
             $app.options.today,
+            $app.options.export_format,
             $submission,
             &mut $app.loader,
             &mut $app.drafts,
@@ -582,7 +585,7 @@ impl App {
                             year,
                             kind: chosen.kind,
                             path: chosen.path,
-                        }),
+                        }, self.options.export_format),
                     );
                     self.say("Writing the document…");
                 }

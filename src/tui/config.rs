@@ -1,6 +1,7 @@
-//! The user's config file (RON, in the XDG config folder): theme, key bindings, the inbox
-//! folder schools' workbooks are dropped in and the administrator who enters them. A config
-//! that cannot be used is reported with file, line and column, never silently ignored.
+//! The user's config file (RON, in the XDG config folder): theme, key bindings, what
+//! documents are written as, the inbox folder schools' workbooks are dropped in and the
+//! administrator who enters them. A config that cannot be used is reported with file, line
+//! and column, never silently ignored.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ struct ConfigFile {
     inbox: Option<String>,
     #[serde(default)]
     member: Option<String>,
+    export_format: Option<String>,
 }
 
 /// The settings in force.
@@ -31,6 +33,8 @@ struct ConfigFile {
 pub struct Config {
     pub theme: ThemeKind,
     pub keymap: KeyMap,
+    /// What `p` writes documents as: Markdown unless the file says "docx".
+    pub export_format: crate::export::Format,
     /// The file they came from, if any.
     pub path: Option<PathBuf>,
     pub inbox: Inbox,
@@ -138,6 +142,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             ThemeKind::default()
         }),
     };
+    let export_format = match &file.export_format {
+        None => crate::export::Format::default(),
+        Some(name) => crate::export::Format::from_name(name).unwrap_or_else(|| {
+            let pos = locate_value(text, "export_format", name, 0).map(|p| (p.line, p.col));
+            problems.push((
+                pos,
+                format!("unknown export format {name:?}; use \"md\" or \"docx\""),
+            ));
+            crate::export::Format::default()
+        }),
+    };
     let mut overrides = Vec::new();
     for (name, specs) in &file.keys {
         let name_at = text.find(&format!("\"{name}\"")).unwrap_or(0);
@@ -217,6 +232,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     Ok(Config {
         theme,
         keymap,
+        export_format,
         path: Some(path.to_path_buf()),
         inbox,
     })
@@ -270,6 +286,27 @@ mod tests {
         assert!(
             errors("(\n    colours: 3,\n)\n")
                 .starts_with("config.ron:2:5: unknown field `colours`")
+        );
+    }
+
+    #[test]
+    fn the_export_format_is_markdown_unless_set() {
+        let parse_ok = |text: &str| parse(Path::new("config.ron"), text).unwrap();
+        assert_eq!(
+            parse_ok("(export_format: \"docx\")\n").export_format,
+            crate::export::Format::Docx
+        );
+        assert_eq!(
+            parse_ok("(export_format: \"md\")\n").export_format,
+            crate::export::Format::Markdown
+        );
+        assert_eq!(
+            parse_ok("(theme: \"default\")\n").export_format,
+            crate::export::Format::Markdown
+        );
+        assert_eq!(
+            errors("(\n    theme: \"default\",\n    export_format: \"pdf\",\n)\n"),
+            "config.ron:3:5: unknown export format \"pdf\"; use \"md\" or \"docx\""
         );
     }
 

@@ -70,8 +70,8 @@ pub enum Request {
         commit: crate::model::ObjectId,
         files: Vec<crate::model::history::FileChange>,
     },
-    /// Writes a document to the export folder.
-    Export(ExportJob),
+    /// Writes a document to the export folder, in the format the config file sets.
+    Export(ExportJob, crate::export::Format),
     /// The evidence rules of agenda rows, which need their self-reviews, checked against the
     /// snapshot last opened. Asked for after the agenda is shown, so that opening reads no
     /// submission.
@@ -164,7 +164,7 @@ impl Request {
             | Request::CommitConditionMet(_) => RequestKind::Commit,
             Request::History { .. } => RequestKind::History,
             Request::CommitFiles { .. } => RequestKind::CommitFiles,
-            Request::Export(_) => RequestKind::Export,
+            Request::Export(..) => RequestKind::Export,
             Request::Evidence { .. } => RequestKind::Evidence,
             Request::Repair => RequestKind::Repair,
             Request::ScanInbox { .. } => RequestKind::Inbox,
@@ -631,7 +631,9 @@ impl Worker {
                     .map(Box::new)
                     .map_err(clean),
             ),
-            Request::Export(job) => Response::Exported(self.export(job).map_err(clean)),
+            Request::Export(job, format) => {
+                Response::Exported(self.export(job, format).map_err(clean))
+            }
             Request::Evidence { rows } => Response::Evidence(self.evidence(rows).map_err(clean)),
             Request::Repair => Response::Repaired(
                 self.repo()
@@ -829,7 +831,11 @@ impl Worker {
     }
 
     /// Writes a document about the snapshot on screen, not about whatever HEAD is now.
-    fn export(&mut self, job: ExportJob) -> Result<(String, PathBuf, Vec<String>), String> {
+    fn export(
+        &mut self,
+        job: ExportJob,
+        format: crate::export::Format,
+    ) -> Result<(String, PathBuf, Vec<String>), String> {
         use crate::export::gather::{default_dir, letter_for, minutes_of, save};
         let (repo, snapshot, catalog) = self.opened()?;
         let document = match job {
@@ -849,8 +855,8 @@ impl Worker {
                 path.as_deref(),
             ),
         };
-        let saved =
-            document.and_then(|d| save(&d, &default_dir()).map(|path| (d.title, path, d.warnings)));
+        let saved = document
+            .and_then(|d| save(&d, &default_dir(), format).map(|path| (d.title, path, d.warnings)));
         saved.map_err(|e| e.to_string())
     }
 

@@ -91,6 +91,7 @@ pub fn run(options: OpenOptions) -> anyhow::Result<()> {
         keymap: config.keymap,
         config_path: config.path.map(|p| p.display().to_string()),
         inbox: config.inbox,
+        export_format: config.export_format,
     };
     let mut terminal = terminal::enter().context("cannot set up the terminal")?;
     let result = event_loop(&mut terminal, app_options, repo_path, started);

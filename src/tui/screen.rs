@@ -86,6 +86,8 @@ pub struct Cx<'a> {
     pub opened: Option<&'a OpenedView>,
     pub keymap: &'a KeyMap,
     pub today: Date,
+    /// What documents are written as (the config file's `export_format`).
+    pub export_format: crate::export::Format,
     /// The submission open on its own screen, for the forms to read alongside.
     pub submission: Option<&'a SubmissionView>,
     loader: &'a mut Loader,
@@ -100,6 +102,7 @@ impl<'a> Cx<'a> {
         opened: Option<&'a OpenedView>,
         keymap: &'a KeyMap,
         today: Date,
+        export_format: crate::export::Format,
         submission: Option<&'a SubmissionView>,
         loader: &'a mut Loader,
         drafts: &'a mut BTreeSet<String>,
@@ -110,6 +113,7 @@ impl<'a> Cx<'a> {
             opened,
             keymap,
             today,
+            export_format,
             submission,
             loader,
             drafts,
@@ -151,7 +155,8 @@ impl<'a> Cx<'a> {
 
     /// Writes a document; what became of it is told in the status line.
     pub fn export(&mut self, job: ExportJob) {
-        self.loader.request(Tag::app(), Request::Export(job));
+        self.loader
+            .request(Tag::app(), Request::Export(job, self.export_format));
         self.say("Writing the document…");
     }
 

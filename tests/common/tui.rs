@@ -41,6 +41,7 @@ pub fn options() -> Options {
             folder: "/nonexistent/kitemark/inbox".into(),
             member: None,
         },
+        export_format: Default::default(),
     }
 }
 
