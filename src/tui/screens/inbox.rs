@@ -550,6 +550,7 @@ impl Screen for InboxScreen {
             && let Some(at) = self.hit.position(x, y)
             && at < self.entries().len()
         {
+            self.detail_scroll = 0;
             self.state.select(Some(at));
         }
     }
