@@ -168,6 +168,9 @@ fn a_missing_inbox_folder_says_how_to_set_one() {
     let inbox = sandbox.path("no-such-inbox");
     let mut ui = Harness::with_options(&repo, inbox_options(&inbox, None), 80, 24);
     ui.settle();
+    // Elsewhere, the submit key says where workbooks are submitted from.
+    ui.keys("a");
+    assert!(ui.screen().contains("submitted from the inbox: press i"));
     ui.keys("i");
     let screen = shown(&mut ui, &inbox);
     assert!(screen.contains("does not exist yet"), "{screen}");

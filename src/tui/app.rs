@@ -572,6 +572,11 @@ impl App {
                 self.open(Open::Decision(row));
             }
             Action::Inbox => self.open(Open::Inbox),
+            Action::SubmitWorkbook => self.say(format!(
+                "Schools' workbooks are submitted from the inbox: press {}, choose one and press {}.",
+                self.options.keymap.first(Action::Inbox),
+                self.options.keymap.first(Action::SubmitWorkbook)
+            )),
             Action::History => match about {
                 Some((school, _)) => self.open(Open::History(school)),
                 None => self.say("Choose a school first: its history opens with H."),
