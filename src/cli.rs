@@ -186,8 +186,8 @@ pub enum Command {
         /// The academic year of the submission.
         year: crate::model::AcademicYear,
         /// The folder holding self-review.ron and/or action-plan.ron (and school.ron for a new
-        /// school).
-        #[arg(long, value_name = "DIR")]
+        /// school), or the school's filled workbook (.xlsx or .ods).
+        #[arg(long, value_name = "DIR|FILE")]
         from: PathBuf,
         /// The panel administrator entering the school's files (a member id), named in the
         /// commit's Entered-By trailer.

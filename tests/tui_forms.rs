@@ -419,6 +419,7 @@ fn open_with_config(repo: &Path, config: &str) -> Harness {
         colour: true,
         keymap: config.keymap,
         config_path: Some("config.ron".into()),
+        inbox: config.inbox,
         export_format: config.export_format,
     };
     let mut ui = Harness {

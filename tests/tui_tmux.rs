@@ -24,6 +24,11 @@ impl Tmux {
             std::process::id(),
             NEXT.fetch_add(1, Ordering::SeqCst)
         );
+        Tmux::start_on(socket, sandbox, command, width, height)
+    }
+
+    /// Like [`Tmux::start`], on a socket of the test's own naming.
+    fn start_on(socket: String, sandbox: &Sandbox, command: &str, width: u16, height: u16) -> Tmux {
         let home = sandbox.path("home");
         let shell = format!(
             "env HOME='{0}' XDG_CONFIG_HOME='{0}/.config' GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null {command}; echo EXIT=$?; sleep 60",
@@ -487,6 +492,79 @@ fn the_history_and_the_minutes_are_reached_from_the_agenda() {
     tmux.send(&["p"]);
     tmux.wait_for("minutes-2026-12-02-2.md");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), minutes);
+    tmux.send(&["q"]);
+    tmux.wait_for("EXIT=0");
+}
+
+#[test]
+fn a_workbook_dropped_in_the_inbox_appears_is_corrected_and_submitted() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    let inbox = sandbox.path("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let config = sandbox.path("home/.config/kitemark/config.ron");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "(\n    inbox: \"{}\",\n    member: \"t-whitlock\",\n)\n",
+            inbox.display()
+        ),
+    )
+    .unwrap();
+    let tmux = Tmux::start_on(
+        "kitemark-test-inbox".to_owned(),
+        &sandbox,
+        &open_command(&repo, ""),
+        120,
+        40,
+    );
+    tmux.wait_for("Agenda of the meeting on 2026-12-02");
+    tmux.send(&["i"]);
+    tmux.wait_for("No workbooks in");
+
+    // A workbook with a mistake appears by itself, with its problem by sheet and cell.
+    let dropped = inbox.join("Meadowbank submission.xlsx");
+    sandbox.filled_workbook(
+        &repo,
+        "meadowbank-infant",
+        "2026-27",
+        &dropped,
+        &["--mistake"],
+    );
+    let screen = tmux.wait_for("1 problem");
+    assert!(screen.contains("Meadowbank submission.xlsx"), "{screen}");
+    tmux.wait_for("Self-review!D4: \"Outstanding\" is not on the self-assessment scale");
+    // Submitting it is refused.
+    tmux.send(&["a"]);
+    tmux.wait_for("has problems: the school must correct them");
+
+    // The school's corrected workbook replaces it: ready.
+    sandbox.filled_workbook(&repo, "meadowbank-infant", "2026-27", &dropped, &[]);
+    let screen = tmux.wait_until("the corrected workbook to be ready", |s| {
+        s.contains(" ready ") && !s.contains("1 problem")
+    });
+    assert!(screen.contains("Rachel Pemberton"), "{screen}");
+
+    // Submitted, entered by the administrator the config names.
+    tmux.send(&["a"]);
+    tmux.wait_for("▶ Tom Whitlock (t-whitlock)");
+    tmux.send(&["y"]);
+    let screen = tmux.wait_for("✓ Submitted meadowbank-infant 2026-27 in commit");
+    assert!(
+        screen.contains("now in submitted/Meadowbank submission.xlsx"),
+        "{screen}"
+    );
+    tmux.wait_for("No workbooks in");
+    assert!(!dropped.exists());
+    assert!(inbox.join("submitted/Meadowbank submission.xlsx").exists());
+    let log = sandbox.git_text(&repo, &["log", "-1", "--format=%an%n%B"]);
+    assert!(
+        log.starts_with("Rachel Pemberton\nSubmission: meadowbank-infant 2026-27"),
+        "{log}"
+    );
+    assert!(log.lines().any(|l| l == "Entered-By: t-whitlock"), "{log}");
+
     tmux.send(&["q"]);
     tmux.wait_for("EXIT=0");
 }

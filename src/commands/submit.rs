@@ -8,10 +8,12 @@ use anyhow::bail;
 
 use super::{EXIT_FINDINGS, EXIT_OK, Recording, commit_plan, print, with_attempts, write_lock};
 use crate::model::layout::{ACTION_PLAN_FILE, SCHOOL_FILE, SELF_REVIEW_FILE};
-use crate::model::text::sanitize_inline;
+use crate::model::text::{sanitize, sanitize_inline};
 use crate::model::{AcademicYear, MemberId, SchoolId};
-use crate::record::{SubmissionDraft, prepare_submission};
+use crate::record::{SubmissionDraft, prepare_submission, workbook_draft};
 use crate::repo::PanelRepo;
+use crate::workbook::layout::AboutField;
+use crate::workbook::read::{about_problem, is_old_xls, is_workbook, open_book};
 
 pub fn run(
     repo_path: &Path,
@@ -23,6 +25,9 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     let school: SchoolId = school.parse()?;
     let entered_by: Option<MemberId> = entered_by.map(str::parse).transpose()?;
+    if is_workbook(from) && !from.is_dir() {
+        return run_workbook(repo_path, school, year, from, entered_by, dry_run);
+    }
     let read = |name: &str| -> anyhow::Result<Option<String>> {
         let path = from.join(name);
         match std::fs::read_to_string(&path) {
@@ -83,6 +88,96 @@ pub fn run(
                 paths.join(", "),
                 plan.message
             ))?;
+            return Ok(Recording::Done(EXIT_OK));
+        }
+        Ok(commit_plan(
+            &repo,
+            &lock,
+            &plan,
+            "Submitted",
+            &paths.join(", "),
+        ))
+    })
+}
+
+/// A school's filled workbook (`.xlsx` or `.ods`): read into its files, checked and committed
+/// as those files would be, every problem the workbook has listed before anything is written.
+fn run_workbook(
+    repo_path: &Path,
+    school: SchoolId,
+    year: AcademicYear,
+    from: &Path,
+    entered_by: Option<MemberId>,
+    dry_run: bool,
+) -> anyhow::Result<ExitCode> {
+    if is_old_xls(from) {
+        // Said before the repository is opened: nothing else can be checked in such a file.
+        if let Err(problem) = open_book(from) {
+            eprintln!("kitemark: {}", sanitize_inline(&problem.to_string()));
+        }
+        eprintln!("kitemark: nothing was submitted");
+        return Ok(EXIT_FINDINGS);
+    }
+    let repo = PanelRepo::open(repo_path)?;
+    let lock = match write_lock(&repo) {
+        Ok(lock) => lock,
+        Err(not) => return Ok(not.report()),
+    };
+    with_attempts(&repo, &lock, || -> anyhow::Result<Recording> {
+        let snapshot = repo.snapshot_at(None)?;
+        let refused = |problems: &[String]| {
+            for problem in problems {
+                eprintln!("kitemark: {}", sanitize_inline(problem));
+            }
+            eprintln!("kitemark: nothing was submitted");
+            Ok(Recording::Done(EXIT_FINDINGS))
+        };
+        let draft = match workbook_draft(&repo, &snapshot, from, entered_by.clone()) {
+            Ok(draft) => draft,
+            Err(problems) => {
+                let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                return refused(&shown);
+            }
+        };
+        let mut mismatch = Vec::new();
+        if draft.school != school {
+            mismatch.push(about_problem(
+                AboutField::SchoolId,
+                format!("this workbook is for {}, not {school}", draft.school),
+            ));
+        }
+        if draft.year != year {
+            mismatch.push(about_problem(
+                AboutField::Year,
+                format!("this workbook is for {}, not {year}", draft.year),
+            ));
+        }
+        if !mismatch.is_empty() {
+            let shown: Vec<String> = mismatch.iter().map(ToString::to_string).collect();
+            return refused(&shown);
+        }
+        let plan = prepare_submission(&repo, &snapshot, &draft).map_err(anyhow::Error::msg)?;
+        if !plan.refusals.is_empty() {
+            let shown: Vec<String> = plan.refusals.iter().map(ToString::to_string).collect();
+            return refused(&shown);
+        }
+        let paths: Vec<&str> = plan.files.iter().map(|(p, _)| p.as_str()).collect();
+        if dry_run {
+            let (name, email) = plan
+                .author
+                .as_ref()
+                .map(|a| (a.name.as_str(), a.email.as_str()))
+                .unwrap_or_default();
+            let mut shown = format!(
+                "Would commit {} as {name} <{email}>:\n\n{}",
+                paths.join(", "),
+                plan.message
+            );
+            // The files as read from the workbook, for the administrator to look over.
+            for (path, text) in &plan.files {
+                shown.push_str(&format!("\n\n--- {path}\n{}", sanitize(text)));
+            }
+            print(&shown)?;
             return Ok(Recording::Done(EXIT_OK));
         }
         Ok(commit_plan(

@@ -9,6 +9,7 @@
 //! plan made safe for the terminal.
 
 mod condition;
+pub mod inbox;
 mod submission;
 
 use std::collections::BTreeSet;
@@ -27,7 +28,7 @@ use crate::repo::write::{CommitSpec, WriteError, WriteLock};
 use crate::repo::{PanelRepo, Snapshot};
 
 pub use condition::{ConditionMetDraft, NAMING_RULES, prepare_condition_met};
-pub use submission::{SubmissionDraft, prepare_submission};
+pub use submission::{SubmissionDraft, prepare_submission, workbook_draft};
 
 /// What was read, that a draft is checked against and built on.
 #[derive(Clone, Copy)]

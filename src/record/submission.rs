@@ -1,12 +1,17 @@
 //! A school's submission, prepared for one commit in the name of its main contact: the files
 //! it sends, checked by `validate` as they would stand in the repository.
 
-use crate::model::format::parse_document;
+use std::path::Path;
+
+use crate::model::format::{parse_document, to_ron};
 use crate::model::layout::{PanelPath, SCHOOL_FILE};
-use crate::model::text::sanitize_inline;
+use crate::model::text::{clean, sanitize_inline};
 use crate::model::validate::{Mode, validate_files};
 use crate::model::{AcademicYear, MemberId, School, SchoolId, SelfReview, Severity, message};
 use crate::repo::{PanelRepo, Snapshot};
+use crate::workbook::CellProblem;
+use crate::workbook::layout::AboutField;
+use crate::workbook::read::{about_problem, read_workbook};
 
 use super::Plan;
 use crate::model::decide::Refusal;
@@ -22,6 +27,105 @@ pub struct SubmissionDraft {
     pub plan: Option<String>,
     /// The panel's administrator who enters the school's files, named in the commit.
     pub entered_by: Option<MemberId>,
+}
+
+/// A school's filled workbook read into the files it sends, each as RON text for review: its
+/// self-review and action plan, and for a new school its profile. Refused, with every problem
+/// named by sheet and cell, when the workbook cannot be read or is for another framework than
+/// the one the school works to.
+pub fn workbook_draft(
+    repo: &PanelRepo,
+    snapshot: &Snapshot,
+    path: &Path,
+    entered_by: Option<MemberId>,
+) -> Result<SubmissionDraft, Vec<CellProblem>> {
+    let file_problem = |message: String| CellProblem {
+        sheet: None,
+        cell: None,
+        message,
+    };
+    let (catalog, _unreadable) = repo
+        .load_catalog(snapshot)
+        .map_err(|e| vec![file_problem(e.to_string())])?;
+    let read = read_workbook(path, &catalog.rubrics)?;
+    let school = &read.school;
+    let mut problems = Vec::new();
+    match catalog.schools.get(school) {
+        Some(known) => {
+            if read.profile.is_some() {
+                problems.push(about_problem(
+                    AboutField::SchoolId,
+                    format!(
+                        "this workbook was written for a new school, and the panel already has \
+                         {} ({school}): start from a new `kitemark template`",
+                        clean(&known.name)
+                    ),
+                ));
+            }
+            // The framework the school works to, or the one the year's review already follows
+            // when it is sent again.
+            let sent_again = snapshot
+                .year(school, read.year)
+                .and_then(|y| y.self_review.as_ref())
+                .and_then(|blob| repo.load::<SelfReview>(blob).ok());
+            let works_to = catalog.rubric_for_school(school).map(|r| &r.id);
+            let follows = sent_again
+                .as_ref()
+                .and_then(|r| catalog.rubric_for_submission(school, Some(r)))
+                .map(|r| &r.id);
+            let framework = &read.review.rubric;
+            if works_to != Some(framework) && follows != Some(framework) {
+                let expected = works_to.and_then(|id| catalog.rubrics.get(id)).map_or_else(
+                    || "another".to_owned(),
+                    |r| format!("\"{}\"", clean(&r.title)),
+                );
+                let written = catalog
+                    .rubrics
+                    .get(framework)
+                    .map_or_else(|| framework.to_string(), |r| clean(&r.title));
+                problems.push(about_problem(
+                    AboutField::Framework,
+                    format!(
+                        "this workbook is for the framework \"{written}\", and {} works to \
+                         {expected}: start from a new `kitemark template`",
+                        clean(&known.name)
+                    ),
+                ));
+            }
+        }
+        None if read.profile.is_none() => problems.push(about_problem(
+            AboutField::SchoolId,
+            format!(
+                "the panel has no school {school}: a workbook for a new school is made with \
+                 `kitemark template`"
+            ),
+        )),
+        None => {}
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let ron = |value: Result<String, ron::Error>| {
+        value.map_err(|e| vec![file_problem(format!("cannot write the files: {e}"))])
+    };
+    let profile = match read.profile {
+        Some(mut profile) => {
+            // The panel's default framework is left unsaid, as in every other profile.
+            if profile.rubric.as_ref() == Some(&catalog.panel.default_rubric) {
+                profile.rubric = None;
+            }
+            Some(ron(to_ron(&profile))?)
+        }
+        None => None,
+    };
+    Ok(SubmissionDraft {
+        school: read.school.clone(),
+        year: read.year,
+        profile,
+        review: Some(ron(to_ron(&read.review))?),
+        plan: Some(ron(to_ron(&read.plan))?),
+        entered_by,
+    })
 }
 
 /// The submission checked against the repository as read: its files, the commit message and

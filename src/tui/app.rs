@@ -27,6 +27,7 @@ use super::screen::{Cx, DrawCx, Effect, Footer, Open, Screen};
 use super::screens::diff::DiffScreen;
 use super::screens::help::HelpOverlay;
 use super::screens::history::HistoryScreen;
+use super::screens::inbox::InboxScreen;
 use super::screens::submission::SubmissionScreen;
 use super::screens::{Screens, decision, meeting};
 use super::tag::{ScreenId, Tag, Target};
@@ -45,6 +46,8 @@ pub struct Options {
     pub keymap: KeyMap,
     /// The config file in use, for the help overlay.
     pub config_path: Option<String>,
+    /// The inbox of schools' workbooks, and who enters them.
+    pub inbox: super::config::Inbox,
     /// What the interface writes documents as.
     pub export_format: crate::export::Format,
 }
@@ -135,6 +138,11 @@ impl App {
         self.loader.is_busy()
     }
 
+    /// Whether the screen on show needs time to pass while nothing happens (ticks).
+    pub fn ticking(&self) -> bool {
+        self.screens.ticks(self.nav.current())
+    }
+
     /// Whether the repository has been read (successfully or not).
     pub fn is_open(&self) -> bool {
         self.opened.is_some() || self.open_error.is_some()
@@ -153,7 +161,10 @@ impl App {
             AppEvent::Key(key) if key.kind == KeyEventKind::Press => self.key(key),
             AppEvent::Key(_) | AppEvent::Resize => {}
             AppEvent::Mouse(mouse) => self.mouse(mouse),
-            AppEvent::Tick => self.spinner = (self.spinner + 1) % SPINNER.len(),
+            AppEvent::Tick => {
+                self.spinner = (self.spinner + 1) % SPINNER.len();
+                self.on(self.nav.current(), |screen, cx| screen.tick(cx));
+            }
             AppEvent::InputLost => self.quit = true,
             AppEvent::Loaded(loaded) => self.loaded(*loaded),
         }
@@ -403,6 +414,18 @@ impl App {
                     let cx = &mut cx!(self, ScreenId::Meeting, effects, None);
                     meeting::open(&mut screens.meeting, date, cx).then_some(ScreenId::Meeting)
                 }
+                Open::Inbox => {
+                    let cx = &mut cx!(self, ScreenId::Inbox, effects, None);
+                    match &mut screens.inbox {
+                        // Shown again: read at once rather than at the next tick.
+                        Some(screen) => screen.scan(cx),
+                        None => {
+                            let settings = self.options.inbox.clone();
+                            screens.inbox = Some(InboxScreen::open(settings, cx));
+                        }
+                    }
+                    Some(ScreenId::Inbox)
+                }
                 Open::History(school) => {
                     if screens.history.as_ref().is_none_or(|h| h.school != school) {
                         let cx = &mut cx!(self, ScreenId::History, effects, None);
@@ -548,6 +571,12 @@ impl App {
                     .ok_or_else(|| "Choose an item on the agenda first.".to_owned());
                 self.open(Open::Decision(row));
             }
+            Action::Inbox => self.open(Open::Inbox),
+            Action::SubmitWorkbook => self.say(format!(
+                "Schools' workbooks are submitted from the inbox: press {}, choose one and press {}.",
+                self.options.keymap.first(Action::Inbox),
+                self.options.keymap.first(Action::SubmitWorkbook)
+            )),
             Action::History => match about {
                 Some((school, _)) => self.open(Open::History(school)),
                 None => self.say("Choose a school first: its history opens with H."),
@@ -710,6 +739,10 @@ impl App {
         let mut labels = Vec::new();
         let mut failed = false;
         for id in ScreenId::ALL {
+            // The inbox has a tab once it is opened: most meetings never need it.
+            if id == ScreenId::Inbox && !self.screens.is_open(id) {
+                continue;
+            }
             let screen = self.screens.get(id);
             labels.push((id, screen.as_ref().and_then(|s| s.label())));
             failed |= screen.is_some_and(|s| s.draft_failed());
@@ -755,10 +788,8 @@ impl App {
         };
         chrome::draw_footer(frame, footer, &theme, keymap, footer_keys);
         let status_line = self.status.as_ref();
-        let waiting = self
-            .loader
-            .is_busy()
-            .then(|| self.loader.doing().unwrap_or("Reading"));
+        // Quiet requests (the inbox read again) go unsaid.
+        let waiting = self.loader.doing();
         chrome::draw_status(frame, status, &theme, waiting, spinner, status_line);
         if let Some(help) = &mut self.help {
             let config = self.options.config_path.as_deref();

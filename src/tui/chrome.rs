@@ -28,6 +28,7 @@ pub fn tab(id: ScreenId) -> (Action, &'static str) {
         ScreenId::Decision => (Action::DecisionTab, "Decision"),
         ScreenId::Meeting => (Action::MeetingTab, "Meeting"),
         ScreenId::History => (Action::HistoryTab, "History"),
+        ScreenId::Inbox => (Action::Inbox, "Inbox"),
     }
 }
 
@@ -42,6 +43,7 @@ pub fn how_to_open(id: ScreenId, keymap: &KeyMap) -> String {
         ScreenId::History => {
             "No history is open yet: press H on a school or its submission.".into()
         }
+        ScreenId::Inbox => format!("The inbox opens with {}.", keymap.first(Action::Inbox)),
         _ => "No submission is open yet: choose a school and press Enter.".into(),
     }
 }

@@ -1,6 +1,7 @@
-//! The user's config file (RON, in the XDG config folder): theme, key bindings and what
-//! documents are written as. A config
-//! that cannot be used is reported with file, line and column, never silently ignored.
+//! The user's config file (RON, in the XDG config folder): theme, key bindings, what
+//! documents are written as, the inbox folder schools' workbooks are dropped in and the
+//! administrator who enters them. A config that cannot be used is reported with file, line
+//! and column, never silently ignored.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use serde::Deserialize;
 
 use super::keymap::{Action, KeyMap, Origin};
 use super::theme::ThemeKind;
+use crate::model::MemberId;
 use crate::model::format::{from_ron, locate_value, position_of};
 
 /// What the config file can set.
@@ -20,6 +22,9 @@ struct ConfigFile {
     #[serde(default)]
     keys: BTreeMap<String, Vec<String>>,
     #[serde(default)]
+    inbox: Option<String>,
+    #[serde(default)]
+    member: Option<String>,
     export_format: Option<String>,
 }
 
@@ -32,6 +37,41 @@ pub struct Config {
     pub export_format: crate::export::Format,
     /// The file they came from, if any.
     pub path: Option<PathBuf>,
+    pub inbox: Inbox,
+}
+
+/// Where schools' workbooks arrive, and who enters them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inbox {
+    /// The folder (`~/kitemark/inbox` unless the config says otherwise), `~` expanded.
+    pub folder: PathBuf,
+    /// The administrator offered first when a workbook is submitted; without one, the
+    /// panel's only administrator, or the first of several.
+    pub member: Option<MemberId>,
+}
+
+impl Default for Inbox {
+    fn default() -> Self {
+        Inbox {
+            folder: expand_home(DEFAULT_INBOX).unwrap_or_else(|| PathBuf::from(DEFAULT_INBOX)),
+            member: None,
+        }
+    }
+}
+
+/// The inbox folder when the config names none.
+pub const DEFAULT_INBOX: &str = "~/kitemark/inbox";
+
+/// A folder as the user wrote it, `~` or `~/...` meaning the home folder; `None` for a
+/// relative path (which would depend on where the interface was started) or no home folder.
+fn expand_home(written: &str) -> Option<PathBuf> {
+    let path = match written.strip_prefix('~') {
+        Some("") => dirs::home_dir()?,
+        Some(rest) if rest.starts_with('/') => dirs::home_dir()?.join(&rest[1..]),
+        Some(_) => return None,
+        None => PathBuf::from(written),
+    };
+    path.is_absolute().then_some(path)
 }
 
 /// Why the config file cannot be used.
@@ -162,6 +202,30 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             KeyMap::default()
         }
     };
+    let mut inbox = Inbox::default();
+    if let Some(written) = &file.inbox {
+        match expand_home(written) {
+            Some(folder) => inbox.folder = folder,
+            None => {
+                let pos = locate_value(text, "inbox", written, 0).map(|p| (p.line, p.col));
+                problems.push((
+                    pos,
+                    format!(
+                        "the inbox {written:?} is not a folder kitemark can find from anywhere; write it in full (\"/home/me/inbox\") or from the home folder (\"~/kitemark/inbox\")"
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(written) = &file.member {
+        match written.parse::<MemberId>() {
+            Ok(id) => inbox.member = Some(id),
+            Err(e) => {
+                let pos = locate_value(text, "member", written, 0).map(|p| (p.line, p.col));
+                problems.push((pos, format!("member: {e}")));
+            }
+        }
+    }
     if !problems.is_empty() {
         return Err(fail(problems));
     }
@@ -170,6 +234,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         keymap,
         export_format,
         path: Some(path.to_path_buf()),
+        inbox,
     })
 }
 
@@ -254,6 +319,35 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.keymap.first(Action::Quit), "x");
+    }
+
+    #[test]
+    fn the_inbox_and_its_administrator() {
+        let config = parse(
+            Path::new("config.ron"),
+            "(\n    inbox: \"/srv/panel/inbox\",\n    member: \"t-whitlock\",\n)\n",
+        )
+        .unwrap();
+        assert_eq!(config.inbox.folder, PathBuf::from("/srv/panel/inbox"));
+        assert_eq!(config.inbox.member.unwrap().as_str(), "t-whitlock");
+        let home = dirs::home_dir().unwrap();
+        let config = parse(Path::new("config.ron"), "(inbox: \"~/mail/workbooks\")").unwrap();
+        assert_eq!(config.inbox.folder, home.join("mail/workbooks"));
+        assert_eq!(
+            parse(Path::new("config.ron"), "()").unwrap().inbox.folder,
+            home.join("kitemark/inbox")
+        );
+        assert!(
+            errors("(\n    inbox: \"workbooks\",\n)\n")
+                .starts_with("config.ron:2:5: the inbox \"workbooks\" is not a folder"),
+            "{}",
+            errors("(\n    inbox: \"workbooks\",\n)\n")
+        );
+        assert!(
+            errors("(\n  member: \"T Whitlock\",\n)\n").starts_with("config.ron:2:3: member:"),
+            "{}",
+            errors("(\n  member: \"T Whitlock\",\n)\n")
+        );
     }
 
     #[test]

@@ -47,6 +47,8 @@ pub enum Action {
     ConditionMet,
     Export,
     Repair,
+    Inbox,
+    SubmitWorkbook,
     // Answers to a recording form's questions.
     RestoreDraft,
     DiscardDraft,
@@ -72,7 +74,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 48] = [
+    pub const ALL: [Action; 50] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -111,6 +113,8 @@ impl Action {
         Action::ConditionMet,
         Action::Export,
         Action::Repair,
+        Action::Inbox,
+        Action::SubmitWorkbook,
         Action::RestoreDraft,
         Action::DiscardDraft,
         Action::ConfirmRecord,
@@ -216,6 +220,8 @@ impl Action {
             Action::ConditionMet => "condition-met",
             Action::Export => "export",
             Action::Repair => "repair",
+            Action::Inbox => "inbox",
+            Action::SubmitWorkbook => "submit-workbook",
             Action::RestoreDraft => "restore-draft",
             Action::DiscardDraft => "discard-draft",
             Action::ConfirmRecord => "confirm-record",
@@ -272,6 +278,8 @@ impl Action {
                 "save the meeting's minutes (agenda) or a school's letter (submission, history)"
             }
             Action::Repair => "finish or undo a recording left half done",
+            Action::Inbox => "the inbox: schools' workbooks waiting to be submitted",
+            Action::SubmitWorkbook => "submit the selected workbook (inbox)",
             Action::RestoreDraft => "restore a saved draft, when offered",
             Action::DiscardDraft => "discard a saved draft and start afresh, when offered",
             Action::ConfirmRecord => "record, when asked",
@@ -320,6 +328,8 @@ impl Action {
             Action::ConditionMet => "condition met",
             Action::Export => "print",
             Action::Repair => "repair",
+            Action::Inbox => "inbox",
+            Action::SubmitWorkbook => "submit",
             Action::RestoreDraft => "restore",
             Action::DiscardDraft => "discard",
             Action::ConfirmRecord => "record",
@@ -538,6 +548,8 @@ fn defaults() -> Vec<(Action, &'static [&'static str])> {
         (Action::ConditionMet, &["M"]),
         (Action::Export, &["p"]),
         (Action::Repair, &["R"]),
+        (Action::Inbox, &["i"]),
+        (Action::SubmitWorkbook, &["a"]),
         (Action::RestoreDraft, &["r"]),
         (Action::DiscardDraft, &["d"]),
         (Action::ConfirmRecord, &["y", "Y"]),

@@ -15,7 +15,9 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use jiff::civil::Date;
 
+use crate::model::MemberId;
 use crate::model::draft::{DecisionDraft, MeetingDraft};
+use crate::record::inbox::{FileStamp, InboxCache, InboxListing, NotSubmitted, Submitted};
 use crate::record::{Plan, Preview};
 use crate::repo::{DraftStore, SavedDraft};
 
@@ -76,6 +78,19 @@ pub enum Request {
     Evidence { rows: Vec<view::AgendaRow> },
     /// Finishes or undoes a recording left half done, as `kitemark repair` does.
     Repair,
+    /// The inbox's workbooks, each checked against the snapshot last opened, with the
+    /// administrator who would enter them.
+    ScanInbox {
+        folder: PathBuf,
+        entered_by: Option<MemberId>,
+    },
+    /// Submits a workbook of the inbox, as it was when listed, and moves it to `submitted/`.
+    SubmitWorkbook {
+        folder: PathBuf,
+        name: String,
+        seen: FileStamp,
+        entered_by: MemberId,
+    },
 }
 
 /// A document to write.
@@ -107,6 +122,7 @@ pub enum RequestKind {
     Diff,
     Evidence,
     Repair,
+    Inbox,
 }
 
 impl RequestKind {
@@ -124,7 +140,14 @@ impl RequestKind {
             RequestKind::Diff => "Comparing the years",
             RequestKind::Evidence => "Checking the evidence rules",
             RequestKind::Repair => "Repairing the repository",
+            RequestKind::Inbox => "Reading the inbox",
         }
+    }
+
+    /// Whether waiting for it goes unsaid: the inbox is read again every few seconds while
+    /// it is on screen, and the status line must not flicker each time.
+    pub fn quiet(self) -> bool {
+        self == RequestKind::Inbox
     }
 }
 
@@ -144,6 +167,8 @@ impl Request {
             Request::Export(..) => RequestKind::Export,
             Request::Evidence { .. } => RequestKind::Evidence,
             Request::Repair => RequestKind::Repair,
+            Request::ScanInbox { .. } => RequestKind::Inbox,
+            Request::SubmitWorkbook { .. } => RequestKind::Commit,
         }
     }
 }
@@ -166,6 +191,8 @@ pub enum Response {
     Evidence(Result<(String, Vec<view::AgendaRow>), String>),
     /// What repairing did, and what needs a person.
     Repaired(Result<crate::repo::Repair, String>),
+    Inbox(Result<Box<InboxListing>, String>),
+    WorkbookSubmitted(Result<Box<Submitted>, NotSubmitted>),
     /// A draft was saved (or could not be): not an answer to a request.
     DraftSaved {
         key: String,
@@ -318,6 +345,7 @@ impl Loader {
         self.awaited
             .keys()
             .map(|(kind, _)| *kind)
+            .filter(|kind| !kind.quiet())
             .min()
             .map(RequestKind::doing)
     }
@@ -449,6 +477,9 @@ struct Worker {
     /// The audit of the snapshot's history, by commit and date: the history view asks for
     /// it school by school.
     audit: Option<(crate::model::ObjectId, Date, Arc<crate::audit::Report>)>,
+    /// The inbox's workbooks as last read, so that a workbook is read again only when it
+    /// changed.
+    inbox: InboxCache,
 }
 
 fn worker<E: From<Loaded>>(path: PathBuf, queue: Receiver<(u64, Tag, Request)>, events: Sender<E>) {
@@ -459,6 +490,7 @@ fn worker<E: From<Loaded>>(path: PathBuf, queue: Receiver<(u64, Tag, Request)>, 
         today: None,
         unreadable: Vec::new(),
         audit: None,
+        inbox: InboxCache::default(),
     };
     while let Ok(first) = queue.recv() {
         let mut batch = vec![first];
@@ -500,6 +532,7 @@ fn worker<E: From<Loaded>>(path: PathBuf, queue: Receiver<(u64, Tag, Request)>, 
                         RequestKind::Export => Response::Exported(Err(message)),
                         RequestKind::Evidence => Response::Evidence(Err(message)),
                         RequestKind::Repair => Response::Repaired(Err(message)),
+                        RequestKind::Inbox => Response::Inbox(Err(message)),
                     }
                 });
             let loaded = Loaded {
@@ -611,6 +644,30 @@ impl Worker {
                     })
                     .map_err(clean),
             ),
+            Request::ScanInbox { folder, entered_by } => {
+                Response::Inbox(match (&self.repo, &self.snapshot) {
+                    (Some(repo), Some((snapshot, _))) => crate::record::inbox::scan(
+                        repo,
+                        snapshot,
+                        &folder,
+                        entered_by.as_ref(),
+                        &mut self.inbox,
+                    )
+                    .map(Box::new)
+                    .map_err(clean),
+                    _ => Err("the repository is not open".into()),
+                })
+            }
+            Request::SubmitWorkbook {
+                folder,
+                name,
+                seen,
+                entered_by,
+            } => Response::WorkbookSubmitted(match self.repo() {
+                Ok(repo) => crate::record::inbox::submit(repo, &folder, &name, seen, &entered_by)
+                    .map(Box::new),
+                Err(e) => Err(NotSubmitted(vec![clean(e)])),
+            }),
             Request::CommitMeeting(meeting) => Response::Committed(
                 match self.prepare(|ctx| crate::record::prepare_meeting(ctx, &meeting)) {
                     Ok(plan) => self.commit(&plan),

@@ -90,6 +90,7 @@ pub fn run(options: OpenOptions) -> anyhow::Result<()> {
         colour: colour_allowed(),
         keymap: config.keymap,
         config_path: config.path.map(|p| p.display().to_string()),
+        inbox: config.inbox,
         export_format: config.export_format,
     };
     let mut terminal = terminal::enter().context("cannot set up the terminal")?;
@@ -151,9 +152,13 @@ fn event_loop(
         if app.should_quit() {
             break;
         }
-        // The spinner turns only while something loads; otherwise wait for the next event.
+        // The spinner turns only while something loads; a screen that watches something
+        // outside the repository (the inbox) gets a tick a second; otherwise wait for the
+        // next event.
         let timeout = if app.is_loading() {
             Duration::from_millis(80)
+        } else if app.ticking() {
+            Duration::from_secs(1)
         } else {
             Duration::from_secs(3600)
         };

@@ -63,6 +63,8 @@ pub enum Open {
     /// The meeting setup, of the meeting being worked towards or of a date.
     Meeting(Option<Date>),
     History(SchoolId),
+    /// The inbox of schools' workbooks.
+    Inbox,
 }
 
 /// What should follow from a screen's handling of something, for the app to carry out.
@@ -237,6 +239,17 @@ pub trait Screen {
 
     /// Another screen is shown instead.
     fn hide(&mut self) {}
+
+    /// Time passed while the screen is on show (about every second, when it [`ticks`]).
+    ///
+    /// [`ticks`]: Screen::ticks
+    fn tick(&mut self, _cx: &mut Cx) {}
+
+    /// Whether the screen needs [`tick`](Screen::tick)s while on show (to notice what
+    /// changes outside the repository).
+    fn ticks(&self) -> bool {
+        false
+    }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx);
 

@@ -11,10 +11,11 @@ pub enum ScreenId {
     Decision,
     Meeting,
     History,
+    Inbox,
 }
 
 impl ScreenId {
-    pub const ALL: [ScreenId; 7] = [
+    pub const ALL: [ScreenId; 8] = [
         ScreenId::Agenda,
         ScreenId::Schools,
         ScreenId::Submission,
@@ -22,6 +23,7 @@ impl ScreenId {
         ScreenId::Decision,
         ScreenId::Meeting,
         ScreenId::History,
+        ScreenId::Inbox,
     ];
 }
 

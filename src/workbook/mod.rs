@@ -6,6 +6,7 @@
 //! touch files, so this module sits beside `record`, above the model.
 
 pub mod layout;
+pub mod read;
 pub mod write;
 
 use crate::model::{AcademicYear, Action, ActionId, ActionPlan, Rubric, School, SelfReview};

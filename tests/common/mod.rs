@@ -563,3 +563,36 @@ impl Sandbox {
         out
     }
 }
+
+impl Sandbox {
+    /// A school's workbook for a year as `kitemark template --format xlsx` writes it, filled
+    /// as the school would by `tests/fixtures/workbooks/fill.py` with `how` (`--mistake`,
+    /// `--revised`), then moved to `to` whole, as a mail program saves an attachment.
+    pub fn filled_workbook(&self, repo: &Path, school: &str, year: &str, to: &Path, how: &[&str]) {
+        let blank = self.path(&format!("{school}-{year}-blank.xlsx"));
+        if !blank.exists() {
+            let out = self.kitemark(&[
+                "template",
+                school,
+                year,
+                "--format",
+                "xlsx",
+                "--repo",
+                repo.to_str().unwrap(),
+                "-o",
+                blank.to_str().unwrap(),
+            ]);
+            assert_exit(&out, 0);
+        }
+        let part = self.path("filling.xlsx");
+        let status = Command::new("python3")
+            .arg(fixtures().join("workbooks/fill.py"))
+            .arg(&blank)
+            .arg(&part)
+            .args(how)
+            .status()
+            .expect("python3 with openpyxl is installed (.ci/run installs it)");
+        assert!(status.success(), "fill.py failed");
+        std::fs::rename(&part, to).unwrap();
+    }
+}

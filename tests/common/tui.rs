@@ -37,6 +37,10 @@ pub fn options() -> Options {
         colour: true,
         keymap: KeyMap::default(),
         config_path: None,
+        inbox: kitemark::tui::config::Inbox {
+            folder: "/nonexistent/kitemark/inbox".into(),
+            member: None,
+        },
         export_format: Default::default(),
     }
 }

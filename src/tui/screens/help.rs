@@ -25,6 +25,7 @@ pub const GROUPS: [(&str, &[Action]); 6] = [
             Action::DecisionTab,
             Action::MeetingTab,
             Action::HistoryTab,
+            Action::Inbox,
             Action::Theme,
             Action::Reload,
             Action::Repair,
@@ -69,7 +70,12 @@ pub const GROUPS: [(&str, &[Action]); 6] = [
     ),
     (
         "Recording and the record",
-        &[Action::Decide, Action::History, Action::Export],
+        &[
+            Action::Decide,
+            Action::History,
+            Action::Export,
+            Action::SubmitWorkbook,
+        ],
     ),
 ];
 

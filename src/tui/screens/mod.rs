@@ -7,6 +7,7 @@ pub mod decision;
 pub mod diff;
 pub mod help;
 pub mod history;
+pub mod inbox;
 pub mod meeting;
 pub mod record;
 pub mod schools;
@@ -27,6 +28,7 @@ pub struct Screens {
     pub decision: Option<decision::DecisionScreen>,
     pub meeting: Option<meeting::MeetingScreen>,
     pub history: Option<history::HistoryScreen>,
+    pub inbox: Option<inbox::InboxScreen>,
 }
 
 impl Screens {
@@ -41,6 +43,7 @@ impl Screens {
             decision,
             meeting,
             history,
+            inbox,
         } = self;
         if id == ScreenId::Submission {
             return (submission.as_mut().map(|s| s as &mut dyn Screen), None);
@@ -54,6 +57,7 @@ impl Screens {
             ScreenId::Decision => decision.as_mut().map(|s| s as _),
             ScreenId::Meeting => meeting.as_mut().map(|s| s as _),
             ScreenId::History => history.as_mut().map(|s| s as _),
+            ScreenId::Inbox => inbox.as_mut().map(|s| s as _),
         };
         (screen, reading)
     }
@@ -70,6 +74,15 @@ impl Screens {
             ScreenId::Decision => self.decision.is_some(),
             ScreenId::Meeting => self.meeting.is_some(),
             ScreenId::History => self.history.is_some(),
+            ScreenId::Inbox => self.inbox.is_some(),
+        }
+    }
+
+    /// Whether the screen with this id is open and needs time to pass while on show.
+    pub fn ticks(&self, id: ScreenId) -> bool {
+        match id {
+            ScreenId::Inbox => self.inbox.as_ref().is_some_and(|s| s.ticks()),
+            _ => false,
         }
     }
 
@@ -82,6 +95,7 @@ impl Screens {
             ScreenId::Decision => self.decision = None,
             ScreenId::Meeting => self.meeting = None,
             ScreenId::History => self.history = None,
+            ScreenId::Inbox => self.inbox = None,
         }
     }
 }
