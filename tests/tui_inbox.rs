@@ -246,7 +246,7 @@ fn submitting_commits_in_the_contact_s_name_entered_by_the_administrator_and_mov
             "HEAD:submissions/meadowbank-infant/2026-27/self-review.ron",
         ],
     );
-    assert!(review.contains("Gemma Hart"), "{review}");
+    assert!(review.contains("Priya Natarajan"), "{review}");
 
     // The workbook moved to submitted/ beside the earlier one, which is untouched.
     assert!(!inbox.join("meadowbank.xlsx").exists());
