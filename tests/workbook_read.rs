@@ -425,3 +425,24 @@ fn a_workbook_for_a_new_school_the_panel_already_has_is_refused() {
     );
     assert_eq!(sb.git_text(&repo, &["rev-parse", "HEAD"]), head);
 }
+
+#[test]
+fn a_workbook_for_another_school_is_named_as_such_before_its_cells() {
+    let sb = Sandbox::new();
+    let broken = common::fixtures().join("workbooks/broken/several-problems.xlsx");
+    let out = submit(
+        &sb,
+        shared_demo(),
+        "oakfield-primary",
+        "2026-27",
+        &broken,
+        &[],
+    );
+    assert_exit(&out, 1);
+    // Its cells would be read against the wrong school's year: only whose it is matters.
+    assert_eq!(
+        stderr(&out),
+        "kitemark: About!B4: this workbook is for bramblefield-primary, not oakfield-primary\n\
+         kitemark: nothing was submitted\n"
+    );
+}

@@ -12,8 +12,9 @@ use crate::model::text::{sanitize, sanitize_inline};
 use crate::model::{AcademicYear, MemberId, SchoolId};
 use crate::record::{SubmissionDraft, prepare_submission, workbook_draft};
 use crate::repo::PanelRepo;
+use crate::workbook::CellProblem;
 use crate::workbook::layout::AboutField;
-use crate::workbook::read::{about_problem, is_old_xls, is_workbook, open_book};
+use crate::workbook::read::{about_problem, is_workbook, open_book, written_for};
 
 pub fn run(
     repo_path: &Path,
@@ -110,13 +111,37 @@ fn run_workbook(
     entered_by: Option<MemberId>,
     dry_run: bool,
 ) -> anyhow::Result<ExitCode> {
-    if is_old_xls(from) {
-        // Said before the repository is opened: nothing else can be checked in such a file.
-        if let Err(problem) = open_book(from) {
+    let refused = |problems: &[CellProblem]| {
+        for problem in problems {
             eprintln!("kitemark: {}", sanitize_inline(&problem.to_string()));
         }
         eprintln!("kitemark: nothing was submitted");
-        return Ok(EXIT_FINDINGS);
+        EXIT_FINDINGS
+    };
+    // A file that cannot be opened (an old .xls, one with a password) or a workbook for
+    // another school or year is said before the repository is read: nothing else in it can
+    // matter.
+    let book = match open_book(from) {
+        Ok(book) => book,
+        Err(problem) => return Ok(refused(&[problem])),
+    };
+    if let Ok(written) = written_for(&book) {
+        let mut mismatch = Vec::new();
+        if written.school != school {
+            mismatch.push(about_problem(
+                AboutField::SchoolId,
+                format!("this workbook is for {}, not {school}", written.school),
+            ));
+        }
+        if written.year != year {
+            mismatch.push(about_problem(
+                AboutField::Year,
+                format!("this workbook is for {}, not {year}", written.year),
+            ));
+        }
+        if !mismatch.is_empty() {
+            return Ok(refused(&mismatch));
+        }
     }
     let repo = PanelRepo::open(repo_path)?;
     let lock = match write_lock(&repo) {
@@ -125,41 +150,17 @@ fn run_workbook(
     };
     with_attempts(&repo, &lock, || -> anyhow::Result<Recording> {
         let snapshot = repo.snapshot_at(None)?;
-        let refused = |problems: &[String]| {
-            for problem in problems {
-                eprintln!("kitemark: {}", sanitize_inline(problem));
-            }
-            eprintln!("kitemark: nothing was submitted");
-            Ok(Recording::Done(EXIT_FINDINGS))
-        };
         let draft = match workbook_draft(&repo, &snapshot, from, entered_by.clone()) {
             Ok(draft) => draft,
-            Err(problems) => {
-                let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                return refused(&shown);
-            }
+            Err(problems) => return Ok(Recording::Done(refused(&problems))),
         };
-        let mut mismatch = Vec::new();
-        if draft.school != school {
-            mismatch.push(about_problem(
-                AboutField::SchoolId,
-                format!("this workbook is for {}, not {school}", draft.school),
-            ));
-        }
-        if draft.year != year {
-            mismatch.push(about_problem(
-                AboutField::Year,
-                format!("this workbook is for {}, not {year}", draft.year),
-            ));
-        }
-        if !mismatch.is_empty() {
-            let shown: Vec<String> = mismatch.iter().map(ToString::to_string).collect();
-            return refused(&shown);
-        }
         let plan = prepare_submission(&repo, &snapshot, &draft).map_err(anyhow::Error::msg)?;
         if !plan.refusals.is_empty() {
-            let shown: Vec<String> = plan.refusals.iter().map(ToString::to_string).collect();
-            return refused(&shown);
+            for refusal in &plan.refusals {
+                eprintln!("kitemark: {}", sanitize_inline(&refusal.to_string()));
+            }
+            eprintln!("kitemark: nothing was submitted");
+            return Ok(Recording::Done(EXIT_FINDINGS));
         }
         let paths: Vec<&str> = plan.files.iter().map(|(p, _)| p.as_str()).collect();
         if dry_run {

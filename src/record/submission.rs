@@ -11,7 +11,7 @@ use crate::model::{AcademicYear, MemberId, School, SchoolId, SelfReview, Severit
 use crate::repo::{PanelRepo, Snapshot};
 use crate::workbook::CellProblem;
 use crate::workbook::layout::AboutField;
-use crate::workbook::read::{about_problem, read_workbook};
+use crate::workbook::read::{about_problem, open_book, read_book, written_for};
 
 use super::Plan;
 use crate::model::decide::Refusal;
@@ -47,12 +47,15 @@ pub fn workbook_draft(
     let (catalog, _unreadable) = repo
         .load_catalog(snapshot)
         .map_err(|e| vec![file_problem(e.to_string())])?;
-    let read = read_workbook(path, &catalog.rubrics)?;
-    let school = &read.school;
+    let book = open_book(path).map_err(|p| vec![p])?;
+    // Whom it was written for is checked first: the cells of a workbook for another framework
+    // would only be a list of misplaced rows.
+    let written = written_for(&book)?;
+    let school = &written.school;
     let mut problems = Vec::new();
     match catalog.schools.get(school) {
         Some(known) => {
-            if read.profile.is_some() {
+            if written.new_school {
                 problems.push(about_problem(
                     AboutField::SchoolId,
                     format!(
@@ -65,7 +68,7 @@ pub fn workbook_draft(
             // The framework the school works to, or the one the year's review already follows
             // when it is sent again.
             let sent_again = snapshot
-                .year(school, read.year)
+                .year(school, written.year)
                 .and_then(|y| y.self_review.as_ref())
                 .and_then(|blob| repo.load::<SelfReview>(blob).ok());
             let works_to = catalog.rubric_for_school(school).map(|r| &r.id);
@@ -73,27 +76,27 @@ pub fn workbook_draft(
                 .as_ref()
                 .and_then(|r| catalog.rubric_for_submission(school, Some(r)))
                 .map(|r| &r.id);
-            let framework = &read.review.rubric;
+            let framework = &written.rubric;
             if works_to != Some(framework) && follows != Some(framework) {
                 let expected = works_to.and_then(|id| catalog.rubrics.get(id)).map_or_else(
                     || "another".to_owned(),
                     |r| format!("\"{}\"", clean(&r.title)),
                 );
-                let written = catalog
+                let named = catalog
                     .rubrics
                     .get(framework)
                     .map_or_else(|| framework.to_string(), |r| clean(&r.title));
                 problems.push(about_problem(
                     AboutField::Framework,
                     format!(
-                        "this workbook is for the framework \"{written}\", and {} works to \
+                        "this workbook is for the framework \"{named}\", and {} works to \
                          {expected}: start from a new `kitemark template`",
                         clean(&known.name)
                     ),
                 ));
             }
         }
-        None if read.profile.is_none() => problems.push(about_problem(
+        None if !written.new_school => problems.push(about_problem(
             AboutField::SchoolId,
             format!(
                 "the panel has no school {school}: a workbook for a new school is made with \
@@ -105,6 +108,7 @@ pub fn workbook_draft(
     if !problems.is_empty() {
         return Err(problems);
     }
+    let read = read_book(&book, &catalog.rubrics)?;
     let ron = |value: Result<String, ron::Error>| {
         value.map_err(|e| vec![file_problem(format!("cannot write the files: {e}"))])
     };

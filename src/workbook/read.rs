@@ -604,6 +604,31 @@ fn shown_options<T>(options: &[(Vec<String>, T)]) -> String {
         .join(", ")
 }
 
+/// Whom a workbook was written for, as its hidden sheet says: read before its cells, so that
+/// a workbook for another school or framework is named as such and not as a list of cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenFor {
+    pub school: SchoolId,
+    pub year: AcademicYear,
+    pub rubric: RubricId,
+    /// Written for a school not yet in the repository.
+    pub new_school: bool,
+}
+
+/// Whom a workbook was written for, or why it is not a kitemark workbook.
+pub fn written_for(book: &Book) -> Result<WrittenFor, Vec<CellProblem>> {
+    let mut problems = Problems::default();
+    match read_meta(book, &mut problems) {
+        Some(meta) => Ok(WrittenFor {
+            school: meta.school,
+            year: meta.year,
+            rubric: meta.rubric,
+            new_school: meta.new_school,
+        }),
+        None => Err(problems.0),
+    }
+}
+
 /// What the hidden sheet says, read.
 struct Meta {
     school: SchoolId,
