@@ -37,6 +37,10 @@ fn recorded(sandbox: &Sandbox, repo: &Path) -> (Vec<u8>, String, String) {
 fn fill_form(ui: &mut Harness, condition: &str) {
     ui.keys("e");
     assert!(ui.screen().contains("Little Acorns Day Nursery 2026-27"));
+    // A form left unrecorded before is offered back as a draft: start afresh.
+    if ui.screen().contains("A draft of this decision") {
+        ui.keys("d");
+    }
     // The second outcome, Awarded with conditions; then the first area's first level.
     ui.keys("<Enter>j <Tab><Tab><Tab> <Tab>");
     ui.type_text("Leadership is visible and well resourced.");
