@@ -346,11 +346,6 @@ pub(crate) fn write_lock(
     Ok(lock)
 }
 
-/// How many times a command reads, checks and records again when someone else's commit
-/// moved the branch between its reading and its recording. A plain `git commit` releases
-/// the index before it moves the branch, so even a reserved index leaves it a moment to win.
-pub(crate) const ATTEMPTS: usize = 5;
-
 /// A write that did not happen: nothing was recorded.
 #[derive(Debug)]
 pub(crate) struct NotRecorded(pub crate::repo::write::WriteError);
@@ -382,27 +377,21 @@ pub(crate) enum Recording {
     Moved(NotRecorded),
 }
 
-/// Runs `attempt` (read the branch, check, record) until it is done, again when the branch
-/// moved in between, up to [`ATTEMPTS`] times. After a first loss, git's index is reserved
-/// before reading, so that a stream of ordinary `git commit`s cannot keep winning the race.
+/// Runs `attempt` (read the branch, check, record) as [`crate::record::with_attempts`] does,
+/// telling the person why nothing was recorded when it never could be.
 pub(crate) fn with_attempts(
     repo: &crate::repo::PanelRepo,
     lock: &crate::repo::write::WriteLock,
     mut attempt: impl FnMut() -> anyhow::Result<Recording>,
 ) -> anyhow::Result<ExitCode> {
-    let mut last = None;
-    for n in 0..ATTEMPTS {
-        if n > 0
-            && let Err(e) = repo.reserve_index(lock)
-        {
-            return Ok(NotRecorded(e).report());
-        }
-        match attempt()? {
-            Recording::Done(code) => return Ok(code),
-            Recording::Moved(moved) => last = Some(moved),
-        }
-    }
-    Ok(last.map_or(EXIT_OK, |moved| moved.report()))
+    use crate::record::Attempt;
+    let done = crate::record::with_attempts(repo, lock, || {
+        attempt().map(|recording| match recording {
+            Recording::Done(code) => Attempt::Done(code),
+            Recording::Moved(NotRecorded(moved)) => Attempt::Moved(moved),
+        })
+    })?;
+    Ok(done.unwrap_or_else(|e| NotRecorded(e).report()))
 }
 
 /// Records a prepared plan as one commit, or with `dry_run` shows the file (made safe for

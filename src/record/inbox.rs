@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::{NotRecorded, Plan, SubmissionDraft, prepare_submission};
+use super::{Attempt, NotRecorded, Plan, SubmissionDraft, prepare_submission};
 use crate::model::MemberId;
 use crate::model::text::sanitize_inline;
 use crate::repo::write::{LOCK_WAIT, WriteError};
@@ -20,10 +20,6 @@ use crate::workbook::read::{is_old_xls, is_workbook};
 
 /// The folder inside the inbox that submitted workbooks are moved to.
 pub const SUBMITTED_FOLDER: &str = "submitted";
-
-/// How many times a submission is read, checked and recorded again when someone else's
-/// commit moved the branch in between (as the command line does).
-const ATTEMPTS: usize = 5;
 
 /// What a workbook in the inbox is, as far as the repository is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -383,19 +379,12 @@ pub fn submit(
     let lock = repo
         .lock_for_writing(LOCK_WAIT)
         .map_err(|e| fail(vec![e.to_string()]))?;
-    let mut notes: Vec<String> = lock
+    let repaired: Vec<String> = lock
         .repaired
         .iter()
         .map(|r| sanitize_inline(r).into_owned())
         .collect();
-    let mut last_moved = None;
-    for attempt in 0..ATTEMPTS {
-        if attempt > 0 {
-            // After a first loss git's index is reserved before reading, so that a stream of
-            // ordinary commits cannot keep winning the race.
-            repo.reserve_index(&lock)
-                .map_err(|e| fail(vec![e.to_string()]))?;
-        }
+    let submitted = super::with_attempts(repo, &lock, || {
         let snapshot = repo
             .snapshot_at(None)
             .map_err(|e| fail(vec![e.to_string()]))?;
@@ -410,33 +399,36 @@ pub fn submit(
         }
         match super::commit(repo, &lock, &plan) {
             Ok(recorded) => {
-                notes.extend(
-                    recorded
-                        .notes
-                        .iter()
-                        .map(|n| sanitize_inline(n).into_owned()),
-                );
-                let moved_to = move_to_submitted(folder, name);
-                return Ok(Submitted {
+                let notes = repaired
+                    .iter()
+                    .cloned()
+                    .chain(
+                        recorded
+                            .notes
+                            .iter()
+                            .map(|n| sanitize_inline(n).into_owned()),
+                    )
+                    .collect();
+                Ok(Attempt::Done(Submitted {
                     commit: recorded.commit.short().to_owned(),
                     school: draft.school.to_string(),
                     year: draft.year.to_string(),
                     files: plan.files.iter().map(|(p, _)| p.clone()).collect(),
                     summary: sanitize_inline(plan.message.lines().next().unwrap_or_default())
                         .into_owned(),
-                    moved_to,
+                    // Moved once the commit is made, below: never before it is.
+                    moved_to: Err(String::new()),
                     notes,
-                });
+                }))
             }
-            Err(NotRecorded::Write(e @ WriteError::BranchMoved { .. })) => last_moved = Some(e),
-            Err(NotRecorded::Write(e)) => return Err(fail(vec![e.to_string()])),
-            Err(NotRecorded::Refused(problems)) => return Err(fail(problems)),
+            Err(NotRecorded::Write(e @ WriteError::BranchMoved { .. })) => Ok(Attempt::Moved(e)),
+            Err(NotRecorded::Write(e)) => Err(fail(vec![e.to_string()])),
+            Err(NotRecorded::Refused(problems)) => Err(fail(problems)),
         }
-    }
-    Err(fail(vec![last_moved.map_or_else(
-        || "the branch kept moving".to_owned(),
-        |e| e.to_string(),
-    )]))
+    })?;
+    let mut submitted = submitted.map_err(|e| fail(vec![e.to_string()]))?;
+    submitted.moved_to = move_to_submitted(folder, name);
+    Ok(submitted)
 }
 
 /// Moves a submitted workbook to `submitted/`, under its own name or, when that is taken,

@@ -400,6 +400,47 @@ pub fn commit(repo: &PanelRepo, lock: &WriteLock, plan: &Plan) -> Result<Recorde
     })
 }
 
+/// How many times a recording reads, checks and records again when someone else's commit
+/// moved the branch between its reading and its recording. A plain `git commit` releases the
+/// index before it moves the branch, so even a reserved index leaves it a moment to win.
+pub const ATTEMPTS: usize = 5;
+
+/// What became of one attempt to record.
+#[derive(Debug)]
+pub enum Attempt<T> {
+    /// Finished: recorded, refused, or shown without recording.
+    Done(T),
+    /// The branch moved after it was read: read, check and record again.
+    Moved(WriteError),
+}
+
+/// Runs `attempt` (read the branch, check, record) until it is done, again when the branch
+/// moved in between, up to [`ATTEMPTS`] times. After a first loss git's index is reserved
+/// before reading, so that a stream of ordinary `git commit`s cannot keep winning the race.
+/// The inner `Err` is the write that never happened: the index could not be reserved, or the
+/// branch moved every time.
+pub fn with_attempts<T, E>(
+    repo: &PanelRepo,
+    lock: &WriteLock,
+    mut attempt: impl FnMut() -> Result<Attempt<T>, E>,
+) -> Result<Result<T, WriteError>, E> {
+    let mut lost = 0;
+    loop {
+        match attempt()? {
+            Attempt::Done(done) => return Ok(Ok(done)),
+            Attempt::Moved(moved) => {
+                lost += 1;
+                if lost == ATTEMPTS {
+                    return Ok(Err(moved));
+                }
+            }
+        }
+        if let Err(e) = repo.reserve_index(lock) {
+            return Ok(Err(e));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

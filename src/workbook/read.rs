@@ -425,6 +425,24 @@ impl Problems {
             }
         };
         let trimmed = text.trim();
+        // Text pasted from elsewhere can bring invisible control characters, which no file of
+        // the repository may hold: said here, at the cell, rather than by `validate` later
+        // about a file the school never saw.
+        if let Some(crate::model::text::TextProblem::Control(c)) =
+            crate::model::text::text_problem(trimmed)
+        {
+            self.at(
+                &grid.name,
+                row,
+                col,
+                format!(
+                    "the text holds the invisible control character U+{:04X}, which cannot be \
+                     kept — delete it (it can come with text pasted from elsewhere)",
+                    c as u32
+                ),
+            );
+            return Err(Noted);
+        }
         Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
     }
 
@@ -1694,6 +1712,20 @@ mod tests {
         assert_problem(
             &book,
             "Self-review!E2: this cell holds a formula whose value was not saved",
+        );
+    }
+
+    #[test]
+    fn a_control_character_pasted_into_a_cell_is_named_at_the_cell() {
+        let mut book = filled();
+        book.sheet_mut(REVIEW_SHEET).text(
+            1,
+            REVIEW_REFLECTION,
+            "We asked pupils\u{1b}[2J what changed.",
+        );
+        assert_problem(
+            &book,
+            "Self-review!E2: the text holds the invisible control character U+001B",
         );
     }
 
