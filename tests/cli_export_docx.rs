@@ -265,6 +265,14 @@ fn both_with(
             "Heading{level} in {styles}"
         );
     }
+    // Each style defined once: Word takes a style id defined twice as a damaged file.
+    let ids: Vec<&str> = styles
+        .split("w:styleId=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(ids.len(), unique.len(), "a style defined twice: {ids:?}");
     (
         stdout(&markdown),
         body(&parts["word/document.xml"]),

@@ -319,12 +319,9 @@ fn styles(docx: Docx) -> Docx {
                 .outline_lvl(i),
         );
     }
+    // docx-rs defines the Normal style the quotation is based on: defining it again would
+    // give Word one style id twice.
     docx.add_style(
-        Style::new("Normal", StyleType::Paragraph)
-            .name("Normal")
-            .q_format(true),
-    )
-    .add_style(
         Style::new("Quote", StyleType::Paragraph)
             .name("Quote")
             .based_on("Normal")
