@@ -350,9 +350,17 @@ fn every_arrow_points_down() {
     for (layer, above) in [
         (
             "model",
+            &[
+                "repo", "record", "export", "audit", "diff", "compare", "workbook",
+            ][..],
+        ),
+        ("repo", &["record", "export", "compare", "workbook"][..]),
+        // A workbook is a school's files in another form: read and written from the model
+        // alone, whatever the repository holds.
+        (
+            "workbook",
             &["repo", "record", "export", "audit", "diff", "compare"][..],
         ),
-        ("repo", &["record", "export", "compare"][..]),
         ("diff", &["repo", "record", "export", "compare"][..]),
         ("audit", &["record", "export", "compare"][..]),
         ("record", &[][..]),
