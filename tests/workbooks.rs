@@ -244,3 +244,115 @@ fn a_workbook_for_another_school_or_year_is_refused() {
     insta::assert_snapshot!("another_year", report(&other_year));
     insta::assert_snapshot!("another_school", report(&other_school));
 }
+
+#[test]
+fn a_workbook_in_the_framework_of_last_year_s_review_is_accepted() {
+    // The school's profile names no framework (so the panel's default, the kitemark), while its
+    // last review was written under the Schools Mark: the template lays next year out in the
+    // framework of that review, and the filled workbook must be taken as written.
+    let sandbox = Sandbox::new();
+    let repo = new_panel(&sandbox, "hymh-kitemark");
+    let school = sandbox.path("school");
+    std::fs::create_dir_all(&school).unwrap();
+    for name in ["self-review.ron", "action-plan.ron"] {
+        std::fs::copy(workbooks().join("school").join(name), school.join(name)).unwrap();
+    }
+    let profile = std::fs::read_to_string(workbooks().join("school/school.ron")).unwrap();
+    let profile: String = profile
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("rubric:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(school.join("school.ron"), profile).unwrap();
+    let repo_arg = repo.to_str().unwrap();
+    let first = sandbox.kitemark(&[
+        "--repo",
+        repo_arg,
+        "submit",
+        "bramblefield-primary",
+        "2025-26",
+        "--from",
+        school.to_str().unwrap(),
+        "--entered-by",
+        "j-okafor",
+    ]);
+    assert_exit(&first, 0);
+
+    let template = sandbox.path("next.xlsx");
+    let written = sandbox.kitemark(&[
+        "--repo",
+        repo_arg,
+        "template",
+        "bramblefield-primary",
+        "2026-27",
+        "--format",
+        "xlsx",
+        "-o",
+        template.to_str().unwrap(),
+    ]);
+    assert_exit(&written, 0);
+    let filled = sandbox.path("next-filled.xlsx");
+    fill(&template, &filled);
+    let out = submit_workbook(&sandbox, &repo, "bramblefield-primary", "2026-27", &filled);
+    assert_exit(&out, 0);
+    let review = sandbox.git_text(
+        &repo,
+        &[
+            "show",
+            "HEAD:submissions/bramblefield-primary/2026-27/self-review.ron",
+        ],
+    );
+    assert!(
+        review.contains("rubric: \"herts-schools-mark\""),
+        "{review}"
+    );
+}
+
+#[test]
+fn a_workbook_laid_out_in_the_framework_that_succeeds_the_school_s_is_accepted() {
+    // `template --rubric` carries a kitemark school's plan into the Schools Mark, which
+    // succeeds it; the school's filled workbook is its first submission under the new mark.
+    let sandbox = Sandbox::new();
+    let repo = sandbox.copy_repo(common::shared_demo(), "demo");
+    let repo_arg = repo.to_str().unwrap();
+    let template = sandbox.path("oakfield.xlsx");
+    let written = sandbox.kitemark(&[
+        "--repo",
+        repo_arg,
+        "template",
+        "oakfield-primary",
+        "2027-28",
+        "--format",
+        "xlsx",
+        "--rubric",
+        "herts-schools-mark",
+        "-o",
+        template.to_str().unwrap(),
+    ]);
+    assert_exit(&written, 0);
+    let filled = sandbox.path("oakfield-filled.xlsx");
+    fill(&template, &filled);
+    let out = sandbox.kitemark(&[
+        "--repo",
+        repo_arg,
+        "submit",
+        "oakfield-primary",
+        "2027-28",
+        "--from",
+        filled.to_str().unwrap(),
+        "--entered-by",
+        "r-adeyemi",
+    ]);
+    assert_exit(&out, 0);
+    let review = sandbox.git_text(
+        &repo,
+        &[
+            "show",
+            "HEAD:submissions/oakfield-primary/2027-28/self-review.ron",
+        ],
+    );
+    assert!(
+        review.contains("rubric: \"herts-schools-mark\""),
+        "{review}"
+    );
+}

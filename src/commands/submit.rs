@@ -85,9 +85,10 @@ pub fn run(
                 .map(|a| (a.name.as_str(), a.email.as_str()))
                 .unwrap_or_default();
             print(&format!(
-                "Would commit {} as {name} <{email}>:\n\n{}",
+                "Would commit {} as {}:\n\n{}",
                 paths.join(", "),
-                plan.message
+                sanitize_inline(&format!("{name} <{email}>")),
+                sanitize(&plan.message)
             ))?;
             return Ok(Recording::Done(EXIT_OK));
         }
@@ -154,6 +155,18 @@ fn run_workbook(
             Ok(draft) => draft,
             Err(problems) => return Ok(Recording::Done(refused(&problems))),
         };
+        // The file is read again on each attempt: one saved over in the meantime with another
+        // school's or year's workbook is refused, not committed as that one.
+        if draft.school != school || draft.year != year {
+            return Ok(Recording::Done(refused(&[about_problem(
+                AboutField::SchoolId,
+                format!(
+                    "this workbook is now for {} {}, not {school} {year}: it was saved over while \
+                     it was being submitted",
+                    draft.school, draft.year
+                ),
+            )])));
+        }
         let plan = prepare_submission(&repo, &snapshot, &draft).map_err(anyhow::Error::msg)?;
         if !plan.refusals.is_empty() {
             for refusal in &plan.refusals {
@@ -170,9 +183,10 @@ fn run_workbook(
                 .map(|a| (a.name.as_str(), a.email.as_str()))
                 .unwrap_or_default();
             let mut shown = format!(
-                "Would commit {} as {name} <{email}>:\n\n{}",
+                "Would commit {} as {}:\n\n{}",
                 paths.join(", "),
-                plan.message
+                sanitize_inline(&format!("{name} <{email}>")),
+                sanitize(&plan.message)
             );
             // The files as read from the workbook, for the administrator to look over.
             for (path, text) in &plan.files {

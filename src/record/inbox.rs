@@ -305,26 +305,17 @@ fn preview(plan: &Plan) -> CommitPreview {
 /// The school and year a workbook's hidden sheet says it was written for, for a workbook
 /// that cannot be read as a whole: so that the list still says whose it is.
 fn identity_of(path: &Path) -> (Option<String>, Option<String>) {
-    use crate::workbook::layout::{META_SHEET, MetaKey};
-    use calamine::{Reader, open_workbook_auto};
-    let Ok(mut book) = open_workbook_auto(path) else {
-        return (None, None);
-    };
-    let Ok(range) = book.worksheet_range(META_SHEET) else {
-        return (None, None);
-    };
-    let value = |key: MetaKey| {
-        range
-            .rows()
-            .find(|row| {
-                row.first()
-                    .is_some_and(|c| c.to_string().trim() == key.key())
-            })
-            .and_then(|row| row.get(1))
-            .map(|c| sanitize_inline(c.to_string().trim()).into_owned())
-            .filter(|v| !v.is_empty())
-    };
-    (value(MetaKey::School), value(MetaKey::Year))
+    use crate::workbook::read::{open_book, written_for};
+    match open_book(path)
+        .ok()
+        .and_then(|book| written_for(&book).ok())
+    {
+        Some(written) => (
+            Some(written.school.to_string()),
+            Some(written.year.to_string()),
+        ),
+        None => (None, None),
+    }
 }
 
 /// A workbook submitted: what was recorded, and where the workbook went.
@@ -369,11 +360,7 @@ pub fn submit(
     let path = folder.join(name);
     match FileStamp::of(&path) {
         Ok(stamp) if stamp == seen => {}
-        Ok(_) => {
-            return Err(fail(vec![format!(
-                "{name} changed since it was read: look at it again before submitting it"
-            )]));
-        }
+        Ok(_) => return Err(fail(vec![changed(name)])),
         Err(e) => return Err(fail(vec![format!("cannot read {name}: {e}")])),
     }
     let lock = repo
@@ -390,6 +377,11 @@ pub fn submit(
             .map_err(|e| fail(vec![e.to_string()]))?;
         let draft = read_draft(repo, &snapshot, &path, Some(entered_by))
             .map_err(|problems| fail(problems.iter().map(ToString::to_string).collect()))?;
+        // Saved over while it waited for the lock or was being read: what would be committed
+        // is not what the administrator looked at.
+        if FileStamp::of(&path).ok() != Some(seen) {
+            return Err(fail(vec![changed(name)]));
+        }
         let (state, plan) = check(repo, &snapshot, &draft).map_err(fail)?;
         if state == InboxState::Submitted {
             return Err(fail(vec![format!(
@@ -427,8 +419,20 @@ pub fn submit(
         }
     })?;
     let mut submitted = submitted.map_err(|e| fail(vec![e.to_string()]))?;
-    submitted.moved_to = move_to_submitted(folder, name);
+    // A file saved over since it was read is a new workbook, not the one committed: it stays
+    // in the inbox to be looked at.
+    submitted.moved_to = if FileStamp::of(&path).ok() == Some(seen) {
+        move_to_submitted(folder, name)
+    } else {
+        Err(format!(
+            "{name} was saved over after it was read, so the new copy stays in the inbox"
+        ))
+    };
     Ok(submitted)
+}
+
+fn changed(name: &str) -> String {
+    format!("{name} changed since it was read: look at it again before submitting it")
 }
 
 /// Moves a submitted workbook to `submitted/`, under its own name or, when that is taken,
@@ -455,13 +459,26 @@ fn move_to_submitted(folder: &Path, name: &str) -> Result<PathBuf, String> {
                 });
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            // A file system without hard links: rename, having checked the name is free.
-            Err(_) if !to.exists() => {
-                return std::fs::rename(&from, &to)
-                    .map(|()| to)
-                    .map_err(|e| format!("cannot move it to submitted/: {e}"));
-            }
-            Err(e) => return Err(format!("cannot move it to submitted/: {e}")),
+            // A file system without hard links (a network or synced folder): the name is
+            // taken first with a new empty file, which only then is replaced, so that no file
+            // that appears in between can be overwritten.
+            Err(_) => match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&to)
+            {
+                Ok(_) => {
+                    return match std::fs::rename(&from, &to) {
+                        Ok(()) => Ok(to),
+                        Err(e) => {
+                            let _ = std::fs::remove_file(&to);
+                            Err(format!("cannot move it to submitted/: {e}"))
+                        }
+                    };
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(format!("cannot move it to submitted/: {e}")),
+            },
         }
     }
     Err("submitted/ has too many workbooks of this name".to_owned())

@@ -7,7 +7,9 @@ use crate::model::format::{parse_document, to_ron};
 use crate::model::layout::{PanelPath, SCHOOL_FILE};
 use crate::model::text::{clean, sanitize_inline};
 use crate::model::validate::{Mode, validate_files};
-use crate::model::{AcademicYear, MemberId, School, SchoolId, SelfReview, Severity, message};
+use crate::model::{
+    AcademicYear, MemberId, RubricId, School, SchoolId, SelfReview, Severity, message,
+};
 use crate::repo::{PanelRepo, Snapshot};
 use crate::workbook::CellProblem;
 use crate::workbook::layout::AboutField;
@@ -65,19 +67,43 @@ pub fn workbook_draft(
                     ),
                 ));
             }
-            // The framework the school works to, or the one the year's review already follows
-            // when it is sent again.
-            let sent_again = snapshot
-                .year(school, written.year)
-                .and_then(|y| y.self_review.as_ref())
-                .and_then(|blob| repo.load::<SelfReview>(blob).ok());
+            // The frameworks `kitemark template` may have written it for: the one the school
+            // works to, the one the year's review already follows when it is sent again, the
+            // one of the school's latest earlier review (whose plan it carries over) unless the
+            // profile has since named a framework of its own, and a framework that succeeds
+            // any of these (`template --rubric`).
+            let review_of = |year: AcademicYear| {
+                snapshot
+                    .year(school, year)
+                    .and_then(|y| y.self_review.as_ref())
+                    .and_then(|blob| repo.load::<SelfReview>(blob).ok())
+            };
+            let earlier_year = snapshot.schools.get(school).and_then(|files| {
+                files
+                    .years
+                    .range(..written.year)
+                    .rev()
+                    .find_map(|(year, f)| f.self_review.as_ref().map(|_| *year))
+            });
             let works_to = catalog.rubric_for_school(school).map(|r| &r.id);
-            let follows = sent_again
-                .as_ref()
-                .and_then(|r| catalog.rubric_for_submission(school, Some(r)))
-                .map(|r| &r.id);
+            let mut accepted: Vec<&RubricId> = works_to.into_iter().collect();
+            let earlier_year = earlier_year.filter(|_| known.rubric.is_none());
+            for review in [Some(written.year), earlier_year]
+                .into_iter()
+                .flatten()
+                .filter_map(review_of)
+            {
+                if let Some(rubric) = catalog.rubric_for_submission(school, Some(&review)) {
+                    accepted.push(&rubric.id);
+                }
+            }
             let framework = &written.rubric;
-            if works_to != Some(framework) && follows != Some(framework) {
+            let succeeds_accepted = catalog
+                .rubrics
+                .get(framework)
+                .and_then(|r| r.succeeds.as_ref())
+                .is_some_and(|s| accepted.contains(&&s.rubric));
+            if !accepted.contains(&framework) && !succeeds_accepted {
                 let expected = works_to.and_then(|id| catalog.rubrics.get(id)).map_or_else(
                     || "another".to_owned(),
                     |r| format!("\"{}\"", clean(&r.title)),
