@@ -151,7 +151,8 @@ fn run_workbook(
     };
     with_attempts(&repo, &lock, || -> anyhow::Result<Recording> {
         let snapshot = repo.snapshot_at(None)?;
-        let draft = match workbook_draft(&repo, &snapshot, from, entered_by.clone()) {
+        let (catalog, _) = repo.load_catalog(&snapshot)?;
+        let draft = match workbook_draft(&repo, &snapshot, &catalog, from, entered_by.clone()) {
             Ok(draft) => draft,
             Err(problems) => return Ok(Recording::Done(refused(&problems))),
         };

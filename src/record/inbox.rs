@@ -12,6 +12,7 @@ use std::time::SystemTime;
 
 use super::{Attempt, NotRecorded, Plan, SubmissionDraft, prepare_submission};
 use crate::model::MemberId;
+use crate::model::catalog::Catalog;
 use crate::model::text::sanitize_inline;
 use crate::repo::write::{LOCK_WAIT, WriteError};
 use crate::repo::{PanelRepo, Snapshot};
@@ -108,11 +109,13 @@ pub struct InboxCache {
 }
 
 /// Lists the inbox's workbooks (not those in `submitted/`), each checked against `snapshot`
-/// with `entered_by` named as the administrator who would enter it. A folder that cannot be
-/// listed is an `Err`; one that does not exist is a listing that says so.
+/// (whose catalog is `catalog`) with `entered_by` named as the administrator who would enter
+/// it. A folder that cannot be listed is an `Err`; one that does not exist is a listing that
+/// says so.
 pub fn scan(
     repo: &PanelRepo,
     snapshot: &Snapshot,
+    catalog: &Catalog,
     folder: &Path,
     entered_by: Option<&MemberId>,
     cache: &mut InboxCache,
@@ -160,7 +163,7 @@ pub fn scan(
             entries.push(entry.clone());
             continue;
         }
-        let entry = read_entry(repo, snapshot, &path, &name, stamp, entered_by);
+        let entry = read_entry(repo, snapshot, catalog, &path, &name, stamp, entered_by);
         cache
             .read
             .insert(path.clone(), (stamp, key.clone(), entry.clone()));
@@ -175,6 +178,7 @@ pub fn scan(
 fn read_entry(
     repo: &PanelRepo,
     snapshot: &Snapshot,
+    catalog: &Catalog,
     path: &Path,
     name: &str,
     stamp: FileStamp,
@@ -198,7 +202,7 @@ fn read_entry(
         );
         return entry;
     }
-    let draft = match read_draft(repo, snapshot, path, entered_by) {
+    let draft = match read_draft(repo, snapshot, catalog, path, entered_by) {
         Ok(draft) => draft,
         Err(problems) => {
             let (school, year) = identity_of(path);
@@ -239,10 +243,11 @@ fn read_entry(
 fn read_draft(
     repo: &PanelRepo,
     snapshot: &Snapshot,
+    catalog: &Catalog,
     path: &Path,
     entered_by: Option<&MemberId>,
 ) -> Result<SubmissionDraft, Vec<CellProblem>> {
-    super::workbook_draft(repo, snapshot, path, entered_by.cloned())
+    super::workbook_draft(repo, snapshot, catalog, path, entered_by.cloned())
 }
 
 /// A readable draft checked against the repository: whether it is there already, and the
@@ -375,7 +380,10 @@ pub fn submit(
         let snapshot = repo
             .snapshot_at(None)
             .map_err(|e| fail(vec![e.to_string()]))?;
-        let draft = read_draft(repo, &snapshot, &path, Some(entered_by))
+        let (catalog, _) = repo
+            .load_catalog(&snapshot)
+            .map_err(|e| fail(vec![e.to_string()]))?;
+        let draft = read_draft(repo, &snapshot, &catalog, &path, Some(entered_by))
             .map_err(|problems| fail(problems.iter().map(ToString::to_string).collect()))?;
         // Saved over while it waited for the lock or was being read: what would be committed
         // is not what the administrator looked at.

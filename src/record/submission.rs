@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::model::catalog::Catalog;
 use crate::model::format::{parse_document, to_ron};
 use crate::model::layout::{PanelPath, SCHOOL_FILE};
 use crate::model::text::{clean, sanitize_inline};
@@ -34,10 +35,12 @@ pub struct SubmissionDraft {
 /// A school's filled workbook read into the files it sends, each as RON text for review: its
 /// self-review and action plan, and for a new school its profile. Refused, with every problem
 /// named by sheet and cell, when the workbook cannot be read or is for another framework than
-/// the one the school works to.
+/// the one the school works to. `catalog` is the repository's as `snapshot` holds it: read once
+/// by a caller that reads several workbooks.
 pub fn workbook_draft(
     repo: &PanelRepo,
     snapshot: &Snapshot,
+    catalog: &Catalog,
     path: &Path,
     entered_by: Option<MemberId>,
 ) -> Result<SubmissionDraft, Vec<CellProblem>> {
@@ -46,9 +49,6 @@ pub fn workbook_draft(
         cell: None,
         message,
     };
-    let (catalog, _unreadable) = repo
-        .load_catalog(snapshot)
-        .map_err(|e| vec![file_problem(e.to_string())])?;
     let book = open_book(path).map_err(|p| vec![p])?;
     // Whom it was written for is checked first: the cells of a workbook for another framework
     // would only be a list of misplaced rows.

@@ -646,9 +646,10 @@ impl Worker {
             ),
             Request::ScanInbox { folder, entered_by } => {
                 Response::Inbox(match (&self.repo, &self.snapshot) {
-                    (Some(repo), Some((snapshot, _))) => crate::record::inbox::scan(
+                    (Some(repo), Some((snapshot, catalog))) => crate::record::inbox::scan(
                         repo,
                         snapshot,
+                        catalog,
                         &folder,
                         entered_by.as_ref(),
                         &mut self.inbox,
