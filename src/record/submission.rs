@@ -14,7 +14,7 @@ use crate::model::{
 use crate::repo::{PanelRepo, Snapshot};
 use crate::workbook::CellProblem;
 use crate::workbook::layout::AboutField;
-use crate::workbook::read::{about_problem, open_book, read_book, written_for};
+use crate::workbook::read::{about_problem, file_problem, open_book, read_book, written_for};
 
 use super::Plan;
 use crate::model::decide::Refusal;
@@ -44,11 +44,6 @@ pub fn workbook_draft(
     path: &Path,
     entered_by: Option<MemberId>,
 ) -> Result<SubmissionDraft, Vec<CellProblem>> {
-    let file_problem = |message: String| CellProblem {
-        sheet: None,
-        cell: None,
-        message,
-    };
     let book = open_book(path).map_err(|p| vec![p])?;
     // Whom it was written for is checked first: the cells of a workbook for another framework
     // would only be a list of misplaced rows.

@@ -119,17 +119,9 @@ impl Book {
     }
 }
 
-/// A cell as a spreadsheet names it: `F12`.
+/// A cell as a spreadsheet names it: `F12`, as the writer names it too.
 pub fn cell_name(row: u32, col: u16) -> String {
-    let mut letters = Vec::new();
-    let mut n = u32::from(col) + 1;
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        letters.push(char::from(b'A' + rem as u8));
-        n = (n - 1) / 26;
-    }
-    letters.reverse();
-    format!("{}{}", letters.into_iter().collect::<String>(), row + 1)
+    rust_xlsxwriter::utility::row_col_to_cell(row, col)
 }
 
 /// The cell of the About sheet that holds a field, as a person names it (`B4`).
@@ -162,7 +154,7 @@ pub fn read_workbook(
     read_book(&book, rubrics)
 }
 
-fn file_problem(message: String) -> CellProblem {
+pub(crate) fn file_problem(message: String) -> CellProblem {
     CellProblem {
         sheet: None,
         cell: None,
