@@ -60,45 +60,7 @@ pub fn run(
     with_attempts(&repo, &lock, || -> anyhow::Result<Recording> {
         let snapshot = repo.snapshot_at(None)?;
         let plan = prepare_submission(&repo, &snapshot, &draft).map_err(anyhow::Error::msg)?;
-        if !plan.refusals.is_empty() {
-            for refusal in &plan.refusals {
-                // Name the file the school sent, where it really is.
-                let mut shown = refusal.to_string();
-                for (path, _) in &plan.files {
-                    let name = path.rsplit('/').next().unwrap_or(path);
-                    if shown.starts_with(path.as_str()) {
-                        let there = from.join(name).display().to_string();
-                        shown = shown.replacen(path.as_str(), &there, 1);
-                        break;
-                    }
-                }
-                eprintln!("kitemark: {}", sanitize_inline(&shown));
-            }
-            eprintln!("kitemark: nothing was submitted");
-            return Ok(Recording::Done(EXIT_FINDINGS));
-        }
-        let paths: Vec<&str> = plan.files.iter().map(|(p, _)| p.as_str()).collect();
-        if dry_run {
-            let (name, email) = plan
-                .author
-                .as_ref()
-                .map(|a| (a.name.as_str(), a.email.as_str()))
-                .unwrap_or_default();
-            print(&format!(
-                "Would commit {} as {}:\n\n{}",
-                paths.join(", "),
-                sanitize_inline(&format!("{name} <{email}>")),
-                sanitize(&plan.message)
-            ))?;
-            return Ok(Recording::Done(EXIT_OK));
-        }
-        Ok(commit_plan(
-            &repo,
-            &lock,
-            &plan,
-            "Submitted",
-            &paths.join(", "),
-        ))
+        finish(&repo, &lock, &plan, dry_run, Sent::Folder(from))
     })
 }
 
@@ -169,39 +131,70 @@ fn run_workbook(
             )])));
         }
         let plan = prepare_submission(&repo, &snapshot, &draft).map_err(anyhow::Error::msg)?;
-        if !plan.refusals.is_empty() {
-            for refusal in &plan.refusals {
-                eprintln!("kitemark: {}", sanitize_inline(&refusal.to_string()));
+        finish(&repo, &lock, &plan, dry_run, Sent::Workbook)
+    })
+}
+
+/// Where the files of a submission came from.
+enum Sent<'a> {
+    /// A folder of RON files: a refusal names the file sent where it really is.
+    Folder(&'a Path),
+    /// A workbook: the files were made from it, so a dry run shows them to be looked over.
+    Workbook,
+}
+
+/// A prepared submission refused (every refusal said), shown (`--dry-run`) or committed.
+fn finish(
+    repo: &PanelRepo,
+    lock: &crate::repo::write::WriteLock,
+    plan: &crate::record::Plan,
+    dry_run: bool,
+    sent: Sent,
+) -> anyhow::Result<Recording> {
+    if !plan.refusals.is_empty() {
+        for refusal in &plan.refusals {
+            let mut shown = refusal.to_string();
+            if let Sent::Folder(from) = sent {
+                for (path, _) in &plan.files {
+                    let name = path.rsplit('/').next().unwrap_or(path);
+                    if shown.starts_with(path.as_str()) {
+                        let there = from.join(name).display().to_string();
+                        shown = shown.replacen(path.as_str(), &there, 1);
+                        break;
+                    }
+                }
             }
-            eprintln!("kitemark: nothing was submitted");
-            return Ok(Recording::Done(EXIT_FINDINGS));
+            eprintln!("kitemark: {}", sanitize_inline(&shown));
         }
-        let paths: Vec<&str> = plan.files.iter().map(|(p, _)| p.as_str()).collect();
-        if dry_run {
-            let (name, email) = plan
-                .author
-                .as_ref()
-                .map(|a| (a.name.as_str(), a.email.as_str()))
-                .unwrap_or_default();
-            let mut shown = format!(
-                "Would commit {} as {}:\n\n{}",
-                paths.join(", "),
-                sanitize_inline(&format!("{name} <{email}>")),
-                sanitize(&plan.message)
-            );
-            // The files as read from the workbook, for the administrator to look over.
+        eprintln!("kitemark: nothing was submitted");
+        return Ok(Recording::Done(EXIT_FINDINGS));
+    }
+    let paths: Vec<&str> = plan.files.iter().map(|(p, _)| p.as_str()).collect();
+    if dry_run {
+        let (name, email) = plan
+            .author
+            .as_ref()
+            .map(|a| (a.name.as_str(), a.email.as_str()))
+            .unwrap_or_default();
+        let mut shown = format!(
+            "Would commit {} as {}:\n\n{}",
+            paths.join(", "),
+            sanitize_inline(&format!("{name} <{email}>")),
+            sanitize(&plan.message)
+        );
+        if let Sent::Workbook = sent {
             for (path, text) in &plan.files {
                 shown.push_str(&format!("\n\n--- {path}\n{}", sanitize(text)));
             }
-            print(&shown)?;
-            return Ok(Recording::Done(EXIT_OK));
         }
-        Ok(commit_plan(
-            &repo,
-            &lock,
-            &plan,
-            "Submitted",
-            &paths.join(", "),
-        ))
-    })
+        print(&shown)?;
+        return Ok(Recording::Done(EXIT_OK));
+    }
+    Ok(commit_plan(
+        repo,
+        lock,
+        plan,
+        "Submitted",
+        &paths.join(", "),
+    ))
 }
