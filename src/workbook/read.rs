@@ -559,6 +559,35 @@ impl Problems {
 
     /// Checks a table's heading row against the layout; false when a column is out of place.
     fn headings(&mut self, grid: &Grid, row: u32, expected: &[&str]) -> bool {
+        let heading_at = |col: u16| match grid.get(row, col) {
+            Value::Text(s) => s.trim().to_owned(),
+            _ => String::new(),
+        };
+        // A column deleted shifts every column after it: said once, as the column that is
+        // gone, rather than as every heading that moved along.
+        let width = expected.len() as u16 + 8;
+        let found: Vec<String> = (0..width).map(heading_at).collect();
+        let missing: Vec<(usize, &str)> = expected
+            .iter()
+            .enumerate()
+            .filter(|(_, heading)| !found.iter().any(|f| f.eq_ignore_ascii_case(heading)))
+            .map(|(col, heading)| (col, *heading))
+            .collect();
+        if !missing.is_empty() {
+            for (col, heading) in missing {
+                self.at(
+                    &grid.name,
+                    row,
+                    col as u16,
+                    format!(
+                        "the column \"{heading}\" has been deleted or renamed (it belongs in \
+                         column {}) — put the columns back as the template had them",
+                        rust_xlsxwriter::utility::column_number_to_name(col as u16)
+                    ),
+                );
+            }
+            return false;
+        }
         let mut ok = true;
         for (col, heading) in expected.iter().enumerate() {
             let col = col as u16;
