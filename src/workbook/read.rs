@@ -53,6 +53,14 @@ pub struct Grid {
 }
 
 impl Grid {
+    /// Whether the cell lies in a merged range without being its first cell: empty because
+    /// of the merge.
+    fn merged_into(&self, row: u32, col: u16) -> bool {
+        self.merged.iter().any(|&((r0, c0), (r1, c1))| {
+            (r0..=r1).contains(&row) && (c0..=c1).contains(&col) && (row, col) != (r0, c0)
+        })
+    }
+
     /// An empty sheet of this name.
     pub fn new(name: &str) -> Self {
         Grid {
@@ -449,6 +457,8 @@ impl Problems {
     ) -> Option<String> {
         match self.text(grid, row, col) {
             Ok(Some(text)) => Some(text),
+            // A cell a merge emptied is said once, as the merge.
+            Ok(None) if grid.merged_into(row, col) => None,
             Ok(None) => {
                 self.at(&grid.name, row, col, format!("{what} is empty — {hint}"));
                 None
