@@ -114,22 +114,12 @@ fn run_workbook(
     with_attempts(&repo, &lock, || -> anyhow::Result<Recording> {
         let snapshot = repo.snapshot_at(None)?;
         let (catalog, _) = repo.load_catalog(&snapshot)?;
-        let draft = match workbook_draft(&repo, &snapshot, &catalog, from, entered_by.clone()) {
+        // The workbook as opened and checked above, the same on every attempt: what is
+        // committed is what was checked to be this school's and year's.
+        let draft = match workbook_draft(&repo, &snapshot, &catalog, &book, entered_by.clone()) {
             Ok(draft) => draft,
             Err(problems) => return Ok(Recording::Done(refused(&problems))),
         };
-        // The file is read again on each attempt: one saved over in the meantime with another
-        // school's or year's workbook is refused, not committed as that one.
-        if draft.school != school || draft.year != year {
-            return Ok(Recording::Done(refused(&[about_problem(
-                AboutField::SchoolId,
-                format!(
-                    "this workbook is now for {} {}, not {school} {year}: it was saved over while \
-                     it was being submitted",
-                    draft.school, draft.year
-                ),
-            )])));
-        }
         let plan = prepare_submission(&repo, &snapshot, &draft).map_err(anyhow::Error::msg)?;
         finish(&repo, &lock, &plan, dry_run, Sent::Workbook)
     })

@@ -17,7 +17,7 @@ use crate::model::text::sanitize_inline;
 use crate::repo::write::{LOCK_WAIT, WriteError};
 use crate::repo::{PanelRepo, Snapshot};
 use crate::workbook::CellProblem;
-use crate::workbook::read::{is_old_xls, is_workbook};
+use crate::workbook::read::{WrittenFor, is_old_xls, is_workbook, open_book, written_for};
 
 /// The folder inside the inbox that submitted workbooks are moved to.
 pub const SUBMITTED_FOLDER: &str = "submitted";
@@ -204,10 +204,10 @@ fn read_entry(
     }
     let draft = match read_draft(repo, snapshot, catalog, path, entered_by) {
         Ok(draft) => draft,
-        Err(problems) => {
-            let (school, year) = identity_of(path);
-            entry.school = school;
-            entry.year = year;
+        Err((problems, written)) => {
+            // Whose it is, where the hidden sheet says, so that the list still says it.
+            entry.school = written.as_ref().map(|w| w.school.to_string());
+            entry.year = written.as_ref().map(|w| w.year.to_string());
             // A file that cannot be opened at all names no sheet.
             entry.state = if problems.iter().all(|p| p.sheet.is_none()) {
                 InboxState::Unreadable
@@ -239,15 +239,18 @@ fn read_entry(
     entry
 }
 
-/// A workbook's draft, as `kitemark submit --from` reads it.
+/// A workbook's draft, as `kitemark submit --from` reads it, the file opened once. Refused
+/// with its problems and, where the hidden sheet can be read, whom it was written for.
 fn read_draft(
     repo: &PanelRepo,
     snapshot: &Snapshot,
     catalog: &Catalog,
     path: &Path,
     entered_by: Option<&MemberId>,
-) -> Result<SubmissionDraft, Vec<CellProblem>> {
-    super::workbook_draft(repo, snapshot, catalog, path, entered_by.cloned())
+) -> Result<SubmissionDraft, (Vec<CellProblem>, Option<WrittenFor>)> {
+    let book = open_book(path).map_err(|problem| (vec![problem], None))?;
+    super::workbook_draft(repo, snapshot, catalog, &book, entered_by.cloned())
+        .map_err(|problems| (problems, written_for(&book).ok()))
 }
 
 /// A readable draft checked against the repository: whether it is there already, and the
@@ -304,22 +307,6 @@ fn preview(plan: &Plan) -> CommitPreview {
             .map(|a| sanitize_inline(&format!("{} <{}>", a.name, a.email)).into_owned())
             .unwrap_or_default(),
         message: crate::model::text::sanitize(&plan.message).into_owned(),
-    }
-}
-
-/// The school and year a workbook's hidden sheet says it was written for, for a workbook
-/// that cannot be read as a whole: so that the list still says whose it is.
-fn identity_of(path: &Path) -> (Option<String>, Option<String>) {
-    use crate::workbook::read::{open_book, written_for};
-    match open_book(path)
-        .ok()
-        .and_then(|book| written_for(&book).ok())
-    {
-        Some(written) => (
-            Some(written.school.to_string()),
-            Some(written.year.to_string()),
-        ),
-        None => (None, None),
     }
 }
 
@@ -384,7 +371,7 @@ pub fn submit(
             .load_catalog(&snapshot)
             .map_err(|e| fail(vec![e.to_string()]))?;
         let draft = read_draft(repo, &snapshot, &catalog, &path, Some(entered_by))
-            .map_err(|problems| fail(problems.iter().map(ToString::to_string).collect()))?;
+            .map_err(|(problems, _)| fail(problems.iter().map(ToString::to_string).collect()))?;
         // Saved over while it waited for the lock or was being read: what would be committed
         // is not what the administrator looked at.
         if FileStamp::of(&path).ok() != Some(seen) {

@@ -1,8 +1,6 @@
 //! A school's submission, prepared for one commit in the name of its main contact: the files
 //! it sends, checked by `validate` as they would stand in the repository.
 
-use std::path::Path;
-
 use crate::model::catalog::Catalog;
 use crate::model::format::{parse_document, to_ron};
 use crate::model::layout::{PanelPath, SCHOOL_FILE};
@@ -14,7 +12,7 @@ use crate::model::{
 use crate::repo::{PanelRepo, Snapshot};
 use crate::workbook::CellProblem;
 use crate::workbook::layout::AboutField;
-use crate::workbook::read::{about_problem, file_problem, open_book, read_book, written_for};
+use crate::workbook::read::{Book, about_problem, file_problem, read_book, written_for};
 
 use super::Plan;
 use crate::model::decide::Refusal;
@@ -32,22 +30,21 @@ pub struct SubmissionDraft {
     pub entered_by: Option<MemberId>,
 }
 
-/// A school's filled workbook read into the files it sends, each as RON text for review: its
-/// self-review and action plan, and for a new school its profile. Refused, with every problem
-/// named by sheet and cell, when the workbook cannot be read or is for another framework than
-/// the one the school works to. `catalog` is the repository's as `snapshot` holds it: read once
+/// A school's filled workbook, opened once by the caller, read into the files it sends, each
+/// as RON text for review: its self-review and action plan, and for a new school its profile.
+/// Refused, with every problem named by sheet and cell, when its cells cannot be read or it is
+/// for another framework than the one the school works to. `catalog` is the repository's as `snapshot` holds it: read once
 /// by a caller that reads several workbooks.
 pub fn workbook_draft(
     repo: &PanelRepo,
     snapshot: &Snapshot,
     catalog: &Catalog,
-    path: &Path,
+    book: &Book,
     entered_by: Option<MemberId>,
 ) -> Result<SubmissionDraft, Vec<CellProblem>> {
-    let book = open_book(path).map_err(|p| vec![p])?;
     // Whom it was written for is checked first: the cells of a workbook for another framework
     // would only be a list of misplaced rows.
-    let written = written_for(&book)?;
+    let written = written_for(book)?;
     let school = &written.school;
     let mut problems = Vec::new();
     match catalog.schools.get(school) {
@@ -129,7 +126,7 @@ pub fn workbook_draft(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let read = read_book(&book, &catalog.rubrics)?;
+    let read = read_book(book, &catalog.rubrics)?;
     let ron = |value: Result<String, ron::Error>| {
         value.map_err(|e| vec![file_problem(format!("cannot write the files: {e}"))])
     };
