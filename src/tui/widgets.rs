@@ -21,6 +21,19 @@ pub struct ListHit {
 }
 
 impl ListHit {
+    /// The rows of a table drawn in `area` inside a border, below its one header row.
+    pub fn in_bordered_table(area: Rect, offset: usize) -> ListHit {
+        ListHit {
+            rows: Rect {
+                x: area.x + 1,
+                y: area.y + 2,
+                width: area.width.saturating_sub(2),
+                height: area.height.saturating_sub(3),
+            },
+            offset,
+        }
+    }
+
     /// The position in the list of the row at screen row `y`, if it is one.
     pub fn position(&self, x: u16, y: u16) -> Option<usize> {
         let inside = x >= self.rows.x

@@ -209,15 +209,7 @@ impl AgendaScreen {
             .highlight_symbol("▶ ")
             .style(theme.base);
         frame.render_stateful_widget(table, table_area, &mut self.list.state);
-        self.hit = ListHit {
-            rows: Rect {
-                x: table_area.x + 1,
-                y: table_area.y + 2,
-                width: table_area.width.saturating_sub(2),
-                height: table_area.height.saturating_sub(3),
-            },
-            offset: self.list.state.offset(),
-        };
+        self.hit = ListHit::in_bordered_table(table_area, self.list.state.offset());
         if view.rows.is_empty() {
             let empty = Paragraph::new("Nothing on the agenda.").style(theme.muted);
             frame.render_widget(empty, inner(table_area, 2));

@@ -292,15 +292,7 @@ impl InboxScreen {
         .highlight_symbol("▶ ")
         .style(theme.base);
         frame.render_stateful_widget(table, area, &mut self.state);
-        self.hit = ListHit {
-            rows: Rect {
-                x: area.x + 1,
-                y: area.y + 2,
-                width: area.width.saturating_sub(2),
-                height: area.height.saturating_sub(3),
-            },
-            offset: self.state.offset(),
-        };
+        self.hit = ListHit::in_bordered_table(area, self.state.offset());
     }
 
     fn draw_detail(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {

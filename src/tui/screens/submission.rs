@@ -319,15 +319,7 @@ impl SubmissionScreen {
         .highlight_symbol("▶ ")
         .style(theme.base);
         frame.render_stateful_widget(table, left, &mut self.areas);
-        self.areas_hit = ListHit {
-            rows: Rect {
-                x: left.x + 1,
-                y: left.y + 2,
-                width: left.width.saturating_sub(2),
-                height: left.height.saturating_sub(3),
-            },
-            offset: self.areas.offset(),
-        };
+        self.areas_hit = ListHit::in_bordered_table(left, self.areas.offset());
 
         let index = self.areas.selected().unwrap_or(0);
         let selected = view.areas.get(index);
