@@ -243,7 +243,9 @@ impl InboxScreen {
 
     fn draw_list(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let folder = self.settings.folder.display().to_string();
-        let entries = self.entries().to_vec();
+        // The listing's field, not `entries()`: the rows borrow it while the table state is
+        // borrowed mutably to draw, and nothing is copied in every frame.
+        let entries: &[InboxEntry] = self.listing.as_ref().map_or(&[], |l| &l.entries);
         let title = format!("Inbox {} ({})", folder, entries.len());
         let inner = area.width.saturating_sub(4);
         let state_width = 24;
