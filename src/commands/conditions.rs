@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::{Recording, print, record_plan, with_attempts, write_lock};
+use super::{Recording, print, record_plan, with_attempts};
 use crate::cli::{ConditionsArgs, Format};
 use crate::model::condition::{ConditionState, ConditionStatus};
 use crate::model::text::sanitize_inline;
@@ -101,11 +101,7 @@ pub fn record(repo_path: &Path, args: ConditionsArgs) -> anyhow::Result<ExitCode
             .transpose()?,
     };
     let repo = PanelRepo::open(repo_path)?;
-    let lock = match write_lock(&repo) {
-        Ok(lock) => lock,
-        Err(not) => return Ok(not.report()),
-    };
-    with_attempts(&repo, &lock, || -> anyhow::Result<Recording> {
+    with_attempts(&repo, |lock| -> anyhow::Result<Recording> {
         let snapshot = repo.snapshot_at(None)?;
         let (catalog, _) = repo.load_catalog(&snapshot)?;
         let ctx = Read {
@@ -125,6 +121,6 @@ pub fn record(repo_path: &Path, args: ConditionsArgs) -> anyhow::Result<ExitCode
             eprintln!("kitemark: nothing was recorded");
             return Ok(Recording::Done(super::exit_environment()));
         }
-        record_plan(&repo, &lock, &plan, args.dry_run)
+        record_plan(&repo, lock, &plan, args.dry_run)
     })
 }

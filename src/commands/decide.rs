@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use super::{Recording, record_plan, with_attempts, write_lock};
+use super::{Recording, record_plan, with_attempts};
 use crate::cli::DecideArgs;
 use crate::model::decide::default_participants;
 use crate::model::draft::{AreaDraft, DecisionDraft};
@@ -66,12 +66,7 @@ pub fn run(repo_path: &Path, args: DecideArgs) -> anyhow::Result<ExitCode> {
     let given = draft_of(&args)?;
     let today = args.on.unwrap_or_else(|| jiff::Zoned::now().date());
     let repo = PanelRepo::open(repo_path)?;
-    // The lock first, then the data: what is checked is what the commit builds on.
-    let lock = match write_lock(&repo) {
-        Ok(lock) => lock,
-        Err(not) => return Ok(not.report()),
-    };
-    with_attempts(&repo, &lock, || -> anyhow::Result<Recording> {
+    with_attempts(&repo, |lock| -> anyhow::Result<Recording> {
         let snapshot = repo.snapshot_at(None)?;
         let (catalog, _) = repo.load_catalog(&snapshot)?;
         let mut draft = given.clone();
@@ -89,6 +84,6 @@ pub fn run(repo_path: &Path, args: DecideArgs) -> anyhow::Result<ExitCode> {
             interactive: true,
             today,
         };
-        record_plan(&repo, &lock, &prepare_decision(ctx, &draft), args.dry_run)
+        record_plan(&repo, lock, &prepare_decision(ctx, &draft), args.dry_run)
     })
 }

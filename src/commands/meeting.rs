@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 
-use super::{Recording, record_plan, with_attempts, write_lock};
+use super::{Recording, record_plan, with_attempts};
 use crate::cli::MeetingArgs;
 use crate::model::draft::MeetingDraft;
 use crate::model::{AgendaItem, Conflict, ConflictKind, MemberId};
@@ -71,11 +71,7 @@ pub fn run(repo_path: &Path, args: MeetingArgs) -> anyhow::Result<ExitCode> {
     let present = members(&args.present)?;
     let apologies = members(&args.apologies)?;
     let repo = PanelRepo::open(repo_path)?;
-    let lock = match write_lock(&repo) {
-        Ok(lock) => lock,
-        Err(not) => return Ok(not.report()),
-    };
-    with_attempts(&repo, &lock, || -> anyhow::Result<Recording> {
+    with_attempts(&repo, |lock| -> anyhow::Result<Recording> {
         let snapshot = repo.snapshot_at(None)?;
         let (catalog, _) = repo.load_catalog(&snapshot)?;
         // The same draft the meeting setup makes: what is given replaces what is recorded;
@@ -120,6 +116,6 @@ pub fn run(repo_path: &Path, args: MeetingArgs) -> anyhow::Result<ExitCode> {
             // A meeting's record may be made ahead of it (the agenda is published before).
             today: jiff::Zoned::now().date(),
         };
-        record_plan(&repo, &lock, &prepare_meeting(ctx, &draft), args.dry_run)
+        record_plan(&repo, lock, &prepare_meeting(ctx, &draft), args.dry_run)
     })
 }

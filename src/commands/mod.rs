@@ -377,16 +377,21 @@ pub(crate) enum Recording {
     Moved(NotRecorded),
 }
 
-/// Runs `attempt` (read the branch, check, record) as [`crate::record::with_attempts`] does,
-/// telling the person why nothing was recorded when it never could be.
+/// Takes the write lock (telling the person why not, when it cannot be had), then runs
+/// `attempt` (read the branch, check, record) under it as [`crate::record::with_attempts`]
+/// does, telling the person why nothing was recorded when it never could be. The lock comes
+/// first and the data after: what is checked is what the commit builds on.
 pub(crate) fn with_attempts(
     repo: &crate::repo::PanelRepo,
-    lock: &crate::repo::write::WriteLock,
-    mut attempt: impl FnMut() -> anyhow::Result<Recording>,
+    mut attempt: impl FnMut(&crate::repo::write::WriteLock) -> anyhow::Result<Recording>,
 ) -> anyhow::Result<ExitCode> {
     use crate::record::Attempt;
-    let done = crate::record::with_attempts(repo, lock, || {
-        attempt().map(|recording| match recording {
+    let lock = match write_lock(repo) {
+        Ok(lock) => lock,
+        Err(not) => return Ok(not.report()),
+    };
+    let done = crate::record::with_attempts(repo, &lock, || {
+        attempt(&lock).map(|recording| match recording {
             Recording::Done(code) => Attempt::Done(code),
             Recording::Moved(NotRecorded(moved)) => Attempt::Moved(moved),
         })

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 
-use super::{EXIT_FINDINGS, EXIT_OK, Recording, commit_plan, print, with_attempts, write_lock};
+use super::{EXIT_FINDINGS, EXIT_OK, Recording, commit_plan, print, with_attempts};
 use crate::model::layout::{ACTION_PLAN_FILE, SCHOOL_FILE, SELF_REVIEW_FILE};
 use crate::model::text::{sanitize, sanitize_inline};
 use crate::model::{AcademicYear, MemberId, SchoolId};
@@ -53,14 +53,10 @@ pub fn run(
     }
 
     let repo = PanelRepo::open(repo_path)?;
-    let lock = match write_lock(&repo) {
-        Ok(lock) => lock,
-        Err(not) => return Ok(not.report()),
-    };
-    with_attempts(&repo, &lock, || -> anyhow::Result<Recording> {
+    with_attempts(&repo, |lock| -> anyhow::Result<Recording> {
         let snapshot = repo.snapshot_at(None)?;
         let plan = prepare_submission(&repo, &snapshot, &draft).map_err(anyhow::Error::msg)?;
-        finish(&repo, &lock, &plan, dry_run, Sent::Folder(from))
+        finish(&repo, lock, &plan, dry_run, Sent::Folder(from))
     })
 }
 
@@ -107,11 +103,7 @@ fn run_workbook(
         }
     }
     let repo = PanelRepo::open(repo_path)?;
-    let lock = match write_lock(&repo) {
-        Ok(lock) => lock,
-        Err(not) => return Ok(not.report()),
-    };
-    with_attempts(&repo, &lock, || -> anyhow::Result<Recording> {
+    with_attempts(&repo, |lock| -> anyhow::Result<Recording> {
         let snapshot = repo.snapshot_at(None)?;
         let (catalog, _) = repo.load_catalog(&snapshot)?;
         // The workbook as opened and checked above, the same on every attempt: what is
@@ -121,7 +113,7 @@ fn run_workbook(
             Err(problems) => return Ok(Recording::Done(refused(&problems))),
         };
         let plan = prepare_submission(&repo, &snapshot, &draft).map_err(anyhow::Error::msg)?;
-        finish(&repo, &lock, &plan, dry_run, Sent::Workbook)
+        finish(&repo, lock, &plan, dry_run, Sent::Workbook)
     })
 }
 
