@@ -10,6 +10,7 @@
 
 mod condition;
 pub mod inbox;
+pub mod sync;
 mod submission;
 
 use std::collections::BTreeSet;
