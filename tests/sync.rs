@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use common::server::GitServer;
 use common::{Attendance, PRESENT, Sandbox, assert_exit, items, stderr, stdout};
+use kitemark::record::sync::{RemoteState, remote_state};
+use kitemark::repo::PanelRepo;
 
 /// The shared bare repository, made from the demo with its meeting's attendance: every test
 /// sets its remote up here and nowhere else.
@@ -57,6 +59,13 @@ fn shared() -> Shared {
         a,
         b,
     }
+}
+
+/// The remote state the interface shows, read from the local refs.
+fn state_of(repo: &Path) -> RemoteState {
+    common::hermetic_git2();
+    let panel = PanelRepo::open(repo).unwrap();
+    remote_state(&panel).unwrap().expect("a remote")
 }
 
 fn sync(sandbox: &Sandbox, repo: &Path, extra: &[&str]) -> std::process::Output {
@@ -117,6 +126,8 @@ fn decisions_land_in_either_order(first_syncs_a: bool) {
     let original = head(sb, second, "HEAD");
     let original_author = sb.git_text(second, &["log", "-1", "--format=%an|%ae|%ad"]);
     let original_signed = signed(sb, second, "HEAD");
+    // The demo's members sign with the keys the clone holds: a signed commit is replayed.
+    assert!(original_signed);
 
     let out = sync(sb, first, &[]);
     assert_exit(&out, 0);
@@ -235,6 +246,13 @@ fn meeting_changed_on_both(s: &Shared) -> (String, String) {
     assert!(kept.starts_with("kitemark/unsynced/"), "{kept}");
     assert_eq!(head(sb, &s.b, &kept), b_tip);
     assert!(text.contains(&kept), "{text}");
+    // The interface's header knows of it, from the local refs alone.
+    let state = state_of(&s.b);
+    let unfinished = state.unfinished.expect("the stopped sync is kept");
+    assert_eq!(unfinished.kept_on, kept);
+    assert_eq!(unfinished.files.len(), 1);
+    assert_eq!(unfinished.files[0].path, "meetings/2026-12-02.ron");
+    assert_eq!((state.ahead, state.behind), (2, 1));
     // A second sync says the same, and still changes nothing.
     assert_exit(&sync(sb, &s.b, &[]), 1);
     assert_eq!(head(sb, &s.b, "HEAD"), b_tip);
@@ -280,10 +298,12 @@ fn a_file_changed_on_both_stops_then_finishes_with_theirs() {
         ],
     );
     assert_eq!(head(sb, &s.b, &kept), b_tip);
+    assert_eq!(state_of(&s.b).unfinished, None);
     // Finished: the next sync has nothing to do.
-    let out = sync(sb, &s.b, &[]);
+    let out = sync(sb, &s.b, &["--format", "json"]);
     assert_exit(&out, 0);
-    assert!(stdout(&out).contains("Up to date"), "{}", stdout(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["status"], "up-to-date", "{json}");
     sb.git(&s.bare, &["fsck", "--strict"]);
 }
 
@@ -434,4 +454,31 @@ fn a_repository_with_no_remote_says_how_to_add_one() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn the_remote_state_follows_fetches_recordings_and_failures() {
+    let mut s = shared();
+    let sb = &s.sandbox;
+    let state = state_of(&s.b);
+    assert_eq!(state.remote, "origin");
+    assert_eq!((state.ahead, state.behind), (0, 0));
+    assert_eq!(state.fetched, None);
+    assert_eq!(state.offline, None);
+    decide(sb, &s.a, &items::LITTLE_ACORNS);
+    assert_exit(&sync(sb, &s.a, &[]), 0);
+    assert_exit(&sync(sb, &s.b, &[]), 0);
+    let state = state_of(&s.b);
+    assert_eq!((state.ahead, state.behind), (0, 0));
+    let fetched = state.fetched.expect("the fetch is remembered");
+    assert_eq!(state.offline, None);
+    decide(sb, &s.b, &items::NORTH_VALE);
+    assert_eq!(state_of(&s.b).ahead, 1);
+    s.server.stop();
+    assert_exit(&sync(sb, &s.b, &[]), 2);
+    let state = state_of(&s.b);
+    assert_eq!(state.fetched, Some(fetched));
+    let offline = state.offline.expect("the failure is remembered");
+    assert!(offline.contains("offline"), "{offline}");
+    assert_eq!(state.ahead, 1);
 }

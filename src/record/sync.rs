@@ -145,9 +145,7 @@ pub fn remote_state(repo: &PanelRepo) -> Result<Option<RemoteState>, SyncError> 
         (Some(_), _) => log.failure.clone(),
         (None, _) => None,
     };
-    let unfinished = repo
-        .read_state::<Pending>(PENDING)
-        .map(|pending| pending.conflict);
+    let unfinished = pending(repo, local.as_ref()).map(|pending| pending.conflict);
     Ok(Some(RemoteState {
         remote: up.remote,
         ahead,
@@ -170,10 +168,13 @@ pub fn fetch(repo: &PanelRepo, net: &Network) -> Result<Fetched, SyncError> {
 /// Fetches, brings the local branch up to date, pushes.
 pub fn sync(repo: &PanelRepo, net: &Network) -> Result<Synced, SyncError> {
     let up = repo.upstream()?.ok_or(SyncError::NoRemote)?;
-    if let Some(pending) = repo.read_state::<Pending>(PENDING) {
+    if let Some(pending) = pending(repo, repo.head_id()?.as_ref()) {
         // Bringing in more on top of a stopped sync would hide it: it is finished first.
         return Err(SyncError::Conflict(pending.conflict));
     }
+    // A stopped sync whose branch has moved since (settled with git, or recorded on) is
+    // over: this sync finds any conflict afresh.
+    repo.remove_state(PENDING);
     let fetched = fetch_from(repo, &up, net)?;
     bring_up_to_date(repo, &up, net, fetched.tip.as_ref(), None)
 }
@@ -195,7 +196,7 @@ pub fn push(repo: &PanelRepo, net: &Network) -> Result<Synced, SyncError> {
 /// Finishes a sync stopped by a conflict.
 pub fn finish(repo: &PanelRepo, net: &Network, how: Resolution) -> Result<Synced, SyncError> {
     let up = repo.upstream()?.ok_or(SyncError::NoRemote)?;
-    let Some(pending) = repo.read_state::<Pending>(PENDING) else {
+    let Some(pending) = pending(repo, repo.head_id()?.as_ref()) else {
         return Err(SyncError::Other(
             "there is no stopped sync to finish; `kitemark sync` brings the branch up to date"
                 .into(),
@@ -227,6 +228,12 @@ struct Pending {
     conflict: Conflict,
     local: ObjectId,
     remote: ObjectId,
+}
+
+/// The sync a conflict stopped, while the branch is still where it stopped.
+fn pending(repo: &PanelRepo, local: Option<&ObjectId>) -> Option<Pending> {
+    repo.read_state::<Pending>(PENDING)
+        .filter(|pending| Some(&pending.local) == local)
 }
 
 /// A fetch done: what arrived, and the remote's tip (`None`: it has no such branch yet).

@@ -969,6 +969,250 @@ mod tests {
         assert!(matches!(e, NetError::Rejected(m) if m.contains("kitemark sync")));
     }
 
+    /// A repository whose commits are made directly, each by `who` at a fixed time.
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        panel: PanelRepo,
+    }
+
+    impl Fixture {
+        fn new() -> Self {
+            let dir = tempfile::tempdir().unwrap();
+            let repo = git2::Repository::init_bare(dir.path()).unwrap();
+            Self {
+                _dir: dir,
+                panel: PanelRepo::from_git(repo),
+            }
+        }
+
+        fn commit(
+            &self,
+            parent: Option<&ObjectId>,
+            files: &[(&str, &str)],
+            message: &str,
+            when: i64,
+        ) -> ObjectId {
+            let repo = self.panel.git();
+            let parent = parent.map(|p| repo.find_commit(oid(p).unwrap()).unwrap());
+            let mut update = git2::build::TreeUpdateBuilder::new();
+            for (path, text) in files {
+                let blob = repo.blob(text.as_bytes()).unwrap();
+                update.upsert(*path, blob, git2::FileMode::Blob);
+            }
+            let base = match &parent {
+                Some(p) => p.tree().unwrap(),
+                None => repo
+                    .find_tree(repo.treebuilder(None).unwrap().write().unwrap())
+                    .unwrap(),
+            };
+            let tree = repo
+                .find_tree(update.create_updated(repo, &base).unwrap())
+                .unwrap();
+            let who = git2::Signature::new(
+                "Tom Whitlock",
+                "t.whitlock@example.org",
+                &git2::Time::new(when, 60),
+            )
+            .unwrap();
+            let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+            object_id(
+                repo.commit(None, &who, &who, message, &tree, &parents)
+                    .unwrap(),
+            )
+        }
+
+        fn file(&self, commit: &ObjectId, path: &str) -> Option<String> {
+            let repo = self.panel.git();
+            let tree = repo
+                .find_commit(oid(commit).unwrap())
+                .unwrap()
+                .tree()
+                .unwrap();
+            let entry = tree.get_path(Path::new(path)).ok()?;
+            let blob = repo.find_blob(entry.id()).unwrap();
+            Some(String::from_utf8(blob.content().to_vec()).unwrap())
+        }
+
+        fn message(&self, commit: &ObjectId) -> String {
+            let repo = self.panel.git();
+            let c = repo.find_commit(oid(commit).unwrap()).unwrap();
+            String::from_utf8(c.message_bytes().to_vec()).unwrap()
+        }
+    }
+
+    const BASE_TIME: i64 = 1_764_000_000;
+
+    /// Base: a submission; remote: a meeting; local: the submission revised, then a
+    /// decision made on that revision.
+    fn diverged(f: &Fixture) -> (ObjectId, ObjectId, ObjectId, ObjectId) {
+        let base = f.commit(
+            None,
+            &[("submissions/a/plan.ron", "one\n")],
+            "Submission",
+            BASE_TIME,
+        );
+        let remote = f.commit(
+            Some(&base),
+            &[("meetings/2026-12-02.ron", "theirs\n")],
+            "Meeting: 2026-12-02",
+            BASE_TIME + 60,
+        );
+        let revised = f.commit(
+            Some(&base),
+            &[("submissions/a/plan.ron", "two\n")],
+            "Submission: revised",
+            BASE_TIME + 120,
+        );
+        let decision = f.commit(
+            Some(&revised),
+            &[(
+                "decisions/a/2026-27/2026-12-02-initial.ron",
+                &format!("made_on: Some((commit: \"{revised}\"))\n"),
+            )],
+            &format!("Decision: a\n\nSubmission-Commit: {revised}\n"),
+            BASE_TIME + 180,
+        );
+        (base, remote, revised, decision)
+    }
+
+    #[test]
+    fn local_commits_are_replayed_on_the_remotes_with_their_authors_and_made_on_renamed() {
+        let f = Fixture::new();
+        let (base, remote, revised, decision) = diverged(&f);
+        let replay = f
+            .panel
+            .replay(
+                &remote,
+                Some(&base),
+                &[revised.clone(), decision.clone()],
+                OnConflict::Stop,
+                &|_| None,
+            )
+            .unwrap();
+        assert!(replay.clashes.is_empty());
+        assert_eq!(replay.replayed.len(), 2);
+        let new_revised = &replay.replayed[0].to;
+        let tip = replay.tip.clone().unwrap();
+        assert_eq!(&replay.replayed[1].to, &tip);
+        assert_eq!(
+            f.file(&tip, "meetings/2026-12-02.ron").as_deref(),
+            Some("theirs\n")
+        );
+        assert_eq!(
+            f.file(&tip, "submissions/a/plan.ron").as_deref(),
+            Some("two\n")
+        );
+        // The decision names the replayed revision, in its file and its trailer.
+        let made_on = f
+            .file(&tip, "decisions/a/2026-27/2026-12-02-initial.ron")
+            .unwrap();
+        assert_eq!(
+            made_on,
+            format!("made_on: Some((commit: \"{new_revised}\"))\n")
+        );
+        assert!(
+            f.message(&tip)
+                .contains(&format!("Submission-Commit: {new_revised}"))
+        );
+        assert!(!f.message(&tip).contains(revised.as_str()));
+        // Same author and author date; parents in order on the remote's tip.
+        let repo = f.panel.git();
+        let new = repo.find_commit(oid(new_revised).unwrap()).unwrap();
+        assert_eq!(new.author().when().seconds(), BASE_TIME + 120);
+        assert_eq!(new.author().name().ok(), Some("Tom Whitlock"));
+        assert_eq!(object_id(new.parent_id(0).unwrap()), remote);
+        assert!(new.committer().when().seconds() > BASE_TIME + 180);
+    }
+
+    #[test]
+    fn a_file_both_sides_changed_differently_is_a_clash_each_way_can_settle() {
+        let f = Fixture::new();
+        let (base, remote, _, _) = diverged(&f);
+        let ours = f.commit(
+            Some(&base),
+            &[("meetings/2026-12-02.ron", "ours\n")],
+            "Meeting: 2026-12-02 (ours)",
+            BASE_TIME + 240,
+        );
+        let same = f.commit(
+            Some(&ours),
+            &[("decisions/b.ron", "b\n")],
+            "Decision: b",
+            BASE_TIME + 300,
+        );
+        let commits = [ours.clone(), same.clone()];
+        let stop = f
+            .panel
+            .replay(&remote, Some(&base), &commits, OnConflict::Stop, &|_| None)
+            .unwrap();
+        assert_eq!(
+            stop.clashes,
+            vec![Clash {
+                path: "meetings/2026-12-02.ron".into(),
+                ours: ours.clone(),
+                theirs: Some(remote.clone()),
+            }]
+        );
+
+        let theirs = f
+            .panel
+            .replay(&remote, Some(&base), &commits, OnConflict::Drop, &|_| None)
+            .unwrap();
+        assert_eq!(theirs.dropped, vec![ours.clone()]);
+        let tip = theirs.tip.unwrap();
+        assert_eq!(
+            f.file(&tip, "meetings/2026-12-02.ron").as_deref(),
+            Some("theirs\n")
+        );
+        assert_eq!(f.file(&tip, "decisions/b.ron").as_deref(), Some("b\n"));
+
+        let mine = f
+            .panel
+            .replay(
+                &remote,
+                Some(&base),
+                &commits,
+                OnConflict::TakeOurs,
+                &|_| None,
+            )
+            .unwrap();
+        assert_eq!(mine.replayed.len(), 2);
+        let tip = mine.tip.unwrap();
+        assert_eq!(
+            f.file(&tip, "meetings/2026-12-02.ron").as_deref(),
+            Some("ours\n")
+        );
+        assert_eq!(
+            f.message(&mine.replayed[0].to),
+            "Meeting: 2026-12-02 (ours)"
+        );
+    }
+
+    #[test]
+    fn the_same_change_on_both_sides_is_no_clash() {
+        let f = Fixture::new();
+        let (base, remote, _, _) = diverged(&f);
+        let same = f.commit(
+            Some(&base),
+            &[("meetings/2026-12-02.ron", "theirs\n")],
+            "Meeting: 2026-12-02",
+            BASE_TIME + 240,
+        );
+        let replay = f
+            .panel
+            .replay(
+                &remote,
+                Some(&base),
+                &[same.clone()],
+                OnConflict::Stop,
+                &|_| None,
+            )
+            .unwrap();
+        assert!(replay.clashes.is_empty());
+        assert_eq!(replay.dropped, vec![same]);
+        assert_eq!(replay.tip, Some(remote));
+    }
+
     #[test]
     fn ids_of_replayed_commits_are_renamed_in_text() {
         let renamed = vec![("a".repeat(40), "b".repeat(40))];
