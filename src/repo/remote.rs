@@ -1203,7 +1203,7 @@ mod tests {
             .replay(
                 &remote,
                 Some(&base),
-                &[same.clone()],
+                std::slice::from_ref(&same),
                 OnConflict::Stop,
                 &|_| None,
             )
