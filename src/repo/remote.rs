@@ -598,7 +598,9 @@ impl PanelRepo {
                     Ok((Some(s), _)) => signature = Some(s),
                     Ok((None, why)) => out.notes.push(format!(
                         "{short} \"{summary}\" was signed and is replayed unsigned: {}",
-                        why.unwrap_or_else(|| "no key to sign with".into())
+                        why.as_deref()
+                            .map(|w| w.trim_start_matches("recorded unsigned: "))
+                            .unwrap_or("no key to sign with")
                     )),
                     Err(e) => out.notes.push(format!(
                         "{short} \"{summary}\" was signed and is replayed unsigned: {e}"
