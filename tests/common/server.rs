@@ -27,9 +27,10 @@ impl GitServer {
                 .and_then(|l| l.local_addr())
                 .map(|a| a.port())
                 .unwrap();
-            let mut cmd = Command::new("git");
-            cmd.arg("daemon")
-                .arg("--reuseaddr")
+            // `git daemon` runs git-daemon as a child of its own and does not pass a kill
+            // on to it: the daemon itself is started, so that stopping it stops the server.
+            let mut cmd = daemon_command();
+            cmd.arg("--reuseaddr")
                 .arg("--export-all")
                 .arg("--enable=receive-pack")
                 .arg("--listen=127.0.0.1")
@@ -83,6 +84,26 @@ impl GitServer {
     }
 }
 
+/// The git-daemon program from git's exec path, or `git daemon` if it is not found there.
+fn daemon_command() -> Command {
+    let exec_path = Command::new("git")
+        .arg("--exec-path")
+        .output()
+        .ok()
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    match exec_path
+        .map(|p| p.join("git-daemon"))
+        .filter(|p| p.exists())
+    {
+        Some(daemon) => Command::new(daemon),
+        None => {
+            let mut cmd = Command::new("git");
+            cmd.arg("daemon");
+            cmd
+        }
+    }
+}
+
 impl Drop for GitServer {
     fn drop(&mut self) {
         self.stop();
@@ -97,7 +118,13 @@ impl Sandbox {
         let to = root.join(name);
         self.git(
             root,
-            &["clone", "-q", "--bare", from.to_str().unwrap(), to.to_str().unwrap()],
+            &[
+                "clone",
+                "-q",
+                "--bare",
+                from.to_str().unwrap(),
+                to.to_str().unwrap(),
+            ],
         );
         to
     }
