@@ -1,9 +1,8 @@
 //! Sharing the panel's record with a git remote: fetch, bring the branch up to date (the
 //! local, unpushed commits replayed on the remote's), push. The network work runs the `git`
 //! program, so the user's credential helpers, ssh agent and `~/.ssh/config` work exactly as
-//! in git; local objects and refs stay with git2.
-//!
-//! CONTRACT (filled in by the sync work; the interface is written against these types).
+//! in git; local objects and refs stay with git2. The command line and the interface both
+//! work through these functions.
 
 use std::time::Duration;
 
