@@ -42,6 +42,8 @@ pub fn options() -> Options {
             member: None,
         },
         export_format: Default::default(),
+        remote: Default::default(),
+        now: None,
     }
 }
 
