@@ -1228,8 +1228,7 @@ fn remote_moved(message: &str) -> bool {
     [
         "fetch first",
         "non-fast-forward",
-        "behind its remote",
-        "remote moved",
+        "has commits this repository does not have",
         "stale info",
     ]
     .iter()
