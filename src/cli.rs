@@ -77,6 +77,16 @@ pub enum Format {
     Json,
 }
 
+/// How `kitemark sync --finish` settles a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SyncFinish {
+    /// The remote's version of each conflicting file; our commits that changed it stay on
+    /// the kept branch only.
+    Theirs,
+    /// Our version, recorded again on top of the remote's.
+    Mine,
+}
+
 /// What `kitemark template` writes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum TemplateFormat {
@@ -265,6 +275,21 @@ pub enum Command {
         /// A folder to write the pages to (made if missing; pages there are replaced).
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
+    },
+    /// Share the panel's record with its git remote: fetch, bring the branch up to date
+    /// (the local commits replayed on the remote's), push, through the `git` program.
+    Sync {
+        /// Give up on a fetch or push that has not finished after this many seconds (the
+        /// default is 60; given, git also never asks at the terminal).
+        #[arg(long, value_name = "SECS")]
+        timeout: Option<u64>,
+        /// Finish a sync stopped by a conflict: take the remote's version of each file
+        /// (theirs) or record ours again on top of it (mine).
+        #[arg(long, value_enum, value_name = "HOW")]
+        finish: Option<SyncFinish>,
+        /// Output format: a readable report, or JSON for scripts.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
     },
     /// Finish or undo a recording left half done, and remove what stopped writers left
     /// behind: kitemark's temporary files, and git's lock files that no process holds.

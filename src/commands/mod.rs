@@ -17,6 +17,7 @@ pub mod progress;
 mod repair;
 mod schools;
 mod submit;
+mod sync;
 mod template;
 mod validate;
 
@@ -154,6 +155,11 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
         Command::Completions { shell } => completions::run(shell),
         Command::Man { dir } => man::run(dir.as_deref()),
         Command::Repair { dry_run } => repair::run(repo, dry_run),
+        Command::Sync {
+            timeout,
+            finish,
+            format,
+        } => sync::run(repo, timeout, finish, format),
         Command::Open(args) => open::run(repo, args),
         Command::Init {
             dir, rubric, name, ..

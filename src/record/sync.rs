@@ -7,7 +7,12 @@
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::ObjectId;
+use crate::model::text::sanitize_inline;
+use crate::repo::remote::{CommitInfo, GitRun, NetError, OnConflict, Replay, Upstream};
+use crate::repo::write::{LOCK_WAIT, WriteError};
 use crate::repo::{PanelRepo, RepoError};
 
 /// How the `git` program is run for the network.
@@ -23,7 +28,7 @@ pub struct Network {
 }
 
 /// A commit, as the person syncing needs to know of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommitNote {
     pub id: ObjectId,
     /// The author's name (made safe for the terminal).
@@ -54,7 +59,7 @@ pub struct Synced {
 }
 
 /// A file both sides changed since they last agreed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConflictFile {
     pub path: String,
     /// The local commit that changed it.
@@ -65,7 +70,7 @@ pub struct ConflictFile {
 
 /// A true conflict: nothing was changed on the branch or the remote; the local commits are
 /// kept on `kept_on` as well.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conflict {
     /// The branch holding the local commits as they were (e.g. `kitemark/unsynced/…`).
     pub kept_on: String,
@@ -123,31 +128,364 @@ pub struct RemoteState {
 
 /// The remote state, from local refs only (no network); `None` when there is no remote.
 pub fn remote_state(repo: &PanelRepo) -> Result<Option<RemoteState>, SyncError> {
-    let _ = repo;
-    todo!("sync: remote_state")
+    let Some(up) = repo.upstream()? else {
+        return Ok(None);
+    };
+    let local = repo.head_id()?;
+    let remote = repo.ref_id(&up.tracking);
+    let (ahead, behind) = match (&local, &remote) {
+        (Some(local), Some(remote)) => repo.ahead_behind(local, remote)?,
+        (Some(local), None) => (repo.commits_between(None, local)?.len(), 0),
+        (None, Some(remote)) => (0, repo.commits_between(None, remote)?.len()),
+        (None, None) => (0, 0),
+    };
+    let log: NetworkLog = repo.read_state(NETWORK_LOG).unwrap_or_default();
+    let offline = match (&log.failed, &log.fetched) {
+        (Some(failed), Some(fetched)) if failed <= fetched => None,
+        (Some(_), _) => log.failure.clone(),
+        (None, _) => None,
+    };
+    let unfinished = pending(repo, local.as_ref()).map(|pending| pending.conflict);
+    Ok(Some(RemoteState {
+        remote: up.remote,
+        ahead,
+        behind,
+        fetched: log.fetched,
+        offline,
+        unfinished,
+    }))
 }
 
 /// Fetches the remote's branch (no change to the local branch).
 pub fn fetch(repo: &PanelRepo, net: &Network) -> Result<Fetched, SyncError> {
-    let _ = (repo, net);
-    todo!("sync: fetch")
+    let up = repo.upstream()?.ok_or(SyncError::NoRemote)?;
+    let fetched = fetch_from(repo, &up, net)?;
+    Ok(Fetched {
+        arrived: fetched.arrived,
+    })
 }
 
 /// Fetches, brings the local branch up to date, pushes.
 pub fn sync(repo: &PanelRepo, net: &Network) -> Result<Synced, SyncError> {
-    let _ = (repo, net);
-    todo!("sync: sync")
+    let up = repo.upstream()?.ok_or(SyncError::NoRemote)?;
+    if let Some(pending) = pending(repo, repo.head_id()?.as_ref()) {
+        // Bringing in more on top of a stopped sync would hide it: it is finished first.
+        return Err(SyncError::Conflict(pending.conflict));
+    }
+    // A stopped sync whose branch has moved since (settled with git, or recorded on) is
+    // over: this sync finds any conflict afresh.
+    repo.remove_state(PENDING);
+    let fetched = fetch_from(repo, &up, net)?;
+    bring_up_to_date(repo, &up, net, fetched.tip.as_ref(), None)
 }
 
 /// Pushes the local branch's commits (after a recording), without fetching first: a
 /// rejection because the remote moved is reported, and `sync` brings it up to date.
 pub fn push(repo: &PanelRepo, net: &Network) -> Result<Synced, SyncError> {
-    let _ = (repo, net);
-    todo!("sync: push")
+    let up = repo.upstream()?.ok_or(SyncError::NoRemote)?;
+    let Some(local) = repo.head_id()? else {
+        return Ok(Synced::default());
+    };
+    let remote = repo.ref_id(&up.tracking);
+    if remote.as_ref() == Some(&local) {
+        return Ok(Synced::default());
+    }
+    push_to(repo, &up, net, remote.as_ref(), &local)
 }
 
 /// Finishes a sync stopped by a conflict.
 pub fn finish(repo: &PanelRepo, net: &Network, how: Resolution) -> Result<Synced, SyncError> {
-    let _ = (repo, net, how);
-    todo!("sync: finish")
+    let up = repo.upstream()?.ok_or(SyncError::NoRemote)?;
+    let Some(pending) = pending(repo, repo.head_id()?.as_ref()) else {
+        return Err(SyncError::Other(
+            "there is no stopped sync to finish; `kitemark sync` brings the branch up to date"
+                .into(),
+        ));
+    };
+    let fetched = fetch_from(repo, &up, net)?;
+    let synced = bring_up_to_date(repo, &up, net, fetched.tip.as_ref(), Some((how, &pending)))?;
+    repo.remove_state(PENDING);
+    Ok(synced)
+}
+
+/// Where kitemark keeps the times of the last fetch and the last failure.
+const NETWORK_LOG: &str = "remote.ron";
+
+/// Where a sync stopped by a conflict is kept until it is finished.
+const PENDING: &str = "unsynced.ron";
+
+/// The network's last outcomes, for the interface's header.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct NetworkLog {
+    fetched: Option<jiff::Timestamp>,
+    failed: Option<jiff::Timestamp>,
+    failure: Option<String>,
+}
+
+/// A sync stopped by a conflict: what it found, and the two tips it found it between.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Pending {
+    conflict: Conflict,
+    local: ObjectId,
+    remote: ObjectId,
+}
+
+/// The sync a conflict stopped, while the branch is still where it stopped.
+fn pending(repo: &PanelRepo, local: Option<&ObjectId>) -> Option<Pending> {
+    repo.read_state::<Pending>(PENDING)
+        .filter(|pending| Some(&pending.local) == local)
+}
+
+/// A fetch done: what arrived, and the remote's tip (`None`: it has no such branch yet).
+struct FetchedTip {
+    arrived: Vec<CommitNote>,
+    tip: Option<ObjectId>,
+}
+
+fn run_of(net: &Network) -> GitRun {
+    GitRun {
+        timeout: net.timeout,
+        interactive: net.interactive,
+    }
+}
+
+fn net_error(e: NetError) -> SyncError {
+    match e {
+        NetError::Offline(message) => SyncError::Offline { message },
+        NetError::TimedOut(after) => SyncError::TimedOut { after },
+        NetError::NeedsCredentials(message) => SyncError::NeedsCredentials { message },
+        NetError::Rejected(message) => SyncError::Rejected { message },
+        NetError::NoBranch => SyncError::Other("the remote has no such branch".into()),
+        NetError::Failed(message) => SyncError::Other(format!("git failed: {message}")),
+    }
+}
+
+fn write_error(e: WriteError) -> SyncError {
+    match e {
+        WriteError::UncommittedChanges { path } => SyncError::Other(format!(
+            "sync stopped before changing anything: others changed {}, which has changes here that are not committed; commit or discard them (`git status`), then sync again",
+            sanitize_inline(&path)
+        )),
+        WriteError::Repo(e) => SyncError::Repo(e),
+        other => SyncError::Other(other.to_string()),
+    }
+}
+
+fn note(info: CommitInfo) -> CommitNote {
+    CommitNote {
+        id: info.id,
+        author: sanitize_inline(&info.author).into_owned(),
+        summary: sanitize_inline(&info.summary).into_owned(),
+    }
+}
+
+fn notes(infos: Vec<CommitInfo>) -> Vec<CommitNote> {
+    infos.into_iter().map(note).collect()
+}
+
+/// Fetches, and records when it succeeded or why it failed.
+fn fetch_from(repo: &PanelRepo, up: &Upstream, net: &Network) -> Result<FetchedTip, SyncError> {
+    let mut log: NetworkLog = repo.read_state(NETWORK_LOG).unwrap_or_default();
+    let result = repo.fetch_upstream(up, run_of(net));
+    let now = jiff::Timestamp::now();
+    let outcome = match result {
+        Ok((before, after)) => {
+            log.fetched = Some(now);
+            let arrived = match &after {
+                Some(after) if before.as_ref() != Some(after) => {
+                    let hide = before.or(repo.head_id()?);
+                    notes(repo.commits_between(hide.as_ref(), after)?)
+                }
+                _ => Vec::new(),
+            };
+            Ok(FetchedTip {
+                arrived,
+                tip: after,
+            })
+        }
+        Err(NetError::NoBranch) => {
+            log.fetched = Some(now);
+            Ok(FetchedTip {
+                arrived: Vec::new(),
+                tip: None,
+            })
+        }
+        Err(e) => {
+            let e = net_error(e);
+            if matches!(
+                e,
+                SyncError::Offline { .. }
+                    | SyncError::TimedOut { .. }
+                    | SyncError::NeedsCredentials { .. }
+            ) {
+                log.failed = Some(now);
+                log.failure = Some(e.to_string());
+            }
+            Err(e)
+        }
+    };
+    // The log only feeds the header; failing to write it changes nothing that matters.
+    let _ = repo.write_state(NETWORK_LOG, &log);
+    outcome
+}
+
+fn push_to(
+    repo: &PanelRepo,
+    up: &Upstream,
+    net: &Network,
+    remote: Option<&ObjectId>,
+    local: &ObjectId,
+) -> Result<Synced, SyncError> {
+    let pushed = notes(repo.commits_between(remote, local)?);
+    repo.push_upstream(up, local, run_of(net))
+        .map_err(net_error)?;
+    Ok(Synced {
+        pushed,
+        ..Synced::default()
+    })
+}
+
+/// The local branch brought up to the remote's `remote` tip (fetched just now), then pushed.
+/// Without `finishing`, a conflict stops it; with it, the conflict is resolved as asked.
+fn bring_up_to_date(
+    repo: &PanelRepo,
+    up: &Upstream,
+    net: &Network,
+    remote: Option<&ObjectId>,
+    finishing: Option<(Resolution, &Pending)>,
+) -> Result<Synced, SyncError> {
+    let Some(local) = repo.head_id()? else {
+        return Err(SyncError::Other(
+            "the branch has no commits yet; `git clone` the panel's repository instead".into(),
+        ));
+    };
+    let Some(remote) = remote else {
+        // The remote has no such branch yet: this is its first push.
+        return push_to(repo, up, net, None, &local);
+    };
+    if &local == remote {
+        return Ok(Synced::default());
+    }
+    let base = repo.merge_base_of(&local, remote)?;
+    if base.as_ref() == Some(remote) {
+        return push_to(repo, up, net, Some(remote), &local);
+    }
+    let lock = repo.lock_for_writing(LOCK_WAIT).map_err(write_error)?;
+    let pulled = notes(repo.commits_between(Some(&local), remote)?);
+    if base.as_ref() == Some(&local) {
+        repo.advance_branch(&lock, &local, remote)
+            .map_err(write_error)?;
+        return Ok(Synced {
+            pulled,
+            ..Synced::default()
+        });
+    }
+    let ours = repo.commits_between(Some(remote), &local)?;
+    for commit in &ours {
+        if repo.is_merge(&commit.id)? {
+            return Err(SyncError::Other(format!(
+                "the local commit {} \"{}\" is a merge; kitemark replays single commits only: bring the branch up to date with git (`git pull --rebase`), then sync",
+                commit.id.short(),
+                sanitize_inline(&commit.summary)
+            )));
+        }
+    }
+    let ids: Vec<ObjectId> = ours.iter().map(|c| c.id.clone()).collect();
+    let panel = repo
+        .snapshot_at(Some(remote.as_str()))
+        .and_then(|s| repo.load_catalog(&s))
+        .map(|(catalog, _)| catalog.panel)
+        .ok();
+    let interactive = net.interactive;
+    let signer = move |email: &str| {
+        let panel = panel.as_ref()?;
+        let member = panel
+            .members
+            .iter()
+            .find(|m| m.email.eq_ignore_ascii_case(email))?;
+        crate::repo::sign::signer_for(panel, &member.id, interactive)
+    };
+    let on_conflict = match finishing {
+        None => OnConflict::Stop,
+        Some((Resolution::Theirs, _)) => OnConflict::Drop,
+        Some((Resolution::Mine, _)) => OnConflict::TakeOurs,
+    };
+    let replay = repo.replay(remote, base.as_ref(), &ids, on_conflict, &signer)?;
+    if on_conflict == OnConflict::Stop && !replay.clashes.is_empty() {
+        let conflict = keep_and_stop(repo, &local, remote, &replay)?;
+        return Err(SyncError::Conflict(conflict));
+    }
+    let Some(tip) = replay.tip.clone() else {
+        return Err(SyncError::Other("nothing to replay on".into()));
+    };
+    repo.advance_branch(&lock, &local, &tip)
+        .map_err(write_error)?;
+    drop(lock);
+    let mut synced = Synced {
+        pulled,
+        replayed: replay
+            .replayed
+            .iter()
+            .map(|r| repo.commit_info(&r.to).map(note))
+            .collect::<Result<_, _>>()?,
+        notes: replay.notes.clone(),
+        ..Synced::default()
+    };
+    if let Some((_, pending)) = finishing {
+        for dropped in &replay.dropped {
+            let info = note(repo.commit_info(dropped)?);
+            synced.notes.push(format!(
+                "{} \"{}\" by {} is left out; it stays on {}",
+                info.id.short(),
+                info.summary,
+                info.author,
+                pending.conflict.kept_on
+            ));
+        }
+    }
+    if &tip != remote {
+        let pushed = push_to(repo, up, net, Some(remote), &tip)?;
+        synced.pushed = pushed.pushed;
+    }
+    Ok(synced)
+}
+
+/// A true conflict: the local tip kept on a new branch, the conflict saved for `finish`.
+fn keep_and_stop(
+    repo: &PanelRepo,
+    local: &ObjectId,
+    remote: &ObjectId,
+    replay: &Replay,
+) -> Result<Conflict, SyncError> {
+    let stamp = jiff::Zoned::now().strftime("%Y-%m-%d-%H%M%S").to_string();
+    let mut kept_on = format!("kitemark/unsynced/{stamp}");
+    let mut n = 1;
+    while repo.ref_id(&format!("refs/heads/{kept_on}")).is_some() {
+        n += 1;
+        kept_on = format!("kitemark/unsynced/{stamp}-{n}");
+    }
+    repo.create_branch_at(&kept_on, local)?;
+    let remote_note = note(repo.commit_info(remote)?);
+    let mut files = Vec::new();
+    for clash in &replay.clashes {
+        let theirs = match &clash.theirs {
+            Some(id) => note(repo.commit_info(id)?),
+            None => remote_note.clone(),
+        };
+        files.push(ConflictFile {
+            path: sanitize_inline(&clash.path).into_owned(),
+            ours: note(repo.commit_info(&clash.ours)?),
+            theirs,
+        });
+    }
+    let conflict = Conflict { kept_on, files };
+    repo.write_state(
+        PENDING,
+        &Pending {
+            conflict: conflict.clone(),
+            local: local.clone(),
+            remote: remote.clone(),
+        },
+    )?;
+    Ok(conflict)
 }

@@ -13,6 +13,7 @@ mod history;
 mod locks;
 mod loose;
 mod records;
+pub mod remote;
 mod repair;
 mod seals;
 pub mod sign;

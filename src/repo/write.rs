@@ -726,6 +726,30 @@ impl PanelRepo {
         }
     }
 
+    /// Refuses to remove a path that has changes of its own in the index or the working
+    /// tree: only a file exactly as committed (or already gone) is removed.
+    fn check_clean_to_remove(
+        &self,
+        tip: Option<git2::Oid>,
+        path: &str,
+        index: &git2::Index,
+        target: &Path,
+    ) -> Result<(), WriteError> {
+        let committed = self.blob_at(tip, path)?.map(|(id, _)| id);
+        let on_disk = blob_id_of_file(target).map_err(io(format!("cannot read {path}")))?;
+        let disk_ok = on_disk.is_none() || on_disk == committed;
+        let index_ok = index
+            .get_path(Path::new(path), 0)
+            .is_none_or(|entry| Some(entry.id) == committed);
+        if disk_ok && index_ok {
+            Ok(())
+        } else {
+            Err(WriteError::UncommittedChanges {
+                path: path.to_owned(),
+            })
+        }
+    }
+
     /// Builds the commit object on top of `parent` without moving any reference.
     fn write_commit_object(
         &self,
@@ -756,7 +780,7 @@ impl PanelRepo {
     }
 
     /// Takes git's index lock for the worktree, waiting briefly for another program.
-    fn lock_index(&self, work: &WorkTree) -> Result<GitLock, WriteError> {
+    pub(super) fn lock_index(&self, work: &WorkTree) -> Result<GitLock, WriteError> {
         match GitLock::acquire(
             &work.index_lock(),
             &self.lock_token_path(),
@@ -791,7 +815,7 @@ impl PanelRepo {
 
     /// Moves `branch` from `tip` to `commit` in one compare-and-swap, waiting briefly for
     /// another program that holds the branch's lock.
-    fn move_branch(
+    pub(super) fn move_branch(
         &self,
         branch: &str,
         commit: git2::Oid,
@@ -908,8 +932,15 @@ impl PanelRepo {
             }
         };
         // Until the branch moves, any failure undoes what was done; the lock goes last.
-        let prepared =
-            self.prepare_in_work_tree(&work, tip, spec, &targets, &index_lock, &mut journal);
+        let prepared = self.prepare_in_work_tree(
+            &work,
+            tip,
+            &spec.files,
+            &[],
+            &targets,
+            &index_lock,
+            &mut journal,
+        );
         if let Err(e) = prepared {
             self.undo_in_process(&journal, index_lock);
             return Err(e);
@@ -950,23 +981,35 @@ impl PanelRepo {
 
     /// Everything before the branch moves, with the index locked: the commit and the new
     /// files written, the journal, the new index staged in the lock, the files put in place.
-    fn prepare_in_work_tree(
+    /// `removed` are paths the new commit no longer has (only when the branch is brought up
+    /// to others' commits): they leave the index here, and the working tree once the branch
+    /// has moved.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn prepare_in_work_tree(
         &self,
         work: &WorkTree,
         tip: Option<git2::Oid>,
-        spec: &CommitSpec,
+        files: &[(String, Vec<u8>)],
+        removed: &[String],
         targets: &[PathBuf],
         index_lock: &GitLock,
         journal: &mut Journal,
     ) -> Result<(), WriteError> {
         let next = self.next_index_path();
         let mut index = self.copy_index(work)?;
-        for ((path, content), target) in spec.files.iter().zip(targets) {
+        for ((path, content), target) in files.iter().zip(targets) {
             self.check_clean(tip, path, content, &index, target)?;
         }
+        for path in removed {
+            let target = work.place(path, false)?;
+            self.check_clean_to_remove(tip, path, &index, &target)?;
+        }
+        for path in removed {
+            let _ = index.remove_path(Path::new(path));
+        }
 
-        let mut news = Vec::with_capacity(spec.files.len());
-        for ((path, content), target) in spec.files.iter().zip(targets) {
+        let mut news = Vec::with_capacity(files.len());
+        for ((path, content), target) in files.iter().zip(targets) {
             let old = self.blob_at(tip, path)?.map(|(id, _)| object_id(id));
             let new = git2::Oid::hash_object(git2::ObjectType::Blob, content)
                 .map_err(git("cannot hash"))?;
@@ -989,7 +1032,7 @@ impl PanelRepo {
         self.write_journal(journal)?;
 
         point(Step::WriteFiles).map_err(io("cannot write the new files"))?;
-        for (((path, content), file), new) in spec.files.iter().zip(&journal.files).zip(news) {
+        for (((path, content), file), new) in files.iter().zip(&journal.files).zip(news) {
             work.place(path, true)?;
             let Some(temporary) = &file.temporary else {
                 continue;
@@ -1029,7 +1072,7 @@ impl PanelRepo {
         Ok(())
     }
 
-    fn write_journal(&self, journal: &Journal) -> Result<(), WriteError> {
+    pub(super) fn write_journal(&self, journal: &Journal) -> Result<(), WriteError> {
         let text = to_ron(journal).map_err(|e| WriteError::Repo(RepoError::Io(e.to_string())))?;
         write_atomically(&self.journal_path(), text.as_bytes())?;
         Ok(())
@@ -1037,7 +1080,7 @@ impl PanelRepo {
 
     /// Undoes a write that failed before its branch moved, while its index lock is still
     /// held: the new files are taken back, then the lock is released.
-    fn undo_in_process(&self, journal: &Journal, index_lock: GitLock) {
+    pub(super) fn undo_in_process(&self, journal: &Journal, index_lock: GitLock) {
         let mut report = Vec::new();
         self.undo_files(journal, &mut report);
         drop(index_lock);

@@ -27,9 +27,10 @@ impl GitServer {
                 .and_then(|l| l.local_addr())
                 .map(|a| a.port())
                 .unwrap();
-            let mut cmd = Command::new("git");
-            cmd.arg("daemon")
-                .arg("--reuseaddr")
+            // `git daemon` runs git-daemon as a child of its own and does not pass a kill
+            // on to it: the daemon itself is started, so that stopping it stops the server.
+            let mut cmd = daemon_command();
+            cmd.arg("--reuseaddr")
                 .arg("--export-all")
                 .arg("--enable=receive-pack")
                 .arg("--listen=127.0.0.1")
@@ -80,6 +81,26 @@ impl GitServer {
     pub fn stop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The git-daemon program from git's exec path, or `git daemon` if it is not found there.
+fn daemon_command() -> Command {
+    let exec_path = Command::new("git")
+        .arg("--exec-path")
+        .output()
+        .ok()
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    match exec_path
+        .map(|p| p.join("git-daemon"))
+        .filter(|p| p.exists())
+    {
+        Some(daemon) => Command::new(daemon),
+        None => {
+            let mut cmd = Command::new("git");
+            cmd.arg("daemon");
+            cmd
+        }
     }
 }
 
