@@ -341,12 +341,13 @@ impl App {
         let mut text = match job {
             NetJob::Push => {
                 let pushed = match synced.pushed.len() {
-                    0 => format!("nothing to push to {remote}"),
-                    n => format!("pushed {n} to {remote}"),
+                    0 => format!("✓ Nothing to push to {remote}"),
+                    n => format!("✓ Pushed {n} to {remote}"),
                 };
+                // What the push did first: a narrow status line cuts the end.
                 match self.recorded_note.take() {
-                    Some(note) => format!("{note} · ✓ {pushed}"),
-                    None => format!("✓ {pushed}"),
+                    Some(note) => format!("{pushed} · {note}"),
+                    None => pushed,
                 }
             }
             NetJob::Sync | NetJob::Finish(_) => {
@@ -378,15 +379,16 @@ impl App {
     /// A sync, push or finish that did not finish: nothing recorded is lost.
     fn not_synced(&mut self, job: NetJob, problem: SyncProblem) {
         let remote = self.remote_name();
+        // What went wrong first, then what was recorded: a narrow status line cuts the end.
         let note = match self.recorded_note.take() {
-            Some(note) => format!("{note} · "),
+            Some(note) => format!(" · {note}"),
             None => String::new(),
         };
         let sync_key = self.options.keymap.first(Action::Sync);
         match problem {
             SyncProblem::Offline(m) => {
                 self.warn(format!(
-                    "{note}✗ {remote} is offline: {m} · nothing was changed; everything else keeps working"
+                    "✗ {remote} is offline: {m} · nothing was changed; everything else keeps working{note}"
                 ));
                 self.offline = Some(m);
             }
@@ -394,9 +396,9 @@ impl App {
                 self.prompt = Some(Prompt::Credentials { job, message });
             }
             SyncProblem::Rejected(m) if remote_moved(&m) => self.warn(format!(
-                "{note}✗ {remote} has new commits: press {sync_key} to sync"
+                "✗ {remote} has new commits: press {sync_key} to sync{note}"
             )),
-            SyncProblem::Rejected(m) => self.warn(format!("{note}✗ {remote} refused: {m}")),
+            SyncProblem::Rejected(m) => self.warn(format!("✗ {remote} refused: {m}{note}")),
             SyncProblem::Conflict(conflict) => {
                 if let Some(state) = &mut self.remote {
                     state.unfinished = Some(conflict.clone());
@@ -408,7 +410,7 @@ impl App {
                 self.ask_remote_state();
             }
             other => self.warn(format!(
-                "{note}✗ The sync did not finish: {}",
+                "✗ The sync did not finish: {}{note}",
                 describe(&other)
             )),
         }
