@@ -339,3 +339,43 @@ fn without_a_remote_the_header_says_nothing_of_one() {
     let screen = ui.screen();
     assert!(!screen.contains("origin"), "{screen}");
 }
+
+#[test]
+fn take_theirs_and_keep_mine_finish_the_sync_on_the_worker() {
+    for (key, how) in [("t", "Theirs"), ("m", "Mine")] {
+        let mut ui = ui(80, 24);
+        tell(&mut ui, NetAnswer::State(Ok(Some(state(1, 1, Some(0))))));
+        tell(
+            &mut ui,
+            NetAnswer::Done(NetJob::Sync, Err(SyncProblem::Conflict(conflict()))),
+        );
+        assert!(ui.screen().contains("! Sync stopped"));
+        let stopped = RemoteState {
+            unfinished: Some(conflict()),
+            ..state(1, 1, Some(0))
+        };
+        tell(&mut ui, NetAnswer::State(Ok(Some(stopped))));
+        // The answer is not handled yet: the account has closed and the finish is under way.
+        ui.keys_without_waiting(key);
+        let screen = ui.screen();
+        assert!(!screen.contains("! Sync stopped"), "{how}: {screen}");
+        assert!(screen.contains("origin · syncing…"), "{how}: {screen}");
+        assert!(screen.contains("Finishing the sync…"), "{how}: {screen}");
+        ui.settle();
+        // What the engine did, as the worker hands it back.
+        tell(&mut ui, NetAnswer::State(Ok(Some(state(1, 1, Some(0))))));
+        let finished = Synced {
+            pulled: vec![note('b', "Aisha Patel", "Decision: riverside-academy")],
+            pushed: vec![note('f', "Rosalind Adeyemi", "Decision: riverside-academy")],
+            ..Synced::default()
+        };
+        let job = NetJob::Finish(if how == "Theirs" {
+            Resolution::Theirs
+        } else {
+            Resolution::Mine
+        });
+        tell(&mut ui, NetAnswer::Done(job, Ok(finished)));
+        let screen = ui.screen();
+        assert!(screen.contains("✓ origin: pulled 1 · pushed 1"), "{screen}");
+    }
+}
