@@ -254,7 +254,20 @@ fn meeting_changed_on_both(s: &Shared) -> (String, String) {
     assert_eq!(unfinished.files[0].path, "meetings/2026-12-02.ron");
     assert_eq!((state.ahead, state.behind), (2, 1));
     // A second sync says the same, and still changes nothing.
-    assert_exit(&sync(sb, &s.b, &[]), 1);
+    let out = sync(sb, &s.b, &["--format", "json"]);
+    assert_exit(&out, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["status"], "conflict", "{json}");
+    assert_eq!(json["conflict"]["kept_on"], kept.as_str(), "{json}");
+    assert_eq!(
+        json["conflict"]["files"][0]["path"], "meetings/2026-12-02.ron",
+        "{json}"
+    );
+    assert_eq!(
+        json["conflict"]["files"][0]["ours"]["id"],
+        b_tip.as_str(),
+        "{json}"
+    );
     assert_eq!(head(sb, &s.b, "HEAD"), b_tip);
     (b_tip, remote_tip)
 }
@@ -481,4 +494,24 @@ fn the_remote_state_follows_fetches_recordings_and_failures() {
     let offline = state.offline.expect("the failure is remembered");
     assert!(offline.contains("offline"), "{offline}");
     assert_eq!(state.ahead, 1);
+}
+
+#[test]
+fn a_signed_commit_replayed_where_its_key_is_missing_is_unsigned_and_said_so() {
+    let s = shared();
+    let sb = &s.sandbox;
+    decide(sb, &s.a, &items::LITTLE_ACORNS);
+    decide(sb, &s.b, &items::NORTH_VALE);
+    assert!(signed(sb, &s.b, "HEAD"));
+    assert_exit(&sync(sb, &s.a, &[]), 0);
+    std::fs::remove_dir_all(s.b.join(".git/kitemark/keys")).unwrap();
+    let out = sync(sb, &s.b, &[]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.contains("was signed and is replayed unsigned"),
+        "{text}"
+    );
+    assert!(!signed(sb, &s.b, "HEAD"));
+    assert_eq!(head(sb, &s.b, "HEAD"), head(sb, &s.bare, "main"));
 }

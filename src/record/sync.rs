@@ -312,21 +312,24 @@ fn fetch_from(repo: &PanelRepo, up: &Upstream, net: &Network) -> Result<FetchedT
         }
         Err(e) => {
             let e = net_error(e);
-            if matches!(
-                e,
-                SyncError::Offline { .. }
-                    | SyncError::TimedOut { .. }
-                    | SyncError::NeedsCredentials { .. }
-            ) {
-                log.failed = Some(now);
-                log.failure = Some(e.to_string());
-            }
+            remember_failure(&mut log, &e, now);
             Err(e)
         }
     };
     // The log only feeds the header; failing to write it changes nothing that matters.
     let _ = repo.write_state(NETWORK_LOG, &log);
     outcome
+}
+
+/// Notes a failure to reach the remote (not a refusal: the remote answered that).
+fn remember_failure(log: &mut NetworkLog, e: &SyncError, now: jiff::Timestamp) {
+    if matches!(
+        e,
+        SyncError::Offline { .. } | SyncError::TimedOut { .. } | SyncError::NeedsCredentials { .. }
+    ) {
+        log.failed = Some(now);
+        log.failure = Some(e.to_string());
+    }
 }
 
 fn push_to(
@@ -337,8 +340,13 @@ fn push_to(
     local: &ObjectId,
 ) -> Result<Synced, SyncError> {
     let pushed = notes(repo.commits_between(remote, local)?);
-    repo.push_upstream(up, local, run_of(net))
-        .map_err(net_error)?;
+    if let Err(e) = repo.push_upstream(up, local, run_of(net)) {
+        let e = net_error(e);
+        let mut log: NetworkLog = repo.read_state(NETWORK_LOG).unwrap_or_default();
+        remember_failure(&mut log, &e, jiff::Timestamp::now());
+        let _ = repo.write_state(NETWORK_LOG, &log);
+        return Err(e);
+    }
     Ok(Synced {
         pushed,
         ..Synced::default()

@@ -459,15 +459,7 @@ impl PanelRepo {
             let mut clashes = Vec::new();
             let mut changed = false;
             for delta in diff.deltas() {
-                let Some(path) = delta
-                    .new_file()
-                    .path()
-                    .or_else(|| delta.old_file().path())
-                    .and_then(Path::to_str)
-                    .map(str::to_owned)
-                else {
-                    continue;
-                };
+                let path = delta_path(&delta)?;
                 let was = Some(delta.old_file().id()).filter(|i| !i.is_zero());
                 let now = Some(delta.new_file().id()).filter(|i| !i.is_zero());
                 let there = base
@@ -606,7 +598,9 @@ impl PanelRepo {
                     Ok((Some(s), _)) => signature = Some(s),
                     Ok((None, why)) => out.notes.push(format!(
                         "{short} \"{summary}\" was signed and is replayed unsigned: {}",
-                        why.unwrap_or_else(|| "no key to sign with".into())
+                        why.as_deref()
+                            .map(|w| w.trim_start_matches("recorded unsigned: "))
+                            .unwrap_or("no key to sign with")
                     )),
                     Err(e) => out.notes.push(format!(
                         "{short} \"{summary}\" was signed and is replayed unsigned: {e}"
@@ -767,15 +761,7 @@ impl PanelRepo {
         let mut files = Vec::new();
         let mut removed = Vec::new();
         for delta in diff.deltas() {
-            let Some(path) = delta
-                .new_file()
-                .path()
-                .or_else(|| delta.old_file().path())
-                .and_then(Path::to_str)
-                .map(str::to_owned)
-            else {
-                continue;
-            };
+            let path = delta_path(&delta)?;
             let id = delta.new_file().id();
             if id.is_zero() {
                 removed.push(path);
@@ -809,6 +795,23 @@ impl PanelRepo {
     /// The state file's path, for messages.
     pub fn state_path(&self, name: &str) -> PathBuf {
         self.kitemark_dir().join(name)
+    }
+}
+
+/// The path a change is to, refusing one that is not UTF-8 rather than leaving it out:
+/// kitemark names every file it writes in UTF-8, so such a path is someone else's, and a
+/// change must never be lost silently.
+fn delta_path(delta: &git2::DiffDelta<'_>) -> Result<String, RepoError> {
+    let path = delta.new_file().path().or_else(|| delta.old_file().path());
+    match path.and_then(Path::to_str) {
+        Some(path) => Ok(path.to_owned()),
+        None => Err(RepoError::Io(format!(
+            "a commit changes {}, whose name is not UTF-8; kitemark cannot carry it over, so bring the branch up to date with git",
+            path.map_or_else(
+                || "a file".to_owned(),
+                |p| sanitize_inline(&p.to_string_lossy()).into_owned()
+            )
+        ))),
     }
 }
 
@@ -1203,7 +1206,7 @@ mod tests {
             .replay(
                 &remote,
                 Some(&base),
-                &[same.clone()],
+                std::slice::from_ref(&same),
                 OnConflict::Stop,
                 &|_| None,
             )
