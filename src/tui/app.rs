@@ -872,7 +872,11 @@ impl App {
             },
             Prompt::Push => {
                 let yes = self.options.keymap.action_in(Scope::Question, key);
-                if yes == Some(Action::ConfirmRecord) {
+                if yes == Some(Action::ConfirmRecord) && self.net_job.is_some() {
+                    // The sync under way sends the new commit too.
+                    self.recorded_note = None;
+                    self.say("A sync is under way: it sends the new commit too.");
+                } else if yes == Some(Action::ConfirmRecord) {
                     self.start(NetJob::Push);
                 } else {
                     self.recorded_note = None;
