@@ -379,3 +379,29 @@ fn take_theirs_and_keep_mine_finish_the_sync_on_the_worker() {
         assert!(screen.contains("✓ origin: pulled 1 · pushed 1"), "{screen}");
     }
 }
+
+#[test]
+fn a_fetch_is_not_started_while_one_runs() {
+    let mut ui = ui(80, 24);
+    tell(&mut ui, NetAnswer::State(Ok(Some(state(0, 0, Some(5))))));
+    // Two timer ticks before the first fetch has answered: one fetch.
+    ui.app.handle(AppEvent::FetchDue);
+    ui.app.handle(AppEvent::FetchDue);
+    let mut fetches = 0;
+    while ui.app.is_loading() {
+        let event = ui
+            .events
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("the network thread answers");
+        if matches!(&event, AppEvent::Network(answer) if matches!(**answer, NetAnswer::Fetched(_)))
+        {
+            fetches += 1;
+        }
+        ui.app.handle(event);
+    }
+    assert_eq!(fetches, 1);
+    // Without a remote there is nothing to fetch.
+    tell(&mut ui, NetAnswer::State(Ok(None)));
+    ui.app.handle(AppEvent::FetchDue);
+    assert!(!ui.app.is_loading());
+}
