@@ -137,14 +137,20 @@ impl InputGate {
         state.1 = false;
     }
 
-    /// On the UI thread: stops the input thread and waits until it has.
+    /// On the UI thread: stops the input thread and waits until it has (an input thread that
+    /// has ended, the terminal gone, is not waited for).
     fn pause(&self) {
         let Ok(mut state) = self.state.lock() else {
             return;
         };
         state.0 = true;
+        let deadline = Instant::now() + INPUT_POLL * 20;
         while !state.1 {
-            state = match self.changed.wait_timeout(state, INPUT_POLL * 5) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            state = match self.changed.wait_timeout(state, left) {
                 Ok((state, _)) => state,
                 Err(_) => return,
             };
