@@ -405,3 +405,29 @@ fn a_fetch_is_not_started_while_one_runs() {
     ui.app.handle(AppEvent::FetchDue);
     assert!(!ui.app.is_loading());
 }
+
+#[test]
+fn text_from_the_remote_is_inert_in_the_notices_and_the_account() {
+    let mut ui = ui(120, 40);
+    tell(&mut ui, NetAnswer::State(Ok(Some(state(0, 0, Some(1))))));
+    let hostile = note('c', "Eve\u{1b}]52;c;aGk=\u{7}", "Decision: \u{1b}[2Jgone");
+    tell(
+        &mut ui,
+        NetAnswer::Fetched(Ok(Fetched {
+            arrived: vec![hostile.clone()],
+        })),
+    );
+    let screen = ui.screen();
+    assert!(!screen.contains('\u{1b}'), "{screen}");
+    assert!(screen.contains("␛[2Jgone"), "{screen}");
+    let mut conflict = conflict();
+    conflict.files[0].path = "decisions/\u{1b}[31mred.ron".into();
+    conflict.files[0].theirs = hostile;
+    tell(
+        &mut ui,
+        NetAnswer::Done(NetJob::Sync, Err(SyncProblem::Conflict(conflict))),
+    );
+    let screen = ui.screen();
+    assert!(!screen.contains('\u{1b}'), "{screen}");
+    assert!(screen.contains("decisions/␛[31mred.ron"), "{screen}");
+}

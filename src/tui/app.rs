@@ -293,7 +293,13 @@ impl App {
                     let news: Vec<String> = fetched
                         .arrived
                         .iter()
-                        .map(|c| format!("{} ({})", c.summary, c.author))
+                        .map(|c| {
+                            format!(
+                                "{} ({})",
+                                sanitize_inline(&c.summary),
+                                sanitize_inline(&c.author)
+                            )
+                        })
                         .collect();
                     self.say(format!(
                         "{} new on {}: {}",

@@ -75,9 +75,9 @@ impl ConflictDialog {
                 Line::from(vec![
                     Span::styled(format!("    {label:<7}"), theme.muted),
                     Span::styled(note.id.short().to_owned(), theme.key),
-                    Span::raw(format!(" {}", note.author)),
+                    Span::raw(format!(" {}", inert(&note.author))),
                 ]),
-                Line::from(format!("           {}", note.summary)),
+                Line::from(format!("           {}", inert(&note.summary))),
             ]
         };
         let files = self.conflict.files.len();
@@ -91,7 +91,7 @@ impl ConflictDialog {
         ))];
         for file in &self.conflict.files {
             lines.push(Line::from(Span::styled(
-                format!("  {}", file.path),
+                format!("  {}", inert(&file.path)),
                 theme.title,
             )));
             lines.extend(commit("ours", &file.ours));
@@ -99,7 +99,7 @@ impl ConflictDialog {
         }
         lines.push(Line::from(vec![
             Span::raw("Our commits are kept as they were on "),
-            Span::styled(self.conflict.kept_on.clone(), theme.key),
+            Span::styled(inert(&self.conflict.kept_on), theme.key),
             Span::raw("."),
         ]));
         lines.push(Line::default());
@@ -171,6 +171,11 @@ pub fn draw_credentials(frame: &mut Frame, area: Rect, message: &str, theme: &Th
             .style(theme.base),
         popup,
     );
+}
+
+/// Text from the repository (paths, names, summaries), never acted on by the terminal.
+fn inert(text: &str) -> String {
+    crate::model::text::sanitize_inline(text).into_owned()
 }
 
 fn centred(area: Rect, width: u16, height: u16) -> Rect {
