@@ -515,3 +515,33 @@ fn a_signed_commit_replayed_where_its_key_is_missing_is_unsigned_and_said_so() {
     assert!(!signed(sb, &s.b, "HEAD"));
     assert_eq!(head(sb, &s.b, "HEAD"), head(sb, &s.bare, "main"));
 }
+
+#[test]
+fn a_file_others_removed_leaves_the_working_tree_unless_it_has_changes_here() {
+    let s = shared();
+    let sb = &s.sandbox;
+    let path = "submissions/little-acorns-nursery/school.ron";
+    sb.git(&s.a, &["rm", "-q", path]);
+    sb.git(&s.a, &["commit", "-q", "-m", "A school withdrawn"]);
+    sb.git(&s.a, &["push", "-q", "origin", "main"]);
+    let file = s.b.join(path);
+    let committed = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{committed}// a note typed here\n")).unwrap();
+    let tip = head(sb, &s.b, "HEAD");
+    let out = sync(sb, &s.b, &[]);
+    assert_exit(&out, 2);
+    assert!(stderr(&out).contains(path), "{}", stderr(&out));
+    assert_eq!(head(sb, &s.b, "HEAD"), tip);
+    assert!(file.exists());
+    std::fs::write(&file, &committed).unwrap();
+    let out = sync(sb, &s.b, &[]);
+    assert_exit(&out, 0);
+    assert!(
+        stdout(&out).contains("A school withdrawn"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(head(sb, &s.b, "HEAD"), head(sb, &s.a, "HEAD"));
+    assert!(!file.exists());
+    assert_eq!(stdout(&sb.git(&s.b, &["status", "--porcelain"])), "");
+}
