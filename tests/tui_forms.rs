@@ -421,6 +421,8 @@ fn open_with_config(repo: &Path, config: &str) -> Harness {
         config_path: Some("config.ron".into()),
         inbox: config.inbox,
         export_format: config.export_format,
+        remote: config.remote,
+        now: None,
     };
     let mut ui = Harness {
         app: App::new(options, Loader::spawn(repo.to_path_buf(), sender).unwrap()),

@@ -568,3 +568,90 @@ fn a_workbook_dropped_in_the_inbox_appears_is_corrected_and_submitted() {
     tmux.send(&["q"]);
     tmux.wait_for("EXIT=0");
 }
+
+/// A web server on 127.0.0.1 that asks every request for a password and accepts none, as a
+/// panel's remote over https does before credentials are given. Stopped when dropped.
+struct PasswordServer {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl PasswordServer {
+    fn start() -> PasswordServer {
+        use std::io::BufRead;
+        let script = r#"
+import http.server
+class Ask(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Basic realm="panel"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+    do_POST = do_GET
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Ask)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"#;
+        let mut child = Command::new("python3")
+            .args(["-c", script])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 runs");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().parse().expect("the server says its port");
+        PasswordServer { child, port }
+    }
+}
+
+impl Drop for PasswordServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_remote_that_needs_credentials_lets_git_ask_in_the_terminal_and_the_interface_comes_back() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    let server = PasswordServer::start();
+    let url = format!("http://127.0.0.1:{}/panel.git", server.port);
+    sandbox.git(&repo, &["remote", "add", "origin", &url]);
+    let tmux = Tmux::start(&sandbox, &open_command(&repo, ""), 100, 30);
+    // The fetch on opening cannot ask: the header says offline.
+    tmux.wait_for("origin · offline");
+    tmux.send(&["U"]);
+    tmux.wait_for("The remote needs credentials.");
+    tmux.wait_for("Enter: let git ask in this terminal");
+    // Enter: the interface steps aside and git asks in the terminal itself.
+    tmux.send(&["Enter"]);
+    // git's own question, at the start of a line of the plain terminal.
+    tmux.wait_until("git to ask for a user name", |s| {
+        s.lines().any(|l| l.starts_with("Username for"))
+    });
+    tmux.type_text("someone");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Password for");
+    tmux.type_text("not-the-password");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Press Enter to return to kitemark.");
+    tmux.send(&["Enter"]);
+    // The interface is drawn again, whole; the password was wrong, so it offers again.
+    let screen = tmux.wait_for("1 Agenda");
+    assert!(!screen.contains("Press Enter to return"), "{screen}");
+    let screen = tmux.wait_for("Authentication failed");
+    assert!(screen.contains("The remote needs credentials."), "{screen}");
+    tmux.send(&["Escape"]);
+    tmux.wait_for("Not now: U syncs when you are ready.");
+    // Its keys work.
+    tmux.send(&["2"]);
+    tmux.wait_for("Schools (");
+    tmux.send(&["q"]);
+    tmux.wait_for("EXIT=0");
+}

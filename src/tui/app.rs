@@ -17,11 +17,14 @@ use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::chrome::{self, Drafts, SPINNER, Tabs};
+use super::chrome::{self, Drafts, RemoteHeader, RemoteShown, SPINNER, Tabs};
 pub use super::chrome::{MIN_HEIGHT, MIN_WIDTH};
+use super::config::PushAfterRecord;
 pub use super::event::AppEvent;
 use super::keymap::{Action, KeyMap, Scope};
-use super::loader::{ExportJob, Loaded, Loader, Request, Response};
+use super::loader::{
+    ExportJob, Loaded, Loader, NetAnswer, NetJob, NetRequest, Request, Response, SyncProblem,
+};
 use super::nav::Nav;
 use super::screen::{Cx, DrawCx, Effect, Footer, Open, Screen};
 use super::screens::diff::DiffScreen;
@@ -29,11 +32,14 @@ use super::screens::help::HelpOverlay;
 use super::screens::history::HistoryScreen;
 use super::screens::inbox::InboxScreen;
 use super::screens::submission::SubmissionScreen;
+use super::screens::sync::{self, ConflictAnswer, ConflictDialog};
 use super::screens::{Screens, decision, meeting};
 use super::tag::{ScreenId, Tag, Target};
 use super::theme::{Theme, ThemeKind};
 use super::view::{AgendaRow, OpenedView};
 use super::widgets::{block, contains};
+use crate::model::text::sanitize_inline;
+use crate::record::sync::{Network, RemoteState, Synced};
 
 /// How the app was started.
 #[derive(Debug, Clone)]
@@ -50,6 +56,20 @@ pub struct Options {
     pub inbox: super::config::Inbox,
     /// What the interface writes documents as.
     pub export_format: crate::export::Format,
+    /// How the panel is shared with its remote: background fetches, pushing after a
+    /// recording, how long the network may take.
+    pub remote: super::config::RemoteSettings,
+    /// The clock for "fetched 3 min ago", fixed by tests; `None` for the system's.
+    pub now: Option<jiff::Timestamp>,
+}
+
+/// A question over the screen, answered by the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Prompt {
+    /// The remote needs credentials: Enter lets git ask at the terminal, for this job.
+    Credentials { job: NetJob, message: String },
+    /// "Push to origin now? y/n", after a recording.
+    Push,
 }
 
 /// The app's whole state.
@@ -74,6 +94,27 @@ pub struct App {
     reloading: bool,
     /// "Quit with a draft not recorded?" is asked: the next key answers.
     quitting: bool,
+    /// The remote as last read from local refs; `None` when there is none (or it could not
+    /// be read).
+    remote: Option<RemoteState>,
+    /// Why the remote could not be reached when this app last tried; cleared by a success.
+    offline: Option<String>,
+    /// A fetch in the background is under way: another is not started meanwhile.
+    fetching: bool,
+    /// Requests for the remote state not yet answered.
+    state_pending: usize,
+    /// A sync, push or finish under way.
+    net_job: Option<NetJob>,
+    prompt: Option<Prompt>,
+    /// The account of a sync stopped by a conflict, when on show.
+    conflict: Option<ConflictDialog>,
+    /// A job to run with git allowed to ask at the terminal, for the event loop to carry out
+    /// with the interface suspended.
+    suspend: Option<NetJob>,
+    /// What the status said of a recording, for the push that follows it to add to.
+    recorded_note: Option<String>,
+    /// Whether the remote state has been read once (the first fetch follows it).
+    remote_seen: bool,
 }
 
 /// A screen's context, built from the app's fields so that a screen can be borrowed beside
@@ -121,7 +162,32 @@ impl App {
             too_small: false,
             reloading: false,
             quitting: false,
+            remote: None,
+            offline: None,
+            fetching: false,
+            state_pending: 0,
+            net_job: None,
+            prompt: None,
+            conflict: None,
+            suspend: None,
+            recorded_note: None,
+            remote_seen: false,
         }
+    }
+
+    /// How git runs for the network: within the configured time, asking nothing at the
+    /// terminal unless the interface has stepped aside.
+    pub fn network(&self, interactive: bool) -> Network {
+        Network {
+            timeout: self.options.remote.timeout,
+            interactive,
+        }
+    }
+
+    /// A job the person asked to run with git free to ask at the terminal: the event loop
+    /// suspends the interface, runs it, and hands its answer back as an event.
+    pub fn take_suspend(&mut self) -> Option<NetJob> {
+        self.suspend.take()
     }
 
     /// Waits for drafts still being saved or removed; the app is done.
@@ -135,7 +201,7 @@ impl App {
 
     /// Whether an answer from the loader is still awaited.
     pub fn is_loading(&self) -> bool {
-        self.loader.is_busy()
+        self.loader.is_busy() || self.fetching || self.state_pending > 0 || self.net_job.is_some()
     }
 
     /// Whether the screen on show needs time to pass while nothing happens (ticks).
@@ -167,7 +233,263 @@ impl App {
             }
             AppEvent::InputLost => self.quit = true,
             AppEvent::Loaded(loaded) => self.loaded(*loaded),
+            AppEvent::Network(answer) => self.network_answer(*answer),
+            AppEvent::FetchDue => self.fetch_due(),
         }
+    }
+
+    /// The remote's name, for messages.
+    fn remote_name(&self) -> String {
+        self.remote.as_ref().map_or_else(
+            || "the remote".to_owned(),
+            |r| sanitize_inline(&r.remote).into_owned(),
+        )
+    }
+
+    /// Asks for the remote state as local refs have it now.
+    fn ask_remote_state(&mut self) {
+        self.state_pending += 1;
+        self.loader.network(NetRequest::State, self.network(false));
+    }
+
+    /// Fetches in the background, unless there is no remote or the network is already in use.
+    fn fetch_due(&mut self) {
+        if self.remote.is_none() || self.fetching || self.net_job.is_some() {
+            return;
+        }
+        self.fetching = true;
+        self.loader.network(NetRequest::Fetch, self.network(false));
+    }
+
+    /// Starts a sync, push or finish on the network thread.
+    fn start(&mut self, job: NetJob) {
+        self.net_job = Some(job);
+        self.loader
+            .network(NetRequest::Job(job), self.network(false));
+    }
+
+    /// Whether a message may be replaced by news from the background: not while a question
+    /// waits for its answer.
+    fn may_tell(&self) -> bool {
+        self.prompt.is_none() && !self.quitting
+    }
+
+    fn network_answer(&mut self, answer: NetAnswer) {
+        match answer {
+            NetAnswer::State(state) => {
+                self.state_pending = self.state_pending.saturating_sub(1);
+                // A remote state that cannot be read shows no remote; the sync key says why.
+                self.remote = state.ok().flatten();
+                let first = !self.remote_seen && self.remote.is_some();
+                self.remote_seen |= self.remote.is_some();
+                if first && self.options.remote.fetch_every.is_some() {
+                    self.fetch_due();
+                }
+            }
+            NetAnswer::Fetched(Ok(fetched)) => {
+                self.fetching = false;
+                self.offline = None;
+                if !fetched.arrived.is_empty() && self.may_tell() {
+                    let news: Vec<String> = fetched
+                        .arrived
+                        .iter()
+                        .map(|c| {
+                            format!(
+                                "{} ({})",
+                                sanitize_inline(&c.summary),
+                                sanitize_inline(&c.author)
+                            )
+                        })
+                        .collect();
+                    self.say(format!(
+                        "{} new on {}: {}",
+                        fetched.arrived.len(),
+                        self.remote_name(),
+                        news.join(", ")
+                    ));
+                }
+                self.ask_remote_state();
+            }
+            NetAnswer::Fetched(Err(problem)) => {
+                self.fetching = false;
+                let reason = match problem {
+                    SyncProblem::Offline(m) => m,
+                    SyncProblem::NeedsCredentials(m) => format!(
+                        "{m}; press {} to sync and let git ask",
+                        self.options.keymap.first(Action::Sync)
+                    ),
+                    SyncProblem::NoRemote => return self.ask_remote_state(),
+                    other => describe(&other),
+                };
+                // Said once when the remote goes away, not at every fetch that follows.
+                if self.offline.is_none() && self.may_tell() {
+                    self.warn(format!(
+                        "! {} is offline: {reason} · everything else keeps working",
+                        self.remote_name()
+                    ));
+                }
+                self.offline = Some(reason);
+            }
+            NetAnswer::Done(job, result) => {
+                self.net_job = None;
+                match result {
+                    Ok(synced) => self.synced(job, &synced),
+                    Err(problem) => self.not_synced(job, problem),
+                }
+            }
+        }
+    }
+
+    /// A sync, push or finish that did what it set out to do.
+    fn synced(&mut self, job: NetJob, synced: &Synced) {
+        self.offline = None;
+        let remote = self.remote_name();
+        let mut text = match job {
+            NetJob::Push => {
+                let pushed = match synced.pushed.len() {
+                    0 => format!("✓ Nothing to push to {remote}"),
+                    n => format!("✓ Pushed {n} to {remote}"),
+                };
+                // What the push did first: a narrow status line cuts the end.
+                match self.recorded_note.take() {
+                    Some(note) => format!("{pushed} · {note}"),
+                    None => pushed,
+                }
+            }
+            NetJob::Sync | NetJob::Finish(_) => {
+                let counts: Vec<String> = [
+                    ("pulled", synced.pulled.len()),
+                    ("pushed", synced.pushed.len()),
+                    ("replayed", synced.replayed.len()),
+                ]
+                .into_iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(what, n)| format!("{what} {n}"))
+                .collect();
+                if counts.is_empty() {
+                    format!("✓ {remote}: up to date")
+                } else {
+                    format!("✓ {remote}: {}", counts.join(" · "))
+                }
+            }
+        };
+        for note in &synced.notes {
+            text.push_str(" · ");
+            text.push_str(&sanitize_inline(note));
+        }
+        self.say(text);
+        // The data on screen as after a recording: read again, with the remote's state.
+        self.reload();
+    }
+
+    /// A sync, push or finish that did not finish: nothing recorded is lost.
+    fn not_synced(&mut self, job: NetJob, problem: SyncProblem) {
+        let remote = self.remote_name();
+        // What went wrong first, then what was recorded: a narrow status line cuts the end.
+        let note = match self.recorded_note.take() {
+            Some(note) => format!(" · {note}"),
+            None => String::new(),
+        };
+        let sync_key = self.options.keymap.first(Action::Sync);
+        match problem {
+            SyncProblem::Offline(m) => {
+                self.warn(format!(
+                    "✗ {remote} is offline: {m} · nothing was changed; everything else keeps working{note}"
+                ));
+                self.offline = Some(m);
+            }
+            SyncProblem::NeedsCredentials(message) => {
+                self.prompt = Some(Prompt::Credentials { job, message });
+            }
+            SyncProblem::Rejected(m) if remote_moved(&m) => self.warn(format!(
+                "✗ {remote} has new commits: press {sync_key} to sync{note}"
+            )),
+            SyncProblem::Rejected(m) => self.warn(format!("✗ {remote} refused: {m}{note}")),
+            SyncProblem::Conflict(conflict) => {
+                if let Some(state) = &mut self.remote {
+                    state.unfinished = Some(conflict.clone());
+                }
+                self.conflict = Some(ConflictDialog::new(conflict));
+                self.warn(format!(
+                    "! The sync with {remote} stopped: both sides changed the same file"
+                ));
+                self.ask_remote_state();
+            }
+            other => self.warn(format!(
+                "✗ The sync did not finish: {}{note}",
+                describe(&other)
+            )),
+        }
+    }
+
+    /// The sync key: the account of a stopped sync if there is one, else a sync.
+    fn sync_key(&mut self) {
+        if self.net_job.is_some() {
+            return self.say("A sync is already under way.");
+        }
+        if let Some(conflict) = self.remote.as_ref().and_then(|r| r.unfinished.clone()) {
+            self.conflict = Some(ConflictDialog::new(conflict));
+            return;
+        }
+        self.start(NetJob::Sync);
+    }
+
+    /// After a recording from the interface, when there is a remote: push, ask, or leave it.
+    fn recorded(&mut self) {
+        if self.remote.is_none() {
+            return;
+        }
+        let note = match &self.status {
+            Some((text, false)) => Some(text.clone()),
+            _ => None,
+        };
+        match self.options.remote.push_after_record {
+            PushAfterRecord::Never => {}
+            // A sync under way sends the new commit too.
+            PushAfterRecord::Push if self.net_job.is_some() => {}
+            PushAfterRecord::Push => {
+                self.recorded_note = note;
+                self.start(NetJob::Push);
+            }
+            PushAfterRecord::Ask => {
+                self.prompt = Some(Prompt::Push);
+                let keymap = &self.options.keymap;
+                let question = format!(
+                    "Push to {} now? {}/{}",
+                    self.remote_name(),
+                    keymap.first(Action::ConfirmRecord),
+                    keymap.first(Action::NotYet)
+                );
+                self.warn(match &note {
+                    Some(note) => format!("{question} · {note}"),
+                    None => question,
+                });
+                self.recorded_note = note;
+            }
+        }
+    }
+
+    /// The header's account of the remote.
+    fn remote_header(&self) -> Option<RemoteHeader> {
+        let state = self.remote.as_ref()?;
+        let shown = if self.net_job.is_some() {
+            RemoteShown::Syncing
+        } else if state.unfinished.is_some() {
+            RemoteShown::Stopped
+        } else if self.offline.is_some() || state.offline.is_some() {
+            RemoteShown::Offline
+        } else {
+            let now = self.options.now.unwrap_or_else(jiff::Timestamp::now);
+            RemoteShown::Counts {
+                ahead: state.ahead,
+                behind: state.behind,
+                fetched_ago: state.fetched.map(|then| chrome::ago(then, now)),
+            }
+        };
+        Some(RemoteHeader {
+            name: sanitize_inline(&state.remote).into_owned(),
+            shown,
+        })
     }
 
     /// Gives one screen something to handle, then carries out what it asks for. Every
@@ -227,6 +549,10 @@ impl App {
         if !self.loader.accept(&loaded) {
             return;
         }
+        let recorded = matches!(
+            loaded.response,
+            Response::Committed(Ok(_)) | Response::WorkbookSubmitted(Ok(_))
+        );
         match loaded.tag.to {
             Target::Screen(id) => {
                 self.on(id, |screen, cx| {
@@ -239,6 +565,9 @@ impl App {
                 }
             }
             Target::App => self.app_loaded(loaded.response),
+        }
+        if recorded {
+            self.recorded();
         }
     }
 
@@ -341,6 +670,8 @@ impl App {
             .collect();
         self.opened = Some(view);
         self.open_error = None;
+        // Ahead and behind change with every commit read.
+        self.ask_remote_state();
         if !pending.is_empty() {
             self.loader
                 .request(Tag::app(), Request::Evidence { rows: pending });
@@ -482,6 +813,30 @@ impl App {
             }
             return;
         }
+        if let Some(prompt) = self.prompt.take() {
+            return self.answer(prompt, &key, action);
+        }
+        if let Some(dialog) = &mut self.conflict {
+            match dialog.key(&key, action, &self.options.keymap) {
+                ConflictAnswer::Finish(how) => {
+                    self.conflict = None;
+                    self.start(NetJob::Finish(how));
+                }
+                ConflictAnswer::Later => {
+                    self.conflict = None;
+                    let key = self.options.keymap.first(Action::Sync);
+                    self.warn(format!(
+                        "! The sync stays stopped until it is finished: {key} shows the account again"
+                    ));
+                }
+                ConflictAnswer::Quit => {
+                    self.conflict = None;
+                    self.ask_to_quit();
+                }
+                ConflictAnswer::Nothing => {}
+            }
+            return;
+        }
         if let Some(help) = &mut self.help {
             match action {
                 Some(Action::Quit) => self.quit = true,
@@ -508,6 +863,34 @@ impl App {
         }
         if let Some(action) = action {
             self.act(action);
+        }
+    }
+
+    /// The answer to a question over the screen.
+    fn answer(&mut self, prompt: Prompt, key: &KeyEvent, action: Option<Action>) {
+        let sync_key = self.options.keymap.first(Action::Sync);
+        match prompt {
+            Prompt::Credentials { job, message } => match key.code {
+                KeyCode::Enter => self.suspend = Some(job),
+                KeyCode::Esc => self.say(format!("Not now: {sync_key} syncs when you are ready.")),
+                _ if action == Some(Action::Quit) => self.quit = true,
+                _ => self.prompt = Some(Prompt::Credentials { job, message }),
+            },
+            Prompt::Push => {
+                let yes = self.options.keymap.action_in(Scope::Question, key);
+                if yes == Some(Action::ConfirmRecord) && self.net_job.is_some() {
+                    // The sync under way sends the new commit too.
+                    self.recorded_note = None;
+                    self.say("A sync is under way: it sends the new commit too.");
+                } else if yes == Some(Action::ConfirmRecord) {
+                    self.start(NetJob::Push);
+                } else {
+                    self.recorded_note = None;
+                    self.say(format!(
+                        "Not pushed: {sync_key} sends it with the next sync."
+                    ));
+                }
+            }
         }
     }
 
@@ -572,6 +955,7 @@ impl App {
                 self.open(Open::Decision(row));
             }
             Action::Inbox => self.open(Open::Inbox),
+            Action::Sync => self.sync_key(),
             Action::SubmitWorkbook => self.say(format!(
                 "Schools' workbooks are submitted from the inbox: press {}, choose one and press {}.",
                 self.options.keymap.first(Action::Inbox),
@@ -678,6 +1062,10 @@ impl App {
 
     fn mouse(&mut self, mouse: MouseEvent) {
         let (x, y) = (mouse.column, mouse.row);
+        // A question or an account over the screen is answered with keys.
+        if self.prompt.is_some() || self.conflict.is_some() {
+            return;
+        }
         match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) => {
                 if self.too_small {
@@ -752,6 +1140,7 @@ impl App {
             failed,
         };
         let current = self.nav.current();
+        let remote = self.remote_header();
         let opened = self.opened.as_ref();
         self.tab_hits = chrome::draw_header(
             frame,
@@ -760,6 +1149,7 @@ impl App {
             keymap,
             opened,
             &drafts,
+            remote.as_ref(),
             &Tabs { labels, current },
         );
         let spinner = SPINNER[self.spinner];
@@ -782,20 +1172,79 @@ impl App {
                 screen.map_or(Footer::Actions(Vec::new()), |s| s.footer(keymap))
             }
         };
-        let footer_keys = match self.help {
-            Some(_) => Footer::Actions(vec![Action::Help, Action::Down, Action::Quit]),
-            None => footer_keys,
+        let footer_keys = match (&self.help, &self.conflict, &self.prompt) {
+            (_, _, Some(Prompt::Credentials { .. })) => Footer::Keys {
+                keys: vec![
+                    ("Enter".into(), "let git ask".into()),
+                    ("Esc".into(), "not now".into()),
+                ],
+                typing: true,
+            },
+            (_, Some(_), _) => Footer::Keys {
+                keys: [
+                    (Action::TakeTheirs, "take theirs"),
+                    (Action::KeepMine, "keep mine"),
+                    (Action::Back, "later"),
+                ]
+                .into_iter()
+                .map(|(a, what)| (keymap.first(a), what.to_owned()))
+                .collect(),
+                typing: false,
+            },
+            (Some(_), _, _) => Footer::Actions(vec![Action::Help, Action::Down, Action::Quit]),
+            _ => footer_keys,
         };
         chrome::draw_footer(frame, footer, &theme, keymap, footer_keys);
         let status_line = self.status.as_ref();
         // Quiet requests (the inbox read again) go unsaid.
-        let waiting = self.loader.doing();
+        // A background fetch goes unsaid too: the header says when it was done.
+        let network = match self.net_job {
+            Some(NetJob::Sync) => Some("Syncing with the remote"),
+            Some(NetJob::Push) => Some("Pushing to the remote"),
+            Some(NetJob::Finish(_)) => Some("Finishing the sync"),
+            None => None,
+        };
+        let waiting = self.loader.doing().or(network);
         chrome::draw_status(frame, status, &theme, waiting, spinner, status_line);
         if let Some(help) = &mut self.help {
             let config = self.options.config_path.as_deref();
             help.draw(frame, area, keymap, &theme, config);
         }
+        if let Some(dialog) = &mut self.conflict {
+            dialog.draw(frame, body, keymap, &theme);
+        }
+        if let Some(Prompt::Credentials { message, .. }) = &self.prompt {
+            sync::draw_credentials(frame, body, message, &theme);
+        }
     }
+}
+
+/// A problem with the remote in a few words.
+fn describe(problem: &SyncProblem) -> String {
+    match problem {
+        SyncProblem::NoRemote => {
+            "the repository has no remote to sync with (git remote add origin URL)".to_owned()
+        }
+        SyncProblem::Offline(m)
+        | SyncProblem::NeedsCredentials(m)
+        | SyncProblem::Rejected(m)
+        | SyncProblem::Other(m) => m.clone(),
+        SyncProblem::Conflict(_) => "both sides changed the same file".to_owned(),
+    }
+}
+
+/// Whether a push was refused because the remote has commits this branch has not: git says
+/// so in these words, whatever the server.
+fn remote_moved(message: &str) -> bool {
+    let message = message.to_lowercase();
+    [
+        "fetch first",
+        "non-fast-forward",
+        "has commits this repository does not have",
+        "stale info",
+    ]
+    .iter()
+    .any(|words| message.contains(words))
 }
 
 /// The body before the repository is read: that it is being read, or why it cannot be.

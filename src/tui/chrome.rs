@@ -56,6 +56,82 @@ pub struct Drafts {
     pub failed: bool,
 }
 
+/// The remote's state, as the header shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteHeader {
+    /// The remote's name (`origin`).
+    pub name: String,
+    pub shown: RemoteShown,
+}
+
+/// What the header says of the remote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemoteShown {
+    /// Commits to push and to pull as of the last fetch, and how long ago that was (`None`:
+    /// never fetched).
+    Counts {
+        ahead: usize,
+        behind: usize,
+        fetched_ago: Option<String>,
+    },
+    /// The last fetch or sync could not reach it.
+    Offline,
+    /// A sync stopped by a conflict is not finished.
+    Stopped,
+    /// A sync or push is under way.
+    Syncing,
+}
+
+impl RemoteHeader {
+    /// The text, in full and with the less important part left out: how long ago goes
+    /// first.
+    fn texts(&self) -> (String, String) {
+        let name = &self.name;
+        match &self.shown {
+            RemoteShown::Counts {
+                ahead,
+                behind,
+                fetched_ago,
+            } => {
+                let short = format!("{name} ↑{ahead} ↓{behind}");
+                let full = match fetched_ago {
+                    Some(ago) => format!("{short} · fetched {ago}"),
+                    None => format!("{short} · never fetched"),
+                };
+                (full, short)
+            }
+            RemoteShown::Offline => (format!("{name} · offline"), format!("{name} · offline")),
+            RemoteShown::Stopped => (
+                format!("{name} · sync stopped"),
+                format!("{name} · sync stopped"),
+            ),
+            RemoteShown::Syncing => (format!("{name} · syncing…"), format!("{name} · syncing…")),
+        }
+    }
+
+    fn style(&self, theme: &Theme) -> ratatui::style::Style {
+        match &self.shown {
+            RemoteShown::Counts { behind: 0, .. } | RemoteShown::Syncing => theme.muted,
+            RemoteShown::Counts { .. } | RemoteShown::Offline => theme.warn,
+            RemoteShown::Stopped => theme.bad,
+        }
+    }
+}
+
+/// How long ago, in the header's few words.
+pub fn ago(then: jiff::Timestamp, now: jiff::Timestamp) -> String {
+    let seconds = now.as_second().saturating_sub(then.as_second()).max(0);
+    match seconds {
+        0..60 => "just now".to_owned(),
+        60..3600 => format!("{} min ago", seconds / 60),
+        3600..86400 => format!("{} h ago", seconds / 3600),
+        _ => match seconds / 86400 {
+            1 => "1 day ago".to_owned(),
+            days => format!("{days} days ago"),
+        },
+    }
+}
+
 /// The tabs: each screen with its label when there is room for more than its name, and the
 /// one on show.
 pub struct Tabs {
@@ -64,6 +140,7 @@ pub struct Tabs {
 }
 
 /// Draws the header and the tabs; returns where each tab was drawn, for clicks.
+#[allow(clippy::too_many_arguments)]
 pub fn draw_header(
     frame: &mut Frame,
     area: Rect,
@@ -71,6 +148,7 @@ pub fn draw_header(
     keymap: &KeyMap,
     opened: Option<&OpenedView>,
     drafts: &Drafts,
+    remote: Option<&RemoteHeader>,
     tabs: &Tabs,
 ) -> Vec<(Rect, ScreenId)> {
     let [top, meeting, tabs_area] = Layout::vertical([
@@ -88,8 +166,28 @@ pub fn draw_header(
                 Some(branch) => format!("{branch}@{}", h.commit),
                 None => format!("commit {}", h.commit),
             };
-            // The panel's name gives way to the commit, which auditors need to see.
-            let room = usize::from(top.width).saturating_sub(14 + at.chars().count());
+            // The panel's name gives way to the commit, which auditors need to see, and to
+            // the remote's counts; when the name would be cut short, how long ago the remote
+            // was fetched is left out first.
+            let text_width = |t: &str| unicode_width::UnicodeWidthStr::width(t);
+            let name_room = |remote: &str| {
+                let remote = if remote.is_empty() {
+                    0
+                } else {
+                    3 + text_width(remote)
+                };
+                usize::from(top.width).saturating_sub(14 + text_width(&at) + remote)
+            };
+            let remote_text = remote.map(|r| {
+                let (full, short) = r.texts();
+                let wanted = text_width(&h.panel).min(24);
+                if name_room(&full) >= wanted {
+                    full
+                } else {
+                    short
+                }
+            });
+            let room = name_room(remote_text.as_deref().unwrap_or(""));
             let name: String = if h.panel.chars().count() > room {
                 let mut cut: String = h.panel.chars().take(room.saturating_sub(1)).collect();
                 cut.push('…');
@@ -99,6 +197,10 @@ pub fn draw_header(
             };
             spans.push(Span::styled(name, theme.header));
             spans.push(Span::styled(format!(" · {at}"), theme.muted));
+            if let (Some(remote), Some(text)) = (remote, remote_text) {
+                spans.push(Span::styled(" · ", theme.muted));
+                spans.push(Span::styled(text, remote.style(theme)));
+            }
             if !opened.problems.is_empty() {
                 spans.push(Span::styled(
                     format!(" · ✗ {} unreadable", opened.problems.len()),

@@ -26,6 +26,12 @@ struct ConfigFile {
     #[serde(default)]
     member: Option<String>,
     export_format: Option<String>,
+    #[serde(default)]
+    fetch_every_minutes: Option<u64>,
+    #[serde(default)]
+    network_timeout_seconds: Option<u64>,
+    #[serde(default)]
+    push_after_record: Option<String>,
 }
 
 /// The settings in force.
@@ -38,6 +44,51 @@ pub struct Config {
     /// The file they came from, if any.
     pub path: Option<PathBuf>,
     pub inbox: Inbox,
+    pub remote: RemoteSettings,
+}
+
+/// How the interface shares the panel's record with its git remote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RemoteSettings {
+    /// How often the remote is fetched in the background; `None` never (`0` in the file).
+    pub fetch_every: Option<std::time::Duration>,
+    /// How long a fetch, sync or push may take before it is given up.
+    pub timeout: std::time::Duration,
+    /// What follows a recording made in the interface, when there is a remote.
+    pub push_after_record: PushAfterRecord,
+}
+
+impl Default for RemoteSettings {
+    fn default() -> Self {
+        RemoteSettings {
+            fetch_every: Some(std::time::Duration::from_secs(5 * 60)),
+            timeout: std::time::Duration::from_secs(20),
+            push_after_record: PushAfterRecord::Push,
+        }
+    }
+}
+
+/// What follows a recording made in the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PushAfterRecord {
+    /// Push at once, in the background, and say how it went.
+    #[default]
+    Push,
+    /// Ask first ("Push to origin now? y/n").
+    Ask,
+    /// Leave it to the sync key.
+    Never,
+}
+
+impl PushAfterRecord {
+    pub fn from_name(name: &str) -> Option<PushAfterRecord> {
+        match name {
+            "push" => Some(PushAfterRecord::Push),
+            "ask" => Some(PushAfterRecord::Ask),
+            "never" => Some(PushAfterRecord::Never),
+            _ => None,
+        }
+    }
 }
 
 /// Where schools' workbooks arrive, and who enters them.
@@ -153,6 +204,42 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             crate::export::Format::default()
         }),
     };
+    let mut remote = RemoteSettings::default();
+    if let Some(minutes) = file.fetch_every_minutes {
+        // A fetch more often than once a minute would be traffic, not news; 0 turns it off.
+        remote.fetch_every =
+            (minutes > 0).then(|| std::time::Duration::from_secs(minutes.saturating_mul(60)));
+    }
+    if let Some(seconds) = file.network_timeout_seconds {
+        if seconds == 0 {
+            // The number is not quoted: the field's name is where it is.
+            let pos = text
+                .find("network_timeout_seconds")
+                .map(|at| position_of(text, at))
+                .map(|p| (p.line, p.col));
+            problems.push((
+                pos,
+                "network_timeout_seconds must be at least 1: a fetch needs some time to answer"
+                    .to_owned(),
+            ));
+        } else {
+            remote.timeout = std::time::Duration::from_secs(seconds);
+        }
+    }
+    if let Some(name) = &file.push_after_record {
+        match PushAfterRecord::from_name(name) {
+            Some(how) => remote.push_after_record = how,
+            None => {
+                let pos = locate_value(text, "push_after_record", name, 0).map(|p| (p.line, p.col));
+                problems.push((
+                    pos,
+                    format!(
+                        "unknown push_after_record {name:?}; use \"push\", \"ask\" or \"never\""
+                    ),
+                ));
+            }
+        }
+    }
     let mut overrides = Vec::new();
     for (name, specs) in &file.keys {
         let name_at = text.find(&format!("\"{name}\"")).unwrap_or(0);
@@ -235,6 +322,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         export_format,
         path: Some(path.to_path_buf()),
         inbox,
+        remote,
     })
 }
 
@@ -347,6 +435,42 @@ mod tests {
             errors("(\n  member: \"T Whitlock\",\n)\n").starts_with("config.ron:2:3: member:"),
             "{}",
             errors("(\n  member: \"T Whitlock\",\n)\n")
+        );
+    }
+
+    #[test]
+    fn fetching_and_pushing_have_defaults_and_can_be_set() {
+        let parse_ok = |text: &str| parse(Path::new("config.ron"), text).unwrap().remote;
+        let defaults = parse_ok("()");
+        assert_eq!(
+            defaults.fetch_every,
+            Some(std::time::Duration::from_secs(300))
+        );
+        assert_eq!(defaults.timeout, std::time::Duration::from_secs(20));
+        assert_eq!(defaults.push_after_record, PushAfterRecord::Push);
+        let set = parse_ok(
+            "(\n    fetch_every_minutes: 2,\n    network_timeout_seconds: 45,\n    push_after_record: \"ask\",\n)\n",
+        );
+        assert_eq!(set.fetch_every, Some(std::time::Duration::from_secs(120)));
+        assert_eq!(set.timeout, std::time::Duration::from_secs(45));
+        assert_eq!(set.push_after_record, PushAfterRecord::Ask);
+        let never = parse_ok("(fetch_every_minutes: 0, push_after_record: \"never\")");
+        assert_eq!(never.fetch_every, None);
+        assert_eq!(never.push_after_record, PushAfterRecord::Never);
+        assert_eq!(
+            errors("(\n    push_after_record: \"always\",\n)\n"),
+            "config.ron:2:5: unknown push_after_record \"always\"; use \"push\", \"ask\" or \"never\""
+        );
+        assert!(
+            errors("(\n    network_timeout_seconds: 0,\n)\n")
+                .starts_with("config.ron:2:5: network_timeout_seconds must be at least 1"),
+            "{}",
+            errors("(\n    network_timeout_seconds: 0,\n)\n")
+        );
+        assert!(
+            errors("(fetch_every_minutes: \"often\")").starts_with("config.ron:1:"),
+            "{}",
+            errors("(fetch_every_minutes: \"often\")")
         );
     }
 

@@ -4,7 +4,7 @@
 
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
-use super::loader::Loaded;
+use super::loader::{Loaded, NetAnswer};
 
 /// Everything that can happen to the app.
 #[derive(Debug)]
@@ -17,6 +17,16 @@ pub enum AppEvent {
     /// The terminal stopped sending input.
     InputLost,
     Loaded(Box<Loaded>),
+    /// An answer of the network thread (or of a sync run while the interface was suspended).
+    Network(Box<NetAnswer>),
+    /// Time to fetch the remote in the background.
+    FetchDue,
+}
+
+impl From<NetAnswer> for AppEvent {
+    fn from(answer: NetAnswer) -> AppEvent {
+        AppEvent::Network(Box::new(answer))
+    }
 }
 
 impl From<Loaded> for AppEvent {

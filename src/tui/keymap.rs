@@ -49,6 +49,10 @@ pub enum Action {
     Repair,
     Inbox,
     SubmitWorkbook,
+    Sync,
+    // Answers to the account of a sync stopped by a conflict.
+    TakeTheirs,
+    KeepMine,
     // Answers to a recording form's questions.
     RestoreDraft,
     DiscardDraft,
@@ -74,7 +78,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 50] = [
+    pub const ALL: [Action; 53] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -115,6 +119,9 @@ impl Action {
         Action::Repair,
         Action::Inbox,
         Action::SubmitWorkbook,
+        Action::Sync,
+        Action::TakeTheirs,
+        Action::KeepMine,
         Action::RestoreDraft,
         Action::DiscardDraft,
         Action::ConfirmRecord,
@@ -146,7 +153,9 @@ impl Action {
             Action::RestoreDraft
             | Action::DiscardDraft
             | Action::ConfirmRecord
-            | Action::NotYet => Scope::Question,
+            | Action::NotYet
+            | Action::TakeTheirs
+            | Action::KeepMine => Scope::Question,
             Action::Chair
             | Action::Add
             | Action::Remove
@@ -222,6 +231,9 @@ impl Action {
             Action::Repair => "repair",
             Action::Inbox => "inbox",
             Action::SubmitWorkbook => "submit-workbook",
+            Action::Sync => "sync",
+            Action::TakeTheirs => "take-theirs",
+            Action::KeepMine => "keep-mine",
             Action::RestoreDraft => "restore-draft",
             Action::DiscardDraft => "discard-draft",
             Action::ConfirmRecord => "confirm-record",
@@ -280,6 +292,9 @@ impl Action {
             Action::Repair => "finish or undo a recording left half done",
             Action::Inbox => "the inbox: schools' workbooks waiting to be submitted",
             Action::SubmitWorkbook => "submit the selected workbook (inbox)",
+            Action::Sync => "sync with the remote: others' work in, ours out",
+            Action::TakeTheirs => "take the remote's version of a conflicting file",
+            Action::KeepMine => "keep our version of a conflicting file",
             Action::RestoreDraft => "restore a saved draft, when offered",
             Action::DiscardDraft => "discard a saved draft and start afresh, when offered",
             Action::ConfirmRecord => "record, when asked",
@@ -330,6 +345,9 @@ impl Action {
             Action::Repair => "repair",
             Action::Inbox => "inbox",
             Action::SubmitWorkbook => "submit",
+            Action::Sync => "sync",
+            Action::TakeTheirs => "take theirs",
+            Action::KeepMine => "keep mine",
             Action::RestoreDraft => "restore",
             Action::DiscardDraft => "discard",
             Action::ConfirmRecord => "record",
@@ -550,6 +568,9 @@ fn defaults() -> Vec<(Action, &'static [&'static str])> {
         (Action::Repair, &["R"]),
         (Action::Inbox, &["i"]),
         (Action::SubmitWorkbook, &["a"]),
+        (Action::Sync, &["U"]),
+        (Action::TakeTheirs, &["t"]),
+        (Action::KeepMine, &["m"]),
         (Action::RestoreDraft, &["r"]),
         (Action::DiscardDraft, &["d"]),
         (Action::ConfirmRecord, &["y", "Y"]),

@@ -28,6 +28,9 @@ use crate::diff::{Comparison, Year};
 use crate::model::catalog::Catalog;
 use crate::model::text::sanitize_inline;
 use crate::model::{AcademicYear, ActionPlan, SchoolId, SelfReview};
+use crate::record::sync::{
+    self, Conflict, Fetched, Network, RemoteState, Resolution, SyncError, Synced,
+};
 use crate::repo::{PanelRepo, Snapshot};
 
 /// What the app asks for.
@@ -230,10 +233,147 @@ pub struct Loaded {
     pub response: Response,
 }
 
+/// Work with the remote. It has a thread of its own, so that reading the repository never
+/// waits behind the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetRequest {
+    /// The remote state, from local refs only.
+    State,
+    /// Fetch the remote's branch (no change to the local branch).
+    Fetch,
+    /// Change the branch or the remote: sync, push or finish a sync.
+    Job(NetJob),
+}
+
+/// What changes the branch or the remote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetJob {
+    /// Fetch, bring the branch up to date, push.
+    Sync,
+    /// Push after a recording.
+    Push,
+    /// Finish a sync stopped by a conflict.
+    Finish(Resolution),
+}
+
+/// Why a sync, fetch or push did not finish, as the interface shows it: messages made safe
+/// for the terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncProblem {
+    NoRemote,
+    /// The remote could not be reached, or did not answer in time.
+    Offline(String),
+    NeedsCredentials(String),
+    Rejected(String),
+    Conflict(Conflict),
+    Other(String),
+}
+
+impl From<SyncError> for SyncProblem {
+    fn from(e: SyncError) -> SyncProblem {
+        let clean = |m: &str| sanitize_inline(m).into_owned();
+        match e {
+            SyncError::NoRemote => SyncProblem::NoRemote,
+            SyncError::Offline { message } => SyncProblem::Offline(clean(&message)),
+            e @ SyncError::TimedOut { .. } => SyncProblem::Offline(clean(&e.to_string())),
+            SyncError::NeedsCredentials { message } => {
+                SyncProblem::NeedsCredentials(clean(&message))
+            }
+            SyncError::Rejected { message } => SyncProblem::Rejected(clean(&message)),
+            SyncError::Conflict(conflict) => SyncProblem::Conflict(conflict),
+            e @ SyncError::Repo(_) => SyncProblem::Other(clean(&e.to_string())),
+            SyncError::Other(message) => SyncProblem::Other(clean(&message)),
+        }
+    }
+}
+
+impl std::fmt::Display for SyncProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SyncProblem::NoRemote => {
+                f.write_str("the repository has no remote to sync with (git remote add origin URL)")
+            }
+            SyncProblem::Offline(m) => write!(f, "offline: {m}"),
+            SyncProblem::NeedsCredentials(m) => write!(f, "the remote needs credentials: {m}"),
+            SyncProblem::Rejected(m) => write!(f, "the remote refused: {m}"),
+            SyncProblem::Conflict(_) => {
+                f.write_str("both sides changed the same file; nothing was changed")
+            }
+            SyncProblem::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+/// What the network thread answers. Not tied to a generation: each answer is news, and the
+/// app keeps note of what it is waiting for.
+#[derive(Debug, Clone)]
+pub enum NetAnswer {
+    State(Result<Option<RemoteState>, String>),
+    Fetched(Result<Fetched, SyncProblem>),
+    Done(NetJob, Result<Synced, SyncProblem>),
+}
+
+/// Runs one piece of network work: on the network thread, and on the UI thread when the
+/// interface has suspended itself so that git may ask at the terminal.
+pub fn run_network(path: &std::path::Path, request: NetRequest, net: &Network) -> NetAnswer {
+    let repo = PanelRepo::open(path).map_err(|e| sanitize_inline(&e.to_string()).into_owned());
+    let job = |f: &dyn Fn(&PanelRepo) -> Result<Synced, SyncError>| match &repo {
+        Ok(repo) => f(repo).map_err(SyncProblem::from),
+        Err(e) => Err(SyncProblem::Other(e.clone())),
+    };
+    match request {
+        NetRequest::State => NetAnswer::State(repo.and_then(|repo| {
+            sync::remote_state(&repo).map_err(|e| sanitize_inline(&e.to_string()).into_owned())
+        })),
+        NetRequest::Fetch => NetAnswer::Fetched(match &repo {
+            Ok(repo) => sync::fetch(repo, net).map_err(SyncProblem::from),
+            Err(e) => Err(SyncProblem::Other(e.clone())),
+        }),
+        NetRequest::Job(which) => NetAnswer::Done(
+            which,
+            match which {
+                NetJob::Sync => job(&|repo| sync::sync(repo, net)),
+                NetJob::Push => job(&|repo| sync::push(repo, net)),
+                NetJob::Finish(how) => job(&|repo| sync::finish(repo, net, how)),
+            },
+        ),
+    }
+}
+
+fn network_worker<E: From<NetAnswer>>(
+    path: PathBuf,
+    queue: Receiver<(NetRequest, Network)>,
+    events: Sender<E>,
+) {
+    while let Ok((request, net)) = queue.recv() {
+        let answer = catch_unwind(AssertUnwindSafe(|| run_network(&path, request, &net)))
+            .unwrap_or_else(|panic| {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                let message = format!(
+                    "internal error while working with the remote: {}",
+                    sanitize_inline(&what)
+                );
+                match request {
+                    NetRequest::State => NetAnswer::State(Err(message)),
+                    NetRequest::Fetch => NetAnswer::Fetched(Err(SyncProblem::Other(message))),
+                    NetRequest::Job(job) => NetAnswer::Done(job, Err(SyncProblem::Other(message))),
+                }
+            });
+        if events.send(E::from(answer)).is_err() {
+            return;
+        }
+    }
+}
+
 /// The app's handle on the worker.
 #[derive(Debug)]
 pub struct Loader {
     requests: Sender<(u64, Tag, Request)>,
+    network: Sender<(NetRequest, Network)>,
     drafts: Option<Sender<DraftJob>>,
     drafts_thread: Option<std::thread::JoinHandle<()>>,
     next_generation: u64,
@@ -266,12 +406,18 @@ impl Loader {
     /// event the receiver makes of them.
     pub fn spawn<E>(path: PathBuf, events: Sender<E>) -> std::io::Result<Loader>
     where
-        E: From<Loaded> + Send + 'static,
+        E: From<Loaded> + From<NetAnswer> + Send + 'static,
     {
         let (requests, queue) = channel();
         let (drafts, draft_queue) = channel();
+        let (network, network_queue) = channel();
         let draft_events = events.clone();
         let draft_path = path.clone();
+        let network_events = events.clone();
+        let network_path = path.clone();
+        std::thread::Builder::new()
+            .name("kitemark-network".into())
+            .spawn(move || network_worker(network_path, network_queue, network_events))?;
         std::thread::Builder::new()
             .name("kitemark-loader".into())
             .spawn(move || worker(path, queue, events))?;
@@ -281,6 +427,7 @@ impl Loader {
             .spawn(move || draft_worker(draft_path, draft_queue, draft_events))?;
         Ok(Loader {
             requests,
+            network,
             drafts: Some(drafts),
             drafts_thread: Some(drafts_thread),
             next_generation: 1,
@@ -308,6 +455,11 @@ impl Loader {
             }
         }
         generation
+    }
+
+    /// Asks the network thread; its answer arrives as a [`NetAnswer`].
+    pub fn network(&self, request: NetRequest, net: Network) {
+        let _ = self.network.send((request, net));
     }
 
     /// Whether an answer is still what its asker waits for (and it waits no more), or stale.

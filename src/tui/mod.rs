@@ -26,6 +26,7 @@ pub mod wrap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -92,6 +93,8 @@ pub fn run(options: OpenOptions) -> anyhow::Result<()> {
         config_path: config.path.map(|p| p.display().to_string()),
         inbox: config.inbox,
         export_format: config.export_format,
+        remote: config.remote,
+        now: None,
     };
     let mut terminal = terminal::enter().context("cannot set up the terminal")?;
     let result = event_loop(&mut terminal, app_options, repo_path, started);
@@ -106,6 +109,95 @@ pub fn run(options: OpenOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How long the input thread waits for a key before it looks whether it should step aside.
+const INPUT_POLL: Duration = Duration::from_millis(100);
+
+/// Lets the UI thread stop the input thread reading the terminal, and know it has stopped.
+#[derive(Default)]
+struct InputGate {
+    /// (paused, parked): asked to stop; has stopped.
+    state: Mutex<(bool, bool)>,
+    changed: Condvar,
+}
+
+impl InputGate {
+    /// On the input thread: waits here while paused, saying it has stopped.
+    fn wait_while_paused(&self) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        while state.0 {
+            state.1 = true;
+            self.changed.notify_all();
+            state = match self.changed.wait(state) {
+                Ok(state) => state,
+                Err(_) => return,
+            };
+        }
+        state.1 = false;
+    }
+
+    /// On the UI thread: stops the input thread and waits until it has (an input thread that
+    /// has ended, the terminal gone, is not waited for).
+    fn pause(&self) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        state.0 = true;
+        let deadline = Instant::now() + INPUT_POLL * 20;
+        while !state.1 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            state = match self.changed.wait_timeout(state, left) {
+                Ok((state, _)) => state,
+                Err(_) => return,
+            };
+        }
+    }
+
+    fn resume(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.0 = false;
+            self.changed.notify_all();
+        }
+    }
+}
+
+/// Steps aside from the terminal so that git may ask for credentials there, runs the job,
+/// waits for Enter, and takes the terminal back, drawn afresh.
+fn run_suspended(
+    terminal: &mut terminal::Term,
+    gate: &InputGate,
+    path: &std::path::Path,
+    job: loader::NetJob,
+    net: crate::record::sync::Network,
+) -> anyhow::Result<loader::NetAnswer> {
+    use std::io::{BufRead, Write};
+    gate.pause();
+    terminal::leave().context("cannot restore the terminal")?;
+    let mut out = std::io::stdout();
+    let _ = writeln!(
+        out,
+        "kitemark: working with the remote; git may ask for credentials here.\n"
+    );
+    let answer = loader::run_network(path, loader::NetRequest::Job(job), &net);
+    let outcome = match &answer {
+        loader::NetAnswer::Done(_, Ok(_)) => "Done.".to_owned(),
+        loader::NetAnswer::Done(_, Err(problem)) => format!("Not finished: {problem}."),
+        _ => String::new(),
+    };
+    let _ = writeln!(out, "\n{outcome}\nPress Enter to return to kitemark.");
+    let _ = out.flush();
+    let mut line = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut line);
+    terminal::resume().context("cannot take the terminal back")?;
+    terminal.clear()?;
+    gate.resume();
+    Ok(answer)
+}
+
 fn event_loop(
     terminal: &mut terminal::Term,
     options: Options,
@@ -114,10 +206,22 @@ fn event_loop(
 ) -> anyhow::Result<Timings> {
     let (events, inbox) = channel();
     let input = events.clone();
+    let gate = Arc::new(InputGate::default());
+    let input_gate = Arc::clone(&gate);
     std::thread::Builder::new()
         .name("kitemark-input".into())
         .spawn(move || {
             loop {
+                // While git asks at the terminal, its answers are not the interface's keys.
+                input_gate.wait_while_paused();
+                match terminal_event::poll(INPUT_POLL) {
+                    Ok(false) => continue,
+                    Ok(true) => {}
+                    Err(_) => {
+                        let _ = input.send(AppEvent::InputLost);
+                        return;
+                    }
+                }
                 let event = match terminal_event::read() {
                     Ok(Event::Key(key)) => AppEvent::Key(key),
                     Ok(Event::Mouse(mouse)) => AppEvent::Mouse(mouse),
@@ -132,6 +236,23 @@ fn event_loop(
             }
         })
         .context("cannot start the input thread")?;
+    if let Some(every) = options.remote.fetch_every {
+        // The first fetch follows the first reading of the remote state; this timer brings
+        // the ones after it.
+        let timer = events.clone();
+        std::thread::Builder::new()
+            .name("kitemark-fetch-timer".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(every);
+                    if timer.send(AppEvent::FetchDue).is_err() {
+                        return;
+                    }
+                }
+            })
+            .context("cannot start the fetch timer")?;
+    }
+    let network_path = repo_path.clone();
     let loader = Loader::spawn(repo_path, events).context("cannot start the loader thread")?;
     let mut app = App::new(options, loader);
     let mut timings = Timings::default();
@@ -180,6 +301,10 @@ fn event_loop(
                 timings.events += 1;
             }
             app.handle(event);
+        }
+        if let Some(job) = app.take_suspend() {
+            let answer = run_suspended(terminal, &gate, &network_path, job, app.network(true))?;
+            app.handle(AppEvent::from(answer));
         }
     }
     app.finish();

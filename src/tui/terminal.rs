@@ -35,6 +35,13 @@ pub fn enter() -> std::io::Result<Term> {
     })
 }
 
+/// Raw mode, the alternate screen and mouse reporting again, after [`leave`], for a
+/// terminal already set up once.
+pub fn resume() -> std::io::Result<()> {
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)
+}
+
 /// Back to the terminal as it was.
 pub fn leave() -> std::io::Result<()> {
     // Raw mode first: it has the widest effect if anything after it fails.

@@ -28,7 +28,8 @@ pub struct Harness {
 pub const MEETING_DAY: jiff::civil::Date = jiff::civil::date(2026, 12, 2);
 
 /// The options the tests open the interface with: as on 22 November 2026, ten days before
-/// the demo's upcoming meeting, in the default theme with colour and the default keys.
+/// the demo's upcoming meeting, in the default theme with colour and the default keys, and no
+/// fetch from a remote in the background.
 pub fn options() -> Options {
     Options {
         rev: None,
@@ -42,6 +43,13 @@ pub fn options() -> Options {
             member: None,
         },
         export_format: Default::default(),
+        // No fetch in the background unless a test asks for one: the git program it runs
+        // would see this process's environment.
+        remote: kitemark::tui::config::RemoteSettings {
+            fetch_every: None,
+            ..Default::default()
+        },
+        now: None,
     }
 }
 

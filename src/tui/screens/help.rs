@@ -11,7 +11,7 @@ use crate::tui::widgets::block;
 use crate::tui::wrap::wrap;
 
 /// Groups of actions, as the overlay lists them.
-pub const GROUPS: [(&str, &[Action]); 6] = [
+pub const GROUPS: [(&str, &[Action]); 7] = [
     (
         "Everywhere",
         &[
@@ -29,6 +29,7 @@ pub const GROUPS: [(&str, &[Action]); 6] = [
             Action::Theme,
             Action::Reload,
             Action::Repair,
+            Action::Sync,
         ],
     ),
     (
@@ -76,6 +77,10 @@ pub const GROUPS: [(&str, &[Action]); 6] = [
             Action::Export,
             Action::SubmitWorkbook,
         ],
+    ),
+    (
+        "A sync stopped by a conflict",
+        &[Action::TakeTheirs, Action::KeepMine],
     ),
 ];
 

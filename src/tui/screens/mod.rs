@@ -12,6 +12,7 @@ pub mod meeting;
 pub mod record;
 pub mod schools;
 pub mod submission;
+pub mod sync;
 
 use super::screen::Screen;
 use super::tag::ScreenId;
