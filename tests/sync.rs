@@ -356,6 +356,61 @@ fn a_file_changed_on_both_stops_then_finishes_with_mine() {
 }
 
 #[test]
+fn a_finish_after_the_remote_moved_on_gives_a_new_account_and_settles_nothing_unseen() {
+    let s = shared();
+    let sb = &s.sandbox;
+    let (b_tip, _) = meeting_changed_on_both(&s);
+    // Someone changes the meeting again on the remote after `b` was shown the account.
+    let mut present: Vec<&str> = PRESENT.to_vec();
+    present.retain(|m| *m != "l-fraser" && *m != "j-bennett");
+    sb.record_attendance(&s.a, &present, &["s-kaur", "l-fraser", "j-bennett"]);
+    assert_exit(&sync(sb, &s.a, &[]), 0);
+    let moved = head(sb, &s.bare, "main");
+    let out = sync(sb, &s.b, &["--finish", "mine"]);
+    assert_exit(&out, 1);
+    let text = stdout(&out);
+    assert!(text.contains("Sync stopped"), "{text}");
+    assert!(
+        text.contains(&moved[..7]),
+        "the new account names the new commit: {text}"
+    );
+    assert_eq!(
+        head(sb, &s.bare, "main"),
+        moved,
+        "nothing unseen was settled"
+    );
+    assert_eq!(head(sb, &s.b, "HEAD"), b_tip);
+}
+
+#[test]
+fn a_finish_keeps_the_local_commits_again_when_their_branch_was_deleted() {
+    let s = shared();
+    let sb = &s.sandbox;
+    let (b_tip, _) = meeting_changed_on_both(&s);
+    let kept = state_of(&s.b).unfinished.unwrap().kept_on;
+    sb.git(&s.b, &["branch", "-D", &kept]);
+    let out = sync(sb, &s.b, &["--finish", "theirs"]);
+    assert_exit(&out, 0);
+    let branches = sb.git_text(
+        &s.b,
+        &[
+            "branch",
+            "--list",
+            "kitemark/unsynced/*",
+            "--format=%(refname:short)",
+        ],
+    );
+    let again = branches.lines().next().unwrap_or_default().to_owned();
+    assert!(again.starts_with("kitemark/unsynced/"), "{branches}");
+    assert_eq!(
+        head(sb, &s.b, &again),
+        b_tip,
+        "the left-out commit is on a branch"
+    );
+    assert!(stdout(&out).contains(&again), "{}", stdout(&out));
+}
+
+#[test]
 fn offline_says_so_and_changes_nothing() {
     let mut s = shared();
     let sb = &s.sandbox;

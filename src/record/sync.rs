@@ -202,9 +202,44 @@ pub fn finish(repo: &PanelRepo, net: &Network, how: Resolution) -> Result<Synced
         ));
     };
     let fetched = fetch_from(repo, &up, net)?;
+    if fetched.tip.as_ref() != Some(&pending.remote) {
+        // The remote moved on since the account was given: finishing now would settle
+        // conflicts nobody has seen. The sync starts again, and gives a new account if the
+        // two sides still clash (the first kept branch stays as it is).
+        repo.remove_state(PENDING);
+        return bring_up_to_date(repo, &up, net, fetched.tip.as_ref(), None);
+    }
+    let mut pending = pending;
+    // The local commits a finish leaves out live on only on the kept branch: if it was
+    // deleted or moved since, they are kept again first.
+    let kept = format!("refs/heads/{}", pending.conflict.kept_on);
+    let holds_local = repo.ref_id(&kept).is_some_and(|at| {
+        at == pending.local
+            || repo
+                .merge_base_of(&at, &pending.local)
+                .ok()
+                .flatten()
+                .is_some_and(|base| base == pending.local)
+    });
+    if !holds_local {
+        pending.conflict.kept_on = new_kept_branch(repo, &pending.local)?;
+    }
     let synced = bring_up_to_date(repo, &up, net, fetched.tip.as_ref(), Some((how, &pending)))?;
     repo.remove_state(PENDING);
     Ok(synced)
+}
+
+/// A new branch, never one that exists, holding the local commits as they were.
+fn new_kept_branch(repo: &PanelRepo, local: &ObjectId) -> Result<String, SyncError> {
+    let stamp = jiff::Zoned::now().strftime("%Y-%m-%d-%H%M%S").to_string();
+    let mut kept_on = format!("kitemark/unsynced/{stamp}");
+    let mut n = 1;
+    while repo.ref_id(&format!("refs/heads/{kept_on}")).is_some() {
+        n += 1;
+        kept_on = format!("kitemark/unsynced/{stamp}-{n}");
+    }
+    repo.create_branch_at(&kept_on, local)?;
+    Ok(kept_on)
 }
 
 /// Where kitemark keeps the times of the last fetch and the last failure.
@@ -464,14 +499,7 @@ fn keep_and_stop(
     remote: &ObjectId,
     replay: &Replay,
 ) -> Result<Conflict, SyncError> {
-    let stamp = jiff::Zoned::now().strftime("%Y-%m-%d-%H%M%S").to_string();
-    let mut kept_on = format!("kitemark/unsynced/{stamp}");
-    let mut n = 1;
-    while repo.ref_id(&format!("refs/heads/{kept_on}")).is_some() {
-        n += 1;
-        kept_on = format!("kitemark/unsynced/{stamp}-{n}");
-    }
-    repo.create_branch_at(&kept_on, local)?;
+    let kept_on = new_kept_branch(repo, local)?;
     let remote_note = note(repo.commit_info(remote)?);
     let mut files = Vec::new();
     for clash in &replay.clashes {

@@ -247,21 +247,54 @@ impl PanelRepo {
             #[cfg(unix)]
             {
                 use std::os::unix::process::CommandExt;
-                // Its own process group, so that a timeout ends ssh and any helper as well.
-                cmd.process_group(0);
+                // A session of its own: no controlling terminal, so no credential helper or
+                // ssh can open /dev/tty and draw over the interface (or stop, waiting for
+                // it); and a process group of its own, so a timeout ends ssh and any helper.
+                // SAFETY: setsid is async-signal-safe and touches nothing of the parent's.
+                unsafe {
+                    cmd.pre_exec(|| {
+                        if libc::setsid() == -1 {
+                            return Err(std::io::Error::last_os_error());
+                        }
+                        Ok(())
+                    });
+                }
             }
+            cmd.env("SSH_ASKPASS_REQUIRE", "never");
         }
         let mut child = cmd
             .spawn()
             .map_err(|e| NetError::Failed(format!("cannot run git: {e}")))?;
+        // Each pipe is read as it comes; the end of the pipe is waited for only briefly once
+        // git has ended, since a process git started may outlive it holding the pipe open
+        // (an ssh connection kept for reuse): what was read by then is what git said.
         let drain = |pipe: Option<Box<dyn Read + Send>>| {
+            let bytes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+            let (done, ended) = std::sync::mpsc::channel::<()>();
+            let sink = std::sync::Arc::clone(&bytes);
             std::thread::spawn(move || {
-                let mut bytes = Vec::new();
                 if let Some(mut pipe) = pipe {
-                    let _ = pipe.read_to_end(&mut bytes);
+                    let mut chunk = [0u8; 8192];
+                    while let Ok(n) = pipe.read(&mut chunk) {
+                        if n == 0 {
+                            break;
+                        }
+                        if let Ok(mut all) = sink.lock() {
+                            all.extend_from_slice(&chunk[..n]);
+                        }
+                    }
                 }
-                bytes
-            })
+                let _ = done.send(());
+            });
+            (bytes, ended)
+        };
+        let read_all = |(bytes, ended): (
+            std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+            std::sync::mpsc::Receiver<()>,
+        )| {
+            let _ = ended.recv_timeout(Duration::from_secs(2));
+            let all = bytes.lock().map(|b| b.clone()).unwrap_or_default();
+            String::from_utf8_lossy(&all).into_owned()
         };
         let stdout = drain(
             child
@@ -289,8 +322,8 @@ impl PanelRepo {
             }
             std::thread::sleep(Duration::from_millis(20));
         };
-        let out = String::from_utf8_lossy(&stdout.join().unwrap_or_default()).into_owned();
-        let err = String::from_utf8_lossy(&stderr.join().unwrap_or_default()).into_owned();
+        let out = read_all(stdout);
+        let err = read_all(stderr);
         if status.success() {
             Ok(out)
         } else {
