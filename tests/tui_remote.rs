@@ -309,6 +309,10 @@ fn the_credentials_prompt() {
         ),
     );
     insta::assert_snapshot!("credentials_80x24", ui.screen());
+    // While the person is asked, the job holds the network: a timer tick starts no fetch
+    // beside it.
+    ui.app.handle(AppEvent::FetchDue);
+    assert!(!ui.app.is_loading(), "no fetch was started");
     // Enter hands the job to the event loop, which suspends the interface to run it.
     ui.keys("<Enter>");
     assert_eq!(ui.app.take_suspend(), Some(NetJob::Sync));

@@ -201,7 +201,14 @@ impl App {
 
     /// Whether an answer from the loader is still awaited.
     pub fn is_loading(&self) -> bool {
-        self.loader.is_busy() || self.fetching || self.state_pending > 0 || self.net_job.is_some()
+        self.loader.is_busy() || self.fetching || self.state_pending > 0 || self.running().is_some()
+    }
+
+    /// The network job under way on the network thread: not one held while the person is
+    /// asked for credentials, nor one about to run in the terminal with git free to ask.
+    fn running(&self) -> Option<NetJob> {
+        let asking = matches!(self.prompt, Some(Prompt::Credentials { .. }));
+        self.net_job.filter(|_| !asking && self.suspend.is_none())
     }
 
     /// Whether the screen on show needs time to pass while nothing happens (ticks).
@@ -399,6 +406,9 @@ impl App {
                 self.offline = Some(m);
             }
             SyncProblem::NeedsCredentials(message) => {
+                // The job holds the network until it is run with git free to ask, or put off:
+                // no push or fetch starts beside it meanwhile.
+                self.net_job = Some(job);
                 self.prompt = Some(Prompt::Credentials { job, message });
             }
             SyncProblem::Rejected(m) if remote_moved(&m) => self.warn(format!(
@@ -472,7 +482,7 @@ impl App {
     /// The header's account of the remote.
     fn remote_header(&self) -> Option<RemoteHeader> {
         let state = self.remote.as_ref()?;
-        let shown = if self.net_job.is_some() {
+        let shown = if self.running().is_some() {
             RemoteShown::Syncing
         } else if state.unfinished.is_some() {
             RemoteShown::Stopped
@@ -871,8 +881,15 @@ impl App {
         let sync_key = self.options.keymap.first(Action::Sync);
         match prompt {
             Prompt::Credentials { job, message } => match key.code {
+                KeyCode::Enter if self.fetching => {
+                    self.say("A fetch is under way; press Enter again in a moment.".to_owned());
+                    self.prompt = Some(Prompt::Credentials { job, message });
+                }
                 KeyCode::Enter => self.suspend = Some(job),
-                KeyCode::Esc => self.say(format!("Not now: {sync_key} syncs when you are ready.")),
+                KeyCode::Esc => {
+                    self.net_job = None;
+                    self.say(format!("Not now: {sync_key} syncs when you are ready."));
+                }
                 _ if action == Some(Action::Quit) => self.quit = true,
                 _ => self.prompt = Some(Prompt::Credentials { job, message }),
             },
@@ -1198,7 +1215,7 @@ impl App {
         let status_line = self.status.as_ref();
         // Quiet requests (the inbox read again) go unsaid.
         // A background fetch goes unsaid too: the header says when it was done.
-        let network = match self.net_job {
+        let network = match self.running() {
             Some(NetJob::Sync) => Some("Syncing with the remote"),
             Some(NetJob::Push) => Some("Pushing to the remote"),
             Some(NetJob::Finish(_)) => Some("Finishing the sync"),
