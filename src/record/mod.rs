@@ -10,8 +10,8 @@
 
 mod condition;
 pub mod inbox;
-pub mod sync;
 mod submission;
+pub mod sync;
 
 use std::collections::BTreeSet;
 

@@ -240,6 +240,17 @@ impl PanelRepo {
             .map_err(RepoError::git("cannot walk the history"))?;
         walk.push(start)
             .map_err(RepoError::git("cannot walk the history"))?;
+        // Where the history is cut, the walk stops as a shallow clone's does: the cut
+        // commits are walked, their parents (and all before them) are not.
+        for cut in self.cut() {
+            let commit = repo
+                .find_commit(*cut)
+                .map_err(RepoError::git(format!("cannot read commit {cut}")))?;
+            for parent in commit.parent_ids() {
+                walk.hide(parent)
+                    .map_err(RepoError::git("cannot walk the history"))?;
+            }
+        }
         let tops: Vec<&str> = prefixes
             .iter()
             .map(|p| p.split('/').next().unwrap_or(p))

@@ -97,7 +97,13 @@ impl Sandbox {
         let to = root.join(name);
         self.git(
             root,
-            &["clone", "-q", "--bare", from.to_str().unwrap(), to.to_str().unwrap()],
+            &[
+                "clone",
+                "-q",
+                "--bare",
+                from.to_str().unwrap(),
+                to.to_str().unwrap(),
+            ],
         );
         to
     }
