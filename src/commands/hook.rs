@@ -221,6 +221,27 @@ fn tips(repo: &PanelRepo, updates: &[RefUpdate]) -> anyhow::Result<Vec<ObjectId>
     Ok(out)
 }
 
+/// The schools whose folders hold every path in `changed`, when they all lie in schools'
+/// folders (`submissions/`, `decisions/`, `conditions/`): each rule then judges a commit
+/// there by its own school's files, the panel, the rubrics and the meetings, so only those
+/// schools' history need be read (a tenth of a second rather than seconds for a thousand
+/// schools). `None` when a path lies elsewhere (panel.ron, a rubric, a meeting's record,
+/// which decisions of any school may cite): the whole history is read.
+fn schools_alone(changed: &BTreeSet<String>) -> Option<BTreeSet<SchoolId>> {
+    let mut schools = BTreeSet::new();
+    for path in changed {
+        let mut parts = path.split('/');
+        let (Some(top), Some(school), Some(_)) = (parts.next(), parts.next(), parts.next()) else {
+            return None;
+        };
+        if !matches!(top, "submissions" | "decisions" | "conditions") {
+            return None;
+        }
+        schools.insert(school.parse::<SchoolId>().ok()?);
+    }
+    Some(schools)
+}
+
 /// The audit's errors in the new commits up to `tip`, and the invalid files they add or
 /// change, as they stand at `tip`.
 fn check_tip(
@@ -229,9 +250,13 @@ fn check_tip(
     new: &HashSet<ObjectId>,
 ) -> anyhow::Result<Vec<Broken>> {
     let snapshot = repo.snapshot_at(Some(tip.as_str()))?;
-    let (head, errors) = repo.load_catalog(&snapshot)?;
+    let scope = schools_alone(&repo.changed_paths(&new.iter().cloned().collect::<Vec<_>>())?);
+    let (head, errors) = repo.load_catalog_of(&snapshot, scope.as_ref())?;
     let unreadable = errors.iter().map(ToString::to_string).collect();
-    let records = repo.records_at(&snapshot, Arc::new(head), unreadable)?;
+    let records = match &scope {
+        Some(schools) => repo.records_of(&snapshot, Arc::new(head), unreadable, schools)?,
+        None => repo.records_at(&snapshot, Arc::new(head), unreadable)?,
+    };
     let today = jiff::Zoned::now().date();
     let summary = |id: &ObjectId| {
         records

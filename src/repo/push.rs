@@ -103,6 +103,55 @@ impl PanelRepo {
         })
     }
 
+    /// Every path `commits` change against any of their parents (against nothing for a
+    /// commit without parents): what a push touches, found by comparing trees, so a
+    /// folder no commit changed is never opened.
+    pub fn changed_paths(
+        &self,
+        commits: &[ObjectId],
+    ) -> Result<std::collections::BTreeSet<String>, RepoError> {
+        let repo = self.git();
+        let mut out = std::collections::BTreeSet::new();
+        for id in commits {
+            let commit = repo
+                .find_commit(id_of(id)?)
+                .map_err(RepoError::git(format!(
+                    "cannot read commit {}",
+                    id.as_str()
+                )))?;
+            let tree = commit.tree().map_err(RepoError::git(format!(
+                "cannot read the tree of {}",
+                id.as_str()
+            )))?;
+            let mut parents = Vec::new();
+            for parent in commit.parents() {
+                parents.push(Some(parent.tree().map_err(RepoError::git(format!(
+                    "cannot read the tree of a parent of {}",
+                    id.as_str()
+                )))?));
+            }
+            if parents.is_empty() {
+                parents.push(None);
+            }
+            for parent in &parents {
+                let diff = repo
+                    .diff_tree_to_tree(parent.as_ref(), Some(&tree), None)
+                    .map_err(RepoError::git(format!(
+                        "cannot compare {} with its parent",
+                        id.as_str()
+                    )))?;
+                for delta in diff.deltas() {
+                    for file in [delta.old_file(), delta.new_file()] {
+                        if let Some(path) = file.path_bytes() {
+                            out.insert(String::from_utf8_lossy(path).into_owned());
+                        }
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// A commit's summary (its message's first line), as written; empty if unreadable.
     pub fn commit_summary(&self, id: &ObjectId) -> String {
         oid_of(id)
