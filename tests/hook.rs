@@ -194,6 +194,13 @@ fn installing_twice_replaces_kitemarks_hook_and_anothers_only_with_force() {
         "#!/bin/sh\nexit 0\n"
     );
     assert_eq!(std::fs::read_to_string(&hook).unwrap(), script);
+    // A hook that runs those in pre-receive.d/ (Gitea's) is pointed there.
+    std::fs::create_dir(bare.join("hooks/pre-receive.d")).unwrap();
+    std::fs::write(&hook, "#!/bin/sh\nexit 0\n").unwrap();
+    std::fs::remove_file(bare.join("hooks/pre-receive.before-kitemark")).unwrap();
+    let out = sandbox.kitemark(&["hook", "install", dir]);
+    assert_exit(&out, 2);
+    assert!(stderr(&out).contains("pre-receive.d"), "{}", stderr(&out));
     // Not a repository: nothing is written.
     let out = sandbox.kitemark(&["hook", "install", sandbox.path("home").to_str().unwrap()]);
     assert_exit(&out, 2);

@@ -75,6 +75,13 @@ pub fn install(dir: &Path, force: bool) -> anyhow::Result<ExitCode> {
     if let Ok(existing) = std::fs::read(&hook) {
         let ours = String::from_utf8_lossy(&existing).contains(MARK);
         if !ours {
+            if !force && hooks.join("pre-receive.d").is_dir() {
+                bail!(
+                    "{} is already there and is not kitemark's: it runs each program in {}, as Gitea's does, so kitemark belongs there rather than in its place: a script `exec kitemark hook pre-receive` (with kitemark's full path), made executable; nothing was changed",
+                    hook.display(),
+                    hooks.join("pre-receive.d").display()
+                );
+            }
             if !force {
                 bail!(
                     "{} is already there and is not kitemark's; nothing was changed. With --force it is kept as {KEPT} beside it (where git no longer runs it) and kitemark's takes its place",
