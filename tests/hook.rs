@@ -502,3 +502,50 @@ fn validate_as_a_hook() {
     );
     assert_eq!(report.errors(), 0);
 }
+
+#[test]
+fn a_push_that_cannot_be_checked_is_refused() {
+    let sandbox = Sandbox::new();
+    let run = |git_dir: &Path, input: &str| {
+        let mut child = sandbox
+            .command(&["hook", "pre-receive"])
+            .env("GIT_DIR", git_dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let zeros = "0".repeat(40);
+    let line = format!("{zeros} {} refs/heads/main\n", "1".repeat(40));
+    // No repository where git's environment says.
+    let out = run(&sandbox.path("nowhere.git"), &line);
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("kitemark: push refused: the panel's rules could not be checked: "),
+        "{}",
+        stderr(&out)
+    );
+    // A repository, but a line git would never write, and a commit it does not hold.
+    let bare = sandbox.path("panel.git");
+    sandbox.git(
+        &sandbox.path(""),
+        &["init", "-q", "--bare", bare.to_str().unwrap()],
+    );
+    let out = run(&bare, "not what git writes\n");
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("is not `OLD NEW REFNAME`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&bare, &line);
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("could not be checked"),
+        "{}",
+        stderr(&out)
+    );
+}
