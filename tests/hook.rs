@@ -549,3 +549,27 @@ fn a_push_that_cannot_be_checked_is_refused() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_meeting_changed_after_its_decisions_is_refused() {
+    let served = Served::new();
+    let before = served.main();
+    // The meeting of the first decision on record: someone struck from those present.
+    let decision = first_file(&served.clone.join("decisions")).unwrap();
+    let name = decision.file_name().unwrap().to_str().unwrap();
+    let path = format!("meetings/{}.ron", &name[..10]);
+    let text = std::fs::read_to_string(served.clone.join(&path)).unwrap();
+    let start = text.find("present: [").unwrap() + "present: [".len();
+    let first = start + text[start..].find('"').unwrap();
+    let end = first + 1 + text[first + 1..].find('"').unwrap() + 1;
+    let struck = format!("{}{}", &text[..first], text[end..].trim_start_matches(','));
+    std::fs::write(served.clone.join(&path), struck).unwrap();
+    served.sandbox.git(&served.clone, &["add", &path]);
+    served.commit_as(ROSALIND, "Meeting: attendance corrected");
+    let err = served.refused(
+        &served.push(&["main"]),
+        "meeting-changed-after-decision",
+        &before,
+    );
+    assert!(err.contains(&path), "{err}");
+}
