@@ -332,8 +332,8 @@ fn check_tip(
             _ => None,
         }
     };
-    // What the changed files refer to: their schools' files, and the schools a changed
-    // meeting names. Rubrics, panel.ron and the meetings (a few dozen files) are always read.
+    // What the changed files refer to: their schools' files, the schools a changed meeting
+    // names, and the meetings below. Rubrics and panel.ron (a few files) are always read.
     let mut schools: BTreeSet<SchoolId> = BTreeSet::new();
     for path in changed.keys() {
         let Classified::File(kind) = classify(path) else {
@@ -350,8 +350,21 @@ fn check_tip(
             schools.extend(meeting.conflicts.iter().map(|c| c.school.clone()));
         }
     }
-    let report = repo.validate_some(&snapshot, &|kind, _| {
-        school_of(kind).is_none_or(|s| schools.contains(&s))
+    // The meetings those schools' decisions were made at (a decision's file is named by
+    // its meeting's date), and those changed: the rest would only be checked for nothing.
+    let mut meetings: BTreeSet<jiff::civil::Date> = snapshot
+        .decisions
+        .keys()
+        .filter(|d| schools.contains(&d.school))
+        .map(|d| d.date)
+        .collect();
+    meetings.extend(changed.keys().filter_map(|path| match classify(path) {
+        Classified::File(PanelPath::Meeting(date)) => Some(date),
+        _ => None,
+    }));
+    let report = repo.validate_some(&snapshot, &|kind, _| match kind {
+        PanelPath::Meeting(date) => meetings.contains(date),
+        _ => school_of(kind).is_none_or(|s| schools.contains(&s)),
     });
     for problem in report.problems {
         let Some(commit) = changed.get(&problem.path) else {

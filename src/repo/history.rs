@@ -190,6 +190,22 @@ fn diff_trees(
     }
 }
 
+/// Every file that differs between two trees (either may be missing), with paths from the
+/// root: only the subtrees whose ids differ are opened.
+pub(super) fn changes_between(
+    repo: &Repository,
+    old: Option<&git2::Tree<'_>>,
+    new: Option<&git2::Tree<'_>>,
+) -> Vec<FileChange> {
+    let mut out = Vec::new();
+    diff_trees(repo, old, new, "", &mut out);
+    for change in &mut out {
+        // The root has no name: its files' paths start with the separator.
+        change.path.remove(0);
+    }
+    out
+}
+
 /// What a walked commit holds at the paths asked about: the ids of their top folders, and of
 /// the paths themselves.
 type Seen = (Vec<Option<Oid>>, Vec<Option<Oid>>);

@@ -134,18 +134,8 @@ impl PanelRepo {
                 parents.push(None);
             }
             for parent in &parents {
-                let diff = repo
-                    .diff_tree_to_tree(parent.as_ref(), Some(&tree), None)
-                    .map_err(RepoError::git(format!(
-                        "cannot compare {} with its parent",
-                        id.as_str()
-                    )))?;
-                for delta in diff.deltas() {
-                    for file in [delta.old_file(), delta.new_file()] {
-                        if let Some(path) = file.path_bytes() {
-                            out.insert(String::from_utf8_lossy(path).into_owned());
-                        }
-                    }
+                for change in super::history::changes_between(repo, parent.as_ref(), Some(&tree)) {
+                    out.insert(change.path);
                 }
             }
         }
