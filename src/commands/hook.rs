@@ -280,7 +280,7 @@ fn check_tip(
     let snapshot = repo.snapshot_at(Some(tip.as_str()))?;
     let touched = repo.changed_paths(&new.iter().cloned().collect::<Vec<_>>())?;
     let scope = scope(repo, &snapshot, &touched);
-    let (head, errors) = repo.load_catalog_of(&snapshot, scope.as_ref())?;
+    let (head, errors) = repo.load_catalog_of(&snapshot, scope.as_ref(), false)?;
     let unreadable = errors.iter().map(ToString::to_string).collect();
     let records = match &scope {
         Some(schools) => repo.records_of(&snapshot, Arc::new(head), unreadable, schools)?,

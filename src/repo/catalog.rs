@@ -14,15 +14,18 @@ impl PanelRepo {
         &self,
         snapshot: &Snapshot,
     ) -> Result<(Catalog, Vec<ReadError>), RepoError> {
-        self.load_catalog_of(snapshot, None)
+        self.load_catalog_of(snapshot, None, true)
     }
 
     /// [`PanelRepo::load_catalog`] with only `schools`' profiles, decisions and records of
     /// conditions met (all of them for `None`): enough for an audit of those schools alone.
+    /// Without `decisions` none is read: the audit reads each from the history instead, and
+    /// they are most of a large panel's files.
     pub fn load_catalog_of(
         &self,
         snapshot: &Snapshot,
         schools: Option<&std::collections::BTreeSet<SchoolId>>,
+        decisions: bool,
     ) -> Result<(Catalog, Vec<ReadError>), RepoError> {
         let ours = |school: &SchoolId| schools.is_none_or(|s| s.contains(school));
         let panel_blob = snapshot
@@ -76,7 +79,7 @@ impl PanelRepo {
             }
         }
         for (path, blob) in &snapshot.decisions {
-            if !ours(&path.school) {
+            if !decisions || !ours(&path.school) {
                 continue;
             }
             match self.load(blob) {
