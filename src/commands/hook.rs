@@ -386,3 +386,31 @@ fn check_tip(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_binary_is_one_word_for_sh_whatever_its_path() {
+        assert_eq!(
+            sh_quoted("/opt/kitemark/bin/kitemark"),
+            "'/opt/kitemark/bin/kitemark'"
+        );
+        assert_eq!(
+            sh_quoted("/home/o'brien/$HOME `x` kitemark"),
+            r"'/home/o'\''brien/$HOME `x` kitemark'"
+        );
+        // And sh reads it back as it was.
+        let weird = "/home/o'brien/$HOME `x` \\ \"kitemark\"";
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("printf %s {}", sh_quoted(weird)))
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), weird);
+        let script = script("/usr/local/bin/kitemark");
+        assert!(script.starts_with("#!/bin/sh\n# kitemark pre-receive hook"));
+        assert!(script.ends_with("exec '/usr/local/bin/kitemark' hook pre-receive\n"));
+    }
+}
