@@ -573,3 +573,52 @@ fn a_meeting_changed_after_its_decisions_is_refused() {
     );
     assert!(err.contains(&path), "{err}");
 }
+
+#[test]
+fn a_merge_of_two_lines_of_good_decisions_is_accepted() {
+    let served = Served::new();
+    let git = |args: &[&str]| served.sandbox.git(&served.clone, args);
+    git(&["checkout", "-q", "-b", "acorns"]);
+    served.decide(&LITTLE_ACORNS);
+    git(&["checkout", "-q", "main"]);
+    served.decide(&NORTH_VALE);
+    served.commit_merge("acorns");
+    let out = served.push(&["main"]);
+    assert_exit(&out, 0);
+    assert!(
+        stderr(&out).contains("remote: kitemark: 3 new commit(s) checked"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(served.main(), served.head());
+}
+
+impl Served {
+    /// Merges `branch` into the clone's current branch as Tom Whitlock, signed.
+    fn commit_merge(&self, branch: &str) {
+        let key = self.demo.join(".git/kitemark/keys/t-whitlock");
+        let out = self.sandbox.git_env(
+            &self.clone,
+            &[
+                ("GIT_AUTHOR_NAME", TOM.0),
+                ("GIT_AUTHOR_EMAIL", TOM.1),
+                ("GIT_COMMITTER_NAME", TOM.0),
+                ("GIT_COMMITTER_EMAIL", TOM.1),
+            ],
+            &[
+                "-c",
+                "gpg.format=ssh",
+                "-c",
+                &format!("user.signingkey={}", key.display()),
+                "merge",
+                "-q",
+                "--no-ff",
+                "-S",
+                "-m",
+                "Merge the decision on Little Acorns",
+                branch,
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+}
