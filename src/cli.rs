@@ -313,6 +313,29 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Enforce the panel's rules where its repository is served: git's pre-receive hook,
+    /// which refuses a push that breaks them.
+    #[command(subcommand)]
+    Hook(HookCommand),
+}
+
+/// What `kitemark hook` does.
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Make kitemark a bare repository's pre-receive hook, so that every push to it is
+    /// checked: no branch deleted or rewound, no audit seal moved, no audit rule broken and
+    /// no invalid file added by the new commits.
+    Install {
+        /// The bare repository (or a repository's .git folder).
+        dir: PathBuf,
+        /// Replace a pre-receive hook that is not kitemark's, keeping it beside as
+        /// pre-receive.before-kitemark.
+        #[arg(long)]
+        force: bool,
+    },
+    /// What git runs on a push: reads git's `OLD NEW REF` lines on standard input, checks
+    /// the new commits (exit 0 accepts the push, 1 refuses it).
+    PreReceive,
 }
 
 /// What `kitemark export` writes.

@@ -3,6 +3,7 @@
 //! Every finding names its rule, the school and year, and the commit that shows it.
 
 pub mod log;
+pub mod push;
 pub mod rules;
 pub mod seals;
 pub mod signatures;

@@ -174,15 +174,16 @@ fn effect(d: &RecordedDecision) -> Option<&Effect> {
         .map(|o| &o.effect)
 }
 
+/// What a message says of a boundary commit: where the history read begins. A served
+/// repository's hook, whose history is cut where the push begins, says it its own way.
+pub const HISTORY_BEGINS: &str = ", where this shallow clone's history begins";
+
 /// Where a decision was recorded, for a message: " in <commit>", or, when that commit is
 /// beyond a shallow clone's boundary, which boundary.
 fn recorded(d: &RecordedDecision) -> String {
     match d.commit() {
         Some(commit) => format!(" in {}", commit.short()),
-        None => format!(
-            " before {}, where this shallow clone's history begins",
-            d.first_seen().short()
-        ),
+        None => format!(" before {}{HISTORY_BEGINS}", d.first_seen().short()),
     }
 }
 

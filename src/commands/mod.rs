@@ -8,6 +8,7 @@ pub mod decide;
 mod demo;
 pub mod diff;
 mod export;
+mod hook;
 mod init;
 mod log;
 mod man;
@@ -160,6 +161,10 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
             finish,
             format,
         } => sync::run(repo, timeout, finish, format),
+        Command::Hook(crate::cli::HookCommand::Install { dir, force }) => {
+            hook::install(&dir, force)
+        }
+        Command::Hook(crate::cli::HookCommand::PreReceive) => hook::pre_receive(),
         Command::Open(args) => open::run(repo, args),
         Command::Init {
             dir, rubric, name, ..

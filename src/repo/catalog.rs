@@ -1,6 +1,7 @@
 //! Loading the panel's small files of a snapshot into a [`Catalog`].
 
 use super::{PanelRepo, ReadError, RepoError, Snapshot};
+use crate::model::SchoolId;
 use crate::model::catalog::Catalog;
 
 impl PanelRepo {
@@ -13,6 +14,20 @@ impl PanelRepo {
         &self,
         snapshot: &Snapshot,
     ) -> Result<(Catalog, Vec<ReadError>), RepoError> {
+        self.load_catalog_of(snapshot, None, true)
+    }
+
+    /// [`PanelRepo::load_catalog`] with only `schools`' profiles, decisions and records of
+    /// conditions met (all of them for `None`): enough for an audit of those schools alone.
+    /// Without `decisions` none is read: the audit reads each from the history instead, and
+    /// they are most of a large panel's files.
+    pub fn load_catalog_of(
+        &self,
+        snapshot: &Snapshot,
+        schools: Option<&std::collections::BTreeSet<SchoolId>>,
+        decisions: bool,
+    ) -> Result<(Catalog, Vec<ReadError>), RepoError> {
+        let ours = |school: &SchoolId| schools.is_none_or(|s| s.contains(school));
         let panel_blob = snapshot
             .panel
             .as_ref()
@@ -40,6 +55,9 @@ impl PanelRepo {
             }
         }
         for (id, files) in &snapshot.schools {
+            if !ours(id) {
+                continue;
+            }
             if let Some(blob) = &files.profile {
                 match self.load(blob) {
                     Ok(school) => {
@@ -60,13 +78,19 @@ impl PanelRepo {
                 Err(e) => errors.push(e),
             }
         }
-        for blob in snapshot.decisions.values() {
+        for (path, blob) in &snapshot.decisions {
+            if !decisions || !ours(&path.school) {
+                continue;
+            }
             match self.load(blob) {
                 Ok(decision) => catalog.decisions.push((blob.path.clone(), decision)),
                 Err(e) => errors.push(e),
             }
         }
-        for blob in snapshot.conditions_met.values() {
+        for (path, blob) in &snapshot.conditions_met {
+            if !ours(&path.decision.school) {
+                continue;
+            }
             match self.load(blob) {
                 Ok(met) => catalog.conditions_met.push((blob.path.clone(), met)),
                 Err(e) => errors.push(e),

@@ -190,6 +190,22 @@ fn diff_trees(
     }
 }
 
+/// Every file that differs between two trees (either may be missing), with paths from the
+/// root: only the subtrees whose ids differ are opened.
+pub(super) fn changes_between(
+    repo: &Repository,
+    old: Option<&git2::Tree<'_>>,
+    new: Option<&git2::Tree<'_>>,
+) -> Vec<FileChange> {
+    let mut out = Vec::new();
+    diff_trees(repo, old, new, "", &mut out);
+    for change in &mut out {
+        // The root has no name: its files' paths start with the separator.
+        change.path.remove(0);
+    }
+    out
+}
+
 /// What a walked commit holds at the paths asked about: the ids of their top folders, and of
 /// the paths themselves.
 type Seen = (Vec<Option<Oid>>, Vec<Option<Oid>>);
@@ -240,6 +256,17 @@ impl PanelRepo {
             .map_err(RepoError::git("cannot walk the history"))?;
         walk.push(start)
             .map_err(RepoError::git("cannot walk the history"))?;
+        // Where the history is cut, the walk stops as a shallow clone's does: the cut
+        // commits are walked, their parents (and all before them) are not.
+        for cut in self.cut() {
+            let commit = repo
+                .find_commit(*cut)
+                .map_err(RepoError::git(format!("cannot read commit {cut}")))?;
+            for parent in commit.parent_ids() {
+                walk.hide(parent)
+                    .map_err(RepoError::git("cannot walk the history"))?;
+            }
+        }
         let tops: Vec<&str> = prefixes
             .iter()
             .map(|p| p.split('/').next().unwrap_or(p))

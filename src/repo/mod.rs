@@ -12,6 +12,7 @@ pub mod fault;
 mod history;
 mod locks;
 mod loose;
+mod push;
 mod records;
 pub mod remote;
 mod repair;
@@ -30,6 +31,7 @@ pub use drafts::{DraftStore, SavedDraft};
 pub use error::{ReadError, RepoError};
 pub use locks::{Holder, Holding};
 pub use loose::{CorruptObject, Problem as CorruptionProblem};
+pub use push::Pushed;
 pub use records::AUDITED;
 pub use repair::Repair;
 pub use seals::Sealed;
@@ -50,6 +52,13 @@ pub struct PanelRepo {
     /// where git never writes it, and would then look for the boundary's parents and fail.
     /// The main repository reads the same objects with the boundary cut.
     walker: Option<git2::Repository>,
+    /// Commits at which the history is cut, as a shallow clone's is at its boundary: the
+    /// walk holds them, not their parents. A server's hook gives the commits it already
+    /// had, so that the audit judges only what a push brings (see [`PanelRepo::cut_at`]).
+    cut: Vec<git2::Oid>,
+    /// Opened from git's environment (`GIT_DIR`, `GIT_OBJECT_DIRECTORY`, ...), as a hook
+    /// runs: another handle must be opened the same way to see a push's quarantined objects.
+    from_env: bool,
 }
 
 impl std::fmt::Debug for PanelRepo {
@@ -72,18 +81,7 @@ impl PanelRepo {
     /// Opens without checking the loose objects: only for another handle on a repository this
     /// process has just opened with [`PanelRepo::open`].
     pub(crate) fn open_unchecked(path: &Path) -> Result<Self, RepoError> {
-        // Like git itself, trust the object database on reading rather than hashing every
-        // object again: corruption is `git fsck`'s to find, and the hash would cost a tenth
-        // of the time of reading a whole repository.
-        static VERIFY: std::sync::Once = std::sync::Once::new();
-        VERIFY.call_once(|| {
-            git2::opts::strict_hash_verification(false);
-            // libgit2 keeps every small object it has read (up to 256 MB) in case it is read
-            // again; kitemark reads each commit and tree of a walk once and keeps what it
-            // needs itself, so the cache only holds memory (30 MB on an audit of 10,000
-            // commits) without saving time.
-            git2::opts::enable_caching(false);
-        });
+        settings();
         let repo = git2::Repository::open_ext(
             path,
             git2::RepositoryOpenFlags::empty(),
@@ -99,6 +97,47 @@ impl PanelRepo {
             },
         })?;
         Ok(Self::from_git(repo))
+    }
+
+    /// Opens the repository git's environment names, as git runs a hook: during a push, the
+    /// objects received wait in a quarantine folder that only `GIT_OBJECT_DIRECTORY` and
+    /// `GIT_ALTERNATE_OBJECT_DIRECTORIES` reveal, until the hook accepts them.
+    pub fn open_from_env() -> Result<Self, RepoError> {
+        settings();
+        let repo = git2::Repository::open_from_env().map_err(|e| RepoError::Git {
+            context: "cannot open the repository git's environment names (GIT_DIR)".to_owned(),
+            error: e,
+        })?;
+        let mut panel = Self::from_git(repo);
+        panel.from_env = true;
+        panel.check_loose_objects()?;
+        Ok(panel)
+    }
+
+    /// Another handle on the same repository, opened the same way (for another thread: a
+    /// handle is not shared between threads). One opened from git's environment sees the same
+    /// quarantined objects; the history is cut at the same commits.
+    pub(crate) fn reopen(&self) -> Result<Self, RepoError> {
+        let mut panel = if self.from_env {
+            let repo = git2::Repository::open_from_env().map_err(|e| RepoError::Git {
+                context: "cannot open the repository git's environment names (GIT_DIR)".to_owned(),
+                error: e,
+            })?;
+            let mut panel = Self::from_git(repo);
+            panel.from_env = true;
+            panel
+        } else {
+            Self::open_unchecked(self.git().path())?
+        };
+        panel.cut.clone_from(&self.cut);
+        Ok(panel)
+    }
+
+    /// Cuts the history at `commits`, as a shallow clone's is cut at its boundary: each is
+    /// read with the files it holds, and nothing before it is walked. The audit then judges
+    /// only the commits after them, exactly as it judges a shallow clone's history.
+    pub fn cut_at(&mut self, commits: &[ObjectId]) {
+        self.cut = commits.iter().filter_map(snapshot::oid_of).collect();
     }
 
     /// Refuses the repository if a loose object is corrupt, before libgit2 reads it: libgit2
@@ -125,7 +164,12 @@ impl PanelRepo {
             .then(|| repo.commondir().to_path_buf())
             .filter(|common| shallow_file(common).is_some_and(|ids| !ids.is_empty()))
             .and_then(|common| git2::Repository::open(common).ok());
-        Self { repo, walker }
+        Self {
+            repo,
+            walker,
+            cut: Vec::new(),
+            from_env: false,
+        }
     }
 
     /// Whether this is a shallow clone: its history stops at boundary commits whose
@@ -135,13 +179,21 @@ impl PanelRepo {
     }
 
     /// The boundary commits of a shallow clone (none for a complete repository): git lists
-    /// them in the `shallow` file of the common git directory, one id per line.
+    /// them in the `shallow` file of the common git directory, one id per line. The commits
+    /// the history is cut at ([`PanelRepo::cut_at`]) are boundary commits too.
     pub fn shallow_boundary(&self) -> Vec<ObjectId> {
-        shallow_file(self.repo.commondir())
-            .unwrap_or_default()
-            .into_iter()
-            .map(snapshot::object_id)
-            .collect()
+        let mut ids = shallow_file(self.repo.commondir()).unwrap_or_default();
+        for cut in &self.cut {
+            if !ids.contains(cut) {
+                ids.push(*cut);
+            }
+        }
+        ids.into_iter().map(snapshot::object_id).collect()
+    }
+
+    /// The commits the history is cut at ([`PanelRepo::cut_at`]).
+    pub(crate) fn cut(&self) -> &[git2::Oid] {
+        &self.cut
     }
 
     /// The repository to walk the history in (see `walker`).
@@ -446,6 +498,22 @@ impl PanelRepo {
 pub struct YearTexts {
     pub review: Option<(String, SelfReview)>,
     pub plan: Option<(String, ActionPlan)>,
+}
+
+/// libgit2's settings for every handle kitemark opens, made once.
+fn settings() {
+    // Like git itself, trust the object database on reading rather than hashing every
+    // object again: corruption is `git fsck`'s to find, and the hash would cost a tenth
+    // of the time of reading a whole repository.
+    static VERIFY: std::sync::Once = std::sync::Once::new();
+    VERIFY.call_once(|| {
+        git2::opts::strict_hash_verification(false);
+        // libgit2 keeps every small object it has read (up to 256 MB) in case it is read
+        // again; kitemark reads each commit and tree of a walk once and keeps what it
+        // needs itself, so the cache only holds memory (30 MB on an audit of 10,000
+        // commits) without saving time.
+        git2::opts::enable_caching(false);
+    });
 }
 
 /// The commits listed in the `shallow` file of a common git directory: `None` without one.

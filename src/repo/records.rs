@@ -260,6 +260,28 @@ impl PanelRepo {
         self.read_records(snapshot, head, unreadable, &mut |_, _| {})
     }
 
+    /// [`PanelRepo::records_at`] for `schools` alone: only their folders' history (with
+    /// panel.ron, the rubrics and the meetings) is walked, so only their decisions are
+    /// read, for an audit of commits that touch nothing else.
+    pub fn records_of(
+        &self,
+        snapshot: &Snapshot,
+        head: Arc<Catalog>,
+        unreadable: Vec<String>,
+        schools: &BTreeSet<crate::model::SchoolId>,
+    ) -> Result<Records, RepoError> {
+        let mut prefixes: Vec<String> = ["panel.ron", "rubrics", "meetings"]
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect();
+        for school in schools {
+            for top in ["submissions", "decisions", "conditions"] {
+                prefixes.push(format!("{top}/{school}"));
+            }
+        }
+        self.read_records_under(snapshot, head, unreadable, &prefixes, &mut |_, _| {})
+    }
+
     fn read_records(
         &self,
         snapshot: &Snapshot,
@@ -267,10 +289,22 @@ impl PanelRepo {
         unreadable: Vec<String>,
         report: &mut dyn FnMut(usize, usize),
     ) -> Result<Records, RepoError> {
+        let prefixes: Vec<String> = AUDITED.iter().map(|p| (*p).to_owned()).collect();
+        self.read_records_under(snapshot, head, unreadable, &prefixes, report)
+    }
+
+    /// The records of the history under `prefixes` (each under one of [`AUDITED`]).
+    fn read_records_under(
+        &self,
+        snapshot: &Snapshot,
+        head: Arc<Catalog>,
+        unreadable: Vec<String>,
+        prefixes: &[String],
+        report: &mut dyn FnMut(usize, usize),
+    ) -> Result<Records, RepoError> {
         let commit = snapshot.commit_id();
         let rev = Some(commit.as_str());
-        let prefixes: Vec<String> = AUDITED.iter().map(|p| (*p).to_owned()).collect();
-        let walked = self.history_and_merges(rev, &prefixes)?;
+        let walked = self.history_and_merges(rev, prefixes)?;
         let (mut commits, merges) = (walked.commits, walked.merges);
         commits.reverse();
         let shallow = commits.iter().any(CommitInfo::is_boundary);

@@ -78,7 +78,6 @@ impl PanelRepo {
         let workers = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 8);
-        let path = self.git().path().to_path_buf();
         std::thread::scope(|scope| {
             let runs: Vec<&[(PanelPath, &BlobRef)]> = files.chunks(RUN).collect();
             let mut queues: Vec<Receiver<Vec<Read>>> = Vec::new();
@@ -95,11 +94,12 @@ impl PanelRepo {
                             .collect()
                     })
                     .collect();
-                let path = path.clone();
+                // Each worker has its own handle, opened as `self` was (a hook's handle sees the
+                // objects a push holds in quarantine): a repository is not shared between
+                // threads. Its loose objects were checked when `self` was opened.
+                let repo = self.reopen();
                 scope.spawn(move || {
-                    // Each worker has its own handle: a repository is not shared between
-                    // threads. Its loose objects were checked when `self` was opened.
-                    let Ok(repo) = PanelRepo::open_unchecked(&path) else {
+                    let Ok(repo) = repo else {
                         return;
                     };
                     for run in mine {
@@ -135,6 +135,36 @@ impl PanelRepo {
                 }
             }
         });
+        validator.finish()
+    }
+}
+
+impl PanelRepo {
+    /// Checks only the snapshot's files that `wanted` picks, in the validator's order, on this
+    /// thread: for a few files and what they depend on (a push's), where starting workers
+    /// would cost more than reading them. Cross-file checks see only the files picked, so the
+    /// caller picks every file those it asks about refer to.
+    pub fn validate_some(
+        &self,
+        snapshot: &Snapshot,
+        wanted: &dyn Fn(&PanelPath, &str) -> bool,
+    ) -> Report {
+        let mut validator = Validator::new(Mode::Repository);
+        for unexpected in &snapshot.unexpected {
+            validator.unexpected(&unexpected.path, unexpected.severity, &unexpected.reason);
+        }
+        for entry in &snapshot.not_files {
+            validator.unreadable(&entry.path, None, entry.code, entry.message.clone());
+        }
+        for (kind, blob) in snapshot.files_in_order() {
+            if !wanted(&kind, &blob.path) {
+                continue;
+            }
+            match self.read_text(blob) {
+                Ok(text) => validator.check_file(&kind, &blob.path, &text),
+                Err(e) => reported(&mut validator, &blob.path, &e),
+            }
+        }
         validator.finish()
     }
 }
