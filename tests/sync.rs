@@ -9,16 +9,21 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::server::GitServer;
-use common::{Attendance, PRESENT, Sandbox, assert_exit, items, stderr, stdout};
+use common::{APOLOGIES, Attendance, PRESENT, Sandbox, assert_exit, items, stderr, stdout};
 use kitemark::record::sync::{RemoteState, remote_state};
 use kitemark::repo::PanelRepo;
 
-/// The shared bare repository, made from the demo with its meeting's attendance: every test
-/// sets its remote up here and nowhere else.
+/// The shared bare repository, made from the demo with its meeting's attendance, with
+/// kitemark's pre-receive hook installed as a panel's server has it: every test sets its
+/// remote up here and nowhere else, so every push a sync makes is checked by the panel's rules.
 fn bare_panel(sandbox: &Sandbox) -> (PathBuf, PathBuf) {
     let demo = sandbox.demo_with_attendance(Attendance::Recorded);
     let root = sandbox.path("served");
     let bare = sandbox.bare_copy(&demo, &root, "panel.git");
+    assert_exit(
+        &sandbox.kitemark(&["hook", "install", bare.to_str().unwrap()]),
+        0,
+    );
     (demo, bare)
 }
 
@@ -200,15 +205,35 @@ fn decisions_recorded_on_two_clones_both_land_when_b_syncs_first() {
 
 /// Both clones change the meeting's attendance, differently; `a` syncs first. `b` has a
 /// decision before its change of the meeting.
+/// `kitemark meeting` for the demo's upcoming meeting, its attendance as recorded, moved to
+/// `location`.
+fn move_meeting(sb: &Sandbox, repo: &Path, location: &str) {
+    let mut args = vec![
+        "meeting",
+        "2026-12-02",
+        "--repo",
+        repo.to_str().unwrap(),
+        "--chair",
+        "r-adeyemi",
+        "--location",
+        location,
+    ];
+    for m in PRESENT {
+        args.extend(["--present", m]);
+    }
+    for m in APOLOGIES {
+        args.extend(["--apologies", m]);
+    }
+    assert_exit(&sb.kitemark(&args), 0);
+}
+
 fn meeting_changed_on_both(s: &Shared) -> (String, String) {
     let sb = &s.sandbox;
-    let mut a_present: Vec<&str> = PRESENT.to_vec();
-    a_present.retain(|m| *m != "l-fraser");
-    sb.record_attendance(&s.a, &a_present, &["s-kaur", "l-fraser"]);
+    // Both clones move the meeting to another room; `b` has also recorded a decision at it
+    // (before its own change, which the rules allow as an amendment to the meeting's place).
+    move_meeting(sb, &s.a, "Committee Room 2, County Hall");
     decide(sb, &s.b, &items::NORTH_VALE);
-    let mut b_present: Vec<&str> = PRESENT.to_vec();
-    b_present.retain(|m| *m != "j-bennett");
-    sb.record_attendance(&s.b, &b_present, &["s-kaur", "j-bennett"]);
+    move_meeting(sb, &s.b, "Online (Microsoft Teams)");
     assert_exit(&sync(sb, &s.a, &[]), 0);
     let b_tip = head(sb, &s.b, "HEAD");
     let remote_tip = head(sb, &s.bare, "main");
@@ -361,9 +386,7 @@ fn a_finish_after_the_remote_moved_on_gives_a_new_account_and_settles_nothing_un
     let sb = &s.sandbox;
     let (b_tip, _) = meeting_changed_on_both(&s);
     // Someone changes the meeting again on the remote after `b` was shown the account.
-    let mut present: Vec<&str> = PRESENT.to_vec();
-    present.retain(|m| *m != "l-fraser" && *m != "j-bennett");
-    sb.record_attendance(&s.a, &present, &["s-kaur", "l-fraser", "j-bennett"]);
+    move_meeting(sb, &s.a, "The Old School Room, Hertford");
     assert_exit(&sync(sb, &s.a, &[]), 0);
     let moved = head(sb, &s.bare, "main");
     let out = sync(sb, &s.b, &["--finish", "mine"]);
@@ -577,7 +600,12 @@ fn a_file_others_removed_leaves_the_working_tree_unless_it_has_changes_here() {
     let sb = &s.sandbox;
     let path = "submissions/little-acorns-nursery/school.ron";
     sb.git(&s.a, &["rm", "-q", path]);
-    sb.git(&s.a, &["commit", "-q", "-m", "A school withdrawn"]);
+    // Committed at the clock's time, as the panel's own commits are: the server's hook
+    // refuses a history whose dates run backwards.
+    assert_exit(
+        &sb.try_git(&s.a, &["commit", "-q", "-m", "A school withdrawn"]),
+        0,
+    );
     sb.git(&s.a, &["push", "-q", "origin", "main"]);
     let file = s.b.join(path);
     let committed = std::fs::read_to_string(&file).unwrap();
@@ -599,4 +627,34 @@ fn a_file_others_removed_leaves_the_working_tree_unless_it_has_changes_here() {
     assert_eq!(head(sb, &s.b, "HEAD"), head(sb, &s.a, "HEAD"));
     assert!(!file.exists());
     assert_eq!(stdout(&sb.git(&s.b, &["status", "--porcelain"])), "");
+}
+
+#[test]
+fn a_push_that_breaks_the_panels_rules_is_refused_by_the_servers_hook_and_kept_here() {
+    let s = shared();
+    let sb = &s.sandbox;
+    // A decision already shared, edited in place with plain git instead of superseded.
+    let listed = sb.git_text(&s.a, &["ls-files", "decisions"]);
+    let path = listed
+        .lines()
+        .next()
+        .expect("the demo has decisions")
+        .to_owned();
+    let file = s.a.join(&path);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("feedback", "feedback", 1) + "\n").unwrap();
+    sb.git(&s.a, &["commit", "-qam", "Tidy a decision"]);
+    let tip = head(sb, &s.a, "HEAD");
+    let remote = head(sb, &s.bare, "main");
+    let out = sync(sb, &s.a, &[]);
+    assert_exit(&out, 1);
+    let said = stderr(&out);
+    assert!(said.contains("the remote refused the push"), "{said}");
+    assert!(said.contains("decision-modified"), "{said}");
+    assert_eq!(
+        head(sb, &s.bare, "main"),
+        remote,
+        "the server kept what it had"
+    );
+    assert_eq!(head(sb, &s.a, "HEAD"), tip, "the commit is kept here");
 }
