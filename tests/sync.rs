@@ -42,21 +42,7 @@ fn shared() -> Shared {
     let (demo, bare) = bare_panel(&sandbox);
     let server = GitServer::start(&sandbox, bare.parent().unwrap());
     let url = server.url("panel.git");
-    let a = sandbox.clone_of(&url, "a");
-    let b = sandbox.clone_of(&url, "b");
-    let keys = demo.join(".git/kitemark/keys");
-    if keys.exists() {
-        for clone in [&a, &b] {
-            std::fs::create_dir_all(clone.join(".git/kitemark")).unwrap();
-            let out = std::process::Command::new("cp")
-                .arg("-a")
-                .arg(&keys)
-                .arg(clone.join(".git/kitemark/keys"))
-                .output()
-                .unwrap();
-            assert!(out.status.success());
-        }
-    }
+    let (a, b) = sandbox.two_clones_with_keys(&demo, &url);
     Shared {
         sandbox,
         server,

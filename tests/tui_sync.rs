@@ -40,30 +40,21 @@ fn hermetic_process(sandbox: &Sandbox) {
     common::hermetic_git2();
 }
 
-/// A served demo (with its meeting's attendance, as the interface's decision tests have it)
-/// and two clones of it, each holding the demo members' signing keys as the demo does (kept
+/// A served demo (with its meeting's attendance, as the interface's decision tests have it,
+/// and kitemark's hook) and two clones of it, each holding the demo members' signing keys as the demo does (kept
 /// in the git directory, so a clone does not bring them).
 fn shared(sandbox: &Sandbox) -> (GitServer, PathBuf, PathBuf, PathBuf) {
     let demo = sandbox.demo_with_attendance(Attendance::Pinned);
     let root = sandbox.path("served");
     let bare = sandbox.bare_copy(&demo, &root, "panel.git");
+    // The panel's rules enforced where it is served, as on a county's server.
+    assert_exit(
+        &sandbox.kitemark(&["hook", "install", bare.to_str().unwrap()]),
+        0,
+    );
     let server = GitServer::start(sandbox, bare.parent().unwrap());
     let url = server.url("panel.git");
-    let a = sandbox.clone_of(&url, "a");
-    let b = sandbox.clone_of(&url, "b");
-    let keys = demo.join(".git/kitemark/keys");
-    if keys.exists() {
-        for clone in [&a, &b] {
-            std::fs::create_dir_all(clone.join(".git/kitemark")).unwrap();
-            let out = std::process::Command::new("cp")
-                .arg("-a")
-                .arg(&keys)
-                .arg(clone.join(".git/kitemark/keys"))
-                .output()
-                .unwrap();
-            assert!(out.status.success());
-        }
-    }
+    let (a, b) = sandbox.two_clones_with_keys(&demo, &url);
     (server, bare, a, b)
 }
 

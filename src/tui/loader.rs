@@ -348,14 +348,9 @@ fn network_worker<E: From<NetAnswer>>(
     while let Ok((request, net)) = queue.recv() {
         let answer = catch_unwind(AssertUnwindSafe(|| run_network(&path, request, &net)))
             .unwrap_or_else(|panic| {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
                 let message = format!(
                     "internal error while working with the remote: {}",
-                    sanitize_inline(&what)
+                    panic_text(panic.as_ref())
                 );
                 match request {
                     NetRequest::State => NetAnswer::State(Err(message)),
@@ -660,14 +655,9 @@ fn worker<E: From<Loaded>>(path: PathBuf, queue: Receiver<(u64, Tag, Request)>, 
             }
             let response =
                 catch_unwind(AssertUnwindSafe(|| state.serve(request))).unwrap_or_else(|panic| {
-                    let what = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| (*s).to_owned())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_default();
                     let message = format!(
                         "internal error while reading the repository: {}",
-                        sanitize_inline(&what)
+                        panic_text(panic.as_ref())
                     );
                     match kind {
                         RequestKind::Open => Response::Opened(Err(message)),
@@ -1146,4 +1136,14 @@ fn resubmitted(
         })
         .map(|((school, year), _)| (school.clone(), year))
         .collect()
+}
+
+/// What a panic on a worker thread said, made inert, for the message that replaces its answer.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    sanitize_inline(&what).into_owned()
 }

@@ -136,3 +136,26 @@ impl Sandbox {
         to
     }
 }
+
+impl Sandbox {
+    /// Two clones of `url`, `a` and `b`, each holding the signing keys the demo at `demo`
+    /// keeps in its git directory (a clone does not bring them), as two members' machines.
+    pub fn two_clones_with_keys(&self, demo: &Path, url: &str) -> (PathBuf, PathBuf) {
+        let a = self.clone_of(url, "a");
+        let b = self.clone_of(url, "b");
+        let keys = demo.join(".git/kitemark/keys");
+        if keys.exists() {
+            for clone in [&a, &b] {
+                std::fs::create_dir_all(clone.join(".git/kitemark")).unwrap();
+                let out = Command::new("cp")
+                    .arg("-a")
+                    .arg(&keys)
+                    .arg(clone.join(".git/kitemark/keys"))
+                    .output()
+                    .unwrap();
+                assert!(out.status.success());
+            }
+        }
+        (a, b)
+    }
+}
