@@ -104,13 +104,19 @@ impl PanelRepo {
     /// `GIT_ALTERNATE_OBJECT_DIRECTORIES` reveal, until the hook accepts them.
     pub fn open_from_env() -> Result<Self, RepoError> {
         settings();
+        let panel = Self::from_env_unchecked()?;
+        panel.check_loose_objects()?;
+        Ok(panel)
+    }
+
+    /// [`PanelRepo::open_from_env`] without checking the loose objects.
+    fn from_env_unchecked() -> Result<Self, RepoError> {
         let repo = git2::Repository::open_from_env().map_err(|e| RepoError::Git {
             context: "cannot open the repository git's environment names (GIT_DIR)".to_owned(),
             error: e,
         })?;
         let mut panel = Self::from_git(repo);
         panel.from_env = true;
-        panel.check_loose_objects()?;
         Ok(panel)
     }
 
@@ -119,13 +125,7 @@ impl PanelRepo {
     /// quarantined objects; the history is cut at the same commits.
     pub(crate) fn reopen(&self) -> Result<Self, RepoError> {
         let mut panel = if self.from_env {
-            let repo = git2::Repository::open_from_env().map_err(|e| RepoError::Git {
-                context: "cannot open the repository git's environment names (GIT_DIR)".to_owned(),
-                error: e,
-            })?;
-            let mut panel = Self::from_git(repo);
-            panel.from_env = true;
-            panel
+            Self::from_env_unchecked()?
         } else {
             Self::open_unchecked(self.git().path())?
         };

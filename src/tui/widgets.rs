@@ -2,7 +2,7 @@
 //! view, text areas, and where a list was drawn (to turn a click into a row).
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
@@ -143,4 +143,32 @@ pub fn draw_text(
         theme.base
     });
     frame.render_widget(&*text, area);
+}
+
+/// A box of `width` by `height` in the middle of `area`, no larger than it: where a dialog
+/// or a prompt is drawn over a screen.
+pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    let [popup] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(popup);
+    popup
+}
+
+/// The `visible` lines of `lines` from `scroll`, which is kept within the lines (so that a
+/// scroll made at one size is never past the end at another), and how far it can go.
+pub fn scroll_window<'a>(
+    lines: &[Line<'a>],
+    visible: usize,
+    scroll: &mut u16,
+) -> (Vec<Line<'a>>, u16) {
+    let max = u16::try_from(lines.len().saturating_sub(visible)).unwrap_or(u16::MAX);
+    *scroll = (*scroll).min(max);
+    let start = usize::from(*scroll).min(lines.len());
+    (
+        lines[start..(start + visible).min(lines.len())].to_vec(),
+        max,
+    )
 }

@@ -6,7 +6,7 @@
 use jiff::civil::Date;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
@@ -20,7 +20,7 @@ use crate::tui::keymap::{Action, KeyMap, Scope};
 use crate::tui::loader::{Request, Response};
 use crate::tui::screen::{Cx, Effect, Footer};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{block, ellipsis};
+use crate::tui::widgets::{block, centred, ellipsis};
 
 use super::record::{not_recorded, recorded_message};
 
@@ -220,12 +220,7 @@ impl ConditionMetForm {
         let rows = self.conditions.len().min(4) as u16;
         let height = (rows + 11).min(area.height);
         let width = area.width.saturating_sub(4).min(96);
-        let [popup] = Layout::horizontal([Constraint::Length(width)])
-            .flex(Flex::Center)
-            .areas(area);
-        let [popup] = Layout::vertical([Constraint::Length(height)])
-            .flex(Flex::Center)
-            .areas(popup);
+        let popup = centred(area, width, height);
         frame.render_widget(Clear, popup);
         let outer = block(&format!("Condition met · {}", self.name), true, theme);
         let inner = outer.inner(popup);

@@ -1,13 +1,13 @@
 //! The help overlay, generated from the live key map so it always tells the truth.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::block;
+use crate::tui::widgets::{block, centred, scroll_window};
 use crate::tui::wrap::wrap;
 
 /// Groups of actions, as the overlay lists them.
@@ -119,12 +119,7 @@ impl HelpOverlay {
     ) {
         let width = area.width.saturating_sub(8).min(86);
         let height = area.height.saturating_sub(4);
-        let [popup] = Layout::horizontal([Constraint::Length(width)])
-            .flex(Flex::Center)
-            .areas(area);
-        let [popup] = Layout::vertical([Constraint::Length(height)])
-            .flex(Flex::Center)
-            .areas(popup);
+        let popup = centred(area, width, height);
         let mut lines: Vec<Line> = Vec::new();
         for (group, actions) in GROUPS {
             lines.push(Line::from(Span::styled(group, theme.column_header)));
@@ -172,10 +167,7 @@ impl HelpOverlay {
         // Scrolling is over the lines as wrapped at this width.
         let lines = wrap(&lines, popup.width.saturating_sub(2));
         let visible = usize::from(popup.height.saturating_sub(2));
-        let max = u16::try_from(lines.len().saturating_sub(visible)).unwrap_or(u16::MAX);
-        self.scroll = self.scroll.min(max);
-        let start = usize::from(self.scroll).min(lines.len());
-        let shown = lines[start..(start + visible).min(lines.len())].to_vec();
+        let (shown, max) = scroll_window(&lines, visible, &mut self.scroll);
         let more = if max > 0 {
             format!(" · {} scrolls", keymap.first(Action::Down))
         } else {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui_textarea::TextArea;
@@ -26,7 +26,7 @@ use crate::tui::screen::{About, Cx, DrawCx, Footer, Screen};
 use crate::tui::tag::{ScreenId, Tag};
 use crate::tui::theme::Theme;
 use crate::tui::view::OpenedView;
-use crate::tui::widgets::{block, contains, draw_lines, draw_text, ellipsis};
+use crate::tui::widgets::{block, centred, contains, draw_lines, draw_text, ellipsis};
 
 /// A member's attendance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -877,16 +877,6 @@ impl MeetingSetup {
         self.rows(frame, area, &title, Pane::Agenda, lines, 0, theme);
     }
 
-    fn popup(area: Rect, width: u16, height: u16) -> Rect {
-        let [popup] = Layout::horizontal([Constraint::Length(width.min(area.width))])
-            .flex(Flex::Center)
-            .areas(area);
-        let [popup] = Layout::vertical([Constraint::Length(height.min(area.height))])
-            .flex(Flex::Center)
-            .areas(popup);
-        popup
-    }
-
     fn draw_conflict_dialog(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let names: Vec<String> = self
             .catalog
@@ -906,7 +896,7 @@ impl MeetingSetup {
         let Some(Dialog::Conflict(d)) = &mut self.dialog else {
             return;
         };
-        let popup = Self::popup(area, 70, 12);
+        let popup = centred(area, 70, 12);
         frame.render_widget(Clear, popup);
         let outer = block("Declare a conflict of interest", true, theme);
         let inner = outer.inner(popup);
@@ -970,7 +960,7 @@ impl MeetingSetup {
         let height = u16::try_from(d.items.len() + 3)
             .unwrap_or(u16::MAX)
             .clamp(5, 16);
-        let popup = Self::popup(area, 70, height);
+        let popup = centred(area, 70, height);
         frame.render_widget(Clear, popup);
         let outer = block("Add to the agenda", true, theme);
         let inner = outer.inner(popup);

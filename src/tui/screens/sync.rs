@@ -4,14 +4,14 @@
 //! needs credentials that only git can ask for.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use crate::record::sync::{CommitNote, Conflict};
 use crate::tui::keymap::{Action, KeyMap, Scope};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::block;
+use crate::tui::widgets::{block, centred, scroll_window};
 use crate::tui::wrap::wrap;
 
 /// The account of a sync stopped by a conflict, on show until it is answered or put off.
@@ -125,10 +125,7 @@ impl ConflictDialog {
         let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
         let popup = centred(area, width, height);
         let visible = usize::from(popup.height.saturating_sub(2));
-        let max = u16::try_from(lines.len().saturating_sub(visible)).unwrap_or(u16::MAX);
-        self.scroll = self.scroll.min(max);
-        let start = usize::from(self.scroll).min(lines.len());
-        let shown = lines[start..(start + visible).min(lines.len())].to_vec();
+        let (shown, max) = scroll_window(&lines, visible, &mut self.scroll);
         let title = if max > 0 {
             format!(
                 "! Sync stopped · {}/{} scrolls",
@@ -176,14 +173,4 @@ pub fn draw_credentials(frame: &mut Frame, area: Rect, message: &str, theme: &Th
 /// Text from the repository (paths, names, summaries), never acted on by the terminal.
 fn inert(text: &str) -> String {
     crate::model::text::sanitize_inline(text).into_owned()
-}
-
-fn centred(area: Rect, width: u16, height: u16) -> Rect {
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::vertical([Constraint::Length(height.min(area.height))])
-        .flex(Flex::Center)
-        .areas(popup);
-    popup
 }
