@@ -1,6 +1,7 @@
 //! The domain: rubrics, schools, submissions, meetings, decisions and the panel, with their
 //! validation rules. Pure values and functions; no I/O.
 
+pub mod assign;
 pub mod catalog;
 pub mod condition;
 pub mod decide;
