@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::fault::{Step, point};
 use super::sign::Signer;
 use super::snapshot::object_id;
 use super::write::{Journal, WriteError, WriteLock, write_atomically};
@@ -731,45 +730,21 @@ impl PanelRepo {
             .iter()
             .map(|(path, _)| work.place(path, false))
             .collect::<Result<_, _>>()?;
-        let index_lock = match reserved {
-            Some(lock) => lock,
-            None => {
-                point(Step::LockIndex).map_err(|e| {
-                    WriteError::Repo(RepoError::Io(format!("cannot lock the index: {e}")))
-                })?;
-                self.lock_index(&work)?
-            }
-        };
-        let prepared = self.prepare_in_work_tree(
+        // The branch is brought up to others' commits exactly as a recording puts its own in
+        // place; what is left unfinished after the branch moved is an error here, for the
+        // sync to report.
+        self.put_in_place(
             &work,
+            &mut journal,
             tip,
+            new,
             &files,
             &removed,
             &targets,
-            &index_lock,
-            &mut journal,
-        );
-        if let Err(e) = prepared {
-            self.undo_in_process(&journal, index_lock);
-            return Err(e);
-        }
-        if let Err(e) = self.move_branch(&journal.branch, new, tip, &log, &work.dirs()) {
-            self.undo_in_process(&journal, index_lock);
-            return Err(e);
-        }
-        let mut index_lock = index_lock;
-        index_lock.disarm();
-        index_lock.commit().map_err(|e| {
-            WriteError::Repo(RepoError::Io(format!(
-                "the index could not be updated ({e}); `kitemark repair` finishes it"
-            )))
-        })?;
-        let _ = std::fs::remove_file(self.journal_path());
-        for path in &removed {
-            if let Ok(target) = work.place(path, false) {
-                let _ = std::fs::remove_file(target);
-            }
-        }
+            reserved,
+            &log,
+        )?
+        .map_err(|unfinished| WriteError::Repo(RepoError::Io(unfinished)))?;
         Ok(())
     }
 

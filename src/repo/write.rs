@@ -924,6 +924,42 @@ impl PanelRepo {
         let (commit, unsigned) = self.write_commit_object(tip, spec)?;
         journal.commit = object_id(commit);
 
+        let finished = self.put_in_place(
+            &work,
+            &mut journal,
+            tip,
+            commit,
+            &spec.files,
+            &[],
+            &targets,
+            reserved,
+            &log,
+        )?;
+        Ok(Recorded {
+            commit: journal.commit,
+            unfinished: finished.err(),
+            unsigned,
+        })
+    }
+
+    /// With the commit made and the journal begun: git's index locked (unless `reserved`),
+    /// the files and the new index put in place, the branch moved from `tip` to `commit`,
+    /// the index committed and the journal removed. A failure before the branch moves undoes
+    /// everything (`Err`); after it, the commit is on the branch whatever happens, and the
+    /// inner `Err` says what was left for `kitemark repair` to finish.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn put_in_place(
+        &self,
+        work: &WorkTree,
+        journal: &mut Journal,
+        tip: Option<git2::Oid>,
+        commit: git2::Oid,
+        files: &[(String, Vec<u8>)],
+        removed: &[String],
+        targets: &[PathBuf],
+        reserved: Option<GitLock>,
+        log: &str,
+    ) -> Result<Result<(), String>, WriteError> {
         let index_lock = match reserved {
             Some(lock) => lock,
             None => {
@@ -932,24 +968,17 @@ impl PanelRepo {
             }
         };
         // Until the branch moves, any failure undoes what was done; the lock goes last.
-        let prepared = self.prepare_in_work_tree(
-            &work,
-            tip,
-            &spec.files,
-            &[],
-            &targets,
-            &index_lock,
-            &mut journal,
-        );
+        let prepared =
+            self.prepare_in_work_tree(work, tip, files, removed, targets, &index_lock, journal);
         if let Err(e) = prepared {
-            self.undo_in_process(&journal, index_lock);
+            self.undo_in_process(journal, index_lock);
             return Err(e);
         }
         let moved = point(Step::MoveBranch)
             .map_err(io("cannot move the branch"))
-            .and_then(|()| self.move_branch(&journal.branch, commit, tip, &log, &work.dirs()));
+            .and_then(|()| self.move_branch(&journal.branch, commit, tip, log, &work.dirs()));
         if let Err(e) = moved {
-            self.undo_in_process(&journal, index_lock);
+            self.undo_in_process(journal, index_lock);
             return Err(e);
         }
         // The commit is on the branch: recorded, whatever happens now. The index lock holds
@@ -966,17 +995,22 @@ impl PanelRepo {
             .and_then(|()| {
                 point(Step::Finish)
                     .and_then(|()| std::fs::remove_file(self.journal_path()))
+                    .map(|()| {
+                        // Files others removed leave the working tree once the branch has
+                        // moved past them.
+                        for path in removed {
+                            if let Ok(target) = work.place(path, false) {
+                                let _ = std::fs::remove_file(target);
+                            }
+                        }
+                    })
                     .map_err(|e| {
                         format!(
                             "kitemark's journal could not be removed ({e}); the next kitemark removes it"
                         )
                     })
             });
-        Ok(Recorded {
-            commit: journal.commit,
-            unfinished: finished.err(),
-            unsigned,
-        })
+        Ok(finished)
     }
 
     /// Everything before the branch moves, with the index locked: the commit and the new
