@@ -433,14 +433,17 @@ fn bring_up_to_date(
         }
     }
     let ids: Vec<ObjectId> = ours.iter().map(|c| c.id.clone()).collect();
-    let panel = repo
-        .snapshot_at(Some(remote.as_str()))
-        .and_then(|s| repo.load_catalog(&s))
-        .map(|(catalog, _)| catalog.panel)
-        .ok();
+    // The panel is read only if a replayed commit was signed, and only panel.ron: a signer
+    // needs the members' keys, not the whole catalog.
+    let panel: std::cell::OnceCell<Option<crate::model::Panel>> = std::cell::OnceCell::new();
     let interactive = net.interactive;
-    let signer = move |email: &str| {
-        let panel = panel.as_ref()?;
+    let signer = |email: &str| {
+        let panel = panel
+            .get_or_init(|| {
+                let snapshot = repo.snapshot_at(Some(remote.as_str())).ok()?;
+                repo.load(snapshot.panel.as_ref()?).ok()
+            })
+            .as_ref()?;
         let member = panel
             .members
             .iter()
