@@ -189,30 +189,17 @@ fn decisions_recorded_on_two_clones_both_land_when_b_syncs_first() {
     decisions_land_in_either_order(false);
 }
 
-/// Both clones change the meeting's attendance, differently; `a` syncs first. `b` has a
-/// decision before its change of the meeting.
 /// `kitemark meeting` for the demo's upcoming meeting, its attendance as recorded, moved to
 /// `location`.
 fn move_meeting(sb: &Sandbox, repo: &Path, location: &str) {
-    let mut args = vec![
-        "meeting",
-        "2026-12-02",
-        "--repo",
-        repo.to_str().unwrap(),
-        "--chair",
-        "r-adeyemi",
-        "--location",
-        location,
-    ];
-    for m in PRESENT {
-        args.extend(["--present", m]);
-    }
-    for m in APOLOGIES {
-        args.extend(["--apologies", m]);
-    }
-    assert_exit(&sb.kitemark(&args), 0);
+    assert_exit(
+        &sb.meeting_with(repo, &PRESENT, &APOLOGIES, &["--location", location]),
+        0,
+    );
 }
 
+/// Both clones move the meeting, differently; `a` syncs first. `b` has a decision before its
+/// change of the meeting.
 fn meeting_changed_on_both(s: &Shared) -> (String, String) {
     let sb = &s.sandbox;
     // Both clones move the meeting to another room; `b` has also recorded a decision at it

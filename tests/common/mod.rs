@@ -325,6 +325,17 @@ impl Sandbox {
     /// `kitemark meeting` for the demo's upcoming meeting (2026-12-02), chaired by
     /// r-adeyemi, with `present` and `apologies`: what it says and its exit.
     pub fn attendance(&self, repo: &Path, present: &[&str], apologies: &[&str]) -> Output {
+        self.meeting_with(repo, present, apologies, &[])
+    }
+
+    /// [`Sandbox::attendance`] with `extra` options (`--location`, say).
+    pub fn meeting_with(
+        &self,
+        repo: &Path,
+        present: &[&str],
+        apologies: &[&str],
+        extra: &[&str],
+    ) -> Output {
         let mut args = vec![
             "meeting",
             "2026-12-02",
@@ -333,6 +344,7 @@ impl Sandbox {
             "--chair",
             "r-adeyemi",
         ];
+        args.extend_from_slice(extra);
         for m in present {
             args.extend(["--present", m]);
         }
