@@ -964,7 +964,7 @@ impl PanelRepo {
             Some(lock) => lock,
             None => {
                 point(Step::LockIndex).map_err(io("cannot lock the index"))?;
-                self.lock_index(&work)?
+                self.lock_index(work)?
             }
         };
         // Until the branch moves, any failure undoes what was done; the lock goes last.
