@@ -242,7 +242,10 @@ fn scope(
 ) -> Option<BTreeSet<SchoolId>> {
     let mut schools = BTreeSet::new();
     for path in changed {
-        if let Classified::File(PanelPath::Meeting(date)) = classify(path) {
+        let Classified::File(kind) = classify(path) else {
+            return None;
+        };
+        if let PanelPath::Meeting(date) = kind {
             // Decisions name their meeting's date in their file's name.
             schools.extend(
                 snapshot
@@ -253,19 +256,11 @@ fn scope(
             );
             if let Some(blob) = snapshot.meetings.get(&date) {
                 let meeting = repo.load::<Meeting>(blob).ok()?;
-                schools.extend(meeting.agenda.iter().map(|i| i.school.clone()));
-                schools.extend(meeting.conflicts.iter().map(|c| c.school.clone()));
+                schools.extend(meeting.schools_named().cloned());
             }
             continue;
         }
-        let mut parts = path.split('/');
-        let (Some(top), Some(school), Some(_)) = (parts.next(), parts.next(), parts.next()) else {
-            return None;
-        };
-        if !matches!(top, "submissions" | "decisions" | "conditions") {
-            return None;
-        }
-        schools.insert(school.parse::<SchoolId>().ok()?);
+        schools.insert(kind.school()?.clone());
     }
     Some(schools)
 }
@@ -322,16 +317,6 @@ fn check_tip(
     if changed.is_empty() {
         return Ok(out);
     }
-    let school_of = |kind: &PanelPath| -> Option<SchoolId> {
-        match kind {
-            PanelPath::School(s) | PanelPath::SelfReview(s, _) | PanelPath::ActionPlan(s, _) => {
-                Some(s.clone())
-            }
-            PanelPath::Decision(d) => Some(d.school.clone()),
-            PanelPath::ConditionMet(c) => Some(c.decision.school.clone()),
-            _ => None,
-        }
-    };
     // What the changed files refer to: their schools' files, the schools a changed meeting
     // names, and the meetings below. Rubrics and panel.ron (a few files) are always read.
     let mut schools: BTreeSet<SchoolId> = BTreeSet::new();
@@ -339,15 +324,14 @@ fn check_tip(
         let Classified::File(kind) = classify(path) else {
             continue;
         };
-        if let Some(school) = school_of(&kind) {
-            schools.insert(school);
+        if let Some(school) = kind.school() {
+            schools.insert(school.clone());
         }
         if let PanelPath::Meeting(date) = kind
             && let Some(blob) = snapshot.meetings.get(&date)
             && let Ok(meeting) = repo.load::<Meeting>(blob)
         {
-            schools.extend(meeting.agenda.iter().map(|i| i.school.clone()));
-            schools.extend(meeting.conflicts.iter().map(|c| c.school.clone()));
+            schools.extend(meeting.schools_named().cloned());
         }
     }
     // The meetings those schools' decisions were made at (a decision's file is named by
@@ -364,7 +348,7 @@ fn check_tip(
     }));
     let report = repo.validate_some(&snapshot, &|kind, _| match kind {
         PanelPath::Meeting(date) => meetings.contains(date),
-        _ => school_of(kind).is_none_or(|s| schools.contains(&s)),
+        _ => kind.school().is_none_or(|s| schools.contains(s)),
     });
     for problem in report.problems {
         let Some(commit) = changed.get(&problem.path) else {

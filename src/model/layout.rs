@@ -34,6 +34,21 @@ pub enum PanelPath {
     ConditionMet(ConditionPath),
 }
 
+impl PanelPath {
+    /// The school whose folder the file lies in, for a school's files, decisions and met
+    /// conditions.
+    pub fn school(&self) -> Option<&SchoolId> {
+        match self {
+            PanelPath::School(s) | PanelPath::SelfReview(s, _) | PanelPath::ActionPlan(s, _) => {
+                Some(s)
+            }
+            PanelPath::Decision(d) => Some(&d.school),
+            PanelPath::ConditionMet(c) => Some(&c.decision.school),
+            PanelPath::Rubric(_) | PanelPath::Panel | PanelPath::Meeting(_) => None,
+        }
+    }
+}
+
 /// The parts of a met record's path: the decision whose condition it is, and the condition's
 /// number. The decision's file name without `.ron` names the folder, so a condition of a
 /// correction (`2025-11-12-initial.2`) has a place of its own.

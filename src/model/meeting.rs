@@ -28,6 +28,14 @@ impl Meeting {
         self.present.contains(member)
     }
 
+    /// The schools the meeting's record names: on its agenda, and in its declared conflicts.
+    pub fn schools_named(&self) -> impl Iterator<Item = &SchoolId> {
+        self.agenda
+            .iter()
+            .map(|i| &i.school)
+            .chain(self.conflicts.iter().map(|c| &c.school))
+    }
+
     /// Conflicts declared at this meeting by a member for a school.
     pub fn declared_conflict(&self, member: &MemberId, school: &SchoolId) -> Option<&Conflict> {
         self.conflicts
