@@ -1788,6 +1788,8 @@ mod tests {
             meetings: BTreeMap::from([(meeting().date, meeting())]),
             decisions: vec![(DECISION.into(), decision.clone())],
             conditions_met: Vec::new(),
+            reviews: Vec::new(),
+            proceedings: Default::default(),
         };
         head.meetings.insert(meeting().date, meeting());
         Records {

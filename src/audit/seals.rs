@@ -484,6 +484,8 @@ mod tests {
                 meetings: BTreeMap::new(),
                 decisions: vec![],
                 conditions_met: vec![],
+                reviews: Vec::new(),
+                proceedings: Default::default(),
             }),
             head_commit: id(2),
             unreadable: vec![],

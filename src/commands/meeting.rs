@@ -76,19 +76,10 @@ pub fn run(repo_path: &Path, args: MeetingArgs) -> anyhow::Result<ExitCode> {
         let (catalog, _) = repo.load_catalog(&snapshot)?;
         // The same draft the meeting setup makes: what is given replaces what is recorded;
         // what is not given stays.
-        let mut draft = catalog.meetings.get(&args.date).map_or_else(
-            || MeetingDraft {
-                date: args.date,
-                chair: None,
-                location: String::new(),
-                present: Vec::new(),
-                apologies: Vec::new(),
-                conflicts: Vec::new(),
-                agenda: Vec::new(),
-                notes: String::new(),
-            },
-            MeetingDraft::from_meeting,
-        );
+        let mut draft = catalog
+            .meetings
+            .get(&args.date)
+            .map_or_else(|| MeetingDraft::new(args.date), MeetingDraft::from_meeting);
         draft.chair = Some(chair.clone());
         if !present.is_empty() {
             draft.present = present.clone();

@@ -434,6 +434,12 @@ pub fn plan_shifted(
                 seeds.insert(moved.clone(), path);
                 decisions.push((moved, decision))
             }
+            Classified::File(PanelPath::Review(_) | PanelPath::Proceedings(_)) => {
+                return Err(plan_error(
+                    bundled_path,
+                    "the demo bundle holds no reviews or proceedings",
+                ));
+            }
             Classified::File(PanelPath::ConditionMet(_)) => {
                 let mut met: ConditionMet = parse(bundled_path, text)?;
                 mover.condition_met(bundled_path, &mut met)?;

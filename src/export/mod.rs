@@ -881,6 +881,8 @@ mod tests {
             meetings: Default::default(),
             decisions: Vec::new(),
             conditions_met: Vec::new(),
+            reviews: Vec::new(),
+            proceedings: Default::default(),
         };
         let ids: Vec<MemberId> = ["psych", "chair", "psych"]
             .iter()

@@ -169,6 +169,7 @@ mod tests {
                 .collect(),
             agenda: Vec::new(),
             notes: String::new(),
+            readers: Vec::new(),
         }
     }
 

@@ -28,6 +28,10 @@ pub struct Catalog {
     pub decisions: Vec<(String, Decision)>,
     /// The panel's records of conditions met, with their repository paths.
     pub conditions_met: Vec<(String, ConditionMet)>,
+    /// Members' reviews of agenda items, with their repository paths.
+    pub reviews: Vec<(String, super::review::Review)>,
+    /// How each meeting ran, by its date.
+    pub proceedings: BTreeMap<Date, super::proceedings::Proceedings>,
 }
 
 /// The one rule for which rubric a submission follows: the rubric its self-review names
@@ -325,6 +329,8 @@ mod tests {
                 decision,
             )],
             conditions_met: Vec::new(),
+            reviews: Vec::new(),
+            proceedings: Default::default(),
         }
     }
 

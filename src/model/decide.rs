@@ -1009,6 +1009,8 @@ mod tests {
             meetings: BTreeMap::from([(meeting.date, meeting)]),
             decisions: Vec::new(),
             conditions_met: Vec::new(),
+            reviews: Vec::new(),
+            proceedings: Default::default(),
         };
         (catalog, decision, review)
     }

@@ -314,9 +314,28 @@ pub struct MeetingDraft {
     pub agenda: Vec<AgendaItem>,
     #[serde(default)]
     pub notes: String,
+    /// The readers already confirmed, kept as they are (the readers are set by assignment,
+    /// not in this form); an item taken off the agenda loses its readers.
+    #[serde(default)]
+    pub readers: Vec<crate::model::ItemReaders>,
 }
 
 impl MeetingDraft {
+    /// A meeting not yet set up: nothing chosen.
+    pub fn new(date: Date) -> MeetingDraft {
+        MeetingDraft {
+            date,
+            chair: None,
+            location: String::new(),
+            present: Vec::new(),
+            apologies: Vec::new(),
+            conflicts: Vec::new(),
+            agenda: Vec::new(),
+            notes: String::new(),
+            readers: Vec::new(),
+        }
+    }
+
     pub fn key(&self) -> String {
         format!("meeting_{}", self.date)
     }
@@ -331,6 +350,7 @@ impl MeetingDraft {
             conflicts: meeting.conflicts.clone(),
             agenda: meeting.agenda.clone(),
             notes: meeting.notes.clone(),
+            readers: meeting.readers.clone(),
         }
     }
 
@@ -348,6 +368,12 @@ impl MeetingDraft {
             conflicts: self.conflicts.clone(),
             agenda: self.agenda.clone(),
             notes: self.notes.clone(),
+            readers: self
+                .readers
+                .iter()
+                .filter(|r| self.agenda.iter().any(|i| r.is_of(i)))
+                .cloned()
+                .collect(),
         })
     }
 }

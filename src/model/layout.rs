@@ -7,7 +7,7 @@ use std::fmt;
 
 use jiff::civil::Date;
 
-use super::ids::{AcademicYear, KindId, RubricId, SchoolId};
+use super::ids::{AcademicYear, KindId, MemberId, RubricId, SchoolId};
 use super::problem::Severity;
 
 pub const PANEL_FILE: &str = "panel.ron";
@@ -16,6 +16,8 @@ pub const SUBMISSIONS_DIR: &str = "submissions";
 pub const MEETINGS_DIR: &str = "meetings";
 pub const DECISIONS_DIR: &str = "decisions";
 pub const CONDITIONS_DIR: &str = "conditions";
+pub const REVIEWS_DIR: &str = "reviews";
+pub const PROCEEDINGS_DIR: &str = "proceedings";
 pub const SCHOOL_FILE: &str = "school.ron";
 pub const SELF_REVIEW_FILE: &str = "self-review.ron";
 pub const ACTION_PLAN_FILE: &str = "action-plan.ron";
@@ -32,6 +34,10 @@ pub enum PanelPath {
     Meeting(Date),
     Decision(DecisionPath),
     ConditionMet(ConditionPath),
+    /// A member's review of an agenda item, written before the meeting.
+    Review(ReviewPath),
+    /// How a meeting ran, recorded when it closed.
+    Proceedings(Date),
 }
 
 impl PanelPath {
@@ -44,7 +50,11 @@ impl PanelPath {
             }
             PanelPath::Decision(d) => Some(&d.school),
             PanelPath::ConditionMet(c) => Some(&c.decision.school),
-            PanelPath::Rubric(_) | PanelPath::Panel | PanelPath::Meeting(_) => None,
+            PanelPath::Review(r) => Some(&r.school),
+            PanelPath::Rubric(_)
+            | PanelPath::Panel
+            | PanelPath::Meeting(_)
+            | PanelPath::Proceedings(_) => None,
         }
     }
 }
@@ -71,6 +81,27 @@ impl fmt::Display for ConditionPath {
             write!(f, ".{}", d.version)?;
         }
         write!(f, "/{}.ron", self.number)
+    }
+}
+
+/// The parts of a review's path: the agenda item (school, year, the meeting's date and the
+/// item's kind, named as a decision at that meeting would be) and the reviewer.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ReviewPath {
+    pub school: SchoolId,
+    pub year: AcademicYear,
+    pub meeting: Date,
+    pub kind: KindId,
+    pub member: MemberId,
+}
+
+impl fmt::Display for ReviewPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{REVIEWS_DIR}/{}/{}/{}-{}/{}.ron",
+            self.school, self.year, self.meeting, self.kind, self.member
+        )
     }
 }
 
@@ -117,6 +148,8 @@ impl fmt::Display for PanelPath {
             PanelPath::Meeting(date) => write!(f, "{MEETINGS_DIR}/{date}.ron"),
             PanelPath::Decision(d) => d.fmt(f),
             PanelPath::ConditionMet(c) => c.fmt(f),
+            PanelPath::Review(r) => r.fmt(f),
+            PanelPath::Proceedings(date) => write!(f, "{PROCEEDINGS_DIR}/{date}.ron"),
         }
     }
 }
@@ -191,7 +224,60 @@ pub fn classify(path: &str) -> Classified {
             Severity::Error,
             "records of conditions met live at conditions/<school-id>/<year>/<decision-file-name-without-.ron>/<n>.ron",
         ),
+        [REVIEWS_DIR, school, year, stem, file] => classify_review(school, year, stem, file),
+        [REVIEWS_DIR, ..] => unexpected(
+            Severity::Error,
+            "reviews live at reviews/<school-id>/<year>/<YYYY-MM-DD>-<kind>/<member-id>.ron",
+        ),
+        [PROCEEDINGS_DIR, file] => match file.strip_suffix(".ron").map(str::parse::<Date>) {
+            Some(Ok(date)) if file.len() == "YYYY-MM-DD.ron".len() => {
+                Classified::File(PanelPath::Proceedings(date))
+            }
+            _ => match file.strip_suffix(".ron").and_then(impossible_date) {
+                Some(reason) => unexpected(Severity::Error, reason),
+                None => unexpected(
+                    Severity::Error,
+                    "proceedings are named after the meeting's date, as proceedings/YYYY-MM-DD.ron",
+                ),
+            },
+        },
+        [PROCEEDINGS_DIR, ..] => unexpected(
+            Severity::Error,
+            "proceedings/ holds only a meeting's proceedings, named proceedings/YYYY-MM-DD.ron",
+        ),
         _ => Classified::Ignored,
+    }
+}
+
+/// A review's folder is named as a first decision at its meeting would be (`<date>-<kind>`),
+/// its file after the reviewer.
+fn classify_review(school: &str, year: &str, stem: &str, file: &str) -> Classified {
+    let decision = match classify_decision(school, year, &format!("{stem}.ron")) {
+        Classified::File(PanelPath::Decision(d)) if d.version == 1 => d,
+        Classified::File(_) => {
+            return unexpected(
+                Severity::Error,
+                "a review's folder is named <YYYY-MM-DD>-<kind> after the meeting and the item's kind",
+            );
+        }
+        other => return other,
+    };
+    match file.strip_suffix(".ron").map(str::parse::<MemberId>) {
+        Some(Ok(member)) => Classified::File(PanelPath::Review(ReviewPath {
+            school: decision.school,
+            year: decision.year,
+            meeting: decision.date,
+            kind: decision.kind,
+            member,
+        })),
+        Some(Err(e)) => unexpected(
+            Severity::Error,
+            format!("a review is named after its reviewer's member id: {e}"),
+        ),
+        None => unexpected(
+            Severity::Error,
+            "a review is a .ron file named after its reviewer (for example jo-bell.ron)",
+        ),
     }
 }
 
@@ -358,6 +444,8 @@ mod tests {
             "submissions/oak-tree/2025-26/action-plan.ron",
             "meetings/2025-11-12.ron",
             "decisions/oak-tree/2025-26/2025-11-12-annual-review.ron",
+            "reviews/oak-tree/2025-26/2025-11-12-initial/jo-bell.ron",
+            "proceedings/2025-11-12.ron",
             "decisions/oak-tree/2025-26/2025-11-12-annual-review.2.ron",
             "decisions/oak-tree/2025-26/2025-11-12-annual-review.10.ron",
             "conditions/oak-tree/2025-26/2025-11-12-initial/1.ron",

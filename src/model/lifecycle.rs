@@ -581,6 +581,7 @@ mod tests {
                 kind: kind.parse().unwrap(),
             }],
             notes: String::new(),
+            readers: Vec::new(),
         };
         let first = agenda(date(2025, 11, 12), "initial");
         let deferred = agenda(date(2026, 1, 14), "initial");

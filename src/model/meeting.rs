@@ -18,9 +18,14 @@ pub struct Meeting {
     pub apologies: Vec<MemberId>,
     #[serde(default)]
     pub conflicts: Vec<Conflict>,
+    /// The items to decide, in the order the panel will take them (the discussion order,
+    /// once the chair has settled it).
     pub agenda: Vec<AgendaItem>,
     #[serde(default)]
     pub notes: String,
+    /// The lead reviewer and second reader of each item, as the chair confirmed them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readers: Vec<ItemReaders>,
 }
 
 impl Meeting {
@@ -34,6 +39,11 @@ impl Meeting {
             .iter()
             .map(|i| &i.school)
             .chain(self.conflicts.iter().map(|c| &c.school))
+    }
+
+    /// The readers the chair confirmed for an item, if any.
+    pub fn readers_of(&self, item: &AgendaItem) -> Option<&ItemReaders> {
+        self.readers.iter().find(|r| r.is_of(item))
     }
 
     /// Conflicts declared at this meeting by a member for a school.
@@ -81,6 +91,29 @@ pub struct AgendaItem {
     pub school: SchoolId,
     pub year: AcademicYear,
     pub kind: KindId,
+}
+
+/// The lead reviewer and the second reader of one agenda item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemReaders {
+    pub school: SchoolId,
+    pub year: AcademicYear,
+    pub kind: KindId,
+    pub lead: MemberId,
+    #[serde(default)]
+    pub second: Option<MemberId>,
+}
+
+impl ItemReaders {
+    pub fn is_of(&self, item: &AgendaItem) -> bool {
+        self.school == item.school && self.year == item.year && self.kind == item.kind
+    }
+
+    /// The lead, then the second reader.
+    pub fn members(&self) -> impl Iterator<Item = &MemberId> {
+        std::iter::once(&self.lead).chain(self.second.as_ref())
+    }
 }
 
 /// How far `day` is from `today`, as people say it: "today", "tomorrow", "in 10 days",

@@ -15,8 +15,11 @@ pub mod layout;
 pub mod lifecycle;
 pub mod meeting;
 pub mod message;
+pub mod order;
 pub mod panel;
 pub mod problem;
+pub mod proceedings;
+pub mod review;
 pub mod rubric;
 pub mod rules;
 pub mod school;
@@ -34,10 +37,12 @@ pub use ids::{
     AcademicYear, ActionId, AreaId, AwardId, CriterionId, IdError, KindId, LevelId, MemberId,
     OutcomeId, RubricId, RuleId, SchoolId, StageId,
 };
-pub use layout::{Classified, ConditionPath, DecisionPath, PanelPath};
-pub use meeting::{AgendaItem, Conflict, ConflictKind, Meeting};
+pub use layout::{Classified, ConditionPath, DecisionPath, PanelPath, ReviewPath};
+pub use meeting::{AgendaItem, Conflict, ConflictKind, ItemReaders, Meeting};
 pub use panel::{Identity, Member, MemberKey, Panel, Quorum, Role};
 pub use problem::{Position, Problem, Severity};
+pub use proceedings::{ItemRun, Proceedings};
+pub use review::{AreaNote, Review};
 pub use rubric::Rubric;
 pub use school::{Contact, Phase, School};
 pub use submission::{

@@ -124,6 +124,8 @@ pub fn prepare(kind: &PanelPath, text: &str) -> Prepared {
         PanelPath::Meeting(_) => parsed_as::<Meeting>(text),
         PanelPath::Decision(_) => parsed_as::<Decision>(text),
         PanelPath::ConditionMet(_) => parsed_as::<ConditionMet>(text),
+        PanelPath::Review(_) => parsed_as::<crate::model::Review>(text),
+        PanelPath::Proceedings(_) => parsed_as::<crate::model::Proceedings>(text),
     };
     Prepared {
         conflict,
@@ -387,6 +389,8 @@ impl Validator {
             PanelPath::Meeting(date) => self.meeting(&mut file, *date),
             PanelPath::Decision(d) => self.decision(&mut file, d),
             PanelPath::ConditionMet(c) => self.condition_met(&mut file, c),
+            PanelPath::Review(r) => self.review(&mut file, r),
+            PanelPath::Proceedings(date) => self.proceedings(&mut file, *date),
         }
         self.problems = problems;
     }
@@ -986,6 +990,32 @@ impl Validator {
     /// A record of a condition met: it names the decision and condition its path names (so
     /// each condition is met once, at one path), the decision exists and sets that
     /// condition, it was met no earlier than the decision, and a member recorded it.
+    fn review(&mut self, file: &mut FileCheck, path: &crate::model::ReviewPath) {
+        let Some(review) = file.parse::<crate::model::Review>() else {
+            return;
+        };
+        file.must_match("school", review.school.as_str(), path.school.as_str());
+        file.must_match("year", &review.year.to_string(), &path.year.to_string());
+        file.must_match(
+            "meeting",
+            &review.meeting.to_string(),
+            &path.meeting.to_string(),
+        );
+        file.must_match("kind", review.kind.as_str(), path.kind.as_str());
+        file.must_match("reviewer", review.reviewer.as_str(), path.member.as_str());
+    }
+
+    fn proceedings(&mut self, file: &mut FileCheck, date: jiff::civil::Date) {
+        let Some(proceedings) = file.parse::<crate::model::Proceedings>() else {
+            return;
+        };
+        file.must_match(
+            "meeting",
+            &proceedings.meeting.to_string(),
+            &date.to_string(),
+        );
+    }
+
     fn condition_met(&mut self, file: &mut FileCheck, path: &ConditionPath) {
         let Some(met) = file.parse::<ConditionMet>() else {
             return;

@@ -45,6 +45,8 @@ impl PanelRepo {
             meetings: Default::default(),
             decisions: Vec::new(),
             conditions_met: Vec::new(),
+            reviews: Vec::new(),
+            proceedings: Default::default(),
         };
         for (id, blob) in &snapshot.rubrics {
             match self.load(blob) {
@@ -93,6 +95,23 @@ impl PanelRepo {
             }
             match self.load(blob) {
                 Ok(met) => catalog.conditions_met.push((blob.path.clone(), met)),
+                Err(e) => errors.push(e),
+            }
+        }
+        for (path, blob) in &snapshot.reviews {
+            if !ours(&path.school) {
+                continue;
+            }
+            match self.load(blob) {
+                Ok(review) => catalog.reviews.push((blob.path.clone(), review)),
+                Err(e) => errors.push(e),
+            }
+        }
+        for (date, blob) in &snapshot.proceedings {
+            match self.load(blob) {
+                Ok(p) => {
+                    catalog.proceedings.insert(*date, p);
+                }
                 Err(e) => errors.push(e),
             }
         }

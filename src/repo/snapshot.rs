@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use crate::model::layout::{Classified, ConditionPath, DecisionPath, PanelPath, classify};
+use crate::model::layout::{
+    Classified, ConditionPath, DecisionPath, PanelPath, ReviewPath, classify,
+};
 use crate::model::{AcademicYear, FileRef, ObjectId, RubricId, SchoolId, Severity, SubmissionRef};
 
 /// A file of the snapshot: its path and the blob that holds it.
@@ -97,6 +99,10 @@ pub struct Snapshot {
     pub decisions: BTreeMap<DecisionPath, BlobRef>,
     /// The panel's records of conditions met.
     pub conditions_met: BTreeMap<ConditionPath, BlobRef>,
+    /// Members' reviews of agenda items.
+    pub reviews: BTreeMap<ReviewPath, BlobRef>,
+    /// How each meeting ran, by its date.
+    pub proceedings: BTreeMap<Date, BlobRef>,
     pub unexpected: Vec<UnexpectedFile>,
     pub not_files: Vec<NotAFile>,
 }
@@ -113,6 +119,8 @@ impl Snapshot {
             meetings: BTreeMap::new(),
             decisions: BTreeMap::new(),
             conditions_met: BTreeMap::new(),
+            reviews: BTreeMap::new(),
+            proceedings: BTreeMap::new(),
             unexpected: Vec::new(),
             not_files: Vec::new(),
         }
@@ -194,6 +202,12 @@ impl Snapshot {
         for (path, blob) in &self.conditions_met {
             out.push((PanelPath::ConditionMet(path.clone()), blob));
         }
+        for (path, blob) in &self.reviews {
+            out.push((PanelPath::Review(path.clone()), blob));
+        }
+        for (date, blob) in &self.proceedings {
+            out.push((PanelPath::Proceedings(*date), blob));
+        }
         out
     }
 
@@ -212,6 +226,8 @@ impl Snapshot {
             + self.meetings.len()
             + self.decisions.len()
             + self.conditions_met.len()
+            + self.reviews.len()
+            + self.proceedings.len()
     }
 
     /// Files the snapshot holds under a path, by kind; used while listing the tree.
@@ -260,6 +276,12 @@ impl Snapshot {
                 }
                 PanelPath::ConditionMet(c) => {
                     self.conditions_met.insert(c, blob(path));
+                }
+                PanelPath::Review(r) => {
+                    self.reviews.insert(r, blob(path));
+                }
+                PanelPath::Proceedings(date) => {
+                    self.proceedings.insert(date, blob(path));
                 }
             },
         }

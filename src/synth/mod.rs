@@ -524,6 +524,7 @@ pub fn generate_reporting(
                     conflicts,
                     agenda,
                     notes: String::new(),
+                    readers: Vec::new(),
                 };
                 let file = (
                     PanelPath::Meeting(meeting_day).to_string(),

@@ -165,6 +165,8 @@ fn accepted(kind: &PanelPath, text: &str) -> bool {
             PanelPath::Meeting(_) => ok::<Meeting>(text),
             PanelPath::Decision(_) => ok::<Decision>(text),
             PanelPath::ConditionMet(_) => ok::<kitemark::model::ConditionMet>(text),
+            PanelPath::Review(_) => ok::<kitemark::model::Review>(text),
+            PanelPath::Proceedings(_) => ok::<kitemark::model::Proceedings>(text),
         }
 }
 

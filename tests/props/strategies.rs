@@ -368,6 +368,7 @@ pub fn meeting() -> impl Strategy<Value = Meeting> {
                 conflicts,
                 agenda,
                 notes,
+                readers: Vec::new(),
             },
         )
 }

@@ -104,6 +104,8 @@ pub struct MeetingSetup {
     attendance: Vec<Attendance>,
     conflicts: Vec<Conflict>,
     agenda: Vec<AgendaItem>,
+    /// The readers confirmed for the agenda's items, kept as recorded.
+    readers: Vec<crate::model::ItemReaders>,
     /// Submissions awaiting a decision, to add to the agenda.
     awaiting: Vec<AgendaItem>,
     pub pane: Pane,
@@ -131,14 +133,8 @@ impl MeetingSetup {
         let draft = match recorded {
             Some(m) => MeetingDraft::from_meeting(m),
             None => MeetingDraft {
-                date,
-                chair: None,
-                location: String::new(),
-                present: Vec::new(),
-                apologies: Vec::new(),
-                conflicts: Vec::new(),
                 agenda: awaiting.clone(),
-                notes: String::new(),
+                ..MeetingDraft::new(date)
             },
         };
         let mut setup = MeetingSetup {
@@ -150,6 +146,7 @@ impl MeetingSetup {
             attendance: vec![Attendance::NotRecorded; catalog.panel.members.len()],
             conflicts: Vec::new(),
             agenda: Vec::new(),
+            readers: Vec::new(),
             awaiting,
             pane: Pane::Attendance,
             cursors: [0; 3],
@@ -182,6 +179,7 @@ impl MeetingSetup {
         self.notes = draft.notes.clone();
         self.chair = draft.chair.clone();
         self.agenda = draft.agenda.clone();
+        self.readers = draft.readers.clone();
         self.attendance = self
             .catalog
             .panel
@@ -263,6 +261,7 @@ impl MeetingSetup {
             conflicts: self.conflicts.clone(),
             agenda: self.agenda.clone(),
             notes: self.notes.clone(),
+            readers: self.readers.clone(),
         }
     }
 
