@@ -106,6 +106,38 @@ pub fn meeting(date: Date, chair: &MemberId, present: &[MemberId], agenda_items:
     }
 }
 
+/// The message of a commit recording how a meeting ran.
+pub fn proceedings(date: Date, chair: &MemberId, items: usize, en_bloc: usize) -> String {
+    let body = if en_bloc > 0 {
+        format!("{items} item(s) taken, {en_bloc} of them en bloc.")
+    } else {
+        format!("{items} item(s) taken.")
+    };
+    message(
+        &format!("Meeting {date}: proceedings"),
+        &body,
+        &[("Meeting", date.to_string()), ("Chair", chair.to_string())],
+    )
+}
+
+/// The message of a commit recording a member's review of an agenda item.
+pub fn review(review: &super::review::Review) -> String {
+    message(
+        &format!(
+            "Review: {} {} {} by {}",
+            review.school, review.year, review.kind, review.reviewer
+        ),
+        "",
+        &[
+            ("School", review.school.to_string()),
+            ("Year", review.year.to_string()),
+            ("Meeting", review.meeting.to_string()),
+            ("Reviewer", review.reviewer.to_string()),
+            ("Recommendation", review.recommendation.to_string()),
+        ],
+    )
+}
+
 /// The message of a commit recording that a condition of a decision was met.
 pub fn condition_met(
     met: &super::condition::ConditionMet,

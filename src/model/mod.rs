@@ -7,6 +7,7 @@ pub mod condition;
 pub mod decide;
 pub mod decision;
 pub mod draft;
+pub mod enbloc;
 pub mod format;
 pub mod history;
 pub mod ids;

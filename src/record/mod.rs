@@ -10,6 +10,7 @@
 
 mod condition;
 pub mod inbox;
+mod proceedings;
 mod submission;
 pub mod sync;
 
@@ -29,6 +30,7 @@ use crate::repo::write::{CommitSpec, WriteError, WriteLock};
 use crate::repo::{PanelRepo, Snapshot};
 
 pub use condition::{ConditionMetDraft, NAMING_RULES, prepare_condition_met};
+pub use proceedings::prepare_proceedings;
 pub use submission::{SubmissionDraft, prepare_submission, workbook_draft};
 
 /// What was read, that a draft is checked against and built on.

@@ -1,0 +1,169 @@
+//! Where the reviews of an agenda item stand, and which items the panel may take together.
+//!
+//! The chair sees for each item how many of its readers' reviews are in and what they
+//! recommend; an item whose reviews are all in and all recommend the same accepting outcome
+//! (an award granted or an annual review accepted, with no conditions to set) is proposed
+//! **en bloc**: the panel confirms it with the others in one go unless a member pulls it out
+//! for discussion. Whether the rules are met is the recorder's to check (it reads the school's
+//! files); this is the part that needs only the catalog.
+
+use std::collections::BTreeMap;
+
+use super::catalog::Catalog;
+use super::decide::default_participants;
+use super::draft::{AreaDraft, DecisionDraft};
+use super::meeting::{AgendaItem, Meeting};
+use super::review::Review;
+use super::rubric::Effect;
+use super::{MemberId, OutcomeId};
+
+/// The reviews of one item at one meeting.
+#[derive(Debug, Clone)]
+pub struct ItemReviews<'a> {
+    /// The reviews written, the lead reviewer's first, then in member id order.
+    pub reviews: Vec<&'a Review>,
+    /// How many are expected: the item's confirmed readers, or the reviews written where it
+    /// has none.
+    pub expected: usize,
+    /// Each outcome recommended, with how many recommend it, the most recommended first.
+    pub tally: Vec<(OutcomeId, usize)>,
+}
+
+impl ItemReviews<'_> {
+    /// Whether the reviews recommend different outcomes.
+    pub fn disagree(&self) -> bool {
+        self.tally.len() > 1
+    }
+
+    /// Whether every expected review is in.
+    pub fn all_in(&self) -> bool {
+        !self.reviews.is_empty() && self.reviews.len() >= self.expected
+    }
+
+    /// The outcome every review recommends, if they agree.
+    pub fn agreed(&self) -> Option<&OutcomeId> {
+        match self.tally.as_slice() {
+            [(outcome, _)] => Some(outcome),
+            _ => None,
+        }
+    }
+
+    /// `award ×1 · conditions ×1`: what the reviews recommend, for a row of the agenda.
+    pub fn summary(&self) -> String {
+        self.tally
+            .iter()
+            .map(|(outcome, n)| format!("{outcome} ×{n}"))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+}
+
+/// The reviews written for `item` at `meeting`.
+pub fn item_reviews<'a>(
+    catalog: &'a Catalog,
+    meeting: &Meeting,
+    item: &AgendaItem,
+) -> ItemReviews<'a> {
+    let readers = meeting.readers_of(item);
+    let lead = readers.map(|r| &r.lead);
+    let mut reviews: Vec<&Review> = catalog
+        .reviews
+        .iter()
+        .map(|(_, r)| r)
+        .filter(|r| r.is_of(meeting.date, item))
+        .collect();
+    reviews.sort_by_key(|r| (Some(&r.reviewer) != lead, r.reviewer.clone()));
+    let mut counts: BTreeMap<&OutcomeId, usize> = BTreeMap::new();
+    for r in &reviews {
+        *counts.entry(&r.recommendation).or_default() += 1;
+    }
+    let mut tally: Vec<(OutcomeId, usize)> =
+        counts.into_iter().map(|(o, n)| (o.clone(), n)).collect();
+    tally.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let expected = readers.map_or(reviews.len(), |r| r.members().count());
+    ItemReviews {
+        reviews,
+        expected,
+        tally,
+    }
+}
+
+/// Whether an outcome of the item's decision kind accepts the school's submission with
+/// nothing more to ask: an award granted or an annual review accepted, without conditions.
+pub fn accepting(catalog: &Catalog, item: &AgendaItem, outcome: &OutcomeId) -> bool {
+    catalog
+        .rubric_for_school(&item.school)
+        .and_then(|r| r.outcome(&item.kind, outcome))
+        .is_some_and(|o| {
+            !o.needs_conditions
+                && matches!(
+                    o.effect,
+                    Effect::Grant { .. } | Effect::ReviewAccepted { .. }
+                )
+        })
+}
+
+/// The undecided items of the meeting whose reviews are all in and agree on an accepting
+/// outcome, in the agenda's order: the items to propose en bloc, before the rules are checked.
+pub fn proposed(catalog: &Catalog, meeting: &Meeting) -> Vec<AgendaItem> {
+    meeting
+        .agenda
+        .iter()
+        .filter(|item| {
+            catalog
+                .decision_at(&item.school, item.year, &item.kind, meeting.date)
+                .is_none()
+        })
+        .filter(|item| {
+            let reviews = item_reviews(catalog, meeting, item);
+            reviews.all_in()
+                && reviews
+                    .agreed()
+                    .is_some_and(|o| accepting(catalog, item, o))
+        })
+        .cloned()
+        .collect()
+}
+
+/// The decision form for an item, started from its reviews: the lead reviewer's recommendation
+/// (or, without a lead, the outcome most recommended), the lead's summary as the feedback and
+/// their notes on areas as the areas' feedback, the members present and not conflicted as the
+/// participants, and `recorder`. A form with no review to start from is blank but for the
+/// participants and recorder.
+pub fn draft_from_reviews(
+    catalog: &Catalog,
+    meeting: &Meeting,
+    item: &AgendaItem,
+    recorder: Option<MemberId>,
+) -> DecisionDraft {
+    let reviews = item_reviews(catalog, meeting, item);
+    let mut draft = DecisionDraft::new(
+        item.school.clone(),
+        item.year,
+        item.kind.clone(),
+        meeting.date,
+    );
+    draft.participants = default_participants(&catalog.panel, Some(meeting), &item.school);
+    draft.recorder = recorder;
+    let lead = meeting
+        .readers_of(item)
+        .and_then(|r| reviews.reviews.iter().find(|v| v.reviewer == r.lead))
+        .or_else(|| {
+            let most = &reviews.tally.first()?.0;
+            reviews.reviews.iter().find(|v| &v.recommendation == most)
+        });
+    if let Some(lead) = lead {
+        draft.outcome = Some(lead.recommendation.clone());
+        draft.feedback = lead.summary.clone();
+        draft.areas = lead
+            .areas
+            .iter()
+            .map(|a| AreaDraft {
+                area: a.area.clone(),
+                judgement: None,
+                feedback: a.note.clone(),
+            })
+            .collect();
+    }
+    draft
+}
