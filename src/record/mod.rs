@@ -9,6 +9,7 @@
 //! plan made safe for the terminal.
 
 mod condition;
+pub mod enbloc;
 pub mod inbox;
 mod proceedings;
 mod submission;
