@@ -167,3 +167,129 @@ pub fn draft_from_reviews(
     }
     draft
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::format::from_ron;
+    use crate::model::{ItemReaders, Review};
+    use std::collections::BTreeMap;
+
+    macro_rules! fixture {
+        ($path:literal) => {
+            from_ron(include_str!(concat!("../../tests/fixtures/base/", $path))).unwrap()
+        };
+    }
+
+    fn catalog() -> Catalog {
+        let rubric: crate::model::Rubric = fixture!("rubrics/mini.ron");
+        let school: crate::model::School = fixture!("submissions/oak/school.ron");
+        let meeting: Meeting = fixture!("meetings/2025-11-12.ron");
+        Catalog {
+            panel: fixture!("panel.ron"),
+            rubrics: BTreeMap::from([(rubric.id.clone(), rubric)]),
+            schools: BTreeMap::from([(school.id.clone(), school)]),
+            years: BTreeMap::from([("oak".parse().unwrap(), vec!["2025-26".parse().unwrap()])]),
+            meetings: BTreeMap::from([(meeting.date, meeting)]),
+            decisions: Vec::new(),
+            conditions_met: Vec::new(),
+            reviews: Vec::new(),
+            proceedings: Default::default(),
+        }
+    }
+
+    fn review(reviewer: &str, outcome: &str, summary: &str) -> (String, Review) {
+        let r = Review {
+            school: "oak".parse().unwrap(),
+            year: "2025-26".parse().unwrap(),
+            kind: "initial".parse().unwrap(),
+            meeting: jiff::civil::date(2025, 11, 12),
+            reviewer: reviewer.parse().unwrap(),
+            recommendation: outcome.parse().unwrap(),
+            summary: summary.into(),
+            areas: Vec::new(),
+            questions: Vec::new(),
+        };
+        (
+            format!("reviews/oak/2025-26/2025-11-12-initial/{reviewer}.ron"),
+            r,
+        )
+    }
+
+    fn with_readers(catalog: &mut Catalog, lead: &str, second: &str) -> Meeting {
+        let meeting = catalog.meetings.values_mut().next().unwrap();
+        meeting.readers = vec![ItemReaders {
+            school: "oak".parse().unwrap(),
+            year: "2025-26".parse().unwrap(),
+            kind: "initial".parse().unwrap(),
+            lead: lead.parse().unwrap(),
+            second: Some(second.parse().unwrap()),
+        }];
+        meeting.clone()
+    }
+
+    #[test]
+    fn agreeing_accepting_reviews_all_in_are_proposed_en_bloc_and_the_lead_starts_the_form() {
+        let mut catalog = catalog();
+        let meeting = with_readers(&mut catalog, "psych", "nurse");
+        let item = meeting.agenda[0].clone();
+        catalog.reviews = vec![review("nurse", "awarded", "Sound.")];
+        let one = item_reviews(&catalog, &meeting, &item);
+        assert_eq!((one.reviews.len(), one.expected), (1, 2));
+        assert!(!one.all_in(), "the lead's review is still to come");
+        assert!(proposed(&catalog, &meeting).is_empty());
+
+        catalog
+            .reviews
+            .push(review("psych", "awarded", "Strong on pupil voice."));
+        let both = item_reviews(&catalog, &meeting, &item);
+        assert_eq!(both.reviews[0].reviewer.as_str(), "psych", "the lead first");
+        assert_eq!(both.summary(), "awarded ×2");
+        assert!(both.all_in() && !both.disagree());
+        assert_eq!(proposed(&catalog, &meeting), vec![item.clone()]);
+
+        let draft = draft_from_reviews(&catalog, &meeting, &item, Some("chair".parse().unwrap()));
+        assert_eq!(draft.outcome.as_ref().map(|o| o.as_str()), Some("awarded"));
+        assert_eq!(draft.feedback, "Strong on pupil voice.");
+        let participants: Vec<&str> = draft.participants.iter().map(|m| m.as_str()).collect();
+        assert!(
+            !participants.contains(&"head"),
+            "conflicted: {participants:?}"
+        );
+    }
+
+    #[test]
+    fn disagreeing_or_conditional_reviews_are_not_proposed() {
+        let mut catalog = catalog();
+        let meeting = with_readers(&mut catalog, "psych", "nurse");
+        let item = meeting.agenda[0].clone();
+        catalog.reviews = vec![
+            review("psych", "awarded", ""),
+            review("nurse", "resubmission-requested", ""),
+        ];
+        let reviews = item_reviews(&catalog, &meeting, &item);
+        assert!(reviews.disagree());
+        assert_eq!(reviews.summary(), "awarded ×1 · resubmission-requested ×1");
+        assert!(proposed(&catalog, &meeting).is_empty());
+
+        catalog.reviews = vec![
+            review("psych", "awarded-with-conditions", ""),
+            review("nurse", "awarded-with-conditions", ""),
+        ];
+        assert!(
+            proposed(&catalog, &meeting).is_empty(),
+            "conditions are for the panel to set, not to confirm en bloc"
+        );
+    }
+
+    #[test]
+    fn a_review_of_another_meeting_or_kind_does_not_count() {
+        let mut catalog = catalog();
+        let meeting = with_readers(&mut catalog, "psych", "nurse");
+        let item = meeting.agenda[0].clone();
+        let (path, mut other) = review("psych", "awarded", "");
+        other.meeting = jiff::civil::date(2026, 1, 14);
+        catalog.reviews = vec![(path, other)];
+        assert!(item_reviews(&catalog, &meeting, &item).reviews.is_empty());
+    }
+}
