@@ -120,6 +120,18 @@ fn kingsmead_draft(repo: &Path) {
     .unwrap();
 }
 
+/// The screen with the commit in the header left out: the decision recorded here is
+/// committed at the time the test runs, so its id differs from run to run.
+fn without_commit(screen: &str) -> String {
+    match screen.find("main@") {
+        Some(at) => {
+            let end = (at + 12).min(screen.len());
+            format!("{}main@{}{}", &screen[..at], "·".repeat(7), &screen[end..])
+        }
+        None => screen.to_owned(),
+    }
+}
+
 #[test]
 fn an_item_with_a_member_leaving_the_room() {
     let sandbox = Sandbox::new();
@@ -150,7 +162,10 @@ fn an_item_with_a_member_leaving_the_room() {
                 screen.contains("Maeve O'Connell leaves the room"),
                 "{screen}"
             );
-            insta::assert_snapshot!(format!("live_{w}x{h}_{}", theme.name()), screen);
+            insta::assert_snapshot!(
+                format!("live_{w}x{h}_{}", theme.name()),
+                without_commit(&screen)
+            );
         }
     }
 }

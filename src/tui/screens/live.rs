@@ -616,7 +616,7 @@ impl LiveScreen {
         lines.push(Line::default());
         lines.push(Line::from(vec![
             Span::styled(view.position.clone(), theme.muted),
-            Span::styled(" · ⏱ ", theme.muted),
+            Span::styled(" · ", theme.muted),
             Span::styled(
                 view.timer.clone(),
                 if view.over { theme.warn } else { theme.base },
@@ -749,9 +749,18 @@ impl LiveScreen {
         };
         let theme = cx.theme;
         let keymap = cx.keymap;
+        // A school may have two items at one meeting: each is named with its kind.
         let name = |item: &AgendaItem| {
-            row_of(&opened.agenda.rows, item)
-                .map_or_else(|| clean(item.school.as_str()), |r| r.name.clone())
+            row_of(&opened.agenda.rows, item).map_or_else(
+                || {
+                    format!(
+                        "{} · {}",
+                        clean(item.school.as_str()),
+                        clean(item.kind.as_str())
+                    )
+                },
+                |r| format!("{} · {}", r.name, r.kind_title),
+            )
         };
         let mut lines: Vec<Line> = Vec::new();
         let title;
@@ -796,7 +805,7 @@ impl LiveScreen {
                         theme.base
                     };
                     lines.push(Line::from(Span::styled(
-                        format!("{pointer}{mark} {} · {reviews}{note}", name(item)),
+                        format!("{pointer}{mark} {} · reviews: {reviews}{note}", name(item)),
                         style,
                     )));
                 }
