@@ -347,6 +347,13 @@ fn a_meeting_run_live_from_its_first_item_to_its_minutes() {
     assert!(lines[0].to_lowercase().contains("proceedings"), "{log}");
     let files = sandbox.git_text(&repo, &["show", "--name-only", "--format=", "HEAD"]);
     assert_eq!(files, "proceedings/2026-12-02.ron");
+    let proceedings = std::fs::read_to_string(repo.join(files)).unwrap();
+    assert!(
+        proceedings.contains("left: [\n                \"m-oconnell\",\n            ]")
+            || proceedings.contains("left: [\"m-oconnell\"]"),
+        "Maeve O'Connell left the room for North Vale:\n{proceedings}"
+    );
+    assert!(proceedings.contains("en_bloc: true"), "{proceedings}");
     let decisions = sandbox.git_text(
         &repo,
         &[
