@@ -308,3 +308,63 @@ fn closing_the_meeting_records_its_proceedings_in_one_commit() {
     assert!(text.contains("opened: \"09:30:00\""), "{text}");
     assert!(text.contains("closed: \"10:00:00\""), "{text}");
 }
+
+#[test]
+fn items_taken_en_bloc_but_one_pulled_out_for_discussion() {
+    let sandbox = Sandbox::new();
+    let repo = live_demo(&sandbox);
+    let riverside = |kind: &str, member: &str, outcome: &str| {
+        review(member, outcome, "Ready to confirm.")
+            .replace("north-vale-esc", "riverside-academy")
+            .replace("annual-review", kind)
+    };
+    for (kind, outcome) in [("annual-review", "accepted"), ("suicide-aware", "awarded")] {
+        for (who, member) in [(WHITLOCK, "t-whitlock"), (NOWAK, "a-nowak")] {
+            commit_as(
+                &sandbox,
+                &repo,
+                who,
+                &format!("reviews/riverside-academy/2026-27/2026-12-02-{kind}/{member}.ron"),
+                &riverside(kind, member, outcome),
+            );
+        }
+    }
+    let before = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+    let clock = Clock::fixed(time(9, 30, 0, 0));
+    let mut ui = open(&repo, 120, 40, ThemeKind::Default, &clock);
+    ui.keys("LB");
+    let screen = ui.screen();
+    assert!(
+        screen.contains("En bloc: confirm these together"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[x] Riverside Academy · Annual review"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("[x] North Vale"),
+        "its reviews disagree:\n{screen}"
+    );
+    // The annual review is pulled out; the status is confirmed.
+    ui.keys(" ");
+    assert!(ui.screen().contains("pulled out for discussion"));
+    ui.keys("<Enter>");
+    let screen = ui.screen();
+    assert!(screen.contains("En bloc: done"), "{screen}");
+    assert!(screen.contains("recorded in commit"), "{screen}");
+    ui.keys(" ");
+    let log = sandbox.git_text(&repo, &["log", "--format=%B", &format!("{before}..HEAD")]);
+    assert_eq!(log.matches("En-bloc: yes").count(), 1, "{log}");
+    assert!(log.contains("suicide-aware"), "{log}");
+    // Riverside's annual review, pulled out, is still to decide.
+    ui.keys("]]");
+    let screen = ui.screen();
+    assert!(screen.contains("item 3 of 10"), "{screen}");
+    assert!(!screen.contains("✓ Decided"), "{screen}");
+    ui.keys("]]");
+    assert!(
+        ui.screen().contains("✓ Decided: "),
+        "the status, confirmed en bloc"
+    );
+}
