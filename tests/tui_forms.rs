@@ -423,6 +423,7 @@ fn open_with_config(repo: &Path, config: &str) -> Harness {
         export_format: config.export_format,
         remote: config.remote,
         now: None,
+        live: config.live,
     };
     let mut ui = Harness {
         app: App::new(options, Loader::spawn(repo.to_path_buf(), sender).unwrap()),

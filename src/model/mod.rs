@@ -14,6 +14,7 @@ pub mod ids;
 pub mod json;
 pub mod layout;
 pub mod lifecycle;
+pub mod live;
 pub mod meeting;
 pub mod message;
 pub mod order;

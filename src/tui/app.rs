@@ -33,7 +33,7 @@ use super::screens::history::HistoryScreen;
 use super::screens::inbox::InboxScreen;
 use super::screens::submission::SubmissionScreen;
 use super::screens::sync::{self, ConflictAnswer, ConflictDialog};
-use super::screens::{Screens, decision, meeting};
+use super::screens::{Screens, decision, live, meeting};
 use super::tag::{ScreenId, Tag, Target};
 use super::theme::{Theme, ThemeKind};
 use super::view::{AgendaRow, OpenedView};
@@ -61,6 +61,8 @@ pub struct Options {
     pub remote: super::config::RemoteSettings,
     /// The clock for "fetched 3 min ago", fixed by tests; `None` for the system's.
     pub now: Option<jiff::Timestamp>,
+    /// How live meeting mode runs: the minutes allotted to each item, and its clock.
+    pub live: super::config::Live,
 }
 
 /// A question over the screen, answered by the next key.
@@ -561,7 +563,9 @@ impl App {
         }
         let recorded = matches!(
             loaded.response,
-            Response::Committed(Ok(_)) | Response::WorkbookSubmitted(Ok(_))
+            Response::Committed(Ok(_))
+                | Response::WorkbookSubmitted(Ok(_))
+                | Response::EnBlocRecorded(Ok(_))
         );
         match loaded.tag.to {
             Target::Screen(id) => {
@@ -766,6 +770,16 @@ impl App {
                         }
                     }
                     Some(ScreenId::Inbox)
+                }
+                Open::Live => {
+                    let cx = &mut cx!(self, ScreenId::Live, effects, None);
+                    live::open(&mut screens.live, self.options.live.clone(), cx)
+                        .then_some(ScreenId::Live)
+                }
+                Open::DecisionStarted(row, start) => {
+                    let cx = &mut cx!(self, ScreenId::Decision, effects, reading);
+                    decision::open_started(&mut screens.decision, row, *start, cx)
+                        .then_some(ScreenId::Decision)
                 }
                 Open::History(school) => {
                     if screens.history.as_ref().is_none_or(|h| h.school != school) {
@@ -972,6 +986,7 @@ impl App {
                 self.open(Open::Decision(row));
             }
             Action::Inbox => self.open(Open::Inbox),
+            Action::Live => self.open(Open::Live),
             Action::Sync => self.sync_key(),
             Action::SubmitWorkbook => self.say(format!(
                 "Schools' workbooks are submitted from the inbox: press {}, choose one and press {}.",
@@ -1144,8 +1159,9 @@ impl App {
         let mut labels = Vec::new();
         let mut failed = false;
         for id in ScreenId::ALL {
-            // The inbox has a tab once it is opened: most meetings never need it.
-            if id == ScreenId::Inbox && !self.screens.is_open(id) {
+            // The inbox has a tab once it is opened: most meetings never need it. So has
+            // live meeting mode.
+            if matches!(id, ScreenId::Inbox | ScreenId::Live) && !self.screens.is_open(id) {
                 continue;
             }
             let screen = self.screens.get(id);

@@ -29,6 +29,7 @@ pub fn tab(id: ScreenId) -> (Action, &'static str) {
         ScreenId::Meeting => (Action::MeetingTab, "Meeting"),
         ScreenId::History => (Action::HistoryTab, "History"),
         ScreenId::Inbox => (Action::Inbox, "Inbox"),
+        ScreenId::Live => (Action::Live, "Live"),
     }
 }
 
@@ -44,6 +45,10 @@ pub fn how_to_open(id: ScreenId, keymap: &KeyMap) -> String {
             "No history is open yet: press H on a school or its submission.".into()
         }
         ScreenId::Inbox => format!("The inbox opens with {}.", keymap.first(Action::Inbox)),
+        ScreenId::Live => format!(
+            "Live meeting mode opens with {} from the agenda.",
+            keymap.first(Action::Live)
+        ),
         _ => "No submission is open yet: choose a school and press Enter.".into(),
     }
 }

@@ -1,7 +1,8 @@
 //! The user's config file (RON, in the XDG config folder): theme, key bindings, what
 //! documents are written as, the inbox folder schools' workbooks are dropped in and the
-//! administrator who enters them. A config that cannot be used is reported with file, line
-//! and column, never silently ignored.
+//! administrator who enters them, and the minutes allotted to each item in live meeting mode
+//! (`minutes_per_item`, 10 unless set). A config that cannot be used is reported with file,
+//! line and column, never silently ignored.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,8 @@ struct ConfigFile {
     network_timeout_seconds: Option<u64>,
     #[serde(default)]
     push_after_record: Option<String>,
+    #[serde(default)]
+    minutes_per_item: Option<u32>,
 }
 
 /// The settings in force.
@@ -45,6 +48,26 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub inbox: Inbox,
     pub remote: RemoteSettings,
+    pub live: Live,
+}
+
+/// How live meeting mode runs the meeting.
+#[derive(Debug, Clone)]
+pub struct Live {
+    /// The minutes allotted to each agenda item: its timer's mark, and the time left is
+    /// the items' allowance less the time gone.
+    pub minutes_per_item: u32,
+    /// Where the time of day comes from.
+    pub clock: super::clock::Clock,
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Live {
+            minutes_per_item: 10,
+            clock: super::clock::Clock::default(),
+        }
+    }
 }
 
 /// How the interface shares the panel's record with its git remote.
@@ -240,6 +263,21 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             }
         }
     }
+    let mut live = Live::default();
+    if let Some(minutes) = file.minutes_per_item {
+        if minutes == 0 {
+            let pos = text
+                .find("minutes_per_item")
+                .map(|at| position_of(text, at))
+                .map(|p| (p.line, p.col));
+            problems.push((
+                pos,
+                "minutes_per_item must be at least 1: every item needs some time".to_owned(),
+            ));
+        } else {
+            live.minutes_per_item = minutes;
+        }
+    }
     let mut overrides = Vec::new();
     for (name, specs) in &file.keys {
         let name_at = text.find(&format!("\"{name}\"")).unwrap_or(0);
@@ -323,6 +361,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         path: Some(path.to_path_buf()),
         inbox,
         remote,
+        live,
     })
 }
 
@@ -334,6 +373,17 @@ mod tests {
         parse(Path::new("config.ron"), text)
             .unwrap_err()
             .to_string()
+    }
+
+    #[test]
+    fn each_item_is_allotted_ten_minutes_unless_set() {
+        let parsed = |text: &str| parse(Path::new("config.ron"), text).unwrap();
+        assert_eq!(parsed("()").live.minutes_per_item, 10);
+        assert_eq!(parsed("(minutes_per_item: 15)").live.minutes_per_item, 15);
+        assert!(
+            errors("(\n    minutes_per_item: 0,\n)\n")
+                .starts_with("config.ron:2:5: minutes_per_item")
+        );
     }
 
     #[test]

@@ -65,6 +65,13 @@ pub enum Action {
     MoveItemUp,
     MoveItemDown,
     OtherMeeting,
+    // Live meeting mode: opened everywhere, its own keys in it.
+    Live,
+    NextItem,
+    PrevItem,
+    Notes,
+    EnBloc,
+    CloseMeeting,
 }
 
 /// Where an action's keys apply. A key may do one thing in each scope: everywhere, when a
@@ -75,10 +82,12 @@ pub enum Scope {
     Everywhere,
     Question,
     Form,
+    /// Live meeting mode, which reads its own keys first.
+    Live,
 }
 
 impl Action {
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 59] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -132,6 +141,12 @@ impl Action {
         Action::MoveItemUp,
         Action::MoveItemDown,
         Action::OtherMeeting,
+        Action::Live,
+        Action::NextItem,
+        Action::PrevItem,
+        Action::Notes,
+        Action::EnBloc,
+        Action::CloseMeeting,
     ];
 
     /// The actions of the recording forms, as the help lists them.
@@ -162,6 +177,11 @@ impl Action {
             | Action::MoveItemUp
             | Action::MoveItemDown
             | Action::OtherMeeting => Scope::Form,
+            Action::NextItem
+            | Action::PrevItem
+            | Action::Notes
+            | Action::EnBloc
+            | Action::CloseMeeting => Scope::Live,
             _ => Scope::Everywhere,
         }
     }
@@ -244,6 +264,12 @@ impl Action {
             Action::MoveItemUp => "move-item-up",
             Action::MoveItemDown => "move-item-down",
             Action::OtherMeeting => "other-meeting",
+            Action::Live => "live",
+            Action::NextItem => "next-item",
+            Action::PrevItem => "previous-item",
+            Action::Notes => "notes",
+            Action::EnBloc => "en-bloc",
+            Action::CloseMeeting => "close-meeting",
         }
     }
 
@@ -305,6 +331,14 @@ impl Action {
             Action::MoveItemUp => "move the agenda item up (meeting)",
             Action::MoveItemDown => "move the agenda item down (meeting)",
             Action::OtherMeeting => "set up a meeting on another date (meeting)",
+            Action::Live => "run the meeting item by item on the shared screen (live mode)",
+            Action::NextItem => "the next agenda item (live)",
+            Action::PrevItem => "the previous agenda item (live)",
+            Action::Notes => "type the scribe's notes on the item; Esc stops (live)",
+            Action::EnBloc => "confirm together the items proposed en bloc (live)",
+            Action::CloseMeeting => {
+                "close the meeting: record the proceedings, then save the minutes (live)"
+            }
         }
     }
 
@@ -357,6 +391,12 @@ impl Action {
             Action::Remove => "remove",
             Action::MoveItemUp | Action::MoveItemDown => "move up/down",
             Action::OtherMeeting => "other date",
+            Action::Live => "live",
+            Action::NextItem => "next",
+            Action::PrevItem => "previous",
+            Action::Notes => "notes",
+            Action::EnBloc => "en bloc",
+            Action::CloseMeeting => "close meeting",
         }
     }
 
@@ -581,6 +621,12 @@ fn defaults() -> Vec<(Action, &'static [&'static str])> {
         (Action::MoveItemUp, &["K", "-"]),
         (Action::MoveItemDown, &["J", "+"]),
         (Action::OtherMeeting, &["n"]),
+        (Action::Live, &["L"]),
+        (Action::NextItem, &["right", "]"]),
+        (Action::PrevItem, &["left", "["]),
+        (Action::Notes, &["n"]),
+        (Action::EnBloc, &["B"]),
+        (Action::CloseMeeting, &["E"]),
     ]
 }
 

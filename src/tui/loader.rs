@@ -94,6 +94,17 @@ pub enum Request {
         seen: FileStamp,
         entered_by: MemberId,
     },
+    /// The items of the meeting on `date` that may be confirmed en bloc, recorded by
+    /// `recorder`: those whose reviews agree and whose decisions no rule refuses.
+    PlanEnBloc { date: Date, recorder: MemberId },
+    /// Records `items` of the meeting on `date` en bloc, one commit each.
+    RecordEnBloc {
+        date: Date,
+        items: Vec<crate::model::AgendaItem>,
+        recorder: MemberId,
+    },
+    /// Records how a meeting ran, as one commit by its chair.
+    CommitProceedings(Box<crate::model::Proceedings>),
 }
 
 /// A document to write.
@@ -172,6 +183,8 @@ impl Request {
             Request::Repair => RequestKind::Repair,
             Request::ScanInbox { .. } => RequestKind::Inbox,
             Request::SubmitWorkbook { .. } => RequestKind::Commit,
+            Request::PlanEnBloc { .. } => RequestKind::Prepare,
+            Request::RecordEnBloc { .. } | Request::CommitProceedings(_) => RequestKind::Commit,
         }
     }
 }
@@ -196,6 +209,10 @@ pub enum Response {
     Repaired(Result<crate::repo::Repair, String>),
     Inbox(Result<Box<InboxListing>, String>),
     WorkbookSubmitted(Result<Box<Submitted>, NotSubmitted>),
+    /// The items that may be confirmed en bloc.
+    EnBlocPlan(Result<Vec<crate::model::AgendaItem>, String>),
+    /// Each item of an en-bloc confirmation with its commit, or why it is left to decide.
+    EnBlocRecorded(Result<Vec<EnBlocDone>, String>),
     /// A draft was saved (or could not be): not an answer to a request.
     DraftSaved {
         key: String,
@@ -215,6 +232,9 @@ pub struct Committed {
     /// or what could not be brought up to date after the commit.
     pub notes: Vec<String>,
 }
+
+/// What became of one item confirmed en bloc: its commit, or why it was not recorded.
+pub type EnBlocDone = (crate::model::AgendaItem, Result<String, String>);
 
 /// Why nothing was recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -820,6 +840,25 @@ impl Worker {
                     }),
                 },
             ),
+            Request::PlanEnBloc { date, recorder } => {
+                Response::EnBlocPlan(self.plan_en_bloc(date, &recorder).map_err(clean))
+            }
+            Request::RecordEnBloc {
+                date,
+                items,
+                recorder,
+            } => Response::EnBlocRecorded(
+                self.record_en_bloc(date, &items, &recorder).map_err(clean),
+            ),
+            Request::CommitProceedings(proceedings) => Response::Committed(
+                match self.prepare(|ctx| crate::record::prepare_proceedings(ctx, &proceedings)) {
+                    Ok(plan) => self.commit(&plan),
+                    Err(e) => Err(CommitFailure {
+                        messages: vec![clean(e)],
+                        moved: false,
+                    }),
+                },
+            ),
             Request::CommitConditionMet(draft) => Response::Committed(
                 match self.prepare(|ctx| crate::record::prepare_condition_met(ctx, &draft)) {
                     Ok(plan) => self.commit(&plan),
@@ -832,9 +871,54 @@ impl Worker {
         }
     }
 
+    /// The items of a meeting to propose en bloc, checked by the recording service.
+    fn plan_en_bloc(
+        &self,
+        date: Date,
+        recorder: &MemberId,
+    ) -> Result<Vec<crate::model::AgendaItem>, String> {
+        self.prepare(|ctx| {
+            crate::record::enbloc::plan_en_bloc(ctx, date, recorder)
+                .into_iter()
+                .map(|(item, _)| item)
+                .collect()
+        })
+    }
+
+    /// Records items en bloc under one write lock, one commit each.
+    fn record_en_bloc(
+        &mut self,
+        date: Date,
+        items: &[crate::model::AgendaItem],
+        recorder: &MemberId,
+    ) -> Result<Vec<EnBlocDone>, String> {
+        let today = self.today.ok_or("the repository has not been read yet")?;
+        let repo = self.repo()?;
+        let lock = repo
+            .lock_for_writing(crate::repo::write::LOCK_WAIT)
+            .map_err(|e| e.to_string())?;
+        let done =
+            crate::record::enbloc::record_en_bloc(repo, &lock, date, items, recorder, today, false)
+                .map_err(|e| e.to_string())?;
+        let clean = |e: String| sanitize_inline(&e).into_owned();
+        Ok(done
+            .into_iter()
+            .map(|d| {
+                let result = match d.result {
+                    Ok(recorded) => Ok(recorded.commit.short().to_owned()),
+                    Err(crate::record::NotRecorded::Refused(problems)) => {
+                        Err(clean(problems.join("; ")))
+                    }
+                    Err(e) => Err(clean(e.to_string())),
+                };
+                (d.item, result)
+            })
+            .collect())
+    }
+
     /// A draft checked against the snapshot on screen by the recording service, with the file
     /// and commit that would record it.
-    fn prepare(&self, plan: impl FnOnce(crate::record::Context) -> Plan) -> Result<Plan, String> {
+    fn prepare<T>(&self, plan: impl FnOnce(crate::record::Context) -> T) -> Result<T, String> {
         let (repo, snapshot, catalog) = self.opened()?;
         Ok(plan(crate::record::Context {
             repo,

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod chrome;
+pub mod clock;
 pub mod config;
 pub mod edit;
 pub mod event;
@@ -95,6 +96,7 @@ pub fn run(options: OpenOptions) -> anyhow::Result<()> {
         export_format: config.export_format,
         remote: config.remote,
         now: None,
+        live: config.live,
     };
     let mut terminal = terminal::enter().context("cannot set up the terminal")?;
     let result = event_loop(&mut terminal, app_options, repo_path, started);

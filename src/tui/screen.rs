@@ -65,6 +65,10 @@ pub enum Open {
     History(SchoolId),
     /// The inbox of schools' workbooks.
     Inbox,
+    /// Live meeting mode, on the meeting being worked towards.
+    Live,
+    /// The decision form on an agenda item, started from `start` unless a draft is kept.
+    DecisionStarted(Box<AgendaRow>, Box<crate::model::draft::DecisionDraft>),
 }
 
 /// What should follow from a screen's handling of something, for the app to carry out.
@@ -151,6 +155,11 @@ impl<'a> Cx<'a> {
             Tag::screen(self.me, 0)
         };
         self.loader.delete_draft(tag, key);
+    }
+
+    /// The keys of the drafts on disk, as far as the app knows.
+    pub fn drafts(&self) -> &BTreeSet<String> {
+        self.drafts
     }
 
     /// Writes a document; what became of it is told in the status line.

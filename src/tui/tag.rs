@@ -12,10 +12,11 @@ pub enum ScreenId {
     Meeting,
     History,
     Inbox,
+    Live,
 }
 
 impl ScreenId {
-    pub const ALL: [ScreenId; 8] = [
+    pub const ALL: [ScreenId; 9] = [
         ScreenId::Agenda,
         ScreenId::Schools,
         ScreenId::Submission,
@@ -24,6 +25,7 @@ impl ScreenId {
         ScreenId::Meeting,
         ScreenId::History,
         ScreenId::Inbox,
+        ScreenId::Live,
     ];
 }
 

@@ -50,6 +50,7 @@ pub fn options() -> Options {
             ..Default::default()
         },
         now: None,
+        live: Default::default(),
     }
 }
 

@@ -103,6 +103,9 @@ fn keys() -> &'static [KeyEvent] {
         // and the app reads it from its own threads: `tests/tui_export.rs` tests it in a
         // program of its own.
         keys.retain(|k| map.action(k) != Some(Action::Export));
+        // So does live mode, which offers to save the minutes once the meeting is closed:
+        // `tests/tui_live.rs` tests it.
+        keys.retain(|k| map.action(k) != Some(Action::Live));
         // Quitting ends the app, so a sequence would mostly test what comes before its first
         // `q`; the keys that quit are left out (`tests/tui_screens.rs` tests quitting).
         keys.retain(|k| map.action(k) != Some(Action::Quit));

@@ -1548,6 +1548,30 @@ pub fn open(
     true
 }
 
+/// Opens the decision form on an agenda item started from `start` (the reviews and the
+/// scribe's notes, in live meeting mode) rather than blank. A form already open on the item
+/// stays as it is, and a draft kept for it is offered back as ever.
+pub fn open_started(
+    slot: &mut Option<DecisionForm>,
+    row: Box<AgendaRow>,
+    start: DecisionDraft,
+    cx: &mut Cx,
+) -> bool {
+    let fresh = slot.as_ref().is_none_or(|f| f.draft_key() != start.key());
+    if !open(slot, Ok(row), cx) {
+        return false;
+    }
+    if fresh
+        && let Some(form) = slot.as_mut()
+        && form.draft_key() == start.key()
+    {
+        form.restore(&start);
+        // Nothing typed yet: the draft kept is the one offered back, not this start.
+        form.shell.save = SaveState::Clean;
+    }
+    true
+}
+
 impl DecisionForm {
     /// The agenda row of this form's item, as the repository on screen has it.
     fn row<'a>(&self, opened: &'a OpenedView) -> Option<&'a AgendaRow> {

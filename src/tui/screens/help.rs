@@ -11,7 +11,7 @@ use crate::tui::widgets::{block, centred, scroll_window};
 use crate::tui::wrap::wrap;
 
 /// Groups of actions, as the overlay lists them.
-pub const GROUPS: [(&str, &[Action]); 7] = [
+pub const GROUPS: [(&str, &[Action]); 8] = [
     (
         "Everywhere",
         &[
@@ -81,6 +81,17 @@ pub const GROUPS: [(&str, &[Action]); 7] = [
     (
         "A sync stopped by a conflict",
         &[Action::TakeTheirs, Action::KeepMine],
+    ),
+    (
+        "Live meeting mode (Enter or e decides the item)",
+        &[
+            Action::Live,
+            Action::NextItem,
+            Action::PrevItem,
+            Action::Notes,
+            Action::EnBloc,
+            Action::CloseMeeting,
+        ],
     ),
 ];
 

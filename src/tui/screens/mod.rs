@@ -8,6 +8,7 @@ pub mod diff;
 pub mod help;
 pub mod history;
 pub mod inbox;
+pub mod live;
 pub mod meeting;
 pub mod record;
 pub mod schools;
@@ -30,6 +31,7 @@ pub struct Screens {
     pub meeting: Option<meeting::MeetingScreen>,
     pub history: Option<history::HistoryScreen>,
     pub inbox: Option<inbox::InboxScreen>,
+    pub live: Option<live::LiveScreen>,
 }
 
 impl Screens {
@@ -45,6 +47,7 @@ impl Screens {
             meeting,
             history,
             inbox,
+            live,
         } = self;
         if id == ScreenId::Submission {
             return (submission.as_mut().map(|s| s as &mut dyn Screen), None);
@@ -59,6 +62,7 @@ impl Screens {
             ScreenId::Meeting => meeting.as_mut().map(|s| s as _),
             ScreenId::History => history.as_mut().map(|s| s as _),
             ScreenId::Inbox => inbox.as_mut().map(|s| s as _),
+            ScreenId::Live => live.as_mut().map(|s| s as _),
         };
         (screen, reading)
     }
@@ -76,6 +80,7 @@ impl Screens {
             ScreenId::Meeting => self.meeting.is_some(),
             ScreenId::History => self.history.is_some(),
             ScreenId::Inbox => self.inbox.is_some(),
+            ScreenId::Live => self.live.is_some(),
         }
     }
 
@@ -83,6 +88,7 @@ impl Screens {
     pub fn ticks(&self, id: ScreenId) -> bool {
         match id {
             ScreenId::Inbox => self.inbox.as_ref().is_some_and(|s| s.ticks()),
+            ScreenId::Live => self.live.is_some(),
             _ => false,
         }
     }
@@ -97,6 +103,7 @@ impl Screens {
             ScreenId::Meeting => self.meeting = None,
             ScreenId::History => self.history = None,
             ScreenId::Inbox => self.inbox = None,
+            ScreenId::Live => self.live = None,
         }
     }
 }
