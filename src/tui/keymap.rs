@@ -65,6 +65,8 @@ pub enum Action {
     MoveItemUp,
     MoveItemDown,
     OtherMeeting,
+    /// Write a review of the selected agenda item, before the meeting.
+    WriteReview,
 }
 
 /// Where an action's keys apply. A key may do one thing in each scope: everywhere, when a
@@ -78,7 +80,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 54] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -132,6 +134,7 @@ impl Action {
         Action::MoveItemUp,
         Action::MoveItemDown,
         Action::OtherMeeting,
+        Action::WriteReview,
     ];
 
     /// The actions of the recording forms, as the help lists them.
@@ -244,6 +247,7 @@ impl Action {
             Action::MoveItemUp => "move-item-up",
             Action::MoveItemDown => "move-item-down",
             Action::OtherMeeting => "other-meeting",
+            Action::WriteReview => "write-review",
         }
     }
 
@@ -305,6 +309,7 @@ impl Action {
             Action::MoveItemUp => "move the agenda item up (meeting)",
             Action::MoveItemDown => "move the agenda item down (meeting)",
             Action::OtherMeeting => "set up a meeting on another date (meeting)",
+            Action::WriteReview => "write a review of the selected agenda item, before the meeting",
         }
     }
 
@@ -357,6 +362,7 @@ impl Action {
             Action::Remove => "remove",
             Action::MoveItemUp | Action::MoveItemDown => "move up/down",
             Action::OtherMeeting => "other date",
+            Action::WriteReview => "write a review",
         }
     }
 
@@ -581,6 +587,7 @@ fn defaults() -> Vec<(Action, &'static [&'static str])> {
         (Action::MoveItemUp, &["K", "-"]),
         (Action::MoveItemDown, &["J", "+"]),
         (Action::OtherMeeting, &["n"]),
+        (Action::WriteReview, &["W"]),
     ]
 }
 

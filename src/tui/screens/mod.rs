@@ -10,6 +10,7 @@ pub mod history;
 pub mod inbox;
 pub mod meeting;
 pub mod record;
+pub mod review;
 pub mod schools;
 pub mod submission;
 pub mod sync;
