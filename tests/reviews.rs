@@ -421,3 +421,82 @@ fn validate_points_at_a_review_of_an_item_not_on_the_agenda() {
         "{text}"
     );
 }
+
+/// The review form over the agenda, opened with W on Little Acorns, ten days before the
+/// meeting.
+#[test]
+fn the_review_form_at_two_sizes() {
+    let sandbox = Sandbox::new();
+    common::hermetic_git2();
+    let repo = sandbox.demo();
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut ui =
+            common::tui::Harness::open(&repo, w, h, kitemark::tui::theme::ThemeKind::Default, true);
+        ui.keys("W");
+        let screen = ui.screen();
+        assert!(screen.contains("Review · Little Acorns"), "{screen}");
+        insta::assert_snapshot!(format!("review_form_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn a_review_is_recorded_through_the_form() {
+    let sandbox = Sandbox::new();
+    common::hermetic_git2();
+    let repo = sandbox.demo();
+    let before = head(&sandbox, &repo);
+    let mut ui = common::tui::Harness::open(
+        &repo,
+        120,
+        40,
+        kitemark::tui::theme::ThemeKind::Default,
+        true,
+    );
+    // The reviewer: the second member, Tom Whitlock; the first outcome, awarded.
+    ui.keys("Wj<Tab><Enter><Tab>");
+    ui.type_text("A warm setting where every child is known well.");
+    ui.keys("<Tab>jjjjjjjj<Tab>");
+    ui.type_text("Parents speak highly of the key-person system.");
+    ui.keys("<Tab>");
+    ui.type_text("How will the new room leader be supported?");
+    ui.keys("<Tab>");
+    let screen = ui.screen();
+    assert!(screen.contains("✓ Ready"), "{screen}");
+    ui.keys("<Enter>");
+    assert!(ui.screen().contains("Record this review now?"));
+    ui.keys("y");
+    ui.wait_until("the review is recorded", |ui| {
+        ui.screen().contains("✓ Recorded in commit")
+    });
+    assert_eq!(sandbox.git_text(&repo, &["rev-parse", "HEAD~1"]), before);
+    assert_eq!(
+        sandbox.git_text(&repo, &["show", &format!("HEAD:{LITTLE_ACORNS_REVIEW}")]),
+        WHITLOCK_TEXT.trim_end()
+    );
+    let people = sandbox.git_text(&repo, &["log", "-1", "--format=%an <%ae>|%cn <%ce>"]);
+    let whitlock = format!("{} <{}>", WHITLOCK.0, WHITLOCK.1);
+    assert_eq!(people, format!("{whitlock}|{whitlock}"));
+}
+
+/// On the meeting's day the form shows what can no longer be written, and why.
+#[test]
+fn the_review_form_is_read_only_once_the_meeting_has_started() {
+    let sandbox = Sandbox::new();
+    common::hermetic_git2();
+    let repo = sandbox.demo();
+    let before = head(&sandbox, &repo);
+    let mut ui = common::tui::Harness::open_on(
+        &repo,
+        common::tui::MEETING_DAY,
+        120,
+        40,
+        kitemark::tui::theme::ThemeKind::Default,
+        true,
+    );
+    ui.keys("W<Tab><Enter>");
+    let screen = ui.screen();
+    assert!(screen.contains("has started"), "{screen}");
+    assert!(!screen.contains("Record this review now?"), "{screen}");
+    ui.keys("y");
+    assert_eq!(head(&sandbox, &repo), before);
+}

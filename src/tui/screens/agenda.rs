@@ -423,7 +423,6 @@ impl Screen for AgendaScreen {
             Action::Down,
             Action::Open,
             Action::Decide,
-            Action::WriteReview,
             Action::MeetingTab,
             Action::Filter,
             Action::Sort,

@@ -119,9 +119,12 @@ impl ReviewForm {
                     .find(|m| m.agenda.contains(item))
             })
         else {
-            return Err("The item is on no meeting's agenda, so there is nothing to review.".into());
+            return Err(
+                "The item is on no meeting's agenda, so there is nothing to review.".into(),
+            );
         };
-        let conflicted = crate::model::decide::conflicts(&catalog.panel, Some(meeting), &item.school);
+        let conflicted =
+            crate::model::decide::conflicts(&catalog.panel, Some(meeting), &item.school);
         let members: Vec<(MemberId, String)> = catalog
             .panel
             .members
@@ -171,7 +174,10 @@ impl ReviewForm {
             item: item.clone(),
             meeting: meeting.date,
             title: format!("Review · {name} · {}", clean(item.kind.as_str())),
-            notes: areas.iter().map(|_| Editor::new("", NOTE_PLACEHOLDER)).collect(),
+            notes: areas
+                .iter()
+                .map(|_| Editor::new("", NOTE_PLACEHOLDER))
+                .collect(),
             members,
             reviewer,
             outcomes,
@@ -329,11 +335,12 @@ impl ReviewForm {
             }
             _ => {}
         }
-        if let Some(why) = &self.read_only {
-            if !matches!(action, Some(Action::Up | Action::Down)) || self.focus.typing() {
-                cx.say(why.clone());
-                return Outcome::Open;
-            }
+        // Read-only, the form may be looked through, never changed.
+        if let Some(why) = &self.read_only
+            && (!matches!(action, Some(Action::Up | Action::Down)) || self.focus.typing())
+        {
+            cx.say(why.clone());
+            return Outcome::Open;
         }
         let editor = match self.focus {
             Field::Summary => Some(&mut self.summary),
@@ -425,7 +432,10 @@ impl ReviewForm {
             ("esc".to_owned(), "leave (the draft is kept)".to_owned()),
         ];
         if !self.focus.typing() && self.read_only.is_none() {
-            keys.insert(0, (keymap.first(Action::Open), "choose / record".to_owned()));
+            keys.insert(
+                0,
+                (keymap.first(Action::Open), "choose / record".to_owned()),
+            );
         }
         Footer::Keys {
             keys,
@@ -441,25 +451,33 @@ impl ReviewForm {
         keymap: &KeyMap,
         catalog: &Catalog,
     ) {
-        let height = area.height.saturating_sub(2).min(26);
+        let height = area.height.saturating_sub(2).min(19);
         let width = area.width.saturating_sub(4).min(100);
         let popup = centred(area, width, height);
         frame.render_widget(Clear, popup);
         let outer = block(&self.title, true, theme);
         let inner = outer.inner(popup);
         frame.render_widget(outer, popup);
-        let [head, summary_label, summary, area_line, note, questions_label, questions, rest] =
-            Layout::vertical([
-                Constraint::Length(2),
-                Constraint::Length(1),
-                Constraint::Length(3),
-                Constraint::Length(1),
-                Constraint::Length(2),
-                Constraint::Length(1),
-                Constraint::Length(2),
-                Constraint::Min(1),
-            ])
-            .areas(inner);
+        let [
+            head,
+            summary_label,
+            summary,
+            area_line,
+            note,
+            questions_label,
+            questions,
+            rest,
+        ] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Length(1),
+            Constraint::Length(3),
+            Constraint::Length(1),
+            Constraint::Length(2),
+            Constraint::Length(1),
+            Constraint::Length(2),
+            Constraint::Min(1),
+        ])
+        .areas(inner);
         let wide = usize::from(inner.width);
         let marker = |field: Field| {
             if self.focus == field {
@@ -524,8 +542,7 @@ impl ReviewForm {
             frame.render_widget(&**editor, text);
         }
         frame.render_widget(
-            Paragraph::new(Span::styled("Questions:", marker(Field::Questions)))
-                .style(theme.base),
+            Paragraph::new(Span::styled("Questions:", marker(Field::Questions))).style(theme.base),
             questions_label,
         );
         frame.render_widget(&*self.questions, questions);
