@@ -317,3 +317,51 @@ impl ReviewDraft {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn draft() -> ReviewDraft {
+        let item = AgendaItem {
+            school: "oak".parse().unwrap(),
+            year: "2025-26".parse().unwrap(),
+            kind: "initial".parse().unwrap(),
+        };
+        ReviewDraft::new(&item, date(2025, 11, 12))
+    }
+
+    #[test]
+    fn a_draft_says_what_it_lacks_and_leaves_out_empty_notes_and_questions() {
+        let mut d = draft();
+        assert_eq!(
+            d.to_review().unwrap_err(),
+            vec![
+                "choose the member writing the review",
+                "choose the outcome you recommend"
+            ]
+        );
+        d.reviewer = Some("nurse".parse().unwrap());
+        d.recommendation = Some("awarded".parse().unwrap());
+        d.areas = vec![
+            ("leadership".parse().unwrap(), "Clear.  ".into()),
+            ("student-voice".parse().unwrap(), "  ".into()),
+        ];
+        d.questions = "First?\n\n  Second?  \n".into();
+        let review = d.to_review().unwrap();
+        assert_eq!(review.areas.len(), 1);
+        assert_eq!(review.areas[0].note, "Clear.");
+        assert_eq!(review.questions, vec!["First?", "Second?"]);
+        assert_eq!(ReviewDraft::of(&review).to_review().unwrap(), review);
+        assert_eq!(d.key(), "review-oak-2025-26-2025-11-12-initial-nurse");
+    }
+
+    #[test]
+    fn a_meeting_has_started_on_its_day_or_once_it_has_decided() {
+        let day = date(2025, 11, 12);
+        assert!(!meeting_started(day, date(2025, 11, 11), false));
+        assert!(meeting_started(day, day, false));
+        assert!(meeting_started(day, date(2025, 11, 1), true));
+    }
+}
