@@ -500,3 +500,43 @@ fn the_review_form_is_read_only_once_the_meeting_has_started() {
     ui.keys("y");
     assert_eq!(head(&sandbox, &repo), before);
 }
+
+#[test]
+fn the_items_kind_is_the_schools_one_item_or_must_be_named() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    let before = head(&sandbox, &repo);
+    // Riverside has two items on the agenda: its annual review and a status.
+    let out = review(
+        &sandbox,
+        &repo,
+        "riverside-academy",
+        "t-whitlock",
+        "accepted",
+        "2026-11-25",
+        &[],
+    );
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("name one with --kind"),
+        "{}",
+        stderr(&out)
+    );
+    // Oakfield has none.
+    let out = review(
+        &sandbox,
+        &repo,
+        "oakfield-primary",
+        "t-whitlock",
+        "accepted",
+        "2026-11-25",
+        &[],
+    );
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("is not on the agenda"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(head(&sandbox, &repo), before);
+}

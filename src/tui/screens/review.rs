@@ -388,7 +388,7 @@ impl ReviewForm {
                     .map(|o| self.problems(&o.catalog))
                     .unwrap_or_default();
                 match problems.first() {
-                    Some(problem) => cx.warn(format!("✗ Not yet: {problem}")),
+                    Some(problem) => cx.warn(format!("✗ Not yet: {}", clean(problem))),
                     None => self.confirming = true,
                 }
             }
@@ -567,8 +567,9 @@ impl ReviewForm {
             ]));
         } else {
             match self.problems(catalog).first() {
+                // A conflict's reason is the meeting file's text: shown harmlessly.
                 Some(problem) => lines.push(Line::from(Span::styled(
-                    format!("✗ {problem}"),
+                    format!("✗ {}", clean(problem)),
                     theme.bad,
                 ))),
                 None => lines.push(Line::from(Span::styled(
