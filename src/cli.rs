@@ -317,6 +317,9 @@ pub enum Command {
     /// which refuses a push that breaks them.
     #[command(subcommand)]
     Hook(HookCommand),
+    /// Record (commit) a member's review of an agenda item, written before the meeting; with
+    /// --show, list the reviews of a meeting's items.
+    Review(ReviewArgs),
 }
 
 /// What `kitemark hook` does.
@@ -570,4 +573,48 @@ fn date(given: &str) -> Result<jiff::civil::Date, String> {
             format!("expected a date as YYYY-MM-DD, such as 2026-11-22; got {given:?}")
         }
     })
+}
+
+/// The options of `kitemark review`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The school whose application is reviewed.
+    #[arg(required_unless_present = "show")]
+    pub school: Option<String>,
+    /// The academic year of its submission.
+    #[arg(required_unless_present = "show")]
+    pub year: Option<crate::model::AcademicYear>,
+    /// The date of the meeting whose agenda holds the item.
+    #[arg(long, value_name = "DATE", value_parser = date, required_unless_present = "show")]
+    pub meeting: Option<jiff::civil::Date>,
+    /// The member writing the review (the commit's author).
+    #[arg(long = "as", value_name = "ID", required_unless_present = "show")]
+    pub reviewer: Option<String>,
+    /// The outcome recommended, one of the kind's outcomes in the rubric.
+    #[arg(long, value_name = "OUTCOME", required_unless_present = "show")]
+    pub recommend: Option<String>,
+    /// The item's decision kind (default: the school's one item on the meeting's agenda).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// What the reviewer would say to the panel overall.
+    #[arg(long, value_name = "TEXT")]
+    pub summary: Option<String>,
+    /// A note on an area of the rubric (repeat).
+    #[arg(long = "area", value_name = "AREA=NOTE")]
+    pub areas: Vec<String>,
+    /// A question for the school or the panel (repeat).
+    #[arg(long = "question", value_name = "TEXT")]
+    pub questions: Vec<String>,
+    /// Record as if today were this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub on: Option<jiff::civil::Date>,
+    /// Check and show the file and commit message, but do not commit.
+    #[arg(long, conflicts_with = "show")]
+    pub dry_run: bool,
+    /// List the reviews of the items of the meeting on this date instead.
+    #[arg(long, value_name = "DATE", value_parser = date, conflicts_with_all = ["school", "year", "meeting", "reviewer", "recommend", "kind", "summary", "areas", "questions"])]
+    pub show: Option<jiff::civil::Date>,
+    /// Read this commit, branch or tag instead of HEAD (with --show).
+    #[arg(long, value_name = "REV", requires = "show")]
+    pub rev: Option<String>,
 }

@@ -622,3 +622,25 @@ impl Served {
         assert!(out.status.success(), "{}", stderr(&out));
     }
 }
+
+#[test]
+fn a_review_by_a_conflicted_member_is_refused() {
+    let served = Served::new();
+    let before = served.main();
+    let path = "reviews/north-vale-esc/2026-27/2026-12-02-annual-review/m-oconnell.ron";
+    let file = served.clone.join(path);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(
+        &file,
+        "(\n    school: \"north-vale-esc\",\n    year: \"2026-27\",\n    kind: \"annual-review\",\n    meeting: \"2026-12-02\",\n    reviewer: \"m-oconnell\",\n    recommendation: \"accepted\",\n)\n",
+    )
+    .unwrap();
+    served.sandbox.git(&served.clone, &["add", path]);
+    served.commit_as(
+        ("Maeve O'Connell", "maeve.oconnell@herts-eps.example.org"),
+        "Review of North Vale",
+    );
+    let out = served.push(&["main"]);
+    let err = served.refused(&out, "review-by-conflicted", &before);
+    assert!(err.contains(path), "{err}");
+}

@@ -37,7 +37,7 @@ pub struct Rule {
 }
 
 /// Every rule, in the order SPEC §5 lists them.
-pub const ALL: [Rule; 17] = [
+pub const ALL: [Rule; 20] = [
     Rule {
         id: "submission-changed-after-decision",
         description: "a decision whose submission files differ from the submission's current version",
@@ -122,6 +122,21 @@ pub const ALL: [Rule; 17] = [
         id: "condition-overdue",
         description: "an award held with a condition past its due date and not recorded as met",
         check: conditions_overdue,
+    },
+    Rule {
+        id: "review-by-conflicted",
+        description: "a member's review of an agenda item by a member conflicted for the school (affiliated, or a conflict declared at the meeting)",
+        check: review_by_conflicted,
+    },
+    Rule {
+        id: "review-after-meeting-started",
+        description: "a review added, changed or removed on or after its meeting's day, or after a decision of that meeting was committed",
+        check: review_after_meeting_started,
+    },
+    Rule {
+        id: "review-not-by-reviewer",
+        description: "a review committed by someone other than the member it names as its reviewer",
+        check: review_not_by_reviewer,
     },
 ];
 
@@ -568,7 +583,7 @@ fn authorship(records: &Records, _today: Date) -> Vec<Finding> {
             clean(&commit.author.email)
         );
         let first = |prefix: &str| commit.changes.iter().find(|c| under(&c.path, prefix));
-        for prefix in ["decisions", "meetings", "conditions"] {
+        for prefix in ["decisions", "meetings", "conditions", "reviews"] {
             if let (Some(change), None) = (first(prefix), member) {
                 let (school, year) = school_year(&change.path);
                 out.push(Finding {
@@ -1614,6 +1629,168 @@ fn dates(records: &Records, _today: Date) -> Vec<Finding> {
                 early.join(" and ")
             ),
         ));
+    }
+    out
+}
+
+/// Each change of a review's file by a commit the history holds, with the commit's place,
+/// the commit, the change and the review's path. A review's path names its school, year,
+/// meeting, kind and reviewer, and `validate` holds its file to them.
+fn review_changes(
+    records: &Records,
+) -> impl Iterator<
+    Item = (
+        usize,
+        &CommitInfo,
+        &crate::model::history::FileChange,
+        crate::model::ReviewPath,
+    ),
+> {
+    records
+        .commits
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.is_boundary())
+        .flat_map(|(i, c)| c.changes.iter().map(move |ch| (i, c, ch)))
+        .filter_map(|(i, c, ch)| match classify(&ch.path) {
+            Classified::File(PanelPath::Review(r)) => Some((i, c, ch, r)),
+            _ => None,
+        })
+}
+
+fn review_finding(
+    rule: &'static str,
+    commit: &CommitInfo,
+    path: &crate::model::ReviewPath,
+    file: &str,
+    message: String,
+) -> Finding {
+    Finding {
+        rule,
+        level: Level::Error,
+        school: Some(path.school.clone()),
+        year: Some(path.year),
+        commit: commit.id.clone(),
+        path: Some(file.to_owned()),
+        message,
+    }
+}
+
+/// A review written by a member conflicted for the school: affiliated with it in the panel
+/// as it stood at the commit, or with a conflict declared in the meeting's record. A member
+/// who may not take part in the decision does not steer it beforehand either.
+fn review_by_conflicted(records: &Records, _today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, commit, change, path) in review_changes(records) {
+        if change.kind == ChangeKind::Deleted {
+            continue;
+        }
+        let Some(panel) = records.panel_judging(i) else {
+            continue;
+        };
+        let meeting = records.head.meetings.get(&path.meeting);
+        let conflicted = crate::model::decide::conflicts(panel, meeting, &path.school);
+        if let Some(c) = conflicted.iter().find(|c| c.member == path.member) {
+            out.push(review_finding(
+                "review-by-conflicted",
+                commit,
+                &path,
+                &change.path,
+                format!(
+                    "{} reviews {} but is conflicted for it ({})",
+                    member_name(Some(panel), &path.member),
+                    path.school,
+                    clean(&c.reason)
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// A review added, changed or removed once its meeting had started: committed (or
+/// authored) on or after the meeting's day, or after a decision of that meeting was
+/// committed. What the readers said before the meeting stands as they said it.
+fn review_after_meeting_started(records: &Records, _today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, commit, change, path) in review_changes(records) {
+        let late: Vec<String> = [
+            ("committed", &commit.committer),
+            ("authored", &commit.author),
+        ]
+        .into_iter()
+        .filter(|(_, who)| who.date() >= path.meeting)
+        .map(|(what, who)| format!("{what} on {}", who.date()))
+        .collect();
+        let decided = records.decisions.iter().find(|d| {
+            d.decision.meeting == path.meeting
+                && d.commit()
+                    .and_then(|c| records.position(c))
+                    .is_some_and(|at| at < i)
+        });
+        let why = match (late.is_empty(), decided) {
+            (false, _) => format!(
+                "{}, when the meeting of {} had begun",
+                late.join(" and "),
+                path.meeting
+            ),
+            (true, Some(d)) => format!(
+                "committed after {} was decided at the meeting of {}{}",
+                d.path,
+                path.meeting,
+                recorded(d)
+            ),
+            (true, None) => continue,
+        };
+        let what = match change.kind {
+            ChangeKind::Added => "added",
+            ChangeKind::Modified => "changed",
+            ChangeKind::Deleted => "removed",
+        };
+        out.push(review_finding(
+            "review-after-meeting-started",
+            commit,
+            &path,
+            &change.path,
+            format!(
+                "{} was {what} in {}, {why}; reviews are written before the meeting",
+                change.path,
+                commit.id.short()
+            ),
+        ));
+    }
+    out
+}
+
+/// A review committed by anyone but its reviewer (by email, in the panel as it stood at the
+/// commit), as a decision must be committed by its recorder.
+fn review_not_by_reviewer(records: &Records, _today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, commit, change, path) in review_changes(records) {
+        if change.kind == ChangeKind::Deleted {
+            continue;
+        }
+        let Some(reviewer) = records
+            .panel_judging(i)
+            .and_then(|p| p.member(&path.member))
+        else {
+            continue;
+        };
+        if !reviewer.email.eq_ignore_ascii_case(&commit.author.email) {
+            out.push(review_finding(
+                "review-not-by-reviewer",
+                commit,
+                &path,
+                &change.path,
+                format!(
+                    "{} is {}'s review but was committed by {} <{}>",
+                    change.path,
+                    member_name(records.panel_judging(i), &path.member),
+                    clean(&commit.author.name),
+                    clean(&commit.author.email)
+                ),
+            ));
+        }
     }
     out
 }

@@ -61,6 +61,9 @@ fn subject(commit: &CommitInfo) -> (Option<SchoolId>, Option<AcademicYear>, Opti
             Classified::File(PanelPath::Decision(d)) => {
                 return (Some(d.school), Some(d.year), Some(change.path.clone()));
             }
+            Classified::File(PanelPath::Review(r)) => {
+                return (Some(r.school), Some(r.year), Some(change.path.clone()));
+            }
             Classified::File(PanelPath::Meeting(_)) => {
                 return (None, None, Some(change.path.clone()));
             }
@@ -104,7 +107,7 @@ pub fn check(records: &Records, _today: Date) -> Vec<Finding> {
         let who = format!("{} ({})", clean(&author.name), author.id);
         let what = path.clone().unwrap_or_else(|| clean(&commit.summary));
 
-        let panel_record = ["decisions", "meetings", "conditions"]
+        let panel_record = ["decisions", "meetings", "conditions", "reviews"]
             .iter()
             .any(|p| commit.changes.iter().any(|c| under(&c.path, p)));
         if panel_record

@@ -260,6 +260,17 @@ fn scope(
             }
             continue;
         }
+        if let PanelPath::Review(r) = &kind {
+            // A review is judged by the decisions of its meeting, whichever school's: one
+            // written after any of them was committed was written once the meeting had begun.
+            schools.extend(
+                snapshot
+                    .decisions
+                    .keys()
+                    .filter(|d| d.date == r.meeting)
+                    .map(|d| d.school.clone()),
+            );
+        }
         schools.insert(kind.school()?.clone());
     }
     Some(schools)

@@ -16,6 +16,7 @@ mod meeting;
 mod open;
 pub mod progress;
 mod repair;
+mod review;
 mod schools;
 mod submit;
 mod sync;
@@ -148,6 +149,7 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
             | Command::Export(_)
             | Command::Template { .. }
             | Command::Diff { .. }
+            | Command::Review(crate::cli::ReviewArgs { show: Some(_), .. })
     );
     if reads {
         finish_half_done(repo);
@@ -219,6 +221,8 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
         }
         Command::Conditions(args) => conditions::list(repo, args),
         Command::Meeting(args) => nothing_recorded_on_error(meeting::run(repo, args)),
+        Command::Review(args) if args.show.is_some() => review::show(repo, args),
+        Command::Review(args) => nothing_recorded_on_error(review::run(repo, args)),
         Command::Submit {
             school,
             year,

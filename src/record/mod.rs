@@ -12,6 +12,7 @@ mod condition;
 pub mod enbloc;
 pub mod inbox;
 mod proceedings;
+mod review;
 mod submission;
 pub mod sync;
 
@@ -32,6 +33,7 @@ use crate::repo::{PanelRepo, Snapshot};
 
 pub use condition::{ConditionMetDraft, NAMING_RULES, prepare_condition_met};
 pub use proceedings::prepare_proceedings;
+pub use review::{prepare_review, started as meeting_started_for_reviews};
 pub use submission::{SubmissionDraft, prepare_submission, workbook_draft};
 
 /// What was read, that a draft is checked against and built on.

@@ -19,13 +19,14 @@ use crate::model::layout::{Classified, PanelPath, classify};
 use crate::model::{Decision, Meeting, ObjectId, Panel, Rubric, School, SelfReview};
 
 /// The folders and files whose history the audit reads.
-pub const AUDITED: [&str; 6] = [
+pub const AUDITED: [&str; 7] = [
     "panel.ron",
     "rubrics",
     "submissions",
     "meetings",
     "decisions",
     "conditions",
+    "reviews",
 ];
 
 /// Parsed files, by blob, so that a file unchanged over many commits is read once.
@@ -275,7 +276,7 @@ impl PanelRepo {
             .map(|p| (*p).to_owned())
             .collect();
         for school in schools {
-            for top in ["submissions", "decisions", "conditions"] {
+            for top in ["submissions", "decisions", "conditions", "reviews"] {
                 prefixes.push(format!("{top}/{school}"));
             }
         }

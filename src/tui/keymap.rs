@@ -72,6 +72,8 @@ pub enum Action {
     Notes,
     EnBloc,
     CloseMeeting,
+    /// Write a review of the selected agenda item, before the meeting.
+    WriteReview,
 }
 
 /// Where an action's keys apply. A key may do one thing in each scope: everywhere, when a
@@ -87,7 +89,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 59] = [
+    pub const ALL: [Action; 60] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -147,6 +149,7 @@ impl Action {
         Action::Notes,
         Action::EnBloc,
         Action::CloseMeeting,
+        Action::WriteReview,
     ];
 
     /// The actions of the recording forms, as the help lists them.
@@ -270,6 +273,7 @@ impl Action {
             Action::Notes => "notes",
             Action::EnBloc => "en-bloc",
             Action::CloseMeeting => "close-meeting",
+            Action::WriteReview => "write-review",
         }
     }
 
@@ -339,6 +343,7 @@ impl Action {
             Action::CloseMeeting => {
                 "close the meeting: record the proceedings, then save the minutes (live)"
             }
+            Action::WriteReview => "write a review of the selected agenda item, before the meeting",
         }
     }
 
@@ -397,6 +402,7 @@ impl Action {
             Action::Notes => "notes",
             Action::EnBloc => "en bloc",
             Action::CloseMeeting => "close meeting",
+            Action::WriteReview => "write a review",
         }
     }
 
@@ -627,6 +633,7 @@ fn defaults() -> Vec<(Action, &'static [&'static str])> {
         (Action::Notes, &["n"]),
         (Action::EnBloc, &["B"]),
         (Action::CloseMeeting, &["E"]),
+        (Action::WriteReview, &["W"]),
     ]
 }
 

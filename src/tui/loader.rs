@@ -66,6 +66,8 @@ pub enum Request {
     CommitMeeting(Box<MeetingDraft>),
     /// Records that a school met a condition, as one commit on the branch as last read.
     CommitConditionMet(Box<crate::record::ConditionMetDraft>),
+    /// Records a member's review of an agenda item, as one commit on the branch as last read.
+    CommitReview(Box<crate::model::Review>),
     /// The commits that touched a school, with the audit's findings as of `today`.
     History { school: SchoolId, today: Date },
     /// The files a commit changed, as they were at that commit.
@@ -175,7 +177,8 @@ impl Request {
             Request::PrepareDecision(_) | Request::PrepareMeeting(_) => RequestKind::Prepare,
             Request::CommitDecision(_)
             | Request::CommitMeeting(_)
-            | Request::CommitConditionMet(_) => RequestKind::Commit,
+            | Request::CommitConditionMet(_)
+            | Request::CommitReview(_) => RequestKind::Commit,
             Request::History { .. } => RequestKind::History,
             Request::CommitFiles { .. } => RequestKind::CommitFiles,
             Request::Export(..) => RequestKind::Export,
@@ -868,6 +871,15 @@ impl Worker {
                     }),
                 },
             ),
+            Request::CommitReview(review) => Response::Committed(
+                match self.prepare(|ctx| crate::record::prepare_review(ctx, &review)) {
+                    Ok(plan) => self.commit(&plan),
+                    Err(e) => Err(CommitFailure {
+                        messages: vec![clean(e)],
+                        moved: false,
+                    }),
+                },
+            ),
         }
     }
 
@@ -1111,6 +1123,13 @@ impl Worker {
         let drafts = repo.drafts().keys();
         let half_done = repo.half_done().map(|h| sanitize_inline(&h).into_owned());
         let resubmitted = resubmitted(&snapshot, &catalog);
+        // The member git's identity names, whom the review form offers first.
+        let me = repo.configured_identity().and_then(|who| {
+            catalog
+                .panel
+                .member_by_email(&who.email)
+                .map(|m| m.id.clone())
+        });
         let catalog = Arc::new(catalog);
         self.snapshot = Some((snapshot, Arc::clone(&catalog)));
         self.today = Some(today);
@@ -1124,6 +1143,7 @@ impl Worker {
             drafts,
             half_done,
             resubmitted,
+            me,
         })
     }
 

@@ -143,6 +143,8 @@ pub struct OpenedView {
     /// resubmission): the comparison offers the version decided on.
     pub resubmitted:
         std::collections::BTreeSet<(crate::model::SchoolId, crate::model::AcademicYear)>,
+    /// The panel member git's configured identity names, if any.
+    pub me: Option<crate::model::MemberId>,
 }
 
 fn date(d: Option<Date>) -> String {

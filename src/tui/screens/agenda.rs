@@ -11,7 +11,7 @@ use crate::tui::view::{AgendaRow, AgendaView};
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::tui::keymap::{Action, KeyMap};
-use crate::tui::loader::ExportJob;
+use crate::tui::loader::{ExportJob, Response};
 use crate::tui::screen::{About, Chosen, Cx, DrawCx, Footer, Open, Screen};
 use crate::tui::view::OpenedView;
 use crate::tui::widgets::{ListHit, block, check_span, ellipsis};
@@ -25,6 +25,8 @@ pub struct AgendaScreen {
     texts: Vec<Vec<String>>,
     /// The widest kind id, which narrow screens show in place of the kind's title.
     kind_ids: u16,
+    /// The form writing a review of the selected item, open over the agenda.
+    pub review: Option<super::review::ReviewForm>,
 }
 
 /// Column titles, in order; the sort cycles through them.
@@ -313,6 +315,44 @@ impl Screen for AgendaScreen {
         let Some(opened) = cx.opened else {
             return false;
         };
+        // Ctrl-C quits from the form too, as it does everywhere.
+        let ctrl_c = key.code == ratatui::crossterm::event::KeyCode::Char('c')
+            && key
+                .modifiers
+                .contains(ratatui::crossterm::event::KeyModifiers::CONTROL);
+        if let Some(form) = &mut self.review
+            && !ctrl_c
+        {
+            if form.key(key, action, cx) == super::review::Outcome::Close {
+                self.review = None;
+            }
+            return true;
+        }
+        if action == Some(Action::WriteReview) && !self.list.editing {
+            match self.selected(&opened.agenda) {
+                Some(row) => {
+                    let item = crate::model::AgendaItem {
+                        school: row.school.clone(),
+                        year: row.year,
+                        kind: row.kind.clone(),
+                    };
+                    match super::review::ReviewForm::open(
+                        &opened.catalog,
+                        &item,
+                        cx.today,
+                        opened.me.as_ref(),
+                    ) {
+                        Ok(mut form) => {
+                            form.restore(cx);
+                            self.review = Some(form);
+                        }
+                        Err(why) => cx.say(why),
+                    }
+                }
+                None => cx.say("Choose an item on the agenda first."),
+            }
+            return true;
+        }
         if self.list.key(key, action, COLUMNS.len()) {
             return true;
         }
@@ -358,10 +398,24 @@ impl Screen for AgendaScreen {
     fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
         if let Some(opened) = cx.opened {
             AgendaScreen::draw(self, frame, area, &opened.agenda, cx.theme);
+            if let Some(form) = &mut self.review {
+                form.draw(frame, area, cx.theme, cx.keymap, &opened.catalog);
+            }
         }
     }
 
-    fn footer(&self, _keymap: &KeyMap) -> Footer {
+    fn loaded(&mut self, _tag: crate::tui::tag::Tag, response: Response, cx: &mut Cx) {
+        if let Some(form) = &mut self.review
+            && form.loaded(response, cx) == super::review::Outcome::Close
+        {
+            self.review = None;
+        }
+    }
+
+    fn footer(&self, keymap: &KeyMap) -> Footer {
+        if let Some(form) = &self.review {
+            return form.footer(keymap);
+        }
         if self.list.editing {
             return Footer::Filter(self.list.filter.clone());
         }

@@ -73,6 +73,7 @@ pub const GROUPS: [(&str, &[Action]); 8] = [
         "Recording and the record",
         &[
             Action::Decide,
+            Action::WriteReview,
             Action::History,
             Action::Export,
             Action::SubmitWorkbook,

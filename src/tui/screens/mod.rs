@@ -11,6 +11,7 @@ pub mod inbox;
 pub mod live;
 pub mod meeting;
 pub mod record;
+pub mod review;
 pub mod schools;
 pub mod submission;
 pub mod sync;
