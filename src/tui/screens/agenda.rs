@@ -7,7 +7,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 use crate::tui::table::{ListModel, Sized, fit_columns, text_width};
 use crate::tui::theme::Theme;
-use crate::tui::view::{AgendaRow, AgendaView};
+use crate::tui::view::{AgendaRow, AgendaView, ReviewsAtGlance};
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::tui::keymap::{Action, KeyMap};
@@ -28,7 +28,7 @@ pub struct AgendaScreen {
 }
 
 /// Column titles, in order; the sort cycles through them.
-pub const COLUMNS: [&str; 9] = [
+pub const COLUMNS: [&str; 12] = [
     "#",
     "School",
     "Phase",
@@ -38,7 +38,42 @@ pub const COLUMNS: [&str; 9] = [
     "Status",
     "Conflicts",
     "Rules",
+    "Lead",
+    "Reviews",
+    "Recommended",
 ];
+
+fn lead_text(row: &AgendaRow) -> String {
+    row.reviews
+        .as_ref()
+        .and_then(|r| r.lead.clone())
+        .unwrap_or_else(|| "–".to_owned())
+}
+
+/// `2/2`, with a flag where the reviews disagree: the flag is what the chair looks for.
+fn reviews_text(row: &AgendaRow) -> String {
+    match &row.reviews {
+        Some(r) if r.disagree => format!("{} ⚑", r.count()),
+        Some(r) => r.count(),
+        None => "–".to_owned(),
+    }
+}
+
+fn recommended_text(row: &AgendaRow) -> String {
+    match &row.reviews {
+        Some(r) if !r.summary.is_empty() => r.summary.clone(),
+        _ => "–".to_owned(),
+    }
+}
+
+/// The status, marked where a decision on the item is drafted and not yet recorded.
+fn status_text(row: &AgendaRow) -> String {
+    if row.draft && !row.decided {
+        "✎ drafted".to_owned()
+    } else {
+        row.status.clone()
+    }
+}
 
 fn rules_text(row: &AgendaRow) -> String {
     if row.evidence_pending {
@@ -74,9 +109,12 @@ pub fn rows_text(view: &AgendaView) -> Vec<Vec<String>> {
                 r.area.clone(),
                 r.year.to_string(),
                 r.kind_title.clone(),
-                r.status.clone(),
+                status_text(r),
                 conflicts_text(r),
                 rules_text(r),
+                lead_text(r),
+                reviews_text(r),
+                recommended_text(r),
             ]
         })
         .collect()
@@ -117,11 +155,13 @@ impl AgendaScreen {
         let wide = area.width >= 120;
         // Below 120 columns kinds show as ids; the phase and area are left out before
         // anything is cut (the details below show them), and the school's name and the kind
-        // give way last.
+        // give way last. The readers' columns follow the checks: what the reviews recommend
+        // shows where there is room for it whole (the details give it always), and the year
+        // gives way to the lead reviewer and the count of reviews.
         let candidates: &[usize] = if wide {
-            &[0, 1, 2, 3, 4, 5, 6, 7, 8]
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
         } else {
-            &[0, 1, 4, 5, 6, 7, 8]
+            &[0, 1, 4, 5, 6, 7, 8, 9, 10, 11]
         };
         let cell = |row: &AgendaRow, text: &[String], c: usize| -> String {
             if c == 5 && !wide {
@@ -133,8 +173,14 @@ impl AgendaScreen {
         let sized: Vec<Sized> = candidates
             .iter()
             .map(|&c| {
+                // A kind's id is cut where it must be before the school's name is: the
+                // names tell the items apart, and the details give the kind whole.
                 let cells = if c == 5 && !wide {
-                    self.kind_ids
+                    self.kind_ids.min(13)
+                } else if c == 11 {
+                    // Long outcome ids would push the column out altogether; cut, it still
+                    // says where the reviews stand.
+                    self.list.widest(c).min(28)
                 } else {
                     self.list.widest(c)
                 };
@@ -143,13 +189,16 @@ impl AgendaScreen {
                     match c {
                         1 | 5 => 12,
                         2 | 6 => 9,
+                        9 => 7,
+                        11 => 14,
                         _ => u16::MAX,
                     },
                 );
-                if matches!(c, 2 | 3) {
-                    fit.optional()
-                } else {
-                    fit
+                match c {
+                    2 | 3 => fit.optional_at(3),
+                    4 => fit.optional(),
+                    11 => fit.optional_at(2),
+                    _ => fit,
                 }
             })
             .collect();
@@ -179,7 +228,11 @@ impl AgendaScreen {
                             let shown = ellipsis(&cell(row, text, *c), usize::from(*w));
                             let style = match c {
                                 6 if row.decided => theme.good,
+                                6 if row.draft => theme.warn,
                                 7 if !row.conflicts.is_empty() => theme.warn,
+                                10 | 11 if row.reviews.as_ref().is_some_and(|r| r.disagree) => {
+                                    theme.warn
+                                }
                                 8 => match row.rules_met() {
                                     Some(true) => theme.good,
                                     Some(false) => theme.bad,
@@ -224,13 +277,23 @@ impl AgendaScreen {
                 Span::styled(row.name.clone(), theme.title),
                 Span::raw(format!(" · {} · {} · {}", row.phase, row.area, row.year)),
             ]));
-            lines.push(Line::from(vec![
+            let mut status = vec![
                 Span::raw(format!("{} · ", row.kind_title)),
                 Span::styled(
                     row.status.clone(),
                     if row.decided { theme.good } else { theme.base },
                 ),
-            ]));
+            ];
+            if row.draft && !row.decided {
+                status.push(Span::styled(
+                    " · ✎ a draft of the decision is saved, not recorded",
+                    theme.warn,
+                ));
+            }
+            lines.push(Line::from(status));
+            if let Some(reviews) = &row.reviews {
+                lines.push(reviews_line(reviews, theme));
+            }
             if !row.conditions.is_empty() {
                 lines.push(Line::from(Span::styled(
                     format!("Conditions: {}", row.conditions.join(" · ")),
@@ -287,6 +350,31 @@ impl AgendaScreen {
             .style(theme.base);
         frame.render_widget(detail, area);
     }
+}
+
+/// Who reads the item and what each recommends: "Reviews 1/2 · lead Amara Okafor: award ·
+/// second Tom Hale: not in yet".
+fn reviews_line(reviews: &ReviewsAtGlance, theme: &Theme) -> Line<'static> {
+    let mut spans = vec![Span::raw(format!("Reviews {}", reviews.count()))];
+    if reviews.readers.is_empty() {
+        spans.push(Span::styled(" · no readers confirmed", theme.muted));
+    }
+    for (name, role, recommends) in &reviews.readers {
+        let who = if role.is_empty() {
+            name.clone()
+        } else {
+            format!("{role} {name}")
+        };
+        spans.push(Span::raw(format!(" · {who}: ")));
+        match recommends {
+            Some(r) => spans.push(Span::styled(r.clone(), theme.title)),
+            None => spans.push(Span::styled("not in yet", theme.muted)),
+        }
+    }
+    if reviews.disagree {
+        spans.push(Span::styled(" · ⚑ the reviews disagree", theme.warn));
+    }
+    Line::from(spans)
 }
 
 fn inner(area: Rect, top: u16) -> Rect {

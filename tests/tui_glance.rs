@@ -1,0 +1,187 @@
+//! The meeting at a glance in the interface: the agenda with each item's readers and what
+//! their reviews recommend, the dialogs that assign the readers and settle the discussion
+//! order, and the decision form started from the reviews and shown beside them.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::tui::{Harness, MEETING_DAY};
+use common::{Attendance, Sandbox, hermetic_git2};
+use kitemark::tui::theme::ThemeKind;
+
+const WHEN: &str = "2026-11-20T09:00:00+00:00";
+
+/// A member's name and email, as panel.ron gives them: the author of their review.
+fn who(member: &str) -> (&'static str, &'static str) {
+    match member {
+        "t-whitlock" => (
+            "Tom Whitlock",
+            "tom.whitlock@herts-publichealth.example.org",
+        ),
+        "a-nowak" => ("Anna Nowak", "anna.nowak@hertsforlearning.example.org"),
+        "j-bennett" => ("Joanne Bennett", "joanne.bennett@herts-dspl.example.org"),
+        "l-fraser" => (
+            "Lorna Fraser",
+            "lorna.fraser@castlebrook-school.example.sch.uk",
+        ),
+        _ => (
+            "Rosalind Adeyemi",
+            "rosalind.adeyemi@hertfordshire-cc.example.org",
+        ),
+    }
+}
+
+/// Readers confirmed for two items of the meeting of 2026-12-02, committed by the chair.
+fn with_readers(sandbox: &Sandbox, repo: &Path) {
+    let path = repo.join("meetings/2026-12-02.ron");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let readers = r#"    readers: [
+        (school: "little-acorns-nursery", year: "2026-27", kind: "initial", lead: "j-bennett", second: Some("l-fraser")),
+        (school: "riverside-academy", year: "2026-27", kind: "annual-review", lead: "t-whitlock", second: Some("a-nowak")),
+    ],
+)"#;
+    let end = text.trim_end().strip_suffix(')').unwrap();
+    std::fs::write(&path, format!("{end}{readers}\n")).unwrap();
+    sandbox.git_at(
+        repo,
+        who("r-adeyemi"),
+        WHEN,
+        &["commit", "-q", "-am", "Readers"],
+    );
+}
+
+/// A member's review of an item of the meeting of 2026-12-02, committed as its author.
+fn review(
+    sandbox: &Sandbox,
+    repo: &Path,
+    (school, kind): (&str, &str),
+    member: &str,
+    recommendation: &str,
+    summary: &str,
+    area: Option<(&str, &str)>,
+) {
+    let dir = repo.join(format!("reviews/{school}/2026-27/2026-12-02-{kind}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let areas = area.map_or_else(String::new, |(a, n)| {
+        format!("(area: \"{a}\", note: \"{n}\")")
+    });
+    let text = format!(
+        "(\n    school: \"{school}\",\n    year: \"2026-27\",\n    kind: \"{kind}\",\n    meeting: \"2026-12-02\",\n    reviewer: \"{member}\",\n    recommendation: \"{recommendation}\",\n    summary: \"{summary}\",\n    areas: [{areas}],\n    questions: [\"How are pupils' views gathered in Year 7?\"],\n)\n"
+    );
+    std::fs::write(dir.join(format!("{member}.ron")), text).unwrap();
+    sandbox.git(repo, &["add", "-A"]);
+    sandbox.git_at(
+        repo,
+        who(member),
+        WHEN,
+        &[
+            "commit",
+            "-q",
+            "-m",
+            &format!("Review of {school} by {member}"),
+        ],
+    );
+}
+
+/// The demo with attendance, readers for two items, both reviews of Riverside's annual
+/// review (which disagree) and one of Little Acorns' two.
+fn reviewed_demo(sandbox: &Sandbox) -> PathBuf {
+    hermetic_git2();
+    let repo = sandbox.demo_with_attendance(Attendance::Pinned);
+    with_readers(sandbox, &repo);
+    let riverside = ("riverside-academy", "annual-review");
+    review(
+        sandbox,
+        &repo,
+        riverside,
+        "t-whitlock",
+        "accepted",
+        "A settled year: the wellbeing lead has kept the peer mentors going and staff supervision is now termly.",
+        Some((
+            "leadership-management",
+            "Governors receive a termly wellbeing report.",
+        )),
+    );
+    review(
+        sandbox,
+        &repo,
+        riverside,
+        "a-nowak",
+        "accepted-with-conditions",
+        "The action plan's targets for Year 9 were not met and need a date.",
+        None,
+    );
+    review(
+        sandbox,
+        &repo,
+        ("little-acorns-nursery", "initial"),
+        "j-bennett",
+        "awarded",
+        "A strong first application with clear evidence from families.",
+        None,
+    );
+    repo
+}
+
+#[test]
+fn the_agenda_shows_readers_reviews_and_where_they_disagree() {
+    let sandbox = Sandbox::new();
+    let repo = reviewed_demo(&sandbox);
+    for (w, h) in [(80, 24), (120, 40), (160, 48)] {
+        let mut ui = Harness::open(&repo, w, h, ThemeKind::Default, true);
+        ui.keys("jj");
+        let screen = ui.screen();
+        let riverside = screen
+            .lines()
+            .find(|l| l.contains("Riverside") && l.to_lowercase().contains("annual"))
+            .unwrap_or_else(|| panic!("{screen}"));
+        assert!(riverside.contains("2/2 ⚑"), "{screen}");
+        assert!(riverside.contains("Whitlock"), "{screen}");
+        let acorns = screen
+            .lines()
+            .find(|l| l.contains("Little Acorns"))
+            .unwrap_or_else(|| panic!("{screen}"));
+        assert!(acorns.contains("1/2"), "{screen}");
+        assert!(!acorns.contains('⚑'), "{screen}");
+        if w >= 160 {
+            assert!(riverside.contains("accepted ×1 · accepted"), "{screen}");
+        }
+        // The details name each reader and what they recommend.
+        assert!(screen.contains("lead Tom Whitlock: accepted"), "{screen}");
+        assert!(screen.contains("⚑ the reviews disagree"), "{screen}");
+        if w <= 120 {
+            insta::assert_snapshot!(format!("agenda_reviews_{w}x{h}"), screen);
+        }
+    }
+}
+
+#[test]
+fn the_agenda_marks_an_item_with_a_decision_drafted() {
+    let sandbox = Sandbox::new();
+    let repo = reviewed_demo(&sandbox);
+    let dir = repo.join(".git/kitemark/drafts");
+    std::fs::create_dir_all(&dir).unwrap();
+    let draft = "(school: \"riverside-academy\", year: \"2026-27\", kind: \"annual-review\", meeting: \"2026-12-02\", feedback: \"A settled year.\")";
+    std::fs::write(
+        dir.join("decision_riverside-academy_2026-27_annual-review_2026-12-02.ron"),
+        draft,
+    )
+    .unwrap();
+    let mut ui = Harness::open(&repo, 120, 40, ThemeKind::HighContrast, true);
+    let screen = ui.screen();
+    let riverside = screen
+        .lines()
+        .find(|l| l.contains("Riverside") && l.contains("Annual"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(riverside.contains("✎ drafted"), "{screen}");
+    let acorns = screen
+        .lines()
+        .find(|l| l.contains("Little Acorns"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(!acorns.contains('✎'), "{screen}");
+}
+
+/// Keeps `MEETING_DAY` in use for the tests that record on the meeting's day.
+#[allow(dead_code)]
+const ON: jiff::civil::Date = MEETING_DAY;
