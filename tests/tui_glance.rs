@@ -182,6 +182,31 @@ fn the_agenda_marks_an_item_with_a_decision_drafted() {
     assert!(!acorns.contains('✎'), "{screen}");
 }
 
-/// Keeps `MEETING_DAY` in use for the tests that record on the meeting's day.
-#[allow(dead_code)]
-const ON: jiff::civil::Date = MEETING_DAY;
+#[test]
+fn the_decision_form_starts_from_the_lead_review_and_shows_every_review() {
+    let sandbox = Sandbox::new();
+    let repo = reviewed_demo(&sandbox);
+    for (w, h) in [(120, 40), (80, 24)] {
+        let mut ui = Harness::open_on(&repo, MEETING_DAY, w, h, ThemeKind::Default, true);
+        // Riverside Academy's annual review: the reviews are the first thing the form shows.
+        ui.keys("jje");
+        let screen = ui.screen();
+        assert!(screen.contains("Members' reviews · 2/2 ⚑"), "{screen}");
+        assert!(screen.contains("Tom Whitlock · lead"), "{screen}");
+        assert!(screen.contains("Anna Nowak · second"), "{screen}");
+        insta::assert_snapshot!(format!("decision_reviews_{w}x{h}"), screen);
+        // The outcome is the lead's recommendation; the feedback is the lead's summary.
+        ui.keys("j");
+        let screen = ui.screen();
+        assert!(screen.contains("✓ Outcome"), "{screen}");
+        assert!(screen.contains("◉ Accepted"), "{screen}");
+        assert!(screen.contains("○ Accepted with conditions"), "{screen}");
+        ui.keys("<Esc>");
+    }
+    // Nothing typed: nothing is kept as a draft.
+    assert!(
+        !repo
+            .join(".git/kitemark/drafts/decision_riverside-academy_2026-27_annual-review_2026-12-02.ron")
+            .exists()
+    );
+}
