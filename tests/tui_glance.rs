@@ -210,3 +210,129 @@ fn the_decision_form_starts_from_the_lead_review_and_shows_every_review() {
             .exists()
     );
 }
+
+/// The commits on `main` since `from`, and the files the newest changed.
+fn since(sandbox: &Sandbox, repo: &Path, from: &str) -> (usize, Vec<String>) {
+    let count = sandbox
+        .git_text(repo, &["rev-list", "--count", &format!("{from}..HEAD")])
+        .parse()
+        .unwrap();
+    let files = sandbox
+        .git_text(repo, &["show", "--name-only", "--format=", "HEAD"])
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    (count, files)
+}
+
+fn meeting_file(repo: &Path) -> kitemark::model::Meeting {
+    let text = std::fs::read_to_string(repo.join("meetings/2026-12-02.ron")).unwrap();
+    kitemark::model::format::from_ron(&text).unwrap()
+}
+
+#[test]
+fn readers_assigned_in_the_dialog_are_recorded_in_one_commit_of_the_meeting() {
+    let sandbox = Sandbox::new();
+    hermetic_git2();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+    let mut ui = Harness::open(&repo, 120, 40, ThemeKind::Default, true);
+    ui.keys("A");
+    let screen = ui.screen();
+    assert!(screen.contains("Readers of the agenda"), "{screen}");
+    assert!(screen.contains("suggested"), "{screen}");
+    assert!(screen.contains("Reading each:"), "{screen}");
+    // The chair gives the first item's second reading to another member, then records.
+    ui.keys("<Tab><Right><Enter>");
+    ui.wait_until("the readers recorded", |ui| {
+        ui.screen().contains("Recorded in commit")
+    });
+    let (commits, files) = since(&sandbox, &repo, &head);
+    assert_eq!(commits, 1);
+    assert_eq!(files, ["meetings/2026-12-02.ron"]);
+    let meeting = meeting_file(&repo);
+    assert_eq!(meeting.readers.len(), meeting.agenda.len());
+    let panel = kitemark::model::format::from_ron::<kitemark::model::Panel>(
+        &std::fs::read_to_string(repo.join("panel.ron")).unwrap(),
+    )
+    .unwrap();
+    for r in &meeting.readers {
+        for m in r.members() {
+            assert!(
+                kitemark::model::assign::may_read(&panel, &meeting, m, &r.school),
+                "{m} may not read {}",
+                r.school
+            );
+        }
+        assert_ne!(Some(&r.lead), r.second.as_ref());
+    }
+    // Opened again, the dialog shows them as recorded.
+    ui.keys("A");
+    assert!(ui.screen().contains("recorded"), "{}", ui.screen());
+}
+
+#[test]
+fn the_order_dialog_saves_exits_and_records_the_order() {
+    let sandbox = Sandbox::new();
+    hermetic_git2();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
+    // Tom Whitlock is conflicted for the first and seventh items, Anna Nowak for the second
+    // and eighth: in the agenda's order they go out and come back again and again.
+    let path = repo.join("meetings/2026-12-02.ron");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let extra = r#"conflicts: [
+        (member: "t-whitlock", school: "little-acorns-nursery", kind: Personal, reason: "A parent at the nursery."),
+        (member: "t-whitlock", school: "thornbury-academy", kind: Personal, reason: "A governor of the academy."),
+        (member: "a-nowak", school: "kingsmead-sixth-form", kind: Institutional, reason: "Advised the college on its application."),
+        (member: "a-nowak", school: "elmwood-primary", kind: Institutional, reason: "Trained the school's staff this year."),
+"#;
+    let text = text.replacen("conflicts: [\n", extra, 1);
+    std::fs::write(&path, text).unwrap();
+    sandbox.git_at(
+        &repo,
+        who("r-adeyemi"),
+        WHEN,
+        &["commit", "-q", "-am", "Conflicts"],
+    );
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+    let before = meeting_file(&repo);
+    let mut ui = Harness::open(&repo, 120, 40, ThemeKind::Default, true);
+    ui.keys("O");
+    let screen = ui.screen();
+    assert!(screen.contains("Discussion order"), "{screen}");
+    let saving = screen
+        .lines()
+        .find(|l| l.contains("Members leave the room"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(saving.contains("instead of"), "{screen}");
+    assert!(screen.contains("leave: Whitlock"), "{screen}");
+    // Moving Little Acorns (sixth in the proposal) up, away from Thornbury, which also sends
+    // Tom Whitlock out, costs an exit, and the count says so as it goes.
+    ui.keys("jjjjjK");
+    let moved = ui.screen();
+    assert_ne!(
+        moved.lines().find(|l| l.contains("Members leave the room")),
+        Some(saving),
+        "{moved}"
+    );
+    ui.keys("J<Enter>");
+    ui.wait_until("the order recorded", |ui| {
+        ui.screen().contains("Recorded in commit")
+    });
+    let (commits, files) = since(&sandbox, &repo, &head);
+    assert_eq!(commits, 1);
+    assert_eq!(files, ["meetings/2026-12-02.ron"]);
+    let after = meeting_file(&repo);
+    assert_ne!(after.agenda, before.agenda);
+    let mut a = after.agenda.clone();
+    let mut b = before.agenda.clone();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    let panel = kitemark::model::format::from_ron::<kitemark::model::Panel>(
+        &std::fs::read_to_string(repo.join("panel.ron")).unwrap(),
+    )
+    .unwrap();
+    use kitemark::model::order::exits;
+    assert!(exits(&panel, &after, &after.agenda) < exits(&panel, &before, &before.agenda));
+}

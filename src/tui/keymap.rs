@@ -65,6 +65,9 @@ pub enum Action {
     MoveItemUp,
     MoveItemDown,
     OtherMeeting,
+    // The agenda's dialogs.
+    AssignReaders,
+    DiscussionOrder,
 }
 
 /// Where an action's keys apply. A key may do one thing in each scope: everywhere, when a
@@ -78,7 +81,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 55] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -132,6 +135,8 @@ impl Action {
         Action::MoveItemUp,
         Action::MoveItemDown,
         Action::OtherMeeting,
+        Action::AssignReaders,
+        Action::DiscussionOrder,
     ];
 
     /// The actions of the recording forms, as the help lists them.
@@ -244,6 +249,8 @@ impl Action {
             Action::MoveItemUp => "move-item-up",
             Action::MoveItemDown => "move-item-down",
             Action::OtherMeeting => "other-meeting",
+            Action::AssignReaders => "assign-readers",
+            Action::DiscussionOrder => "discussion-order",
         }
     }
 
@@ -305,6 +312,12 @@ impl Action {
             Action::MoveItemUp => "move the agenda item up (meeting)",
             Action::MoveItemDown => "move the agenda item down (meeting)",
             Action::OtherMeeting => "set up a meeting on another date (meeting)",
+            Action::AssignReaders => {
+                "assign a lead reviewer and a second reader to each item (agenda)"
+            }
+            Action::DiscussionOrder => {
+                "settle the discussion order, saving exits from the room (agenda)"
+            }
         }
     }
 
@@ -357,6 +370,8 @@ impl Action {
             Action::Remove => "remove",
             Action::MoveItemUp | Action::MoveItemDown => "move up/down",
             Action::OtherMeeting => "other date",
+            Action::AssignReaders => "readers",
+            Action::DiscussionOrder => "order",
         }
     }
 
@@ -581,6 +596,8 @@ fn defaults() -> Vec<(Action, &'static [&'static str])> {
         (Action::MoveItemUp, &["K", "-"]),
         (Action::MoveItemDown, &["J", "+"]),
         (Action::OtherMeeting, &["n"]),
+        (Action::AssignReaders, &["A"]),
+        (Action::DiscussionOrder, &["O"]),
     ]
 }
 

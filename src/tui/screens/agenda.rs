@@ -8,6 +8,11 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 use crate::tui::table::{ListModel, Sized, fit_columns, text_width};
 use crate::tui::theme::Theme;
 use crate::tui::view::{AgendaRow, AgendaView, ReviewsAtGlance};
+
+use super::order::OrderDialog;
+use super::readers::{DialogReply, ReadersDialog};
+use crate::tui::loader::{Request, Response};
+use crate::tui::tag::Tag;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::tui::keymap::{Action, KeyMap};
@@ -25,6 +30,15 @@ pub struct AgendaScreen {
     texts: Vec<Vec<String>>,
     /// The widest kind id, which narrow screens show in place of the kind's title.
     kind_ids: u16,
+    /// A dialog over the agenda: the readers' assignment or the discussion order.
+    dialog: Option<Dialog>,
+}
+
+/// The dialogs the agenda opens over itself.
+#[derive(Debug)]
+enum Dialog {
+    Readers(ReadersDialog),
+    Order(OrderDialog),
 }
 
 /// Column titles, in order; the sort cycles through them.
@@ -396,16 +410,67 @@ impl AgendaScreen {
     }
 }
 
+impl AgendaScreen {
+    /// A key for the dialog on show: every key is its own while it is open.
+    fn dialog_key(&mut self, key: &KeyEvent, cx: &mut Cx) {
+        let reply = match &mut self.dialog {
+            Some(Dialog::Readers(d)) => d.key(key),
+            Some(Dialog::Order(d)) => {
+                let reply = d.key(key, cx.keymap);
+                if matches!(reply, DialogReply::Record(_)) && d.unchanged() {
+                    cx.say("The agenda is already in this order: nothing to record.");
+                    DialogReply::Close
+                } else {
+                    reply
+                }
+            }
+            None => return,
+        };
+        match reply {
+            DialogReply::Handled => {}
+            DialogReply::Close => self.dialog = None,
+            DialogReply::Record(draft) => {
+                cx.request(0, Request::CommitMeeting(draft));
+                cx.say("Recording…");
+            }
+        }
+    }
+
+    /// Opens a dialog on the meeting being worked towards, if there is one.
+    fn open_dialog(&mut self, order: bool, cx: &mut Cx) {
+        let Some(opened) = cx.opened else { return };
+        let Some(meeting) = opened.catalog.current_meeting(cx.today) else {
+            cx.say("No meeting is scheduled: set one up first.");
+            return;
+        };
+        if meeting.agenda.is_empty() {
+            cx.say("The meeting's agenda is empty.");
+            return;
+        }
+        self.dialog = Some(if order {
+            Dialog::Order(OrderDialog::new(&opened.catalog, meeting))
+        } else {
+            Dialog::Readers(ReadersDialog::new(&opened.catalog, meeting))
+        });
+    }
+}
+
 impl Screen for AgendaScreen {
     fn key(&mut self, key: &KeyEvent, action: Option<Action>, cx: &mut Cx) -> bool {
         let Some(opened) = cx.opened else {
             return false;
         };
+        if self.dialog.is_some() {
+            self.dialog_key(key, cx);
+            return true;
+        }
         if self.list.key(key, action, COLUMNS.len()) {
             return true;
         }
         match action {
             Some(Action::Open) => self.open_selected(cx),
+            Some(Action::AssignReaders) => self.open_dialog(false, cx),
+            Some(Action::DiscussionOrder) => self.open_dialog(true, cx),
             Some(Action::Decide) => {
                 let row = self
                     .selected(&opened.agenda)
@@ -423,7 +488,29 @@ impl Screen for AgendaScreen {
         true
     }
 
+    fn loaded(&mut self, _tag: Tag, response: Response, cx: &mut Cx) {
+        match response {
+            Response::Committed(Ok(done)) => {
+                self.dialog = None;
+                cx.say(super::record::recorded_message(&done));
+                cx.effect(crate::tui::screen::Effect::Reload);
+            }
+            Response::Committed(Err(failure)) => {
+                match &mut self.dialog {
+                    Some(Dialog::Readers(d)) => d.recording = false,
+                    Some(Dialog::Order(d)) => d.recording = false,
+                    None => {}
+                }
+                super::record::not_recorded(&failure, cx);
+            }
+            _ => {}
+        }
+    }
+
     fn click(&mut self, x: u16, y: u16, cx: &mut Cx) {
+        if self.dialog.is_some() {
+            return;
+        }
         if self.list.click(&self.hit, x, y) {
             self.open_selected(cx);
         }
@@ -441,17 +528,40 @@ impl Screen for AgendaScreen {
 
     fn hide(&mut self) {
         self.list.editing = false;
+        // A dialog waiting for its commit stays, to hear how it went.
+        let recording = match &self.dialog {
+            Some(Dialog::Readers(d)) => d.recording,
+            Some(Dialog::Order(d)) => d.recording,
+            None => false,
+        };
+        if !recording {
+            self.dialog = None;
+        }
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
         if let Some(opened) = cx.opened {
             AgendaScreen::draw(self, frame, area, &opened.agenda, cx.theme);
         }
+        match &self.dialog {
+            Some(Dialog::Readers(d)) => d.draw(frame, area, cx.theme),
+            Some(Dialog::Order(d)) => d.draw(frame, area, cx.theme, cx.keymap),
+            None => {}
+        }
     }
 
     fn footer(&self, _keymap: &KeyMap) -> Footer {
         if self.list.editing {
             return Footer::Filter(self.list.filter.clone());
+        }
+        if self.dialog.is_some() {
+            return Footer::Keys {
+                keys: vec![
+                    ("Enter".into(), "record".into()),
+                    ("Esc".into(), "close".into()),
+                ],
+                typing: false,
+            };
         }
         Footer::Actions(vec![
             Action::Down,

@@ -9,6 +9,8 @@ pub mod help;
 pub mod history;
 pub mod inbox;
 pub mod meeting;
+pub mod order;
+pub mod readers;
 pub mod record;
 pub mod schools;
 pub mod submission;
