@@ -336,3 +336,20 @@ fn the_order_dialog_saves_exits_and_records_the_order() {
     use kitemark::model::order::exits;
     assert!(exits(&panel, &after, &after.agenda) < exits(&panel, &before, &before.agenda));
 }
+
+#[test]
+fn the_dialogs_at_80x24() {
+    let sandbox = Sandbox::new();
+    let repo = reviewed_demo(&sandbox);
+    let mut ui = Harness::open(&repo, 80, 24, ThemeKind::Default, true);
+    ui.keys("A");
+    let screen = ui.screen();
+    assert!(screen.contains("recorded"), "{screen}");
+    insta::assert_snapshot!("readers_dialog_80x24", screen);
+    ui.keys("<Esc>O");
+    let screen = ui.screen();
+    assert!(screen.contains("Members leave the room"), "{screen}");
+    insta::assert_snapshot!("order_dialog_80x24", screen);
+    ui.keys("<Esc>");
+    assert!(!ui.screen().contains("Discussion order"), "{}", ui.screen());
+}

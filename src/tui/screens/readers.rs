@@ -227,10 +227,15 @@ impl ReadersDialog {
         let popup = centred(area, width, height);
         let inner = usize::from(width.saturating_sub(2));
         let mut lines: Vec<Line> = vec![Line::from(Span::styled(
-            "↑/↓ item · Tab lead/second · ←/→ another member · Enter records · Esc closes",
+            "↑/↓ item · Tab lead/second · ←/→ member · Enter records · Esc closes",
             theme.muted,
         ))];
-        let name_width = inner.saturating_sub(4 + 2 * 24 + 4).clamp(10, 40);
+        // The item's name takes about a third; each reader's cell shares what is left after
+        // the state word ("suggested").
+        let name_width = (inner * 3 / 10).clamp(12, 40);
+        let cell_width = (inner.saturating_sub(2 + name_width + 1 + 10) / 2)
+            .saturating_sub(2)
+            .clamp(10, 30);
         for (i, row) in self.rows.iter().enumerate() {
             let here = i == self.selected;
             let style = if here { theme.selected } else { theme.base };
@@ -247,7 +252,7 @@ impl ReadersDialog {
             for slot in 0..2 {
                 let who = self.name(row.slots[slot].as_ref());
                 let label = if slot == 0 { "lead" } else { "second" };
-                let text = ellipsis(&format!("{label} {who}"), 22);
+                let text = ellipsis(&format!("{label} {who}"), cell_width);
                 let chosen = here && self.slot == slot;
                 let cell = if chosen {
                     theme.selected.patch(theme.title)
@@ -257,7 +262,7 @@ impl ReadersDialog {
                     style
                 };
                 spans.push(Span::styled(
-                    format!("{}{text:<22} ", if chosen { "›" } else { " " }),
+                    format!("{}{text:<cell_width$} ", if chosen { "›" } else { " " }),
                     cell,
                 ));
             }
