@@ -74,6 +74,9 @@ pub enum Action {
     CloseMeeting,
     /// Write a review of the selected agenda item, before the meeting.
     WriteReview,
+    // The agenda's dialogs.
+    AssignReaders,
+    DiscussionOrder,
 }
 
 /// Where an action's keys apply. A key may do one thing in each scope: everywhere, when a
@@ -89,7 +92,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 60] = [
+    pub const ALL: [Action; 62] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -150,6 +153,8 @@ impl Action {
         Action::EnBloc,
         Action::CloseMeeting,
         Action::WriteReview,
+        Action::AssignReaders,
+        Action::DiscussionOrder,
     ];
 
     /// The actions of the recording forms, as the help lists them.
@@ -274,6 +279,8 @@ impl Action {
             Action::EnBloc => "en-bloc",
             Action::CloseMeeting => "close-meeting",
             Action::WriteReview => "write-review",
+            Action::AssignReaders => "assign-readers",
+            Action::DiscussionOrder => "discussion-order",
         }
     }
 
@@ -344,6 +351,12 @@ impl Action {
                 "close the meeting: record the proceedings, then save the minutes (live)"
             }
             Action::WriteReview => "write a review of the selected agenda item, before the meeting",
+            Action::AssignReaders => {
+                "assign a lead reviewer and a second reader to each item (agenda)"
+            }
+            Action::DiscussionOrder => {
+                "settle the discussion order, saving exits from the room (agenda)"
+            }
         }
     }
 
@@ -403,6 +416,8 @@ impl Action {
             Action::EnBloc => "en bloc",
             Action::CloseMeeting => "close meeting",
             Action::WriteReview => "write a review",
+            Action::AssignReaders => "readers",
+            Action::DiscussionOrder => "order",
         }
     }
 
@@ -634,6 +649,8 @@ fn defaults() -> Vec<(Action, &'static [&'static str])> {
         (Action::EnBloc, &["B"]),
         (Action::CloseMeeting, &["E"]),
         (Action::WriteReview, &["W"]),
+        (Action::AssignReaders, &["A"]),
+        (Action::DiscussionOrder, &["O"]),
     ]
 }
 

@@ -1113,7 +1113,7 @@ impl Worker {
         let short = snapshot.commit_id().short().to_owned();
         let header = view::header(&catalog, meeting, snapshot.branch.as_deref(), &short);
         // The evidence rules wait for a request of their own (see `evidence`).
-        let agenda = view::agenda(&catalog, meeting, today);
+        let mut agenda = view::agenda(&catalog, meeting, today);
         let (schools, school_problems) = view::schools(&catalog, today);
         let problems = errors
             .iter()
@@ -1121,6 +1121,7 @@ impl Worker {
             .chain(school_problems)
             .collect();
         let drafts = repo.drafts().keys();
+        view::mark_drafts(&mut agenda.rows, &drafts);
         let half_done = repo.half_done().map(|h| sanitize_inline(&h).into_owned());
         let resubmitted = resubmitted(&snapshot, &catalog);
         // The member git's identity names, whom the review form offers first.

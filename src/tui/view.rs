@@ -82,6 +82,89 @@ pub struct AgendaRow {
     /// in a few words each, and whether any is overdue.
     pub conditions: Vec<String>,
     pub conditions_overdue: bool,
+    /// Where the members' reviews of the item stand, where it is on a meeting's agenda.
+    pub reviews: Option<ReviewsAtGlance>,
+    /// The key of the item's decision draft, where it is on a meeting's agenda.
+    pub draft_key: Option<String>,
+    /// Whether a decision draft on the item is saved and not yet recorded.
+    pub draft: bool,
+}
+
+/// The readers of an agenda item and what their reviews recommend, for a row of the agenda.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReviewsAtGlance {
+    /// The lead reviewer's surname, as a column has room for.
+    pub lead: Option<String>,
+    /// The reviews written and how many are expected.
+    pub written: usize,
+    pub expected: usize,
+    /// `award ×1 · conditions ×1`.
+    pub summary: String,
+    /// The reviews recommend different outcomes.
+    pub disagree: bool,
+    /// Each reader or reviewer: name, "lead"/"second"/"", and what they recommend (`None`
+    /// where their review is not in yet).
+    pub readers: Vec<(String, &'static str, Option<String>)>,
+}
+
+impl ReviewsAtGlance {
+    /// `2/2`, or `–` where nobody reads the item and nothing is written.
+    pub fn count(&self) -> String {
+        if self.expected == 0 && self.written == 0 {
+            "–".to_owned()
+        } else {
+            format!("{}/{}", self.written, self.expected)
+        }
+    }
+}
+
+/// A member's surname (the last word of their name), for a narrow column.
+pub fn surname(catalog: &Catalog, id: &crate::model::MemberId) -> String {
+    let name = member_name(catalog, id);
+    name.split_whitespace()
+        .last()
+        .map_or_else(|| name.clone(), str::to_owned)
+}
+
+/// The readers and reviews of an item at a meeting, at a glance.
+pub fn reviews_at_glance(
+    catalog: &Catalog,
+    meeting: &Meeting,
+    item: &crate::model::AgendaItem,
+) -> ReviewsAtGlance {
+    let reviews = crate::model::enbloc::item_reviews(catalog, meeting, item);
+    let readers = meeting.readers_of(item);
+    let mut listed: Vec<(String, &'static str, Option<String>)> = Vec::new();
+    if let Some(r) = readers {
+        for (id, role) in
+            std::iter::once((&r.lead, "lead")).chain(r.second.iter().map(|s| (s, "second")))
+        {
+            let written = reviews.reviews.iter().find(|v| &v.reviewer == id);
+            listed.push((
+                member_name(catalog, id),
+                role,
+                written.map(|v| clean(v.recommendation.as_str())),
+            ));
+        }
+    }
+    for v in &reviews.reviews {
+        if readers.is_some_and(|r| r.members().any(|m| m == &v.reviewer)) {
+            continue;
+        }
+        listed.push((
+            member_name(catalog, &v.reviewer),
+            "",
+            Some(clean(v.recommendation.as_str())),
+        ));
+    }
+    ReviewsAtGlance {
+        lead: readers.map(|r| surname(catalog, &r.lead)),
+        written: reviews.reviews.len(),
+        expected: reviews.expected,
+        summary: clean(&reviews.summary()),
+        disagree: reviews.disagree(),
+        readers: listed,
+    }
 }
 
 impl AgendaRow {
@@ -295,6 +378,24 @@ pub fn agenda(catalog: &Catalog, meeting: Option<&Meeting>, today: Date) -> Agen
                 rules,
                 rule_problem: None,
                 evidence_pending,
+                reviews: meeting.map(|m| {
+                    let item = crate::model::AgendaItem {
+                        school: school.clone(),
+                        year,
+                        kind: kind.clone(),
+                    };
+                    reviews_at_glance(catalog, m, &item)
+                }),
+                draft_key: meeting.map(|m| {
+                    crate::model::draft::DecisionDraft::new(
+                        school.clone(),
+                        year,
+                        kind.clone(),
+                        m.date,
+                    )
+                    .key()
+                }),
+                draft: false,
                 school,
                 year,
                 kind,
@@ -302,6 +403,14 @@ pub fn agenda(catalog: &Catalog, meeting: Option<&Meeting>, today: Date) -> Agen
         })
         .collect();
     AgendaView { title, rows }
+}
+
+/// Marks the rows whose decision draft is among `drafts` (the keys of the drafts saved).
+pub fn mark_drafts<'a>(rows: &mut [AgendaRow], drafts: impl IntoIterator<Item = &'a String>) {
+    let drafts: std::collections::BTreeSet<&String> = drafts.into_iter().collect();
+    for row in rows {
+        row.draft = row.draft_key.as_ref().is_some_and(|k| drafts.contains(k));
+    }
 }
 
 /// Adds the evidence rules, which need each item's self-review, to the agenda rows.

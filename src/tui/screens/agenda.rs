@@ -7,11 +7,16 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 use crate::tui::table::{ListModel, Sized, fit_columns, text_width};
 use crate::tui::theme::Theme;
-use crate::tui::view::{AgendaRow, AgendaView};
+use crate::tui::view::{AgendaRow, AgendaView, ReviewsAtGlance};
+
+use super::order::OrderDialog;
+use super::readers::{DialogReply, ReadersDialog};
+use crate::tui::loader::{Request, Response};
+use crate::tui::tag::Tag;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::tui::keymap::{Action, KeyMap};
-use crate::tui::loader::{ExportJob, Response};
+use crate::tui::loader::ExportJob;
 use crate::tui::screen::{About, Chosen, Cx, DrawCx, Footer, Open, Screen};
 use crate::tui::view::OpenedView;
 use crate::tui::widgets::{ListHit, block, check_span, ellipsis};
@@ -27,10 +32,19 @@ pub struct AgendaScreen {
     kind_ids: u16,
     /// The form writing a review of the selected item, open over the agenda.
     pub review: Option<super::review::ReviewForm>,
+    /// A dialog over the agenda: the readers' assignment or the discussion order.
+    dialog: Option<Dialog>,
+}
+
+/// The dialogs the agenda opens over itself.
+#[derive(Debug)]
+enum Dialog {
+    Readers(ReadersDialog),
+    Order(OrderDialog),
 }
 
 /// Column titles, in order; the sort cycles through them.
-pub const COLUMNS: [&str; 9] = [
+pub const COLUMNS: [&str; 12] = [
     "#",
     "School",
     "Phase",
@@ -40,7 +54,42 @@ pub const COLUMNS: [&str; 9] = [
     "Status",
     "Conflicts",
     "Rules",
+    "Lead",
+    "Reviews",
+    "Recommended",
 ];
+
+fn lead_text(row: &AgendaRow) -> String {
+    row.reviews
+        .as_ref()
+        .and_then(|r| r.lead.clone())
+        .unwrap_or_else(|| "–".to_owned())
+}
+
+/// `2/2`, with a flag where the reviews disagree: the flag is what the chair looks for.
+fn reviews_text(row: &AgendaRow) -> String {
+    match &row.reviews {
+        Some(r) if r.disagree => format!("{} ⚑", r.count()),
+        Some(r) => r.count(),
+        None => "–".to_owned(),
+    }
+}
+
+fn recommended_text(row: &AgendaRow) -> String {
+    match &row.reviews {
+        Some(r) if !r.summary.is_empty() => r.summary.clone(),
+        _ => "–".to_owned(),
+    }
+}
+
+/// The status, marked where a decision on the item is drafted and not yet recorded.
+fn status_text(row: &AgendaRow) -> String {
+    if row.draft && !row.decided {
+        "✎ drafted".to_owned()
+    } else {
+        row.status.clone()
+    }
+}
 
 fn rules_text(row: &AgendaRow) -> String {
     if row.evidence_pending {
@@ -76,9 +125,12 @@ pub fn rows_text(view: &AgendaView) -> Vec<Vec<String>> {
                 r.area.clone(),
                 r.year.to_string(),
                 r.kind_title.clone(),
-                r.status.clone(),
+                status_text(r),
                 conflicts_text(r),
                 rules_text(r),
+                lead_text(r),
+                reviews_text(r),
+                recommended_text(r),
             ]
         })
         .collect()
@@ -119,11 +171,13 @@ impl AgendaScreen {
         let wide = area.width >= 120;
         // Below 120 columns kinds show as ids; the phase and area are left out before
         // anything is cut (the details below show them), and the school's name and the kind
-        // give way last.
+        // give way last. The readers' columns follow the checks: what the reviews recommend
+        // shows where there is room for it whole (the details give it always), and the year
+        // gives way to the lead reviewer and the count of reviews.
         let candidates: &[usize] = if wide {
-            &[0, 1, 2, 3, 4, 5, 6, 7, 8]
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
         } else {
-            &[0, 1, 4, 5, 6, 7, 8]
+            &[0, 1, 4, 5, 6, 7, 8, 9, 10, 11]
         };
         let cell = |row: &AgendaRow, text: &[String], c: usize| -> String {
             if c == 5 && !wide {
@@ -135,8 +189,14 @@ impl AgendaScreen {
         let sized: Vec<Sized> = candidates
             .iter()
             .map(|&c| {
+                // A kind's id is cut where it must be before the school's name is: the
+                // names tell the items apart, and the details give the kind whole.
                 let cells = if c == 5 && !wide {
-                    self.kind_ids
+                    self.kind_ids.min(13)
+                } else if c == 11 {
+                    // Long outcome ids would push the column out altogether; cut, it still
+                    // says where the reviews stand.
+                    self.list.widest(c).min(28)
                 } else {
                     self.list.widest(c)
                 };
@@ -145,13 +205,16 @@ impl AgendaScreen {
                     match c {
                         1 | 5 => 12,
                         2 | 6 => 9,
+                        9 => 7,
+                        11 => 14,
                         _ => u16::MAX,
                     },
                 );
-                if matches!(c, 2 | 3) {
-                    fit.optional()
-                } else {
-                    fit
+                match c {
+                    2 | 3 => fit.optional_at(3),
+                    4 => fit.optional(),
+                    11 => fit.optional_at(2),
+                    _ => fit,
                 }
             })
             .collect();
@@ -181,7 +244,11 @@ impl AgendaScreen {
                             let shown = ellipsis(&cell(row, text, *c), usize::from(*w));
                             let style = match c {
                                 6 if row.decided => theme.good,
+                                6 if row.draft => theme.warn,
                                 7 if !row.conflicts.is_empty() => theme.warn,
+                                10 | 11 if row.reviews.as_ref().is_some_and(|r| r.disagree) => {
+                                    theme.warn
+                                }
                                 8 => match row.rules_met() {
                                     Some(true) => theme.good,
                                     Some(false) => theme.bad,
@@ -226,13 +293,23 @@ impl AgendaScreen {
                 Span::styled(row.name.clone(), theme.title),
                 Span::raw(format!(" · {} · {} · {}", row.phase, row.area, row.year)),
             ]));
-            lines.push(Line::from(vec![
+            let mut status = vec![
                 Span::raw(format!("{} · ", row.kind_title)),
                 Span::styled(
                     row.status.clone(),
                     if row.decided { theme.good } else { theme.base },
                 ),
-            ]));
+            ];
+            if row.draft && !row.decided {
+                status.push(Span::styled(
+                    " · ✎ a draft of the decision is saved, not recorded",
+                    theme.warn,
+                ));
+            }
+            lines.push(Line::from(status));
+            if let Some(reviews) = &row.reviews {
+                lines.push(reviews_line(reviews, theme));
+            }
             if !row.conditions.is_empty() {
                 lines.push(Line::from(Span::styled(
                     format!("Conditions: {}", row.conditions.join(" · ")),
@@ -291,6 +368,31 @@ impl AgendaScreen {
     }
 }
 
+/// Who reads the item and what each recommends: "Reviews 1/2 · lead Amara Okafor: award ·
+/// second Tom Hale: not in yet".
+fn reviews_line(reviews: &ReviewsAtGlance, theme: &Theme) -> Line<'static> {
+    let mut spans = vec![Span::raw(format!("Reviews {}", reviews.count()))];
+    if reviews.readers.is_empty() {
+        spans.push(Span::styled(" · no readers confirmed", theme.muted));
+    }
+    for (name, role, recommends) in &reviews.readers {
+        let who = if role.is_empty() {
+            name.clone()
+        } else {
+            format!("{role} {name}")
+        };
+        spans.push(Span::raw(format!(" · {who}: ")));
+        match recommends {
+            Some(r) => spans.push(Span::styled(r.clone(), theme.title)),
+            None => spans.push(Span::styled("not in yet", theme.muted)),
+        }
+    }
+    if reviews.disagree {
+        spans.push(Span::styled(" · ⚑ the reviews disagree", theme.warn));
+    }
+    Line::from(spans)
+}
+
 fn inner(area: Rect, top: u16) -> Rect {
     Rect {
         x: area.x + 2,
@@ -307,6 +409,51 @@ impl AgendaScreen {
             let kind = Some(row.kind.clone());
             cx.open(Open::Submission { school, year, kind });
         }
+    }
+}
+
+impl AgendaScreen {
+    /// A key for the dialog on show: every key is its own while it is open.
+    fn dialog_key(&mut self, key: &KeyEvent, cx: &mut Cx) {
+        let reply = match &mut self.dialog {
+            Some(Dialog::Readers(d)) => d.key(key),
+            Some(Dialog::Order(d)) => {
+                let reply = d.key(key, cx.keymap);
+                if matches!(reply, DialogReply::Record(_)) && d.unchanged() {
+                    cx.say("The agenda is already in this order: nothing to record.");
+                    DialogReply::Close
+                } else {
+                    reply
+                }
+            }
+            None => return,
+        };
+        match reply {
+            DialogReply::Handled => {}
+            DialogReply::Close => self.dialog = None,
+            DialogReply::Record(draft) => {
+                cx.request(0, Request::CommitMeeting(draft));
+                cx.say("Recording…");
+            }
+        }
+    }
+
+    /// Opens a dialog on the meeting being worked towards, if there is one.
+    fn open_dialog(&mut self, order: bool, cx: &mut Cx) {
+        let Some(opened) = cx.opened else { return };
+        let Some(meeting) = opened.catalog.current_meeting(cx.today) else {
+            cx.say("No meeting is scheduled: set one up first.");
+            return;
+        };
+        if meeting.agenda.is_empty() {
+            cx.say("The meeting's agenda is empty.");
+            return;
+        }
+        self.dialog = Some(if order {
+            Dialog::Order(OrderDialog::new(&opened.catalog, meeting))
+        } else {
+            Dialog::Readers(ReadersDialog::new(&opened.catalog, meeting))
+        });
     }
 }
 
@@ -353,11 +500,17 @@ impl Screen for AgendaScreen {
             }
             return true;
         }
+        if self.dialog.is_some() {
+            self.dialog_key(key, cx);
+            return true;
+        }
         if self.list.key(key, action, COLUMNS.len()) {
             return true;
         }
         match action {
             Some(Action::Open) => self.open_selected(cx),
+            Some(Action::AssignReaders) => self.open_dialog(false, cx),
+            Some(Action::DiscussionOrder) => self.open_dialog(true, cx),
             Some(Action::Decide) => {
                 let row = self
                     .selected(&opened.agenda)
@@ -375,7 +528,37 @@ impl Screen for AgendaScreen {
         true
     }
 
+    fn loaded(&mut self, _tag: Tag, response: Response, cx: &mut Cx) {
+        // The review form and the dialogs never wait at the same time: keys go to the form
+        // while it is open.
+        if let Some(form) = &mut self.review {
+            if form.loaded(response, cx) == super::review::Outcome::Close {
+                self.review = None;
+            }
+            return;
+        }
+        match response {
+            Response::Committed(Ok(done)) => {
+                self.dialog = None;
+                cx.say(super::record::recorded_message(&done));
+                cx.effect(crate::tui::screen::Effect::Reload);
+            }
+            Response::Committed(Err(failure)) => {
+                match &mut self.dialog {
+                    Some(Dialog::Readers(d)) => d.recording = false,
+                    Some(Dialog::Order(d)) => d.recording = false,
+                    None => {}
+                }
+                super::record::not_recorded(&failure, cx);
+            }
+            _ => {}
+        }
+    }
+
     fn click(&mut self, x: u16, y: u16, cx: &mut Cx) {
+        if self.dialog.is_some() {
+            return;
+        }
         if self.list.click(&self.hit, x, y) {
             self.open_selected(cx);
         }
@@ -393,6 +576,15 @@ impl Screen for AgendaScreen {
 
     fn hide(&mut self) {
         self.list.editing = false;
+        // A dialog waiting for its commit stays, to hear how it went.
+        let recording = match &self.dialog {
+            Some(Dialog::Readers(d)) => d.recording,
+            Some(Dialog::Order(d)) => d.recording,
+            None => false,
+        };
+        if !recording {
+            self.dialog = None;
+        }
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {
@@ -402,13 +594,10 @@ impl Screen for AgendaScreen {
                 form.draw(frame, area, cx.theme, cx.keymap, &opened.catalog);
             }
         }
-    }
-
-    fn loaded(&mut self, _tag: crate::tui::tag::Tag, response: Response, cx: &mut Cx) {
-        if let Some(form) = &mut self.review
-            && form.loaded(response, cx) == super::review::Outcome::Close
-        {
-            self.review = None;
+        match &self.dialog {
+            Some(Dialog::Readers(d)) => d.draw(frame, area, cx.theme),
+            Some(Dialog::Order(d)) => d.draw(frame, area, cx.theme, cx.keymap),
+            None => {}
         }
     }
 
@@ -418,6 +607,15 @@ impl Screen for AgendaScreen {
         }
         if self.list.editing {
             return Footer::Filter(self.list.filter.clone());
+        }
+        if self.dialog.is_some() {
+            return Footer::Keys {
+                keys: vec![
+                    ("Enter".into(), "record".into()),
+                    ("Esc".into(), "close".into()),
+                ],
+                typing: false,
+            };
         }
         Footer::Actions(vec![
             Action::Down,

@@ -88,6 +88,95 @@ pub struct DecisionContext {
     /// Whether the rubric grades, so that the panel confirms or moderates the school's scores.
     pub grades: bool,
     catalog: Arc<Catalog>,
+    /// The members' reviews of the item, the lead's first, and the readers whose review is
+    /// not in yet.
+    pub reviews: Vec<ReviewShown>,
+    /// `2/2`, with a flag where the reviews disagree; empty where nobody reads the item.
+    pub reviews_count: String,
+}
+
+/// One reader's review as the form shows it beside the fields.
+#[derive(Debug, Clone)]
+pub struct ReviewShown {
+    pub reviewer: String,
+    /// "lead", "second", or empty for a review by someone not confirmed as a reader.
+    pub role: &'static str,
+    /// The outcome's title and id; `None` where the review is not in yet.
+    pub recommendation: Option<String>,
+    pub summary: String,
+    /// Area (code and title) and the note on it.
+    pub areas: Vec<(String, String)>,
+    pub questions: Vec<String>,
+}
+
+/// The reviews of an item at its meeting, for the pane beside the fields.
+fn reviews_shown(
+    catalog: &Catalog,
+    meeting: Option<&crate::model::Meeting>,
+    item: &crate::model::AgendaItem,
+    rubric: &crate::model::Rubric,
+) -> (Vec<ReviewShown>, String) {
+    let Some(meeting) = meeting else {
+        return (Vec::new(), String::new());
+    };
+    let reviews = crate::model::enbloc::item_reviews(catalog, meeting, item);
+    let readers = meeting.readers_of(item);
+    let name = |id: &MemberId| {
+        catalog
+            .panel
+            .member(id)
+            .map_or_else(|| clean(id.as_str()), |m| clean(&m.name))
+    };
+    let role = |id: &MemberId| match readers {
+        Some(r) if &r.lead == id => "lead",
+        Some(r) if r.second.as_ref() == Some(id) => "second",
+        _ => "",
+    };
+    let mut shown: Vec<ReviewShown> = reviews
+        .reviews
+        .iter()
+        .map(|v| ReviewShown {
+            reviewer: name(&v.reviewer),
+            role: role(&v.reviewer),
+            recommendation: Some(rubric.outcome(&item.kind, &v.recommendation).map_or_else(
+                || clean(v.recommendation.as_str()),
+                |o| format!("{} ({})", clean(&o.title), clean(v.recommendation.as_str())),
+            )),
+            summary: clean(&v.summary),
+            areas: v
+                .areas
+                .iter()
+                .map(|a| {
+                    let area = rubric.areas.iter().find(|r| r.id == a.area).map_or_else(
+                        || clean(a.area.as_str()),
+                        |r| clean(&format!("{} {}", r.code, r.title)),
+                    );
+                    (area, clean(&a.note))
+                })
+                .collect(),
+            questions: v.questions.iter().map(|q| clean(q)).collect(),
+        })
+        .collect();
+    for id in readers.iter().flat_map(|r| r.members()) {
+        if !reviews.reviews.iter().any(|v| &v.reviewer == id) {
+            shown.push(ReviewShown {
+                reviewer: name(id),
+                role: role(id),
+                recommendation: None,
+                summary: String::new(),
+                areas: Vec::new(),
+                questions: Vec::new(),
+            });
+        }
+    }
+    let count = if shown.is_empty() {
+        String::new()
+    } else if reviews.disagree() {
+        format!("{}/{} ⚑", reviews.reviews.len(), reviews.expected)
+    } else {
+        format!("{}/{}", reviews.reviews.len(), reviews.expected)
+    };
+    (shown, count)
 }
 
 impl DecisionContext {
@@ -147,7 +236,15 @@ impl DecisionContext {
                 }
             })
             .collect();
+        let item = crate::model::AgendaItem {
+            school: school.clone(),
+            year,
+            kind: kind.clone(),
+        };
+        let (reviews, reviews_count) = reviews_shown(&catalog, recorded, &item, rubric);
         Ok(DecisionContext {
+            reviews,
+            reviews_count,
             school: school.clone(),
             school_name: catalog
                 .schools
@@ -194,6 +291,8 @@ impl DecisionContext {
 /// The fields, in the order Tab visits them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
+    /// The members' reviews of the item, to read before deciding (only where there are any).
+    Reviews,
     Outcome,
     Members,
     Recorder,
@@ -264,6 +363,8 @@ pub struct DecisionForm {
     pub shell: Shell<DecisionDraft>,
     list_hit: ListHit,
     editor_rect: Rect,
+    /// How far the reviews are scrolled.
+    reviews_scroll: u16,
 }
 
 impl DecisionForm {
@@ -282,7 +383,13 @@ impl DecisionForm {
             .clone()
             .filter(|c| participants.contains(c))
             .or_else(|| participants.iter().next().cloned());
-        let mut fields = vec![Field::Outcome, Field::Members, Field::Recorder];
+        // The reviews come first where there are any: the panel reads them before deciding.
+        let mut fields = if ctx.reviews.is_empty() {
+            Vec::new()
+        } else {
+            vec![Field::Reviews]
+        };
+        fields.extend([Field::Outcome, Field::Members, Field::Recorder]);
         fields.extend((0..ctx.areas.len()).map(Field::Area));
         fields.extend([Field::Feedback, Field::Conditions]);
         if ctx.grades {
@@ -312,6 +419,7 @@ impl DecisionForm {
             shell: Shell::new("decision"),
             list_hit: ListHit::default(),
             editor_rect: Rect::default(),
+            reviews_scroll: 0,
             ctx,
         }
     }
@@ -730,6 +838,9 @@ impl DecisionForm {
         if self.field() == Field::Record {
             self.shell.recording.scroll_by(delta);
         }
+        if self.field() == Field::Reviews {
+            self.reviews_scroll = self.reviews_scroll.saturating_add_signed(delta as i16);
+        }
     }
 
     /// The participants' quorum, in words, and whether it is met.
@@ -778,6 +889,7 @@ impl DecisionForm {
     /// The mark beside a field in the list: its value in a word, and whether it is fine.
     fn mark(&self, field: Field) -> (String, Option<bool>) {
         match field {
+            Field::Reviews => (self.ctx.reviews_count.clone(), None),
             Field::Outcome => match self.outcome {
                 Some(o) => (self.ctx.outcomes[o].title.clone(), Some(true)),
                 None => ("choose".into(), Some(false)),
@@ -857,6 +969,7 @@ impl DecisionForm {
 
     fn label(&self, field: Field) -> String {
         match field {
+            Field::Reviews => "Members' reviews".into(),
             Field::Outcome => "Outcome".into(),
             Field::Members => "Taking part".into(),
             Field::Recorder => "Recorder".into(),
@@ -951,6 +1064,7 @@ impl DecisionForm {
         self.editor_rect = editor;
         let focused = self.focus == Focus::Field;
         match self.field() {
+            Field::Reviews => self.draw_reviews(frame, editor, theme, focused),
             Field::Outcome => self.draw_outcomes(frame, editor, theme, focused),
             Field::Members => self.draw_members(frame, editor, theme, focused),
             Field::Recorder => self.draw_recorder(frame, editor, theme, focused),
@@ -1077,6 +1191,53 @@ impl DecisionForm {
             ),
             Span::styled(label, style.add_modifier(Modifier::empty())),
         ])
+    }
+
+    /// Every review of the item: who wrote it, as lead or second reader, what they
+    /// recommend, their summary, their notes on areas and their questions.
+    fn draw_reviews(&self, frame: &mut Frame, area: Rect, theme: &Theme, focused: bool) {
+        let mut lines: Vec<Line> = Vec::new();
+        for (n, review) in self.ctx.reviews.iter().enumerate() {
+            if n > 0 {
+                lines.push(Line::from(""));
+            }
+            let who = if review.role.is_empty() {
+                review.reviewer.clone()
+            } else {
+                format!("{} · {}", review.reviewer, review.role)
+            };
+            let mut head = vec![Span::styled(who, theme.title)];
+            match &review.recommendation {
+                Some(r) => {
+                    head.push(Span::raw(" · recommends "));
+                    head.push(Span::styled(r.clone(), theme.good));
+                }
+                None => head.push(Span::styled(" · review not in yet", theme.muted)),
+            }
+            lines.push(Line::from(head));
+            if !review.summary.is_empty() {
+                lines.push(Line::from(review.summary.clone()));
+            }
+            for (area, note) in &review.areas {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{area}: "), theme.muted),
+                    Span::raw(note.clone()),
+                ]));
+            }
+            for q in &review.questions {
+                lines.push(Line::from(vec![
+                    Span::styled("? ", theme.warn),
+                    Span::raw(q.clone()),
+                ]));
+            }
+        }
+        let title = format!("Members' reviews · {}", self.ctx.reviews_count);
+        let text = Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .scroll((self.reviews_scroll, 0))
+            .block(block(&title, focused, theme))
+            .style(theme.base);
+        frame.render_widget(text, area);
     }
 
     fn draw_outcomes(&self, frame: &mut Frame, area: Rect, theme: &Theme, focused: bool) {
@@ -1534,6 +1695,26 @@ pub fn open(
         ));
     }
     let mut form = DecisionForm::new(ctx);
+    if correcting.is_none()
+        && !form.ctx.reviews.is_empty()
+        && let Some(recorded) = opened.catalog.meetings.get(&meeting)
+    {
+        // Started from the reviews: the lead's recommendation, summary and notes, for the
+        // panel to change as it decides. A draft saved earlier is still offered back.
+        let item = crate::model::AgendaItem {
+            school: row.school.clone(),
+            year: row.year,
+            kind: row.kind.clone(),
+        };
+        let start = crate::model::enbloc::draft_from_reviews(
+            &opened.catalog,
+            recorded,
+            &item,
+            form.recorder().cloned(),
+        );
+        form.restore(&start);
+        form.shell.save = SaveState::Clean;
+    }
     if let Some(correction) = &correcting {
         form.restore(correction);
         // Nothing typed yet: the form holds the record as it stands.

@@ -52,6 +52,8 @@ pub const GROUPS: [(&str, &[Action]); 8] = [
             Action::Filter,
             Action::Sort,
             Action::ReverseSort,
+            Action::AssignReaders,
+            Action::DiscussionOrder,
         ],
     ),
     (

@@ -10,6 +10,8 @@ pub mod history;
 pub mod inbox;
 pub mod live;
 pub mod meeting;
+pub mod order;
+pub mod readers;
 pub mod record;
 pub mod review;
 pub mod schools;
