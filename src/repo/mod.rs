@@ -571,6 +571,9 @@ fn descends(path: &str) -> bool {
         "decisions" => depth <= 3,
         // conditions/<school>/<year>/<decision>/<n>.ron
         "conditions" => depth <= 4,
+        // reviews/<school>/<year>/<date>-<kind>/<member>.ron
+        "reviews" => depth <= 3,
+        "proceedings" => depth == 0,
         _ => false,
     }
 }

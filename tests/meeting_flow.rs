@@ -1,0 +1,399 @@
+//! The meeting's flow from the command line: readers assigned and the discussion order
+//! settled (`kitemark assign`), items confirmed together (`kitemark en-bloc`), and minutes
+//! that show how the meeting ran.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::{Attendance, Sandbox, assert_exit, stderr, stdout};
+use kitemark::model::Panel;
+use kitemark::model::format::from_ron;
+
+const MEETING: &str = "2026-12-02";
+
+fn panel(repo: &Path) -> Panel {
+    from_ron(&std::fs::read_to_string(repo.join("panel.ron")).unwrap()).unwrap()
+}
+
+fn assign(sandbox: &Sandbox, repo: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["assign", MEETING, "--repo", repo.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    sandbox.kitemark(&args)
+}
+
+/// The files a commit touched.
+fn touched(sandbox: &Sandbox, repo: &Path, rev: &str) -> Vec<String> {
+    sandbox
+        .git_text(repo, &["show", "--format=", "--name-only", rev])
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn meeting(repo: &Path) -> kitemark::model::Meeting {
+    from_ron(&std::fs::read_to_string(repo.join(format!("meetings/{MEETING}.ron"))).unwrap())
+        .unwrap()
+}
+
+#[test]
+fn assign_records_readers_nobody_conflicted_or_away_and_the_load_even() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+    let out = assign(&sandbox, &repo, &[]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(text.contains("Reading load:"), "{text}");
+    assert!(
+        text.contains("Recorded meetings/2026-12-02.ron in commit"),
+        "{text}"
+    );
+    // One commit, by the chair, touching the meeting's file only.
+    assert_eq!(
+        sandbox.git_text(&repo, &["rev-list", "--count", &format!("{head}..HEAD")]),
+        "1"
+    );
+    assert_eq!(
+        touched(&sandbox, &repo, "HEAD"),
+        ["meetings/2026-12-02.ron"]
+    );
+    assert_eq!(
+        sandbox.git_text(&repo, &["log", "-1", "--format=%an"]),
+        "Rosalind Adeyemi"
+    );
+
+    let panel = panel(&repo);
+    let m = meeting(&repo);
+    assert_eq!(m.readers.len(), m.agenda.len(), "{:?}", m.readers);
+    let mut load: BTreeMap<String, usize> = panel
+        .members
+        .iter()
+        .filter(|p| !m.apologies.contains(&p.id))
+        .map(|p| (p.id.to_string(), 0))
+        .collect();
+    for r in &m.readers {
+        for id in r.members() {
+            assert!(!m.apologies.contains(id), "{id} sent apologies");
+            let member = panel.member(id).unwrap();
+            assert!(
+                !member.affiliations.contains(&r.school),
+                "{id} is affiliated"
+            );
+            assert!(
+                m.declared_conflict(id, &r.school).is_none(),
+                "{id} conflicted"
+            );
+            *load.get_mut(id.as_str()).unwrap() += 1;
+        }
+        assert_ne!(Some(&r.lead), r.second.as_ref());
+    }
+    let (lo, hi) = (load.values().min().unwrap(), load.values().max().unwrap());
+    assert!(hi - lo <= 1, "{load:?}");
+    // The audit and the validator find nothing wrong with it.
+    assert_exit(
+        &sandbox.kitemark(&["validate", "--repo", repo.to_str().unwrap()]),
+        0,
+    );
+
+    // Run again: the readers recorded are kept, and nothing changes.
+    let again = assign(&sandbox, &repo, &[]);
+    assert_exit(&again, 0);
+    assert!(
+        stdout(&again).contains("kept as recorded"),
+        "{}",
+        stdout(&again)
+    );
+    assert!(
+        stdout(&again).contains("no commit was made"),
+        "{}",
+        stdout(&again)
+    );
+
+    // A conflicted reader given by hand is refused, with its rule.
+    let conflicted = assign(&sandbox, &repo, &["--lead", "north-vale-esc=m-oconnell"]);
+    assert_exit(&conflicted, 1);
+    assert!(
+        stderr(&conflicted).contains("[reader-conflicted]"),
+        "{}",
+        stderr(&conflicted)
+    );
+    let away = assign(
+        &sandbox,
+        &repo,
+        &["--second", "north-vale-esc=s-kaur", "--dry-run"],
+    );
+    assert_exit(&away, 1);
+    assert!(
+        stderr(&away).contains("[reader-absent]"),
+        "{}",
+        stderr(&away)
+    );
+    // A school with two items must be named with its year and kind.
+    let ambiguous = assign(&sandbox, &repo, &["--lead", "riverside-academy=a-nowak"]);
+    assert_exit(&ambiguous, 2);
+    assert!(stderr(&ambiguous).contains("riverside-academy/2026-27/suicide-aware"));
+    let given = assign(
+        &sandbox,
+        &repo,
+        &["--lead", "riverside-academy/2026-27/suicide-aware=a-nowak"],
+    );
+    assert_exit(&given, 0);
+    let m = meeting(&repo);
+    let suicide_aware = m
+        .readers
+        .iter()
+        .find(|r| r.kind.as_str() == "suicide-aware")
+        .unwrap();
+    assert_eq!(suicide_aware.lead.as_str(), "a-nowak");
+}
+
+#[test]
+fn the_proposed_order_saves_exits_from_the_room() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    // Interleaved: a-nowak is conflicted for the first and third items, j-bennett for the
+    // second and fourth; in this order they leave the room four times.
+    let agenda = [
+        "little-acorns-nursery/2026-27/initial",
+        "kingsmead-sixth-form/2026-27/resubmission",
+        "bramblefield-primary/2026-27/annual-review",
+        "thornbury-academy/2026-27/initial",
+        "elmwood-primary/2026-27/annual-review",
+    ];
+    let mut extra = vec![
+        "--conflict",
+        "a-nowak:little-acorns-nursery:personal:A governor of the nursery",
+        "--conflict",
+        "a-nowak:bramblefield-primary:personal:Her children attend the school",
+        "--conflict",
+        "j-bennett:kingsmead-sixth-form:professional:Advises the sixth form's pastoral team",
+        "--conflict",
+        "j-bennett:thornbury-academy:professional:Advises the academy's pastoral team",
+    ];
+    for item in agenda {
+        extra.extend(["--agenda", item]);
+    }
+    assert_exit(
+        &sandbox.meeting_with(&repo, &common::PRESENT, &common::APOLOGIES, &extra),
+        0,
+    );
+    let out = assign(&sandbox, &repo, &["--order", "proposed"]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.contains("keeps members out of the room 2 times instead of 4"),
+        "{text}"
+    );
+    let m = meeting(&repo);
+    let schools: Vec<&str> = m.agenda.iter().map(|i| i.school.as_str()).collect();
+    assert_eq!(
+        schools,
+        [
+            "elmwood-primary",
+            "little-acorns-nursery",
+            "bramblefield-primary",
+            "kingsmead-sixth-form",
+            "thornbury-academy"
+        ]
+    );
+    let panel = panel(&repo);
+    assert_eq!(kitemark::model::order::exits(&panel, &m, &m.agenda), 2);
+
+    // On the demo's own agenda the order proposed never needs more exits.
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
+    let before = meeting(&repo);
+    assert_exit(&assign(&sandbox, &repo, &["--order", "proposed"]), 0);
+    let after = meeting(&repo);
+    let panel = self::panel(&repo);
+    assert!(
+        kitemark::model::order::exits(&panel, &after, &after.agenda)
+            <= kitemark::model::order::exits(&panel, &before, &before.agenda)
+    );
+    let mut a = before.agenda.clone();
+    let mut b = after.agenda.clone();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+}
+
+/// Writes a member's review of an item and commits it as that member.
+fn review(sandbox: &Sandbox, repo: &Path, school: &str, kind: &str, member: &str, outcome: &str) {
+    let panel = panel(repo);
+    let who = panel.member(&member.parse().unwrap()).unwrap();
+    let dir = repo.join(format!("reviews/{school}/2026-27/{MEETING}-{kind}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = format!(
+        "(\n    school: \"{school}\",\n    year: \"2026-27\",\n    kind: \"{kind}\",\n    meeting: \"{MEETING}\",\n    reviewer: \"{member}\",\n    recommendation: \"{outcome}\",\n    summary: \"The plan follows through on last year's actions.\",\n)\n"
+    );
+    std::fs::write(dir.join(format!("{member}.ron")), text).unwrap();
+    sandbox.git_as(repo, (&who.name, &who.email), &["add", "-A"]);
+    sandbox.git_as(
+        repo,
+        (&who.name, &who.email),
+        &["commit", "-q", "-m", &format!("Review: {school} {kind}")],
+    );
+}
+
+/// The demo with readers assigned and reviews written: North Vale's and Riverside's annual
+/// reviews both accepted by their two readers, Bramblefield's read two ways.
+fn reviewed(sandbox: &Sandbox) -> std::path::PathBuf {
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
+    assert_exit(&assign(sandbox, &repo, &[]), 0);
+    let m = meeting(&repo);
+    let readers = |school: &str, kind: &str| {
+        let r = m
+            .readers
+            .iter()
+            .find(|r| r.school.as_str() == school && r.kind.as_str() == kind)
+            .unwrap();
+        (r.lead.to_string(), r.second.as_ref().unwrap().to_string())
+    };
+    for school in ["north-vale-esc", "riverside-academy"] {
+        let (lead, second) = readers(school, "annual-review");
+        review(sandbox, &repo, school, "annual-review", &lead, "accepted");
+        review(sandbox, &repo, school, "annual-review", &second, "accepted");
+    }
+    let (lead, second) = readers("bramblefield-primary", "annual-review");
+    review(
+        sandbox,
+        &repo,
+        "bramblefield-primary",
+        "annual-review",
+        &lead,
+        "accepted",
+    );
+    review(
+        sandbox,
+        &repo,
+        "bramblefield-primary",
+        "annual-review",
+        &second,
+        "revised-plan-requested",
+    );
+    repo
+}
+
+fn en_bloc(sandbox: &Sandbox, repo: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "en-bloc",
+        MEETING,
+        "--repo",
+        repo.to_str().unwrap(),
+        "--recorder",
+        "t-whitlock",
+        "--on",
+        MEETING,
+    ];
+    args.extend_from_slice(extra);
+    sandbox.kitemark(&args)
+}
+
+#[test]
+fn items_whose_reviews_agree_are_recorded_en_bloc_one_commit_each() {
+    let sandbox = Sandbox::new();
+    let repo = reviewed(&sandbox);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+
+    let dry = en_bloc(&sandbox, &repo, &["--dry-run"]);
+    assert_exit(&dry, 0);
+    let listed = stdout(&dry);
+    assert!(
+        listed.contains("north-vale-esc/2026-27/annual-review"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("riverside-academy/2026-27/annual-review"),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains("bramblefield-primary"),
+        "disagreeing: {listed}"
+    );
+    assert_eq!(sandbox.git_text(&repo, &["rev-parse", "HEAD"]), head);
+
+    let out = en_bloc(&sandbox, &repo, &[]);
+    assert_exit(&out, 0);
+    let commits = sandbox.git_text(&repo, &["rev-list", "--reverse", &format!("{head}..HEAD")]);
+    let commits: Vec<&str> = commits.lines().collect();
+    assert_eq!(commits.len(), 2, "{}", stdout(&out));
+    let expected = [
+        "decisions/north-vale-esc/2026-27/2026-12-02-annual-review.ron",
+        "decisions/riverside-academy/2026-27/2026-12-02-annual-review.ron",
+    ];
+    let mut files: Vec<String> = Vec::new();
+    for commit in &commits {
+        let t = touched(&sandbox, &repo, commit);
+        assert_eq!(t.len(), 1, "{t:?}");
+        files.extend(t);
+        let trailers = sandbox.git_text(
+            &repo,
+            &["log", "-1", "--format=%an|%(trailers:only,unfold)", commit],
+        );
+        assert!(trailers.starts_with("Tom Whitlock|"), "{trailers}");
+        for t in [
+            "Outcome: accepted",
+            "Meeting: 2026-12-02",
+            "Year: 2026-27",
+            "En-bloc: yes",
+        ] {
+            assert!(trailers.contains(t), "{t}: {trailers}");
+        }
+        assert!(trailers.contains("School: "), "{trailers}");
+    }
+    files.sort();
+    assert_eq!(files, expected);
+
+    // Nothing is left to take en bloc: said, and exit 1.
+    let again = en_bloc(&sandbox, &repo, &[]);
+    assert_exit(&again, 1);
+    assert!(
+        stderr(&again).contains("nothing to record en bloc"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn an_item_pulled_stays_on_the_agenda_to_decide() {
+    let sandbox = Sandbox::new();
+    let repo = reviewed(&sandbox);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+    let out = en_bloc(&sandbox, &repo, &["--pull", "north-vale-esc"]);
+    assert_exit(&out, 0);
+    assert!(stdout(&out).contains("pulled"), "{}", stdout(&out));
+    let commits = sandbox.git_text(&repo, &["rev-list", &format!("{head}..HEAD")]);
+    assert_eq!(commits.lines().count(), 1);
+    assert!(
+        !repo
+            .join("decisions/north-vale-esc/2026-27/2026-12-02-annual-review.ron")
+            .exists()
+    );
+    // The catalog still has it to decide at the meeting.
+    let panel_repo = kitemark::repo::PanelRepo::open(&repo).unwrap();
+    let snapshot = panel_repo.snapshot_at(None).unwrap();
+    let (catalog, _) = panel_repo.load_catalog(&snapshot).unwrap();
+    let date: jiff::civil::Date = MEETING.parse().unwrap();
+    assert!(!catalog.is_decided(
+        &"north-vale-esc".parse().unwrap(),
+        "2026-27".parse().unwrap(),
+        &"annual-review".parse().unwrap(),
+        date
+    ));
+    assert!(catalog.is_decided(
+        &"riverside-academy".parse().unwrap(),
+        "2026-27".parse().unwrap(),
+        &"annual-review".parse().unwrap(),
+        date
+    ));
+    // Pulling the only one left: nothing is recorded, and it says so.
+    let out = en_bloc(&sandbox, &repo, &["--pull", "north-vale-esc"]);
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("nothing was recorded"),
+        "{}",
+        stderr(&out)
+    );
+}
