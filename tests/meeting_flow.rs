@@ -397,3 +397,45 @@ fn an_item_pulled_stays_on_the_agenda_to_decide() {
         stderr(&out)
     );
 }
+
+#[test]
+fn an_item_not_proposed_is_never_recorded_en_bloc() {
+    let sandbox = Sandbox::new();
+    common::hermetic_git2();
+    let repo = reviewed(&sandbox);
+    let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
+    let panel_repo = kitemark::repo::PanelRepo::open(&repo).unwrap();
+    let lock = panel_repo
+        .lock_for_writing(std::time::Duration::from_secs(5))
+        .unwrap();
+    let date: jiff::civil::Date = MEETING.parse().unwrap();
+    // Bramblefield's reviews disagree; Little Acorns has none.
+    let items: Vec<kitemark::model::AgendaItem> = meeting(&repo)
+        .agenda
+        .into_iter()
+        .filter(|i| {
+            i.school.as_str() == "bramblefield-primary"
+                || i.school.as_str() == "little-acorns-nursery"
+        })
+        .collect();
+    assert_eq!(items.len(), 2);
+    let done = kitemark::record::enbloc::record_en_bloc(
+        &panel_repo,
+        &lock,
+        date,
+        &items,
+        &"t-whitlock".parse().unwrap(),
+        date,
+        false,
+    )
+    .unwrap();
+    for d in &done {
+        match &d.result {
+            Err(kitemark::record::NotRecorded::Refused(why)) => {
+                assert!(why[0].contains("is not proposed en bloc"), "{why:?}")
+            }
+            other => panic!("{}: {other:?}", d.item.school),
+        }
+    }
+    assert_eq!(sandbox.git_text(&repo, &["rev-parse", "HEAD"]), head);
+}
