@@ -439,3 +439,103 @@ fn an_item_not_proposed_is_never_recorded_en_bloc() {
     }
     assert_eq!(sandbox.git_text(&repo, &["rev-parse", "HEAD"]), head);
 }
+
+/// The proceedings of the demo's June meeting, as the chair would record them: Kestrel
+/// House taken first, en bloc, then Brookside with A Nowak out of the room.
+const JUNE_PROCEEDINGS: &str = r#"(
+    meeting: "2026-06-17",
+    opened: "10:00:00",
+    closed: "10:48:00",
+    items: [
+        (
+            school: "kestrel-house-esc",
+            year: "2025-26",
+            kind: "developmental-feedback",
+            started: "10:02:00",
+            ended: "10:06:00",
+            en_bloc: true,
+            decided: true,
+        ),
+        (
+            school: "brookside-primary",
+            year: "2025-26",
+            kind: "initial",
+            started: "10:06:00",
+            ended: "10:41:00",
+            left: ["a-nowak"],
+            decided: true,
+            notes: "The panel asked how the wellbeing lead is given time.\n# Not a heading\n[a link](https://example.org)",
+        ),
+    ],
+    notes: "Papers were circulated a week ahead.",
+)
+"#;
+
+#[test]
+fn minutes_show_how_the_meeting_ran() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo();
+    std::fs::create_dir_all(repo.join("proceedings")).unwrap();
+    std::fs::write(repo.join("proceedings/2026-06-17.ron"), JUNE_PROCEEDINGS).unwrap();
+    let path = repo.join("meetings/2026-06-17.ron");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let readers = "    readers: [\n        (\n            school: \"brookside-primary\",\n            year: \"2025-26\",\n            kind: \"initial\",\n            lead: \"t-whitlock\",\n            second: \"j-bennett\",\n        ),\n    ],\n)";
+    let text = text.trim_end().strip_suffix(')').unwrap().to_owned() + readers + "\n";
+    std::fs::write(&path, text).unwrap();
+    sandbox.git(&repo, &["add", "-A"]);
+    sandbox.git(&repo, &["commit", "-q", "-m", "Proceedings"]);
+    assert_exit(
+        &sandbox.kitemark(&["validate", "--repo", repo.to_str().unwrap()]),
+        0,
+    );
+
+    let out = sandbox.export_minutes(&repo, "2026-06-17", &[]);
+    assert_exit(&out, 0);
+    let minutes = stdout(&out);
+    for said in [
+        "### How the meeting ran",
+        "The meeting opened at 10:00 and closed at 10:48.",
+        "Taken en bloc, with one confirmation, as their reviewers agreed: Kestrel House",
+        "> Papers were circulated a week ahead.",
+        "**Taken:** 10:02 to 10:06, en bloc.",
+        "**Taken:** 10:06 to 10:41.",
+        "**Left the room:** Anna Nowak.",
+        "**Lead reviewer:** Tom Whitlock.",
+        "**Second reader:** Joanne Bennett.",
+        "> The panel asked how the wellbeing lead is given time.",
+    ] {
+        assert!(minutes.contains(said), "{said:?} in:\n{minutes}");
+    }
+    // In the order taken: Kestrel House first, though second on the agenda.
+    let kestrel = minutes.find("#### 1. Kestrel House").expect(&minutes);
+    let brookside = minutes.find("#### 2. Brookside").expect(&minutes);
+    assert!(kestrel < brookside);
+    // The scribe's text stays text.
+    assert!(!minutes.contains("\n> # Not a heading"), "{minutes}");
+    assert!(
+        !minutes.contains("[a link](https://example.org)"),
+        "{minutes}"
+    );
+
+    // The Word file says the same.
+    let file = sandbox.path("minutes.docx");
+    let docx = sandbox.export_minutes(
+        &repo,
+        "2026-06-17",
+        &["--format", "docx", "-o", file.to_str().unwrap()],
+    );
+    assert_exit(&docx, 0);
+    let bytes = std::fs::read(&file).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    for said in [
+        "How the meeting ran",
+        "Left the room",
+        "Anna Nowak",
+        "en bloc",
+    ] {
+        assert!(xml.contains(said), "{said:?} in the Word file");
+    }
+}
