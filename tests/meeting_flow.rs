@@ -41,6 +41,28 @@ fn meeting(repo: &Path) -> kitemark::model::Meeting {
 fn assign_records_readers_nobody_conflicted_or_away_and_the_load_even() {
     let sandbox = Sandbox::new();
     let repo = sandbox.demo_with_attendance(Attendance::Recorded);
+    // The demo's readers are confirmed already, and kept.
+    let kept = assign(&sandbox, &repo, &[]);
+    assert_exit(&kept, 0);
+    assert!(
+        stdout(&kept).contains("kept as recorded"),
+        "{}",
+        stdout(&kept)
+    );
+    assert!(
+        stdout(&kept).contains("no commit was made"),
+        "{}",
+        stdout(&kept)
+    );
+    // Without them, each item is given two.
+    let path = repo.join(format!("meetings/{MEETING}.ron"));
+    let mut unread = meeting(&repo);
+    unread.readers.clear();
+    std::fs::write(&path, kitemark::model::format::to_ron(&unread).unwrap()).unwrap();
+    sandbox.git(
+        &repo,
+        &["commit", "-q", "-am", "Readers to be assigned again"],
+    );
     let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     let out = assign(&sandbox, &repo, &[]);
     assert_exit(&out, 0);
@@ -175,9 +197,14 @@ fn the_proposed_order_saves_exits_from_the_room() {
     for item in agenda {
         extra.extend(["--agenda", item]);
     }
-    assert_exit(
-        &sandbox.meeting_with(&repo, &common::PRESENT, &common::APOLOGIES, &extra),
-        0,
+    let recorded = sandbox.meeting_with(&repo, &common::PRESENT, &common::APOLOGIES, &extra);
+    assert_exit(&recorded, 0);
+    // The demo's readers now conflicted are taken off their items, saying so.
+    assert!(
+        stderr(&recorded)
+            .contains("a-nowak is no longer a reader of little-acorns-nursery/2026-27/initial"),
+        "{}",
+        stderr(&recorded)
     );
     let out = assign(&sandbox, &repo, &["--order", "proposed"]);
     assert_exit(&out, 0);
@@ -237,42 +264,37 @@ fn review(sandbox: &Sandbox, repo: &Path, school: &str, kind: &str, member: &str
     );
 }
 
-/// The demo with readers assigned and reviews written: North Vale's and Riverside's annual
-/// reviews both accepted by their two readers, Bramblefield's read two ways.
+/// The demo with its readers and reviews, and Riverside's annual review accepted by its two
+/// readers too: North Vale's and Riverside's annual reviews are agreed, Bramblefield's read
+/// two ways (as the demo has them).
 fn reviewed(sandbox: &Sandbox) -> std::path::PathBuf {
     let repo = sandbox.demo_with_attendance(Attendance::Recorded);
-    assert_exit(&assign(sandbox, &repo, &[]), 0);
     let m = meeting(&repo);
-    let readers = |school: &str, kind: &str| {
+    let readers = |school: &str| {
         let r = m
             .readers
             .iter()
-            .find(|r| r.school.as_str() == school && r.kind.as_str() == kind)
+            .find(|r| r.school.as_str() == school && r.kind.as_str() == "annual-review")
             .unwrap();
-        (r.lead.to_string(), r.second.as_ref().unwrap().to_string())
+        [r.lead.to_string(), r.second.as_ref().unwrap().to_string()]
     };
-    for school in ["north-vale-esc", "riverside-academy"] {
-        let (lead, second) = readers(school, "annual-review");
-        review(sandbox, &repo, school, "annual-review", &lead, "accepted");
-        review(sandbox, &repo, school, "annual-review", &second, "accepted");
+    for m in readers("riverside-academy") {
+        review(
+            sandbox,
+            &repo,
+            "riverside-academy",
+            "annual-review",
+            &m,
+            "accepted",
+        );
     }
-    let (lead, second) = readers("bramblefield-primary", "annual-review");
-    review(
-        sandbox,
-        &repo,
-        "bramblefield-primary",
-        "annual-review",
-        &lead,
-        "accepted",
-    );
-    review(
-        sandbox,
-        &repo,
-        "bramblefield-primary",
-        "annual-review",
-        &second,
-        "revised-plan-requested",
-    );
+    // The demo's own reviews of the others.
+    for school in ["north-vale-esc", "bramblefield-primary"] {
+        for m in readers(school) {
+            let file = format!("reviews/{school}/2026-27/{MEETING}-annual-review/{m}.ron");
+            assert!(repo.join(&file).is_file(), "{file}");
+        }
+    }
     repo
 }
 

@@ -117,9 +117,13 @@ fn readers(
         .iter()
         .zip(suggested)
         .map(|(item, s)| {
+            // Readers recorded are kept while they may still read the item.
+            let fit = |m: &MemberId| assign::may_read(&catalog.panel, meeting, m, &item.school);
             let (mut lead, mut second, mut source) = match meeting.readers_of(item) {
-                Some(r) => (Some(r.lead.clone()), r.second.clone(), Source::Recorded),
-                None => (s.lead, s.second, Source::Suggested),
+                Some(r) if r.members().all(fit) => {
+                    (Some(r.lead.clone()), r.second.clone(), Source::Recorded)
+                }
+                _ => (s.lead, s.second, Source::Suggested),
             };
             if let Some((_, m)) = leads.iter().rfind(|(i, _)| i == item) {
                 // A member made lead who was to second gives the second place to the lead
