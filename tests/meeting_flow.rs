@@ -201,8 +201,9 @@ fn the_proposed_order_saves_exits_from_the_room() {
     assert_exit(&recorded, 0);
     // The demo's readers now conflicted are taken off their items, saying so.
     assert!(
-        stderr(&recorded)
-            .contains("a-nowak is no longer a reader of little-acorns-nursery/2026-27/initial"),
+        stderr(&recorded).contains(
+            "j-bennett is no longer a reader of kingsmead-sixth-form/2026-27/resubmission"
+        ),
         "{}",
         stderr(&recorded)
     );
