@@ -19,13 +19,15 @@ use crate::model::layout::{Classified, PanelPath, classify};
 use crate::model::{Decision, Meeting, ObjectId, Panel, Rubric, School, SelfReview};
 
 /// The folders and files whose history the audit reads.
-pub const AUDITED: [&str; 6] = [
+pub const AUDITED: [&str; 8] = [
     "panel.ron",
     "rubrics",
     "submissions",
     "meetings",
     "decisions",
     "conditions",
+    "reviews",
+    "proceedings",
 ];
 
 /// Parsed files, by blob, so that a file unchanged over many commits is read once.
