@@ -320,6 +320,68 @@ pub enum Command {
     /// Record (commit) a member's review of an agenda item, written before the meeting; with
     /// --show, list the reviews of a meeting's items.
     Review(ReviewArgs),
+    /// Suggest a lead reviewer and a second reader for each item of a meeting's agenda, and
+    /// a discussion order that saves exits from the room; record them (as the chair).
+    Assign(AssignArgs),
+    /// Confirm together the items whose reviews agree on an accepting outcome: one decision
+    /// committed for each, marked En-bloc.
+    EnBloc(EnBlocArgs),
+}
+
+/// The options of `kitemark assign`.
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    /// The meeting's date.
+    #[arg(value_parser = date)]
+    pub date: jiff::civil::Date,
+    /// Make MEMBER the lead reviewer of SCHOOL's item instead of the suggestion (repeat;
+    /// SCHOOL/YEAR/KIND where the school has more than one item).
+    #[arg(long = "lead", value_name = "SCHOOL=MEMBER")]
+    pub leads: Vec<String>,
+    /// Make MEMBER the second reader of SCHOOL's item instead of the suggestion (repeat).
+    #[arg(long = "second", value_name = "SCHOOL=MEMBER")]
+    pub seconds: Vec<String>,
+    /// The discussion order to record: the agenda's own, or the one proposed to save exits.
+    #[arg(long, value_enum, default_value_t)]
+    pub order: AssignOrder,
+    /// Show the readers and order and the commit, but do not commit.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format: a readable report, or JSON for scripts.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Which order `kitemark assign` records the agenda in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum AssignOrder {
+    /// The agenda's order as recorded.
+    #[default]
+    Agenda,
+    /// The order that sends members out of the room fewest times.
+    Proposed,
+}
+
+/// The options of `kitemark en-bloc`.
+#[derive(Debug, Args)]
+pub struct EnBlocArgs {
+    /// The meeting's date.
+    #[arg(value_parser = date)]
+    pub date: jiff::civil::Date,
+    /// The member who records the decisions (each commit's author).
+    #[arg(long, value_name = "ID")]
+    pub recorder: String,
+    /// Take this school's item out of the en-bloc list, to decide on its own (repeat;
+    /// SCHOOL/YEAR/KIND where the school has more than one item).
+    #[arg(long = "pull", value_name = "SCHOOL")]
+    pub pulls: Vec<String>,
+    /// List the items and what would be recorded, but do not commit.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Record as if today were this date (YYYY-MM-DD): a decision for a meeting after it is
+    /// refused.
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub on: Option<jiff::civil::Date>,
 }
 
 /// What `kitemark hook` does.

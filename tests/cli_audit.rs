@@ -85,7 +85,7 @@ fn the_demo_history_audits_clean() {
     assert_exit(&out, 0);
     let text = stdout(&out);
     assert!(
-        text.contains("Audit of 98 commits and 28 decisions"),
+        text.contains("Audit of 102 commits and 28 decisions"),
         "{text}"
     );
     assert!(text.contains("✓ The history is clean"), "{text}");

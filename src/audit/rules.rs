@@ -1217,6 +1217,11 @@ fn meeting_differences(old: &Meeting, new: &Meeting, panel: Option<&Panel>) -> (
     if old.notes != new.notes {
         minor.push("the notes changed".to_owned());
     }
+    // Who reads an item ahead of the meeting does not change who decided it; the agenda's
+    // order alone (the discussion order the chair settled) changes nothing at all.
+    if old.readers != new.readers {
+        minor.push("the readers changed".to_owned());
+    }
     serious.extend(minor);
     (important, serious)
 }
@@ -2655,6 +2660,41 @@ mod tests {
                 edit.short().to_owned()
             )]
         );
+
+        // Only the readers: a note.
+        let (r, edit) = meeting_edited(|m| {
+            let item = m.agenda[0].clone();
+            m.readers.push(crate::model::ItemReaders {
+                school: item.school,
+                year: item.year,
+                kind: item.kind,
+                lead: "nurse".parse().unwrap(),
+                second: None,
+            });
+        });
+        let found = audit(&r, today());
+        assert_eq!(
+            rules_of(&r),
+            vec![(
+                "meeting-amended-after-decision",
+                Level::Note,
+                edit.short().to_owned()
+            )]
+        );
+        assert!(
+            found[0].message.contains("the readers changed"),
+            "{found:?}"
+        );
+
+        // Only the agenda's order: nothing changed.
+        let mut before = meeting();
+        before.agenda.push(crate::model::AgendaItem {
+            kind: "annual-review".parse().unwrap(),
+            ..before.agenda[0].clone()
+        });
+        let mut after = before.clone();
+        after.agenda.reverse();
+        assert_eq!(meeting_differences(&before, &after, None), (false, vec![]));
 
         // Deleted: an error, whatever it said.
         let mut r = baseline();

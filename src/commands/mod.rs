@@ -1,12 +1,14 @@
 //! One module per subcommand: glue between the command line and the library, no business
 //! rules. Exit codes follow SPEC §3: 0 ok, 1 findings or invalid data, 2 usage or environment.
 
+mod assign;
 mod audit;
 mod completions;
 mod conditions;
 pub mod decide;
 mod demo;
 pub mod diff;
+mod enbloc;
 mod export;
 mod hook;
 mod init;
@@ -223,6 +225,8 @@ fn run_command(command: Command, repo: &std::path::Path) -> anyhow::Result<ExitC
         Command::Meeting(args) => nothing_recorded_on_error(meeting::run(repo, args)),
         Command::Review(args) if args.show.is_some() => review::show(repo, args),
         Command::Review(args) => nothing_recorded_on_error(review::run(repo, args)),
+        Command::Assign(args) => nothing_recorded_on_error(assign::run(repo, args)),
+        Command::EnBloc(args) => nothing_recorded_on_error(enbloc::run(repo, args)),
         Command::Submit {
             school,
             year,

@@ -11,8 +11,8 @@ use super::{BundledFile, repo_path_for};
 use crate::model::format::{parse_document, to_ron};
 use crate::model::layout::{Classified, ConditionPath, PanelPath, classify};
 use crate::model::{
-    AcademicYear, ActionPlan, ConditionMet, Decision, Identity, Meeting, MemberId, Panel, School,
-    SchoolId, SelfReview, message,
+    AcademicYear, ActionPlan, ConditionMet, Decision, Identity, Meeting, MemberId, Panel,
+    Proceedings, Review, School, SchoolId, SelfReview, message,
 };
 
 /// Marks the first commit of a demo repository, so that `kitemark demo` can tell its own.
@@ -274,10 +274,34 @@ impl Mover {
         for item in &mut m.agenda {
             item.year = self.year(path, item.year)?;
         }
+        for r in &mut m.readers {
+            r.year = self.year(path, r.year)?;
+        }
         for c in &mut m.conflicts {
             self.text(&mut c.reason);
         }
         self.text(&mut m.notes);
+        Ok(())
+    }
+
+    fn review(&self, path: &str, r: &mut Review) -> Result<(), PlanError> {
+        r.year = self.year(path, r.year)?;
+        r.meeting = self.date(path, r.meeting)?;
+        self.text(&mut r.summary);
+        for a in &mut r.areas {
+            self.text(&mut a.note);
+        }
+        self.texts(&mut r.questions);
+        Ok(())
+    }
+
+    fn proceedings(&self, path: &str, p: &mut Proceedings) -> Result<(), PlanError> {
+        p.meeting = self.date(path, p.meeting)?;
+        for run in &mut p.items {
+            run.year = self.year(path, run.year)?;
+            self.text(&mut run.notes);
+        }
+        self.text(&mut p.notes);
         Ok(())
     }
 
@@ -362,6 +386,8 @@ pub fn plan_shifted(
     let mut meetings: Vec<(String, Meeting)> = Vec::new();
     let mut decisions: Vec<(String, Decision)> = Vec::new();
     let mut conditions_met: Vec<(String, ConditionMet)> = Vec::new();
+    let mut reviews: Vec<(String, Review)> = Vec::new();
+    let mut proceedings: Vec<(String, Proceedings)> = Vec::new();
     // Each file's bundled path, which seeds its commit's minutes whatever the shift.
     let mut seeds: BTreeMap<String, String> = BTreeMap::new();
 
@@ -434,11 +460,26 @@ pub fn plan_shifted(
                 seeds.insert(moved.clone(), path);
                 decisions.push((moved, decision))
             }
-            Classified::File(PanelPath::Review(_) | PanelPath::Proceedings(_)) => {
-                return Err(plan_error(
-                    bundled_path,
-                    "the demo bundle holds no reviews or proceedings",
-                ));
+            Classified::File(PanelPath::Review(_)) => {
+                let mut review: Review = parse(bundled_path, text)?;
+                mover.review(bundled_path, &mut review)?;
+                let moved = PanelPath::Review(crate::model::ReviewPath {
+                    school: review.school.clone(),
+                    year: review.year,
+                    meeting: review.meeting,
+                    kind: review.kind.clone(),
+                    member: review.reviewer.clone(),
+                })
+                .to_string();
+                seeds.insert(moved.clone(), path);
+                reviews.push((moved, review));
+            }
+            Classified::File(PanelPath::Proceedings(_)) => {
+                let mut p: Proceedings = parse(bundled_path, text)?;
+                mover.proceedings(bundled_path, &mut p)?;
+                let moved = PanelPath::Proceedings(p.meeting).to_string();
+                seeds.insert(moved.clone(), path);
+                proceedings.push((moved, p));
             }
             Classified::File(PanelPath::ConditionMet(_)) => {
                 let mut met: ConditionMet = parse(bundled_path, text)?;
@@ -551,11 +592,13 @@ pub fn plan_shifted(
             })
             .max()
     };
+    let mut agenda_days: BTreeMap<Date, Date> = BTreeMap::new();
     for (path, meeting) in &meetings {
         let mut agenda_day = meeting.date.checked_sub(14.days()).unwrap_or(meeting.date);
         if let Some(latest) = considered_submission(meeting) {
             agenda_day = agenda_day.max(latest.checked_add(1.day()).unwrap_or(latest));
         }
+        agenda_days.insert(meeting.date, agenda_day);
         // The panel's coordinator publishes the agenda: an administrator other than the chair
         // where there is one.
         let publisher = panel
@@ -636,6 +679,51 @@ pub fn plan_shifted(
                     present: meeting.present.clone(),
                     decision,
                 })),
+            },
+        ));
+    }
+
+    // Reviews, each committed by its reviewer the afternoon the agenda and papers are
+    // published: the demo may be told as on the day after, its meeting 13 days ahead.
+    for (path, review) in reviews {
+        let day = agenda_days
+            .get(&review.meeting)
+            .copied()
+            .ok_or_else(|| plan_error(&path, format!("no meeting on {}", review.meeting)))?;
+        steps.push((
+            2,
+            Step {
+                when: at(day, 15, 60 + jitter(&seed(&path), 180)),
+                author: member(&review.reviewer, &path)?,
+                content: StepContent::Files {
+                    message: message::review(&review),
+                    files: vec![(path.clone(), write(&path, &review)?)],
+                },
+            },
+        ));
+    }
+
+    // Proceedings, recorded by the chair as the meeting closes.
+    for (path, p) in proceedings {
+        let meeting = meetings
+            .iter()
+            .map(|(_, m)| m)
+            .find(|m| m.date == p.meeting)
+            .ok_or_else(|| plan_error(&path, format!("no meeting on {}", p.meeting)))?;
+        steps.push((
+            4,
+            Step {
+                when: at(p.meeting, p.closed.hour(), p.closed.minute().into()),
+                author: member(&meeting.chair, &path)?,
+                content: StepContent::Files {
+                    message: message::proceedings(
+                        p.meeting,
+                        &meeting.chair,
+                        p.items.len(),
+                        p.items.iter().filter(|i| i.en_bloc).count(),
+                    ),
+                    files: vec![(path.clone(), write(&path, &p)?)],
+                },
             },
         ));
     }

@@ -15,7 +15,9 @@ use crate::model::catalog::Catalog;
 use crate::model::lifecycle::award_states;
 use crate::model::rubric::Effect;
 use crate::model::text::{sanitize, sanitize_inline};
-use crate::model::{AcademicYear, Decision, KindId, Meeting, MemberId, ObjectId, SchoolId};
+use crate::model::{
+    AcademicYear, AgendaItem, Decision, KindId, Meeting, MemberId, ObjectId, SchoolId,
+};
 
 /// Why a document could not be made or saved.
 #[derive(Debug, thiserror::Error)]
@@ -439,13 +441,34 @@ pub fn minutes(
     }
     let _ = writeln!(out);
 
+    let proceedings = catalog.proceedings.get(&meeting.date);
+    if let Some(p) = proceedings {
+        how_it_ran(&mut out, catalog, p);
+    }
+
     let _ = writeln!(out, "### Items");
     let _ = writeln!(out);
     if meeting.agenda.is_empty() {
         let _ = writeln!(out, "The agenda was empty.");
         let _ = writeln!(out);
     }
-    for (n, item) in meeting.agenda.iter().enumerate() {
+    // In the order taken where the proceedings say it, then whatever the agenda held that
+    // was not taken; else in the agenda's order.
+    let order: Vec<AgendaItem> = match proceedings {
+        Some(p) => {
+            let taken: Vec<AgendaItem> = p.items.iter().map(|r| r.item()).collect();
+            let rest = meeting
+                .agenda
+                .iter()
+                .filter(|i| !taken.contains(i))
+                .cloned();
+            let mut all = taken.clone();
+            all.extend(rest);
+            all
+        }
+        None => meeting.agenda.clone(),
+    };
+    for (n, item) in order.iter().enumerate() {
         // A school that has since moved framework had its item under the old one.
         let rubric = catalog.rubric_for_school(&item.school);
         let kind = rubric
@@ -460,6 +483,14 @@ pub fn minutes(
             item.year
         );
         let _ = writeln!(out);
+        item_run(
+            &mut out,
+            catalog,
+            meeting,
+            item,
+            proceedings.and_then(|p| p.items.iter().find(|r| r.item() == *item)),
+            proceedings.is_some(),
+        );
         let found = decisions.iter().find(|d| {
             d.decision.school == item.school
                 && d.decision.year == item.year
@@ -561,6 +592,106 @@ pub fn minutes(
         short(meeting_commit)
     );
     out
+}
+
+/// A time of day as minutes say it: `10:05`.
+fn clock(t: jiff::civil::Time) -> String {
+    t.strftime("%H:%M").to_string()
+}
+
+/// Each paragraph of a text from the repository, quoted and made inert.
+fn quoted(text: &str) -> String {
+    paragraphs(text)
+        .split("\n\n")
+        .map(|p| format!("> {p}"))
+        .collect::<Vec<_>>()
+        .join("\n>\n")
+}
+
+/// What the proceedings say of the meeting as a whole: when it opened and closed, the items
+/// taken together, and the scribe's notes.
+fn how_it_ran(out: &mut String, catalog: &Catalog, p: &crate::model::Proceedings) {
+    let _ = writeln!(out, "### How the meeting ran");
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "The meeting opened at {} and closed at {}. The items are minuted below in the order the panel took them.",
+        clock(p.opened),
+        clock(p.closed)
+    );
+    let en_bloc: Vec<String> = p
+        .items
+        .iter()
+        .filter(|r| r.en_bloc)
+        .map(|r| school_name(catalog, &r.school))
+        .collect();
+    if !en_bloc.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "Taken en bloc, with one confirmation, as their reviewers agreed: {}.",
+            en_bloc.join("; ")
+        );
+    }
+    if !p.notes.trim().is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "The scribe's notes:");
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{}", quoted(&p.notes));
+    }
+    let _ = writeln!(out);
+}
+
+/// An item's readers, and with proceedings how it was taken: its times, who left the room and
+/// who came back, whether it was taken en bloc, and the notes of its discussion.
+fn item_run(
+    out: &mut String,
+    catalog: &Catalog,
+    meeting: &Meeting,
+    item: &AgendaItem,
+    run: Option<&crate::model::ItemRun>,
+    has_proceedings: bool,
+) {
+    let mut lines = Vec::new();
+    if let Some(r) = meeting.readers_of(item) {
+        lines.push(format!("**Lead reviewer:** {}.", member(catalog, &r.lead)));
+        if let Some(second) = &r.second {
+            lines.push(format!("**Second reader:** {}.", member(catalog, second)));
+        }
+    }
+    match run {
+        Some(run) => {
+            let bloc = if run.en_bloc { ", en bloc" } else { "" };
+            lines.push(format!(
+                "**Taken:** {} to {}{bloc}.",
+                clock(run.started),
+                clock(run.ended)
+            ));
+            if !run.left.is_empty() {
+                lines.push(format!("**Left the room:** {}.", names(catalog, &run.left)));
+            }
+            if !run.returned.is_empty() {
+                lines.push(format!(
+                    "**Returned to the room:** {}.",
+                    names(catalog, &run.returned)
+                ));
+            }
+        }
+        None if has_proceedings => lines.push("The item was not taken.".to_owned()),
+        None => {}
+    }
+    if !lines.is_empty() {
+        let _ = writeln!(out, "{}", lines.join("  \n"));
+        let _ = writeln!(out);
+    }
+    if let Some(run) = run
+        && !run.notes.trim().is_empty()
+    {
+        let _ = writeln!(out, "Notes of the discussion:");
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{}", quoted(&run.notes));
+        let _ = writeln!(out);
+    }
 }
 
 /// The panel's scores where they replace the school's, with the school's beside them:

@@ -211,6 +211,35 @@ impl Catalog {
         out
     }
 
+    /// Who knows each school on the agenda of `meeting` from before: the members who took
+    /// part in its decisions on the year before the item's, and the readers confirmed for its
+    /// items at earlier meetings (of that year or the item's own, as for a resubmission). What
+    /// [`super::assign::suggest`] is given, so last year's reader leads where they can.
+    pub fn knows(
+        &self,
+        meeting: &Meeting,
+    ) -> BTreeMap<SchoolId, std::collections::BTreeSet<super::MemberId>> {
+        let mut out: BTreeMap<SchoolId, std::collections::BTreeSet<super::MemberId>> =
+            BTreeMap::new();
+        for item in &meeting.agenda {
+            let last_year = item.year.previous();
+            let known = out.entry(item.school.clone()).or_default();
+            for (_, d) in &self.decisions {
+                if d.school == item.school && d.year == last_year {
+                    known.extend(d.participants.iter().cloned());
+                }
+            }
+            for earlier in self.meetings.range(..meeting.date).map(|(_, m)| m) {
+                for r in &earlier.readers {
+                    if r.school == item.school && (r.year == last_year || r.year == item.year) {
+                        known.extend(r.members().cloned());
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// The rubric a submission is read against: the one its self-review names, else the
     /// school's (see [`submission_rubric`]). Everything that reads a submission (the decision
     /// form and its checks, the views, the validator, the export, the audit) asks this.
@@ -372,6 +401,47 @@ mod tests {
             )
             .unwrap();
         assert_eq!(shown.outcome.as_str(), "awarded-with-conditions");
+    }
+
+    #[test]
+    fn last_years_deciders_and_earlier_readers_know_a_school() {
+        let mut c = catalog();
+        let mut next = c.meetings.values().next().unwrap().clone();
+        let earlier = next.date;
+        next.date = date(2026, 11, 11);
+        next.agenda[0].year = "2026-27".parse().unwrap();
+        next.agenda[0].kind = "annual-review".parse().unwrap();
+        // A reader confirmed at the earlier meeting, and one at a meeting after: only the
+        // first knows the school by then.
+        let reader = |lead: &str| crate::model::ItemReaders {
+            school: oak(),
+            year: "2025-26".parse().unwrap(),
+            kind: "initial".parse().unwrap(),
+            lead: lead.parse().unwrap(),
+            second: None,
+        };
+        c.meetings.get_mut(&earlier).unwrap().readers = vec![reader("reader")];
+        let mut later = next.clone();
+        later.date = date(2027, 1, 13);
+        later.readers = vec![reader("too-late")];
+        c.meetings.insert(later.date, later);
+        c.meetings.insert(next.date, next.clone());
+        let known: Vec<String> = c.knows(&next)[&oak()]
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
+        let mut expected: Vec<String> = c.decisions[0]
+            .1
+            .participants
+            .iter()
+            .map(|m| m.to_string())
+            .chain(["reader".to_owned()])
+            .collect();
+        expected.sort();
+        assert_eq!(known, expected);
+        // Two years on, nobody does.
+        next.agenda[0].year = "2027-28".parse().unwrap();
+        assert!(c.knows(&next)[&oak()].is_empty());
     }
 
     #[test]

@@ -103,6 +103,18 @@ pub const MEETING_RULES: [&str; 9] = [
     "unknown-kind",
 ];
 
+/// The code of every rule about the readers of a meeting's items, as `validate` and
+/// recording both report it: a reader must be a member, free to read the school (not
+/// conflicted for it by affiliation or declaration) and not have sent apologies; readers are
+/// for items on the agenda, and an item's lead is not its second reader too.
+pub const READER_RULES: [&str; 5] = [
+    "reader-not-a-member",
+    "reader-conflicted",
+    "reader-absent",
+    "readers-not-on-agenda",
+    "reader-twice",
+];
+
 /// Where in a meeting's file a finding is, for the validator to point at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum At {
@@ -309,6 +321,106 @@ pub fn meeting_findings(ctx: &impl Facts, meeting: &Meeting) -> Vec<Finding> {
                     kinds(rubric)
                 ),
             );
+        }
+    }
+    out.extend(reader_findings(ctx.panel(), meeting));
+    out
+}
+
+/// The rules of [`READER_RULES`], in the order the file lists the readers.
+fn reader_findings(panel: Option<&Panel>, meeting: &Meeting) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut nth: BTreeMap<(&'static str, String), usize> = BTreeMap::new();
+    let mut at = |field: &'static str, value: &str| {
+        let n = nth.entry((field, value.to_owned())).or_default();
+        let at = At::Value {
+            field,
+            value: value.to_owned(),
+            nth: *n,
+        };
+        *n += 1;
+        at
+    };
+    for readers in &meeting.readers {
+        let item = format!("{}/{}/{}", readers.school, readers.year, readers.kind);
+        let on_agenda = meeting.agenda.iter().any(|i| readers.is_of(i));
+        // Pointed at by their lead: a school's id is named on the agenda and in conflicts too.
+        let lead_at = at("lead", readers.lead.as_str());
+        if !on_agenda {
+            out.push(Finding {
+                rule: "readers-not-on-agenda",
+                message: format!("readers are named for {item}, which is not on the agenda"),
+                at: lead_at.clone(),
+            });
+        }
+        if readers.second.as_ref() == Some(&readers.lead) {
+            out.push(Finding {
+                rule: "reader-twice",
+                message: format!(
+                    "{:?} is both the lead reviewer and the second reader of {item}",
+                    readers.lead.as_str()
+                ),
+                at: At::Value {
+                    field: "second",
+                    value: readers.lead.as_str().to_owned(),
+                    nth: 0,
+                },
+            });
+        }
+        let second_at = readers.second.as_ref().map(|s| at("second", s.as_str()));
+        let named = [
+            ("lead", Some((&readers.lead, lead_at))),
+            ("second", readers.second.as_ref().zip(second_at)),
+        ];
+        for (field, id) in named {
+            let Some((id, here)) = id else { continue };
+            let role = if field == "lead" {
+                "lead reviewer"
+            } else {
+                "second reader"
+            };
+            let Some(panel) = panel else { continue };
+            let Some(member) = panel.member(id) else {
+                out.push(Finding {
+                    rule: "reader-not-a-member",
+                    message: format!(
+                        "{:?} ({role} of {item}) is not a member of the panel",
+                        id.as_str()
+                    ),
+                    at: here,
+                });
+                continue;
+            };
+            if member.affiliations.contains(&readers.school) {
+                out.push(Finding {
+                    rule: "reader-conflicted",
+                    message: format!(
+                        "{:?} cannot be the {role} of {item}: affiliated with the school (panel.ron)",
+                        id.as_str()
+                    ),
+                    at: here.clone(),
+                });
+            } else if let Some(c) = meeting.declared_conflict(id, &readers.school) {
+                out.push(Finding {
+                    rule: "reader-conflicted",
+                    message: format!(
+                        "{:?} cannot be the {role} of {item}: a {} conflict is declared for the school",
+                        id.as_str(),
+                        c.kind.label()
+                    ),
+                    at: here.clone(),
+                });
+            }
+            if meeting.apologies.contains(id) {
+                out.push(Finding {
+                    rule: "reader-absent",
+                    message: format!(
+                        "{:?} cannot be the {role} of {item}: they sent apologies",
+                        id.as_str()
+                    ),
+                    at: here,
+                });
+            }
         }
     }
     out
@@ -1229,6 +1341,59 @@ mod tests {
             .map(|r| r.rule)
             .collect();
         assert_eq!(found, MEETING_RULES.into_iter().collect());
+    }
+
+    #[test]
+    fn readers_are_members_free_to_read_the_school_and_of_items_on_the_agenda() {
+        let (catalog, _, _) = catalog();
+        let mut meeting = catalog.meetings.values().next().unwrap().clone();
+        let item = meeting.agenda[0].clone();
+        let readers = |lead: &str, second: Option<&str>| crate::model::ItemReaders {
+            school: item.school.clone(),
+            year: item.year,
+            kind: item.kind.clone(),
+            lead: id(lead),
+            second: second.map(id),
+        };
+        let found = |meeting: &Meeting| -> Vec<&'static str> {
+            check_meeting(&CatalogFacts::new(&catalog), meeting)
+                .iter()
+                .map(|r| r.rule)
+                .collect()
+        };
+        meeting.readers = vec![readers("nurse", Some("psych"))];
+        assert_eq!(found(&meeting), Vec::<&str>::new());
+        // The head is conflicted for oak; the nurse sent apologies after all.
+        meeting.present.retain(|m| m != "nurse");
+        meeting.apologies.push(id("nurse"));
+        meeting.readers = vec![readers("head", Some("nurse"))];
+        assert_eq!(found(&meeting), ["reader-conflicted", "reader-absent"]);
+        meeting.readers = vec![readers("nobody", Some("nobody"))];
+        assert_eq!(
+            found(&meeting),
+            ["reader-twice", "reader-not-a-member", "reader-not-a-member"]
+        );
+        meeting.readers = vec![crate::model::ItemReaders {
+            year: "2019-20".parse().unwrap(),
+            ..readers("psych", None)
+        }];
+        assert_eq!(found(&meeting), ["readers-not-on-agenda"]);
+        let all: BTreeSet<&str> = [
+            readers("head", Some("nurse")),
+            readers("nobody", Some("nobody")),
+            crate::model::ItemReaders {
+                year: "2019-20".parse().unwrap(),
+                ..readers("psych", None)
+            },
+        ]
+        .into_iter()
+        .flat_map(|r| {
+            let mut m = meeting.clone();
+            m.readers = vec![r];
+            found(&m)
+        })
+        .collect();
+        assert_eq!(all, READER_RULES.into_iter().collect());
     }
 
     #[test]

@@ -77,9 +77,28 @@ pub fn record_en_bloc(
             None => Err(NotRecorded::Refused(vec![format!(
                 "there is no meeting on {date}"
             )])),
+            // Checked again on the commit it builds on, as plan_en_bloc checks it: an item
+            // whose reviews no longer agree, or that nobody proposed, is not confirmed with
+            // the others, nor one its decision would be recorded with a warning about.
+            Some(meeting) if !proposed(&catalog, meeting).contains(item) => {
+                Err(NotRecorded::Refused(vec![format!(
+                    "{}/{}/{} is not proposed en bloc: its reviews are not all in agreeing on an accepting outcome, or it is decided",
+                    item.school, item.year, item.kind
+                )]))
+            }
             Some(meeting) => {
                 let draft = draft_from_reviews(&catalog, meeting, item, Some(recorder.clone()));
-                commit(repo, lock, &en_bloc_plan(ctx, &draft))
+                let plan = en_bloc_plan(ctx, &draft);
+                if plan.may_record() && !plan.warnings.is_empty() {
+                    Err(NotRecorded::Refused(
+                        plan.warnings
+                            .iter()
+                            .map(|w| format!("to be discussed, not taken en bloc: {w}"))
+                            .collect(),
+                    ))
+                } else {
+                    commit(repo, lock, &plan)
+                }
             }
         };
         out.push(EnBlocItem {

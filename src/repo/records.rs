@@ -19,7 +19,7 @@ use crate::model::layout::{Classified, PanelPath, classify};
 use crate::model::{Decision, Meeting, ObjectId, Panel, Rubric, School, SelfReview};
 
 /// The folders and files whose history the audit reads.
-pub const AUDITED: [&str; 7] = [
+pub const AUDITED: [&str; 8] = [
     "panel.ron",
     "rubrics",
     "submissions",
@@ -27,6 +27,7 @@ pub const AUDITED: [&str; 7] = [
     "decisions",
     "conditions",
     "reviews",
+    "proceedings",
 ];
 
 /// Parsed files, by blob, so that a file unchanged over many commits is read once.
