@@ -138,12 +138,6 @@ fn review(school: &str, kind: &str, member: &str, outcome: &str, summary: &str) 
     )
 }
 
-fn readers(school: &str, kind: &str, lead: &str, second: &str) -> String {
-    format!(
-        "        (\n            school: \"{school}\",\n            year: \"2026-27\",\n            kind: \"{kind}\",\n            lead: \"{lead}\",\n            second: \"{second}\",\n        ),\n"
-    )
-}
-
 const WHITLOCK: (&str, &str) = (
     "Tom Whitlock",
     "tom.whitlock@herts-publichealth.example.org",
@@ -152,47 +146,55 @@ const NOWAK: (&str, &str) = ("Anna Nowak", "anna.nowak@hertsforlearning.example.
 
 /// The demo's upcoming meeting with attendance taken and three items on its agenda, read
 /// beforehand: Riverside's annual review (only its lead's review in), North Vale's annual
-/// review (Maeve O'Connell, present, is conflicted; its two reviews disagree) and Riverside's
-/// suicide-aware status (both reviews in, recommending the award: proposed en bloc).
+/// review (Maeve O'Connell, present, is conflicted; the demo's two reviews, Tom Whitlock's
+/// since revised to ask for conditions, disagree) and Riverside's suicide-aware status (both
+/// reviews in, recommending the award: proposed en bloc).
 fn meeting_read_beforehand(sandbox: &Sandbox) -> std::path::PathBuf {
     let repo = sandbox.demo_with_attendance(Attendance::Recorded);
     let path = repo.join("meetings/2026-12-02.ron");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let agenda_start = text.find("    agenda: [").unwrap();
-    let agenda_end = agenda_start + text[agenda_start..].find("\n    ],\n").unwrap() + 8;
-    let item = |school: &str, kind: &str| {
-        format!(
-            "        (\n            school: \"{school}\",\n            year: \"2026-27\",\n            kind: \"{kind}\",\n        ),\n"
-        )
-    };
-    let agenda = format!(
-        "    agenda: [\n{}{}{}    ],\n",
-        item("riverside-academy", "annual-review"),
-        item("north-vale-esc", "annual-review"),
-        item("riverside-academy", "suicide-aware"),
-    );
-    let mut text = format!("{}{agenda}{}", &text[..agenda_start], &text[agenda_end..]);
-    let close = text.trim_end().len() - 1;
-    text.replace_range(
-        close..,
-        &format!(
-            "    readers: [\n{}{}{}    ],\n)\n",
-            readers(
-                "riverside-academy",
-                "annual-review",
-                "t-whitlock",
-                "a-nowak"
-            ),
-            readers("north-vale-esc", "annual-review", "t-whitlock", "a-nowak"),
-            readers(
-                "riverside-academy",
-                "suicide-aware",
-                "a-nowak",
-                "t-whitlock"
-            ),
-        ),
-    );
-    std::fs::write(&path, text).unwrap();
+    let mut meeting: kitemark::model::Meeting =
+        kitemark::model::format::from_ron(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let items = [
+        ("riverside-academy", "annual-review"),
+        ("north-vale-esc", "annual-review"),
+        ("riverside-academy", "suicide-aware"),
+    ];
+    let is = |school: &str, kind: &str, (s, k): &(&str, &str)| school == *s && kind == *k;
+    meeting.agenda = items
+        .iter()
+        .map(|item| {
+            meeting
+                .agenda
+                .iter()
+                .find(|a| is(a.school.as_str(), a.kind.as_str(), item))
+                .unwrap_or_else(|| panic!("{item:?} is on the demo's agenda"))
+                .clone()
+        })
+        .collect();
+    meeting.readers.retain(|r| {
+        items
+            .iter()
+            .any(|item| is(r.school.as_str(), r.kind.as_str(), item))
+    });
+    assert_eq!(meeting.readers.len(), 3, "the demo's readers of the three");
+    for r in &mut meeting.readers {
+        if r.school.as_str() == "riverside-academy" {
+            let (lead, second) = if r.kind.as_str() == "annual-review" {
+                ("t-whitlock", "a-nowak")
+            } else {
+                ("a-nowak", "t-whitlock")
+            };
+            r.lead = lead.parse().unwrap();
+            r.second = Some(second.parse().unwrap());
+        } else {
+            assert_eq!(
+                r.lead.as_str(),
+                "r-adeyemi",
+                "North Vale's lead is the demo's"
+            );
+        }
+    }
+    std::fs::write(&path, kitemark::model::format::to_ron(&meeting).unwrap()).unwrap();
     sandbox.git(
         &repo,
         &[
@@ -214,13 +216,6 @@ fn meeting_read_beforehand(sandbox: &Sandbox) -> std::path::PathBuf {
             "north-vale-esc",
             "annual-review",
             "t-whitlock",
-            "accepted",
-            "Plan well under way; staff wellbeing survey repeated.",
-        ),
-        (
-            "north-vale-esc",
-            "annual-review",
-            "a-nowak",
             "accepted-with-conditions",
             "Parent voice still thin: ask for the survey results by spring.",
         ),
