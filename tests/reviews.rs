@@ -452,8 +452,23 @@ fn a_review_is_recorded_through_the_form() {
         kitemark::tui::theme::ThemeKind::Default,
         true,
     );
-    // The reviewer: the second member, Tom Whitlock; the first outcome, awarded.
-    ui.keys("Wj<Tab><Enter><Tab>");
+    // The reviewer: Tom Whitlock, the item's second reader (the form starts at its lead),
+    // found by name; the first outcome, awarded.
+    ui.keys("W");
+    let whitlock_chosen = |ui: &mut common::tui::Harness| {
+        ui.screen()
+            .contains("Reviewer (↑↓): Tom Whitlock (t-whitlock)")
+    };
+    for key in ["k", "j"] {
+        for _ in 0..12 {
+            if whitlock_chosen(&mut ui) {
+                break;
+            }
+            ui.keys(key);
+        }
+    }
+    assert!(whitlock_chosen(&mut ui), "{}", ui.screen());
+    ui.keys("<Tab><Enter><Tab>");
     ui.type_text("A warm setting where every child is known well.");
     ui.keys("<Tab>jjjjjjjj<Tab>");
     ui.type_text("Parents speak highly of the key-person system.");

@@ -32,17 +32,31 @@ fn who(member: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// Readers confirmed for two items of the meeting of 2026-12-02, committed by the chair.
+/// The readers of two items of the meeting of 2026-12-02 changed from the demo's, committed
+/// by the chair: Little Acorns read by Joanne Bennett and Lorna Fraser, Riverside Academy's
+/// annual review by Tom Whitlock and Anna Nowak.
 fn with_readers(sandbox: &Sandbox, repo: &Path) {
     let path = repo.join("meetings/2026-12-02.ron");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let readers = r#"    readers: [
-        (school: "little-acorns-nursery", year: "2026-27", kind: "initial", lead: "j-bennett", second: Some("l-fraser")),
-        (school: "riverside-academy", year: "2026-27", kind: "annual-review", lead: "t-whitlock", second: Some("a-nowak")),
-    ],
-)"#;
-    let end = text.trim_end().strip_suffix(')').unwrap();
-    std::fs::write(&path, format!("{end}{readers}\n")).unwrap();
+    let mut meeting = meeting_file(repo);
+    for ((school, kind), (lead, second)) in [
+        (
+            ("little-acorns-nursery", "initial"),
+            ("j-bennett", "l-fraser"),
+        ),
+        (
+            ("riverside-academy", "annual-review"),
+            ("t-whitlock", "a-nowak"),
+        ),
+    ] {
+        let readers = meeting
+            .readers
+            .iter_mut()
+            .find(|r| r.school.as_str() == school && r.kind.as_str() == kind)
+            .unwrap_or_else(|| panic!("the demo has readers for {school} {kind}"));
+        readers.lead = lead.parse().unwrap();
+        readers.second = Some(second.parse().unwrap());
+    }
+    std::fs::write(&path, kitemark::model::format::to_ron(&meeting).unwrap()).unwrap();
     sandbox.git_at(
         repo,
         who("r-adeyemi"),
@@ -182,21 +196,51 @@ fn the_agenda_marks_an_item_with_a_decision_drafted() {
     assert!(!acorns.contains('✎'), "{screen}");
 }
 
+/// The decision form's field shown selected (`▸`) in its list of fields, if any.
+fn selected_field(screen: &str) -> Option<&str> {
+    screen
+        .lines()
+        .find_map(|l| l.split_once("┃▸").or_else(|| l.split_once("│▸")))
+        .map(|(_, field)| field)
+}
+
+/// Selects the decision form's field whose label starts with `label`, moving through the list
+/// of fields by what it shows rather than by where the field stands in it.
+fn select_field(ui: &mut Harness, label: &str) {
+    for key in ["k", "j"] {
+        for _ in 0..30 {
+            let screen = ui.screen();
+            if selected_field(&screen).is_some_and(|f| {
+                f.chars()
+                    .skip(1)
+                    .collect::<String>()
+                    .trim_start()
+                    .starts_with(label)
+            }) {
+                return;
+            }
+            ui.keys(key);
+        }
+    }
+    panic!("no field {label:?} in the form:\n{}", ui.screen());
+}
+
 #[test]
 fn the_decision_form_starts_from_the_lead_review_and_shows_every_review() {
     let sandbox = Sandbox::new();
     let repo = reviewed_demo(&sandbox);
     for (w, h) in [(120, 40), (80, 24)] {
         let mut ui = Harness::open_on(&repo, MEETING_DAY, w, h, ThemeKind::Default, true);
-        // Riverside Academy's annual review: the reviews are the first thing the form shows.
+        // Riverside Academy's annual review, and the members' reviews beside the form.
         ui.keys("jje");
+        select_field(&mut ui, "Members' rev");
         let screen = ui.screen();
         assert!(screen.contains("Members' reviews · 2/2 ⚑"), "{screen}");
         assert!(screen.contains("Tom Whitlock · lead"), "{screen}");
         assert!(screen.contains("Anna Nowak · second"), "{screen}");
         insta::assert_snapshot!(format!("decision_reviews_{w}x{h}"), screen);
         // The outcome is the lead's recommendation; the feedback is the lead's summary.
-        ui.keys("j");
+        select_field(&mut ui, "Outcome");
         let screen = ui.screen();
         assert!(screen.contains("✓ Outcome"), "{screen}");
         assert!(screen.contains("◉ Accepted"), "{screen}");
@@ -235,6 +279,21 @@ fn readers_assigned_in_the_dialog_are_recorded_in_one_commit_of_the_meeting() {
     let sandbox = Sandbox::new();
     hermetic_git2();
     let repo = sandbox.demo_with_attendance(Attendance::Recorded);
+    // The meeting as it stands before its readers are assigned: the demo's taken off.
+    let mut meeting = meeting_file(&repo);
+    assert!(!meeting.readers.is_empty(), "the demo has readers");
+    meeting.readers.clear();
+    std::fs::write(
+        repo.join("meetings/2026-12-02.ron"),
+        kitemark::model::format::to_ron(&meeting).unwrap(),
+    )
+    .unwrap();
+    sandbox.git_at(
+        &repo,
+        who("r-adeyemi"),
+        WHEN,
+        &["commit", "-q", "-am", "Readers not yet assigned"],
+    );
     let head = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     let mut ui = Harness::open(&repo, 120, 40, ThemeKind::Default, true);
     ui.keys("A");
@@ -276,18 +335,68 @@ fn the_order_dialog_saves_exits_and_records_the_order() {
     let sandbox = Sandbox::new();
     hermetic_git2();
     let repo = sandbox.demo_with_attendance(Attendance::Recorded);
-    // Tom Whitlock is conflicted for the first and seventh items, Anna Nowak for the second
-    // and eighth: in the agenda's order they go out and come back again and again.
     let path = repo.join("meetings/2026-12-02.ron");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let extra = r#"conflicts: [
-        (member: "t-whitlock", school: "little-acorns-nursery", kind: Personal, reason: "A parent at the nursery."),
-        (member: "t-whitlock", school: "thornbury-academy", kind: Personal, reason: "A governor of the academy."),
-        (member: "a-nowak", school: "kingsmead-sixth-form", kind: Institutional, reason: "Advised the college on its application."),
-        (member: "a-nowak", school: "elmwood-primary", kind: Institutional, reason: "Trained the school's staff this year."),
-"#;
-    let text = text.replacen("conflicts: [\n", extra, 1);
-    std::fs::write(&path, text).unwrap();
+    // Tom Whitlock is conflicted for the first and seventh items, Anna Nowak for the second
+    // and eighth: in the agenda's order they go out and come back again and again. Tom
+    // Whitlock, the demo's second reader of the first, gives that reading to Anna Nowak.
+    let mut meeting = meeting_file(&repo);
+    let conflict = |member: &str, school: &str, kind, reason: &str| kitemark::model::Conflict {
+        member: member.parse().unwrap(),
+        school: school.parse().unwrap(),
+        kind,
+        reason: reason.to_owned(),
+    };
+    use kitemark::model::ConflictKind::{Institutional, Personal};
+    let extra = [
+        conflict(
+            "t-whitlock",
+            "little-acorns-nursery",
+            Personal,
+            "A parent at the nursery.",
+        ),
+        conflict(
+            "t-whitlock",
+            "thornbury-academy",
+            Personal,
+            "A governor of the academy.",
+        ),
+        conflict(
+            "a-nowak",
+            "kingsmead-sixth-form",
+            Institutional,
+            "Advised the college on its application.",
+        ),
+        conflict(
+            "a-nowak",
+            "elmwood-primary",
+            Institutional,
+            "Trained the school's staff this year.",
+        ),
+    ];
+    meeting.conflicts.splice(0..0, extra);
+    let acorns = meeting
+        .readers
+        .iter_mut()
+        .find(|r| r.school.as_str() == "little-acorns-nursery")
+        .unwrap();
+    assert_eq!(
+        acorns.second.as_ref().map(|m| m.as_str()),
+        Some("t-whitlock")
+    );
+    acorns.second = Some("a-nowak".parse().unwrap());
+    for r in &meeting.readers {
+        for m in r.members() {
+            assert!(
+                !meeting
+                    .conflicts
+                    .iter()
+                    .any(|c| &c.member == m && c.school == r.school),
+                "{m} reads {} and is conflicted",
+                r.school
+            );
+        }
+    }
+    std::fs::write(&path, kitemark::model::format::to_ron(&meeting).unwrap()).unwrap();
     sandbox.git_at(
         &repo,
         who("r-adeyemi"),

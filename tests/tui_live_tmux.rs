@@ -1,10 +1,10 @@
 //! Live meeting mode end to end: the real binary on the demo in a real terminal (tmux), the
-//! meeting run from its first item to its minutes. The test runs its own tmux server on a
-//! private socket and kills only that server.
+//! demo's upcoming meeting run as it stands from its first item to its minutes: North Vale,
+//! whose readers agree, taken en bloc, the other nine decided through the form. The test runs
+//! its own tmux server on a private socket and kills only that server.
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -118,148 +118,49 @@ fn kitemark() -> &'static str {
     env!("CARGO_BIN_EXE_kitemark")
 }
 
-/// Commits `text` at `path` in `repo` as `who`, the day before the meeting.
-fn commit_as(sandbox: &Sandbox, repo: &Path, who: (&str, &str), path: &str, text: &str) {
-    let full = repo.join(path);
-    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-    std::fs::write(&full, text).unwrap();
-    sandbox.git(repo, &["add", path]);
-    sandbox.git_at(
-        repo,
-        who,
-        "2026-12-01T18:00:00+00:00",
-        &["commit", "-q", "-m", &format!("Review: {path}")],
-    );
+/// The decision form's list of fields as shown: whether each row is selected (`▸`), and its
+/// label.
+fn fields(screen: &str) -> Vec<(bool, String)> {
+    screen
+        .lines()
+        .filter_map(|l| l.strip_prefix('┃').or_else(|| l.strip_prefix('│')))
+        .map(|row| {
+            let selected = row.starts_with('▸');
+            let label: String = row.chars().skip(2).collect();
+            (selected, label.trim_start().to_owned())
+        })
+        .collect()
 }
 
-fn review(school: &str, kind: &str, member: &str, outcome: &str, summary: &str) -> String {
-    format!(
-        "(\n    school: \"{school}\",\n    year: \"2026-27\",\n    kind: \"{kind}\",\n    meeting: \"2026-12-02\",\n    reviewer: \"{member}\",\n    recommendation: \"{outcome}\",\n    summary: \"{summary}\",\n)\n"
-    )
-}
-
-fn readers(school: &str, kind: &str, lead: &str, second: &str) -> String {
-    format!(
-        "        (\n            school: \"{school}\",\n            year: \"2026-27\",\n            kind: \"{kind}\",\n            lead: \"{lead}\",\n            second: \"{second}\",\n        ),\n"
-    )
-}
-
-const WHITLOCK: (&str, &str) = (
-    "Tom Whitlock",
-    "tom.whitlock@herts-publichealth.example.org",
-);
-const NOWAK: (&str, &str) = ("Anna Nowak", "anna.nowak@hertsforlearning.example.org");
-
-/// The demo's upcoming meeting with attendance taken and three items on its agenda, read
-/// beforehand: Riverside's annual review (only its lead's review in), North Vale's annual
-/// review (Maeve O'Connell, present, is conflicted; its two reviews disagree) and Riverside's
-/// suicide-aware status (both reviews in, recommending the award: proposed en bloc).
-fn meeting_read_beforehand(sandbox: &Sandbox) -> std::path::PathBuf {
-    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
-    let path = repo.join("meetings/2026-12-02.ron");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let agenda_start = text.find("    agenda: [").unwrap();
-    let agenda_end = agenda_start + text[agenda_start..].find("\n    ],\n").unwrap() + 8;
-    let item = |school: &str, kind: &str| {
-        format!(
-            "        (\n            school: \"{school}\",\n            year: \"2026-27\",\n            kind: \"{kind}\",\n        ),\n"
-        )
+/// Selects the decision form's Outcome field, found by what the list of fields shows, and
+/// waits until the form shows it selected.
+fn select_outcome(tmux: &Tmux) {
+    let screen = tmux.capture();
+    let rows = fields(&screen);
+    let at = |test: &dyn Fn(&(bool, String)) -> bool| rows.iter().position(test);
+    let (Some(selected), Some(outcome)) = (
+        at(&|(s, _)| *s),
+        at(&|(_, label)| label.starts_with("Outcome")),
+    ) else {
+        panic!("no Outcome field:\n{screen}");
     };
-    let agenda = format!(
-        "    agenda: [\n{}{}{}    ],\n",
-        item("riverside-academy", "annual-review"),
-        item("north-vale-esc", "annual-review"),
-        item("riverside-academy", "suicide-aware"),
-    );
-    let mut text = format!("{}{agenda}{}", &text[..agenda_start], &text[agenda_end..]);
-    let close = text.trim_end().len() - 1;
-    text.replace_range(
-        close..,
-        &format!(
-            "    readers: [\n{}{}{}    ],\n)\n",
-            readers(
-                "riverside-academy",
-                "annual-review",
-                "t-whitlock",
-                "a-nowak"
-            ),
-            readers("north-vale-esc", "annual-review", "t-whitlock", "a-nowak"),
-            readers(
-                "riverside-academy",
-                "suicide-aware",
-                "a-nowak",
-                "t-whitlock"
-            ),
-        ),
-    );
-    std::fs::write(&path, text).unwrap();
-    sandbox.git(
-        &repo,
-        &[
-            "commit",
-            "-q",
-            "-am",
-            "Agenda settled and readers confirmed",
-        ],
-    );
-    let reviews = [
-        (
-            "riverside-academy",
-            "annual-review",
-            "t-whitlock",
-            "accepted",
-            "Action plan on track; pupil voice work is strong.",
-        ),
-        (
-            "north-vale-esc",
-            "annual-review",
-            "t-whitlock",
-            "accepted",
-            "Plan well under way; staff wellbeing survey repeated.",
-        ),
-        (
-            "north-vale-esc",
-            "annual-review",
-            "a-nowak",
-            "accepted-with-conditions",
-            "Parent voice still thin: ask for the survey results by spring.",
-        ),
-        (
-            "riverside-academy",
-            "suicide-aware",
-            "a-nowak",
-            "awarded",
-            "Training records and the safety plan are in place.",
-        ),
-        (
-            "riverside-academy",
-            "suicide-aware",
-            "t-whitlock",
-            "awarded",
-            "Postvention protocol agreed with the local authority.",
-        ),
-    ];
-    for (school, kind, member, outcome, summary) in reviews {
-        let who = if member == "t-whitlock" {
-            WHITLOCK
-        } else {
-            NOWAK
-        };
-        commit_as(
-            sandbox,
-            &repo,
-            who,
-            &format!("reviews/{school}/2026-27/2026-12-02-{kind}/{member}.ron"),
-            &review(school, kind, member, outcome, summary),
-        );
-    }
-    repo
+    let (key, n) = if outcome < selected {
+        ("k", selected - outcome)
+    } else {
+        ("j", outcome - selected)
+    };
+    tmux.send(&vec![key; n]);
+    tmux.wait_until("the Outcome field selected", |s| {
+        fields(s)
+            .iter()
+            .any(|(selected, label)| *selected && label.starts_with("Outcome"))
+    });
 }
 
 #[test]
 fn a_meeting_run_live_from_its_first_item_to_its_minutes() {
     let sandbox = Sandbox::new();
-    let repo = meeting_read_beforehand(&sandbox);
+    let repo = sandbox.demo_with_attendance(Attendance::Recorded);
     let before = sandbox.git_text(&repo, &["rev-parse", "HEAD"]);
     let exports = sandbox.path("exports");
     let tmux = Tmux::start(
@@ -275,17 +176,17 @@ fn a_meeting_run_live_from_its_first_item_to_its_minutes() {
     );
     tmux.wait_for("Agenda of the meeting on 2026-12-02");
     tmux.send(&["L"]);
-    let screen = tmux.wait_for("item 1 of 3");
-    assert!(screen.contains("0 of 3 decided"), "{screen}");
+    let screen = tmux.wait_for("item 1 of 10");
+    assert!(screen.contains("0 of 10 decided"), "{screen}");
     // The items whose reviews agree are offered en bloc; the chair confirms them.
     tmux.send(&["B"]);
     let screen = tmux.wait_for("En bloc: confirm these together");
     assert!(
-        screen.contains("[x] Riverside Academy · Suicide Aware status application"),
+        screen.contains("[x] North Vale Education Support Centre · Annual review"),
         "{screen}"
     );
     assert!(
-        !screen.contains("North Vale"),
+        !screen.contains("Bramblefield"),
         "its reviews disagree:\n{screen}"
     );
     tmux.send(&["Enter"]);
@@ -294,17 +195,28 @@ fn a_meeting_run_live_from_its_first_item_to_its_minutes() {
     tmux.send(&["Space"]);
     tmux.wait_gone("En bloc: done");
     // Each item in turn: decided through the form unless it already is.
-    for n in 1..=3 {
-        let screen = tmux.wait_for(&format!("item {n} of 3"));
-        if n == 2 {
+    for n in 1..=10 {
+        let screen = tmux.wait_for(&format!("item {n} of 10"));
+        if n == 4 {
             assert!(
                 screen.contains("Maeve O'Connell leaves the room"),
                 "{screen}"
             );
+            assert!(screen.contains("✓ Decided"), "taken en bloc:\n{screen}");
         }
         if !screen.contains("✓ Decided") {
             tmux.send(&["Enter"]);
             tmux.wait_for("Check and record");
+            // Where no review gives the outcome, the chair takes the first offered.
+            select_outcome(&tmux);
+            if !tmux.capture().contains("◉") {
+                tmux.send(&["Enter"]);
+                tmux.wait_for("Space or Enter chooses");
+                tmux.send(&["Space"]);
+                tmux.wait_for("◉");
+                tmux.send(&["Escape"]);
+                tmux.wait_for("Enter edit");
+            }
             tmux.send(&["G"]);
             tmux.wait_for("Ready to record");
             tmux.send(&["Enter"]);
@@ -312,20 +224,25 @@ fn a_meeting_run_live_from_its_first_item_to_its_minutes() {
             tmux.wait_for("Record the decision now?");
             tmux.send(&["y"]);
             let screen = tmux.wait_for("✓ Decided");
-            assert!(screen.contains(&format!("item {n} of 3")), "{screen}");
+            assert!(screen.contains(&format!("item {n} of 10")), "{screen}");
         }
-        if n < 3 {
+        if n < 10 {
             tmux.send(&["]"]);
         }
     }
-    tmux.wait_for("3 of 3 decided");
+    tmux.wait_for("10 of 10 decided");
     tmux.send(&["E"]);
     tmux.wait_for("Save the minutes now?");
     tmux.send(&["y"]);
     let screen = tmux.wait_for("✓ Saved");
     assert!(screen.contains("minutes-2026-12-02"), "{screen}");
     let minutes = std::fs::read_to_string(exports.join("minutes-2026-12-02.md")).unwrap();
-    for name in ["Riverside Academy", "North Vale Education Support Centre"] {
+    for name in [
+        "Little Acorns Day Nursery",
+        "North Vale Education Support Centre",
+        "Bramblefield Primary School",
+        "Kestrel House Education Centre",
+    ] {
         assert!(
             minutes.contains(name),
             "{name} is not in the minutes:\n{minutes}"
@@ -340,8 +257,8 @@ fn a_meeting_run_live_from_its_first_item_to_its_minutes() {
     let lines: Vec<&str> = log.lines().collect();
     assert_eq!(
         lines.len(),
-        4,
-        "three decisions and the proceedings:\n{log}"
+        11,
+        "North Vale en bloc, nine decisions through the form and the proceedings:\n{log}"
     );
     assert!(lines[0].starts_with("Rosalind Adeyemi|"), "{log}");
     assert!(lines[0].to_lowercase().contains("proceedings"), "{log}");
@@ -354,6 +271,8 @@ fn a_meeting_run_live_from_its_first_item_to_its_minutes() {
         "Maeve O'Connell left the room for North Vale:\n{proceedings}"
     );
     assert!(proceedings.contains("en_bloc: true"), "{proceedings}");
+    let bodies = sandbox.git_text(&repo, &["log", "--format=%B", &format!("{before}..HEAD")]);
+    assert_eq!(bodies.matches("En-bloc: yes").count(), 1, "{bodies}");
     let decisions = sandbox.git_text(
         &repo,
         &[
@@ -363,7 +282,17 @@ fn a_meeting_run_live_from_its_first_item_to_its_minutes() {
             &format!("{before}..HEAD~1"),
         ],
     );
-    for school in ["riverside-academy", "north-vale-esc"] {
+    for school in [
+        "little-acorns-nursery",
+        "kingsmead-sixth-form",
+        "riverside-academy",
+        "north-vale-esc",
+        "bramblefield-primary",
+        "thornbury-academy",
+        "elmwood-primary",
+        "fernhill-school",
+        "kestrel-house-esc",
+    ] {
         assert!(
             decisions.contains(&format!("decisions/{school}/")),
             "{decisions}"
