@@ -383,12 +383,17 @@ impl DecisionForm {
             .clone()
             .filter(|c| participants.contains(c))
             .or_else(|| participants.iter().next().cloned());
-        // The reviews come first where there are any: the panel reads them before deciding.
+        // The reviews come first where the item has readers: the panel reads them before
+        // deciding. The form starts on them once one is in; before then there is nothing to
+        // read, and it starts on the outcome as a form without readers does.
         let mut fields = if ctx.reviews.is_empty() {
             Vec::new()
         } else {
             vec![Field::Reviews]
         };
+        let selected = usize::from(
+            !ctx.reviews.is_empty() && !ctx.reviews.iter().any(|r| r.recommendation.is_some()),
+        );
         fields.extend([Field::Outcome, Field::Members, Field::Recorder]);
         fields.extend((0..ctx.areas.len()).map(Field::Area));
         fields.extend([Field::Feedback, Field::Conditions]);
@@ -412,7 +417,7 @@ impl DecisionForm {
             moderation_reason: text_area("", MODERATION_PLACEHOLDER),
             supersedes: None,
             fields,
-            selected: 0,
+            selected,
             focus: Focus::List,
             sub: 0,
             cursor: 0,
