@@ -59,9 +59,40 @@ fn shared(sandbox: &Sandbox) -> (GitServer, PathBuf, PathBuf, PathBuf) {
 }
 
 /// The decision on Little Acorns written in the form, as the decision form's tests write it.
+/// The rows of the decision form's list of fields that are selected and that are the
+/// outcome, by line on the screen.
+fn field_rows(screen: &str) -> (Option<usize>, Option<usize>) {
+    let lines: Vec<&str> = screen.lines().collect();
+    let Some(top) = lines.iter().position(|l| l.contains(" Fields ")) else {
+        return (None, None);
+    };
+    let row = |test: &dyn Fn(&str) -> bool| (top + 1..lines.len()).find(|&i| test(lines[i]));
+    let selected = row(&|l| l.chars().nth(1) == Some('▸'));
+    let outcome = row(&|l| {
+        l.chars()
+            .skip(3)
+            .collect::<String>()
+            .starts_with(" Outcome ")
+    });
+    (selected, outcome)
+}
+
+/// Moves along the decision form's fields to the outcome, wherever the form opened.
+fn to_outcome(ui: &mut Harness) {
+    for _ in 0..20 {
+        match field_rows(&ui.screen()) {
+            (Some(selected), Some(outcome)) if selected == outcome => return,
+            (Some(selected), Some(outcome)) if selected < outcome => ui.keys("j"),
+            _ => ui.keys("k"),
+        };
+    }
+    panic!("the outcome is not selected:\n{}", ui.screen());
+}
+
 fn fill_little_acorns(ui: &mut Harness) {
     ui.keys("e");
     assert!(ui.screen().contains("Little Acorns Day Nursery 2026-27"));
+    to_outcome(ui);
     ui.keys("<Enter> <Tab><Tab><Tab> ");
     ui.keys("<Tab>");
     ui.type_text("Leadership is visible and well resourced.");

@@ -95,6 +95,23 @@ impl Tmux {
         }
     }
 
+    /// Moves along the decision form's fields to the outcome, wherever the form opened,
+    /// waiting for each move to show.
+    fn to_outcome(&self) {
+        for _ in 0..20 {
+            let screen = self.capture();
+            let rows = field_rows(&screen);
+            let key = match rows {
+                (Some(selected), Some(outcome)) if selected == outcome => return,
+                (Some(selected), Some(outcome)) if selected < outcome => "j",
+                _ => "k",
+            };
+            self.send(&[key]);
+            self.wait_until("the selection to move", |s| field_rows(s) != rows);
+        }
+        panic!("the outcome is not selected:\n{}", self.capture());
+    }
+
     fn wait_for(&self, text: &str) -> String {
         self.wait_until(&format!("{text:?}"), |s| s.contains(text))
     }
@@ -164,6 +181,24 @@ fn open_command_on(repo: &Path, date: &str, extra: &str) -> String {
         kitemark(),
         repo.display()
     )
+}
+
+/// The rows of the decision form's list of fields that are selected and that are the
+/// outcome, by line on the screen.
+fn field_rows(screen: &str) -> (Option<usize>, Option<usize>) {
+    let lines: Vec<&str> = screen.lines().collect();
+    let Some(top) = lines.iter().position(|l| l.contains(" Fields ")) else {
+        return (None, None);
+    };
+    let row = |test: &dyn Fn(&str) -> bool| (top + 1..lines.len()).find(|&i| test(lines[i]));
+    let selected = row(&|l| l.chars().nth(1) == Some('▸'));
+    let outcome = row(&|l| {
+        l.chars()
+            .skip(3)
+            .collect::<String>()
+            .starts_with(" Outcome ")
+    });
+    (selected, outcome)
 }
 
 #[test]
@@ -376,6 +411,8 @@ fn a_decision_survives_a_kill_in_the_middle_of_typing() {
         let tmux = Tmux::start(&sandbox, &open_command_on(&repo, "2026-12-02", ""), 100, 30);
         tmux.wait_for("Agenda of the meeting on 2026-12-02");
         tmux.send(&["e"]);
+        tmux.wait_for(" Fields ");
+        tmux.to_outcome();
         tmux.wait_for("Space or Enter chooses");
         tmux.send(&["Enter", "Space"]);
         tmux.wait_for("◉ Awarded");
