@@ -187,10 +187,9 @@ pub fn run(repo_path: &Path, args: AssignArgs) -> anyhow::Result<ExitCode> {
                 *load.entry(m.clone()).or_default() += 1;
             }
         }
-        let expected = expected_attendance(&catalog.panel, meeting);
-        let proposed = order::propose_order(&catalog.panel, &expected, &meeting.agenda);
-        let agenda_exits = order::exits(&catalog.panel, &expected, &meeting.agenda);
-        let proposed_exits = order::exits(&catalog.panel, &expected, &proposed);
+        let proposed = order::propose_order(&catalog.panel, meeting, &meeting.agenda);
+        let agenda_exits = order::exits(&catalog.panel, meeting, &meeting.agenda);
+        let proposed_exits = order::exits(&catalog.panel, meeting, &proposed);
 
         let mut draft = MeetingDraft::from_meeting(meeting);
         draft.readers = meeting
@@ -304,21 +303,6 @@ pub fn run(repo_path: &Path, args: AssignArgs) -> anyhow::Result<ExitCode> {
             Err(code) => code,
         }))
     })
-}
-
-/// The meeting as the order is worked out for: ahead of it, when nobody is recorded as
-/// present yet, every member who has not sent apologies is expected.
-fn expected_attendance(panel: &crate::model::Panel, meeting: &Meeting) -> Meeting {
-    let mut expected = meeting.clone();
-    if expected.present.is_empty() {
-        expected.present = panel
-            .members
-            .iter()
-            .filter(|m| !meeting.apologies.contains(&m.id))
-            .map(|m| m.id.clone())
-            .collect();
-    }
-    expected
 }
 
 /// The readers, each member's load and the order, as the text report shows them.

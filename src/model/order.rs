@@ -13,11 +13,26 @@ use super::MemberId;
 use super::meeting::{AgendaItem, Meeting};
 use super::panel::Panel;
 
-/// The members present at the meeting who must be out of the room for `item`.
+/// The members in the room: those recorded present, or, before attendance is taken, every
+/// member who has not sent apologies (as conflicts from affiliations are counted then).
+fn in_the_room<'m>(panel: &'m Panel, meeting: &'m Meeting) -> Vec<&'m MemberId> {
+    if meeting.present.is_empty() {
+        panel
+            .members
+            .iter()
+            .map(|m| &m.id)
+            .filter(|id| !meeting.apologies.contains(id))
+            .collect()
+    } else {
+        meeting.present.iter().collect()
+    }
+}
+
+/// The members at the meeting (or expected at it, before attendance is taken) who must be out
+/// of the room for `item`.
 pub fn out_of_room(panel: &Panel, meeting: &Meeting, item: &AgendaItem) -> BTreeSet<MemberId> {
-    meeting
-        .present
-        .iter()
+    in_the_room(panel, meeting)
+        .into_iter()
         .filter(|id| {
             panel
                 .member(id)
@@ -205,6 +220,20 @@ mod tests {
         assert_eq!(exits(&panel, &meeting, &proposed), 2);
         let schools: Vec<&str> = proposed.iter().map(|i| i.school.as_str()).collect();
         assert_eq!(schools, ["e", "a", "c", "b", "d"]);
+    }
+
+    #[test]
+    fn before_attendance_is_taken_everyone_but_those_sending_apologies_is_expected() {
+        let panel = panel(vec![
+            member("m0", &[]),
+            member("m1", &["a"]),
+            member("m2", &["a"]),
+        ]);
+        let agenda = [item("a")];
+        let mut meeting = meeting(&[], &[], &agenda);
+        meeting.apologies = vec!["m2".parse().unwrap()];
+        let out = out_of_room(&panel, &meeting, &agenda[0]);
+        assert_eq!(out.iter().map(|m| m.as_str()).collect::<Vec<_>>(), ["m1"]);
     }
 
     #[test]
