@@ -5,157 +5,8 @@
 
 mod common;
 
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
-
+use common::tmux::{Tmux, kitemark};
 use common::{Attendance, Sandbox};
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    /// Starts `command` in a new tmux server's only pane; the pane stays after the command ends
-    /// so that its last output can be read.
-    fn start(sandbox: &Sandbox, command: &str, width: u16, height: u16) -> Tmux {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let socket = format!(
-            "kitemark-test-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        );
-        Tmux::start_on(socket, sandbox, command, width, height)
-    }
-
-    /// Like [`Tmux::start`], on a socket of the test's own naming.
-    fn start_on(socket: String, sandbox: &Sandbox, command: &str, width: u16, height: u16) -> Tmux {
-        let home = sandbox.path("home");
-        let shell = format!(
-            "env HOME='{0}' XDG_CONFIG_HOME='{0}/.config' GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null {command}; echo EXIT=$?; sleep 60",
-            home.display()
-        );
-        let tmux = Tmux { socket };
-        let status = tmux
-            .cmd()
-            .args([
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-s",
-                "main",
-                "-x",
-                &width.to_string(),
-                "-y",
-                &height.to_string(),
-                &shell,
-            ])
-            .status()
-            .expect("tmux is installed (.ci/run installs it)");
-        assert!(status.success(), "tmux did not start");
-        tmux
-    }
-
-    fn cmd(&self) -> Command {
-        let mut cmd = Command::new("tmux");
-        cmd.args(["-L", &self.socket]);
-        cmd
-    }
-
-    fn capture(&self) -> String {
-        let out = self
-            .cmd()
-            .args(["capture-pane", "-p", "-t", "main"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Waits until the screen satisfies `test`, polling; fails with the last screen.
-    fn wait_until(&self, what: &str, test: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let screen = self.capture();
-            if test(&screen) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; the screen is:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        self.wait_until(&format!("{text:?}"), |s| s.contains(text))
-    }
-
-    fn wait_gone(&self, text: &str) -> String {
-        self.wait_until(&format!("{text:?} to go"), |s| !s.contains(text))
-    }
-
-    /// Sends keys by tmux name (`Enter`, `Escape`, `q`). Escape must go on its own, or the
-    /// terminal reads it as Alt with the next key.
-    fn send(&self, keys: &[&str]) {
-        let status = self
-            .cmd()
-            .args(["send-keys", "-t", "main"])
-            .args(keys)
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd().arg("kill-server").status();
-    }
-}
-
-fn kitemark() -> &'static str {
-    env!("CARGO_BIN_EXE_kitemark")
-}
-
-/// The decision form's list of fields as shown: whether each row is selected (`▸`), and its
-/// label.
-fn fields(screen: &str) -> Vec<(bool, String)> {
-    screen
-        .lines()
-        .filter_map(|l| l.strip_prefix('┃').or_else(|| l.strip_prefix('│')))
-        .map(|row| {
-            let selected = row.starts_with('▸');
-            let label: String = row.chars().skip(2).collect();
-            (selected, label.trim_start().to_owned())
-        })
-        .collect()
-}
-
-/// Selects the decision form's Outcome field, found by what the list of fields shows, and
-/// waits until the form shows it selected.
-fn select_outcome(tmux: &Tmux) {
-    let screen = tmux.capture();
-    let rows = fields(&screen);
-    let at = |test: &dyn Fn(&(bool, String)) -> bool| rows.iter().position(test);
-    let (Some(selected), Some(outcome)) = (
-        at(&|(s, _)| *s),
-        at(&|(_, label)| label.starts_with("Outcome")),
-    ) else {
-        panic!("no Outcome field:\n{screen}");
-    };
-    let (key, n) = if outcome < selected {
-        ("k", selected - outcome)
-    } else {
-        ("j", outcome - selected)
-    };
-    tmux.send(&vec![key; n]);
-    tmux.wait_until("the Outcome field selected", |s| {
-        fields(s)
-            .iter()
-            .any(|(selected, label)| *selected && label.starts_with("Outcome"))
-    });
-}
 
 #[test]
 fn a_meeting_run_live_from_its_first_item_to_its_minutes() {
@@ -208,7 +59,7 @@ fn a_meeting_run_live_from_its_first_item_to_its_minutes() {
             tmux.send(&["Enter"]);
             tmux.wait_for("Check and record");
             // Where no review gives the outcome, the chair takes the first offered.
-            select_outcome(&tmux);
+            tmux.to_outcome();
             if !tmux.capture().contains("◉") {
                 tmux.send(&["Enter"]);
                 tmux.wait_for("Space or Enter chooses");

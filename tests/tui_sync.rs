@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::tmux::field_rows;
+
 use std::path::{Path, PathBuf};
 
 use common::server::GitServer;
@@ -59,24 +61,6 @@ fn shared(sandbox: &Sandbox) -> (GitServer, PathBuf, PathBuf, PathBuf) {
 }
 
 /// The decision on Little Acorns written in the form, as the decision form's tests write it.
-/// The rows of the decision form's list of fields that are selected and that are the
-/// outcome, by line on the screen.
-fn field_rows(screen: &str) -> (Option<usize>, Option<usize>) {
-    let lines: Vec<&str> = screen.lines().collect();
-    let Some(top) = lines.iter().position(|l| l.contains(" Fields ")) else {
-        return (None, None);
-    };
-    let row = |test: &dyn Fn(&str) -> bool| (top + 1..lines.len()).find(|&i| test(lines[i]));
-    let selected = row(&|l| l.chars().nth(1) == Some('▸'));
-    let outcome = row(&|l| {
-        l.chars()
-            .skip(3)
-            .collect::<String>()
-            .starts_with(" Outcome ")
-    });
-    (selected, outcome)
-}
-
 /// Moves along the decision form's fields to the outcome, wherever the form opened.
 fn to_outcome(ui: &mut Harness) {
     for _ in 0..20 {

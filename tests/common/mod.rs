@@ -5,6 +5,7 @@
 
 pub mod server;
 pub mod succession;
+pub mod tmux;
 pub mod tui;
 
 use std::io::Read;
