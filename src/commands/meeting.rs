@@ -56,43 +56,6 @@ fn members(ids: &[String]) -> anyhow::Result<Vec<MemberId>> {
         .collect()
 }
 
-/// A reader who has since sent apologies or declared a conflict for the school cannot read
-/// it: recording the attendance or the conflict takes them off the item (an item whose lead
-/// goes loses its readers), saying so, so that `kitemark assign` gives it others.
-fn drop_unfit_readers(panel: &crate::model::Panel, draft: &mut MeetingDraft) {
-    let Ok(meeting) = draft.to_meeting() else {
-        return;
-    };
-    let fit = |m: &MemberId, school: &crate::model::SchoolId| {
-        crate::model::assign::may_read(panel, &meeting, m, school)
-    };
-    let said = |m: &MemberId, r: &crate::model::ItemReaders| {
-        eprintln!(
-            "kitemark: warning: {} is no longer a reader of {}/{}/{}: away or conflicted; run `kitemark assign` to give the item another",
-            crate::model::text::sanitize_inline(m.as_str()),
-            r.school,
-            r.year,
-            r.kind
-        );
-    };
-    draft.readers.retain_mut(|r| {
-        // Only members of the panel are judged here; an unknown id is refused as it is.
-        let known = |m: &MemberId| panel.member(m).is_some();
-        if let Some(second) = &r.second
-            && known(second)
-            && !fit(second, &r.school)
-        {
-            said(second, r);
-            r.second = None;
-        }
-        if known(&r.lead) && !fit(&r.lead, &r.school) {
-            said(&r.lead, r);
-            return false;
-        }
-        true
-    });
-}
-
 pub fn run(repo_path: &Path, args: MeetingArgs) -> anyhow::Result<ExitCode> {
     let chair: MemberId = args.chair.parse()?;
     let conflicts: Vec<Conflict> = args
@@ -136,7 +99,6 @@ pub fn run(repo_path: &Path, args: MeetingArgs) -> anyhow::Result<ExitCode> {
         if let Some(notes) = &args.notes {
             draft.notes = notes.clone();
         }
-        drop_unfit_readers(&catalog.panel, &mut draft);
         let ctx = Read {
             repo: &repo,
             snapshot: &snapshot,

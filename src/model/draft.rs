@@ -354,6 +354,55 @@ impl MeetingDraft {
         }
     }
 
+    /// Takes off the readers, as `recorded` had them, who may no longer read their item —
+    /// they have since sent apologies or declared a conflict for the school — and says who (an
+    /// item whose lead goes loses its readers), so that the chair can give it others. A reader
+    /// newly chosen, and a member unknown to the panel, are left for the meeting's rules to
+    /// refuse: a choice the chair makes now is not undone quietly.
+    pub fn drop_unfit_readers(
+        &mut self,
+        panel: &crate::model::Panel,
+        recorded: &[crate::model::ItemReaders],
+    ) -> Vec<String> {
+        let Ok(meeting) = self.to_meeting() else {
+            return Vec::new();
+        };
+        let was = |r: &crate::model::ItemReaders, m: &MemberId| {
+            recorded.iter().any(|old| {
+                old.school == r.school
+                    && old.year == r.year
+                    && old.kind == r.kind
+                    && old.members().any(|o| o == m)
+            })
+        };
+        let unfit = |m: &MemberId, r: &crate::model::ItemReaders| {
+            was(r, m)
+                && panel.member(m).is_some()
+                && !crate::model::assign::may_read(panel, &meeting, m, &r.school)
+        };
+        let mut said = Vec::new();
+        let mut say = |m: &MemberId, r: &crate::model::ItemReaders| {
+            said.push(format!(
+                "{m} is no longer a reader of {}/{}/{}: away or conflicted; run `kitemark assign` (or A on the agenda) to give the item another",
+                r.school, r.year, r.kind
+            ));
+        };
+        self.readers.retain_mut(|r| {
+            if let Some(second) = &r.second
+                && unfit(second, r)
+            {
+                say(second, r);
+                r.second = None;
+            }
+            if unfit(&r.lead, r) {
+                say(&r.lead, r);
+                return false;
+            }
+            true
+        });
+        said
+    }
+
     /// The meeting to record, or what is missing.
     pub fn to_meeting(&self) -> Result<Meeting, Vec<String>> {
         let Some(chair) = &self.chair else {
@@ -514,6 +563,49 @@ mod tests {
         assert_eq!(
             crate::model::format::from_ron::<DecisionDraft>(&text).unwrap(),
             d
+        );
+    }
+
+    #[test]
+    fn a_reader_who_sends_apologies_or_declares_a_conflict_is_taken_off_the_item() {
+        let panel: crate::model::Panel =
+            crate::model::format::from_ron(include_str!("../../tests/fixtures/base/panel.ron"))
+                .unwrap();
+        let item = |school: &str| AgendaItem {
+            school: school.parse().unwrap(),
+            year: "2025-26".parse().unwrap(),
+            kind: "initial".parse().unwrap(),
+        };
+        let readers = |school: &str, lead: &str, second: &str| crate::model::ItemReaders {
+            school: school.parse().unwrap(),
+            year: "2025-26".parse().unwrap(),
+            kind: "initial".parse().unwrap(),
+            lead: lead.parse().unwrap(),
+            second: Some(second.parse().unwrap()),
+        };
+        let mut draft = MeetingDraft {
+            chair: Some("chair".parse().unwrap()),
+            agenda: vec![item("oak"), item("elm")],
+            readers: vec![
+                readers("oak", "psych", "nurse"),
+                readers("elm", "nurse", "psych"),
+            ],
+            ..MeetingDraft::new(jiff::civil::date(2025, 11, 12))
+        };
+        draft.apologies = vec!["psych".parse().unwrap()];
+        let recorded = draft.readers.clone();
+        // A reader chosen now is the rules' to refuse, not this to undo.
+        assert!(draft.clone().drop_unfit_readers(&panel, &[]).is_empty());
+        let said = draft.drop_unfit_readers(&panel, &recorded);
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(said[0].starts_with("psych is no longer a reader of oak/2025-26/initial"));
+        // Oak lost its lead and with it its readers; elm keeps its lead without a second.
+        assert_eq!(draft.readers.len(), 1);
+        assert_eq!(draft.readers[0].lead.as_str(), "nurse");
+        assert_eq!(draft.readers[0].second, None);
+        assert!(
+            draft.drop_unfit_readers(&panel, &recorded).is_empty(),
+            "nothing more to take off"
         );
     }
 }

@@ -290,6 +290,15 @@ pub fn prepare_decision(ctx: Context, draft: &DecisionDraft) -> Plan {
 /// conflicts that follow from affiliations added: its file, and its commit by the chair.
 pub fn prepare_meeting(ctx: Context, draft: &MeetingDraft) -> Plan {
     let parent = ctx.snapshot.commit_id();
+    // Attendance or a conflict recorded after the readers were set takes an unfit reader off
+    // the item, from the command line and the form alike.
+    let mut draft = draft.clone();
+    let recorded = ctx
+        .catalog
+        .meetings
+        .get(&draft.date)
+        .map_or(&[][..], |m| &m.readers[..]);
+    let readers_dropped = draft.drop_unfit_readers(&ctx.catalog.panel, recorded);
     let mut meeting = match draft.to_meeting() {
         Ok(meeting) => meeting,
         Err(missing) => return Plan::unfinished(missing, parent),
@@ -311,7 +320,7 @@ pub fn prepare_meeting(ctx: Context, draft: &MeetingDraft) -> Plan {
     let mut refusals = check_meeting(&rules, &meeting);
     refusals.extend(written("meeting", &meeting));
     let author = catalog.panel.member(&meeting.chair).map(|m| m.identity());
-    let mut warnings = Vec::new();
+    let mut warnings = readers_dropped;
     if !meeting.present.is_empty()
         && let Err(short) = catalog.panel.quorum_check(&meeting.present)
     {
