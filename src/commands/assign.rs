@@ -233,6 +233,11 @@ pub fn run(repo_path: &Path, args: AssignArgs) -> anyhow::Result<ExitCode> {
             shown = true;
             print(&report(meeting, &items, &load, &order_out, &catalog.panel))?;
         }
+        // What the recording changes beyond what was asked (a reader taken off) is said
+        // whatever happens next.
+        for warning in &plan.warnings {
+            eprintln!("kitemark: warning: {}", sanitize_inline(warning));
+        }
         let outcome = if !plan.may_record() {
             for problem in &refused {
                 eprintln!("kitemark: refused: {}", sanitize_inline(problem));

@@ -20,8 +20,11 @@ use super::{MemberId, OutcomeId};
 /// The reviews of one item at one meeting.
 #[derive(Debug, Clone)]
 pub struct ItemReviews<'a> {
-    /// The reviews written, the lead reviewer's first, then in member id order.
+    /// The reviews written, one per reviewer and none by a member conflicted for the school,
+    /// the lead reviewer's first, then in member id order.
     pub reviews: Vec<&'a Review>,
+    /// The item's confirmed readers, lead first; empty where it has none.
+    pub readers: Vec<MemberId>,
     /// How many are expected: the item's confirmed readers, or the reviews written where it
     /// has none.
     pub expected: usize,
@@ -35,9 +38,14 @@ impl ItemReviews<'_> {
         self.tally.len() > 1
     }
 
-    /// Whether every expected review is in.
+    /// Whether every expected review is in: each confirmed reader's, or, for an item without
+    /// readers, at least one.
     pub fn all_in(&self) -> bool {
-        !self.reviews.is_empty() && self.reviews.len() >= self.expected
+        !self.reviews.is_empty()
+            && self
+                .readers
+                .iter()
+                .all(|m| self.reviews.iter().any(|r| &r.reviewer == m))
     }
 
     /// The outcome every review recommends, if they agree.
@@ -66,13 +74,18 @@ pub fn item_reviews<'a>(
 ) -> ItemReviews<'a> {
     let readers = meeting.readers_of(item);
     let lead = readers.map(|r| &r.lead);
+    // A review by a member conflicted for the school never counts, whenever the conflict was
+    // declared; and a reviewer counts once, whatever files carry their name.
+    let conflicts = super::decide::conflicts(&catalog.panel, Some(meeting), &item.school);
+    let conflicted = |m: &MemberId| conflicts.iter().any(|c| &c.member == m);
     let mut reviews: Vec<&Review> = catalog
         .reviews
         .iter()
         .map(|(_, r)| r)
-        .filter(|r| r.is_of(meeting.date, item))
+        .filter(|r| r.is_of(meeting.date, item) && !conflicted(&r.reviewer))
         .collect();
     reviews.sort_by_key(|r| (Some(&r.reviewer) != lead, r.reviewer.clone()));
+    reviews.dedup_by(|a, b| a.reviewer == b.reviewer);
     let mut counts: BTreeMap<&OutcomeId, usize> = BTreeMap::new();
     for r in &reviews {
         *counts.entry(&r.recommendation).or_default() += 1;
@@ -80,9 +93,15 @@ pub fn item_reviews<'a>(
     let mut tally: Vec<(OutcomeId, usize)> =
         counts.into_iter().map(|(o, n)| (o.clone(), n)).collect();
     tally.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let expected = readers.map_or(reviews.len(), |r| r.members().count());
+    let readers: Vec<MemberId> = readers.map_or(Vec::new(), |r| r.members().cloned().collect());
+    let expected = if readers.is_empty() {
+        reviews.len()
+    } else {
+        readers.len()
+    };
     ItemReviews {
         reviews,
+        readers,
         expected,
         tally,
     }
@@ -280,6 +299,34 @@ mod tests {
             proposed(&catalog, &meeting).is_empty(),
             "conditions are for the panel to set, not to confirm en bloc"
         );
+    }
+
+    #[test]
+    fn only_the_readers_reviews_complete_an_item_and_a_conflicted_members_never_counts() {
+        let mut catalog = catalog();
+        let meeting = with_readers(&mut catalog, "psych", "nurse");
+        let item = meeting.agenda[0].clone();
+        // The chair is no reader; head is conflicted for oak (declared at the meeting).
+        catalog.reviews = vec![
+            review("psych", "awarded", ""),
+            review("chair", "awarded", ""),
+            review("head", "awarded", ""),
+        ];
+        let reviews = item_reviews(&catalog, &meeting, &item);
+        assert!(!reviews.all_in(), "nurse's review is still to come");
+        assert!(
+            reviews
+                .reviews
+                .iter()
+                .all(|r| r.reviewer.as_str() != "head"),
+            "a conflicted member's review is not counted"
+        );
+        assert!(proposed(&catalog, &meeting).is_empty());
+        // One reviewer's review filed twice counts once.
+        let (path, mut copy) = review("psych", "awarded", "");
+        copy.summary = "again".into();
+        catalog.reviews = vec![review("psych", "awarded", ""), (path, copy)];
+        assert_eq!(item_reviews(&catalog, &meeting, &item).reviews.len(), 1);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::panel::Panel;
 
 /// The members in the room: those recorded present, or, before attendance is taken, every
 /// member who has not sent apologies (as conflicts from affiliations are counted then).
-fn in_the_room<'m>(panel: &'m Panel, meeting: &'m Meeting) -> Vec<&'m MemberId> {
+pub fn in_the_room<'m>(panel: &'m Panel, meeting: &'m Meeting) -> Vec<&'m MemberId> {
     if meeting.present.is_empty() {
         panel
             .members

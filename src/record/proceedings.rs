@@ -21,6 +21,9 @@ pub fn prepare_proceedings(ctx: Context, proceedings: &Proceedings) -> Plan {
             parent,
         );
     };
+    // Before attendance is taken everyone without apologies is expected, as live mode and the
+    // discussion order count them.
+    let in_the_room = crate::model::order::in_the_room(&catalog.panel, meeting);
     for run in &proceedings.items {
         let item = run.item();
         if !meeting.agenda.contains(&item) {
@@ -33,7 +36,7 @@ pub fn prepare_proceedings(ctx: Context, proceedings: &Proceedings) -> Plan {
             });
         }
         for member in run.left.iter().chain(&run.returned) {
-            if !meeting.is_present(member) {
+            if !in_the_room.contains(&member) {
                 refusals.push(Refusal {
                     rule: "not-present",
                     message: format!(
