@@ -121,64 +121,12 @@ fn even_out(chosen: &mut [[Option<usize>; 2]], load: &mut [usize], eligible: &[V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::meeting::Conflict;
     use crate::model::panel::{Member, Role};
+    use crate::model::testing::{self, item, member, panel};
     use proptest::prelude::*;
 
-    fn member(id: &str, role: Role, affiliations: &[&str]) -> Member {
-        Member {
-            id: id.parse().unwrap(),
-            name: id.to_owned(),
-            email: format!("{id}@example.org"),
-            role,
-            organisation: String::new(),
-            affiliations: affiliations.iter().map(|s| s.parse().unwrap()).collect(),
-            administrator: false,
-            keys: Vec::new(),
-        }
-    }
-
-    fn panel(members: Vec<Member>) -> Panel {
-        Panel {
-            name: "Test panel".into(),
-            default_rubric: "hymh-kitemark".parse().unwrap(),
-            quorum: crate::model::panel::Quorum {
-                min_present: 2,
-                min_agencies: 0,
-            },
-            members,
-            require_signatures: false,
-        }
-    }
-
     fn meeting(apologies: &[&str], conflicts: &[(&str, &str)]) -> Meeting {
-        Meeting {
-            date: jiff::civil::date(2026, 12, 2),
-            chair: "m0".parse().unwrap(),
-            location: String::new(),
-            present: Vec::new(),
-            apologies: apologies.iter().map(|s| s.parse().unwrap()).collect(),
-            conflicts: conflicts
-                .iter()
-                .map(|(m, s)| Conflict {
-                    member: m.parse().unwrap(),
-                    school: s.parse().unwrap(),
-                    kind: crate::model::meeting::ConflictKind::Personal,
-                    reason: "governor".into(),
-                })
-                .collect(),
-            agenda: Vec::new(),
-            notes: String::new(),
-            readers: Vec::new(),
-        }
-    }
-
-    fn item(school: &str) -> AgendaItem {
-        AgendaItem {
-            school: school.parse().unwrap(),
-            year: "2026-27".parse().unwrap(),
-            kind: "annual-review".parse().unwrap(),
-        }
+        testing::meeting(&[], apologies, conflicts, &[])
     }
 
     const ROLES: [Role; 4] = [

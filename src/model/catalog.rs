@@ -333,33 +333,18 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::format::from_ron;
     use jiff::civil::date;
 
-    macro_rules! fixture {
-        ($path:literal) => {
-            from_ron(include_str!(concat!("../../tests/fixtures/base/", $path))).unwrap()
-        };
-    }
+    use crate::model::testing::{base_catalog, base_fixture as fixture};
 
     fn catalog() -> Catalog {
-        let rubric: Rubric = fixture!("rubrics/mini.ron");
-        let school: School = fixture!("submissions/oak/school.ron");
-        let meeting: Meeting = fixture!("meetings/2025-11-12.ron");
         let decision: Decision = fixture!("decisions/oak/2025-26/2025-11-12-initial.ron");
         Catalog {
-            panel: fixture!("panel.ron"),
-            rubrics: BTreeMap::from([(rubric.id.clone(), rubric)]),
-            schools: BTreeMap::from([(school.id.clone(), school)]),
-            years: BTreeMap::from([("oak".parse().unwrap(), vec!["2025-26".parse().unwrap()])]),
-            meetings: BTreeMap::from([(meeting.date, meeting)]),
             decisions: vec![(
                 "decisions/oak/2025-26/2025-11-12-initial.ron".into(),
                 decision,
             )],
-            conditions_met: Vec::new(),
-            reviews: Vec::new(),
-            proceedings: Default::default(),
+            ..base_catalog()
         }
     }
 

@@ -1097,34 +1097,14 @@ pub fn check(catalog: &Catalog, decision: &Decision, review: Option<&SelfReview>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::format::from_ron;
-    use std::collections::BTreeMap;
 
-    macro_rules! fixture {
-        ($path:literal) => {
-            from_ron(include_str!(concat!("../../tests/fixtures/base/", $path))).unwrap()
-        };
-    }
+    use crate::model::testing::{base_catalog, base_fixture as fixture};
 
     /// The base fixture without its decision, so that the decision can be made afresh.
     fn catalog() -> (Catalog, Decision, SelfReview) {
-        let rubric: crate::model::Rubric = fixture!("rubrics/mini.ron");
-        let school: crate::model::School = fixture!("submissions/oak/school.ron");
-        let meeting: Meeting = fixture!("meetings/2025-11-12.ron");
         let decision: Decision = fixture!("decisions/oak/2025-26/2025-11-12-initial.ron");
         let review: SelfReview = fixture!("submissions/oak/2025-26/self-review.ron");
-        let catalog = Catalog {
-            panel: fixture!("panel.ron"),
-            rubrics: BTreeMap::from([(rubric.id.clone(), rubric)]),
-            schools: BTreeMap::from([(school.id.clone(), school)]),
-            years: BTreeMap::from([("oak".parse().unwrap(), vec!["2025-26".parse().unwrap()])]),
-            meetings: BTreeMap::from([(meeting.date, meeting)]),
-            decisions: Vec::new(),
-            conditions_met: Vec::new(),
-            reviews: Vec::new(),
-            proceedings: Default::default(),
-        };
-        (catalog, decision, review)
+        (base_catalog(), decision, review)
     }
 
     fn rules(refusals: &[Refusal]) -> Vec<&'static str> {

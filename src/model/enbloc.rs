@@ -190,32 +190,9 @@ pub fn draft_from_reviews(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::format::from_ron;
     use crate::model::{ItemReaders, Review};
-    use std::collections::BTreeMap;
 
-    macro_rules! fixture {
-        ($path:literal) => {
-            from_ron(include_str!(concat!("../../tests/fixtures/base/", $path))).unwrap()
-        };
-    }
-
-    fn catalog() -> Catalog {
-        let rubric: crate::model::Rubric = fixture!("rubrics/mini.ron");
-        let school: crate::model::School = fixture!("submissions/oak/school.ron");
-        let meeting: Meeting = fixture!("meetings/2025-11-12.ron");
-        Catalog {
-            panel: fixture!("panel.ron"),
-            rubrics: BTreeMap::from([(rubric.id.clone(), rubric)]),
-            schools: BTreeMap::from([(school.id.clone(), school)]),
-            years: BTreeMap::from([("oak".parse().unwrap(), vec!["2025-26".parse().unwrap()])]),
-            meetings: BTreeMap::from([(meeting.date, meeting)]),
-            decisions: Vec::new(),
-            conditions_met: Vec::new(),
-            reviews: Vec::new(),
-            proceedings: Default::default(),
-        }
-    }
+    use crate::model::testing::base_catalog as catalog;
 
     fn review(reviewer: &str, outcome: &str, summary: &str) -> (String, Review) {
         let r = Review {

@@ -28,6 +28,8 @@ pub mod school;
 pub mod scores;
 pub mod seal;
 pub mod submission;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod text;
 pub mod validate;
 

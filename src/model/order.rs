@@ -117,64 +117,16 @@ pub fn propose_order(panel: &Panel, meeting: &Meeting, items: &[AgendaItem]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::meeting::{Conflict, ConflictKind};
-    use crate::model::panel::{Member, Quorum, Role};
+    use crate::model::panel::Role;
+    use crate::model::testing::{self, item, panel};
     use proptest::prelude::*;
 
-    fn member(id: &str, affiliations: &[&str]) -> Member {
-        Member {
-            id: id.parse().unwrap(),
-            name: id.to_owned(),
-            email: format!("{id}@example.org"),
-            role: Role::PublicHealth,
-            organisation: String::new(),
-            affiliations: affiliations.iter().map(|s| s.parse().unwrap()).collect(),
-            administrator: false,
-            keys: Vec::new(),
-        }
-    }
-
-    fn panel(members: Vec<Member>) -> Panel {
-        Panel {
-            name: "Test panel".into(),
-            default_rubric: "hymh-kitemark".parse().unwrap(),
-            quorum: Quorum {
-                min_present: 2,
-                min_agencies: 0,
-            },
-            members,
-            require_signatures: false,
-        }
+    fn member(id: &str, affiliations: &[&str]) -> crate::model::Member {
+        testing::member(id, Role::PublicHealth, affiliations)
     }
 
     fn meeting(present: &[&str], conflicts: &[(&str, &str)], agenda: &[AgendaItem]) -> Meeting {
-        Meeting {
-            date: jiff::civil::date(2026, 12, 9),
-            chair: "m0".parse().unwrap(),
-            location: String::new(),
-            present: present.iter().map(|s| s.parse().unwrap()).collect(),
-            apologies: Vec::new(),
-            conflicts: conflicts
-                .iter()
-                .map(|(m, s)| Conflict {
-                    member: m.parse().unwrap(),
-                    school: s.parse().unwrap(),
-                    kind: ConflictKind::Personal,
-                    reason: "governor".into(),
-                })
-                .collect(),
-            agenda: agenda.to_vec(),
-            notes: String::new(),
-            readers: Vec::new(),
-        }
-    }
-
-    fn item(school: &str) -> AgendaItem {
-        AgendaItem {
-            school: school.parse().unwrap(),
-            year: "2026-27".parse().unwrap(),
-            kind: "annual-review".parse().unwrap(),
-        }
+        testing::meeting(present, &[], conflicts, agenda)
     }
 
     fn ids(v: &[MemberId]) -> Vec<&str> {
