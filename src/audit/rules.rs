@@ -1192,7 +1192,7 @@ fn meeting_differences(old: &Meeting, new: &Meeting, panel: Option<&Panel>) -> (
     }
     let important = !serious.is_empty();
     let mut minor = Vec::new();
-    let item = |i: &crate::model::AgendaItem| format!("{}/{}/{}", i.school, i.year, i.kind);
+    let item = |i: &crate::model::AgendaItem| i.to_string();
     let added: Vec<String> = new
         .agenda
         .iter()

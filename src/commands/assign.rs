@@ -16,46 +16,13 @@ use crate::model::{AgendaItem, ItemReaders, Meeting, MemberId, assign, order};
 use crate::record::{Context as Read, prepare_meeting};
 use crate::repo::PanelRepo;
 
-/// `SCHOOL/YEAR/KIND` of an item, as the commands name it.
-pub(super) fn item_name(item: &AgendaItem) -> String {
-    format!("{}/{}/{}", item.school, item.year, item.kind)
-}
-
-/// The agenda item `text` names: `SCHOOL` where the school has one item on the agenda,
-/// `SCHOOL/YEAR/KIND` always.
-pub(super) fn named_item<'a>(
-    agenda: &'a [AgendaItem],
-    text: &str,
-) -> anyhow::Result<&'a AgendaItem> {
-    let matching: Vec<&AgendaItem> = agenda
-        .iter()
-        .filter(|i| text == i.school.as_str() || text == item_name(i))
-        .collect();
-    match matching.as_slice() {
-        [one] => Ok(one),
-        [] => bail!(
-            "{:?} is not an item on the meeting's agenda",
-            sanitize_inline(text)
-        ),
-        many => bail!(
-            "{:?} has {} items on the agenda; name one as SCHOOL/YEAR/KIND ({})",
-            sanitize_inline(text),
-            many.len(),
-            many.iter()
-                .map(|i| item_name(i))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
 /// `SCHOOL=MEMBER`, the item found on the agenda.
 fn change(agenda: &[AgendaItem], text: &str) -> anyhow::Result<(AgendaItem, MemberId)> {
     let Some((school, member)) = text.split_once('=') else {
         bail!("{:?} is not SCHOOL=MEMBER", sanitize_inline(text));
     };
     Ok((
-        named_item(agenda, school.trim())?.clone(),
+        super::named_item(agenda, school.trim())?.clone(),
         member.trim().parse()?,
     ))
 }
@@ -110,20 +77,17 @@ fn readers(
     leads: &[(AgendaItem, MemberId)],
     seconds: &[(AgendaItem, MemberId)],
 ) -> Vec<ItemOut> {
-    let knows = catalog.knows(meeting);
-    let suggested = assign::suggest(&catalog.panel, meeting, &meeting.agenda, &knows);
+    let start = assign::starting_readers(&catalog.panel, meeting, &catalog.knows(meeting));
     meeting
         .agenda
         .iter()
-        .zip(suggested)
-        .map(|(item, s)| {
-            // Readers recorded are kept while they may still read the item.
-            let fit = |m: &MemberId| assign::may_read(&catalog.panel, meeting, m, &item.school);
-            let (mut lead, mut second, mut source) = match meeting.readers_of(item) {
-                Some(r) if r.members().all(fit) => {
-                    (Some(r.lead.clone()), r.second.clone(), Source::Recorded)
-                }
-                _ => (s.lead, s.second, Source::Suggested),
+        .zip(start)
+        .map(|(item, (r, recorded))| {
+            let (mut lead, mut second) = (r.lead, r.second);
+            let mut source = if recorded {
+                Source::Recorded
+            } else {
+                Source::Suggested
             };
             if let Some((_, m)) = leads.iter().rfind(|(i, _)| i == item) {
                 // A member made lead who was to second gives the second place to the lead
@@ -226,7 +190,7 @@ pub fn run(repo_path: &Path, args: AssignArgs) -> anyhow::Result<ExitCode> {
             },
             agenda_exits,
             proposed_exits,
-            proposed: proposed.iter().map(item_name).collect(),
+            proposed: proposed.iter().map(AgendaItem::to_string).collect(),
         };
 
         if args.format == Format::Text && !shown {

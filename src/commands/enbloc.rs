@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::assign::{item_name, named_item};
+use super::named_item;
 use super::{EXIT_FINDINGS, EXIT_OK, columns, print, write_lock};
 use crate::cli::EnBlocArgs;
 use crate::model::enbloc::{item_reviews, proposed};
@@ -67,7 +67,7 @@ pub fn run(repo_path: &Path, args: EnBlocArgs) -> anyhow::Result<ExitCode> {
                 .map(|r| format!("{} {}", r.reviewer, r.recommendation))
                 .collect();
             rows.push(vec![
-                format!("  {}", item_name(item)),
+                format!("  {}", item.to_string()),
                 reviews.agreed().map(|o| o.to_string()).unwrap_or_default(),
                 by.join(", "),
                 if pulled.contains(item) {
@@ -82,7 +82,7 @@ pub fn run(repo_path: &Path, args: EnBlocArgs) -> anyhow::Result<ExitCode> {
     for item in &held {
         out.push_str(&format!(
             "  {}: its reviews agree, but its decision drafted from them is refused or warned about; decide it on its own\n",
-            sanitize_inline(&item_name(item))
+            sanitize_inline(&item.to_string())
         ));
     }
     for item in pulled
@@ -91,7 +91,7 @@ pub fn run(repo_path: &Path, args: EnBlocArgs) -> anyhow::Result<ExitCode> {
     {
         eprintln!(
             "kitemark: warning: {} was not proposed en bloc; pulling it changes nothing",
-            sanitize_inline(&item_name(item))
+            sanitize_inline(&item.to_string())
         );
     }
     out.push('\n');
@@ -116,7 +116,7 @@ pub fn run(repo_path: &Path, args: EnBlocArgs) -> anyhow::Result<ExitCode> {
             text.push_str(&format!(
                 "  {} ({})\n",
                 sanitize_inline(plan.path()),
-                sanitize_inline(&item_name(item))
+                sanitize_inline(&item.to_string())
             ));
         }
         print(&text)?;
@@ -126,7 +126,7 @@ pub fn run(repo_path: &Path, args: EnBlocArgs) -> anyhow::Result<ExitCode> {
     let mut recorded = 0;
     let mut refused = 0;
     for done in &results {
-        let name = sanitize_inline(&item_name(&done.item)).into_owned();
+        let name = sanitize_inline(&done.item.to_string()).into_owned();
         match &done.result {
             Ok(r) => {
                 recorded += 1;

@@ -535,3 +535,31 @@ pub fn skipped(unreadable: &[String]) -> ExitCode {
         EXIT_FINDINGS
     }
 }
+
+/// The agenda item `text` names: `SCHOOL` where the school has one item on the agenda,
+/// `SCHOOL/YEAR/KIND` always.
+pub(crate) fn named_item<'a>(
+    agenda: &'a [crate::model::AgendaItem],
+    text: &str,
+) -> anyhow::Result<&'a crate::model::AgendaItem> {
+    let matching: Vec<&crate::model::AgendaItem> = agenda
+        .iter()
+        .filter(|i| text == i.school.as_str() || text == i.to_string())
+        .collect();
+    match matching.as_slice() {
+        [one] => Ok(one),
+        [] => anyhow::bail!(
+            "{:?} is not an item on the meeting's agenda",
+            crate::model::text::sanitize_inline(text)
+        ),
+        many => anyhow::bail!(
+            "{:?} has {} items on the agenda; name one as SCHOOL/YEAR/KIND ({})",
+            crate::model::text::sanitize_inline(text),
+            many.len(),
+            many.iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}

@@ -463,14 +463,7 @@ pub fn plan_shifted(
             Classified::File(PanelPath::Review(_)) => {
                 let mut review: Review = parse(bundled_path, text)?;
                 mover.review(bundled_path, &mut review)?;
-                let moved = PanelPath::Review(crate::model::ReviewPath {
-                    school: review.school.clone(),
-                    year: review.year,
-                    meeting: review.meeting,
-                    kind: review.kind.clone(),
-                    member: review.reviewer.clone(),
-                })
-                .to_string();
+                let moved = PanelPath::Review(review.path()).to_string();
                 seeds.insert(moved.clone(), path);
                 reviews.push((moved, review));
             }
@@ -716,12 +709,7 @@ pub fn plan_shifted(
                 when: at(p.meeting, p.closed.hour(), p.closed.minute().into()),
                 author: member(&meeting.chair, &path)?,
                 content: StepContent::Files {
-                    message: message::proceedings(
-                        p.meeting,
-                        &meeting.chair,
-                        p.items.len(),
-                        p.items.iter().filter(|i| i.en_bloc).count(),
-                    ),
+                    message: message::proceedings(&p, &meeting.chair),
                     files: vec![(path.clone(), write(&path, &p)?)],
                 },
             },

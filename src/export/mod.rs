@@ -564,11 +564,7 @@ pub fn minutes(
             let _ = writeln!(out);
             let _ = writeln!(out, "Feedback to the school:");
             let _ = writeln!(out);
-            let quoted: Vec<String> = paragraphs(&d.decision.feedback)
-                .split("\n\n")
-                .map(|p| format!("> {p}"))
-                .collect();
-            let _ = writeln!(out, "{}", quoted.join("\n>\n"));
+            let _ = writeln!(out, "{}", quoted(&d.decision.feedback));
         }
         let _ = writeln!(out);
         let made_on = d.decision.made_on.as_ref().map_or_else(String::new, |m| {

@@ -23,12 +23,39 @@ pub struct Readers {
 /// Who may read an item: a member of the panel who has not sent apologies and is not
 /// conflicted for the school, by affiliation or by a conflict declared at the meeting.
 pub fn may_read(panel: &Panel, meeting: &Meeting, member: &MemberId, school: &SchoolId) -> bool {
-    let Some(m) = panel.members.iter().find(|m| &m.id == member) else {
-        return false;
-    };
-    !meeting.apologies.contains(member)
-        && !m.affiliations.contains(school)
-        && meeting.declared_conflict(member, school).is_none()
+    panel.member(member).is_some()
+        && !meeting.apologies.contains(member)
+        && !super::decide::is_conflicted(panel, meeting, member, school)
+}
+
+/// The readers each item of the meeting's agenda starts from when the chair assigns them:
+/// those recorded, while each of them may still read it (`true`), else the suggestion.
+pub fn starting_readers(
+    panel: &Panel,
+    meeting: &Meeting,
+    knows: &BTreeMap<SchoolId, BTreeSet<MemberId>>,
+) -> Vec<(Readers, bool)> {
+    let suggested = suggest(panel, meeting, &meeting.agenda, knows);
+    meeting
+        .agenda
+        .iter()
+        .zip(suggested)
+        .map(|(item, s)| match meeting.readers_of(item) {
+            Some(r)
+                if r.members()
+                    .all(|m| may_read(panel, meeting, m, &item.school)) =>
+            {
+                (
+                    Readers {
+                        lead: Some(r.lead.clone()),
+                        second: r.second.clone(),
+                    },
+                    true,
+                )
+            }
+            _ => (s, false),
+        })
+        .collect()
 }
 
 /// A lead and a second reader for each item of `items`, in their order. `knows` lists, per

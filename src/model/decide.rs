@@ -27,6 +27,20 @@ pub struct Conflicted {
     pub reason: String,
 }
 
+/// Whether `member` is conflicted for `school` at `meeting`: affiliated with it (panel.ron) or
+/// with a conflict declared there. [`conflicts`] lists them with their reasons.
+pub fn is_conflicted(
+    panel: &Panel,
+    meeting: &Meeting,
+    member: &MemberId,
+    school: &SchoolId,
+) -> bool {
+    panel
+        .member(member)
+        .is_some_and(|m| m.affiliations.contains(school))
+        || meeting.declared_conflict(member, school).is_some()
+}
+
 /// Members conflicted for a school at a meeting: those affiliated with it (panel.ron) and those
 /// who declared a conflict at the meeting.
 pub fn conflicts(panel: &Panel, meeting: Option<&Meeting>, school: &SchoolId) -> Vec<Conflicted> {
@@ -83,6 +97,16 @@ pub struct Refusal {
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} [{}]", self.message, self.rule)
+    }
+}
+
+/// A validator's finding, as recording refuses it: the same rule and message.
+impl From<Finding> for Refusal {
+    fn from(f: Finding) -> Refusal {
+        Refusal {
+            rule: f.rule,
+            message: f.message,
+        }
     }
 }
 
@@ -342,7 +366,7 @@ fn reader_findings(panel: Option<&Panel>, meeting: &Meeting) -> Vec<Finding> {
         at
     };
     for readers in &meeting.readers {
-        let item = format!("{}/{}/{}", readers.school, readers.year, readers.kind);
+        let item = readers.item().to_string();
         let on_agenda = meeting.agenda.iter().any(|i| readers.is_of(i));
         // Pointed at by their lead: a school's id is named on the agenda and in conflicts too.
         let lead_at = at("lead", readers.lead.as_str());
@@ -431,10 +455,7 @@ fn reader_findings(panel: Option<&Panel>, meeting: &Meeting) -> Vec<Finding> {
 pub fn check_meeting(ctx: &impl Facts, meeting: &Meeting) -> Vec<Refusal> {
     meeting_findings(ctx, meeting)
         .into_iter()
-        .map(|f| Refusal {
-            rule: f.rule,
-            message: f.message,
-        })
+        .map(Refusal::from)
         .collect()
 }
 
@@ -888,10 +909,7 @@ pub fn check(catalog: &Catalog, decision: &Decision, review: Option<&SelfReview>
             .map_or_else(|| id.to_string(), |m| format!("{} ({id})", m.name))
     };
     let found = |out: &mut Vec<Refusal>, findings: Vec<Finding>| {
-        out.extend(findings.into_iter().map(|f| Refusal {
-            rule: f.rule,
-            message: f.message,
-        }));
+        out.extend(findings.into_iter().map(Refusal::from));
     };
 
     let path = path_of(decision);

@@ -383,8 +383,8 @@ impl MeetingDraft {
         let mut said = Vec::new();
         let mut say = |m: &MemberId, r: &crate::model::ItemReaders| {
             said.push(format!(
-                "{m} is no longer a reader of {}/{}/{}: away or conflicted; run `kitemark assign` (or A on the agenda) to give the item another",
-                r.school, r.year, r.kind
+                "{m} is no longer a reader of {}: away or conflicted; run `kitemark assign` (or A on the agenda) to give the item another",
+                r.item()
             ));
         };
         self.readers.retain_mut(|r| {

@@ -109,7 +109,7 @@ pub fn item_reviews<'a>(
 
 /// Whether an outcome of the item's decision kind accepts the school's submission with
 /// nothing more to ask: an award granted or an annual review accepted, without conditions.
-pub fn accepting(catalog: &Catalog, item: &AgendaItem, outcome: &OutcomeId) -> bool {
+fn accepting(catalog: &Catalog, item: &AgendaItem, outcome: &OutcomeId) -> bool {
     catalog
         .rubric_for_school(&item.school)
         .and_then(|r| r.outcome(&item.kind, outcome))

@@ -110,9 +110,25 @@ impl ItemReaders {
         self.school == item.school && self.year == item.year && self.kind == item.kind
     }
 
+    /// The agenda item they read.
+    pub fn item(&self) -> AgendaItem {
+        AgendaItem {
+            school: self.school.clone(),
+            year: self.year,
+            kind: self.kind.clone(),
+        }
+    }
+
     /// The lead, then the second reader.
     pub fn members(&self) -> impl Iterator<Item = &MemberId> {
         std::iter::once(&self.lead).chain(self.second.as_ref())
+    }
+}
+
+/// `SCHOOL/YEAR/KIND`, as the commands take an item and messages name it.
+impl std::fmt::Display for AgendaItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}/{}", self.school, self.year, self.kind)
     }
 }
 

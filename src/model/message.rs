@@ -107,7 +107,10 @@ pub fn meeting(date: Date, chair: &MemberId, present: &[MemberId], agenda_items:
 }
 
 /// The message of a commit recording how a meeting ran.
-pub fn proceedings(date: Date, chair: &MemberId, items: usize, en_bloc: usize) -> String {
+pub fn proceedings(proceedings: &super::proceedings::Proceedings, chair: &MemberId) -> String {
+    let date = proceedings.meeting;
+    let items = proceedings.items.len();
+    let en_bloc = proceedings.items.iter().filter(|i| i.en_bloc).count();
     let body = if en_bloc > 0 {
         format!("{items} item(s) taken, {en_bloc} of them en bloc.")
     } else {

@@ -33,12 +33,7 @@ pub fn in_the_room<'m>(panel: &'m Panel, meeting: &'m Meeting) -> Vec<&'m Member
 pub fn out_of_room(panel: &Panel, meeting: &Meeting, item: &AgendaItem) -> BTreeSet<MemberId> {
     in_the_room(panel, meeting)
         .into_iter()
-        .filter(|id| {
-            panel
-                .member(id)
-                .is_some_and(|m| m.affiliations.contains(&item.school))
-                || meeting.declared_conflict(id, &item.school).is_some()
-        })
+        .filter(|id| super::decide::is_conflicted(panel, meeting, id, &item.school))
         .cloned()
         .collect()
 }

@@ -9,8 +9,12 @@
 use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeMap;
+
+use super::decide::{At, Finding};
 use super::ids::{AcademicYear, KindId, MemberId, SchoolId};
-use super::meeting::AgendaItem;
+use super::meeting::{AgendaItem, Meeting};
+use super::panel::Panel;
 
 /// The run of one meeting, item by item, in the order taken.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,4 +67,85 @@ impl ItemRun {
             kind: self.kind.clone(),
         }
     }
+}
+
+/// The rules of a meeting's proceedings, written once for `validate` and for recording: the
+/// meeting is recorded, each item taken was on its agenda, and each member who left or came
+/// back was in the room (recorded present, or before attendance is taken, expected; see
+/// [`super::order::in_the_room`]). Each item and member is pointed at by its own mention.
+pub fn proceedings_findings(
+    panel: Option<&Panel>,
+    meeting: Option<&Meeting>,
+    proceedings: &Proceedings,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(meeting) = meeting else {
+        out.push(Finding {
+            rule: "unknown-meeting",
+            at: At::Field("meeting"),
+            message: format!(
+                "no meeting is recorded on {} (meetings/{}.ron)",
+                proceedings.meeting, proceedings.meeting
+            ),
+        });
+        return out;
+    };
+    let mut nth = BTreeMap::<&str, usize>::new();
+    for run in &proceedings.items {
+        let seen = nth.entry(run.school.as_str()).or_default();
+        let at = *seen;
+        *seen += 1;
+        if !meeting.agenda.contains(&run.item()) {
+            out.push(Finding {
+                rule: "not-on-agenda",
+                at: At::Value {
+                    field: "school",
+                    value: run.school.to_string(),
+                    nth: at,
+                },
+                message: format!(
+                    "{} is not on the agenda of the meeting of {}",
+                    run.item(),
+                    meeting.date
+                ),
+            });
+        }
+    }
+    let in_the_room: Vec<&MemberId> = match panel {
+        Some(panel) => super::order::in_the_room(panel, meeting),
+        None => meeting.present.iter().collect(),
+    };
+    let mut named = BTreeMap::<(&'static str, &str), usize>::new();
+    for run in &proceedings.items {
+        let people = run
+            .left
+            .iter()
+            .map(|m| ("left", m))
+            .chain(run.returned.iter().map(|m| ("returned", m)));
+        for (field, member) in people {
+            let seen = named.entry((field, member.as_str())).or_default();
+            let at = *seen;
+            *seen += 1;
+            if !in_the_room.contains(&member) {
+                out.push(Finding {
+                    rule: "not-present",
+                    at: At::Value {
+                        field,
+                        value: member.to_string(),
+                        nth: at,
+                    },
+                    message: format!(
+                        "{member} is named as {} for {} but was not present at the meeting",
+                        if field == "left" {
+                            "leaving"
+                        } else {
+                            "returning"
+                        },
+                        run.school
+                    ),
+                });
+            }
+        }
+    }
+    out
 }

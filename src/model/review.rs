@@ -50,10 +50,18 @@ impl Review {
 
     /// Whether the review is of this item at this meeting.
     pub fn is_of(&self, meeting: Date, item: &AgendaItem) -> bool {
-        self.meeting == meeting
-            && self.school == item.school
-            && self.year == item.year
-            && self.kind == item.kind
+        self.meeting == meeting && self.item() == *item
+    }
+
+    /// Where the review is kept: its item's folder, named after its reviewer.
+    pub fn path(&self) -> super::layout::ReviewPath {
+        super::layout::ReviewPath {
+            school: self.school.clone(),
+            year: self.year,
+            meeting: self.meeting,
+            kind: self.kind.clone(),
+            member: self.reviewer.clone(),
+        }
     }
 }
 
@@ -111,8 +119,9 @@ pub fn review_findings(
             "not-on-agenda",
             At::Field("school"),
             format!(
-                "{}/{}/{} is not on the agenda of the meeting of {}",
-                review.school, review.year, review.kind, review.meeting
+                "{} is not on the agenda of the meeting of {}",
+                review.item(),
+                review.meeting
             ),
         ),
         Some(_) => {}
@@ -196,10 +205,7 @@ pub fn review_refusals(
 ) -> Vec<Refusal> {
     let mut out: Vec<Refusal> = review_findings(Some(panel), meeting, rubric, review)
         .into_iter()
-        .map(|f| Refusal {
-            rule: f.rule,
-            message: f.message,
-        })
+        .map(Refusal::from)
         .collect();
     if started {
         out.push(Refusal {

@@ -1023,64 +1023,13 @@ impl Validator {
             &proceedings.meeting.to_string(),
             &date.to_string(),
         );
-        let Some(meeting) = self.meetings.get(&proceedings.meeting) else {
-            file.error(
-                "unknown-meeting",
-                file.field("meeting"),
-                format!(
-                    "no meeting is recorded on {} (meetings/{}.ron)",
-                    proceedings.meeting, proceedings.meeting
-                ),
-            );
-            return;
-        };
-        let mut nth = BTreeMap::<&str, usize>::new();
-        for run in &proceedings.items {
-            // Each item is pointed at by its school's `nth` mention in the file.
-            let seen = nth.entry(run.school.as_str()).or_default();
-            let at = *seen;
-            *seen += 1;
-            if !meeting.agenda.contains(&run.item()) {
-                let pos = file.at("school", run.school.as_str(), at);
-                file.error(
-                    "not-on-agenda",
-                    pos,
-                    format!(
-                        "{}/{}/{} is not on the agenda of the meeting of {}",
-                        run.school, run.year, run.kind, meeting.date
-                    ),
-                );
-            }
-        }
-        let mut named = BTreeMap::<(&'static str, &str), usize>::new();
-        for run in &proceedings.items {
-            let people = run
-                .left
-                .iter()
-                .map(|m| ("left", m))
-                .chain(run.returned.iter().map(|m| ("returned", m)));
-            for (field, member) in people {
-                let seen = named.entry((field, member.as_str())).or_default();
-                let at = *seen;
-                *seen += 1;
-                if !meeting.is_present(member) {
-                    let pos = file.at(field, member.as_str(), at);
-                    file.error(
-                        "not-present",
-                        pos,
-                        format!(
-                            "{member} is named as {} for {} but was not present at the meeting",
-                            if field == "left" {
-                                "leaving"
-                            } else {
-                                "returning"
-                            },
-                            run.school
-                        ),
-                    );
-                }
-            }
-        }
+        // The same rules, with the same codes, as recording the proceedings applies.
+        let findings = super::proceedings::proceedings_findings(
+            self.panel.as_ref(),
+            self.meetings.get(&proceedings.meeting),
+            &proceedings,
+        );
+        report(file, findings);
     }
 
     fn condition_met(&mut self, file: &mut FileCheck, path: &ConditionPath) {

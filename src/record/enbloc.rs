@@ -5,7 +5,7 @@ use jiff::civil::Date;
 
 use super::{Context, NotRecorded, Plan, Recorded, commit, prepare_decision};
 use crate::model::enbloc::{draft_from_reviews, proposed};
-use crate::model::{AgendaItem, MemberId};
+use crate::model::{AgendaItem, Meeting, MemberId};
 use crate::repo::write::WriteLock;
 use crate::repo::{PanelRepo, RepoError};
 
@@ -22,17 +22,18 @@ pub fn plan_en_bloc(ctx: Context, date: Date, recorder: &MemberId) -> Vec<(Agend
     proposed(ctx.catalog, meeting)
         .into_iter()
         .map(|item| {
-            let draft = draft_from_reviews(ctx.catalog, meeting, &item, Some(recorder.clone()));
-            let plan = en_bloc_plan(ctx, &draft);
+            let plan = item_plan(ctx, meeting, &item, recorder);
             (item, plan)
         })
         .filter(|(_, plan)| plan.may_record() && plan.warnings.is_empty() && !plan.unchanged)
         .collect()
 }
 
-/// A decision's plan with the en-bloc trailer added to its message.
-fn en_bloc_plan(ctx: Context, draft: &crate::model::draft::DecisionDraft) -> Plan {
-    let mut plan = prepare_decision(ctx, draft);
+/// The plan that records an item's decision as drafted from its reviews, with the en-bloc
+/// trailer added to its message.
+fn item_plan(ctx: Context, meeting: &Meeting, item: &AgendaItem, recorder: &MemberId) -> Plan {
+    let draft = draft_from_reviews(ctx.catalog, meeting, item, Some(recorder.clone()));
+    let mut plan = prepare_decision(ctx, &draft);
     if !plan.message.is_empty() {
         if !plan.message.ends_with('\n') {
             plan.message.push('\n');
@@ -82,13 +83,11 @@ pub fn record_en_bloc(
             // the others, nor one its decision would be recorded with a warning about.
             Some(meeting) if !proposed(&catalog, meeting).contains(item) => {
                 Err(NotRecorded::Refused(vec![format!(
-                    "{}/{}/{} is not proposed en bloc: its reviews are not all in agreeing on an accepting outcome, or it is decided",
-                    item.school, item.year, item.kind
+                    "{item} is not proposed en bloc: its reviews are not all in agreeing on an accepting outcome, or it is decided"
                 )]))
             }
             Some(meeting) => {
-                let draft = draft_from_reviews(&catalog, meeting, item, Some(recorder.clone()));
-                let plan = en_bloc_plan(ctx, &draft);
+                let plan = item_plan(ctx, meeting, item, recorder);
                 if plan.may_record() && !plan.warnings.is_empty() {
                     Err(NotRecorded::Refused(
                         plan.warnings

@@ -2,7 +2,7 @@
 //! checked by the rules every review meets, and fixed once the meeting has started.
 
 use super::{Context, Plan, ron_text, written};
-use crate::model::layout::{PanelPath, ReviewPath};
+use crate::model::layout::PanelPath;
 use crate::model::message;
 use crate::model::review::{Review, meeting_started, review_refusals};
 
@@ -39,14 +39,7 @@ pub fn prepare_review(ctx: Context, review: &Review) -> Plan {
     );
     refusals.extend(written("review", review));
     let text = ron_text("review", review, &mut refusals);
-    let path = PanelPath::Review(ReviewPath {
-        school: review.school.clone(),
-        year: review.year,
-        meeting: review.meeting,
-        kind: review.kind.clone(),
-        member: review.reviewer.clone(),
-    })
-    .to_string();
+    let path = PanelPath::Review(review.path()).to_string();
     let unchanged = catalog
         .reviews
         .iter()
