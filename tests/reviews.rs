@@ -6,6 +6,7 @@
 mod common;
 
 use std::path::Path;
+use std::process::Output;
 
 use common::{Sandbox, assert_exit, findings_of, stderr, stdout};
 
@@ -72,6 +73,14 @@ const WHITLOCK_TEXT: &str = r#"(
     ],
 )
 "#;
+
+/// The command refused with exit `code`, saying `says`, and committed nothing: the branch is
+/// still at `before`.
+fn refused(sandbox: &Sandbox, repo: &Path, before: &str, out: &Output, code: i32, says: &str) {
+    assert_exit(out, code);
+    assert!(stderr(out).contains(says), "{}", stderr(out));
+    assert_eq!(head(sandbox, repo), before);
+}
 
 fn whitlock_reviews(
     sandbox: &Sandbox,
@@ -217,13 +226,7 @@ fn a_conflicted_members_review_is_refused_and_nothing_is_committed() {
         "2026-11-25",
         &[],
     );
-    assert_exit(&out, 1);
-    assert!(
-        stderr(&out).contains("[review-by-conflicted]"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(head(&sandbox, &repo), before);
+    refused(&sandbox, &repo, &before, &out, 1, "[review-by-conflicted]");
 
     // By affiliation in panel.ron: d-hughes, who sent apologies, may review Riverside until
     // he is a governor there.
@@ -272,13 +275,14 @@ fn a_review_is_refused_once_the_meeting_has_started() {
     let repo = sandbox.demo();
     let before = head(&sandbox, &repo);
     let out = whitlock_reviews(&sandbox, &repo, MEETING, "Written on the day.");
-    assert_exit(&out, 1);
-    assert!(
-        stderr(&out).contains("[review-after-meeting-started]"),
-        "{}",
-        stderr(&out)
+    refused(
+        &sandbox,
+        &repo,
+        &before,
+        &out,
+        1,
+        "[review-after-meeting-started]",
     );
-    assert_eq!(head(&sandbox, &repo), before);
 
     // Before its day, but once a decision of the meeting is recorded.
     let decided = sandbox.demo_with_a_decision();
@@ -292,13 +296,14 @@ fn a_review_is_refused_once_the_meeting_has_started() {
         "2026-11-30",
         &[],
     );
-    assert_exit(&out, 1);
-    assert!(
-        stderr(&out).contains("[review-after-meeting-started]"),
-        "{}",
-        stderr(&out)
+    refused(
+        &sandbox,
+        &decided,
+        &before,
+        &out,
+        1,
+        "[review-after-meeting-started]",
     );
-    assert_eq!(head(&sandbox, &decided), before);
 }
 
 #[test]
@@ -547,11 +552,5 @@ fn the_items_kind_is_the_schools_one_item_or_must_be_named() {
         "2026-11-25",
         &[],
     );
-    assert_exit(&out, 2);
-    assert!(
-        stderr(&out).contains("is not on the agenda"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(head(&sandbox, &repo), before);
+    refused(&sandbox, &repo, &before, &out, 2, "is not on the agenda");
 }
