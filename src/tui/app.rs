@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use jiff::civil::Date;
 use ratatui::Frame;
 use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+    KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
@@ -21,7 +21,7 @@ use super::chrome::{self, Drafts, RemoteHeader, RemoteShown, SPINNER, Tabs};
 pub use super::chrome::{MIN_HEIGHT, MIN_WIDTH};
 use super::config::PushAfterRecord;
 pub use super::event::AppEvent;
-use super::keymap::{Action, KeyMap, Scope};
+use super::keymap::{self, Action, KeyMap, Scope};
 use super::loader::{
     ExportJob, Loaded, Loader, NetAnswer, NetJob, NetRequest, Request, Response, SyncProblem,
 };
@@ -815,8 +815,7 @@ impl App {
         }
         let mut action = self.options.keymap.action(&key);
         // Ctrl-C always quits unless the user gave it another job: nobody can be trapped.
-        let ctrl_c =
-            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        let ctrl_c = keymap::is_ctrl_c(&key);
         if action.is_none() && ctrl_c {
             action = Some(Action::Quit);
         }
