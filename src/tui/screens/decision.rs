@@ -121,12 +121,7 @@ fn reviews_shown(
     };
     let reviews = crate::model::enbloc::item_reviews(catalog, meeting, item);
     let readers = meeting.readers_of(item);
-    let name = |id: &MemberId| {
-        catalog
-            .panel
-            .member(id)
-            .map_or_else(|| clean(id.as_str()), |m| clean(&m.name))
-    };
+    let name = |id: &MemberId| crate::tui::view::member_name(catalog, id);
     let role = |id: &MemberId| match readers {
         Some(r) if &r.lead == id => "lead",
         Some(r) if r.second.as_ref() == Some(id) => "second",
