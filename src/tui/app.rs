@@ -753,7 +753,8 @@ impl App {
                 }
                 Open::Decision(row) => {
                     let cx = &mut cx!(self, ScreenId::Decision, effects, reading);
-                    decision::open(&mut screens.decision, row, cx).then_some(ScreenId::Decision)
+                    decision::open(&mut screens.decision, row, None, cx)
+                        .then_some(ScreenId::Decision)
                 }
                 Open::Meeting(date) => {
                     let cx = &mut cx!(self, ScreenId::Meeting, effects, None);
@@ -776,9 +777,9 @@ impl App {
                     live::open(&mut screens.live, self.options.live.clone(), cx)
                         .then_some(ScreenId::Live)
                 }
-                Open::DecisionStarted(row, start) => {
+                Open::DecisionStarted(row, notes) => {
                     let cx = &mut cx!(self, ScreenId::Decision, effects, reading);
-                    decision::open_started(&mut screens.decision, row, *start, cx)
+                    decision::open(&mut screens.decision, Ok(row), Some(&notes), cx)
                         .then_some(ScreenId::Decision)
                 }
                 Open::History(school) => {
@@ -1195,6 +1196,7 @@ impl App {
                     today: self.options.today,
                     opened,
                     submission,
+                    drafts: &self.drafts,
                 };
                 screen.draw(frame, body, &cx);
                 screen.footer(keymap)
