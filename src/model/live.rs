@@ -42,9 +42,9 @@ pub struct LiveItem {
 
 /// Whole minutes from `from` to `to` on the same day; none when `to` is earlier.
 pub fn minutes_between(from: Time, to: Time) -> i64 {
-    let seconds =
-        |t: Time| i64::from(t.hour()) * 3600 + i64::from(t.minute()) * 60 + i64::from(t.second());
-    (seconds(to) - seconds(from)).max(0) / 60
+    // Counted in whole seconds, as the clock on screen shows them.
+    let whole = |t: Time| jiff::civil::time(t.hour(), t.minute(), t.second(), 0);
+    whole(from).duration_until(whole(to)).as_mins().max(0)
 }
 
 impl LiveRun {

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use jiff::civil::Date;
 use ratatui::Frame;
 use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+    KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
@@ -21,7 +21,7 @@ use super::chrome::{self, Drafts, RemoteHeader, RemoteShown, SPINNER, Tabs};
 pub use super::chrome::{MIN_HEIGHT, MIN_WIDTH};
 use super::config::PushAfterRecord;
 pub use super::event::AppEvent;
-use super::keymap::{Action, KeyMap, Scope};
+use super::keymap::{self, Action, KeyMap, Scope};
 use super::loader::{
     ExportJob, Loaded, Loader, NetAnswer, NetJob, NetRequest, Request, Response, SyncProblem,
 };
@@ -753,7 +753,8 @@ impl App {
                 }
                 Open::Decision(row) => {
                     let cx = &mut cx!(self, ScreenId::Decision, effects, reading);
-                    decision::open(&mut screens.decision, row, cx).then_some(ScreenId::Decision)
+                    decision::open(&mut screens.decision, row, None, cx)
+                        .then_some(ScreenId::Decision)
                 }
                 Open::Meeting(date) => {
                     let cx = &mut cx!(self, ScreenId::Meeting, effects, None);
@@ -776,9 +777,9 @@ impl App {
                     live::open(&mut screens.live, self.options.live.clone(), cx)
                         .then_some(ScreenId::Live)
                 }
-                Open::DecisionStarted(row, start) => {
+                Open::DecisionStarted(row, notes) => {
                     let cx = &mut cx!(self, ScreenId::Decision, effects, reading);
-                    decision::open_started(&mut screens.decision, row, *start, cx)
+                    decision::open(&mut screens.decision, Ok(row), Some(&notes), cx)
                         .then_some(ScreenId::Decision)
                 }
                 Open::History(school) => {
@@ -815,8 +816,7 @@ impl App {
         }
         let mut action = self.options.keymap.action(&key);
         // Ctrl-C always quits unless the user gave it another job: nobody can be trapped.
-        let ctrl_c =
-            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        let ctrl_c = keymap::is_ctrl_c(&key);
         if action.is_none() && ctrl_c {
             action = Some(Action::Quit);
         }
@@ -1196,6 +1196,7 @@ impl App {
                     today: self.options.today,
                     opened,
                     submission,
+                    drafts: &self.drafts,
                 };
                 screen.draw(frame, body, &cx);
                 screen.footer(keymap)

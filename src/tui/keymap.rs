@@ -789,6 +789,11 @@ impl KeyMap {
     }
 }
 
+/// Whether a key is Ctrl-C, which quits wherever the user has not given it another job.
+pub fn is_ctrl_c(key: &KeyEvent) -> bool {
+    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
+}
+
 fn conflict(key: Key, action: Action, other: Action, other_origin: &Origin) -> String {
     let where_other = match other_origin {
         Origin::Default => "by default".to_owned(),

@@ -780,13 +780,7 @@ impl Worker {
                     .map_err(clean),
             ),
             Request::CommitDecision(draft) => Response::Committed(
-                match self.prepare(|ctx| crate::record::prepare_decision(ctx, &draft)) {
-                    Ok(plan) => self.commit(&plan),
-                    Err(e) => Err(CommitFailure {
-                        messages: vec![clean(e)],
-                        moved: false,
-                    }),
-                },
+                self.prepare_and_commit(|ctx| crate::record::prepare_decision(ctx, &draft)),
             ),
             Request::History { school, today } => {
                 Response::History(self.history(&school, today).map(Box::new).map_err(clean))
@@ -835,13 +829,7 @@ impl Worker {
                 Err(e) => Err(NotSubmitted(vec![clean(e)])),
             }),
             Request::CommitMeeting(meeting) => Response::Committed(
-                match self.prepare(|ctx| crate::record::prepare_meeting(ctx, &meeting)) {
-                    Ok(plan) => self.commit(&plan),
-                    Err(e) => Err(CommitFailure {
-                        messages: vec![clean(e)],
-                        moved: false,
-                    }),
-                },
+                self.prepare_and_commit(|ctx| crate::record::prepare_meeting(ctx, &meeting)),
             ),
             Request::PlanEnBloc { date, recorder } => {
                 Response::EnBlocPlan(self.plan_en_bloc(date, &recorder).map_err(clean))
@@ -853,32 +841,16 @@ impl Worker {
             } => Response::EnBlocRecorded(
                 self.record_en_bloc(date, &items, &recorder).map_err(clean),
             ),
-            Request::CommitProceedings(proceedings) => Response::Committed(
-                match self.prepare(|ctx| crate::record::prepare_proceedings(ctx, &proceedings)) {
-                    Ok(plan) => self.commit(&plan),
-                    Err(e) => Err(CommitFailure {
-                        messages: vec![clean(e)],
-                        moved: false,
-                    }),
-                },
-            ),
+            Request::CommitProceedings(proceedings) => {
+                Response::Committed(self.prepare_and_commit(|ctx| {
+                    crate::record::prepare_proceedings(ctx, &proceedings)
+                }))
+            }
             Request::CommitConditionMet(draft) => Response::Committed(
-                match self.prepare(|ctx| crate::record::prepare_condition_met(ctx, &draft)) {
-                    Ok(plan) => self.commit(&plan),
-                    Err(e) => Err(CommitFailure {
-                        messages: vec![clean(e)],
-                        moved: false,
-                    }),
-                },
+                self.prepare_and_commit(|ctx| crate::record::prepare_condition_met(ctx, &draft)),
             ),
             Request::CommitReview(review) => Response::Committed(
-                match self.prepare(|ctx| crate::record::prepare_review(ctx, &review)) {
-                    Ok(plan) => self.commit(&plan),
-                    Err(e) => Err(CommitFailure {
-                        messages: vec![clean(e)],
-                        moved: false,
-                    }),
-                },
+                self.prepare_and_commit(|ctx| crate::record::prepare_review(ctx, &review)),
             ),
         }
     }
@@ -941,6 +913,20 @@ impl Worker {
             interactive: false,
             today: self.today.ok_or("the repository has not been read yet")?,
         }))
+    }
+
+    /// Prepares a commit against the snapshot on screen and writes it if the rules allow it.
+    fn prepare_and_commit(
+        &mut self,
+        plan: impl FnOnce(crate::record::Context) -> Plan,
+    ) -> Result<Committed, CommitFailure> {
+        match self.prepare(plan) {
+            Ok(plan) => self.commit(&plan),
+            Err(e) => Err(CommitFailure {
+                messages: vec![sanitize_inline(&e).into_owned()],
+                moved: false,
+            }),
+        }
     }
 
     /// Writes a prepared commit on the branch as last read, if the rules allow it.

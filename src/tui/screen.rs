@@ -67,8 +67,9 @@ pub enum Open {
     Inbox,
     /// Live meeting mode, on the meeting being worked towards.
     Live,
-    /// The decision form on an agenda item, started from `start` unless a draft is kept.
-    DecisionStarted(Box<AgendaRow>, Box<crate::model::draft::DecisionDraft>),
+    /// The decision form on an agenda item taken up in live mode, the scribe's notes added to
+    /// its feedback unless a draft is kept.
+    DecisionStarted(Box<AgendaRow>, String),
 }
 
 /// What should follow from a screen's handling of something, for the app to carry out.
@@ -200,6 +201,8 @@ pub struct DrawCx<'a> {
     pub opened: Option<&'a OpenedView>,
     /// The submission open on its own screen, for the forms to read alongside.
     pub submission: Option<&'a SubmissionView>,
+    /// The keys of the drafts kept, as [`Cx::drafts`] has them.
+    pub drafts: &'a BTreeSet<String>,
 }
 
 /// What the footer shows for a screen.

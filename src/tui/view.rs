@@ -120,10 +120,12 @@ impl ReviewsAtGlance {
 
 /// A member's surname (the last word of their name), for a narrow column.
 pub fn surname(catalog: &Catalog, id: &crate::model::MemberId) -> String {
-    let name = member_name(catalog, id);
-    name.split_whitespace()
-        .last()
-        .map_or_else(|| name.clone(), str::to_owned)
+    last_word(&member_name(catalog, id))
+}
+
+/// The last word of a name (all of it where it has none), for a narrow column.
+pub fn last_word(name: &str) -> String {
+    name.split_whitespace().last().unwrap_or(name).to_owned()
 }
 
 /// The readers and reviews of an item at a meeting, at a glance.
@@ -234,7 +236,8 @@ fn date(d: Option<Date>) -> String {
     d.map_or_else(|| "–".to_owned(), |d| d.to_string())
 }
 
-fn member_name(catalog: &Catalog, id: &crate::model::MemberId) -> String {
+/// A member's name as the panel has it, or their id where the panel does not know them.
+pub(crate) fn member_name(catalog: &Catalog, id: &crate::model::MemberId) -> String {
     catalog
         .panel
         .member(id)

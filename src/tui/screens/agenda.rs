@@ -463,10 +463,7 @@ impl Screen for AgendaScreen {
             return false;
         };
         // Ctrl-C quits from the form too, as it does everywhere.
-        let ctrl_c = key.code == ratatui::crossterm::event::KeyCode::Char('c')
-            && key
-                .modifiers
-                .contains(ratatui::crossterm::event::KeyModifiers::CONTROL);
+        let ctrl_c = crate::tui::keymap::is_ctrl_c(key);
         if let Some(form) = &mut self.review
             && !ctrl_c
         {

@@ -121,12 +121,7 @@ fn reviews_shown(
     };
     let reviews = crate::model::enbloc::item_reviews(catalog, meeting, item);
     let readers = meeting.readers_of(item);
-    let name = |id: &MemberId| {
-        catalog
-            .panel
-            .member(id)
-            .map_or_else(|| clean(id.as_str()), |m| clean(&m.name))
-    };
+    let name = |id: &MemberId| crate::tui::view::member_name(catalog, id);
     let role = |id: &MemberId| match readers {
         Some(r) if &r.lead == id => "lead",
         Some(r) if r.second.as_ref() == Some(id) => "second",
@@ -1627,10 +1622,13 @@ fn named_rubric(cx: &Cx, school: &SchoolId, year: AcademicYear) -> Option<Rubric
 pub type DecisionScreen = DecisionForm;
 
 /// Opens the decision form on an agenda item (or says why not). Returns whether the form is
-/// there to show.
+/// there to show. From live mode the scribe's `notes` follow the reviews in its feedback; a
+/// form already open on the item stays as it is, and a draft kept for it is offered back as
+/// ever.
 pub fn open(
     slot: &mut Option<DecisionForm>,
     row: Result<Box<AgendaRow>, String>,
+    notes: Option<&str>,
     cx: &mut Cx,
 ) -> bool {
     let Some(opened) = cx.opened else {
@@ -1701,22 +1699,30 @@ pub fn open(
     }
     let mut form = DecisionForm::new(ctx);
     if correcting.is_none()
-        && !form.ctx.reviews.is_empty()
+        && (notes.is_some() || !form.ctx.reviews.is_empty())
         && let Some(recorded) = opened.catalog.meetings.get(&meeting)
     {
         // Started from the reviews: the lead's recommendation, summary and notes, for the
-        // panel to change as it decides. A draft saved earlier is still offered back.
+        // panel to change as it decides, then the scribe's. A draft saved earlier is still
+        // offered back.
         let item = crate::model::AgendaItem {
             school: row.school.clone(),
             year: row.year,
             kind: row.kind.clone(),
         };
-        let start = crate::model::enbloc::draft_from_reviews(
+        let mut start = crate::model::enbloc::draft_from_reviews(
             &opened.catalog,
             recorded,
             &item,
             form.recorder().cloned(),
         );
+        let notes = notes.unwrap_or_default().trim();
+        if !notes.is_empty() {
+            if !start.feedback.trim().is_empty() {
+                start.feedback.push_str("\n\n");
+            }
+            start.feedback.push_str(notes);
+        }
         form.restore(&start);
         form.shell.save = SaveState::Clean;
     }
@@ -1731,30 +1737,6 @@ pub fn open(
     }
     record::open(&mut form, cx);
     *slot = Some(form);
-    true
-}
-
-/// Opens the decision form on an agenda item started from `start` (the reviews and the
-/// scribe's notes, in live meeting mode) rather than blank. A form already open on the item
-/// stays as it is, and a draft kept for it is offered back as ever.
-pub fn open_started(
-    slot: &mut Option<DecisionForm>,
-    row: Box<AgendaRow>,
-    start: DecisionDraft,
-    cx: &mut Cx,
-) -> bool {
-    let fresh = slot.as_ref().is_none_or(|f| f.draft_key() != start.key());
-    if !open(slot, Ok(row), cx) {
-        return false;
-    }
-    if fresh
-        && let Some(form) = slot.as_mut()
-        && form.draft_key() == start.key()
-    {
-        form.restore(&start);
-        // Nothing typed yet: the draft kept is the one offered back, not this start.
-        form.shell.save = SaveState::Clean;
-    }
     true
 }
 

@@ -18,8 +18,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use crate::model::catalog::Catalog;
-use crate::model::draft::DecisionDraft;
-use crate::model::enbloc::{draft_from_reviews, item_reviews};
+use crate::model::enbloc::item_reviews;
 use crate::model::format::{from_ron, to_ron};
 use crate::model::live::{LiveRun, minutes_between};
 use crate::model::order::movements;
@@ -32,7 +31,7 @@ use crate::tui::loader::{EnBlocDone, ExportJob, Request, Response};
 use crate::tui::screen::{About, Chosen, Cx, DrawCx, Effect, Footer, Open, Screen};
 use crate::tui::tag::Tag;
 use crate::tui::theme::Theme;
-use crate::tui::view::{AgendaRow, OpenedView};
+use crate::tui::view::{AgendaRow, OpenedView, member_name};
 use crate::tui::widgets::{block, centred, check_span, draw_text, ellipsis, scroll_window};
 use crate::tui::wrap::wrap;
 
@@ -46,17 +45,18 @@ const NOTES_PLACEHOLDER: &str = "The scribe's notes on this item";
 pub struct SideRow {
     pub name: String,
     pub decided: bool,
-    /// A decision draft is kept for it, not yet recorded.
-    pub draft: bool,
+    /// The key its decision draft would be kept under, if one is.
+    pub draft_key: Option<String>,
     pub en_bloc: bool,
 }
 
-/// Everything live mode shows of the item in hand, in words.
+/// Everything live mode shows of the item in hand that does not move with the clock, in
+/// words: built when the item, the run or the data change, not on every frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiveView {
-    /// `3 of 5 decided · 42 min · 18 min left`.
-    pub progress: String,
-    pub behind: bool,
+    pub item: AgendaItem,
+    /// How many of the agenda's items are decided at this meeting.
+    pub decided_items: usize,
     /// `item 2 of 5`.
     pub position: String,
     /// `Oakfield Primary (oakfield-primary)`.
@@ -65,9 +65,6 @@ pub struct LiveView {
     pub about: String,
     /// `✓ Awarded`, once decided at this meeting.
     pub decided: Option<String>,
-    /// `6 min of 10`, and whether the item has run over.
-    pub timer: String,
-    pub over: bool,
     /// Who leaves the room and who may come back as the item starts.
     pub movement: Option<String>,
     pub readers: Option<String>,
@@ -80,16 +77,20 @@ pub struct LiveView {
     pub rules: Vec<(bool, String)>,
     pub rules_pending: bool,
     pub conditions: Vec<String>,
-    /// A decision draft is kept for the item.
-    pub draft: bool,
+    /// The key the item's decision draft would be kept under, if one is.
+    pub draft_key: Option<String>,
     pub agenda: Vec<SideRow>,
 }
 
-fn member_name(catalog: &Catalog, id: &MemberId) -> String {
-    catalog
-        .panel
-        .member(id)
-        .map_or_else(|| clean(id.as_str()), |m| clean(&m.name))
+/// What live mode shows that moves with the clock: worked out on every frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timing {
+    /// `3 of 5 decided · 42 min · 18 min left`.
+    pub progress: String,
+    pub behind: bool,
+    /// `6 min of 10`, and whether the item has run over.
+    pub timer: String,
+    pub over: bool,
 }
 
 /// `A`, `A and B`, `A, B and C`.
@@ -148,51 +149,19 @@ fn row_of<'a>(rows: &'a [AgendaRow], item: &AgendaItem) -> Option<&'a AgendaRow>
         .find(|r| r.school == item.school && r.year == item.year && r.kind == item.kind)
 }
 
-/// What live mode shows of item `index` of `meeting` at `now`.
-#[allow(clippy::too_many_arguments)]
+/// What live mode shows of the item the run is on, apart from the clock.
 pub fn view(
     catalog: &Catalog,
     meeting: &Meeting,
     rows: &[AgendaRow],
     run: &LiveRun,
-    index: usize,
-    now: Time,
-    minutes_per_item: u32,
-    drafts: &BTreeSet<String>,
 ) -> Option<LiveView> {
+    let index = run.current;
     let item = meeting.agenda.get(index)?;
     let count = meeting.agenda.len();
-    let decided_at = |i: &AgendaItem| {
-        catalog
-            .decision_at(&i.school, i.year, &i.kind, meeting.date)
-            .map(|(_, d)| d)
-    };
-    let decided = meeting
-        .agenda
-        .iter()
-        .filter(|i| decided_at(i).is_some())
-        .count();
-    let elapsed = run.opened.map_or(0, |o| minutes_between(o, now));
-    let allowance = i64::try_from(count)
-        .unwrap_or(i64::MAX)
-        .saturating_mul(i64::from(minutes_per_item));
-    let left = allowance - elapsed;
-    let left_text = if left >= 0 {
-        format!("{left} min left")
-    } else {
-        format!("{} min over", -left)
-    };
-    let progress = format!("{decided} of {count} decided · {elapsed} min · {left_text}");
     let row = row_of(rows, item);
     let name = row.map_or_else(|| clean(item.school.as_str()), |r| r.name.clone());
     let kind = row.map_or_else(|| clean(item.kind.as_str()), |r| r.kind_title.clone());
-    let spent = run.item_minutes(item, now).unwrap_or(0);
-    let over = spent > i64::from(minutes_per_item);
-    let timer = if over {
-        format!("{spent} min of {minutes_per_item} · over time")
-    } else {
-        format!("{spent} min of {minutes_per_item}")
-    };
     let readers = meeting.readers_of(item).map(|r| {
         let lead = format!("Lead reviewer: {}", member_name(catalog, &r.lead));
         match &r.second {
@@ -234,35 +203,34 @@ pub fn view(
             format!("{who}{role}: {outcome}{summary}")
         })
         .collect();
-    let decision = decided_at(item).map(|d| {
+    let decision = row.filter(|r| r.decided).and_then(|_| {
+        let (_, d) = catalog.decision_at(&item.school, item.year, &item.kind, meeting.date)?;
         let outcome = catalog
             .rubric_for_decision(d)
             .and_then(|r| r.outcome(&d.kind, &d.outcome))
             .map_or_else(|| clean(d.outcome.as_str()), |o| clean(&o.title));
-        format!("✓ Decided: {outcome}")
+        Some(format!("✓ Decided: {outcome}"))
     });
-    let draft_key = |i: &AgendaItem| {
-        DecisionDraft::new(i.school.clone(), i.year, i.kind.clone(), meeting.date).key()
-    };
-    let agenda = meeting
+    let agenda: Vec<SideRow> = meeting
         .agenda
         .iter()
-        .map(|i| SideRow {
-            name: row_of(rows, i).map_or_else(|| clean(i.school.as_str()), |r| r.name.clone()),
-            decided: decided_at(i).is_some(),
-            draft: drafts.contains(&draft_key(i)),
-            en_bloc: run.item(i).is_some_and(|r| r.en_bloc),
+        .map(|i| {
+            let row = row_of(rows, i);
+            SideRow {
+                name: row.map_or_else(|| clean(i.school.as_str()), |r| r.name.clone()),
+                decided: row.is_some_and(|r| r.decided),
+                draft_key: row.and_then(|r| r.draft_key.clone()),
+                en_bloc: run.item(i).is_some_and(|r| r.en_bloc),
+            }
         })
         .collect();
     Some(LiveView {
-        progress,
-        behind: left < 0,
+        item: item.clone(),
+        decided_items: agenda.iter().filter(|r| r.decided).count(),
         position: format!("item {} of {count}", index + 1),
         school: format!("{name} ({})", clean(item.school.as_str())),
         about: format!("{} · {kind}", item.year),
         decided: decision,
-        timer,
-        over,
         movement: movement_text(catalog, meeting, index),
         readers,
         reviews_head,
@@ -277,14 +245,46 @@ pub fn view(
         }),
         rules_pending: row.is_some_and(|r| r.evidence_pending),
         conditions: row.map_or_else(Vec::new, |r| r.conditions.clone()),
-        draft: decision_pending(drafts, &draft_key(item), decided_at(item).is_some()),
+        draft_key: row.and_then(|r| r.draft_key.clone()),
         agenda,
     })
 }
 
-/// Whether an item has a decision draft not yet recorded.
-fn decision_pending(drafts: &BTreeSet<String>, key: &str, decided: bool) -> bool {
-    !decided && drafts.contains(key)
+/// The meeting's progress and the item's timer in `view` at `now`.
+pub fn timing(view: &LiveView, run: &LiveRun, now: Time, minutes_per_item: u32) -> Timing {
+    let count = view.agenda.len();
+    let elapsed = run.opened.map_or(0, |o| minutes_between(o, now));
+    let allowance = i64::try_from(count)
+        .unwrap_or(i64::MAX)
+        .saturating_mul(i64::from(minutes_per_item));
+    let left = allowance - elapsed;
+    let left_text = if left >= 0 {
+        format!("{left} min left")
+    } else {
+        format!("{} min over", -left)
+    };
+    let progress = format!(
+        "{} of {count} decided · {elapsed} min · {left_text}",
+        view.decided_items
+    );
+    let spent = run.item_minutes(&view.item, now).unwrap_or(0);
+    let over = spent > i64::from(minutes_per_item);
+    let timer = if over {
+        format!("{spent} min of {minutes_per_item} · over time")
+    } else {
+        format!("{spent} min of {minutes_per_item}")
+    };
+    Timing {
+        progress,
+        behind: left < 0,
+        timer,
+        over,
+    }
+}
+
+/// Whether a decision draft is kept under `key`.
+fn kept(drafts: &BTreeSet<String>, key: Option<&String>) -> bool {
+    key.is_some_and(|k| drafts.contains(k))
 }
 
 /// The en-bloc confirmation, from the proposal to what became of each item.
@@ -292,13 +292,23 @@ fn decision_pending(drafts: &BTreeSet<String>, key: &str, decided: bool) -> bool
 enum EnBloc {
     /// The items proposed are being worked out.
     Planning,
-    /// The items proposed, each with whether it was pulled out for discussion.
+    /// The items proposed, each with what its reviews recommend and whether it was pulled
+    /// out for discussion.
     Proposed {
-        items: Vec<(AgendaItem, bool)>,
+        items: Vec<Proposed>,
         cursor: usize,
     },
     Recording,
     Done(Vec<EnBlocDone>),
+}
+
+/// An item proposed en bloc.
+#[derive(Debug)]
+struct Proposed {
+    item: AgendaItem,
+    /// `award ×2`: what its reviews recommend, as the proposal arrived.
+    reviews: String,
+    pulled: bool,
 }
 
 /// Live meeting mode's state.
@@ -308,11 +318,11 @@ pub struct LiveScreen {
     run: LiveRun,
     /// Still looking for the run kept from before.
     looking: bool,
-    index: usize,
+    /// What is shown of the item in hand, until the item, the run or the data change.
+    shown: Option<LiveView>,
     notes: Editor,
     typing: bool,
     scroll: u16,
-    drafts: BTreeSet<String>,
     en_bloc: Option<EnBloc>,
     /// The proceedings are being recorded.
     closing: bool,
@@ -346,16 +356,15 @@ pub fn open(slot: &mut Option<LiveScreen>, settings: Live, cx: &mut Cx) -> bool 
         return true;
     }
     let date = meeting.date;
-    let mut screen = LiveScreen {
+    let screen = LiveScreen {
         date,
         settings,
         run: LiveRun::new(date),
         looking: true,
-        index: 0,
+        shown: None,
         notes: Editor::new("", NOTES_PLACEHOLDER),
         typing: false,
         scroll: 0,
-        drafts: cx.drafts().clone(),
         en_bloc: None,
         closing: false,
         asking: false,
@@ -367,7 +376,6 @@ pub fn open(slot: &mut Option<LiveScreen>, settings: Live, cx: &mut Cx) -> bool 
             key: LiveRun::key(date),
         },
     );
-    screen.looking = true;
     *slot = Some(screen);
     true
 }
@@ -378,7 +386,7 @@ impl LiveScreen {
     }
 
     fn item(&self, opened: &OpenedView) -> Option<AgendaItem> {
-        self.meeting(opened)?.agenda.get(self.index).cloned()
+        self.meeting(opened)?.agenda.get(self.run.current).cloned()
     }
 
     /// Saves the run as it stands.
@@ -400,14 +408,14 @@ impl LiveScreen {
             return;
         };
         let now = self.settings.clock.now();
-        if let Some(item) = meeting.agenda.get(self.index).cloned()
-            && index != self.index
+        if let Some(item) = meeting.agenda.get(self.run.current).cloned()
+            && index != self.run.current
         {
             self.run.leave(&item, now);
         }
-        self.index = index.min(meeting.agenda.len().saturating_sub(1));
-        self.run.current = self.index;
-        if let Some(item) = meeting.agenda.get(self.index).cloned() {
+        self.run.current = index.min(meeting.agenda.len().saturating_sub(1));
+        self.shown = None;
+        if let Some(item) = meeting.agenda.get(self.run.current).cloned() {
             self.run.start(&item, now);
             self.notes = Editor::new(self.run.notes(&item), NOTES_PLACEHOLDER);
         }
@@ -421,7 +429,7 @@ impl LiveScreen {
             .opened
             .and_then(|o| self.meeting(o))
             .map_or(0, |m| m.agenda.len());
-        let next = self.index.saturating_add_signed(delta);
+        let next = self.run.current.saturating_add_signed(delta);
         if next >= count {
             cx.say(format!(
                 "That was the last item: {} closes the meeting.",
@@ -429,7 +437,7 @@ impl LiveScreen {
             ));
             return;
         }
-        if next != self.index {
+        if next != self.run.current {
             self.take_up(next, cx);
         }
     }
@@ -439,29 +447,16 @@ impl LiveScreen {
         let Some(opened) = cx.opened else {
             return;
         };
-        let (Some(meeting), Some(item)) = (self.meeting(opened), self.item(opened)) else {
+        let Some(item) = self.item(opened) else {
             return;
         };
         let Some(row) = row_of(&opened.agenda.rows, &item) else {
             cx.say("This item is not on the agenda on screen: reload (r) and try again.");
             return;
         };
-        let mut start = draft_from_reviews(&opened.catalog, meeting, &item, None);
-        start.recorder = if start.participants.contains(&meeting.chair) {
-            Some(meeting.chair.clone())
-        } else {
-            start.participants.first().cloned()
-        };
-        let notes = self.run.notes(&item).trim();
-        if !notes.is_empty() {
-            if !start.feedback.trim().is_empty() {
-                start.feedback.push_str("\n\n");
-            }
-            start.feedback.push_str(notes);
-        }
         cx.open(Open::DecisionStarted(
             Box::new(row.clone()),
-            Box::new(start),
+            self.run.notes(&item).to_owned(),
         ));
     }
 
@@ -494,8 +489,8 @@ impl LiveScreen {
             EnBloc::Done(_) => self.en_bloc = None,
             EnBloc::Proposed { items, cursor } => match (key.code, action) {
                 (KeyCode::Char(' '), _) => {
-                    if let Some((_, pulled)) = items.get_mut(*cursor) {
-                        *pulled = !*pulled;
+                    if let Some(proposed) = items.get_mut(*cursor) {
+                        proposed.pulled = !proposed.pulled;
                     }
                 }
                 (_, Some(Action::Down)) => *cursor = (*cursor + 1).min(items.len() - 1),
@@ -503,8 +498,8 @@ impl LiveScreen {
                 (KeyCode::Enter, _) => {
                     let chosen: Vec<AgendaItem> = items
                         .iter()
-                        .filter(|(_, pulled)| !pulled)
-                        .map(|(item, _)| item.clone())
+                        .filter(|p| !p.pulled)
+                        .map(|p| p.item.clone())
                         .collect();
                     if chosen.is_empty() {
                         self.en_bloc = None;
@@ -547,7 +542,7 @@ impl LiveScreen {
         let now = self.settings.clock.now();
         let catalog = &opened.catalog;
         let mut run = self.run.clone();
-        if let Some(item) = meeting.agenda.get(self.index) {
+        if let Some(item) = meeting.agenda.get(run.current) {
             run.leave(item, now);
         }
         let proceedings = run.proceedings(&catalog.panel, meeting, now, |i| {
@@ -578,10 +573,8 @@ impl LiveScreen {
             Ok(None) => {}
             Err(e) => cx.warn(format!("✗ Cannot read the meeting's run so far: {e}")),
         }
-        let index = self.run.current;
         // The item kept is taken up again where it was.
-        self.index = usize::MAX;
-        self.take_up(index, cx);
+        self.take_up(self.run.current, cx);
     }
 
     fn en_bloc_recorded(&mut self, done: Vec<EnBlocDone>, cx: &mut Cx) {
@@ -592,6 +585,7 @@ impl LiveScreen {
                 self.run.taken_en_bloc(item, now);
             }
         }
+        self.shown = None;
         self.save(cx);
         let left = done.len() - recorded;
         if left == 0 {
@@ -607,26 +601,38 @@ impl LiveScreen {
         cx.effect(Effect::Reload);
     }
 
-    fn draw_item(&mut self, frame: &mut Frame, area: Rect, view: &LiveView, theme: &Theme) {
+    fn draw_item(
+        frame: &mut Frame,
+        area: Rect,
+        scroll: &mut u16,
+        view: &LiveView,
+        timing: Timing,
+        draft: bool,
+        theme: &Theme,
+    ) {
         let mut lines: Vec<Line> = Vec::new();
         lines.push(Line::from(Span::styled(
-            view.progress.clone(),
-            if view.behind { theme.warn } else { theme.title },
+            timing.progress,
+            if timing.behind {
+                theme.warn
+            } else {
+                theme.title
+            },
         )));
         lines.push(Line::default());
         lines.push(Line::from(vec![
             Span::styled(view.position.clone(), theme.muted),
             Span::styled(" · ", theme.muted),
             Span::styled(
-                view.timer.clone(),
-                if view.over { theme.warn } else { theme.base },
+                timing.timer,
+                if timing.over { theme.warn } else { theme.base },
             ),
         ]));
         lines.push(Line::from(Span::styled(view.school.clone(), theme.title)));
         lines.push(Line::from(view.about.clone()));
         if let Some(decided) = &view.decided {
             lines.push(Line::from(Span::styled(decided.clone(), theme.good)));
-        } else if view.draft {
+        } else if draft {
             lines.push(Line::from(Span::styled(
                 "✎ A decision draft is kept for this item: Enter offers it back.",
                 theme.note,
@@ -688,9 +694,9 @@ impl LiveScreen {
         } else {
             height
         };
-        let (mut shown, max) = scroll_window(&lines, visible, &mut self.scroll);
+        let (mut shown, max) = scroll_window(&lines, visible, scroll);
         if cut {
-            let more = if self.scroll < max {
+            let more = if *scroll < max {
                 "↓ more below: j or ↓ scrolls"
             } else {
                 "↑ more above: k or ↑ scrolls"
@@ -700,17 +706,25 @@ impl LiveScreen {
         frame.render_widget(Paragraph::new(shown).style(theme.base), area);
     }
 
-    fn draw_side(&self, frame: &mut Frame, area: Rect, view: &LiveView, theme: &Theme) {
+    fn draw_side(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        view: &LiveView,
+        drafts: &BTreeSet<String>,
+        theme: &Theme,
+    ) {
         let inner_width = usize::from(area.width.saturating_sub(2));
         let mut lines: Vec<Line> = view
             .agenda
             .iter()
             .enumerate()
             .map(|(i, row)| {
-                let current = i == self.index;
+                let current = i == self.run.current;
+                let draft = kept(drafts, row.draft_key.as_ref());
                 let mark = if row.decided {
                     "✓"
-                } else if row.draft {
+                } else if draft {
                     "✎"
                 } else {
                     " "
@@ -722,7 +736,7 @@ impl LiveScreen {
                     theme.selected
                 } else if row.decided {
                     theme.good
-                } else if row.draft {
+                } else if draft {
                     theme.note
                 } else {
                     theme.base
@@ -786,12 +800,8 @@ impl LiveScreen {
                     theme.muted,
                 )));
                 lines.push(Line::default());
-                let meeting = self.meeting(opened);
-                for (i, (item, pulled)) in items.iter().enumerate() {
-                    let reviews = meeting
-                        .map(|m| item_reviews(&opened.catalog, m, item).summary())
-                        .unwrap_or_default();
-                    let (mark, note) = if *pulled {
+                for (i, proposed) in items.iter().enumerate() {
+                    let (mark, note) = if proposed.pulled {
                         ("[ ]", " · pulled out for discussion")
                     } else {
                         ("[x]", "")
@@ -799,13 +809,17 @@ impl LiveScreen {
                     let pointer = if i == *cursor { "▶ " } else { "  " };
                     let style = if i == *cursor {
                         theme.selected
-                    } else if *pulled {
+                    } else if proposed.pulled {
                         theme.muted
                     } else {
                         theme.base
                     };
                     lines.push(Line::from(Span::styled(
-                        format!("{pointer}{mark} {} · reviews: {reviews}{note}", name(item)),
+                        format!(
+                            "{pointer}{mark} {} · reviews: {}{note}",
+                            name(&proposed.item),
+                            proposed.reviews
+                        ),
                         style,
                     )));
                 }
@@ -857,7 +871,6 @@ impl LiveScreen {
 
 impl Screen for LiveScreen {
     fn key(&mut self, key: &KeyEvent, action: Option<Action>, cx: &mut Cx) -> bool {
-        self.drafts = cx.drafts().clone();
         if self.looking {
             return false;
         }
@@ -923,10 +936,18 @@ impl Screen for LiveScreen {
                 );
             }
             Response::EnBlocPlan(Ok(items)) => {
-                self.en_bloc = Some(EnBloc::Proposed {
-                    items: items.into_iter().map(|i| (i, false)).collect(),
-                    cursor: 0,
-                });
+                let meeting = cx.opened.and_then(|o| Some((o, self.meeting(o)?)));
+                let items = items
+                    .into_iter()
+                    .map(|item| Proposed {
+                        reviews: meeting
+                            .map(|(o, m)| item_reviews(&o.catalog, m, &item).summary())
+                            .unwrap_or_default(),
+                        item,
+                        pulled: false,
+                    })
+                    .collect();
+                self.en_bloc = Some(EnBloc::Proposed { items, cursor: 0 });
             }
             Response::EnBlocPlan(Err(e)) | Response::Prepared(Err(e)) => {
                 self.en_bloc = None;
@@ -959,21 +980,18 @@ impl Screen for LiveScreen {
     }
 
     fn refresh(&mut self, _reloaded: bool, cx: &mut Cx) {
-        self.drafts = cx.drafts().clone();
+        self.shown = None;
         if let Some(count) = cx
             .opened
             .and_then(|o| self.meeting(o))
             .map(|m| m.agenda.len())
         {
-            self.index = self.index.min(count.saturating_sub(1));
+            self.run.current = self.run.current.min(count.saturating_sub(1));
         }
     }
 
-    fn tick(&mut self, cx: &mut Cx) {
-        // Drafts saved by the decision form since: the marks follow.
-        self.drafts = cx.drafts().clone();
-    }
-
+    /// The clock moves, and drafts saved by the decision form since are marked: both are read
+    /// on every frame.
     fn ticks(&self) -> bool {
         true
     }
@@ -985,19 +1003,12 @@ impl Screen for LiveScreen {
         };
         let title = format!("Live meeting · {}", self.date);
         let outer = block(&title, true, theme);
-        let view = self.meeting(opened).and_then(|meeting| {
-            view(
-                &opened.catalog,
-                meeting,
-                &opened.agenda.rows,
-                &self.run,
-                self.index,
-                self.settings.clock.now(),
-                self.settings.minutes_per_item,
-                &self.drafts,
-            )
-        });
-        let Some(view) = view.filter(|_| !self.looking) else {
+        if self.shown.is_none() && !self.looking {
+            self.shown = self
+                .meeting(opened)
+                .and_then(|meeting| view(&opened.catalog, meeting, &opened.agenda.rows, &self.run));
+        }
+        let Some(view) = self.shown.as_ref().filter(|_| !self.looking) else {
             let text = if self.looking {
                 format!("{} Looking for the meeting's run so far…", cx.spinner)
             } else {
@@ -1014,7 +1025,7 @@ impl Screen for LiveScreen {
             (None, area)
         };
         if let Some(side) = side {
-            self.draw_side(frame, side, &view, theme);
+            self.draw_side(frame, side, view, cx.drafts, theme);
         }
         let notes_height = if main.height >= 36 { 10 } else { 4 };
         let [item_area, notes_area] =
@@ -1026,7 +1037,14 @@ impl Screen for LiveScreen {
             width: inner.width.saturating_sub(2),
             ..inner
         };
-        self.draw_item(frame, padded, &view, theme);
+        let timing = timing(
+            view,
+            &self.run,
+            self.settings.clock.now(),
+            self.settings.minutes_per_item,
+        );
+        let draft = view.decided.is_none() && kept(cx.drafts, view.draft_key.as_ref());
+        Self::draw_item(frame, padded, &mut self.scroll, view, timing, draft, theme);
         let notes_title = match &self.save_failed {
             Some(e) => format!("Notes · ✗ not saved: {e}"),
             None if self.typing => "Notes · typing, Esc when done".to_owned(),

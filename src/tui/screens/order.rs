@@ -18,6 +18,7 @@ use crate::model::text::clean;
 use crate::model::{AgendaItem, Meeting, MemberId};
 use crate::tui::keymap::{Action, KeyMap, Scope};
 use crate::tui::theme::Theme;
+use crate::tui::view::last_word;
 use crate::tui::widgets::{block, centred, ellipsis};
 
 /// The order dialog's state.
@@ -64,13 +65,9 @@ impl OrderDialog {
     }
 
     fn member(&self, id: &MemberId) -> String {
-        self.panel.member(id).map_or_else(
-            || clean(id.as_str()),
-            |m| {
-                let name = clean(&m.name);
-                name.split_whitespace().last().unwrap_or(&name).to_owned()
-            },
-        )
+        self.panel
+            .member(id)
+            .map_or_else(|| clean(id.as_str()), |m| last_word(&clean(&m.name)))
     }
 
     fn name(&self, item: &AgendaItem) -> String {

@@ -2,7 +2,7 @@
 //! reader suggested (or those already recorded), each member's share of the reading, and the
 //! chair's changes; confirmed as one commit of the meeting's file with its readers set.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -14,7 +14,7 @@ use crate::model::assign::{may_read, suggest};
 use crate::model::catalog::Catalog;
 use crate::model::draft::MeetingDraft;
 use crate::model::text::clean;
-use crate::model::{AgendaItem, ItemReaders, Meeting, MemberId, SchoolId};
+use crate::model::{AgendaItem, ItemReaders, Meeting, MemberId};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{block, centred, ellipsis};
 
@@ -52,28 +52,10 @@ pub struct ReadersDialog {
     pub recording: bool,
 }
 
-/// Who knows each school from the year before: the members who took part in the panel's
-/// decisions on it for the previous academic year of its items.
-fn knows(catalog: &Catalog, items: &[AgendaItem]) -> BTreeMap<SchoolId, BTreeSet<MemberId>> {
-    let mut known: BTreeMap<SchoolId, BTreeSet<MemberId>> = BTreeMap::new();
-    for item in items {
-        let before = item.year.previous();
-        for (_, d) in &catalog.decisions {
-            if d.school == item.school && d.year == before {
-                known
-                    .entry(item.school.clone())
-                    .or_default()
-                    .extend(d.participants.iter().cloned());
-            }
-        }
-    }
-    known
-}
-
 impl ReadersDialog {
     pub fn new(catalog: &Catalog, meeting: &Meeting) -> ReadersDialog {
         let items = &meeting.agenda;
-        let suggested = suggest(&catalog.panel, meeting, items, &knows(catalog, items));
+        let suggested = suggest(&catalog.panel, meeting, items, &catalog.knows(meeting));
         let rows = items
             .iter()
             .zip(suggested)
@@ -279,7 +261,7 @@ impl ReadersDialog {
             .members
             .iter()
             .map(|(id, name)| {
-                let short = name.split_whitespace().last().unwrap_or(name).to_owned();
+                let short = crate::tui::view::last_word(name);
                 format!("{short} {}", load.get(id).copied().unwrap_or(0))
             })
             .collect();

@@ -143,7 +143,7 @@ impl ReviewForm {
             .unwrap_or(0);
         let rubric = catalog.rubric_for_school(&item.school);
         let outcomes: Vec<(OutcomeId, String)> = rubric
-            .and_then(|r| r.decision_kinds.iter().find(|k| k.id == item.kind))
+            .and_then(|r| r.kind(&item.kind))
             .map(|k| {
                 k.outcomes
                     .iter()
