@@ -10,7 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use crate::model::assign::{may_read, suggest};
+use crate::model::assign::{may_read, starting_readers};
 use crate::model::catalog::Catalog;
 use crate::model::draft::MeetingDraft;
 use crate::model::text::clean;
@@ -55,29 +55,20 @@ pub struct ReadersDialog {
 impl ReadersDialog {
     pub fn new(catalog: &Catalog, meeting: &Meeting) -> ReadersDialog {
         let items = &meeting.agenda;
-        let suggested = suggest(&catalog.panel, meeting, items, &catalog.knows(meeting));
+        // As `kitemark assign` starts: the readers recorded while they may still read the
+        // item, else the suggestion.
+        let start = starting_readers(&catalog.panel, meeting, &catalog.knows(meeting));
         let rows = items
             .iter()
-            .zip(suggested)
-            .map(|(item, s)| {
-                let name = catalog
+            .zip(start)
+            .map(|(item, (r, recorded))| Row {
+                item: item.clone(),
+                name: catalog
                     .schools
                     .get(&item.school)
-                    .map_or_else(|| clean(item.school.as_str()), |p| clean(&p.name));
-                match meeting.readers_of(item) {
-                    Some(r) => Row {
-                        item: item.clone(),
-                        name,
-                        slots: [Some(r.lead.clone()), r.second.clone()],
-                        recorded: true,
-                    },
-                    None => Row {
-                        item: item.clone(),
-                        name,
-                        slots: [s.lead, s.second],
-                        recorded: false,
-                    },
-                }
+                    .map_or_else(|| clean(item.school.as_str()), |p| clean(&p.name)),
+                slots: [r.lead, r.second],
+                recorded,
             })
             .collect();
         let allowed = items
