@@ -19,6 +19,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub repo: Option<PathBuf>,
 
+    /// Neither read nor fill the cache of what kitemark derived from the repository's objects
+    /// before (in .git/kitemark/cache; also KITEMARK_NO_CACHE=1). Results are the same either
+    /// way; only the time differs.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     /// With no command, kitemark opens the interface; these are its options.
     #[command(flatten)]
     pub open: OpenArgs,

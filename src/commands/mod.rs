@@ -93,6 +93,9 @@ pub fn exit_environment() -> ExitCode {
 
 /// Runs the command; an `Err` is a usage or environment error (exit 2).
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if cli.no_cache {
+        crate::repo::disable_cache();
+    }
     let repo = cli
         .repo
         .clone()

@@ -77,17 +77,22 @@ fn plan() -> &'static Plan {
 
 /// The point just before `step`.
 pub(crate) fn point(step: Step) -> std::io::Result<()> {
+    stop_at(step.name())
+}
+
+/// The point just before the step named `name`: the write path's steps, and the cache's
+/// `cache-write` (half way through an entry) and `cache-rename` (before it is put in place).
+pub(crate) fn stop_at(name: &str) -> std::io::Result<()> {
     let plan = plan();
-    if plan.stop.as_deref() == Some(step.name()) {
-        eprintln!("kitemark: fault injection: stopped before {}", step.name());
+    if plan.stop.as_deref() == Some(name) {
+        eprintln!("kitemark: fault injection: stopped before {name}");
         loop {
             std::thread::sleep(Duration::from_secs(3600));
         }
     }
-    if plan.fail.as_deref() == Some(step.name()) {
+    if plan.fail.as_deref() == Some(name) {
         return Err(std::io::Error::other(format!(
-            "fault injected before {}",
-            step.name()
+            "fault injected before {name}"
         )));
     }
     Ok(())

@@ -5,6 +5,7 @@
 //! them on a worker thread.
 
 pub mod bulk;
+mod cache;
 mod catalog;
 mod drafts;
 mod error;
@@ -27,6 +28,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::de::DeserializeOwned;
 
+pub use cache::{counts as cache_counts, disable as disable_cache};
 pub use drafts::{DraftStore, SavedDraft};
 pub use error::{ReadError, RepoError};
 pub use locks::{Holder, Holding};
@@ -59,6 +61,8 @@ pub struct PanelRepo {
     /// Opened from git's environment (`GIT_DIR`, `GIT_OBJECT_DIRECTORY`, ...), as a hook
     /// runs: another handle must be opened the same way to see a push's quarantined objects.
     from_env: bool,
+    /// What kitemark derived from this repository's objects before (see `cache`).
+    cache: cache::Cache,
 }
 
 impl std::fmt::Debug for PanelRepo {
@@ -130,6 +134,7 @@ impl PanelRepo {
             Self::open_unchecked(self.git().path())?
         };
         panel.cut.clone_from(&self.cut);
+        panel.set_cache(self.cache.is_enabled());
         Ok(panel)
     }
 
@@ -164,12 +169,27 @@ impl PanelRepo {
             .then(|| repo.commondir().to_path_buf())
             .filter(|common| shallow_file(common).is_some_and(|ids| !ids.is_empty()))
             .and_then(|common| git2::Repository::open(common).ok());
+        let cache = cache::Cache::at(
+            &repo.commondir().join("kitemark"),
+            cache::enabled_by_default(),
+        );
         Self {
             repo,
             walker,
             cut: Vec::new(),
             from_env: false,
+            cache,
         }
+    }
+
+    /// Turns the cache of what is derived from objects on or off for this handle (it is on
+    /// unless `--no-cache` or `KITEMARK_NO_CACHE` turned it off for the process).
+    pub fn set_cache(&mut self, on: bool) {
+        self.cache = cache::Cache::at(&self.kitemark_dir(), on);
+    }
+
+    pub(crate) fn cache(&self) -> &cache::Cache {
+        &self.cache
     }
 
     /// Whether this is a shallow clone: its history stops at boundary commits whose
@@ -298,7 +318,9 @@ impl PanelRepo {
         let tree = commit.tree().map_err(RepoError::git(format!(
             "cannot read the tree of {rev_name}"
         )))?;
-        self.list_tree(&tree, "", &mut snapshot)?;
+        for listed in self.listing(&tree)? {
+            snapshot.take(listed);
+        }
         if snapshot.panel.is_none() {
             return Err(RepoError::NotAPanel {
                 path: self.path(),
@@ -324,26 +346,36 @@ impl PanelRepo {
         Ok(())
     }
 
+    /// What a snapshot of `tree` holds, from the cache when this tree was listed before.
+    fn listing(&self, tree: &git2::Tree<'_>) -> Result<Vec<Listed>, RepoError> {
+        let key = tree.id().to_string();
+        if let Some(listing) = self.cache.get(cache::Kind::Listing, &key) {
+            return Ok(listing);
+        }
+        let mut listing = Vec::new();
+        self.list_tree(tree, "", &mut listing)?;
+        self.cache.put(cache::Kind::Listing, &key, &listing);
+        Ok(listing)
+    }
+
     /// Lists blobs below `tree`, descending only into the folders kitemark reads.
     fn list_tree(
         &self,
         tree: &git2::Tree<'_>,
         prefix: &str,
-        snapshot: &mut Snapshot,
+        listing: &mut Vec<Listed>,
     ) -> Result<(), RepoError> {
         for entry in tree.iter() {
             let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
-                snapshot.unexpected.push(UnexpectedFile {
+                listing.push(Listed::NotUtf8 {
                     path: format!("{prefix}{}", String::from_utf8_lossy(entry.name_bytes())),
-                    severity: crate::model::Severity::Warning,
-                    reason: "the name is not UTF-8; ignored".into(),
                 });
                 continue;
             };
             let path = format!("{prefix}{name}");
             // Only the folders kitemark reads are listed below the top; at the top, only
             // names kitemark reads or descends into matter.
-            if let Some((code, message)) = not_a_file(entry.filemode(), entry.kind()) {
+            if let Some(what) = NotFile::of(entry.filemode(), entry.kind()) {
                 let ours = !prefix.is_empty()
                     || descends(&path)
                     || !matches!(
@@ -351,11 +383,7 @@ impl PanelRepo {
                         crate::model::layout::Classified::Ignored
                     );
                 if ours {
-                    snapshot.not_files.push(snapshot::NotAFile {
-                        path,
-                        code,
-                        message: message.to_owned(),
-                    });
+                    listing.push(Listed::NotAFile { path, what });
                 }
                 continue;
             }
@@ -368,9 +396,12 @@ impl PanelRepo {
                         .to_object(&self.repo)
                         .and_then(|o| o.peel_to_tree())
                         .map_err(RepoError::git(format!("cannot read folder {path}")))?;
-                    self.list_tree(&subtree, &format!("{path}/"), snapshot)?;
+                    self.list_tree(&subtree, &format!("{path}/"), listing)?;
                 }
-                Some(git2::ObjectType::Blob) => snapshot.add(path, entry.id()),
+                Some(git2::ObjectType::Blob) => listing.push(Listed::Blob {
+                    path,
+                    id: entry.id().to_string(),
+                }),
                 // Links and submodules are named above; nothing else is a panel file.
                 _ => {}
             }
@@ -542,19 +573,45 @@ fn is_submission_file(path: &str) -> bool {
         .is_some_and(|rest| rest.matches('/').count() >= 2)
 }
 
-/// What a tree entry is if it is neither a file nor a folder (a code for reports, and what
-/// to tell a person): a symbolic link, or a submodule's commit.
-fn not_a_file(mode: i32, kind: Option<git2::ObjectType>) -> Option<(&'static str, &'static str)> {
-    match (mode, kind) {
-        (0o120000, _) => Some((
-            "symbolic-link",
-            "a symbolic link, not a file: kitemark does not follow links; commit the file itself in its place",
-        )),
-        (_, Some(git2::ObjectType::Commit)) => Some((
-            "submodule",
-            "a submodule (a link to a commit of another repository), not a file or a folder: kitemark does not read it; remove it with `git rm` and commit the files themselves",
-        )),
-        _ => None,
+/// One entry of a tree's listing, as the cache keeps it.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub(crate) enum Listed {
+    /// A file, by its path and blob id.
+    Blob { path: String, id: String },
+    /// A name that is not UTF-8, shown as well as it can be.
+    NotUtf8 { path: String },
+    /// Where kitemark reads files, something that is not a file.
+    NotAFile { path: String, what: NotFile },
+}
+
+/// What a tree entry is if it is neither a file nor a folder.
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+pub(crate) enum NotFile {
+    SymbolicLink,
+    Submodule,
+}
+
+impl NotFile {
+    fn of(mode: i32, kind: Option<git2::ObjectType>) -> Option<Self> {
+        match (mode, kind) {
+            (0o120000, _) => Some(Self::SymbolicLink),
+            (_, Some(git2::ObjectType::Commit)) => Some(Self::Submodule),
+            _ => None,
+        }
+    }
+
+    /// A code for reports, and what to tell a person.
+    pub(crate) fn code_and_message(self) -> (&'static str, &'static str) {
+        match self {
+            Self::SymbolicLink => (
+                "symbolic-link",
+                "a symbolic link, not a file: kitemark does not follow links; commit the file itself in its place",
+            ),
+            Self::Submodule => (
+                "submodule",
+                "a submodule (a link to a commit of another repository), not a file or a folder: kitemark does not read it; remove it with `git rm` and commit the files themselves",
+            ),
+        }
     }
 }
 

@@ -104,7 +104,7 @@ impl Cache<'_> {
         let oid = super::snapshot::oid_of(self.at.as_ref()?)?;
         let tree = self.repo.git().find_commit(oid).ok()?.tree().ok()?;
         let entry = tree.get_path(std::path::Path::new(path)).ok()?;
-        super::not_a_file(entry.filemode(), entry.kind()).map(|(_, what)| what)
+        super::NotFile::of(entry.filemode(), entry.kind()).map(|n| n.code_and_message().1)
     }
 
     /// The blob at `path` in `commit`, if the file exists there.

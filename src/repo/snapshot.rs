@@ -230,6 +230,31 @@ impl Snapshot {
             + self.proceedings.len()
     }
 
+    /// Takes one entry of the tree's listing. An entry whose blob id does not parse (only a
+    /// damaged cache could hold one, and the cache checks its entries) is left out.
+    pub(crate) fn take(&mut self, listed: super::Listed) {
+        match listed {
+            super::Listed::Blob { path, id } => {
+                if let Ok(oid) = git2::Oid::from_str(&id) {
+                    self.add(path, oid);
+                }
+            }
+            super::Listed::NotUtf8 { path } => self.unexpected.push(UnexpectedFile {
+                path,
+                severity: Severity::Warning,
+                reason: "the name is not UTF-8; ignored".into(),
+            }),
+            super::Listed::NotAFile { path, what } => {
+                let (code, message) = what.code_and_message();
+                self.not_files.push(NotAFile {
+                    path,
+                    code,
+                    message: message.to_owned(),
+                });
+            }
+        }
+    }
+
     /// Files the snapshot holds under a path, by kind; used while listing the tree.
     pub(crate) fn add(&mut self, path: String, oid: git2::Oid) {
         let blob = |path: String| BlobRef { path, oid };
