@@ -56,6 +56,8 @@ pub(crate) enum Kind {
     Catalog,
     /// The validation of every file of a tree, by tree id.
     Validate,
+    /// What the interface's first frame shows of a commit on a day, by commit, day and branch.
+    View,
 }
 
 impl Kind {
@@ -64,6 +66,7 @@ impl Kind {
             Kind::Listing => "listing",
             Kind::Catalog => "catalog",
             Kind::Validate => "validate",
+            Kind::View => "view",
         }
     }
 
@@ -72,6 +75,8 @@ impl Kind {
     fn keep(self) -> usize {
         match self {
             Kind::Listing | Kind::Catalog | Kind::Validate => 8,
+            // Small, and one per day the interface is opened on.
+            Kind::View => 16,
         }
     }
 }

@@ -192,6 +192,37 @@ impl PanelRepo {
         &self.cache
     }
 
+    /// The key under which a view of `rev` as on `day` is kept: the commit, the day and the
+    /// branch it was reached by (which the interface's header names). `None` when the cache is
+    /// off or `rev` names no commit.
+    pub fn view_key(&self, rev: Option<&str>, day: jiff::civil::Date) -> Option<String> {
+        if !self.cache.is_enabled() {
+            return None;
+        }
+        let commit = self.resolve(rev).ok()?.id();
+        let branch = match rev {
+            None => self
+                .repo
+                .head()
+                .ok()
+                .filter(|h| h.is_branch())
+                .and_then(|h| h.shorthand().ok().map(str::to_owned)),
+            Some(_) => None,
+        };
+        let branch = crc32fast::hash(branch.unwrap_or_default().as_bytes());
+        Some(format!("{commit}-{}-{branch:08x}", day.strftime("%Y%m%d")))
+    }
+
+    /// The view kept under `key` ([`PanelRepo::view_key`]), if there is a whole one.
+    pub fn kept_view<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        self.cache.get(cache::Kind::View, key)
+    }
+
+    /// Keeps a view under `key`, for the next time the same commit is opened on the same day.
+    pub fn keep_view<T: serde::Serialize>(&self, key: &str, view: &T) {
+        self.cache.put(cache::Kind::View, key, view);
+    }
+
     /// Whether this is a shallow clone: its history stops at boundary commits whose
     /// parents it does not hold.
     pub fn is_shallow(&self) -> bool {

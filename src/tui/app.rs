@@ -36,7 +36,7 @@ use super::screens::sync::{self, ConflictAnswer, ConflictDialog};
 use super::screens::{Screens, decision, live, meeting};
 use super::tag::{ScreenId, Tag, Target};
 use super::theme::{Theme, ThemeKind};
-use super::view::{AgendaRow, OpenedView};
+use super::view::{AgendaRow, Glance, OpenedView};
 use super::widgets::{block, contains};
 use crate::model::text::sanitize_inline;
 use crate::record::sync::{Network, RemoteState, Synced};
@@ -80,6 +80,9 @@ pub struct App {
     pub theme: Theme,
     loader: Loader,
     opened: Option<OpenedView>,
+    /// Until the repository is open, what was shown of the same commit on the same day
+    /// before: the agenda and the schools, on screen while the rest is read.
+    glance: Option<Glance>,
     open_error: Option<String>,
     /// Drafts on disk, by key, as far as this app knows.
     drafts: BTreeSet<String>,
@@ -152,6 +155,7 @@ impl App {
             options,
             loader,
             opened: None,
+            glance: None,
             open_error: None,
             drafts: BTreeSet::new(),
             screens: Screens::default(),
@@ -219,7 +223,14 @@ impl App {
     }
 
     /// Whether the repository has been read (successfully or not).
+    /// Whether the first frame with the repository's data (or why there is none) can be
+    /// drawn: the agenda and schools of a glance count.
     pub fn is_open(&self) -> bool {
+        self.opened.is_some() || self.glance.is_some() || self.open_error.is_some()
+    }
+
+    /// Whether everything is read and every action available.
+    pub fn is_ready(&self) -> bool {
         self.opened.is_some() || self.open_error.is_some()
     }
 
@@ -595,6 +606,11 @@ impl App {
     /// The answers the app asked for itself.
     fn app_loaded(&mut self, response: Response) {
         match response {
+            Response::Glance(glance) => {
+                if self.opened.is_none() {
+                    self.glance = Some(*glance);
+                }
+            }
             Response::Opened(Ok(view)) => self.opened(*view),
             Response::Opened(Err(e)) => {
                 self.reloading = false;
@@ -683,6 +699,7 @@ impl App {
             .cloned()
             .collect();
         self.opened = Some(view);
+        self.glance = None;
         self.open_error = None;
         // Ahead and behind change with every commit read.
         self.ask_remote_state();
@@ -1175,12 +1192,17 @@ impl App {
         let current = self.nav.current();
         let remote = self.remote_header();
         let opened = self.opened.as_ref();
+        let shown = match (opened, &self.glance) {
+            (Some(opened), _) => Some((&opened.header, opened.problems.len())),
+            (None, Some(glance)) => Some((&glance.header, 0)),
+            (None, None) => None,
+        };
         self.tab_hits = chrome::draw_header(
             frame,
             header,
             &theme,
             keymap,
-            opened,
+            shown,
             &drafts,
             remote.as_ref(),
             &Tabs { labels, current },
@@ -1199,6 +1221,16 @@ impl App {
                     drafts: &self.drafts,
                 };
                 screen.draw(frame, body, &cx);
+                screen.footer(keymap)
+            }
+            (_, None, None, Some(screen)) if self.glance.is_some() => {
+                let shown = self
+                    .glance
+                    .as_ref()
+                    .is_some_and(|g| screen.glance(frame, body, g, &theme));
+                if !shown {
+                    draw_waiting(frame, body, &theme, spinner, None);
+                }
                 screen.footer(keymap)
             }
             (_, _, error, screen) => {

@@ -10,7 +10,7 @@ use super::keymap::{Action, KeyMap};
 use super::screen::Footer;
 use super::tag::ScreenId;
 use super::theme::Theme;
-use super::view::OpenedView;
+use super::view::HeaderView;
 
 /// The smallest terminal the layout is designed for.
 pub const MIN_WIDTH: u16 = 80;
@@ -151,7 +151,7 @@ pub fn draw_header(
     area: Rect,
     theme: &Theme,
     keymap: &KeyMap,
-    opened: Option<&OpenedView>,
+    opened: Option<(&HeaderView, usize)>,
     drafts: &Drafts,
     remote: Option<&RemoteHeader>,
     tabs: &Tabs,
@@ -165,8 +165,7 @@ pub fn draw_header(
     let mut spans = vec![Span::styled(" kitemark ", theme.tab_active), Span::raw(" ")];
     let mut meeting_spans = vec![Span::raw(" ")];
     match opened {
-        Some(opened) => {
-            let h = &opened.header;
+        Some((h, unreadable)) => {
             let at = match &h.branch {
                 Some(branch) => format!("{branch}@{}", h.commit),
                 None => format!("commit {}", h.commit),
@@ -206,9 +205,9 @@ pub fn draw_header(
                 spans.push(Span::styled(" · ", theme.muted));
                 spans.push(Span::styled(text, remote.style(theme)));
             }
-            if !opened.problems.is_empty() {
+            if unreadable > 0 {
                 spans.push(Span::styled(
-                    format!(" · ✗ {} unreadable", opened.problems.len()),
+                    format!(" · ✗ {unreadable} unreadable"),
                     theme.bad,
                 ));
             }

@@ -195,6 +195,10 @@ impl Request {
 /// What the worker answers.
 #[derive(Debug, Clone)]
 pub enum Response {
+    /// The agenda and schools of the commit being opened, as kept from the last time it was
+    /// opened on the same day: shown while the catalog is read. The same request's
+    /// [`Response::Opened`] follows.
+    Glance(Box<view::Glance>),
     Opened(Result<Box<OpenedView>, String>),
     Submission(Result<Box<SubmissionView>, String>),
     Diff(Result<Arc<Comparison>, String>),
@@ -487,6 +491,10 @@ impl Loader {
             return true;
         }
         let key = (loaded.kind, loaded.tag.to);
+        // A glance comes ahead of its request's answer, which is still awaited.
+        if matches!(loaded.response, Response::Glance(_)) {
+            return self.awaited.get(&key) == Some(&loaded.generation);
+        }
         if self.awaited.get(&key) != Some(&loaded.generation) {
             return false;
         }
@@ -676,8 +684,17 @@ fn worker<E: From<Loaded>>(path: PathBuf, queue: Receiver<(u64, Tag, Request)>, 
             if newest.get(&(kind, tag.to)) != Some(&generation) {
                 continue;
             }
-            let response =
-                catch_unwind(AssertUnwindSafe(|| state.serve(request))).unwrap_or_else(|panic| {
+            // What a request has to show before its answer (a glance of the repository).
+            let early = |response: Response| {
+                let _ = events.send(E::from(Loaded {
+                    generation,
+                    kind,
+                    tag,
+                    response,
+                }));
+            };
+            let response = catch_unwind(AssertUnwindSafe(|| state.serve(request, &early)))
+                .unwrap_or_else(|panic| {
                     let message = format!(
                         "internal error while reading the repository: {}",
                         panic_text(panic.as_ref())
@@ -731,12 +748,12 @@ impl Worker {
         }
     }
 
-    fn serve(&mut self, request: Request) -> Response {
+    fn serve(&mut self, request: Request, early: &dyn Fn(Response)) -> Response {
         // Error messages can quote repository content; clean them before the UI sees them.
         let clean = |e: String| sanitize_inline(&e).into_owned();
         match request {
             Request::Open { rev, today } => Response::Opened(
-                self.open(rev.as_deref(), today)
+                self.open(rev.as_deref(), today, early)
                     .map(Box::new)
                     .map_err(clean),
             ),
@@ -1085,13 +1102,30 @@ impl Worker {
         saved.map_err(|e| e.to_string())
     }
 
-    fn open(&mut self, rev: Option<&str>, today: Date) -> Result<OpenedView, String> {
+    fn open(
+        &mut self,
+        rev: Option<&str>,
+        today: Date,
+        early: &dyn Fn(Response),
+    ) -> Result<OpenedView, String> {
         let reload = self.repo.is_some();
         let repo = self.repo()?;
         // Objects may have arrived since the repository was opened (a pull, another writer):
         // they are checked before they are read, as opening checked the first ones.
         if reload {
             repo.check_loose_objects().map_err(|e| e.to_string())?;
+        }
+        // The first time, what was shown of this commit on this day before is shown at once;
+        // a reload keeps the screens as they are until the new state is read.
+        let key = repo.view_key(rev, today);
+        let kept = match &key {
+            Some(key) if !reload => repo.kept_view::<view::Glance>(key),
+            _ => None,
+        };
+        let glanced = kept.is_some();
+        if let Some(mut glance) = kept {
+            view::mark_drafts(&mut glance.agenda.rows, &repo.drafts().keys());
+            early(Response::Glance(Box::new(glance)));
         }
         let snapshot = repo.snapshot_at(rev).map_err(|e| e.to_string())?;
         let (catalog, errors) = repo.load_catalog(&snapshot).map_err(|e| e.to_string())?;
@@ -1106,6 +1140,16 @@ impl Worker {
             .map(|e| sanitize_inline(&e.to_string()).into_owned())
             .chain(school_problems)
             .collect();
+        if let Some(key) = key.as_deref().filter(|_| !glanced) {
+            repo.keep_view(
+                key,
+                &view::Glance {
+                    header: header.clone(),
+                    agenda: agenda.clone(),
+                    schools: schools.clone(),
+                },
+            );
+        }
         let drafts = repo.drafts().keys();
         view::mark_drafts(&mut agenda.rows, &drafts);
         let half_done = repo.half_done().map(|h| sanitize_inline(&h).into_owned());

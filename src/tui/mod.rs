@@ -57,7 +57,12 @@ pub fn colour_allowed() -> bool {
 #[derive(Debug, Default, serde::Serialize)]
 struct Timings {
     first_frame_ms: f64,
+    /// The first frame with the agenda and schools: from the cache's glance of a commit
+    /// opened before, or once the repository is read.
     data_frame_ms: Option<f64>,
+    /// The first frame once everything is read and every action available (the same frame
+    /// as `data_frame_ms` without a glance).
+    ready_frame_ms: Option<f64>,
     frames: u64,
     events: u64,
     max_event_to_frame_ms: f64,
@@ -268,6 +273,9 @@ fn event_loop(
         }
         if timings.data_frame_ms.is_none() && app.is_open() {
             timings.data_frame_ms = Some(ms(drawn - started));
+        }
+        if timings.ready_frame_ms.is_none() && app.is_ready() {
+            timings.ready_frame_ms = Some(ms(drawn - started));
         }
         if let Some(since) = pending_since.take() {
             timings.max_event_to_frame_ms = timings.max_event_to_frame_ms.max(ms(drawn - since));

@@ -17,7 +17,7 @@ use super::keymap::{Action, KeyMap};
 use super::loader::{ExportJob, Loader, Request, RequestKind, Response};
 use super::tag::{ScreenId, Tag, Target};
 use super::theme::Theme;
-use super::view::{AgendaRow, OpenedView, SubmissionView};
+use super::view::{AgendaRow, Glance, OpenedView, SubmissionView};
 use crate::model::{AcademicYear, KindId, SchoolId};
 
 /// A screen that moves through rows or scrolls text with the moving keys.
@@ -264,6 +264,18 @@ pub trait Screen {
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx);
+
+    /// Draws what a glance of the repository ([`Glance`]) shows of this screen while the rest
+    /// is read; `false` for a screen it shows nothing of.
+    fn glance(
+        &mut self,
+        _frame: &mut Frame,
+        _area: Rect,
+        _glance: &Glance,
+        _theme: &Theme,
+    ) -> bool {
+        false
+    }
 
     /// The footer's hints, from the live key map.
     fn footer(&self, keymap: &KeyMap) -> Footer;

@@ -29,7 +29,7 @@ pub fn short_area(area: &str) -> String {
 }
 
 /// The header: which panel, which meeting, which commit.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HeaderView {
     pub panel: String,
     pub meeting: Option<String>,
@@ -41,7 +41,7 @@ pub struct HeaderView {
 }
 
 /// A rule check as shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RuleView {
     pub met: bool,
     pub description: String,
@@ -59,7 +59,7 @@ impl From<RuleCheck> for RuleView {
 }
 
 /// One item of the agenda (or one submission awaiting a decision).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AgendaRow {
     pub school: SchoolId,
     pub year: AcademicYear,
@@ -91,7 +91,7 @@ pub struct AgendaRow {
 }
 
 /// The readers of an agenda item and what their reviews recommend, for a row of the agenda.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReviewsAtGlance {
     /// The lead reviewer's surname, as a column has room for.
     pub lead: Option<String>,
@@ -104,7 +104,28 @@ pub struct ReviewsAtGlance {
     pub disagree: bool,
     /// Each reader or reviewer: name, "lead"/"second"/"", and what they recommend (`None`
     /// where their review is not in yet).
+    #[serde(deserialize_with = "reader_roles")]
     pub readers: Vec<(String, &'static str, Option<String>)>,
+}
+
+/// The readers of [`ReviewsAtGlance`] as the cache keeps them, each role one of the three
+/// the view gives; any other makes the kept view unreadable, and it is made again.
+fn reader_roles<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<(String, &'static str, Option<String>)>, D::Error> {
+    use serde::Deserialize;
+    let kept = Vec::<(String, String, Option<String>)>::deserialize(deserializer)?;
+    kept.into_iter()
+        .map(|(name, role, recommends)| {
+            let role = match role.as_str() {
+                "lead" => "lead",
+                "second" => "second",
+                "" => "",
+                _ => return Err(serde::de::Error::custom("not a reader's role")),
+            };
+            Ok((name, role, recommends))
+        })
+        .collect()
 }
 
 impl ReviewsAtGlance {
@@ -183,14 +204,14 @@ impl AgendaRow {
 }
 
 /// The agenda screen's content.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AgendaView {
     pub title: String,
     pub rows: Vec<AgendaRow>,
 }
 
 /// One school on the schools screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SchoolRow {
     pub school: SchoolId,
     pub name: String,
@@ -209,6 +230,17 @@ pub struct SchoolRow {
     /// Each outstanding condition in a few words, for the detail pane.
     pub condition_notes: Vec<String>,
     pub latest_year: Option<AcademicYear>,
+}
+
+/// What the first frame shows of a commit opened before, kept in the repository's cache so
+/// that the agenda and the schools are on screen while the catalog is read again behind them.
+/// Everything in it is as the catalog gives it for that commit and day; the drafts are marked
+/// afresh.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Glance {
+    pub header: HeaderView,
+    pub agenda: AgendaView,
+    pub schools: Vec<SchoolRow>,
 }
 
 /// Everything the screens need once the repository is open.

@@ -18,7 +18,7 @@ use ratatui::crossterm::event::KeyEvent;
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::loader::ExportJob;
 use crate::tui::screen::{About, Chosen, Cx, DrawCx, Footer, Open, Screen};
-use crate::tui::view::OpenedView;
+use crate::tui::view::{Glance, OpenedView};
 use crate::tui::widgets::{ListHit, block, check_span, ellipsis};
 
 /// The agenda screen's state.
@@ -582,6 +582,12 @@ impl Screen for AgendaScreen {
         if !recording {
             self.dialog = None;
         }
+    }
+
+    fn glance(&mut self, frame: &mut Frame, area: Rect, glance: &Glance, theme: &Theme) -> bool {
+        self.set_data(&glance.agenda);
+        AgendaScreen::draw(self, frame, area, &glance.agenda, theme);
+        true
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {

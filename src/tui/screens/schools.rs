@@ -13,7 +13,7 @@ use ratatui::crossterm::event::KeyEvent;
 use crate::tui::keymap::{Action, KeyMap};
 use crate::tui::loader::Response;
 use crate::tui::screen::{About, Cx, DrawCx, Footer, Open, Screen};
-use crate::tui::view::OpenedView;
+use crate::tui::view::{Glance, OpenedView};
 use crate::tui::widgets::{ListHit, block, ellipsis};
 
 use super::condition::{ConditionMetForm, Outcome};
@@ -257,6 +257,12 @@ impl Screen for SchoolsScreen {
 
     fn hide(&mut self) {
         self.list.editing = false;
+    }
+
+    fn glance(&mut self, frame: &mut Frame, area: Rect, glance: &Glance, theme: &Theme) -> bool {
+        self.set_data(&glance.schools);
+        SchoolsScreen::draw(self, frame, area, &glance.schools, theme);
+        true
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, cx: &DrawCx) {

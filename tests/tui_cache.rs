@@ -1,0 +1,71 @@
+//! The interface opened again on a commit it showed before: the agenda and the schools come
+//! from the cache at once, exactly as the full read shows them, and the full read follows.
+
+mod common;
+
+use std::time::Duration;
+
+use common::tui::Harness;
+use common::{Sandbox, hermetic_git2};
+use kitemark::tui::app::AppEvent;
+use kitemark::tui::loader::Response;
+use kitemark::tui::theme::ThemeKind;
+
+/// The screen without its last two rows (the footer's keys and the status line, which say
+/// what is still being read).
+fn body(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    lines[..lines.len() - 2].join("\n")
+}
+
+#[test]
+fn a_commit_opened_before_shows_its_agenda_and_schools_before_the_rest_is_read() {
+    hermetic_git2();
+    let sandbox = Sandbox::new();
+    let demo = sandbox.demo();
+    let mut first = Harness::open(&demo, 140, 40, ThemeKind::Default, false);
+    let agenda = first.screen();
+    first.keys("2");
+    let schools = first.screen();
+    drop(first);
+
+    let mut second = Harness::start(&demo, 140, 40, ThemeKind::Default, false);
+    // Nothing is answered yet: the spinner.
+    assert!(!second.screen().contains("Agenda of the meeting"));
+    let mut glanced = None;
+    let mut opened = None;
+    while second.app.is_loading() {
+        let event = second
+            .events
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the loader answers");
+        let glance =
+            matches!(&event, AppEvent::Loaded(l) if matches!(l.response, Response::Glance(_)));
+        let read =
+            matches!(&event, AppEvent::Loaded(l) if matches!(l.response, Response::Opened(_)));
+        let ready = second.app.is_ready();
+        second.app.handle(event);
+        if glance {
+            assert!(!ready, "a glance arrived after the repository was read");
+            assert!(
+                !second.app.is_ready(),
+                "a glance is not the whole repository"
+            );
+            glanced = Some(second.screen());
+        }
+        if read {
+            opened = Some(second.screen());
+        }
+    }
+    let glanced = glanced.expect("the second opening showed a glance from the cache");
+    // The evidence rules are checked after the agenda is shown, from the glance or not.
+    let opened = opened.expect("the repository was read");
+    assert_eq!(
+        body(&glanced),
+        body(&opened),
+        "the glance is the agenda as read"
+    );
+    assert_eq!(body(&second.screen()), body(&agenda));
+    second.keys("2");
+    assert_eq!(second.screen(), schools);
+}
