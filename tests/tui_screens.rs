@@ -6,11 +6,14 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use common::tui::{Harness, find, options};
 use common::{Sandbox, shared_demo};
 use kitemark::tui::app::{AppEvent, Options};
+use kitemark::tui::loader::Response;
 use kitemark::tui::theme::ThemeKind;
+use kitemark::tui::view::Audited;
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers, MouseEvent, MouseEventKind,
 };
@@ -108,17 +111,8 @@ fn history_shows_a_changed_file_as_what_changed() {
 
 #[test]
 fn history_shows_audit_findings_beside_their_commits() {
-    common::hermetic_git2();
     let sandbox = Sandbox::new();
-    let repo = sandbox.demo();
-    // North Vale's first decision edited in place, by someone who is not on the panel.
-    let path = "decisions/north-vale-esc/2024-25/2024-11-27-initial.ron";
-    let text = std::fs::read_to_string(repo.join(path)).unwrap().replace(
-        "outcome: \"awarded\"",
-        "outcome: \"awarded-with-conditions\"",
-    );
-    std::fs::write(repo.join(path), text).unwrap();
-    sandbox.git(&repo, &["commit", "-q", "-am", "Change the outcome"]);
+    let repo = demo_with_an_edited_decision(&sandbox);
     let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
     ui.keys("2jjjjjjjjjH");
     let screen = ui.screen();
@@ -126,6 +120,108 @@ fn history_shows_audit_findings_beside_their_commits() {
     // demo's last commit: three findings.
     assert!(screen.contains("✗ 3 audit finding(s)"), "{screen}");
     insta::assert_snapshot!("history_with_findings_100x30", screen);
+}
+
+/// The demo with North Vale's first decision edited in place, by someone who is not on the
+/// panel: three audit findings in North Vale's history.
+fn demo_with_an_edited_decision(sandbox: &Sandbox) -> PathBuf {
+    common::hermetic_git2();
+    let repo = sandbox.demo();
+    let path = "decisions/north-vale-esc/2024-25/2024-11-27-initial.ron";
+    let text = std::fs::read_to_string(repo.join(path)).unwrap().replace(
+        "outcome: \"awarded\"",
+        "outcome: \"awarded-with-conditions\"",
+    );
+    std::fs::write(repo.join(path), text).unwrap();
+    sandbox.git(&repo, &["commit", "-q", "-am", "Change the outcome"]);
+    repo
+}
+
+/// Whether an event is the History view's answer with the whole history's audit.
+fn is_whole_audit(event: &AppEvent) -> bool {
+    matches!(event, AppEvent::Loaded(loaded)
+        if matches!(&loaded.response, Response::History(Ok(view)) if view.audited == Audited::Whole))
+}
+
+/// Handles the loader's answers, holding back those with the whole history's audit, until
+/// one is held and the selected commit's files have been read; returns those held.
+fn hold_whole_audit(ui: &mut Harness) -> Vec<AppEvent> {
+    let mut held = Vec::new();
+    let mut files_read = false;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while held.is_empty() || !files_read {
+        let left = deadline.saturating_duration_since(Instant::now());
+        assert!(
+            !left.is_zero(),
+            "timed out waiting for the History view's answers"
+        );
+        let Ok(event) = ui.events.recv_timeout(left) else {
+            continue;
+        };
+        if is_whole_audit(&event) {
+            held.push(event);
+            continue;
+        }
+        files_read |= matches!(&event, AppEvent::Loaded(loaded)
+            if matches!(loaded.response, Response::CommitFiles(_)));
+        ui.app.handle(event);
+    }
+    held
+}
+
+#[test]
+fn history_opens_on_the_schools_own_records_while_the_whole_history_is_audited() {
+    let sandbox = Sandbox::new();
+    let repo = demo_with_an_edited_decision(&sandbox);
+    let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+    ui.keys_without_waiting("2jjjjjjjjjH");
+    let held = hold_whole_audit(&mut ui);
+    // North Vale's commits, with the findings of its own records, said to be provisional:
+    // no verdict yet.
+    let screen = ui.screen();
+    assert!(screen.contains("North Vale"), "{screen}");
+    assert!(screen.contains("auditing the whole history…"), "{screen}");
+    assert!(screen.contains("finding(s) so far"), "{screen}");
+    assert!(!screen.contains("audit finding(s)"), "{screen}");
+    assert!(!screen.contains("audit clean"), "{screen}");
+    insta::assert_snapshot!("history_own_records_100x30", screen);
+    // The whole audit arrives: the verdict replaces the provisional findings; the commit
+    // selected and its files stay.
+    for event in held {
+        ui.app.handle(event);
+    }
+    ui.settle();
+    let screen = ui.screen();
+    assert!(screen.contains("✗ 3 audit finding(s)"), "{screen}");
+    assert!(!screen.contains("auditing the whole history"), "{screen}");
+    assert!(!screen.contains("Auditing the whole history"), "{screen}");
+    insta::assert_snapshot!("history_whole_audit_100x30", screen);
+}
+
+#[test]
+fn the_whole_audit_of_one_schools_history_never_lands_on_anothers() {
+    let sandbox = Sandbox::new();
+    let repo = demo_with_an_edited_decision(&sandbox);
+    let mut ui = Harness::open(&repo, 100, 30, ThemeKind::Default, true);
+    ui.keys_without_waiting("2jjjjjjjjjH");
+    let held = hold_whole_audit(&mut ui);
+    assert!(ui.screen().contains("North Vale"));
+    // The school above it, while North Vale's whole audit is still on its way.
+    ui.keys_without_waiting("2kH");
+    let waiting = ui.screen();
+    assert!(waiting.contains("Reading the history of"), "{waiting}");
+    for event in held {
+        ui.app.handle(event);
+    }
+    let screen = ui.screen();
+    assert_eq!(
+        screen, waiting,
+        "North Vale's audit was shown on another school's view"
+    );
+    ui.settle();
+    let screen = ui.screen();
+    assert!(!screen.contains("North Vale"), "{screen}");
+    assert!(screen.contains("✓ audit clean"), "{screen}");
 }
 
 #[test]

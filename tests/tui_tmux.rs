@@ -101,6 +101,10 @@ fn a_meeting_walkthrough_in_a_real_terminal() {
         serde_json::from_str(&std::fs::read_to_string(&timings).unwrap()).unwrap();
     assert!(timings["frames"].as_u64().unwrap() > 5, "{timings}");
     assert!(timings["first_frame_ms"].as_f64().is_some());
+    // The History view was never opened: its times are null, not zero.
+    for never in ["history_frame_ms", "history_audit_ms"] {
+        assert!(timings.get(never).is_some_and(|t| t.is_null()), "{timings}");
+    }
 }
 
 #[test]
@@ -310,11 +314,13 @@ fn the_history_and_the_minutes_are_reached_from_the_agenda() {
     let sandbox = Sandbox::new();
     let repo = sandbox.demo();
     let exports = sandbox.path("exports");
+    let timings = sandbox.path("timings.json");
     let tmux = Tmux::start(
         &sandbox,
         &format!(
-            "env KITEMARK_EXPORT_DIR='{}' {}",
+            "env KITEMARK_EXPORT_DIR='{}' KITEMARK_TIMINGS='{}' {}",
             exports.display(),
+            timings.display(),
             open_command(&repo, "")
         ),
         100,
@@ -354,6 +360,16 @@ fn the_history_and_the_minutes_are_reached_from_the_agenda() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), minutes);
     tmux.send(&["q"]);
     tmux.wait_for("EXIT=0");
+    // Timed from the key that opened the History view: its school's own records, then the
+    // whole audit, never before them.
+    let timings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&timings).unwrap()).unwrap();
+    let own = timings["history_frame_ms"].as_f64();
+    let whole = timings["history_audit_ms"].as_f64();
+    assert!(
+        own.zip(whole).is_some_and(|(own, whole)| own <= whole),
+        "{timings}"
+    );
 }
 
 #[test]

@@ -493,16 +493,27 @@ impl PanelRepo {
         rev: Option<&str>,
         school: &crate::model::SchoolId,
     ) -> Result<Vec<CommitInfo>, RepoError> {
+        let prefixes = vec![
+            format!("submissions/{school}"),
+            format!("decisions/{school}"),
+            format!("conditions/{school}"),
+            "meetings".to_owned(),
+        ];
+        Ok(self.school_commits(self.history(rev, &prefixes)?, school))
+    }
+
+    /// [`PanelRepo::school_history`] from the commits of a walk that took in at least its
+    /// folders, in the walk's order: those of [`PanelRepo::records_of`] for the school, say,
+    /// so that a history and its records need one walk.
+    pub fn school_commits(
+        &self,
+        commits: impl IntoIterator<Item = CommitInfo>,
+        school: &crate::model::SchoolId,
+    ) -> Vec<CommitInfo> {
         let own = [
             format!("submissions/{school}"),
             format!("decisions/{school}"),
             format!("conditions/{school}"),
-        ];
-        let prefixes = vec![
-            own[0].clone(),
-            own[1].clone(),
-            own[2].clone(),
-            "meetings".to_owned(),
         ];
         let mut mentions: std::collections::HashMap<ObjectId, bool> =
             std::collections::HashMap::new();
@@ -520,20 +531,22 @@ impl PanelRepo {
             })
         };
         let mut out = Vec::new();
-        for mut commit in self.history(rev, &prefixes)? {
+        for mut commit in commits {
             commit.changes.retain(|c| {
                 if own.iter().any(|p| under(&c.path, p)) {
                     return true;
                 }
                 // A meeting counts if it names the school before or after the change.
-                [&c.new, &c.old]
-                    .into_iter()
-                    .flatten()
-                    .any(|blob| names_school(self, blob, &c.path))
+                under(&c.path, "meetings")
+                    && [&c.new, &c.old]
+                        .into_iter()
+                        .flatten()
+                        .any(|blob| names_school(self, blob, &c.path))
             });
             if let Some(held) = &mut commit.boundary {
                 held.retain(|f| {
-                    own.iter().any(|p| under(&f.path, p)) || names_school(self, &f.blob, &f.path)
+                    own.iter().any(|p| under(&f.path, p))
+                        || (under(&f.path, "meetings") && names_school(self, &f.blob, &f.path))
                 });
             }
             if !commit.changes.is_empty() || commit.boundary.as_ref().is_some_and(|h| !h.is_empty())
@@ -541,7 +554,7 @@ impl PanelRepo {
                 out.push(commit);
             }
         }
-        Ok(out)
+        out
     }
 
     /// The boundary commits of a shallow clone that the history of `rev` (`None` for HEAD)

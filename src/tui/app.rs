@@ -222,6 +222,14 @@ impl App {
         self.screens.ticks(self.nav.current())
     }
 
+    /// How far the History view has got, when it is on show (for the timings).
+    pub fn history_stage(&self) -> Option<super::screens::history::Stage> {
+        if self.nav.current() != ScreenId::History {
+            return None;
+        }
+        self.screens.history.as_ref().map(HistoryScreen::stage)
+    }
+
     /// Whether the repository has been read (successfully or not).
     /// Whether the first frame with the repository's data (or why there is none) can be
     /// drawn: the agenda and schools of a glance count.

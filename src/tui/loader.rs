@@ -6,12 +6,17 @@
 //! awaited (gitui's `AsyncSingleJob`). Answers come back with their tag, so they find their
 //! screen without the app keeping note of who waits for what. A panic while reading becomes an
 //! error message, never a crash of the app.
+//!
+//! The History view is answered twice: first from the school's own records, then with the
+//! whole history's audit, which takes seconds on a large panel. The worker audits only when
+//! no request waits, and a newer History request from the same asker replaces the audit
+//! still to do.
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 use jiff::civil::Date;
 
@@ -68,7 +73,9 @@ pub enum Request {
     CommitConditionMet(Box<crate::record::ConditionMetDraft>),
     /// Records a member's review of an agenda item, as one commit on the branch as last read.
     CommitReview(Box<crate::model::Review>),
-    /// The commits that touched a school, with the audit's findings as of `today`.
+    /// The commits that touched a school, with the audit's findings as of `today`: answered
+    /// first with the findings of the school's own records, then with the whole audit's
+    /// (once, if the whole audit is known already).
     History { school: SchoolId, today: Date },
     /// The files a commit changed, as they were at that commit.
     CommitFiles {
@@ -258,6 +265,9 @@ pub struct Loaded {
     pub kind: RequestKind,
     pub tag: Tag,
     pub response: Response,
+    /// Another answer to the same request follows (the History view's whole audit, after
+    /// the school's own records): the request is still awaited.
+    pub follows: bool,
 }
 
 /// Work with the remote. It has a thread of its own, so that reading the repository never
@@ -491,14 +501,12 @@ impl Loader {
             return true;
         }
         let key = (loaded.kind, loaded.tag.to);
-        // A glance comes ahead of its request's answer, which is still awaited.
-        if matches!(loaded.response, Response::Glance(_)) {
-            return self.awaited.get(&key) == Some(&loaded.generation);
-        }
         if self.awaited.get(&key) != Some(&loaded.generation) {
             return false;
         }
-        self.awaited.remove(&key);
+        if !loaded.follows {
+            self.awaited.remove(&key);
+        }
         true
     }
 
@@ -573,6 +581,7 @@ fn draft_worker<E: From<Loaded>>(path: PathBuf, queue: Receiver<DraftJob>, event
                 kind: RequestKind::LoadDraft,
                 tag,
                 response,
+                follows: false,
             }))
             .is_ok()
     };
@@ -646,15 +655,18 @@ fn draft_worker<E: From<Loaded>>(path: PathBuf, queue: Receiver<DraftJob>, event
 struct Worker {
     path: PathBuf,
     repo: Option<PanelRepo>,
-    snapshot: Option<(Snapshot, Arc<Catalog>)>,
+    /// Shared with the whole audit left to do, which is of the history up to it.
+    snapshot: Option<(Arc<Snapshot>, Arc<Catalog>)>,
     /// The day the interface was opened as (its `--on`, or the clock): what recording
     /// checks a decision's meeting against.
     today: Option<Date>,
     /// What could not be read of the snapshot's catalog, for the audit.
     unreadable: Vec<String>,
-    /// The audit of the snapshot's history, by commit and date: the history view asks for
-    /// it school by school.
+    /// The whole history's audit, by the commit it ends at and the day it is as of: made
+    /// once, whichever school's history asks for it first.
     audit: Option<(crate::model::ObjectId, Date, Arc<crate::audit::Report>)>,
+    /// The whole audit a History answer just served leaves to do.
+    audit_next: Option<AuditWork>,
     /// The inbox's workbooks as last read, so that a workbook is read again only when it
     /// changed.
     inbox: InboxCache,
@@ -668,9 +680,41 @@ fn worker<E: From<Loaded>>(path: PathBuf, queue: Receiver<(u64, Tag, Request)>, 
         today: None,
         unreadable: Vec::new(),
         audit: None,
+        audit_next: None,
         inbox: InboxCache::default(),
     };
-    while let Ok(first) = queue.recv() {
+    // The History view's whole audit, left until no request waits. One thread does it, as
+    // the rest: memory a thread frees is reused by that thread, and an audit on a thread of
+    // its own held a second arena of tens of megabytes.
+    let mut deferred: Option<AuditJob> = None;
+    loop {
+        let first = if deferred.is_some() {
+            match queue.try_recv() {
+                Ok(first) => Some(first),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => return,
+            }
+        } else {
+            match queue.recv() {
+                Ok(first) => Some(first),
+                Err(_) => return,
+            }
+        };
+        let Some(first) = first else {
+            if let Some(job) = deferred.take() {
+                let answer = catch_unwind(AssertUnwindSafe(|| state.whole_audit(&job)))
+                    .unwrap_or_else(|panic| {
+                        job.answer(Err(format!(
+                            "internal error while auditing: {}",
+                            panic_text(panic.as_ref())
+                        )))
+                    });
+                if events.send(E::from(answer)).is_err() {
+                    return;
+                }
+            }
+            continue;
+        };
         let mut batch = vec![first];
         batch.extend(queue.try_iter());
         // Serve only the newest request of each kind for each asker, in the order they were
@@ -679,18 +723,29 @@ fn worker<E: From<Loaded>>(path: PathBuf, queue: Receiver<(u64, Tag, Request)>, 
         for (generation, tag, request) in &batch {
             newest.insert((request.kind(), tag.to), *generation);
         }
+        // A newer History request from the same asker makes a whole audit still to do stale:
+        // it leaves one of its own.
+        if deferred
+            .as_ref()
+            .is_some_and(|job| newest.contains_key(&(RequestKind::History, job.tag.to)))
+        {
+            deferred = None;
+        }
         for (generation, tag, request) in batch {
             let kind = request.kind();
             if newest.get(&(kind, tag.to)) != Some(&generation) {
                 continue;
             }
-            // What a request has to show before its answer (a glance of the repository).
+            state.audit_next = None;
+            // What a request has to show before its answer (a glance of the repository):
+            // the answer follows it.
             let early = |response: Response| {
                 let _ = events.send(E::from(Loaded {
                     generation,
                     kind,
                     tag,
                     response,
+                    follows: true,
                 }));
             };
             let response = catch_unwind(AssertUnwindSafe(|| state.serve(request, &early)))
@@ -717,15 +772,66 @@ fn worker<E: From<Loaded>>(path: PathBuf, queue: Receiver<(u64, Tag, Request)>, 
                         RequestKind::Inbox => Response::Inbox(Err(message)),
                     }
                 });
+            let job = state.audit_next.take().map(|work| AuditJob {
+                generation,
+                tag,
+                work,
+            });
             let loaded = Loaded {
                 generation,
                 kind,
                 tag,
                 response,
+                follows: job.is_some(),
             };
             if events.send(E::from(loaded)).is_err() {
                 return;
             }
+            if job.is_some() {
+                deferred = job;
+            }
+        }
+    }
+}
+
+/// What the whole audit needs to answer a History request a second time: the snapshot the
+/// school's records were read at, and the school's commits, which it shows again.
+#[derive(Debug)]
+struct AuditWork {
+    snapshot: Arc<Snapshot>,
+    catalog: Arc<Catalog>,
+    unreadable: Vec<String>,
+    school: SchoolId,
+    today: Date,
+    commits: Vec<crate::model::history::CommitInfo>,
+}
+
+/// A History request's second answer, to make.
+#[derive(Debug)]
+struct AuditJob {
+    generation: u64,
+    tag: Tag,
+    work: AuditWork,
+}
+
+impl AuditJob {
+    /// The History view again, with the whole audit's findings (or why there are none).
+    fn answer(&self, report: Result<&crate::audit::Report, String>) -> Loaded {
+        let w = &self.work;
+        let view = view::history(
+            &w.catalog,
+            &w.school,
+            w.snapshot.commit_id().short(),
+            w.commits.clone(),
+            report,
+            view::Audited::Whole,
+        );
+        Loaded {
+            generation: self.generation,
+            kind: RequestKind::History,
+            tag: self.tag,
+            response: Response::History(Ok(Box::new(view))),
+            follows: false,
         }
     }
 }
@@ -743,7 +849,7 @@ impl Worker {
     /// The repository and the snapshot last opened, with its catalog.
     fn opened(&self) -> Result<(&PanelRepo, &Snapshot, &Arc<Catalog>), String> {
         match (&self.repo, &self.snapshot) {
-            (Some(repo), Some((snapshot, catalog))) => Ok((repo, snapshot, catalog)),
+            (Some(repo), Some((snapshot, catalog))) => Ok((repo, &**snapshot, catalog)),
             _ => Err("the repository is not open".into()),
         }
     }
@@ -993,34 +1099,96 @@ impl Worker {
         }
     }
 
+    /// A school's history with the whole audit's findings if they are known; otherwise with
+    /// those of the school's own records, leaving the whole audit to do (`audit_next`): its
+    /// answer follows.
     fn history(&mut self, school: &SchoolId, today: Date) -> Result<view::HistoryView, String> {
         let (repo, snapshot, catalog) = self.opened()?;
         let head = snapshot.commit_id();
         let rev = Some(head.as_str());
-        let commits = repo
-            .school_history(rev, school)
-            .map_err(|e| e.to_string())?;
-        let findings = match &self.audit {
-            Some((commit, on, findings)) if *commit == head && *on == today => {
-                Ok(Arc::clone(findings))
-            }
-            // The catalog on screen is the audit's head: shared, not read again.
-            _ => repo
-                .records_at(snapshot, Arc::clone(catalog), self.unreadable.clone())
-                .map(|records| Arc::new(crate::audit::report(&records, today)))
-                .map_err(|e| format!("the audit could not run: {e}")),
-        };
+        if let Some((_, _, report)) = self
+            .audit
+            .as_ref()
+            .filter(|(commit, on, _)| *commit == head && *on == today)
+        {
+            let commits = repo
+                .school_history(rev, school)
+                .map_err(|e| e.to_string())?;
+            return Ok(view::history(
+                catalog,
+                school,
+                head.short(),
+                commits,
+                Ok(report),
+                view::Audited::Whole,
+            ));
+        }
+        // One walk for both the school's records and its commits.
+        let own = std::collections::BTreeSet::from([school.clone()]);
+        let (commits, report) =
+            match repo.records_of(snapshot, Arc::clone(catalog), self.unreadable.clone(), &own) {
+                Ok(records) => {
+                    let report = crate::audit::report(&records, today);
+                    // The walk's order is the history's, oldest first; the view's is newest first.
+                    let commits = repo.school_commits(records.commits.into_iter().rev(), school);
+                    (commits, Ok(report))
+                }
+                Err(e) => (
+                    repo.school_history(rev, school)
+                        .map_err(|e| e.to_string())?,
+                    Err(format!(
+                        "the audit of the school's records could not run: {e}"
+                    )),
+                ),
+            };
         let view = view::history(
             catalog,
             school,
             head.short(),
-            commits,
-            findings.as_deref().map_err(Clone::clone),
+            commits.clone(),
+            report.as_ref().map_err(Clone::clone),
+            view::Audited::School,
         );
-        if let Ok(findings) = findings {
-            self.audit = Some((head, today, findings));
+        if let Some((snapshot, _)) = &self.snapshot {
+            self.audit_next = Some(AuditWork {
+                snapshot: Arc::clone(snapshot),
+                catalog: Arc::clone(catalog),
+                unreadable: self.unreadable.clone(),
+                school: school.clone(),
+                today,
+                commits,
+            });
         }
         Ok(view)
+    }
+
+    /// The History view of a job, with the whole history's audit as of its day: made once
+    /// for a commit and a day, whichever school's history asks for it first.
+    fn whole_audit(&mut self, job: &AuditJob) -> Loaded {
+        let work = &job.work;
+        let head = work.snapshot.commit_id();
+        if let Some((_, _, report)) = self
+            .audit
+            .as_ref()
+            .filter(|(commit, on, _)| *commit == head && *on == work.today)
+        {
+            return job.answer(Ok(report));
+        }
+        let report = self.repo().and_then(|repo| {
+            // The catalog on screen is the audit's head: shared, not read again.
+            repo.records_at(
+                &work.snapshot,
+                Arc::clone(&work.catalog),
+                work.unreadable.clone(),
+            )
+            .map(|records| Arc::new(crate::audit::report(&records, work.today)))
+            .map_err(|e| format!("the audit could not run: {e}"))
+        });
+        let answer = job.answer(report.as_deref().map_err(Clone::clone));
+        if let Ok(report) = report {
+            self.audit = Some((head, work.today, report));
+        }
+        answer
     }
 
     fn commit_files(
@@ -1162,7 +1330,7 @@ impl Worker {
                 .map(|m| m.id.clone())
         });
         let catalog = Arc::new(catalog);
-        self.snapshot = Some((snapshot, Arc::clone(&catalog)));
+        self.snapshot = Some((Arc::new(snapshot), Arc::clone(&catalog)));
         self.today = Some(today);
         self.unreadable = errors.iter().map(|e| e.to_string()).collect();
         Ok(OpenedView {

@@ -988,6 +988,21 @@ pub struct HistoryView {
     /// In a shallow clone, what the verdict leaves out: where the history begins and how
     /// many decisions could not be fully checked.
     pub shallow: Option<String>,
+    /// How much of the history the findings come from.
+    pub audited: Audited,
+}
+
+/// How much of the history a History view's findings come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audited {
+    /// The school's own records only (its folders, panel.ron, the rubrics and the
+    /// meetings): shown while the whole history is audited. They may differ from the whole
+    /// audit's: a rule may need another school's records (a review is late if any decision
+    /// of its meeting was committed before it; a decision's commit must change nothing else),
+    /// so findings may be missing, or name another decision, until the whole audit is in.
+    School,
+    /// The whole history: the verdict.
+    Whole,
 }
 
 impl HistoryView {
@@ -1001,13 +1016,15 @@ impl HistoryView {
     }
 }
 
-/// The history view's rows from a school's commits and the audit's findings.
+/// The history view's rows from a school's commits and the audit's findings, from the
+/// records `audited` says.
 pub fn history(
     catalog: &Catalog,
     school: &SchoolId,
     commit: &str,
     commits: Vec<crate::model::history::CommitInfo>,
     audit: Result<&crate::audit::Report, String>,
+    audited: Audited,
 ) -> HistoryView {
     let (findings, audit_problem): (Vec<&crate::audit::Finding>, _) = match &audit {
         Ok(report) => (
@@ -1020,9 +1037,11 @@ pub fn history(
         ),
         Err(e) => (Vec::new(), Some(clean(e))),
     };
+    // What a shallow clone leaves unchecked is counted over the whole history's decisions.
     let shallow = audit
         .as_ref()
         .ok()
+        .filter(|_| audited == Audited::Whole)
         .and_then(|r| r.shallow.as_ref())
         .map(|s| {
             let edges: Vec<&str> = s.boundary.iter().map(|b| b.short()).collect();
@@ -1154,6 +1173,7 @@ pub fn history(
         elsewhere,
         audit_problem,
         shallow,
+        audited,
     }
 }
 

@@ -1,6 +1,9 @@
 //! A school's history: every commit that touched it (submissions, meetings, decisions),
 //! newest first, with the audit's findings beside the commit that shows each; below, the
 //! selected commit's people, trailers, files and the files as they were at that commit.
+//!
+//! It opens on the findings of the school's own records, said to be provisional, while the
+//! whole history is audited; the whole audit's findings replace them when they come.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -11,7 +14,7 @@ use ratatui::widgets::{
 
 use crate::model::{ObjectId, SchoolId};
 use crate::tui::theme::Theme;
-use crate::tui::view::{CommitFilesView, HistoryRow, HistoryView, Signed};
+use crate::tui::view::{Audited, CommitFilesView, HistoryRow, HistoryView, Signed};
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::tui::keymap::{Action, KeyMap};
@@ -26,6 +29,19 @@ use crate::tui::wrap::wrap_hanging;
 pub enum Pane {
     Commits,
     Detail,
+}
+
+/// How far the screen has got with its history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Reading,
+    /// The school's commits are shown, with the findings of its own records; the whole
+    /// audit is awaited.
+    OwnRecords,
+    /// The whole audit's findings are shown.
+    Audited,
+    /// The history could not be read.
+    Failed,
 }
 
 /// The history screen's state.
@@ -89,7 +105,32 @@ impl HistoryScreen {
         }
     }
 
+    /// How far the screen has got.
+    pub fn stage(&self) -> Stage {
+        match &self.data {
+            None => Stage::Reading,
+            Some(Err(_)) => Stage::Failed,
+            Some(Ok(v)) if v.audited == Audited::School => Stage::OwnRecords,
+            Some(Ok(_)) => Stage::Audited,
+        }
+    }
+
     pub fn set_data(&mut self, data: Result<HistoryView, String>) {
+        // Another school's history is never shown here (the loader drops stale answers too).
+        if let Ok(v) = &data
+            && v.school != self.school
+        {
+            return;
+        }
+        // The same commits with other findings (the whole audit's after the school's own):
+        // what is selected, read and scrolled to stays.
+        let same_rows = matches!((&self.data, &data), (Some(Ok(was)), Ok(now))
+            if was.commit == now.commit
+                && was.rows.iter().map(|r| &r.id).eq(now.rows.iter().map(|r| &r.id)));
+        if same_rows {
+            self.data = Some(data);
+            return;
+        }
         let rows = data.as_ref().map_or(0, |v| v.rows.len());
         let selected = self
             .table
@@ -207,13 +248,11 @@ impl HistoryScreen {
     pub fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme, spinner: &str) {
         let view = match &self.data {
             None => {
+                // The school's own records come first; the whole audit follows them.
                 frame.render_widget(
-                    Paragraph::new(format!(
-                        "{spinner} Reading the history of {} and auditing it…",
-                        self.school
-                    ))
-                    .block(block("History", true, theme))
-                    .style(theme.base),
+                    Paragraph::new(format!("{spinner} Reading the history of {}…", self.school))
+                        .block(block("History", true, theme))
+                        .style(theme.base),
                     area,
                 );
                 return;
@@ -237,7 +276,23 @@ impl HistoryScreen {
         let errors = view.errors();
         // The audit's verdict first: it must never be cut off.
         let mut spans = vec![Span::styled(" History ", theme.tab_active)];
+        // No verdict until the whole history is audited: the school's own records may not
+        // show everything about it.
+        if view.audited == Audited::School {
+            spans.push(Span::styled(
+                format!(" {spinner} auditing the whole history… ·"),
+                theme.warn,
+            ));
+        }
         match (&view.audit_problem, errors) {
+            (Some(problem), _) if view.audited == Audited::School => {
+                spans.push(Span::styled(format!(" {problem} ·"), theme.muted));
+            }
+            (None, 0) if view.audited == Audited::School => {}
+            (None, n) if view.audited == Audited::School => spans.push(Span::styled(
+                format!(" ✗ {n} finding(s) so far ·"),
+                theme.bad,
+            )),
             (Some(problem), _) => spans.push(Span::styled(format!(" ✗ {problem} ·"), theme.bad)),
             // A shallow clone's history is clean only as far as it goes.
             (None, 0) if view.shallow.is_some() => {
@@ -379,6 +434,15 @@ impl HistoryScreen {
         if row.boundary {
             lines.push(Line::from(Span::styled(
                 "The boundary of this shallow clone: the commits before it are not in the clone, so what it changed is unknown. The files marked · were already there, recorded by it or by earlier commits; `git fetch --unshallow` fetches the whole history.",
+                theme.warn,
+            )));
+        }
+        let provisional = matches!(&self.data, Some(Ok(v)) if v.audited == Audited::School);
+        if provisional {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "{spinner} Auditing the whole history… Until it is done, the findings here are those of this school's own records, and may change."
+                ),
                 theme.warn,
             )));
         }
