@@ -69,3 +69,33 @@ fn a_commit_opened_before_shows_its_agenda_and_schools_before_the_rest_is_read()
     second.keys("2");
     assert_eq!(second.screen(), schools);
 }
+
+#[test]
+fn keys_pressed_on_a_glance_are_handled_once_the_repository_is_read() {
+    hermetic_git2();
+    let sandbox = Sandbox::new();
+    let demo = sandbox.demo();
+    let mut first = Harness::open(&demo, 140, 40, ThemeKind::Default, false);
+    first.keys("2j");
+    let schools = first.screen();
+    drop(first);
+
+    let mut second = Harness::start(&demo, 140, 40, ThemeKind::Default, false);
+    let mut pressed = false;
+    while second.app.is_loading() {
+        let event = second
+            .events
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the loader answers");
+        let glance =
+            matches!(&event, AppEvent::Loaded(l) if matches!(l.response, Response::Glance(_)));
+        second.app.handle(event);
+        if glance {
+            // On the glance: to the schools, one down; neither is lost.
+            second.keys("2j");
+            pressed = true;
+        }
+    }
+    assert!(pressed, "the second opening showed a glance from the cache");
+    assert_eq!(second.screen(), schools);
+}

@@ -83,6 +83,9 @@ pub struct App {
     /// Until the repository is open, what was shown of the same commit on the same day
     /// before: the agenda and the schools, on screen while the rest is read.
     glance: Option<Glance>,
+    /// Keys pressed while a glance is on screen: they act on what is shown, so they wait for
+    /// the rest of the repository and are handled, in order, as soon as it is read.
+    held: Vec<KeyEvent>,
     open_error: Option<String>,
     /// Drafts on disk, by key, as far as this app knows.
     drafts: BTreeSet<String>,
@@ -156,6 +159,7 @@ impl App {
             loader,
             opened: None,
             glance: None,
+            held: Vec::new(),
             open_error: None,
             drafts: BTreeSet::new(),
             screens: Screens::default(),
@@ -717,6 +721,9 @@ impl App {
         }
         // Open screens are read again from the new snapshot; forms keep what was typed.
         self.refresh(true);
+        for key in std::mem::take(&mut self.held) {
+            self.key(key);
+        }
     }
 
     /// The agenda's rows with their evidence rules checked, if they belong to the commit on
@@ -844,6 +851,10 @@ impl App {
         let ctrl_c = keymap::is_ctrl_c(&key);
         if action.is_none() && ctrl_c {
             action = Some(Action::Quit);
+        }
+        if self.opened.is_none() && self.glance.is_some() && action != Some(Action::Quit) {
+            self.held.push(key);
+            return;
         }
         if self.too_small {
             if action == Some(Action::Quit) {
