@@ -4,12 +4,12 @@
 //! cargo run --release --example gen -- --schools 1000 --years 5 DIR
 //! ```
 //!
-//! DIR must not exist; it becomes a bare repository whose branch `main` holds the history,
-//! packed into one pack by `git repack` (as `git gc` leaves a repository) unless `--no-repack`.
-//! The same options (and `--seed`) always give the same repository.
+//! DIR must not exist; it becomes a bare repository whose branch `main` holds the history in
+//! one pack, with delta chains no longer than git's default, as `git gc` leaves a repository.
+//! The same options (and `--seed`) always give the same repository, whatever `--threads`.
 
 use std::path::PathBuf;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
@@ -35,14 +35,14 @@ struct Args {
     /// Decide the last meeting's items too (by default they are left for the panel).
     #[arg(long)]
     all_decided: bool,
-    /// Leave the objects in the packs they were written in (one per 2,000 commits) instead
-    /// of packing them into one with `git repack`.
-    #[arg(long)]
-    no_repack: bool,
     /// Members have no keys and nothing is signed (by default each member's commits are
     /// signed with a test key made from their id).
     #[arg(long)]
     unsigned: bool,
+    /// Threads compressing the objects (0: one per core); the repository is the same
+    /// whatever their number.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
     /// Where to build it (a new folder).
     dir: PathBuf,
 }
@@ -57,6 +57,7 @@ fn main() -> ExitCode {
         last_year: args.last_year,
         last_meeting_open: !args.all_decided,
         sign: !args.unsigned,
+        threads: args.threads,
     };
     let progress = Progress::spinner("Generating");
     let generated = generate_reporting(&args.dir, &options, &mut |p| {
@@ -66,23 +67,6 @@ fn main() -> ExitCode {
     drop(progress);
     match generated {
         Ok(summary) => {
-            // A repository in use is packed by `git gc` now and then; the benchmarks read one
-            // as it is after that. (libgit2 keeps a cache of delta bases per pack, so a dozen
-            // packs would also cost the reader more memory than any real repository does.)
-            if !args.no_repack {
-                let packing = Progress::spinner("Packing with git repack");
-                let repacked = Command::new("git")
-                    .arg("-C")
-                    .arg(&args.dir)
-                    .args(["repack", "-a", "-d", "-q"])
-                    .status();
-                drop(packing);
-                if !repacked.is_ok_and(|s| s.success()) {
-                    eprintln!(
-                        "gen: note: `git repack -a -d` did not run; the objects stay in several packs"
-                    );
-                }
-            }
             println!(
                 "Built {} in {:.1} s: {} schools × {} years, {} commits ({} submissions, {} meetings, {} decisions), {:.0} MB of files",
                 args.dir.display(),

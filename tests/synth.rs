@@ -113,6 +113,29 @@ fn the_same_seed_gives_the_same_repository() {
 }
 
 #[test]
+fn the_number_of_threads_changes_nothing() {
+    hermetic_git2();
+    let sandbox = Sandbox::new();
+    let ids: Vec<String> = [1, 2, 5]
+        .into_iter()
+        .map(|threads| {
+            let dir = sandbox.path(&format!("threads-{threads}"));
+            generate(
+                &dir,
+                &Options {
+                    threads,
+                    ..small(5, true)
+                },
+            )
+            .unwrap();
+            sandbox.git_text(&dir, &["rev-parse", "main"])
+        })
+        .collect();
+    assert_eq!(ids[0], ids[1]);
+    assert_eq!(ids[0], ids[2]);
+}
+
+#[test]
 fn an_existing_folder_is_refused() {
     hermetic_git2();
     let sandbox = Sandbox::new();

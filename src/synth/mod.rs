@@ -38,6 +38,9 @@ pub struct Options {
     /// Signs the members' commits with their demo keys, as a panel that signs does; without,
     /// the members have no keys.
     pub sign: bool,
+    /// Threads compressing the objects (0: one per core). The repository is the same
+    /// whatever their number.
+    pub threads: usize,
 }
 
 impl Default for Options {
@@ -50,6 +53,7 @@ impl Default for Options {
                 .unwrap_or_else(|| AcademicYear::containing(date(2025, 9, 1))),
             last_meeting_open: true,
             sign: true,
+            threads: 0,
         }
     }
 }
@@ -386,7 +390,11 @@ pub fn generate_reporting(
         .map(|i| school(&mut rng, i))
         .collect::<Result<_, _>>()?;
 
-    PanelRepo::create_bulk(dir, |bulk: &mut Bulk<'_>| {
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    PanelRepo::create_bulk(dir, threads, |bulk: &mut Bulk| {
         bulk.sign_with(keys);
         let mut summary = Summary::default();
         let mut files: Vec<(String, Vec<u8>)> =
