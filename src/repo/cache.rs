@@ -164,7 +164,7 @@ impl Cache {
     pub(crate) fn latest<T: DeserializeOwned>(&self, kind: Kind, key: &str) -> Option<T> {
         let dir = self.dir.as_ref()?.join(kind.name());
         let mut entries = entries(&dir);
-        entries.sort_by(|a, b| b.1.cmp(&a.1));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.1));
         entries
             .into_iter()
             .filter(|(name, _)| name != key)
@@ -282,7 +282,7 @@ fn entries(dir: &Path) -> Vec<(String, SystemTime)> {
 fn prune(dir: &Path, keep: usize) {
     let mut entries = entries(dir);
     if entries.len() > keep {
-        entries.sort_by(|a, b| b.1.cmp(&a.1));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.1));
         for (name, _) in entries.drain(keep..) {
             let _ = std::fs::remove_file(dir.join(name));
         }

@@ -161,10 +161,11 @@ enum ParsedRef<'a> {
 macro_rules! into {
     ($($name:ident: $variant:ident -> $ty:ty),* $(,)?) => {
         impl Parsed {
-            $(fn $name(self) -> Result<$ty, Self> {
+            // A value of another kind goes back boxed: rare, and the enum is large.
+            $(fn $name(self) -> Result<$ty, Box<Self>> {
                 match self {
                     Parsed::$variant(value) => Ok(value),
-                    other => Err(other),
+                    other => Err(Box::new(other)),
                 }
             })*
         }
@@ -225,7 +226,7 @@ impl Memo {
         &mut self,
         repo: &PanelRepo,
         blob: &BlobRef,
-        into: fn(Parsed) -> Result<T, Parsed>,
+        into: fn(Parsed) -> Result<T, Box<Parsed>>,
     ) -> Result<T, ReadError> {
         // The same blob can be two files (two schools' identical decisions, say): each takes
         // its own copy, of the kind it needs.
@@ -239,7 +240,7 @@ impl Memo {
                 }
                 match into(parsed) {
                     Ok(value) => taken = Some(value),
-                    Err(other) => rest.push(other),
+                    Err(other) => rest.push(*other),
                 }
             }
             *values = rest;

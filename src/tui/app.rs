@@ -618,11 +618,9 @@ impl App {
     /// The answers the app asked for itself.
     fn app_loaded(&mut self, response: Response) {
         match response {
-            Response::Glance(glance) => {
-                if self.opened.is_none() {
-                    self.glance = Some(*glance);
-                }
-            }
+            Response::Glance(glance) if self.opened.is_none() => self.glance = Some(*glance),
+            // A reload keeps what is on screen until the new state is read.
+            Response::Glance(_) => {}
             Response::Opened(Ok(view)) => self.opened(*view),
             Response::Opened(Err(e)) => {
                 self.reloading = false;

@@ -105,14 +105,18 @@ pub struct ReviewsAtGlance {
     /// Each reader or reviewer: name, "lead"/"second"/"", and what they recommend (`None`
     /// where their review is not in yet).
     #[serde(deserialize_with = "reader_roles")]
-    pub readers: Vec<(String, &'static str, Option<String>)>,
+    pub readers: Vec<Reader>,
 }
+
+/// A reader or reviewer of an agenda item: name, "lead"/"second"/"", and what they
+/// recommend (`None` where their review is not in yet).
+pub type Reader = (String, &'static str, Option<String>);
 
 /// The readers of [`ReviewsAtGlance`] as the cache keeps them, each role one of the three
 /// the view gives; any other makes the kept view unreadable, and it is made again.
 fn reader_roles<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
-) -> Result<Vec<(String, &'static str, Option<String>)>, D::Error> {
+) -> Result<Vec<Reader>, D::Error> {
     use serde::Deserialize;
     let kept = Vec::<(String, String, Option<String>)>::deserialize(deserializer)?;
     kept.into_iter()
