@@ -336,9 +336,12 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 mod random_histories {
     //! Random histories of the demo's files, each commit changing some: deleted, cut short,
-    //! given another file's content, or put back. At every commit the snapshot and catalog
-    //! read with the cache are those read without it, whether the cache holds that commit's
-    //! tree, an earlier one, or nothing.
+    //! given another file's content (of any kind, or of the same kind: another school's
+    //! decision, another meeting), put back, a school's files all deleted, a new school made
+    //! from another's files, or a meeting's agenda naming another school. At every commit the
+    //! snapshot, catalog and validation read with the cache are those read without it,
+    //! whether the cache holds that commit's tree, an earlier one (validation then starts
+    //! from the earlier commit's report), or nothing.
 
     use super::*;
     use proptest::prelude::*;
@@ -348,7 +351,11 @@ mod random_histories {
         Delete(usize),
         Cut(usize, usize),
         CopyFrom(usize, usize),
+        CopySameKind(usize, usize),
         Restore(usize),
+        DeleteSchool(usize),
+        AddSchool(usize),
+        Agenda(usize, usize, usize),
     }
 
     fn change() -> impl Strategy<Value = Change> {
@@ -356,7 +363,12 @@ mod random_histories {
             any::<usize>().prop_map(Change::Delete),
             (any::<usize>(), any::<usize>()).prop_map(|(f, at)| Change::Cut(f, at)),
             (any::<usize>(), any::<usize>()).prop_map(|(f, from)| Change::CopyFrom(f, from)),
+            (any::<usize>(), any::<usize>()).prop_map(|(f, from)| Change::CopySameKind(f, from)),
             any::<usize>().prop_map(Change::Restore),
+            any::<usize>().prop_map(Change::DeleteSchool),
+            any::<usize>().prop_map(Change::AddSchool),
+            (any::<usize>(), any::<usize>(), any::<usize>())
+                .prop_map(|(m, named, to)| Change::Agenda(m, named, to)),
         ]
     }
 
@@ -371,9 +383,137 @@ mod random_histories {
         })
     }
 
+    /// The demo's schools.
+    fn schools() -> Vec<String> {
+        demo_files()
+            .iter()
+            .filter_map(|(p, _)| p.strip_prefix("submissions/")?.strip_suffix("/school.ron"))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// A file's kind, as far as copying one over another goes.
+    fn kind(path: &str) -> &str {
+        match path.split('/').next() {
+            Some("submissions") => path.rsplit('/').next().unwrap_or(path),
+            Some(top) => top,
+            None => path,
+        }
+    }
+
+    /// The folders a school's files are kept in.
+    fn school_dirs(school: &str) -> [String; 4] {
+        ["submissions", "decisions", "conditions", "reviews"].map(|top| format!("{top}/{school}/"))
+    }
+
+    fn write(dir: &Path, path: &str, bytes: Option<Vec<u8>>) {
+        let target = dir.join(path);
+        match bytes {
+            None => {
+                let _ = std::fs::remove_file(&target);
+            }
+            Some(bytes) => {
+                std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+                std::fs::write(&target, bytes).unwrap();
+            }
+        }
+    }
+
+    /// The files of the work tree at `dir`, as the next commit takes them.
+    fn current(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        common::files_under(dir)
+            .into_iter()
+            .filter(|(p, _)| !p.starts_with(".git/"))
+            .collect()
+    }
+
+    fn apply(dir: &Path, change: &Change) {
+        let files = demo_files();
+        let n = files.len();
+        let schools = schools();
+        match *change {
+            Change::Delete(f) => write(dir, &files[f % n].0, None),
+            Change::Cut(f, at) => {
+                let whole = &files[f % n].1;
+                write(
+                    dir,
+                    &files[f % n].0,
+                    Some(whole[..at % (whole.len() + 1)].to_vec()),
+                );
+            }
+            Change::CopyFrom(f, from) => {
+                write(dir, &files[f % n].0, Some(files[from % n].1.clone()));
+            }
+            Change::CopySameKind(f, from) => {
+                let path = &files[f % n].0;
+                let alike: Vec<_> = files
+                    .iter()
+                    .filter(|(p, _)| kind(p) == kind(path))
+                    .collect();
+                write(dir, path, Some(alike[from % alike.len()].1.clone()));
+            }
+            Change::Restore(f) => write(dir, &files[f % n].0, Some(files[f % n].1.clone())),
+            Change::DeleteSchool(s) => {
+                let dirs = school_dirs(&schools[s % schools.len()]);
+                for (path, _) in current(dir) {
+                    if dirs.iter().any(|d| path.starts_with(d.as_str())) {
+                        write(dir, &path, None);
+                    }
+                }
+            }
+            Change::AddSchool(s) => {
+                // Its files as the demo has them, under another id: its decisions are then
+                // for items no agenda holds, until a meeting's agenda names it.
+                let school = &schools[s % schools.len()];
+                let new = format!("{school}-annexe");
+                for (path, bytes) in files {
+                    let Some(dir_of) = school_dirs(school)
+                        .into_iter()
+                        .find(|d| path.starts_with(d.as_str()))
+                    else {
+                        continue;
+                    };
+                    let top = dir_of.split('/').next().unwrap();
+                    let moved = format!("{top}/{new}/{}", &path[dir_of.len()..]);
+                    let text = String::from_utf8_lossy(bytes)
+                        .replace(&format!("\"{school}\""), &format!("\"{new}\""));
+                    let text = text.replace(&format!("/{school}/"), &format!("/{new}/"));
+                    write(dir, &moved, Some(text.into_bytes()));
+                }
+            }
+            Change::Agenda(m, named, to) => {
+                // One school a meeting names (on its agenda or in its conflicts) replaced by
+                // another, or by a new school's id.
+                let meetings: Vec<String> = current(dir)
+                    .into_iter()
+                    .map(|(p, _)| p)
+                    .filter(|p| p.starts_with("meetings/"))
+                    .collect();
+                if meetings.is_empty() {
+                    return;
+                }
+                let path = &meetings[m % meetings.len()];
+                let text = std::fs::read_to_string(dir.join(path)).unwrap_or_default();
+                let mut known = schools.clone();
+                known.extend(schools.iter().map(|s| format!("{s}-annexe")));
+                let named_there: Vec<&String> = known
+                    .iter()
+                    .filter(|s| text.contains(&format!("\"{s}\"")))
+                    .collect();
+                if named_there.is_empty() {
+                    return;
+                }
+                let from = named_there[named % named_there.len()];
+                let to = &known[to % known.len()];
+                let text = text.replacen(&format!("\"{from}\""), &format!("\"{to}\""), 1);
+                write(dir, path, Some(text.into_bytes()));
+            }
+        }
+    }
+
     /// What kitemark reads at HEAD, in words: the snapshot and the catalog with what could
-    /// not be read.
-    fn read(repo: &PanelRepo) -> String {
+    /// not be read; and the validation.
+    fn read(repo: &PanelRepo) -> (String, String) {
         match repo.snapshot_at(None) {
             Ok(snapshot) => {
                 let catalog = repo.load_catalog(&snapshot).map(|(catalog, errors)| {
@@ -382,9 +522,10 @@ mod random_histories {
                         errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
                     )
                 });
-                format!("{snapshot:?}\n{catalog:?}")
+                let report = repo.validate(&snapshot);
+                (format!("{snapshot:?}\n{catalog:?}"), format!("{report:#?}"))
             }
-            Err(e) => format!("error: {e}"),
+            Err(e) => (format!("error: {e}"), String::new()),
         }
     }
 
@@ -408,52 +549,65 @@ mod random_histories {
             .unwrap();
     }
 
+    /// Commits the demo's files, then each list of changes in turn, checking at each commit
+    /// that what is read through the cache is what is read without it: first from the
+    /// previous commit's entries, then from this commit's own.
+    fn check_history(commits: &[Vec<Change>]) -> Result<(), TestCaseError> {
+        hermetic_git2();
+        let dir = tempfile::tempdir().unwrap();
+        let git = git2::Repository::init(dir.path()).unwrap();
+        common::write_files(dir.path(), demo_files());
+        commit(&git, "Start");
+        let mut cached = PanelRepo::open(dir.path()).unwrap();
+        cached.set_cache(true);
+        let mut plain = PanelRepo::open(dir.path()).unwrap();
+        plain.set_cache(false);
+        prop_assert_eq!(read(&cached), read(&plain));
+        for changes in commits {
+            for change in changes {
+                apply(dir.path(), change);
+            }
+            commit(&git, "Change");
+            let (files, report) = read(&plain);
+            for look in ["first", "second"] {
+                let (cached_files, cached_report) = read(&cached);
+                prop_assert_eq!(&cached_report, &report, "{} look after {:?}", look, changes);
+                prop_assert_eq!(&cached_files, &files, "{} look after {:?}", look, changes);
+            }
+        }
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
         #[test]
         fn reading_through_the_cache_reads_the_same(
-            commits in prop::collection::vec(prop::collection::vec(change(), 1..6), 1..6)
+            commits in prop::collection::vec(prop::collection::vec(change(), 1..5), 1..6)
         ) {
-            hermetic_git2();
-            let files = demo_files();
-            let dir = tempfile::tempdir().unwrap();
-            let git = git2::Repository::init(dir.path()).unwrap();
-            common::write_files(dir.path(), files);
-            commit(&git, "Start");
-            let mut cached = PanelRepo::open(dir.path()).unwrap();
-            cached.set_cache(true);
-            let mut plain = PanelRepo::open(dir.path()).unwrap();
-            plain.set_cache(false);
-            prop_assert_eq!(read(&cached), read(&plain));
-            for changes in commits {
-                for change in changes {
-                    let n = files.len();
-                    let (path, bytes) = match change {
-                        Change::Delete(f) => (&files[f % n].0, None),
-                        Change::Cut(f, at) => {
-                            let whole = &files[f % n].1;
-                            (&files[f % n].0, Some(whole[..at % (whole.len() + 1)].to_vec()))
-                        }
-                        Change::CopyFrom(f, from) => (&files[f % n].0, Some(files[from % n].1.clone())),
-                        Change::Restore(f) => (&files[f % n].0, Some(files[f % n].1.clone())),
-                    };
-                    let target = dir.path().join(path);
-                    match bytes {
-                        None => { let _ = std::fs::remove_file(&target); }
-                        Some(bytes) => {
-                            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-                            std::fs::write(&target, bytes).unwrap();
-                        }
-                    }
-                }
-                commit(&git, "Change");
-                // Twice: the first read may fill the cache, the second reads from it.
-                let expected = read(&plain);
-                prop_assert_eq!(&read(&cached), &expected);
-                prop_assert_eq!(&read(&cached), &expected);
-            }
+            check_history(&commits)?;
         }
+    }
+
+    /// The changes that reach across schools and meetings, each on its own commit: a new
+    /// school, a meeting's agenda naming it, another naming another school, a school's files
+    /// deleted, and a meeting deleted and put back.
+    #[test]
+    fn validating_after_changes_across_files_checks_the_same() {
+        let schools = schools().len();
+        let meeting = demo_files()
+            .iter()
+            .position(|(p, _)| p.starts_with("meetings/"))
+            .unwrap();
+        check_history(&[
+            vec![Change::AddSchool(0)],
+            vec![Change::Agenda(0, 0, schools)],
+            vec![Change::Agenda(1, 0, 1)],
+            vec![Change::DeleteSchool(1)],
+            vec![Change::Delete(meeting)],
+            vec![Change::Restore(meeting)],
+        ])
+        .unwrap();
     }
 
     #[test]
@@ -467,7 +621,7 @@ mod random_histories {
         let (hits, _) = kitemark::repo::cache_counts();
         assert_eq!(read(&repo), first);
         let (after, _) = kitemark::repo::cache_counts();
-        // The listing and the catalog, each found.
-        assert!(after >= hits + 2, "hits {hits} then {after}");
+        // The listing, the catalog and the validation, each found.
+        assert!(after >= hits + 3, "hits {hits} then {after}");
     }
 }

@@ -80,6 +80,9 @@ pub struct Validator {
     /// Rubrics that succeed another, with their path and text: their mapping is checked
     /// against the old framework once every rubric has been read.
     successors: Vec<(RubricId, String, String)>,
+    /// When kept ([`Validator::keep_reads`]): each file checked with the files its checks
+    /// read beyond the rubrics and panel.ron (see [`reads`]).
+    reads: Option<Vec<(String, Vec<Read>)>>,
 }
 
 /// A file's text checked and parsed ahead of the validator, possibly on another thread: the
@@ -306,6 +309,29 @@ impl Validator {
             seen: BTreeSet::new(),
             supersedes: Vec::new(),
             successors: Vec::new(),
+            reads: None,
+        }
+    }
+
+    /// Keeps, from now on, what each file's checks read of other files (see [`reads`]), for
+    /// [`Validator::take_reads`].
+    pub fn keep_reads(&mut self) {
+        self.reads.get_or_insert_with(Vec::new);
+    }
+
+    /// Each file checked since [`Validator::keep_reads`], in order, with the files its checks
+    /// read beyond the rubrics and panel.ron; files that read none are left out.
+    pub fn take_reads(&mut self) -> Vec<(String, Vec<Read>)> {
+        self.reads.take().unwrap_or_default()
+    }
+
+    /// Keeps what a file's checks read, when asked to: worked out only then.
+    fn note_reads(&mut self, path: &str, read: impl FnOnce() -> Vec<Read>) {
+        if let Some(reads) = &mut self.reads {
+            let read = read();
+            if !read.is_empty() {
+                reads.push((path.to_owned(), read));
+            }
         }
     }
 
@@ -463,6 +489,7 @@ impl Validator {
         let Some(panel) = file.parse::<Panel>() else {
             return;
         };
+        self.note_reads(file.path, || panel_reads(&panel));
         if !self.exists(PanelPath::Rubric(panel.default_rubric.clone())) {
             let pos = file.field("default_rubric");
             file.error(
@@ -894,6 +921,7 @@ impl Validator {
         let Some(meeting) = file.parse::<Meeting>() else {
             return;
         };
+        self.note_reads(file.path, || meeting_reads(&meeting));
         file.must_match("date", &meeting.date.to_string(), &date.to_string());
         // The same rules, with the same codes, as recording a meeting applies.
         let findings = super::decide::meeting_findings(&*self, &meeting);
@@ -906,6 +934,7 @@ impl Validator {
         let Some(decision) = file.parse::<Decision>() else {
             return;
         };
+        self.note_reads(file.path, || decision_reads(&decision));
         file.must_match("school", decision.school.as_str(), path.school.as_str());
         file.must_match("year", &decision.year.to_string(), &path.year.to_string());
         file.must_match(
@@ -994,6 +1023,7 @@ impl Validator {
         let Some(review) = file.parse::<crate::model::Review>() else {
             return;
         };
+        self.note_reads(file.path, || review_reads(&review));
         file.must_match("school", review.school.as_str(), path.school.as_str());
         file.must_match("year", &review.year.to_string(), &path.year.to_string());
         file.must_match(
@@ -1018,6 +1048,7 @@ impl Validator {
         let Some(proceedings) = file.parse::<crate::model::Proceedings>() else {
             return;
         };
+        self.note_reads(file.path, || proceedings_reads(&proceedings));
         file.must_match(
             "meeting",
             &proceedings.meeting.to_string(),
@@ -1283,6 +1314,122 @@ impl super::decide::Facts for Validator {
     }
     fn rubric_for(&self, school: &SchoolId, year: AcademicYear) -> Option<&Rubric> {
         Validator::rubric_for(self, school, year)
+    }
+}
+
+// What a file's checks read of other files, beyond the rubrics and panel.ron (which every
+// check may read). A file's problems can change only when it changes, when the rubrics or
+// panel.ron change, or when a file it reads changes (is added, removed or edited); that is
+// what lets a new commit be validated from the last one's report, rechecking only what the
+// commit touches and what reads it. Every read of the validator's state about another file
+// is here:
+// - a school's profile: whether it exists (`school_exists`: a meeting's conflicts; the
+//   panel's affiliations, in `finish`) and what it says (`rubric_for`, the school's rubric:
+//   the agenda, decisions, reviews);
+// - a submission's self-review and action plan: whether either exists (`has_submission`:
+//   the agenda, decisions) and what the self-review says (`rubric_for`, its rubric);
+// - a meeting's file: whether it exists (`meeting_exists`: decisions) and what it says
+//   (`meetings.get`: reviews, proceedings);
+// - a decision's file: whether it exists (`decisions.contains`: what a decision supersedes,
+//   in `finish`) and what it says (`decision_conditions`: a condition met, which reads its
+//   own decision, of the same school).
+// Everything else a check reads is the file itself and its own school's files (its profile,
+// its years' submissions for the action plan's rubric, `school_dirs` and `years` in
+// `finish`): a school's files are checked together, and so are a date's meeting and
+// proceedings. A name read from a file (a decision's school) may be another school's, so
+// the reads are taken from what the file says, not from its path.
+
+/// A file a check reads (at the path it would be at): only whether it is there, or also
+/// what it says.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Read {
+    Exists(String),
+    Says(String),
+}
+
+impl Read {
+    pub fn path(&self) -> &str {
+        match self {
+            Read::Exists(path) | Read::Says(path) => path,
+        }
+    }
+}
+
+/// What `has_submission` and `rubric_for` read of a submission: whether its files are
+/// there, its self-review's rubric and its school's.
+fn submission_reads(school: &SchoolId, year: AcademicYear, out: &mut Vec<Read>) {
+    out.push(Read::Says(PanelPath::School(school.clone()).to_string()));
+    out.push(Read::Says(
+        PanelPath::SelfReview(school.clone(), year).to_string(),
+    ));
+    out.push(Read::Exists(
+        PanelPath::ActionPlan(school.clone(), year).to_string(),
+    ));
+}
+
+fn panel_reads(panel: &Panel) -> Vec<Read> {
+    panel
+        .members
+        .iter()
+        .flat_map(|m| &m.affiliations)
+        .map(|school| Read::Exists(PanelPath::School(school.clone()).to_string()))
+        .collect()
+}
+
+fn meeting_reads(meeting: &Meeting) -> Vec<Read> {
+    let mut out = Vec::new();
+    for item in &meeting.agenda {
+        submission_reads(&item.school, item.year, &mut out);
+    }
+    for conflict in &meeting.conflicts {
+        out.push(Read::Exists(
+            PanelPath::School(conflict.school.clone()).to_string(),
+        ));
+    }
+    out
+}
+
+fn decision_reads(decision: &Decision) -> Vec<Read> {
+    let mut out = Vec::new();
+    submission_reads(&decision.school, decision.year, &mut out);
+    out.push(Read::Exists(
+        PanelPath::Meeting(decision.meeting).to_string(),
+    ));
+    out.extend(decision.supersedes.iter().cloned().map(Read::Exists));
+    out
+}
+
+fn review_reads(review: &crate::model::Review) -> Vec<Read> {
+    let mut out = Vec::new();
+    submission_reads(&review.school, review.year, &mut out);
+    out.push(Read::Says(PanelPath::Meeting(review.meeting).to_string()));
+    out
+}
+
+fn proceedings_reads(proceedings: &crate::model::Proceedings) -> Vec<Read> {
+    vec![Read::Says(
+        PanelPath::Meeting(proceedings.meeting).to_string(),
+    )]
+}
+
+/// The files the checks of a file with this text read beyond the rubrics and panel.ron:
+/// what [`Validator::take_reads`] gives for the file once checked. A file that does not
+/// parse reads nothing.
+pub fn reads(kind: &PanelPath, text: &str) -> Vec<Read> {
+    fn parsed<T: DeserializeOwned>(text: &str, reads: fn(&T) -> Vec<Read>) -> Vec<Read> {
+        from_ron::<T>(text).map(|v| reads(&v)).unwrap_or_default()
+    }
+    match kind {
+        PanelPath::Panel => parsed(text, panel_reads),
+        PanelPath::Meeting(_) => parsed(text, meeting_reads),
+        PanelPath::Decision(_) => parsed(text, decision_reads),
+        PanelPath::Review(_) => parsed(text, review_reads),
+        PanelPath::Proceedings(_) => parsed(text, proceedings_reads),
+        PanelPath::Rubric(_)
+        | PanelPath::School(_)
+        | PanelPath::SelfReview(..)
+        | PanelPath::ActionPlan(..)
+        | PanelPath::ConditionMet(_) => Vec::new(),
     }
 }
 

@@ -5,6 +5,9 @@
 //! panel, a school's other year). So worker threads read and prepare the files, each taking
 //! every n-th run of files, and the validator takes them back in order. Runs rather than
 //! single files: handing each file over woke a thread per file, a tenth of the time.
+//!
+//! With the cache on, a snapshot's report is kept by its tree and the next commit's is
+//! worked out from it, checking only what changed and what reads it (see `cached`).
 
 use std::sync::mpsc::{Receiver, sync_channel};
 
@@ -12,6 +15,8 @@ use super::{BlobRef, PanelRepo, ReadError, Snapshot};
 use crate::model::Position;
 use crate::model::layout::PanelPath;
 use crate::model::validate::{Mode, Prepared, Report, Validator, prepare};
+
+mod cached;
 
 /// Files handed over at once.
 const RUN: usize = 16;
@@ -64,10 +69,28 @@ fn reported(validator: &mut Validator, path: &str, e: &ReadError) {
     validator.unreadable(path, position, code, message);
 }
 
+/// Each file checked with the files its checks read of other schools and dates (see
+/// [`crate::model::validate::reads`]).
+type Reads = Vec<(String, Vec<crate::model::validate::Read>)>;
+
 impl PanelRepo {
-    /// Checks every file of the snapshot, streaming: a few files' text at a time.
+    /// Checks every file of the snapshot: from the cache when this tree or an earlier one was
+    /// validated before, else streaming, a few files' text at a time.
     pub fn validate(&self, snapshot: &Snapshot) -> Report {
+        if self.cache().is_enabled()
+            && let Some(report) = cached::validate(self, snapshot)
+        {
+            return report;
+        }
+        self.validate_all(snapshot, false).0
+    }
+
+    /// Checks every file of the snapshot, with what each read when `keep_reads`.
+    fn validate_all(&self, snapshot: &Snapshot, keep_reads: bool) -> (Report, Reads) {
         let mut validator = Validator::new(Mode::Repository);
+        if keep_reads {
+            validator.keep_reads();
+        }
         for unexpected in &snapshot.unexpected {
             validator.unexpected(&unexpected.path, unexpected.severity, &unexpected.reason);
         }
@@ -135,7 +158,8 @@ impl PanelRepo {
                 }
             }
         });
-        validator.finish()
+        let reads = validator.take_reads();
+        (validator.finish(), reads)
     }
 }
 
@@ -149,7 +173,20 @@ impl PanelRepo {
         snapshot: &Snapshot,
         wanted: &dyn Fn(&PanelPath, &str) -> bool,
     ) -> Report {
+        self.validate_picked(snapshot, wanted, false).0
+    }
+
+    /// [`PanelRepo::validate_some`], with what each file read when `keep_reads`.
+    fn validate_picked(
+        &self,
+        snapshot: &Snapshot,
+        wanted: &dyn Fn(&PanelPath, &str) -> bool,
+        keep_reads: bool,
+    ) -> (Report, Reads) {
         let mut validator = Validator::new(Mode::Repository);
+        if keep_reads {
+            validator.keep_reads();
+        }
         for unexpected in &snapshot.unexpected {
             validator.unexpected(&unexpected.path, unexpected.severity, &unexpected.reason);
         }
@@ -165,6 +202,7 @@ impl PanelRepo {
                 Err(e) => reported(&mut validator, &blob.path, &e),
             }
         }
-        validator.finish()
+        let reads = validator.take_reads();
+        (validator.finish(), reads)
     }
 }
