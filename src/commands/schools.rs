@@ -32,9 +32,9 @@ pub fn run(
     let snapshot = repo.snapshot_at(rev)?;
     let (catalog, errors) = repo.load_catalog(&snapshot)?;
     let statuses: Vec<SchoolStatus> = catalog
-        .schools
-        .keys()
-        .filter_map(|id| catalog.school_status(id, today))
+        .school_statuses(today)
+        .into_iter()
+        .filter_map(|(_, status)| status)
         .collect();
     let unreadable: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
     match format {

@@ -287,19 +287,87 @@ impl Catalog {
     /// The school's conditions with their states on `on` (see [`condition::conditions`]).
     pub fn conditions(&self, school: &SchoolId, on: Date) -> Vec<ConditionStatus> {
         let records = self.decision_records(school);
-        let met: Vec<MetRecord> = self
-            .conditions_met
+        condition::conditions(&records, &self.met_records(), on)
+    }
+
+    fn met_records(&self) -> Vec<MetRecord<'_>> {
+        self.conditions_met
             .iter()
             .map(|(path, met)| MetRecord { path, met })
-            .collect();
-        condition::conditions(&records, &met, on)
+            .collect()
     }
 
     /// A school's award state, pending items and eligibility on `today`.
     pub fn school_status(&self, id: &SchoolId, today: Date) -> Option<SchoolStatus> {
+        let meetings: Vec<&Meeting> = self.meetings.values().collect();
+        self.status_of(
+            id,
+            today,
+            self.decision_records(id),
+            &meetings,
+            &self.met_records(),
+        )
+    }
+
+    /// Every school's status on `today` ([`Catalog::school_status`]), in id order. The
+    /// decisions, the meetings that name each school and the records of conditions met are
+    /// sorted out by school once, rather than searched through for every school: with
+    /// 10,000 schools and 50,000 decisions the search is most of the time.
+    pub fn school_statuses(&self, today: Date) -> Vec<(&SchoolId, Option<SchoolStatus>)> {
+        let mut decisions: BTreeMap<&SchoolId, Vec<DecisionRecord<'_>>> = BTreeMap::new();
+        let mut school_of: BTreeMap<&str, &SchoolId> = BTreeMap::new();
+        for (path, decision) in &self.decisions {
+            decisions
+                .entry(&decision.school)
+                .or_default()
+                .push(DecisionRecord { path, decision });
+            school_of.insert(path, &decision.school);
+        }
+        let mut meetings: BTreeMap<&SchoolId, Vec<&Meeting>> = BTreeMap::new();
+        for meeting in self.meetings.values() {
+            let named: std::collections::BTreeSet<&SchoolId> =
+                meeting.agenda.iter().map(|item| &item.school).collect();
+            for school in named {
+                meetings.entry(school).or_default().push(meeting);
+            }
+        }
+        // A record of a condition met counts only for the decision it names, so only for
+        // that decision's school.
+        let mut met: BTreeMap<&SchoolId, Vec<MetRecord<'_>>> = BTreeMap::new();
+        for (path, record) in &self.conditions_met {
+            if let Some(school) = school_of.get(record.decision.as_str()) {
+                met.entry(school)
+                    .or_default()
+                    .push(MetRecord { path, met: record });
+            }
+        }
+        self.schools
+            .keys()
+            .map(|id| {
+                let status = self.status_of(
+                    id,
+                    today,
+                    decisions.remove(id).unwrap_or_default(),
+                    meetings.get(id).map_or(&[], Vec::as_slice),
+                    met.get(id).map_or(&[], Vec::as_slice),
+                );
+                (id, status)
+            })
+            .collect()
+    }
+
+    /// A school's status from its decisions, the meetings (those that name it are enough)
+    /// and the records of conditions met (those of its decisions are enough).
+    fn status_of(
+        &self,
+        id: &SchoolId,
+        today: Date,
+        records: Vec<DecisionRecord<'_>>,
+        meetings: &[&Meeting],
+        met: &[MetRecord<'_>],
+    ) -> Option<SchoolStatus> {
         let school = self.schools.get(id)?;
         let rubric = self.rubric_for_school(id)?;
-        let records = self.decision_records(id);
         let lineage = self.lineage(rubric);
         let mut awards = lifecycle::award_states(lineage.clone(), &records, today);
         // The main award, or the award of a framework it replaced that it honours.
@@ -311,8 +379,7 @@ impl Catalog {
         };
         awards.sort_by_key(|a| !is_main(a));
         let award = awards.iter().find(|a| is_main(a)).cloned();
-        let meetings: Vec<&Meeting> = self.meetings.values().collect();
-        let conditions = self.conditions(id, today);
+        let conditions = condition::conditions(&records, met, today);
         Some(SchoolStatus {
             id: id.clone(),
             name: school.name.clone(),
@@ -322,7 +389,7 @@ impl Catalog {
             years: self.years.get(id).cloned().unwrap_or_default(),
             award,
             awards,
-            pending: lifecycle::pending_items(id, &meetings, &records),
+            pending: lifecycle::pending_items(id, meetings, &records),
             eligibility: lifecycle::eligibility(lineage, &records, today),
             outstanding: condition::ConditionCounts::of(&conditions),
             conditions,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
-use crate::model::catalog::Catalog;
+use crate::model::catalog::{Catalog, SchoolStatus};
 use crate::model::lifecycle::AwardStatus;
 use crate::model::rules::{RuleCheck, eligibility_checks, evidence_checks};
 use crate::model::text::{clean, sanitize};
@@ -494,8 +494,10 @@ pub fn schools(catalog: &Catalog, today: Date) -> (Vec<SchoolRow>, Vec<String>) 
     let mut problems = Vec::new();
     let ids: std::collections::BTreeSet<&SchoolId> =
         catalog.schools.keys().chain(catalog.years.keys()).collect();
+    let mut statuses: BTreeMap<&SchoolId, Option<SchoolStatus>> =
+        catalog.school_statuses(today).into_iter().collect();
     for id in ids {
-        match catalog.school_status(id, today) {
+        match statuses.remove(id).flatten() {
             Some(status) => rows.push(school_row(catalog, status)),
             None => {
                 // A school that cannot be assessed still shows, with the reason.
