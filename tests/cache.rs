@@ -91,21 +91,13 @@ fn cache_dir(repo: &Path) -> PathBuf {
 
 /// Every entry of the cache (temporary files aside), sorted.
 fn entries(repo: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![cache_dir(repo)];
-    while let Some(dir) = stack.pop() {
-        let Ok(read) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in read.map(Result::unwrap) {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if !entry.file_name().to_string_lossy().starts_with('.') {
-                out.push(path);
-            }
-        }
-    }
+    let mut out: Vec<PathBuf> = walk(&cache_dir(repo))
+        .into_iter()
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
     out.sort();
     out
 }

@@ -200,16 +200,7 @@ impl PanelRepo {
             return None;
         }
         let commit = self.resolve(rev).ok()?.id();
-        let branch = match rev {
-            None => self
-                .repo
-                .head()
-                .ok()
-                .filter(|h| h.is_branch())
-                .and_then(|h| h.shorthand().ok().map(str::to_owned)),
-            Some(_) => None,
-        };
-        let branch = crc32fast::hash(branch.unwrap_or_default().as_bytes());
+        let branch = crc32fast::hash(self.branch_of(rev).unwrap_or_default().as_bytes());
         Some(format!("{commit}-{}-{branch:08x}", day.strftime("%Y%m%d")))
     }
 
@@ -326,11 +317,10 @@ impl PanelRepo {
         }
     }
 
-    /// The snapshot at `rev` (a commit, branch or tag; `None` for `HEAD`).
-    pub fn snapshot_at(&self, rev: Option<&str>) -> Result<Snapshot, RepoError> {
-        let rev_name = rev.unwrap_or("HEAD");
-        let commit = self.resolve(rev)?;
-        let branch = match rev {
+    /// The branch a snapshot of `rev` is taken from: HEAD's, when `rev` is `None` and HEAD
+    /// names a branch.
+    fn branch_of(&self, rev: Option<&str>) -> Option<String> {
+        match rev {
             None => self
                 .repo
                 .head()
@@ -338,7 +328,14 @@ impl PanelRepo {
                 .filter(|h| h.is_branch())
                 .and_then(|h| h.shorthand().ok().map(str::to_owned)),
             Some(_) => None,
-        };
+        }
+    }
+
+    /// The snapshot at `rev` (a commit, branch or tag; `None` for `HEAD`).
+    pub fn snapshot_at(&self, rev: Option<&str>) -> Result<Snapshot, RepoError> {
+        let rev_name = rev.unwrap_or("HEAD");
+        let commit = self.resolve(rev)?;
+        let branch = self.branch_of(rev);
         let summary = commit
             .summary()
             .ok()
