@@ -198,11 +198,7 @@ struct Memo {
 
 impl Memo {
     fn start(repo: &PanelRepo, snapshot: &Snapshot) -> Self {
-        let key = repo
-            .git()
-            .find_commit(snapshot.commit)
-            .map(|c| c.tree_id().to_string())
-            .unwrap_or_default();
+        let key = snapshot.tree.to_string();
         let cache = repo.cache();
         let (entry, exact) = match cache.get::<Entry>(Kind::Catalog, &key) {
             Some(entry) => (entry, true),

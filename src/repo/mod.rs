@@ -342,10 +342,10 @@ impl PanelRepo {
             .flatten()
             .unwrap_or_default()
             .to_owned();
-        let mut snapshot = Snapshot::new(commit.id(), branch, summary);
         let tree = commit.tree().map_err(RepoError::git(format!(
             "cannot read the tree of {rev_name}"
         )))?;
+        let mut snapshot = Snapshot::new(commit.id(), tree.id(), branch, summary);
         for listed in self.listing(&tree)? {
             snapshot.take(listed);
         }

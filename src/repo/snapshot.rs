@@ -89,6 +89,8 @@ pub struct NotAFile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
     pub(crate) commit: git2::Oid,
+    /// The commit's tree: what the cache keeps the snapshot's listing, catalog and report by.
+    pub(crate) tree: git2::Oid,
     /// The branch the snapshot was taken from, when it was taken from a branch.
     pub branch: Option<String>,
     pub commit_summary: String,
@@ -108,9 +110,15 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    pub(crate) fn new(commit: git2::Oid, branch: Option<String>, commit_summary: String) -> Self {
+    pub(crate) fn new(
+        commit: git2::Oid,
+        tree: git2::Oid,
+        branch: Option<String>,
+        commit_summary: String,
+    ) -> Self {
         Self {
             commit,
+            tree,
             branch,
             commit_summary,
             panel: None,

@@ -157,11 +157,7 @@ fn read_by_all(path: &str) -> bool {
 /// changed since, else checked whole; kept for next time. `None` when the snapshot's tree
 /// cannot be read to key it by.
 pub(super) fn validate(repo: &PanelRepo, snapshot: &Snapshot) -> Option<Report> {
-    let tree = repo
-        .git()
-        .find_commit(snapshot.commit)
-        .and_then(|c| c.tree())
-        .ok()?;
+    let tree = repo.git().find_tree(snapshot.tree).ok()?;
     let key = tree.id().to_string();
     let cache = repo.cache();
     if let Some(entry) = cache.get::<Entry>(Kind::Validate, &key)
