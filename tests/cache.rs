@@ -5,11 +5,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::Command;
 
 use common::{DEMO_DAY, Sandbox, hermetic_git2, shared_demo};
 use kitemark::repo::PanelRepo;
@@ -240,40 +237,14 @@ fn a_damaged_cache_is_ignored_and_rebuilt() {
 /// Runs `kitemark schools` on `repo` told to stop at the cache's `step`, waits until it has
 /// stopped there, and kills it with SIGKILL.
 fn kill_at(sandbox: &Sandbox, repo: &Path, step: &str) {
-    let mut cmd = sandbox.command(&[
+    let cmd = sandbox.command(&[
         "schools",
         "--on",
         DEMO_DAY,
         "--repo",
         repo.to_str().unwrap(),
     ]);
-    cmd.env("KITEMARK_FAULT_STOP", step)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let err = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(err).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                return;
-            }
-        }
-    });
-    let marker = format!("stopped before {step}");
-    loop {
-        match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(line) if line.contains(&marker) => break,
-            Ok(_) => {}
-            Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("kitemark never reached {step}");
-            }
-        }
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    common::kill_before(cmd, step);
 }
 
 #[test]

@@ -18,6 +18,33 @@ fn body(screen: &str) -> String {
     lines[..lines.len() - 2].join("\n")
 }
 
+/// What the loader answered, as far as these tests care.
+#[derive(PartialEq)]
+enum Answer {
+    Glance,
+    Opened,
+    Other,
+}
+
+/// Handles the loader's answers until nothing more is awaited, calling `after` once each is
+/// handled, with what it was and whether the app was ready before it.
+fn settle_seeing(harness: &mut Harness, mut after: impl FnMut(&mut Harness, Answer, bool)) {
+    while harness.app.is_loading() {
+        let event = harness
+            .events
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the loader answers");
+        let answer = match &event {
+            AppEvent::Loaded(l) if matches!(l.response, Response::Glance(_)) => Answer::Glance,
+            AppEvent::Loaded(l) if matches!(l.response, Response::Opened(_)) => Answer::Opened,
+            _ => Answer::Other,
+        };
+        let ready = harness.app.is_ready();
+        harness.app.handle(event);
+        after(harness, answer, ready);
+    }
+}
+
 #[test]
 fn a_commit_opened_before_shows_its_agenda_and_schools_before_the_rest_is_read() {
     hermetic_git2();
@@ -34,18 +61,8 @@ fn a_commit_opened_before_shows_its_agenda_and_schools_before_the_rest_is_read()
     assert!(!second.screen().contains("Agenda of the meeting"));
     let mut glanced = None;
     let mut opened = None;
-    while second.app.is_loading() {
-        let event = second
-            .events
-            .recv_timeout(Duration::from_secs(20))
-            .expect("the loader answers");
-        let glance =
-            matches!(&event, AppEvent::Loaded(l) if matches!(l.response, Response::Glance(_)));
-        let read =
-            matches!(&event, AppEvent::Loaded(l) if matches!(l.response, Response::Opened(_)));
-        let ready = second.app.is_ready();
-        second.app.handle(event);
-        if glance {
+    settle_seeing(&mut second, |second, answer, ready| {
+        if answer == Answer::Glance {
             assert!(!ready, "a glance arrived after the repository was read");
             assert!(
                 !second.app.is_ready(),
@@ -53,10 +70,10 @@ fn a_commit_opened_before_shows_its_agenda_and_schools_before_the_rest_is_read()
             );
             glanced = Some(second.screen());
         }
-        if read {
+        if answer == Answer::Opened {
             opened = Some(second.screen());
         }
-    }
+    });
     let glanced = glanced.expect("the second opening showed a glance from the cache");
     // The evidence rules are checked after the agenda is shown, from the glance or not.
     let opened = opened.expect("the repository was read");
@@ -82,20 +99,13 @@ fn keys_pressed_on_a_glance_are_handled_once_the_repository_is_read() {
 
     let mut second = Harness::start(&demo, 140, 40, ThemeKind::Default, false);
     let mut pressed = false;
-    while second.app.is_loading() {
-        let event = second
-            .events
-            .recv_timeout(Duration::from_secs(20))
-            .expect("the loader answers");
-        let glance =
-            matches!(&event, AppEvent::Loaded(l) if matches!(l.response, Response::Glance(_)));
-        second.app.handle(event);
-        if glance {
+    settle_seeing(&mut second, |second, answer, _| {
+        if answer == Answer::Glance {
             // On the glance: to the schools, one down; neither is lost.
             second.keys("2j");
             pressed = true;
         }
-    }
+    });
     assert!(pressed, "the second opening showed a glance from the cache");
     assert_eq!(second.screen(), schools);
 }

@@ -7,19 +7,14 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, mpsc};
-use std::time::Duration;
 
 use common::items::{KINGSMEAD, LITTLE_ACORNS, NORTH_VALE, RIVERSIDE};
-use common::{Attendance, Sandbox, assert_exit, stderr, stdout};
+use common::{Attendance, Sandbox, assert_exit, kill_before, stderr, stdout};
 use kitemark::repo::fault::Step;
-
-/// How long a writer may take to reach a step: a guard against a hang, not a timing.
-const DEADLINE: Duration = Duration::from_secs(60);
 
 const LITTLE_ACORNS_FILE: &str = "decisions/little-acorns-nursery/2026-27/2026-12-02-initial.ron";
 
@@ -29,42 +24,6 @@ fn decide_command(sandbox: &Sandbox, repo: &Path, item: &[&str]) -> Command {
 
 fn run(mut cmd: Command) -> Output {
     cmd.output().unwrap()
-}
-
-/// Runs `cmd` with the writer told to stop just before `step`, waits until it has stopped
-/// there, and kills it with SIGKILL.
-fn kill_before(mut cmd: Command, step: &str) {
-    cmd.env("KITEMARK_FAULT_STOP", step)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let err = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(err).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                return;
-            }
-        }
-    });
-    let marker = format!("stopped before {step}");
-    let mut said = Vec::new();
-    loop {
-        match rx.recv_timeout(DEADLINE) {
-            Ok(line) if line.contains(&marker) => break,
-            Ok(line) => said.push(line),
-            Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!(
-                    "the writer never reached {step}; it said:\n{}",
-                    said.join("\n")
-                );
-            }
-        }
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
 }
 
 /// The decisions on the branch at `rev`.

@@ -8,7 +8,7 @@ pub mod succession;
 pub mod tmux;
 pub mod tui;
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -491,6 +491,42 @@ pub fn hermetic_git2() {
             unsafe { git2::opts::set_search_path(level, &empty).unwrap() };
         }
     });
+}
+
+/// Runs `cmd` with the writer told to stop just before `step`, waits until it has stopped
+/// there (a guard of a minute against a hang, not a timing), and kills it with SIGKILL.
+pub fn kill_before(mut cmd: Command, step: &str) {
+    cmd.env("KITEMARK_FAULT_STOP", step)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let err = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let marker = format!("stopped before {step}");
+    let mut said = Vec::new();
+    loop {
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(line) if line.contains(&marker) => break,
+            Ok(line) => said.push(line),
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "the writer never reached {step}; it said:\n{}",
+                    said.join("\n")
+                );
+            }
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
 
 /// Writes files under `dir`, creating folders.
