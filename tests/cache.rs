@@ -234,6 +234,138 @@ fn a_damaged_cache_is_ignored_and_rebuilt() {
     }
 }
 
+/// Makes in `repo` (with a work tree or bare) one commit on top of `parent` changing the
+/// first file under `under` (a line appended), with git's plumbing; no branch is moved.
+/// Returns the commit's id.
+fn commit_changing(sandbox: &Sandbox, repo: &Path, parent: &str, under: &str) -> String {
+    let index = sandbox.path("plumbing-index");
+    let _ = std::fs::remove_file(&index);
+    let index = index.to_str().unwrap().to_owned();
+    let git = |args: &[&str]| -> String {
+        let out = sandbox.git_env(repo, &[("GIT_INDEX_FILE", index.as_str())], args);
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    let path = git(&["ls-tree", "-r", "--name-only", parent, "--", under])
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut text = git(&["cat-file", "blob", &format!("{parent}:{path}")]);
+    text.push_str("\n// changed after it was recorded\n");
+    let file = sandbox.path("changed-file");
+    std::fs::write(&file, text).unwrap();
+    let blob = git(&["hash-object", "-w", file.to_str().unwrap()]);
+    git(&["read-tree", parent]);
+    git(&[
+        "update-index",
+        "--cacheinfo",
+        &format!("100644,{blob},{path}"),
+    ]);
+    let tree = git(&["write-tree"]);
+    git(&["commit-tree", tree.as_str(), "-p", parent, "-m", "A change"])
+}
+
+/// Moves the branch HEAD names to `commit`.
+fn move_head(sandbox: &Sandbox, repo: &Path, commit: &str) {
+    let head = sandbox.git_text(repo, &["symbolic-ref", "HEAD"]);
+    sandbox.git(repo, &["update-ref", head.trim(), commit]);
+}
+
+#[test]
+fn new_commits_on_a_cached_history_read_the_same() {
+    hermetic_git2();
+    let sandbox = Sandbox::new();
+    for repo in repositories(&sandbox) {
+        // Seen once, so that the next look starts from this commit's walk.
+        results(&sandbox, &repo, &[]);
+        // A decision file changed after it was recorded: the audit must see the new commit.
+        let changed = commit_changing(&sandbox, &repo, "HEAD", "decisions");
+        move_head(&sandbox, &repo, &changed);
+        let without = results(&sandbox, &repo, &["--no-cache"]);
+        assert!(
+            without[3].2.contains("decision-modified"),
+            "the new commit is not one the audit reports: {}",
+            without[3].2
+        );
+        assert_eq!(
+            without,
+            results(&sandbox, &repo, &[]),
+            "{}: a commit on top of a cached walk",
+            repo.display()
+        );
+        // A merge of a side line that began two commits back: walked whole, not carried on.
+        let side = commit_changing(&sandbox, &repo, "HEAD~2", "meetings");
+        let merged = sandbox.git_text(
+            &repo,
+            &[
+                "commit-tree",
+                "HEAD^{tree}",
+                "-p",
+                "HEAD",
+                "-p",
+                &side,
+                "-m",
+                "Merge",
+            ],
+        );
+        move_head(&sandbox, &repo, merged.trim());
+        assert_eq!(
+            results(&sandbox, &repo, &["--no-cache"]),
+            results(&sandbox, &repo, &[]),
+            "{}: a merge on top of a cached walk",
+            repo.display()
+        );
+    }
+}
+
+#[test]
+fn a_damaged_walk_of_the_history_is_ignored_and_rebuilt() {
+    hermetic_git2();
+    let sandbox = Sandbox::new();
+    let demo = sandbox.copy_repo(shared_demo(), "demo");
+    let _ = std::fs::remove_dir_all(cache_dir(&demo));
+    let school = first_school(demo.to_str().unwrap());
+    let commands = || {
+        vec![
+            vec!["audit", "--on", DEMO_DAY, "--format", "json"],
+            vec!["log", school.as_str(), "--format", "json"],
+        ]
+    };
+    let without = run_all(&sandbox, &demo, &["--no-cache"], commands());
+    run_all(&sandbox, &demo, &[], commands());
+    let filled: Vec<PathBuf> = entries(&demo)
+        .into_iter()
+        .filter(|p| {
+            let p = p.to_string_lossy();
+            p.contains("/walk/") || p.contains("/parsed/")
+        })
+        .collect();
+    assert!(
+        filled
+            .iter()
+            .any(|p| p.to_string_lossy().contains("/walk/"))
+            && filled
+                .iter()
+                .any(|p| p.to_string_lossy().contains("/parsed/")),
+        "no walk or parsed files kept: {:?}",
+        entries(&demo)
+    );
+    let originals: Vec<Vec<u8>> = filled.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    for (i, path) in filled.iter().enumerate() {
+        let other = originals[(i + 1) % originals.len()].clone();
+        for (how, bytes) in damaged(&originals[i], &other) {
+            std::fs::write(path, &bytes).unwrap();
+            assert_eq!(
+                without,
+                run_all(&sandbox, &demo, &[], commands()),
+                "{} {how}: a damaged cache changed a result",
+                path.display()
+            );
+        }
+        std::fs::write(path, &originals[i]).unwrap();
+    }
+}
+
 /// Runs `kitemark schools` on `repo` told to stop at the cache's `step`, waits until it has
 /// stopped there, and kills it with SIGKILL.
 fn kill_at(sandbox: &Sandbox, repo: &Path, step: &str) {
@@ -475,7 +607,8 @@ mod random_histories {
     }
 
     /// What kitemark reads at HEAD, in words: the snapshot and the catalog with what could
-    /// not be read; and the validation.
+    /// not be read, the history's records (the whole history's, and one school's) with the
+    /// audit's findings; and the validation.
     fn read(repo: &PanelRepo) -> (String, String) {
         match repo.snapshot_at(None) {
             Ok(snapshot) => {
@@ -486,10 +619,49 @@ mod random_histories {
                     )
                 });
                 let report = repo.validate(&snapshot);
-                (format!("{snapshot:?}\n{catalog:?}"), format!("{report:#?}"))
+                let history = records(repo, &snapshot);
+                (
+                    format!("{snapshot:?}\n{catalog:?}\n{history}"),
+                    format!("{report:#?}"),
+                )
             }
             Err(e) => (format!("error: {e}"), String::new()),
         }
+    }
+
+    /// The records the audit reads and what it finds, and a school's records as its History
+    /// view reads them, in words (the fields that do not depend on a map's order).
+    fn records(repo: &PanelRepo, snapshot: &kitemark::repo::Snapshot) -> String {
+        let day = jiff::civil::date(2026, 11, 22);
+        let describe = |records: &kitemark::model::history::Records| {
+            format!(
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                records.commits,
+                records.decisions,
+                records.panels,
+                records.panel_at,
+                records.panel_before,
+                records.unreadable_files,
+                kitemark::audit::report(records, day),
+            )
+        };
+        let whole = match repo.records(None) {
+            Ok(records) => describe(&records),
+            Err(e) => format!("error: {e}"),
+        };
+        let one: std::collections::BTreeSet<kitemark::model::SchoolId> =
+            snapshot.schools.keys().take(1).cloned().collect();
+        let of_one = match repo.load_catalog_of(snapshot, Some(&one), false) {
+            Ok((head, errors)) => {
+                let errors = errors.iter().map(|e| e.to_string()).collect();
+                match repo.records_of(snapshot, std::sync::Arc::new(head), errors, &one) {
+                    Ok(records) => describe(&records),
+                    Err(e) => format!("error: {e}"),
+                }
+            }
+            Err(e) => format!("error: {e}"),
+        };
+        format!("{whole}\n{of_one}")
     }
 
     fn commit(repo: &git2::Repository, message: &str) {

@@ -9,7 +9,7 @@
 //! checked as in a complete history, so a shallow clone's findings are among the whole
 //! history's.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use jiff::civil::Date;
 
@@ -694,6 +694,7 @@ fn by_school(
         .iter()
         .map(|d| &d.decision.school)
         .collect();
+    let positions = positions_by_school(records);
     schools
         .into_iter()
         .filter_map(|school| {
@@ -701,16 +702,34 @@ fn by_school(
             Some((
                 school,
                 rubric,
-                earlier(records, records.decisions.len(), school),
+                earlier(records, &positions, records.decisions.len(), school),
             ))
         })
         .collect()
 }
 
-fn earlier<'a>(records: &'a Records, index: usize, school: &SchoolId) -> Vec<DecisionRecord<'a>> {
-    records.decisions[..index]
+/// The position in the records of each school's decisions, in order: so that what a school
+/// decided before each of its decisions is found without scanning every school's.
+fn positions_by_school(records: &Records) -> HashMap<&SchoolId, Vec<usize>> {
+    let mut out: HashMap<&SchoolId, Vec<usize>> = HashMap::new();
+    for (i, d) in records.decisions.iter().enumerate() {
+        out.entry(&d.decision.school).or_default().push(i);
+    }
+    out
+}
+
+/// The decisions of `school` recorded before the one at `index`.
+fn earlier<'a>(
+    records: &'a Records,
+    schools: &HashMap<&SchoolId, Vec<usize>>,
+    index: usize,
+    school: &SchoolId,
+) -> Vec<DecisionRecord<'a>> {
+    let positions = schools.get(school).map(Vec::as_slice).unwrap_or_default();
+    positions
         .iter()
-        .filter(|d| &d.decision.school == school)
+        .take_while(|&&i| i < index)
+        .filter_map(|&i| records.decisions.get(i))
         .map(|d| DecisionRecord {
             path: &d.path,
             decision: &d.decision,
@@ -729,6 +748,7 @@ fn earlier<'a>(records: &'a Records, index: usize, school: &SchoolId) -> Vec<Dec
 /// holds them.
 fn award_rules(records: &Records, _today: Date) -> Vec<Finding> {
     let mut out = Vec::new();
+    let schools = positions_by_school(records);
     for (index, d) in records.decisions.iter().enumerate() {
         let (Some(commit), Some(rubric), Some(effect)) = (d.commit(), &d.rubric, effect(d)) else {
             continue;
@@ -755,7 +775,7 @@ fn award_rules(records: &Records, _today: Date) -> Vec<Finding> {
                 ),
             }
         }
-        let before = earlier(records, index, &d.decision.school);
+        let before = earlier(records, &schools, index, &d.decision.school);
         unmet.extend(
             eligibility_checks(
                 Lineage::of(&records.head.rubrics, rubric),
@@ -878,6 +898,7 @@ pub(super) fn made_on_unchecked(d: &RecordedDecision) -> bool {
 /// boundary is not checked (its rubric and commit are beyond the clone).
 fn reviews(records: &Records, today: Date) -> Vec<Finding> {
     let mut out = Vec::new();
+    let schools = positions_by_school(records);
     for (school, rubric, all) in by_school(records) {
         for state in award_states(records.head.lineage(rubric), &all, today) {
             if state.status != AwardStatus::ReviewOverdue {
@@ -913,7 +934,7 @@ fn reviews(records: &Records, today: Date) -> Vec<Finding> {
         else {
             continue;
         };
-        let before = earlier(records, index, &d.decision.school);
+        let before = earlier(records, &schools, index, &d.decision.school);
         // The award may be one of a framework this rubric replaced, honoured until it expires.
         let lineage = Lineage::of(&records.head.rubrics, rubric);
         let state = award_states(lineage.clone(), &before, d.decision.meeting)

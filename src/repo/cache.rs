@@ -58,6 +58,10 @@ pub(crate) enum Kind {
     Validate,
     /// What the interface's first frame shows of a commit on a day, by commit, day and branch.
     View,
+    /// A walk of the history for a set of paths, by commit and paths.
+    Walk,
+    /// The files such a walk parsed, by blob (an entry by commit and paths).
+    Parsed,
 }
 
 impl Kind {
@@ -67,6 +71,8 @@ impl Kind {
             Kind::Catalog => "catalog",
             Kind::Validate => "validate",
             Kind::View => "view",
+            Kind::Walk => "walk",
+            Kind::Parsed => "parsed",
         }
     }
 
@@ -77,6 +83,10 @@ impl Kind {
             Kind::Listing | Kind::Catalog | Kind::Validate => 8,
             // Small, and one per day the interface is opened on.
             Kind::View => 16,
+            // The whole history's walk, and one per school whose History view was opened.
+            Kind::Walk => 12,
+            // Each holds every file a walk parsed, and the next walk needs only the last.
+            Kind::Parsed => 4,
         }
     }
 }
@@ -157,6 +167,12 @@ impl Cache {
                 None
             }
         }
+    }
+
+    /// Whether there is an entry of `kind` for `key`, whole or not: a cheap look before
+    /// reading one among many candidates.
+    pub(crate) fn has(&self, kind: Kind, key: &str) -> bool {
+        self.path(kind, key).is_some_and(|path| path.is_file())
     }
 
     /// The most recently used entry of `kind` other than `key`'s: where an entry for a new

@@ -6,10 +6,12 @@
 //! subtrees before any file is compared, so a long history costs one tree lookup per path
 //! per commit, plus a diff of just the subtrees that changed.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use git2::{Oid, Repository, Sort};
 
+use super::cache::Kind;
 use super::snapshot::{object_id, oid_of};
 use super::{BlobRef, PanelRepo, ReadError, RepoError};
 use crate::model::ObjectId;
@@ -19,7 +21,7 @@ use crate::model::history::{
 use crate::model::layout::PanelPath;
 
 /// A time as git records it, in its own offset.
-fn zoned(when: git2::Time) -> jiff::Zoned {
+pub(super) fn zoned(when: git2::Time) -> jiff::Zoned {
     let offset = jiff::tz::Offset::from_seconds(when.offset_minutes().saturating_mul(60))
         .unwrap_or(jiff::tz::Offset::UTC);
     jiff::Timestamp::from_second(when.seconds())
@@ -208,7 +210,7 @@ pub(super) fn changes_between(
 
 /// What a walked commit holds at the paths asked about: the ids of their top folders, and of
 /// the paths themselves.
-type Seen = (Vec<Option<Oid>>, Vec<Option<Oid>>);
+pub(super) type Seen = (Vec<Option<Oid>>, Vec<Option<Oid>>);
 
 /// The history [`PanelRepo::history_and_merges`] walked.
 pub(super) struct Walked {
@@ -218,7 +220,242 @@ pub(super) struct Walked {
     pub merges: bool,
     /// The commits kept that also changed something outside the top folders walked: only
     /// these need [`PanelRepo::changed_outside`].
-    pub changed_outside: std::collections::HashSet<ObjectId>,
+    pub changed_outside: HashSet<ObjectId>,
+}
+
+/// What the walk knows of its last commit, to carry on from it: the ids of the prefixes'
+/// top folders and of the prefixes there, the newest commit of its line with that commit's
+/// time, and its root's entries outside the top folders.
+pub(super) struct HeadState {
+    pub seen: Seen,
+    pub line: (Oid, git2::Time),
+    pub outside: Vec<(Vec<u8>, Oid)>,
+}
+
+/// The walk of [`PanelRepo::history_and_merges`], one commit at a time, oldest first.
+pub(super) struct Walker<'r> {
+    repo: &'r Repository,
+    prefixes: &'r [String],
+    tops: Vec<&'r str>,
+    boundary: HashSet<Oid>,
+    /// Per commit: the ids of the prefixes' top folders, and of the prefixes themselves.
+    known: HashMap<Oid, Seen>,
+    /// Per commit: the newest commit, by committer time, on its first-parent line back to
+    /// the last one kept (itself, if it is kept), for `CommitInfo::follows`.
+    line: HashMap<Oid, (Oid, git2::Time)>,
+    /// Per commit: its root's entries outside the prefixes' top folders (a README, say),
+    /// which are few, to tell a commit that changed something there without a diff.
+    outside: HashMap<Oid, Vec<(Vec<u8>, Oid)>>,
+    changed_outside: HashSet<ObjectId>,
+    /// The commits kept, oldest first.
+    out: Vec<CommitInfo>,
+    merges: bool,
+}
+
+impl<'r> Walker<'r> {
+    fn new(repo: &'r Repository, prefixes: &'r [String], boundary: HashSet<Oid>) -> Self {
+        Self {
+            repo,
+            prefixes,
+            tops: prefixes
+                .iter()
+                .map(|p| p.split('/').next().unwrap_or(p))
+                .collect(),
+            boundary,
+            known: HashMap::new(),
+            line: HashMap::new(),
+            outside: HashMap::new(),
+            changed_outside: HashSet::new(),
+            out: Vec::new(),
+            merges: false,
+        }
+    }
+
+    /// Carries on from a walk up to `head` (newest first, as kept), with what it knew there.
+    fn seed(&mut self, walked: Walked, head: Oid, state: HeadState) {
+        self.out = walked.commits;
+        self.out.reverse();
+        self.merges = walked.merges;
+        self.changed_outside = walked.changed_outside;
+        self.known.insert(head, state.seen);
+        self.line.insert(head, state.line);
+        self.outside.insert(head, state.outside);
+    }
+
+    /// What the walk knows of `head`, once walked.
+    fn resume_state(&self, head: Oid) -> Option<HeadState> {
+        Some(HeadState {
+            seen: self.known.get(&head)?.clone(),
+            line: *self.line.get(&head)?,
+            outside: self.outside.get(&head)?.clone(),
+        })
+    }
+
+    fn finish(self) -> Walked {
+        let mut commits = self.out;
+        commits.reverse();
+        Walked {
+            commits,
+            merges: self.merges,
+            changed_outside: self.changed_outside,
+        }
+    }
+
+    /// Walks one commit, whose parents (within the walk) are walked already.
+    fn step(&mut self, oid: Oid) -> Result<(), RepoError> {
+        let (repo, prefixes) = (self.repo, self.prefixes);
+        let commit = repo
+            .find_commit(oid)
+            .map_err(RepoError::git(format!("cannot read commit {oid}")))?;
+        self.merges |= commit.parent_count() > 1;
+        let tree = commit
+            .tree()
+            .map_err(RepoError::git(format!("cannot read the tree of {oid}")))?;
+        let top_here: Vec<Option<Oid>> = self.tops.iter().map(|t| entry(&tree, t)).collect();
+        // A shallow clone's boundary has no parents to compare with, whatever libgit2
+        // says of them.
+        let at_boundary = self.boundary.contains(&oid);
+        let first_parent = commit
+            .parent_ids()
+            .next()
+            .filter(|_| !at_boundary)
+            .and_then(|p| self.known.get(&p));
+        let here: Vec<Option<Oid>> = prefixes
+            .iter()
+            .enumerate()
+            .map(|(i, p)| match first_parent {
+                Some((top, value)) if top[i] == top_here[i] => value[i],
+                _ => entry(&tree, p),
+            })
+            .collect();
+        self.known.insert(oid, (top_here, here.clone()));
+        let elsewhere: Vec<(Vec<u8>, Oid)> = tree
+            .iter()
+            .filter(|e| !self.tops.iter().any(|t| t.as_bytes() == e.name_bytes()))
+            .map(|e| (e.name_bytes().to_vec(), e.id()))
+            .collect();
+        let elsewhere_changed = commit
+            .parent_ids()
+            .next()
+            .filter(|_| !at_boundary)
+            .is_some_and(|p| {
+                self.outside
+                    .get(&p)
+                    .is_none_or(|before| *before != elsewhere)
+            })
+            || (commit.parent_count() == 0 && !elsewhere.is_empty());
+        self.outside.insert(oid, elsewhere);
+        let own = (oid, commit.committer().when());
+        let follows = commit
+            .parent_ids()
+            .next()
+            .filter(|_| !at_boundary)
+            .and_then(|p| self.line.get(&p))
+            .copied();
+        // Until it is known to be kept, a commit passes on the newest of the line.
+        self.line.insert(
+            oid,
+            match follows {
+                Some(before) if before.1.seconds() > own.1.seconds() => before,
+                _ => own,
+            },
+        );
+        let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+        let info = |changes: Vec<FileChange>, held: Option<Vec<FileAt>>| CommitInfo {
+            id: object_id(oid),
+            parents: if held.is_some() {
+                named_parents(&commit)
+            } else {
+                commit.parent_ids().map(object_id).collect()
+            },
+            author: person(&commit.author()),
+            committer: person(&commit.committer()),
+            summary: message.lines().next().unwrap_or_default().to_owned(),
+            trailers: parse_trailers(&message),
+            changes,
+            boundary: held,
+            signature: super::sign::check_commit(repo, &commit),
+            follows: follows.map(|(id, when)| (object_id(id), zoned(when))),
+        };
+        if at_boundary {
+            // What it holds is listed, not what it changed: that needs the parents the
+            // clone does not have, and is nobody's change as far as the clone can tell.
+            let mut held = Vec::new();
+            for (i, prefix) in prefixes.iter().enumerate() {
+                if here[i].is_some() {
+                    changes_under(repo, prefix, None, here[i], &mut held)?;
+                }
+            }
+            let held: Vec<FileAt> = held
+                .into_iter()
+                .filter(|c| prefixes.iter().any(|p| under(&c.path, p)))
+                .filter_map(|c| {
+                    Some(FileAt {
+                        blob: c.new?,
+                        path: c.path,
+                    })
+                })
+                .collect();
+            if !held.is_empty() {
+                self.line.insert(oid, own);
+                self.out.push(info(Vec::new(), Some(held)));
+            }
+            return Ok(());
+        }
+        let parents: Vec<Vec<Option<Oid>>> = commit
+            .parent_ids()
+            .map(|p| match self.known.get(&p) {
+                Some((_, value)) => value.clone(),
+                // A parent outside the walk (not expected: the walk holds every
+                // ancestor, and a shallow clone's boundary is handled above): read it.
+                None => repo
+                    .find_commit(p)
+                    .and_then(|c| c.tree())
+                    .map(|t| prefixes.iter().map(|pre| entry(&t, pre)).collect())
+                    .unwrap_or_else(|_| vec![None; prefixes.len()]),
+            })
+            .collect();
+        let before = |i: usize| parents.first().and_then(|p| p[i]);
+        // Like `git log -- paths`: a commit that leaves the paths as some parent had
+        // them is left out; a root commit counts what it adds.
+        let same_as_a_parent = if parents.is_empty() {
+            here.iter().all(Option::is_none)
+        } else {
+            parents.contains(&here)
+        };
+        if same_as_a_parent {
+            return Ok(());
+        }
+        let mut changes = Vec::new();
+        for (i, prefix) in prefixes.iter().enumerate() {
+            if here[i] != before(i) {
+                changes_under(repo, prefix, before(i), here[i], &mut changes)?;
+            }
+        }
+        // A merge shows only what it brought that no parent had.
+        if parents.len() > 1 {
+            let other_trees: Vec<git2::Tree<'_>> = commit
+                .parents()
+                .skip(1)
+                .filter_map(|p| p.tree().ok())
+                .collect();
+            changes.retain(|c| {
+                let new = c.new.as_ref().and_then(oid_of);
+                other_trees.iter().all(|t| entry(t, &c.path) != new)
+            });
+        }
+        changes.retain(|c| prefixes.iter().any(|p| under(&c.path, p)));
+        // A merge that brings nothing of its own passes the line's newest on, so that its
+        // date cannot hide an earlier one from the commits after it.
+        if !changes.is_empty() {
+            self.line.insert(oid, own);
+        }
+        if elsewhere_changed {
+            self.changed_outside.insert(object_id(oid));
+        }
+        self.out.push(info(changes, None));
+        Ok(())
+    }
 }
 
 impl PanelRepo {
@@ -244,8 +481,45 @@ impl PanelRepo {
     ) -> Result<Walked, RepoError> {
         let repo = self.history_git();
         let start = self.resolve(rev).map(|c| c.id())?;
-        let boundary: std::collections::HashSet<Oid> =
-            self.shallow_boundary().iter().filter_map(oid_of).collect();
+        let boundary: HashSet<Oid> = self.shallow_boundary().iter().filter_map(oid_of).collect();
+        // A walk is kept in the cache only for a whole history: a shallow clone's or a cut
+        // one's depends on where it is cut, which its commits' ids do not say.
+        let cached = self.cache().is_enabled() && boundary.is_empty();
+        let key = super::walked::key(start, prefixes);
+        if cached
+            && let Some(stored) = self.cache().get::<super::walked::Stored>(Kind::Walk, &key)
+            && let Some(walked) = stored.walked(start)
+        {
+            return Ok(walked);
+        }
+        let mut walker = Walker::new(repo, prefixes, boundary);
+        let resumed = if cached {
+            self.resume(&mut walker, start, prefixes)?
+        } else {
+            None
+        };
+        let oids = match resumed {
+            Some(new) => new,
+            None => self.all_commits(start)?,
+        };
+        for oid in oids {
+            walker.step(oid)?;
+        }
+        let head = walker.resume_state(start);
+        let walked = walker.finish();
+        if cached && let Some(head) = head {
+            self.cache().put(
+                Kind::Walk,
+                &key,
+                &super::walked::Stored::of(&walked, start, head),
+            );
+        }
+        Ok(walked)
+    }
+
+    /// Every commit reachable from `start`, oldest first, as far as the history is cut.
+    fn all_commits(&self, start: Oid) -> Result<Vec<Oid>, RepoError> {
+        let repo = self.history_git();
         let mut walk = repo
             .revwalk()
             .map_err(RepoError::git("cannot walk the history"))?;
@@ -267,178 +541,55 @@ impl PanelRepo {
                     .map_err(RepoError::git("cannot walk the history"))?;
             }
         }
-        let tops: Vec<&str> = prefixes
-            .iter()
-            .map(|p| p.split('/').next().unwrap_or(p))
-            .collect();
-        // Per commit: the ids of the prefixes' top folders, and of the prefixes themselves.
-        let mut known: std::collections::HashMap<Oid, Seen> = std::collections::HashMap::new();
-        // Per commit: the newest commit, by committer time, on its first-parent line back to
-        // the last one kept (itself, if it is kept), for `CommitInfo::follows`.
-        let mut line: std::collections::HashMap<Oid, (Oid, git2::Time)> =
-            std::collections::HashMap::new();
-        // Per commit: its root's entries outside the prefixes' top folders (a README, say),
-        // which are few, to tell a commit that changed something there without a diff.
-        let mut outside: std::collections::HashMap<Oid, Vec<(Vec<u8>, Oid)>> =
-            std::collections::HashMap::new();
-        let mut changed_outside = std::collections::HashSet::new();
-        let mut out = Vec::new();
-        let mut merges = false;
-        for oid in walk {
-            let oid = oid.map_err(RepoError::git("cannot walk the history"))?;
-            let commit = repo
-                .find_commit(oid)
-                .map_err(RepoError::git(format!("cannot read commit {oid}")))?;
-            merges |= commit.parent_count() > 1;
-            let tree = commit
-                .tree()
-                .map_err(RepoError::git(format!("cannot read the tree of {oid}")))?;
-            let top_here: Vec<Option<Oid>> = tops.iter().map(|t| entry(&tree, t)).collect();
-            // A shallow clone's boundary has no parents to compare with, whatever libgit2
-            // says of them.
-            let at_boundary = boundary.contains(&oid);
-            let first_parent = commit
-                .parent_ids()
-                .next()
-                .filter(|_| !at_boundary)
-                .and_then(|p| known.get(&p));
-            let here: Vec<Option<Oid>> = prefixes
-                .iter()
-                .enumerate()
-                .map(|(i, p)| match first_parent {
-                    Some((top, value)) if top[i] == top_here[i] => value[i],
-                    _ => entry(&tree, p),
-                })
-                .collect();
-            known.insert(oid, (top_here, here.clone()));
-            let elsewhere: Vec<(Vec<u8>, Oid)> = tree
-                .iter()
-                .filter(|e| !tops.iter().any(|t| t.as_bytes() == e.name_bytes()))
-                .map(|e| (e.name_bytes().to_vec(), e.id()))
-                .collect();
-            let elsewhere_changed = commit
-                .parent_ids()
-                .next()
-                .filter(|_| !at_boundary)
-                .is_some_and(|p| outside.get(&p).is_none_or(|before| *before != elsewhere))
-                || (commit.parent_count() == 0 && !elsewhere.is_empty());
-            outside.insert(oid, elsewhere);
-            let own = (oid, commit.committer().when());
-            let follows = commit
-                .parent_ids()
-                .next()
-                .filter(|_| !at_boundary)
-                .and_then(|p| line.get(&p))
-                .copied();
-            // Until it is known to be kept, a commit passes on the newest of the line.
-            line.insert(
-                oid,
-                match follows {
-                    Some(before) if before.1.seconds() > own.1.seconds() => before,
-                    _ => own,
-                },
-            );
-            let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
-            let info = |changes: Vec<FileChange>, held: Option<Vec<FileAt>>| CommitInfo {
-                id: object_id(oid),
-                parents: if held.is_some() {
-                    named_parents(&commit)
-                } else {
-                    commit.parent_ids().map(object_id).collect()
-                },
-                author: person(&commit.author()),
-                committer: person(&commit.committer()),
-                summary: message.lines().next().unwrap_or_default().to_owned(),
-                trailers: parse_trailers(&message),
-                changes,
-                boundary: held,
-                signature: super::sign::check_commit(repo, &commit),
-                follows: follows.map(|(id, when)| (object_id(id), zoned(when))),
+        walk.map(|oid| oid.map_err(RepoError::git("cannot walk the history")))
+            .collect()
+    }
+
+    /// Starts `walker` where the cache left a walk of the same paths at a recent ancestor of
+    /// `start`, and returns the commits still to walk, oldest first; `None` when there is no
+    /// such walk, or when what came since is not a single line of commits on top of it (a
+    /// merge could order the history differently from a whole walk, so it gets one).
+    fn resume(
+        &self,
+        walker: &mut Walker<'_>,
+        start: Oid,
+        prefixes: &[String],
+    ) -> Result<Option<Vec<Oid>>, RepoError> {
+        /// How far back along the first parents a kept walk is looked for: far enough for a
+        /// meeting's worth of decisions recorded since the interface last read the history.
+        const LOOK_BACK: usize = 256;
+        let repo = self.history_git();
+        let mut new = Vec::new();
+        let mut at = start;
+        for _ in 0..LOOK_BACK {
+            let Ok(commit) = repo.find_commit(at) else {
+                return Ok(None);
             };
-            if at_boundary {
-                // What it holds is listed, not what it changed: that needs the parents the
-                // clone does not have, and is nobody's change as far as the clone can tell.
-                let mut held = Vec::new();
-                for (i, prefix) in prefixes.iter().enumerate() {
-                    if here[i].is_some() {
-                        changes_under(repo, prefix, None, here[i], &mut held)?;
-                    }
-                }
-                let held: Vec<FileAt> = held
-                    .into_iter()
-                    .filter(|c| prefixes.iter().any(|p| under(&c.path, p)))
-                    .filter_map(|c| {
-                        Some(FileAt {
-                            blob: c.new?,
-                            path: c.path,
-                        })
-                    })
-                    .collect();
-                if !held.is_empty() {
-                    line.insert(oid, own);
-                    out.push(info(Vec::new(), Some(held)));
-                }
+            if commit.parent_count() != 1 {
+                return Ok(None);
+            }
+            new.push(at);
+            at = commit
+                .parent_id(0)
+                .map_err(RepoError::git("cannot walk the history"))?;
+            let key = super::walked::key(at, prefixes);
+            if !self.cache().has(Kind::Walk, &key) {
                 continue;
             }
-            let parents: Vec<Vec<Option<Oid>>> = commit
-                .parent_ids()
-                .map(|p| match known.get(&p) {
-                    Some((_, value)) => value.clone(),
-                    // A parent outside the walk (not expected: the walk holds every
-                    // ancestor, and a shallow clone's boundary is handled above): read it.
-                    None => repo
-                        .find_commit(p)
-                        .and_then(|c| c.tree())
-                        .map(|t| prefixes.iter().map(|pre| entry(&t, pre)).collect())
-                        .unwrap_or_else(|_| vec![None; prefixes.len()]),
-                })
-                .collect();
-            let before = |i: usize| parents.first().and_then(|p| p[i]);
-            // Like `git log -- paths`: a commit that leaves the paths as some parent had
-            // them is left out; a root commit counts what it adds.
-            let same_as_a_parent = if parents.is_empty() {
-                here.iter().all(Option::is_none)
-            } else {
-                parents.contains(&here)
+            let Some(stored) = self.cache().get::<super::walked::Stored>(Kind::Walk, &key) else {
+                return Ok(None);
             };
-            if same_as_a_parent {
-                continue;
-            }
-            let mut changes = Vec::new();
-            for (i, prefix) in prefixes.iter().enumerate() {
-                if here[i] != before(i) {
-                    changes_under(repo, prefix, before(i), here[i], &mut changes)?;
-                }
-            }
-            // A merge shows only what it brought that no parent had.
-            if parents.len() > 1 {
-                let other_trees: Vec<git2::Tree<'_>> = commit
-                    .parents()
-                    .skip(1)
-                    .filter_map(|p| p.tree().ok())
-                    .collect();
-                changes.retain(|c| {
-                    let new = c.new.as_ref().and_then(oid_of);
-                    other_trees.iter().all(|t| entry(t, &c.path) != new)
-                });
-            }
-            changes.retain(|c| prefixes.iter().any(|p| under(&c.path, p)));
-            // A merge that brings nothing of its own passes the line's newest on, so that its
-            // date cannot hide an earlier one from the commits after it.
-            if !changes.is_empty() {
-                line.insert(oid, own);
-            }
-            if elsewhere_changed {
-                changed_outside.insert(object_id(oid));
-            }
-            out.push(info(changes, None));
+            let Some(walked) = stored.walked(at) else {
+                return Ok(None);
+            };
+            let Some(head) = stored.head_state() else {
+                return Ok(None);
+            };
+            walker.seed(walked, at, head);
+            new.reverse();
+            return Ok(Some(new));
         }
-        out.reverse();
-        Ok(Walked {
-            commits: out,
-            merges,
-            changed_outside,
-        })
+        Ok(None)
     }
 
     /// The files a commit changed outside the top-level folders and files `inside` (those

@@ -13,6 +13,7 @@ pub mod fault;
 mod history;
 mod locks;
 mod loose;
+mod parsed;
 mod push;
 mod records;
 pub mod remote;
@@ -21,6 +22,7 @@ mod seals;
 pub mod sign;
 mod snapshot;
 mod validate;
+mod walked;
 pub mod write;
 
 use std::path::{Path, PathBuf};

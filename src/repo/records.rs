@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
+use super::parsed::{Memo, Memoized};
 use super::{PanelRepo, RepoError, Snapshot};
 use crate::model::catalog::Catalog;
 use crate::model::format::parse_document;
@@ -41,6 +42,8 @@ struct Cache<'r> {
     at: Option<ObjectId>,
     /// Blobs a shallow clone does not hold: not unreadable, only beyond its boundary.
     beyond_boundary: BTreeSet<ObjectId>,
+    /// What earlier walks parsed, from the cache, and what this one parses, for it.
+    memo: Option<Memo>,
 }
 
 /// What a commit brings to the history as the records follow it: the files it added,
@@ -118,7 +121,7 @@ impl Cache<'_> {
         found
     }
 
-    fn parse<T: DeserializeOwned>(
+    fn parse<T: DeserializeOwned + Memoized>(
         &mut self,
         parsed: &mut HashMap<ObjectId, Option<Arc<T>>>,
         blob: &ObjectId,
@@ -127,9 +130,20 @@ impl Cache<'_> {
         if let Some(found) = parsed.get(blob) {
             return found.clone();
         }
+        // Only what parsed is kept, so a file that does not is met, and said, as without.
+        if let Some(value) = self.memo.as_mut().and_then(|m| m.get::<T>(blob)) {
+            parsed.insert(blob.clone(), Some(value.clone()));
+            return Some(value);
+        }
         let value = match self.repo.blob_text(blob, path) {
             Ok(text) => match parse_document::<T>(&text) {
-                Ok(value) => Some(Arc::new(value)),
+                Ok(value) => {
+                    let value = Arc::new(value);
+                    if let Some(memo) = &mut self.memo {
+                        memo.parsed(blob, &value);
+                    }
+                    Some(value)
+                }
                 Err(e) => {
                     // Said as `validate` says it, rather than as a syntax error in the path
                     // a link names.
@@ -202,6 +216,7 @@ impl PanelRepo {
             unreadable_files: Vec::new(),
             at: None,
             beyond_boundary: BTreeSet::new(),
+            memo: None,
         };
         let mut parsed: HashMap<ObjectId, Option<Arc<Decision>>> = HashMap::new();
         let mut decisions = Vec::new();
@@ -310,6 +325,9 @@ impl PanelRepo {
         let (mut commits, merges) = (walked.commits, walked.merges);
         commits.reverse();
         let shallow = commits.iter().any(CommitInfo::is_boundary);
+        let memo_key = super::snapshot::oid_of(&commit)
+            .map(|head| super::walked::key(head, prefixes))
+            .filter(|_| self.cache().is_enabled());
 
         let mut cache = Cache {
             repo: self,
@@ -318,6 +336,7 @@ impl PanelRepo {
             unreadable_files: Vec::new(),
             at: None,
             beyond_boundary: BTreeSet::new(),
+            memo: memo_key.as_ref().map(|key| Memo::load(self.cache(), key)),
         };
         let mut panels: Vec<Arc<Panel>> = Vec::new();
         let mut panel_blobs: HashMap<ObjectId, Option<usize>> = HashMap::new();
@@ -334,7 +353,22 @@ impl PanelRepo {
         let mut rubrics: HashMap<ObjectId, Option<Arc<Rubric>>> = HashMap::new();
         let mut schools: HashMap<ObjectId, Option<Arc<School>>> = HashMap::new();
         let mut reviews: HashMap<ObjectId, Option<Arc<SelfReview>>> = HashMap::new();
-        let mut decisions_parsed: HashMap<ObjectId, Option<Arc<Decision>>> = HashMap::new();
+        // A decision's file is written once and seldom changed, so the catalog at the end of
+        // the history (read already, often from the cache) has parsed nearly every blob the
+        // walk meets: those are not parsed again.
+        let head_blobs: HashMap<&str, ObjectId> = snapshot
+            .decisions
+            .values()
+            .map(|blob| (blob.path.as_str(), blob.blob_id()))
+            .collect();
+        let mut decisions_parsed: HashMap<ObjectId, Option<Arc<Decision>>> = head
+            .decisions
+            .iter()
+            .filter_map(|(path, decision)| {
+                let blob = head_blobs.get(path.as_str())?.clone();
+                Some((blob, Some(Arc::new(decision.clone()))))
+            })
+            .collect();
         let mut decisions = Vec::new();
         // The meetings decisions have cited so far, whose later versions the audit compares.
         let mut cited: HashSet<jiff::civil::Date> = HashSet::new();
@@ -533,14 +567,22 @@ impl PanelRepo {
                             {
                                 return None;
                             }
+                            // An earlier walk that kept only its rubric's name saves reading it.
+                            if let Some(rubric) = cache
+                                .memo
+                                .as_mut()
+                                .and_then(|m| m.review_rubric(&file.blob))
+                            {
+                                return Some((file, Named::Rubric(rubric)));
+                            }
                             let review = cache.parse(&mut reviews, &file.blob, &file.path)?;
-                            Some((file.blob.clone(), review))
+                            Some((file, Named::Whole(review)))
                         });
                 let profile_path = PanelPath::School(decision.school.clone()).to_string();
                 let profile = blob_before(&mut cache, &profile_path)
                     .and_then(|b| cache.parse(&mut schools, &b, &profile_path));
                 let rubric_id = crate::model::catalog::submission_rubric_id(
-                    named_review.as_ref().map(|(_, r)| &r.rubric),
+                    named_review.as_ref().map(|(_, r)| r.rubric()),
                     profile.as_deref(),
                     panel.as_deref(),
                 )
@@ -557,11 +599,23 @@ impl PanelRepo {
                         || crate::model::scores::needs_grade(r, &decision)
                 });
                 let review = match named_review {
-                    Some((_, review)) if needed => Some(review),
+                    Some((file, named)) if needed => {
+                        let review = match named {
+                            Named::Whole(review) => Some(review),
+                            Named::Rubric(_) => cache.parse(&mut reviews, &file.blob, &file.path),
+                        };
+                        if let (Some(memo), Some(review)) = (&mut cache.memo, &review) {
+                            memo.keep(&file.blob, review);
+                        }
+                        review
+                    }
                     // Only its rubric's name was needed: the whole self-review is not held
                     // for the rest of the walk (thousands of them on a large panel).
-                    Some((blob, _)) => {
-                        reviews.remove(&blob);
+                    Some((file, named)) => {
+                        if let Some(memo) = &mut cache.memo {
+                            memo.keep_review_rubric(&file.blob, named.rubric());
+                        }
+                        reviews.remove(&file.blob);
                         None
                     }
                     None => None,
@@ -595,6 +649,14 @@ impl PanelRepo {
                     head_files.insert(blob.path.clone(), blob.blob_id());
                 }
             }
+        }
+        // Kept after a walk of the whole history that parsed something new: a walk of one
+        // school's paths uses a few of the files, and would push the whole walk's out.
+        if let (Some(memo), Some(key)) = (&cache.memo, &memo_key)
+            && prefixes.iter().map(String::as_str).eq(AUDITED)
+            && memo.grew()
+        {
+            memo.store(self.cache(), key);
         }
         let meeting_versions = meetings
             .into_iter()
@@ -682,6 +744,22 @@ impl PanelRepo {
             files,
             changed,
         })
+    }
+}
+
+/// The self-review a decision was made on, as far as the walk read it: whole, or only the
+/// rubric it names where an earlier walk kept no more of it.
+enum Named {
+    Whole(Arc<SelfReview>),
+    Rubric(crate::model::RubricId),
+}
+
+impl Named {
+    fn rubric(&self) -> &crate::model::RubricId {
+        match self {
+            Named::Whole(review) => &review.rubric,
+            Named::Rubric(rubric) => rubric,
+        }
     }
 }
 
