@@ -84,7 +84,7 @@ impl Kind {
             // Small, and one per day the interface is opened on.
             Kind::View => 16,
             // The whole history's walk, and one per school whose History view was opened.
-            Kind::Walk => 12,
+            Kind::Walk => 8,
             // Each holds every file a walk parsed, and the next walk needs only the last.
             Kind::Parsed => 4,
         }

@@ -325,9 +325,12 @@ impl PanelRepo {
         let (mut commits, merges) = (walked.commits, walked.merges);
         commits.reverse();
         let shallow = commits.iter().any(CommitInfo::is_boundary);
+        // Only a walk of the whole history reads and keeps the files parsed: one school's
+        // parses a few dozen, fewer than reading the whole history's memo would cost.
         let memo_key = super::snapshot::oid_of(&commit)
             .map(|head| super::walked::key(head, prefixes))
-            .filter(|_| self.cache().is_enabled());
+            .filter(|_| self.cache().is_enabled())
+            .filter(|_| prefixes.iter().map(String::as_str).eq(AUDITED));
 
         let mut cache = Cache {
             repo: self,
@@ -650,10 +653,8 @@ impl PanelRepo {
                 }
             }
         }
-        // Kept after a walk of the whole history that parsed something new: a walk of one
-        // school's paths uses a few of the files, and would push the whole walk's out.
+        // Kept when the walk parsed something new.
         if let (Some(memo), Some(key)) = (&cache.memo, &memo_key)
-            && prefixes.iter().map(String::as_str).eq(AUDITED)
             && memo.grew()
         {
             memo.store(self.cache(), key);
