@@ -90,6 +90,19 @@ class Tmux:
             text=True,
         )
 
+    def start(self, command):
+        """A new session running `command`. The last session's server may still be exiting
+        (killing the last session ends it), and a new session asked of it then fails: asked
+        again, a new server starts."""
+        for _ in range(50):
+            started = self.run(
+                "new-session", "-d", "-s", "bench", "-x", "160", "-y", "48", command, check=False
+            )
+            if started.returncode == 0:
+                return
+            time.sleep(0.1)
+        sys.exit(f"tmux could not start a session: {started.stderr}")
+
     def screen(self):
         return self.run("capture-pane", "-p", "-t", "bench", check=False).stdout
 
@@ -151,7 +164,7 @@ def open_interface(binary, repo, work, run, tmux, history, label, patience):
             "; sleep 60",
         ]
     )
-    tmux.run("new-session", "-d", "-s", "bench", "-x", "160", "-y", "48", command)
+    tmux.start(command)
     # Keys while the repository loads: they must be handled at once.
     tmux.wait_for("Reading the panel repository", "Agenda of the meeting", seconds=patience)
     for key in ["j", "2", "j", "1"]:

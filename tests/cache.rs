@@ -672,10 +672,14 @@ mod random_histories {
         index.update_all(["*"], None).unwrap();
         index.write().unwrap();
         let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        // Times that go back now and then, and repeat: what each commit's date should not
+        // precede is then worked out from several earlier commits, ties included.
+        static COMMITS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+        let n = COMMITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let who = git2::Signature::new(
             "Test Author",
             "author@test.example.org",
-            &git2::Time::new(1_760_000_000, 0),
+            &git2::Time::new(1_760_000_000 + (n * 7 % 5) * 3_600, 0),
         )
         .unwrap();
         let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());

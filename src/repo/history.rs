@@ -492,6 +492,9 @@ impl PanelRepo {
         {
             return Ok(walked);
         }
+        if cached && let Some(walked) = self.narrowed(start, prefixes) {
+            return Ok(walked);
+        }
         let mut walker = Walker::new(repo, prefixes, boundary);
         let resumed = if cached {
             self.resume(&mut walker, start, prefixes)?
@@ -515,6 +518,80 @@ impl PanelRepo {
             );
         }
         Ok(walked)
+    }
+
+    /// The walk of `prefixes` from `start` worked out from the cache's walk of every folder
+    /// the audit reads from the same commit, if there is one: one school's history, say,
+    /// once the whole history has been walked. Only for a history without merges, where a
+    /// walk is one line that the narrower walk is a part of: its commits are those whose
+    /// changes under `prefixes` are not none, each with those changes; what each follows is
+    /// the newest of what the commits of the wider walk since the last one kept follow; and
+    /// it changed something outside the narrower walk's folders if it did outside the wider
+    /// walk's, or in one of the wider walk's folders the narrower one leaves out.
+    fn narrowed(&self, start: Oid, prefixes: &[String]) -> Option<Walked> {
+        let audited: Vec<String> = super::records::AUDITED
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect();
+        if prefixes == audited.as_slice()
+            || !prefixes.iter().all(|p| audited.iter().any(|a| under(p, a)))
+        {
+            return None;
+        }
+        let whole = self
+            .cache()
+            .get::<super::walked::Stored>(Kind::Walk, &super::walked::key(start, &audited))?
+            .walked(start)?;
+        if whole.merges {
+            return None;
+        }
+        let tops: Vec<&str> = prefixes
+            .iter()
+            .map(|p| p.split('/').next().unwrap_or(p))
+            .collect();
+        let mut commits = Vec::new();
+        let mut changed_outside = HashSet::new();
+        // The newest commit of the line since the last commit kept, with the rule the walk
+        // follows: on equal seconds, the later commit.
+        let mut newest: Option<(ObjectId, jiff::Zoned)> = None;
+        for mut commit in whole.commits.into_iter().rev() {
+            if let Some(follows) = commit.follows.take() {
+                newest = match newest {
+                    Some(before)
+                        if before.1.timestamp().as_second() > follows.1.timestamp().as_second() =>
+                    {
+                        Some(before)
+                    }
+                    _ => Some(follows),
+                };
+            }
+            let outside_here = whole.changed_outside.contains(&commit.id)
+                || commit.changes.iter().any(|c| {
+                    let top = c.path.split('/').next().unwrap_or(&c.path);
+                    !tops.contains(&top)
+                });
+            commit
+                .changes
+                .retain(|c| prefixes.iter().any(|p| under(&c.path, p)));
+            if commit.changes.is_empty() {
+                continue;
+            }
+            // In the order a walk of `prefixes` lists them: by prefix, then as the tree has them.
+            commit
+                .changes
+                .sort_by_key(|c| prefixes.iter().position(|p| under(&c.path, p)));
+            commit.follows = newest.take();
+            if outside_here {
+                changed_outside.insert(commit.id.clone());
+            }
+            commits.push(commit);
+        }
+        commits.reverse();
+        Some(Walked {
+            commits,
+            merges: false,
+            changed_outside,
+        })
     }
 
     /// Every commit reachable from `start`, oldest first, as far as the history is cut.
