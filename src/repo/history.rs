@@ -232,6 +232,14 @@ pub(super) struct HeadState {
     pub outside: Vec<(Vec<u8>, Oid)>,
 }
 
+/// The top folders (or files) of the paths walked.
+fn tops(prefixes: &[String]) -> Vec<&str> {
+    prefixes
+        .iter()
+        .map(|p| p.split('/').next().unwrap_or(p))
+        .collect()
+}
+
 /// The walk of [`PanelRepo::history_and_merges`], one commit at a time, oldest first.
 pub(super) struct Walker<'r> {
     repo: &'r Repository,
@@ -257,10 +265,7 @@ impl<'r> Walker<'r> {
         Self {
             repo,
             prefixes,
-            tops: prefixes
-                .iter()
-                .map(|p| p.split('/').next().unwrap_or(p))
-                .collect(),
+            tops: tops(prefixes),
             boundary,
             known: HashMap::new(),
             line: HashMap::new(),
@@ -529,11 +534,8 @@ impl PanelRepo {
     /// it changed something outside the narrower walk's folders if it did outside the wider
     /// walk's, or in one of the wider walk's folders the narrower one leaves out.
     fn narrowed(&self, start: Oid, prefixes: &[String]) -> Option<Walked> {
-        let audited: Vec<String> = super::records::AUDITED
-            .iter()
-            .map(|p| (*p).to_owned())
-            .collect();
-        if prefixes == audited.as_slice()
+        let audited = super::records::AUDITED;
+        if prefixes.iter().map(String::as_str).eq(audited)
             || !prefixes.iter().all(|p| audited.iter().any(|a| under(p, a)))
         {
             return None;
@@ -545,10 +547,7 @@ impl PanelRepo {
         if whole.merges {
             return None;
         }
-        let tops: Vec<&str> = prefixes
-            .iter()
-            .map(|p| p.split('/').next().unwrap_or(p))
-            .collect();
+        let tops = tops(prefixes);
         let mut commits = Vec::new();
         let mut changed_outside = HashSet::new();
         // The newest commit of the line since the last commit kept, with the rule the walk

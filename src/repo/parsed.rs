@@ -37,8 +37,24 @@ impl<T> Pair<T> {
         }
     }
 
+    /// The value the cache held for `blob`, which is then used.
+    fn take(&mut self, blob: &ObjectId) -> Option<Arc<T>> {
+        let value = self.known.get(blob)?.clone();
+        self.used.insert(blob.clone(), value.clone());
+        Some(value)
+    }
+
+    fn keep(&mut self, blob: &ObjectId, value: &Arc<T>) {
+        self.used.insert(blob.clone(), value.clone());
+    }
+
     fn kept(&self) -> Vec<(&ObjectId, &T)> {
         self.used.iter().map(|(id, v)| (id, v.as_ref())).collect()
+    }
+
+    /// Whether this walk used a value the cache did not hold.
+    fn grew(&self) -> bool {
+        self.used.keys().any(|id| !self.known.contains_key(id))
     }
 }
 
@@ -52,7 +68,7 @@ pub(super) struct Memo {
     /// The self-reviews a record keeps whole (those a rule reads); of the others, only the
     /// rubric each names is kept, below: they are most of a history's bytes.
     reviews: Pair<SelfReview>,
-    review_rubrics: (HashMap<ObjectId, RubricId>, HashMap<ObjectId, RubricId>),
+    review_rubrics: Pair<RubricId>,
 }
 
 /// A type of file the memo keeps.
@@ -130,7 +146,7 @@ impl Memo {
                 schools: Pair::from(s.schools),
                 meetings: Pair::from(s.meetings),
                 reviews: Pair::from(s.reviews),
-                review_rubrics: (s.review_rubrics.into_iter().collect(), HashMap::new()),
+                review_rubrics: Pair::from(s.review_rubrics),
             },
             None => Self::default(),
         }
@@ -138,10 +154,7 @@ impl Memo {
 
     /// The value parsed from `blob` before, if the memo has it; it is then used.
     pub(super) fn get<T: Memoized>(&mut self, blob: &ObjectId) -> Option<Arc<T>> {
-        let pair = T::pair(self)?;
-        let value = pair.known.get(blob)?.clone();
-        pair.used.insert(blob.clone(), value.clone());
-        Some(value)
+        T::pair(self)?.take(blob)
     }
 
     /// Notes a value this walk parsed, to keep (for a type that keeps every one; others are
@@ -155,21 +168,21 @@ impl Memo {
     /// Keeps a value this walk parsed.
     pub(super) fn keep<T: Memoized>(&mut self, blob: &ObjectId, value: &Arc<T>) {
         if let Some(pair) = T::pair(self) {
-            pair.used.insert(blob.clone(), value.clone());
+            pair.keep(blob, value);
         }
     }
 
     /// The rubric the self-review in `blob` names, if an earlier walk kept only that; it is
     /// then used.
     pub(super) fn review_rubric(&mut self, blob: &ObjectId) -> Option<RubricId> {
-        let rubric = self.review_rubrics.0.get(blob)?.clone();
-        self.review_rubrics.1.insert(blob.clone(), rubric.clone());
-        Some(rubric)
+        self.review_rubrics
+            .take(blob)
+            .map(|rubric| rubric.as_ref().clone())
     }
 
     /// Keeps, of the self-review in `blob`, only the rubric it names.
     pub(super) fn keep_review_rubric(&mut self, blob: &ObjectId, rubric: &RubricId) {
-        self.review_rubrics.1.insert(blob.clone(), rubric.clone());
+        self.review_rubrics.keep(blob, &Arc::new(rubric.clone()));
     }
 
     /// Keeps what this walk used as the entry for `key`.
@@ -180,7 +193,7 @@ impl Memo {
             schools: self.schools.kept(),
             meetings: self.meetings.kept(),
             reviews: self.reviews.kept(),
-            review_rubrics: self.review_rubrics.1.iter().collect(),
+            review_rubrics: self.review_rubrics.kept(),
         };
         cache.put(Kind::Parsed, key, &stored);
     }
@@ -188,14 +201,11 @@ impl Memo {
     /// Whether this walk parsed anything the memo did not hold: if not, the entry it was
     /// loaded from says all it would.
     pub(super) fn grew(&self) -> bool {
-        fn grew<T>(pair: &Pair<T>) -> bool {
-            pair.used.keys().any(|id| !pair.known.contains_key(id))
-        }
-        grew(&self.panels)
-            || grew(&self.rubrics)
-            || grew(&self.schools)
-            || grew(&self.meetings)
-            || grew(&self.reviews)
-            || (self.review_rubrics.1.keys()).any(|id| !self.review_rubrics.0.contains_key(id))
+        self.panels.grew()
+            || self.rubrics.grew()
+            || self.schools.grew()
+            || self.meetings.grew()
+            || self.reviews.grew()
+            || self.review_rubrics.grew()
     }
 }

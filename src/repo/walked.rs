@@ -18,10 +18,10 @@ use crate::model::history::{ChangeKind, CommitInfo, FileAt, FileChange, Person, 
 
 /// The key of the walk of `prefixes` from `head`: the commit's id and a checksum of the
 /// paths, so that each set of paths has its own walks.
-pub(super) fn key(head: Oid, prefixes: &[String]) -> String {
+pub(super) fn key(head: Oid, prefixes: &[impl AsRef<str>]) -> String {
     let mut hasher = crc32fast::Hasher::new();
     for prefix in prefixes {
-        hasher.update(prefix.as_bytes());
+        hasher.update(prefix.as_ref().as_bytes());
         hasher.update(&[0]);
     }
     format!("{head}-{:08x}", hasher.finalize())
@@ -97,6 +97,18 @@ fn id(text: &str) -> Option<ObjectId> {
     oid(text).map(object_id)
 }
 
+/// What `read` makes of a value that is there (`None` for the whole if it makes nothing: a
+/// damaged entry), and nothing of one that is not.
+fn read_some<T: ?Sized, U>(
+    value: Option<&T>,
+    read: impl FnOnce(&T) -> Option<U>,
+) -> Option<Option<U>> {
+    match value {
+        Some(value) => read(value).map(Some),
+        None => Some(None),
+    }
+}
+
 fn ids(texts: &[String]) -> Option<Vec<ObjectId>> {
     texts.iter().map(|t| id(t)).collect()
 }
@@ -156,12 +168,6 @@ impl StoredCommit {
     }
 
     fn commit(&self) -> Option<CommitInfo> {
-        let optional = |text: &Option<String>| -> Option<Option<ObjectId>> {
-            match text {
-                Some(t) => id(t).map(Some),
-                None => Some(None),
-            }
-        };
         let changes = self
             .changes
             .iter()
@@ -175,28 +181,24 @@ impl StoredCommit {
                 Some(FileChange {
                     path: c.path.clone(),
                     kind,
-                    old: optional(&c.old)?,
-                    new: optional(&c.new)?,
+                    old: read_some(c.old.as_deref(), id)?,
+                    new: read_some(c.new.as_deref(), id)?,
                 })
             })
             .collect::<Option<Vec<_>>>()?;
-        let boundary = match &self.boundary {
-            Some(held) => Some(
-                held.iter()
-                    .map(|(path, blob)| {
-                        Some(FileAt {
-                            path: path.clone(),
-                            blob: id(blob)?,
-                        })
+        let boundary = read_some(self.boundary.as_ref(), |held| {
+            held.iter()
+                .map(|(path, blob)| {
+                    Some(FileAt {
+                        path: path.clone(),
+                        blob: id(blob)?,
                     })
-                    .collect::<Option<Vec<_>>>()?,
-            ),
-            None => None,
-        };
-        let follows = match &self.follows {
-            Some((by, when)) => Some((id(by)?, zoned(git_time(*when)))),
-            None => None,
-        };
+                })
+                .collect::<Option<Vec<_>>>()
+        })?;
+        let follows = read_some(self.follows.as_ref(), |(by, when)| {
+            Some((id(by)?, zoned(git_time(*when))))
+        })?;
         Some(CommitInfo {
             id: id(&self.id)?,
             parents: ids(&self.parents)?,
@@ -221,13 +223,7 @@ impl StoredCommit {
 }
 
 fn optional_oids(texts: &[Option<String>]) -> Option<Vec<Option<Oid>>> {
-    texts
-        .iter()
-        .map(|t| match t {
-            Some(t) => oid(t).map(Some),
-            None => Some(None),
-        })
-        .collect()
+    texts.iter().map(|t| read_some(t.as_deref(), oid)).collect()
 }
 
 impl Stored {
