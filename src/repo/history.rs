@@ -232,6 +232,16 @@ pub(super) struct HeadState {
     pub outside: Vec<(Vec<u8>, Oid)>,
 }
 
+/// The newest of a line of commits so far (`before`, if any) and the next commit on it
+/// (`next`), by the seconds `seconds` says each was committed at: on equal seconds, the later
+/// commit. One rule for the walk and for a walk worked out from a wider one, which must agree.
+fn newest_of_line<T>(before: Option<T>, next: T, seconds: impl Fn(&T) -> i64) -> T {
+    match before {
+        Some(before) if seconds(&before) > seconds(&next) => before,
+        _ => next,
+    }
+}
+
 /// The top folders (or files) of the paths walked.
 fn tops(prefixes: &[String]) -> Vec<&str> {
     prefixes
@@ -360,10 +370,7 @@ impl<'r> Walker<'r> {
         // Until it is known to be kept, a commit passes on the newest of the line.
         self.line.insert(
             oid,
-            match follows {
-                Some(before) if before.1.seconds() > own.1.seconds() => before,
-                _ => own,
-            },
+            newest_of_line(follows, own, |(_, when)| when.seconds()),
         );
         let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
         let info = |changes: Vec<FileChange>, held: Option<Vec<FileAt>>| CommitInfo {
@@ -550,19 +557,13 @@ impl PanelRepo {
         let tops = tops(prefixes);
         let mut commits = Vec::new();
         let mut changed_outside = HashSet::new();
-        // The newest commit of the line since the last commit kept, with the rule the walk
-        // follows: on equal seconds, the later commit.
+        // The newest commit of the line since the last commit kept, by the walk's own rule.
         let mut newest: Option<(ObjectId, jiff::Zoned)> = None;
         for mut commit in whole.commits.into_iter().rev() {
             if let Some(follows) = commit.follows.take() {
-                newest = match newest {
-                    Some(before)
-                        if before.1.timestamp().as_second() > follows.1.timestamp().as_second() =>
-                    {
-                        Some(before)
-                    }
-                    _ => Some(follows),
-                };
+                newest = Some(newest_of_line(newest, follows, |(_, when)| {
+                    when.timestamp().as_second()
+                }));
             }
             let outside_here = whole.changed_outside.contains(&commit.id)
                 || commit.changes.iter().any(|c| {
